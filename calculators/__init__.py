@@ -1,0 +1,1 @@
+"""Pure domain math for offer negotiation: no Excel, no I/O beyond parameter files."""

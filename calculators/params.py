@@ -1,0 +1,118 @@
+"""Dated, sourced parameters read from YAML files.
+
+A parameter file maps names to entries of the form::
+
+    standard_deduction:
+      description: Standard deduction, single filer
+      metadata:
+        unit: USD
+        period: year
+        reference:
+          - title: IRS Rev. Proc. 2024-40, section 3.02
+            href: https://www.irs.gov/pub/irs-drop/rp-24-40.pdf
+      values:
+        2025-01-01: 15000
+
+``values`` is keyed by effective date; the value in force on a date is the one
+with the latest effective date on or before it.  A value may be a number, a
+list or a mapping (a bracket scale is ``{thresholds: [...], rates: [...]}``).
+An entry whose figure is a forecast or an assumption says so in
+``metadata.status`` (``official``, ``forecast`` or ``assumption``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from calculators.errors import MissingParameterError
+
+__all__ = ["Parameter", "load_parameters", "parameter_files"]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One named, dated, sourced parameter."""
+
+    name: str
+    description: str
+    unit: str
+    references: tuple[dict[str, str], ...]
+    values: dict[dt.date, Any] = field(repr=False)
+    status: str = "official"
+    period: str | None = None
+
+    def at(self, when: dt.date | int) -> Any:
+        """Value in force on ``when`` (a date, or a year meaning 1 January).
+
+        >>> p = Parameter("x", "demo", "USD", ({"title": "t", "href": "h"},),
+        ...               {dt.date(2025, 1, 1): 1, dt.date(2026, 1, 1): 2})
+        >>> p.at(2025), p.at(dt.date(2026, 6, 30))
+        (1, 2)
+        """
+        day = dt.date(when, 1, 1) if isinstance(when, int) else when
+        best = None
+        for start in sorted(self.values):
+            if start <= day:
+                best = start
+        if best is None:
+            first = min(self.values).isoformat()
+            raise MissingParameterError(
+                f"{self.name} has no value before {first}"
+            )
+        return self.values[best]
+
+    @property
+    def dates(self) -> list[dt.date]:
+        """Effective dates, oldest first."""
+        return sorted(self.values)
+
+
+def _as_date(key: Any, name: str, path: Path) -> dt.date:
+    if isinstance(key, dt.date):
+        return key
+    try:
+        return dt.date.fromisoformat(str(key))
+    except ValueError:
+        raise MissingParameterError(
+            f"{path.name}: {name} has a value key that is not a date"
+        ) from None
+
+
+@lru_cache(maxsize=None)
+def load_parameters(path: str | Path) -> dict[str, Parameter]:
+    """Read every parameter of one YAML file (cached per path)."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise MissingParameterError(f"parameter file {path.name} is missing") from None
+    if not isinstance(raw, dict):
+        raise MissingParameterError(f"{path.name} is not a mapping of parameters")
+    out: dict[str, Parameter] = {}
+    for name, entry in raw.items():
+        if not isinstance(entry, dict) or "values" not in entry:
+            raise MissingParameterError(f"{path.name}: {name} has no values")
+        meta = entry.get("metadata") or {}
+        refs = tuple(meta.get("reference") or ())
+        out[name] = Parameter(
+            name=name,
+            description=str(entry.get("description", "")),
+            unit=str(meta.get("unit", "")),
+            references=refs,
+            values={_as_date(k, name, path): v for k, v in entry["values"].items()},
+            status=str(meta.get("status", "official")),
+            period=meta.get("period"),
+        )
+    return out
+
+
+def parameter_files(root: Path | None = None) -> list[Path]:
+    """Every parameter YAML file shipped under ``calculators/``."""
+    base = root or Path(__file__).parent
+    return sorted(p for p in base.rglob("*.yaml") if "params" in p.parts or p.parent.name == "data")
