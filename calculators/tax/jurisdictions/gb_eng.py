@@ -1,0 +1,174 @@
+"""England (``GB-ENG``): income tax and employee Class 1 National Insurance.
+
+Tax year ``N`` means the UK tax year that starts on 6 April ``N``: 2025 is 2025/26
+(6 April 2025 to 5 April 2026) and 2026 is 2026/27.  Parameters live in
+``params/gb/`` keyed by 6 April.
+
+Lines
+-----
+``income_tax``
+    The year's income tax liability on employment income (rest-of-UK bands), with the
+    Personal Allowance tapered by 1 GBP for every 2 GBP of income over 100,000.  PAYE
+    withheld through the year can differ slightly (a 1257L code frees 12,579 rather than
+    12,570, and the taper is collected through a changed code or Self Assessment); the
+    liability is what the year finally costs.  Amounts are not rounded to whole pounds.
+``employee_ni``
+    Class 1 primary contributions, category A, worked out on twelve monthly earnings
+    periods with HMRC's monthly thresholds (Primary Threshold 1,048, Upper Earnings
+    Limit 4,189).  This is *not* the same as one annual calculation with 12,570 and
+    50,270: twelve monthly periods exempt 12,576 and reach the cap at 50,268, so for
+    salaries above 12,576 the result is up to 0.60 GBP (0.48 below the Upper Earnings
+    Limit) lower than the annual figure.  Penny rounding per period is not applied.
+
+Equity income (RSU vests)
+-------------------------
+Shares acquired on an RSU vest are employment income (HMRC ERSM20192); where they are
+readily convertible assets (listed shares) the employer must operate PAYE and Class 1
+NICs on them (HMRC, Tax and Employee Share Schemes).  Both lines therefore tax
+``salary + equity``.  For NI the vest is treated as spread evenly over the twelve
+monthly pay periods; a vest paid in one month is charged in that month's earnings
+period, so its NI can differ (a salary above the monthly Upper Earnings Limit gives the
+same result either way).
+
+Options
+-------
+``age`` (35)
+    Whole years.  From State Pension age (66) no employee NI is due (category C); a
+    birthday during the tax year is not modelled (the age is taken for the whole year).
+
+Cliff edges
+-----------
+None: every line is continuous in gross pay, so net pay never falls as pay rises.
+The Personal Allowance taper gives a 60% marginal income tax rate (62% with NI)
+between 100,000 and 125,140, but no drop.
+
+References
+----------
+HMRC, Income Tax rates and Personal Allowances:
+https://www.gov.uk/government/publications/rates-and-allowances-income-tax
+HMRC, Rates and thresholds for employers 2025 to 2026 and 2026 to 2027:
+https://www.gov.uk/guidance/rates-and-thresholds-for-employers-2025-to-2026
+HMRC, ERSM20192, Restricted Stock Units:
+https://www.gov.uk/hmrc-internal-manuals/employment-related-securities/ersm20192
+
+Examples
+--------
+>>> from calculators.tax import compute
+>>> r = compute(50_000, "London", 2025)
+>>> round(float(r.lines["income_tax"][()]), 2), round(float(r.lines["employee_ni"][()]), 2)
+(7486.0, 2993.92)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from calculators.errors import InvalidInputError
+from calculators.tax.engine import capped_rate, marginal_tax, params, register
+
+__all__ = ["lines", "personal_allowance", "income_tax", "employee_ni"]
+
+Array = npt.NDArray[np.float64]
+
+_MONTHS = 12
+
+
+def _start(year: int) -> dt.date:
+    """First day of UK tax year ``year`` (6 April)."""
+    return dt.date(year, 4, 6)
+
+
+def _p(topic: str, name: str, year: int) -> Any:
+    return params("gb", topic)[name].at(_start(year))
+
+
+def personal_allowance(income: npt.ArrayLike, year: int) -> Array:
+    """Personal Allowance after the taper for adjusted net income ``income``.
+
+    The allowance (12,570) falls by one half of the income above 100,000 and
+    reaches 0 at 125,140 (Income Tax Act 2007 s.35).
+
+    Examples
+    --------
+    >>> personal_allowance([50_000, 110_000, 125_140], 2025).tolist()
+    [12570.0, 7570.0, 0.0]
+    """
+    x = np.asarray(income, dtype=float)
+    base = float(_p("income_tax", "personal_allowance", year))
+    start = float(_p("income_tax", "personal_allowance_taper_threshold", year))
+    rate = float(_p("income_tax", "personal_allowance_taper_rate", year))
+    return np.asarray(np.maximum(base - rate * np.maximum(x - start, 0.0), 0.0), dtype=float)
+
+
+def income_tax(income: npt.ArrayLike, year: int) -> Array:
+    """Income tax liability on employment income ``income`` (rest-of-UK bands).
+
+    Taxable income is income less the (tapered) Personal Allowance; the scale
+    is 20% / 40% / 45% with bands at 37,700 and 125,140 of taxable income.
+
+    Examples
+    --------
+    >>> income_tax([50_000, 150_000], 2025).tolist()
+    [7486.0, 53703.0]
+    """
+    x = np.maximum(np.asarray(income, dtype=float), 0.0)
+    taxable = np.maximum(x - personal_allowance(x, year), 0.0)
+    scale = _p("income_tax", "rates", year)
+    return marginal_tax(taxable, scale["thresholds"], scale["rates"])
+
+
+def employee_ni(earnings: npt.ArrayLike, year: int, age: int = 35) -> Array:
+    """Employee Class 1 NI on a year's ``earnings`` paid in 12 equal months.
+
+    Each month: 8% of pay between 1,048 and 4,189, 2% above 4,189; nothing
+    from State Pension age.
+
+    Examples
+    --------
+    >>> [round(v, 2) for v in employee_ni([12_000, 50_000, 150_000], 2025).tolist()]
+    [0.0, 2993.92, 5010.0]
+    >>> employee_ni([50_000], 2025, age=70).tolist()
+    [0.0]
+    """
+    month = np.maximum(np.asarray(earnings, dtype=float), 0.0) / _MONTHS
+    pt = float(_p("national_insurance", "primary_threshold_monthly", year))
+    uel = float(_p("national_insurance", "upper_earnings_limit_monthly", year))
+    main = float(_p("national_insurance", "main_rate", year))
+    extra = float(_p("national_insurance", "additional_rate", year))
+    per_month = capped_rate(month - pt, main, uel - pt) + capped_rate(month - uel, extra)
+    if age >= int(_p("national_insurance", "state_pension_age", year)):
+        per_month = np.zeros_like(per_month)
+    return np.asarray(per_month * _MONTHS, dtype=float)
+
+
+def _age(options: Mapping[str, Any]) -> int:
+    age = options.get("age", 35)
+    if isinstance(age, bool) or not isinstance(age, (int, float, np.integer, np.floating)):
+        raise InvalidInputError("age must be a whole number of years")
+    if not 16 <= age <= 120 or age != int(age):
+        raise InvalidInputError("age must be a whole number of years from 16 to 120")
+    return int(age)
+
+
+@register(
+    "GB-ENG",
+    currency="GBP",
+    years=(2025, 2026),
+    aliases=("England", "London", "UK", "United Kingdom", "GB"),
+    options={"age": 35},
+    description="England: income tax (rest-of-UK bands) and employee Class 1 NI; "
+    "tax year N = 6 April N to 5 April N+1",
+)
+def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -> dict[str, Array]:
+    """Withholding lines for England: ``income_tax`` and ``employee_ni``."""
+    age = _age(options)
+    pay = salary + equity
+    return {
+        "income_tax": income_tax(pay, year),
+        "employee_ni": employee_ni(pay, year, age),
+    }
