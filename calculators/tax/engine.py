@@ -23,6 +23,7 @@ from calculators.errors import (
     UnknownJurisdictionError,
 )
 from calculators.params import Parameter, load_parameters
+from calculators.places import JURISDICTIONS
 
 __all__ = [
     "TaxResult",
@@ -77,6 +78,11 @@ class TaxResult:
         return self.gross - self.total_withheld
 
 
+_PLACES = {
+    _alias.upper(): _code
+    for _code, (_, _aliases) in JURISDICTIONS.items()
+    for _alias in (_code, *_aliases)
+}
 _REGISTRY: dict[str, Jurisdiction] = {}
 _ALIASES: dict[str, str] = {}
 
@@ -126,6 +132,8 @@ def get_jurisdiction(name: str) -> Jurisdiction:
     if not isinstance(name, str) or not name.strip():
         raise InvalidInputError("jurisdiction must be a code such as JP-TOKYO")
     code = _ALIASES.get(_norm(name))
+    if code is None and _norm(name) in _PLACES:
+        code = _ALIASES.get(_PLACES[_norm(name)])
     if code is None:
         raise UnknownJurisdictionError(
             "unknown jurisdiction; supported: " + ", ".join(supported_codes())

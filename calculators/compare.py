@@ -1,0 +1,125 @@
+"""Ranking offers on one basis, in one home currency.
+
+A *basis* turns each offer's year-by-year schedule into one number in the
+offer's own currency; the number is then converted to the home currency with
+a named, dated FX table, and the offers are ranked on it (best first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from calculators.errors import InvalidInputError
+from calculators.fx import FxTable, shipped_table
+from calculators.offer import Offer, OfferBatch, cash_schedule, tc
+
+__all__ = ["BASES", "ComparisonRow", "Settings", "metric", "compare_offers"]
+
+Array = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How offers are compared: basis, horizon, discounting and currency."""
+
+    basis: str = "annualized"
+    years: int = 4
+    discount_rate: float = 0.0
+    home_currency: str = "JPY"
+    fx: FxTable | None = None
+
+    def table(self) -> FxTable:
+        return self.fx or shipped_table()
+
+
+Metric = Callable[[Sequence[Offer], dict[str, Array], Settings], Array]
+
+
+def _gross(kind: str) -> Metric:
+    def run(offers: Sequence[Offer], sched: dict[str, Array], s: Settings) -> Array:
+        return tc(sched["total"], kind, s.years, s.discount_rate)
+
+    return run
+
+
+BASES: dict[str, Metric] = {name: _gross(name) for name in ("first_year", "annualized", "total", "npv")}
+
+
+def _check(settings: Settings) -> Settings:
+    basis = str(settings.basis).strip().lower()
+    if basis not in BASES:
+        raise InvalidInputError("basis must be one of " + ", ".join(BASES))
+    if not isinstance(settings.years, int) or not 1 <= settings.years <= 50:
+        raise InvalidInputError("years must be a whole number from 1 to 50")
+    settings.table().rate(settings.home_currency)  # names a missing currency early
+    return Settings(basis, settings.years, settings.discount_rate,
+                    settings.home_currency.strip().upper(), settings.fx)
+
+
+def metric(offers: Sequence[Offer], settings: Settings) -> Array:
+    """Each offer's value on ``settings.basis`` in its own currency."""
+    s = _check(settings)
+    sched = cash_schedule(OfferBatch.from_offers(offers), s.years)
+    return np.asarray(BASES[s.basis](offers, sched, s), dtype=float)
+
+
+def to_home(offers: Sequence[Offer], values: Array, settings: Settings) -> Array:
+    """Convert per-offer local values to the home currency."""
+    table = settings.table()
+    return np.array([
+        float(table.convert(v, o.currency, settings.home_currency))
+        for o, v in zip(offers, values, strict=True)
+    ])
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    """One ranked offer."""
+
+    rank: int
+    name: str
+    company: str
+    jurisdiction: str
+    currency: str
+    value_local: float
+    value_home: float
+    gap_to_best_home: float
+    fx_rate: float  # units of home currency per unit of the offer's currency
+
+
+def compare_offers(offers: Sequence[Offer], settings: Settings | None = None) -> list[ComparisonRow]:
+    """Rank offers on a basis, best first (ties keep the input order).
+
+    >>> from calculators.fx import FxTable
+    >>> fx = FxTable("USD", {"USD": 1.0, "JPY": 150.0})
+    >>> a = Offer.from_fields({"company": "A", "jurisdiction": "Tokyo", "currency": "JPY",
+    ...                        "base_salary": 15_000_000})
+    >>> b = Offer.from_fields({"company": "B", "jurisdiction": "Seattle", "currency": "USD",
+    ...                        "base_salary": 110_000})
+    >>> [(r.rank, r.name, r.value_home) for r in compare_offers([a, b], Settings(fx=fx))]
+    [(1, 'B', 16500000.0), (2, 'A', 15000000.0)]
+    """
+    s = _check(settings or Settings())
+    local = metric(offers, s)
+    home = to_home(offers, local, s)
+    order = np.argsort(-home, kind="stable")
+    best = float(home[order[0]])
+    table = s.table()
+    return [
+        ComparisonRow(
+            rank=rank,
+            name=offers[i].name,
+            company=offers[i].company,
+            jurisdiction=offers[i].jurisdiction,
+            currency=offers[i].currency,
+            value_local=float(local[i]),
+            value_home=float(home[i]),
+            gap_to_best_home=float(home[i]) - best,
+            fx_rate=float(table.convert(1.0, offers[i].currency, s.home_currency)),
+        )
+        for rank, i in enumerate(order, start=1)
+    ]

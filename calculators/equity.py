@@ -1,0 +1,338 @@
+"""Equity: vesting schedules, refreshers, price growth and stock options.
+
+Vesting model
+-------------
+A schedule such as ``25/25/25/25`` gives the percentage of the grant earned in
+each year of service.  Inside year *y* the year's percentage accrues evenly by
+month; it is delivered on vest dates set by the frequency (``monthly``: every
+month end, ``quarterly``: months 3, 6, 9, 12 of each year, ``annual``: month
+12).  Nothing is delivered before the cliff; at the cliff everything accrued
+so far vests at once.  Whatever has accrued is delivered at the end of the
+schedule, so the fractions always add up to 1.  Leaving after month *m* keeps
+exactly what vested in months 1..m.
+
+Options
+-------
+An option's value at a liquidity event is ``max(P_exit - strike, 0)`` per share
+with ``P_exit = price * exit_multiple / (1 + dilution) ** years``: each yearly
+round issues ``dilution`` new shares per existing share, so an early holder's
+claim on the exit value shrinks by ``1 / (1 + dilution)`` a round.  The
+expected value weights that by ``exit_probability``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+
+from calculators.errors import InvalidInputError
+
+__all__ = [
+    "FREQUENCIES",
+    "parse_schedule",
+    "monthly_vest_fractions",
+    "annual_vest_fractions",
+    "vest_events",
+    "vested_through_month",
+    "ownership_factor",
+    "option_payoff",
+    "OptionValue",
+    "option_value",
+]
+
+Array = npt.NDArray[np.float64]
+
+FREQUENCIES = {"monthly": 1, "quarterly": 3, "annual": 12}
+_FREQ_ALIASES = {
+    "monthly": "monthly",
+    "month": "monthly",
+    "m": "monthly",
+    "quarterly": "quarterly",
+    "quarter": "quarterly",
+    "q": "quarterly",
+    "annual": "annual",
+    "annually": "annual",
+    "yearly": "annual",
+    "year": "annual",
+    "y": "annual",
+}
+_MAX_YEARS = 10
+
+
+def parse_frequency(value: object, field: str = "rsu_frequency") -> str:
+    """Normalise a vesting frequency name.
+
+    >>> parse_frequency("Quarterly")
+    'quarterly'
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "quarterly"
+    if not isinstance(value, str) or value.strip().lower() not in _FREQ_ALIASES:
+        raise InvalidInputError(f"{field} must be monthly, quarterly or annual")
+    return _FREQ_ALIASES[value.strip().lower()]
+
+
+@lru_cache(maxsize=512)
+def _parse_schedule_text(text: str, field: str) -> tuple[float, ...]:
+    cleaned = text.replace("%", " ").replace(",", "/").replace(";", "/").replace("-", "/")
+    parts = [p for chunk in cleaned.split("/") for p in chunk.split()]
+    if not parts:
+        raise InvalidInputError(f"{field} must list yearly percentages such as 25/25/25/25")
+    try:
+        pcts = [float(p) for p in parts]
+    except ValueError:
+        raise InvalidInputError(
+            f"{field} must list yearly percentages such as 25/25/25/25"
+        ) from None
+    if len(pcts) > _MAX_YEARS:
+        raise InvalidInputError(f"{field} may have at most {_MAX_YEARS} years")
+    if any(not np.isfinite(p) or p < 0 for p in pcts):
+        raise InvalidInputError(f"{field} percentages must not be negative")
+    total = sum(pcts)
+    if abs(total - 100.0) > 0.01:
+        raise InvalidInputError(
+            f"{field} percentages must add up to 100 (they add up to {total:g})"
+        )
+    return tuple(p / 100.0 for p in pcts)
+
+
+def parse_schedule(value: object, field: str = "rsu_schedule") -> tuple[float, ...]:
+    """Yearly vest fractions from a schedule such as ``"5/15/40/40"``.
+
+    Percentages are separated by ``/``, ``,`` or ``;`` and must add up to 100.
+
+    >>> parse_schedule("40/30/20/10")
+    (0.4, 0.3, 0.2, 0.1)
+    >>> parse_schedule(None)
+    (0.25, 0.25, 0.25, 0.25)
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return (0.25, 0.25, 0.25, 0.25)
+    if isinstance(value, (list, tuple)):
+        try:
+            total = sum(float(v) for v in value)
+        except (TypeError, ValueError):
+            total = 0.0
+        if value and abs(total - 1.0) < 1e-6:  # already fractions
+            return tuple(float(v) for v in value)
+        value = "/".join(str(v) for v in value)
+    if not isinstance(value, str):
+        raise InvalidInputError(f"{field} must list yearly percentages such as 25/25/25/25")
+    return _parse_schedule_text(value.strip(), field)
+
+
+_UNITS = 120_000  # one grant = 120,000 units: hundredths of a percent times 12 months
+
+
+@lru_cache(maxsize=512)
+def _monthly_units(schedule: tuple[float, ...], cliff_months: int, frequency: str) -> Array:
+    """Grant units delivered at each month end (integers, exact)."""
+    months = 12 * len(schedule)
+    if cliff_months > months:
+        raise InvalidInputError("rsu_cliff_months must not exceed the vesting period")
+    per_year = np.rint(np.asarray(schedule) * 10_000).astype(np.int64)
+    accrual = np.repeat(per_year, 12)  # units accrued each month
+    step = FREQUENCIES[frequency]
+    month = np.arange(1, months + 1)
+    is_event = month % step == 0
+    if cliff_months > 0:
+        is_event[cliff_months - 1] = True  # the cliff itself is a vest date
+    is_event[month < cliff_months] = False
+    is_event[-1] = True  # whatever has accrued is delivered at the end
+    accrued = np.cumsum(accrual)
+    delivered = np.maximum.accumulate(np.where(is_event, accrued, 0))
+    out = np.diff(delivered, prepend=0)
+    out.setflags(write=False)
+    return out
+
+
+def _monthly(schedule: tuple[float, ...], cliff_months: int, frequency: str) -> Array:
+    return np.asarray(_monthly_units(schedule, cliff_months, frequency) / _UNITS)
+
+
+def monthly_vest_fractions(
+    schedule: object = None, cliff_months: float = 12, frequency: object = "quarterly"
+) -> Array:
+    """Fraction of the grant delivered at the end of each month of the schedule.
+
+    >>> f = monthly_vest_fractions("25/25/25/25", 12, "quarterly")
+    >>> round(float(f[11]), 4), round(float(f[14]), 4), round(float(f.sum()), 10)
+    (0.25, 0.0625, 1.0)
+    """
+    sched = parse_schedule(schedule)
+    cliff = _whole(cliff_months, "rsu_cliff_months", default=12)
+    return _monthly(sched, cliff, parse_frequency(frequency)).copy()
+
+
+@lru_cache(maxsize=512)
+def _annual(schedule: tuple[float, ...], cliff_months: int, frequency: str) -> Array:
+    units = _monthly_units(schedule, cliff_months, frequency)
+    out = units.reshape(len(schedule), 12).sum(axis=1) / _UNITS
+    out.setflags(write=False)
+    return out
+
+
+def annual_vest_fractions(
+    schedule: object = None,
+    cliff_months: float = 12,
+    frequency: object = "quarterly",
+    years: int | None = None,
+) -> Array:
+    """Fraction of the grant delivered in each year; zeros after the last vest.
+
+    >>> annual_vest_fractions("5/15/40/40", 12, "quarterly", years=6).tolist()
+    [0.05, 0.15, 0.4, 0.4, 0.0, 0.0]
+    """
+    sched = parse_schedule(schedule)
+    cliff = _whole(cliff_months, "rsu_cliff_months", default=12)
+    annual = _annual(sched, cliff, parse_frequency(frequency))
+    n = len(annual) if years is None else years
+    out = np.zeros(n)
+    m = min(n, len(annual))
+    out[:m] = annual[:m]
+    return out
+
+
+def vest_events(
+    grant: float,
+    schedule: object = None,
+    cliff_months: float = 12,
+    frequency: object = "quarterly",
+    years: int | None = None,
+) -> list[tuple[int, float, float]]:
+    """Vest dates as ``(month, fraction, amount)``, months counted from the start.
+
+    >>> vest_events(1000, "25/25/25/25", 12, "annual")
+    [(12, 0.25, 250.0), (24, 0.25, 250.0), (36, 0.25, 250.0), (48, 0.25, 250.0)]
+    """
+    fractions = monthly_vest_fractions(schedule, cliff_months, frequency)
+    if years is not None:
+        fractions = fractions[: 12 * years]
+    months = np.flatnonzero(fractions > 1e-12)
+    return [(int(m) + 1, float(fractions[m]), float(grant * fractions[m])) for m in months]
+
+
+def vested_through_month(
+    grant: float,
+    month: float,
+    schedule: object = None,
+    cliff_months: float = 12,
+    frequency: object = "quarterly",
+) -> float:
+    """Grant value kept by someone who leaves at the end of ``month``.
+
+    >>> vested_through_month(48_000, 11), vested_through_month(48_000, 12)
+    (0.0, 12000.0)
+    >>> vested_through_month(48_000, 17)
+    15000.0
+    """
+    sched = parse_schedule(schedule)
+    cliff = _whole(cliff_months, "rsu_cliff_months", default=12)
+    units = _monthly_units(sched, cliff, parse_frequency(frequency))
+    m = int(max(0, min(month, len(units))))
+    return float(grant * (units[:m].sum() / _UNITS))
+
+
+def ownership_factor(dilution: npt.ArrayLike, rounds: npt.ArrayLike) -> Array:
+    """Share of the original stake left after ``rounds`` rounds of ``dilution`` new shares.
+
+    >>> round(float(ownership_factor(0.20, 3)), 4)
+    0.5787
+    """
+    d = np.asarray(dilution, dtype=float)
+    return np.asarray((1.0 + d) ** -np.asarray(rounds, dtype=float), dtype=float)
+
+
+def option_payoff(
+    price: npt.ArrayLike,
+    strike: npt.ArrayLike,
+    dilution: npt.ArrayLike = 0.0,
+    exit_multiple: npt.ArrayLike = 1.0,
+    years: npt.ArrayLike = 0.0,
+) -> Array:
+    """Payoff per option at an exit after ``years`` yearly dilution rounds.
+
+    >>> float(option_payoff(4.0, 1.0, 0.0, 2.0))
+    7.0
+    """
+    exit_price = (
+        np.asarray(price, dtype=float)
+        * np.asarray(exit_multiple, dtype=float)
+        * ownership_factor(dilution, years)
+    )
+    return np.asarray(np.maximum(exit_price - np.asarray(strike, dtype=float), 0.0))
+
+
+@dataclass(frozen=True)
+class OptionValue:
+    """Expected value of an option grant and the spread of simulated outcomes."""
+
+    expected_value: float
+    mc_mean: float
+    p10: float
+    p50: float
+    p90: float
+    prob_zero: float
+    paths: int
+
+
+def option_value(
+    shares: float,
+    strike: float,
+    price: float,
+    dilution: float = 0.0,
+    exit_probability: float = 1.0,
+    exit_multiple: float = 1.0,
+    *,
+    years: float = 4.0,
+    volatility: float = 0.8,
+    paths: int = 100_000,
+    seed: int = 20_251_127,
+) -> OptionValue:
+    """Value an option grant: closed-form expectation plus a seeded Monte Carlo.
+
+    The expectation is ``exit_probability * shares * option_payoff(...)``.
+    The simulation draws, per path, whether an exit happens (Bernoulli with
+    ``exit_probability``) and the exit multiple (lognormal with mean
+    ``exit_multiple`` and log-volatility ``volatility``); the spread of those
+    outcomes (p10 / p50 / p90, chance of nothing) is what a negotiator should
+    see next to the mean.  Vectorised over paths.
+
+    >>> v = option_value(40_000, 1.0, 4.0, 0.2, 0.3, 1.0, years=0, volatility=0.0)
+    >>> v.expected_value, abs(v.mc_mean / v.expected_value - 1) < 0.02
+    (36000.0, True)
+    """
+    ev = float(
+        exit_probability * shares * option_payoff(price, strike, dilution, exit_multiple, years)
+    )
+    rng = np.random.default_rng(seed)
+    exits = rng.random(paths) < exit_probability
+    z = rng.standard_normal(paths)
+    # lognormal multiple whose mean is exit_multiple
+    multiple = exit_multiple * np.exp(volatility * z - 0.5 * volatility**2)
+    payoff = shares * option_payoff(price, strike, dilution, multiple, years) * exits
+    p10, p50, p90 = np.percentile(payoff, [10, 50, 90])
+    return OptionValue(
+        expected_value=ev,
+        mc_mean=float(payoff.mean()),
+        p10=float(p10),
+        p50=float(p50),
+        p90=float(p90),
+        prob_zero=float(np.mean(payoff <= 0.0)),
+        paths=paths,
+    )
+
+
+def _whole(value: object, field: str, default: int) -> int:
+    if value is None:
+        return default
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InvalidInputError(f"{field} must be a whole number of months") from None
+    if not np.isfinite(number) or number < 0 or number != int(number):
+        raise InvalidInputError(f"{field} must be a whole number of months")
+    return int(number)

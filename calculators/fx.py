@@ -1,0 +1,131 @@
+"""Dated FX rate tables and conversion.
+
+A table quotes every currency as units per one unit of its ``base`` currency
+(the shipped table: units per USD, ECB reference rates crossed via USD), with
+the date it is as of and its source.  Conversion goes through the base, in
+both directions; an unknown currency or a missing rate is an error that names
+it.  Money never adds across currencies silently: convert first, with a
+named, dated table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from calculators.errors import InvalidInputError, MissingParameterError
+from calculators.params import load_parameters
+
+__all__ = ["FxTable", "shipped_table", "convert"]
+
+Array = npt.NDArray[np.float64]
+_DATA = Path(__file__).parent / "data" / "fx.yaml"
+
+
+@dataclass(frozen=True)
+class FxTable:
+    """Rates as units of each currency per one unit of ``base``, as of a date."""
+
+    base: str
+    rates: Mapping[str, float]
+    as_of: dt.date | None = None
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        if self.base not in self.rates or not math.isclose(self.rates[self.base], 1.0):
+            raise InvalidInputError(f"FX table must quote its base {self.base} as 1")
+        for code, rate in self.rates.items():
+            if not (isinstance(rate, (int, float)) and math.isfinite(rate) and rate > 0):
+                raise InvalidInputError(f"FX rate for {code} must be a positive number")
+
+    def rate(self, code: str) -> float:
+        """Units of ``code`` per unit of the base currency."""
+        key = _code(code)
+        try:
+            return float(self.rates[key])
+        except KeyError:
+            known = ", ".join(sorted(self.rates))
+            raise MissingParameterError(f"no FX rate for {key}; the table has {known}") from None
+
+    def convert(self, amount: npt.ArrayLike, from_ccy: str, to_ccy: str) -> Array:
+        """Convert ``amount`` (scalar or array) from one currency to another.
+
+        >>> t = FxTable("USD", {"USD": 1.0, "JPY": 150.0, "GBP": 0.75})
+        >>> float(t.convert(100, "usd", "JPY")), float(t.convert(75, "GBP", "JPY"))
+        (15000.0, 15000.0)
+        """
+        factor = self.rate(to_ccy) / self.rate(from_ccy)
+        return np.asarray(np.asarray(amount, dtype=float) * factor)
+
+    @classmethod
+    def from_rows(
+        cls, rows: Sequence[Sequence[Any]], as_of: Any = None, source: str = ""
+    ) -> FxTable:
+        """Read a two-column range: currency code, units per base (header optional).
+
+        The base is the currency quoted as exactly 1.
+
+        >>> FxTable.from_rows([["currency", "per USD"], ["USD", 1], ["JPY", 150]]).base
+        'USD'
+        """
+        rates: dict[str, float] = {}
+        for i, row in enumerate(rows):
+            cells = [c for c in row if c is not None and not (isinstance(c, str) and not c.strip())]
+            if not cells:
+                continue
+            if len(cells) != 2:
+                raise InvalidInputError("FX rates must be two columns: currency, rate")
+            code, value = cells
+            if i == 0 and isinstance(value, str):
+                continue  # header row
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise InvalidInputError("FX rates must be numbers")
+            rates[_code(code)] = float(value)
+        bases = [c for c, r in rates.items() if r == 1.0]
+        if not rates or not bases:
+            raise InvalidInputError("FX rates need one base currency quoted as 1")
+        return cls(bases[0], rates, _as_date(as_of), source)
+
+
+def _code(code: object) -> str:
+    if not isinstance(code, str) or len(code.strip()) != 3 or not code.strip().isalpha():
+        raise InvalidInputError("currency must be a 3-letter ISO 4217 code")
+    return code.strip().upper()
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise InvalidInputError("as_of must be a date (YYYY-MM-DD)") from None
+
+
+def shipped_table(as_of: dt.date | str | None = None) -> FxTable:
+    """The shipped reference table in force on ``as_of`` (default: the latest)."""
+    param = load_parameters(_DATA)["rates"]
+    day = _as_date(as_of) or max(param.values)
+    rates = param.at(day)
+    chosen = max(d for d in param.values if d <= day)
+    refs = "; ".join(r.get("title", "") for r in param.references)
+    base = next(c for c, r in rates.items() if float(r) == 1.0)
+    return FxTable(base, {k: float(v) for k, v in rates.items()}, chosen, refs)
+
+
+def convert(
+    amount: npt.ArrayLike, from_ccy: str, to_ccy: str, table: FxTable | None = None
+) -> Array:
+    """Convert with ``table`` (default: the latest shipped table)."""
+    return (table or shipped_table()).convert(amount, from_ccy, to_ccy)

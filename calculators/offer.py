@@ -1,0 +1,403 @@
+"""The Offer model: fields, validation, year-by-year cash schedule and TC bases.
+
+Year *k* (1-based) of an offer: base grows by ``annual_raise``; the bonus is
+``base_k * bonus_target * bonus_payout``; sign-on is paid in years 1 and 2;
+RSUs vest ``rsu_grant * f_k * (1 + price_growth) ** k`` where ``f_k`` is the
+year's vest fraction (cliff and frequency included); a refresher of value
+``refresher_grant`` is granted at the end of every year and vests from the
+next year on its own schedule; options vest on ``option_schedule`` and count
+at their expected payoff; the retirement match is ``base_k * match`` up to
+its cap; benefits are yearly; the relocation package is paid in year 1.
+NPV discounts year *k* by ``(1 + r) ** k`` (end of year, like Excel's NPV).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import numpy_financial as npf
+
+from calculators import equity
+from calculators.errors import InvalidInputError, NegotiationError
+from calculators.places import canonical_code
+
+__all__ = [
+    "FIELDS",
+    "FieldSpec",
+    "Offer",
+    "OfferBatch",
+    "COMPONENTS",
+    "BASES",
+    "cash_schedule",
+    "tc",
+]
+
+Array = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """How one offer field is read and checked."""
+
+    kind: str  # text, jurisdiction, currency, money, fraction, months, schedule, frequency, date
+    default: Any
+    help: str
+    low: float | None = None
+    high: float | None = None
+    required: bool = False
+
+
+FIELDS: dict[str, FieldSpec] = {
+    "company": FieldSpec("text", None, "Employer", required=True),
+    "jurisdiction": FieldSpec("jurisdiction", None, "Where the work is taxed, e.g. JP-TOKYO", required=True),
+    "currency": FieldSpec("currency", None, "ISO 4217 code of the pay, e.g. JPY", required=True),
+    "base_salary": FieldSpec("money", None, "Yearly base salary", low=0.0, required=True),
+    "annual_raise": FieldSpec("fraction", 0.0, "Yearly raise, 0.03 = 3 %", -0.5, 1.0),
+    "bonus_target": FieldSpec("fraction", 0.0, "Target bonus as a fraction of base", 0.0, 3.0),
+    "bonus_payout": FieldSpec("fraction", 1.0, "Expected payout multiplier of the target", 0.0, 3.0),
+    "sign_on": FieldSpec("money", 0.0, "Sign-on bonus paid in year 1"),
+    "sign_on_year2": FieldSpec("money", 0.0, "Sign-on bonus paid in year 2"),
+    "clawback_months": FieldSpec("months", 0, "Sign-on / relocation repayable pro rata before this"),
+    "rsu_grant": FieldSpec("money", 0.0, "Total RSU grant value at grant (not per year)"),
+    "rsu_schedule": FieldSpec("schedule", "25/25/25/25", "Yearly vest percentages, e.g. 25/25/25/25"),
+    "rsu_cliff_months": FieldSpec("months", 12, "Months before the first vest"),
+    "rsu_frequency": FieldSpec("frequency", "quarterly", "monthly, quarterly or annual after the cliff"),
+    "refresher_grant": FieldSpec("money", 0.0, "Value of the refresher granted at each year end"),
+    "refresher_schedule": FieldSpec("schedule", None, "Vest percentages of each refresher"),
+    "price_growth": FieldSpec("fraction", 0.0, "Yearly change of the share price", -0.99, 10.0),
+    "option_shares": FieldSpec("money", 0.0, "Number of stock options"),
+    "option_strike": FieldSpec("money", 0.0, "Strike price per share"),
+    "option_price": FieldSpec("money", 0.0, "Current price per share (409A / preferred)"),
+    "option_schedule": FieldSpec("schedule", "25/25/25/25", "Yearly vest percentages of the options"),
+    "dilution": FieldSpec("fraction", 0.0, "New shares per existing share in each yearly round", 0.0, 5.0),
+    "exit_probability": FieldSpec("fraction", 1.0, "Chance of a liquidity event", 0.0, 1.0),
+    "exit_multiple": FieldSpec("fraction", 1.0, "Company value at exit over today's", 0.0, 1000.0),
+    "retirement_match": FieldSpec("fraction", 0.0, "Employer match as a fraction of base", 0.0, 1.0),
+    "retirement_match_cap": FieldSpec("money", 0.0, "Cap on the yearly match; 0 or blank: no cap"),
+    "benefits": FieldSpec("money", 0.0, "Yearly value of other benefits"),
+    "relocation_package": FieldSpec("money", 0.0, "One-time relocation payment"),
+    "start_date": FieldSpec("date", None, "Start date"),
+    "deadline": FieldSpec("date", None, "When the offer expires"),
+}
+
+COMPONENTS = ("base", "bonus", "sign_on", "equity", "options", "retirement", "benefits",
+              "relocation")
+BASES = ("first_year", "annualized", "total", "npv")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One validated offer; amounts are in ``currency``."""
+
+    name: str
+    company: str
+    jurisdiction: str
+    currency: str
+    base_salary: float
+    annual_raise: float = 0.0
+    bonus_target: float = 0.0
+    bonus_payout: float = 1.0
+    sign_on: float = 0.0
+    sign_on_year2: float = 0.0
+    clawback_months: int = 0
+    rsu_grant: float = 0.0
+    rsu_schedule: tuple[float, ...] = (0.25, 0.25, 0.25, 0.25)
+    rsu_cliff_months: int = 12
+    rsu_frequency: str = "quarterly"
+    refresher_grant: float = 0.0
+    refresher_schedule: tuple[float, ...] = (0.25, 0.25, 0.25, 0.25)
+    price_growth: float = 0.0
+    option_shares: float = 0.0
+    option_strike: float = 0.0
+    option_price: float = 0.0
+    option_schedule: tuple[float, ...] = (0.25, 0.25, 0.25, 0.25)
+    dilution: float = 0.0
+    exit_probability: float = 1.0
+    exit_multiple: float = 1.0
+    retirement_match: float = 0.0
+    retirement_match_cap: float = 0.0
+    benefits: float = 0.0
+    relocation_package: float = 0.0
+    start_date: dt.date | None = None
+    deadline: dt.date | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_fields(cls, values: Mapping[str, Any], label: str = "offer") -> Offer:
+        """Validate raw field values (blank = ``None`` = default).
+
+        ``label`` names the offer in messages (``"offer 2"``), never its values.
+
+        >>> o = Offer.from_fields({"Company": "A", "jurisdiction": "US-WA",
+        ...                        "currency": "usd", "base_salary": 185000})
+        >>> o.currency, o.rsu_schedule
+        ('USD', (0.25, 0.25, 0.25, 0.25))
+        """
+        raw = {_norm_field(k): v for k, v in values.items() if k is not None}
+        unknown = sorted(k for k in raw if k not in FIELDS and k != "name")
+        if unknown:
+            raise InvalidInputError(f"{label}: unknown field {', '.join(unknown)}")
+        kwargs: dict[str, Any] = {}
+        for name, spec in FIELDS.items():
+            value = raw.get(name)
+            if _is_blank(value):
+                if spec.required:
+                    raise InvalidInputError(f"{label}: {name} is required")
+                continue
+            kwargs[name] = _convert(name, spec, value, label)
+        if "refresher_schedule" not in kwargs:
+            kwargs["refresher_schedule"] = kwargs.get("rsu_schedule", (0.25,) * 4)
+        cliff = kwargs.get("rsu_cliff_months", 12)
+        if cliff > 12 * len(kwargs.get("rsu_schedule", (0.25,) * 4)):
+            raise InvalidInputError(f"{label}: rsu_cliff_months must not exceed the vesting period")
+        if kwargs["base_salary"] <= 0:
+            raise InvalidInputError(f"{label}: base_salary must be a positive number")
+        name = raw.get("name")
+        kwargs["name"] = str(name) if not _is_blank(name) else str(kwargs["company"])
+        return cls(**kwargs)
+
+
+def _norm_field(key: object) -> str:
+    return "_".join(str(key).strip().lower().replace("-", "_").split())
+
+
+def _is_blank(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str) and not value.strip():
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _number(name: str, value: object, label: str) -> float:
+    if isinstance(value, bool):
+        raise InvalidInputError(f"{label}: {name} must be a number")
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        number = float(value)
+    elif isinstance(value, str):
+        text = value.strip().replace(",", "").replace("_", "")
+        scale = 1.0
+        if text.endswith("%"):
+            text, scale = text[:-1], 0.01
+        try:
+            number = float(text) * scale
+        except ValueError:
+            raise InvalidInputError(f"{label}: {name} must be a number") from None
+    else:
+        raise InvalidInputError(f"{label}: {name} must be a number")
+    if not math.isfinite(number):
+        raise InvalidInputError(f"{label}: {name} must be a finite number")
+    return number
+
+
+def _convert(name: str, spec: FieldSpec, value: object, label: str) -> Any:
+    kind = spec.kind
+    if kind == "text":
+        return str(value).strip()
+    if kind == "currency":
+        code = str(value).strip().upper()
+        if len(code) != 3 or not code.isalpha():
+            raise InvalidInputError(f"{label}: {name} must be a 3-letter ISO 4217 code")
+        return code
+    if kind == "jurisdiction":
+        try:
+            return canonical_code(value)
+        except NegotiationError as exc:
+            raise type(exc)(f"{label}: {exc}") from None
+    if kind == "schedule":
+        return equity.parse_schedule(value, name)
+    if kind == "frequency":
+        return equity.parse_frequency(value, name)
+    if kind == "date":
+        return _date(name, value, label)
+    number = _number(name, value, label)
+    if kind == "months":
+        if number < 0 or number != int(number) or number > 600:
+            raise InvalidInputError(f"{label}: {name} must be a whole number of months")
+        return int(number)
+    if kind == "money" and number < 0:
+        raise InvalidInputError(f"{label}: {name} must not be negative")
+    if kind == "fraction":
+        low = -math.inf if spec.low is None else spec.low
+        high = math.inf if spec.high is None else spec.high
+        if not low <= number <= high:
+            raise InvalidInputError(
+                f"{label}: {name} must be a fraction between {low:g} and {high:g} (0.15 = 15 %)"
+            )
+    return number
+
+
+def _date(name: str, value: object, label: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 2_958_466:
+            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            pass
+    raise InvalidInputError(f"{label}: {name} must be a date (YYYY-MM-DD)")
+
+
+@dataclass(frozen=True)
+class OfferBatch:
+    """Offers as arrays, one element per offer: the vectorised form of ``Offer``."""
+
+    base_salary: Array
+    annual_raise: Array
+    bonus_target: Array
+    bonus_payout: Array
+    sign_on: Array
+    sign_on_year2: Array
+    rsu_grant: Array
+    rsu_fractions: Array  # (n, S) yearly vest fractions, cliff and frequency applied
+    refresher_grant: Array
+    refresher_fractions: Array  # (n, S)
+    price_growth: Array
+    option_shares: Array
+    option_strike: Array
+    option_price: Array
+    option_fractions: Array  # (n, S)
+    dilution: Array
+    exit_probability: Array
+    exit_multiple: Array
+    retirement_match: Array
+    retirement_match_cap: Array
+    benefits: Array
+    relocation_package: Array
+
+    @classmethod
+    def from_offers(cls, offers: Sequence[Offer]) -> OfferBatch:
+        if not offers:
+            raise InvalidInputError("at least one offer is needed")
+        width = max(
+            max(len(o.rsu_schedule), len(o.refresher_schedule), len(o.option_schedule))
+            for o in offers
+        )
+
+        def pad(rows: list[Array]) -> Array:
+            out = np.zeros((len(rows), width))
+            for i, row in enumerate(rows):
+                out[i, : len(row)] = row
+            return out
+
+        def col(name: str) -> Array:
+            return np.array([float(getattr(o, name)) for o in offers])
+
+        plain = {
+            f.name: col(f.name)
+            for f in fields(cls)
+            if not f.name.endswith("_fractions")
+        }
+        return cls(
+            **plain,
+            rsu_fractions=pad([
+                equity.annual_vest_fractions(o.rsu_schedule, o.rsu_cliff_months, o.rsu_frequency)
+                for o in offers
+            ]),
+            refresher_fractions=pad([np.asarray(o.refresher_schedule) for o in offers]),
+            option_fractions=pad([
+                equity.annual_vest_fractions(o.option_schedule, o.rsu_cliff_months, o.rsu_frequency)
+                for o in offers
+            ]),
+        )
+
+    def __len__(self) -> int:
+        return len(self.base_salary)
+
+
+def _fit(fractions: Array, years: int) -> Array:
+    n, width = fractions.shape
+    if width >= years:
+        return fractions[:, :years]
+    return np.concatenate([fractions, np.zeros((n, years - width))], axis=1)
+
+
+def cash_schedule(batch: OfferBatch, years: int) -> dict[str, Array]:
+    """Year-by-year value of every component, each an array ``(n_offers, years)``.
+
+    Keys are :data:`COMPONENTS` plus ``total``.  Nothing is blank or NaN after
+    the last vest: those years are 0.
+    """
+    if not isinstance(years, (int, np.integer)) or not 1 <= years <= 50:
+        raise InvalidInputError("years must be a whole number from 1 to 50")
+    k = np.arange(1, years + 1, dtype=float)
+    col = lambda a: a[:, None]  # noqa: E731
+    growth = (1.0 + col(batch.price_growth)) ** k
+    base = col(batch.base_salary) * (1.0 + col(batch.annual_raise)) ** (k - 1.0)
+    bonus = base * col(batch.bonus_target) * col(batch.bonus_payout)
+    sign_on = np.zeros_like(base)
+    sign_on[:, 0] = batch.sign_on
+    if years >= 2:
+        sign_on[:, 1] = batch.sign_on_year2
+    rsu = col(batch.rsu_grant) * _fit(batch.rsu_fractions, years) * growth
+    # refresher granted at the end of year j vests (1 + g)^m-weighted in year j + m
+    h = _fit(batch.refresher_fractions, years) * growth
+    refresher = np.zeros_like(base)
+    refresher[:, 1:] = col(batch.refresher_grant) * np.cumsum(h, axis=1)[:, :-1]
+    payoff = equity.option_payoff(
+        col(batch.option_price), col(batch.option_strike), col(batch.dilution),
+        col(batch.exit_multiple), k,
+    )
+    options = (
+        col(batch.option_shares) * _fit(batch.option_fractions, years)
+        * col(batch.exit_probability) * payoff
+    )
+    match = base * col(batch.retirement_match)
+    cap = col(batch.retirement_match_cap)
+    retirement = np.where(cap > 0, np.minimum(match, cap), match)
+    benefits = np.broadcast_to(col(batch.benefits), base.shape).copy()
+    relocation = np.zeros_like(base)
+    relocation[:, 0] = batch.relocation_package
+    parts = {
+        "base": base, "bonus": bonus, "sign_on": sign_on, "equity": rsu + refresher,
+        "options": options, "retirement": retirement, "benefits": benefits,
+        "relocation": relocation,
+    }
+    total = np.zeros_like(base)
+    for part in parts.values():
+        total = total + part
+    parts["total"] = total
+    return parts
+
+
+def tc(
+    totals: npt.ArrayLike, basis: str = "annualized", years: int | None = None,
+    discount_rate: float = 0.0,
+) -> Array:
+    """Total compensation on a basis from year totals ``(n, Y)`` (or ``(Y,)``).
+
+    ``first_year``: year 1; ``total``: sum over ``years``; ``annualized``: that sum
+    divided by ``years``; ``npv``: year *k* discounted by ``(1 + r) ** k``.
+
+    >>> round(float(tc([100.0, 110.0], "npv", discount_rate=0.1)), 6)
+    181.818182
+    """
+    t = np.atleast_1d(np.asarray(totals, dtype=float))
+    h = t.shape[-1] if years is None else years
+    if not 1 <= h <= t.shape[-1]:
+        raise InvalidInputError(f"years must be between 1 and {t.shape[-1]}")
+    t = t[..., :h]
+    if basis == "first_year":
+        return np.asarray(t[..., 0])
+    if basis == "total":
+        return np.asarray(t.sum(axis=-1))
+    if basis == "annualized":
+        return np.asarray(t.sum(axis=-1) / h)
+    if basis == "npv":
+        if not math.isfinite(discount_rate) or discount_rate <= -1:
+            raise InvalidInputError("discount_rate must be a number above -1")
+        flows = np.concatenate([np.zeros(t.shape[:-1] + (1,)), t], axis=-1)
+        return np.asarray(npf.npv(discount_rate, np.moveaxis(flows, -1, 0)))
+    raise InvalidInputError("basis must be one of " + ", ".join(BASES))

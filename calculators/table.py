@@ -1,0 +1,104 @@
+"""Reading the Offers layout from a plain 2-D table (what a cell range holds).
+
+The layout: the first column holds field names, the first row offer names, one
+column per offer.  The transposed layout (field names across the first row,
+one row per offer) is accepted too.  Field names are case-blind; a blank cell
+is a missing value, never zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from calculators.errors import InvalidInputError
+from calculators.offer import FIELDS, Offer, _is_blank, _norm_field
+
+__all__ = ["as_rows", "offers_from_table", "select_offer"]
+
+_HEADER_WORDS = {"field", "fields", "offer", "offers", "name", ""}
+
+
+def as_rows(table: object, what: str = "offers") -> list[list[Any]]:
+    """A rectangular list of rows from a cell value, a row or a 2-D range."""
+    if table is None:
+        raise InvalidInputError(f"{what} range is empty")
+    if not isinstance(table, (list, tuple)):
+        return [[table]]
+    if not table:
+        raise InvalidInputError(f"{what} range is empty")
+    if not isinstance(table[0], (list, tuple)):
+        return [list(table)]
+    rows = [list(r) if isinstance(r, (list, tuple)) else [r] for r in table]
+    if len({len(r) for r in rows}) != 1:
+        raise InvalidInputError(f"{what} range is ragged: rows have different lengths")
+    return rows
+
+
+def _is_field(value: object) -> bool:
+    return isinstance(value, str) and _norm_field(value) in FIELDS
+
+
+def _field_rows(rows: list[list[Any]]) -> bool:
+    """True when field names run down the first column."""
+    down = sum(_is_field(r[0]) for r in rows)
+    across = sum(_is_field(c) for c in rows[0])
+    return down >= across
+
+
+def offers_from_table(table: object) -> list[Offer]:
+    """Validate every offer of an Offers-layout range.
+
+    >>> rows = [["field", "A", "B"], ["company", "Acme", "Beta"],
+    ...         ["jurisdiction", "US-WA", "US-CA"], ["currency", "USD", "USD"],
+    ...         ["base_salary", 100, 120]]
+    >>> [o.name for o in offers_from_table(rows)]
+    ['A', 'B']
+    """
+    rows = as_rows(table)
+    if not _field_rows(rows):
+        rows = [list(col) for col in zip(*rows, strict=True)]
+    has_header = not _is_field(rows[0][0]) and (
+        _is_blank(rows[0][0]) or _norm_field(rows[0][0]) in _HEADER_WORDS
+    )
+    header = rows[0] if has_header else None
+    body = rows[1:] if has_header else rows
+    body = [r for r in body if not all(_is_blank(c) for c in r)]
+    if not body:
+        raise InvalidInputError("offers range has no field rows")
+    names = [_norm_field(r[0]) if not _is_blank(r[0]) else "" for r in body]
+    if "" in names:
+        raise InvalidInputError("offers range has a row without a field name")
+    unknown = sorted({n for n in names if n not in FIELDS})
+    if unknown:
+        raise InvalidInputError("unknown field " + ", ".join(unknown))
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise InvalidInputError("field listed twice: " + ", ".join(dupes))
+    offers = []
+    for j in range(1, len(rows[0])):
+        column = [r[j] for r in body]
+        if all(_is_blank(v) for v in column):
+            continue  # an empty column is not an offer
+        values: dict[str, Any] = dict(zip(names, column, strict=True))
+        if header is not None and not _is_blank(header[j]):
+            values["name"] = str(header[j]).strip()
+        offers.append(Offer.from_fields(values, label=f"offer {len(offers) + 1}"))
+    if not offers:
+        raise InvalidInputError("offers range holds no offer column")
+    return offers
+
+
+def select_offer(offers: Sequence[Offer], name: object = None, what: str = "offer") -> Offer:
+    """The offer called ``name`` (case-blind), or the only one when ``name`` is blank."""
+    if _is_blank(name):
+        if len(offers) != 1:
+            raise InvalidInputError(
+                f"{what} range holds {len(offers)} offers; give offer_name or select one column"
+            )
+        return offers[0]
+    key = str(name).strip().casefold()
+    for offer in offers:
+        if offer.name.casefold() == key or offer.company.casefold() == key:
+            return offer
+    raise InvalidInputError("offer_name matches no offer column of the range")
