@@ -1,0 +1,232 @@
+"""Canada, Ontario (CA-ON): take-home pay of a single employee.
+
+Lines, each an amount withheld per tax year, in CAD:
+
+``federal_income_tax``
+    Federal tax on taxable income (employment income minus the enhanced CPP
+    part and CPP2) after the basic personal amount (reduced for high
+    incomes), the Canada employment amount, base CPP and EI credits.
+``ontario_income_tax``
+    Basic Ontario tax after the Ontario basic personal amount, base CPP and
+    EI credits, plus the Ontario surtax, minus the Ontario tax reduction and
+    the LIFT credit.
+``ontario_health_premium``
+    Ontario Health Premium on taxable income.
+``cpp``, ``cpp2``, ``ei``
+    Employee Canada Pension Plan, second additional CPP and Employment
+    Insurance contributions.
+
+RSU vests are employment income (T4 box 14): they are taxed, pensionable and
+insurable like salary, so CPP, CPP2 and EI apply to salary plus equity up to
+the yearly caps (CRA, *Stock options and RSUs* payroll guidance).
+
+Not modelled: the 2025 federal top-up tax credit (it only matters when
+non-refundable credits exceed the first bracket threshold, never for a single
+employee with these credits), age amounts (the ``age`` option is limited to 18
+to 64), RRSP or other deductions, the Canada Workers Benefit.
+
+Cliff edges: none. Every line is a continuous function of income; net pay
+rises with gross everywhere (the steepest combined marginal rate, around the
+Ontario Health Premium ramps and the LIFT / tax-reduction phase-outs, stays
+well under 100%).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from calculators.errors import InvalidInputError
+from calculators.tax.engine import Array, capped_rate, marginal_tax, params, register
+
+__all__ = [
+    "cpp_contribution",
+    "cpp2_contribution",
+    "ei_premium",
+    "federal_basic_personal_amount",
+    "federal_income_tax",
+    "ontario_income_tax",
+    "ontario_health_premium",
+    "lift_credit",
+]
+
+_MIN_AGE, _MAX_AGE = 18, 64
+
+
+def _p(topic: str, name: str, year: int) -> Any:
+    return params("ca", topic)[name].at(year)
+
+
+def cpp_contribution(earnings: Array, year: int) -> Array:
+    """Employee CPP contribution at 5.95% between the basic exemption and the YMPE.
+
+    With 12 equal monthly pays the per-period exemption (3,500 / 12) adds up to
+    the yearly one, so the yearly formula is exact.
+
+    References
+    ----------
+    CRA, *CPP contribution rates, maximums and exemptions*.
+
+    Examples
+    --------
+    >>> float(cpp_contribution(np.array(100_000.0), 2025))  # the 2025 maximum
+    4034.1
+    """
+    p = _p("payroll", "cpp", year)
+    pensionable = np.clip(earnings - p["basic_exemption"], 0.0, p["ympe"] - p["basic_exemption"])
+    return np.asarray(pensionable * p["rate"], dtype=float)
+
+
+def _cpp_base_part(cpp: Array, year: int) -> Array:
+    """The base (4.95 / 5.95) part of the CPP contribution, which earns a credit."""
+    p = _p("payroll", "cpp", year)
+    return np.asarray(cpp * (p["base_rate"] / p["rate"]), dtype=float)
+
+
+def cpp2_contribution(earnings: Array, year: int) -> Array:
+    """CPP2 at 4% between the YMPE and the YAMPE (CRA).
+
+    >>> float(cpp2_contribution(np.array(100_000.0), 2026))  # 2026 maximum
+    416.0
+    """
+    ympe = _p("payroll", "cpp", year)["ympe"]
+    p = _p("payroll", "cpp2", year)
+    band = np.clip(earnings - ympe, 0.0, p["yampe"] - ympe)
+    return np.asarray(band * p["rate"], dtype=float)
+
+
+def ei_premium(earnings: Array, year: int) -> Array:
+    """Employee EI premium on insurable earnings up to the yearly maximum (CRA).
+
+    >>> round(float(ei_premium(np.array(100_000.0), 2025)), 2)  # 2025 maximum
+    1077.48
+    """
+    p = _p("payroll", "ei", year)
+    return capped_rate(earnings, p["rate"], p["max_insurable"])
+
+
+def federal_basic_personal_amount(net_income: Array, year: int) -> Array:
+    """Federal BPA, reduced linearly from its maximum to its minimum between the
+    start of the 29% and of the 33% bracket (CRA T4127, BPAF).
+
+    >>> [float(x) for x in federal_basic_personal_amount(np.array([0.0, 300_000.0]), 2026)]
+    [16452.0, 14829.0]
+    """
+    p = _p("federal", "basic_personal_amount", year)
+    share = np.clip(
+        (net_income - p["phase_out_start"]) / (p["phase_out_end"] - p["phase_out_start"]), 0.0, 1.0
+    )
+    return np.asarray(p["max"] - (p["max"] - p["min"]) * share, dtype=float)
+
+
+def federal_income_tax(
+    net_income: Array, employment_income: Array, cpp_base: Array, ei: Array, year: int
+) -> Array:
+    """Basic federal tax (Schedule 1): scale tax minus non-refundable credits.
+
+    Credits at the lowest rate: BPA, Canada employment amount (the lesser of
+    employment income and the yearly amount), base CPP and EI premiums.
+    """
+    scale = _p("federal", "income_tax_scale", year)
+    gross = marginal_tax(net_income, scale["thresholds"], scale["rates"])
+    cea = np.minimum(employment_income, _p("federal", "canada_employment_amount", year))
+    credits = federal_basic_personal_amount(net_income, year) + cea + cpp_base + ei
+    return np.maximum(gross - credits * _p("federal", "credit_rate", year), 0.0)
+
+
+def _ontario_surtax(basic_tax: Array, year: int) -> Array:
+    """Ontario surtax on basic Ontario tax (ON428 Part B)."""
+    s = _p("ontario", "surtax", year)
+    out = np.zeros_like(basic_tax)
+    for threshold, rate in zip(s["thresholds"], s["rates"], strict=True):
+        out = out + rate * np.maximum(basic_tax - threshold, 0.0)
+    return out
+
+
+def lift_credit(employment_income: Array, net_income: Array, year: int) -> Array:
+    """Ontario LIFT credit for a single person (Schedule ON428-A, Part A).
+
+    The lesser of 875 and 5.05% of employment income, minus 5% of adjusted
+    net income above 32,500 (ontario.ca, *Low-income Individuals and Families
+    Tax Credit*, 2022 onward).
+
+    >>> [round(float(x), 2) for x in lift_credit(np.array([10_000.0, 40_000.0]),
+    ...                                          np.array([10_000.0, 40_000.0]), 2025)]
+    [505.0, 500.0]
+    """
+    p = _p("ontario", "lift_credit", year)
+    top = np.minimum(p["max_credit"], p["rate"] * employment_income)
+    return np.maximum(top - p["clawback_rate"] * np.maximum(net_income - p["threshold"], 0.0), 0.0)
+
+
+def ontario_income_tax(
+    net_income: Array, employment_income: Array, cpp_base: Array, ei: Array, year: int
+) -> Array:
+    """Ontario tax (ON428): basic tax, surtax, tax reduction, then LIFT credit."""
+    scale = _p("ontario", "income_tax_scale", year)
+    gross = marginal_tax(net_income, scale["thresholds"], scale["rates"])
+    credits = _p("ontario", "basic_personal_amount", year) + cpp_base + ei
+    basic = np.maximum(gross - credits * _p("ontario", "credit_rate", year), 0.0)
+    tax = basic + _ontario_surtax(basic, year)
+    r = _p("ontario", "tax_reduction", year)
+    reduction = np.clip(r["multiplier"] * r["basic_reduction"] - tax, 0.0, tax)
+    after = tax - reduction
+    return np.maximum(after - lift_credit(employment_income, net_income, year), 0.0)
+
+
+def ontario_health_premium(taxable_income: Array, year: int) -> Array:
+    """Ontario Health Premium: 0 to 900 by steps on taxable income (ontario.ca).
+
+    >>> [float(x) for x in ontario_health_premium(np.array([20_000.0, 25_000.0, 60_000.0,
+    ...                                                     250_000.0]), 2026)]
+    [0.0, 300.0, 600.0, 900.0]
+    """
+    p = _p("ontario", "health_premium", year)
+    x = np.asarray(taxable_income, dtype=float)[..., None]
+    steps = np.minimum(
+        np.maximum(x - np.asarray(p["thresholds"], dtype=float), 0.0) * np.asarray(p["rates"]),
+        np.asarray(p["step_max"], dtype=float),
+    )
+    return np.asarray(steps.sum(axis=-1), dtype=float)
+
+
+def _check_age(options: Mapping[str, Any]) -> None:
+    age = options.get("age", 35)
+    if isinstance(age, bool) or not isinstance(age, (int, float)) or not np.isfinite(age):
+        raise InvalidInputError("age must be a number of years")
+    if not _MIN_AGE <= age <= _MAX_AGE:
+        raise InvalidInputError(
+            f"CA-ON rules are modelled for ages {_MIN_AGE} to {_MAX_AGE} "
+            "(no age amount; CPP from 18)"
+        )
+
+
+@register(
+    "CA-ON",
+    currency="CAD",
+    years=(2025, 2026),
+    aliases=("Ontario", "Toronto", "Ottawa", "Waterloo"),
+    options={"age": 35},
+    description="Canada, Ontario: federal and Ontario income tax, Ontario Health Premium, CPP, "
+    "CPP2, EI (single employee, no dependants)",
+)
+def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -> dict[str, Array]:
+    """Every withholding line for an Ontario employee (see the module docstring)."""
+    _check_age(options)
+    earnings = salary + equity
+    cpp = cpp_contribution(earnings, year)
+    cpp_base = _cpp_base_part(cpp, year)
+    cpp2 = cpp2_contribution(earnings, year)
+    ei = ei_premium(earnings, year)
+    # Line 22215 (enhanced CPP and CPP2) is deducted from income (line 23600).
+    net_income = np.maximum(earnings - (cpp - cpp_base) - cpp2, 0.0)
+    return {
+        "federal_income_tax": federal_income_tax(net_income, earnings, cpp_base, ei, year),
+        "ontario_income_tax": ontario_income_tax(net_income, earnings, cpp_base, ei, year),
+        "ontario_health_premium": ontario_health_premium(net_income, year),
+        "cpp": cpp,
+        "cpp2": cpp2,
+        "ei": ei,
+    }
