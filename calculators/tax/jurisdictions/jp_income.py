@@ -1,0 +1,163 @@
+"""Japan: 給与所得, 基礎控除 and 所得税 / 復興特別所得税 on employment income.
+
+Pure, vectorised rules used by :mod:`calculators.tax.jurisdictions.jp_tokyo`.
+Every figure comes from ``params/jp/income_tax.yaml``.
+
+References
+----------
+国税庁 タックスアンサー No.1410 (給与所得控除), No.1199 (基礎控除), No.2260 (所得税の税率);
+国税庁「令和7年度税制改正による所得税の基礎控除の見直し等について」and「令和8年度税制改正による
+所得税の基礎控除の引上げ等について」; 国税通則法 第118条・第119条 (端数計算).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from calculators.tax.engine import marginal_tax, params
+
+__all__ = [
+    "employment_income",
+    "income_tax_basic_deduction",
+    "income_tax_on_taxable_income",
+    "income_and_reconstruction_tax",
+    "floor_to",
+    "tiered_amount",
+]
+
+Array = npt.NDArray[np.float64]
+
+
+def _p(name: str, year: int) -> Any:
+    return params("jp", "income_tax")[name].at(year)
+
+
+def floor_to(amount: npt.ArrayLike, unit: float) -> Array:
+    """Round ``amount`` down to a multiple of ``unit`` (statutory 切捨て), never below 0.
+
+    >>> floor_to([1999.9, 7_000_999, -5], 1000).tolist()
+    [1000.0, 7000000.0, 0.0]
+    """
+    x = np.maximum(np.asarray(amount, dtype=float), 0.0)
+    # A tiny epsilon keeps 6999.9999999 (float noise for 7000) from falling a whole unit.
+    return np.asarray(np.floor(x / unit + 1e-9) * unit, dtype=float)
+
+
+def tiered_amount(income: npt.ArrayLike, up_to: list[float], amounts: list[float]) -> Array:
+    """Amount of the first tier whose ``up_to`` (inclusive) is at least ``income``; 0 beyond the last.
+
+    >>> tiered_amount([100, 200, 201, 500], [200, 400], [10.0, 5.0]).tolist()
+    [10.0, 10.0, 5.0, 0.0]
+    """
+    x = np.asarray(income, dtype=float)
+    idx = np.searchsorted(np.asarray(up_to, dtype=float), x, side="left")
+    table = np.append(np.asarray(amounts, dtype=float), 0.0)
+    return np.asarray(table[idx], dtype=float)
+
+
+def employment_income(revenue: npt.ArrayLike, year: int) -> Array:
+    """給与所得: 給与等の収入金額 less 給与所得控除, as 所得税法 別表第五 gives it below 6.6M.
+
+    The deduction is the larger of the minimum (650,000 in 2025; 740,000 in 2026 incl. the
+    令和8・9年分 special addition) and the percentage formula of 所得税法 第28条第3項. Below
+    6,600,000 the law reads the amount off 別表第五: where the formula applies, the revenue is
+    first rounded down to a multiple of 4,000 (NTA No.1410); revenue is whole yen.
+
+    Parameters
+    ----------
+    revenue : array_like
+        給与等の収入金額 for the year (salary plus equity income), JPY.
+    year : int
+        Tax year (2025 or 2026).
+
+    Returns
+    -------
+    numpy.ndarray
+        給与所得 (never negative).
+
+    References
+    ----------
+    国税庁 タックスアンサー No.1410 給与所得控除,
+    https://www.nta.go.jp/taxes/shiraberu/taxanswer/shotoku/1410.htm
+
+    Examples
+    --------
+    NTA No.1410 style cases (2025 rules):
+
+    >>> employment_income([1_000_000, 5_000_000, 7_000_000, 10_000_000], 2025).tolist()
+    [350000.0, 3560000.0, 5200000.0, 8050000.0]
+    >>> employment_income([1_000_000, 2_200_000], 2026).tolist()
+    [260000.0, 1460000.0]
+    """
+    x = np.floor(np.maximum(np.asarray(revenue, dtype=float), 0.0))
+    minimum = float(_p("employment_income_deduction_minimum", year))
+    scale = _p("employment_income_deduction_scale", year)
+    table = _p("employment_income_table", year)
+
+    def formula(rev: Array) -> Array:
+        idx = np.searchsorted(np.asarray(scale["lower"], dtype=float), rev, side="right") - 1
+        rates = np.asarray(scale["rates"], dtype=float)[idx]
+        amounts = np.asarray(scale["amounts"], dtype=float)[idx]
+        return np.asarray(rates * rev + amounts, dtype=float)
+
+    formula_applies = formula(x) > minimum
+    in_table = x < float(table["below"])
+    rounded = np.where(in_table & formula_applies, np.floor(x / table["step"]) * table["step"], x)
+    deduction = np.maximum(minimum, formula(rounded))
+    # Deductions are whole yen (1円未満切捨て of the 10% tier on odd revenues).
+    return np.asarray(np.maximum(rounded - np.floor(deduction), 0.0), dtype=float)
+
+
+def income_tax_basic_deduction(total_income: npt.ArrayLike, year: int) -> Array:
+    """所得税の基礎控除 for a 合計所得金額 (NTA No.1199, 令和7・8年度改正).
+
+    >>> income_tax_basic_deduction([1_320_000, 1_320_001, 10_000_000, 25_000_001], 2025).tolist()
+    [950000.0, 880000.0, 580000.0, 0.0]
+    >>> income_tax_basic_deduction([4_890_000, 6_000_000, 23_500_001], 2026).tolist()
+    [1040000.0, 670000.0, 480000.0]
+    """
+    tiers = _p("basic_deduction", year)
+    return tiered_amount(total_income, tiers["up_to"], tiers["amounts"])
+
+
+def income_tax_on_taxable_income(taxable_income: npt.ArrayLike, year: int = 2025) -> Array:
+    """所得税 (基準所得税額, before 復興特別所得税) on 課税総所得金額 under 所得税法 第89条.
+
+    The taxable income is first rounded down to 1,000 yen (国税通則法 第118条); the result equals
+    the NTA quick table (速算表) of タックスアンサー No.2260.
+
+    Examples
+    --------
+    NTA No.2260: taxable income 7,000,000 -> 7,000,000 x 23% - 636,000 = 974,000.
+
+    >>> income_tax_on_taxable_income(7_000_000).tolist()
+    974000.0
+    >>> income_tax_on_taxable_income([1_950_000, 40_000_000]).tolist()
+    [97500.0, 13204000.0]
+    """
+    taxable = floor_to(taxable_income, float(_p("taxable_income_rounding", year)))
+    scale = _p("income_tax_scale", year)
+    tax = marginal_tax(taxable, scale["thresholds"], scale["rates"])
+    return np.asarray(np.floor(tax + 1e-6), dtype=float)
+
+
+def income_and_reconstruction_tax(taxable_income: npt.ArrayLike, year: int) -> tuple[Array, Array]:
+    """所得税 and 復興特別所得税 as two lines whose sum is the statutory rounded total.
+
+    The combined amount (基準所得税額 x 102.1%) is rounded down to 100 yen (国税通則法 第119条;
+    年末調整 年調年税額). The income-tax line is the 基準所得税額 and the reconstruction line the
+    rest of the rounded total; only where the rounding exceeds the 2.1% (tax below about 4,800 yen)
+    does the income-tax line absorb the difference, so that no line is negative.
+
+    >>> it, rt = income_and_reconstruction_tax(7_000_000, 2025)
+    >>> float(it), float(rt)
+    (974000.0, 20400.0)
+    """
+    base = income_tax_on_taxable_income(taxable_income, year)
+    rate = float(_p("reconstruction_tax_rate", year))
+    total = floor_to(np.floor(base * (1.0 + rate) + 1e-6), float(_p("tax_rounding", year)))
+    income_tax = np.minimum(base, total)
+    return income_tax, np.asarray(total - income_tax, dtype=float)

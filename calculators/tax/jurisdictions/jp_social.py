@@ -1,0 +1,143 @@
+"""Japan: employee social-insurance contributions (協会けんぽ 東京支部, 厚生年金, 雇用保険).
+
+Pure, vectorised rules used by :mod:`calculators.tax.jurisdictions.jp_tokyo`; every figure comes
+from ``params/jp/social_insurance.yaml``.
+
+Method (documented choice): the salary is paid in 12 equal monthly amounts, so the 報酬月額 is
+salary / 12 and the 標準報酬月額 is its grade.  Premiums are computed month by month for the
+premium months January to December of the tax year, each at the rate in force for that premium
+month (協会けんぽ rates change with the March premium, 子ども・子育て支援金 starts with the April 2026
+premium, 雇用保険 rates change on 1 April).  The employee's half of each monthly premium is rounded
+to the yen with the payroll rule (50銭以下切捨て, 50銭超切上げ).  Where the 介護保険 premium is due it
+is computed together with the health premium at the combined rate (as the 協会けんぽ 保険料額表 does)
+and reported as the difference.
+
+Equity income (RSU vests delivered by a foreign parent) is not included: 雇用保険法 第4条第4項
+counts only wages "事業主が労働者に支払うもの", and 日本年金機構「海外勤務者の報酬の取扱い」
+(平成26年3月) treats pay not borne under the rules of the Japanese 適用事業所 as outside 報酬等
+(健康保険法 第3条第5項, 厚生年金保険法 第3条第1項第3号).  A Japanese employer that recharges or
+pays the award itself may have to include it; this model does not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import numpy.typing as npt
+
+from calculators.tax.engine import params
+
+__all__ = [
+    "standard_monthly_remuneration",
+    "employee_half",
+    "social_insurance_lines",
+]
+
+Array = npt.NDArray[np.float64]
+_RATE_UNIT = 1_000_000  # rates are held as integers in millionths so that halves round exactly
+
+
+def _param(name: str, when: dt.date | int) -> object:
+    return params("jp", "social_insurance")[name].at(when)
+
+
+def _grade_index(monthly_pay: npt.ArrayLike, grades: dict[str, list[float]]) -> npt.NDArray[np.intp]:
+    pay = np.asarray(monthly_pay, dtype=float)
+    idx = np.searchsorted(np.asarray(grades["lower"], dtype=float), pay, side="right") - 1
+    return np.asarray(np.maximum(idx, 0), dtype=np.intp)
+
+
+def standard_monthly_remuneration(monthly_pay: npt.ArrayLike, grades: dict[str, list[float]]) -> Array:
+    """標準報酬月額: the grade whose range (以上 lower[i], 未満 lower[i+1]) holds the 報酬月額.
+
+    >>> g = {"lower": [0, 63_000, 73_000], "standard": [58_000, 68_000, 78_000]}
+    >>> standard_monthly_remuneration([62_999, 63_000, 1e9], g).tolist()
+    [58000.0, 68000.0, 78000.0]
+    """
+    idx = _grade_index(monthly_pay, grades)
+    return np.asarray(np.asarray(grades["standard"], dtype=float)[idx], dtype=float)
+
+
+def employee_half(standard: npt.ArrayLike, rate: float) -> Array:
+    """Employee's half of ``standard x rate``, rounded by the payroll rule (50銭以下切捨て).
+
+    協会けんぽ 保険料額表 (東京, 令和7年3月分から, 9.91%): 標準報酬月額 300,000 -> 折半額 14,865.0;
+    58,000 -> 2,873.9 -> 2,874 withheld.
+
+    >>> employee_half([300_000, 58_000, 1_390_000], 0.0991).tolist()
+    [14865.0, 2874.0, 68874.0]
+    """
+    std = np.asarray(standard, dtype=float).astype(np.int64)
+    num = std * int(round(rate * _RATE_UNIT))  # = 2 x half x _RATE_UNIT, exact integers
+    den = 2 * _RATE_UNIT
+    q, r = np.divmod(num, den)
+    return np.asarray(q + (2 * r > den), dtype=float)
+
+
+def social_insurance_lines(salary: npt.ArrayLike, year: int, age: float) -> dict[str, Array]:
+    """Employee contributions for a year of salary paid in 12 equal monthly amounts.
+
+    Returns the lines ``health_insurance``, ``long_term_care_insurance`` (age 40 to 64 only),
+    ``child_support_levy`` (子ども・子育て支援金, from the April 2026 premium), ``employees_pension``
+    (厚生年金, not from age 70) and ``employment_insurance`` (雇用保険, 一般の事業).
+
+    Examples
+    --------
+    Salary 6,000,000 in 2025 (報酬月額 500,000 -> 標準報酬月額 500,000): health 2 x 24,950
+    (9.98%) + 10 x 24,775 (9.91%); pension 12 x 45,750; employment 3 x 3,000 + 9 x 2,750.
+
+    >>> lines = social_insurance_lines(6_000_000, 2025, 35)
+    >>> {k: float(v) for k, v in lines.items()}  # doctest: +NORMALIZE_WHITESPACE
+    {'health_insurance': 297650.0, 'long_term_care_insurance': 0.0, 'child_support_levy': 0.0,
+     'employees_pension': 549000.0, 'employment_insurance': 33750.0}
+    """
+    monthly = np.maximum(np.asarray(salary, dtype=float), 0.0) / 12.0
+    employed = monthly > 0  # no pay, no employment: no contributions
+    health_grades = _param("health_insurance_grades", year)
+    pension_grades = _param("pension_grades", year)
+    ages = _param("care_insurance_ages", year)
+    assert isinstance(health_grades, dict) and isinstance(pension_grades, dict)
+    assert isinstance(ages, dict)
+    care_due = ages["from_age"] <= age < ages["until_age"]
+    pension_due = age < 70
+    health_std = np.asarray(health_grades["standard"], dtype=float)
+    pension_std = np.asarray(pension_grades["standard"], dtype=float)
+
+    # Yearly premium per grade (the tables have 50 and 32 rows), then looked up per income.
+    health_t, care_t, child_t = (np.zeros_like(health_std) for _ in range(3))
+    pension_t = np.zeros_like(pension_std)
+    employment_rates: dict[float, int] = {}
+    for month in range(1, 13):
+        day = dt.date(year, month, 1)
+        h = float(_param("health_insurance_rate_kyokai_tokyo", day))  # type: ignore[arg-type]
+        c = float(_param("long_term_care_rate_kyokai", day))  # type: ignore[arg-type]
+        k = float(_param("child_support_levy_rate_kyokai", day))  # type: ignore[arg-type]
+        p = float(_param("pension_rate", day))  # type: ignore[arg-type]
+        e = float(_param("employment_insurance_employee_rate", day))  # type: ignore[arg-type]
+        h_month = employee_half(health_std, h)
+        health_t += h_month
+        if care_due:
+            care_t += employee_half(health_std, h + c) - h_month
+        child_t += employee_half(health_std, k)
+        if pension_due:
+            pension_t += employee_half(pension_std, p)
+        employment_rates[e] = employment_rates.get(e, 0) + 1
+
+    h_idx = _grade_index(monthly, health_grades)
+    p_idx = _grade_index(monthly, pension_grades)
+    # 雇用保険: actual monthly wages x rate, 50銭以下切捨て, for each month at its rate.
+    employment = np.zeros_like(monthly)
+    for e, months in employment_rates.items():
+        employment += months * np.maximum(np.ceil(monthly * e - 0.5 - 1e-9), 0.0)
+
+    def on(values: Array) -> Array:
+        return np.asarray(np.where(employed, values, 0.0), dtype=float)
+
+    return {
+        "health_insurance": on(health_t[h_idx]),
+        "long_term_care_insurance": on(care_t[h_idx]),
+        "child_support_levy": on(child_t[h_idx]),
+        "employees_pension": on(pension_t[p_idx]),
+        "employment_insurance": on(employment),
+    }
