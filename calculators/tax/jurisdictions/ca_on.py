@@ -222,7 +222,7 @@ def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -
     ei = ei_premium(earnings, year)
     # Line 22215 (enhanced CPP and CPP2) is deducted from income (line 23600).
     net_income = np.maximum(earnings - (cpp - cpp_base) - cpp2, 0.0)
-    return {
+    out = {
         "federal_income_tax": federal_income_tax(net_income, earnings, cpp_base, ei, year),
         "ontario_income_tax": ontario_income_tax(net_income, earnings, cpp_base, ei, year),
         "ontario_health_premium": ontario_health_premium(net_income, year),
@@ -230,3 +230,4 @@ def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -
         "cpp2": cpp2,
         "ei": ei,
     }
+    return {name: np.asarray(amount, dtype=float) for name, amount in out.items()}

@@ -1,0 +1,141 @@
+"""Israel (IL): take-home pay of a resident employee.
+
+Lines, each an amount withheld per tax year, in ILS:
+
+``income_tax``
+    Income Tax Ordinance s. 121 scale on income from personal exertion, minus
+    ``credit_points`` x the yearly credit point value (s. 33A), never below 0.
+``surtax``
+    Additional tax (מס יסף, s. 121B): 3% of yearly income above the threshold.
+    The further 2% from 2025 is on capital income only, so not modelled here.
+``national_insurance``, ``health_tax``
+    Employee national insurance and health insurance contributions (Bituach
+    Leumi): a reduced rate on the monthly wage up to the reduced collection
+    threshold, the full rate above it, nothing above the monthly maximum.
+    Salary is paid in 12 equal monthly amounts, so each is computed on one
+    month's wage and multiplied by 12.
+
+Equity (RSU) income is taxed here as employment income (the DESIGN default):
+it adds to the wage for income tax, surtax and the contributions, and is spread
+evenly over the 12 months like salary.  Section 102 of the Ordinance (the
+trustee capital-gains track, 25% tax and no national insurance on the gain) is
+a documented future option, not modelled.  A real vest in one month can exceed
+that month's contribution maximum, so spreading it may overstate contributions
+for large vests.
+
+Options: ``credit_points`` (2.25, a resident man; a resident woman has 2.75)
+and ``age`` (35; rules are modelled for ages 18 to 66, below the men's
+retirement age 67; a woman past her own pension age pays different rates).
+Not modelled: pension contributions and their s. 45A credit, s. 47
+deductions, other credit points (children, degrees, reservists, immigrants).
+
+Cliff edges: none.  Every line is continuous in income and the top combined
+marginal rate (47% + 3% + contributions) is well below 100%.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from calculators.errors import InvalidInputError
+from calculators.tax.engine import Array, marginal_tax, params, register
+
+__all__ = ["income_tax", "surtax", "monthly_contribution", "lines"]
+
+_MONTHS = 12
+_MIN_AGE, _MAX_AGE = 18, 66
+
+
+def _p(name: str, year: int) -> Any:
+    return params("il", str(year))[name].at(year)
+
+
+def income_tax(income: Array, year: int, credit_points: float) -> Array:
+    """Income tax on yearly income from personal exertion after credit points.
+
+    Scale tax (Income Tax Ordinance s. 121) minus credit points times the
+    point value (s. 33A); credits cannot make the tax negative.
+
+    Examples
+    --------
+    10% x 84,120 + 14% x 15,880 = 10,635.20; minus 2.25 x 2,904 = 6,534:
+
+    >>> round(float(income_tax(np.array(100_000.0), 2025, 2.25)), 2)
+    4101.2
+    """
+    scale = _p("income_tax_scale", year)
+    gross = marginal_tax(income, scale["thresholds"], scale["rates"])
+    credit = credit_points * _p("credit_point_value", year)
+    return np.maximum(gross - credit, 0.0)
+
+
+def surtax(income: Array, year: int) -> Array:
+    """Additional tax (s. 121B): rate x yearly income above the threshold.
+
+    >>> round(float(surtax(np.array(800_000.0), 2026)), 2)  # 3% x 78,440
+    2353.2
+    """
+    s = _p("surtax", year)
+    return np.asarray(s["rate"] * np.maximum(income - s["threshold"], 0.0), dtype=float)
+
+
+def monthly_contribution(monthly_wage: Array, band: Mapping[str, float]) -> Array:
+    """One month's employee contribution: reduced rate up to the reduced
+    collection threshold, full rate above it, nothing above the maximum.
+
+    >>> band = {"reduced_ceiling": 7522, "maximum": 50695,
+    ...         "reduced_rate": 0.0104, "full_rate": 0.07}
+    >>> round(float(monthly_contribution(np.array(10_000.0), band)), 4)  # 78.2288 + 173.46
+    251.6888
+    """
+    return marginal_tax(
+        monthly_wage,
+        [0.0, band["reduced_ceiling"], band["maximum"]],
+        [band["reduced_rate"], band["full_rate"], 0.0],
+    )
+
+
+def _yearly(monthly_wage: Array, name: str, year: int) -> Array:
+    """Twelve equal months of one contribution."""
+    return np.asarray(_MONTHS * monthly_contribution(monthly_wage, _p(name, year)), dtype=float)
+
+
+def _options(options: Mapping[str, Any]) -> float:
+    points = options.get("credit_points", 2.25)
+    age = options.get("age", 35)
+    for name, value in (("credit_points", points), ("age", age)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise InvalidInputError(f"{name} must be a number")
+        if not np.isfinite(value):
+            raise InvalidInputError(f"{name} must be a finite number")
+    if not 0 <= points <= 30:
+        raise InvalidInputError("credit_points must be between 0 and 30")
+    if not _MIN_AGE <= age <= _MAX_AGE:
+        raise InvalidInputError(f"IL rules are modelled for ages {_MIN_AGE} to {_MAX_AGE}")
+    return float(points)
+
+
+@register(
+    "IL",
+    currency="ILS",
+    years=(2025, 2026),
+    aliases=("Israel", "Tel Aviv", "Tel Aviv-Yafo", "Jerusalem", "Haifa"),
+    options={"age": 35, "credit_points": 2.25},
+    description="Israel: income tax with credit points, surtax, national insurance and health "
+    "tax for a resident employee (RSUs taxed as wages, not under section 102)",
+)
+def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -> dict[str, Array]:
+    """Every withholding line for a resident Israeli employee (module docstring)."""
+    points = _options(options)
+    income = salary + equity
+    monthly = income / _MONTHS
+    out = {
+        "income_tax": income_tax(income, year, points),
+        "surtax": surtax(income, year),
+        "national_insurance": _yearly(monthly, "national_insurance", year),
+        "health_tax": _yearly(monthly, "health_tax", year),
+    }
+    return {name: np.asarray(amount, dtype=float) for name, amount in out.items()}
