@@ -1,0 +1,185 @@
+"""Germany (``DE``): Lohnsteuer, Solidaritätszuschlag, Kirchensteuer and social insurance.
+
+Tax year ``N`` is the calendar year ``N``.  Steuerklasse I, statutory health insurance
+(gesetzlich versichert), pay in twelve equal monthly amounts.  Parameters live in
+``params/de/``.
+
+Lines
+-----
+``lohnsteuer``
+    Yearly Lohnsteuer by the BMF Programmablaufplan (see :mod:`.de_lohnsteuer`).  The
+    PAP works the year; twelve monthly runs withhold ``floor(yearly / 12)`` in cents
+    each, at most 0.11 EUR less over the year.
+``solidaritaetszuschlag``
+    5.5% of the Lohnsteuer above the Freigrenze, with the Milderungszone.
+``kirchensteuer``
+    Only when the option ``church_tax`` is true: 9% of the Lohnsteuer (8% in Bayern and
+    Baden-Württemberg, chosen with ``state``), or ``church_tax_rate`` if given.
+``krankenversicherung``, ``pflegeversicherung``
+    Employee health and care contributions (see :mod:`.de_social`).
+``rentenversicherung``, ``arbeitslosenversicherung``
+    Employee pension and unemployment contributions (see :mod:`.de_social`).
+
+Equity income (RSU vests)
+-------------------------
+An RSU vest is Arbeitslohn (§ 19 Abs. 1 EStG, § 8 EStG value of the shares at
+vest) taxed as a sonstiger Bezug (§ 39b Abs. 3 EStG, R 39b.2 LStR), and einmalig gezahltes
+Arbeitsentgelt for the social insurance, contributory up to the ceilings (§ 14 and § 23a
+SGB IV).  The PAP taxes a sonstiger Bezug as the difference between the tax on the
+year's wage with and without it, with the Vorsorgepauschale worked on both; over the year
+that is the tax on salary + equity (to rounding), which is what is reported.  The
+Solidaritätszuschlag withheld on a sonstiger Bezug is a flat 5.5% once the year's tax is
+above the Freigrenze; the year's assessment then applies the Milderungszone reported
+here.  The § 19a EStG deferral for start-up shares is not modelled.
+
+Options
+-------
+``age`` (35)
+    Childless employees from 23 pay the care insurance surcharge.  Rules for older
+    employees (Altersentlastungsbetrag from 64, the end of unemployment insurance at
+    the Regelaltersgrenze) are not modelled.
+``children`` (0)
+    Children (under 25 assumed): no care surcharge, care reductions from the 2nd child,
+    and half a Kinderfreibetrag each (Steuerklasse I) for the Solidaritätszuschlag and
+    Kirchensteuer base.
+``church_tax`` (False), ``church_tax_rate`` (from ``state``), ``state`` ("BE")
+    ``state`` is a Land code (BE, BY, BW, SN, ...) or name; Sachsen (SN) also raises the
+    employee care rate by 0.5 points.
+``kv_zusatzbeitrag`` (the year's average: 2.5% in 2025, 2.9% in 2026)
+    The member's Krankenkasse's Zusatzbeitrag as a fraction (0.026 for 2.6%).
+
+Cliff edges
+-----------
+No contribution or tax cliff: the Solidaritätszuschlag's Milderungszone makes it
+continuous, and leaving a minijob lowers contributions (the 3.6% pension top-up, at most
+20.02 EUR a month in 2025 and 21.71 in 2026, gives way to midijob contributions that
+start at 0).  The PAP's rounding creates small steps: the tax is rounded down to whole
+euros, the Vorsorgepauschale up, so when pay rises by 1 EUR the Lohnsteuer can rise by
+1 EUR at once, and net pay can fall by up to about 0.45 EUR (the step, plus Soli and
+church tax on it, less the share of the euro kept).  Net pay rises over any rise of
+5 EUR or more.
+
+References
+----------
+BMF Programmablaufpläne 2025 and 2026: https://www.bmf-steuerrechner.de/interface/pseudocodes.xhtml
+
+Examples
+--------
+>>> from calculators.tax import compute
+>>> r = compute(60_000, "Berlin", 2025, kv_zusatzbeitrag=0.026)
+>>> float(r.lines["lohnsteuer"][()]), float(r.lines["solidaritaetszuschlag"][()])
+(9551.0, 0.0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from calculators.errors import InvalidInputError
+from calculators.tax.engine import params, register
+from calculators.tax.jurisdictions.de_lohnsteuer import (
+    kirchensteuer,
+    lohnsteuer,
+    solidaritaetszuschlag,
+    vorsorgepauschale,
+    zu_versteuerndes_einkommen,
+)
+from calculators.tax.jurisdictions.de_social import beitraege, pflege_satz
+
+__all__ = ["lines", "land"]
+
+Array = npt.NDArray[np.float64]
+
+_LAENDER = {
+    "BADEN-WÜRTTEMBERG": "BW", "BAYERN": "BY", "BAVARIA": "BY", "BERLIN": "BE",
+    "BRANDENBURG": "BB", "BREMEN": "HB", "HAMBURG": "HH", "HESSEN": "HE", "HESSE": "HE",
+    "MECKLENBURG-VORPOMMERN": "MV", "NIEDERSACHSEN": "NI", "LOWER SAXONY": "NI",
+    "NORDRHEIN-WESTFALEN": "NW", "NORTH RHINE-WESTPHALIA": "NW", "RHEINLAND-PFALZ": "RP",
+    "SAARLAND": "SL", "SACHSEN": "SN", "SAXONY": "SN", "SACHSEN-ANHALT": "ST",
+    "SAXONY-ANHALT": "ST", "SCHLESWIG-HOLSTEIN": "SH", "THÜRINGEN": "TH", "THURINGIA": "TH",
+}
+
+
+def land(state: object) -> str:
+    """ISO code of a Land given as code (``"BY"``, ``"DE-BY"``) or name (``"Bayern"``).
+
+    >>> land("bayern"), land("DE-SN"), land("Berlin")
+    ('BY', 'SN', 'BE')
+    """
+    if not isinstance(state, str) or not state.strip():
+        raise InvalidInputError("state must be a German Land such as BE or Bayern")
+    key = state.strip().upper().removeprefix("DE-")
+    rates = params("de", "kirchensteuer")["satz_nach_land"].values
+    codes = next(iter(rates.values())).keys()
+    code = key if key in codes else _LAENDER.get(key)
+    if code is None:
+        raise InvalidInputError("state must be a German Land such as BE or Bayern")
+    return code
+
+
+def _whole(options: Mapping[str, Any], name: str, low: int, high: int) -> int:
+    value = options[name]
+    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    if not ok or value != int(value) or not low <= value <= high:
+        raise InvalidInputError(f"{name} must be a whole number from {low} to {high}")
+    return int(value)
+
+
+def _fraction(value: object, name: str, high: float) -> float:
+    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    if not ok or not 0 <= float(value) <= high:  # type: ignore[arg-type]
+        raise InvalidInputError(f"{name} must be a fraction from 0 to {high} (0.025 for 2.5%)")
+    return float(value)  # type: ignore[arg-type]
+
+
+@register(
+    "DE",
+    currency="EUR",
+    years=(2025, 2026),
+    aliases=("Germany", "Deutschland", "Berlin", "Munich", "München", "Muenchen"),
+    options={
+        "age": 35,
+        "children": 0,
+        "church_tax": False,
+        "church_tax_rate": None,
+        "state": "BE",
+        "kv_zusatzbeitrag": None,
+    },
+    description="Germany, Steuerklasse I: Lohnsteuer (BMF PAP), Solidaritätszuschlag, "
+    "optional Kirchensteuer, employee social insurance",
+)
+def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -> dict[str, Array]:
+    """Withholding lines for Germany, Steuerklasse I (see the module docstring)."""
+    age = _whole(options, "age", 14, 120)
+    children = _whole(options, "children", 0, 20)
+    code = land(options["state"])
+    church = options["church_tax"]
+    if not isinstance(church, (bool, np.bool_)):
+        raise InvalidInputError("church_tax must be true or false")
+    kvz = options["kv_zusatzbeitrag"]
+    if kvz is None:
+        kvz = params("de", "sozialversicherung")["kv_durchschnittlicher_zusatzbeitrag"].at(year)
+    kvz = _fraction(kvz, "kv_zusatzbeitrag", 0.1)
+
+    pay = salary + equity
+    pv = pflege_satz(year, age, children, sachsen=code == "SN")
+    zve = zu_versteuerndes_einkommen(pay, year, vorsorgepauschale(pay, year, kvz, pv))
+    lst = lohnsteuer(zve, year)
+    basis = lst
+    if children:
+        est = params("de", "einkommensteuer")
+        zaehler = float(est["kinderfreibetrag_zaehler_je_kind"].at(year)) * children
+        kfb = np.floor(zaehler * float(est["kinderfreibetrag_je_zaehler"].at(year)))
+        basis = lohnsteuer(np.where(zve - kfb < 1, 0.0, zve - kfb), year)
+    out = {"lohnsteuer": lst, "solidaritaetszuschlag": solidaritaetszuschlag(basis, year)}
+    if church:
+        rate = options["church_tax_rate"]
+        if rate is None:
+            rate = params("de", "kirchensteuer")["satz_nach_land"].at(year)[code]
+        out["kirchensteuer"] = kirchensteuer(basis, _fraction(rate, "church_tax_rate", 0.1))
+    out.update(beitraege(pay, year, kvz, pv))
+    return out

@@ -1,0 +1,171 @@
+"""German Lohnsteuer, Solidaritätszuschlag and Kirchensteuer, Steuerklasse I.
+
+The rules follow the BMF Programmablaufplan (PAP) for the machine calculation of the
+Lohnsteuer 2025 and 2026, for a yearly wage (LZZ 1) of an employee in the statutory
+health, care, pension and unemployment insurance, without Freibeträge, Versorgungsbezüge
+or Altersentlastungsbetrag.  Every rounding step of the PAP is kept (cents down, the
+Vorsorgepauschale up to whole euros, the zu versteuerndes Einkommen down to whole
+euros, the tax down to whole euros).
+
+References
+----------
+BMF, Programmablaufpläne für den Lohnsteuerabzug 2025 and 2026 (BMF-Schreiben of
+12 November 2025 for 2026), pseudocode: https://www.bmf-steuerrechner.de/interface/pseudocodes.xhtml
+§ 32a EStG: https://www.gesetze-im-internet.de/estg/__32a.html
+§ 39b EStG: https://www.gesetze-im-internet.de/estg/__39b.html
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from calculators.tax.engine import params
+
+__all__ = [
+    "tarif",
+    "vorsorgepauschale",
+    "zu_versteuerndes_einkommen",
+    "lohnsteuer",
+    "solidaritaetszuschlag",
+    "kirchensteuer",
+]
+
+Array = npt.NDArray[np.float64]
+
+
+def _p(topic: str, name: str, year: int) -> Any:
+    return params("de", topic)[name].at(year)
+
+
+def _down(x: npt.ArrayLike, digits: int = 0) -> Array:
+    """Round down to ``digits`` decimals, immune to binary noise (PAP ROUND_DOWN)."""
+    scale = 10.0**digits
+    return np.asarray(np.floor(np.round(np.asarray(x, dtype=float) * scale, 6)) / scale)
+
+
+def _up(x: npt.ArrayLike, digits: int = 0) -> Array:
+    """Round up to ``digits`` decimals, immune to binary noise (PAP ROUND_UP)."""
+    scale = 10.0**digits
+    return np.asarray(np.ceil(np.round(np.asarray(x, dtype=float) * scale, 6)) / scale)
+
+
+def tarif(income: npt.ArrayLike, year: int) -> Array:
+    """Tax of the Grundtarif (§ 32a Abs. 1 EStG) on whole-euro ``income`` (PAP UPTAB).
+
+    Examples
+    --------
+    >>> tarif([12_096, 20_000, 60_000, 100_000, 300_000], 2025).tolist()
+    [0.0, 1639.0, 14415.0, 31088.0, 115753.0]
+    """
+    t = _p("einkommensteuer", "tarif", year)
+    gfb, z2, z3, z4 = (float(v) for v in t["zones"])
+    x = np.floor(np.maximum(np.asarray(income, dtype=float), 0.0))
+    y = _down((x - gfb) / 10_000, 6)
+    st2 = _down((y * t["zone2"]["a"] + t["zone2"]["b"]) * y)
+    z = _down((x - z2) / 10_000, 6)
+    st3 = _down((z * t["zone3"]["a"] + t["zone3"]["b"]) * z + t["zone3"]["c"])
+    st4 = _down(x * t["zone4"]["rate"] - t["zone4"]["c"])
+    st5 = _down(x * t["zone5"]["rate"] - t["zone5"]["c"])
+    st = np.select([x <= gfb, x <= z2, x <= z3, x <= z4], [0.0 * x, st2, st3, st4], st5)
+    return np.asarray(st, dtype=float)
+
+
+def vorsorgepauschale(
+    wage: npt.ArrayLike, year: int, kv_zusatzbeitrag: float, pv_satz: float, alv: bool = True
+) -> Array:
+    """Vorsorgepauschale (§ 39b Abs. 2 Satz 5 Nr. 3 EStG) for a yearly ``wage`` (PAP UPEVP).
+
+    Pension part: 9.3% of the wage up to the pension ceiling.  Health and care part:
+    (7.0% + half the Zusatzbeitrag + the employee care rate) of the wage up to the
+    health ceiling.  In 2025 the health and care part is at least the
+    Mindestvorsorgepauschale (12% of the wage, at most 1,900); from 2026 it is at
+    least the unemployment part (1.3%) plus the health and care part, together at most
+    1,900.  ``pv_satz`` is the employee care rate with surcharge or reductions.
+
+    Examples
+    --------
+    >>> vorsorgepauschale([60_000, 10_000], 2025, 0.026, 0.024).tolist()
+    [12000.0, 2130.0]
+    >>> vorsorgepauschale([10_000], 2026, 0.029, 0.024).tolist()
+    [2145.0]
+    """
+    w = np.maximum(np.asarray(wage, dtype=float), 0.0)
+    bbg_rv = float(_p("sozialversicherung", "bbg_rv_alv", year))
+    bbg_kv = float(_p("sozialversicherung", "bbg_kv_pv", year))
+    rv_satz = float(_p("sozialversicherung", "rv_satz_an", year))
+    kv_satz = float(_p("lohnsteuer", "vorsorge_kv_satz", year)) + kv_zusatzbeitrag / 2
+    hoechst = float(_p("lohnsteuer", "vorsorge_hoechstbetrag", year))
+    w_rv = np.minimum(w, bbg_rv)
+    rv = _down(w_rv * rv_satz, 2)
+    kvpv = _down(np.minimum(w, bbg_kv) * (kv_satz + pv_satz), 2)
+    vsp = _up(kvpv + rv)
+    mindest = float(_p("lohnsteuer", "mindestvorsorgepauschale_satz", year))
+    if mindest > 0:
+        vsp = np.maximum(vsp, _up(rv + np.minimum(_down(w_rv * mindest, 2), hoechst)))
+    if int(_p("lohnsteuer", "vorsorge_mit_alv", year)) and alv:
+        alv_teil = _down(w_rv * float(_p("sozialversicherung", "alv_satz_an", year)), 2)
+        vsp = np.maximum(vsp, _up(rv + np.minimum(_down(alv_teil + kvpv, 2), hoechst)))
+    return np.asarray(vsp, dtype=float)
+
+
+def zu_versteuerndes_einkommen(wage: npt.ArrayLike, year: int, vorsorge: npt.ArrayLike) -> Array:
+    """Yearly wage less the Pauschbeträge and the Vorsorgepauschale (PAP MLSTJAHR).
+
+    Pauschbeträge: Arbeitnehmer-Pauschbetrag and Sonderausgaben-Pauschbetrag; the
+    Arbeitnehmer-Pauschbetrag (1,230) never exceeds the wage (PAP MZTABFB).
+
+    Examples
+    --------
+    >>> zu_versteuerndes_einkommen([60_000, 500], 2025, [12_000, 0]).tolist()
+    [46734.0, 0.0]
+    """
+    w = np.maximum(_down(wage, 2), 0.0)
+    anp = np.minimum(_up(w), float(_p("einkommensteuer", "arbeitnehmer_pauschbetrag", year)))
+    sap = float(_p("einkommensteuer", "sonderausgaben_pauschbetrag", year))
+    zve = w - anp - sap - np.asarray(vorsorge, dtype=float)
+    return np.asarray(np.where(zve < 1, 0.0, zve), dtype=float)
+
+
+def lohnsteuer(zve: npt.ArrayLike, year: int) -> Array:
+    """Yearly Lohnsteuer, Steuerklasse I: the tariff on the whole euros of ``zve``.
+
+    Examples
+    --------
+    >>> lohnsteuer([46_734.0], 2025).tolist()
+    [9551.0]
+    """
+    return tarif(np.floor(np.asarray(zve, dtype=float)), year)
+
+
+def solidaritaetszuschlag(basis: npt.ArrayLike, year: int) -> Array:
+    """Solidaritätszuschlag on the Bemessungsgrundlage ``basis`` (§§ 3, 4 SolZG 1995; PAP MSOLZ).
+
+    Nothing up to the Freigrenze; then 5.5%, but at most 11.9% of the excess over it.
+
+    Examples
+    --------
+    >>> solidaritaetszuschlag([19_950, 20_000, 40_000], 2025).tolist()
+    [0.0, 5.95, 2200.0]
+    """
+    b = np.asarray(basis, dtype=float)
+    frei = float(_p("solidaritaetszuschlag", "freigrenze", year))
+    voll = _down(b * float(_p("solidaritaetszuschlag", "satz", year)), 2)
+    mild = _down((b - frei) * float(_p("solidaritaetszuschlag", "milderung_satz", year)), 2)
+    return np.asarray(np.where(b > frei, np.minimum(voll, mild), 0.0), dtype=float)
+
+
+def kirchensteuer(basis: npt.ArrayLike, rate: float) -> Array:
+    """Kirchensteuer: ``rate`` (8% or 9%) of the Bemessungsgrundlage ``basis`` (§ 51a EStG).
+
+    The Kappung (a cap at 2.75-4% of income some churches grant on application) is not
+    applied.
+
+    Examples
+    --------
+    >>> kirchensteuer([9_551.0], 0.09).tolist()
+    [859.59]
+    """
+    return _down(np.maximum(np.asarray(basis, dtype=float), 0.0) * rate, 2)
