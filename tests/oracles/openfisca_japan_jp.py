@@ -16,17 +16,19 @@ openfisca-japan 2.2.0 corrected here, each with its official source:
    oracle is re-run month by month with a parameter reform carrying the 協会けんぽ 東京支部 rates
    (9.98% / 9.91% from March 2025 / 9.85% from March 2026; 介護 1.60 / 1.59 / 1.62%) and the
    雇用保険 一般の事業 employee rates (6 / 5.5 / 5 per 1000 from each April).
-3. 標準報酬月額 is salary / 12 clipped, not the grade table; it also counts equity income: the
-   official grade (協会けんぽ 保険料額表, 日本年金機構 厚生年金保険料額表) of salary / 12 is injected and
-   the social-insurance runs use the cash salary only.
+3. 標準報酬月額 is salary / 12 clipped, not the grade table; it also counts equity income:
+   the official grade (協会けんぽ 保険料額表, 日本年金機構 厚生年金保険料額表) of salary / 12
+   is injected and the social-insurance runs use the cash salary only.
 4. No rounding of the employee half (50銭以下切捨て, 50銭超切上げ): applied to each month.
 5. 子ども・子育て支援金 (0.23% from the April 2026 premium, 協会けんぽ) is missing: added by hand.
 6. 給与所得控除 is the pre-2025 formula (minimum 550,000) without 所得税法 別表第五: the 令和7/8年度
    reform amount (minimum 650,000 / 740,000, revenue rounded down to 4,000 below 6.6M) is injected.
-7. 2026 基礎控除 uses the 2025 tiers: the 令和8年度改正 tiers (1,040,000 / 670,000 / 620,000) are injected.
-8. No statutory rounding: 課税所得 is made a multiple of 1,000 (by adding the remainder to the
-   injected 所得控除 / 住民税所得控除, 国税通則法 第118条, 地方税法 第20条の4の2), 所得税+復興特別所得税
-   is rounded down to 100 yen (国税通則法 第119条) and 都民税 / 特別区民税 所得割 each to 100 yen.
+7. 2026 基礎控除 uses the 2025 tiers: the 令和8年度改正 tiers (1,040,000 / 670,000 /
+   620,000) are injected.
+8. No statutory rounding: 課税所得 is made a multiple of 1,000 (by adding the remainder to
+   the injected 所得控除 / 住民税所得控除, 国税通則法 第118条, 地方税法 第20条の4の2),
+   所得税+復興特別所得税 is rounded down to 100 yen (国税通則法 第119条) and 都民税 /
+   特別区民税 所得割 each to 100 yen.
 9. 調整控除 has no floor: at least 2,500 when 合計所得金額 <= 25M (地方税法 第37条, 第314条の6).
 10. 住民税 非課税限度額 (合計所得金額 <= 450,000 in the special wards) not applied: lines set to 0.
 11. 社会保険料納付条件 applies the 短時間労働者 monthly-wage test (88,000) to everyone: a full-time
@@ -230,7 +232,8 @@ def generate(year: int) -> dict:  # type: ignore[type-arg]
     base_tax = np.round(second.calculate("基準所得税額", day).astype(np.float64))
     reconstruction = second.calculate("復興特別所得税", day).astype(np.float64)
     adjustment = second.calculate("調整控除", day).astype(np.float64)
-    resident_taxable = np.maximum(total_income - np.array([p["住民税所得控除"] for p in tax_people]), 0)
+    injected = np.array([p["住民税所得控除"] for p in tax_people])
+    resident_taxable = np.maximum(total_income - injected, 0)
     per_capita = second.calculate("住民税均等割", day)
 
     out_cases = []
@@ -276,12 +279,14 @@ def main(out_dir: str) -> None:
     for year in (2025, 2026):
         data = generate(year)
         path = Path(out_dir) / f"jp_tokyo_{year}_openfisca_japan.yaml"
-        header = (f"# JP-TOKYO {year} fixtures from {ORACLE} {data['oracle_version']} "
-                  f"(openfisca-core {data['openfisca_core_version']}), generated {data['generated']}\n"
-                  "# by tests/oracles/openfisca_japan_jp.py. 'raw' = oracle as shipped; 'expected' = oracle\n"
-                  "# re-run with the corrections listed in 'corrections' (see the script docstring).\n")
-        path.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100),
-                        encoding="utf-8")
+        header = (
+            f"# JP-TOKYO {year} fixtures from {ORACLE} {data['oracle_version']}\n"
+            f"# (openfisca-core {data['openfisca_core_version']}), generated {data['generated']}\n"
+            "# by tests/oracles/openfisca_japan_jp.py. 'raw' = oracle as shipped;\n"
+            "# 'expected' = oracle re-run with the corrections listed in 'corrections'.\n"
+        )
+        body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+        path.write_text(header + body, encoding="utf-8")
         print(path, len(data["cases"]))
 
 

@@ -53,7 +53,9 @@ def test_oracle_fixtures_cover_both_years() -> None:
     ids=[f"{y}-{c['name']}" for y, c, _ in ORACLE_CASES],
 )
 def test_against_openfisca_japan(year: int, case: dict, tolerance: float) -> None:
-    result = compute(case["salary"], "JP-TOKYO", year, equity_income=case["equity"], age=case["age"])
+    result = compute(
+        case["salary"], "JP-TOKYO", year, equity_income=case["equity"], age=case["age"]
+    )
     assert list(result.lines) == list(LINES)
     for line in LINES:
         got = float(result.lines[line])
@@ -92,7 +94,8 @@ def test_care_insurance_only_from_age_40() -> None:
     assert float(older.lines["long_term_care_insurance"]) == pytest.approx(
         2 * 680_000 * 0.0160 / 2 + 10 * 680_000 * 0.0159 / 2, abs=12
     )
-    assert float(compute(8_000_000, "JP-TOKYO", 2025, age=65).lines["long_term_care_insurance"]) == 0
+    at_65 = compute(8_000_000, "JP-TOKYO", 2025, age=65)
+    assert float(at_65.lines["long_term_care_insurance"]) == 0
 
 
 def test_child_support_levy_from_april_2026_only() -> None:
@@ -107,7 +110,8 @@ def test_equity_is_taxed_but_not_insured() -> None:
     for line in ("health_insurance", "employees_pension", "employment_insurance"):
         assert float(mixed.lines[line]) == float(cash.lines[line])
     assert float(mixed.lines["income_tax"]) > float(cash.lines["income_tax"])
-    assert float(mixed.lines["resident_tax_income_levy"]) > float(cash.lines["resident_tax_income_levy"])
+    levy = "resident_tax_income_levy"
+    assert float(mixed.lines[levy]) > float(cash.lines[levy])
 
 
 def test_caps_of_standard_remuneration() -> None:

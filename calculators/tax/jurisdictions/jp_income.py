@@ -47,7 +47,7 @@ def floor_to(amount: npt.ArrayLike, unit: float) -> Array:
 
 
 def tiered_amount(income: npt.ArrayLike, up_to: list[float], amounts: list[float]) -> Array:
-    """Amount of the first tier whose ``up_to`` (inclusive) is at least ``income``; 0 beyond the last.
+    """Amount of the first tier whose ``up_to`` (inclusive) is >= ``income``; 0 beyond the last.
 
     >>> tiered_amount([100, 200, 201, 500], [200, 400], [10.0, 5.0]).tolist()
     [10.0, 10.0, 5.0, 0.0]

@@ -3,14 +3,17 @@
 Pure, vectorised rules used by :mod:`calculators.tax.jurisdictions.jp_tokyo`; every figure comes
 from ``params/jp/social_insurance.yaml``.
 
-Method (documented choice): the salary is paid in 12 equal monthly amounts, so the 報酬月額 is
-salary / 12 and the 標準報酬月額 is its grade.  Premiums are computed month by month for the
-premium months January to December of the tax year, each at the rate in force for that premium
-month (協会けんぽ rates change with the March premium, 子ども・子育て支援金 starts with the April 2026
-premium, 雇用保険 rates change on 1 April).  The employee's half of each monthly premium is rounded
-to the yen with the payroll rule (50銭以下切捨て, 50銭超切上げ).  Where the 介護保険 premium is due it
-is computed together with the health premium at the combined rate (as the 協会けんぽ 保険料額表 does)
-and reported as the difference.
+Method (documented choice): the salary is paid in 12 equal monthly amounts, so the
+報酬月額 is salary / 12 and the 標準報酬月額 is its grade.  Premiums are computed month by
+month for the premium months January to December of the tax year, each at the rate in
+force for that premium month (協会けんぽ rates change with the March premium,
+子ども・子育て支援金 starts with the April 2026 premium, 雇用保険 rates change on 1 April).
+The employee's half of each monthly premium is rounded to the yen with the payroll rule
+(50銭以下切捨て, 50銭超切上げ).  Where the 介護保険 premium is due it is computed together
+with the health premium at the combined rate (as the 協会けんぽ 保険料額表 does) and
+reported as the difference.  Most employers deduct a premium from the next month's pay
+(翌月徴収); the cash deducted in a calendar year then differs slightly (December to
+November premiums); the 社会保険料控除 here uses the January to December premiums.
 
 Equity income (RSU vests delivered by a foreign parent) is not included: 雇用保険法 第4条第4項
 counts only wages "事業主が労働者に支払うもの", and 日本年金機構「海外勤務者の報酬の取扱い」
@@ -42,13 +45,17 @@ def _param(name: str, when: dt.date | int) -> object:
     return params("jp", "social_insurance")[name].at(when)
 
 
-def _grade_index(monthly_pay: npt.ArrayLike, grades: dict[str, list[float]]) -> npt.NDArray[np.intp]:
+def _grade_index(
+    monthly_pay: npt.ArrayLike, grades: dict[str, list[float]]
+) -> npt.NDArray[np.intp]:
     pay = np.asarray(monthly_pay, dtype=float)
     idx = np.searchsorted(np.asarray(grades["lower"], dtype=float), pay, side="right") - 1
     return np.asarray(np.maximum(idx, 0), dtype=np.intp)
 
 
-def standard_monthly_remuneration(monthly_pay: npt.ArrayLike, grades: dict[str, list[float]]) -> Array:
+def standard_monthly_remuneration(
+    monthly_pay: npt.ArrayLike, grades: dict[str, list[float]]
+) -> Array:
     """標準報酬月額: the grade whose range (以上 lower[i], 未満 lower[i+1]) holds the 報酬月額.
 
     >>> g = {"lower": [0, 63_000, 73_000], "standard": [58_000, 68_000, 78_000]}
@@ -78,9 +85,10 @@ def employee_half(standard: npt.ArrayLike, rate: float) -> Array:
 def social_insurance_lines(salary: npt.ArrayLike, year: int, age: float) -> dict[str, Array]:
     """Employee contributions for a year of salary paid in 12 equal monthly amounts.
 
-    Returns the lines ``health_insurance``, ``long_term_care_insurance`` (age 40 to 64 only),
-    ``child_support_levy`` (子ども・子育て支援金, from the April 2026 premium), ``employees_pension``
-    (厚生年金, not from age 70) and ``employment_insurance`` (雇用保険, 一般の事業).
+    Returns the lines ``health_insurance``, ``long_term_care_insurance`` (age 40 to 64
+    only), ``child_support_levy`` (子ども・子育て支援金, from the April 2026 premium),
+    ``employees_pension`` (厚生年金, not from age 70) and ``employment_insurance``
+    (雇用保険, 一般の事業).  No salary means no employment and no contributions.
 
     Examples
     --------

@@ -4,7 +4,8 @@ Single employee, no dependants, salary paid in 12 equal monthly amounts, health 
 協会けんぽ 東京支部.  Lines, in this order (JPY a year):
 
 ``income_tax``
-    所得税 (基準所得税額), :func:`~calculators.tax.jurisdictions.jp_income.income_tax_on_taxable_income`.
+    所得税 (基準所得税額), see
+    :func:`~calculators.tax.jurisdictions.jp_income.income_tax_on_taxable_income`.
 ``reconstruction_tax``
     復興特別所得税 (2.1%), the rest of the combined amount rounded down to 100 yen.
 ``resident_tax_income_levy``
@@ -20,9 +21,10 @@ Single employee, no dependants, salary paid in 12 equal monthly amounts, health 
 Salary plus equity income (RSU vests) is 給与等の収入金額 for 所得税 and 住民税 (stock awards from a
 foreign parent are 給与所得: 最高裁 平成17年1月25日判決; 所得税法 第228条の3の2 調書); equity income
 is outside the social-insurance and employment-insurance bases (see ``jp_social``).  All social
-contributions are deducted as 社会保険料控除 for both taxes.  Not modelled: 所得金額調整控除 (needs a
-child or disability), the 2025 high-income minimum tax (基準所得金額 over 3.3億; for employment income
-alone it never binds because 22.5% of the excess stays below the 45% band), other deductions.
+contributions are deducted as 社会保険料控除 for both taxes.  Not modelled:
+所得金額調整控除 (needs a child or disability), the 2025 high-income minimum tax
+(基準所得金額 over 3.3億; for employment income alone it never binds because 22.5% of the
+excess stays below the 45% band), other deductions and credits.
 
 Cliff edges (net pay falls although gross rises by 1 yen), all created by the law:
 
@@ -35,7 +37,8 @@ Cliff edges (net pay falls although gross rises by 1 yen), all created by the la
   step x the employee rate: about 12 x step x 14.1% while both tables grow (e.g. 395,000 x 12:
   step 30,000 -> about 50,800 a year, 53,700 from age 40), 12 x step x 4.96% above 635,000
   (e.g. 1,055,000 x 12: step 60,000 -> about 35,700), less the tax saved on the deduction.
-* **基礎控除 tiers** (合計所得金額 = 給与所得): 2025 at 1.32M (-70,000 of deduction), 3.36M (-200,000),
+* **基礎控除 tiers** (合計所得金額 = 給与所得): 2025 at 1.32M (-70,000 of deduction),
+  3.36M (-200,000),
   4.89M (-50,000), 6.55M (-50,000); 2026 at 4.89M (-370,000), 6.55M (-50,000); both years at 23.5M
   (-100,000 / -140,000), 24M (-160,000; resident -140,000), 24.5M (-160,000; resident -140,000),
   25M (-160,000; resident -150,000 and the 2,500 調整控除 lost).  The drop is the lost deduction
@@ -82,7 +85,9 @@ def _age(options: Mapping[str, Any]) -> float:
     if isinstance(age, bool) or not isinstance(age, (int, float, np.integer, np.floating)):
         raise InvalidInputError("age must be a number of years such as 35")
     if not 15 <= float(age) < 75:
-        raise InvalidInputError("age must be between 15 and 74 (75+ is 後期高齢者医療, not modelled)")
+        raise InvalidInputError(
+            "age must be between 15 and 74 (75 and over is 後期高齢者医療, not modelled)"
+        )
     return float(age)
 
 
@@ -101,7 +106,9 @@ def _insurer(options: Mapping[str, Any]) -> str:
     years=(2025, 2026),
     aliases=("Tokyo", "Japan", "JP", "東京"),
     options={"age": 35, "health_insurer": "kyokai-tokyo"},
-    description="Tokyo special wards: 所得税, 復興特別所得税, 住民税, 協会けんぽ, 厚生年金, 雇用保険",
+    description=(
+        "Tokyo special wards: 所得税, 復興特別所得税, 住民税, 協会けんぽ, 厚生年金, 雇用保険"
+    ),
 )
 def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -> dict[str, Array]:
     """Every withholding line for Tokyo (see the module docstring).
