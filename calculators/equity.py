@@ -132,7 +132,7 @@ def _monthly_units(schedule: tuple[float, ...], cliff_months: int, frequency: st
     """Grant units delivered at each month end (integers, exact)."""
     months = 12 * len(schedule)
     if cliff_months > months:
-        raise InvalidInputError("rsu_cliff_months must not exceed the vesting period")
+        raise InvalidInputError("the cliff must not exceed the vesting period")
     per_year = np.rint(np.asarray(schedule) * 10_000).astype(np.int64)
     accrual = np.repeat(per_year, 12)  # units accrued each month
     step = FREQUENCIES[frequency]
@@ -208,7 +208,8 @@ def vest_events(
     >>> vest_events(1000, "25/25/25/25", 12, "annual")
     [(12, 0.25, 250.0), (24, 0.25, 250.0), (36, 0.25, 250.0), (48, 0.25, 250.0)]
     """
-    fractions = monthly_vest_fractions(schedule, cliff_months, frequency)
+    sched = parse_schedule(schedule, "schedule")
+    fractions = monthly_vest_fractions(sched, cliff_months, parse_frequency(frequency, "frequency"))
     if years is not None:
         fractions = fractions[: 12 * years]
     months = np.flatnonzero(fractions > 1e-12)

@@ -107,19 +107,23 @@ def _as_date(value: Any) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2_958_466:
+        return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))  # Excel serial date
     try:
         return dt.date.fromisoformat(str(value)[:10])
     except ValueError:
         raise InvalidInputError("as_of must be a date (YYYY-MM-DD)") from None
 
 
-def shipped_table(as_of: dt.date | str | None = None) -> FxTable:
+def shipped_table(as_of: Any = None) -> FxTable:
     """The shipped reference table in force on ``as_of`` (default: the latest)."""
     param = load_parameters(_DATA)["rates"]
     day = _as_date(as_of) or max(param.values)
     rates = param.at(day)
     chosen = max(d for d in param.values if d <= day)
-    refs = "; ".join(r.get("title", "") for r in param.references)
+    refs = param.references[0].get("title", "") if param.references else ""
+    if refs and param.references[0].get("href"):
+        refs += " <" + param.references[0]["href"] + ">"
     base = next(c for c, r in rates.items() if float(r) == 1.0)
     return FxTable(base, {k: float(v) for k, v in rates.items()}, chosen, refs)
 

@@ -21,7 +21,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import numpy_financial as npf
 
 from calculators import equity
 from calculators.errors import InvalidInputError, NegotiationError
@@ -75,6 +74,7 @@ FIELDS: dict[str, FieldSpec] = {
     "option_strike": FieldSpec("money", 0.0, "Strike price per share"),
     "option_price": FieldSpec("money", 0.0, "Current price per share (409A / preferred)"),
     "option_schedule": FieldSpec("schedule", "25/25/25/25", "Yearly vest percentages of the options"),
+    "option_cliff_months": FieldSpec("months", 12, "Months before the first option vest"),
     "dilution": FieldSpec("fraction", 0.0, "New shares per existing share in each yearly round", 0.0, 5.0),
     "exit_probability": FieldSpec("fraction", 1.0, "Chance of a liquidity event", 0.0, 1.0),
     "exit_multiple": FieldSpec("fraction", 1.0, "Company value at exit over today's", 0.0, 1000.0),
@@ -118,6 +118,7 @@ class Offer:
     option_strike: float = 0.0
     option_price: float = 0.0
     option_schedule: tuple[float, ...] = (0.25, 0.25, 0.25, 0.25)
+    option_cliff_months: int = 12
     dilution: float = 0.0
     exit_probability: float = 1.0
     exit_multiple: float = 1.0
@@ -141,9 +142,9 @@ class Offer:
         ('USD', (0.25, 0.25, 0.25, 0.25))
         """
         raw = {_norm_field(k): v for k, v in values.items() if k is not None}
-        unknown = sorted(k for k in raw if k not in FIELDS and k != "name")
+        unknown = [k for k in raw if k not in FIELDS and k != "name"]
         if unknown:
-            raise InvalidInputError(f"{label}: unknown field {', '.join(unknown)}")
+            raise InvalidInputError(f"{label}: {len(unknown)} unknown field name(s)")
         kwargs: dict[str, Any] = {}
         for name, spec in FIELDS.items():
             value = raw.get(name)
@@ -154,9 +155,10 @@ class Offer:
             kwargs[name] = _convert(name, spec, value, label)
         if "refresher_schedule" not in kwargs:
             kwargs["refresher_schedule"] = kwargs.get("rsu_schedule", (0.25,) * 4)
-        cliff = kwargs.get("rsu_cliff_months", 12)
-        if cliff > 12 * len(kwargs.get("rsu_schedule", (0.25,) * 4)):
-            raise InvalidInputError(f"{label}: rsu_cliff_months must not exceed the vesting period")
+        for cliff, sched in (("rsu_cliff_months", "rsu_schedule"),
+                             ("option_cliff_months", "option_schedule")):
+            if kwargs.get(cliff, 12) > 12 * len(kwargs.get(sched, (0.25,) * 4)):
+                raise InvalidInputError(f"{label}: {cliff} must not exceed the vesting period")
         if kwargs["base_salary"] <= 0:
             raise InvalidInputError(f"{label}: base_salary must be a positive number")
         name = raw.get("name")
@@ -308,7 +310,8 @@ class OfferBatch:
             ]),
             refresher_fractions=pad([np.asarray(o.refresher_schedule) for o in offers]),
             option_fractions=pad([
-                equity.annual_vest_fractions(o.option_schedule, o.rsu_cliff_months, o.rsu_frequency)
+                equity.annual_vest_fractions(o.option_schedule, o.option_cliff_months,
+                                             o.rsu_frequency)
                 for o in offers
             ]),
         )
@@ -398,6 +401,8 @@ def tc(
     if basis == "npv":
         if not math.isfinite(discount_rate) or discount_rate <= -1:
             raise InvalidInputError("discount_rate must be a number above -1")
-        flows = np.concatenate([np.zeros(t.shape[:-1] + (1,)), t], axis=-1)
-        return np.asarray(npf.npv(discount_rate, np.moveaxis(flows, -1, 0)))
+        # end-of-year discounting, the convention of Excel's NPV and of
+        # numpy_financial.npv with a zero cash flow at t = 0 (tests check both agree)
+        discount = (1.0 + discount_rate) ** -np.arange(1, h + 1, dtype=float)
+        return np.asarray(t @ discount)
     raise InvalidInputError("basis must be one of " + ", ".join(BASES))

@@ -67,11 +67,12 @@ def offers_from_table(table: object) -> list[Offer]:
     if not body:
         raise InvalidInputError("offers range has no field rows")
     names = [_norm_field(r[0]) if not _is_blank(r[0]) else "" for r in body]
-    if "" in names:
-        raise InvalidInputError("offers range has a row without a field name")
-    unknown = sorted({n for n in names if n not in FIELDS})
-    if unknown:
-        raise InvalidInputError("unknown field " + ", ".join(unknown))
+    for position, name in enumerate(names, start=2 if has_header else 1):
+        if name not in FIELDS:  # the cell's text is not repeated: it may be anything
+            raise InvalidInputError(
+                f"offers range: field name {position} is not a known field"
+                " (see the field list on the Offers sheet)"
+            )
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise InvalidInputError("field listed twice: " + ", ".join(dupes))

@@ -1,0 +1,145 @@
+"""Converters between cell values and calculator inputs, and the UDF decorator.
+
+Everything Excel-specific that is not a single UDF lives here, so a UDF stays
+a decorator, a conversion and one call into ``calculators``.
+"""
+
+import functools
+import logging
+import math
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any
+
+import xlwings as xw
+
+from calculators.errors import InvalidInputError, NegotiationError
+
+__all__ = ["udf", "table", "cell", "opt_number", "opt_int", "opt_text", "MESSAGE_PREFIX"]
+
+log = logging.getLogger("addin")
+MESSAGE_PREFIX = "#VALUE! "
+UDFS: dict[str, Callable[..., Any]] = {}
+
+
+def table(doc: str) -> Any:
+    """Argument type of a range read as a 2-D list (blank cells are ``None``)."""
+    return Annotated[list, {"ndim": 2, "doc": doc}]
+
+
+def cell(doc: str) -> Any:
+    """Argument type of a single value (or a range, read as xlwings reads it)."""
+    return Annotated[Any, {"doc": doc}]
+
+
+def message(exc: BaseException) -> str:
+    """The one short cell message for an error."""
+    return MESSAGE_PREFIX + str(exc)
+
+
+def udf(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Expose ``func`` as an Excel function that never raises into a cell.
+
+    A :class:`NegotiationError` becomes its message; anything else becomes a
+    generic message naming the function (the traceback goes to the log only,
+    never into a cell, and no input value is repeated).
+    """
+    name = func.__name__.upper()
+
+    @functools.wraps(func)
+    def safe(*args: Any) -> Any:
+        try:
+            return func(*args)
+        except NegotiationError as exc:
+            return message(exc)
+        except RecursionError:
+            return f"{MESSAGE_PREFIX}{name}: input too deeply nested"
+        except Exception:  # the cell gets a message, the log the details
+            log.exception("%s failed", name)
+            return f"{MESSAGE_PREFIX}{name} could not compute this; check the inputs"
+
+    UDFS[func.__name__] = safe
+    return xw.func(safe)
+
+
+def _blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str) and not value.strip():
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_blank(v) for v in value)
+    return False
+
+
+def _scalar(value: Any, name: str) -> Any:
+    """A single cell's value from what may be a 1x1 range."""
+    while isinstance(value, (list, tuple)):
+        if len(value) != 1:
+            raise InvalidInputError(f"{name} must be a single cell")
+        value = value[0]
+    return value
+
+
+def opt_number(
+    value: Any,
+    name: str,
+    default: float | None = None,
+    low: float | None = None,
+    high: float | None = None,
+) -> float:
+    """A number from a cell; blank takes ``default`` (required when ``None``)."""
+    value = _scalar(value, name)
+    if _blank(value):
+        if default is None:
+            raise InvalidInputError(f"{name} is required")
+        return default
+    if isinstance(value, bool):
+        raise InvalidInputError(f"{name} must be a number")
+    if isinstance(value, str):
+        text = value.strip().replace(",", "")
+        scale = 0.01 if text.endswith("%") else 1.0
+        try:
+            value = float(text.rstrip("%")) * scale
+        except ValueError:
+            raise InvalidInputError(f"{name} must be a number") from None
+    if not isinstance(value, (int, float)):
+        raise InvalidInputError(f"{name} must be a number")
+    number = float(value)
+    if not math.isfinite(number):
+        raise InvalidInputError(f"{name} must be a finite number")
+    if low is not None and number < low:
+        raise InvalidInputError(f"{name} must be at least {low:g}")
+    if high is not None and number > high:
+        raise InvalidInputError(f"{name} must be at most {high:g}")
+    return number
+
+
+def opt_int(value: Any, name: str, default: int, low: int, high: int) -> int:
+    """A whole number from a cell within ``[low, high]``."""
+    number = opt_number(value, name, float(default))
+    if number != int(number) or not low <= number <= high:
+        raise InvalidInputError(f"{name} must be a whole number from {low} to {high}")
+    return int(number)
+
+
+def opt_text(value: Any, name: str, default: str | None = None) -> str | None:
+    """Text from a cell; blank takes ``default``."""
+    value = _scalar(value, name)
+    if _blank(value):
+        return default
+    if not isinstance(value, str):
+        raise InvalidInputError(f"{name} must be text")
+    return value.strip()
+
+
+def rows_out(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
+    """A table for Excel: a header row, then plain Python values."""
+    return [list(header)] + [[_plain(v) for v in row] for row in rows]
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

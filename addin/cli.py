@@ -1,0 +1,153 @@
+"""The ``negotiate`` command: compare offers, build the workbook.
+
+Exit 0 on success; on failure one clear line on stderr and a non-zero exit,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from calculators.errors import NegotiationError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Compare and negotiate job offers across countries and currencies.")
+
+
+def _default_workbook() -> Path:
+    from addin.workbook import DEFAULT_PATH
+
+    return DEFAULT_PATH
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(f"negotiate: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def compare(
+    workbook: Annotated[Path | None, typer.Argument(help="Workbook to read (default: the shipped one)")] = None,
+    basis: Annotated[str | None, typer.Option(help="first_year, annualized, total or npv")] = None,
+    years: Annotated[int | None, typer.Option(help="Horizon in years")] = None,
+    currency: Annotated[str | None, typer.Option(help="Home currency, e.g. JPY")] = None,
+    discount_rate: Annotated[float | None, typer.Option(help="Yearly discount rate for npv")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table")] = False,
+    detail: Annotated[bool, typer.Option("--detail", help="Add the year-by-year schedule")] = False,
+) -> None:
+    """Rank the offers of a workbook on one basis, in the home currency."""
+    from addin.reader import read_inputs
+    from calculators.compare import Settings, compare_offers
+    from calculators.offer import COMPONENTS, OfferBatch, cash_schedule
+    from calculators.table import offers_from_table
+
+    inputs = read_inputs(workbook or _default_workbook())
+    offers = offers_from_table(inputs.offers)
+    s = inputs.settings
+    settings = Settings(
+        basis=(basis or str(s.get("basis") or "annualized")).strip().lower(),
+        years=years if years is not None else _whole(s.get("horizon_years"), 4),
+        discount_rate=discount_rate if discount_rate is not None
+        else float(s.get("discount_rate") or 0.0),
+        home_currency=(currency or str(s.get("home_currency") or offers[0].currency)).upper(),
+        fx=inputs.fx,
+    )
+    ranked = compare_offers(offers, settings)
+    sched = cash_schedule(OfferBatch.from_offers(offers), settings.years) if detail else None
+    table = settings.table()
+    result: dict[str, Any] = {
+        "basis": settings.basis, "years": settings.years,
+        "discount_rate": settings.discount_rate, "home_currency": settings.home_currency,
+        "fx": {"base": table.base, "as_of": table.as_of.isoformat() if table.as_of else None,
+               "source": table.source},
+        "offers": [r.__dict__ for r in ranked],
+    }
+    if sched is not None:
+        index = {o.name: i for i, o in enumerate(offers)}
+        for row in result["offers"]:
+            i = index[row["name"]]
+            row["schedule"] = [
+                {"year": k + 1, **{c: float(sched[c][i, k]) for c in (*COMPONENTS, "total")}}
+                for k in range(settings.years)
+            ]
+    if as_json:
+        typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        return
+    _print_table(result, detail)
+
+
+def _whole(value: Any, default: int) -> int:
+    try:
+        return int(value) if value is not None else default
+    except (TypeError, ValueError):
+        raise NegotiationError("Params horizon_years must be a whole number") from None
+
+
+def _print_table(result: dict[str, Any], detail: bool) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    ccy = result["home_currency"]
+    console = Console(width=None if sys.stdout.isatty() else 132)
+    table = Table(title=f"Offers ranked on {result['basis']} over {result['years']} years "
+                        f"(home currency {ccy})")
+    for head in ("rank", "offer", "jurisdiction", "currency", "local value", f"{ccy} value",
+                 f"gap to best ({ccy})"):
+        table.add_column(head, justify="right" if head != "offer" else "left")
+    for r in result["offers"]:
+        table.add_row(str(r["rank"]), r["name"], r["jurisdiction"], r["currency"],
+                      f"{r['value_local']:,.0f}", f"{r['value_home']:,.0f}",
+                      f"{r['gap_to_best_home']:,.0f}")
+    console.print(table)
+    fx = result["fx"]
+    console.print(f"FX: units per {fx['base']} as of {fx['as_of']} ({fx['source']})")
+    if detail:
+        for r in result["offers"]:
+            sub = Table(title=f"{r['name']} ({r['currency']}) by year")
+            keys = list(r["schedule"][0])
+            for k in keys:
+                sub.add_column(k, justify="right")
+            for row in r["schedule"]:
+                sub.add_row(*(f"{row[k]:,.0f}" if k != "year" else str(row[k]) for k in keys))
+            console.print(sub)
+
+
+@app.command("build-workbook")
+def build_workbook(
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write")] = None,
+) -> None:
+    """Build the workbook (deterministic: the same input gives identical bytes)."""
+    from addin.workbook import build
+
+    path = build(output or _default_workbook())
+    typer.echo(f"wrote {path.name}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the app, turning every failure into one line on stderr."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except typer.Exit as exc:
+        return int(exc.exit_code or 0)
+    except NegotiationError as exc:
+        typer.echo(f"negotiate: {exc}", err=True)
+        return 2
+    except Exception as exc:  # usage errors (typer's own click) and anything unexpected
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            return 2  # the help text has been printed
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
+            text = " ".join(exc.format_message().split())
+            typer.echo(f"negotiate: {text}", err=True)
+            return int(exc.exit_code) or 2
+        typer.echo(f"negotiate: unexpected error ({type(exc).__name__})", err=True)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,215 @@
+"""Excel functions (xlwings UDFs) over the calculators.
+
+Each function is a decorator, a conversion of cell values and one call into
+``calculators``; every one returns a number, a table with a header row, or a
+short ``#VALUE!`` message naming the argument and the problem.  The Python
+names are lower-case; Excel shows them upper-case.
+
+Parameters carry no plain type hints on purpose: xlwings reads a hint as the
+argument's converter, so they use :func:`addin.cells.table` / ``cell`` instead.
+"""
+
+from dataclasses import replace
+from pathlib import Path
+
+from addin.cells import (
+    cell,
+    opt_int,
+    opt_number,
+    opt_text,
+    rows_out,
+    table,
+    udf,
+)
+from calculators import equity
+from calculators.compare import Settings, compare_offers
+from calculators.errors import InvalidInputError
+from calculators.fx import FxTable, shipped_table
+from calculators.offer import COMPONENTS, OfferBatch, cash_schedule, tc
+from calculators.params import load_parameters
+from calculators.table import as_rows, offers_from_table, select_offer
+
+__all__ = [
+    "offer_schedule",
+    "offer_tc",
+    "vest_schedule",
+    "option_value",
+    "fx_convert",
+    "offer_compare",
+]
+
+_ASSUMPTIONS = Path(equity.__file__).parent / "data" / "assumptions.yaml"
+
+OFFER_DOC = (
+    "Offer range: field names in the first column, the offer's values in the next "
+    "(as on the Offers sheet)"
+)
+OFFERS_DOC = "Offers range: field names in the first column, one column per offer"
+NAME_DOC = "Which offer column to use when the range holds several (blank: the only one)"
+YEARS_DOC = "Horizon in years, 1 to 50 (blank: 4)"
+
+
+def _one_offer(offer, offer_name):
+    return select_offer(offers_from_table(offer), offer_name)
+
+
+def _fx_table(rates, as_of=None):
+    if rates is None or (isinstance(rates, list) and all(c is None for r in rates for c in r)):
+        return shipped_table(as_of)
+    return FxTable.from_rows(as_rows(rates, "rates"))
+
+
+@udf
+def offer_schedule(
+    offer: table(OFFER_DOC),
+    years: cell(YEARS_DOC) = None,
+    price_growth: cell("Yearly share-price change, 0.1 = +10 % (blank: the offer's)") = None,
+    fx: cell("Multiply every amount by this rate, e.g. 150 for USD to JPY (blank: 1)") = None,
+    offer_name: cell(NAME_DOC) = None,
+):
+    """Year-by-year cash of one offer: base, bonus, sign-on, equity, options, benefits, total.
+
+    Spills a table with a header row, in the offer's currency times fx.
+    Example: =OFFER_SCHEDULE(Offers!A1:B32, 4)
+    """
+    chosen = _one_offer(offer, offer_name)
+    horizon = opt_int(years, "years", 4, 1, 50)
+    if price_growth is not None:
+        growth = opt_number(price_growth, "price_growth", 0.0, -0.99, 10.0)
+        chosen = replace(chosen, price_growth=growth)
+    factor = opt_number(fx, "fx", 1.0, low=0.0)
+    sched = cash_schedule(OfferBatch.from_offers([chosen]), horizon)
+    names = (*COMPONENTS, "total")
+    rows = [[k + 1, *(float(sched[c][0, k]) * factor for c in names)] for k in range(horizon)]
+    return rows_out(["year", *names], rows)
+
+
+@udf
+def offer_tc(
+    offer: table(OFFER_DOC),
+    basis: cell("first_year, annualized, total or npv (blank: annualized)") = None,
+    years: cell(YEARS_DOC) = None,
+    discount_rate: cell("Yearly discount rate for npv, 0.05 = 5 % (blank: 0)") = None,
+    offer_name: cell(NAME_DOC) = None,
+):
+    """Total compensation of one offer on a basis, in the offer's own currency.
+
+    Example: =OFFER_TC(Offers!A1:B32, "npv", 4, 0.05)
+    """
+    chosen = _one_offer(offer, offer_name)
+    horizon = opt_int(years, "years", 4, 1, 50)
+    kind = (opt_text(basis, "basis", "annualized") or "annualized").lower()
+    rate = opt_number(discount_rate, "discount_rate", 0.0, low=-0.99, high=1.0)
+    sched = cash_schedule(OfferBatch.from_offers([chosen]), horizon)
+    return float(tc(sched["total"], kind, horizon, rate)[0])
+
+
+@udf
+def vest_schedule(
+    grant: cell("Total grant value (or number of shares)"),
+    schedule: cell("Yearly vest percentages, e.g. 25/25/25/25 or 5/15/40/40") = None,
+    cliff_months: cell("Months before the first vest (blank: 12)") = None,
+    frequency: cell("monthly, quarterly or annual after the cliff (blank: quarterly)") = None,
+    years: cell("Only the first N years (blank: the whole schedule)") = None,
+):
+    """Vest dates of a grant: month after start, fraction of the grant, amount.
+
+    Example: =VEST_SCHEDULE(400000, "33/33/22/12", 12, "quarterly")
+    """
+    amount = opt_number(grant, "grant", None, low=0.0)
+    horizon = None if years is None else opt_int(years, "years", 4, 1, 10)
+    cliff = opt_int(cliff_months, "cliff_months", 12, 0, 120)
+    events = equity.vest_events(
+        amount, opt_text(schedule, "schedule"), cliff,
+        opt_text(frequency, "frequency"), horizon,
+    )
+    return rows_out(["period", "fraction", "amount"], events)
+
+
+@udf
+def option_value(
+    shares: cell("Number of options"),
+    strike: cell("Strike price per share"),
+    price: cell("Current price per share (409A / preferred)"),
+    dilution: cell("New shares per existing share each yearly round, 0.2 = 20 % (blank: 0)") = None,
+    exit_probability: cell("Chance of a liquidity event, 0 to 1 (blank: 1)") = None,
+    exit_multiple: cell("Company value at exit over today's (blank: 1)") = None,
+):
+    """Expected value of stock options and the spread of a seeded Monte Carlo.
+
+    Spills measure / value rows: expected_value, mc_mean, p10, p50, p90, prob_zero.
+    Example: =OPTION_VALUE(40000, 1, 4, 0.2, 0.3, 1)
+    """
+    assumptions = load_parameters(_ASSUMPTIONS)
+    result = equity.option_value(
+        opt_number(shares, "shares", None, low=0.0),
+        opt_number(strike, "strike", None, low=0.0),
+        opt_number(price, "price", None, low=0.0),
+        opt_number(dilution, "dilution", 0.0, 0.0, 5.0),
+        opt_number(exit_probability, "exit_probability", 1.0, 0.0, 1.0),
+        opt_number(exit_multiple, "exit_multiple", 1.0, 0.0, 1000.0),
+        years=float(assumptions["option_exit_years"].at(2025)),
+        volatility=float(assumptions["option_exit_volatility"].at(2025)),
+        paths=int(assumptions["option_monte_carlo_paths"].at(2025)),
+    )
+    measures = ("expected_value", "mc_mean", "p10", "p50", "p90", "prob_zero")
+    return rows_out(["measure", "value"], [[m, getattr(result, m)] for m in measures])
+
+
+@udf
+def fx_convert(
+    amount: cell("Amount, or a range of amounts"),
+    from_currency: cell("ISO code of the amount, e.g. USD"),
+    to_currency: cell("ISO code to convert to, e.g. JPY"),
+    rates: table("FX table: currency, units per base (blank: the shipped rates)") = None,
+    as_of: cell("Date of the shipped table to use (blank: the latest)") = None,
+):
+    """Convert an amount between currencies with a dated rate table.
+
+    Example: =FX_CONVERT(185000, "USD", "JPY", Params!A6:B13)
+    """
+    fx = _fx_table(rates, as_of)
+    src = opt_text(from_currency, "from_currency")
+    dst = opt_text(to_currency, "to_currency")
+    if src is None or dst is None:
+        raise InvalidInputError("from_currency and to_currency are required")
+    if isinstance(amount, list):
+        grid = as_rows(amount, "amount")
+        return [
+            [None if v is None else float(fx.convert(opt_number(v, "amount"), src, dst))
+             for v in row]
+            for row in grid
+        ]
+    return float(fx.convert(opt_number(amount, "amount"), src, dst))
+
+
+@udf
+def offer_compare(
+    offers_table: table(OFFERS_DOC),
+    basis: cell("first_year, annualized, total or npv (blank: annualized)") = None,
+    home_currency: cell("Currency to rank in, e.g. JPY (blank: the first offer's)") = None,
+    years: cell(YEARS_DOC) = None,
+    discount_rate: cell("Yearly discount rate for npv, 0.05 = 5 % (blank: 0)") = None,
+    rates: table("FX table: currency, units per base (blank: the shipped rates)") = None,
+):
+    """Offers ranked on a basis in one home currency, best first.
+
+    Spills: rank, offer, company, jurisdiction, currency, local value, home value,
+    gap to best, fx rate. Example: =OFFER_COMPARE(Offers!A1:F32, "npv", "JPY", 4, 0.05)
+    """
+    offers = offers_from_table(offers_table)
+    settings = Settings(
+        basis=(opt_text(basis, "basis", "annualized") or "annualized").lower(),
+        years=opt_int(years, "years", 4, 1, 50),
+        discount_rate=opt_number(discount_rate, "discount_rate", 0.0, low=-0.99, high=1.0),
+        home_currency=opt_text(home_currency, "home_currency", offers[0].currency) or "",
+        fx=_fx_table(rates),
+    )
+    ranked = compare_offers(offers, settings)
+    header = ["rank", "offer", "company", "jurisdiction", "currency", "local value",
+              "home value", "gap to best", "fx rate"]
+    return rows_out(header, [
+        [r.rank, r.name, r.company, r.jurisdiction, r.currency, r.value_local,
+         r.value_home, r.gap_to_best_home, r.fx_rate]
+        for r in ranked
+    ])

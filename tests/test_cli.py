@@ -1,0 +1,72 @@
+"""The `negotiate` command, run as a user runs it."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from addin import udfs
+from addin.workbook import DEFAULT_PATH
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "addin.cli", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=120)
+
+
+def test_compare_ranks_the_five_example_offers():
+    out = run("compare")
+    assert out.returncode == 0, out.stderr
+    for name in ("Tokyo big tech", "Seattle big tech", "Silicon Valley", "London start-up",
+                 "Tel Aviv scale-up"):
+        assert name in out.stdout
+    assert out.stderr == ""
+
+
+def test_compare_json_parses_and_matches_the_udf(example_rows):
+    out = run("compare", str(DEFAULT_PATH), "--json", "--basis", "npv", "--years", "4",
+              "--currency", "JPY", "--discount-rate", "0.05")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert [o["rank"] for o in data["offers"]] == [1, 2, 3, 4, 5]
+    table = udfs.offer_compare(example_rows, "npv", "JPY", 4, 0.05)
+    by_name = {r[1]: r[6] for r in table[1:]}
+    for row in data["offers"]:
+        assert row["value_home"] == pytest.approx(by_name[row["name"]], rel=1e-12)
+    assert data["fx"]["as_of"] and data["fx"]["source"]
+
+
+def test_compare_detail_gives_the_schedule():
+    data = json.loads(run("compare", "--json", "--detail", "--years", "6").stdout)
+    for row in data["offers"]:
+        assert [y["year"] for y in row["schedule"]] == [1, 2, 3, 4, 5, 6]
+
+
+@pytest.mark.parametrize("args,fragment", [
+    (("compare", "missing.xlsx"), "missing.xlsx: no such workbook"),
+    (("compare", "--basis", "vibes"), "basis must be one of"),
+    (("compare", "--currency", "XYZ"), "no FX rate for XYZ"),
+    (("compare", "--years", "0"), "years must be"),
+    (("compare", "--years", "ten"), "--years"),
+])
+def test_failures_are_one_line_on_stderr(args, fragment):
+    out = run(*args)
+    assert out.returncode != 0
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and fragment in lines[0], out.stderr
+    assert "Traceback" not in out.stderr + out.stdout
+
+
+def test_not_a_workbook_is_refused_clearly(tmp_path):
+    bad = tmp_path / "notes.xlsx"
+    bad.write_text("not a spreadsheet")
+    out = run("compare", str(bad))
+    assert out.returncode != 0
+    assert out.stderr.strip() == "negotiate: notes.xlsx: not an .xlsx/.xlsm workbook"
+
+
+def test_build_workbook_writes_where_told(tmp_path):
+    out = run("build-workbook", "-o", str(tmp_path / "copy.xlsm"))
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "copy.xlsm").read_bytes() == DEFAULT_PATH.read_bytes()

@@ -1,0 +1,145 @@
+"""The UDFs called from plain Python with cell-like values."""
+
+import datetime as dt
+import math
+
+import pytest
+
+from addin import udfs
+from addin.cells import MESSAGE_PREFIX, UDFS
+
+TOKYO = 1  # column of the Tokyo offer in the example range
+
+
+def one_offer(rows, col):
+    return [[r[0], r[col]] for r in rows]
+
+
+def is_message(value):
+    return isinstance(value, str) and value.startswith(MESSAGE_PREFIX) and "\n" not in value
+
+
+def test_every_udf_of_this_module_is_registered():
+    assert set(udfs.__all__) <= set(UDFS)
+
+
+def test_offer_tc_returns_one_number(example_rows):
+    offer = one_offer(example_rows, TOKYO)
+    first = udfs.offer_tc(offer, "first_year")
+    assert first == 14_000_000 * 1.15 + 1_000_000 + 12_000_000 * 0.25
+    total = udfs.offer_tc(offer, "total", 4)
+    assert udfs.offer_tc(offer, "annualized", 4) == pytest.approx(total / 4)
+    assert udfs.offer_tc(offer, "npv", 4, 0.05) < total
+    # blanks take defaults; the offer can be picked by name from the whole table
+    assert udfs.offer_tc(offer, None, None, None) == udfs.offer_tc(offer, "annualized", 4, 0)
+    assert udfs.offer_tc(example_rows, "total", 4, None, "tokyo BIG tech") == total
+
+
+def test_offer_tc_accepts_the_transposed_layout(example_rows):
+    offer = one_offer(example_rows, TOKYO)
+    transposed = [list(col) for col in zip(*offer, strict=True)]
+    assert udfs.offer_tc(transposed, "total") == udfs.offer_tc(offer, "total")
+
+
+def test_offer_schedule_is_a_table_with_a_header(example_rows):
+    table = udfs.offer_schedule(one_offer(example_rows, 2), 6)
+    assert table[0][0] == "year" and table[0][-1] == "total"
+    assert [r[0] for r in table[1:]] == [1, 2, 3, 4, 5, 6]
+    assert all(isinstance(v, float) and math.isfinite(v) for r in table[1:] for v in r[1:])
+    # Seattle: 5/15/40/40 of 300,000 at no price growth, then nothing
+    equity = [r[table[0].index("equity")] for r in table[1:]]
+    assert equity == pytest.approx([15_000, 45_000, 120_000, 120_000, 0, 0])
+    doubled = udfs.offer_schedule(one_offer(example_rows, 2), 6, None, 2)
+    assert doubled[1][-1] == pytest.approx(2 * table[1][-1])
+
+
+def test_vest_schedule(example_rows):
+    table = udfs.vest_schedule(400_000, "33/33/22/12", 12, "quarterly")
+    assert table[0] == ["period", "fraction", "amount"]
+    assert table[1] == [12, 0.33, 132_000.0]
+    assert sum(r[2] for r in table[1:]) == pytest.approx(400_000)
+    assert udfs.vest_schedule(1000, None, None, "annual")[1:] == [
+        [12, 0.25, 250.0], [24, 0.25, 250.0], [36, 0.25, 250.0], [48, 0.25, 250.0]]
+
+
+def test_option_value_table():
+    table = udfs.option_value(40_000, 1.0, 4.0, 0.2, 0.3, 1.0)
+    values = dict(table[1:])
+    # 4 rounds of 20 %: 4 / 1.2^4 = 1.929 a share, 0.929 over strike, 30 % chance
+    assert values["expected_value"] == pytest.approx(0.3 * 40_000 * (4 / 1.2**4 - 1))
+    assert values["p10"] <= values["p50"] <= values["p90"]
+    assert 0 <= values["prob_zero"] <= 1
+    assert udfs.option_value(40_000, 1.0, 4.0) == udfs.option_value(40_000, 1.0, 4.0)  # seeded
+
+
+def test_fx_convert_scalar_and_range():
+    rates = [["currency", "per USD"], ["USD", 1], ["JPY", 150], ["GBP", 0.75]]
+    assert udfs.fx_convert(100, "USD", "JPY", rates) == 15_000
+    assert udfs.fx_convert([[1, None], [2, 4]], "GBP", "USD", rates) == [
+        [pytest.approx(4 / 3), None], [pytest.approx(8 / 3), pytest.approx(16 / 3)]]
+    shipped = udfs.fx_convert(1, "USD", "JPY")
+    assert shipped == udfs.fx_convert(1, "USD", "JPY", None, dt.date(2026, 6, 1))
+
+
+def test_offer_compare_ranks_every_offer(example_rows):
+    table = udfs.offer_compare(example_rows, "npv", "JPY", 4, 0.05)
+    assert table[0][:2] == ["rank", "offer"]
+    assert [r[0] for r in table[1:]] == [1, 2, 3, 4, 5]
+    values = [r[table[0].index("home value")] for r in table[1:]]
+    assert values == sorted(values, reverse=True)
+    names = {r[1] for r in table[1:]}
+    assert names == set(example_rows[0][1:])
+
+
+BAD = [
+    ("text in a number field", lambda rows: udfs.offer_tc(
+        [r if r[0] != "base_salary" else [r[0], "lots"] for r in one_offer(rows, 1)]),
+     "base_salary must be a number"),
+    ("negative base", lambda rows: udfs.offer_tc(
+        [r if r[0] != "base_salary" else [r[0], -5] for r in one_offer(rows, 1)]),
+     "base_salary"),
+    ("unknown schedule", lambda rows: udfs.offer_tc(
+        [r if r[0] != "rsu_schedule" else [r[0], "every other tuesday"] for r in one_offer(rows, 1)]),
+     "rsu_schedule"),
+    ("schedule not adding to 100", lambda rows: udfs.vest_schedule(100, "30/30"), "add up to 100"),
+    ("ragged range", lambda rows: udfs.offer_compare([["field", "a"], ["company"]]), "ragged"),
+    ("empty range", lambda rows: udfs.offer_compare([]), "empty"),
+    ("unknown basis", lambda rows: udfs.offer_compare(rows, "vibes"), "basis must be one of"),
+    ("years not whole", lambda rows: udfs.offer_tc(one_offer(rows, 1), "total", 2.5), "years"),
+    ("text years", lambda rows: udfs.offer_schedule(one_offer(rows, 1), "ten"), "years"),
+    ("unknown currency", lambda rows: udfs.fx_convert(1, "USD", "XYZ"), "no FX rate for XYZ"),
+    ("two offers, no name", lambda rows: udfs.offer_tc(rows), "give offer_name"),
+    ("unknown jurisdiction", lambda rows: udfs.offer_tc(
+        [r if r[0] != "jurisdiction" else [r[0], "Atlantis"] for r in one_offer(rows, 1)]),
+     "supported: "),
+    ("negative grant", lambda rows: udfs.vest_schedule(-1), "grant must be at least 0"),
+    ("bool as number", lambda rows: udfs.option_value(True, 1, 1), "shares must be a number"),
+    ("NaN", lambda rows: udfs.option_value(float("nan"), 1, 1), "finite"),
+]
+
+
+@pytest.mark.parametrize("case,call,fragment", BAD, ids=[b[0] for b in BAD])
+def test_bad_input_gives_one_short_message(example_rows, case, call, fragment):
+    result = call(example_rows)
+    assert is_message(result), result
+    assert fragment in result
+    assert len(result) < 200
+
+
+def test_messages_never_repeat_what_the_user_typed(example_rows):
+    secret = "walkaway-12345678"
+    offer = one_offer(example_rows, 1) + [[secret, 1]]
+    result = udfs.offer_tc(offer)
+    assert is_message(result) and secret not in result
+    result = udfs.offer_tc([r if r[0] != "base_salary" else [r[0], secret]
+                            for r in one_offer(example_rows, 1)])
+    assert is_message(result) and secret not in result
+
+
+def test_unexpected_errors_become_a_generic_message(monkeypatch, example_rows):
+    def boom(*args):
+        raise ZeroDivisionError("internal detail")
+
+    monkeypatch.setattr(udfs, "cash_schedule", boom)
+    result = udfs.offer_tc(one_offer(example_rows, 1))
+    assert result == "#VALUE! OFFER_TC could not compute this; check the inputs"

@@ -1,0 +1,124 @@
+"""The shipped workbook: reproducible, carrying xlwings' VBA, formulas that resolve."""
+
+import inspect
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.formula.tokenizer import Token, Tokenizer
+from openpyxl.utils.formulas import FORMULAE
+
+from addin import udfs
+from addin.cells import UDFS
+from addin.workbook import DEFAULT_PATH, build, quickstart_vba
+
+EXCEL_BUILTINS = {f.upper() for f in FORMULAE}
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("wb") / "negotiation.xlsm")
+
+
+def test_build_is_byte_identical(fresh, tmp_path):
+    again = build(tmp_path / "again.xlsm")
+    assert fresh.read_bytes() == again.read_bytes()
+
+
+def test_committed_workbook_equals_a_fresh_build(fresh):
+    assert DEFAULT_PATH.read_bytes() == fresh.read_bytes(), (
+        "workbook/negotiation.xlsm is stale: run `negotiate build-workbook`")
+
+
+def test_vba_part_is_xlwings_own():
+    with zipfile.ZipFile(DEFAULT_PATH) as zf:
+        assert zf.read("xl/vbaProject.bin") == quickstart_vba()
+        assert "xl/vbaProject.bin" in zf.namelist()
+
+
+def test_xlwings_conf_names_our_udf_module():
+    wb = load_workbook(DEFAULT_PATH, keep_vba=False)
+    conf = {row[0]: row[1] for row in wb["xlwings.conf"].iter_rows(values_only=True)}
+    assert conf["UDF Modules"] == "addin.udfs"
+    assert {"Start here", "Offers", "Compare", "Params"} <= set(wb.sheetnames)
+
+
+def _arity(name):
+    sig = inspect.signature(UDFS[name.lower()])
+    params = list(sig.parameters.values())
+    required = sum(p.default is inspect.Parameter.empty for p in params)
+    return required, len(params)
+
+
+def formula_calls(path):
+    """(sheet!cell, function name, argument count) of every call in every formula."""
+    wb = load_workbook(path, keep_vba=False)
+    calls = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                value = cell.value
+                text = value.text if hasattr(value, "text") else value
+                if not (isinstance(text, str) and text.startswith("=")):
+                    continue
+                stack = []  # [name, commas, empty] per open call
+                for tok in Tokenizer(text).items:
+                    closing = tok.type == Token.FUNC and tok.subtype == Token.CLOSE
+                    if stack and not closing:
+                        stack[-1][2] = False
+                    if tok.type == Token.FUNC and tok.subtype == Token.OPEN:
+                        stack.append([tok.value[:-1], 0, True])
+                    elif tok.type == Token.SEP and tok.subtype == Token.ARG:
+                        stack[-1][1] += 1
+                    elif closing:
+                        name, commas, empty = stack.pop()
+                        calls.append((f"{ws.title}!{cell.coordinate}", name,
+                                      0 if empty else commas + 1))
+    return calls
+
+
+def check_formulas(path):
+    problems = []
+    for where, name, nargs in formula_calls(path):
+        key = name.upper().removeprefix("_XLFN.").removeprefix("_XLUDF.")
+        if key.lower() in UDFS:
+            low, high = _arity(key)
+            if not low <= nargs <= high:
+                problems.append(f"{where}: {key} takes {low}..{high} arguments, not {nargs}")
+        elif key not in EXCEL_BUILTINS:
+            problems.append(f"{where}: unknown function {key}")
+    return problems
+
+
+def test_every_formula_names_a_builtin_or_a_udf_with_the_right_arity():
+    calls = formula_calls(DEFAULT_PATH)
+    assert {c[1] for c in calls} >= {"OFFER_TC", "FX_CONVERT", "OFFER_SCHEDULE", "INDEX", "RANK",
+                                     "OFFER_COMPARE", "OPTION_VALUE"}
+    assert check_formulas(DEFAULT_PATH) == []
+
+
+def test_the_static_check_catches_a_wrong_name_and_a_wrong_arity(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "bad.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.write_formula("A1", "=OFFER_TCX(B1)")
+    ws.write_formula("A2", "=OFFER_TC(B1,1,2,3,4,5,6)")
+    ws.write_formula("A3", "=SUM(OFFER_TC(B1),FX_CONVERT(1))")
+    wb.close()
+    problems = check_formulas(path)
+    assert any("unknown function OFFER_TCX" in p for p in problems)
+    assert any("A2: OFFER_TC takes 1..5 arguments, not 7" in p for p in problems)
+    assert any("A3: FX_CONVERT takes 3..5 arguments, not 1" in p for p in problems)
+    assert len(problems) == 3
+
+
+def test_cached_values_are_what_the_udfs_return(example_rows):
+    wb = load_workbook(DEFAULT_PATH, data_only=True)
+    compare = wb["Compare"]
+    names = [compare.cell(row=r, column=1).value for r in range(7, 12)]
+    assert set(names) == set(example_rows[0][1:])
+    for r, name in zip(range(7, 12), names, strict=True):
+        npv = compare.cell(row=r, column=5).value
+        assert npv == pytest.approx(udfs.offer_tc(example_rows, "npv", 4, 0.05, name))
