@@ -1,0 +1,145 @@
+"""US-CA: California resident employee (federal taxes plus CA income tax and SDI).
+
+Single filer, no dependants, wages only, standard deduction.  RSU income is
+wages for California income tax (FTB Publication 1004 / R&TC section 17071)
+and for SDI (EDD DE 231SC: stock awarded as compensation is SDI-subject
+wages), so it is added to salary before every rule.
+
+Not modelled: refundable credits (CalEITC, reaching a single earner without
+children below about 32,000 of wages; the Young Child Tax Credit needs a
+child) and the renter's credit (a non-refundable 60 for renters below about
+53,000 of AGI).  The income tax uses the rate schedule, not FTB's tax table
+for taxable income up to 100,000 (its 100-dollar bands differ by a few
+dollars).
+
+Cliff edges the law creates (net pay falls as gross rises by one dollar):
+
+* Exemption credit phase-out (R&TC section 17054.1): the 153 (2025) personal
+  exemption credit falls by 6 for each 2,500 **or fraction thereof** of
+  federal AGI above 252,203 (2025; 257,919 forecast for 2026).  Net pay drops
+  by 6 dollars just above 252,203 + k x 2,500 for k = 0 .. 24 and by the 3
+  dollars left at k = 25 (2026: 156 = 26 steps of 6).  From age 65 the senior
+  exemption credit doubles each drop.
+
+References
+----------
+FTB 2025 Form 540 booklet; R&TC sections 17041, 17043, 17054, 17054.1,
+17073.5; EDD rates and withholding page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from calculators.tax.engine import Array, capped_rate, marginal_tax, register
+from calculators.tax.jurisdictions.us_federal import (
+    DEFAULT_OPTIONS,
+    age_option,
+    federal_lines,
+    value,
+)
+
+__all__ = [
+    "ca_taxable_income",
+    "ca_exemption_credit",
+    "ca_mental_health_tax",
+    "ca_income_tax",
+    "ca_sdi",
+    "us_ca_lines",
+]
+
+
+def _ca(name: str, year: int) -> Any:
+    return value("ca", name, year)
+
+
+def ca_taxable_income(wages: Array, year: int) -> Array:
+    """California taxable income: wages minus the standard deduction (section 17073.5).
+
+    >>> float(ca_taxable_income(np.array(250_000.0), 2025))
+    244294.0
+    """
+    return np.maximum(wages - _ca("standard_deduction", year), 0.0)
+
+
+def ca_exemption_credit(agi: Array, year: int, age: float = 35) -> Array:
+    """Personal (and from 65 senior) exemption credit after the AGI phase-out.
+
+    Each credit falls by 6 for every 2,500 or fraction thereof of federal AGI
+    above the threshold (R&TC section 17054.1), never below zero.
+
+    Examples
+    --------
+    >>> float(ca_exemption_credit(np.array(252_203.0), 2025))
+    153.0
+    >>> float(ca_exemption_credit(np.array(252_203.01), 2025))
+    147.0
+    >>> float(ca_exemption_credit(np.array(400_000.0), 2025))
+    0.0
+    """
+    credit = float(_ca("personal_exemption_credit", year))
+    count = 2.0 if age >= _ca("senior_from", year) else 1.0
+    excess = np.maximum(agi - _ca("exemption_phase_out_start", year), 0.0)
+    steps = np.ceil(excess / _ca("exemption_phase_out_step", year))
+    each = np.maximum(credit - steps * _ca("exemption_phase_out_amount", year), 0.0)
+    return np.asarray(count * each, dtype=float)
+
+
+def ca_mental_health_tax(taxable: Array, year: int) -> Array:
+    """Mental Health Services Tax: 1 % of taxable income above 1,000,000 (section 17043).
+
+    >>> float(ca_mental_health_tax(np.array(1_500_000.0), 2025))
+    5000.0
+    """
+    threshold = _ca("mental_health_tax_threshold", year)
+    return capped_rate(taxable - threshold, _ca("mental_health_tax_rate", year))
+
+
+def ca_income_tax(wages: Array, year: int, age: float = 35) -> Array:
+    """California income tax: schedule tax less exemption credits, plus the MHST.
+
+    Examples
+    --------
+    Public reference case, US-CA 250,000 in 2025:
+
+    >>> round(float(ca_income_tax(np.array(250_000.0), 2025)), 2)
+    19004.98
+    """
+    scale = _ca("income_tax_scale", year)
+    taxable = ca_taxable_income(wages, year)
+    regular = marginal_tax(taxable, scale["thresholds"], scale["rates"])
+    after_credits = np.maximum(regular - ca_exemption_credit(wages, year, age), 0.0)
+    return after_credits + ca_mental_health_tax(taxable, year)
+
+
+def ca_sdi(wages: Array, year: int) -> Array:
+    """State Disability Insurance: 1.2 % (2025) / 1.3 % (2026) of all wages, no cap.
+
+    >>> float(ca_sdi(np.array(250_000.0), 2025))
+    3000.0
+    """
+    return capped_rate(wages, _ca("sdi_rate", year))
+
+
+@register(
+    "US-CA",
+    currency="USD",
+    years=(2025, 2026),
+    aliases=("California", "San Francisco", "Silicon Valley", "San Jose", "Mountain View",
+             "Bay Area"),
+    options=DEFAULT_OPTIONS,
+    description="California resident employee: federal income tax, FICA, CA income tax, CA SDI",
+)
+def us_ca_lines(
+    salary: Array, equity: Array, year: int, options: Mapping[str, Any]
+) -> dict[str, Array]:
+    """Every withholding line of a California employee (RSU income is wages)."""
+    age = age_option(options)
+    wages = salary + equity
+    lines = federal_lines(wages, year, age)
+    lines["ca_income_tax"] = ca_income_tax(wages, year, age)
+    lines["ca_sdi"] = ca_sdi(wages, year)
+    return lines

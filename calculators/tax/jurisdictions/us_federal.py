@@ -1,0 +1,148 @@
+"""US federal rules shared by every US jurisdiction: income tax and FICA.
+
+Scope: a single filer with no dependants whose only income is wages (salary,
+bonus and RSU vests).  RSU income is wages (IRS Publication 525, "Restricted
+property"; IRS Publication 15, section 5), so it enters federal taxable
+income, the social security wage base and the Medicare taxes together with
+salary.  The federal income tax is computed with the rate schedule (employers
+withhold and high earners pay by the schedule; the IRS tax table for taxable
+income under 100,000 rounds to 50-dollar bands and can differ by a few
+dollars).  Refundable credits (the earned income credit, which reaches a
+single earner without children only below about 19,000 of wages) are not
+modelled: every line is the tax before refundable credits.
+
+References
+----------
+IRS Rev. Proc. 2024-40 and 2025-32; Public Law 119-21 (2025 reconciliation
+act) sections 70102-70103; IRC sections 1, 63, 151, 3101, 3121.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from calculators.errors import InvalidInputError
+from calculators.tax.engine import Array, capped_rate, marginal_tax, params
+
+__all__ = [
+    "DEFAULT_OPTIONS",
+    "age_option",
+    "federal_taxable_income",
+    "federal_income_tax",
+    "social_security",
+    "medicare",
+    "additional_medicare",
+    "federal_lines",
+    "value",
+]
+
+DEFAULT_OPTIONS: dict[str, Any] = {"age": 35}
+
+
+def value(topic: str, name: str, year: int) -> Any:
+    """The parameter ``name`` of ``params/us/<topic>.yaml`` in force in ``year``.
+
+    >>> value("payroll", "social_security_wage_base", 2025)
+    176100
+    """
+    return params("us", topic)[name].at(year)
+
+
+def age_option(options: Mapping[str, Any]) -> float:
+    """The ``age`` option as a number, validated (0 to 130 years).
+
+    >>> age_option({"age": 67})
+    67.0
+    """
+    age = options.get("age", DEFAULT_OPTIONS["age"])
+    if isinstance(age, bool) or not isinstance(age, (int, float, np.integer, np.floating)):
+        raise InvalidInputError("age must be a number of years such as 35")
+    if not 0 <= float(age) <= 130:
+        raise InvalidInputError("age must be between 0 and 130")
+    return float(age)
+
+
+def federal_taxable_income(wages: Array, year: int, age: float = 35) -> Array:
+    """Federal taxable income of a single filer whose income is ``wages``.
+
+    AGI minus the standard deduction (IRC section 63(c)), plus for age 65 and
+    over the additional standard deduction (section 63(f)) and the 2025-2028
+    senior deduction (section 151(d)(5)(C)), which falls by 6 % of modified
+    AGI above 75,000.
+
+    Examples
+    --------
+    >>> float(federal_taxable_income(np.array(100_000.0), 2025))
+    84250.0
+    >>> float(federal_taxable_income(np.array(80_000.0), 2025, age=66))
+    56550.0
+    """
+    deduction = np.full_like(wages, float(value("federal", "standard_deduction", year)))
+    if age >= value("federal", "aged_from", year):
+        deduction = deduction + value("federal", "additional_standard_deduction_aged", year)
+        senior = float(value("federal", "senior_deduction", year))
+        if senior > 0:
+            start = value("federal", "senior_deduction_phase_out_start", year)
+            rate = value("federal", "senior_deduction_phase_out_rate", year)
+            deduction = deduction + np.maximum(senior - rate * np.maximum(wages - start, 0.0), 0.0)
+    return np.maximum(wages - deduction, 0.0)
+
+
+def federal_income_tax(wages: Array, year: int, age: float = 35) -> Array:
+    """Federal income tax (IRC section 1(j) schedule) on wages, single filer.
+
+    Examples
+    --------
+    Public reference case, US-WA 100,000 in 2025 (15,750 standard deduction):
+
+    >>> float(federal_income_tax(np.array(100_000.0), 2025))
+    13449.0
+    """
+    scale = value("federal", "income_tax_scale", year)
+    taxable = federal_taxable_income(wages, year, age)
+    return marginal_tax(taxable, scale["thresholds"], scale["rates"])
+
+
+def social_security(wages: Array, year: int) -> Array:
+    """Employee social security tax: 6.2 % of wages up to the wage base.
+
+    >>> float(social_security(np.array(250_000.0), 2025))
+    10918.2
+    """
+    return capped_rate(
+        wages,
+        value("payroll", "social_security_rate", year),
+        value("payroll", "social_security_wage_base", year),
+    )
+
+
+def medicare(wages: Array, year: int) -> Array:
+    """Employee Medicare tax: 1.45 % of all wages (IRC section 3101(b)(1)).
+
+    >>> float(medicare(np.array(250_000.0), 2025))
+    3625.0
+    """
+    return capped_rate(wages, value("payroll", "medicare_rate", year))
+
+
+def additional_medicare(wages: Array, year: int) -> Array:
+    """Additional Medicare tax: 0.9 % of wages above 200,000 (single).
+
+    >>> round(float(additional_medicare(np.array(250_000.0), 2025)), 2)
+    450.0
+    """
+    threshold = value("payroll", "additional_medicare_threshold", year)
+    return capped_rate(wages - threshold, value("payroll", "additional_medicare_rate", year))
+
+
+def federal_lines(wages: Array, year: int, age: float) -> dict[str, Array]:
+    """The four federal lines, in the order they are reported."""
+    return {
+        "federal_income_tax": federal_income_tax(wages, year, age),
+        "social_security": social_security(wages, year),
+        "medicare": medicare(wages, year),
+        "additional_medicare": additional_medicare(wages, year),
+    }

@@ -1,0 +1,216 @@
+"""US-NY-NYC: New York City resident employee.
+
+Federal taxes, New York State income tax (with the supplemental tax, i.e. the
+tax benefit recapture of Tax Law section 601(d-1)), NYC resident income tax,
+and the employee Paid Family Leave and disability (DBL) contributions.
+Single filer, no dependants, wages only, New York standard deduction.  RSU
+income is wages for NY income tax (NY DTF: wages as in the federal W-2) and
+for PFL / DBL (contributions are on gross wages), so it is added to salary.
+
+``nyc_income_tax`` is the NYC tax after the NYC school tax credit (fixed amount
+and rate reduction amount, Tax Law section 606(ggg)), which every resident
+below the income limits receives; the credit is refundable but the line is
+never below zero (at most 63 dollars of refund is lost, below about 2,000 of
+taxable income).  Not modelled: EITCs, the NYC income tax elimination credit
+and the NYC household credit, which reach a single earner only below about
+21,000 of wages, and credits that need rent, dependants or other facts.
+
+Cliff edges the law creates (net pay falls as gross rises by one dollar):
+
+* NY household credit (federal AGI, section 606(b)): drops of 15 at 5,000,
+  10 at 6,000, 5 at 7,000, 5 at 20,000, 20 at 25,000 and 20 at 28,000.
+* NY supplemental tax: when taxable income enters a new band at 215,400,
+  1,077,550 and 5,000,000 (NYAGI 8,000 higher), the band's phase-in restarts
+  at 8,000 / 50,000 of its incremental benefit: drops of about 293 (2025;
+  328 in 2026), 4,828 and 5,200.  Above NYAGI 25,000,000 all taxable income
+  is taxed at 10.9 %: a drop of about 150,000.
+* Inside the phase-in windows of the 9.65 % and 10.3 % bands (NYAGI
+  1,085,550 to 1,135,550 and 5,008,000 to 5,058,000) the incremental benefit
+  (30,172 and 32,500 over 50,000) raises the marginal NY rate to about 70 % and
+  75 %; with federal, NYC and Medicare taxes, net pay *falls* by about 0.13 and
+  0.19 per extra dollar throughout those windows.
+* NYC school tax credit: the fixed 63 ends above income 250,000; the rate
+  reduction amount (about 1,115) ends above income 500,000.
+
+References
+----------
+NY Tax Law sections 601, 606, 614, 1304; 2025 Instructions for Form IT-201;
+Workers' Compensation Law section 209; NY DFS PFL rate decisions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from calculators.tax.engine import Array, capped_rate, marginal_tax, register
+from calculators.tax.jurisdictions.us_federal import (
+    DEFAULT_OPTIONS,
+    age_option,
+    federal_lines,
+    value,
+)
+
+__all__ = [
+    "ny_taxable_income",
+    "ny_supplemental_tax",
+    "ny_household_credit",
+    "ny_income_tax",
+    "nyc_school_tax_credit",
+    "nyc_income_tax",
+    "ny_pfl",
+    "ny_dbl",
+    "us_ny_nyc_lines",
+]
+
+
+def _ny(name: str, year: int) -> Any:
+    return value("ny", name, year)
+
+
+def ny_taxable_income(wages: Array, year: int) -> Array:
+    """New York taxable income: NYAGI (= wages) minus the 8,000 standard deduction.
+
+    >>> float(ny_taxable_income(np.array(100_000.0), 2025))
+    92000.0
+    """
+    return np.maximum(wages - _ny("standard_deduction", year), 0.0)
+
+
+def ny_supplemental_tax(taxable: Array, agi: Array, year: int) -> Array:
+    """Supplemental tax (tax benefit recapture), Tax Law section 601(d-1).
+
+    Zero up to NYAGI 107,650.  Above it, for taxable income in a recapture band
+    the tax is the band's recapture base plus its incremental benefit times the
+    phase-in fraction ``min(NYAGI - max(band start, 107,650), 50,000) / 50,000``,
+    where the first band starts at the rate-schedule band holding the taxable
+    income.  Above NYAGI 25,000,000 all taxable income is taxed at the top rate.
+
+    Examples
+    --------
+    >>> ti, agi = np.array([92_000.0, 242_000.0]), np.array([100_000.0, 250_000.0])
+    >>> [round(float(x), 2) for x in ny_supplemental_tax(ti, agi, 2025)]
+    [0.0, 1835.05]
+    """
+    scale = _ny("income_tax_scale", year)
+    rec = _ny("supplemental_recapture", year)
+    start = float(_ny("supplemental_start", year))
+    width = float(_ny("supplemental_phase_in", year))
+    sched_t = np.asarray(scale["thresholds"], dtype=float)
+    rec_t = np.asarray(rec["thresholds"], dtype=float)
+    band = np.searchsorted(rec_t, taxable, side="right") - 1
+    base = np.asarray(rec["recapture_base"], dtype=float)[band]
+    benefit = np.asarray(rec["incremental_benefit"], dtype=float)[band]
+    # Lower bound of the band the phase-in runs from: the recapture band's own
+    # start, or for the first band the rate-schedule band holding the income.
+    sched_start = sched_t[np.searchsorted(sched_t, taxable, side="right") - 1]
+    lower = np.where(band > 0, rec_t[band], sched_start)
+    fraction = np.clip(agi - np.maximum(lower, start), 0.0, width) / width
+    supplemental = np.where(agi > start, base + benefit * fraction, 0.0)
+    top = float(scale["rates"][-1])
+    regular = marginal_tax(taxable, scale["thresholds"], scale["rates"])
+    flat = top * taxable - regular
+    return np.where(agi > _ny("supplemental_flat_from", year), flat, supplemental)
+
+
+def ny_household_credit(agi: Array, year: int) -> Array:
+    """New York household credit for a single filer (Tax Law section 606(b)).
+
+    >>> [float(x) for x in ny_household_credit(np.array([25_000.0, 25_000.01, 30_000.0]), 2025)]
+    [40.0, 20.0, 0.0]
+    """
+    table = _ny("household_credit", year)
+    index = np.searchsorted(np.asarray(table["thresholds"], dtype=float), agi, side="left")
+    return np.asarray(table["amounts"], dtype=float)[index]
+
+
+def ny_income_tax(wages: Array, year: int) -> Array:
+    """New York State income tax: schedule + supplemental tax - household credit.
+
+    Examples
+    --------
+    >>> [round(float(x), 2) for x in ny_income_tax(np.array([100_000.0, 250_000.0]), 2025)]
+    [4951.75, 16012.9]
+    """
+    scale = _ny("income_tax_scale", year)
+    taxable = ny_taxable_income(wages, year)
+    regular = marginal_tax(taxable, scale["thresholds"], scale["rates"])
+    gross_tax = regular + ny_supplemental_tax(taxable, wages, year)
+    return np.maximum(gross_tax - ny_household_credit(wages, year), 0.0)
+
+
+def nyc_school_tax_credit(taxable: Array, income: Array, year: int) -> Array:
+    """NYC school tax credit: fixed amount plus rate reduction amount (section 606(ggg)).
+
+    ``income`` is federal AGI (less IRA distributions, none here); ``taxable``
+    is NYC taxable income.
+
+    >>> round(float(nyc_school_tax_credit(np.array(92_000.0), np.array(100_000.0), 2025)), 2)
+    266.4
+    """
+    fixed = np.where(
+        income <= _ny("nyc_school_credit_fixed_limit", year),
+        float(_ny("nyc_school_credit_fixed", year)),
+        0.0,
+    )
+    rr = _ny("nyc_school_credit_rate_reduction", year)
+    limit = _ny("nyc_school_credit_rate_reduction_limit", year)
+    low = taxable * rr["low_rate"]
+    high = rr["base"] + (taxable - rr["break"]) * rr["high_rate"]
+    reduction = np.where(taxable <= rr["break"], low, high)
+    eligible = (income <= limit) & (taxable <= limit)
+    return fixed + np.where(eligible, reduction, 0.0)
+
+
+def nyc_income_tax(wages: Array, year: int) -> Array:
+    """NYC resident income tax (section 1304) less the NYC school tax credit, >= 0.
+
+    >>> round(float(nyc_income_tax(np.array(100_000.0), 2025)), 2)
+    3174.69
+    """
+    scale = _ny("nyc_income_tax_scale", year)
+    taxable = ny_taxable_income(wages, year)
+    tax = marginal_tax(taxable, scale["thresholds"], scale["rates"])
+    return np.maximum(tax - nyc_school_tax_credit(taxable, wages, year), 0.0)
+
+
+def ny_pfl(wages: Array, year: int) -> Array:
+    """Paid Family Leave employee contribution: rate x gross wages, up to the annual maximum.
+
+    >>> float(ny_pfl(np.array(50_000.0), 2025)), float(ny_pfl(np.array(250_000.0), 2025))
+    (194.0, 354.53)
+    """
+    return np.minimum(capped_rate(wages, _ny("pfl_rate", year)), _ny("pfl_annual_max", year))
+
+
+def ny_dbl(wages: Array, year: int) -> Array:
+    """Disability benefits (DBL) employee contribution: 0.5 % of wages, at most 0.60 a week.
+
+    >>> float(ny_dbl(np.array(100_000.0), 2025))
+    31.2
+    """
+    return np.minimum(capped_rate(wages, _ny("dbl_rate", year)), _ny("dbl_annual_max", year))
+
+
+@register(
+    "US-NY-NYC",
+    currency="USD",
+    years=(2025, 2026),
+    aliases=("New York", "New York City", "NYC", "Manhattan"),
+    options=DEFAULT_OPTIONS,
+    description="New York City resident employee: federal income tax, FICA, NY State and "
+    "NYC income tax, NY PFL and DBL",
+)
+def us_ny_nyc_lines(
+    salary: Array, equity: Array, year: int, options: Mapping[str, Any]
+) -> dict[str, Array]:
+    """Every withholding line of a New York City employee (RSU income is wages)."""
+    wages = salary + equity
+    lines = federal_lines(wages, year, age_option(options))
+    lines["ny_income_tax"] = ny_income_tax(wages, year)
+    lines["nyc_income_tax"] = nyc_income_tax(wages, year)
+    lines["ny_pfl"] = ny_pfl(wages, year)
+    lines["ny_dbl"] = ny_dbl(wages, year)
+    return lines

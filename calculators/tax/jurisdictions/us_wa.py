@@ -1,0 +1,75 @@
+"""US-WA: Washington employee (federal taxes plus PFML and WA Cares premiums).
+
+Washington has no income tax on wages; its capital gains excise tax
+(RCW 82.87) applies to long-term capital gains, not to wages or RSU vests.
+RSU income is wages for both premiums (ESD: premiums are due on all
+"wages" as defined in RCW 50A.05.010, which follows the FICA definition), so
+it is added to salary and shares the PFML cap with it.  Small employers (fewer
+than 50) do not pay the employer share, but the employee share below is the
+same for every employer.  No cliff edges.
+
+References
+----------
+RCW 50A.10.030 (PFML premiums), RCW 50B.04.080 (WA Cares premium);
+paidleave.wa.gov premium updates; wacaresfund.wa.gov employer page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from calculators.tax.engine import Array, capped_rate, register
+from calculators.tax.jurisdictions.us_federal import (
+    DEFAULT_OPTIONS,
+    age_option,
+    federal_lines,
+    value,
+)
+
+__all__ = ["wa_pfml", "wa_cares", "us_wa_lines"]
+
+
+def wa_pfml(wages: Array, year: int) -> Array:
+    """Employee share of the Paid Family and Medical Leave premium.
+
+    Total premium rate times the employee share, on wages up to the social
+    security wage base (RCW 50A.10.030; ESD: stop collecting once wages reach
+    the social security cap).
+
+    >>> import numpy as np
+    >>> round(float(wa_pfml(np.array(100_000.0), 2025)), 2)
+    657.98
+    """
+    rate = value("wa", "pfml_total_rate", year) * value("wa", "pfml_employee_share", year)
+    return capped_rate(wages, rate, value("payroll", "social_security_wage_base", year))
+
+
+def wa_cares(wages: Array, year: int) -> Array:
+    """WA Cares Fund premium: 0.58 % of all wages, no cap (RCW 50B.04.080).
+
+    >>> import numpy as np
+    >>> float(wa_cares(np.array(100_000.0), 2025))
+    580.0
+    """
+    return capped_rate(wages, value("wa", "cares_rate", year))
+
+
+@register(
+    "US-WA",
+    currency="USD",
+    years=(2025, 2026),
+    aliases=("Washington", "Seattle", "Redmond", "Bellevue"),
+    options=DEFAULT_OPTIONS,
+    description="Washington employee: federal income tax, FICA, WA PFML, WA Cares "
+    "(no state income tax)",
+)
+def us_wa_lines(
+    salary: Array, equity: Array, year: int, options: Mapping[str, Any]
+) -> dict[str, Array]:
+    """Every withholding line of a Washington employee (RSU income is wages)."""
+    wages = salary + equity
+    lines = federal_lines(wages, year, age_option(options))
+    lines["wa_pfml"] = wa_pfml(wages, year)
+    lines["wa_cares"] = wa_cares(wages, year)
+    return lines
