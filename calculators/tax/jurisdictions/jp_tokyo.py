@@ -26,25 +26,81 @@ contributions are deducted as 社会保険料控除 for both taxes.  Not modelle
 (基準所得金額 over 3.3億; for employment income alone it never binds because 22.5% of the
 excess stays below the 45% band), other deductions and credits.
 
-Cliff edges (net pay falls although gross rises by 1 yen), all created by the law:
+Cliff edges (net pay falls although gross rises by 1 yen), all created by the law.  Measured
+by computing every yen of salary from 0 to 60,000,000 (age 35, no equity):
 
-* **Statutory rounding.** 課税所得 is rounded down to 1,000 yen and each tax to 100 yen, and below
-  6,600,000 給与所得 moves in 4,000-yen steps (別表第五).  At each such step net pay can fall by up
-  to about 1,000 yen (at most 1,000 x (45% x 1.021 + 10%) + 200 of rounding, about 860 yen; a
-  4,000-yen 別表第五 step: at most 3,200 x (20% x 1.021 + 10%) + 200, about 1,170 yen).
-* **標準報酬月額 grades.** When salary / 12 crosses a grade boundary of the health table (63,000 ...
-  1,355,000) or the pension table (93,000 ... 635,000) the yearly premiums rise by 12 x the grade
-  step x the employee rate: about 12 x step x 14.1% while both tables grow (e.g. 395,000 x 12:
-  step 30,000 -> about 50,800 a year, 53,700 from age 40), 12 x step x 4.96% above 635,000
-  (e.g. 1,055,000 x 12: step 60,000 -> about 35,700), less the tax saved on the deduction.
-* **基礎控除 tiers** (合計所得金額 = 給与所得): 2025 at 1.32M (-70,000 of deduction),
-  3.36M (-200,000),
-  4.89M (-50,000), 6.55M (-50,000); 2026 at 4.89M (-370,000), 6.55M (-50,000); both years at 23.5M
-  (-100,000 / -140,000), 24M (-160,000; resident -140,000), 24.5M (-160,000; resident -140,000),
-  25M (-160,000; resident -150,000 and the 2,500 調整控除 lost).  The drop is the lost deduction
-  times the marginal rate (e.g. 2026 at 4.89M: about 370,000 x 10.21% = 37,800 yen).
-* **住民税 非課税限度額**: above 合計所得金額 450,000 (salary 1,100,000 in 2025, 1,190,000 in 2026)
-  the 均等割 and 森林環境税 (5,000) become due.
+* **Statutory rounding.** 課税所得 is rounded down to 1,000 yen, each tax to 100 yen, and below
+  6,600,000 給与所得 moves in 4,000-yen steps (所得税法 別表第五).  At such a step net pay falls by
+  at most 999 yen (about 110,000 such steps a year over that range).
+* **Larger edges** (gross salary at which net falls; drop in 2025 and 2026, JPY a year).
+  標準報酬月額 grades: the premiums jump when salary / 12 reaches a grade's lower bound (the
+  drop is 12 x grade step x employee rate, less the tax saved; larger from age 40 with
+  介護保険).  基礎控除 tiers and the 住民税 非課税限度額 are named:
+
+         gross     2025     2026  cause
+             1  131,151  131,534  first yen of salary: lowest 標準報酬月額 grades (58,000 / 88,000)
+       756,000    5,947    6,018  health grade (報酬月額 63,000)
+       876,000    5,957    6,019  health grade (報酬月額 73,000)
+       996,000    5,947    6,018  health grade (報酬月額 83,000)
+     1,100,001    4,999        -  2025 住民税 非課税限度額 (合計所得 450,000)
+     1,116,000   16,937   16,999  health + pension grade (報酬月額 93,000)
+     1,190,001        -    4,999  2026 住民税 非課税限度額 (合計所得 450,000)
+     1,212,000   10,157   10,204  health + pension grade (報酬月額 101,000)
+     1,284,000    9,655   10,185  health + pension grade (報酬月額 107,000)
+     1,368,000   12,251   13,507  health + pension grade (報酬月額 114,000)
+     1,464,000   12,141   12,196  health + pension grade (報酬月額 122,000)
+     1,560,000   12,253   12,298  health + pension grade (報酬月額 130,000)
+     1,656,000   12,241   12,296  health + pension grade (報酬月額 138,000)
+     1,752,000   12,241   12,296  health + pension grade (報酬月額 146,000)
+     1,860,000   15,137   15,209  health + pension grade (報酬月額 155,000)
+     1,980,000   14,827   15,388  health + pension grade (報酬月額 165,000)
+     2,004,000    3,999        -  2025 基礎控除 95万→88万 (合計所得 1.32M)
+     2,100,000   14,837   14,309  health + pension grade (報酬月額 175,000)
+     2,220,000   14,827   14,888  health + pension grade (報酬月額 185,000)
+     2,340,000   14,737   14,809  health + pension grade (報酬月額 195,000)
+     2,520,000   29,165   29,298  health + pension grade (報酬月額 210,000)
+     2,760,000   29,265   29,198  health + pension grade (報酬月額 230,000)
+     3,000,000   29,265   29,298  health + pension grade (報酬月額 250,000)
+     3,240,000   29,365   29,398  health + pension grade (報酬月額 270,000)
+     3,480,000   29,165   29,298  health + pension grade (報酬月額 290,000)
+     3,720,000   29,265   29,298  health + pension grade (報酬月額 310,000)
+     3,960,000   29,365   29,198  health + pension grade (報酬月額 330,000)
+     4,200,000   29,165   29,398  health + pension grade (報酬月額 350,000)
+     4,440,000   29,165   29,298  health + pension grade (報酬月額 370,000)
+     4,740,000   43,693   43,787  health + pension grade (報酬月額 395,000)
+     4,752,000   11,299        -  2025 基礎控除 88万→68万 (3.36M)
+     5,100,000   41,303   43,808  health + pension grade (報酬月額 425,000)
+     5,460,000   41,093   41,487  health + pension grade (報酬月額 455,000)
+     5,820,000   41,103   41,308  health + pension grade (報酬月額 485,000)
+     6,180,000   41,093   41,287  health + pension grade (報酬月額 515,000)
+     6,540,000   41,103   41,308  health + pension grade (報酬月額 545,000)
+     6,655,556    5,099   37,799  基礎控除 68万→63万 (2025) / 104万→67万 (2026) (合計所得 4.89M)
+     6,900,000   35,593   35,487  health + pension grade (報酬月額 575,000)
+     7,260,000   35,303   35,508  health + pension grade (報酬月額 605,000)
+     7,620,000   35,193   35,487  health + pension grade (報酬月額 635,000)
+     7,980,000   12,363   12,568  health grade (報酬月額 665,000)
+     8,340,000   12,353   12,447  health grade (報酬月額 695,000)
+     8,500,001   10,199   10,199  基礎控除 63万→58万 (2025) / 67万→62万 (2026) (6.55M)
+     8,760,000   16,611   16,477  health grade (報酬月額 730,000)
+     9,240,000   16,811   16,777  health grade (報酬月額 770,000)
+     9,720,000   16,511   16,677  health grade (報酬月額 810,000)
+    10,260,000   20,669   20,907  health grade (報酬月額 855,000)
+    10,860,000   19,659   19,986  health grade (報酬月額 905,000)
+    11,460,000   19,769   20,107  health grade (報酬月額 955,000)
+    12,060,000   19,659   19,986  health grade (報酬月額 1,005,000)
+    12,660,000   24,017   24,116  health grade (報酬月額 1,055,000)
+    13,380,000   19,917   20,416  health grade (報酬月額 1,115,000)
+    14,100,000   20,017   20,416  health grade (報酬月額 1,175,000)
+    14,820,000   20,017   20,516  health grade (報酬月額 1,235,000)
+    15,540,000   20,417   20,416  health grade (報酬月額 1,295,000)
+    16,260,000   19,917   20,316  health grade (報酬月額 1,355,000)
+    25,450,001   40,799   57,199  基礎控除 58万/62万→48万 (23.5M)
+    25,950,001   79,399   79,308  基礎控除 48万→32万, 住民税 43万→29万 (24M)
+    26,450,001   79,299   79,299  基礎控除 32万→16万, 住民税 29万→15万 (24.5M)
+    26,950,001   82,799   82,799  基礎控除 16万→0, 住民税 15万→0, 調整控除 lost (25M)
+
+  With equity income the income-based edges (基礎控除, 非課税限度額) move down by the equity
+  amount; the grade edges depend on the cash salary only.
 """
 
 from __future__ import annotations
