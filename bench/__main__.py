@@ -1,0 +1,107 @@
+"""Print benchmark figures: medians, ratios and the targets they answer to.
+
+Run: ``python -m bench`` (all) or ``python -m bench schedule montecarlo import tax``.
+Nothing here is a test: the figures are for reading, on this machine, now.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+
+def _median(func: Callable[[], object], repeat: int = 7) -> float:
+    func()  # warm caches (parameter files, lru caches) before timing
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _row(name: str, seconds: float, target: float | None = None, extra: str = "") -> None:
+    verdict = "" if target is None else ("  ok" if seconds < target else "  OVER TARGET")
+    goal = "" if target is None else f" (target < {target * 1000:,.0f} ms)"
+    print(f"{name:<58} {seconds * 1000:>10.2f} ms{goal}{verdict} {extra}")
+
+
+def bench_schedule() -> None:
+    from calculators.offer import Offer, OfferBatch, cash_schedule
+
+    rng = np.random.default_rng(0)
+    schedules = ["25/25/25/25", "5/15/40/40", "33/33/22/12", "40/30/20/10"]
+    n, years = 10_000, 10
+    offers = [
+        Offer.from_fields({
+            "company": "X", "jurisdiction": "US-CA", "currency": "USD",
+            "base_salary": float(rng.uniform(8e4, 4e5)), "annual_raise": 0.03,
+            "bonus_target": 0.15, "sign_on": 20_000.0, "rsu_grant": float(rng.uniform(0, 8e5)),
+            "rsu_schedule": schedules[i % 4], "refresher_grant": 50_000.0,
+            "price_growth": 0.05, "option_shares": 1000.0, "option_price": 4.0,
+            "option_strike": 1.0, "dilution": 0.2, "exit_probability": 0.3,
+        })
+        for i in range(n)
+    ]
+    build = _median(lambda: OfferBatch.from_offers(offers), repeat=3)
+    batch = OfferBatch.from_offers(offers)
+    vec = _median(lambda: cash_schedule(batch, years))
+    singles = [OfferBatch.from_offers([o]) for o in offers]
+    loop = _median(lambda: [cash_schedule(b, years) for b in singles], repeat=3)
+    _row(f"schedule {n:,} offers x {years} years, vectorised", vec, 0.050)
+    _row(f"schedule {n:,} offers x {years} years, per-offer Python loop", loop, None,
+         f"(vectorised is {loop / vec:,.0f}x faster)")
+    _row(f"  (building the batch from {n:,} validated offers)", build)
+
+
+def bench_montecarlo() -> None:
+    from calculators.equity import option_value
+
+    t = _median(lambda: option_value(40_000, 1.0, 4.0, 0.2, 0.3, 3.0, paths=1_000_000), 5)
+    _row("option Monte Carlo, 1,000,000 price / exit paths", t, 1.0)
+
+
+def bench_import() -> None:
+    code = "import time; t = time.perf_counter(); import addin.udfs; print(time.perf_counter() - t)"
+    runs = []
+    for _ in range(5):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True)
+        runs.append(float(out.stdout))
+    _row("cold `import addin.udfs` (fresh interpreter, median of 5)", statistics.median(runs), 1.5)
+
+
+def bench_tax() -> None:
+    from calculators.tax import compute, supported_codes
+
+    incomes = np.random.default_rng(1).uniform(0, 1_000_000, 1_000_000)
+    for code in supported_codes():
+        local = incomes * {"JP-TOKYO": 150.0, "IL": 3.5}.get(code, 1.0)
+        t = _median(lambda c=code, x=local: compute(x, c, 2026), 3)
+        _row(f"take-home {code}, 1,000,000 incomes (2026)", t, 1.0)
+
+
+BENCHES = {"schedule": bench_schedule, "montecarlo": bench_montecarlo,
+           "import": bench_import, "tax": bench_tax}
+
+
+def main(argv: list[str]) -> int:
+    names = argv or list(BENCHES)
+    unknown = [n for n in names if n not in BENCHES]
+    if unknown:
+        print(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHES)}",
+              file=sys.stderr)
+        return 2
+    print(f"python {sys.version.split()[0]}, numpy {np.__version__}")
+    for name in names:
+        BENCHES[name]()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
