@@ -88,7 +88,7 @@ from calculators.tax.jurisdictions.de_lohnsteuer import (
     vorsorgepauschale,
     zu_versteuerndes_einkommen,
 )
-from calculators.tax.jurisdictions.de_social import beitraege, pflege_satz
+from calculators.tax.jurisdictions.de_social import beitraege, pflege_saetze
 
 __all__ = ["lines", "land"]
 
@@ -166,8 +166,9 @@ def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -
     kvz = _fraction(kvz, "kv_zusatzbeitrag", 0.1)
 
     pay = salary + equity
-    pv = pflege_satz(year, age, children, sachsen=code == "SN")
-    zve = zu_versteuerndes_einkommen(pay, year, vorsorgepauschale(pay, year, kvz, pv))
+    pv = pflege_saetze(year, age, children, sachsen=code == "SN")
+    vsp = vorsorgepauschale(pay, year, kvz, pv[0] + pv[1])
+    zve = zu_versteuerndes_einkommen(pay, year, vsp)
     lst = lohnsteuer(zve, year)
     basis = lst
     if children:

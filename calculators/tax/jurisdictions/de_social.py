@@ -6,7 +6,9 @@ monthly amounts) and multiplied by twelve.  Cent rounding per month is not appli
 * Above the Übergangsbereich (more than 2,000 a month) the employee pays its share of
   each rate on pay up to the monthly Beitragsbemessungsgrenze.
 * In the Übergangsbereich (midijob, § 20 Abs. 2a SGB IV) the employee's contributions are
-  levied on the reduced base ``2000 / (2000 - G) * (pay - G)``, G the minijob limit.
+  levied on the reduced base ``2000 / (2000 - G) * (pay - G)``, G the minijob limit;
+  the childless care surcharge, borne by the employee alone, on the Bemessungsentgelt
+  of § 20 Abs. 2a Satz 1 SGB IV (§ 58 Abs. 5 SGB XI with § 249 Abs. 3 SGB V).
 * In a minijob (pay up to G) the employee pays only the 3.6% pension top-up (no
   opt-out assumed) and no health, care or unemployment contribution.
 
@@ -31,7 +33,7 @@ import numpy.typing as npt
 
 from calculators.tax.engine import capped_rate, params
 
-__all__ = ["beitragspflichtiges_entgelt", "pflege_satz", "beitraege"]
+__all__ = ["beitragspflichtiges_entgelt", "bemessungsentgelt", "pflege_saetze", "beitraege"]
 
 Array = npt.NDArray[np.float64]
 _MONTHS = 12
@@ -60,47 +62,70 @@ def beitragspflichtiges_entgelt(month: npt.ArrayLike, year: int) -> Array:
     return np.asarray(np.where(m <= g, 0.0, np.where(m <= og, midi, m)), dtype=float)
 
 
-def pflege_satz(year: int, age: int, children: int, sachsen: bool = False) -> float:
-    """Employee care insurance rate (§§ 55, 58 SGB XI).
+def bemessungsentgelt(month: npt.ArrayLike, year: int) -> Array:
+    """Beitragspflichtige Einnahme of § 20 Abs. 2a Satz 1 SGB IV for monthly pay ``month``.
 
-    1.8% (2.3% in Sachsen); childless employees from 23 pay 0.6 points more; parents
-    pay 0.25 points less for each child from the 2nd to the 5th (all assumed under 25).
+    In the Übergangsbereich ``F * G + (OG / (OG - G) - G / (OG - G) * F) * (pay - G)``;
+    above it the pay itself; nothing in a minijob.
 
     Examples
     --------
-    >>> round(pflege_satz(2025, 35, 0), 4), round(pflege_satz(2025, 22, 0), 4)
-    (0.024, 0.018)
-    >>> round(pflege_satz(2026, 35, 3), 4), round(pflege_satz(2026, 35, 1, sachsen=True), 4)
-    (0.013, 0.023)
+    >>> [round(v, 2) for v in bemessungsentgelt([500, 1_000, 5_000], 2025).tolist()]
+    [0.0, 872.28, 5000.0]
+    """
+    m = np.maximum(np.asarray(month, dtype=float), 0.0)
+    g = float(_p("geringfuegigkeitsgrenze", year))
+    og = float(_p("uebergangsbereich_obergrenze", year))
+    f = float(_p("midijob_faktor_f", year))
+    midi = f * g + (og / (og - g) - g / (og - g) * f) * (m - g)
+    return np.asarray(np.where(m <= g, 0.0, np.where(m <= og, midi, m)), dtype=float)
+
+
+def pflege_saetze(year: int, age: int, children: int, sachsen: bool = False) -> tuple[float, float]:
+    """Employee care insurance rates (§§ 55, 58 SGB XI): (share of the rate, surcharge).
+
+    The share is 1.8% (2.3% in Sachsen), 0.25 points less for each child from the 2nd
+    to the 5th (all assumed under 25); childless employees from 23 also pay the 0.6%
+    surcharge.  Outside a midijob both apply to the same pay.
+
+    Examples
+    --------
+    >>> [round(r, 4) for r in pflege_saetze(2025, 35, 0)], pflege_saetze(2025, 22, 0)
+    ([0.018, 0.006], (0.018, 0.0))
+    >>> [round(r, 4) for r in pflege_saetze(2026, 35, 3)], pflege_saetze(2026, 35, 1, True)
+    ([0.013, 0.0], (0.023, 0.0))
     """
     rate = float(_p("pv_satz_an_sachsen" if sachsen else "pv_satz_an", year))
+    surcharge = 0.0
     if children == 0:
         if age >= int(_p("pv_kinderlosenzuschlag_ab_alter", year)):
-            rate += float(_p("pv_kinderlosenzuschlag", year))
+            surcharge = float(_p("pv_kinderlosenzuschlag", year))
     else:
         counted = min(children - 1, int(_p("pv_abschlag_max_kinder", year)))
         rate -= counted * float(_p("pv_abschlag_je_kind", year))
-    return rate
+    return rate, surcharge
 
 
 def beitraege(
-    pay: npt.ArrayLike, year: int, kv_zusatzbeitrag: float, pv_satz: float
+    pay: npt.ArrayLike, year: int, kv_zusatzbeitrag: float, pv_saetze: tuple[float, float]
 ) -> dict[str, Array]:
     """Employee contributions for a year's ``pay`` paid in twelve equal months.
 
     Returns ``krankenversicherung`` (7.3% + half the Zusatzbeitrag),
-    ``pflegeversicherung`` (``pv_satz``), ``rentenversicherung`` (9.3%) and
-    ``arbeitslosenversicherung`` (1.3%), each on pay up to its ceiling.
+    ``pflegeversicherung`` (``pv_saetze``: share and childless surcharge),
+    ``rentenversicherung`` (9.3%) and ``arbeitslosenversicherung`` (1.3%), each on pay
+    up to its ceiling.
 
     Examples
     --------
-    >>> out = beitraege([60_000], 2025, 0.025, 0.024)
+    >>> out = beitraege([60_000], 2025, 0.025, (0.018, 0.006))
     >>> {k: round(float(v[0]), 2) for k, v in out.items()}  # doctest: +NORMALIZE_WHITESPACE
     {'krankenversicherung': 5130.0, 'pflegeversicherung': 1440.0,
      'rentenversicherung': 5580.0, 'arbeitslosenversicherung': 780.0}
     """
     month = np.maximum(np.asarray(pay, dtype=float), 0.0) / _MONTHS
     base = beitragspflichtiges_entgelt(month, year)
+    total = bemessungsentgelt(month, year)
     kv_cap = float(_p("bbg_kv_pv", year)) / _MONTHS
     rv_cap = float(_p("bbg_rv_alv", year)) / _MONTHS
     kv_satz = float(_p("kv_allgemeiner_satz_an", year)) + kv_zusatzbeitrag / 2
@@ -112,7 +137,10 @@ def beitraege(
     )
     return {
         "krankenversicherung": capped_rate(base, kv_satz, kv_cap) * _MONTHS,
-        "pflegeversicherung": capped_rate(base, pv_satz, kv_cap) * _MONTHS,
+        "pflegeversicherung": (
+            capped_rate(base, pv_saetze[0], kv_cap) + capped_rate(total, pv_saetze[1], kv_cap)
+        )
+        * _MONTHS,
         "rentenversicherung": np.asarray(rv, dtype=float) * _MONTHS,
         "arbeitslosenversicherung": capped_rate(base, float(_p("alv_satz_an", year)), rv_cap)
         * _MONTHS,
