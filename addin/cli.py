@@ -32,7 +32,9 @@ def _fail(message: str, code: int = 2) -> None:
 
 @app.command()
 def compare(
-    workbook: Annotated[Path | None, typer.Argument(help="Workbook to read (default: the shipped one)")] = None,
+    workbook: Annotated[
+        Path | None, typer.Argument(help="Workbook to read (default: the shipped one)")
+    ] = None,
     basis: Annotated[str | None, typer.Option(help="first_year, annualized, total or npv")] = None,
     years: Annotated[int | None, typer.Option(help="Horizon in years")] = None,
     currency: Annotated[str | None, typer.Option(help="Home currency, e.g. JPY")] = None,

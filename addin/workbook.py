@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+import xlwings
 import yaml
 from xlsxwriter.utility import xl_col_to_name
 
-import xlwings
 from addin import udfs
 from addin.cells import UDFS
 from addin.sheetmodel import Call, Model, Ref, Spill
@@ -202,7 +202,7 @@ def _schedules(m: Model, lay: Layout, years: int) -> None:
         lay.offers, lay.param("basis"), lay.param("home_currency"),
         lay.param("horizon_years"), lay.param("discount_rate"), lay.fx))))
     row = 5 + lay.n_offers + 2
-    for i, col in enumerate(lay.offer_cols, start=1):
+    for col in lay.offer_cols:
         m.put(SCHEDULES, row, 0, Ref(OFFERS, 0, col))
         m.put(SCHEDULES, row + 1, 0, Spill(Call("OFFER_SCHEDULE", (
             lay.offers, lay.param("horizon_years"), None, None, Ref(OFFERS, 0, col)))))

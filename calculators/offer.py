@@ -161,8 +161,8 @@ class Offer:
                 raise InvalidInputError(f"{label}: {cliff} must not exceed the vesting period")
         if kwargs["base_salary"] <= 0:
             raise InvalidInputError(f"{label}: base_salary must be a positive number")
-        name = raw.get("name")
-        kwargs["name"] = str(name) if not _is_blank(name) else str(kwargs["company"])
+        given = raw.get("name")
+        kwargs["name"] = str(given) if not _is_blank(given) else str(kwargs["company"])
         return cls(**kwargs)
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +84,7 @@ def _as_date(key: Any, name: str, path: Path) -> dt.date:
         ) from None
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_parameters(path: str | Path) -> dict[str, Parameter]:
     """Read every parameter of one YAML file (cached per path)."""
     path = Path(path)

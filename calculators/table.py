@@ -76,7 +76,7 @@ def offers_from_table(table: object) -> list[Offer]:
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise InvalidInputError("field listed twice: " + ", ".join(dupes))
-    offers = []
+    offers: list[Offer] = []
     for j in range(1, len(rows[0])):
         column = [r[j] for r in body]
         if all(_is_blank(v) for v in column):
