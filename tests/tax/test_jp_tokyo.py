@@ -155,3 +155,37 @@ def test_vectorised_million_incomes_fast() -> None:
     assert elapsed < 1.0
     assert all(np.all(v >= 0) for v in result.lines.values())
     assert np.all(result.net <= result.gross)
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_net_only_falls_at_documented_edges(year: int) -> None:
+    """Net pay falls by more than the 999-yen rounding steps only at the law's edges."""
+    from calculators.tax.engine import params
+
+    social = params("jp", "social_insurance")
+    lower = set(social["health_insurance_grades"].at(year)["lower"])
+    lower |= set(social["pension_grades"].at(year)["lower"])
+    grade_edges = {12.0 * b for b in lower if b > 0}
+    thresholds = [450_000.0]
+    for name in ("income_tax", "resident_tax"):
+        thresholds += params("jp", name)["basic_deduction"].at(year)["up_to"]
+
+    rng = np.random.default_rng(year)
+    gross = np.concatenate([
+        np.floor(rng.uniform(0, 60_000_000, 200_000)),
+        np.array(sorted(grade_edges)) - 1,
+        np.arange(0, 30_000_000, 997, dtype=float),
+    ])
+    low = compute(gross, "JP-TOKYO", year).net
+    high = compute(gross + 1, "JP-TOKYO", year).net
+    drop = low - high
+    assert drop.max() > 999  # the edges exist ...
+    inc_lo = employment_income(gross, year)
+    inc_hi = employment_income(gross + 1, year)
+    crosses = np.zeros(gross.shape, dtype=bool)
+    for t in thresholds:
+        crosses |= (inc_lo <= t) & (inc_hi > t)
+    at_grade = np.isin(gross + 1, list(grade_edges))
+    explained = crosses | at_grade | (gross == 0)
+    # ... and every drop above 999 yen is one of them.
+    assert np.all(drop[~explained] <= 999)
