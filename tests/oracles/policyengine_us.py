@@ -155,6 +155,29 @@ def run(code: str, year: int) -> list[dict]:
     return rows
 
 
+NOTES = {
+    "US-CA": [
+        "2026 California brackets, standard deduction, exemption credit and its "
+        "phase-out start are forecasts in both the oracle (CPI-uprated) and the "
+        "engine (same uprating, rounded to whole dollars): FTB's 2026 figures "
+        "were not available; these 2026 cases check the rules, not the figures.",
+    ],
+    "US-WA": [],
+    "US-NY-NYC": [
+        "nyc_income_tax = oracle nyc_income_tax_before_refundable_credits minus "
+        "nyc_school_tax_credit, floored at 0. The oracle's rate reduction amount "
+        "above 12,000 of taxable income starts from 20.52 (0.171 % x 12,000); the "
+        "statute and the engine use 21, so the engine is 0.48 lower there "
+        "(within tolerance, not corrected).",
+    ],
+}
+COMMON_NOTES = [
+    "The oracle has no separate RSU input: equity cases run with employment "
+    "income = salary + equity (RSU vests are wages for every line).",
+    "Lines are before refundable credits (EITCs are not modelled by the engine).",
+]
+
+
 def main() -> None:
     pe_version = version("policyengine-us")
     for code, cfg in STATES.items():
@@ -169,6 +192,7 @@ def main() -> None:
                 "household": "single filer, age 35, no dependants, wages only, "
                 "standard deduction forced (tax_unit_itemizes = false)",
                 "tolerance": 1.0,
+                "notes": COMMON_NOTES + NOTES[code],
                 "cases": run(code, year),
             }
             path = OUT / f"{cfg['file']}_{year}_policyengine_us.yaml"

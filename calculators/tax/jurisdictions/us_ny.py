@@ -79,7 +79,9 @@ def ny_taxable_income(wages: Array, year: int) -> Array:
     return np.maximum(wages - _ny("standard_deduction", year), 0.0)
 
 
-def ny_supplemental_tax(taxable: Array, agi: Array, year: int) -> Array:
+def ny_supplemental_tax(
+    taxable: Array, agi: Array, year: int, regular: Array | None = None
+) -> Array:
     """Supplemental tax (tax benefit recapture), Tax Law section 601(d-1).
 
     Zero up to NYAGI 107,650.  Above it, for taxable income in a recapture band
@@ -87,6 +89,7 @@ def ny_supplemental_tax(taxable: Array, agi: Array, year: int) -> Array:
     phase-in fraction ``min(NYAGI - max(band start, 107,650), 50,000) / 50,000``,
     where the first band starts at the rate-schedule band holding the taxable
     income.  Above NYAGI 25,000,000 all taxable income is taxed at the top rate.
+    ``regular`` is the schedule tax on ``taxable`` when already computed.
 
     Examples
     --------
@@ -110,7 +113,8 @@ def ny_supplemental_tax(taxable: Array, agi: Array, year: int) -> Array:
     fraction = np.clip(agi - np.maximum(lower, start), 0.0, width) / width
     supplemental = np.where(agi > start, base + benefit * fraction, 0.0)
     top = float(scale["rates"][-1])
-    regular = marginal_tax(taxable, scale["thresholds"], scale["rates"])
+    if regular is None:
+        regular = marginal_tax(taxable, scale["thresholds"], scale["rates"])
     flat = top * taxable - regular
     return np.where(agi > _ny("supplemental_flat_from", year), flat, supplemental)
 
@@ -137,7 +141,7 @@ def ny_income_tax(wages: Array, year: int) -> Array:
     scale = _ny("income_tax_scale", year)
     taxable = ny_taxable_income(wages, year)
     regular = marginal_tax(taxable, scale["thresholds"], scale["rates"])
-    gross_tax = regular + ny_supplemental_tax(taxable, wages, year)
+    gross_tax = regular + ny_supplemental_tax(taxable, wages, year, regular)
     return np.maximum(gross_tax - ny_household_credit(wages, year), 0.0)
 
 
