@@ -39,12 +39,19 @@ def compare(
     years: Annotated[int | None, typer.Option(help="Horizon in years")] = None,
     currency: Annotated[str | None, typer.Option(help="Home currency, e.g. JPY")] = None,
     discount_rate: Annotated[float | None, typer.Option(help="Yearly discount rate for npv")] = None,
+    tax_year: Annotated[int | None, typer.Option(help="Tax rules applied to every year (net bases)")] = None,
+    age: Annotated[int | None, typer.Option(help="Your age, where contributions depend on it")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table")] = False,
     detail: Annotated[bool, typer.Option("--detail", help="Add the year-by-year schedule")] = False,
 ) -> None:
-    """Rank the offers of a workbook on one basis, in the home currency."""
+    """Rank the offers of a workbook on one basis, in the home currency.
+
+    Bases: first_year, annualized, total, npv (gross) and net_first_year, net_annualized,
+    net_total, net_npv (after income tax and employee contributions).
+    """
     from addin.reader import read_inputs
     from calculators.compare import Settings, compare_offers
+    from calculators.net import default_tax_year
     from calculators.offer import COMPONENTS, OfferBatch, cash_schedule
     from calculators.table import offers_from_table
 
@@ -58,6 +65,8 @@ def compare(
         else float(s.get("discount_rate") or 0.0),
         home_currency=(currency or str(s.get("home_currency") or offers[0].currency)).upper(),
         fx=inputs.fx,
+        tax_year=tax_year if tax_year is not None else default_tax_year(offers),
+        age=age,
     )
     ranked = compare_offers(offers, settings)
     sched = cash_schedule(OfferBatch.from_offers(offers), settings.years) if detail else None
@@ -65,6 +74,7 @@ def compare(
     result: dict[str, Any] = {
         "basis": settings.basis, "years": settings.years,
         "discount_rate": settings.discount_rate, "home_currency": settings.home_currency,
+        "tax_year": settings.tax_year if settings.basis.startswith("net_") else None,
         "fx": {"base": table.base, "as_of": table.as_of.isoformat() if table.as_of else None,
                "source": table.source},
         "offers": [r.__dict__ for r in ranked],
@@ -108,6 +118,8 @@ def _print_table(result: dict[str, Any], detail: bool) -> None:
     console.print(table)
     fx = result["fx"]
     console.print(f"FX: units per {fx['base']} as of {fx['as_of']} ({fx['source']})")
+    if result["tax_year"]:
+        console.print(f"Tax: the {result['tax_year']} rules of each jurisdiction, applied to every year")
     if detail:
         for r in result["offers"]:
             sub = Table(title=f"{r['name']} ({r['currency']}) by year")

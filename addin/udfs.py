@@ -22,12 +22,13 @@ from addin.cells import (
     udf,
 )
 from calculators import equity
-from calculators.compare import Settings, compare_offers
+from calculators.compare import Settings, compare_offers, metric
 from calculators.errors import InvalidInputError
 from calculators.fx import FxTable, shipped_table
-from calculators.offer import COMPONENTS, OfferBatch, cash_schedule, tc
+from calculators.offer import COMPONENTS, OfferBatch, cash_schedule
 from calculators.params import load_parameters
 from calculators.table import as_rows, offers_from_table, select_offer
+from calculators.tax import compute, get_jurisdiction
 
 __all__ = [
     "offer_schedule",
@@ -36,6 +37,8 @@ __all__ = [
     "option_value",
     "fx_convert",
     "offer_compare",
+    "net_pay",
+    "tax_breakdown",
 ]
 
 _ASSUMPTIONS = Path(equity.__file__).parent / "data" / "assumptions.yaml"
@@ -47,6 +50,10 @@ OFFER_DOC = (
 OFFERS_DOC = "Offers range: field names in the first column, one column per offer"
 NAME_DOC = "Which offer column to use when the range holds several (blank: the only one)"
 YEARS_DOC = "Horizon in years, 1 to 50 (blank: 4)"
+BASIS_DOC = (
+    "first_year, annualized, total or npv; net_first_year, net_annualized, net_total or "
+    "net_npv after tax (blank: annualized)"
+)
 
 
 def _one_offer(offer, offer_name):
@@ -87,21 +94,25 @@ def offer_schedule(
 @udf
 def offer_tc(
     offer: table(OFFER_DOC),
-    basis: cell("first_year, annualized, total or npv (blank: annualized)") = None,
+    basis: cell(BASIS_DOC) = None,
     years: cell(YEARS_DOC) = None,
     discount_rate: cell("Yearly discount rate for npv, 0.05 = 5 % (blank: 0)") = None,
     offer_name: cell(NAME_DOC) = None,
 ):
     """Total compensation of one offer on a basis, in the offer's own currency.
 
+    net_* bases are after income tax and employee contributions.
+
     Example: =OFFER_TC(Offers!A1:B32, "npv", 4, 0.05)
     """
     chosen = _one_offer(offer, offer_name)
-    horizon = opt_int(years, "years", 4, 1, 50)
-    kind = (opt_text(basis, "basis", "annualized") or "annualized").lower()
-    rate = opt_number(discount_rate, "discount_rate", 0.0, low=-0.99, high=1.0)
-    sched = cash_schedule(OfferBatch.from_offers([chosen]), horizon)
-    return float(tc(sched["total"], kind, horizon, rate)[0])
+    settings = Settings(
+        basis=(opt_text(basis, "basis", "annualized") or "annualized").lower(),
+        years=opt_int(years, "years", 4, 1, 50),
+        discount_rate=opt_number(discount_rate, "discount_rate", 0.0, low=-0.99, high=1.0),
+        home_currency=chosen.currency,
+    )
+    return float(metric([chosen], settings)[0])
 
 
 @udf
@@ -186,7 +197,7 @@ def fx_convert(
 @udf
 def offer_compare(
     offers_table: table(OFFERS_DOC),
-    basis: cell("first_year, annualized, total or npv (blank: annualized)") = None,
+    basis: cell(BASIS_DOC) = None,
     home_currency: cell("Currency to rank in, e.g. JPY (blank: the first offer's)") = None,
     years: cell(YEARS_DOC) = None,
     discount_rate: cell("Yearly discount rate for npv, 0.05 = 5 % (blank: 0)") = None,
@@ -213,3 +224,62 @@ def offer_compare(
          r.value_home, r.gap_to_best_home, r.fx_rate]
         for r in ranked
     ])
+
+
+def _tax_args(gross, jurisdiction, year, equity_income, age):
+    jur = get_jurisdiction(opt_text(jurisdiction, "jurisdiction") or "")
+    tax_year = opt_int(year, "year", max(jur.years), 1900, 2200)
+    options = {} if age is None else {"age": opt_int(age, "age", 35, 15, 100)}
+    equity = opt_number(equity_income, "equity_income", 0.0, low=0.0)
+    return jur, tax_year, options, equity
+
+
+GROSS_DOC = "Yearly gross salary in local currency (a cell, or a row or column of them)"
+JUR_DOC = "Where the work is taxed: JP-TOKYO, US-CA, US-WA, US-NY-NYC, GB-ENG, IL, DE, CA-ON or a city"
+YEAR_DOC = "Tax year, 2025 or 2026 (blank: the latest covered)"
+EQUITY_DOC = "RSU / equity income of the year, taxed as employment income (blank: 0)"
+AGE_DOC = "Age, where contributions depend on it (blank: 35)"
+
+
+@udf
+def net_pay(
+    gross: cell(GROSS_DOC),
+    jurisdiction: cell(JUR_DOC),
+    year: cell(YEAR_DOC) = None,
+    equity_income: cell(EQUITY_DOC) = None,
+    age: cell(AGE_DOC) = None,
+):
+    """Take-home pay after income tax and employee contributions, in local currency.
+
+    A range of grosses gives a range of the same shape. Example: =NET_PAY(185000, "US-WA", 2026)
+    """
+    jur, tax_year, options, equity = _tax_args(gross, jurisdiction, year, equity_income, age)
+    if isinstance(gross, list):
+        grid = as_rows(gross, "gross")
+        flat = [opt_number(v, "gross", None, low=0.0) for row in grid for v in row]
+        net = compute(flat, jur.code, tax_year, equity, **options).net
+        width = len(grid[0])
+        return [[float(net[i * width + j]) for j in range(width)] for i in range(len(grid))]
+    return float(compute(opt_number(gross, "gross", None, low=0.0), jur.code, tax_year,
+                         equity, **options).net)
+
+
+@udf
+def tax_breakdown(
+    gross: cell("Yearly gross salary in local currency"),
+    jurisdiction: cell(JUR_DOC),
+    year: cell(YEAR_DOC) = None,
+    equity_income: cell(EQUITY_DOC) = None,
+    age: cell(AGE_DOC) = None,
+):
+    """Every tax and employee contribution line, then gross, total withheld and net.
+
+    Spills line / amount rows in local currency. Example: =TAX_BREAKDOWN(14000000, "Tokyo")
+    """
+    jur, tax_year, options, equity = _tax_args(gross, jurisdiction, year, equity_income, age)
+    result = compute(opt_number(gross, "gross", None, low=0.0), jur.code, tax_year, equity,
+                     **options)
+    rows = [[name, float(amount)] for name, amount in result.lines.items()]
+    rows += [["gross", float(result.gross)], ["total_withheld", float(result.total_withheld)],
+             ["net", float(result.net)]]
+    return rows_out(["line", f"amount ({jur.currency})"], rows)

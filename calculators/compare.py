@@ -8,13 +8,14 @@ a named, dated FX table, and the offers are ranked on it (best first).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 
 from calculators.errors import InvalidInputError
 from calculators.fx import FxTable, shipped_table
+from calculators.net import net_schedule
 from calculators.offer import Offer, OfferBatch, cash_schedule, tc
 
 __all__ = ["BASES", "ComparisonRow", "Settings", "metric", "compare_offers"]
@@ -31,6 +32,8 @@ class Settings:
     discount_rate: float = 0.0
     home_currency: str = "JPY"
     fx: FxTable | None = None
+    tax_year: int | None = None  # rules applied to every year; None: the latest covered
+    age: int | None = None  # where contributions depend on it (Japan's nursing care from 40)
 
     def table(self) -> FxTable:
         return self.fx or shipped_table()
@@ -46,7 +49,19 @@ def _gross(kind: str) -> Metric:
     return run
 
 
-BASES: dict[str, Metric] = {name: _gross(name) for name in ("first_year", "annualized", "total", "npv")}
+def _net(kind: str) -> Metric:
+    def run(offers: Sequence[Offer], sched: dict[str, Array], s: Settings) -> Array:
+        opts = {} if s.age is None else {"age": s.age}
+        net = net_schedule(offers, sched, s.tax_year, opts)
+        return tc(net, kind, s.years, s.discount_rate)
+
+    return run
+
+
+BASES: dict[str, Metric] = {
+    **{name: _gross(name) for name in ("first_year", "annualized", "total", "npv")},
+    **{f"net_{name}": _net(name) for name in ("first_year", "annualized", "total", "npv")},
+}
 
 
 def _check(settings: Settings) -> Settings:
@@ -56,8 +71,7 @@ def _check(settings: Settings) -> Settings:
     if not isinstance(settings.years, int) or not 1 <= settings.years <= 50:
         raise InvalidInputError("years must be a whole number from 1 to 50")
     settings.table().rate(settings.home_currency)  # names a missing currency early
-    return Settings(basis, settings.years, settings.discount_rate,
-                    settings.home_currency.strip().upper(), settings.fx)
+    return replace(settings, basis=basis, home_currency=settings.home_currency.strip().upper())
 
 
 def metric(offers: Sequence[Offer], settings: Settings) -> Array:

@@ -140,6 +140,60 @@ def test_unexpected_errors_become_a_generic_message(monkeypatch, example_rows):
     def boom(*args):
         raise ZeroDivisionError("internal detail")
 
-    monkeypatch.setattr(udfs, "cash_schedule", boom)
+    monkeypatch.setattr(udfs, "metric", boom)
     result = udfs.offer_tc(one_offer(example_rows, 1))
     assert result == "#VALUE! OFFER_TC could not compute this; check the inputs"
+
+
+def test_net_pay_single_and_range_agree():
+    single = udfs.net_pay(185_000, "US-WA", 2026)
+    assert isinstance(single, float) and 0 < single < 185_000
+    column = udfs.net_pay([[100_000], [185_000]], "Seattle", 2026)
+    assert column[1][0] == single
+    row = udfs.net_pay([[100_000, 185_000]], "us-wa", 2026)
+    assert row == [[column[0][0], single]]
+    assert udfs.net_pay([[185_000]], "US-WA", 2026) == [[single]]
+
+
+def test_tax_breakdown_lines_add_up():
+    table = udfs.tax_breakdown(14_000_000, "Tokyo", 2026, None, 45)
+    lines = dict(table[1:])
+    withheld = sum(v for k, v in lines.items() if k not in {"gross", "total_withheld", "net"})
+    assert lines["total_withheld"] == pytest.approx(withheld)
+    assert lines["net"] == pytest.approx(lines["gross"] - withheld)
+    assert lines["long_term_care_insurance"] > 0  # from age 40
+    assert dict(udfs.tax_breakdown(14_000_000, "Tokyo", 2026)[1:])["long_term_care_insurance"] == 0
+    assert lines["net"] == udfs.net_pay(14_000_000, "JP-TOKYO", 2026, None, 45)
+
+
+@pytest.mark.parametrize("args,fragment", [
+    ((1, "Atlantis"), "supported: CA-ON, DE, GB-ENG, IL, JP-TOKYO, US-CA, US-NY-NYC, US-WA"),
+    ((1, "IL", 2019), "covered: 2025, 2026"),
+    ((-1, "IL"), "gross must be at least 0"),
+    (("abc", "IL"), "gross must be a number"),
+    ((float("nan"), "IL"), "gross must be a finite number"),
+    ((None, "IL"), "gross is required"),
+    ((1, None), "jurisdiction"),
+    (([[1, 2], [3]], "IL"), "ragged"),
+])
+def test_net_pay_bad_input(args, fragment):
+    result = udfs.net_pay(*args)
+    assert is_message(result) and fragment in result, result
+
+
+def test_offer_compare_after_tax_changes_the_ranking(example_rows):
+    gross = udfs.offer_compare(example_rows, "annualized", "JPY", 4)
+    net = udfs.offer_compare(example_rows, "net_annualized", "JPY", 4)
+    assert [r[1] for r in gross[1:]] != [r[1] for r in net[1:]]
+    gross_value = {r[1]: r[6] for r in gross[1:]}
+    for r in net[1:]:
+        assert 0 < r[6] < gross_value[r[1]]
+
+
+def test_offer_tc_net_basis_is_gross_less_the_tax_of_each_year(example_rows):
+    offer = one_offer(example_rows, TOKYO)
+    sched = udfs.offer_schedule(offer, 1)
+    cash = sum(sched[1][sched[0].index(c)] for c in ("base", "bonus", "sign_on", "relocation"))
+    equity = sched[1][sched[0].index("equity")]
+    expected = sched[1][-1] - (cash + equity - udfs.net_pay(cash, "JP-TOKYO", 2026, equity))
+    assert udfs.offer_tc(offer, "net_first_year") == pytest.approx(expected)
