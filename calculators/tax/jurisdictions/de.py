@@ -53,11 +53,12 @@ Cliff edges
 No contribution or tax cliff: the Solidaritätszuschlag's Milderungszone makes it
 continuous, and leaving a minijob lowers contributions (the 3.6% pension top-up, at most
 20.02 EUR a month in 2025 and 21.71 in 2026, gives way to midijob contributions that
-start at 0).  The PAP's rounding creates small steps: the tax is rounded down to whole
-euros, the Vorsorgepauschale up, so when pay rises by 1 EUR the Lohnsteuer can rise by
-1 EUR at once, and net pay can fall by up to about 0.45 EUR (the step, plus Soli and
-church tax on it, less the share of the euro kept).  Net pay rises over any rise of
-5 EUR or more.
+start at 0).  The PAP's rounding does create many tiny steps: the tax is rounded down to
+whole euros (§ 32a Abs. 1 Satz 6 EStG), the Vorsorgepauschale up, so when pay rises by
+1 EUR the Lohnsteuer can rise by a whole euro at once.  Measured over 1,000,000 random
+pays up to 400,000 in both years: net pay falls on about 38% of 1 EUR rises, by at
+most 0.31 EUR (0.40 EUR with 9% church tax); it rises on every rise of 2 EUR or more.
+A monotonicity test for DE must step by 2 EUR or allow a 0.45 EUR dip.
 
 References
 ----------
@@ -160,6 +161,10 @@ def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -
     church = options["church_tax"]
     if not isinstance(church, (bool, np.bool_)):
         raise InvalidInputError("church_tax must be true or false")
+    rate = options["church_tax_rate"]
+    if rate is None:
+        rate = params("de", "kirchensteuer")["satz_nach_land"].at(year)[code]
+    rate = _fraction(rate, "church_tax_rate", 0.1)
     kvz = options["kv_zusatzbeitrag"]
     if kvz is None:
         kvz = params("de", "sozialversicherung")["kv_durchschnittlicher_zusatzbeitrag"].at(year)
@@ -178,9 +183,6 @@ def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -
         basis = lohnsteuer(np.where(zve - kfb < 1, 0.0, zve - kfb), year)
     out = {"lohnsteuer": lst, "solidaritaetszuschlag": solidaritaetszuschlag(basis, year)}
     if church:
-        rate = options["church_tax_rate"]
-        if rate is None:
-            rate = params("de", "kirchensteuer")["satz_nach_land"].at(year)[code]
-        out["kirchensteuer"] = kirchensteuer(basis, _fraction(rate, "church_tax_rate", 0.1))
+        out["kirchensteuer"] = kirchensteuer(basis, rate)
     out.update(beitraege(pay, year, kvz, pv))
     return out
