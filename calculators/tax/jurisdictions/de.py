@@ -44,7 +44,8 @@ Options
     Kirchensteuer base.
 ``church_tax`` (False), ``church_tax_rate`` (from ``state``), ``state`` ("BE")
     ``state`` is a Land code (BE, BY, BW, SN, ...) or name; Sachsen (SN) also raises the
-    employee care rate by 0.5 points.
+    employee care rate by 0.5 points.  A city alias does not set it: for Munich with
+    church tax pass ``state="BY"`` (8%).
 ``kv_zusatzbeitrag`` (the year's average: 2.5% in 2025, 2.9% in 2026)
     The member's Krankenkasse's Zusatzbeitrag as a fraction (0.026 for 2.6%).
 
