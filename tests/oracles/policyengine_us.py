@@ -63,6 +63,8 @@ GRID = sorted(
 )
 # Cases with RSU income: (salary, equity).
 EQUITY = [(150_000, 50_000), (185_000, 75_000), (210_000, 132_000), (120_000, 400_000)]
+# Cases with the `age` option (aged deductions / senior exemption credit): wages, age.
+AGED = [(40_000, 70), (90_000, 66), (150_000, 80), (260_000, 67)]
 
 STATES = {
     "US-CA": {"state": "CA", "county": "SAN_FRANCISCO_COUNTY_CA", "file": "us_ca"},
@@ -101,13 +103,15 @@ SDI_2025 = (
 )
 
 
-def situation(wages: list[float], year: int, state: str, county: str) -> dict:
-    """One household per wage figure, each a single filer aged 35."""
+def situation(
+    wages: list[float], ages: list[int], year: int, state: str, county: str
+) -> dict:
+    """One household per wage figure, each a single filer of the given age."""
     people, units, households, families, spm, marital = {}, {}, {}, {}, {}, {}
     y = str(year)
     for i, w in enumerate(wages):
         p = f"p{i}"
-        people[p] = {"age": {y: 35}, "employment_income": {y: float(w)}}
+        people[p] = {"age": {y: ages[i]}, "employment_income": {y: float(w)}}
         units[f"t{i}"] = {"members": [p], "tax_unit_itemizes": {y: False}}
         households[f"h{i}"] = {
             "members": [p],
@@ -129,9 +133,11 @@ def situation(wages: list[float], year: int, state: str, county: str) -> dict:
 
 def run(code: str, year: int) -> list[dict]:
     cfg = STATES[code]
-    cases = [(float(g), 0.0) for g in GRID] + [(float(s), float(e)) for s, e in EQUITY]
-    wages = [s + e for s, e in cases]
-    sim = Simulation(situation=situation(wages, year, cfg["state"], cfg["county"]))
+    cases = [(float(g), 0.0, 35) for g in GRID] + [(float(s), float(e), 35) for s, e in EQUITY]
+    cases += [(float(w), 0.0, a) for w, a in AGED]
+    wages = [s + e for s, e, _ in cases]
+    ages = [a for _, _, a in cases]
+    sim = Simulation(situation=situation(wages, ages, year, cfg["state"], cfg["county"]))
     out: dict[str, np.ndarray] = {}
     for line, var in {**FEDERAL, **STATE_LINES[code]}.items():
         out[line] = np.asarray(sim.calculate(var, year), dtype=float)
@@ -139,8 +145,10 @@ def run(code: str, year: int) -> list[dict]:
         school = np.asarray(sim.calculate("nyc_school_tax_credit", year), dtype=float)
         out["nyc_income_tax"] = np.maximum(out["nyc_income_tax"] - school, 0.0)
     rows = []
-    for i, (salary, equity) in enumerate(cases):
+    for i, (salary, equity, age) in enumerate(cases):
         row: dict = {"salary": salary, "equity": equity, "lines": {}}
+        if age != 35:
+            row["options"] = {"age": age}
         for line, values in out.items():
             row["lines"][line] = round(float(values[i]), 2)
         if code == "US-CA" and year == 2025:
@@ -189,7 +197,8 @@ def main() -> None:
                 "generator": "tests/oracles/policyengine_us.py",
                 "jurisdiction": code,
                 "year": year,
-                "household": "single filer, age 35, no dependants, wages only, "
+                "household": "single filer, age 35 unless a case has options.age, no "
+                "dependants, wages only, "
                 "standard deduction forced (tax_unit_itemizes = false)",
                 "tolerance": 1.0,
                 "notes": COMMON_NOTES + NOTES[code],

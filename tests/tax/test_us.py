@@ -36,6 +36,8 @@ def _oracle_cases() -> list:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         for case in doc["cases"]:
             label = f"{doc['jurisdiction']}-{doc['year']}-{case['salary']:.0f}+{case['equity']:.0f}"
+            if "options" in case:
+                label += "-" + "-".join(f"{k}{v}" for k, v in case["options"].items())
             out.append(pytest.param(doc, case, id=label))
     return out
 
@@ -56,7 +58,7 @@ def test_oracle_fixtures_cover_every_jurisdiction_and_year() -> None:
 @pytest.mark.parametrize(("doc", "case"), ORACLE_CASES)
 def test_matches_oracle_fixture(doc: dict, case: dict) -> None:
     result = compute(case["salary"], doc["jurisdiction"], doc["year"],
-                     equity_income=case["equity"])
+                     equity_income=case["equity"], **case.get("options", {}))
     assert list(result.lines) == list(case["lines"])
     for line, expected in case["lines"].items():
         got = float(result.lines[line])
