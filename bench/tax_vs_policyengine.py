@@ -1,12 +1,12 @@
 """Benchmark: our US-CA 2025 take-home engine against PolicyEngine US.
 
 Optional, run by hand in a virtual environment that holds both
-``policyengine-us`` and this project, for example::
-
-    python3 -m venv /tmp/oracle-pe-us
-    /tmp/oracle-pe-us/bin/pip install policyengine-us==2.68.0 pyyaml
-    /tmp/oracle-pe-us/bin/pip install --no-deps -e .
-    /tmp/oracle-pe-us/bin/python bench/tax_vs_policyengine.py
+``policyengine-us`` and this project: the oracle environment described in
+``tests/oracles/policyengine_us.py``, plus this project installed into it
+with ``pip install --no-deps -e .`` (``--no-deps`` leaves the oracle's own
+numpy and pandas alone; the engine needs only numpy and PyYAML), then, from
+the repository root, ``python bench/tax_vs_policyengine.py`` with that
+environment's interpreter.
 
 The same 1,000 single-earner households (wages spread geometrically from
 20,000 to 1,000,000, US-CA, tax year 2025, age 35, standard deduction) go
