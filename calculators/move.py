@@ -1,0 +1,195 @@
+"""The move itself: one-time costs, the move-year ledger, disposable surplus,
+break-even against staying, clawback exposure and FX risk.
+
+All amounts the user states about the move (flights, movers, temporary
+housing, visa fees) are in the home currency; the deposit is months of the
+destination rent; double rent is months of the home rent.  Results come back
+in the home currency through a named, dated FX table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from calculators.errors import InvalidInputError
+from calculators.fx import FxTable
+from calculators.net import net_schedule
+from calculators.offer import Offer, OfferBatch, cash_schedule
+from calculators.relocation import Basket, City, canonical_city, carry_basket
+from calculators.tax import compute, get_jurisdiction
+
+__all__ = ["MoveInputs", "MOVE_FIELDS", "MoveResult", "analyse_moves", "clawback_due",
+           "fx_breakeven"]
+
+Array = npt.NDArray[np.float64]
+
+MOVE_FIELDS = {
+    "flights": "Flights for the move, home currency",
+    "movers": "Moving company / shipping, home currency",
+    "temporary_housing_months": "Months in temporary housing at the destination",
+    "temporary_housing_monthly": "Monthly cost of temporary housing, home currency",
+    "deposit_months": "Rental deposit, months of the destination rent",
+    "double_rent_months": "Months paying the home rent after moving out",
+    "visa_fees": "Visa and immigration fees you pay, home currency",
+    "current_base_salary": "Your current job's yearly base (the stay-put alternative)",
+    "current_annual_raise": "Your current job's yearly raise",
+}
+
+
+@dataclass(frozen=True)
+class MoveInputs:
+    """The user's basket at home and what a move costs them."""
+
+    basket: Basket
+    costs: Mapping[str, float] = field(default_factory=dict)
+
+    def cost(self, name: str) -> float:
+        value = float(self.costs.get(name, 0.0) or 0.0)
+        if value < 0 or value != value:
+            raise InvalidInputError(f"{name} must be a number, 0 or more")
+        return value
+
+
+def clawback_due(offer: Offer, leave_month: float) -> float:
+    """Sign-on and relocation money repayable when leaving after ``leave_month`` months.
+
+    Pro rata: the unearned share ``1 - months / clawback_months`` of the year-1
+    sign-on and the relocation package.
+
+    >>> o = Offer.from_fields({"company": "A", "jurisdiction": "US-WA", "currency": "USD",
+    ...     "base_salary": 1, "sign_on": 12000, "relocation_package": 6000, "clawback_months": 12})
+    >>> clawback_due(o, 3), clawback_due(o, 12)
+    (13500.0, 0.0)
+    """
+    if offer.clawback_months <= 0:
+        return 0.0
+    share = max(0.0, 1.0 - float(leave_month) / offer.clawback_months)
+    return float((offer.sign_on + offer.relocation_package) * share)
+
+
+@dataclass(frozen=True)
+class MoveResult:
+    """One offer's move, in the home currency unless named otherwise."""
+
+    name: str
+    city: str
+    currency: str
+    gross: Array  # per year, local
+    net: Array  # per year, local
+    basket_cost: Array  # per year, local
+    one_time_costs: dict[str, float]  # home currency
+    ledger_notes: dict[str, float]  # cash items of the move year not counted as costs
+    disposable_home: Array  # per year, one-time costs in year 1
+    break_even_month: int | None
+    clawback_exposure: float  # local, if leaving on day one
+    fx_rate: float  # home per local
+    fx_sensitivity: dict[str, float]  # disposable annualized at FX moves
+
+    @property
+    def one_time_total(self) -> float:
+        return float(sum(self.one_time_costs.values()))
+
+
+def _offer_city(offer: Offer) -> City:
+    return canonical_city(offer.jurisdiction)
+
+
+def _stay_offer(inputs: MoveInputs, home: City) -> Offer:
+    base = inputs.cost("current_base_salary")
+    if base <= 0:
+        raise InvalidInputError("current_base_salary is required for the stay-put comparison")
+    return Offer.from_fields({
+        "company": "current job", "name": "stay", "jurisdiction": home.jurisdiction,
+        "currency": home.currency, "base_salary": base,
+        "annual_raise": inputs.cost("current_annual_raise"),
+    })
+
+
+def _one_time(inputs: MoveInputs, dest_basket: Basket, fx: FxTable, home: City) -> dict[str, float]:
+    months = inputs.cost("temporary_housing_months")
+    deposit_local = inputs.cost("deposit_months") * dest_basket.spending.get("rent", 0.0)
+    return {
+        "flights": inputs.cost("flights"),
+        "movers": inputs.cost("movers"),
+        "temporary_housing": months * inputs.cost("temporary_housing_monthly"),
+        "deposit": float(fx.convert(deposit_local, dest_basket.city.currency, home.currency)),
+        "double_rent": inputs.cost("double_rent_months") * inputs.basket.spending.get("rent", 0.0),
+        "visa_fees": inputs.cost("visa_fees"),
+    }
+
+
+def _departure_resident_tax(inputs: MoveInputs, home: City, year: int) -> float:
+    """Japan's 住民税 on last year's income, still due after leaving (resident on 1 January)."""
+    if home.key != "TOKYO":
+        return 0.0
+    lines = compute(inputs.cost("current_base_salary"), home.jurisdiction, year).lines
+    return float(lines["resident_tax_income_levy"] + lines["resident_tax_per_capita"])
+
+
+def _break_even(diff_by_year: Array, upfront: float) -> int | None:
+    monthly = np.repeat(diff_by_year / 12.0, 12)
+    cumulative = -upfront + np.cumsum(monthly)
+    if upfront <= 0 and monthly.size and monthly[0] >= 0:
+        return 0
+    hits = np.flatnonzero(cumulative >= 0)
+    return int(hits[0]) + 1 if hits.size else None
+
+
+def analyse_moves(
+    offers: Sequence[Offer], inputs: MoveInputs, fx: FxTable, years: int,
+    tax_year: int | None = None, options: Mapping[str, Any] | None = None,
+) -> tuple[list[MoveResult], Array]:
+    """Every offer's move against staying; returns the results and the stay-put disposable."""
+    home = inputs.basket.city
+    stay = _stay_offer(inputs, home)
+    everyone = [*offers, stay]
+    sched = cash_schedule(OfferBatch.from_offers(everyone), years)
+    year = tax_year or max(set.intersection(*(set(get_jurisdiction(o.jurisdiction).years)
+                                              for o in everyone)))
+    net = net_schedule(everyone, sched, year, options)
+    stay_disp = net[-1] - 12.0 * inputs.basket.monthly
+    results = []
+    for i, offer in enumerate(offers):
+        city = _offer_city(offer)
+        carried = carry_basket(inputs.basket, city)
+        basket_local = 12.0 * carried.monthly * float(fx.convert(1.0, city.currency, offer.currency))
+        rate = float(fx.convert(1.0, offer.currency, home.currency))
+        moving = city.key != home.key
+        costs = _one_time(inputs, carried, fx, home) if moving else {}
+        notes = {"jp_resident_tax_after_leaving": _departure_resident_tax(inputs, home, year)} \
+            if moving else {}
+        disposable = (net[i] - basket_local) * rate
+        disposable[0] -= sum(costs.values())
+        annual = float(np.mean(net[i] - basket_local))
+        results.append(MoveResult(
+            name=offer.name, city=city.name, currency=offer.currency,
+            gross=sched["total"][i], net=net[i], basket_cost=np.full(years, basket_local),
+            one_time_costs=costs, ledger_notes={k: v for k, v in notes.items() if v},
+            disposable_home=disposable,
+            break_even_month=_break_even((net[i] - basket_local) * rate - stay_disp,
+                                         sum(costs.values())),
+            clawback_exposure=clawback_due(offer, 0),
+            fx_rate=rate,
+            fx_sensitivity={f"{s:+.0%}": annual * rate * (1 + s) - sum(costs.values()) / years
+                            for s in (-0.2, -0.1, 0.1, 0.2)},
+        ))
+    return results, stay_disp
+
+
+def fx_breakeven(a: MoveResult, b: MoveResult, home_currency: str) -> float | None:
+    """Rate (home currency per unit of ``a``'s currency) at which a and b tie.
+
+    Compares disposable surplus per year; ``None`` when FX cannot change the
+    order (``a`` paid in the home currency, or both in the same currency).
+    """
+    if a.currency == home_currency or a.currency == b.currency:
+        return None
+    local_a = float(np.mean(a.disposable_home)) / a.fx_rate
+    if local_a <= 0:
+        return None
+    return float(np.mean(b.disposable_home)) / local_a

@@ -1,0 +1,218 @@
+"""Cost of living as a spending basket, and what each move is really worth.
+
+A basket is the user's monthly spending in their home city, in the home
+currency, by category.  Each category is carried to a destination city by a
+dated, sourced price relative (``calculators/data/cost_of_living.yaml``):
+
+* rent: the ratio of the two cities' official rent statistics for the chosen
+  housing size (local currency each, so the ratio also converts currency);
+* everything else: the ratio of the two countries' purchasing power parities
+  for household consumption (local currency per international dollar; by
+  category where ICP / OECD publish one), times the ratio of each city's
+  regional price level to its own country's average.
+
+No FX rate enters a price relative: a PPP ratio is already "destination
+currency per home currency for the same goods".  FX enters only when a
+destination amount is brought back to the home currency for comparison.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from calculators.errors import InvalidInputError, MissingParameterError
+from calculators.params import Parameter, load_parameters
+
+__all__ = [
+    "CITIES",
+    "CATEGORIES",
+    "HOUSING_SIZES",
+    "City",
+    "Basket",
+    "canonical_city",
+    "price_relative",
+    "carry_basket",
+    "col_adjust",
+    "data_notes",
+]
+
+_DATA = Path(__file__).parent / "data" / "cost_of_living.yaml"
+
+
+@dataclass(frozen=True)
+class City:
+    key: str
+    name: str
+    country: str
+    currency: str
+    jurisdiction: str
+    aliases: tuple[str, ...] = ()
+
+
+CITIES: dict[str, City] = {c.key: c for c in (
+    City("TOKYO", "Tokyo", "JP", "JPY", "JP-TOKYO", ("東京", "JP-TOKYO")),
+    City("SF_BAY_AREA", "San Francisco Bay Area", "US", "USD", "US-CA",
+         ("San Francisco", "SF", "Bay Area", "Silicon Valley", "San Jose", "US-CA")),
+    City("SEATTLE", "Seattle", "US", "USD", "US-WA", ("US-WA", "Redmond", "Bellevue")),
+    City("NEW_YORK", "New York", "US", "USD", "US-NY-NYC", ("NYC", "New York City", "US-NY-NYC")),
+    City("LONDON", "London", "GB", "GBP", "GB-ENG", ("GB-ENG",)),
+    City("TEL_AVIV", "Tel Aviv", "IL", "ILS", "IL", ("Tel Aviv-Yafo", "IL")),
+    City("BERLIN", "Berlin", "DE", "EUR", "DE", ("DE",)),
+    City("TORONTO", "Toronto", "CA", "CAD", "CA-ON", ("CA-ON",)),
+)}
+
+CATEGORIES = ("rent", "food", "transport", "utilities", "health", "schooling", "other")
+HOUSING_SIZES = ("studio_1br", "two_bedroom")
+# which PPP category carries each spending category (None: household consumption overall)
+_PPP_CATEGORY = {"food": "food", "transport": "transport", "utilities": "utilities",
+                 "health": "health", "schooling": None, "other": None}
+
+
+def _norm(name: str) -> str:
+    return "".join(ch for ch in name.upper() if ch.isalnum())
+
+
+_LOOKUP = {_norm(a): c.key for c in CITIES.values() for a in (c.key, c.name, *c.aliases)}
+
+
+def canonical_city(name: object) -> City:
+    """The city for a key, name or alias (case- and punctuation-blind).
+
+    >>> canonical_city("san francisco bay area").key
+    'SF_BAY_AREA'
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidInputError("city must be a name such as Tokyo or Seattle")
+    key = _LOOKUP.get(_norm(name))
+    if key is None:
+        known = ", ".join(c.name for c in CITIES.values())
+        raise InvalidInputError(f"unknown city; known cities: {known}")
+    return CITIES[key]
+
+
+def _params() -> dict[str, Parameter]:
+    return load_parameters(_DATA)
+
+
+def _family(prefix: str) -> list[Parameter]:
+    return [p for name, p in sorted(_params().items()) if name.startswith(prefix)]
+
+
+def _latest(param: Parameter) -> tuple[Any, Any]:
+    day = max(param.values)
+    return day, param.values[day]
+
+
+def _ppp(country: str, category: str | None) -> tuple[float, str]:
+    """PPP for household consumption (or a category), and where it came from."""
+    params = _params()
+    if category is not None and "ppp_by_category" in params:
+        day, table = _latest(params["ppp_by_category"])
+        value = (table.get(category) or {}).get(country)
+        if value is not None:
+            return float(value), f"ppp_by_category {category} {day}"
+    day, table = _latest(params["ppp_household_consumption"])
+    if country not in table:
+        raise MissingParameterError(f"no purchasing power parity for {country}")
+    return float(table[country]), f"ppp_household_consumption {day}"
+
+
+def regional_level(city: City) -> tuple[float, str]:
+    """The city's price level relative to its country (100 = average), with its source."""
+    for param in _family("regional_price_level"):
+        day, table = _latest(param)
+        if city.key in table:
+            return float(table[city.key]), f"{param.name} {day}"
+    return 100.0, "no official regional price level: country average used"
+
+
+def rent(city: City, size: str) -> tuple[float, str]:
+    """Official monthly rent statistic for a city and housing size (local currency)."""
+    if size not in HOUSING_SIZES:
+        raise InvalidInputError("housing_size must be " + " or ".join(HOUSING_SIZES))
+    for param in _family("rent_monthly"):
+        day, table = _latest(param)
+        entry = table.get(city.key)
+        if entry and entry.get(size) is not None:
+            if entry.get("currency") != city.currency:
+                raise MissingParameterError(f"rent for {city.name} is not in {city.currency}")
+            return float(entry[size]), f"{param.name} {day}"
+    raise MissingParameterError(f"no official rent statistic for {city.name} ({size})")
+
+
+def price_relative(category: str, home: City, dest: City, size: str = "studio_1br") -> float:
+    """Destination-currency amount per home-currency unit of spending in one category.
+
+    >>> price_relative("food", canonical_city("Tokyo"), canonical_city("Tokyo"))
+    1.0
+    """
+    if category not in CATEGORIES:
+        raise InvalidInputError("basket category must be one of " + ", ".join(CATEGORIES))
+    if home.key == dest.key:
+        return 1.0
+    if category == "rent":
+        return rent(dest, size)[0] / rent(home, size)[0]
+    ppp_cat = _PPP_CATEGORY[category]
+    ppp_ratio = _ppp(dest.country, ppp_cat)[0] / _ppp(home.country, ppp_cat)[0]
+    regional = regional_level(dest)[0] / regional_level(home)[0]
+    return ppp_ratio * regional
+
+
+@dataclass(frozen=True)
+class Basket:
+    """Monthly spending by category in ``city``'s currency, and the housing size."""
+
+    city: City
+    spending: Mapping[str, float]
+    housing_size: str = "studio_1br"
+    extra: Mapping[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name, amount in self.spending.items():
+            if name not in CATEGORIES:
+                raise InvalidInputError("basket category must be one of " + ", ".join(CATEGORIES))
+            if not isinstance(amount, (int, float)) or amount != amount or amount < 0:
+                raise InvalidInputError(f"basket {name} must be a number, 0 or more")
+        if self.housing_size not in HOUSING_SIZES:
+            raise InvalidInputError("housing_size must be " + " or ".join(HOUSING_SIZES))
+
+    @property
+    def monthly(self) -> float:
+        return float(sum(self.spending.values()))
+
+
+def carry_basket(basket: Basket, dest: City) -> Basket:
+    """The same basket bought in ``dest``, in ``dest``'s currency."""
+    carried = {name: amount * price_relative(name, basket.city, dest, basket.housing_size)
+               for name, amount in basket.spending.items()}
+    return Basket(dest, carried, basket.housing_size, basket.extra)
+
+
+def col_adjust(amount: float, home: City, dest: City, basket: Basket | None = None) -> float:
+    """Purchasing-power equivalent in ``dest`` (its currency) of ``amount`` spent at ``home``.
+
+    With a basket the relative is the basket's spending-weighted mix of category
+    relatives; without, the household-consumption relative (PPP and regional level).
+    """
+    if basket is None or basket.monthly == 0:
+        return float(amount) * price_relative("other", home, dest)
+    if basket.city.key != home.key:
+        raise InvalidInputError("the basket must be spending in from_city")
+    carried = carry_basket(basket, dest)
+    return float(amount) * carried.monthly / basket.monthly
+
+
+def data_notes(home: City, dest: City, size: str = "studio_1br") -> list[str]:
+    """Where every relative between two cities comes from (dates and parameter names)."""
+    notes = []
+    for city in (home, dest):
+        notes.append(f"{city.name} regional level: {regional_level(city)[1]}")
+        try:
+            notes.append(f"{city.name} rent: {rent(city, size)[1]}")
+        except MissingParameterError as exc:
+            notes.append(str(exc))
+        notes.append(f"{city.name} PPP: {_ppp(city.country, None)[1]}")
+    return notes
