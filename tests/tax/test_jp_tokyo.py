@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -146,13 +145,11 @@ def test_aliases_and_shapes() -> None:
     assert float(scalar.net) == float(array.net[0])
 
 
-def test_vectorised_million_incomes_fast() -> None:
+def test_a_million_incomes_at_once() -> None:
+    # speed is measured by `python -m bench tax`, not asserted here
     gross = np.linspace(0, 60_000_000, 1_000_000)
-    compute(gross[:10], "JP-TOKYO", 2026)  # warm the parameter cache
-    start = time.perf_counter()
     result = compute(gross, "JP-TOKYO", 2026, equity_income=gross * 0.2)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 1.0
+    assert result.net.shape == gross.shape
     assert all(np.all(v >= 0) for v in result.lines.values())
     assert np.all(result.net <= result.gross)
 
