@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
+from addin.commands import register_all
 from calculators.errors import NegotiationError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -140,6 +141,9 @@ def build_workbook(
 
     path = build(output or _default_workbook())
     typer.echo(f"wrote {path.name}")
+
+
+register_all(app)
 
 
 def main(argv: list[str] | None = None) -> int:

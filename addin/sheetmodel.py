@@ -106,7 +106,12 @@ def _index(grid: Any, row: Any, col: Any = 1) -> Any:
         return "#REF!"
 
 
-BUILTINS: dict[str, Callable[..., Any]] = {"RANK": _rank, "INDEX": _index}
+def _concatenate(*parts: Any) -> str:
+    return "".join("" if p is None else str(p) for p in parts)
+
+
+BUILTINS: dict[str, Callable[..., Any]] = {"RANK": _rank, "INDEX": _index,
+                                           "CONCATENATE": _concatenate}
 
 
 @dataclass
@@ -115,14 +120,21 @@ class Model:
 
     functions: dict[str, Callable[..., Any]]
     sheets: dict[str, dict[tuple[int, int], Any]] = field(default_factory=dict)
+    styles: dict[tuple[str, int, int], str] = field(default_factory=dict)
     _cache: dict[tuple[str, int, int], Any] = field(default_factory=dict)
 
     def sheet(self, name: str) -> dict[tuple[int, int], Any]:
         return self.sheets.setdefault(name, {})
 
-    def put(self, sheet: str, row: int, col: int, value: Any) -> None:
+    def put(self, sheet: str, row: int, col: int, value: Any, style: str | None = None) -> None:
+        """Set a cell; ``style`` names a format (``head``, ``pct``, ``money:JPY`` ...)."""
         self.sheet(sheet)[(row, col)] = value
+        if style is not None:
+            self.styles[(sheet, row, col)] = style
         self._cache.clear()
+
+    def style(self, sheet: str, row: int, col: int) -> str | None:
+        return self.styles.get((sheet, row, col))
 
     def value(self, sheet: str, row: int, col: int) -> Any:
         """The value a cell shows (a spill's anchor shows its whole table)."""

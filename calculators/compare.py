@@ -15,6 +15,7 @@ import numpy.typing as npt
 
 from calculators.errors import InvalidInputError
 from calculators.fx import FxTable, shipped_table
+from calculators.move import MoveInputs, analyse_moves
 from calculators.net import net_schedule
 from calculators.offer import Offer, OfferBatch, cash_schedule, tc
 
@@ -34,6 +35,7 @@ class Settings:
     fx: FxTable | None = None
     tax_year: int | None = None  # rules applied to every year; None: the latest covered
     age: int | None = None  # where contributions depend on it (Japan's nursing care from 40)
+    move: MoveInputs | None = None  # basket and move costs, for the disposable bases
 
     def table(self) -> FxTable:
         return self.fx or shipped_table()
@@ -58,9 +60,24 @@ def _net(kind: str) -> Metric:
     return run
 
 
+def _disposable(kind: str) -> Metric:
+    def run(offers: Sequence[Offer], sched: dict[str, Array], s: Settings) -> Array:
+        if s.move is None:
+            raise InvalidInputError(
+                "disposable bases need the relocation inputs (basket and move costs)")
+        opts = {} if s.age is None else {"age": s.age}
+        results, _ = analyse_moves(offers, s.move, s.table(), s.years, s.tax_year, opts)
+        local = np.vstack([r.disposable_home / r.fx_rate for r in results])
+        return tc(local, kind, s.years, s.discount_rate)
+
+    return run
+
+
+_KINDS = ("first_year", "annualized", "total", "npv")
 BASES: dict[str, Metric] = {
-    **{name: _gross(name) for name in ("first_year", "annualized", "total", "npv")},
-    **{f"net_{name}": _net(name) for name in ("first_year", "annualized", "total", "npv")},
+    **{name: _gross(name) for name in _KINDS},
+    **{f"net_{name}": _net(name) for name in _KINDS},
+    **{f"disposable_{name}": _disposable(name) for name in _KINDS},
 }
 
 

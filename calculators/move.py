@@ -24,7 +24,7 @@ from calculators.relocation import Basket, City, canonical_city, carry_basket
 from calculators.tax import compute, get_jurisdiction
 
 __all__ = ["MoveInputs", "MOVE_FIELDS", "MoveResult", "analyse_moves", "clawback_due",
-           "fx_breakeven"]
+           "fx_breakeven", "move_inputs_from_rows"]
 
 Array = npt.NDArray[np.float64]
 
@@ -43,10 +43,15 @@ MOVE_FIELDS = {
 
 @dataclass(frozen=True)
 class MoveInputs:
-    """The user's basket at home and what a move costs them."""
+    """The user's basket at home, what a move costs them, and their overrides.
+
+    ``overrides`` maps a city key to ``{"rent_relative": x, "price_relative": y}``
+    for a user who knows better than the shipped statistics.
+    """
 
     basket: Basket
     costs: Mapping[str, float] = field(default_factory=dict)
+    overrides: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
     def cost(self, name: str) -> float:
         value = float(self.costs.get(name, 0.0) or 0.0)
@@ -156,7 +161,7 @@ def analyse_moves(
     results = []
     for i, offer in enumerate(offers):
         city = _offer_city(offer)
-        carried = carry_basket(inputs.basket, city)
+        carried = carry_basket(inputs.basket, city, inputs.overrides.get(city.key))
         basket_local = 12.0 * carried.monthly * float(fx.convert(1.0, city.currency, offer.currency))
         rate = float(fx.convert(1.0, offer.currency, home.currency))
         moving = city.key != home.key
@@ -193,3 +198,60 @@ def fx_breakeven(a: MoveResult, b: MoveResult, home_currency: str) -> float | No
     if local_a <= 0:
         return None
     return float(np.mean(b.disposable_home)) / local_a
+
+
+_OVERRIDES = ("rent_relative", "price_relative")
+
+
+def move_inputs_from_rows(rows: Sequence[Sequence[Any]], home_city: Any = None) -> MoveInputs:
+    """Read a two-column range ``input | value`` into :class:`MoveInputs`.
+
+    Inputs: ``home_city``, ``housing_size``, the basket categories (monthly, home
+    currency), the move costs of :data:`MOVE_FIELDS`, and overrides written as
+    ``rent_relative:Seattle`` or ``price_relative:London``.  Blank values are missing.
+    """
+    from calculators.relocation import CATEGORIES, HOUSING_SIZES  # noqa: PLC0415
+
+    values: dict[str, Any] = {}
+    for row in rows:
+        cells = list(row) + [None, None]
+        key, value = cells[0], cells[1]
+        if key is None or (isinstance(key, str) and not key.strip()):
+            continue
+        name = "_".join(str(key).strip().lower().split())
+        if name in {"input", "setting", "item"}:
+            continue  # header row
+        values[name] = value
+    city = canonical_city(home_city if home_city not in (None, "") else values.get("home_city"))
+    size = values.get("housing_size") or "studio_1br"
+    if size not in HOUSING_SIZES:
+        raise InvalidInputError("housing_size must be " + " or ".join(HOUSING_SIZES))
+    spending: dict[str, float] = {}
+    costs: dict[str, float] = {}
+    overrides: dict[str, dict[str, float]] = {}
+    for name, value in values.items():
+        if name in {"home_city", "housing_size"} or value is None or value == "":
+            continue
+        kind, _, where = name.partition(":")
+        if kind not in (*CATEGORIES, *MOVE_FIELDS, *_OVERRIDES):
+            raise InvalidInputError(
+                "relocation inputs: a row is not a known input (see the Relocation sheet)")
+        number = _number(kind, value)
+        if kind in _OVERRIDES:
+            overrides.setdefault(canonical_city(where).key, {})[kind] = number
+        elif kind in CATEGORIES:
+            spending[kind] = number
+        else:
+            costs[kind] = number
+    return MoveInputs(Basket(city, spending, size), costs, overrides)
+
+
+def _number(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InvalidInputError(f"{name} must be a number")
+    number = float(value)
+    if number != number or number in (float("inf"), float("-inf")):
+        raise InvalidInputError(f"{name} must be a finite number")
+    if number < 0:
+        raise InvalidInputError(f"{name} must not be negative")
+    return number

@@ -34,6 +34,9 @@ __all__ = [
     "Basket",
     "canonical_city",
     "price_relative",
+    "rent",
+    "rent_relative",
+    "regional_level",
     "carry_basket",
     "col_adjust",
     "data_notes",
@@ -130,7 +133,11 @@ def regional_level(city: City) -> tuple[float, str]:
 
 
 def rent(city: City, size: str) -> tuple[float, str]:
-    """Official monthly rent statistic for a city and housing size (local currency)."""
+    """Official monthly rent for a city and housing size (local currency), and its source.
+
+    A per-size statistic is used where one exists; otherwise a per-m² statistic times
+    the floor area assumed for the size (``floor_area_m2``, an assumption).
+    """
     if size not in HOUSING_SIZES:
         raise InvalidInputError("housing_size must be " + " or ".join(HOUSING_SIZES))
     for param in _family("rent_monthly"):
@@ -140,11 +147,43 @@ def rent(city: City, size: str) -> tuple[float, str]:
             if entry.get("currency") != city.currency:
                 raise MissingParameterError(f"rent for {city.name} is not in {city.currency}")
             return float(entry[size]), f"{param.name} {day}"
+    params = _params()
+    if "rent_per_m2" in params and "floor_area_m2" in params:
+        day, table = _latest(params["rent_per_m2"])
+        entry = table.get(city.key)
+        if entry and entry.get("per_m2") is not None and entry.get("currency") == city.currency:
+            area = float(_latest(params["floor_area_m2"])[1][size])
+            return float(entry["per_m2"]) * area, f"rent_per_m2 {day} x floor_area_m2 {area:g}"
     raise MissingParameterError(f"no official rent statistic for {city.name} ({size})")
 
 
-def price_relative(category: str, home: City, dest: City, size: str = "studio_1br") -> float:
+def rent_relative(home: City, dest: City, size: str) -> tuple[float, str]:
+    """Destination rent per unit of home rent, and how it was found.
+
+    Where either city has no official rent statistic, rent is carried like the rest
+    of the basket (PPP and regional level), and the note says so.
+    """
+    try:
+        dest_rent, dest_src = rent(dest, size)
+        home_rent, home_src = rent(home, size)
+    except MissingParameterError as exc:
+        return _general_relative(home, dest), f"{exc}: rent carried by the general price level"
+    return dest_rent / home_rent, f"{dest_src} / {home_src}"
+
+
+def _general_relative(home: City, dest: City, category: str | None = None) -> float:
+    ppp_ratio = _ppp(dest.country, category)[0] / _ppp(home.country, category)[0]
+    return ppp_ratio * regional_level(dest)[0] / regional_level(home)[0]
+
+
+def price_relative(
+    category: str, home: City, dest: City, size: str = "studio_1br",
+    overrides: Mapping[str, float] | None = None,
+) -> float:
     """Destination-currency amount per home-currency unit of spending in one category.
+
+    ``overrides`` may give ``rent_relative`` or ``price_relative`` (for the other
+    categories) directly, for a user who knows better than the shipped statistics.
 
     >>> price_relative("food", canonical_city("Tokyo"), canonical_city("Tokyo"))
     1.0
@@ -153,12 +192,15 @@ def price_relative(category: str, home: City, dest: City, size: str = "studio_1b
         raise InvalidInputError("basket category must be one of " + ", ".join(CATEGORIES))
     if home.key == dest.key:
         return 1.0
+    key = "rent_relative" if category == "rent" else "price_relative"
+    if overrides and overrides.get(key) is not None:
+        value = float(overrides[key])
+        if not value > 0:
+            raise InvalidInputError(f"{key} must be a positive number")
+        return value
     if category == "rent":
-        return rent(dest, size)[0] / rent(home, size)[0]
-    ppp_cat = _PPP_CATEGORY[category]
-    ppp_ratio = _ppp(dest.country, ppp_cat)[0] / _ppp(home.country, ppp_cat)[0]
-    regional = regional_level(dest)[0] / regional_level(home)[0]
-    return ppp_ratio * regional
+        return rent_relative(home, dest, size)[0]
+    return _general_relative(home, dest, _PPP_CATEGORY[category])
 
 
 @dataclass(frozen=True)
@@ -184,9 +226,12 @@ class Basket:
         return float(sum(self.spending.values()))
 
 
-def carry_basket(basket: Basket, dest: City) -> Basket:
+def carry_basket(
+    basket: Basket, dest: City, overrides: Mapping[str, float] | None = None
+) -> Basket:
     """The same basket bought in ``dest``, in ``dest``'s currency."""
-    carried = {name: amount * price_relative(name, basket.city, dest, basket.housing_size)
+    carried = {name: amount * price_relative(name, basket.city, dest, basket.housing_size,
+                                             overrides)
                for name, amount in basket.spending.items()}
     return Basket(dest, carried, basket.housing_size, basket.extra)
 
@@ -210,9 +255,6 @@ def data_notes(home: City, dest: City, size: str = "studio_1br") -> list[str]:
     notes = []
     for city in (home, dest):
         notes.append(f"{city.name} regional level: {regional_level(city)[1]}")
-        try:
-            notes.append(f"{city.name} rent: {rent(city, size)[1]}")
-        except MissingParameterError as exc:
-            notes.append(str(exc))
         notes.append(f"{city.name} PPP: {_ppp(city.country, None)[1]}")
+    notes.append(f"rent {home.name} -> {dest.name}: {rent_relative(home, dest, size)[1]}")
     return notes

@@ -140,7 +140,7 @@ def test_unexpected_errors_become_a_generic_message(monkeypatch, example_rows):
     def boom(*args):
         raise ZeroDivisionError("internal detail")
 
-    monkeypatch.setattr(udfs, "metric", boom)
+    monkeypatch.setattr("addin.udfs.offers.metric", boom)
     result = udfs.offer_tc(one_offer(example_rows, 1))
     assert result == "#VALUE! OFFER_TC could not compute this; check the inputs"
 

@@ -1,13 +1,4 @@
-"""Excel functions (xlwings UDFs) over the calculators.
-
-Each function is a decorator, a conversion of cell values and one call into
-``calculators``; every one returns a number, a table with a header row, or a
-short ``#VALUE!`` message naming the argument and the problem.  The Python
-names are lower-case; Excel shows them upper-case.
-
-Parameters carry no plain type hints on purpose: xlwings reads a hint as the
-argument's converter, so they use :func:`addin.cells.table` / ``cell`` instead.
-"""
+"""Offer functions: schedule, TC, vesting, options, FX, comparison."""
 
 from dataclasses import replace
 from pathlib import Path
@@ -21,6 +12,7 @@ from addin.cells import (
     table,
     udf,
 )
+from addin.udfs._docs import BASIS_DOC, NAME_DOC, OFFER_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
 from calculators import equity
 from calculators.compare import Settings, compare_offers, metric
 from calculators.errors import InvalidInputError
@@ -28,7 +20,6 @@ from calculators.fx import FxTable, shipped_table
 from calculators.offer import COMPONENTS, OfferBatch, cash_schedule
 from calculators.params import load_parameters
 from calculators.table import as_rows, offers_from_table, select_offer
-from calculators.tax import compute, get_jurisdiction
 
 __all__ = [
     "offer_schedule",
@@ -37,23 +28,10 @@ __all__ = [
     "option_value",
     "fx_convert",
     "offer_compare",
-    "net_pay",
-    "tax_breakdown",
 ]
 
 _ASSUMPTIONS = Path(equity.__file__).parent / "data" / "assumptions.yaml"
 
-OFFER_DOC = (
-    "Offer range: field names in the first column, the offer's values in the next "
-    "(as on the Offers sheet)"
-)
-OFFERS_DOC = "Offers range: field names in the first column, one column per offer"
-NAME_DOC = "Which offer column to use when the range holds several (blank: the only one)"
-YEARS_DOC = "Horizon in years, 1 to 50 (blank: 4)"
-BASIS_DOC = (
-    "first_year, annualized, total or npv; net_first_year, net_annualized, net_total or "
-    "net_npv after tax (blank: annualized)"
-)
 
 
 def _one_offer(offer, offer_name):
@@ -172,7 +150,7 @@ def fx_convert(
     amount: cell("Amount, or a range of amounts"),
     from_currency: cell("ISO code of the amount, e.g. USD"),
     to_currency: cell("ISO code to convert to, e.g. JPY"),
-    rates: table("FX table: currency, units per base (blank: the shipped rates)") = None,
+    rates: table(RATES_DOC) = None,
     as_of: cell("Date of the shipped table to use (blank: the latest)") = None,
 ):
     """Convert an amount between currencies with a dated rate table.
@@ -201,7 +179,7 @@ def offer_compare(
     home_currency: cell("Currency to rank in, e.g. JPY (blank: the first offer's)") = None,
     years: cell(YEARS_DOC) = None,
     discount_rate: cell("Yearly discount rate for npv, 0.05 = 5 % (blank: 0)") = None,
-    rates: table("FX table: currency, units per base (blank: the shipped rates)") = None,
+    rates: table(RATES_DOC) = None,
 ):
     """Offers ranked on a basis in one home currency, best first.
 
@@ -225,61 +203,3 @@ def offer_compare(
         for r in ranked
     ])
 
-
-def _tax_args(gross, jurisdiction, year, equity_income, age):
-    jur = get_jurisdiction(opt_text(jurisdiction, "jurisdiction") or "")
-    tax_year = opt_int(year, "year", max(jur.years), 1900, 2200)
-    options = {} if age is None else {"age": opt_int(age, "age", 35, 15, 100)}
-    equity = opt_number(equity_income, "equity_income", 0.0, low=0.0)
-    return jur, tax_year, options, equity
-
-
-GROSS_DOC = "Yearly gross salary in local currency (a cell, or a row or column of them)"
-JUR_DOC = "Where the work is taxed: JP-TOKYO, US-CA, US-WA, US-NY-NYC, GB-ENG, IL, DE, CA-ON or a city"
-YEAR_DOC = "Tax year, 2025 or 2026 (blank: the latest covered)"
-EQUITY_DOC = "RSU / equity income of the year, taxed as employment income (blank: 0)"
-AGE_DOC = "Age, where contributions depend on it (blank: 35)"
-
-
-@udf
-def net_pay(
-    gross: cell(GROSS_DOC),
-    jurisdiction: cell(JUR_DOC),
-    year: cell(YEAR_DOC) = None,
-    equity_income: cell(EQUITY_DOC) = None,
-    age: cell(AGE_DOC) = None,
-):
-    """Take-home pay after income tax and employee contributions, in local currency.
-
-    A range of grosses gives a range of the same shape. Example: =NET_PAY(185000, "US-WA", 2026)
-    """
-    jur, tax_year, options, equity = _tax_args(gross, jurisdiction, year, equity_income, age)
-    if isinstance(gross, list):
-        grid = as_rows(gross, "gross")
-        flat = [opt_number(v, "gross", None, low=0.0) for row in grid for v in row]
-        net = compute(flat, jur.code, tax_year, equity, **options).net
-        width = len(grid[0])
-        return [[float(net[i * width + j]) for j in range(width)] for i in range(len(grid))]
-    return float(compute(opt_number(gross, "gross", None, low=0.0), jur.code, tax_year,
-                         equity, **options).net)
-
-
-@udf
-def tax_breakdown(
-    gross: cell("Yearly gross salary in local currency"),
-    jurisdiction: cell(JUR_DOC),
-    year: cell(YEAR_DOC) = None,
-    equity_income: cell(EQUITY_DOC) = None,
-    age: cell(AGE_DOC) = None,
-):
-    """Every tax and employee contribution line, then gross, total withheld and net.
-
-    Spills line / amount rows in local currency. Example: =TAX_BREAKDOWN(14000000, "Tokyo")
-    """
-    jur, tax_year, options, equity = _tax_args(gross, jurisdiction, year, equity_income, age)
-    result = compute(opt_number(gross, "gross", None, low=0.0), jur.code, tax_year, equity,
-                     **options)
-    rows = [[name, float(amount)] for name, amount in result.lines.items()]
-    rows += [["gross", float(result.gross)], ["total_withheld", float(result.total_withheld)],
-             ["net", float(result.net)]]
-    return rows_out(["line", f"amount ({jur.currency})"], rows)

@@ -1,0 +1,82 @@
+"""Compare: one number per cell (readable in any program), rank and a chart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from addin.sheetmodel import Call, Model, Ref
+from addin.sheets.layout import COMPARE, Layout
+
+NAME = COMPARE
+HEADER = ["offer", "currency", "first year", "annualized", "npv", "fx rate",
+          "first year (home)", "annualized (home)", "npv (home)", "basis (home)", "rank"]
+TOP = 5  # header row of the table
+
+
+def _tc(lay: Layout, basis: Any, i: int) -> Call:
+    return Call("OFFER_TC", (lay.offers, basis, lay.param("horizon_years"),
+                             lay.param("discount_rate"), Ref(NAME, TOP + i, 0, absolute=False)))
+
+
+def _home(value: Any, r: int, lay: Layout) -> Call:
+    return Call("FX_CONVERT", (value, Ref(NAME, r, 1, absolute=False),
+                               lay.param("home_currency"), lay.fx))
+
+
+def by_year_top(lay: Layout) -> int:
+    return TOP + lay.n_offers + 3
+
+
+def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
+    m.put(NAME, 0, 0, "Offer comparison", "title")
+    for r, (label, name, style) in enumerate((
+            ("home currency", "home_currency", None), ("horizon (years)", "horizon_years", None),
+            ("discount rate", "discount_rate", "pct"), ("ranked on", "basis", None)), start=1):
+        m.put(NAME, r, 0, label)
+        m.put(NAME, r, 1, lay.param(name), style)
+    for c, text in enumerate(HEADER):
+        m.put(NAME, TOP, c, text, "head")
+    first, last = TOP + 1, TOP + lay.n_offers
+    for i, col in enumerate(lay.offer_cols, start=1):
+        r = TOP + i
+        m.put(NAME, r, 0, lay.name_cell(col))
+        m.put(NAME, r, 1, lay.offer_cell("currency", col))
+        for c, basis in ((2, "first_year"), (3, "annualized"), (4, "npv")):
+            m.put(NAME, r, c, _tc(lay, basis, i), "num")
+        m.put(NAME, r, 5, _home(1, r, lay), "rate")
+        for c in (6, 7, 8):
+            m.put(NAME, r, c, _home(Ref(NAME, r, c - 4, absolute=False), r, lay), "num")
+        m.put(NAME, r, 9, _home(_tc(lay, lay.param("basis"), i), r, lay), "num")
+        m.put(NAME, r, 10, Call("RANK", (Ref(NAME, r, 9, absolute=False),
+                                         Ref(NAME, first, 9, last, 9))))
+    top = by_year_top(lay)
+    years = int(data["home"]["horizon_years"])
+    m.put(NAME, top - 1, 0, "Total compensation by year (home currency)", "bold")
+    m.put(NAME, top, 0, "offer", "head")
+    for k in range(1, years + 1):
+        m.put(NAME, top, k, f"year {k}", "head")
+    for i in range(1, lay.n_offers + 1):
+        r = top + i
+        m.put(NAME, r, 0, Ref(NAME, TOP + i, 0, absolute=False))
+        sched = Call("OFFER_SCHEDULE", (lay.offers, lay.param("horizon_years"), None,
+                                        Ref(NAME, TOP + i, 5), Ref(NAME, TOP + i, 0)))
+        for k in range(1, years + 1):
+            m.put(NAME, r, k, Call("INDEX", (sched, k + 1, 10)), "num")
+
+
+def dress(ws: Any, wb: Any, lay: Layout, data: dict[str, Any]) -> None:
+    ws.freeze_panes(TOP + 1, 1)
+    ws.set_column(0, 0, 22)
+    ws.set_column(1, 10, 15)
+    years = int(data["home"]["horizon_years"])
+    top = by_year_top(lay)
+    chart = wb.add_chart({"type": "column"})
+    for i in range(1, lay.n_offers + 1):
+        chart.add_series({
+            "name": [NAME, top + i, 0],
+            "categories": [NAME, top, 1, top, years],
+            "values": [NAME, top + i, 1, top + i, years],
+        })
+    chart.set_title({"name": "Total compensation by year (home currency)"})
+    chart.set_y_axis({"num_format": "#,##0"})
+    ws.insert_chart(top + lay.n_offers + 2, 0, chart, {"x_scale": 2.0, "y_scale": 1.3})

@@ -1,0 +1,46 @@
+"""Start here: what the workbook is and how to set it up in each runtime."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from addin.sheetmodel import Model
+from addin.sheets.layout import START, Layout
+
+NAME = START
+TEXT = [
+    ("Offer negotiation workbook", "title"),
+    ("Compare job offers across countries and currencies, then negotiate.", None),
+    ("", None),
+    ("1. Put your offers on the Offers sheet: one column per offer, field names in column A.",
+     None),
+    ("2. Set the home currency, horizon, discount rate and FX rates on the Params sheet.", None),
+    ("3. Read the ranking on the Compare sheet; detail tables are on Schedules.", None),
+    ("", None),
+    ("Windows Excel (classic xlwings)", "bold"),
+    ("pip install the project (README), then open this workbook and enable macros.", None),
+    ("Sheet xlwings.conf: set Interpreter_Win to the python.exe of that environment; "
+     "UDF Modules is addin.udfs.", None),
+    ("Run Import Functions (xlwings ribbon, or the ImportPythonUDFs macro) once. A cell "
+     "showing #NAME? means the functions are not imported yet.", None),
+    ("", None),
+    ("Excel on Mac / Excel on the web", "bold"),
+    ("Run `negotiate serve` and sideload its manifest (README): the functions appear under "
+     "the add-in's namespace.", None),
+    ("", None),
+    ("No Excel (Linux, before a call)", "bold"),
+    ("`negotiate compare` ranks the offers of this workbook in a terminal.", None),
+    ("", None),
+    ("Every formula is stored with its result, computed by the same functions; the sample "
+     "offers are the illustrative persona of the README.", None),
+]
+
+
+def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
+    for r, (text, style) in enumerate(TEXT):
+        if text:
+            m.put(NAME, r, 0, text, style)
+
+
+def dress(ws: Any, wb: Any, lay: Layout, data: dict[str, Any]) -> None:
+    ws.set_column(0, 0, 110)

@@ -1,0 +1,32 @@
+"""Excel functions (xlwings UDFs) over the calculators: ``UDF Modules = addin.udfs``.
+
+Each function is a decorator, a conversion of cell values and one call into
+``calculators``; every one returns a number, a table with a header row, or a
+short ``#VALUE!`` message naming the argument and the problem.  The Python
+names are lower-case; Excel shows them upper-case.  xlwings finds them as
+members of this package, so every submodule's functions are imported here.
+
+Parameters carry no plain type hints on purpose: xlwings reads a hint as the
+argument's converter, so they use :func:`addin.cells.table` / ``cell`` instead.
+"""
+
+from addin.udfs.offers import (
+    fx_convert,
+    offer_compare,
+    offer_schedule,
+    offer_tc,
+    option_value,
+    vest_schedule,
+)
+from addin.udfs.tax import net_pay, tax_breakdown
+
+__all__ = [
+    "offer_schedule",
+    "offer_tc",
+    "vest_schedule",
+    "option_value",
+    "fx_convert",
+    "offer_compare",
+    "net_pay",
+    "tax_breakdown",
+]

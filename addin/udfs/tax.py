@@ -1,0 +1,66 @@
+"""Take-home pay functions."""
+
+from addin.cells import cell, opt_int, opt_number, opt_text, rows_out, udf
+from addin.udfs._docs import JUR_DOC
+from calculators.table import as_rows
+from calculators.tax import compute, get_jurisdiction
+
+__all__ = ["net_pay", "tax_breakdown"]
+
+
+def _tax_args(gross, jurisdiction, year, equity_income, age):
+    jur = get_jurisdiction(opt_text(jurisdiction, "jurisdiction") or "")
+    tax_year = opt_int(year, "year", max(jur.years), 1900, 2200)
+    options = {} if age is None else {"age": opt_int(age, "age", 35, 15, 100)}
+    equity = opt_number(equity_income, "equity_income", 0.0, low=0.0)
+    return jur, tax_year, options, equity
+
+
+GROSS_DOC = "Yearly gross salary in local currency (a cell, or a row or column of them)"
+YEAR_DOC = "Tax year, 2025 or 2026 (blank: the latest covered)"
+EQUITY_DOC = "RSU / equity income of the year, taxed as employment income (blank: 0)"
+AGE_DOC = "Age, where contributions depend on it (blank: 35)"
+
+
+@udf
+def net_pay(
+    gross: cell(GROSS_DOC),
+    jurisdiction: cell(JUR_DOC),
+    year: cell(YEAR_DOC) = None,
+    equity_income: cell(EQUITY_DOC) = None,
+    age: cell(AGE_DOC) = None,
+):
+    """Take-home pay after income tax and employee contributions, in local currency.
+
+    A range of grosses gives a range of the same shape. Example: =NET_PAY(185000, "US-WA", 2026)
+    """
+    jur, tax_year, options, equity = _tax_args(gross, jurisdiction, year, equity_income, age)
+    if isinstance(gross, list):
+        grid = as_rows(gross, "gross")
+        flat = [opt_number(v, "gross", None, low=0.0) for row in grid for v in row]
+        net = compute(flat, jur.code, tax_year, equity, **options).net
+        width = len(grid[0])
+        return [[float(net[i * width + j]) for j in range(width)] for i in range(len(grid))]
+    return float(compute(opt_number(gross, "gross", None, low=0.0), jur.code, tax_year,
+                         equity, **options).net)
+
+
+@udf
+def tax_breakdown(
+    gross: cell("Yearly gross salary in local currency"),
+    jurisdiction: cell(JUR_DOC),
+    year: cell(YEAR_DOC) = None,
+    equity_income: cell(EQUITY_DOC) = None,
+    age: cell(AGE_DOC) = None,
+):
+    """Every tax and employee contribution line, then gross, total withheld and net.
+
+    Spills line / amount rows in local currency. Example: =TAX_BREAKDOWN(14000000, "Tokyo")
+    """
+    jur, tax_year, options, equity = _tax_args(gross, jurisdiction, year, equity_income, age)
+    result = compute(opt_number(gross, "gross", None, low=0.0), jur.code, tax_year, equity,
+                     **options)
+    rows = [[name, float(amount)] for name, amount in result.lines.items()]
+    rows += [["gross", float(result.gross)], ["total_withheld", float(result.total_withheld)],
+             ["net", float(result.net)]]
+    return rows_out(["line", f"amount ({jur.currency})"], rows)
