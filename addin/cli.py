@@ -52,6 +52,7 @@ def compare(
     """
     from addin.reader import read_inputs
     from calculators.compare import Settings, compare_offers
+    from calculators.move import analyse_moves, move_inputs_from_rows
     from calculators.net import default_tax_year
     from calculators.offer import COMPONENTS, OfferBatch, cash_schedule
     from calculators.table import offers_from_table
@@ -68,6 +69,7 @@ def compare(
         fx=inputs.fx,
         tax_year=tax_year if tax_year is not None else default_tax_year(offers),
         age=age,
+        move=move_inputs_from_rows(inputs.relocation) if inputs.relocation else None,
     )
     ranked = compare_offers(offers, settings)
     sched = cash_schedule(OfferBatch.from_offers(offers), settings.years) if detail else None
@@ -75,11 +77,22 @@ def compare(
     result: dict[str, Any] = {
         "basis": settings.basis, "years": settings.years,
         "discount_rate": settings.discount_rate, "home_currency": settings.home_currency,
-        "tax_year": settings.tax_year if settings.basis.startswith("net_") else None,
+        "tax_year": settings.tax_year if settings.basis.startswith(("net_", "disposable_"))
+        else None,
         "fx": {"base": table.base, "as_of": table.as_of.isoformat() if table.as_of else None,
                "source": table.source},
         "offers": [r.__dict__ for r in ranked],
     }
+    if settings.basis.startswith("disposable_") and settings.move is not None:
+        moves, stay = analyse_moves(offers, settings.move, table, settings.years,
+                                    settings.tax_year, {} if age is None else {"age": age})
+        by_name = {m.name: m for m in moves}
+        result["stay_disposable_per_year"] = float(stay.mean())
+        for row in result["offers"]:
+            m = by_name[row["name"]]
+            row["break_even_month"] = m.break_even_month
+            row["one_time_costs"] = m.one_time_total
+            row["fx_sensitivity"] = m.fx_sensitivity
     if sched is not None:
         index = {o.name: i for i, o in enumerate(offers)}
         for row in result["offers"]:
@@ -106,17 +119,32 @@ def _print_table(result: dict[str, Any], detail: bool) -> None:
     from rich.table import Table
 
     ccy = result["home_currency"]
-    console = Console(width=None if sys.stdout.isatty() else 132)
+    console = Console(width=None if sys.stdout.isatty() else 180)
     table = Table(title=f"Offers ranked on {result['basis']} over {result['years']} years "
                         f"(home currency {ccy})")
     for head in ("rank", "offer", "jurisdiction", "currency", "local value", f"{ccy} value",
                  f"gap to best ({ccy})"):
         table.add_column(head, justify="right" if head != "offer" else "left")
+    moving = "break_even_month" in result["offers"][0]
+    if moving:
+        table.add_column("break-even month", justify="right")
+        for shift in ("-20%", "-10%", "+10%", "+20%"):
+            table.add_column(f"FX {shift}", justify="right")
     for r in result["offers"]:
-        table.add_row(str(r["rank"]), r["name"], r["jurisdiction"], r["currency"],
-                      f"{r['value_local']:,.0f}", f"{r['value_home']:,.0f}",
-                      f"{r['gap_to_best_home']:,.0f}")
+        cells = [str(r["rank"]), r["name"], r["jurisdiction"], r["currency"],
+                 f"{r['value_local']:,.0f}", f"{r['value_home']:,.0f}",
+                 f"{r['gap_to_best_home']:,.0f}"]
+        if moving:
+            month = r["break_even_month"]
+            cells.append("never" if month is None else str(month))
+            cells += [f"{r['fx_sensitivity'][k]:,.0f}" for k in ("-20%", "-10%", "+10%", "+20%")]
+        table.add_row(*cells)
     console.print(table)
+    if moving:
+        console.print(f"Staying in the current job: {result['stay_disposable_per_year']:,.0f} {ccy} "
+                      "disposable a year. Break-even: months until the move has paid for itself "
+                      "against staying. FX columns: disposable a year if the offer's currency "
+                      "moves that much against the home currency.")
     fx = result["fx"]
     console.print(f"FX: units per {fx['base']} as of {fx['as_of']} ({fx['source']})")
     if result["tax_year"]:

@@ -28,6 +28,7 @@ class WorkbookInputs:
     offers: list[list[Any]]
     settings: dict[str, Any]
     fx: FxTable | None
+    relocation: list[list[Any]] | None = None  # the Relocation sheet's input / value rows
 
 
 def _trim(rows: list[list[Any]]) -> list[list[Any]]:
@@ -80,11 +81,28 @@ def read_inputs(path: str | Path) -> WorkbookInputs:
         if "Params" in wb.sheetnames:
             settings, fx = _params([[_cell(v) for v in row[:2]] + [None] * (2 - len(row[:2]))
                                     for row in wb["Params"].iter_rows(values_only=True)])
+        relocation = _relocation(wb["Relocation"]) if "Relocation" in wb.sheetnames else None
     finally:
         wb.close()
     if not offers:
         raise WorkbookError(f"{p.name}: the Offers sheet is empty")
-    return WorkbookInputs(offers, settings, fx)
+    return WorkbookInputs(offers, settings, fx, relocation)
+
+
+def _relocation(ws: Any) -> list[list[Any]] | None:
+    """The ``input | value`` rows under the Relocation sheet's ``input`` header."""
+    rows: list[list[Any]] = []
+    started = False
+    for row in ws.iter_rows(max_col=2, values_only=True):
+        key, value = (list(row) + [None, None])[:2]
+        label = str(key).strip().lower() if key is not None else ""
+        if not started:
+            started = label == "input"
+            continue
+        if not label:
+            break
+        rows.append([key, _cell(value)])
+    return rows or None
 
 
 def _params(rows: list[list[Any]]) -> tuple[dict[str, Any], FxTable | None]:

@@ -180,8 +180,10 @@ def analyse_moves(
                                          sum(costs.values())),
             clawback_exposure=clawback_due(offer, 0),
             fx_rate=rate,
-            fx_sensitivity={f"{s:+.0%}": annual * rate * (1 + s) - sum(costs.values()) / years
-                            for s in (-0.2, -0.1, 0.1, 0.2)},
+            fx_sensitivity={
+                f"{s:+.0%}": annual * rate * (1 + (s if offer.currency != home.currency else 0))
+                - sum(costs.values()) / years
+                for s in (-0.2, -0.1, 0.1, 0.2)},
         ))
     return results, stay_disp
 

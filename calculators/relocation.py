@@ -236,17 +236,24 @@ def carry_basket(
     return Basket(dest, carried, basket.housing_size, basket.extra)
 
 
-def col_adjust(amount: float, home: City, dest: City, basket: Basket | None = None) -> float:
+def col_adjust(
+    amount: float, home: City, dest: City, basket: Basket | None = None,
+    overrides: Mapping[str, float] | None = None,
+) -> float:
     """Purchasing-power equivalent in ``dest`` (its currency) of ``amount`` spent at ``home``.
 
     With a basket the relative is the basket's spending-weighted mix of category
     relatives; without, the household-consumption relative (PPP and regional level).
+
+    >>> tokyo = canonical_city("Tokyo")
+    >>> col_adjust(1000.0, tokyo, tokyo)
+    1000.0
     """
     if basket is None or basket.monthly == 0:
-        return float(amount) * price_relative("other", home, dest)
+        return float(amount) * price_relative("other", home, dest, overrides=overrides)
     if basket.city.key != home.key:
         raise InvalidInputError("the basket must be spending in from_city")
-    carried = carry_basket(basket, dest)
+    carried = carry_basket(basket, dest, overrides)
     return float(amount) * carried.monthly / basket.monthly
 
 

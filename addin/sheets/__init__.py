@@ -8,7 +8,7 @@ the order of filling (inputs before the sheets that refer to them);
 ``TAB_ORDER`` is the order of the tabs.
 """
 
-from addin.sheets import compare, conf, offers, params, schedules, start
+from addin.sheets import compare, conf, offers, params, relocation, schedules, start
 
-FILL_ORDER = (params, offers, compare, schedules, start, conf)
-TAB_ORDER = (start, offers, compare, schedules, params, conf)
+FILL_ORDER = (params, offers, compare, schedules, relocation, start, conf)
+TAB_ORDER = (start, offers, compare, relocation, schedules, params, conf)

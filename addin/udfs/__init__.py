@@ -18,6 +18,7 @@ from addin.udfs.offers import (
     option_value,
     vest_schedule,
 )
+from addin.udfs.relocation import col_adjust, fx_breakeven, relocation_compare
 from addin.udfs.tax import net_pay, tax_breakdown
 
 __all__ = [
@@ -29,4 +30,7 @@ __all__ = [
     "offer_compare",
     "net_pay",
     "tax_breakdown",
+    "col_adjust",
+    "relocation_compare",
+    "fx_breakeven",
 ]

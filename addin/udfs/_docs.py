@@ -19,3 +19,6 @@ BASKET_DOC = (
 JUR_DOC = (
     "Where the work is taxed: JP-TOKYO, US-CA, US-WA, US-NY-NYC, GB-ENG, IL, DE, CA-ON or a city"
 )
+CITY_DOC = (
+    "City: Tokyo, San Francisco Bay Area, Seattle, New York, London, Tel Aviv, Berlin or Toronto"
+)

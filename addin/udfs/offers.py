@@ -12,7 +12,7 @@ from addin.cells import (
     table,
     udf,
 )
-from addin.udfs._docs import BASIS_DOC, NAME_DOC, OFFER_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
+from addin.udfs._docs import BASIS_DOC, BASKET_DOC, NAME_DOC, OFFER_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
 from calculators import equity
 from calculators.compare import Settings, compare_offers, metric
 from calculators.errors import InvalidInputError
@@ -36,6 +36,12 @@ _ASSUMPTIONS = Path(equity.__file__).parent / "data" / "assumptions.yaml"
 
 def _one_offer(offer, offer_name):
     return select_offer(offers_from_table(offer), offer_name)
+
+
+def _move_inputs(basket):
+    from addin.udfs.relocation import move_inputs  # the relocation module imports this one
+
+    return move_inputs(basket)
 
 
 def _fx_table(rates, as_of=None):
@@ -180,6 +186,7 @@ def offer_compare(
     years: cell(YEARS_DOC) = None,
     discount_rate: cell("Yearly discount rate for npv, 0.05 = 5 % (blank: 0)") = None,
     rates: table(RATES_DOC) = None,
+    basket: table(BASKET_DOC + " (needed by the disposable bases)") = None,
 ):
     """Offers ranked on a basis in one home currency, best first.
 
@@ -193,6 +200,7 @@ def offer_compare(
         discount_rate=opt_number(discount_rate, "discount_rate", 0.0, low=-0.99, high=1.0),
         home_currency=opt_text(home_currency, "home_currency", offers[0].currency) or "",
         fx=_fx_table(rates),
+        move=_move_inputs(basket),
     )
     ranked = compare_offers(offers, settings)
     header = ["rank", "offer", "company", "jurisdiction", "currency", "local value",

@@ -1,0 +1,110 @@
+"""Relocation: the basket and move costs (inputs), the comparison, a chart by city."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from addin.sheetmodel import Call, Model, Ref, Spill
+from addin.sheets.layout import Layout
+from calculators.move import MOVE_FIELDS
+from calculators.relocation import CATEGORIES, HOUSING_SIZES, canonical_city
+
+NAME = "Relocation"
+INPUT_TOP = 2  # header row of the inputs range
+_CATEGORY_HELP = {
+    "rent": "Monthly rent at home for the chosen housing size",
+    "food": "Groceries and eating out, monthly",
+    "transport": "Transport, monthly",
+    "utilities": "Electricity, gas, water, internet, phone, monthly",
+    "health": "Health insurance / care you pay yourself (not payroll deductions)",
+    "schooling": "Schooling and childcare, monthly",
+    "other": "Everything else, monthly",
+}
+
+
+def input_rows(data: dict[str, Any]) -> list[tuple[str, Any, str]]:
+    rel = data["relocation"]
+    rows: list[tuple[str, Any, str]] = [
+        ("home_city", rel["home_city"], "Where you live now"),
+        ("housing_size", rel["housing_size"], "studio_1br or two_bedroom"),
+    ]
+    rows += [(c, rel["basket"].get(c, 0), _CATEGORY_HELP[c]) for c in CATEGORIES]
+    rows += [(k, rel["costs"].get(k, 0), MOVE_FIELDS[k]) for k in MOVE_FIELDS]
+    for override in rel.get("overrides", ()):
+        rows.append((override["input"], override["value"], "Your own figure, replaces the data"))
+    return rows
+
+
+def inputs_ref(data: dict[str, Any]) -> Ref:
+    return Ref(NAME, INPUT_TOP, 0, INPUT_TOP + len(input_rows(data)), 1)
+
+
+def compare_top(data: dict[str, Any]) -> int:
+    return INPUT_TOP + len(input_rows(data)) + 4
+
+
+def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
+    currency = canonical_city(data["relocation"]["home_city"]).currency
+    m.put(NAME, 0, 0, "Relocation: what each move is really worth", "title")
+    m.put(NAME, 1, 0, f"Your monthly spending at home and the costs of a move ({currency}). "
+                      "Add rows such as rent_relative:Seattle or price_relative:London to "
+                      "replace a shipped statistic with your own figure.")
+    m.put(NAME, INPUT_TOP, 0, "input", "head")
+    m.put(NAME, INPUT_TOP, 1, "value", "head")
+    m.put(NAME, INPUT_TOP, 2, "what it means", "head")
+    money = f"money:{currency}"
+    for i, (key, value, help_text) in enumerate(input_rows(data), start=1):
+        m.put(NAME, INPUT_TOP + i, 0, key)
+        style = money if key in CATEGORIES or key in {"flights", "movers", "visa_fees",
+                                                       "temporary_housing_monthly",
+                                                       "current_base_salary"} else None
+        if key == "current_annual_raise":
+            style = "pct"
+        m.put(NAME, INPUT_TOP + i, 1, value, style)
+        m.put(NAME, INPUT_TOP + i, 2, help_text)
+    top = compare_top(data)
+    basket = inputs_ref(data)
+    m.put(NAME, top - 1, 0, "Each move against staying (yearly averages, home currency)", "bold")
+    m.put(NAME, top, 0, Spill(Call("RELOCATION_COMPARE", (
+        lay.offers, None, lay.param("horizon_years"), basket, lay.fx))))
+    after = top + len(data["offers"]) + 3
+    m.put(NAME, after, 0, "Disposable surplus by city (one number per cell)", "bold")
+    m.put(NAME, after + 1, 0, "offer", "head")
+    m.put(NAME, after + 1, 1, "disposable / year", "head")
+    m.put(NAME, after + 1, 2, "break-even month", "head")
+    for i, col in enumerate(lay.offer_cols, start=1):
+        r = after + 1 + i
+        m.put(NAME, r, 0, lay.name_cell(col))
+        table = Call("RELOCATION_COMPARE", (lay.offers, None, lay.param("horizon_years"),
+                                            basket, lay.fx))
+        m.put(NAME, r, 1, Call("INDEX", (table, i + 1, 6)), "num")
+        m.put(NAME, r, 2, Call("INDEX", (table, i + 1, 8)))
+    m.put(NAME, after + 2 + lay.n_offers, 0, "FX break-even, Seattle vs Tokyo "
+          "(JPY per USD at which they tie)")
+    names = [o["name"] for o in data["offers"]]
+    if "Seattle big tech" in names and "Tokyo big tech" in names:
+        m.put(NAME, after + 2 + lay.n_offers, 1, Call("FX_BREAKEVEN", (
+            lay.offers, "Seattle big tech", "Tokyo big tech", basket,
+            lay.param("horizon_years"), lay.fx)), "rate")
+
+
+def dress(ws: Any, wb: Any, lay: Layout, data: dict[str, Any]) -> None:
+    ws.set_column(0, 0, 28)
+    ws.set_column(1, 1, 16)
+    ws.set_column(2, 2, 60)
+    ws.set_column(3, 12, 15)
+    ws.freeze_panes(INPUT_TOP + 1, 0)
+    size_row = INPUT_TOP + 2
+    ws.data_validation(size_row, 1, size_row, 1,
+                       {"validate": "list", "source": list(HOUSING_SIZES)})
+    after = compare_top(data) + len(data["offers"]) + 3
+    chart = wb.add_chart({"type": "bar"})
+    chart.add_series({
+        "name": "Disposable surplus per year (home currency)",
+        "categories": [NAME, after + 2, 0, after + 1 + lay.n_offers, 0],
+        "values": [NAME, after + 2, 1, after + 1 + lay.n_offers, 1],
+    })
+    chart.set_title({"name": "Disposable surplus by city"})
+    chart.set_legend({"none": True})
+    chart.set_x_axis({"num_format": "#,##0"})
+    ws.insert_chart(after + 4 + lay.n_offers, 0, chart, {"x_scale": 1.8, "y_scale": 1.2})

@@ -1,0 +1,113 @@
+"""Relocation functions: cost of living, the move, FX break-even."""
+
+from addin.cells import cell, opt_int, opt_number, opt_text, rows_out, table, udf
+from addin.udfs._docs import BASKET_DOC, CITY_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
+from addin.udfs.offers import _fx_table
+from calculators import move, relocation
+from calculators.errors import InvalidInputError
+from calculators.table import as_rows, offers_from_table, select_offer
+
+__all__ = ["col_adjust", "relocation_compare", "fx_breakeven", "move_inputs"]
+
+FX_COLUMNS = ("-20%", "-10%", "+10%", "+20%")
+
+
+def move_inputs(basket, home_city=None):
+    """Relocation inputs from a basket range, or ``None`` when the range is blank."""
+    if basket is None:
+        return None
+    rows = as_rows(basket, "basket")
+    if all(c is None or (isinstance(c, str) and not c.strip()) for r in rows for c in r):
+        return None
+    return move.move_inputs_from_rows(rows, home_city)
+
+
+@udf
+def col_adjust(
+    amount: cell("Amount spent in from_city, in its currency"),
+    from_city: cell(CITY_DOC),
+    to_city: cell(CITY_DOC),
+    basket: table(BASKET_DOC + " (blank: household consumption overall)") = None,
+):
+    """What buys the same in to_city, in to_city's currency (purchasing-power equivalent).
+
+    Rent uses official rent statistics, the rest PPPs and regional price levels.
+    Example: =COL_ADJUST(500000, "Tokyo", "Seattle", Relocation!A3:B22)
+    """
+    home = relocation.canonical_city(opt_text(from_city, "from_city") or "")
+    dest = relocation.canonical_city(opt_text(to_city, "to_city") or "")
+    value = opt_number(amount, "amount", None)
+    inputs = move_inputs(basket, home.name)
+    if inputs is None:
+        return relocation.col_adjust(value, home, dest)
+    return relocation.col_adjust(value, home, dest, inputs.basket,
+                                 inputs.overrides.get(dest.key))
+
+
+def analyse(offers_table, home_city, years, basket, rates):
+    """Parse the ranges and run :func:`calculators.move.analyse_moves`."""
+    offers = offers_from_table(offers_table)
+    inputs = move_inputs(basket, opt_text(home_city, "home_city"))
+    if inputs is None:
+        raise InvalidInputError("basket is required: the relocation inputs range")
+    horizon = opt_int(years, "years", 4, 1, 50)
+    results, stay = move.analyse_moves(offers, inputs, _fx_table(rates), horizon)
+    return offers, inputs, results, stay
+
+
+@udf
+def relocation_compare(
+    offers_table: table(OFFERS_DOC),
+    home_city: cell(CITY_DOC + " (blank: the basket's home_city)") = None,
+    years: cell(YEARS_DOC) = None,
+    basket: table(BASKET_DOC) = None,
+    rates: table(RATES_DOC) = None,
+):
+    """Each offer's move against staying, yearly averages in the home currency.
+
+    Spills: offer, city, gross, net, basket cost, disposable, one-time costs,
+    break-even month (blank: not within the horizon), clawback exposure, disposable
+    at FX -20 % / -10 % / +10 % / +20 %; last row: staying in the current job.
+    Example: =RELOCATION_COMPARE(Offers!A1:G33, "Tokyo", 4, Relocation!A3:B22)
+    """
+    _, inputs, results, stay = analyse(offers_table, home_city, years, basket, rates)
+    home = inputs.basket.city.currency
+    rows = [
+        [r.name, r.city, float(r.gross.mean() * r.fx_rate), float(r.net.mean() * r.fx_rate),
+         float(r.basket_cost.mean() * r.fx_rate), float(r.disposable_home.mean()),
+         r.one_time_total, r.break_even_month, float(r.clawback_exposure * r.fx_rate),
+         *(r.fx_sensitivity[k] for k in FX_COLUMNS)]
+        for r in results
+    ]
+    rows.append(["stay (current job)", inputs.basket.city.name, None, None,
+                 float(12 * inputs.basket.monthly), float(stay.mean()), 0.0, None, 0.0,
+                 None, None, None, None])
+    header = ["offer", "city", f"gross ({home})", f"net ({home})", f"basket cost ({home})",
+              f"disposable ({home})", f"one-time costs ({home})", "break-even month",
+              f"clawback exposure ({home})", *(f"FX {k}" for k in FX_COLUMNS)]
+    return rows_out(header, rows)
+
+
+@udf
+def fx_breakeven(
+    offers_table: table(OFFERS_DOC),
+    offer_a: cell("The offer whose currency moves, e.g. Seattle big tech"),
+    offer_b: cell("The offer it is compared with, e.g. Tokyo big tech"),
+    basket: table(BASKET_DOC) = None,
+    years: cell(YEARS_DOC) = None,
+    rates: table(RATES_DOC) = None,
+):
+    """FX rate (home currency per unit of offer_a's currency) at which the two offers tie.
+
+    Compares disposable surplus per year after tax, living costs and the move.
+    Example: =FX_BREAKEVEN(Offers!A1:G33, "Seattle big tech", "Tokyo big tech", Relocation!A3:B22)
+    """
+    offers, inputs, results, _ = analyse(offers_table, None, years, basket, rates)
+    a = select_offer(offers, opt_text(offer_a, "offer_a"), "offer_a")
+    b = select_offer(offers, opt_text(offer_b, "offer_b"), "offer_b")
+    by_name = {r.name: r for r in results}
+    rate = move.fx_breakeven(by_name[a.name], by_name[b.name], inputs.basket.city.currency)
+    if rate is None:
+        raise InvalidInputError("no FX break-even: offer_a is paid in the home currency or "
+                                "in the same currency as offer_b")
+    return rate
