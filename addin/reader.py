@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from addin.guard import check_workbook
 from calculators.errors import InvalidInputError
 from calculators.fx import FxTable
 
@@ -63,6 +64,7 @@ def read_inputs(path: str | Path) -> WorkbookInputs:
     from openpyxl import load_workbook  # noqa: PLC0415 - keeps CLI start-up light
 
     p = Path(path)
+    check_workbook(p)  # the untrusted-input guard, before openpyxl sees the file
     if not p.is_file():
         raise WorkbookError(f"{p.name}: no such workbook")
     if not zipfile.is_zipfile(p):

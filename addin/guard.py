@@ -1,0 +1,182 @@
+"""The untrusted-input guard: checks a workbook file before openpyxl sees it.
+
+Workbooks come back from recruiters and from the internet.  Every command that
+reads one calls :func:`check_workbook` first, which refuses, with one message
+naming the file and the reason:
+
+- a file that is not a zip package (an OLE compound file, i.e. a legacy
+  ``.xls`` or an encrypted workbook renamed ``.xlsx``, is named as such);
+- a zip whose declared uncompressed size, entry count or per-entry compression
+  ratio is beyond :data:`LIMITS` (a zip bomb), or with encrypted entries;
+- an XML part carrying a document type declaration (the door to entity
+  expansion, "billion laughs"; ``defusedxml``, which openpyxl uses when it is
+  installed, is the second lock and :func:`require_defusedxml` checks it);
+- a VBA project other than the xlwings one the shipped workbook carries, and
+  Excel 4.0 macro sheets (VBA is never executed or kept either way);
+- a worksheet with more rows than a sheet can hold.
+
+The check streams every part through a bounded decompressor, so time and
+memory stay bounded by the limits, whatever the file declares.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from calculators.errors import InvalidInputError
+
+__all__ = ["UnsafeWorkbookError", "Limits", "LIMITS", "check_workbook", "require_defusedxml"]
+
+MiB = 1 << 20
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_CHUNK = 1 << 20
+_DTD_MARKS = tuple(s.encode(enc) for s in ("<!DOCTYPE", "<!ENTITY")
+                   for enc in ("utf-8", "utf-16-le", "utf-16-be"))
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
+_VBA_PARTS = ("xl/vbaproject.bin",)
+_MACRO_DIRS = ("xl/macrosheets/", "xl/dialogsheets/")
+
+
+class UnsafeWorkbookError(InvalidInputError):
+    """A workbook was refused; the message names the file and the reason."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what a workbook may declare (a job-offer workbook is far below them)."""
+
+    file_bytes: int = 100 * MiB  # the file on disk
+    total_bytes: int = 100 * MiB  # sum of declared uncompressed sizes
+    entries: int = 10_000  # zip entries
+    ratio: float = 100.0  # uncompressed / compressed, per entry ...
+    ratio_floor: int = 1 * MiB  # ... for entries larger than this
+    rows: int = 1_048_576  # rows of one worksheet (Excel's own maximum)
+
+
+LIMITS = Limits()
+
+
+def require_defusedxml() -> None:
+    """Fail loudly unless openpyxl parses with defusedxml (entity expansion refused)."""
+    import openpyxl  # noqa: PLC0415
+
+    if not getattr(openpyxl, "DEFUSEDXML", False):
+        raise UnsafeWorkbookError("defusedxml is not installed: reading workbooks is refused")
+
+
+@lru_cache(maxsize=1)
+def _known_vba() -> str | None:
+    """SHA-256 of the VBA part of xlwings' standalone quickstart workbook (the shipped one's)."""
+    spec = importlib.util.find_spec("xlwings")
+    if spec is None or spec.origin is None:
+        return None
+    path = Path(spec.origin).parent / "quickstart_standalone.xlsm"
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return hashlib.sha256(zf.read("xl/vbaProject.bin")).hexdigest()
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return None
+
+
+def check_workbook(path: str | Path, limits: Limits = LIMITS) -> Path:
+    """Refuse a workbook that is not a plain, bounded .xlsx/.xlsm package.
+
+    Returns the path when the file may be handed to openpyxl; raises
+    :class:`UnsafeWorkbookError` otherwise.
+
+    Examples
+    --------
+    >>> check_workbook("no-such-file.xlsx")
+    Traceback (most recent call last):
+    ...
+    addin.guard.UnsafeWorkbookError: no-such-file.xlsx: no such workbook
+    """
+    p = Path(path)
+    name = p.name
+    if not p.is_file():
+        raise UnsafeWorkbookError(f"{name}: no such workbook")
+    size = p.stat().st_size
+    if size > limits.file_bytes:
+        raise UnsafeWorkbookError(f"{name}: refused, the file is larger than "
+                                  f"{limits.file_bytes // MiB} MiB")
+    with p.open("rb") as fh:
+        head = fh.read(8)
+    if head == _OLE_MAGIC:
+        raise UnsafeWorkbookError(f"{name}: refused, this is an OLE compound file (a legacy .xls "
+                                  "or an encrypted workbook), not an .xlsx/.xlsm workbook")
+    if not head.startswith(b"PK") or not zipfile.is_zipfile(p):
+        raise UnsafeWorkbookError(f"{name}: not an .xlsx/.xlsm workbook")
+    try:
+        with zipfile.ZipFile(p) as zf:
+            _check_zip(zf, name, limits)
+    except UnsafeWorkbookError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
+            NotImplementedError, RuntimeError) as exc:
+        raise UnsafeWorkbookError(f"{name}: refused, the zip package is damaged "
+                                  f"({type(exc).__name__})") from None
+    require_defusedxml()
+    return p
+
+
+def _check_zip(zf: zipfile.ZipFile, name: str, limits: Limits) -> None:
+    infos = zf.infolist()
+    if len(infos) > limits.entries:
+        raise UnsafeWorkbookError(f"{name}: refused, the zip holds more than {limits.entries:,} "
+                                  "entries")
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise UnsafeWorkbookError(f"{name}: refused, the zip has encrypted entries")
+        total += info.file_size
+        if total > limits.total_bytes:
+            raise UnsafeWorkbookError(f"{name}: refused, it declares more than "
+                                      f"{limits.total_bytes // MiB} MiB uncompressed")
+        if (info.file_size > limits.ratio_floor
+                and info.file_size > limits.ratio * max(info.compress_size, 1)):
+            raise UnsafeWorkbookError(f"{name}: refused, an entry is compressed more than "
+                                      f"{limits.ratio:g}:1 (a zip bomb)")
+    names = {i.filename.lower(): i for i in infos}
+    if "[content_types].xml" not in names or "xl/workbook.xml" not in names:
+        raise UnsafeWorkbookError(f"{name}: not an .xlsx/.xlsm workbook (no workbook part)")
+    for lower, info in names.items():
+        if lower.startswith(_MACRO_DIRS):
+            raise UnsafeWorkbookError(f"{name}: refused, it contains Excel 4.0 macro sheets")
+        if lower in _VBA_PARTS:
+            digest = hashlib.sha256(zf.read(info)).hexdigest()
+            if digest != _known_vba():
+                raise UnsafeWorkbookError(f"{name}: refused, it contains a VBA project other than "
+                                          "the shipped workbook's (macros are never run or kept)")
+    for lower, info in names.items():
+        if lower.endswith(_XML_SUFFIXES):
+            rows = _scan_xml(zf, info, name)
+            if rows > limits.rows:
+                raise UnsafeWorkbookError(f"{name}: refused, a worksheet has more than "
+                                          f"{limits.rows:,} rows")
+
+
+def _scan_xml(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> int:
+    """Stream one XML part (bounded by its declared size): refuse a DTD, count ``<row`` tags."""
+    rows = 0
+    tail = b""
+    keep = max(len(m) for m in _DTD_MARKS) - 1
+    is_sheet = info.filename.lower().startswith("xl/worksheets/")
+    with zf.open(info) as fh:
+        while True:
+            chunk = fh.read(_CHUNK)
+            if not chunk:
+                break
+            window = tail + chunk
+            if any(mark in window for mark in _DTD_MARKS):
+                raise UnsafeWorkbookError(f"{name}: refused, an XML part declares a document type "
+                                          "(entity expansion is not allowed)")
+            if is_sheet:
+                rows += window.count(b"<row ") + window.count(b"<row>") - (
+                    tail.count(b"<row ") + tail.count(b"<row>"))
+            tail = window[-keep:]
+    return rows
