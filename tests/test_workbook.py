@@ -109,7 +109,7 @@ def test_the_static_check_catches_a_wrong_name_and_a_wrong_arity(tmp_path):
     wb.close()
     problems = check_formulas(path)
     assert any("unknown function OFFER_TCX" in p for p in problems)
-    assert any("A2: OFFER_TC takes 1..5 arguments, not 7" in p for p in problems)
+    assert any("A2: OFFER_TC takes 1..6 arguments, not 7" in p for p in problems)
     assert any("A3: FX_CONVERT takes 3..5 arguments, not 1" in p for p in problems)
     assert len(problems) == 3
 

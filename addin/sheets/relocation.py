@@ -43,6 +43,10 @@ def compare_top(data: dict[str, Any]) -> int:
     return INPUT_TOP + len(input_rows(data)) + 4
 
 
+def cumulative_top(data: dict[str, Any], lay: Layout) -> int:
+    return compare_top(data) + len(data["offers"]) + 3 + lay.n_offers + 5
+
+
 def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
     currency = canonical_city(data["relocation"]["home_city"]).currency
     m.put(NAME, 0, 0, "Relocation: what each move is really worth", "title")
@@ -79,6 +83,21 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
                                             basket, lay.fx))
         m.put(NAME, r, 1, Call("INDEX", (table, i + 1, 6)), "num")
         m.put(NAME, r, 2, Call("INDEX", (table, i + 1, 8)))
+    years = int(data["home"]["horizon_years"])
+    cum = cumulative_top(data, lay)
+    m.put(NAME, cum - 1, 0, "Cumulative disposable surplus by year (home currency, after "
+                            "the move's one-time costs)", "bold")
+    m.put(NAME, cum, 0, "offer", "head")
+    for k in range(1, years + 1):
+        m.put(NAME, cum, k, f"year {k}", "head")
+    for i, col in enumerate(lay.offer_cols, start=1):
+        r = cum + i
+        m.put(NAME, r, 0, lay.name_cell(col))
+        for k in range(1, years + 1):
+            local = Call("OFFER_TC", (lay.offers, "disposable_total", k, None,
+                                      lay.name_cell(col), basket))
+            m.put(NAME, r, k, Call("FX_CONVERT", (local, lay.offer_cell("currency", col),
+                                                  lay.param("home_currency"), lay.fx)), "num")
     m.put(NAME, after + 2 + lay.n_offers, 0, "FX break-even, Seattle vs Tokyo "
           "(JPY per USD at which they tie)")
     names = [o["name"] for o in data["offers"]]
@@ -107,4 +126,15 @@ def dress(ws: Any, wb: Any, lay: Layout, data: dict[str, Any]) -> None:
     chart.set_title({"name": "Disposable surplus by city"})
     chart.set_legend({"none": True})
     chart.set_x_axis({"num_format": "#,##0"})
-    ws.insert_chart(after + 4 + lay.n_offers, 0, chart, {"x_scale": 1.8, "y_scale": 1.2})
+    ws.insert_chart(after, 6, chart, {"x_scale": 1.3, "y_scale": 1.0})
+    years = int(data["home"]["horizon_years"])
+    cum = cumulative_top(data, lay)
+    line = wb.add_chart({"type": "line"})
+    for i in range(1, lay.n_offers + 1):
+        line.add_series({"name": [NAME, cum + i, 0],
+                         "categories": [NAME, cum, 1, cum, years],
+                         "values": [NAME, cum + i, 1, cum + i, years],
+                         "marker": {"type": "circle"}})
+    line.set_title({"name": "Cumulative disposable surplus by city over the horizon"})
+    line.set_y_axis({"num_format": "#,##0"})
+    ws.insert_chart(cum + lay.n_offers + 2, 0, line, {"x_scale": 1.8, "y_scale": 1.2})

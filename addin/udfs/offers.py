@@ -82,10 +82,12 @@ def offer_tc(
     years: cell(YEARS_DOC) = None,
     discount_rate: cell("Yearly discount rate for npv, 0.05 = 5 % (blank: 0)") = None,
     offer_name: cell(NAME_DOC) = None,
+    basket: table(BASKET_DOC + " (needed by the disposable bases)") = None,
 ):
     """Total compensation of one offer on a basis, in the offer's own currency.
 
-    net_* bases are after income tax and employee contributions.
+    net_* bases are after income tax and employee contributions; disposable_* also
+    after living costs (basket) and the move.
 
     Example: =OFFER_TC(Offers!A1:B32, "npv", 4, 0.05)
     """
@@ -95,6 +97,7 @@ def offer_tc(
         years=opt_int(years, "years", 4, 1, 50),
         discount_rate=opt_number(discount_rate, "discount_rate", 0.0, low=-0.99, high=1.0),
         home_currency=chosen.currency,
+        move=_move_inputs(basket),
     )
     return float(metric([chosen], settings)[0])
 
