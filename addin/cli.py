@@ -93,6 +93,8 @@ def compare(
             row["break_even_month"] = m.break_even_month
             row["one_time_costs"] = m.one_time_total
             row["fx_sensitivity"] = m.fx_sensitivity
+            row["one_time_cost_items"] = m.one_time_costs
+            row["move_year_cash_not_counted"] = m.ledger_notes
     if sched is not None:
         index = {o.name: i for i, o in enumerate(offers)}
         for row in result["offers"]:
@@ -145,6 +147,13 @@ def _print_table(result: dict[str, Any], detail: bool) -> None:
                       "disposable a year. Break-even: months until the move has paid for itself "
                       "against staying. FX columns: disposable a year if the offer's currency "
                       "moves that much against the home currency.")
+        due = {r["name"]: r["move_year_cash_not_counted"] for r in result["offers"]
+               if r["move_year_cash_not_counted"]}
+        if due:
+            amount = next(iter(next(iter(due.values())).values()))
+            console.print(f"Moving abroad, Japan's resident tax on last year's income "
+                          f"({amount:,.0f} {ccy}) is still due in the move year; it is owed "
+                          "whether or not you move, so it is not counted against the move.")
     fx = result["fx"]
     console.print(f"FX: units per {fx['base']} as of {fx['as_of']} ({fx['source']})")
     if result["tax_year"]:
