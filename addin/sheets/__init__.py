@@ -8,7 +8,19 @@ the order of filling (inputs before the sheets that refer to them);
 ``TAB_ORDER`` is the order of the tabs.
 """
 
-from addin.sheets import compare, conf, offers, params, relocation, schedules, start
+from addin.sheets import (
+    compare,
+    conf,
+    disclosure,
+    offers,
+    params,
+    recruiter,
+    relocation,
+    schedules,
+    start,
+)
 
-FILL_ORDER = (params, offers, compare, schedules, relocation, start, conf)
-TAB_ORDER = (start, offers, compare, relocation, schedules, params, conf)
+FILL_ORDER = (params, offers, compare, schedules, relocation, start, conf, disclosure, recruiter)
+# disclosure writes the switch block of the Strategy sheet; once a strategy module exists,
+# it takes this tab (one entry per sheet) and disclosure.dress must still be called
+TAB_ORDER = (start, offers, compare, relocation, schedules, disclosure, recruiter, params, conf)

@@ -1,0 +1,263 @@
+"""The recruiter copy: a new workbook built from an allowlist, values only.
+
+Deleting things from a copy of the private workbook is not safe (defined names,
+cached formula values, comments, hidden sheets and ``docProps`` survive it), so
+the copy is written from scratch: one sheet listing the disclosed fields of the
+Recruiter sheet (the fields whose switch is on, plus any ``include``), each a
+label and a value.  Nothing else of the input reaches the output: no formulas,
+defined names, hidden sheets / rows / columns, comments, data validation,
+custom XML, external links or VBA, and neutral document properties.  Text that
+a spreadsheet could take for a formula is stored as text.  The same input gives
+identical bytes; the output is written through a temporary file and an atomic
+rename, never over the input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from addin.guard import check_workbook
+from addin.sheets import disclosure, recruiter
+from addin.sheets.disclosure import FIELDS
+from addin.sheets.layout import OFFERS, PARAMS, Layout
+from calculators.errors import InvalidInputError
+
+__all__ = ["ShareError", "Disclosed", "read_disclosed", "write_copy", "share", "PARTS", "LANGS"]
+
+_FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
+LANGS = ("en", "ja")
+#: every part of a recruiter copy, nothing more
+PARTS = (
+    "[Content_Types].xml", "_rels/.rels", "docProps/app.xml", "docProps/core.xml",
+    "xl/_rels/workbook.xml.rels", "xl/workbook.xml", "xl/styles.xml", "xl/theme/theme1.xml",
+    "xl/worksheets/sheet1.xml", "xl/sharedStrings.xml",
+)
+_TEXT = {
+    "en": {"sheet": "Summary", "title": "Compensation expectations", "item": "item",
+           "value": "value"},
+    "ja": {"sheet": "概要", "title": "希望条件", "item": "項目", "value": "内容"},
+}
+_BASIS_JA = {
+    "first_year": "初年度", "annualized": "年平均（期間総額÷年数）", "total": "期間総額",
+    "npv": "正味現在価値", "net_first_year": "手取り・初年度",
+    "net_annualized": "手取り・年平均", "net_total": "手取り・期間総額", "net_npv": "手取り・正味現在価値",
+}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
+_MAX_ROWS = 200  # rows read from any sheet: the fields sit near the top
+
+
+class ShareError(InvalidInputError):
+    """The recruiter copy cannot be made; the message names the file and the reason."""
+
+
+@dataclass(frozen=True)
+class Disclosed:
+    key: str
+    label: str
+    value: Any
+    style: str | None
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _switch(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().upper() in ("TRUE", "YES", "1")
+    return bool(value) and not _blank(value)
+
+
+def _keyed(rows: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for row in rows:
+        key, value = (list(row) + [None, None])[:2]
+        if isinstance(key, str) and key.strip().lower() in FIELDS:
+            out.setdefault(key.strip().lower(), _plain(value))
+    return out
+
+
+def _grid(ws: Any, max_row: int, max_col: int) -> list[list[Any]]:
+    return [[_plain(v) for v in row] + [None] * (max_col - len(row))
+            for row in ws.iter_rows(max_row=max_row, max_col=max_col, values_only=True)]
+
+
+def read_disclosed(path: str | Path, include: tuple[str, ...] = (), lang: str = "en"
+                   ) -> list[Disclosed]:
+    """The fields to export and their values, in the Recruiter sheet's order."""
+    from openpyxl import load_workbook  # noqa: PLC0415
+
+    p = check_workbook(path)
+    name = p.name
+    extra = set()
+    for key in include:
+        k = key.strip().lower()
+        if k not in FIELDS:
+            raise ShareError("--include: unknown field; choose from " + ", ".join(FIELDS))
+        extra.add(k)
+    try:
+        wb = load_workbook(p, read_only=True, data_only=True, keep_vba=False, keep_links=False)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        raise ShareError(f"{name}: cannot be read ({type(exc).__name__})") from None
+    try:
+        if recruiter.NAME not in wb.sheetnames:
+            raise ShareError(f"{name}: has no {recruiter.NAME} sheet")
+        shown = _keyed(wb[recruiter.NAME].iter_rows(max_row=_MAX_ROWS, max_col=2,
+                                                    values_only=True))
+        switches: dict[str, Any] = {}
+        if disclosure.NAME in wb.sheetnames:
+            switches = _keyed(wb[disclosure.NAME].iter_rows(
+                min_col=disclosure.COL + 1, max_col=disclosure.COL + 2, max_row=_MAX_ROWS,
+                values_only=True))
+        if switches:
+            chosen = {k for k, v in switches.items() if _switch(v)}
+        else:  # no switch block: what the Recruiter sheet shows
+            chosen = {k for k, v in shown.items() if not _blank(v)}
+        chosen |= extra
+        values = {k: shown.get(k) for k in chosen if k not in extra or _switch(switches.get(k))}
+        missing = [k for k in FIELDS if k in chosen and _needs_compute(values.get(k))]
+        if missing:
+            sheets = {s: wb[s] for s in (OFFERS, PARAMS) if s in wb.sheetnames}
+            if len(sheets) < 2:
+                raise ShareError(f"{name}: no cached values and no Offers / Params sheets to "
+                                 "compute them from")
+            values.update(_compute(name, missing, _grid(sheets[OFFERS], _MAX_ROWS, 64),
+                                   _grid(sheets[PARAMS], _MAX_ROWS, 2)))
+    finally:
+        wb.close()
+    out = []
+    for key, field in FIELDS.items():
+        if key in chosen:
+            value = _checked(name, key, values.get(key))
+            if lang == "ja" and key == "basis" and isinstance(value, str):
+                value = _BASIS_JA.get(value.strip().lower(), value)
+            out.append(Disclosed(key, field.ja if lang == "ja" else field.en, value, field.style))
+    return out
+
+
+def _needs_compute(value: Any) -> bool:
+    """No cached value, or a cached error: compute the field from the input sheets."""
+    return _blank(value) or (isinstance(value, str) and value.startswith("#"))
+
+
+def _checked(name: str, key: str, value: Any) -> Any:
+    if isinstance(value, str) and value.startswith("#"):
+        raise ShareError(f"{name}: the field {key} cannot be computed; check the workbook")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ShareError(f"{name}: the field {key} is not a finite number")
+    if value is not None and not isinstance(value, (str, int, float, bool)):
+        raise ShareError(f"{name}: the field {key} has an unsupported value type")
+    return value
+
+
+def _compute(name: str, keys: list[str], offers: list[list[Any]], params: list[list[Any]]
+             ) -> dict[str, Any]:
+    """Evaluate the fields' formulas headlessly with the same UDFs (see addin.sheetmodel)."""
+    from addin import udfs  # noqa: PLC0415
+    from addin.cells import UDFS  # noqa: PLC0415
+    from addin.sheetmodel import Model  # noqa: PLC0415
+
+    header = offers[0] if offers else []
+    n_offers = 0
+    for v in header[1:]:
+        if _blank(v):
+            break
+        n_offers += 1
+    probe = Layout(max(n_offers, 1), 0)
+    n_fx = 0
+    for row in params[probe.fx_header_row + 1:]:
+        if _blank(row[0] if row else None):
+            break
+        n_fx += 1
+    lay = Layout(max(n_offers, 1), n_fx)
+    for label, row in lay.params.items():
+        cell = params[row][0] if row < len(params) and params[row] else None
+        if not isinstance(cell, str) or cell.strip().lower() != label:
+            raise ShareError(f"{name}: the Params sheet is not laid out as the shipped workbook's "
+                             "and the Recruiter sheet has no cached values; open and save it in "
+                             "Excel first")
+    m = Model(functions={n: getattr(udfs, n) for n in UDFS} | recruiter.EXCEL_FUNCTIONS)
+    for sheet, grid in ((OFFERS, offers), (PARAMS, params)):
+        for r, row in enumerate(grid):
+            for c, value in enumerate(row):
+                if value is not None:
+                    m.put(sheet, r, c, value)
+    return {key: m.evaluate(FIELDS[key].expr(key, lay)) for key in keys}
+
+
+def write_copy(items: list[Disclosed], path: str | os.PathLike[str], lang: str = "en") -> None:
+    """Write the recruiter copy (deterministic bytes) to ``path``."""
+    import xlsxwriter  # noqa: PLC0415
+
+    text = _TEXT[lang]
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
+                                         "strings_to_formulas": False,
+                                         "strings_to_urls": False})
+    wb.set_properties({"created": _FIXED_TIME})
+    title = wb.add_format({"bold": True, "font_size": 14})
+    head = wb.add_format({"bold": True, "bottom": 1})
+    num = wb.add_format({"num_format": "#,##0"})
+    as_text = wb.add_format({"quote_prefix": True})
+    ws = wb.add_worksheet(text["sheet"])
+    ws.write_string(0, 0, text["title"], title)
+    ws.write_string(2, 0, text["item"], head)
+    ws.write_string(2, 1, text["value"], head)
+    for r, item in enumerate(items, start=3):
+        ws.write_string(r, 0, item.label)
+        value = item.value
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            ws.write_boolean(r, 1, value)
+        elif isinstance(value, (int, float)):
+            ws.write_number(r, 1, value, num if item.style == "num" else None)
+        else:
+            s = str(value)
+            ws.write_string(r, 1, s, as_text if s.startswith(_FORMULA_START) else None)
+    ws.set_column(0, 0, 48)
+    ws.set_column(1, 1, 28)
+    ws.fit_to_pages(1, 1)
+    wb.close()
+
+
+def share(workbook: str | Path, output: str | Path, include: tuple[str, ...] = (),
+          lang: str = "en", force: bool = False) -> Path:
+    """Build the recruiter copy of ``workbook`` at ``output`` (atomic; never over the input)."""
+    if lang not in LANGS:
+        raise ShareError("--lang must be en or ja")
+    src, out = Path(workbook), Path(output)
+    if out.suffix.lower() != ".xlsx":
+        raise ShareError(f"{out.name}: the recruiter copy must be an .xlsx file")
+    if out.exists() or out.is_symlink():
+        if src.exists() and (out.resolve() == src.resolve() or os.path.samefile(out, src)):
+            raise ShareError(f"{out.name}: refused, the output would overwrite the input workbook")
+        if not force:
+            raise ShareError(f"{out.name}: already exists; use --force to replace it")
+        if not out.is_file():
+            raise ShareError(f"{out.name}: exists and is not a file")
+    if not out.parent.is_dir():
+        raise ShareError(f"{out.name}: the output folder does not exist")
+    items = read_disclosed(src, include, lang)
+    fd, tmp = tempfile.mkstemp(prefix=".share-", suffix=".xlsx", dir=out.parent)
+    os.close(fd)
+    try:
+        write_copy(items, tmp, lang)
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return out
