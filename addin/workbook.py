@@ -155,7 +155,11 @@ def _write(path: Path, m: Model, lay: Layout, data: dict[str, Any]) -> None:
             extra += 1
         sheets[sheet.NAME] = ws
     for sheet in TAB_ORDER:
-        _write_sheet(sheets[sheet.NAME], m, sheet.NAME, f)
+        ws = sheets[sheet.NAME]
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)  # one page wide when printed or exported to PDF
+        _write_sheet(ws, m, sheet.NAME, f)
         dress = getattr(sheet, "dress", None)
         if dress is not None:
             dress(sheets[sheet.NAME], wb, lay, data)

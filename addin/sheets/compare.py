@@ -67,7 +67,7 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
 def dress(ws: Any, wb: Any, lay: Layout, data: dict[str, Any]) -> None:
     ws.freeze_panes(TOP + 1, 1)
     ws.set_column(0, 0, 22)
-    ws.set_column(1, 10, 15)
+    ws.set_column(1, 10, 18)
     years = int(data["home"]["horizon_years"])
     top = by_year_top(lay)
     chart = wb.add_chart({"type": "column"})

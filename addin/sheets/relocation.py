@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from addin.sheetmodel import Call, Model, Ref, Spill
+from addin.sheetmodel import Call, Model, Ref
 from addin.sheets.layout import Layout
 from calculators.move import MOVE_FIELDS
 from calculators.relocation import CATEGORIES, HOUSING_SIZES, canonical_city
@@ -44,7 +44,13 @@ def compare_top(data: dict[str, Any]) -> int:
 
 
 def cumulative_top(data: dict[str, Any], lay: Layout) -> int:
-    return compare_top(data) + len(data["offers"]) + 3 + lay.n_offers + 5
+    return compare_top(data) + lay.n_offers + 3 + 3
+
+
+# (header, column of RELOCATION_COMPARE's table, 1-based)
+COLUMNS = (("offer", 1), ("city", 2), ("disposable / year", 6), ("one-time costs", 7),
+           ("break-even month", 8), ("clawback exposure", 9), ("FX -20%", 10),
+           ("FX -10%", 11), ("FX +10%", 12), ("FX +20%", 13))
 
 
 def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
@@ -68,21 +74,19 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
         m.put(NAME, INPUT_TOP + i, 2, help_text)
     top = compare_top(data)
     basket = inputs_ref(data)
-    m.put(NAME, top - 1, 0, "Each move against staying (yearly averages, home currency)", "bold")
-    m.put(NAME, top, 0, Spill(Call("RELOCATION_COMPARE", (
-        lay.offers, None, lay.param("horizon_years"), basket, lay.fx))))
-    after = top + len(data["offers"]) + 3
-    m.put(NAME, after, 0, "Disposable surplus by city (one number per cell)", "bold")
-    m.put(NAME, after + 1, 0, "offer", "head")
-    m.put(NAME, after + 1, 1, "disposable / year", "head")
-    m.put(NAME, after + 1, 2, "break-even month", "head")
-    for i, col in enumerate(lay.offer_cols, start=1):
-        r = after + 1 + i
-        m.put(NAME, r, 0, lay.name_cell(col))
-        table = Call("RELOCATION_COMPARE", (lay.offers, None, lay.param("horizon_years"),
-                                            basket, lay.fx))
-        m.put(NAME, r, 1, Call("INDEX", (table, i + 1, 6)), "num")
-        m.put(NAME, r, 2, Call("INDEX", (table, i + 1, 8)))
+    table = Call("RELOCATION_COMPARE", (lay.offers, None, lay.param("horizon_years"),
+                                        basket, lay.fx))
+    m.put(NAME, top - 1, 0, "Each move against staying (yearly averages, home currency; "
+                            "break-even in months)", "bold")
+    for c, (head, _) in enumerate(COLUMNS):
+        m.put(NAME, top, c, head, "head")
+    for i in range(1, lay.n_offers + 2):  # the offers, then staying in the current job
+        for c, (head, source_col) in enumerate(COLUMNS):
+            if i == lay.n_offers + 1 and (head == "break-even month" or head.startswith("FX")):
+                continue  # staying has no break-even and no FX exposure
+            style = None if c in (0, 1, 4) else "num"
+            m.put(NAME, top + i, c, Call("INDEX", (table, i + 1, source_col)), style)
+    after = top + lay.n_offers + 3
     years = int(data["home"]["horizon_years"])
     cum = cumulative_top(data, lay)
     m.put(NAME, cum - 1, 0, "Cumulative disposable surplus by year (home currency, after "
@@ -98,35 +102,32 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
                                       lay.name_cell(col), basket))
             m.put(NAME, r, k, Call("FX_CONVERT", (local, lay.offer_cell("currency", col),
                                                   lay.param("home_currency"), lay.fx)), "num")
-    m.put(NAME, after + 2 + lay.n_offers, 0, "FX break-even, Seattle vs Tokyo "
-          "(JPY per USD at which they tie)")
     names = [o["name"] for o in data["offers"]]
     if "Seattle big tech" in names and "Tokyo big tech" in names:
-        m.put(NAME, after + 2 + lay.n_offers, 1, Call("FX_BREAKEVEN", (
+        m.put(NAME, after, 0, "FX break-even, Seattle vs Tokyo (JPY per USD at which they tie)")
+        m.put(NAME, after, 2, Call("FX_BREAKEVEN", (
             lay.offers, "Seattle big tech", "Tokyo big tech", basket,
             lay.param("horizon_years"), lay.fx)), "rate")
 
 
 def dress(ws: Any, wb: Any, lay: Layout, data: dict[str, Any]) -> None:
     ws.set_column(0, 0, 28)
-    ws.set_column(1, 1, 16)
-    ws.set_column(2, 2, 60)
-    ws.set_column(3, 12, 15)
+    ws.set_column(1, 1, 22)
+    ws.set_column(2, 12, 16)  # help texts in column C overflow into the empty cells beside
     ws.freeze_panes(INPUT_TOP + 1, 0)
     size_row = INPUT_TOP + 2
     ws.data_validation(size_row, 1, size_row, 1,
                        {"validate": "list", "source": list(HOUSING_SIZES)})
-    after = compare_top(data) + len(data["offers"]) + 3
+    top = compare_top(data)
     chart = wb.add_chart({"type": "bar"})
     chart.add_series({
         "name": "Disposable surplus per year (home currency)",
-        "categories": [NAME, after + 2, 0, after + 1 + lay.n_offers, 0],
-        "values": [NAME, after + 2, 1, after + 1 + lay.n_offers, 1],
+        "categories": [NAME, top + 1, 0, top + 1 + lay.n_offers, 0],
+        "values": [NAME, top + 1, 2, top + 1 + lay.n_offers, 2],
     })
-    chart.set_title({"name": "Disposable surplus by city"})
+    chart.set_title({"name": "Disposable surplus per year by city"})
     chart.set_legend({"none": True})
     chart.set_x_axis({"num_format": "#,##0"})
-    ws.insert_chart(after, 6, chart, {"x_scale": 1.3, "y_scale": 1.0})
     years = int(data["home"]["horizon_years"])
     cum = cumulative_top(data, lay)
     line = wb.add_chart({"type": "line"})
@@ -137,4 +138,5 @@ def dress(ws: Any, wb: Any, lay: Layout, data: dict[str, Any]) -> None:
                          "marker": {"type": "circle"}})
     line.set_title({"name": "Cumulative disposable surplus by city over the horizon"})
     line.set_y_axis({"num_format": "#,##0"})
-    ws.insert_chart(cum + lay.n_offers + 2, 0, line, {"x_scale": 1.8, "y_scale": 1.2})
+    ws.insert_chart(cum + lay.n_offers + 2, 0, line, {"x_scale": 1.5, "y_scale": 1.1})
+    ws.insert_chart(cum + lay.n_offers + 2, 6, chart, {"x_scale": 1.3, "y_scale": 1.1})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from addin.sheetmodel import Call, Model, Ref, Spill
+from addin.sheets import relocation
 from addin.sheets.layout import OFFERS, SCHEDULES, Layout
 
 NAME = SCHEDULES
@@ -27,6 +28,10 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
             lay.offers, lay.param("horizon_years"), None, None, Ref(OFFERS, 0, col)))))
         row += years + 3
     row += 1
+    m.put(NAME, row, 0, "Relocation: each move against staying", "bold")
+    m.put(NAME, row + 1, 0, Spill(Call("RELOCATION_COMPARE", (
+        lay.offers, None, lay.param("horizon_years"), relocation.inputs_ref(data), lay.fx))))
+    row += lay.n_offers + 5
     with_options = [c for c in lay.offer_cols
                     if m.sheet(OFFERS).get((lay.field_row["option_shares"], c))]
     for col in with_options:
