@@ -1,0 +1,203 @@
+"""Office.js custom functions for Excel on Mac and on the web, served by xlwings-server.
+
+``negotiate serve`` (or ``python -m addin.server``) runs the maintained
+``xlwings-server`` package with our UDF module: the manifest
+(``/manifest.xml``), the functions' metadata and code
+(``/xlwings/custom-functions-meta.json``, ``/xlwings/custom-functions-code.js``)
+and the call endpoint Excel's Office.js client posts to
+(``/xlwings/custom-functions-call``).
+
+xlwings-server imports a module named ``custom_functions`` from its project
+folder; ours (``addin/server_project``) re-exports :mod:`addin.udfs`.  Two
+things must happen before xlwings is first imported in the server process,
+which is why the server always runs in a process of its own: the environment
+variable ``XLWINGS_ON_SERVER=true`` (without it ``@xw.func`` records nothing
+and the server silently serves no functions) and the other settings below.
+
+Defaults: loopback only (``127.0.0.1``), functions under the ``NEGOTIATE``
+namespace, CORS limited to Office's own origins, no key.  With ``--api-key``
+every call must carry the key in its ``Authorization`` header.  A client never
+sees a traceback: errors inside a function become its one-line ``#VALUE!``
+message; anything else becomes a short generic reply.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = ["PROJECT_DIR", "OFFICE_ORIGINS", "NAMESPACE", "configure", "create_app", "serve", "main"]
+
+PROJECT_DIR = Path(__file__).resolve().parent / "server_project"
+NAMESPACE = "NEGOTIATE"
+# Pages of Office itself that may call the server from the browser (Excel on the web,
+# Office Scripts).  The add-in's own task pane and functions run on the server's origin.
+OFFICE_ORIGINS = (
+    "https://excel.officeapps.live.com",
+    "https://excel.cloud.microsoft",
+    "https://office.live.com",
+    "https://www.office.com",
+)
+_API_KEY_ENV = "NEGOTIATE_API_KEY"
+_MAX_BODY = 16 * 2**20  # bytes; a full Offers range is a few kilobytes
+log = logging.getLogger("addin.server")
+
+
+def configure(api_key: str | None = None, namespace: str = NAMESPACE,
+              log_level: str = "WARNING") -> None:
+    """Set xlwings-server's settings in this process's environment.
+
+    Must run before xlwings is first imported: raises if it already was.
+    """
+    if "xlwings" in sys.modules and os.environ.get("XLWINGS_ON_SERVER") != "true":
+        raise RuntimeError("xlwings was imported before the server was configured")
+    env = os.environ
+    env["XLWINGS_ON_SERVER"] = "true"
+    env["XLWINGS_PROJECT_DIR"] = str(PROJECT_DIR)
+    env.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # personal use (see the README)
+    env["XLWINGS_ENVIRONMENT"] = "prod"
+    env["XLWINGS_FUNCTIONS_NAMESPACE"] = namespace
+    env["XLWINGS_PROJECT_NAME"] = "Offer negotiation"
+    env["XLWINGS_CORS_ALLOW_ORIGINS"] = json.dumps(list(OFFICE_ORIGINS))
+    env["XLWINGS_ENABLE_EXAMPLES"] = "false"
+    env["XLWINGS_ENABLE_HOTRELOAD"] = "false"
+    env["XLWINGS_ENABLE_SOCKETIO"] = "false"  # only streaming functions need it; we have none
+    env["XLWINGS_LOG_LEVEL"] = log_level
+    env["DOTENV_PATH"] = str(PROJECT_DIR / ".env")  # never a stray .env of the working folder
+    if api_key:
+        env[_API_KEY_ENV] = api_key
+        env["XLWINGS_AUTH_PROVIDERS"] = json.dumps(["custom"])
+    else:
+        env.pop(_API_KEY_ENV, None)
+        env["XLWINGS_AUTH_PROVIDERS"] = "[]"
+
+
+def create_app() -> Any:
+    """The ASGI application: xlwings-server's, with our guards around it."""
+    from fastapi.exceptions import RequestValidationError
+    from fastapi.responses import PlainTextResponse
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+    from xlwings_server import main as server
+
+    app = server.app
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(request: Any, exc: Exception) -> Any:
+        # FastAPI's default reply repeats the request body; ours does not.
+        return PlainTextResponse("malformed request", status_code=400)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Any, exc: Any) -> Any:
+        detail = exc.detail if isinstance(exc.detail, str) else "request refused"
+        return PlainTextResponse(detail, status_code=exc.status_code,
+                                 headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _any_error(request: Any, exc: Exception) -> Any:
+        log.error("request failed: %s", type(exc).__name__)
+        return PlainTextResponse("An error occurred.", status_code=500)
+
+    return _Guard(server.main_app)
+
+
+class _Guard:
+    """ASGI middleware: refuse oversized bodies, and never let an exception reach the client.
+
+    The body limit uses the declared ``Content-Length`` and the bytes actually
+    received, so a chunked upload cannot get round it.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"0")
+        if not declared.isdigit() or int(declared) > _MAX_BODY:
+            await _plain(send, 413, b"request too large")
+            return
+        seen = 0
+        started = False
+
+        async def limited_receive() -> Any:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > _MAX_BODY:
+                raise _TooLarge
+            return message
+
+        async def tracking_send(message: Any) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _TooLarge:
+            if not started:
+                await _plain(send, 413, b"request too large")
+        except Exception as exc:  # never a traceback to the client
+            log.error("request failed: %s", type(exc).__name__)
+            if not started:
+                await _plain(send, 500, b"An error occurred.")
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _plain(send: Any, status: int, body: bytes) -> None:
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, api_key: str | None = None,
+          certfile: str | None = None, keyfile: str | None = None,
+          log_level: str = "warning") -> None:
+    """Configure, build and run the server until interrupted."""
+    configure(api_key=api_key, log_level=log_level.upper())
+    import uvicorn
+
+    uvicorn.run(create_app(), host=host, port=port, ssl_certfile=certfile, ssl_keyfile=keyfile,
+                log_level=log_level.lower(), access_log=False, server_header=False)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m addin.server", description=__doc__.split("\n")[0])
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--cert", default=None, help="TLS certificate (PEM); Excel needs HTTPS")
+    p.add_argument("--key", default=None, help="TLS private key (PEM)")
+    p.add_argument("--log-level", default="warning",
+                   choices=["critical", "error", "warning", "info", "debug"])
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the server; the API key comes from the environment (``NEGOTIATE_API_KEY``).
+
+    It is not a command-line argument so that it does not show in the process list.
+    """
+    args = _parser().parse_args(argv)
+    if bool(args.cert) != bool(args.key):
+        print("negotiate serve: --cert and --key go together", file=sys.stderr)
+        return 2
+    serve(args.host, args.port, os.environ.get(_API_KEY_ENV) or None, args.cert, args.key,
+          args.log_level)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The project folder xlwings-server loads (``XLWINGS_PROJECT_DIR``): see :mod:`addin.server`."""
