@@ -1,0 +1,321 @@
+"""Negotiation functions: market position, counter-offers, target gap, impact, the ask."""
+
+import datetime as dt
+
+from addin.cells import cell, opt_int, opt_number, opt_text, rows_out, table, udf
+from addin.udfs._docs import BASIS_DOC, BASKET_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
+from addin.udfs.offers import _fx_table
+from calculators import market, negotiation
+from calculators.compare import Settings
+from calculators.errors import InvalidInputError
+from calculators.fx import _as_date
+from calculators.table import as_rows, offers_from_table, select_offer
+
+__all__ = ["market_percentile", "market_band", "counter_offer", "target_gap", "impact_value",
+           "negotiation_ask", "market_filters", "settings_from", "COUNTER_OUTPUTS",
+           "ASK_MEASURES"]
+
+MARKET_DOC = (
+    "Market range: a header row (company, title, level, location, years_experience, base, "
+    "stock_per_year, bonus, total, currency, date, source), then one row per data point"
+)
+COUNTER_OUTPUTS = ("increase", "new_value", "value", "batna", "batna_name", "lead", "before")
+ASK_MEASURES = ("walk_away", "counter_base_raise", "offer_tc", "counter_tc", "p75", "p90",
+                "target_tc", "anchor_tc", "target_base", "anchor_base", "n")
+
+
+def _blank(value):
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, list):
+        return all(_blank(v) for v in value)
+    return False
+
+
+def market_filters(location, level, min_years, max_years, since):
+    """Filters from cell values (blank: no filter)."""
+    day = None
+    if not _blank(since):
+        value = since[0][0] if isinstance(since, list) and isinstance(since[0], list) else since
+        if isinstance(value, list):
+            value = value[0]
+        try:
+            day = _as_date(value)
+        except InvalidInputError:
+            raise InvalidInputError("since must be a date (YYYY-MM-DD)") from None
+    return market.Filters(
+        location=opt_text(location, "location"),
+        level=opt_text(level, "level"),
+        min_years=None if _blank(min_years) else opt_number(min_years, "min_years", low=0.0),
+        max_years=None if _blank(max_years) else opt_number(max_years, "max_years", low=0.0),
+        since=day,
+    )
+
+
+def _market(market_table, currency, rates):
+    if _blank(market_table):
+        raise InvalidInputError("market table is empty: give a header row and data rows")
+    rows = as_rows(market_table, "market")
+    code = opt_text(currency, "currency")
+    return market.market_from_rows(rows, code, _fx_table(rates) if code else None)
+
+
+def _as_of(as_of):
+    if _blank(as_of):
+        return dt.date.today()
+    value = as_of[0][0] if isinstance(as_of, list) else as_of
+    try:
+        return _as_date(value)
+    except InvalidInputError:
+        raise InvalidInputError("as_of must be a date (YYYY-MM-DD)") from None
+
+
+def _stat_rows(stat):
+    rows = [[k, v] for k, v in stat.values.items()]
+    rows += [["n", stat.n], ["currency", stat.currency or ""], ["method", stat.method],
+             ["warnings", "; ".join(stat.warnings) or "none"]]
+    return rows_out(["measure", "value"], rows)
+
+
+_FILTER_DOCS = {
+    "location": "Keep rows of this location (several: Tokyo|Yokohama) (blank: all)",
+    "level": "Keep rows of this level, e.g. L5|Senior (blank: all)",
+    "min_years": "Least years of experience (blank: no limit)",
+    "max_years": "Most years of experience (blank: no limit)",
+    "since": "Keep rows dated on or after this date (blank: all)",
+}
+
+
+@udf
+def market_percentile(
+    value: cell("Your pay on the market's definition: base + yearly stock + target bonus"),
+    market_table: table(MARKET_DOC),
+    location: cell(_FILTER_DOCS["location"]) = None,
+    level: cell(_FILTER_DOCS["level"]) = None,
+    min_years: cell(_FILTER_DOCS["min_years"]) = None,
+    max_years: cell(_FILTER_DOCS["max_years"]) = None,
+    since: cell(_FILTER_DOCS["since"]) = None,
+    currency: cell("Currency of value; rows in others are converted (blank: the rows')") = None,
+    rates: table(RATES_DOC) = None,
+    as_of: cell("Date the staleness warning counts from (blank: today)") = None,
+):
+    """Where a pay figure stands among comparable market rows (0 to 100), with n and warnings.
+
+    Method: 100 x rows below / (n - 1), interpolated between rows (Excel PERCENTRANK.INC).
+    Spills measure / value rows: percentile, n, currency, method, warnings.
+    Example: =MARKET_PERCENTILE(19100000, Market!A5:L65, "Tokyo", "L5")
+    """
+    number = opt_number(value, "value")
+    data = _market(market_table, currency, rates)
+    stat = market.percentile_of(number, data,
+                                market_filters(location, level, min_years, max_years, since),
+                                _as_of(as_of))
+    return _stat_rows(stat)
+
+
+@udf
+def market_band(
+    market_table: table(MARKET_DOC),
+    percentiles: table("Percentiles to read, a row or column of numbers 0-100 (blank: 25, 50, "
+                       "75, 90)") = None,
+    location: cell(_FILTER_DOCS["location"]) = None,
+    level: cell(_FILTER_DOCS["level"]) = None,
+    min_years: cell(_FILTER_DOCS["min_years"]) = None,
+    max_years: cell(_FILTER_DOCS["max_years"]) = None,
+    since: cell(_FILTER_DOCS["since"]) = None,
+    currency: cell("Currency to state the band in; rows in others are converted") = None,
+    rates: table(RATES_DOC) = None,
+    as_of: cell("Date the staleness warning counts from (blank: today)") = None,
+):
+    """The pay band of comparable market rows: p25 / p50 / p75 / p90, n and warnings.
+
+    Like-for-like TC: base + yearly stock + bonus. Method: Excel PERCENTILE.INC.
+    Spills measure / value rows. Example: =MARKET_BAND(Market!A5:L65, , "Tokyo", "L5")
+    """
+    ps = market.BAND_PERCENTILES
+    if not _blank(percentiles):
+        ps = tuple(opt_number(v, "percentiles", low=0.0, high=100.0)
+                   for row in as_rows(percentiles, "percentiles") for v in row if not _blank(v))
+    data = _market(market_table, currency, rates)
+    stat = market.band(data, market_filters(location, level, min_years, max_years, since), ps,
+                       _as_of(as_of))
+    return _stat_rows(stat)
+
+
+def settings_from(offers, basis, home_currency, years, discount_rate, rates, basket):
+    """Comparison settings from cell values (shared by the negotiation functions)."""
+    from addin.udfs.relocation import move_inputs  # noqa: PLC0415
+
+    return Settings(
+        basis=(opt_text(basis, "basis", "annualized") or "annualized").lower(),
+        years=opt_int(years, "years", 4, 1, 50),
+        discount_rate=opt_number(discount_rate, "discount_rate", 0.0, low=-0.99, high=1.0),
+        home_currency=opt_text(home_currency, "home_currency", offers[0].currency) or "",
+        fx=_fx_table(rates),
+        move=move_inputs(basket),
+    )
+
+
+def _margin(margin):
+    try:
+        return opt_number(margin, "margin", 0.0, low=0.0)
+    except InvalidInputError:
+        raise InvalidInputError("margin must be a number, 0 or more (home currency)") from None
+
+
+@udf
+def counter_offer(
+    offers_table: table(OFFERS_DOC),
+    offer_name: cell("The offer to counter (its column name or company)"),
+    component: cell("base_salary, sign_on, rsu_grant or bonus_target (blank: base_salary)") = None,
+    basis: cell(BASIS_DOC) = None,
+    margin: cell("How much more than the best alternative, home currency (blank: 0)") = None,
+    basket: table(BASKET_DOC + " (holds current_base_salary: the current job as an "
+                  "alternative; needed by the disposable bases)") = None,
+    rates: table(RATES_DOC) = None,
+    home_currency: cell("Currency the offers are compared in (blank: the first offer's)") = None,
+    years: cell(YEARS_DOC) = None,
+    discount_rate: cell("Yearly discount rate for npv, 0.05 = 5 % (blank: 0)") = None,
+    limit: cell("Most the component may become, e.g. the employer's cap (blank: none)") = None,
+    output: cell("increase (default), new_value, value, batna, batna_name, lead or before") = None,
+):
+    """Smallest raise of one component that makes the offer beat its best alternative.
+
+    The best alternative (BATNA) is the best other offer or the current job, on the basis,
+    in the home currency. The raise is in whole units of the offer's currency; for
+    bonus_target it is the raise of the yearly target bonus amount. 0 if it already wins.
+    Example: =COUNTER_OFFER(Offers!A1:G33, "Tokyo big tech", "base_salary", "net_annualized")
+    """
+    offers = offers_from_table(offers_table)
+    chosen = select_offer(offers, offer_name)
+    name = negotiation.check_component(opt_text(component, "component", "base_salary"))
+    settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket)
+    what = (opt_text(output, "output", "increase") or "increase").lower()
+    if what not in COUNTER_OUTPUTS:
+        raise InvalidInputError("output must be one of " + ", ".join(COUNTER_OUTPUTS))
+    cap = None if _blank(limit) else opt_number(limit, "limit", low=0.0)
+    if what in ("batna", "batna_name", "lead", "before"):
+        rows, _ = negotiation.standings(offers, settings)
+        row = rows[offers.index(chosen)]
+        return {"batna": row.batna_home, "batna_name": row.batna_name, "lead": row.lead,
+                "before": row.value_home}[what]
+    result = negotiation.counter_offer(offers, chosen, name, settings, _margin(margin), cap)
+    return {"increase": result.increase, "new_value": result.new_value,
+            "value": result.value_home}[what]
+
+
+@udf
+def target_gap(
+    offers_table: table(OFFERS_DOC),
+    target: cell("Your income target a year, in the home currency"),
+    currency: cell("Home currency of the target, e.g. JPY (blank: the first offer's)") = None,
+    basis: cell(BASIS_DOC) = None,
+    years: cell(YEARS_DOC) = None,
+    discount_rate: cell("Yearly discount rate for npv, 0.05 = 5 % (blank: 0)") = None,
+    rates: table(RATES_DOC) = None,
+    basket: table(BASKET_DOC + " (needed by the disposable bases)") = None,
+):
+    """Each offer's distance from your income target on a basis, in the home currency.
+
+    Spills: offer, value, target, gap (value - target), share of target.
+    Example: =TARGET_GAP(Offers!A1:G33, 17000000, "JPY", "net_annualized")
+    """
+    offers = offers_from_table(offers_table)
+    goal = opt_number(target, "target", low=0.0)
+    if goal <= 0:
+        raise InvalidInputError("target must be a positive number (home currency a year)")
+    settings = settings_from(offers, basis, currency, years, discount_rate, rates, basket)
+    rows = negotiation.target_gap(offers, goal, settings)
+    return rows_out(["offer", "value", "target", "gap", "share of target"],
+                    [[n, v, goal, g, s] for n, v, g, s in rows])
+
+
+@udf
+def impact_value(
+    volume: cell("How many times a year it counts: requests, devices, runs"),
+    before: cell("The measure before your work, e.g. 80 (ms)"),
+    after: cell("The measure after, e.g. 15 (ms)"),
+    unit_value: cell("What one unit of change is worth each time, in money"),
+    higher_is_better: cell("TRUE when a higher measure is better, e.g. accuracy "
+                           "(blank: lower is better)") = None,
+):
+    """Yearly business value of a measured improvement: volume x (before - after) x unit_value.
+
+    Example: =IMPACT_VALUE(2000000000, 80, 15, 0.002) for 2e9 inferences a year, 65 ms saved
+    each, worth 0.002 a millisecond.
+    """
+    up = False if _blank(higher_is_better) else higher_is_better
+    if isinstance(up, list):
+        up = up[0][0] if isinstance(up[0], list) else up[0]
+    if not isinstance(up, bool):
+        raise InvalidInputError("higher_is_better must be TRUE or FALSE")
+    return negotiation.impact_value(
+        opt_number(volume, "volume", low=0.0), opt_number(before, "before"),
+        opt_number(after, "after"), opt_number(unit_value, "unit_value", low=0.0), up)
+
+
+@udf
+def negotiation_ask(
+    offers_table: table(OFFERS_DOC),
+    offer_name: cell("The offer (its column name or company)"),
+    market_table: table(MARKET_DOC),
+    walk_away: cell("The least you accept on the basis, home currency (blank: the BATNA)") = None,
+    scarcity_premium: cell("How far above the band rare skills justify, 0.1 = 10 % (blank: 0)")
+    = None,
+    basis: cell(BASIS_DOC) = None,
+    margin: cell("How much more than the best alternative, home currency (blank: 0)") = None,
+    basket: table(BASKET_DOC) = None,
+    rates: table(RATES_DOC) = None,
+    home_currency: cell("Currency the offers are compared in (blank: the first offer's)") = None,
+    years: cell(YEARS_DOC) = None,
+    discount_rate: cell("Yearly discount rate for npv, 0.05 = 5 % (blank: 0)") = None,
+    level: cell(_FILTER_DOCS["level"]) = None,
+    location: cell("Market location of this offer (blank: the offer's city)") = None,
+    as_of: cell("Date the staleness warning counts from (blank: today)") = None,
+):
+    """Walk-away, counter, target and anchor for one offer (TC on the market's definition).
+
+    target = max(counter, p75 x (1 + premium)); anchor = max(target, p90 x (1 + premium));
+    never below the walk-away (the larger of yours and the BATNA).
+    Spills measure / value rows. Example: =NEGOTIATION_ASK(Offers!A1:G33, "Seattle big tech",
+    Market!A5:L65, 15000000, 0.1, "net_annualized")
+    """
+    offers = offers_from_table(offers_table)
+    chosen = select_offer(offers, offer_name)
+    settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket)
+    result = ask_for(offers, chosen, settings, market_table, walk_away, scarcity_premium,
+                     _margin(margin), level, location, rates, _as_of(as_of))
+    values = ask_values(result, chosen)
+    return rows_out(["measure", "value"], [[k, values[k]] for k in ASK_MEASURES])
+
+
+def ask_for(offers, chosen, settings, market_table, walk_away, scarcity_premium, margin,
+            level, location, rates, as_of):
+    """The ask for one offer from cell values (shared with the brief)."""
+    from calculators.relocation import canonical_city  # noqa: PLC0415
+
+    rows, s = negotiation.standings(offers, settings)
+    row = rows[offers.index(chosen)]
+    floor = row.batna_home if _blank(walk_away) else opt_number(walk_away, "walk_away", low=0.0)
+    premium = opt_number(scarcity_premium, "scarcity_premium", 0.0, 0.0, 1.0)
+    where = opt_text(location, "location") or canonical_city(chosen.jurisdiction).name
+    data = _market(market_table, chosen.currency, rates)
+    stat = market.band(data, market_filters(where, level, None, None, None), as_of=as_of)
+    return negotiation.ask(chosen, row, s, floor, stat, premium, margin)
+
+
+def ask_values(result, offer):
+    """The ask's numbers by measure name (what NEGOTIATION_ASK spills)."""
+    raise_ = result.counter.increase if result.counter is not None else None
+    market_values = result.market.values if result.market is not None else {}
+    return {
+        "walk_away": result.walk_away_home, "counter_base_raise": raise_,
+        "offer_tc": result.offer_tc, "counter_tc": result.counter_tc,
+        "p75": market_values.get("p75"), "p90": market_values.get("p90"),
+        "target_tc": result.target_tc, "anchor_tc": result.anchor_tc,
+        "target_base": result.base_for(result.target_tc, offer),
+        "anchor_base": result.base_for(result.anchor_tc, offer),
+        "n": result.market.n if result.market is not None else 0,
+    }

@@ -1,0 +1,432 @@
+"""Market data: comparable pay, filtered, with percentiles and bands.
+
+A market dataset is a table of comparable pay the user assembles (Levels.fyi,
+Glassdoor, LinkedIn, recruiters): one row per data point with ``company``,
+``title``, ``level``, ``location``, ``years_experience``, ``base``,
+``stock_per_year``, ``bonus``, ``total``, ``currency``, ``date``, ``source``.
+
+Like for like
+-------------
+Both sides use one TC definition, the one these sites use: **yearly base +
+average yearly stock + target bonus**; sign-on, relocation, refreshers,
+benefits and stock options are left out.  A market row's TC is the sum of its
+components where it has them (its ``total`` only where all three are blank);
+an offer's TC is :func:`offer_market_tc`.
+
+Method
+------
+*Percentile of a value* (Excel's ``PERCENTRANK.INC``, without its rounding):
+with the comparable values sorted ascending ``x_0 <= ... <= x_{n-1}``, a value
+equal to a data point stands at ``100 * (number of values strictly below it) /
+(n - 1)``; for a value between two data points the percentile is interpolated
+linearly between theirs; below the smallest it is 0, above the largest 100.
+Without ties this is ``100 - 100 * (r - 1) / (n - 1)`` for the value ranked
+``r``-th from the top (the shared reference vector); tied values share the
+lowest of their positions.
+*Band* (Excel's ``PERCENTILE.INC``, numpy's ``linear``): the *p*-th percentile
+is read at position ``(n - 1) * p / 100`` of the sorted values, interpolating
+between neighbours.  Both need at least two comparable rows; fewer than
+``market_small_sample`` rows (10) or rows whose median date is older than
+``market_stale_months`` (24) carry a warning in the result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from calculators.errors import InvalidInputError
+from calculators.fx import FxTable
+from calculators.offer import Offer
+from calculators.params import load_parameters
+
+__all__ = [
+    "COLUMNS",
+    "MarketData",
+    "Filters",
+    "MarketStat",
+    "market_from_rows",
+    "percentile_of",
+    "band",
+    "offer_market_tc",
+    "BAND_PERCENTILES",
+    "METHOD_PERCENTILE",
+    "METHOD_BAND",
+]
+
+Array = npt.NDArray[np.float64]
+_DATA = Path(__file__).parent / "data" / "negotiation.yaml"
+BAND_PERCENTILES = (25.0, 50.0, 75.0, 90.0)
+METHOD_PERCENTILE = "rank: 100 x values below / (n - 1), interpolated (PERCENTRANK.INC)"
+METHOD_BAND = "linear at (n - 1) x p (PERCENTILE.INC)"
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+COLUMNS = {
+    "company": ("company", "employer"),
+    "title": ("title", "role", "job_title"),
+    "level": ("level", "grade"),
+    "location": ("location", "city"),
+    "years_experience": ("years_experience", "yoe", "experience", "years"),
+    "base": ("base", "base_salary"),
+    "stock_per_year": ("stock_per_year", "stock", "equity_per_year", "stock_yearly"),
+    "bonus": ("bonus",),
+    "total": ("total", "tc", "total_compensation"),
+    "currency": ("currency", "ccy"),
+    "date": ("date", "as_of", "reported"),
+    "source": ("source",),
+}
+_ALIASES = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
+_TEXT = ("company", "title", "level", "location", "currency", "source")
+
+
+def _setting(name: str) -> float:
+    return float(load_parameters(_DATA)[name].at(2025))
+
+
+def _norm(text: object) -> str:
+    return "_".join(str(text).strip().lower().replace("-", "_").split())
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or (
+        isinstance(value, float) and math.isnan(value))
+
+
+@dataclass(frozen=True)
+class MarketData:
+    """Comparable pay as columns (numpy arrays, one element per row).
+
+    ``tc`` is the like-for-like TC of every row; ``days`` its date as days
+    since 1970-01-01 (NaN where the row has no date); a text column is kept
+    as integer codes into its case-folded distinct values (code -1: blank),
+    so filtering a million rows compares integers, not strings.
+    """
+
+    tc: Array
+    years: Array
+    days: Array
+    text: Mapping[str, tuple[npt.NDArray[np.int32], tuple[str, ...]]]
+    currency: str | None
+    notes: tuple[str, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.tc)
+
+    @classmethod
+    def from_columns(
+        cls, tc: npt.ArrayLike, currency: str | None = None, years: npt.ArrayLike | None = None,
+        days: npt.ArrayLike | None = None, **text: Sequence[Any] | npt.ArrayLike,
+    ) -> MarketData:
+        """Build from column arrays (vectorised; e.g. from a pandas DataFrame's columns).
+
+        >>> d = MarketData.from_columns([1.0, 2.0], location=["Tokyo", "tokyo"])
+        >>> d.text["location"][1]
+        ('tokyo',)
+        """
+        values = np.asarray(tc, dtype=float)
+        n = values.size
+        unknown = set(text) - set(_TEXT)
+        if unknown:
+            raise InvalidInputError("market columns: unknown text column")
+        return cls(
+            values,
+            np.full(n, np.nan) if years is None else np.asarray(years, dtype=float),
+            np.full(n, np.nan) if days is None else np.asarray(days, dtype=float),
+            {name: _codes(text.get(name), n) for name in _TEXT},
+            currency, (),
+        )
+
+
+def _codes(column: Any, n: int) -> tuple[npt.NDArray[np.int32], tuple[str, ...]]:
+    """Integer codes of a text column into its sorted, case-folded distinct values."""
+    if column is None:
+        return np.full(n, -1, dtype=np.int32), ()
+    raw = np.asarray(column, dtype=object)
+    blank = np.array([_blank(v) for v in raw], dtype=bool) if raw.dtype == object else \
+        np.zeros(n, dtype=bool)
+    folded = np.char.lower(np.char.strip(raw.astype(str)))
+    cats, inverse = np.unique(folded, return_inverse=True)
+    codes = inverse.astype(np.int32)
+    codes[blank] = -1
+    return codes, tuple(str(c) for c in cats)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which rows are comparable.  Blank (``None``) filters keep every row.
+
+    Text filters match case-blind and whole-cell; ``location``, ``level`` and
+    ``title`` accept several values separated by ``|`` (``"Tokyo|Yokohama"``).
+    ``since`` keeps rows dated on or after it (rows without a date are kept
+    only when ``since`` is blank).
+    """
+
+    location: str | None = None
+    level: str | None = None
+    title: str | None = None
+    company: str | None = None
+    min_years: float | None = None
+    max_years: float | None = None
+    since: dt.date | None = None
+
+    def describe(self) -> str:
+        """The filters in use, by name only (their values may be private)."""
+        names = [k for k in ("location", "level", "title", "company", "min_years",
+                             "max_years", "since") if getattr(self, k) not in (None, "")]
+        return ", ".join(names) or "no filter"
+
+
+@dataclass(frozen=True)
+class MarketStat:
+    """A percentile or a band, with what it rests on."""
+
+    values: dict[str, float]  # "percentile" or "p25", "p50", ...
+    n: int
+    method: str
+    currency: str | None
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _date_days(value: object) -> float:
+    if _blank(value):
+        return math.nan
+    day: dt.date | None = None
+    if isinstance(value, dt.datetime):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 2_958_466:
+            day = _EXCEL_EPOCH + dt.timedelta(days=int(value))
+    elif isinstance(value, str):
+        try:
+            day = dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            day = None
+    if day is None:
+        raise InvalidInputError("market table: date must be a date (YYYY-MM-DD)")
+    return float((day - dt.date(1970, 1, 1)).days)
+
+
+def _numbers(values: Sequence[object], name: str) -> Array:
+    out = np.full(len(values), np.nan)
+    for i, v in enumerate(values):
+        if _blank(v):
+            continue
+        if isinstance(v, bool):
+            raise InvalidInputError(f"market table: {name} must be a number")
+        if isinstance(v, str):
+            try:
+                v = float(v.strip().replace(",", ""))
+            except ValueError:
+                raise InvalidInputError(f"market table: {name} must be a number") from None
+        if not isinstance(v, (int, float, np.integer, np.floating)) or not math.isfinite(v):
+            raise InvalidInputError(f"market table: {name} must be a finite number")
+        if v < 0:
+            raise InvalidInputError(f"market table: {name} must not be negative")
+        out[i] = float(v)
+    return out
+
+
+def market_from_rows(
+    rows: Sequence[Sequence[Any]], currency: str | None = None, fx: FxTable | None = None,
+) -> MarketData:
+    """Read a market range (a header row, then one row per data point).
+
+    Rows in another currency than ``currency`` are converted with ``fx``;
+    without ``currency`` every row must be in one currency (or have none).
+
+    >>> data = market_from_rows([["location", "base", "stock_per_year", "bonus"],
+    ...                          ["Tokyo", 10e6, 2e6, 1e6], ["Tokyo", 12e6, 0, None]])
+    >>> data.tc.tolist()
+    [13000000.0, 12000000.0]
+    """
+    if not rows or not isinstance(rows[0], (list, tuple)):
+        raise InvalidInputError("market table is empty: give a header row and data rows")
+    header = [_ALIASES.get(_norm(h)) if not _blank(h) else None for h in rows[0]]
+    known = [h for h in header if h is not None]
+    if len(known) != len(set(known)):
+        raise InvalidInputError("market table: a column is listed twice")
+    if not ({"base", "total"} & set(known)):
+        raise InvalidInputError("market table needs a base or a total column (header row)")
+    body = [list(r) for r in rows[1:] if not all(_blank(c) for c in r)]
+    if not body:
+        raise InvalidInputError("market table is empty: no data rows under the header")
+    cols: dict[str, list[Any]] = {name: [] for name in known}
+    for r in body:
+        if len(r) != len(header):
+            raise InvalidInputError("market table is ragged: rows have different lengths")
+        for name, value in zip(header, r, strict=True):
+            if name is not None:
+                cols[name].append(value)
+    n = len(body)
+    nums = {name: _numbers(cols[name], name) if name in cols else np.full(n, np.nan)
+            for name in ("base", "stock_per_year", "bonus", "total", "years_experience")}
+    parts = np.vstack([nums["base"], nums["stock_per_year"], nums["bonus"]])
+    has_parts = ~np.isnan(parts).all(axis=0)
+    summed = np.nansum(parts, axis=0)
+    notes: list[str] = []
+    differs = has_parts & ~np.isnan(nums["total"]) & (np.abs(summed - nums["total"]) > 0.5)
+    if differs.any():
+        notes.append(f"{int(differs.sum())} row(s) give a total that is not base + stock + "
+                     "bonus; the sum is used (like for like)")
+    tc = np.where(has_parts, summed, nums["total"])
+    if np.isnan(tc).any():
+        raise InvalidInputError("market table: every row needs a base or a total")
+    text = {name: _codes(cols.get(name), n) for name in _TEXT}
+    tc, ccy = _one_currency(tc, text["currency"], currency, fx)
+    days = np.array([_date_days(v) for v in cols.get("date", [None] * n)], dtype=float)
+    return MarketData(tc, nums["years_experience"], days, text, ccy, tuple(notes))
+
+
+def _one_currency(
+    tc: Array, column: tuple[npt.NDArray[np.int32], tuple[str, ...]], currency: str | None,
+    fx: FxTable | None,
+) -> tuple[Array, str | None]:
+    codes, cats = column
+    present = sorted({cats[c].upper() for c in np.unique(codes) if c >= 0})
+    if currency is None:
+        if len(present) > 1:
+            raise InvalidInputError(
+                "market table mixes currencies: give the currency to compare in")
+        return tc, (present[0] if present else None)
+    target = currency.strip().upper()
+    if not present or present == [target]:
+        return tc, target
+    if fx is None:
+        raise InvalidInputError("market table mixes currencies: an FX table is needed")
+    out = tc.copy()
+    for i, cat in enumerate(cats):
+        if cat.upper() != target:
+            mask = codes == i
+            out[mask] = tc[mask] * float(fx.convert(1.0, cat, target))
+    return out, target
+
+
+def _mask(data: MarketData, f: Filters) -> npt.NDArray[np.bool_]:
+    mask = np.ones(len(data), dtype=bool)
+    for name in ("location", "level", "title", "company"):
+        wanted = getattr(f, name)
+        if wanted:
+            keys = {w.strip().lower() for w in str(wanted).split("|") if w.strip()}
+            codes, cats = data.text[name]
+            chosen = [i for i, c in enumerate(cats) if c in keys]
+            mask &= np.isin(codes, chosen) if chosen else False
+    if f.min_years is not None:
+        mask &= data.years >= f.min_years
+    if f.max_years is not None:
+        mask &= data.years <= f.max_years
+    if f.since is not None:
+        mask &= data.days >= float((f.since - dt.date(1970, 1, 1)).days)
+    return mask
+
+
+def _select(data: MarketData, f: Filters) -> tuple[Array, Array]:
+    """The comparable rows' TC and dates."""
+    if f == Filters():
+        values, days = data.tc, data.days
+    else:
+        mask = _mask(data, f)
+        values, days = data.tc[mask], data.days[mask]
+    if values.size == 0:
+        raise InvalidInputError(
+            "no comparable market rows after filtering on " + f.describe())
+    if values.size < 2:
+        raise InvalidInputError("only 1 comparable market row after filtering: at least 2 "
+                                "are needed for a percentile")
+    return np.asarray(values, dtype=float), days
+
+
+def _warnings(data: MarketData, days: Array, n: int, as_of: dt.date | None) -> tuple[str, ...]:
+    out = list(data.notes)
+    small = int(_setting("market_small_sample"))
+    if n < small:
+        out.append(f"small sample: {n} comparable rows (fewer than {small})")
+    if as_of is not None:
+        dated = days[~np.isnan(days)]
+        if dated.size == 0:
+            out.append("rows carry no date: recency unknown")
+        else:
+            median = dt.date(1970, 1, 1) + dt.timedelta(days=float(np.median(dated)))
+            months = (as_of - median).days / 30.4375
+            limit = _setting("market_stale_months")
+            if months > limit:
+                out.append(f"stale data: the median row date {median.isoformat()} is "
+                           f"{months:.0f} months before {as_of.isoformat()}")
+    return tuple(out)
+
+
+def percentile_of(
+    value: float, data: MarketData, filters: Filters | None = None,
+    as_of: dt.date | None = None,
+) -> MarketStat:
+    """Where ``value`` stands among the comparable rows (0 to 100).
+
+    >>> d = market_from_rows([["total"], *[[v] for v in (10, 20, 30, 40, 50)]])
+    >>> percentile_of(40, d).values["percentile"], percentile_of(45, d).values["percentile"]
+    (75.0, 87.5)
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise InvalidInputError("value must be a finite number")
+    f = filters or Filters()
+    x, days = _select(data, f)
+    n = x.size
+    below = x < value
+    count_below = int(below.sum())
+    if (x == value).any():
+        position = float(count_below)
+    elif count_below == 0:
+        position = 0.0
+    elif count_below == n:
+        position = float(n - 1)
+    else:
+        lower = float(x[below].max())
+        upper = float(x[~below].min())
+        pos_lower = float((x < lower).sum())  # tied values share their lowest position
+        position = pos_lower + (count_below - pos_lower) * (value - lower) / (upper - lower)
+    pct = 100.0 * position / (n - 1)
+    return MarketStat({"percentile": pct}, n, METHOD_PERCENTILE, data.currency,
+                      _warnings(data, days, n, as_of))
+
+
+def band(
+    data: MarketData, filters: Filters | None = None,
+    percentiles: Sequence[float] = BAND_PERCENTILES, as_of: dt.date | None = None,
+) -> MarketStat:
+    """The band of comparable TC at ``percentiles`` (default p25, p50, p75, p90).
+
+    >>> d = market_from_rows([["total"], *[[v] for v in (10, 20, 30, 40, 50)]])
+    >>> band(d).values
+    {'p25': 20.0, 'p50': 30.0, 'p75': 40.0, 'p90': 46.0}
+    """
+    ps = [float(p) for p in percentiles]
+    if not ps or any(not math.isfinite(p) or not 0 <= p <= 100 for p in ps):
+        raise InvalidInputError("percentiles must be numbers from 0 to 100")
+    f = filters or Filters()
+    x, days = _select(data, f)
+    values = np.percentile(x, ps, method="linear")
+    out = {f"p{p:g}": float(v) for p, v in zip(ps, values, strict=True)}
+    return MarketStat(out, int(x.size), METHOD_BAND, data.currency,
+                      _warnings(data, days, int(x.size), as_of))
+
+
+def offer_market_tc(offer: Offer) -> float:
+    """An offer's TC on the market's definition: base + average yearly stock + target bonus.
+
+    Year-1 base, ``base * bonus_target * bonus_payout`` and the RSU grant spread
+    evenly over its vesting years; no sign-on, refreshers, options or benefits.
+
+    >>> o = Offer.from_fields({"company": "A", "jurisdiction": "JP-TOKYO", "currency": "JPY",
+    ...     "base_salary": 14e6, "bonus_target": 0.15, "rsu_grant": 12e6, "sign_on": 1e6})
+    >>> offer_market_tc(o)
+    19100000.0
+    """
+    stock = offer.rsu_grant / max(len(offer.rsu_schedule), 1)
+    return float(offer.base_salary * (1.0 + offer.bonus_target * offer.bonus_payout) + stock)

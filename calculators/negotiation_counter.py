@@ -1,0 +1,265 @@
+"""The counter-offer solver: the smallest raise of one component that beats the BATNA.
+
+For an offer, a component (``base_salary``, ``sign_on``, ``rsu_grant``,
+``bonus_target``) and a basis of :data:`calculators.compare.BASES`, the
+counter is the smallest whole number of currency units ``x`` (of the offer's
+currency) such that, raised by ``x``, the offer's value in the home currency
+beats its BATNA by more than the margin::
+
+    value(x) - batna > margin      and      value(x - 1) - batna <= margin
+
+For ``bonus_target`` ``x`` is the raise of the target bonus *amount* (year-1
+base times the target fraction), so "one unit" means the same as for the
+other components; the new fraction is reported with it.
+
+How it is solved
+----------------
+After tax, FX and the cost of living the value is not linear, and Japan's
+take-home rules have legal cliff edges where net pay *falls* as gross rises
+(see :mod:`calculators.tax.jurisdictions.jp_tokyo`), so the value is not
+strictly monotone in the component.  The search therefore never assumes
+monotonicity; it keeps a bracket ``lo < hi`` of whole amounts with ``lo``
+losing and ``hi`` winning, both *evaluated*:
+
+1. 256 amounts spaced geometrically from 1 to the ceiling (and the ceiling)
+   are evaluated in one vectorised call; ``hi`` is the smallest that wins and
+   ``lo`` the evaluated amount just below it (0 if none).
+2. 256 evenly spaced amounts strictly inside ``(lo, hi)`` are evaluated; the
+   smallest winner becomes ``hi`` and its evaluated predecessor ``lo``; repeat
+   until ``hi = lo + 1``.
+
+So the answer always wins and one unit less always loses, whatever the shape
+of the value; it is the first crossing of the target on the search grid
+(where a cliff edge opens a dip narrower than the grid step below it, a
+smaller winning island could exist inside that dip).  The vectorised
+evaluation taxes all candidate amounts in one call per jurisdiction; the two
+final amounts are re-checked with :func:`calculators.compare.metric` itself,
+and should they disagree the search is redone with it.
+
+No solution: when the component does not move the value at all (for example
+an RSU grant on ``first_year`` when nothing vests in year 1), or when no raise
+up to the ceiling (``counter_search_ceiling`` times the base salary; for
+``bonus_target`` its field limit of 300 %) or the user's ``limit`` gets there,
+:class:`~calculators.errors.NoSolutionError` says so.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from calculators.compare import BASES, Settings, metric, to_home
+from calculators.errors import InvalidInputError, NoSolutionError
+from calculators.move import analyse_moves
+from calculators.net import CASH, EQUITY
+from calculators.offer import FIELDS, Offer, OfferBatch, cash_schedule, tc
+from calculators.params import load_parameters
+from calculators.tax import compute, get_jurisdiction
+
+__all__ = ["COUNTER_COMPONENTS", "Counter", "solve_counter", "check_component", "check_margin"]
+
+Array = npt.NDArray[np.float64]
+COUNTER_COMPONENTS = ("base_salary", "sign_on", "rsu_grant", "bonus_target")
+_DATA = Path(__file__).parent / "data" / "negotiation.yaml"
+_GRID = 256
+Evaluator = Callable[[Array], Array]
+
+
+@dataclass(frozen=True)
+class Counter:
+    """One solved counter-offer (amounts in the offer's currency, values in the home one)."""
+
+    offer: str
+    component: str
+    basis: str
+    currency: str
+    increase: float  # whole units; for bonus_target the raise of the target bonus amount
+    new_value: float  # the component after the raise (bonus_target: a fraction)
+    value_home: float  # the offer's value on the basis after the raise
+    before_home: float
+    batna_home: float
+    batna_name: str
+    margin: float
+
+    @property
+    def already_wins(self) -> bool:
+        return self.increase == 0
+
+
+def check_component(component: object) -> str:
+    """The component's canonical name, or one clear error."""
+    name = "_".join(str(component or "").strip().lower().split())
+    if name not in COUNTER_COMPONENTS:
+        raise InvalidInputError("component must be one of " + ", ".join(COUNTER_COMPONENTS))
+    return name
+
+
+def check_margin(margin: object) -> float:
+    """A margin in the home currency: a finite number, 0 or more."""
+    if isinstance(margin, bool) or not isinstance(margin, (int, float)):
+        raise InvalidInputError("margin must be a number (home currency, 0 or more)")
+    value = float(margin)
+    if not math.isfinite(value) or value < 0:
+        raise InvalidInputError("margin must be a finite number, 0 or more (home currency)")
+    return value
+
+
+def _ceiling(offer: Offer, component: str, limit: float | None) -> float:
+    multiple = float(load_parameters(_DATA)["counter_search_ceiling"].at(2025))
+    if component == "bonus_target":
+        high = float(FIELDS["bonus_target"].high or 3.0)
+        top = min(high, limit) if limit is not None else high
+        return math.floor((top - offer.bonus_target) * offer.base_salary)
+    top_units = multiple * offer.base_salary
+    if limit is not None:
+        top_units = min(top_units, limit - float(getattr(offer, component)))
+    return math.floor(top_units)
+
+
+def _raised(offer: Offer, component: str, x: float) -> Offer:
+    if component == "bonus_target":
+        return replace(offer, bonus_target=offer.bonus_target + x / offer.base_salary)
+    return replace(offer, **{component: float(getattr(offer, component)) + x})
+
+
+def _fast(offer: Offer, component: str, s: Settings) -> Evaluator:
+    """Value in the home currency of the offer raised by each amount: one vectorised call."""
+    one = OfferBatch.from_offers([offer])
+    kind = s.basis.split("_", 1)[1] if s.basis.startswith(("net_", "disposable_")) else s.basis
+    rate = float(s.table().convert(1.0, offer.currency, s.home_currency))
+    offset = None
+    if s.basis.startswith("disposable_"):
+        assert s.move is not None
+        opts = {} if s.age is None else {"age": s.age}
+        res = analyse_moves([offer], s.move, s.table(), s.years, s.tax_year, opts)[0][0]
+        offset = res.disposable_home / res.fx_rate - res.net  # basket and move costs, per year
+    allowed = get_jurisdiction(offer.jurisdiction).options
+    opts = {k: v for k, v in ({} if s.age is None else {"age": s.age}).items() if k in allowed}
+    field = "bonus_target" if component == "bonus_target" else component
+
+    def run(amounts: Array) -> Array:
+        k = amounts.size
+        batch = replace(one, **{f: np.repeat(getattr(one, f), k, axis=0)
+                                for f in one.__dataclass_fields__})
+        column = getattr(batch, field).copy()
+        column += amounts / offer.base_salary if component == "bonus_target" else amounts
+        batch = replace(batch, **{field: column})
+        sched = cash_schedule(batch, s.years)
+        if s.basis in BASES and not s.basis.startswith(("net_", "disposable_")):
+            values = tc(sched["total"], kind, s.years, s.discount_rate)
+            return np.asarray(values * rate)
+        cash = sum(sched[c] for c in CASH)
+        equity = sum(sched[c] for c in EQUITY)
+        assert s.tax_year is not None
+        withheld = compute(np.ravel(cash), offer.jurisdiction, s.tax_year, np.ravel(equity),
+                           **opts).total_withheld
+        net = sched["total"] - np.reshape(withheld, cash.shape)
+        if offset is not None:
+            net = net + offset
+        return np.asarray(tc(net, kind, s.years, s.discount_rate) * rate)
+
+    return run
+
+
+def _exact(offer: Offer, component: str, s: Settings) -> Evaluator:
+    """The same values through :func:`calculators.compare.metric` (the reference)."""
+    def run(amounts: Array) -> Array:
+        raised = [_raised(offer, component, float(x)) for x in amounts]
+        return to_home(raised, metric(raised, s), s)
+
+    return run
+
+
+def _search(evaluate: Evaluator, target: float, ceiling: float) -> tuple[int, float] | None:
+    """Smallest whole amount on the grid that wins (value > target), refined to one unit."""
+    grid = np.unique(np.ceil(np.geomspace(1.0, max(ceiling, 1.0), _GRID)))
+    grid = grid[grid <= ceiling]
+    if grid.size == 0:
+        return None
+    values = evaluate(grid)
+    wins = np.flatnonzero(values > target)
+    if wins.size == 0:
+        return None
+    j = int(wins[0])
+    hi, hi_value = int(grid[j]), float(values[j])
+    lo = int(grid[j - 1]) if j > 0 else 0
+    while hi - lo > 1:
+        inner = np.unique(np.linspace(lo, hi, _GRID + 2)[1:-1].round())
+        inner = inner[(inner > lo) & (inner < hi)]
+        values = evaluate(inner)
+        wins = np.flatnonzero(values > target)
+        if wins.size:
+            j = int(wins[0])
+            hi, hi_value = int(inner[j]), float(values[j])
+            lo = int(inner[j - 1]) if j > 0 else lo
+        else:
+            lo = int(inner[-1])
+    return hi, hi_value
+
+
+def solve_counter(
+    offer: Offer, component: str, settings: Settings, batna_home: float, batna_name: str,
+    margin: float = 0.0, limit: float | None = None,
+) -> Counter:
+    """The smallest whole raise of ``component`` that makes ``offer`` beat ``batna_home``.
+
+    ``settings`` must be checked and carry the resolved tax year (see
+    :func:`calculators.negotiation.prepare`).  ``limit`` is the most the
+    component may become (the employer's cap, say): in the offer's currency,
+    or a fraction for ``bonus_target``.
+    """
+    component = check_component(component)
+    margin = check_margin(margin)
+    target = batna_home + margin
+    fast = _fast(offer, component, settings)
+    before = float(_exact(offer, component, settings)(np.zeros(1))[0])
+    common = dict(offer=offer.name, component=component, basis=settings.basis,
+                  currency=offer.currency, before_home=before, batna_home=batna_home,
+                  batna_name=batna_name, margin=margin)
+    if before > target:
+        return Counter(increase=0.0, new_value=float(getattr(offer, component)),
+                       value_home=before, **common)  # type: ignore[arg-type]
+    ceiling = _ceiling(offer, component, limit)
+    found = _search(fast, target, ceiling) if ceiling >= 1 else None
+    if found is not None:
+        check = _exact(offer, component, settings)(np.array([found[0], found[0] - 1.0]))
+        if not (check[0] > target and (found[0] == 1 or check[1] <= target)):
+            found = _search(_exact(offer, component, settings), target, ceiling)
+    if found is None:
+        raise NoSolutionError(_why(fast, component, settings.basis, ceiling, limit))
+    x, value = found
+    raised = _raised(offer, component, float(x))
+    return Counter(increase=float(x), new_value=float(getattr(raised, component)),
+                   value_home=value, **common)  # type: ignore[arg-type]
+
+
+def _why(fast: Evaluator, component: str, basis: str, ceiling: float, limit: float | None) -> str:
+    if ceiling < 1:
+        return f"{component} is already at its limit: no increase is possible"
+    ends = fast(np.array([0.0, float(ceiling)]))
+    if abs(float(ends[1] - ends[0])) <= 1e-9 * max(1.0, abs(float(ends[0]))):
+        return (f"no increase of {component} can win: it does not change the {basis} value "
+                "of this offer")
+    cap = "your limit" if limit is not None else "the solver's ceiling"
+    return (f"no increase of {component} up to {cap} makes this offer beat its best "
+            f"alternative on {basis}")
+
+
+def solve_many(
+    offers: Sequence[Offer], components: Sequence[str], settings: Settings,
+    batnas: Sequence[tuple[float, str]], margin: float = 0.0,
+) -> list[Counter | NoSolutionError]:
+    """Every offer x component (a :class:`NoSolutionError` where none exists)."""
+    out: list[Counter | NoSolutionError] = []
+    for offer, (batna, name) in zip(offers, batnas, strict=True):
+        for component in components:
+            try:
+                out.append(solve_counter(offer, component, settings, batna, name, margin))
+            except NoSolutionError as exc:
+                out.append(exc)
+    return out
