@@ -5,17 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from addin.sheetmodel import Call, Model, Ref
+from addin.sheets import relocation
 from addin.sheets.layout import COMPARE, Layout
 
 NAME = COMPARE
 HEADER = ["offer", "currency", "first year", "annualized", "npv", "fx rate",
-          "first year (home)", "annualized (home)", "npv (home)", "basis (home)", "rank"]
+          "first year (home)", "annualized (home)", "npv (home)", "net annualized (home)",
+          "disposable annualized (home)", "basis (home)", "rank"]
 TOP = 5  # header row of the table
 
 
-def _tc(lay: Layout, basis: Any, i: int) -> Call:
-    return Call("OFFER_TC", (lay.offers, basis, lay.param("horizon_years"),
-                             lay.param("discount_rate"), Ref(NAME, TOP + i, 0, absolute=False)))
+def _tc(lay: Layout, basis: Any, i: int, basket: Ref | None = None) -> Call:
+    args = (lay.offers, basis, lay.param("horizon_years"), lay.param("discount_rate"),
+            Ref(NAME, TOP + i, 0, absolute=False))
+    return Call("OFFER_TC", args + ((basket,) if basket is not None else ()))
 
 
 def _home(value: Any, r: int, lay: Layout) -> Call:
@@ -37,6 +40,7 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
     for c, text in enumerate(HEADER):
         m.put(NAME, TOP, c, text, "head")
     first, last = TOP + 1, TOP + lay.n_offers
+    basket = relocation.inputs_ref(data)
     for i, col in enumerate(lay.offer_cols, start=1):
         r = TOP + i
         m.put(NAME, r, 0, lay.name_cell(col))
@@ -46,9 +50,11 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
         m.put(NAME, r, 5, _home(1, r, lay), "rate")
         for c in (6, 7, 8):
             m.put(NAME, r, c, _home(Ref(NAME, r, c - 4, absolute=False), r, lay), "num")
-        m.put(NAME, r, 9, _home(_tc(lay, lay.param("basis"), i), r, lay), "num")
-        m.put(NAME, r, 10, Call("RANK", (Ref(NAME, r, 9, absolute=False),
-                                         Ref(NAME, first, 9, last, 9))))
+        m.put(NAME, r, 9, _home(_tc(lay, "net_annualized", i), r, lay), "num")
+        m.put(NAME, r, 10, _home(_tc(lay, "disposable_annualized", i, basket), r, lay), "num")
+        m.put(NAME, r, 11, _home(_tc(lay, lay.param("basis"), i, basket), r, lay), "num")
+        m.put(NAME, r, 12, Call("RANK", (Ref(NAME, r, 11, absolute=False),
+                                         Ref(NAME, first, 11, last, 11))))
     top = by_year_top(lay)
     years = int(data["home"]["horizon_years"])
     m.put(NAME, top - 1, 0, "Total compensation by year (home currency)", "bold")
@@ -67,7 +73,7 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
 def dress(ws: Any, wb: Any, lay: Layout, data: dict[str, Any]) -> None:
     ws.freeze_panes(TOP + 1, 1)
     ws.set_column(0, 0, 22)
-    ws.set_column(1, 10, 18)
+    ws.set_column(1, 12, 18)
     years = int(data["home"]["horizon_years"])
     top = by_year_top(lay)
     chart = wb.add_chart({"type": "column"})

@@ -9,8 +9,8 @@ from addin.sheets.layout import PARAMS, Layout
 from calculators.fx import shipped_table
 
 NAME = PARAMS
-BASIS_CHOICES = ("first_year", "annualized", "total", "npv", "net_first_year", "net_annualized",
-                 "net_total", "net_npv")
+BASIS_CHOICES = tuple(f"{prefix}{kind}" for prefix in ("", "net_", "disposable_")
+                      for kind in ("first_year", "annualized", "total", "npv"))
 _STYLES = {"discount_rate": "pct", "income_target": "num"}
 
 

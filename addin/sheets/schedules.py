@@ -20,7 +20,8 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
     m.put(NAME, 2, 0, "Ranking on the chosen basis", "bold")
     m.put(NAME, 3, 0, Spill(Call("OFFER_COMPARE", (
         lay.offers, lay.param("basis"), lay.param("home_currency"),
-        lay.param("horizon_years"), lay.param("discount_rate"), lay.fx))))
+        lay.param("horizon_years"), lay.param("discount_rate"), lay.fx,
+        relocation.inputs_ref(data)))))
     row = 5 + lay.n_offers + 2
     for col in lay.offer_cols:
         m.put(NAME, row, 0, Ref(OFFERS, 0, col), "bold")
