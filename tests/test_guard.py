@@ -1,0 +1,237 @@
+"""Hostile workbooks, made here, refused before openpyxl sees them.
+
+Each fixture is refused by ``negotiate compare`` and ``negotiate share`` with one
+clear line naming the file and the reason, a non-zero exit, and within the
+issue's bounds (2 s of CPU, 200 MiB of memory for the whole process, measured
+by a wrapper process through ``getrusage(RUSAGE_CHILDREN)``).
+"""
+
+import io
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from defusedxml import EntitiesForbidden
+
+from addin.guard import LIMITS, UnsafeWorkbookError, check_workbook
+from addin.workbook import build, quickstart_vba
+
+MiB = 1 << 20
+_MEASURE = r"""
+import json, resource, subprocess, sys, time
+t = time.perf_counter()
+p = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+wall = time.perf_counter() - t
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"rc": p.returncode, "stdout": p.stdout, "stderr": p.stderr, "wall": wall,
+                  "cpu": u.ru_utime + u.ru_stime, "maxrss_kib": u.ru_maxrss}))
+"""
+
+
+def negotiate(*args):
+    """Run the command in a fresh process; its exit, output, CPU seconds and peak memory."""
+    out = subprocess.run([sys.executable, "-c", _MEASURE, sys.executable, "-m", "addin.cli",
+                          *map(str, args)], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def rewrite(src: Path, dst: Path, replace=None, add=None, drop=()):
+    """Copy a zip package, replacing, adding or dropping parts."""
+    replace, add = replace or {}, add or {}
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            if info.filename in drop:
+                continue
+            data = replace.get(info.filename, None)
+            zout.writestr(info.filename, zin.read(info) if data is None else data)
+        for name, data in add.items():
+            zout.writestr(name, data)
+    return dst
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    """A genuine workbook (the shipped example, built fresh)."""
+    return build(tmp_path_factory.mktemp("base") / "negotiation.xlsm")
+
+
+def _sheet_part(path: Path, name: str) -> str:
+    """The zip part of the worksheet called ``name``."""
+    wb = openpyxl.load_workbook(path, read_only=True)
+    try:
+        index = wb.sheetnames.index(name)
+    finally:
+        wb.close()
+    with zipfile.ZipFile(path) as zf:
+        sheets = sorted((n for n in zf.namelist() if n.startswith("xl/worksheets/sheet")),
+                        key=lambda n: int(n[len("xl/worksheets/sheet"):-4]))
+    return sheets[index]
+
+
+def zip_bomb(base, tmp):
+    """A 256 MiB entry of zeros, about 256 KiB compressed."""
+    dst = rewrite(base, tmp / "bomb.xlsx")
+    with zipfile.ZipFile(dst, "a", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        with zf.open("xl/media/image1.png", "w", force_zip64=True) as fh:
+            block = bytes(16 * MiB)
+            for _ in range(16):
+                fh.write(block)
+    return dst
+
+
+def ratio_bomb(base, tmp):
+    """Under the total-size bound, but one entry compressed 1000:1."""
+    return rewrite(base, tmp / "ratio.xlsx", add={"xl/media/image1.png": bytes(50 * MiB)})
+
+
+def many_entries(base, tmp):
+    return rewrite(base, tmp / "many.xlsx",
+                   add={f"xl/media/image{i}.png": b"" for i in range(LIMITS.entries + 1)})
+
+
+_LAUGHS = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE sst [\n <!ENTITY lol "lol">\n'
+    + "".join(f' <!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">\n'
+              for i in range(1, 10))
+    + ']>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
+    'uniqueCount="1"><si><t>&lol9;</t></si></sst>'
+)
+
+
+def billion_laughs(base, tmp, encoding="utf-8"):
+    return rewrite(base, tmp / f"laughs-{encoding}.xlsx",
+                   replace={"xl/sharedStrings.xml": _LAUGHS.replace("UTF-8", encoding.upper())
+                            .encode(encoding)})
+
+
+def ole_renamed(base, tmp):
+    """A real OLE compound file (xlwings' own VBA project) renamed .xlsx."""
+    dst = tmp / "legacy.xlsx"
+    dst.write_bytes(quickstart_vba())
+    return dst
+
+
+def foreign_vba(base, tmp):
+    """A macro workbook whose VBA project is not the shipped one."""
+    vba = bytearray(quickstart_vba())
+    vba[len(vba) // 2] ^= 0xFF
+    return rewrite(base, tmp / "macro.xlsm", replace={"xl/vbaProject.bin": bytes(vba)})
+
+
+def million_rows(base, tmp):
+    """The Offers sheet padded to 1,000,000 rows."""
+    part = _sheet_part(base, "Offers")
+    with zipfile.ZipFile(base) as zf:
+        xml = zf.read(part).decode()
+    start = xml.index("</sheetData>")
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c></row>' for r in range(100, 1_000_100))
+    return rewrite(base, tmp / "million.xlsx",
+                   replace={part: (xml[:start] + rows + xml[start:]).encode()})
+
+
+HOSTILE = {
+    "zip bomb": (zip_bomb, "MiB uncompressed"),
+    "compression ratio": (ratio_bomb, "compressed more than 100:1"),
+    "entry count": (many_entries, "more than 10,000 entries"),
+    "billion laughs": (billion_laughs, "declares a document type"),
+    "billion laughs utf-16": (lambda b, t: billion_laughs(b, t, "utf-16"),
+                              "declares a document type"),
+    "OLE renamed .xlsx": (ole_renamed, "OLE compound file"),
+    "foreign VBA": (foreign_vba, "VBA project other than the shipped workbook's"),
+    "million-row sheet": (million_rows, "more than 200,000 rows"),
+}
+
+
+@pytest.fixture(scope="module")
+def hostile(base, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("hostile")
+    return {name: make(base, tmp) for name, (make, _) in HOSTILE.items()}
+
+
+@pytest.mark.parametrize("command", ["compare", "share"])
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_hostile_workbook_is_refused_quickly_with_a_clear_message(hostile, case, command, tmp_path):
+    path = hostile[case]
+    args = [command, path] if command == "compare" else [command, path, "-o", tmp_path / "o.xlsx"]
+    r = negotiate(*args)
+    assert r["rc"] != 0
+    lines = r["stderr"].strip().splitlines()
+    assert len(lines) == 1, r["stderr"]
+    assert lines[0].startswith(f"negotiate: {path.name}: ") and HOSTILE[case][1] in lines[0]
+    assert "Traceback" not in r["stderr"] + r["stdout"]
+    assert not (tmp_path / "o.xlsx").exists()
+    # the issue's bounds for the whole process, interpreter start-up included
+    assert r["cpu"] < 2.0, r
+    assert r["maxrss_kib"] < 200 * 1024, r
+
+
+def test_the_shipped_workbook_passes_the_guard(base):
+    assert check_workbook(base) == base
+    r = negotiate("compare", base, "--json")
+    assert r["rc"] == 0, r["stderr"]
+
+
+def test_defusedxml_is_the_second_lock(base, tmp_path):
+    """Past the guard, openpyxl itself parses with defusedxml: entity expansion fails."""
+    assert openpyxl.DEFUSEDXML is True
+    laughs = billion_laughs(base, tmp_path)
+    with pytest.raises(ValueError) as info:
+        openpyxl.load_workbook(laughs)
+    assert isinstance(info.value.__cause__, EntitiesForbidden)
+
+
+def test_vba_is_not_kept_by_the_reader(base):
+    """The shipped VBA is accepted, but never loaded: the reader opens without keep_vba."""
+    wb = openpyxl.load_workbook(base, read_only=True, keep_vba=False)
+    assert getattr(wb, "vba_archive", None) is None
+    wb.close()
+
+
+@pytest.mark.parametrize("data,reason", [
+    (b"", "not an .xlsx/.xlsm workbook"),
+    (b"PK\x03\x04 truncated", "not an .xlsx/.xlsm workbook"),
+    (b"<html>not a workbook</html>", "not an .xlsx/.xlsm workbook"),
+])
+def test_non_workbooks_are_refused(tmp_path, data, reason):
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(data)
+    with pytest.raises(UnsafeWorkbookError, match=reason):
+        check_workbook(path)
+
+
+def test_a_zip_that_is_not_a_workbook_is_refused(tmp_path):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("hello.txt", "hi")
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(buf.getvalue())
+    with pytest.raises(UnsafeWorkbookError, match="no workbook part"):
+        check_workbook(path)
+
+
+def test_excel4_macro_sheets_are_refused(base, tmp_path):
+    path = rewrite(base, tmp_path / "xlm.xlsm", add={"xl/macrosheets/sheet1.xml": b"<x/>"})
+    with pytest.raises(UnsafeWorkbookError, match="Excel 4.0 macro"):
+        check_workbook(path)
+
+
+def test_rows_are_counted_across_chunk_boundaries(base, tmp_path):
+    """A sheet just over the row bound is refused, one at the bound is not."""
+    from addin.guard import Limits
+
+    part = _sheet_part(base, "Schedules")
+    with zipfile.ZipFile(base) as zf:
+        xml = zf.read(part).decode()
+    start = xml.index("<sheetData>") + len("<sheetData>")
+    end = xml.index("</sheetData>")
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(1, 60_001))
+    path = rewrite(base, tmp_path / "rows.xlsx",
+                   replace={part: (xml[:start] + rows + xml[end:]).encode()})
+    assert check_workbook(path, Limits(rows=60_000)) == path
+    with pytest.raises(UnsafeWorkbookError, match="more than 59,999 rows"):
+        check_workbook(path, Limits(rows=59_999))
