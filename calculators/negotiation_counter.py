@@ -21,17 +21,19 @@ strictly monotone in the component.  The search therefore never assumes
 monotonicity; it keeps a bracket ``lo < hi`` of whole amounts with ``lo``
 losing and ``hi`` winning, both *evaluated*:
 
-1. 256 amounts spaced geometrically from 1 to the ceiling (and the ceiling)
-   are evaluated in one vectorised call; ``hi`` is the smallest that wins and
-   ``lo`` the evaluated amount just below it (0 if none).
+1. 256 amounts spaced geometrically from 1 to the ceiling are evaluated in
+   one vectorised call; ``hi`` is the smallest that wins, ``lo = 0`` (which
+   loses, or the offer would already win).
 2. 256 evenly spaced amounts strictly inside ``(lo, hi)`` are evaluated; the
    smallest winner becomes ``hi`` and its evaluated predecessor ``lo``; repeat
-   until ``hi = lo + 1``.
+   until ``hi = lo + 1``.  (Going back to 0 in the first even pass finds a
+   winning window below the geometric grid's first winner, for example just
+   before a cliff edge, when it is wider than 1/256 of that amount.)
 
 So the answer always wins and one unit less always loses, whatever the shape
 of the value; it is the first crossing of the target on the search grid
-(where a cliff edge opens a dip narrower than the grid step below it, a
-smaller winning island could exist inside that dip).  The vectorised
+(a winning window narrower than the grid step of a pass, below the amount
+found, could be missed).  The vectorised
 evaluation taxes all candidate amounts in one call per jurisdiction; the two
 final amounts are re-checked with :func:`calculators.compare.metric` itself,
 and should they disagree the search is redone with it.
@@ -187,7 +189,7 @@ def _search(evaluate: Evaluator, target: float, ceiling: float) -> tuple[int, fl
         return None
     j = int(wins[0])
     hi, hi_value = int(grid[j]), float(values[j])
-    lo = int(grid[j - 1]) if j > 0 else 0
+    lo = 0  # look again below the first winner on an even grid: an earlier, narrow window
     while hi - lo > 1:
         inner = np.unique(np.linspace(lo, hi, _GRID + 2)[1:-1].round())
         inner = inner[(inner > lo) & (inner < hi)]

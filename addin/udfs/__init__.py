@@ -18,6 +18,14 @@ from addin.udfs.offers import (
     option_value,
     vest_schedule,
 )
+from addin.udfs.negotiation import (
+    counter_offer,
+    impact_value,
+    market_band,
+    market_percentile,
+    negotiation_ask,
+    target_gap,
+)
 from addin.udfs.relocation import col_adjust, fx_breakeven, relocation_compare
 from addin.udfs.tax import net_pay, tax_breakdown
 
@@ -33,4 +41,10 @@ __all__ = [
     "col_adjust",
     "relocation_compare",
     "fx_breakeven",
+    "market_percentile",
+    "market_band",
+    "counter_offer",
+    "target_gap",
+    "impact_value",
+    "negotiation_ask",
 ]
