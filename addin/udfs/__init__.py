@@ -10,14 +10,6 @@ Parameters carry no plain type hints on purpose: xlwings reads a hint as the
 argument's converter, so they use :func:`addin.cells.table` / ``cell`` instead.
 """
 
-from addin.udfs.offers import (
-    fx_convert,
-    offer_compare,
-    offer_schedule,
-    offer_tc,
-    option_value,
-    vest_schedule,
-)
 from addin.udfs.negotiation import (
     counter_offer,
     impact_value,
@@ -25,6 +17,14 @@ from addin.udfs.negotiation import (
     market_percentile,
     negotiation_ask,
     target_gap,
+)
+from addin.udfs.offers import (
+    fx_convert,
+    offer_compare,
+    offer_schedule,
+    offer_tc,
+    option_value,
+    vest_schedule,
 )
 from addin.udfs.relocation import col_adjust, fx_breakeven, relocation_compare
 from addin.udfs.tax import net_pay, tax_breakdown
