@@ -51,6 +51,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -126,7 +127,8 @@ def _ceiling(offer: Offer, component: str, limit: float | None) -> float:
 def _raised(offer: Offer, component: str, x: float) -> Offer:
     if component == "bonus_target":
         return replace(offer, bonus_target=offer.bonus_target + x / offer.base_salary)
-    return replace(offer, **{component: float(getattr(offer, component)) + x})
+    changes: dict[str, Any] = {component: float(getattr(offer, component)) + x}
+    return replace(offer, **changes)
 
 
 def _fast(offer: Offer, component: str, s: Settings) -> Evaluator:
@@ -155,8 +157,8 @@ def _fast(offer: Offer, component: str, s: Settings) -> Evaluator:
         if s.basis in BASES and not s.basis.startswith(("net_", "disposable_")):
             values = tc(sched["total"], kind, s.years, s.discount_rate)
             return np.asarray(values * rate)
-        cash = sum(sched[c] for c in CASH)
-        equity = sum(sched[c] for c in EQUITY)
+        cash: Array = np.sum([sched[c] for c in CASH], axis=0)
+        equity: Array = np.sum([sched[c] for c in EQUITY], axis=0)
         assert s.tax_year is not None
         withheld = compute(np.ravel(cash), offer.jurisdiction, s.tax_year, np.ravel(equity),
                            **opts).total_withheld
