@@ -86,8 +86,66 @@ def bench_tax() -> None:
         _row(f"take-home {code}, 1,000,000 incomes (2026)", t, 1.0)
 
 
+def bench_market() -> None:
+    import datetime as dt
+
+    from calculators.market import Filters, MarketData, band, percentile_of
+
+    rng = np.random.default_rng(5)
+    n = 1_000_000
+    cities = np.array(["Tokyo", "Seattle", "San Francisco Bay Area", "London", "Tel Aviv"])
+    levels = np.array(["L3", "L4", "L5", "L6", "L7"])
+    data = MarketData.from_columns(
+        rng.lognormal(16.6, 0.35, n), "JPY", rng.uniform(0, 25, n),
+        rng.uniform(19_000, 20_800, n),  # days since 1970: 2022 to 2026
+        location=cities[rng.integers(0, cities.size, n)],
+        level=levels[rng.integers(0, levels.size, n)])
+    f = Filters(location="Tokyo", level="L5", min_years=4, max_years=12,
+                since=dt.date(2024, 1, 1))
+    as_of = dt.date(2026, 11, 1)
+
+    def run() -> None:
+        percentile_of(19_100_000.0, data, f, as_of)
+        band(data, f, as_of=as_of)
+
+    _row(f"market filter + percentile + band, {n:,} rows", _median(run), 0.200)
+
+
+def bench_counter() -> None:
+    from addin.workbook import example
+    from calculators.compare import BASES, Settings
+    from calculators.move import move_inputs_from_rows
+    from calculators.negotiation import COUNTER_COMPONENTS, standings
+    from calculators.negotiation_counter import solve_many
+    from calculators.offer import Offer
+
+    data = example()
+    offers = [Offer.from_fields({k: v.isoformat() if hasattr(v, "isoformat") else v
+                                 for k, v in o.items()}) for o in data["offers"]]
+    rel = data["relocation"]
+    move = move_inputs_from_rows([["home_city", rel["home_city"]],
+                                  ["housing_size", rel["housing_size"]],
+                                  *rel["basket"].items(), *rel["costs"].items()])
+
+    def run() -> int:
+        solved = 0
+        for basis in BASES:
+            rows, s = standings(offers, Settings(basis=basis, move=move, discount_rate=0.05))
+            out = solve_many(offers, COUNTER_COMPONENTS, s,
+                             [(r.batna_home, r.batna_name) for r in rows])
+            solved += sum(1 for c in out if not isinstance(c, Exception))
+        return solved
+
+    solved = run()
+    cases = len(offers) * len(COUNTER_COMPONENTS) * len(BASES)
+    _row(f"counters: {len(offers)} offers x {len(COUNTER_COMPONENTS)} components x "
+         f"{len(BASES)} bases", _median(run, 5), 1.0,
+         f"({cases} cases, {solved} solved, {cases - solved} out of reach)")
+
+
 BENCHES = {"schedule": bench_schedule, "montecarlo": bench_montecarlo,
-           "import": bench_import, "tax": bench_tax}
+           "import": bench_import, "tax": bench_tax, "market": bench_market,
+           "counter": bench_counter}
 
 
 def main(argv: list[str]) -> int:
