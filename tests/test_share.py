@@ -1,0 +1,381 @@
+"""The recruiter copy leaks nothing: canaries planted everywhere private, none come out.
+
+A workbook is built, then unique strings and numbers are planted in every private
+place (the Strategy sheet, a hidden and a very-hidden sheet, hidden rows and
+columns, comments, defined names, data validation, headers and footers, core /
+app / custom document properties, custom XML, competing offers' names).  The copy
+made by ``negotiate share`` is unzipped part by part and searched for every
+spelling of every canary.
+"""
+
+import csv
+import re
+import signal
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.comments import Comment
+from openpyxl.packaging.custom import IntProperty, StringProperty
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from addin import udfs
+from addin.share import PARTS, Disclosed, read_disclosed, write_copy
+from addin.sheets.disclosure import FIELDS
+from addin.workbook import build, example
+from calculators.offer import FIELDS as OFFER_FIELDS
+
+WORDS = ["CANARYWALKAWAYqx1", "CANARYBATNAqx2", "CANARYNOTEqx3", "CANARYHIDDENqx4",
+         "CANARYVERYHIDDENqx5", "CANARYROWqx6", "CANARYCOLqx7", "CANARYCOMMENTqx8",
+         "CANARYNAMEqx9", "CANARYVALIDqx10", "CANARYHEADERqx11", "CANARYFOOTERqx12",
+         "CANARYAUTHORqx13", "CANARYTITLEqx14", "CANARYCOMPANYqx15", "CANARYMANAGERqx16",
+         "CANARYCUSTOMqx17", "CANARYXMLqx18", "CANARYRIVALqx19", "CANARYKEYWORDqx20"]
+NUMBERS = [12345678, 23456789, 34567891, 45678912, 56789123, 67891234, 78912345, 89123456,
+           91234567, 13579246, 24681357]
+
+
+def spellings(n: int) -> list[str]:
+    """Ways a number can be written: 12345678, 12,345,678, 1.2345678E7, 12345678.0 ..."""
+    f = float(n)
+    mantissa = f"{n / 10 ** (len(str(n)) - 1):.15g}"
+    return [str(n), f"{n:,}", f"{f!r}", f"{f:.7E}", f"{f:e}", f"{mantissa}E{len(str(n)) - 1}",
+            f"{mantissa}E+{len(str(n)) - 1}", f"{n:_}", f"{n:,}".replace(",", ".")]
+
+
+def _private(ws, r0, c0, k):
+    """A label and a number per canary, starting at (r0, c0)."""
+    ws.cell(r0, c0, WORDS[k])
+    ws.cell(r0, c0 + 1, NUMBERS[k % len(NUMBERS)])
+
+
+_APP = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="http://schemas'
+        '.openxmlformats.org/officeDocument/2006/extended-properties" xmlns:vt="http://schemas.'
+        'openxmlformats.org/officeDocument/2006/docPropsVTypes"><Application>Microsoft Excel'
+        '</Application><Company>{company}</Company><Manager>{manager}</Manager>'
+        '<HyperlinkBase>C:\\Users\\{company}\\offers</HyperlinkBase></Properties>')
+_ITEM = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><walkaway xmlns="urn:canary">'
+         '{word} {number}</walkaway>')
+_ITEM_PROPS = ('<?xml version="1.0" encoding="UTF-8" standalone="no"?><ds:datastoreItem '
+               'ds:itemID="{{6E0A7B63-0000-4000-8000-000000000001}}" xmlns:ds="http://schemas.'
+               'openxmlformats.org/officeDocument/2006/customXml"><ds:schemaRefs/>'
+               '</ds:datastoreItem>')
+_ITEM_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http:'
+              '//schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
+              'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+              'customXmlProps" Target="itemProps1.xml"/></Relationships>')
+
+
+def plant(src: Path, dst: Path, data_only: bool) -> Path:
+    """The built workbook with a canary in every private place.
+
+    ``data_only=False`` keeps the formulas (openpyxl drops their cached values, so
+    the copy must be computed headlessly); ``True`` keeps the values only.
+    """
+    wb = openpyxl.load_workbook(src, data_only=data_only, keep_vba=False)
+    strategy = wb["Strategy"]
+    for k in range(3):  # walk-away, BATNA, notes
+        _private(strategy, 2 + k, 1, k)
+    strategy.cell(6, 1, f"walk-away {NUMBERS[0]:,} ({NUMBERS[0] / 1e7:.7f}E7)")
+    hidden = wb.create_sheet("Notes")
+    hidden.sheet_state = "hidden"
+    _private(hidden, 1, 1, 3)
+    very = wb.create_sheet("Vault")
+    very.sheet_state = "veryHidden"
+    _private(very, 1, 1, 4)
+    rec = wb["Recruiter"]
+    _private(rec, 30, 1, 5)
+    rec.cell(31, 1, "walk_away")  # a private row that looks like a field
+    rec.cell(31, 2, NUMBERS[5])
+    rec.row_dimensions[30].hidden = True
+    rec.row_dimensions[31].hidden = True
+    _private(rec, 5, 6, 6)  # column F, beside the disclosed fields
+    rec.column_dimensions["F"].hidden = True
+    rec.column_dimensions["G"].hidden = True
+    rec["B5"].comment = Comment(f"{WORDS[7]} my floor is {NUMBERS[7]:,}", WORDS[7])
+    wb["Offers"]["B2"].comment = Comment(WORDS[7], "someone")
+    wb.defined_names["WalkAway"] = DefinedName("WalkAway", attr_text=str(NUMBERS[8]))
+    wb.defined_names[WORDS[8]] = DefinedName(WORDS[8], attr_text="Strategy!$B$2")
+    dv = DataValidation(type="list", formula1=f'"{WORDS[9]},{NUMBERS[9]}"')
+    rec.add_data_validation(dv)
+    dv.add("B5")
+    for ws in (rec, strategy):
+        ws.oddHeader.center.text = WORDS[10]
+        ws.oddFooter.right.text = f"{WORDS[11]} {NUMBERS[10]}"
+    p = wb.properties
+    p.creator, p.lastModifiedBy, p.title = WORDS[12], WORDS[12], WORDS[13]
+    p.subject = p.description = p.category = WORDS[13]
+    p.keywords = WORDS[19]
+    wb.custom_doc_props.append(StringProperty(name="walkaway", value=WORDS[16]))
+    wb.custom_doc_props.append(IntProperty(name="floor", value=NUMBERS[1]))
+    # a competing company's name and a private number in the offers themselves
+    offers = wb["Offers"]
+    offers["B1"] = WORDS[18]
+    for row in offers.iter_rows(min_row=2, max_col=1):
+        if row[0].value == "company":
+            offers.cell(row[0].row, 2, WORDS[18])
+    tmp = dst.with_suffix(".tmp.xlsx")
+    wb.save(tmp)
+    _add_parts(tmp, dst)
+    tmp.unlink()
+    return dst
+
+
+def _add_parts(src: Path, dst: Path) -> None:
+    """Add what openpyxl cannot write: app properties with a company, a custom XML part."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "docProps/app.xml":
+                data = _APP.format(company=WORDS[14], manager=WORDS[15]).encode()
+            elif info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", (
+                    b'<Override PartName="/customXml/itemProps1.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.customXmlProperties+xml"/></Types>'))
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", (
+                    b'<Relationship Id="rIdCanary" Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/customXml" Target="../customXml/'
+                    b'item1.xml"/></Relationships>'))
+            zout.writestr(info, data)
+        zout.writestr("customXml/item1.xml", _ITEM.format(word=WORDS[17], number=NUMBERS[2]))
+        zout.writestr("customXml/itemProps1.xml", _ITEM_PROPS)
+        zout.writestr("customXml/_rels/item1.xml.rels", _ITEM_RELS)
+
+
+def run(*args, timeout=120):
+    return subprocess.run([sys.executable, "-m", "addin.cli", *map(str, args)],
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def leaks(blobs: dict[str, bytes]) -> list[tuple[str, str]]:
+    """Every canary spelling found in any part (text compared case-blind)."""
+    needles = [w.lower() for w in WORDS] + [s.lower() for n in NUMBERS for s in spellings(n)]
+    found = []
+    for name, data in blobs.items():
+        text = data.decode("utf-8", "replace").lower()
+        found += [(name, n) for n in needles if n in text]
+    return found
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("built") / "negotiation.xlsm")
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["formulas-no-cache", "values"])
+def planted(request, built, tmp_path_factory):
+    return plant(built, tmp_path_factory.mktemp("planted") / "private.xlsx", request.param)
+
+
+def test_the_canaries_are_really_planted(planted):
+    blobs = parts(planted)
+    found = {n for _, n in leaks(blobs)}
+    for word in WORDS:
+        assert word.lower() in found, word
+    for n in NUMBERS:
+        assert str(n) in found or f"{n:,}" in found, n
+    assert any(n.startswith("customXml/") for n in blobs)
+    assert b'state="veryHidden"' in blobs["xl/workbook.xml"]
+
+
+def test_share_leaks_none_of_them(planted, tmp_path):
+    out = tmp_path / "for-recruiter.xlsx"
+    r = run("share", planted, "-o", out)
+    assert r.returncode == 0, r.stderr
+    blobs = parts(out)
+    assert sorted(blobs) == sorted(PARTS)  # the fixed allowlist, nothing more
+    assert leaks(blobs) == []
+    for name, data in blobs.items():
+        assert not re.search(rb"<f[ >/]", data), name
+        for marker in (b"definedName", b"hidden", b"veryHidden", b"dataValidation", b"comment",
+                       b"legacyDrawing", b"headerFooter", b"oddHeader", b"externalLink",
+                       b"customXml", b"vbaProject", b"Override PartName=\"/xl/worksheets/sheet2"):
+            assert marker not in data, (name, marker)
+    app = blobs["docProps/app.xml"].decode()
+    assert re.findall(r"<vt:lpstr>([^<]*)</vt:lpstr>", app) == ["Worksheets", "Summary"]
+    assert "<Company></Company>" in app and "Manager" not in app
+    core = blobs["docProps/core.xml"].decode()
+    assert "<dc:creator></dc:creator>" in core and "<cp:lastModifiedBy></cp:lastModifiedBy>" in core
+    assert "title" not in core and "keywords" not in core
+    # what is disclosed is there: the target and how it is stated
+    home = example()["home"]
+    rows = [r for r in openpyxl.load_workbook(out).active.iter_rows(values_only=True)]
+    values = dict(rows[3:])
+    assert values == {"Target total compensation (per year)": home["target"],
+                      "Currency": home["currency"], "Compensation basis": home["basis"],
+                      "Based in": home["city"]}
+
+
+def test_default_disclosure_is_what_a_candidate_tells_a_recruiter():
+    chosen = example()["disclosure"]
+    assert [k for k in FIELDS if chosen.get(k)] == ["target", "currency", "basis", "location"]
+
+
+def test_same_input_same_bytes_and_no_silent_overwrite(planted, tmp_path):
+    a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    assert run("share", planted, "-o", a).returncode == 0
+    assert run("share", planted, "-o", b).returncode == 0
+    assert a.read_bytes() == b.read_bytes()
+    a.write_bytes(b"previous")
+    r = run("share", planted, "-o", a)
+    assert r.returncode != 0 and "already exists; use --force" in r.stderr
+    assert a.read_bytes() == b"previous"
+    assert run("share", planted, "-o", a, "--force").returncode == 0
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_share_never_writes_over_its_input(planted, tmp_path):
+    before = planted.read_bytes()
+    r = run("share", planted, "-o", planted, "--force")
+    assert r.returncode != 0 and "overwrite the input" in r.stderr
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(planted)
+    r = run("share", planted, "-o", link, "--force")
+    assert r.returncode != 0 and "overwrite the input" in r.stderr
+    assert planted.read_bytes() == before
+
+
+@pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)",
+                                  "\tTokyo", "\rTokyo", "\nTokyo"])
+def test_formula_like_text_is_stored_as_text(built, tmp_path, text):
+    wb = openpyxl.load_workbook(built, data_only=True, keep_vba=False)
+    params = wb["Params"]
+    for row in params.iter_rows(max_col=2):
+        if row[0].value == "home_city":
+            row[1].value = text
+            row[1].data_type = "s"  # text, even when it looks like a formula
+    rec = wb["Recruiter"]
+    for row in rec.iter_rows(max_col=2):
+        if row[0].value == "location":
+            row[1].value = None  # no cached value: computed from Params
+    src = tmp_path / "in.xlsx"
+    wb.save(src)
+    out = tmp_path / "out.xlsx"
+    r = run("share", src, "-o", out)
+    assert r.returncode == 0, r.stderr
+    blobs = parts(out)
+    sheet = blobs["xl/worksheets/sheet1.xml"].decode()
+    assert "<f>" not in sheet
+    cell = re.search(r'<c r="B7"([^>]*)>', sheet).group(1)  # the location row
+    assert 't="s"' in cell
+    style = int(re.search(r's="(\d+)"', cell).group(1))
+    xfs = re.search(r"<cellXfs[^>]*>(.*)</cellXfs>", blobs["xl/styles.xml"].decode()).group(1)
+    assert 'quotePrefix="1"' in re.findall(r"<xf [^>]*>", xfs)[style]
+    shown = openpyxl.load_workbook(out).active["B7"]
+    assert shown.data_type == "s"
+
+
+def test_nul_and_control_characters_stay_text(tmp_path):
+    out = tmp_path / "nul.xlsx"
+    write_copy([Disclosed("location", "Based in", "\x00=1+1", None)], out)
+    blobs = parts(out)
+    assert b"_x0000_=1+1" in blobs["xl/sharedStrings.xml"]
+    assert b"<f>" not in blobs["xl/worksheets/sheet1.xml"]
+    assert 'quotePrefix="1"' in blobs["xl/styles.xml"].decode()
+
+
+def test_include_adds_fields_and_unknown_fields_are_refused(built, tmp_path, example_rows):
+    items = read_disclosed(built, ("best_offer", "offers_held"))
+    got = {i.key: i.value for i in items}
+    home = example()["home"]
+    table = udfs.offer_compare(example_rows, home["basis"], home["currency"],
+                               home["horizon_years"], home["discount_rate"])
+    assert got["best_offer"] == pytest.approx(table[1][6], rel=1e-12)
+    assert got["offers_held"] == len(example_rows[0]) - 1
+    r = run("share", built, "-o", tmp_path / "o.xlsx", "--include", "walk_away_secret")
+    assert r.returncode != 0 and "unknown field" in r.stderr and "walk_away_secret" not in r.stderr
+
+
+def _soffice_csv(xlsx: Path, tmp: Path) -> list[list[str]]:
+    outdir = tmp / "csv"
+    r = subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp / 'profile'}", "--headless",
+         "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false",
+         "--outdir", str(outdir), str(xlsx)], capture_output=True, text=True, timeout=180)
+    assert r.returncode == 0, r.stderr
+    with open(outdir / (xlsx.stem + ".csv"), encoding="utf-8", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+@pytest.mark.parametrize("data_only", [False, True], ids=["formulas-no-cache", "values"])
+def test_libreoffice_opens_the_copy_and_shows_the_udf_values(built, tmp_path, example_rows,
+                                                            data_only):
+    src = plant(built, tmp_path / "private.xlsx", data_only)
+    out = tmp_path / "copy.xlsx"
+    r = run("share", src, "-o", out, "--include", "best_offer", "--include", "offers_held")
+    assert r.returncode == 0, r.stderr
+    rows = _soffice_csv(out, tmp_path)
+    values = {row[0]: row[1] for row in rows[3:] if row}
+    home = example()["home"]
+    # the planted workbook renamed the first offer: the UDF sees the same Offers range
+    offers = [list(row) for row in example_rows]
+    offers[0][1] = WORDS[18]
+    offers[1 + list(OFFER_FIELDS).index("company")][1] = WORDS[18]
+    table = udfs.offer_compare(offers, home["basis"], home["currency"], home["horizon_years"],
+                               home["discount_rate"])
+    assert float(values["Best offer in hand (per year, same basis and currency)"]) == \
+        pytest.approx(table[1][6], rel=1e-12)
+    assert float(values["Offers in hand"]) == len(offers[0]) - 1
+    assert float(values["Target total compensation (per year)"]) == home["target"]
+    assert values["Currency"] == home["currency"] and values["Based in"] == home["city"]
+
+
+def test_the_japanese_copy(built, tmp_path):
+    out = tmp_path / "ja.xlsx"
+    assert run("share", built, "-o", out, "--lang", "ja").returncode == 0
+    ws = openpyxl.load_workbook(out).active
+    assert ws.title == "概要" and ws["A1"].value == "希望条件"
+    assert ws["A4"].value == "希望年収（総報酬・年額）" and ws["B4"].value == 17000000
+
+
+# -- interrupted writes -------------------------------------------------------------------------
+
+_STALL = r"""
+import sys, time, zipfile
+_close = zipfile.ZipFile.close
+def close(self):
+    if self.mode == "w" and self.fp is not None:
+        print("mid-write", flush=True)
+        time.sleep(600)
+    _close(self)
+zipfile.ZipFile.close = close
+from addin.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def _kill_mid_write(args) -> None:
+    """Run the command; once it is writing the zip, kill it (SIGKILL)."""
+    with subprocess.Popen([sys.executable, "-c", _STALL, *map(str, args)],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+        try:
+            line = proc.stdout.readline()
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=60)
+        assert line.strip() == "mid-write", proc.stderr.read()
+    assert proc.returncode == -signal.SIGKILL
+
+
+def test_killing_share_mid_write_leaves_the_previous_copy(built, tmp_path):
+    out = tmp_path / "copy.xlsx"
+    assert run("share", built, "-o", out).returncode == 0
+    previous = out.read_bytes()
+    _kill_mid_write(["share", built, "-o", out, "--force", "--lang", "ja"])
+    assert out.read_bytes() == previous
+
+
+def test_killing_build_workbook_mid_write_leaves_the_previous_workbook(built, tmp_path):
+    target = tmp_path / "negotiation.xlsm"
+    target.write_bytes(built.read_bytes())
+    _kill_mid_write(["build-workbook", "-o", target])
+    assert target.read_bytes() == built.read_bytes()
