@@ -137,9 +137,9 @@ def _adapter(func: Callable[..., Any], counter: list[int]) -> Callable[..., Any]
             grid[:] = sh.EMPTY
             for i, row in enumerate(rows):
                 for j, v in enumerate(row):
-                    grid[i, j] = sh.EMPTY if v is None else v
+                    grid[i, j] = "" if v is None else v  # xlwings sends None as an empty cell
             return grid
-        return sh.EMPTY if result is None else result
+        return "" if result is None else result
 
     return functools.update_wrapper(call, func)
 
@@ -346,7 +346,8 @@ def _patch_sheet(xml: str, sheet: str, values: dict[tuple[str, int, int], Any],
             return _formula_cell(attrs, f[0], value)
         if (r, c) in spilled:
             stats["spilled_cells"] += 1
-            return _value_cell(attrs, None if (r, c) in blank else values.get((sheet, r, c)))
+            value = values.get((sheet, r, c))
+            return _value_cell(attrs, None if (r, c) in blank or value == "" else value)
         return m[0]
 
     def row(m: re.Match[str]) -> str:
