@@ -32,7 +32,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["PROJECT_DIR", "OFFICE_ORIGINS", "NAMESPACE", "configure", "create_app", "serve", "main"]
+__all__ = ["PROJECT_DIR", "OFFICE_ORIGINS", "NAMESPACE", "configure", "create_app", "serve", "main",
+           "free_port", "Running"]
 
 PROJECT_DIR = Path(__file__).resolve().parent / "server_project"
 NAMESPACE = "NEGOTIATE"
@@ -197,6 +198,83 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve(args.host, args.port, os.environ.get(_API_KEY_ENV) or None, args.cert, args.key,
           args.log_level)
     return 0
+
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port free on ``host`` right now."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+class Running:
+    """A server in a child process on a free loopback port (tests, benchmarks).
+
+    ``with Running(api_key=...) as srv: srv.url`` starts it, waits until it
+    answers (at most ``timeout`` seconds) and stops it on exit.
+    """
+
+    def __init__(self, api_key: str | None = None, timeout: float = 60.0) -> None:
+        self.api_key, self.timeout = api_key, timeout
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: Any = None
+        self.log: Any = None
+        self._printed = ""
+
+    def __enter__(self) -> Running:
+        import subprocess
+        import tempfile
+        import time
+        import urllib.request
+
+        env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
+        env.pop(_API_KEY_ENV, None)
+        if self.api_key:
+            env[_API_KEY_ENV] = self.api_key
+        self.log = tempfile.TemporaryFile()  # a file, not a pipe: a full pipe would block it
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "addin.server", "--host", "127.0.0.1",
+             "--port", str(self.port)], env=env, stdin=subprocess.DEVNULL,
+            stdout=self.log, stderr=subprocess.STDOUT)
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the server exited at start:\n{self.output()}")
+            try:
+                with opener.open(f"{self.url}/manifest.xml", timeout=1) as r:
+                    if r.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.05)
+        self.__exit__(None, None, None)
+        raise RuntimeError(f"the server did not answer within {self.timeout:g} s")
+
+    def __exit__(self, *exc: object) -> None:
+        import subprocess
+
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        if self.log is not None:
+            self._printed = self.output()
+            self.log.close()
+            self.log = None
+
+    def output(self) -> str:
+        """What the server has printed (so far, or until it stopped)."""
+        if self.log is None:
+            return self._printed
+        self.log.seek(0)
+        return self.log.read().decode("utf-8", "replace")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,237 @@
+"""The Office.js route: the real server process, real HTTP requests shaped as Excel sends them."""
+
+import re
+
+import httpx
+import pytest
+import xlwings
+
+from addin import udfs
+from addin.cells import MESSAGE_PREFIX, UDFS
+from addin.server import OFFICE_ORIGINS, Running
+from addin.workbook import DEFAULT_PATH
+from tests.formula_eval import Book, Unsupported, formula_text
+
+KEY = "test-key-7f3a"
+CALL = "/xlwings/custom-functions-call"
+
+
+@pytest.fixture(scope="module")
+def server():
+    with Running(api_key=KEY) as srv:
+        yield srv
+        log = srv.output()
+    assert "Traceback" not in log or "custom_functions" not in log
+
+
+@pytest.fixture(scope="module")
+def client(server):
+    with httpx.Client(base_url=server.url, trust_env=False, timeout=30,
+                      headers={"Authorization": KEY}) as c:
+        yield c
+
+
+def body(func_name, args, address="Sheet1!C1"):
+    """A request body exactly as xlwings' Office.js client sends it."""
+    return {
+        "client": "Office.js",
+        "func_name": func_name,
+        "args": args,
+        "caller_address": f"[negotiation.xlsm]{address}",
+        "session_id": "0b5c1f5e-5d8e-4c61-9a4e-6f0d7d1c2a11",
+        "culture_info_name": "en-US",
+        "date_format": "M/d/yyyy",
+        "version": xlwings.__version__,
+        "runtime": "1.4",
+    }
+
+
+def as_office_arg(value):
+    """One argument as Office.js passes it: always a 2-D list (a blank cell is null)."""
+    if isinstance(value, list):
+        return [row if isinstance(row, list) else [row] for row in value]
+    return [[value]]
+
+
+def as_office_result(value):
+    """What a direct call's result looks like after the server's conversion."""
+    rows = value if isinstance(value, list) else [[value]]
+    return [[("" if v is None else v) for v in (r if isinstance(r, list) else [r])] for r in rows]
+
+
+def _examples():
+    """One realistic call per UDF: from the shipped workbook's formulas, else its help example."""
+    book = Book(DEFAULT_PATH)
+    found = {}
+    for sheet, cells in book.formulas.items():
+        for (r, c), value in sorted(cells.items()):
+            calls = []
+            try:
+                book.evaluate(sheet, formula_text(value), calls)
+            except Unsupported:
+                continue
+            for call in calls:
+                found.setdefault(call.name.lower(), (f"{sheet}!R{r}C{c}", call.args))
+    for name in UDFS:
+        if name in found:
+            continue
+        m = re.search(r"=\s*(" + name.upper() + r"\(.*?\))(?:\s*$|\s)", UDFS[name].__doc__ or "",
+                      re.S | re.M)
+        if m is None:
+            found[name] = ("no example", None)
+            continue
+        calls = []
+        try:
+            book.evaluate("Compare", "=" + " ".join(m[1].split()), calls)
+            found[name] = ("help example", calls[0].args)
+        except Unsupported as exc:
+            found[name] = (f"help example: {exc}", None)
+    return found
+
+
+EXAMPLES = _examples()
+
+
+def test_every_udf_has_a_realistic_example():
+    missing = {n: where for n, (where, args) in EXAMPLES.items() if args is None}
+    assert missing == {}
+    assert set(EXAMPLES) == set(UDFS)
+
+
+@pytest.mark.parametrize("name", sorted(UDFS))
+def test_every_udf_through_the_server_equals_a_direct_call(client, name):
+    where, args = EXAMPLES[name]
+    direct = getattr(udfs, name)(*args)
+    assert not (isinstance(direct, str) and direct.startswith(MESSAGE_PREFIX)), (where, direct)
+    r = client.post(CALL, json=body(name, [as_office_arg(a) for a in args]))
+    assert r.status_code == 200, r.text
+    assert r.json() == {"result": as_office_result(direct)}
+
+
+def test_a_range_argument_with_blank_cells(client, example_rows):
+    """Blank cells arrive as null (or "") and mean missing, as in Excel."""
+    grid = [[None if v is None else v for v in row] for row in example_rows]
+    with_empty = [["" if v is None else v for v in row] for row in example_rows]
+    want = udfs.offer_tc(example_rows, "npv", 4, 0.05, example_rows[0][1])
+    for rows in (grid, with_empty):
+        r = client.post(CALL, json=body("offer_tc", [rows, [["npv"]], [[4]], [[0.05]],
+                                                     [[example_rows[0][1]]]]))
+        assert r.json() == {"result": [[want]]}
+
+
+def test_omitted_optional_arguments_take_their_defaults(client, example_rows):
+    r = client.post(CALL, json=body("offer_tc", [example_rows, None, None, None,
+                                                 [[example_rows[0][1]]]]))
+    assert r.json() == {"result": [[udfs.offer_tc(example_rows, None, None, None,
+                                                   example_rows[0][1])]]}
+
+
+def test_bad_input_returns_the_functions_clear_message(client, example_rows):
+    rows = [list(r) for r in example_rows]
+    i = next(k for k, r in enumerate(rows) if str(r[0]).lower() == "base_salary")
+    rows[i][1] = "secret-typo-91"
+    direct = udfs.offer_tc(rows, "npv", 4, 0.05, rows[0][1])
+    assert direct.startswith(MESSAGE_PREFIX + "offer") and "base_salary" in direct
+    r = client.post(CALL, json=body("offer_tc", [rows, [["npv"]], [[4]], [[0.05]],
+                                                 [[rows[0][1]]]]))
+    assert r.status_code == 200
+    assert r.json() == {"result": [[direct]]}
+    assert "secret-typo-91" not in r.text
+    r = client.post(CALL, json=body("net_pay", [[["lots"]], [["Atlantis"]]]))
+    assert r.json() == {"result": [[udfs.net_pay("lots", "Atlantis")]]}
+    assert r.json()["result"][0][0].startswith(MESSAGE_PREFIX)
+
+
+@pytest.mark.parametrize("payload", [
+    b"{not json",
+    b"[1, 2, 3]",
+    b'{"client": "Office.js"}',
+    b'{"client": "Office.js", "func_name": "os", "args": [], "version": "0", "runtime": "1"}',
+    b'{"client": "Office.js", "func_name": "offer_tc", "args": 5, "version": "0"}',
+    b'{"client": "Office.js", "func_name": "__class__", "args": [[["x"]]], "version": "0"}',
+])
+def test_malformed_requests_get_a_short_reply_and_never_a_traceback(client, payload):
+    r = client.post(CALL, content=payload, headers={"Content-Type": "application/json"})
+    assert 400 <= r.status_code < 600
+    assert "Traceback" not in r.text and 'File "' not in r.text and len(r.text) < 200
+    assert "not json" not in r.text
+
+
+def test_an_oversized_request_is_refused(client):
+    big = b'{"args": "' + b"x" * (17 * 2**20) + b'"}'
+    r = client.post(CALL, content=big, headers={"Content-Type": "application/json"})
+    assert r.status_code == 413
+
+
+def test_a_call_without_the_key_is_refused(server, example_rows):
+    with httpx.Client(base_url=server.url, trust_env=False, timeout=30) as anonymous:
+        payload = body("offer_tc", [example_rows, [["npv"]]])
+        assert anonymous.post(CALL, json=payload).status_code == 401
+        wrong = anonymous.post(CALL, json=payload, headers={"Authorization": KEY + "x"})
+        assert wrong.status_code == 401
+        assert KEY not in wrong.text
+        right = anonymous.post(CALL, json=payload, headers={"Authorization": KEY})
+        assert right.status_code == 200
+
+
+def test_without_a_key_the_default_server_needs_none():
+    with Running() as srv, httpx.Client(base_url=srv.url, trust_env=False) as c:
+        r = c.post(CALL, json=body("fx_convert", [[[100]], [["USD"]], [["USD"]]]))
+        assert r.json() == {"result": [[100.0]]}
+
+
+def test_the_meta_json_lists_every_udf_with_its_help(client):
+    meta = client.get("/xlwings/custom-functions-meta.json").json()
+    by_name = {f["name"]: f for f in meta["functions"]}
+    assert set(by_name) == {n.upper() for n in UDFS} | {"VERSION"}
+    for name, func in UDFS.items():
+        entry = by_name[name.upper()]
+        assert entry["description"].split()[:4] == func.__doc__.split()[:4]
+        params = [p for p in func.__wrapped__.__code__.co_varnames[
+            :func.__wrapped__.__code__.co_argcount]]
+        assert [p["name"] for p in entry["parameters"]] == params
+        docs = {p: a.__metadata__[0]["doc"] for p, a in func.__wrapped__.__annotations__.items()
+                if p != "return"}
+        for p in entry["parameters"]:
+            assert p["description"] == docs[p["name"]] and p["description"]
+
+
+def test_the_functions_code_and_the_manifest_are_served(client):
+    js = client.get("/xlwings/custom-functions-code.js").text
+    for name in UDFS:
+        assert f'CustomFunctions.associate("{name.upper()}"' in js
+    manifest = client.get("/manifest.xml")
+    assert manifest.status_code == 200
+    text = manifest.text
+    assert "<OfficeApp" in text and 'DefaultValue="NEGOTIATE"' in text
+    assert "/xlwings/custom-functions-meta" in text and "Offer negotiation" in text
+    taskpane = client.get("/taskpane.html").text
+    assert "NEGOTIATE.OFFER_TC" in taskpane and "negotiate-api-key" in taskpane
+    assert "negotiate-api-key" in client.get("/static/js/auth.js").text
+
+
+def test_version_is_the_trivial_function(client):
+    r = client.post(CALL, json=body("version", []))
+    assert r.json()["result"][0][0].startswith("offer-negotiation ")
+
+
+def test_cors_is_limited_to_the_office_origins(client):
+    pre = {"Access-Control-Request-Method": "POST",
+           "Access-Control-Request-Headers": "content-type,authorization"}
+    for origin in OFFICE_ORIGINS:
+        r = client.options(CALL, headers={"Origin": origin, **pre})
+        assert r.status_code == 200
+        assert r.headers["access-control-allow-origin"] == origin
+    for origin in ("https://evil.example", "http://localhost:3000", "null"):
+        r = client.options(CALL, headers={"Origin": origin, **pre})
+        assert r.status_code == 400
+        assert "access-control-allow-origin" not in r.headers
+        r = client.post(CALL, json=body("version", []), headers={"Origin": origin})
+        assert "access-control-allow-origin" not in r.headers
+
+
+def test_the_server_listens_on_loopback_only(server):
+    assert server.url.startswith("http://127.0.0.1:")
+    from addin.server import _parser
+
+    assert _parser().parse_args([]).host == "127.0.0.1"
