@@ -12,15 +12,19 @@ from addin.sheets import (
     compare,
     conf,
     disclosure,
+    market,
     offers,
     params,
     recruiter,
     relocation,
     schedules,
     start,
+    strategy,
 )
 
-FILL_ORDER = (params, offers, compare, schedules, relocation, start, conf, disclosure, recruiter)
-# disclosure writes the switch block of the Strategy sheet; once a strategy module exists,
-# it takes this tab (one entry per sheet) and disclosure.dress must still be called
-TAB_ORDER = (start, offers, compare, relocation, schedules, disclosure, recruiter, params, conf)
+FILL_ORDER = (params, offers, compare, schedules, relocation, start, conf, disclosure, recruiter,
+              market, strategy)
+# disclosure writes the switch block of the Strategy sheet (from column K); strategy owns the
+# tab and its dress calls disclosure.dress
+TAB_ORDER = (start, offers, compare, relocation, market, schedules, strategy, recruiter, params,
+             conf)

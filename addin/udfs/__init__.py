@@ -15,7 +15,9 @@ from addin.udfs.negotiation import (
     impact_value,
     market_band,
     market_percentile,
+    market_tc,
     negotiation_ask,
+    offer_timeline,
     target_gap,
 )
 from addin.udfs.offers import (
@@ -47,4 +49,6 @@ __all__ = [
     "target_gap",
     "impact_value",
     "negotiation_ask",
+    "market_tc",
+    "offer_timeline",
 ]

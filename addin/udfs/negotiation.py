@@ -7,13 +7,13 @@ from addin.udfs._docs import BASIS_DOC, BASKET_DOC, OFFERS_DOC, RATES_DOC, YEARS
 from addin.udfs.offers import _fx_table
 from calculators import market, negotiation
 from calculators.compare import Settings
-from calculators.errors import InvalidInputError
+from calculators.errors import InvalidInputError, NoSolutionError
 from calculators.fx import _as_date
 from calculators.table import as_rows, offers_from_table, select_offer
 
 __all__ = ["market_percentile", "market_band", "counter_offer", "target_gap", "impact_value",
-           "negotiation_ask", "market_filters", "settings_from", "COUNTER_OUTPUTS",
-           "ASK_MEASURES"]
+           "negotiation_ask", "market_tc", "offer_timeline", "market_filters", "settings_from",
+           "COUNTER_OUTPUTS", "ASK_MEASURES"]
 
 MARKET_DOC = (
     "Market range: a header row (company, title, level, location, years_experience, base, "
@@ -180,6 +180,8 @@ def counter_offer(
     discount_rate: cell("Yearly discount rate for npv, 0.05 = 5 % (blank: 0)") = None,
     limit: cell("Most the component may become, e.g. the employer's cap (blank: none)") = None,
     output: cell("increase (default), new_value, value, batna, batna_name, lead or before") = None,
+    if_unreachable: cell("Shown when no raise of this component can win, e.g. \"out of reach\" "
+                         "(blank: a #VALUE! message saying why)") = None,
 ):
     """Smallest raise of one component that makes the offer beat its best alternative.
 
@@ -201,7 +203,13 @@ def counter_offer(
         row = rows[offers.index(chosen)]
         return {"batna": row.batna_home, "batna_name": row.batna_name, "lead": row.lead,
                 "before": row.value_home}[what]
-    result = negotiation.counter_offer(offers, chosen, name, settings, _margin(margin), cap)
+    fallback = None if _blank(if_unreachable) else if_unreachable
+    try:
+        result = negotiation.counter_offer(offers, chosen, name, settings, _margin(margin), cap)
+    except NoSolutionError:
+        if fallback is None:
+            raise
+        return fallback
     return {"increase": result.increase, "new_value": result.new_value,
             "value": result.value_home}[what]
 
@@ -319,3 +327,48 @@ def ask_values(result, offer):
         "anchor_base": result.base_for(result.anchor_tc, offer),
         "n": result.market.n if result.market is not None else 0,
     }
+
+
+@udf
+def market_tc(
+    offer: table("Offer range: field names in the first column, the offer's values in the next "
+                 "(as on the Offers sheet)"),
+    offer_name: cell("Which offer column to use when the range holds several") = None,
+):
+    """An offer's TC on the market's definition: base + target bonus + RSU grant / vest years.
+
+    No sign-on, refreshers, options or benefits: the figure to compare with market rows.
+    Example: =MARKET_TC(Offers!A1:G33, "Tokyo big tech")
+    """
+    return market.offer_market_tc(select_offer(offers_from_table(offer), offer_name))
+
+
+@udf
+def offer_timeline(
+    offers_table: table(OFFERS_DOC),
+    as_of: cell("Today, for the days left (blank: today)") = None,
+    expected: table("Offers still to come: name, expected date (blank: none)") = None,
+):
+    """Deadlines and start dates, earliest deadline first, flagging lost leverage.
+
+    An offer is flagged when it expires before an expected offer or before another offer.
+    Spills: offer, deadline, start date, days left, flag.
+    Example: =OFFER_TIMELINE(Offers!A1:G33, "2026-12-01", Strategy!A40:B41)
+    """
+    offers = offers_from_table(offers_table)
+    pending = []
+    if not _blank(expected):
+        for row in as_rows(expected, "expected"):
+            if _blank(row):
+                continue
+            if len(row) < 2 or _blank(row[0]):
+                raise InvalidInputError("expected must be two columns: name, date")
+            try:
+                pending.append((str(row[0]), _as_date(row[1])))
+            except InvalidInputError:
+                raise InvalidInputError("expected: the date must be a date (YYYY-MM-DD)") from None
+    rows = negotiation.timeline(offers, _as_of(as_of), pending)
+    return rows_out(["offer", "deadline", "start date", "days left", "flag"], [
+        [e.name, e.deadline.isoformat() if e.deadline else None,
+         e.start_date.isoformat() if e.start_date else None, e.days_left, e.flag or ""]
+        for e in rows])
