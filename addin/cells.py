@@ -10,6 +10,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
+import numpy as np
 import xlwings as xw
 
 from calculators.errors import InvalidInputError, NegotiationError
@@ -44,21 +45,46 @@ def udf(func: Callable[..., Any]) -> Callable[..., Any]:
     never into a cell, and no input value is repeated).
     """
     name = func.__name__.upper()
+    out_of_range = f"{MESSAGE_PREFIX}{name}: a number is out of range; check the inputs' sizes"
 
     @functools.wraps(func)
     def safe(*args: Any) -> Any:
         try:
-            return func(*args)
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                result = func(*(_range(a) for a in args))
         except NegotiationError as exc:
             return message(exc)
         except RecursionError:
             return f"{MESSAGE_PREFIX}{name}: input too deeply nested"
+        except (OverflowError, FloatingPointError):
+            return out_of_range
         except Exception:  # the cell gets a message, the log the details
             log.exception("%s failed", name)
             return f"{MESSAGE_PREFIX}{name} could not compute this; check the inputs"
+        # an overflow shows as infinity or NaN: Excel cannot show either
+        if isinstance(result, float) and not math.isfinite(result):
+            return out_of_range
+        if isinstance(result, list) and any(
+                isinstance(v, float) and not math.isfinite(v)
+                for row in result if isinstance(row, list) for v in row):
+            return out_of_range
+        return result
 
     UDFS[func.__name__] = safe
     return xw.func(safe)
+
+
+def _range(value: Any) -> Any:
+    """A range as rows, as Excel gives it: a row or column (xlwings' 1-D list) becomes one
+    row, an empty row a blank cell, an empty list blank; a single value is left alone."""
+    if not isinstance(value, (list, tuple)):
+        return value
+    if not value:
+        return None
+    if not any(isinstance(v, (list, tuple)) for v in value):
+        return [list(value)]
+    rows = [(list(v) or [None]) if isinstance(v, (list, tuple)) else [v] for v in value]
+    return None if all(r == [None] for r in rows) else rows
 
 
 def _blank(value: Any) -> bool:

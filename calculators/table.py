@@ -32,6 +32,8 @@ def as_rows(table: object, what: str = "offers") -> list[list[Any]]:
     rows = [list(r) if isinstance(r, (list, tuple)) else [r] for r in table]
     if len({len(r) for r in rows}) != 1:
         raise InvalidInputError(f"{what} range is ragged: rows have different lengths")
+    if not rows[0]:
+        raise InvalidInputError(f"{what} range is empty")
     return rows
 
 
