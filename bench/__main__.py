@@ -132,7 +132,8 @@ def bench_counter() -> None:
         for basis in BASES:
             rows, s = standings(offers, Settings(basis=basis, move=move, discount_rate=0.05))
             out = solve_many(offers, COUNTER_COMPONENTS, s,
-                             [(r.batna_home, r.batna_name) for r in rows])
+                             [(r.batna_home, r.batna_name) for r in rows], 0.0,
+                             [r.value_home for r in rows])
             solved += sum(1 for c in out if not isinstance(c, Exception))
         return solved
 
@@ -143,9 +144,34 @@ def bench_counter() -> None:
          f"({cases} cases, {solved} solved, {cases - solved} out of reach)")
 
 
+def bench_server() -> None:
+    from bench.server import bench_server as run
+
+    run()
+
+
+def bench_recalc() -> None:
+    from bench.server import bench_recalc as run
+
+    run()
+
+
+def bench_guard() -> None:
+    from bench.guard import bench_guard as run
+
+    run()
+
+
+def bench_share() -> None:
+    from bench.guard import bench_share as run
+
+    run()
+
+
 BENCHES = {"schedule": bench_schedule, "montecarlo": bench_montecarlo,
            "import": bench_import, "tax": bench_tax, "market": bench_market,
-           "counter": bench_counter}
+           "counter": bench_counter, "server": bench_server, "recalc": bench_recalc,
+           "guard": bench_guard, "share": bench_share}
 
 
 def main(argv: list[str]) -> int:
