@@ -64,7 +64,8 @@ from calculators.offer import FIELDS, Offer, OfferBatch, cash_schedule, tc
 from calculators.params import load_parameters
 from calculators.tax import compute, get_jurisdiction
 
-__all__ = ["COUNTER_COMPONENTS", "Counter", "solve_counter", "check_component", "check_margin"]
+__all__ = ["COUNTER_COMPONENTS", "Counter", "solve_counter", "solve_many", "living_offset",
+           "check_component", "check_margin"]
 
 Array = npt.NDArray[np.float64]
 COUNTER_COMPONENTS = ("base_salary", "sign_on", "rsu_grant", "bonus_target")
@@ -131,17 +132,27 @@ def _raised(offer: Offer, component: str, x: float) -> Offer:
     return replace(offer, **changes)
 
 
-def _fast(offer: Offer, component: str, s: Settings) -> Evaluator:
+def living_offset(offer: Offer, s: Settings) -> Array | None:
+    """Per year, what the disposable bases subtract from take-home (basket, move costs).
+
+    It does not depend on the offer's pay, so the solver computes it once per offer.
+    ``None`` for the gross and net bases.
+    """
+    if not s.basis.startswith("disposable_"):
+        return None
+    if s.move is None:
+        raise InvalidInputError(
+            "disposable bases need the relocation inputs (basket and move costs)")
+    opts = {} if s.age is None else {"age": s.age}
+    res = analyse_moves([offer], s.move, s.table(), s.years, s.tax_year, opts)[0][0]
+    return np.asarray(res.disposable_home / res.fx_rate - res.net)
+
+
+def _fast(offer: Offer, component: str, s: Settings, offset: Array | None) -> Evaluator:
     """Value in the home currency of the offer raised by each amount: one vectorised call."""
     one = OfferBatch.from_offers([offer])
     kind = s.basis.split("_", 1)[1] if s.basis.startswith(("net_", "disposable_")) else s.basis
     rate = float(s.table().convert(1.0, offer.currency, s.home_currency))
-    offset = None
-    if s.basis.startswith("disposable_"):
-        assert s.move is not None
-        opts = {} if s.age is None else {"age": s.age}
-        res = analyse_moves([offer], s.move, s.table(), s.years, s.tax_year, opts)[0][0]
-        offset = res.disposable_home / res.fx_rate - res.net  # basket and move costs, per year
     allowed = get_jurisdiction(offer.jurisdiction).options
     opts = {k: v for k, v in ({} if s.age is None else {"age": s.age}).items() if k in allowed}
     field = "bonus_target" if component == "bonus_target" else component
@@ -208,20 +219,29 @@ def _search(evaluate: Evaluator, target: float, ceiling: float) -> tuple[int, fl
 
 def solve_counter(
     offer: Offer, component: str, settings: Settings, batna_home: float, batna_name: str,
-    margin: float = 0.0, limit: float | None = None,
+    margin: float = 0.0, limit: float | None = None, before_home: float | None = None,
+    offset: Array | None = None,
 ) -> Counter:
     """The smallest whole raise of ``component`` that makes ``offer`` beat ``batna_home``.
 
     ``settings`` must be checked and carry the resolved tax year (see
     :func:`calculators.negotiation.prepare`).  ``limit`` is the most the
     component may become (the employer's cap, say): in the offer's currency,
-    or a fraction for ``bonus_target``.
+    or a fraction for ``bonus_target``.  ``before_home`` (the offer's value as
+    :func:`~calculators.compare.metric` gives it) and ``offset``
+    (:func:`living_offset`) may be passed when already known.
     """
     component = check_component(component)
     margin = check_margin(margin)
     target = batna_home + margin
-    fast = _fast(offer, component, settings)
-    before = float(_exact(offer, component, settings)(np.zeros(1))[0])
+    if offset is None:
+        offset = living_offset(offer, settings)
+    fast = _fast(offer, component, settings, offset)
+    near = before_home is not None and abs(before_home - target) <= 1e-9 * max(1.0, abs(target))
+    if before_home is None or near:  # a value computed among other offers may differ in the
+        before = float(_exact(offer, component, settings)(np.zeros(1))[0])  # last bit: recheck
+    else:
+        before = float(before_home)
     common = dict(offer=offer.name, component=component, basis=settings.basis,
                   currency=offer.currency, before_home=before, batna_home=batna_home,
                   batna_name=batna_name, margin=margin)
@@ -257,13 +277,21 @@ def _why(fast: Evaluator, component: str, basis: str, ceiling: float, limit: flo
 def solve_many(
     offers: Sequence[Offer], components: Sequence[str], settings: Settings,
     batnas: Sequence[tuple[float, str]], margin: float = 0.0,
+    values: Sequence[float] | None = None,
 ) -> list[Counter | NoSolutionError]:
-    """Every offer x component (a :class:`NoSolutionError` where none exists)."""
+    """Every offer x component (a :class:`NoSolutionError` where none exists).
+
+    ``batnas`` and ``values`` (each offer's own value) come from
+    :func:`calculators.negotiation.standings`.
+    """
     out: list[Counter | NoSolutionError] = []
-    for offer, (batna, name) in zip(offers, batnas, strict=True):
+    for i, (offer, (batna, name)) in enumerate(zip(offers, batnas, strict=True)):
+        offset = living_offset(offer, settings)
+        before = None if values is None else values[i]
         for component in components:
             try:
-                out.append(solve_counter(offer, component, settings, batna, name, margin))
+                out.append(solve_counter(offer, component, settings, batna, name, margin,
+                                         before_home=before, offset=offset))
             except NoSolutionError as exc:
                 out.append(exc)
     return out

@@ -70,6 +70,8 @@ def test_every_counter_of_the_example_wins_and_one_unit_less_does_not(shipped, b
     rows, s = standings(offers, Settings(basis=basis, move=move, discount_rate=0.05))
     solved = 0
     for offer, row in zip(offers, rows, strict=True):
+        # the value among all offers is the offer's own value (what solve_many relies on)
+        assert _value(offer, s) == pytest.approx(row.value_home, rel=1e-12)
         for component in COUNTER_COMPONENTS:
             c = _check_counter(offer, component, s, row.batna_home, 500_000.0)
             if c is not None:
@@ -196,3 +198,22 @@ def test_counter_udf_matches_the_solver(example_rows, shipped):
     assert got == want.increase > 0
     assert udfs.counter_offer(example_rows, "London start-up", None, "net_annualized", None,
                               basket, None, "JPY", None, None, None, "batna") == rows[3].batna_home
+
+
+def test_solve_many_agrees_with_one_by_one(shipped):
+    from calculators.negotiation_counter import solve_many
+
+    offers, move = shipped
+    rows, s = standings(offers, Settings(basis="disposable_npv", move=move, discount_rate=0.05))
+    many = solve_many(offers, COUNTER_COMPONENTS, s, [(r.batna_home, r.batna_name) for r in rows],
+                      250_000.0, [r.value_home for r in rows])
+    i = 0
+    for offer, row in zip(offers, rows, strict=True):
+        for component in COUNTER_COMPONENTS:
+            try:
+                one = solve_counter(offer, component, s, row.batna_home, row.batna_name, 250_000.0)
+            except NoSolutionError as exc:
+                assert isinstance(many[i], NoSolutionError) and str(many[i]) == str(exc)
+            else:
+                assert many[i] == one
+            i += 1
