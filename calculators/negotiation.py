@@ -110,7 +110,9 @@ def counter_offer(
     component = check_component(component)
     margin = check_margin(margin)
     rows, s = standings(offers, settings)
-    row = next(r for r, o in zip(rows, offers, strict=True) if o is offer)
+    row = next((r for r, o in zip(rows, offers, strict=True) if o is offer), None)
+    if row is None:
+        raise InvalidInputError("the offer to counter must be one of the offers compared")
     return solve_counter(offer, component, s, row.batna_home, row.batna_name, margin, limit)
 
 

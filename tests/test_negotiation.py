@@ -217,3 +217,14 @@ def test_solve_many_agrees_with_one_by_one(shipped):
             else:
                 assert many[i] == one
             i += 1
+
+
+def test_timeline_and_ask_udfs(example_rows):
+    out = udfs.offer_timeline(example_rows, "2026-12-01", [["Berlin", "2026-12-18"]])
+    assert out[0] == ["offer", "deadline", "start date", "days left", "flag"]
+    assert out[1][:4] == ["Seattle big tech", "2026-12-08", "2027-03-01", 7]
+    bad = udfs.offer_timeline(example_rows, "2026-12-01", [["Berlin", "soon"]])
+    assert bad.startswith(MESSAGE_PREFIX) and "expected" in bad and "soon" not in bad
+    empty = udfs.negotiation_ask(example_rows, "Seattle big tech", None)
+    assert empty.startswith(MESSAGE_PREFIX) and "market table is empty" in empty
+    assert udfs.market_tc(example_rows, "Tokyo big tech") == 14e6 * 1.15 + 12e6 / 4

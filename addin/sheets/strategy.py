@@ -34,6 +34,8 @@ INPUT_HELP = {
 }
 LEVERAGE_CHOICES = ("name", "figures", "none")
 UNREACHABLE = "out of reach"
+RAISE_HEAD = ["raise base_salary", "raise sign_on", "raise rsu_grant",
+              "raise target bonus (amount)"]
 IMPACT_HEAD = ["item", "unit", "before", "after", "volume", "unit value", "higher is better",
                "value a year", "talking point", "話すポイント"]
 ASK_HEAD = ["offer", "walk-away (home)", "counter TC", "market p75", "market p90",
@@ -99,8 +101,7 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
 
     r0 = at[STANDING]
     _head(m, r0, STANDING + " (basis above, home currency; raises in the offer's currency)",
-          ["offer", "value", "BATNA", "BATNA is", "lead", *(f"raise {c}" for c in
-                                                          COUNTER_COMPONENTS)])
+          ["offer", "value", "BATNA", "BATNA is", "lead", *RAISE_HEAD])
     for i, col in enumerate(lay.offer_cols, start=1):
         r = r0 + 1 + i
         name = Ref(NAME, r, 0, absolute=False)
