@@ -225,9 +225,14 @@ def build_brief(path: str | Path) -> Brief:
             row.value_home, row.batna_home, row.batna_name, cited, counters, ask,
             entry.deadline.isoformat() if entry.deadline else None, entry.flag))
     for e in strat.impact:
-        value = negotiation.impact_value(
-            float(e["volume"]), float(e["before"]), float(e["after"]), float(e["unit_value"]),
-            bool(e.get("higher_is_better")))
+        up = e.get("higher_is_better")
+        if isinstance(up, str):
+            up = up.strip().lower() in ("yes", "true")
+        try:
+            value = negotiation.impact_value(e["volume"], e["before"], e["after"],
+                                             e["unit_value"], bool(up))
+        except InvalidInputError as exc:
+            raise WorkbookError(f"Strategy impact ledger: {exc}") from None
         brief.impact.append({**e, "value": value})
     brief.timeline = [{"offer": e.name, "deadline": e.deadline.isoformat() if e.deadline else None,
                        "days_left": e.days_left, "flag": e.flag} for e in line.values()]

@@ -115,6 +115,8 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
 
 def dress(ws: Any, wb: Any, lay: Layout, data: dict[str, Any]) -> None:
     ws.freeze_panes(TOP + 1, 0)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
     ws.set_column(0, 1, 13)
     ws.set_column(2, 4, 9)
     ws.set_column(5, 8, 12)

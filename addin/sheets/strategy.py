@@ -149,7 +149,7 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
     for i, e in enumerate(s.get("impact", ()), start=1):
         r = r0 + 1 + i
         plain = [e["item"], e["unit"], e["before"], e["after"], e["volume"], e["unit_value"],
-                 bool(e.get("higher_is_better", False))]
+                 "yes" if e.get("higher_is_better") else "no"]
         for c, value in enumerate(plain):
             m.put(NAME, r, c, value, "num" if c == 4 else None)
         m.put(NAME, r, 7, Call("IMPACT_VALUE", tuple(Ref(NAME, r, c, absolute=False)
@@ -190,6 +190,8 @@ def dress(ws: Any, wb: Any, lay: Layout, data: dict[str, Any]) -> None:
     from addin.sheets import disclosure  # noqa: PLC0415 - its block shares this sheet
 
     ws.set_tab_color("#C00000")
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
     ws.set_column(0, 0, 30)
     ws.set_column(1, 7, 15)
     ws.set_column(8, 9, 40)

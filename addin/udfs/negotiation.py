@@ -246,7 +246,7 @@ def impact_value(
     before: cell("The measure before your work, e.g. 80 (ms)"),
     after: cell("The measure after, e.g. 15 (ms)"),
     unit_value: cell("What one unit of change is worth each time, in money"),
-    higher_is_better: cell("TRUE when a higher measure is better, e.g. accuracy "
+    higher_is_better: cell("TRUE (or yes) when a higher measure is better, e.g. accuracy "
                            "(blank: lower is better)") = None,
 ):
     """Yearly business value of a measured improvement: volume x (before - after) x unit_value.
@@ -257,8 +257,10 @@ def impact_value(
     up = False if _blank(higher_is_better) else higher_is_better
     if isinstance(up, list):
         up = up[0][0] if isinstance(up[0], list) else up[0]
+    if isinstance(up, str):
+        up = {"true": True, "yes": True, "false": False, "no": False}.get(up.strip().lower(), up)
     if not isinstance(up, bool):
-        raise InvalidInputError("higher_is_better must be TRUE or FALSE")
+        raise InvalidInputError("higher_is_better must be TRUE or FALSE (or yes / no)")
     return negotiation.impact_value(
         opt_number(volume, "volume", low=0.0), opt_number(before, "before"),
         opt_number(after, "after"), opt_number(unit_value, "unit_value", low=0.0), up)
@@ -352,7 +354,7 @@ def offer_timeline(
     """Deadlines and start dates, earliest deadline first, flagging lost leverage.
 
     An offer is flagged when it expires before an expected offer or before another offer.
-    Spills: offer, deadline, start date, days left, flag.
+    Spills: offer, deadline, start date, days left, flag ("ok" when nothing is lost).
     Example: =OFFER_TIMELINE(Offers!A1:G33, "2026-12-01", Strategy!A40:B41)
     """
     offers = offers_from_table(offers_table)
@@ -370,5 +372,5 @@ def offer_timeline(
     rows = negotiation.timeline(offers, _as_of(as_of), pending)
     return rows_out(["offer", "deadline", "start date", "days left", "flag"], [
         [e.name, e.deadline.isoformat() if e.deadline else None,
-         e.start_date.isoformat() if e.start_date else None, e.days_left, e.flag or ""]
+         e.start_date.isoformat() if e.start_date else None, e.days_left, e.flag or "ok"]
         for e in rows])
