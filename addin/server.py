@@ -86,6 +86,7 @@ def create_app() -> Any:
     from starlette.exceptions import HTTPException as StarletteHTTPException
     from xlwings_server import main as server
 
+    _skip_pyodide_probes()
     app = server.app
 
     @app.exception_handler(RequestValidationError)
@@ -105,6 +106,25 @@ def create_app() -> Any:
         return PlainTextResponse("An error occurred.", status_code=500)
 
     return _Guard(server.main_app)
+
+
+def _skip_pyodide_probes() -> None:
+    """Answer xlwings' "is this Pyodide's JsNull?" without an import per cell.
+
+    xlwings 0.37.8 tries ``from pyodide.ffi import JsNull`` for every cell of
+    every argument; outside Pyodide each failed import searches ``sys.path``
+    (about 0.1 ms a cell, 25 ms for an Offers range).  Here there is no
+    Pyodide, so no value is a JsNull: the answer is always "no".
+    """
+    import importlib.util
+
+    import xlwings.pro.udfs_officejs as officejs
+    import xlwings.utils
+
+    if importlib.util.find_spec("pyodide") is not None:
+        return
+    xlwings.utils.is_jsnull = lambda value: False
+    officejs.js_to_none = lambda arg: arg
 
 
 class _Guard:

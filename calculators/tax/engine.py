@@ -9,6 +9,7 @@ Net pay is gross minus the sum of the lines.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,8 +147,9 @@ def _load_all() -> None:
     import calculators.tax.jurisdictions  # noqa: F401
 
 
+@functools.cache
 def params(folder: str, name: str) -> dict[str, Parameter]:
-    """Parameters of ``params/<folder>/<name>.yaml``."""
+    """Parameters of ``params/<folder>/<name>.yaml`` (the file's cached mapping, looked up once)."""
     return load_parameters(PARAMS_DIR / folder / f"{name}.yaml")
 
 

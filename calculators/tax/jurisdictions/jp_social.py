@@ -25,6 +25,7 @@ pays the award itself may have to include it; this model does not.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import numpy as np
 import numpy.typing as npt
@@ -102,13 +103,45 @@ def social_insurance_lines(salary: npt.ArrayLike, year: int, age: float) -> dict
     """
     monthly = np.maximum(np.asarray(salary, dtype=float), 0.0) / 12.0
     employed = monthly > 0  # no pay, no employment: no contributions
+    ages = _param("care_insurance_ages", year)
+    assert isinstance(ages, dict)
+    care_due = bool(ages["from_age"] <= age < ages["until_age"])
+    health_t, care_t, child_t, pension_t, employment_rates = _yearly_premiums(
+        int(year), care_due, bool(age < 70))
     health_grades = _param("health_insurance_grades", year)
     pension_grades = _param("pension_grades", year)
-    ages = _param("care_insurance_ages", year)
     assert isinstance(health_grades, dict) and isinstance(pension_grades, dict)
-    assert isinstance(ages, dict)
-    care_due = ages["from_age"] <= age < ages["until_age"]
-    pension_due = age < 70
+
+    h_idx = _grade_index(monthly, health_grades)
+    p_idx = _grade_index(monthly, pension_grades)
+    # 雇用保険: actual monthly wages x rate, 50銭以下切捨て, for each month at its rate.
+    employment = np.zeros_like(monthly)
+    for e, months in employment_rates:
+        employment += months * np.maximum(np.ceil(monthly * e - 0.5 - 1e-9), 0.0)
+
+    def on(values: Array) -> Array:
+        return np.asarray(np.where(employed, values, 0.0), dtype=float)
+
+    return {
+        "health_insurance": on(health_t[h_idx]),
+        "long_term_care_insurance": on(care_t[h_idx]),
+        "child_support_levy": on(child_t[h_idx]),
+        "employees_pension": on(pension_t[p_idx]),
+        "employment_insurance": on(employment),
+    }
+
+
+@functools.cache
+def _yearly_premiums(
+    year: int, care_due: bool, pension_due: bool
+) -> tuple[Array, Array, Array, Array, tuple[tuple[float, int], ...]]:
+    """Yearly employee premium per grade (health, care, child levy, pension) and the
+    employment-insurance rates with their month counts: the same for every salary of a
+    year, so computed once per (year, care due, pension due); the arrays are read-only.
+    """
+    health_grades = _param("health_insurance_grades", year)
+    pension_grades = _param("pension_grades", year)
+    assert isinstance(health_grades, dict) and isinstance(pension_grades, dict)
     health_std = np.asarray(health_grades["standard"], dtype=float)
     pension_std = np.asarray(pension_grades["standard"], dtype=float)
 
@@ -131,21 +164,6 @@ def social_insurance_lines(salary: npt.ArrayLike, year: int, age: float) -> dict
         if pension_due:
             pension_t += employee_half(pension_std, p)
         employment_rates[e] = employment_rates.get(e, 0) + 1
-
-    h_idx = _grade_index(monthly, health_grades)
-    p_idx = _grade_index(monthly, pension_grades)
-    # 雇用保険: actual monthly wages x rate, 50銭以下切捨て, for each month at its rate.
-    employment = np.zeros_like(monthly)
-    for e, months in employment_rates.items():
-        employment += months * np.maximum(np.ceil(monthly * e - 0.5 - 1e-9), 0.0)
-
-    def on(values: Array) -> Array:
-        return np.asarray(np.where(employed, values, 0.0), dtype=float)
-
-    return {
-        "health_insurance": on(health_t[h_idx]),
-        "long_term_care_insurance": on(care_t[h_idx]),
-        "child_support_levy": on(child_t[h_idx]),
-        "employees_pension": on(pension_t[p_idx]),
-        "employment_insurance": on(employment),
-    }
+    for table in (health_t, care_t, child_t, pension_t):
+        table.setflags(write=False)
+    return health_t, care_t, child_t, pension_t, tuple(employment_rates.items())

@@ -1,0 +1,211 @@
+"""Benchmarks of the Office.js route and of the headless recalculation.
+
+``python -m bench server recalc`` prints:
+
+- one client, over loopback, keep-alive: p50 / p99 per UDF, over the calls the
+  shipped workbook makes (each function's calls cycled), beside the trivial
+  ``VERSION()`` on the same server in the same run;
+- 2,000 calls from 50 concurrent clients: throughput, p50 / p99, errors, for the
+  workbook's call mix and for ``VERSION()``;
+- a full recalculation of the shipped workbook through the server: every UDF
+  cell's call sent as Excel sends it (all at once, 50 connections at most);
+- the headless recalculation of the whole workbook (``negotiate recalc``), in a
+  warm process and as a fresh command.
+
+Client and server share this machine's cores; every loop is bounded.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ONE_CLIENT_CALLS = 300  # per function
+CONCURRENT_CLIENTS = 50
+CONCURRENT_CALLS = 2_000
+CALL = "/xlwings/custom-functions-call"
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def workbook_calls(path: Any = None) -> list[tuple[str, str, list[Any]]]:
+    """(cell, function, arguments) of every UDF call the workbook's formulas make."""
+    from addin.workbook import DEFAULT_PATH
+    from tests.formula_eval import Book, formula_text
+
+    book = Book(path or DEFAULT_PATH)
+    calls = []
+    for sheet, cells in book.formulas.items():
+        for (r, c), value in sorted(cells.items()):
+            made: list[Any] = []
+            book.evaluate(sheet, formula_text(value), made)
+            calls += [(f"{sheet}!R{r}C{c}", call.name.lower(), call.args) for call in made]
+    return calls
+
+
+def _office_body(func_name: str, args: list[Any], address: str) -> dict[str, Any]:
+    import xlwings
+
+    def arg(value: Any) -> Any:
+        if isinstance(value, list):
+            return [row if isinstance(row, list) else [row] for row in value]
+        return [[value]]
+
+    sheet = address.split("!")[0]
+    return {"client": "Office.js", "func_name": func_name, "args": [arg(a) for a in args],
+            "caller_address": f"[negotiation.xlsm]{sheet}!A1", "session_id": "bench",
+            "culture_info_name": "en-US", "date_format": "M/d/yyyy",
+            "version": xlwings.__version__, "runtime": "1.4"}
+
+
+def _one_client(url: str, bodies: list[dict[str, Any]], n: int) -> list[float]:
+    import httpx
+
+    times = []
+    with httpx.Client(base_url=url, trust_env=False, timeout=30) as client:
+        for body in bodies[:3]:
+            client.post(CALL, json=body).raise_for_status()  # warm
+        for i in range(n):
+            body = bodies[i % len(bodies)]
+            start = time.perf_counter()
+            r = client.post(CALL, json=body)
+            times.append(time.perf_counter() - start)
+            if r.status_code != 200:
+                raise RuntimeError(f"{body['func_name']}: HTTP {r.status_code}")
+    return times
+
+
+def _concurrent(url: str, bodies: list[dict[str, Any]], clients: int,
+                calls: int) -> tuple[float, list[float], int]:
+    """(wall seconds, per-call latencies, errors) of ``calls`` calls over ``clients`` threads."""
+    import httpx
+
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    per_client = [calls // clients + (1 if i < calls % clients else 0) for i in range(clients)]
+    barrier = threading.Barrier(clients + 1)
+
+    def work(k: int) -> None:
+        mine: list[float] = []
+        bad = 0
+        with httpx.Client(base_url=url, trust_env=False, timeout=60) as client:
+            client.post(CALL, json=bodies[k % len(bodies)])  # connect before the clock starts
+            barrier.wait()
+            for i in range(per_client[k]):
+                body = bodies[(k * 7 + i) % len(bodies)]
+                start = time.perf_counter()
+                try:
+                    r = client.post(CALL, json=body)
+                    bad += r.status_code != 200 or "#VALUE!" in r.text
+                except httpx.HTTPError:
+                    bad += 1
+                mine.append(time.perf_counter() - start)
+        with lock:
+            latencies.extend(mine)
+            errors[0] += bad
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(clients)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    start = time.perf_counter()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - start, latencies, errors[0]
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:8.2f} ms"
+
+
+def bench_server() -> None:
+    from addin.server import Running
+
+    calls = workbook_calls()
+    by_func: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for cell, name, args in calls:
+        by_func[name].append(_office_body(name, args, cell))
+    trivial = [_office_body("version", [], "Compare!A1")]
+    mix = [_office_body(name, args, cell) for cell, name, args in calls]
+    print(f"Office.js route: the shipped workbook makes {len(calls)} UDF calls "
+          f"({len(by_func)} functions); loopback, client and server on the same machine")
+    with Running() as srv:
+        t = _one_client(srv.url, trivial, ONE_CLIENT_CALLS)
+        base50 = statistics.median(t)
+        print(f"one client, {ONE_CLIENT_CALLS} calls each              p50        p99   "
+              f"(target p50 < 5 ms)")
+        print(f"  {'VERSION (trivial)':<30} {_ms(base50)} {_ms(_pct(t, 99))}")
+        worst = 0.0
+        for name in sorted(by_func):
+            t = _one_client(srv.url, by_func[name], ONE_CLIENT_CALLS)
+            p50 = statistics.median(t)
+            worst = max(worst, p50)
+            verdict = "ok" if p50 < 0.005 else "OVER TARGET"
+            print(f"  {name.upper():<30} {_ms(p50)} {_ms(_pct(t, 99))}  "
+                  f"({len(by_func[name])} distinct calls)  {verdict}")
+        print(f"  slowest UDF p50 {worst * 1000:.2f} ms: "
+              f"{'ok' if worst < 0.005 else 'OVER TARGET'}")
+
+        print(f"{CONCURRENT_CALLS:,} calls from {CONCURRENT_CLIENTS} concurrent clients")
+        results = {}
+        for label, bodies in (("VERSION (trivial)", trivial), ("workbook call mix", mix)):
+            wall, lat, errors = _concurrent(srv.url, bodies, CONCURRENT_CLIENTS,
+                                            CONCURRENT_CALLS)
+            results[label] = CONCURRENT_CALLS / wall
+            print(f"  {label:<30} {CONCURRENT_CALLS / wall:8.0f} calls/s  "
+                  f"p50 {_ms(statistics.median(lat))}  p99 {_ms(_pct(lat, 99))}  "
+                  f"errors {errors}")
+        ratio = results["workbook call mix"] / results["VERSION (trivial)"]
+        print(f"  workbook mix / trivial throughput: {ratio:.2f} "
+              f"(target >= 0.5: {'ok' if ratio >= 0.5 else 'UNDER TARGET'})")
+
+        recalcs = []
+        for _ in range(5):
+            wall, lat, errors = _concurrent(srv.url, mix, min(CONCURRENT_CLIENTS, len(mix)),
+                                            len(mix))
+            recalcs.append(wall)
+            if errors:
+                print(f"  full recalculation: {errors} calls failed")
+        full = statistics.median(recalcs)
+        print(f"full recalculation through the server ({len(mix)} UDF cells, sent at once), "
+              f"median of 5: {_ms(full)} (target < 2,000 ms: "
+              f"{'ok' if full < 2 else 'OVER TARGET'})")
+        bad = [line for line in srv.output().splitlines() if "Traceback" in line]
+        if bad:
+            print(f"  the server logged {len(bad)} tracebacks")
+
+
+def bench_recalc() -> None:
+    from addin.recalc import recalc
+    from addin.workbook import DEFAULT_PATH
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out.xlsm"
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            result = recalc(DEFAULT_PATH, out)
+            times.append(time.perf_counter() - start)
+        warm = statistics.median(times[1:])
+        print(f"headless recalc of the shipped workbook ({result.formula_cells} formula cells, "
+              f"{result.udf_calls} UDF calls), warm process, median of 4: {_ms(warm)} "
+              f"(target < 2,000 ms: {'ok' if warm < 2 else 'OVER TARGET'})")
+        cold = []
+        for _ in range(3):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "addin.cli", "recalc", str(DEFAULT_PATH),
+                            "-o", str(out)], check=True, capture_output=True, timeout=300)
+            cold.append(time.perf_counter() - start)
+        print(f"`negotiate recalc` as a fresh command (imports included), median of 3: "
+              f"{_ms(statistics.median(cold))}")
