@@ -11,7 +11,9 @@ naming the file and the reason:
 - an XML part carrying a document type declaration (the door to entity
   expansion, "billion laughs"; ``defusedxml``, which openpyxl uses when it is
   installed, is the second lock and :func:`require_defusedxml` checks it);
-- a VBA project other than the xlwings one the shipped workbook carries, and
+- a VBA project holding code other than the xlwings modules the shipped
+  workbook carries (the same bytes, or the same module code as Excel re-saves
+  it; the compiled p-code is not inspected, since nothing here runs it), and
   Excel 4.0 macro sheets (VBA is never executed or kept either way);
 - a worksheet with more than 200,000 rows (a million-row sheet is refused in a
   fraction of a second instead of being parsed).
@@ -31,7 +33,8 @@ from pathlib import Path
 
 from calculators.errors import InvalidInputError
 
-__all__ = ["UnsafeWorkbookError", "Limits", "LIMITS", "check_workbook", "require_defusedxml"]
+__all__ = ["UnsafeWorkbookError", "Limits", "LIMITS", "check_workbook", "require_defusedxml",
+           "vba_code"]
 
 MiB = 1 << 20
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -71,17 +74,105 @@ def require_defusedxml() -> None:
 
 
 @lru_cache(maxsize=1)
-def _known_vba() -> str | None:
-    """SHA-256 of the VBA part of xlwings' standalone quickstart workbook (the shipped one's)."""
+def _known_vba() -> tuple[str, dict[str, bytes]] | None:
+    """The VBA part of xlwings' standalone quickstart workbook (the shipped one's):
+    its SHA-256 and the code of its modules."""
     spec = importlib.util.find_spec("xlwings")
     if spec is None or spec.origin is None:
         return None
     path = Path(spec.origin).parent / "quickstart_standalone.xlsm"
     try:
         with zipfile.ZipFile(path) as zf:
-            return hashlib.sha256(zf.read("xl/vbaProject.bin")).hexdigest()
+            data = zf.read("xl/vbaProject.bin")
     except (OSError, KeyError, zipfile.BadZipFile):
         return None
+    return hashlib.sha256(data).hexdigest(), vba_code(data)
+
+
+def _decompress(data: bytes) -> bytes:
+    """MS-OVBA 2.4.1 decompression of a CompressedContainer."""
+    if not data or data[0] != 1:
+        raise ValueError("not a compressed container")
+    out = bytearray()
+    pos = 1
+    while pos + 2 <= len(data):
+        header = int.from_bytes(data[pos:pos + 2], "little")
+        end = min(pos + (header & 0x0FFF) + 3, len(data))
+        pos += 2
+        start = len(out)
+        if not header & 0x8000:  # a raw chunk of 4096 bytes
+            out += data[pos:pos + 4096]
+            pos += 4096
+            continue
+        while pos < end:
+            flags = data[pos]
+            pos += 1
+            for bit in range(8):
+                if pos >= end:
+                    break
+                if not flags >> bit & 1:
+                    out.append(data[pos])
+                    pos += 1
+                    continue
+                token = int.from_bytes(data[pos:pos + 2], "little")
+                pos += 2
+                shift = max((len(out) - start - 1).bit_length(), 4)
+                offset = (token >> (16 - shift)) + 1
+                if offset > len(out) - start:
+                    raise ValueError("bad copy token")
+                for _ in range((token & (0xFFFF >> shift)) + 3):
+                    out.append(out[-offset])
+    return bytes(out)
+
+
+def vba_code(data: bytes) -> dict[str, bytes]:
+    """The code of each module of a VBA project (``vbaProject.bin``), attribute lines and
+    blank lines left out, keyed by module stream name; a module with no code is left out."""
+    import olefile  # noqa: PLC0415
+
+    ole = olefile.OleFileIO(data)
+    try:
+        info = _decompress(ole.openstream("VBA/dir").read())
+        modules: list[tuple[str, int]] = []
+        stream, offset, pos = None, 0, 0
+        while pos + 6 <= len(info):
+            rid = int.from_bytes(info[pos:pos + 2], "little")
+            size = int.from_bytes(info[pos + 2:pos + 6], "little")
+            if rid == 0x0009:  # PROJECTVERSION: its size field does not count its 6 bytes
+                size = 6
+            body = info[pos + 6:pos + 6 + size]
+            pos += 6 + size
+            if rid == 0x001A:
+                stream = body.decode("latin-1")
+            elif rid == 0x0031:
+                offset = int.from_bytes(body[:4], "little")
+            elif rid == 0x002B and stream is not None:
+                modules.append((stream, offset))
+                stream, offset = None, 0
+        code = {}
+        for name, start in modules:
+            source = _decompress(ole.openstream(f"VBA/{name}").read()[start:])
+            lines = [ln.rstrip() for ln in source.splitlines()]
+            kept = b"\n".join(ln for ln in lines if ln and not ln.startswith(b"Attribute VB_"))
+            if kept:
+                code[name] = kept
+        return code
+    finally:
+        ole.close()
+
+
+def _vba_is_shipped(data: bytes) -> bool:
+    """The shipped VBA project, byte for byte or as Excel re-saves it: no code but xlwings'."""
+    known = _known_vba()
+    if known is None:
+        return False
+    if hashlib.sha256(data).hexdigest() == known[0]:
+        return True
+    try:
+        code = vba_code(data)
+    except Exception:  # a damaged or hostile OLE container: not ours
+        return False
+    return all(known[1].get(name) == text for name, text in code.items())
 
 
 def check_workbook(path: str | Path, limits: Limits = LIMITS) -> Path:
@@ -149,8 +240,7 @@ def _check_zip(zf: zipfile.ZipFile, name: str, limits: Limits) -> None:
         if lower.startswith(_MACRO_DIRS):
             raise UnsafeWorkbookError(f"{name}: refused, it contains Excel 4.0 macro sheets")
         if lower in _VBA_PARTS:
-            digest = hashlib.sha256(zf.read(info)).hexdigest()
-            if digest != _known_vba():
+            if info.file_size > 8 * MiB or not _vba_is_shipped(zf.read(info)):
                 raise UnsafeWorkbookError(f"{name}: refused, it contains a VBA project other than "
                                           "the shipped workbook's (macros are never run or kept)")
     for lower, info in names.items():

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import xlwings
 from defusedxml import EntitiesForbidden
 
 from addin.guard import LIMITS, UnsafeWorkbookError, check_workbook
@@ -117,10 +118,65 @@ def ole_renamed(base, tmp):
 
 
 def foreign_vba(base, tmp):
-    """A macro workbook whose VBA project is not the shipped one."""
-    vba = bytearray(quickstart_vba())
-    vba[len(vba) // 2] ^= 0xFF
-    return rewrite(base, tmp / "macro.xlsm", replace={"xl/vbaProject.bin": bytes(vba)})
+    """A macro workbook carrying another VBA project (the xlwings add-in's own)."""
+    addin = Path(xlwings.__file__).parent / "addin" / "xlwings.xlam"
+    with zipfile.ZipFile(addin) as zf:
+        vba = zf.read("xl/vbaProject.bin")
+    return rewrite(base, tmp / "macro.xlsm", replace={"xl/vbaProject.bin": vba})
+
+
+def _literal_container(code: bytes, length: int) -> bytes:
+    """An MS-OVBA compressed container of ``length`` bytes holding ``code`` (literals only)."""
+    body = bytearray()
+    for j in range(0, len(code), 8):
+        body.append(0)
+        body += code[j:j + 8]
+    assert len(body) + 2 <= 4098
+    out = b"\x01" + (0xB000 | (len(body) - 1)).to_bytes(2, "little") + bytes(body)
+    assert len(out) <= length
+    return out + bytes(length - len(out))
+
+
+def _module_offset(vba: bytes, module: str) -> int:
+    import olefile
+
+    from addin.guard import _decompress
+
+    ole = olefile.OleFileIO(vba)
+    info = _decompress(ole.openstream("VBA/dir").read())
+    ole.close()
+    at = info.index(b"\x1a\x00" + len(module).to_bytes(4, "little") + module.encode())
+    at = info.index(b"\x31\x00\x04\x00\x00\x00", at)
+    return int.from_bytes(info[at + 6:at + 10], "little")
+
+
+def _edited_vba(tmp: Path, module: str, edit) -> bytes:
+    """The shipped VBA project with one module stream rewritten (same size) by ``edit``."""
+    import olefile
+
+    path = tmp / f"vba-{module}-{id(edit)}.bin"
+    path.write_bytes(quickstart_vba())
+    ole = olefile.OleFileIO(str(path), write_mode=True)
+    old = ole.openstream(f"VBA/{module}").read()
+    new = edit(old, _module_offset(path.read_bytes(), module))
+    assert len(new) == len(old) and new != old
+    ole.write_stream(f"VBA/{module}", new)
+    ole.close()
+    return path.read_bytes()
+
+
+def edited_vba(base, tmp):
+    """The shipped VBA project with its sample module's code replaced by a Shell call."""
+    code = (b'Attribute VB_Name = "Module1"\r\nSub SampleCall()\r\n    Shell "calc.exe"\r\n'
+            b"End Sub\r\n")
+
+    def edit(old, offset):
+        length = len(old) - offset
+        filler = b"'" + b"x" * max(0, (length - 3) * 8 // 9 - len(code) - 8)
+        return old[:offset] + _literal_container(code + filler, length)
+
+    vba = _edited_vba(tmp, "Module1", edit)
+    return rewrite(base, tmp / "edited.xlsm", replace={"xl/vbaProject.bin": vba})
 
 
 def million_rows(base, tmp):
@@ -143,6 +199,7 @@ HOSTILE = {
                               "declares a document type"),
     "OLE renamed .xlsx": (ole_renamed, "OLE compound file"),
     "foreign VBA": (foreign_vba, "VBA project other than the shipped workbook's"),
+    "edited VBA module": (edited_vba, "VBA project other than the shipped workbook's"),
     "million-row sheet": (million_rows, "more than 200,000 rows"),
 }
 
@@ -174,6 +231,27 @@ def test_the_shipped_workbook_passes_the_guard(base):
     assert check_workbook(base) == base
     r = negotiate("compare", base, "--json")
     assert r["rc"] == 0, r["stderr"]
+
+
+def test_the_shipped_vba_as_excel_resaves_it_passes(base, tmp_path):
+    """Excel rewrites the compiled part of each module on save: the code is what counts."""
+    def recompile(old, offset):
+        pcode = bytearray(old[:offset])
+        pcode[offset // 2] ^= 0xFF
+        return bytes(pcode) + old[offset:]
+
+    vba = _edited_vba(tmp_path, "Dictionary", recompile)
+    assert vba != quickstart_vba()
+    path = rewrite(base, tmp_path / "resaved.xlsm", replace={"xl/vbaProject.bin": vba})
+    assert check_workbook(path) == path
+
+
+def test_vba_code_reads_the_modules():
+    from addin.guard import vba_code
+
+    code = vba_code(quickstart_vba())
+    assert b"Function GetConfig" in code["xlwings"] or b"xlwings" in code["xlwings"]
+    assert "ThisWorkbook" not in code  # attributes only: no code
 
 
 def test_defusedxml_is_the_second_lock(base, tmp_path):
