@@ -28,7 +28,8 @@ from addin.sheets.disclosure import FIELDS
 from addin.sheets.layout import OFFERS, PARAMS, Layout
 from calculators.errors import InvalidInputError
 
-__all__ = ["ShareError", "Disclosed", "read_disclosed", "write_copy", "share", "PARTS", "LANGS"]
+__all__ = ["ShareError", "Disclosed", "read_disclosed", "write_copy", "to_pdf", "share", "PARTS",
+           "LANGS"]
 
 _FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
 LANGS = ("en", "ja")
@@ -234,9 +235,38 @@ def write_copy(items: list[Disclosed], path: str | os.PathLike[str], lang: str =
     wb.close()
 
 
+def to_pdf(xlsx: str | Path, pdf: str | Path) -> Path:
+    """A one-page PDF of the copy, by LibreOffice headless (written atomically to ``pdf``)."""
+    import shutil  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise ShareError("--pdf needs LibreOffice (soffice), which is not installed")
+    target = Path(pdf)
+    with tempfile.TemporaryDirectory(prefix=".share-pdf-", dir=target.parent) as name:
+        work = Path(name).resolve()
+        src = work / "copy.xlsx"
+        src.write_bytes(Path(xlsx).read_bytes())
+        try:
+            subprocess.run([soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}",
+                            "--headless", "--convert-to", "pdf", "--outdir", str(work), str(src)],
+                           capture_output=True, timeout=180, check=True)
+        except (subprocess.SubprocessError, OSError):
+            raise ShareError(f"{target.name}: LibreOffice could not write the PDF") from None
+        made = work / "copy.pdf"
+        if not made.is_file():
+            raise ShareError(f"{target.name}: LibreOffice could not write the PDF")
+        os.replace(made, target)
+    return target
+
+
 def share(workbook: str | Path, output: str | Path, include: tuple[str, ...] = (),
-          lang: str = "en", force: bool = False) -> Path:
-    """Build the recruiter copy of ``workbook`` at ``output`` (atomic; never over the input)."""
+          lang: str = "en", force: bool = False, pdf: bool = False) -> Path:
+    """Build the recruiter copy of ``workbook`` at ``output`` (atomic; never over the input).
+
+    With ``pdf``, a one-page PDF of the same content is written beside it (``.pdf``).
+    """
     if lang not in LANGS:
         raise ShareError("--lang must be en or ja")
     src, out = Path(workbook), Path(output)
@@ -251,11 +281,16 @@ def share(workbook: str | Path, output: str | Path, include: tuple[str, ...] = (
             raise ShareError(f"{out.name}: exists and is not a file")
     if not out.parent.is_dir():
         raise ShareError(f"{out.name}: the output folder does not exist")
+    pdf_out = out.with_suffix(".pdf")
+    if pdf and pdf_out.exists() and not force:
+        raise ShareError(f"{pdf_out.name}: already exists; use --force to replace it")
     items = read_disclosed(src, include, lang)
     fd, tmp = tempfile.mkstemp(prefix=".share-", suffix=".xlsx", dir=out.parent)
     os.close(fd)
     try:
         write_copy(items, tmp, lang)
+        if pdf:
+            to_pdf(tmp, pdf_out)
         os.replace(tmp, out)
     finally:
         if os.path.exists(tmp):

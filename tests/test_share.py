@@ -379,3 +379,19 @@ def test_killing_build_workbook_mid_write_leaves_the_previous_workbook(built, tm
     target.write_bytes(built.read_bytes())
     _kill_mid_write(["build-workbook", "-o", target])
     assert target.read_bytes() == built.read_bytes()
+
+
+def test_the_pdf_is_one_page_of_the_same_content(planted, tmp_path):
+    out = tmp_path / "copy.xlsx"
+    r = run("share", planted, "-o", out, "--pdf", timeout=300)
+    assert r.returncode == 0, r.stderr
+    pdf = out.with_suffix(".pdf")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.M)
+    assert not re.search(r"^(Author|Title|Subject|Keywords):", info, re.M)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    home = example()["home"]
+    assert f"{home['target']:,}" in text and home["city"] in text
+    assert leaks({"pdf": text.encode(), "raw": pdf.read_bytes()}) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.pdf", "copy.xlsx"]

@@ -18,6 +18,8 @@ def register(app: Any) -> None:
         ] = None,
         lang: Annotated[str, typer.Option(help="Labels in en or ja")] = "en",
         force: Annotated[bool, typer.Option("--force", help="Replace an existing output")] = False,
+        pdf: Annotated[bool, typer.Option(
+            "--pdf", help="Also write a one-page PDF beside it (needs LibreOffice)")] = False,
     ) -> None:
         """Write the recruiter copy: the disclosed fields of the Recruiter sheet, values only.
 
@@ -26,5 +28,5 @@ def register(app: Any) -> None:
         """
         from addin.share import share as make_copy
 
-        path = make_copy(workbook, output, tuple(include or ()), lang.strip().lower(), force)
-        typer.echo(f"wrote {path.name}")
+        path = make_copy(workbook, output, tuple(include or ()), lang.strip().lower(), force, pdf)
+        typer.echo(f"wrote {path.name}" + (f" and {path.with_suffix('.pdf').name}" if pdf else ""))
