@@ -90,6 +90,26 @@ def ratio_bomb(base, tmp):
     return rewrite(base, tmp / "ratio.xlsx", add={"xl/media/image1.png": bytes(50 * MiB)})
 
 
+def lying_sizes(base, tmp):
+    """A shared-strings part of 64 MiB whose headers declare 1,000 bytes."""
+    big = (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           + b" " * (64 * MiB) + b"</sst>")
+    dst = rewrite(base, tmp / "lying.xlsx", replace={"xl/sharedStrings.xml": big})
+    data = bytearray(dst.read_bytes())
+    with zipfile.ZipFile(dst) as zf:
+        info = zf.getinfo("xl/sharedStrings.xml")
+    name = info.filename.encode()
+    local = info.header_offset
+    assert data[local:local + 4] == b"PK\x03\x04"
+    data[local + 22:local + 26] = (1000).to_bytes(4, "little")
+    central = data.index(b"PK\x01\x02", local + 1)
+    while data[central + 46:central + 46 + len(name)] != name:
+        central = data.index(b"PK\x01\x02", central + 1)
+    data[central + 24:central + 28] = (1000).to_bytes(4, "little")
+    dst.write_bytes(bytes(data))
+    return dst
+
+
 def many_entries(base, tmp):
     return rewrite(base, tmp / "many.xlsx",
                    add={f"xl/media/image{i}.png": b"" for i in range(LIMITS.entries + 1)})
@@ -194,6 +214,7 @@ HOSTILE = {
     "zip bomb": (zip_bomb, "MiB uncompressed"),
     "compression ratio": (ratio_bomb, "compressed more than 100:1"),
     "entry count": (many_entries, "more than 10,000 entries"),
+    "lying sizes": (lying_sizes, "the zip package is damaged"),
     "billion laughs": (billion_laughs, "declares a document type"),
     "billion laughs utf-16": (lambda b, t: billion_laughs(b, t, "utf-16"),
                               "declares a document type"),

@@ -213,6 +213,10 @@ def test_share_leaks_none_of_them(planted, tmp_path):
     assert values == {"Target total compensation (per year)": home["target"],
                       "Currency": home["currency"], "Compensation basis": home["basis"],
                       "Based in": home["city"]}
+    strings = re.findall(r"<t[^>]*>([^<]*)</t>", blobs["xl/sharedStrings.xml"].decode())
+    assert sorted(strings) == sorted(["Compensation expectations", "item", "value",
+                                      *(str(v) for v in values.values() if isinstance(v, str)),
+                                      *values])
 
 
 def test_default_disclosure_is_what_a_candidate_tells_a_recruiter():
