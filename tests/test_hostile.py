@@ -250,7 +250,8 @@ def test_udf_survives_hostile_cells(name):
     catcher = _Unexpected()
 
     @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-              max_examples=max(200, settings.default.max_examples))
+              max_examples=max(200, settings.default.max_examples), derandomize=True,
+              deadline=None)
     @given(args=arguments(func))
     def run(args):
         catcher.seen.clear()
