@@ -237,8 +237,9 @@ class Running:
     answers (at most ``timeout`` seconds) and stops it on exit.
     """
 
-    def __init__(self, api_key: str | None = None, timeout: float = 60.0) -> None:
-        self.api_key, self.timeout = api_key, timeout
+    def __init__(self, api_key: str | None = None, timeout: float = 60.0,
+                 cache: bool = True) -> None:
+        self.api_key, self.timeout, self.cache = api_key, timeout, cache
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: Any = None
@@ -255,6 +256,7 @@ class Running:
         env.pop(_API_KEY_ENV, None)
         if self.api_key:
             env[_API_KEY_ENV] = self.api_key
+        env["NEGOTIATE_SERVER_CACHE"] = "1" if self.cache else "0"
         self.log = tempfile.TemporaryFile()  # a file, not a pipe: a full pipe would block it
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "addin.server", "--host", "127.0.0.1",

@@ -103,9 +103,18 @@ def test_every_udf_through_the_server_equals_a_direct_call(client, name):
     where, args = EXAMPLES[name]
     direct = getattr(udfs, name)(*args)
     assert not (isinstance(direct, str) and direct.startswith(MESSAGE_PREFIX)), (where, direct)
-    r = client.post(CALL, json=body(name, [as_office_arg(a) for a in args]))
-    assert r.status_code == 200, r.text
-    assert r.json() == {"result": as_office_result(direct)}
+    for _ in range(2):  # computed, then served from the server's result cache
+        r = client.post(CALL, json=body(name, [as_office_arg(a) for a in args]))
+        assert r.status_code == 200, r.text
+        assert r.json() == {"result": as_office_result(direct)}
+
+
+def test_the_result_cache_tells_apart_values_and_types(client):
+    for amount in (100, 100.0, "100", 250):
+        r = client.post(CALL, json=body("fx_convert", [[[amount]], [["USD"]], [["JPY"]]]))
+        assert r.json() == {"result": [[udfs.fx_convert(amount, "USD", "JPY")]]}
+    r = client.post(CALL, json=body("fx_convert", [[[True]], [["USD"]], [["JPY"]]]))
+    assert r.json() == {"result": [[udfs.fx_convert(True, "USD", "JPY")]]}
 
 
 def test_a_range_argument_with_blank_cells(client, example_rows):
@@ -174,10 +183,12 @@ def test_a_call_without_the_key_is_refused(server, example_rows):
         assert right.status_code == 200
 
 
-def test_without_a_key_the_default_server_needs_none():
-    with Running() as srv, httpx.Client(base_url=srv.url, trust_env=False) as c:
+def test_without_a_key_or_result_cache_the_server_still_serves_everything():
+    with Running(cache=False) as srv, httpx.Client(base_url=srv.url, trust_env=False) as c:
         r = c.post(CALL, json=body("fx_convert", [[[100]], [["USD"]], [["USD"]]]))
         assert r.json() == {"result": [[100.0]]}
+        meta = c.get("/xlwings/custom-functions-meta.json").json()
+        assert {f["name"] for f in meta["functions"]} == {n.upper() for n in UDFS} | {"VERSION"}
 
 
 def test_the_meta_json_lists_every_udf_with_its_help(client):

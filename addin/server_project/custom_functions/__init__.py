@@ -5,20 +5,66 @@ folder; this one re-exports our UDF package, plus ``VERSION()``, a trivial
 function to check that Excel reaches the server.  ``XLWINGS_ON_SERVER=true``
 must be set before xlwings is first imported, or no function is registered:
 :mod:`addin.server` does that.
+
+Every UDF is a pure function of its arguments (the parameter files do not
+change while the server runs), and a recalculation sends the same call many
+times (each ``INDEX(RELOCATION_COMPARE(...), i, j)`` cell, for one).  So the
+results of the last few thousand distinct calls are kept and served again for
+an identical call: same function, same argument values and types.
+``NEGOTIATE_SERVER_CACHE=0`` turns this off (the benchmark shows both).
 """
 
+import functools
+import os
+from collections import OrderedDict
+from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _dist_version
+from typing import Any
 
 import xlwings as xw
 
-from addin.udfs import *  # noqa: F403  (every UDF, under its Python name)
+from addin import udfs as _udfs
 from addin.udfs import __all__ as _UDFS
 
 try:
     _VERSION = f"offer-negotiation {_dist_version('offer-negotiation')}"
 except PackageNotFoundError:  # running from a source tree that is not installed
     _VERSION = "offer-negotiation (not installed)"
+
+CACHE_SIZE = 4096  # distinct calls kept
+_CACHE_ON = os.environ.get("NEGOTIATE_SERVER_CACHE", "1") != "0"
+
+
+def _copy(value: Any) -> Any:
+    """A fresh outer structure, so that converting a served result cannot alter the kept one."""
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+def _memoised(func: Callable[..., Any]) -> Callable[..., Any]:
+    kept: OrderedDict[str, Any] = OrderedDict()
+
+    @functools.wraps(func)  # keeps xlwings' metadata (__xlfunc__) and the signature
+    def call(*args: Any) -> Any:
+        key = repr(args)  # exact: 1, 1.0 and True differ, as do "1" and 1
+        if key in kept:
+            kept.move_to_end(key)
+            return _copy(kept[key])
+        result = func(*args)
+        kept[key] = _copy(result)
+        if len(kept) > CACHE_SIZE:
+            kept.popitem(last=False)
+        return result
+
+    call.cache_clear = kept.clear  # type: ignore[attr-defined]
+    return call
+
+
+for _name in _UDFS:
+    globals()[_name] = _memoised(getattr(_udfs, _name)) if _CACHE_ON else getattr(_udfs, _name)
+del _name  # one module-level name per function: xlwings-server refuses duplicates
 
 
 @xw.func
