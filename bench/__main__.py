@@ -110,6 +110,15 @@ def bench_market() -> None:
 
     _row(f"market filter + percentile + band, {n:,} rows", _median(run), 0.200)
 
+    from addin.sheets.market import HEADER, synthetic_rows
+    from addin.workbook import example
+    from calculators.fx import shipped_table
+    from calculators.market import market_from_rows
+
+    rows = [HEADER, *synthetic_rows(example()["market"], n // 15)]
+    t = _median(lambda: market_from_rows(rows, "JPY", shipped_table()), 3)
+    _row(f"  (reading {len(rows) - 1:,} rows x 12 columns from a cell range)", t)
+
 
 def bench_counter() -> None:
     from addin.workbook import example

@@ -41,6 +41,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from calculators.errors import InvalidInputError
 from calculators.fx import FxTable
@@ -148,14 +149,12 @@ def _codes(column: Any, n: int) -> tuple[npt.NDArray[np.int32], tuple[str, ...]]
     """Integer codes of a text column into its sorted, case-folded distinct values."""
     if column is None:
         return np.full(n, -1, dtype=np.int32), ()
-    raw = np.asarray(column, dtype=object)
-    blank = np.array([_blank(v) for v in raw], dtype=bool) if raw.dtype == object else \
-        np.zeros(n, dtype=bool)
-    folded = np.char.lower(np.char.strip(raw.astype(str)))
-    cats, inverse = np.unique(folded, return_inverse=True)
-    codes = inverse.astype(np.int32)
-    codes[blank] = -1
-    return codes, tuple(str(c) for c in cats)
+    codes, uniques = _factor(column)
+    folded = [None if _blank(u) else str(u).strip().lower() for u in uniques]
+    cats = sorted({f for f in folded if f is not None})
+    index = {c: i for i, c in enumerate(cats)}
+    remap = np.array([index[f] if f is not None else -1 for f in folded] + [-1], dtype=np.int32)
+    return remap[codes], tuple(cats)
 
 
 @dataclass(frozen=True)
@@ -194,6 +193,24 @@ class MarketStat:
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
 
+def _factor(values: Sequence[object]) -> tuple[npt.NDArray[np.intp], list[Any]]:
+    """Hash a column once: codes into its distinct values (-1: None / NaN)."""
+    if isinstance(values, np.ndarray) and values.dtype == object:
+        arr = values
+    else:
+        arr = np.empty(len(values), dtype=object)
+        arr[:] = list(values)
+    codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+    return np.asarray(codes), list(uniques)
+
+
+def _by_unique(values: Sequence[object], convert: Any, missing: float = np.nan) -> Array:
+    """Apply a scalar ``convert`` to each distinct value only, then spread the results."""
+    codes, uniques = _factor(values)
+    table = np.array([convert(u) for u in uniques] + [missing], dtype=float)
+    return np.asarray(table[codes])
+
+
 def _date_days(value: object) -> float:
     if _blank(value):
         return math.nan
@@ -202,7 +219,7 @@ def _date_days(value: object) -> float:
         day = value.date()
     elif isinstance(value, dt.date):
         day = value
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+    elif isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
         if 1 <= value < 2_958_466:
             day = _EXCEL_EPOCH + dt.timedelta(days=int(value))
     elif isinstance(value, str):
@@ -215,23 +232,38 @@ def _date_days(value: object) -> float:
     return float((day - dt.date(1970, 1, 1)).days)
 
 
+_PLAIN_NUMBERS = {"floating", "integer", "mixed-integer-float", "empty"}
+
+
+def _number(value: object, name: str) -> float:
+    if _blank(value):
+        return math.nan
+    if isinstance(value, bool):
+        raise InvalidInputError(f"market table: {name} must be a number")
+    if isinstance(value, str):
+        try:
+            value = float(value.strip().replace(",", ""))
+        except ValueError:
+            raise InvalidInputError(f"market table: {name} must be a number") from None
+    if not isinstance(value, (int, float, np.integer, np.floating)):
+        raise InvalidInputError(f"market table: {name} must be a number")
+    return float(value)
+
+
 def _numbers(values: Sequence[object], name: str) -> Array:
-    out = np.full(len(values), np.nan)
-    for i, v in enumerate(values):
-        if _blank(v):
-            continue
-        if isinstance(v, bool):
+    """A numeric column: blank is NaN; text like ``1,000`` is read (vectorised)."""
+    out: Array | None = None
+    if pd.api.types.infer_dtype(values, skipna=True) in _PLAIN_NUMBERS:
+        out = np.asarray(values, dtype=float)  # None -> NaN; anything else: the slow path
+    if out is None:
+        if any(isinstance(v, (bool, np.bool_)) for v in values):  # hashing would merge True, 1
             raise InvalidInputError(f"market table: {name} must be a number")
-        if isinstance(v, str):
-            try:
-                v = float(v.strip().replace(",", ""))
-            except ValueError:
-                raise InvalidInputError(f"market table: {name} must be a number") from None
-        if not isinstance(v, (int, float, np.integer, np.floating)) or not math.isfinite(v):
-            raise InvalidInputError(f"market table: {name} must be a finite number")
-        if v < 0:
-            raise InvalidInputError(f"market table: {name} must not be negative")
-        out[i] = float(v)
+        out = _by_unique(values, lambda v: _number(v, name))
+    finite = out[~np.isnan(out)]
+    if not np.isfinite(finite).all():
+        raise InvalidInputError(f"market table: {name} must be a finite number")
+    if (finite < 0).any():
+        raise InvalidInputError(f"market table: {name} must not be negative")
     return out
 
 
@@ -242,6 +274,9 @@ def market_from_rows(
 
     Rows in another currency than ``currency`` are converted with ``fx``;
     without ``currency`` every row must be in one currency (or have none).
+    Blank rows are skipped; a row's blank parts count as 0.  Each column is
+    hashed once and only its distinct values are parsed, so a million rows
+    read in seconds, not minutes.
 
     >>> data = market_from_rows([["location", "base", "stock_per_year", "bonus"],
     ...                          ["Tokyo", 10e6, 2e6, 1e6], ["Tokyo", 12e6, 0, None]])
@@ -256,34 +291,45 @@ def market_from_rows(
         raise InvalidInputError("market table: a column is listed twice")
     if not ({"base", "total"} & set(known)):
         raise InvalidInputError("market table needs a base or a total column (header row)")
-    body = [list(r) for r in rows[1:] if not all(_blank(c) for c in r)]
+    width = len(header)
+    body = rows[1:]
     if not body:
         raise InvalidInputError("market table is empty: no data rows under the header")
-    cols: dict[str, list[Any]] = {name: [] for name in known}
-    for r in body:
-        if len(r) != len(header):
-            raise InvalidInputError("market table is ragged: rows have different lengths")
-        for name, value in zip(header, r, strict=True):
-            if name is not None:
-                cols[name].append(value)
+    try:
+        grid = np.array(body, dtype=object)
+    except ValueError:
+        grid = np.empty(0, dtype=object)
+    if grid.ndim != 2 or grid.shape[1] != width:
+        raise InvalidInputError("market table is ragged: rows have different lengths")
+    columns: list[Any] = [grid[:, j] for j in range(width)]
+    cols = {name: columns[j] for j, name in enumerate(header) if name is not None}
     n = len(body)
     nums = {name: _numbers(cols[name], name) if name in cols else np.full(n, np.nan)
             for name in ("base", "stock_per_year", "bonus", "total", "years_experience")}
     parts = np.vstack([nums["base"], nums["stock_per_year"], nums["bonus"]])
     has_parts = ~np.isnan(parts).all(axis=0)
-    summed = np.nansum(parts, axis=0)
+    tc = np.where(has_parts, np.nansum(parts, axis=0), nums["total"])
+    keep = np.ones(n, dtype=bool)
+    for i in np.flatnonzero(np.isnan(tc)):  # a blank row is skipped, any other is an error
+        if not all(_blank(c) for c in grid[i]):
+            raise InvalidInputError("market table: every row needs a base or a total")
+        keep[i] = False
+    if not keep.any():
+        raise InvalidInputError("market table is empty: no data rows under the header")
     notes: list[str] = []
-    differs = has_parts & ~np.isnan(nums["total"]) & (np.abs(summed - nums["total"]) > 0.5)
+    differs = keep & has_parts & ~np.isnan(nums["total"]) & (np.abs(tc - nums["total"]) > 0.5)
     if differs.any():
         notes.append(f"{int(differs.sum())} row(s) give a total that is not base + stock + "
                      "bonus; the sum is used (like for like)")
-    tc = np.where(has_parts, summed, nums["total"])
-    if np.isnan(tc).any():
-        raise InvalidInputError("market table: every row needs a base or a total")
     text = {name: _codes(cols.get(name), n) for name in _TEXT}
+    days = _by_unique(cols["date"], _date_days) if "date" in cols else np.full(n, np.nan)
+    if not keep.all():
+        tc, days, years = tc[keep], days[keep], nums["years_experience"][keep]
+        text = {k: (codes[keep], cats) for k, (codes, cats) in text.items()}
+    else:
+        years = nums["years_experience"]
     tc, ccy = _one_currency(tc, text["currency"], currency, fx)
-    days = np.array([_date_days(v) for v in cols.get("date", [None] * n)], dtype=float)
-    return MarketData(tc, nums["years_experience"], days, text, ccy, tuple(notes))
+    return MarketData(tc, years, days, text, ccy, tuple(notes))
 
 
 def _one_currency(

@@ -139,3 +139,20 @@ def test_udfs_return_percentile_n_and_method():
     band_out = dict((r[0], r[1]) for r in udfs.market_band(rows, [[50, 90]])[1:])
     assert band_out["p50"] == 6 and band_out["p90"] == pytest.approx(10.0)
     assert "p25" not in band_out
+
+
+def test_rows_reader_skips_blank_rows_and_refuses_flags_and_ragged_rows():
+    d = market_from_rows([["total", "location", "date"], [1, "a", "2026-01-01"],
+                          [None, " ", None], [2, "A ", 46023]])  # Excel serial of 2026-01-01
+    assert d.tc.tolist() == [1.0, 2.0]
+    assert d.text["location"] == (d.text["location"][0], ("a",))
+    assert d.days[0] == d.days[1]
+    with pytest.raises(InvalidInputError, match="total must be a number"):
+        market_from_rows([["total"], [True], [1]])
+    with pytest.raises(InvalidInputError, match="ragged"):
+        market_from_rows([["total", "level"], [1, "L5"], [2]])
+    with pytest.raises(InvalidInputError, match="every row needs a base or a total"):
+        market_from_rows([["total", "level"], [1, "L5"], [None, "L5"]])
+    with pytest.raises(InvalidInputError, match="date must be a date"):
+        market_from_rows([["total", "date"], [1, "last spring"], [2, None]])
+    assert market_from_rows([["base"], ["1,000"], [2000]]).tc.tolist() == [1000.0, 2000.0]
