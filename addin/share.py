@@ -285,6 +285,9 @@ def share(workbook: str | Path, output: str | Path, include: tuple[str, ...] = (
     if pdf and pdf_out.exists() and not force:
         raise ShareError(f"{pdf_out.name}: already exists; use --force to replace it")
     items = read_disclosed(src, include, lang)
+    if not items:
+        raise ShareError(f"{src.name}: nothing is disclosed; switch fields on (Strategy sheet, "
+                         "column K) or use --include")
     fd, tmp = tempfile.mkstemp(prefix=".share-", suffix=".xlsx", dir=out.parent)
     os.close(fd)
     try:

@@ -219,6 +219,36 @@ def test_share_leaks_none_of_them(planted, tmp_path):
                                       *values])
 
 
+@pytest.mark.parametrize("data_only", [False, True], ids=["formulas-no-cache", "values"])
+def test_the_switches_decide_what_is_shared(built, tmp_path, example_rows, data_only):
+    """Target switched off, best offer switched on (as text): the copy follows the switches."""
+    wb = openpyxl.load_workbook(built, data_only=data_only, keep_vba=False)
+    ws = wb["Strategy"]
+    for row in ws.iter_rows(min_col=11, max_col=12):
+        if row[0].value == "target":
+            row[1].value = False
+        if row[0].value == "best_offer":
+            row[1].value = "TRUE"
+    src = tmp_path / "switched.xlsx"
+    wb.save(src)
+    items = read_disclosed(src)
+    assert [i.key for i in items] == ["currency", "basis", "location", "best_offer"]
+    home = example()["home"]
+    table = udfs.offer_compare(example_rows, home["basis"], home["currency"],
+                               home["horizon_years"], home["discount_rate"])
+    assert items[-1].value == pytest.approx(table[1][6], rel=1e-12)
+    del wb["Strategy"]  # no switches at all: what the Recruiter sheet shows
+    wb.save(src)
+    shown = [i.key for i in read_disclosed(src)]
+    if data_only:  # the values the Recruiter sheet was built with
+        assert shown == ["target", "currency", "basis", "location"]
+    else:  # formulas without results and no switches: nothing is disclosed, nothing written
+        assert shown == []
+        r = run("share", src, "-o", tmp_path / "empty.xlsx")
+        assert r.returncode != 0 and "nothing is disclosed" in r.stderr
+        assert not (tmp_path / "empty.xlsx").exists()
+
+
 def test_default_disclosure_is_what_a_candidate_tells_a_recruiter():
     chosen = example()["disclosure"]
     assert [k for k in FIELDS if chosen.get(k)] == ["target", "currency", "basis", "location"]
