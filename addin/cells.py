@@ -40,9 +40,11 @@ def message(exc: BaseException) -> str:
 def udf(func: Callable[..., Any]) -> Callable[..., Any]:
     """Expose ``func`` as an Excel function that never raises into a cell.
 
-    A :class:`NegotiationError` becomes its message; anything else becomes a
-    generic message naming the function (the traceback goes to the log only,
-    never into a cell, and no input value is repeated).
+    A :class:`NegotiationError` becomes its message; an overflow (or a result
+    that is infinite or NaN, which Excel cannot show) an out-of-range message;
+    anything else a generic message naming the function (the traceback goes to
+    the log only, never into a cell, and no input value is repeated).  Ranges
+    reach ``func`` as rows, whatever shape the caller used (see ``_range``).
     """
     name = func.__name__.upper()
     out_of_range = f"{MESSAGE_PREFIX}{name}: a number is out of range; check the inputs' sizes"
