@@ -10,6 +10,7 @@ spelling of every canary.
 
 import csv
 import re
+import select
 import signal
 import subprocess
 import sys
@@ -392,7 +393,8 @@ def _kill_mid_write(args) -> None:
     with subprocess.Popen([sys.executable, "-c", _STALL, *map(str, args)],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
         try:
-            line = proc.stdout.readline()
+            ready, _, _ = select.select([proc.stdout], [], [], 120)
+            line = proc.stdout.readline() if ready else ""
         finally:
             proc.send_signal(signal.SIGKILL)
             proc.wait(timeout=60)
