@@ -228,3 +228,19 @@ def test_timeline_and_ask_udfs(example_rows):
     empty = udfs.negotiation_ask(example_rows, "Seattle big tech", None)
     assert empty.startswith(MESSAGE_PREFIX) and "market table is empty" in empty
     assert udfs.market_tc(example_rows, "Tokyo big tech") == 14e6 * 1.15 + 12e6 / 4
+
+
+@settings(max_examples=150)
+@given(fields=__import__("tests.strategies", fromlist=["offers"]).offers(),
+       component=st.sampled_from(COUNTER_COMPONENTS),
+       basis=st.sampled_from(["first_year", "annualized", "npv", "net_first_year",
+                              "net_annualized", "net_npv"]),
+       ahead=st.floats(0.95, 1.6), margin=st.floats(0, 1e6))
+def test_counter_property_for_any_offer(fields, component, basis, ahead, margin):
+    fx = FxTable("USD", {"USD": 1.0, "JPY": 150.0, "GBP": 0.75, "EUR": 0.9, "ILS": 3.6,
+                         "CAD": 1.4, "CHF": 0.85, "SGD": 1.3})
+    offer = Offer.from_fields(fields)
+    s = replace(Settings(basis=basis, fx=fx, home_currency="JPY", discount_rate=0.05),
+                tax_year=2026)
+    batna = _value(offer, s) * ahead  # from just behind the offer to a third of the BATNA
+    _check_counter(offer, component, s, batna, margin)
