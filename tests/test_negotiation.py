@@ -26,6 +26,7 @@ from calculators.negotiation import (
 from calculators.negotiation_counter import _raised, solve_counter
 from calculators.offer import Offer
 from calculators.table import offers_from_table
+from tests.strategies import offers as offer_fields
 
 
 def basket_rows(data):
@@ -231,7 +232,7 @@ def test_timeline_and_ask_udfs(example_rows):
 
 
 @settings(max_examples=150)
-@given(fields=__import__("tests.strategies", fromlist=["offers"]).offers(),
+@given(fields=offer_fields(),
        component=st.sampled_from(COUNTER_COMPONENTS),
        basis=st.sampled_from(["first_year", "annualized", "npv", "net_first_year",
                               "net_annualized", "net_npv"]),
