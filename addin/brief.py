@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -311,6 +312,27 @@ _COMPONENTS = {
 }
 
 
+_WARN_JA = (
+    (re.compile(r"small sample: (\d+) comparable rows \(fewer than (\d+)\)"),
+     "サンプルが少ない：比較可能な行が {0} 件（{1} 件未満）"),
+    (re.compile(r"stale data: the median row date (\S+) is (\d+) months before (\S+)"),
+     "データが古い：行の日付の中央値 {0} は {2} の {1} か月前"),
+    (re.compile(r"rows carry no date: recency unknown"), "行に日付がなく、鮮度が不明"),
+    (re.compile(r"(\d+) row\(s\) give a total that is not base \+ stock \+ bonus.*"),
+     "{0} 行の total が base + stock + bonus と一致しないため、合計を使用"),
+)
+
+
+def _warning(text: str, lang: str) -> str:
+    if lang == "en":
+        return text
+    for pattern, template in _WARN_JA:
+        found = pattern.fullmatch(text)
+        if found:
+            return template.format(*found.groups())
+    return text
+
+
 def _flag(flag: str | None, lang: str) -> str | None:
     if flag is None or lang == "en":
         return flag
@@ -341,7 +363,7 @@ def render(brief: Brief, lang: str = "en") -> str:
         else:
             out.append("- " + t["nomarket"].format(why="; ".join(c.market_warnings)))
         if c.percentile is not None:
-            out += ["- " + t["warn"].format(w=w) for w in c.market_warnings]
+            out += ["- " + t["warn"].format(w=_warning(w, lang)) for w in c.market_warnings]
         out += ["", f"### {t['standing']}", "",
                 "- " + t["value"].format(basis=brief.basis, v=money(c.value_home, h, lang)),
                 "- " + t["batna"].format(name=t.get(c.batna_name, c.batna_name),

@@ -117,3 +117,12 @@ def test_a_workbook_without_a_strategy_sheet_gives_one_clear_message(tmp_path):
     assert main(["brief", str(path)]) == 2
     with pytest.raises(Exception, match="has no Strategy sheet"):
         read_strategy(path)
+
+
+def test_market_warnings_are_translated():
+    from addin.brief import _warning
+
+    assert _warning("small sample: 3 comparable rows (fewer than 10)", "ja") == \
+        "サンプルが少ない：比較可能な行が 3 件（10 件未満）"
+    assert _warning("small sample: 3 comparable rows (fewer than 10)", "en").startswith("small")
+    assert _warning("something new", "ja") == "something new"
