@@ -136,6 +136,7 @@ class CompanyBrief:
     ask: dict[str, Any]
     deadline: str | None
     flag: str | None
+    ask_note: str | None = None
 
 
 @dataclass
@@ -209,9 +210,9 @@ def build_brief(path: str | Path) -> Brief:
         try:
             result = ask_for(offers, offer, settings, strat.market, walk, premium, margin,
                              level, None, rates, as_of)
-            ask = ask_values(result, offer)
+            ask, note = ask_values(result, offer), result.counter_note
         except InvalidInputError as exc:
-            ask = {"error": str(exc)}
+            ask, note = {"error": str(exc)}, None
         cited = []
         for other in offers:
             how = strat.leverage.get(other.name, "none")
@@ -224,7 +225,7 @@ def build_brief(path: str | Path) -> Brief:
         brief.companies.append(CompanyBrief(
             offer.name, offer.company, offer.currency, city, tc, percentile, n, bands, warnings,
             row.value_home, row.batna_home, row.batna_name, cited, counters, ask,
-            entry.deadline.isoformat() if entry.deadline else None, entry.flag))
+            entry.deadline.isoformat() if entry.deadline else None, entry.flag, note))
     for e in strat.impact:
         up = e.get("higher_is_better")
         if isinstance(up, str):
@@ -299,6 +300,7 @@ _T = {
         "impact": "実績（ビジネスインパクト）", "worth": "年 {v} の価値",
         "deadline": "回答期限 {d}。", "timeline": "タイムライン", "days": "残り {d} 日",
         "unreachable": "この項目をいくら上げても BATNA を上回れません",
+        "nobase": "基本給の引き上げだけでは辞退ラインに届きません",
         "current job": "現在の職",
         "expires before an expected offer": "待っているオファーより先に期限切れ：延長を依頼",
         "expires before": "他のオファーより先に期限切れ：期限をそろえるよう依頼",
@@ -398,6 +400,8 @@ def render(brief: Brief, lang: str = "en") -> str:
                                            base=money(a["target_base"], c.currency, lang)),
                     "- " + t["walk"].format(v=money(a["walk_away"], h, lang),
                                             basis=brief.basis)]
+            if c.ask_note:
+                out.append("- " + (c.ask_note if lang == "en" else t["nobase"]))
         if c.deadline:
             flag = _flag(c.flag, lang)
             out += ["", t["deadline"].format(d=c.deadline) + (f" ({flag})" if flag else "")]
