@@ -246,3 +246,96 @@ def test_the_server_listens_on_loopback_only(server):
     from addin.server import _parser
 
     assert _parser().parse_args([]).host == "127.0.0.1"
+
+
+def _self_signed(folder):
+    """A certificate for 127.0.0.1 and localhost, valid one day, and its key (PEM files)."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([
+                x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+def test_negotiate_serve_over_https_with_a_key_and_a_clean_stop(tmp_path):
+    import os
+    import signal
+    import ssl
+    import subprocess
+    import sys
+    import time
+
+    from addin.server import free_port
+
+    cert, key = _self_signed(tmp_path)
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
+    env["NEGOTIATE_API_KEY"] = KEY
+    log = (tmp_path / "serve.log").open("wb")
+    proc = subprocess.Popen([sys.executable, "-m", "addin.cli", "serve", "--port", str(port),
+                             "--cert", str(cert), "--key", str(key)], env=env,
+                            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    url = f"https://127.0.0.1:{port}"
+    trust = ssl.create_default_context(cafile=str(cert))
+    try:
+        with httpx.Client(base_url=url, verify=trust, trust_env=False, timeout=5) as c:
+            deadline = time.monotonic() + 60
+            while True:
+                assert proc.poll() is None, (tmp_path / "serve.log").read_text()
+                try:
+                    manifest = c.get("/manifest.xml")
+                    break
+                except httpx.TransportError:
+                    assert time.monotonic() < deadline, "negotiate serve did not answer"
+                    time.sleep(0.1)
+            assert f"{url}/xlwings/custom-functions-meta" in manifest.text
+            payload = body("fx_convert", [[[100]], [["USD"]], [["USD"]]])
+            assert c.post(CALL, json=payload).status_code == 401
+            r = c.post(CALL, json=payload, headers={"Authorization": KEY})
+            assert r.json() == {"result": [[100.0]]}
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+        log.close()
+    # the server process went with the command: nothing listens on the port any more
+    with httpx.Client(verify=trust, trust_env=False, timeout=2) as c:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                c.get(f"{url}/manifest.xml")
+            except httpx.TransportError:
+                break
+            assert time.monotonic() < deadline, "the server outlived negotiate serve"
+            time.sleep(0.1)
+    printed = (tmp_path / "serve.log").read_text()
+    assert f"serving on {url}" in printed and KEY not in printed
+
+
+def test_negotiate_serve_refuses_half_a_certificate(tmp_path, capsys):
+    from addin.cli import main
+
+    cert, _ = _self_signed(tmp_path)
+    assert main(["serve", "--cert", str(cert)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--cert and --key go together" in err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -54,9 +55,29 @@ def register(app: typer.Typer) -> None:
                "--log-level", log_level.lower()]
         if cert and key:
             cmd += ["--cert", str(cert), "--key", str(key)]
-        try:
-            code = subprocess.call(cmd, env=env)
-        except KeyboardInterrupt:
-            code = 0
+        code = _run(cmd, env)
         if code:
             raise typer.Exit(code)
+
+
+def _run(cmd: list[str], env: dict[str, str]) -> int:
+    """Run the server process; a stop signal to this command stops it too (no orphan)."""
+    proc = subprocess.Popen(cmd, env=env)
+
+    def forward(signum: int, frame: object) -> None:
+        proc.send_signal(signum)
+
+    previous = signal.signal(signal.SIGTERM, forward)
+    try:
+        while True:
+            try:
+                code = proc.wait()
+                break
+            except KeyboardInterrupt:  # Ctrl+C reaches the server too; let it finish
+                proc.send_signal(signal.SIGINT)
+        return 0 if code in (0, -signal.SIGINT, -signal.SIGTERM) else code
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
