@@ -59,7 +59,7 @@ import numpy.typing as npt
 from calculators.compare import BASES, Settings, metric, to_home
 from calculators.errors import InvalidInputError, NoSolutionError
 from calculators.move import analyse_moves
-from calculators.net import CASH, EQUITY
+from calculators.net import CASH, EQUITY, default_tax_year
 from calculators.offer import FIELDS, Offer, OfferBatch, cash_schedule, tc
 from calculators.params import load_parameters
 from calculators.tax import compute, get_jurisdiction
@@ -156,6 +156,7 @@ def _fast(offer: Offer, component: str, s: Settings, offset: Array | None) -> Ev
     allowed = get_jurisdiction(offer.jurisdiction).options
     opts = {k: v for k, v in ({} if s.age is None else {"age": s.age}).items() if k in allowed}
     field = "bonus_target" if component == "bonus_target" else component
+    year = s.tax_year if s.tax_year is not None else default_tax_year([offer])  # as metric()
 
     def run(amounts: Array) -> Array:
         k = amounts.size
@@ -170,8 +171,7 @@ def _fast(offer: Offer, component: str, s: Settings, offset: Array | None) -> Ev
             return np.asarray(values * rate)
         cash: Array = np.sum([sched[c] for c in CASH], axis=0)
         equity: Array = np.sum([sched[c] for c in EQUITY], axis=0)
-        assert s.tax_year is not None
-        withheld = compute(np.ravel(cash), offer.jurisdiction, s.tax_year, np.ravel(equity),
+        withheld = compute(np.ravel(cash), offer.jurisdiction, year, np.ravel(equity),
                            **opts).total_withheld
         net = sched["total"] - np.reshape(withheld, cash.shape)
         if offset is not None:
@@ -252,7 +252,9 @@ def solve_counter(
     found = _search(fast, target, ceiling) if ceiling >= 1 else None
     if found is not None:
         check = _exact(offer, component, settings)(np.array([found[0], found[0] - 1.0]))
-        if not (check[0] > target and (found[0] == 1 or check[1] <= target)):
+        if check[0] > target and (found[0] == 1 or check[1] <= target):
+            found = (found[0], float(check[0]))  # the value as the comparison computes it
+        else:
             found = _search(_exact(offer, component, settings), target, ceiling)
     if found is None:
         raise NoSolutionError(_why(fast, component, settings.basis, ceiling, limit))

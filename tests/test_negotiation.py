@@ -56,6 +56,7 @@ def _check_counter(offer, component, s, batna, margin):
         return None
     after = _value(_raised(offer, component, c.increase), s)
     assert after - batna > margin
+    assert c.value_home == pytest.approx(after, rel=1e-12)
     if c.increase == 0:
         assert _value(offer, s) > target
     else:
