@@ -224,8 +224,16 @@ def test_cli_recalc_writes_beside_the_input_and_never_overwrites_it(tmp_path):
     assert main(["recalc", str(src)]) == 0
     assert src.read_bytes() == before
     assert (tmp_path / "mine.recalc.xlsm").is_file()
-    assert main(["recalc", str(src), "-o", str(tmp_path / "x" / "y.xlsm")]) == 0
-    assert (tmp_path / "x" / "y.xlsm").is_file()
+    import xlsxwriter
+
+    small = tmp_path / "small.xlsx"
+    wb = xlsxwriter.Workbook(str(small))
+    wb.add_worksheet().write_formula("A1", '=FX_CONVERT(2,"USD","USD")')
+    wb.close()
+    assert main(["recalc", str(small), "-o", str(tmp_path / "x" / "y.xlsx")]) == 0
+    assert load_workbook(tmp_path / "x" / "y.xlsx", data_only=True).active["A1"].value == 2
+    assert main(["recalc", str(small), "-o", str(small)]) == 0  # -o may name the input
+    assert load_workbook(small, data_only=True).active["A1"].value == 2
     assert not [p for p in tmp_path.rglob(".recalc-*")]
 
 
