@@ -236,6 +236,15 @@ class TimelineEntry:
     flag: str | None
 
 
+def _day(value: object, what: str) -> dt.date:
+    """A calendar day (a datetime counts as its date); anything else is refused."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if not isinstance(value, dt.date):
+        raise InvalidInputError(f"{what} must be a date (YYYY-MM-DD)")
+    return value
+
+
 def timeline(
     offers: Sequence[Offer], today: dt.date,
     expected: Sequence[tuple[str, dt.date]] = (),
@@ -246,7 +255,9 @@ def timeline(
     (``expected``: name and date) or before another offer's deadline: the
     leverage of holding them at once is lost unless its deadline moves.
     """
-    pending = sorted(expected, key=lambda e: e[1])
+    today = _day(today, "as_of")
+    pending = sorted(((n, _day(d, "expected: the date")) for n, d in expected),
+                     key=lambda e: e[1])
     out = []
     for o in sorted(offers, key=lambda o: (o.deadline is None, o.deadline or dt.date.max)):
         flag = None
