@@ -241,5 +241,9 @@ def test_cli_recalc_failures_are_one_line(tmp_path, capsys):
     assert main(["recalc", str(tmp_path / "missing.xlsx")]) == 2
     (tmp_path / "text.xlsx").write_text("private salary 123", encoding="utf-8")
     assert main(["recalc", str(tmp_path / "text.xlsx")]) == 2
+    (tmp_path / "old.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
+    assert main(["recalc", str(tmp_path / "old.xlsx")]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 2 and "Traceback" not in err and "123" not in err
+    assert err.count("\n") == 3 and "Traceback" not in err and "123" not in err
+    assert "old.xlsx: refused, this is an OLE compound file" in err
+    assert not list(tmp_path.glob("*.recalc.*"))
