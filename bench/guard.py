@@ -57,8 +57,10 @@ def _fixtures(base: Path, tmp: Path) -> dict[str, Path]:
                         for i in range(1, 10))
               + ']><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
               '<si><t>&a9;</t></si></sst>')
-    vba = bytearray(quickstart_vba())
-    vba[len(vba) // 2] ^= 0xFF
+    import xlwings
+
+    with zipfile.ZipFile(Path(xlwings.__file__).parent / "addin" / "xlwings.xlam") as zf:
+        vba = zf.read("xl/vbaProject.bin")  # another VBA project: the xlwings add-in's
     ole = tmp / "legacy.xlsx"
     ole.write_bytes(quickstart_vba())
     with zipfile.ZipFile(base) as zf:
@@ -70,8 +72,7 @@ def _fixtures(base: Path, tmp: Path) -> dict[str, Path]:
         "billion laughs (sharedStrings)": _rewrite(base, tmp / "laughs.xlsx",
                                                    {"xl/sharedStrings.xml": laughs.encode()}),
         "OLE file renamed .xlsx": ole,
-        "foreign VBA project": _rewrite(base, tmp / "macro.xlsm",
-                                        {"xl/vbaProject.bin": bytes(vba)}),
+        "foreign VBA project": _rewrite(base, tmp / "macro.xlsm", {"xl/vbaProject.bin": vba}),
         "million-row sheet": _rewrite(base, tmp / "million.xlsx", {
             "xl/worksheets/sheet2.xml": (sheet[:cut] + rows + sheet[cut:]).encode()}),
     }
