@@ -339,3 +339,20 @@ def test_negotiate_serve_refuses_half_a_certificate(tmp_path, capsys):
     assert main(["serve", "--cert", str(cert)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--cert and --key go together" in err
+
+
+def test_negotiate_serve_fails_clearly_when_the_port_is_taken():
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "addin.cli", "serve", "--port", str(port)],
+                              capture_output=True, text=True, timeout=120,
+                              stdin=subprocess.DEVNULL)
+    assert done.returncode == 2
+    assert "address already in use" in done.stderr and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith("negotiate: the server stopped")

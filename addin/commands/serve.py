@@ -56,8 +56,10 @@ def register(app: typer.Typer) -> None:
         if cert and key:
             cmd += ["--cert", str(cert), "--key", str(key)]
         code = _run(cmd, env)
-        if code:
-            raise typer.Exit(code)
+        if code:  # the server printed why (a port in use, an unreadable certificate...)
+            from calculators.errors import NegotiationError
+
+            raise NegotiationError(f"the server stopped with exit status {code}")
 
 
 def _run(cmd: list[str], env: dict[str, str]) -> int:
@@ -65,7 +67,7 @@ def _run(cmd: list[str], env: dict[str, str]) -> int:
     proc = subprocess.Popen(cmd, env=env)
 
     def forward(signum: int, frame: object) -> None:
-        proc.send_signal(signum)
+        _stop(proc, signum)
 
     previous = signal.signal(signal.SIGTERM, forward)
     try:
@@ -74,10 +76,17 @@ def _run(cmd: list[str], env: dict[str, str]) -> int:
                 code = proc.wait()
                 break
             except KeyboardInterrupt:  # Ctrl+C reaches the server too; let it finish
-                proc.send_signal(signal.SIGINT)
+                _stop(proc, signal.SIGINT)
         return 0 if code in (0, -signal.SIGINT, -signal.SIGTERM) else code
     finally:
         signal.signal(signal.SIGTERM, previous)
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def _stop(proc: subprocess.Popen[bytes], signum: int) -> None:
+    try:
+        proc.send_signal(signum)
+    except (ValueError, OSError):  # a signal this platform cannot send (Windows: SIGINT)
+        proc.terminate()
