@@ -29,7 +29,9 @@ from xml.sax.saxutils import escape
 
 from calculators.errors import NegotiationError
 
-__all__ = ["Recalc", "evaluate", "recalc", "bind_udfs"]
+__all__ = ["Recalc", "evaluate", "recalc", "bind_udfs", "NAMESPACE"]
+
+NAMESPACE = "NEGOTIATE"  # the functions' namespace on the Office.js route (addin.server)
 
 _CELL_RE = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _ROW_RE = re.compile(r"(<row\b[^>]*?)(?:/>|>(.*?)</row>)", re.S)
@@ -160,7 +162,9 @@ def bind_udfs() -> list[int]:
     counter = [0]
     registry = get_functions()  # cached by formulas: additions are seen by every model
     for name in UDFS:
-        registry[name.upper()] = _adapter(getattr(udfs, name), counter)
+        bound = _adapter(getattr(udfs, name), counter)
+        registry[name.upper()] = bound  # the Windows (classic xlwings) name
+        registry[f"{NAMESPACE}.{name.upper()}"] = bound  # the Mac / web (Office.js) name
     return counter
 
 

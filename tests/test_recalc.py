@@ -209,6 +209,18 @@ def test_the_static_check_covers_the_recalc_output(recalculated, tmp_path):
     assert set(out.error_cells) == {"SHEET1!A1", "SHEET1!A2"}
 
 
+def test_recalc_knows_the_office_js_names_too(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "web.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet().write_formula("A1", '=NEGOTIATE.FX_CONVERT(100,"USD","USD")*2')
+    wb.close()
+    out = recalc(path, tmp_path / "web-out.xlsx")
+    assert load_workbook(out.path, data_only=True).active["A1"].value == 200
+    assert out.udf_calls == 1
+
+
 def test_recalc_keeps_everything_but_the_cached_values(recalculated):
     with zipfile.ZipFile(DEFAULT_PATH) as a, zipfile.ZipFile(recalculated.path) as b:
         assert a.namelist() == b.namelist()
