@@ -32,11 +32,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from addin.recalc import NAMESPACE  # one name for the namespace (imports no xlwings)
+
 __all__ = ["PROJECT_DIR", "OFFICE_ORIGINS", "NAMESPACE", "configure", "create_app", "serve", "main",
            "free_port", "Running"]
 
 PROJECT_DIR = Path(__file__).resolve().parent / "server_project"
-NAMESPACE = "NEGOTIATE"
 # Pages of Office itself that may call the server from the browser (Excel on the web,
 # Office Scripts).  The add-in's own task pane and functions run on the server's origin.
 OFFICE_ORIGINS = (
