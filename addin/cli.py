@@ -186,7 +186,9 @@ register_all(app)
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turning every failure into one line on stderr."""
     try:
-        app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)
+        if isinstance(code, int):  # click returns the code of a typer.Exit in this mode
+            return code
     except typer.Exit as exc:
         return int(exc.exit_code or 0)
     except NegotiationError as exc:

@@ -51,6 +51,7 @@ STYLES: dict[str, dict[str, Any]] = {
     "num": {"num_format": "#,##0"},
     "rate": {"num_format": "0.0000"},
     "wrap": {"text_wrap": True, "valign": "top"},
+    "blank": {"num_format": "General"},
 }
 
 
@@ -125,7 +126,10 @@ def _write_sheet(ws: Any, m: Model, sheet: str, f: _Formats) -> None:
                 for j, value in enumerate(row):
                     if i or j:
                         style = "head" if i == 0 else "num" if isinstance(value, float) else None
-                        _write_value(ws, r + i, c + j, value, f.get(style))
+                        if value is None:  # a blank in the spill, not XlsxWriter's padding 0
+                            ws.write_blank(r + i, c + j, None, f.get(style or "blank"))
+                        else:
+                            _write_value(ws, r + i, c + j, value, f.get(style))
         elif isinstance(content, (Call, Ref)):
             ws.write_formula(r, c, "=" + content.text(sheet), fmt,
                              _cached(m.value(sheet, r, c)))

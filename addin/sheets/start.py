@@ -15,7 +15,15 @@ TEXT = [
     ("1. Put your offers on the Offers sheet: one column per offer, field names in column A.",
      None),
     ("2. Set the home currency, horizon, discount rate and FX rates on the Params sheet.", None),
-    ("3. Read the ranking on the Compare sheet; detail tables are on Schedules.", None),
+    ("3. Read the ranking on the Compare sheet (gross, after tax, after living costs); "
+     "detail tables are on Schedules.", None),
+    ("4. Relocation: your monthly spending at home and what a move costs; each move against "
+     "staying, break-even month, FX risk.", None),
+    ("5. Market: comparable pay (the shipped sample is SYNTHETIC) and where each offer stands.",
+     None),
+    ("6. Strategy (PRIVATE): target, walk-away, BATNA, counter-offers, impact ledger, "
+     "deadlines; what you disclose to a recruiter is switched on there.", None),
+    ("7. Recruiter: only what you chose to disclose; `negotiate share` exports it alone.", None),
     ("", None),
     ("Windows Excel (classic xlwings)", "bold"),
     ("pip install the project (README), then open this workbook and enable macros.", None),
