@@ -267,6 +267,16 @@ def option_payoff(
     return np.asarray(np.maximum(exit_price - np.asarray(strike, dtype=float), 0.0))
 
 
+@lru_cache(maxsize=8)
+def _draws(seed: int, paths: int) -> tuple[Array, Array]:
+    """The seeded uniform and standard-normal draws (the same for every call with the seed)."""
+    rng = np.random.default_rng(seed)
+    uniform, normal = rng.random(paths), rng.standard_normal(paths)
+    uniform.setflags(write=False)
+    normal.setflags(write=False)
+    return uniform, normal
+
+
 @dataclass(frozen=True)
 class OptionValue:
     """Expected value of an option grant and the spread of simulated outcomes."""
@@ -309,9 +319,8 @@ def option_value(
     ev = float(
         exit_probability * shares * option_payoff(price, strike, dilution, exit_multiple, years)
     )
-    rng = np.random.default_rng(seed)
-    exits = rng.random(paths) < exit_probability
-    z = rng.standard_normal(paths)
+    uniform, z = _draws(seed, paths)
+    exits = uniform < exit_probability
     # lognormal multiple whose mean is exit_multiple
     multiple = exit_multiple * np.exp(volatility * z - 0.5 * volatility**2)
     payoff = shares * option_payoff(price, strike, dilution, multiple, years) * exits

@@ -22,9 +22,10 @@ An entry whose figure is a forecast or an assumption says so in
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -56,18 +57,15 @@ class Parameter:
         (1, 2)
         """
         day = dt.date(when, 1, 1) if isinstance(when, int) else when
-        best = None
-        for start in sorted(self.values):
-            if start <= day:
-                best = start
-        if best is None:
-            first = min(self.values).isoformat()
+        dates = self.dates
+        i = bisect.bisect_right(dates, day)
+        if i == 0:
             raise MissingParameterError(
-                f"{self.name} has no value before {first}"
+                f"{self.name} has no value before {dates[0].isoformat()}"
             )
-        return self.values[best]
+        return self.values[dates[i - 1]]
 
-    @property
+    @cached_property
     def dates(self) -> list[dt.date]:
         """Effective dates, oldest first."""
         return sorted(self.values)
