@@ -2,11 +2,10 @@
 
 import datetime as dt
 
-from addin.cells import cell, opt_int, opt_number, opt_text, rows_out, table, udf
+from addin.cells import cell, opt_number, opt_text, rows_out, table, udf
 from addin.udfs._docs import BASIS_DOC, BASKET_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
-from addin.udfs.offers import _fx_table
+from addin.udfs.offers import _fx_table, settings_from
 from calculators import market, negotiation
-from calculators.compare import Settings
 from calculators.errors import InvalidInputError, NoSolutionError
 from calculators.fx import _as_date
 from calculators.table import as_rows, offers_from_table, select_offer
@@ -142,20 +141,6 @@ def market_band(
     stat = market.band(data, market_filters(location, level, min_years, max_years, since), ps,
                        _as_of(as_of))
     return _stat_rows(stat)
-
-
-def settings_from(offers, basis, home_currency, years, discount_rate, rates, basket):
-    """Comparison settings from cell values (shared by the negotiation functions)."""
-    from addin.udfs.relocation import move_inputs  # noqa: PLC0415
-
-    return Settings(
-        basis=(opt_text(basis, "basis", "annualized") or "annualized").lower(),
-        years=opt_int(years, "years", 4, 1, 50),
-        discount_rate=opt_number(discount_rate, "discount_rate", 0.0, low=-0.99, high=1.0),
-        home_currency=opt_text(home_currency, "home_currency", offers[0].currency) or "",
-        fx=_fx_table(rates),
-        move=move_inputs(basket),
-    )
 
 
 def _margin(margin):

@@ -44,6 +44,18 @@ def _move_inputs(basket):
     return move_inputs(basket)
 
 
+def settings_from(offers, basis, home_currency, years, discount_rate, rates, basket):
+    """Comparison settings from cell values (shared by the comparison and negotiation UDFs)."""
+    return Settings(
+        basis=(opt_text(basis, "basis", "annualized") or "annualized").lower(),
+        years=opt_int(years, "years", 4, 1, 50),
+        discount_rate=opt_number(discount_rate, "discount_rate", 0.0, low=-0.99, high=1.0),
+        home_currency=opt_text(home_currency, "home_currency", offers[0].currency) or "",
+        fx=_fx_table(rates),
+        move=_move_inputs(basket),
+    )
+
+
 def _fx_table(rates, as_of=None):
     if rates is None or (isinstance(rates, list) and all(c is None for r in rates for c in r)):
         return shipped_table(as_of)
@@ -197,14 +209,7 @@ def offer_compare(
     gap to best, fx rate. Example: =OFFER_COMPARE(Offers!A1:F32, "npv", "JPY", 4, 0.05)
     """
     offers = offers_from_table(offers_table)
-    settings = Settings(
-        basis=(opt_text(basis, "basis", "annualized") or "annualized").lower(),
-        years=opt_int(years, "years", 4, 1, 50),
-        discount_rate=opt_number(discount_rate, "discount_rate", 0.0, low=-0.99, high=1.0),
-        home_currency=opt_text(home_currency, "home_currency", offers[0].currency) or "",
-        fx=_fx_table(rates),
-        move=_move_inputs(basket),
-    )
+    settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket)
     ranked = compare_offers(offers, settings)
     header = ["rank", "offer", "company", "jurisdiction", "currency", "local value",
               "home value", "gap to best", "fx rate"]
