@@ -21,9 +21,9 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 
 
 def _default_workbook() -> Path:
-    from addin.workbook import DEFAULT_PATH
+    from addin.paths import example_workbook
 
-    return DEFAULT_PATH
+    return example_workbook()
 
 
 def _fail(message: str, code: int = 2) -> None:

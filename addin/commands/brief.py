@@ -28,13 +28,13 @@ def register(app: Any) -> None:
         import json
 
         from addin.brief import LANGS, build_brief, render
-        from addin.workbook import DEFAULT_PATH
+        from addin.paths import example_workbook
         from calculators.errors import InvalidInputError
 
         code = lang.strip().lower()
         if code not in LANGS:
             raise InvalidInputError("--lang must be en or ja")
-        data = build_brief(workbook or DEFAULT_PATH)
+        data = build_brief(workbook or example_workbook())
         text = (json.dumps(dataclasses.asdict(data), indent=2, ensure_ascii=False) + "\n"
                 if as_json else render(data, code))
         if output is None:
