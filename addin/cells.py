@@ -5,6 +5,7 @@ a decorator, a conversion and one call into ``calculators``.
 """
 
 import functools
+import inspect
 import logging
 import math
 from collections.abc import Callable, Sequence
@@ -72,6 +73,8 @@ def udf(func: Callable[..., Any]) -> Callable[..., Any]:
             return out_of_range
         return result
 
+    # the help as the Function Wizard / Office.js show it: no source indentation
+    safe.__doc__ = inspect.cleandoc(func.__doc__) if func.__doc__ else None
     UDFS[func.__name__] = safe
     return xw.func(safe)
 

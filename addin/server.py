@@ -34,10 +34,15 @@ from typing import Any
 
 from addin.recalc import NAMESPACE  # one name for the namespace (imports no xlwings)
 
-__all__ = ["PROJECT_DIR", "OFFICE_ORIGINS", "NAMESPACE", "configure", "create_app", "serve", "main",
-           "free_port", "Running"]
+__all__ = ["PROJECT_DIR", "OFFICE_ORIGINS", "NAMESPACE", "MANIFEST_ID", "configure", "create_app",
+           "serve", "main", "free_port", "Running"]
 
 PROJECT_DIR = Path(__file__).resolve().parent / "server_project"
+# The add-in's own Id in /manifest.xml (a fixed version-4 UUID of ours): Office tells add-ins
+# apart by it, so it must not be the xlwings-server template's default, which every
+# xlwings add-in that keeps the default shares.  Fixed, so a re-sideloaded manifest
+# replaces the earlier one instead of adding a second add-in.
+MANIFEST_ID = "1686c153-4b29-4d74-9059-bb6c4f360b26"
 # Pages of Office itself that may call the server from the browser (Excel on the web,
 # Office Scripts).  The add-in's own task pane and functions run on the server's origin.
 OFFICE_ORIGINS = (
@@ -66,6 +71,7 @@ def configure(api_key: str | None = None, namespace: str = NAMESPACE,
     env["XLWINGS_ENVIRONMENT"] = "prod"
     env["XLWINGS_FUNCTIONS_NAMESPACE"] = namespace
     env["XLWINGS_PROJECT_NAME"] = "Offer negotiation"
+    env["XLWINGS_MANIFEST_ID_PROD"] = MANIFEST_ID  # the environment is always prod (above)
     env["XLWINGS_CORS_ALLOW_ORIGINS"] = json.dumps(list(OFFICE_ORIGINS))
     env["XLWINGS_ENABLE_EXAMPLES"] = "false"
     env["XLWINGS_ENABLE_HOTRELOAD"] = "false"

@@ -203,7 +203,7 @@ _WITHOUT_EXTRAS = textwrap.dedent("""
 def test_the_udfs_and_calculators_need_no_extra():
     done = subprocess.run([sys.executable, "-c", _WITHOUT_EXTRAS, ",".join(_BLOCKED)],
                           capture_output=True, text=True, timeout=120, cwd=ROOT,
-                          stdin=subprocess.DEVNULL)
+                          stdin=subprocess.DEVNULL, env=_clean_env())
     assert done.returncode == 2, done.stderr
     assert done.stderr == ('negotiate: `negotiate compare` needs the cli extra: '
                            'pip install "offer-negotiation[cli]"\n')

@@ -356,3 +356,76 @@ def test_negotiate_serve_fails_clearly_when_the_port_is_taken():
     assert done.returncode == 2
     assert "address already in use" in done.stderr and "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines()[-1].startswith("negotiate: the server stopped")
+
+
+def _manifest(client):
+    import defusedxml.ElementTree as ET
+
+    r = client.get("/manifest.xml")
+    assert r.status_code == 200
+    return r.text, ET.fromstring(r.text.encode("utf-8"))
+
+
+_OFFICE = "{http://schemas.microsoft.com/office/appforoffice/1.1}"
+_OVERRIDES = "{http://schemas.microsoft.com/office/taskpaneappversionoverrides}"
+_BT = "{http://schemas.microsoft.com/office/officeappbasictypes/1.0}"
+_XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
+
+
+def test_the_manifest_is_our_own_not_the_templates(client):
+    from xlwings_server.config import Settings
+
+    from addin.server import MANIFEST_ID
+
+    text, root = _manifest(client)
+    assert root.findtext(f"{_OFFICE}Id") == MANIFEST_ID
+    template_ids = {str(v.default) for k, v in Settings.model_fields.items()
+                    if k.startswith("manifest_id_")}
+    assert MANIFEST_ID not in template_ids and len(template_ids) == 5
+    for leftover in ("Hello World", "hello-ribbon", "MyGroup", "MyTab", "MyFunctionButton",
+                     "ExecuteFunction", "xlwings.org"):
+        assert leftover not in text
+    labels = {s.get("id"): s.get("DefaultValue") for s in root.iter(f"{_BT}String")}
+    assert labels["NegotiateGroup.Label"] == "Offer negotiation"
+
+
+def test_every_button_and_url_the_manifest_declares_answers_200(client):
+    text, root = _manifest(client)
+    urls = {u.get("id"): u.get("DefaultValue") for u in root.iter(f"{_BT}Url")}
+    controls = list(root.iter(f"{_OVERRIDES}Control"))
+    assert controls, "the ribbon has no button"
+    for control in controls:
+        action = control.find(f"{_OVERRIDES}Action")
+        # a ShowTaskpane button opens a page; an ExecuteFunction one would need a ribbon function
+        assert action.get(_XSI_TYPE) == "ShowTaskpane", control.get("id")
+        page = urls[action.find(f"{_OVERRIDES}SourceLocation").get("resid")]
+        assert client.get(page).status_code == 200, page
+    declared = set(re.findall(r'DefaultValue="(https?://[^"]+)"', text))
+    assert len(declared) >= 6  # task pane, functions code and metadata, icons
+    for url in sorted(declared):
+        assert url.startswith(str(client.base_url).rstrip("/"))  # all served by us
+        assert client.get(url).status_code == 200, url
+    # the template's ribbon script, which bound the Hello World button, is replaced too
+    assert "associate" not in client.get("/static/js/ribbon.js").text
+
+
+@pytest.mark.parametrize("with_cert", [False, True])
+def test_negotiate_serve_without_a_cert_says_excel_needs_https(tmp_path, monkeypatch, capsys,
+                                                                with_cert):
+    from addin.cli import main
+    from addin.commands import serve
+
+    started = []
+    monkeypatch.setattr(serve, "_run", lambda cmd, env: started.append(cmd) or 0)
+    args = ["serve", "--port", "8123"]
+    if with_cert:
+        cert, key = _self_signed(tmp_path)
+        args += ["--cert", str(cert), "--key", str(key)]
+    assert main(args) == 0 and len(started) == 1
+    captured = capsys.readouterr()
+    if with_cert:
+        assert captured.err == "" and "https://127.0.0.1:8123" in captured.out
+        return
+    (line,) = captured.err.splitlines()
+    assert line.startswith("negotiate: Excel needs HTTPS")
+    assert "--cert cert.pem --key key.pem" in line and "http://127.0.0.1:8123" in captured.out

@@ -12,6 +12,9 @@ from typing import Annotated
 import typer
 
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+_HTTPS_NOTE = ("negotiate: Excel needs HTTPS, and this serves plain HTTP (enough for curl): "
+               "for Excel, give a certificate with --cert cert.pem --key key.pem "
+               "(e.g. made by: mkcert localhost 127.0.0.1)")
 
 
 def register(app: typer.Typer) -> None:
@@ -45,6 +48,8 @@ def register(app: typer.Typer) -> None:
                        err=True)
         scheme = "https" if cert else "http"
         shown = f"[{host}]" if ":" in host else host
+        if cert is None:
+            typer.echo(_HTTPS_NOTE, err=True)
         typer.echo(f"serving on {scheme}://{shown}:{port}  (manifest: "
                    f"{scheme}://{shown}:{port}/manifest.xml; Ctrl+C stops)")
         # A process of its own: xlwings must be imported *after* the server settings are set.

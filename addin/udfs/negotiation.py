@@ -53,11 +53,11 @@ def market_filters(location, level, min_years, max_years, since):
     )
 
 
-def _market(market_table, currency, rates):
+def _market(market_table, currency, rates, field="currency"):
     if _blank(market_table):
         raise InvalidInputError("market table is empty: give a header row and data rows")
     rows = as_rows(market_table, "market")
-    code = opt_text(currency, "currency")
+    code = opt_text(currency, field)
     return market.market_from_rows(rows, code, _fx_table(rates) if code else None)
 
 
@@ -89,25 +89,24 @@ _FILTER_DOCS = {
 
 @udf
 def market_percentile(
-    value: cell("Your pay on the market's definition: base + yearly stock + target bonus"),
+    pay: cell("Your pay on the market's definition: base + yearly stock + target bonus"),
     market_table: table(MARKET_DOC),
     location: cell(_FILTER_DOCS["location"]) = None,
     level: cell(_FILTER_DOCS["level"]) = None,
     min_years: cell(_FILTER_DOCS["min_years"]) = None,
     max_years: cell(_FILTER_DOCS["max_years"]) = None,
     since: cell(_FILTER_DOCS["since"]) = None,
-    currency: cell("Currency of value; rows in others are converted (blank: the rows')") = None,
+    pay_currency: cell("Currency of pay; rows in others are converted (blank: the rows')") = None,
     rates: table(RATES_DOC) = None,
     as_of: cell("Date the staleness warning counts from (blank: today)") = None,
 ):
-    """Where a pay figure stands among comparable market rows (0 to 100), with n and warnings.
+    """Where a pay figure stands among comparable market rows, 0 to 100 (PERCENTRANK.INC).
 
-    Method: 100 x rows below / (n - 1), interpolated between rows (Excel PERCENTRANK.INC).
     Spills measure / value rows: percentile, n, currency, method, warnings.
     Example: =MARKET_PERCENTILE(19100000, Market!A5:L65, "Tokyo", "L5")
     """
-    number = opt_number(value, "value")
-    data = _market(market_table, currency, rates)
+    number = opt_number(pay, "pay")
+    data = _market(market_table, pay_currency, rates, "pay_currency")
     stat = market.percentile_of(number, data,
                                 market_filters(location, level, min_years, max_years, since),
                                 _as_of(as_of))
@@ -124,7 +123,7 @@ def market_band(
     min_years: cell(_FILTER_DOCS["min_years"]) = None,
     max_years: cell(_FILTER_DOCS["max_years"]) = None,
     since: cell(_FILTER_DOCS["since"]) = None,
-    currency: cell("Currency to state the band in; rows in others are converted") = None,
+    band_currency: cell("Currency to state the band in; rows in others are converted") = None,
     rates: table(RATES_DOC) = None,
     as_of: cell("Date the staleness warning counts from (blank: today)") = None,
 ):
@@ -137,7 +136,7 @@ def market_band(
     if not _blank(percentiles):
         ps = tuple(opt_number(v, "percentiles", low=0.0, high=100.0)
                    for row in as_rows(percentiles, "percentiles") for v in row if not _blank(v))
-    data = _market(market_table, currency, rates)
+    data = _market(market_table, band_currency, rates, "band_currency")
     stat = market.band(data, market_filters(location, level, min_years, max_years, since), ps,
                        _as_of(as_of))
     return _stat_rows(stat)
@@ -154,7 +153,9 @@ def _margin(margin):
 def counter_offer(
     offers_table: table(OFFERS_DOC),
     offer_name: cell("The offer to counter (its column name or company)"),
-    component: cell("base_salary, sign_on, rsu_grant or bonus_target (blank: base_salary)") = None,
+    component: cell("base_salary, sign_on, rsu_grant or bonus_target (blank: base_salary); the "
+                    "raise is in whole units of the offer's currency, for bonus_target of the "
+                    "yearly target bonus amount") = None,
     basis: cell(BASIS_DOC) = None,
     margin: cell("How much more than the best alternative, home currency (blank: 0)") = None,
     basket: table(BASKET_DOC + " (holds current_base_salary: the current job as an "
@@ -164,24 +165,23 @@ def counter_offer(
     years: cell(YEARS_DOC) = None,
     discount_rate: cell("Yearly discount rate for npv, 0.05 = 5 % (blank: 0)") = None,
     limit: cell("Most the component may become, e.g. the employer's cap (blank: none)") = None,
-    output: cell("increase (default), new_value, value, batna, batna_name, lead or before") = None,
+    report: cell("What to return: increase (default), new_value, value, batna, batna_name, lead "
+                 "or before") = None,
     if_unreachable: cell("Shown when no raise of this component can win, e.g. \"out of reach\" "
                          "(blank: a #VALUE! message saying why)") = None,
 ):
     """Smallest raise of one component that makes the offer beat its best alternative.
 
-    The best alternative (BATNA) is the best other offer or the current job, on the basis,
-    in the home currency. The raise is in whole units of the offer's currency; for
-    bonus_target it is the raise of the yearly target bonus amount. 0 if it already wins.
-    Example: =COUNTER_OFFER(Offers!A1:G33, "Tokyo big tech", "base_salary", "net_annualized")
+    The alternative (BATNA): the best other offer or the current job. 0 if it wins already.
+    Example: =COUNTER_OFFER(Offers!A1:G33, "Tokyo big tech", "sign_on", "net_annualized")
     """
     offers = offers_from_table(offers_table)
     chosen = select_offer(offers, offer_name)
     name = negotiation.check_component(opt_text(component, "component", "base_salary"))
     settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket)
-    what = (opt_text(output, "output", "increase") or "increase").lower()
+    what = (opt_text(report, "report", "increase") or "increase").lower()
     if what not in COUNTER_OUTPUTS:
-        raise InvalidInputError("output must be one of " + ", ".join(COUNTER_OUTPUTS))
+        raise InvalidInputError("report must be one of " + ", ".join(COUNTER_OUTPUTS))
     cap = None if _blank(limit) else opt_number(limit, "limit", low=0.0)
     if what in ("batna", "batna_name", "lead", "before"):
         rows, _ = negotiation.standings(offers, settings)
@@ -203,7 +203,7 @@ def counter_offer(
 def target_gap(
     offers_table: table(OFFERS_DOC),
     target: cell("Your income target a year, in the home currency"),
-    currency: cell("Home currency of the target, e.g. JPY (blank: the first offer's)") = None,
+    home_currency: cell("Home currency of the target, e.g. JPY (blank: the first offer's)") = None,
     basis: cell(BASIS_DOC) = None,
     years: cell(YEARS_DOC) = None,
     discount_rate: cell("Yearly discount rate for npv, 0.05 = 5 % (blank: 0)") = None,
@@ -219,7 +219,7 @@ def target_gap(
     goal = opt_number(target, "target", low=0.0)
     if goal <= 0:
         raise InvalidInputError("target must be a positive number (home currency a year)")
-    settings = settings_from(offers, basis, currency, years, discount_rate, rates, basket)
+    settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket)
     rows = negotiation.target_gap(offers, goal, settings)
     return rows_out(["offer", "value", "target", "gap", "share of target"],
                     [[n, v, goal, g, s] for n, v, g, s in rows])
@@ -228,13 +228,13 @@ def target_gap(
 @udf
 def impact_value(
     volume: cell("How many times a year it counts: requests, devices, runs"),
-    before: cell("The measure before your work, e.g. 80 (ms)"),
-    after: cell("The measure after, e.g. 15 (ms)"),
+    measure_before: cell("The measure before your work, e.g. 80 (ms)"),
+    measure_after: cell("The measure after, e.g. 15 (ms)"),
     unit_value: cell("What one unit of change is worth each time, in money"),
     higher_is_better: cell("TRUE (or yes) when a higher measure is better, e.g. accuracy "
                            "(blank: lower is better)") = None,
 ):
-    """Yearly business value of a measured improvement: volume x (before - after) x unit_value.
+    """Yearly business value of an improvement: volume x (before - after) x unit_value.
 
     Example: =IMPACT_VALUE(2000000000, 80, 15, 0.002) for 2e9 inferences a year, 65 ms saved
     each, worth 0.002 a millisecond.
@@ -247,8 +247,9 @@ def impact_value(
     if not isinstance(up, bool):
         raise InvalidInputError("higher_is_better must be TRUE or FALSE (or yes / no)")
     return negotiation.impact_value(
-        opt_number(volume, "volume", low=0.0), opt_number(before, "before"),
-        opt_number(after, "after"), opt_number(unit_value, "unit_value", low=0.0), up)
+        opt_number(volume, "volume", low=0.0), opt_number(measure_before, "measure_before"),
+        opt_number(measure_after, "measure_after"), opt_number(unit_value, "unit_value", low=0.0),
+        up)
 
 
 @udf
@@ -256,7 +257,8 @@ def negotiation_ask(
     offers_table: table(OFFERS_DOC),
     offer_name: cell("The offer (its column name or company)"),
     market_table: table(MARKET_DOC),
-    walk_away: cell("The least you accept on the basis, home currency (blank: the BATNA)") = None,
+    walk_away: cell("The least you accept on the basis, home currency (blank: the BATNA); "
+                    "target and anchor are never below the larger of this and the BATNA") = None,
     scarcity_premium: cell("How far above the band rare skills justify, 0.1 = 10 % (blank: 0)")
     = None,
     basis: cell(BASIS_DOC) = None,
@@ -272,10 +274,8 @@ def negotiation_ask(
 ):
     """Walk-away, counter, target and anchor for one offer (TC on the market's definition).
 
-    target = max(counter, p75 x (1 + premium)); anchor = max(target, p90 x (1 + premium));
-    never below the walk-away (the larger of yours and the BATNA).
-    Spills measure / value rows. Example: =NEGOTIATION_ASK(Offers!A1:G33, "Seattle big tech",
-    Market!A5:L65, 15000000, 0.1, "net_annualized")
+    target = max(counter, p75 x (1 + premium)); anchor = max(target, p90 x (1 + premium)).
+    Example: =NEGOTIATION_ASK(Offers!A1:G33, "Seattle big tech", Market!A5:L65)
     """
     offers = offers_from_table(offers_table)
     chosen = select_offer(offers, offer_name)
@@ -338,8 +338,7 @@ def offer_timeline(
 ):
     """Deadlines and start dates, earliest deadline first, flagging lost leverage.
 
-    An offer is flagged when it expires before an expected offer or before another offer.
-    Spills: offer, deadline, start date, days left, flag ("ok" when nothing is lost).
+    Flagged when it expires before an expected or another offer ("ok": nothing lost).
     Example: =OFFER_TIMELINE(Offers!A1:G33, "2026-12-01", Strategy!A40:B41)
     """
     offers = offers_from_table(offers_table)

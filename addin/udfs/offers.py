@@ -98,10 +98,8 @@ def offer_tc(
 ):
     """Total compensation of one offer on a basis, in the offer's own currency.
 
-    net_* bases are after income tax and employee contributions; disposable_* also
-    after living costs (basket) and the move.
-
-    Example: =OFFER_TC(Offers!A1:B32, "npv", 4, 0.05)
+    net_*: after income tax and employee contributions; disposable_*: also after living
+    costs (basket) and the move. Example: =OFFER_TC(Offers!A1:B32, "npv", 4, 0.05)
     """
     chosen = _one_offer(offer, offer_name)
     settings = Settings(
@@ -168,7 +166,7 @@ def option_value(
 
 @udf
 def fx_convert(
-    amount: cell("Amount, or a range of amounts"),
+    amount: table("Amount, or a range of amounts (a range gives a range of the same shape)"),
     from_currency: cell("ISO code of the amount, e.g. USD"),
     to_currency: cell("ISO code to convert to, e.g. JPY"),
     rates: table(RATES_DOC) = None,
@@ -176,6 +174,7 @@ def fx_convert(
 ):
     """Convert an amount between currencies with a dated rate table.
 
+    A range of amounts gives a range of the same shape, blanks left blank.
     Example: =FX_CONVERT(185000, "USD", "JPY", Params!A6:B13)
     """
     fx = _fx_table(rates, as_of)

@@ -63,11 +63,9 @@ def relocation_compare(
     basket: table(BASKET_DOC) = None,
     rates: table(RATES_DOC) = None,
 ):
-    """Each offer's move against staying, yearly averages in the home currency.
+    """Each offer's move against staying: yearly averages in the home currency.
 
-    Spills: offer, city, gross, net, basket cost, disposable, one-time costs,
-    break-even month (blank: not within the horizon), clawback exposure, disposable
-    at FX -20 % / -10 % / +10 % / +20 %; last row: staying in the current job.
+    Per offer: net, living costs, disposable, move costs, break-even month, FX risk.
     Example: =RELOCATION_COMPARE(Offers!A1:G33, "Tokyo", 4, Relocation!A3:B22)
     """
     _, inputs, results, stay = analyse(offers_table, home_city, years, basket, rates)
@@ -97,9 +95,9 @@ def fx_breakeven(
     years: cell(YEARS_DOC) = None,
     rates: table(RATES_DOC) = None,
 ):
-    """FX rate (home currency per unit of offer_a's currency) at which the two offers tie.
+    """FX rate (home currency per unit of offer_a's currency) at which two offers tie.
 
-    Compares disposable surplus per year after tax, living costs and the move.
+    On the disposable surplus a year: after tax, living costs and the move.
     Example: =FX_BREAKEVEN(Offers!A1:G33, "Seattle big tech", "Tokyo big tech", Relocation!A3:B22)
     """
     offers, inputs, results, _ = analyse(offers_table, None, years, basket, rates)

@@ -1,7 +1,8 @@
 """Take-home pay functions."""
 
-from addin.cells import cell, opt_int, opt_number, opt_text, rows_out, udf
+from addin.cells import cell, opt_int, opt_number, opt_text, rows_out, table, udf
 from addin.udfs._docs import JUR_DOC
+from calculators.errors import InvalidInputError
 from calculators.table import as_rows
 from calculators.tax import compute, get_jurisdiction
 
@@ -16,6 +17,10 @@ def _tax_args(gross, jurisdiction, year, equity_income, age):
     return jur, tax_year, options, equity
 
 
+def _blank(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 GROSS_DOC = "Yearly gross salary in local currency (a cell, or a row or column of them)"
 YEAR_DOC = "Tax year, 2025 or 2026 (blank: the latest covered)"
 EQUITY_DOC = "RSU / equity income of the year, taxed as employment income (blank: 0)"
@@ -24,7 +29,7 @@ AGE_DOC = "Age, where contributions depend on it (blank: 35)"
 
 @udf
 def net_pay(
-    gross: cell(GROSS_DOC),
+    gross: table(GROSS_DOC),
     jurisdiction: cell(JUR_DOC),
     year: cell(YEAR_DOC) = None,
     equity_income: cell(EQUITY_DOC) = None,
@@ -32,15 +37,18 @@ def net_pay(
 ):
     """Take-home pay after income tax and employee contributions, in local currency.
 
-    A range of grosses gives a range of the same shape. Example: =NET_PAY(185000, "US-WA", 2026)
+    A range of grosses gives a range of the same shape, blanks left blank.
+    Example: =NET_PAY(185000, "US-WA", 2026)
     """
     jur, tax_year, options, equity = _tax_args(gross, jurisdiction, year, equity_income, age)
     if isinstance(gross, list):
-        grid = as_rows(gross, "gross")
-        flat = [opt_number(v, "gross", None, low=0.0) for row in grid for v in row]
-        net = compute(flat, jur.code, tax_year, equity, **options).net
-        width = len(grid[0])
-        return [[float(net[i * width + j]) for j in range(width)] for i in range(len(grid))]
+        grid = [[None if _blank(v) else opt_number(v, "gross", None, low=0.0) for v in row]
+                for row in as_rows(gross, "gross")]
+        flat = [v for row in grid for v in row if v is not None]
+        if not flat:
+            raise InvalidInputError("gross is required")
+        net = iter(compute(flat, jur.code, tax_year, equity, **options).net)
+        return [[None if v is None else float(next(net)) for v in row] for row in grid]
     return float(compute(opt_number(gross, "gross", None, low=0.0), jur.code, tax_year,
                          equity, **options).net)
 
