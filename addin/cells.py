@@ -15,27 +15,83 @@ import numpy as np
 import xlwings as xw
 
 from calculators.errors import InvalidInputError, NegotiationError
+from calculators.offer import EXCEL_ERRORS, excel_error
 
-__all__ = ["udf", "table", "cell", "opt_number", "opt_int", "opt_text", "MESSAGE_PREFIX"]
+__all__ = ["udf", "table", "cell", "opt_number", "opt_int", "opt_text", "MESSAGE_PREFIX",
+           "CellError", "EXCEL_ERRORS", "excel_error"]
 
 log = logging.getLogger("addin")
 MESSAGE_PREFIX = "#VALUE! "
 UDFS: dict[str, Callable[..., Any]] = {}
+# Every argument is read with ``err_to_str``: a cell holding an Excel error reaches
+# Python as its text ("#N/A"), never as None (xlwings' default), so it can be refused.
+_READ = {"err_to_str": True}
 
 
 def table(doc: str) -> Any:
     """Argument type of a range read as a 2-D list (blank cells are ``None``)."""
-    return Annotated[list, {"ndim": 2, "doc": doc}]
+    return Annotated[list, {"ndim": 2, "doc": doc, **_READ}]
 
 
 def cell(doc: str) -> Any:
     """Argument type of a single value (or a range, read as xlwings reads it)."""
-    return Annotated[Any, {"doc": doc}]
+    return Annotated[Any, {"doc": doc, **_READ}]
 
 
-def message(exc: BaseException) -> str:
+class CellError(str):
+    """What a UDF that cannot answer returns when called from Python.
+
+    The text is the old cell message, ``"#VALUE! <message>"`` (so it prints and
+    compares as before); ``code`` is the Excel error (``"#VALUE!"``) and
+    ``message`` the short reason without it.  Each runtime turns it into what it
+    can show: the Office.js server raises it as an error (the cell is ``#VALUE!``,
+    the message on hover), see ``addin/server_project/custom_functions``.
+
+    >>> e = CellError("base_salary is required")
+    >>> e == "#VALUE! base_salary is required", e.code, e.message
+    (True, '#VALUE!', 'base_salary is required')
+    """
+
+    code: str
+    message: str
+
+    def __new__(cls, message: str, code: str = "#VALUE!") -> "CellError":
+        if code not in EXCEL_ERRORS:
+            raise ValueError(f"not an Excel error code: {code!r}")
+        self = super().__new__(cls, f"{code} {message}")
+        self.code, self.message = code, message
+        return self
+
+    def __getnewargs__(self) -> tuple[str, str]:  # copy and pickle keep the parts
+        return (self.message, self.code)
+
+
+def message(exc: BaseException) -> CellError:
     """The one short cell message for an error."""
-    return MESSAGE_PREFIX + str(exc)
+    return CellError(str(exc))
+
+
+_MENTIONS_ERROR = "an Excel error ("  # in every message about an error cell
+
+
+def _input_error(args: Sequence[Any], names: Sequence[str]) -> CellError | None:
+    """The first argument holding an Excel error (a cell, or any cell of a range)."""
+    for name, value in zip(names, args, strict=False):
+        code = _first_error(value)
+        if code is not None:
+            where = "holds" if not isinstance(value, (list, tuple)) else "has a cell holding"
+            return CellError(f"{name} {where} an Excel error ({code})")
+    return None
+
+
+def _first_error(value: Any) -> str | None:
+    if isinstance(value, (list, tuple)):
+        for v in value:
+            code = _first_error(v)
+            if code is not None:
+                return code
+        return None
+    return excel_error(value)
 
 
 def udf(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -46,9 +102,18 @@ def udf(func: Callable[..., Any]) -> Callable[..., Any]:
     anything else a generic message naming the function (the traceback goes to
     the log only, never into a cell, and no input value is repeated).  Ranges
     reach ``func`` as rows, whatever shape the caller used (see ``_range``).
+
+    Every failure is a :class:`CellError`.  An argument holding an Excel error
+    (``#N/A``...) is always an error, never a blank: the converters and the offer
+    parser name the field; any error cell they did not look at still fails the
+    call, naming the argument.
     """
     name = func.__name__.upper()
-    out_of_range = f"{MESSAGE_PREFIX}{name}: a number is out of range; check the inputs' sizes"
+    code = func.__code__
+    names = code.co_varnames[:code.co_argcount]
+
+    def out_of_range() -> CellError:
+        return CellError(f"{name}: a number is out of range; check the inputs' sizes")
 
     @functools.wraps(func)
     def safe(*args: Any) -> Any:
@@ -56,21 +121,30 @@ def udf(func: Callable[..., Any]) -> Callable[..., Any]:
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 result = func(*(_range(a) for a in args))
         except NegotiationError as exc:
+            found = _input_error(args, names)
+            if found is not None and _MENTIONS_ERROR not in str(exc):
+                return found  # the error cell, not what it made a parser say
             return message(exc)
         except RecursionError:
-            return f"{MESSAGE_PREFIX}{name}: input too deeply nested"
+            return CellError(f"{name}: input too deeply nested")
         except (OverflowError, FloatingPointError):
-            return out_of_range
+            return _input_error(args, names) or out_of_range()
         except Exception:  # the cell gets a message, the log the details
+            found = _input_error(args, names)
+            if found is not None:
+                return found
             log.exception("%s failed", name)
-            return f"{MESSAGE_PREFIX}{name} could not compute this; check the inputs"
+            return CellError(f"{name} could not compute this; check the inputs")
+        found = _input_error(args, names)  # an error cell no converter looked at
+        if found is not None:
+            return found
         # an overflow shows as infinity or NaN: Excel cannot show either
         if isinstance(result, float) and not math.isfinite(result):
-            return out_of_range
+            return out_of_range()
         if isinstance(result, list) and any(
                 isinstance(v, float) and not math.isfinite(v)
                 for row in result if isinstance(row, list) for v in row):
-            return out_of_range
+            return out_of_range()
         return result
 
     # the help as the Function Wizard / Office.js show it: no source indentation
@@ -103,11 +177,14 @@ def _blank(value: Any) -> bool:
 
 
 def _scalar(value: Any, name: str) -> Any:
-    """A single cell's value from what may be a 1x1 range."""
+    """A single cell's value from what may be a 1x1 range; an Excel error is refused."""
     while isinstance(value, (list, tuple)):
         if len(value) != 1:
             raise InvalidInputError(f"{name} must be a single cell")
         value = value[0]
+    code = excel_error(value)
+    if code is not None:
+        raise InvalidInputError(f"{name} holds an Excel error ({code})")
     return value
 
 

@@ -17,8 +17,10 @@ and the server silently serves no functions) and the other settings below.
 Defaults: loopback only (``127.0.0.1``), functions under the ``NEGOTIATE``
 namespace, CORS limited to Office's own origins, no key.  With ``--api-key``
 every call must carry the key in its ``Authorization`` header.  A client never
-sees a traceback: errors inside a function become its one-line ``#VALUE!``
-message; anything else becomes a short generic reply.
+sees a traceback: a function that cannot answer is a 400 reply holding its
+one-line message, which Excel shows as a ``#VALUE!`` error with that message
+(see ``server_project/custom_functions``); anything else becomes a short
+generic reply.
 """
 
 from __future__ import annotations

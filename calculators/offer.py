@@ -27,6 +27,8 @@ from calculators.errors import InvalidInputError, NegotiationError
 from calculators.places import canonical_code
 
 __all__ = [
+    "EXCEL_ERRORS",
+    "excel_error",
     "FIELDS",
     "FieldSpec",
     "Offer",
@@ -85,6 +87,29 @@ FIELDS: dict[str, FieldSpec] = {
     "start_date": FieldSpec("date", None, "Start date"),
     "deadline": FieldSpec("date", None, "When the offer expires"),
 }
+
+# The error values a spreadsheet cell can hold, as text (xlwings reads them so with
+# ``err_to_str``).  A cell holding one is an input error, never a blank.
+EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
+                "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!",
+                "#BUSY!", "#UNKNOWN!", "#PYTHON!")
+
+
+def excel_error(value: object) -> str | None:
+    """The Excel error a cell value stands for, or ``None``.
+
+    A text that is an error value, or starts with one and a space (the text a
+    failed function shows, ``"#VALUE! reason"``), stands for it; no legitimate
+    text starts like that.
+
+    >>> excel_error("#N/A"), excel_error("#VALUE! base_salary is required"), excel_error("N/A")
+    ('#N/A', '#VALUE!', None)
+    """
+    if not isinstance(value, str):
+        return None
+    head = value.strip().split(" ", 1)[0].upper()
+    return head if head in EXCEL_ERRORS else None
+
 
 COMPONENTS = ("base", "bonus", "sign_on", "equity", "options", "retirement", "benefits",
               "relocation")
@@ -145,6 +170,10 @@ class Offer:
         unknown = [k for k in raw if k not in FIELDS and k != "name"]
         if unknown:
             raise InvalidInputError(f"{label}: {len(unknown)} unknown field name(s)")
+        for name, value in raw.items():  # an error cell is never a blank (or a default)
+            code = excel_error(value)
+            if code is not None:
+                raise InvalidInputError(f"{label}: {name} holds an Excel error ({code})")
         kwargs: dict[str, Any] = {}
         for name, spec in FIELDS.items():
             value = raw.get(name)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from calculators.errors import InvalidInputError
-from calculators.offer import FIELDS, Offer, _is_blank, _norm_field
+from calculators.offer import FIELDS, Offer, _is_blank, _norm_field, excel_error
 
 __all__ = ["as_rows", "offers_from_table", "select_offer"]
 
@@ -70,6 +70,10 @@ def offers_from_table(table: object) -> list[Offer]:
         raise InvalidInputError("offers range has no field rows")
     names = [_norm_field(r[0]) if not _is_blank(r[0]) else "" for r in body]
     for position, name in enumerate(names, start=2 if has_header else 1):
+        code = excel_error(body[position - (2 if has_header else 1)][0])
+        if code is not None:
+            raise InvalidInputError(
+                f"offers range: field name {position} holds an Excel error ({code})")
         if name not in FIELDS:  # the cell's text is not repeated: it may be anything
             raise InvalidInputError(
                 f"offers range: field name {position} is not a known field"

@@ -7,7 +7,7 @@ import pytest
 import xlwings
 
 from addin import udfs
-from addin.cells import MESSAGE_PREFIX, UDFS
+from addin.cells import MESSAGE_PREFIX, UDFS, CellError
 from addin.server import OFFICE_ORIGINS, Running
 from addin.workbook import DEFAULT_PATH
 from tests.formula_eval import Book, Unsupported, formula_text
@@ -113,8 +113,11 @@ def test_the_result_cache_tells_apart_values_and_types(client):
     for amount in (100, 100.0, "100", 250):
         r = client.post(CALL, json=body("fx_convert", [[[amount]], [["USD"]], [["JPY"]]]))
         assert r.json() == {"result": [[udfs.fx_convert(amount, "USD", "JPY")]]}
-    r = client.post(CALL, json=body("fx_convert", [[[True]], [["USD"]], [["JPY"]]]))
-    assert r.json() == {"result": [[udfs.fx_convert(True, "USD", "JPY")]]}
+    refused = udfs.fx_convert(True, "USD", "JPY")  # a logical is not an amount
+    assert isinstance(refused, CellError)
+    for _ in range(2):  # the refusal is served from the cache as the same error
+        r = client.post(CALL, json=body("fx_convert", [[[True]], [["USD"]], [["JPY"]]]))
+        assert (r.status_code, r.text) == (400, refused.message)
 
 
 def test_a_range_argument_with_blank_cells(client, example_rows):
@@ -135,20 +138,250 @@ def test_omitted_optional_arguments_take_their_defaults(client, example_rows):
                                                    example_rows[0][1])]]}
 
 
-def test_bad_input_returns_the_functions_clear_message(client, example_rows):
+def _field(rows, name):
+    return next(k for k, r in enumerate(rows) if str(r[0]).lower() == name)
+
+
+def test_bad_input_is_a_400_with_the_functions_message(client, example_rows):
+    """xlwings-server answers an XlwingsError with 400 and its text: the served JS makes
+    that a #VALUE! error with the message (a 5xx would be retried, a 200 would be text)."""
     rows = [list(r) for r in example_rows]
-    i = next(k for k, r in enumerate(rows) if str(r[0]).lower() == "base_salary")
-    rows[i][1] = "secret-typo-91"
+    rows[_field(rows, "base_salary")][1] = "secret-typo-91"
     direct = udfs.offer_tc(rows, "npv", 4, 0.05, rows[0][1])
-    assert direct.startswith(MESSAGE_PREFIX + "offer") and "base_salary" in direct
+    assert isinstance(direct, CellError) and direct.startswith(MESSAGE_PREFIX + "offer")
+    assert "base_salary" in direct.message
     r = client.post(CALL, json=body("offer_tc", [rows, [["npv"]], [[4]], [[0.05]],
                                                  [[rows[0][1]]]]))
-    assert r.status_code == 200
-    assert r.json() == {"result": [[direct]]}
-    assert "secret-typo-91" not in r.text
+    assert r.status_code == 400 and r.headers["content-type"].startswith("text/plain")
+    assert r.text == direct.message
+    assert "secret-typo-91" not in r.text and "Traceback" not in r.text and 'File "' not in r.text
     r = client.post(CALL, json=body("net_pay", [[["lots"]], [["Atlantis"]]]))
-    assert r.json() == {"result": [[udfs.net_pay("lots", "Atlantis")]]}
-    assert r.json()["result"][0][0].startswith(MESSAGE_PREFIX)
+    assert r.status_code == 400 and r.text == udfs.net_pay("lots", "Atlantis").message
+    assert "Atlantis" not in r.text and "lots" not in r.text
+
+
+def _office_error(code, text):
+    """An error cell in a range argument, as Office.js sends it (CustomFunctionsRuntime 1.4)."""
+    return {"type": "Error", "errorType": code, "basicValue": text}
+
+
+def test_an_excel_error_in_an_input_cell_is_an_error_not_a_blank(client, example_rows):
+    rows = [list(r) for r in example_rows]
+    rows[_field(rows, "bonus_target")][1] = _office_error("NotAvailable", "#N/A")
+    r = client.post(CALL, json=body("offer_tc", [rows, [["first_year"]], None, None,
+                                                 [[rows[0][1]]]]))
+    assert r.status_code == 400, r.text  # xlwings' default reads it as blank: a number
+    assert r.text == "offer 1: bonus_target holds an Excel error (#N/A)"
+    r = client.post(CALL, json=body("net_pay", [[[_office_error("Div0", "#DIV/0!")]],
+                                                [["JP-TOKYO"]]]))
+    assert (r.status_code, r.text) == (400, "gross holds an Excel error (#DIV/0!)")
+    rows = [list(r) for r in example_rows]
+    rows[_field(rows, "annual_raise")][3] = _office_error("Ref", "#REF!")
+    r = client.post(CALL, json=body("offer_compare", [rows]))
+    assert (r.status_code, r.text) == (400, "offer 3: annual_raise holds an Excel error (#REF!)")
+
+
+
+class _Chromium:
+    """Headless Chromium driven over the DevTools protocol on a pipe (its fds 3 and 4)."""
+
+    def __init__(self, binary, profile):
+        import fcntl
+        import os
+        import subprocess
+
+        to_child, self._out = os.pipe()
+        self._in, from_child = os.pipe()
+
+        def as_fds_3_and_4():  # runs in the child, before exec
+            high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in (to_child, from_child)]
+            os.dup2(high[0], 3)
+            os.dup2(high[1], 4)
+
+        self.proc = subprocess.Popen(
+            [binary, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--no-default-browser-check", "--disable-extensions", "--disable-sync",
+             "--disable-background-networking", "--disable-component-update",
+             "--no-proxy-server", "--remote-debugging-pipe", f"--user-data-dir={profile}",
+             "about:blank"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            preexec_fn=as_fds_3_and_4, close_fds=False)  # os.pipe() ends are not inherited
+        os.close(to_child)
+        os.close(from_child)
+        self._buffer, self._id, self.session = b"", 0, None
+
+    def send(self, method, timeout=60, **params):
+        import json
+        import os
+        import time
+
+        self._id += 1
+        message = {"id": self._id, "method": method, "params": params}
+        if self.session:
+            message["sessionId"] = self.session
+        os.write(self._out, json.dumps(message).encode() + b"\0")
+        deadline = time.monotonic() + timeout
+        while True:
+            while b"\0" in self._buffer:
+                raw, self._buffer = self._buffer.split(b"\0", 1)
+                reply = json.loads(raw)
+                if reply.get("id") == self._id:
+                    assert "error" not in reply, (method, reply["error"])
+                    return reply["result"]
+            assert time.monotonic() < deadline and self.proc.poll() is None, method
+            chunk = os.read(self._in, 1 << 16)
+            assert chunk, "chromium closed the pipe"
+            self._buffer += chunk
+
+    def evaluate(self, expression):
+        r = self.send("Runtime.evaluate", expression=expression, awaitPromise=True,
+                      returnByValue=True)
+        assert "exceptionDetails" not in r, r["exceptionDetails"]
+        return r["result"].get("value")
+
+    def open(self, url):
+        import time
+
+        target = self.send("Target.createTarget", url="about:blank")["targetId"]
+        self.session = self.send("Target.attachToTarget", targetId=target,
+                                 flatten=True)["sessionId"]
+        self.send("Page.navigate", url=url)
+        origin = url.split("/", 3)[:3]
+        for _ in range(200):
+            if self.evaluate("document.readyState + ' ' + location.origin") == (
+                    "complete " + "/".join(origin)):
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"{url} did not load")
+
+    def close(self):
+        import os
+        import subprocess
+
+        try:
+            self.session = None
+            self.send("Browser.close", timeout=10)
+        except AssertionError:
+            pass
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        os.close(self._out)
+        os.close(self._in)
+
+
+# The page the custom functions run in, as the task pane's base.html builds it (its config
+# JSON, config.js, utils.js' XHR helper, our auth.js, then the served functions code), with
+# a small stand-in for office.js: Office.onReady, requirement sets, Excel.RequestContext
+# and CustomFunctions (Error, ErrorCode, associate).
+_OFFICE_STAND_IN = r"""
+(async () => {
+  const page = await (await fetch("/taskpane.html")).text();
+  const config = new DOMParser().parseFromString(page, "text/html").getElementById("config");
+  const element = document.createElement("script");
+  element.id = "config"; element.type = "application/json";
+  element.textContent = config.textContent;
+  document.head.appendChild(element);
+  localStorage.setItem("negotiate-api-key", KEY);
+  class CustomFunctionsError extends Error {
+    constructor(code, message) { super(message); this.code = code; }
+  }
+  globalThis.CustomFunctions = {
+    Error: CustomFunctionsError,
+    ErrorCode: { invalidValue: "#VALUE!", notAvailable: "#N/A", divisionByZero: "#DIV/0!",
+                 invalidNumber: "#NUM!", nullReference: "#NULL!", invalidName: "#NAME?",
+                 invalidReference: "#REF!" },
+    functions: {},
+    associate(name, fn) { this.functions[name] = fn; },
+  };
+  globalThis.Office = {
+    onReady(callback) {
+      const info = { host: "Excel", platform: "OfficeOnline" };
+      if (callback) callback(info);
+      return Promise.resolve(info);
+    },
+    context: { requirements: { isSetSupported: () => true } },
+  };
+  globalThis.Excel = { RequestContext: class {
+    constructor() {
+      this.workbook = { name: "negotiation.xlsm", load() {} };
+      this.application = { cultureInfo: { name: "en-US", load() {} } };
+    }
+    async sync() {}
+  } };
+  globalThis.xlwings = { getCultureInfoName: async () => "en-US",
+                         getDateFormat: async () => "M/d/yyyy" };
+  await import("/static/js/config.js");
+  await import("/static/js/utils.js");
+  const load = (src) => new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = src; script.onload = resolve; script.onerror = reject;
+    document.head.appendChild(script);
+  });
+  await load("/static/js/auth.js");
+  await load("/xlwings/custom-functions-code.js");
+  return Object.keys(CustomFunctions.functions).sort();
+})()
+"""
+
+_EXCEL_CALLS = r"""
+(async () => {
+  try {
+    const value = await CustomFunctions.functions[NAME](...ARGS, { address: "Sheet1!C1" });
+    return { value };
+  } catch (e) {
+    return { error: e instanceof CustomFunctions.Error, code: e.code, message: e.message };
+  }
+})()
+"""
+
+
+def test_in_the_served_javascript_a_failure_throws_a_value_error_with_the_message(
+        server, tmp_path, example_rows):
+    """The functions code xlwings-server serves, run in headless Chromium as Excel runs it:
+    a failing call throws CustomFunctions.Error(invalidValue, message) - the cell is a real
+    #VALUE! error with the message on hover - once (a 400 is not retried); a good call
+    returns its value."""
+    import json
+    import shutil
+
+    binary = shutil.which("chromium") or shutil.which("chromium-browser")
+    if binary is None:
+        pytest.skip("chromium is not installed")
+
+    def call(name, *args):
+        arity = len(UDFS[name.lower()].__wrapped__.__code__.co_varnames[
+            :UDFS[name.lower()].__wrapped__.__code__.co_argcount])
+        args = [*args] + [None] * (arity - len(args))  # Excel passes every parameter
+        return browser.evaluate(_EXCEL_CALLS.replace("NAME", json.dumps(name))
+                                .replace("ARGS", json.dumps(args)))
+
+    rows = [list(r) for r in example_rows]
+    rows[_field(rows, "bonus_target")][1] = _office_error("NotAvailable", "#N/A")
+    good = [list(r) for r in example_rows]
+    browser = _Chromium(binary, tmp_path / "profile")
+    try:
+        browser.open(f"{server.url}/no-such-page")  # any page of the server's origin
+        names = browser.evaluate(_OFFICE_STAND_IN.replace("KEY", json.dumps(KEY)))
+        assert set(names) >= {n.upper() for n in UDFS}
+        before = server.output().count("gross holds an Excel error (#DIV/0!)")
+        assert call("NET_PAY", [[_office_error("Div0", "#DIV/0!")]], [["JP-TOKYO"]]) == {
+            "error": True, "code": "#VALUE!", "message": "gross holds an Excel error (#DIV/0!)"}
+        assert server.output().count("gross holds an Excel error (#DIV/0!)") == before + 1
+        assert call("OFFER_TC", rows, [["first_year"]], None, None, [[rows[0][1]]]) == {
+            "error": True, "code": "#VALUE!",
+            "message": "offer 1: bonus_target holds an Excel error (#N/A)"}
+        bad = call("NET_PAY", [["lots-91"]], [["JP-TOKYO"]])
+        assert bad["error"] and bad["code"] == "#VALUE!" and "lots-91" not in bad["message"]
+        assert bad["message"] == udfs.net_pay("lots-91", "JP-TOKYO").message
+        assert call("NET_PAY", [[10_000_000]], [["JP-TOKYO"]]) == {
+            "value": [[udfs.net_pay(10_000_000, "JP-TOKYO")]]}
+        assert call("OFFER_TC", good, [["first_year"]], None, None, [[good[0][1]]]) == {
+            "value": [[udfs.offer_tc(good, "first_year", None, None, good[0][1])]]}
+    finally:
+        browser.close()
 
 
 @pytest.mark.parametrize("payload", [
@@ -174,7 +407,8 @@ def test_an_oversized_request_is_refused(client):
 
 def test_a_call_without_the_key_is_refused(server, example_rows):
     with httpx.Client(base_url=server.url, trust_env=False, timeout=30) as anonymous:
-        payload = body("offer_tc", [example_rows, [["npv"]]])
+        payload = body("offer_tc", [example_rows, [["npv"]], None, None,
+                                    [[example_rows[0][1]]]])
         assert anonymous.post(CALL, json=payload).status_code == 401
         wrong = anonymous.post(CALL, json=payload, headers={"Authorization": KEY + "x"})
         assert wrong.status_code == 401

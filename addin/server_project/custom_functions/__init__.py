@@ -12,6 +12,14 @@ times (each ``INDEX(RELOCATION_COMPARE(...), i, j)`` cell, for one).  So the
 results of the last few thousand distinct calls are kept and served again for
 an identical call: same function, same argument values and types.
 ``NEGOTIATE_SERVER_CACHE=0`` turns this off (the benchmark shows both).
+
+A function that cannot answer returns a :class:`addin.cells.CellError`; here it
+is raised as ``xlwings.XlwingsError(message)`` instead.  xlwings-server answers
+that with HTTP 400 and the message as plain text (not 500, so the client does
+not retry), and its custom-functions JavaScript throws
+``CustomFunctions.Error(invalidValue, message)``: the cell is a real ``#VALUE!``
+error (``ISERROR`` is TRUE, ``IFERROR`` catches it) with the message shown on
+hovering over it.  Errors are kept in the cache like any other result.
 """
 
 import functools
@@ -25,6 +33,7 @@ from typing import Any
 import xlwings as xw
 
 from addin import udfs as _udfs
+from addin.cells import CellError
 from addin.udfs import __all__ as _UDFS
 
 try:
@@ -62,9 +71,23 @@ def _memoised(func: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
+def _raising(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``func`` with a returned :class:`CellError` raised as an Excel error for Office.js."""
+
+    @functools.wraps(func)  # keeps xlwings' metadata (__xlfunc__) and the signature
+    def call(*args: Any) -> Any:
+        result = func(*args)
+        if isinstance(result, CellError):
+            raise xw.XlwingsError(result.message)
+        return result
+
+    return call
+
+
 for _name in _UDFS:
-    globals()[_name] = _memoised(getattr(_udfs, _name)) if _CACHE_ON else getattr(_udfs, _name)
-del _name  # one module-level name per function: xlwings-server refuses duplicates
+    _func = getattr(_udfs, _name)
+    globals()[_name] = _raising(_memoised(_func) if _CACHE_ON else _func)
+del _name, _func  # one module-level name per function: xlwings-server refuses duplicates
 
 
 @xw.func
