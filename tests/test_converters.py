@@ -139,6 +139,16 @@ def test_blank_cells_stay_blank_and_a_blank_range_is_refused(windows_engine, reg
     assert "required" in empty[0][0] or "empty" in empty[0][0]
 
 
+@pytest.mark.parametrize("name, rest", [("net_pay", ("US-WA", 2026.0)),
+                                        ("fx_convert", ("USD", "JPY"))])
+def test_an_error_cell_in_a_range_is_an_error_not_a_blank(windows_engine, registered, name,
+                                                          rest):
+    """FX_CONVERT leaves a blank amount blank: a #N/A read as blank would pass unnoticed."""
+    out = excel_call(registered, name, ((100_000.0,), (NA,)), *rest)
+    assert len(out) == 1 and len(out[0]) == 1
+    assert not isinstance(out[0][0], (int, float)) and "#N/A" in str(out[0][0])
+
+
 def test_omitted_optionals_take_their_defaults(windows_engine, registered):
     out = excel_call(registered, "net_pay", ((185_000.0,),), "US-WA", MISSING, MISSING, MISSING)
     assert out == [[udfs.net_pay(185_000, "US-WA")]]

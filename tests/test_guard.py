@@ -18,8 +18,10 @@ import pytest
 import xlwings
 from defusedxml import EntitiesForbidden
 
-from addin.guard import LIMITS, UnsafeWorkbookError, check_workbook
+from addin.guard import LIMITS, UDF_MODULE, UnsafeWorkbookError, check_workbook, vba_code
+from addin.vba import xlwings_udfs_code
 from addin.workbook import build, quickstart_vba
+from tests.vba_project import compress, excel_stored, read_cfb, with_module, write_cfb
 
 MiB = 1 << 20
 _MEASURE = r"""
@@ -199,6 +201,23 @@ def edited_vba(base, tmp):
     return rewrite(base, tmp / "edited.xlsm", replace={"xl/vbaProject.bin": vba})
 
 
+def imported(base, tmp, source, module=UDF_MODULE, file="imported.xlsm"):
+    """The workbook after Import Functions: the shipped VBA plus ``module`` holding ``source``
+    (stored as the VBA editor stores an imported file)."""
+    vba = with_module(quickstart_vba(), module, source)
+    return rewrite(base, tmp / file, replace={"xl/vbaProject.bin": vba})
+
+
+def _generated() -> str:
+    return xlwings_udfs_code("negotiation.xlsm")
+
+
+def udf_module_with_shell(base, tmp):
+    """The generated xlwings_udfs module with one more line of code in a function."""
+    text = _generated().replace("Exit Function", 'Shell "calc.exe"\n        Exit Function', 1)
+    return imported(base, tmp, excel_stored(text), file="udf-shell.xlsm")
+
+
 def million_rows(base, tmp):
     """The Offers sheet padded to 1,000,000 rows."""
     part = _sheet_part(base, "Offers")
@@ -221,6 +240,8 @@ HOSTILE = {
     "OLE renamed .xlsx": (ole_renamed, "OLE compound file"),
     "foreign VBA": (foreign_vba, "VBA project other than the shipped workbook's"),
     "edited VBA module": (edited_vba, "VBA project other than the shipped workbook's"),
+    "edited xlwings_udfs": (udf_module_with_shell, "xlwings_udfs module is not what Import "
+                                                   "Functions writes"),
     "million-row sheet": (million_rows, "more than 200,000 rows"),
 }
 
@@ -334,3 +355,73 @@ def test_rows_are_counted_across_chunk_boundaries(base, tmp_path):
     assert check_workbook(path, Limits(rows=60_000)) == path
     with pytest.raises(UnsafeWorkbookError, match="more than 59,999 rows"):
         check_workbook(path, Limits(rows=59_999))
+
+
+def test_the_vba_project_writer_writes_what_the_reader_reads():
+    """tests/vba_project.py: MS-OVBA compression and an MS-CFB file, read back by the guard's
+    decompressor and olefile."""
+    from addin.guard import _decompress
+
+    text = excel_stored(_generated())
+    for data in (b"", b"x", text, text * 3, bytes(range(256)) * 40):
+        assert _decompress(compress(data)) == data
+    assert len(compress(text)) < len(text) / 2  # copy tokens, not literals only
+    items = read_cfb(quickstart_vba())
+    assert read_cfb(write_cfb(items)) == items
+    added = with_module(quickstart_vba(), "Module2", b"Sub A()\r\nEnd Sub\r\n")
+    assert vba_code(added) == {**vba_code(quickstart_vba()), "Module2": b"Sub A()\nEnd Sub"}
+    assert b"Module=Module2\r\n" in read_cfb(added)[("PROJECT",)]
+
+
+def test_a_workbook_after_import_functions_passes(base, tmp_path):
+    """The generated module as the VBA editor stores it (CRLF, lines trimmed), and as xlwings
+    wrote the file it imports (LF here): both are what Import Functions makes."""
+    text = _generated()
+    assert text.isascii() and "pay_currency" in text
+    for i, source in enumerate((excel_stored(text), text.encode("ascii"))):
+        path = imported(base, tmp_path, source, file=f"after-import-{i}.xlsm")
+        assert check_workbook(path) == path
+        assert UDF_MODULE in vba_code(zipfile.ZipFile(path).read("xl/vbaProject.bin"))
+    r = negotiate("compare", path, "--json")
+    assert r["rc"] == 0, r["stderr"]
+    assert len(json.loads(r["stdout"])["offers"]) >= 2
+
+
+def _refusal(path):
+    with pytest.raises(UnsafeWorkbookError) as err:
+        check_workbook(path)
+    message = str(err.value)
+    assert len(message.splitlines()) == 1 and message.startswith(f"{path.name}: refused, ")
+    assert "VBA project other than the shipped workbook's" in message
+    return message
+
+
+def test_any_other_module_is_refused(base, tmp_path):
+    harmless = b'Attribute VB_Name = "Module2"\r\nSub Hello()\r\n    MsgBox "hi"\r\nEnd Sub\r\n'
+    path = imported(base, tmp_path, harmless, module="Module2", file="extra.xlsm")
+    assert "module Module2 is not one of xlwings'" in _refusal(path)
+    # the generated code under another module name is another module
+    path = imported(base, tmp_path, excel_stored(_generated()), module="Module2",
+                    file="renamed.xlsm")
+    assert "module Module2 is not one of xlwings'" in _refusal(path)
+    # the generated module beside an extra one
+    vba = with_module(with_module(quickstart_vba(), UDF_MODULE, excel_stored(_generated())),
+                      "Module3", harmless.replace(b"Module2", b"Module3"))
+    path = rewrite(base, tmp_path / "both.xlsm", replace={"xl/vbaProject.bin": vba})
+    assert "module Module3 is not one of xlwings'" in _refusal(path)
+
+
+@pytest.mark.parametrize("edit", [
+    lambda t: t.replace('"addin.udfs"', '"addin.udfz"', 1),  # one character of a string
+    lambda t: t.replace("Exit Function", "Exit Functiom", 1),  # one character of code
+    lambda t: t.replace("Optional pay_currency", "Optional currency"),  # the old interface
+    lambda t: t.replace("ThisWorkbook", "ActiveWorkbook"),  # the .xlam variant in an .xlsm
+    lambda t: t.replace("col_adjust", "COL_ADJUST"),  # case is compared
+    lambda t: t.rsplit("Function ", 1)[0],  # a function left out
+])
+def test_an_edited_xlwings_udfs_module_is_refused(base, tmp_path, edit):
+    text = _generated()
+    changed = edit(text)
+    assert changed != text
+    path = imported(base, tmp_path, excel_stored(changed), file="edited-udfs.xlsm")
+    assert f"its {UDF_MODULE} module is not what Import Functions writes" in _refusal(path)
