@@ -191,9 +191,9 @@ def build_brief(path: str | Path) -> Brief:
     for offer, row in zip(offers, rows, strict=True):
         city = canonical_city(offer.jurisdiction).name
         tc = market.offer_market_tc(offer)
-        data = market.market_from_rows(strat.market, offer.currency, s.table())
         filters = market_filters(city, level, None, None, None)
         try:
+            data = market.market_from_rows(strat.market, offer.currency, s.table())
             pct = market.percentile_of(tc, data, filters, as_of)
             band = market.band(data, filters, as_of=as_of)
             percentile, n, bands = pct.values["percentile"], band.n, band.values

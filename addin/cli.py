@@ -87,7 +87,7 @@ def compare(
         moves, stay = analyse_moves(offers, settings.move, table, settings.years,
                                     settings.tax_year, {} if age is None else {"age": age})
         by_name = {m.name: m for m in moves}
-        result["stay_disposable_per_year"] = float(stay.mean())
+        result["stay_disposable_per_year"] = None if stay is None else float(stay.mean())
         for row in result["offers"]:
             m = by_name[row["name"]]
             row["break_even_month"] = m.break_even_month
@@ -142,7 +142,10 @@ def _print_table(result: dict[str, Any], detail: bool) -> None:
             cells += [f"{r['fx_sensitivity'][k]:,.0f}" for k in ("-20%", "-10%", "+10%", "+20%")]
         table.add_row(*cells)
     console.print(table)
-    if moving:
+    if moving and result["stay_disposable_per_year"] is None:
+        console.print("No current salary on the Relocation sheet (current_base_salary): no "
+                      "break-even against staying.")
+    elif moving:
         console.print(f"Staying in the current job: {result['stay_disposable_per_year']:,.0f} {ccy} "
                       "disposable a year. Break-even: months until the move has paid for itself "
                       "against staying. FX columns: disposable a year if the offer's currency "
@@ -171,12 +174,29 @@ def _print_table(result: dict[str, Any], detail: bool) -> None:
 
 @app.command("build-workbook")
 def build_workbook(
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Where to write (blank: workbook/negotiation.xlsm of the source "
+                               "tree)")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace a file that is not an unmodified build of the example")]
+    = False,
 ) -> None:
-    """Build the workbook (deterministic: the same input gives identical bytes)."""
-    from addin.workbook import build
+    """Build the example workbook (deterministic: the same input gives identical bytes).
 
-    path = build(output or _default_workbook())
+    It writes the example only; `negotiate new` starts a workbook for your own offers.
+    """
+    from addin.paths import SOURCE_WORKBOOK, source_tree
+    from addin.workbook import build, is_example_build
+
+    if output is None:
+        root = source_tree()
+        if root is None:
+            _fail("give -o PATH: outside the source tree there is no shipped workbook to rebuild")
+        output = (root or Path()) / SOURCE_WORKBOOK
+    if output.exists() and not force and not is_example_build(output):
+        _fail(f"{output.name}: not an unmodified build of the example (your data may be in "
+              "it); nothing was written. Use -o another path, or --force to replace it")
+    path = build(output)
     typer.echo(f"wrote {path.name}")
 
 

@@ -103,6 +103,7 @@ def _adapter(func: Callable[..., Any], counter: list[int]) -> Callable[..., Any]
     from formulas.tokens.operand import XlError
 
     tables = _wants_table(func)
+    signature = inspect.signature(func)
 
     def plain(v: Any) -> Any:
         if v is sh.EMPTY or v is None:
@@ -133,7 +134,12 @@ def _adapter(func: Callable[..., Any], counter: list[int]) -> Callable[..., Any]
         values = tuple(arg(i, a) for i, a in enumerate(args))
         key = repr(values)  # exact: 1, 1.0, True and "1" differ
         if key not in seen:
-            seen[key] = to_engine(func(*values))
+            try:  # the engine evaluates both branches of IF: a branch may lack arguments
+                signature.bind(*values)
+            except TypeError:
+                seen[key] = XlError("#VALUE!")
+            else:
+                seen[key] = to_engine(func(*values))
         result = seen[key]
         return result.copy() if isinstance(result, np.ndarray) else result
 
@@ -349,12 +355,65 @@ def _patch_sheet(xml: str, sheet: str, values: dict[tuple[str, int, int], Any],
             return _value_cell(attrs, None if (r, c) in blank or value == "" else value)
         return m[0]
 
+    needed = _array_cells(xml)  # row -> columns an array formula covers
+    if needed:  # rows an array covers that the file does not hold at all
+        xml = _with_rows(xml, needed)
+
     def row(m: re.Match[str]) -> str:
-        if m[2] is None:
+        number = dict(_ATTR_RE.findall(m[1])).get("r", "")
+        body = m[2] or ""
+        if number.isdigit() and int(number) in needed:
+            body = _with_cells(body, int(number), needed[int(number)])
+        if not body and m[2] is None:
             return m[0]
-        return f"{m[1]}>{_CELL_RE.sub(cell, m[2])}</row>"
+        return f"{m[1]}>{_CELL_RE.sub(cell, body)}</row>"
 
     return _ROW_RE.sub(row, xml)
+
+
+def _array_cells(xml: str) -> dict[int, set[int]]:
+    """Row -> columns of every cell an array formula's range covers."""
+    out: dict[int, set[int]] = {}
+    for f in re.finditer(r"<f\b([^>]*)>", xml):
+        attrs = dict(_ATTR_RE.findall(f[1]))
+        if attrs.get("t") == "array" and attrs.get("ref"):
+            for r, c in _cells_of(attrs["ref"])[:_MAX_ARRAY_CELLS]:
+                out.setdefault(r, set()).add(c)
+    return out
+
+
+_MAX_ARRAY_CELLS = 100_000  # no array range of ours comes near; a hostile one is cut here
+
+
+def _with_cells(body: str, row: int, cols: set[int]) -> str:
+    """A row's cells with an empty ``<c r=".."/>`` added, in column order, for each of
+    ``cols`` it lacks (an array's spill range that the file left out)."""
+    cells = []
+    for m in _CELL_RE.finditer(body):
+        where = _cells_of(dict(_ATTR_RE.findall(m[1])).get("r", ""))
+        cells.append((where[0][1] if where else 0, m[0]))
+    present = {c for c, _ in cells}
+    if not cols - present:
+        return body
+    cells += [(c, f'<c r="{_col_letters(c)}{row}"/>') for c in cols - present]
+    return "".join(text for _, text in sorted(cells, key=lambda t: t[0]))
+
+
+def _with_rows(xml: str, needed: dict[int, set[int]]) -> str:
+    """``xml`` with an empty ``<row>`` for each row of ``needed`` it lacks, in row order."""
+    rows = [(m.start(), int(dict(_ATTR_RE.findall(m[1])).get("r", "0") or 0))
+            for m in _ROW_RE.finditer(xml)]
+    end = xml.find("</sheetData>")
+    if end < 0:
+        return xml
+    inserts: list[tuple[int, str]] = []
+    present = {r for _, r in rows}
+    for number in sorted(set(needed) - present):
+        at = next((start for start, r in rows if r > number), end)
+        inserts.append((at, f'<row r="{number}"></row>'))
+    for at, text in sorted(inserts, key=lambda t: t[0], reverse=True):
+        xml = xml[:at] + text + xml[at:]
+    return xml
 
 
 def recalc(workbook: str | os.PathLike[str], out: str | os.PathLike[str] | None = None) -> Recalc:

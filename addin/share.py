@@ -172,19 +172,13 @@ def _compute(name: str, keys: list[str], offers: list[list[Any]], params: list[l
     from addin.cells import UDFS  # noqa: PLC0415
     from addin.sheetmodel import Model  # noqa: PLC0415
 
-    header = offers[0] if offers else []
-    n_offers = 0
-    for v in header[1:]:
-        if _blank(v):
-            break
-        n_offers += 1
-    probe = Layout(max(n_offers, 1), 0)
+    probe = Layout(0)
     n_fx = 0
     for row in params[probe.fx_header_row + 1:]:
         if _blank(row[0] if row else None):
             break
         n_fx += 1
-    lay = Layout(max(n_offers, 1), n_fx)
+    lay = Layout(n_fx)
     for label, row in lay.params.items():
         cell = params[row][0] if row < len(params) and params[row] else None
         if not isinstance(cell, str) or cell.strip().lower() != label:

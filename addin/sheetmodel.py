@@ -15,7 +15,7 @@ from typing import Any
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-__all__ = ["Ref", "Call", "Spill", "Model", "BUILTINS"]
+__all__ = ["Ref", "Call", "Op", "Spill", "Model", "BUILTINS", "blank_if"]
 
 
 def _quote(sheet: str) -> str:
@@ -47,7 +47,7 @@ class Ref:
     def is_cell(self) -> bool:
         return len(self.rows) == 1 and len(self.cols) == 1
 
-    def text(self, from_sheet: str) -> str:
+    def text(self, from_sheet: str, names: dict[str, str] | None = None) -> str:
         a = self.absolute
         out = xl_rowcol_to_cell(self.row, self.col, a, a)
         if not self.is_cell:
@@ -62,18 +62,39 @@ class Call:
     func: str
     args: tuple[Any, ...] = ()
 
-    def text(self, from_sheet: str) -> str:
-        parts = [_arg_text(a, from_sheet) for a in self.args]
+    def text(self, from_sheet: str, names: dict[str, str] | None = None) -> str:
+        """The formula text; ``names`` respells functions (a runtime's UDF names)."""
+        parts = [_arg_text(a, from_sheet, names) for a in self.args]
         while parts and parts[-1] == "":
             parts.pop()  # trailing empty arguments are omitted
-        return f"{self.func}({','.join(parts)})"
+        func = (names or {}).get(self.func.upper(), self.func)
+        return f"{func}({','.join(parts)})"
 
 
-def _arg_text(arg: Any, sheet: str) -> str:
+@dataclass(frozen=True)
+class Op:
+    """A comparison or text join of two operands: ``left op right`` (Excel's ``=``, ``>``, ``&`` ...)."""
+
+    op: str
+    left: Any
+    right: Any
+
+    def text(self, from_sheet: str, names: dict[str, str] | None = None) -> str:
+        left = _arg_text(self.left, from_sheet, names) or '""'
+        return f"{left}{self.op}{_arg_text(self.right, from_sheet, names) or chr(34) * 2}"
+
+
+def blank_if(condition: Any, expr: Any) -> Call:
+    """``IF(condition,"",expr)``: an empty text where ``condition`` holds (an unused offer slot,
+    a year beyond the horizon), the formula's value otherwise."""
+    return Call("IF", (condition, "", expr))
+
+
+def _arg_text(arg: Any, sheet: str, names: dict[str, str] | None = None) -> str:
     if arg is None:
         return ""
-    if isinstance(arg, (Ref, Call)):
-        return arg.text(sheet)
+    if isinstance(arg, (Ref, Call, Op)):
+        return arg.text(sheet, names)
     if isinstance(arg, bool):
         return "TRUE" if arg else "FALSE"
     if isinstance(arg, str):
@@ -85,9 +106,16 @@ def _arg_text(arg: Any, sheet: str) -> str:
 
 @dataclass(frozen=True)
 class Spill:
-    """A dynamic-array formula whose result spills from its cell."""
+    """A dynamic-array formula whose result spills from its cell.
+
+    ``rows`` x ``cols`` is the room kept for its largest result: the file records the
+    formula over that range, so an engine that sizes an array by its recorded range (the
+    headless recalc) sees the whole table once more offers or years are filled in.
+    """
 
     expr: Call | Ref
+    rows: int = 1
+    cols: int = 1
 
 
 def _rank(value: Any, values: Any) -> Any:
@@ -110,8 +138,45 @@ def _concatenate(*parts: Any) -> str:
     return "".join("" if p is None else str(p) for p in parts)
 
 
+def _numbers(values: Any) -> list[float]:
+    out: list[float] = []
+    for v in values:
+        if isinstance(v, list):
+            out += _numbers(v)
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            out.append(v)
+    return out
+
+
+def _counta(*ranges: Any) -> int:
+    """Excel's COUNTA: cells that are not empty (a formula's empty text counts, as in Excel)."""
+    def cells(v: Any) -> list[Any]:
+        return [c for row in v for c in row] if isinstance(v, list) else [v]
+    return sum(1 for r in ranges for c in cells(r) if c is not None)
+
+
+def _excel_value(v: Any) -> Any:
+    return "" if v is None else v
+
+
+def _compare(op: str, a: Any, b: Any) -> Any:
+    a, b = _excel_value(a), _excel_value(b)
+    if op == "&":
+        return _concatenate(a, b)
+    number = (int, float)
+    if isinstance(a, number) and isinstance(b, number) or isinstance(a, str) and isinstance(b, str):
+        if isinstance(a, str):
+            a, b = a.casefold(), b.casefold()
+    elif op in ("=", "<>"):
+        return (op == "<>")  # a number never equals a text
+    else:
+        return "#VALUE!"
+    return {"=": a == b, "<>": a != b, ">": a > b, "<": a < b, ">=": a >= b, "<=": a <= b}[op]
+
+
 BUILTINS: dict[str, Callable[..., Any]] = {"RANK": _rank, "INDEX": _index,
-                                           "CONCATENATE": _concatenate}
+                                           "CONCATENATE": _concatenate, "COUNTA": _counta,
+                                           "SUM": lambda *a: sum(_numbers(a))}
 
 
 @dataclass
@@ -158,6 +223,14 @@ class Model:
         if isinstance(expr, Ref):
             grid = [[self._plain(expr.sheet, r, c) for c in expr.cols] for r in expr.rows]
             return grid[0][0] if expr.is_cell else grid
+        if isinstance(expr, Op):
+            return _compare(expr.op, self.evaluate(expr.left), self.evaluate(expr.right))
+        if isinstance(expr, Call) and expr.func.upper() == "IF":  # lazy, as Excel's IF
+            cond, then, *otherwise = expr.args
+            test = self.evaluate(cond)
+            if isinstance(test, str) and test.startswith("#"):
+                return test
+            return self.evaluate(then if test else (otherwise[0] if otherwise else False))
         if isinstance(expr, Call):
             args = [self.evaluate(a) for a in expr.args]
             while args and args[-1] is None:

@@ -32,12 +32,25 @@ from addin.sheets.layout import Layout
 from addin.sheets.start import NAME as START
 from calculators.fx import shipped_table
 
-__all__ = ["build", "DEFAULT_PATH", "quickstart_vba", "example", "model"]
+__all__ = ["build", "DEFAULT_PATH", "quickstart_vba", "example", "blank", "model", "new",
+           "RUNTIMES"]
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = ROOT / "workbook" / "negotiation.xlsm"
 _EXAMPLE = Path(__file__).parent / "data" / "example.yaml"
+_BLANK = Path(__file__).parent / "data" / "blank.yaml"
 _FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
+# <calcPr calcId>: the calculation engine that last computed the file.  Excel recomputes every
+# formula on open when the file's id is lower than its own (MS-XLSB 2.4.315 BrtCalcProp
+# recalcID; ECMA-376 Part 1, 18.2.2 calcPr); 191029 is what Excel 2019 / Microsoft 365 write.
+# With it, and without fullCalcOnLoad, Excel shows the stored results until the add-in is there.
+CALC_ID = 191029
+# How a UDF's name is spelled in the file: classic xlwings (Windows) binds the bare name to the
+# VBA wrapper Import Functions writes; Excel saves an Office.js custom function NS.NAME as
+# _xldudf_NS_NAME (Microsoft in OfficeDev/Excel-Custom-Functions#108 and office-js#877: the
+# prefix marks a JavaScript custom function, a dot becomes an underscore) and binds it on load.
+RUNTIMES = ("windows", "web")
+_TITLES = {True: "Offer negotiation", False: "Offer negotiation: your offers"}
 CURRENCY_FORMATS = {
     "JPY": '"¥"#,##0', "USD": '"$"#,##0', "GBP": '"£"#,##0', "EUR": '"€"#,##0',
     "ILS": '"₪"#,##0', "CAD": '"C$"#,##0', "CHF": '"CHF "#,##0', "SGD": '"S$"#,##0',
@@ -67,10 +80,26 @@ def example() -> dict[str, Any]:
     return yaml.safe_load(_EXAMPLE.read_text(encoding="utf-8"))
 
 
+def blank(home_city: str | None = None, years: int | None = None) -> dict[str, Any]:
+    """A workbook's data with none of the example's: no offers, talking points, expected
+    offers, market sample or disclosures; today as the as-of date."""
+    from calculators.relocation import canonical_city  # noqa: PLC0415
+
+    data: dict[str, Any] = yaml.safe_load(_BLANK.read_text(encoding="utf-8"))
+    if home_city is not None:
+        city = canonical_city(home_city)
+        data["home"]["city"] = data["relocation"]["home_city"] = city.name
+        data["home"]["currency"] = city.currency
+    if years is not None:
+        data["home"]["horizon_years"] = years
+    data["strategy"]["as_of"] = dt.date.today()
+    return data
+
+
 def model(data: dict[str, Any] | None = None) -> tuple[Model, Layout]:
     """Every sheet laid out, formulas evaluable, nothing written yet."""
     data = data or example()
-    lay = Layout(len(data["offers"]), len(shipped_table().rates))
+    lay = Layout(len(shipped_table().rates))
     m = Model(functions={name: getattr(udfs, name) for name in UDFS})
     for sheet in FILL_ORDER:
         sheet.fill(m, lay, data)
@@ -113,15 +142,30 @@ def _write_value(ws: Any, r: int, c: int, value: Any, fmt: Any = None) -> None:
         ws.write_string(r, c, str(value), fmt)
 
 
-def _write_sheet(ws: Any, m: Model, sheet: str, f: _Formats) -> None:
+def _spelling(runtime: str) -> dict[str, str]:
+    """UDF name -> its name in the file for ``runtime`` (Excel built-ins are left alone)."""
+    if runtime == "web":
+        from addin.recalc import NAMESPACE  # noqa: PLC0415
+
+        return {name.upper(): f"_xldudf_{NAMESPACE}_{name.upper()}" for name in UDFS}
+    return {}
+
+
+def _write_sheet(ws: Any, m: Model, sheet: str, f: _Formats, names: dict[str, str]) -> None:
     for (r, c), content in sorted(m.sheet(sheet).items()):
         fmt = f.get(m.style(sheet, r, c))
         if isinstance(content, Spill):
             result = m.value(sheet, r, c)
             rows = result if isinstance(result, list) else [[result]]
-            ws.write_dynamic_array_formula(r, c, r + len(rows) - 1, c + len(rows[0]) - 1,
-                                           "=" + content.expr.text(sheet), fmt,
+            height = max(len(rows), content.rows)
+            width = max(len(rows[0]), content.cols)
+            ws.write_dynamic_array_formula(r, c, r + height - 1, c + width - 1,
+                                           "=" + content.expr.text(sheet, names), fmt,
                                            _cached(rows[0][0]))
+            for i in range(height):  # the room the result does not fill: blank, not 0
+                for j in range(width):
+                    if (i or j) and (i >= len(rows) or j >= len(rows[i])):
+                        ws.write_blank(r + i, c + j, None, f.get("blank"))
             for i, row in enumerate(rows):
                 for j, value in enumerate(row):
                     if i or j:
@@ -131,18 +175,20 @@ def _write_sheet(ws: Any, m: Model, sheet: str, f: _Formats) -> None:
                         else:
                             _write_value(ws, r + i, c + j, value, f.get(style))
         elif isinstance(content, (Call, Ref)):
-            ws.write_formula(r, c, "=" + content.text(sheet), fmt,
+            ws.write_formula(r, c, "=" + content.text(sheet, names), fmt,
                              _cached(m.value(sheet, r, c)))
         else:
             _write_value(ws, r, c, content, fmt)
 
 
-def _write(path: Path, m: Model, lay: Layout, data: dict[str, Any]) -> None:
+def _write(path: Path, m: Model, lay: Layout, data: dict[str, Any], runtime: str) -> None:
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
                                          "strings_to_formulas": False,
                                          "strings_to_urls": False})
-    wb.set_properties({"title": "Offer negotiation", "created": _FIXED_TIME,
-                       "author": "", "company": ""})
+    wb.set_properties({"title": _TITLES[bool(data.get("example", True))],
+                       "created": _FIXED_TIME, "author": "", "company": ""})
+    wb.calc_on_load = False  # no fullCalcOnLoad: the stored results show on open
+    wb.set_calc_mode("auto", calc_id=CALC_ID)
     wb.set_vba_name("ThisWorkbook")
     wb.add_vba_project(io.BytesIO(quickstart_vba()), is_stream=True)
     f = _Formats(wb)
@@ -163,7 +209,7 @@ def _write(path: Path, m: Model, lay: Layout, data: dict[str, Any]) -> None:
         ws.set_landscape()
         ws.set_paper(9)  # A4
         ws.fit_to_pages(1, 0)  # one page wide when printed or exported to PDF
-        _write_sheet(ws, m, sheet.NAME, f)
+        _write_sheet(ws, m, sheet.NAME, f, _spelling(runtime))
         dress = getattr(sheet, "dress", None)
         if dress is not None:
             dress(sheets[sheet.NAME], wb, lay, data)
@@ -171,18 +217,61 @@ def _write(path: Path, m: Model, lay: Layout, data: dict[str, Any]) -> None:
     wb.close()
 
 
-def build(path: str | os.PathLike[str] = DEFAULT_PATH, data: dict[str, Any] | None = None) -> Path:
-    """Write the workbook to ``path`` through a temporary file and an atomic rename."""
-    target = Path(path)
-    data = data or example()
+def _atomic_write(target: Path, data: dict[str, Any], runtime: str) -> Path:
     m, lay = model(data)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".build-", suffix=".xlsm", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=".build-", suffix=target.suffix or ".xlsm",
+                               dir=target.parent)
     os.close(fd)
     try:
-        _write(Path(tmp), m, lay, data)
+        _write(Path(tmp), m, lay, data, runtime)
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return target
+
+
+def build(path: str | os.PathLike[str] = DEFAULT_PATH, data: dict[str, Any] | None = None,
+          runtime: str = "windows") -> Path:
+    """Write the workbook to ``path`` through a temporary file and an atomic rename."""
+    return _atomic_write(Path(path), data or example(), runtime)
+
+
+def is_example_build(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a build of the example that nothing has saved since: the title and
+    the fixed time the builder writes, in every part. Excel, LibreOffice and openpyxl all stamp
+    the time they save, so a file a person has worked on is never taken for one."""
+    stamp = _FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            if len(infos) > 200 or zf.getinfo("docProps/core.xml").file_size > 100_000:
+                return False
+            core = zf.read("docProps/core.xml").decode("utf-8")
+    except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError):
+        return False
+    fixed = {i.date_time for i in infos}
+    return (f"<dc:title>{_TITLES[True]}</dc:title>" in core
+            and core.count(stamp) == 2 and len(fixed) == 1)
+
+
+def new(path: str | os.PathLike[str], offers: list[dict[str, Any]] | None = None,
+        runtime: str = "windows", home_city: str | None = None,
+        years: int | None = None) -> Path:
+    """Write a workbook for your own offers to ``path``; never replaces an existing file.
+
+    The file is created exclusively (``O_EXCL``) before anything is written into it, so a
+    file that appears meanwhile is not overwritten either.
+    """
+    target = Path(path)
+    data = blank(home_city, years)
+    data["offers"] = list(offers or [])
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)  # FileExistsError
+    os.close(fd)
+    try:
+        return _atomic_write(target, data, runtime)
+    except BaseException:
+        if target.exists() and target.stat().st_size == 0:
+            target.unlink()
+        raise

@@ -356,12 +356,25 @@ def _one_currency(
     return out, target
 
 
+def _place_names(wanted: str) -> set[str]:
+    """A location filter's names: itself, and every name of its jurisdiction when it is a
+    jurisdiction code or one of its city names (``US-WA`` matches rows in Seattle).
+
+    >>> sorted(_place_names("us-wa"))[:3]
+    ['bellevue', 'redmond', 'seattle']
+    """
+    from calculators.places import names_of  # noqa: PLC0415
+
+    return {wanted.strip().lower(), *(n.lower() for n in names_of(wanted))}
+
+
 def _mask(data: MarketData, f: Filters) -> npt.NDArray[np.bool_]:
     mask = np.ones(len(data), dtype=bool)
     for name in ("location", "level", "title", "company"):
         wanted = getattr(f, name)
         if wanted:
-            keys = {w.strip().lower() for w in str(wanted).split("|") if w.strip()}
+            keys = {k for w in str(wanted).split("|") if w.strip()
+                    for k in (_place_names(w) if name == "location" else {w.strip().lower()})}
             codes, cats = data.text[name]
             chosen = [i for i, c in enumerate(cats) if c in keys]
             mask &= np.isin(codes, chosen) if chosen else False

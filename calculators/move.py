@@ -148,16 +148,20 @@ def _break_even(diff_by_year: Array, upfront: float) -> int | None:
 def analyse_moves(
     offers: Sequence[Offer], inputs: MoveInputs, fx: FxTable, years: int,
     tax_year: int | None = None, options: Mapping[str, Any] | None = None,
-) -> tuple[list[MoveResult], Array]:
-    """Every offer's move against staying; returns the results and the stay-put disposable."""
+) -> tuple[list[MoveResult], Array | None]:
+    """Every offer's move against staying; returns the results and the stay-put disposable.
+
+    Without a current salary there is no staying to compare with: the stay-put disposable is
+    ``None`` and no offer has a break-even month.
+    """
     home = inputs.basket.city
-    stay = _stay_offer(inputs, home)
-    everyone = [*offers, stay]
+    stay = _stay_offer(inputs, home) if inputs.cost("current_base_salary") > 0 else None
+    everyone = [*offers, *([stay] if stay is not None else [])]
     sched = cash_schedule(OfferBatch.from_offers(everyone), years)
     year = tax_year or max(set.intersection(*(set(get_jurisdiction(o.jurisdiction).years)
                                               for o in everyone)))
     net = net_schedule(everyone, sched, year, options)
-    stay_disp = net[-1] - 12.0 * inputs.basket.monthly
+    stay_disp = net[-1] - 12.0 * inputs.basket.monthly if stay is not None else None
     results = []
     for i, offer in enumerate(offers):
         city = _offer_city(offer)
@@ -176,8 +180,8 @@ def analyse_moves(
             gross=sched["total"][i], net=net[i], basket_cost=np.full(years, basket_local),
             one_time_costs=costs, ledger_notes={k: v for k, v in notes.items() if v},
             disposable_home=disposable,
-            break_even_month=_break_even((net[i] - basket_local) * rate - stay_disp,
-                                         sum(costs.values())),
+            break_even_month=None if stay_disp is None else _break_even(
+                (net[i] - basket_local) * rate - stay_disp, sum(costs.values())),
             clawback_exposure=clawback_due(offer, 0),
             fx_rate=rate,
             fx_sensitivity={

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from calculators.errors import InvalidInputError, UnknownJurisdictionError
 
-__all__ = ["JURISDICTIONS", "canonical_code", "currency_of"]
+__all__ = ["JURISDICTIONS", "canonical_code", "currency_of", "names_of"]
 
 JURISDICTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "JP-TOKYO": ("JPY", ("Tokyo", "Japan", "JP", "東京")),
@@ -53,3 +53,14 @@ def canonical_code(name: object) -> str:
 def currency_of(code: str) -> str:
     """The local currency of a jurisdiction."""
     return JURISDICTIONS[canonical_code(code)][0]
+
+
+def names_of(name: object) -> tuple[str, ...]:
+    """Every name of the jurisdiction ``name`` stands for (its code and aliases); none when
+    ``name`` is no known jurisdiction.
+
+    >>> names_of("Seattle")
+    ('US-WA', 'Washington', 'Seattle', 'Redmond', 'Bellevue')
+    """
+    code = _LOOKUP.get(_norm(name)) if isinstance(name, str) else None
+    return () if code is None else (code, *JURISDICTIONS[code][1])

@@ -219,6 +219,16 @@ def _infix(op: str, a: Any, b: Any) -> Any:
         return "".join("" if x is None else str(x) for x in (_top_left(a), _top_left(b)))
     if op in ("=", "<>", "<", ">", "<=", ">="):
         x, y = _top_left(a), _top_left(b)
+        if x is None:  # Excel: a blank is "" beside a text, 0 beside anything else
+            x = "" if isinstance(y, str) else 0
+        if y is None:
+            y = "" if isinstance(x, str) else 0
+        if isinstance(x, str) != isinstance(y, str):  # Excel: any text sorts after numbers
+            x, y = (1, 0) if isinstance(x, str) else (0, 1)
+            if op in ("=", "<>"):
+                return op == "<>"
+        elif isinstance(x, str):
+            x, y = x.casefold(), y.casefold()
         return {"=": x == y, "<>": x != y, "<": x < y, ">": x > y, "<=": x <= y,
                 ">=": x >= y}[op]
     x, y = _num(a), _num(b)

@@ -32,3 +32,4 @@ def register(app: typer.Typer) -> None:
             more = f" and {len(result.error_cells) - 5} more" if len(result.error_cells) > 5 else ""
             typer.echo(f"negotiate: {len(result.error_cells)} cells show an error: {shown}{more}",
                        err=True)
+            raise typer.Exit(1)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from addin.sheetmodel import Call, Model, Ref
-from addin.sheets.layout import OFFERS, Layout
+from addin.sheets.layout import Layout
 
 NAME = "Strategy"
 COL = 10  # column K: the field keys; L: the switches; M: what each shares
@@ -35,7 +35,7 @@ class Field:
         if key in _PARAMS:
             return lay.param(_PARAMS[key])
         if key == "offers_held":
-            return Call("COUNTA", (Ref(OFFERS, 0, 1, 0, lay.spare_col),))
+            return lay.count_formula()
         if key == "best_offer":
             compare = Call("OFFER_COMPARE", (
                 lay.offers, lay.param("basis"), lay.param("home_currency"),

@@ -36,8 +36,12 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
     for name, row in lay.field_row.items():
         m.put(NAME, row, 0, name)
         m.put(NAME, row, lay.help_col, FIELDS[name].help)
-    for col, offer in zip(lay.offer_cols, data["offers"], strict=True):
-        m.put(NAME, 0, col, offer["name"], "head")
+    if len(data["offers"]) > lay.n_offers:
+        raise ValueError(f"a workbook holds at most {lay.n_offers} offers")
+    for col in lay.offer_cols:  # every slot's header cell, filled or not
+        m.put(NAME, 0, col, None, "head")
+    for col, offer in zip(lay.offer_cols, data["offers"], strict=False):
+        m.put(NAME, 0, col, offer.get("name"), "head")
         for name, row in lay.field_row.items():
             value = offer.get(name)
             if isinstance(value, dt.date):
@@ -49,9 +53,9 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
 def dress(ws: Any, wb: Any, lay: Layout, data: dict[str, Any]) -> None:
     ws.freeze_panes(1, 1)
     ws.set_column(0, 0, 22)
-    ws.set_column(1, lay.spare_col, 18)
+    ws.set_column(1, lay.last_col, 18)
     ws.set_column(lay.help_col, lay.help_col, 52)
-    last = xl_col_to_name(lay.spare_col)
+    last = xl_col_to_name(lay.last_col)
     for sched in SCHEDULE_CHOICES:
         parse_schedule(sched)  # every choice offered must be valid
     for name, choices, strict in (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from addin.sheetmodel import Call, Model, Ref
-from addin.sheets.layout import Layout
+from addin.sheets.layout import MAX_YEARS, Layout
 from calculators.move import MOVE_FIELDS
 from calculators.relocation import CATEGORIES, HOUSING_SIZES, canonical_city
 
@@ -47,6 +47,11 @@ def cumulative_top(data: dict[str, Any], lay: Layout) -> int:
     return compare_top(data) + lay.n_offers + 3 + 3
 
 
+def stay_row(data: dict[str, Any], lay: Layout) -> int:
+    """The row of staying in the current job, below every offer slot."""
+    return compare_top(data) + lay.n_offers + 1
+
+
 # (header, column of RELOCATION_COMPARE's table, 1-based)
 COLUMNS = (("offer", 1), ("city", 2), ("disposable / year", 6), ("one-time costs", 7),
            ("break-even month", 8), ("clawback exposure", 9), ("FX -20%", 10),
@@ -80,28 +85,34 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
                             "break-even in months)", "bold")
     for c, (head, _) in enumerate(COLUMNS):
         m.put(NAME, top, c, head, "head")
-    for i in range(1, lay.n_offers + 2):  # the offers, then staying in the current job
+    for i in range(1, lay.n_offers + 1):  # RELOCATION_COMPARE's rows: the offers in order
         for c, (head, source_col) in enumerate(COLUMNS):
-            if i == lay.n_offers + 1 and (head == "break-even month" or head.startswith("FX")):
-                continue  # staying has no break-even and no FX exposure
             style = None if c in (0, 1, 4) else "num"
-            m.put(NAME, top + i, c, Call("INDEX", (table, i + 1, source_col)), style)
+            m.put(NAME, top + i, c, lay.for_rank(i, Call("INDEX", (table, i + 1, source_col))),
+                  style)
+    stay = stay_row(data, lay)  # then staying in the current job: the row after the offers
+    for c, (head, source_col) in enumerate(COLUMNS):
+        if head == "break-even month" or head.startswith("FX"):
+            continue  # staying has no break-even and no FX exposure
+        after_offers = Call("SUM", (lay.count_ref(), 2))
+        m.put(NAME, stay, c, lay.if_offers(Call("INDEX", (table, after_offers, source_col))),
+              None if c in (0, 1) else "num")
     after = top + lay.n_offers + 3
-    years = int(data["home"]["horizon_years"])
     cum = cumulative_top(data, lay)
     m.put(NAME, cum - 1, 0, "Cumulative disposable surplus by year (home currency, after "
                             "the move's one-time costs)", "bold")
     m.put(NAME, cum, 0, "offer", "head")
-    for k in range(1, years + 1):
-        m.put(NAME, cum, k, f"year {k}", "head")
+    for k in range(1, MAX_YEARS + 1):
+        m.put(NAME, cum, k, lay.year_label(k), "head")
     for i, col in enumerate(lay.offer_cols, start=1):
         r = cum + i
-        m.put(NAME, r, 0, lay.name_cell(col))
-        for k in range(1, years + 1):
+        m.put(NAME, r, 0, lay.slot_ref(i))
+        for k in range(1, MAX_YEARS + 1):
             local = Call("OFFER_TC", (lay.offers, "disposable_total", k, None,
-                                      lay.name_cell(col), basket))
-            m.put(NAME, r, k, Call("FX_CONVERT", (local, lay.offer_cell("currency", col),
-                                                  lay.param("home_currency"), lay.fx)), "num")
+                                      lay.slot_ref(i), basket))
+            m.put(NAME, r, k, lay.for_slot(i, lay.for_year(k, Call("FX_CONVERT", (
+                local, lay.offer_cell("currency", col), lay.param("home_currency"), lay.fx)))),
+                "num")
     names = [o["name"] for o in data["offers"]]
     if "Seattle big tech" in names and "Tokyo big tech" in names:
         m.put(NAME, after, 0, "FX break-even, Seattle vs Tokyo (JPY per USD at which they tie)")

@@ -39,15 +39,18 @@ TEXT = [
     ("No Excel (Linux, before a call)", "bold"),
     ("`negotiate compare` ranks the offers of this workbook in a terminal.", None),
     ("", None),
-    ("Every formula is stored with its result, computed by the same functions; the sample "
-     "offers are the illustrative persona of the README.", None),
+    ("Every formula is stored with its result, computed by the same functions.", None),
 ]
+EXAMPLE_NOTE = "The sample offers are the illustrative persona of the README."
+OWN_NOTE = ("Room for 12 offers (columns B to M of Offers) and a horizon of up to 10 years; "
+            "`negotiate recalc` fills in the numbers without Excel.")
 
 
 def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
     for r, (text, style) in enumerate(TEXT):
         if text:
             m.put(NAME, r, 0, text, style)
+    m.put(NAME, len(TEXT), 0, EXAMPLE_NOTE if data.get("example", True) else OWN_NOTE)
 
 
 def dress(ws: Any, wb: Any, lay: Layout, data: dict[str, Any]) -> None:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from addin.sheetmodel import Call, Model, Ref
+from addin.sheetmodel import Call, Model, Op, Ref, blank_if
 from addin.sheets import market, relocation
-from addin.sheets.layout import Layout
+from addin.sheets.layout import MAX_OFFERS, Layout
 from addin.udfs.negotiation import ASK_MEASURES
 from calculators.negotiation import COUNTER_COMPONENTS
 
@@ -44,18 +44,29 @@ ASK_SHOWN = ("walk_away", "counter_tc", "p75", "p90", "target_tc", "anchor_tc", 
              "anchor_base")
 
 
+BLANK_IMPACT_ROWS = 5  # rows for the user's own measurements in a new workbook
+BLANK_EXPECTED_ROWS = 3
+
+
+def _impact_rows(data: dict[str, Any]) -> int:
+    return len(data["strategy"].get("impact") or ()) or BLANK_IMPACT_ROWS
+
+
+def _expected_rows(data: dict[str, Any]) -> int:
+    return len(data["strategy"].get("expected") or ()) or BLANK_EXPECTED_ROWS
+
+
 def rows(data: dict[str, Any]) -> dict[str, int]:
     """The row of each section's title."""
-    n = len(data["offers"])
-    s = data["strategy"]
+    n = MAX_OFFERS
     out = {INPUTS: 3}
     out[STANDING] = out[INPUTS] + len(INPUT_HELP) + 3
     out[ASK] = out[STANDING] + n + 3
     out[GAP] = out[ASK] + n + 3
     out[IMPACT] = out[GAP] + n + 3
-    out[LEVERAGE] = out[IMPACT] + len(s.get("impact", ())) + 3
+    out[LEVERAGE] = out[IMPACT] + _impact_rows(data) + 3
     out[EXPECTED] = out[LEVERAGE] + n + 3
-    out[TIMELINE] = out[EXPECTED] + max(len(s.get("expected", ())), 1) + 3
+    out[TIMELINE] = out[EXPECTED] + _expected_rows(data) + 3
     return out
 
 
@@ -65,7 +76,7 @@ def input_cell(data: dict[str, Any], name: str) -> Ref:
 
 def expected_ref(data: dict[str, Any]) -> Ref:
     top = rows(data)[EXPECTED] + 2
-    return Ref(NAME, top, 0, top + max(len(data["strategy"].get("expected", ())), 1) - 1, 1)
+    return Ref(NAME, top, 0, top + _expected_rows(data) - 1, 1)
 
 
 def _head(m: Model, r: int, title: str, header: list[str]) -> None:
@@ -102,10 +113,10 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
     r0 = at[STANDING]
     _head(m, r0, STANDING + " (basis above, home currency; raises in the offer's currency)",
           ["offer", "value", "BATNA", "BATNA is", "lead", *RAISE_HEAD])
-    for i, col in enumerate(lay.offer_cols, start=1):
+    for i in range(1, lay.n_offers + 1):
         r = r0 + 1 + i
         name = Ref(NAME, r, 0, absolute=False)
-        m.put(NAME, r, 0, lay.name_cell(col))
+        m.put(NAME, r, 0, lay.slot_ref(i))
 
         def counter(component: str | None, output: str, name: Ref = name) -> Call:
             return Call("COUNTER_OFFER", (lay.offers, name, component, inp["basis"],
@@ -114,23 +125,24 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
                                           None if component is None else UNREACHABLE))
 
         for c, output in ((1, "before"), (2, "batna"), (3, "batna_name"), (4, "lead")):
-            m.put(NAME, r, c, counter(None, output), None if c == 3 else "num")
+            m.put(NAME, r, c, lay.for_slot(i, counter(None, output)), None if c == 3 else "num")
         for c, component in enumerate(COUNTER_COMPONENTS, start=5):
-            m.put(NAME, r, c, counter(component, "increase"), "num")
+            m.put(NAME, r, c, lay.for_slot(i, counter(component, "increase")), "num")
 
     r0 = at[ASK]
     _head(m, r0, ASK + " (TC on the market definition, offer currency; walk-away on the basis)",
           ASK_HEAD)
     table = market.data_ref(data)
-    for i, col in enumerate(lay.offer_cols, start=1):
+    for i in range(1, lay.n_offers + 1):
         r = r0 + 1 + i
-        m.put(NAME, r, 0, lay.name_cell(col))
+        m.put(NAME, r, 0, lay.slot_ref(i))
         call = Call("NEGOTIATION_ASK", (
             lay.offers, Ref(NAME, r, 0, absolute=False), table, inp["walk_away"],
             inp["scarcity_premium"], inp["basis"], inp["margin"], basket, lay.fx, home, years,
             disc, inp["market_level"], None, inp["as_of"]))
         for c, measure in enumerate(ASK_SHOWN, start=1):
-            m.put(NAME, r, c, Call("INDEX", (call, ASK_MEASURES.index(measure) + 2, 2)), "num")
+            m.put(NAME, r, c, lay.for_slot(i, Call("INDEX", (
+                call, ASK_MEASURES.index(measure) + 2, 2))), "num")
 
     r0 = at[GAP]
     _head(m, r0, GAP + " (target basis, home currency)",
@@ -140,35 +152,40 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
     for i in range(1, lay.n_offers + 1):
         r = r0 + 1 + i
         for c in range(5):
-            m.put(NAME, r, c, Call("INDEX", (gap, i + 1, c + 1)),
+            m.put(NAME, r, c, blank_if(Op("=", lay.param("income_target"), ""), lay.for_rank(
+                i, Call("INDEX", (gap, i + 1, c + 1)))),
                   None if c == 0 else "pct" if c == 4 else "num")
 
     r0 = at[IMPACT]
     _head(m, r0, IMPACT + " (your own measurements and estimates; value in the home currency)",
           IMPACT_HEAD)
-    for i, e in enumerate(s.get("impact", ()), start=1):
+    impact = list(s.get("impact") or ())
+    for i in range(1, _impact_rows(data) + 1):
         r = r0 + 1 + i
-        plain = [e["item"], e["unit"], e["before"], e["after"], e["volume"], e["unit_value"],
-                 "yes" if e.get("higher_is_better") else "no"]
-        for c, value in enumerate(plain):
-            m.put(NAME, r, c, value, "num" if c == 4 else None)
-        m.put(NAME, r, 7, Call("IMPACT_VALUE", tuple(Ref(NAME, r, c, absolute=False)
-                                                     for c in (4, 2, 3, 5, 6))), "num")
-        m.put(NAME, r, 8, e["point"])
-        m.put(NAME, r, 9, e.get("point_ja", ""))
+        if i <= len(impact):
+            e = impact[i - 1]
+            plain = [e["item"], e["unit"], e["before"], e["after"], e["volume"],
+                     e["unit_value"], "yes" if e.get("higher_is_better") else "no"]
+            for c, value in enumerate(plain):
+                m.put(NAME, r, c, value, "num" if c == 4 else None)
+            m.put(NAME, r, 8, e["point"])
+            m.put(NAME, r, 9, e.get("point_ja", ""))
+        value = Call("IMPACT_VALUE", tuple(Ref(NAME, r, c, absolute=False) for c in (4, 2, 3, 5, 6)))
+        m.put(NAME, r, 7, blank_if(Op("=", Ref(NAME, r, 0, absolute=False), ""), value), "num")
 
     r0 = at[LEVERAGE]
     _head(m, r0, LEVERAGE + ": how each offer may be cited to the others",
           ["offer", "cite as", "name: company and figures; figures: without the company; "
            "none: not mentioned"])
     cite = s.get("leverage", {})
-    for i, (col, offer) in enumerate(zip(lay.offer_cols, data["offers"], strict=True), start=1):
-        m.put(NAME, r0 + 1 + i, 0, lay.name_cell(col))
-        m.put(NAME, r0 + 1 + i, 1, cite.get(offer["name"], "none"))
+    names = [o["name"] for o in data["offers"]]
+    for i in range(1, lay.n_offers + 1):
+        m.put(NAME, r0 + 1 + i, 0, lay.slot_ref(i))
+        m.put(NAME, r0 + 1 + i, 1, cite.get(names[i - 1], "none") if i <= len(names) else "none")
 
     r0 = at[EXPECTED]
     _head(m, r0, EXPECTED + " (still to come)", ["offer", "expected"])
-    for i, e in enumerate(s.get("expected", ()), start=2):
+    for i, e in enumerate(s.get("expected") or (), start=2):
         m.put(NAME, r0 + i, 0, e["name"])
         m.put(NAME, r0 + i, 1, e["date"].isoformat())
 
@@ -178,7 +195,7 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
     line = Call("OFFER_TIMELINE", (lay.offers, inp["as_of"], expected_ref(data)))
     for i in range(1, lay.n_offers + 1):
         for c in range(5):
-            m.put(NAME, r0 + 1 + i, c, Call("INDEX", (line, i + 1, c + 1)))
+            m.put(NAME, r0 + 1 + i, c, lay.for_rank(i, Call("INDEX", (line, i + 1, c + 1))))
 
 
 def _relocation_cell(data: dict[str, Any], key: str) -> Ref:

@@ -296,9 +296,18 @@ def ask_for(offers, chosen, settings, market_table, walk_away, scarcity_premium,
     floor = row.batna_home if _blank(walk_away) else opt_number(walk_away, "walk_away", low=0.0)
     premium = opt_number(scarcity_premium, "scarcity_premium", 0.0, 0.0, 1.0)
     where = opt_text(location, "location") or canonical_city(chosen.jurisdiction).name
-    data = _market(market_table, chosen.currency, rates)
-    stat = market.band(data, market_filters(where, level, None, None, None), as_of=as_of)
+    stat = None  # no market rows: the ask rests on the alternatives alone
+    if _has_rows(market_table):
+        data = _market(market_table, chosen.currency, rates)
+        stat = market.band(data, market_filters(where, level, None, None, None), as_of=as_of)
     return negotiation.ask(chosen, row, s, floor, stat, premium, margin)
+
+
+def _has_rows(market_table):
+    """Whether a market range holds any row under its header."""
+    if _blank(market_table) or not isinstance(market_table, list):
+        return not _blank(market_table)
+    return any(not _blank(row) for row in market_table[1:])
 
 
 def ask_values(result, offer):

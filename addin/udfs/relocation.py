@@ -78,7 +78,8 @@ def relocation_compare(
         for r in results
     ]
     rows.append(["stay (current job)", inputs.basket.city.name, None, None,
-                 float(12 * inputs.basket.monthly), float(stay.mean()), 0.0, None, 0.0,
+                 float(12 * inputs.basket.monthly), None if stay is None else float(stay.mean()),
+                 0.0, None, 0.0,
                  None, None, None, None])
     header = ["offer", "city", f"gross ({home})", f"net ({home})", f"basket cost ({home})",
               f"disposable ({home})", f"one-time costs ({home})", "break-even month",
