@@ -44,6 +44,9 @@ __all__ = [
     "import_functions",
     "xlwings_udfs_code",
     "is_reserved",
+    "is_avoided",
+    "CONTEXTUAL_KEYWORDS",
+    "KEYWORDS_SOURCE",
     "identifiers",
 ]
 
@@ -107,6 +110,22 @@ RESERVED_IDENTIFIERS: dict[str, tuple[str, ...]] = {
 }
 _RESERVED = frozenset(w.lower() for words in RESERVED_IDENTIFIERS.values() for w in words)
 
+# Not reserved by the grammar, but keywords in some statements or the names of data types;
+# no argument of ours uses one either, so the VBA editor never has to guess.
+KEYWORDS_SOURCE = {
+    "title": "Keywords (Visual Basic for Applications), and Data type summary (Object)",
+    "href": "https://learn.microsoft.com/en-us/office/vba/language/reference/"
+            "keywords-visual-basic-for-applications",
+}
+CONTEXTUAL_KEYWORDS: tuple[str, ...] = (
+    "As", "Binary", "ByRef", "ByVal", "Date", "Else", "Empty", "Error", "False", "For", "Friend",
+    "Get", "Input", "Is", "Len", "Let", "Lock", "Me", "Mid", "New", "Next", "Nothing", "Null",
+    "On", "Option", "Optional", "ParamArray", "Print", "Private", "Property", "Public",
+    "Resume", "Seek", "Set", "Static", "Step", "String", "Then", "Time", "To", "True",
+    "WithEvents", "Object",
+)
+_AVOIDED = _RESERVED | frozenset(w.lower() for w in CONTEXTUAL_KEYWORDS)
+
 
 def is_reserved(name: str) -> bool:
     """True when ``name`` is a VBA reserved identifier (MS-VBAL 3.3.5.2; case-blind).
@@ -117,6 +136,15 @@ def is_reserved(name: str) -> bool:
     (True, True, False)
     """
     return name.lower() in _RESERVED
+
+
+def is_avoided(name: str) -> bool:
+    """True when ``name`` is reserved or one of :data:`CONTEXTUAL_KEYWORDS` (case-blind).
+
+    >>> is_avoided("property"), is_reserved("property"), is_avoided("report")
+    (True, False, False)
+    """
+    return name.lower() in _AVOIDED
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from addin.vba import (
     RESERVED_IDENTIFIERS,
     identifiers,
     import_functions,
+    is_avoided,
     is_reserved,
     xlwings_udfs_code,
 )
@@ -71,6 +72,7 @@ def test_no_identifier_is_a_vba_reserved_word(imported):
     assert len(names) > len(udfs.__all__)
     bad = sorted({n for n in names if is_reserved(n) or not IDENTIFIER.match(n)})
     assert bad == []
+    assert sorted({n for n in names if is_avoided(n)}) == []  # statement words, Object, ...
 
 
 def test_the_reserved_word_list_is_the_specs():
@@ -133,10 +135,19 @@ def test_no_identifier_is_recased_against_xlwings_own_modules(imported):
     assert clashes == []
 
 
-def test_the_generation_leaves_nothing_behind(imported):
-    assert not any(m in sys.modules for m in ("pywintypes", "pythoncom", "win32com.client"))
-    assert "xlwings.udfs" not in sys.modules
-    assert not any(hasattr(getattr(udfs, n), "__xlfunc__") for n in udfs.__all__)
+def test_the_generation_leaves_nothing_behind():
+    import xlwings
+
+    names = ("pywintypes", "pythoncom", "win32com", "win32com.client", "xlwings.udfs")
+    before = {n: sys.modules.get(n) for n in names}
+    package = xlwings.__dict__.get("udfs")
+    metadata = {n: getattr(getattr(udfs, n), "__xlfunc__", None) for n in udfs.__all__}
+    import_functions()
+    assert {n: sys.modules.get(n) for n in names} == before
+    assert xlwings.__dict__.get("udfs") is package
+    assert {n: getattr(getattr(udfs, n), "__xlfunc__", None) for n in udfs.__all__} == metadata
+    if sys.platform != "win32":
+        assert not any(before.values())  # no pywin32 here: the stand-ins are gone again
     out = subprocess.run([sys.executable, "-c", "import sys, addin.vba; "
                           "print('xlwings' in sys.modules)"], capture_output=True, text=True,
                          check=True)
