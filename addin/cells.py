@@ -115,8 +115,14 @@ def udf(func: Callable[..., Any]) -> Callable[..., Any]:
     def out_of_range() -> CellError:
         return CellError(f"{name}: a number is out of range; check the inputs' sizes")
 
+    required = [p.name for p in inspect.signature(func).parameters.values()
+                if p.default is inspect.Parameter.empty]
+
     @functools.wraps(func)
     def safe(*args: Any) -> Any:
+        if len(args) < len(required):  # as Excel calls a VBA function with arguments left out
+            missing = ", ".join(required[len(args):])
+            return CellError(f"{name}: {missing} {'is' if ',' not in missing else 'are'} required")
         try:
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 result = func(*(_range(a) for a in args))

@@ -32,24 +32,26 @@ class WorkbookInputs:
     relocation: list[list[Any]] | None = None  # the Relocation sheet's input / value rows
 
 
-def _trim(rows: list[list[Any]]) -> list[list[Any]]:
-    """Cut the grid at the first empty row below the header and first empty column."""
+def _trim_rows(rows: list[list[Any]]) -> list[list[Any]]:
+    """The rows down to the first empty one (the field rows under the header)."""
     def blank(v: Any) -> bool:
         return v is None or (isinstance(v, str) and not v.strip())
 
-    height = 0
-    for row in rows:
-        if all(blank(v) for v in row):
-            break
-        height += 1
-    rows = rows[:height]
-    if not rows:
-        return rows
-    width = 0
-    for j in range(max(len(r) for r in rows)):
-        if all(blank(r[j]) if j < len(r) else True for r in rows):
-            break
-        width += 1
+    height = next((i for i, row in enumerate(rows) if all(blank(v) for v in row)), len(rows))
+    return rows[:height]
+
+
+def _offer_columns(rows: list[list[Any]]) -> list[list[Any]]:
+    """Column A and the offer columns B to M; an empty column between offers is kept (it is
+    no offer), the field help column and anything right of it never are."""
+    from addin.sheets.layout import MAX_OFFERS  # noqa: PLC0415
+    from addin.sheets.offers import HELP_HEADER  # noqa: PLC0415
+
+    width = MAX_OFFERS + 1
+    if rows:
+        header = [str(v).strip().lower() if v is not None else "" for v in rows[0]]
+        if HELP_HEADER in header[1:width]:
+            width = header.index(HELP_HEADER, 1)  # a workbook laid out before 12 slots
     return [list(r[:width]) + [None] * (width - len(r[:width])) for r in rows]
 
 
@@ -76,8 +78,8 @@ def read_inputs(path: str | Path) -> WorkbookInputs:
     try:
         if "Offers" not in wb.sheetnames:
             raise WorkbookError(f"{p.name}: has no Offers sheet")
-        offers = _trim([[_cell(v) for v in row]
-                        for row in wb["Offers"].iter_rows(values_only=True)])
+        offers = _offer_columns(_trim_rows([[_cell(v) for v in row] for row in
+                                            wb["Offers"].iter_rows(values_only=True)]))
         settings: dict[str, Any] = {}
         fx = None
         if "Params" in wb.sheetnames:

@@ -32,6 +32,9 @@ from calculators.errors import NegotiationError
 __all__ = ["Recalc", "evaluate", "recalc", "bind_udfs", "NAMESPACE"]
 
 NAMESPACE = "NEGOTIATE"  # the functions' namespace on the Office.js route (addin.server)
+# Excel saves a formula calling the Office.js custom function NEGOTIATE.OFFER_TC as
+# _xldudf_NEGOTIATE_OFFER_TC (see addin.workbook.RUNTIMES): recalc reads that spelling too.
+OFFICE_JS_PREFIX = "_xldudf_"
 
 _CELL_RE = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _ROW_RE = re.compile(r"(<row\b[^>]*?)(?:/>|>(.*?)</row>)", re.S)
@@ -103,7 +106,6 @@ def _adapter(func: Callable[..., Any], counter: list[int]) -> Callable[..., Any]
     from formulas.tokens.operand import XlError
 
     tables = _wants_table(func)
-    signature = inspect.signature(func)
 
     def plain(v: Any) -> Any:
         if v is sh.EMPTY or v is None:
@@ -134,12 +136,7 @@ def _adapter(func: Callable[..., Any], counter: list[int]) -> Callable[..., Any]
         values = tuple(arg(i, a) for i, a in enumerate(args))
         key = repr(values)  # exact: 1, 1.0, True and "1" differ
         if key not in seen:
-            try:  # the engine evaluates both branches of IF: a branch may lack arguments
-                signature.bind(*values)
-            except TypeError:
-                seen[key] = XlError("#VALUE!")
-            else:
-                seen[key] = to_engine(func(*values))
+            seen[key] = to_engine(func(*values))
         result = seen[key]
         return result.copy() if isinstance(result, np.ndarray) else result
 
@@ -171,6 +168,7 @@ def bind_udfs() -> list[int]:
         bound = _adapter(getattr(udfs, name), counter)
         registry[name.upper()] = bound  # the Windows (classic xlwings) name
         registry[f"{NAMESPACE}.{name.upper()}"] = bound  # the Mac / web (Office.js) name
+        registry[f"{OFFICE_JS_PREFIX}{NAMESPACE}_{name}".upper()] = bound  # as Excel saves it
     return counter
 
 

@@ -145,9 +145,9 @@ def _write_value(ws: Any, r: int, c: int, value: Any, fmt: Any = None) -> None:
 def _spelling(runtime: str) -> dict[str, str]:
     """UDF name -> its name in the file for ``runtime`` (Excel built-ins are left alone)."""
     if runtime == "web":
-        from addin.recalc import NAMESPACE  # noqa: PLC0415
+        from addin.recalc import NAMESPACE, OFFICE_JS_PREFIX  # noqa: PLC0415
 
-        return {name.upper(): f"_xldudf_{NAMESPACE}_{name.upper()}" for name in UDFS}
+        return {name.upper(): f"{OFFICE_JS_PREFIX}{NAMESPACE}_{name.upper()}" for name in UDFS}
     return {}
 
 

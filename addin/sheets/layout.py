@@ -18,6 +18,7 @@ OFFERS, COMPARE, SCHEDULES, PARAMS, START, CONF = (
 )
 MAX_OFFERS = 12  # offer columns B to M of the Offers sheet
 MAX_YEARS = 10  # the longest horizon the sheets lay out
+NONE_SHOWN = "–"  # what a cell shows for "none": no break-even, no deadline, no band
 COMPARE_TOP = 6  # Compare's header row: slot i is on the row below plus i - 1
 
 
@@ -84,6 +85,13 @@ class Layout:
     def if_offers(self, expr: Any) -> Call:
         """``expr`` once the Offers sheet holds an offer, empty text before."""
         return blank_if(Op("=", self.count_ref(), 0), expr)
+
+    @staticmethod
+    def shown(expr: Any, placeholder: str = NONE_SHOWN) -> Call:
+        """``expr``, or ``placeholder`` where it is empty (no break-even, no deadline, no
+        market band): LibreOffice recomputes a formula whose stored result is empty text on
+        opening, and cannot run our functions, so an empty result would read #NAME? there."""
+        return Call("IF", (Op("=", expr, ""), placeholder, expr))
 
     def for_year(self, k: int, expr: Any) -> Call:
         """``expr`` for year ``k`` of the horizon, empty text past it."""

@@ -15,6 +15,7 @@ from calculators.offer import FIELDS
 from calculators.places import JURISDICTIONS
 
 NAME = OFFERS
+HELP_HEADER = "what it means"
 SCHEDULE_CHOICES = ("25/25/25/25", "5/15/40/40", "33/33/22/12", "40/30/20/10", "100")
 FREQUENCY_CHOICES = ("monthly", "quarterly", "annual")
 _FRACTIONS = {n for n, s in FIELDS.items() if s.kind == "fraction"} - {"exit_multiple"}
@@ -32,7 +33,7 @@ def _style(field: str, currency: str | None) -> str | None:
 
 def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
     m.put(NAME, 0, 0, "field", "head")
-    m.put(NAME, 0, lay.help_col, "what it means", "head")
+    m.put(NAME, 0, lay.help_col, HELP_HEADER, "head")
     for name, row in lay.field_row.items():
         m.put(NAME, row, 0, name)
         m.put(NAME, row, lay.help_col, FIELDS[name].help)

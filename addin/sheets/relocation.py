@@ -88,14 +88,17 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
     for i in range(1, lay.n_offers + 1):  # RELOCATION_COMPARE's rows: the offers in order
         for c, (head, source_col) in enumerate(COLUMNS):
             style = None if c in (0, 1, 4) else "num"
-            m.put(NAME, top + i, c, lay.for_rank(i, Call("INDEX", (table, i + 1, source_col))),
-                  style)
+            cell = Call("INDEX", (table, i + 1, source_col))
+            if head == "break-even month":
+                cell = lay.shown(cell, "never")
+            m.put(NAME, top + i, c, lay.for_rank(i, cell), style)
     stay = stay_row(data, lay)  # then staying in the current job: the row after the offers
     for c, (head, source_col) in enumerate(COLUMNS):
         if head == "break-even month" or head.startswith("FX"):
             continue  # staying has no break-even and no FX exposure
         after_offers = Call("SUM", (lay.count_ref(), 2))
-        m.put(NAME, stay, c, lay.if_offers(Call("INDEX", (table, after_offers, source_col))),
+        m.put(NAME, stay, c, lay.if_offers(lay.shown(Call("INDEX", (table, after_offers,
+                                                                  source_col)))),
               None if c in (0, 1) else "num")
     after = top + lay.n_offers + 3
     cum = cumulative_top(data, lay)

@@ -141,8 +141,8 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
             inp["scarcity_premium"], inp["basis"], inp["margin"], basket, lay.fx, home, years,
             disc, inp["market_level"], None, inp["as_of"]))
         for c, measure in enumerate(ASK_SHOWN, start=1):
-            m.put(NAME, r, c, lay.for_slot(i, Call("INDEX", (
-                call, ASK_MEASURES.index(measure) + 2, 2))), "num")
+            m.put(NAME, r, c, lay.for_slot(i, lay.shown(Call("INDEX", (
+                call, ASK_MEASURES.index(measure) + 2, 2)))), "num")
 
     r0 = at[GAP]
     _head(m, r0, GAP + " (target basis, home currency)",
@@ -195,7 +195,8 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
     line = Call("OFFER_TIMELINE", (lay.offers, inp["as_of"], expected_ref(data)))
     for i in range(1, lay.n_offers + 1):
         for c in range(5):
-            m.put(NAME, r0 + 1 + i, c, lay.for_rank(i, Call("INDEX", (line, i + 1, c + 1))))
+            m.put(NAME, r0 + 1 + i, c, lay.for_rank(i, lay.shown(Call("INDEX", (
+                line, i + 1, c + 1)))))
 
 
 def _relocation_cell(data: dict[str, Any], key: str) -> Ref:
