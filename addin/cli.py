@@ -7,6 +7,7 @@ never a traceback.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,6 +16,10 @@ import typer
 
 from addin.commands import register_all
 from calculators.errors import NegotiationError
+
+# xlwings' server mode (set by `negotiate serve` for its own process) makes importing xlwings
+# demand a licence key: no other command wants it, whatever the calling environment holds.
+os.environ.pop("XLWINGS_ON_SERVER", None)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Compare and negotiate job offers across countries and currencies.")

@@ -249,7 +249,7 @@ def test_the_extras_table_matches_pyproject():
         assert provided == wanted, extra
     assert set(declared["all"][0].split("[")[1].rstrip("]").split(",")) == set(extras.EXTRAS)
     core = {_normal(_requirement_name(r)) for r in project["dependencies"]}
-    assert core == {"xlwings", "numpy", "pandas", "pyyaml"}
+    assert core == {"xlwings", "numpy", "pandas", "pyyaml", "numpy-financial"}
     assert project["scripts"]["negotiate"] == "addin.extras:main"
 
 

@@ -59,6 +59,16 @@ def as_office_result(value):
     return [[("" if v is None else v) for v in (r if isinstance(r, list) else [r])] for r in rows]
 
 
+def _required(name):
+    import inspect
+
+    func = getattr(udfs, name, None)
+    if func is None:
+        return 0
+    return sum(p.default is inspect.Parameter.empty
+               for p in inspect.signature(func).parameters.values())
+
+
 def _examples():
     """One realistic call per UDF: from the shipped workbook's formulas, else its help example."""
     book = Book(DEFAULT_PATH)
@@ -71,6 +81,8 @@ def _examples():
             except Unsupported:
                 continue
             for call in calls:
+                if len(call.args) < _required(call.name.lower()):
+                    continue  # an IF branch the workbook does not take (an unused offer slot)
                 found.setdefault(call.name.lower(), (f"{sheet}!R{r}C{c}", call.args))
     for name in UDFS:
         if name in found:
