@@ -185,7 +185,7 @@ def _compute(name: str, keys: list[str], offers: list[list[Any]], params: list[l
             raise ShareError(f"{name}: the Params sheet is not laid out as the shipped workbook's "
                              "and the Recruiter sheet has no cached values; open and save it in "
                              "Excel first")
-    m = Model(functions={n: getattr(udfs, n) for n in UDFS} | recruiter.EXCEL_FUNCTIONS)
+    m = Model(functions={n: getattr(udfs, n) for n in UDFS})  # IF, COUNTA: the model's own
     for sheet, grid in ((OFFERS, offers), (PARAMS, params)):
         for r, row in enumerate(grid):
             for c, value in enumerate(row):

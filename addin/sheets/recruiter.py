@@ -17,24 +17,7 @@ NAME = "Recruiter"
 TOP = 3  # header row; one field per row below it
 
 
-def excel_if(condition: Any, then: Any = True, otherwise: Any = False) -> Any:
-    """Excel's IF, for the headless evaluation of the sheets."""
-    return then if condition else otherwise
-
-
-def excel_counta(*ranges: Any) -> int:
-    """Excel's COUNTA: cells that are not empty."""
-    def cells(v: Any) -> list[Any]:
-        return [c for row in v for c in row] if isinstance(v, list) else [v]
-    return sum(1 for r in ranges for c in cells(r) if c is not None and c != "")
-
-
-EXCEL_FUNCTIONS = {"if": excel_if, "counta": excel_counta}
-
-
 def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
-    for name, func in EXCEL_FUNCTIONS.items():
-        m.functions.setdefault(name, func)
     m.put(NAME, 0, 0, "For the recruiter", "title")
     m.put(NAME, 1, 0, "Only the fields switched on (Strategy sheet, column K) show here; "
           "`negotiate share` exports them, values only, into a new workbook.")
