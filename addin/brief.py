@@ -10,6 +10,7 @@ Strategy / Market sheets agree (a test checks it).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import re
@@ -17,7 +18,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from addin.reader import WorkbookError, _cell, read_inputs
+from addin.reader import (
+    BOUNDS,
+    WorkbookError,
+    _open,
+    block_end,
+    read_grid,
+    read_inputs,
+    stream_rows,
+    workbook_offers,
+)
 from addin.sheets.strategy import (
     EXPECTED,
     IMPACT,
@@ -33,9 +43,9 @@ from addin.udfs.negotiation import (
     settings_from,
 )
 from calculators import market, negotiation
-from calculators.errors import InvalidInputError, NoSolutionError
+from calculators.errors import InvalidInputError, NegotiationError, NoSolutionError
+from calculators.offer import check_amount
 from calculators.relocation import canonical_city
-from calculators.table import offers_from_table
 
 __all__ = ["StrategyInputs", "read_strategy", "Brief", "build_brief", "render", "LANGS"]
 
@@ -57,62 +67,68 @@ def _label(value: Any) -> str:
     return str(value).strip() if value is not None else ""
 
 
-def _section(rows: list[list[Any]], title: str) -> list[list[Any]]:
+def _section(name: str, rows: list[list[Any]], title: str) -> list[list[Any]]:
     """The rows under a section's title and header row, to the first blank row."""
     for i, row in enumerate(rows):
         if _label(row[0]).startswith(title):
-            out = []
+            out: list[list[Any]] = []
             for r in rows[i + 2:]:
                 if not _label(r[0]):
-                    break
+                    return out
                 out.append(r)
+            if len(rows) >= BOUNDS[NAME][0]:
+                raise block_end(name, NAME, f"{title} section")
             return out
-    raise WorkbookError(f"the Strategy sheet has no {title} section")
+    raise WorkbookError(f"{name}: the Strategy sheet has no {title} section")
+
+
+def _market_table(wb: Any, name: str) -> list[list[Any]]:
+    """The Market sheet's header row and the rows under it, to the first blank row; read a
+    row at a time and never past the sheet's bound."""
+    table: list[list[Any]] = []
+    last = 0
+    for index, r in stream_rows(wb, name, "Market"):
+        last = index
+        if not table:
+            if {"base", "total"} & {_label(c).lower() for c in r}:
+                table.append(r)
+            continue
+        if all(c is None or _label(c) == "" for c in r):
+            return table
+        table.append(r)
+    if not table:
+        raise WorkbookError(f"{name}: the Market sheet has no header row (base or total)")
+    if last >= BOUNDS["Market"][0]:
+        raise block_end(name, "Market", "table")
+    return table
 
 
 def read_strategy(path: str | Path) -> StrategyInputs:
     """The Strategy sheet's inputs and the Market sheet's rows of a workbook."""
-    from openpyxl import load_workbook  # noqa: PLC0415
-
-    from addin.guard import check_workbook  # noqa: PLC0415
-
     p = Path(path)
-    check_workbook(p)
-    try:
-        wb = load_workbook(p, read_only=True, data_only=True, keep_vba=False)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise WorkbookError(f"{p.name}: cannot be read ({type(exc).__name__})") from None
+    name = p.name
+    wb = _open(p)
     try:
         for sheet in (NAME, "Market"):
             if sheet not in wb.sheetnames:
-                raise WorkbookError(f"{p.name}: has no {sheet} sheet")
-        rows = [[_cell(v) for v in r] + [None] * (10 - len(r))
-                for r in wb[NAME].iter_rows(max_col=10, values_only=True)]
-        market_rows = [[_cell(v) for v in r]
-                       for r in wb["Market"].iter_rows(max_col=12, values_only=True)]
+                raise WorkbookError(f"{name}: has no {sheet} sheet")
+        rows = read_grid(wb, name, NAME).rows
+        market_rows = _market_table(wb, name)
     finally:
         wb.close()
-    inputs = {_label(r[0]).lower(): r[1] for r in _section(rows, INPUTS)}
+    inputs = {_label(r[0]).lower(): r[1] for r in _section(name, rows, INPUTS)}
     leverage = {}
-    for r in _section(rows, LEVERAGE):
+    for r in _section(name, rows, LEVERAGE):
         choice = _label(r[1]).lower() or "none"
         if choice not in LEVERAGE_CHOICES:
-            raise WorkbookError("Strategy leverage: cite as must be " + ", ".join(LEVERAGE_CHOICES))
+            raise WorkbookError(f"{name}: Strategy leverage: cite as must be "
+                                + ", ".join(LEVERAGE_CHOICES))
         leverage[_label(r[0])] = choice
     keys = ("item", "unit", "before", "after", "volume", "unit_value", "higher_is_better",
             "value", "point", "point_ja")
-    impact = [dict(zip(keys, r[:10], strict=True)) for r in _section(rows, IMPACT)]
-    expected = [r[:2] for r in _section(rows, EXPECTED)]
-    start = next((i for i, r in enumerate(market_rows)
-                  if {"base", "total"} & {_label(c).lower() for c in r}), None)
-    if start is None:
-        raise WorkbookError("the Market sheet has no header row (base or total)")
-    table = []
-    for r in market_rows[start:]:
-        if all(c is None or _label(c) == "" for c in r):
-            break
-        table.append(r)
-    return StrategyInputs(inputs, leverage, impact, expected, table)
+    impact = [dict(zip(keys, r[:10], strict=True)) for r in _section(name, rows, IMPACT)]
+    expected = [r[:2] for r in _section(name, rows, EXPECTED)]
+    return StrategyInputs(inputs, leverage, impact, expected, market_rows)
 
 
 @dataclass
@@ -161,14 +177,47 @@ def _number(inputs: dict[str, Any], key: str, default: float | None = None) -> f
         return default
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise WorkbookError(f"Strategy input {key} must be a number")
-    return float(value)
+    return check_amount(f"Strategy input {key}", float(value))
 
 
 def build_brief(path: str | Path) -> Brief:
-    """Every number of the brief, computed as the workbook's UDFs compute it."""
+    """Every number of the brief, computed as the workbook's UDFs compute it; a refusal
+    names the file."""
+    name = Path(path).name
+    try:
+        brief = _build(path)
+        _all_finite(brief)
+    except NegotiationError as exc:
+        if str(exc).startswith(f"{name}: "):
+            raise
+        raise WorkbookError(f"{name}: {exc}") from None
+    return brief
+
+
+def _all_finite(brief: Brief) -> None:
+    """A result too large to be a number (amounts or FX rates far out of scale) is an
+    error naming the offer, never ``inf`` on the page."""
+    def walk(value: Any, where: str) -> None:
+        if isinstance(value, float) and not math.isfinite(value):
+            raise WorkbookError(f"{where}: a result is out of range; check the sizes of the "
+                                "amounts and FX rates")
+        if isinstance(value, dict):
+            for v in value.values():
+                walk(v, where)
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                walk(v, where)
+
+    for c in brief.companies:
+        walk(dataclasses.asdict(c), f"offer {c.name}")
+    walk([brief.target, brief.walk_away, brief.margin, brief.scarcity_premium], "Strategy")
+    walk(brief.impact, "Strategy impact ledger")
+
+
+def _build(path: str | Path) -> Brief:
     base = read_inputs(path)
     strat = read_strategy(path)
-    offers = offers_from_table(base.offers)
+    offers = workbook_offers(base)
     params = base.settings
     inputs = strat.inputs
     basis = _label(inputs.get("basis")) or _label(params.get("basis")) or "annualized"
@@ -226,15 +275,15 @@ def build_brief(path: str | Path) -> Brief:
             offer.name, offer.company, offer.currency, city, tc, percentile, n, bands, warnings,
             row.value_home, row.batna_home, row.batna_name, cited, counters, ask,
             entry.deadline.isoformat() if entry.deadline else None, entry.flag, note))
-    for e in strat.impact:
+    for k, e in enumerate(strat.impact, start=1):
         up = e.get("higher_is_better")
         if isinstance(up, str):
             up = up.strip().lower() in ("yes", "true")
         try:
-            value = negotiation.impact_value(e["volume"], e["before"], e["after"],
-                                             e["unit_value"], bool(up))
+            value = check_amount("value", negotiation.impact_value(
+                e["volume"], e["before"], e["after"], e["unit_value"], bool(up)))
         except InvalidInputError as exc:
-            raise WorkbookError(f"Strategy impact ledger: {exc}") from None
+            raise WorkbookError(f"Strategy impact ledger, item {k}: {exc}") from None
         brief.impact.append({**e, "value": value})
     brief.timeline = [{"offer": e.name, "deadline": e.deadline.isoformat() if e.deadline else None,
                        "days_left": e.days_left, "flag": e.flag} for e in line.values()]

@@ -7,8 +7,10 @@ never a traceback.
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
+import warnings
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -29,6 +31,46 @@ def _default_workbook() -> Path:
     from addin.paths import example_workbook
 
     return example_workbook()
+
+
+def finite(value: Any) -> Any:
+    """``value`` with every non-finite number (NaN, infinity) replaced by ``None``, numpy
+    numbers made plain: what JSON can hold."""
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite(v) for v in value]
+    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
+        return value
+    if hasattr(value, "item") and not isinstance(value, float):  # a numpy scalar
+        value = value.item()
+        if not isinstance(value, float):
+            return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    return value
+
+
+def json_text(data: Any) -> str:
+    """Strict JSON (never ``NaN`` or ``Infinity``, which JSON does not have)."""
+    return json.dumps(finite(data), indent=2, ensure_ascii=False, allow_nan=False)
+
+
+def _out_of_range(name: str, rows: list[dict[str, Any]]) -> None:
+    """A result too large to be a number (an FX rate or amount far out of scale) is an
+    error naming the file and the offer, never ``inf`` in a ranking."""
+    def finite_all(value: Any) -> bool:
+        if isinstance(value, dict):
+            return all(finite_all(v) for v in value.values())
+        if isinstance(value, (list, tuple)):
+            return all(finite_all(v) for v in value)
+        return not isinstance(value, float) or math.isfinite(value)
+
+    for row in rows:
+        for key, value in row.items():
+            if not finite_all(value):
+                raise NegotiationError(f"{name}: offer {row.get('name')!s}: {key} is out of "
+                                       "range; check the sizes of the amounts and FX rates")
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -55,26 +97,29 @@ def compare(
     Bases: first_year, annualized, total, npv (gross) and net_first_year, net_annualized,
     net_total, net_npv (after income tax and employee contributions).
     """
-    from addin.reader import read_inputs
+    from addin.reader import WorkbookError, read_inputs, workbook_offers
     from calculators.compare import Settings, compare_offers
     from calculators.move import analyse_moves, move_inputs_from_rows
     from calculators.net import default_tax_year
     from calculators.offer import COMPONENTS, OfferBatch, cash_schedule
-    from calculators.table import offers_from_table
 
     inputs = read_inputs(workbook or _default_workbook())
-    offers = offers_from_table(inputs.offers)
+    offers = workbook_offers(inputs)
     s = inputs.settings
+    try:
+        move = move_inputs_from_rows(inputs.relocation) if inputs.relocation else None
+    except NegotiationError as exc:
+        raise WorkbookError(f"{inputs.name}: Relocation {exc}") from None
     settings = Settings(
         basis=(basis or str(s.get("basis") or "annualized")).strip().lower(),
-        years=years if years is not None else _whole(s.get("horizon_years"), 4),
+        years=years if years is not None else _whole(s.get("horizon_years"), 4, inputs.name),
         discount_rate=discount_rate if discount_rate is not None
-        else float(s.get("discount_rate") or 0.0),
+        else _rate(s.get("discount_rate"), inputs.name),
         home_currency=(currency or str(s.get("home_currency") or offers[0].currency)).upper(),
         fx=inputs.fx,
         tax_year=tax_year if tax_year is not None else default_tax_year(offers),
         age=age,
-        move=move_inputs_from_rows(inputs.relocation) if inputs.relocation else None,
+        move=move,
     )
     ranked = compare_offers(offers, settings)
     sched = cash_schedule(OfferBatch.from_offers(offers), settings.years) if detail else None
@@ -108,17 +153,28 @@ def compare(
                 {"year": k + 1, **{c: float(sched[c][i, k]) for c in (*COMPONENTS, "total")}}
                 for k in range(settings.years)
             ]
+    _out_of_range(inputs.name, result["offers"])
     if as_json:
-        typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        typer.echo(json_text(result))
         return
     _print_table(result, detail)
 
 
-def _whole(value: Any, default: int) -> int:
+def _whole(value: Any, default: int, name: str) -> int:
     try:
         return int(value) if value is not None else default
+    except (TypeError, ValueError, OverflowError):
+        raise NegotiationError(f"{name}: Params horizon_years must be a whole number") from None
+
+
+def _rate(value: Any, name: str) -> float:
+    try:
+        rate = float(value or 0.0)
     except (TypeError, ValueError):
-        raise NegotiationError("Params horizon_years must be a whole number") from None
+        rate = math.nan
+    if not math.isfinite(rate):
+        raise NegotiationError(f"{name}: Params discount_rate must be a number")
+    return rate
 
 
 def _print_table(result: dict[str, Any], detail: bool) -> None:
@@ -211,7 +267,9 @@ register_all(app)
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turning every failure into one line on stderr."""
     try:
-        code = app(args=argv, standalone_mode=False)
+        with warnings.catch_warnings():  # a library's warning is no message of ours: it
+            warnings.simplefilter("ignore")  # names its install path; results are checked
+            code = app(args=argv, standalone_mode=False)
         if isinstance(code, int):  # click returns the code of a typer.Exit in this mode
             return code
     except typer.Exit as exc:

@@ -6,10 +6,17 @@ the copy is written from scratch: one sheet listing the disclosed fields of the
 Recruiter sheet (the fields whose switch is on, plus any ``include``), each a
 label and a value.  Nothing else of the input reaches the output: no formulas,
 defined names, hidden sheets / rows / columns, comments, data validation,
-custom XML, external links or VBA, and neutral document properties.  Text that
-a spreadsheet could take for a formula is stored as text.  The same input gives
-identical bytes; the output is written through a temporary file and an atomic
-rename, never over the input.
+custom XML, external links or VBA, and neutral document properties.
+
+Only what the user sees is read: a field key in a hidden row or column (hidden,
+of zero size, or in a collapsed outline group), on a hidden Recruiter sheet, or
+listed twice is refused, naming the key and the cell.  Text that a spreadsheet
+could take for a formula (``=``, ``+``, ``-``, ``@``, a tab or line break, their
+full-width look-alikes, also after invisible characters) is stored as text and
+starts with an apostrophe in the value itself, so a CSV export of the copy stays
+inert too.  An amount beyond :data:`calculators.offer.MAX_AMOUNT` or not finite
+is refused.  The same input gives identical bytes; the output is written through a
+temporary file and an atomic rename, never over the input.
 """
 
 from __future__ import annotations
@@ -18,18 +25,21 @@ import datetime as dt
 import math
 import os
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from addin.guard import check_workbook
+from addin.reader import SheetGrid, read_grid
 from addin.sheets import disclosure, recruiter
 from addin.sheets.disclosure import FIELDS
 from addin.sheets.layout import OFFERS, PARAMS, Layout
 from calculators.errors import InvalidInputError
+from calculators.offer import check_amount
 
 __all__ = ["ShareError", "Disclosed", "read_disclosed", "write_copy", "to_pdf", "share", "PARTS",
-           "LANGS"]
+           "LANGS", "inert"]
 
 _FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
 LANGS = ("en", "ja")
@@ -50,7 +60,15 @@ _BASIS_JA = {
     "net_annualized": "手取り・年平均", "net_total": "手取り・期間総額", "net_npv": "手取り・正味現在価値",
 }
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
-_MAX_ROWS = 200  # rows read from any sheet: the fields sit near the top
+# What a spreadsheet may take for the start of a formula (OWASP, CSV injection): the ASCII
+# signs, their full-width and small forms (which NFKC folds into them), the minus sign,
+# and a tab or line break.
+_TRIGGERS = frozenset("=+-@\t\r\n\u2212")
+# Shown as nothing, so they can hide a trigger behind them: format characters (ZWSP, ZWJ,
+# BOM, direction marks), spaces of every width (NBSP, ideographic), controls, line and
+# paragraph separators, and the letters that render blank (Hangul fillers, braille blank).
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Zs", "Zl", "Zp", "Cc"})
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
 class ShareError(InvalidInputError):
@@ -83,23 +101,41 @@ def _switch(value: Any) -> bool:
     return bool(value) and not _blank(value)
 
 
-def _keyed(rows: Any) -> dict[str, Any]:
+def _fields(name: str, grid: SheetGrid, what: str) -> dict[str, Any]:
+    """``key -> value`` of the field rows of ``grid`` (a key column, then its value column).
+
+    A key in a hidden row or column, or twice, is refused naming the key and the cell: what
+    the copy shows must be what the user sees, once.
+    """
     out: dict[str, Any] = {}
-    for row in rows:
-        key, value = (list(row) + [None, None])[:2]
-        if isinstance(key, str) and key.strip().lower() in FIELDS:
-            out.setdefault(key.strip().lower(), _plain(value))
+    where: dict[str, str] = {}
+    key_col, value_col = grid.min_col, grid.min_col + 1
+    for r, row in enumerate(grid.rows, start=1):
+        key = row[0]
+        if not (isinstance(key, str) and key.strip().lower() in FIELDS):
+            continue
+        k = key.strip().lower()
+        cell = grid.coordinate(r, key_col)
+        if r in grid.hidden_rows:
+            raise ShareError(f"{name}: the {what} {k} at {grid.title}!{cell} is in a hidden "
+                             "row; unhide the row (or delete it) so the copy shows what you see")
+        for col in (key_col, value_col):
+            if col in grid.hidden_cols:
+                raise ShareError(f"{name}: the {what} {k} at {grid.title}!{cell} is in a "
+                                 f"hidden column ({grid.coordinate(r, col).rstrip('0123456789')}"
+                                 "); unhide the column so the copy shows what you see")
+        if k in out:
+            raise ShareError(f"{name}: the {what} {k} appears twice, at {grid.title}!{where[k]} "
+                             f"and {grid.title}!{cell}; keep one")
+        out[k], where[k] = _plain(row[1]), cell
     return out
-
-
-def _grid(ws: Any, max_row: int, max_col: int) -> list[list[Any]]:
-    return [[_plain(v) for v in row] + [None] * (max_col - len(row))
-            for row in ws.iter_rows(max_row=max_row, max_col=max_col, values_only=True)]
 
 
 def read_disclosed(path: str | Path, include: tuple[str, ...] = (), lang: str = "en"
                    ) -> list[Disclosed]:
     """The fields to export and their values, in the Recruiter sheet's order."""
+    import warnings  # noqa: PLC0415
+
     from openpyxl import load_workbook  # noqa: PLC0415
 
     p = check_workbook(path)
@@ -111,19 +147,23 @@ def read_disclosed(path: str | Path, include: tuple[str, ...] = (), lang: str = 
             raise ShareError("--include: unknown field; choose from " + ", ".join(FIELDS))
         extra.add(k)
     try:
-        wb = load_workbook(p, read_only=True, data_only=True, keep_vba=False, keep_links=False)
+        with warnings.catch_warnings():  # openpyxl's notes on unsupported extensions
+            warnings.simplefilter("ignore")
+            wb = load_workbook(p, read_only=True, data_only=True, keep_vba=False,
+                               keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise ShareError(f"{name}: cannot be read ({type(exc).__name__})") from None
     try:
         if recruiter.NAME not in wb.sheetnames:
             raise ShareError(f"{name}: has no {recruiter.NAME} sheet")
-        shown = _keyed(wb[recruiter.NAME].iter_rows(max_row=_MAX_ROWS, max_col=2,
-                                                    values_only=True))
+        if wb[recruiter.NAME].sheet_state != "visible":
+            raise ShareError(f"{name}: the {recruiter.NAME} sheet is hidden; unhide it so the "
+                             "copy shows what you see")
+        shown = _fields(name, read_grid(wb, name, recruiter.NAME), "Recruiter field")
         switches: dict[str, Any] = {}
         if disclosure.NAME in wb.sheetnames:
-            switches = _keyed(wb[disclosure.NAME].iter_rows(
-                min_col=disclosure.COL + 1, max_col=disclosure.COL + 2, max_row=_MAX_ROWS,
-                values_only=True))
+            switches = _fields(name, read_grid(wb, name, disclosure.NAME, "Strategy switches",
+                                               min_col=disclosure.COL + 1), "disclosure switch")
         if switches:
             chosen = {k for k, v in switches.items() if _switch(v)}
         else:  # no switch block: what the Recruiter sheet shows
@@ -132,12 +172,16 @@ def read_disclosed(path: str | Path, include: tuple[str, ...] = (), lang: str = 
         values = {k: shown.get(k) for k in chosen if k not in extra or _switch(switches.get(k))}
         missing = [k for k in FIELDS if k in chosen and _needs_compute(values.get(k))]
         if missing:
-            sheets = {s: wb[s] for s in (OFFERS, PARAMS) if s in wb.sheetnames}
-            if len(sheets) < 2:
+            if not all(s in wb.sheetnames for s in (OFFERS, PARAMS)):
                 raise ShareError(f"{name}: no cached values and no Offers / Params sheets to "
                                  "compute them from")
-            values.update(_compute(name, missing, _grid(sheets[OFFERS], _MAX_ROWS, 64),
-                                   _grid(sheets[PARAMS], _MAX_ROWS, 2)))
+            computed = _compute(name, missing, read_grid(wb, name, OFFERS).rows,
+                                read_grid(wb, name, PARAMS).rows)
+            for k, v in computed.items():
+                if isinstance(v, str) and v.startswith("#"):  # our functions' own message
+                    why = v.split(" ", 1)[1] if " " in v else v
+                    raise ShareError(f"{name}: the field {k} cannot be computed: {why}")
+            values.update(computed)
     finally:
         wb.close()
     out = []
@@ -162,7 +206,27 @@ def _checked(name: str, key: str, value: Any) -> Any:
         raise ShareError(f"{name}: the field {key} is not a finite number")
     if value is not None and not isinstance(value, (str, int, float, bool)):
         raise ShareError(f"{name}: the field {key} has an unsupported value type")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            check_amount(key, float(value))
+        except InvalidInputError as exc:
+            raise ShareError(f"{name}: the field {exc}") from None
     return value
+
+
+def inert(text: str) -> str:
+    """``text`` as a spreadsheet cannot run it: a leading apostrophe when, after any
+    invisible prefix, it starts like a formula (see ``_TRIGGERS``).
+
+    >>> inert("=1+1"), inert("\u00a0\u200b＝1+1"), inert("-5"), inert("Tokyo")
+    ("'=1+1", "'\xa0\u200b＝1+1", "'-5", 'Tokyo')
+    """
+    for ch in text:
+        if ch in _TRIGGERS or unicodedata.normalize("NFKC", ch)[:1] in _TRIGGERS:
+            return "'" + text
+        if unicodedata.category(ch) not in _INVISIBLE_CATEGORIES and ch not in _BLANK_LETTERS:
+            return text
+    return text
 
 
 def _compute(name: str, keys: list[str], offers: list[list[Any]], params: list[list[Any]]
@@ -221,8 +285,9 @@ def write_copy(items: list[Disclosed], path: str | os.PathLike[str], lang: str =
         elif isinstance(value, (int, float)):
             ws.write_number(r, 1, value, num if item.style == "num" else None)
         else:
-            s = str(value)
-            ws.write_string(r, 1, s, as_text if s.startswith(_FORMULA_START) else None)
+            s = inert(str(value))
+            quoted = s != str(value) or s.startswith(_FORMULA_START)
+            ws.write_string(r, 1, s, as_text if quoted else None)
     ws.set_column(0, 0, 48)
     ws.set_column(1, 1, 28)
     ws.fit_to_pages(1, 1)

@@ -45,7 +45,7 @@ import pandas as pd
 
 from calculators.errors import InvalidInputError
 from calculators.fx import FxTable
-from calculators.offer import Offer
+from calculators.offer import MAX_AMOUNT, Offer, check_amount
 from calculators.params import load_parameters
 
 __all__ = [
@@ -262,6 +262,8 @@ def _numbers(values: Sequence[object], name: str) -> Array:
     finite = out[~np.isnan(out)]
     if not np.isfinite(finite).all():
         raise InvalidInputError(f"market table: {name} must be a finite number")
+    if (np.abs(finite) > MAX_AMOUNT).any():
+        check_amount(name, float(finite[np.abs(finite) > MAX_AMOUNT][0]), "market table")
     if (finite < 0).any():
         raise InvalidInputError(f"market table: {name} must not be negative")
     return out

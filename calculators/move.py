@@ -19,7 +19,7 @@ import numpy.typing as npt
 from calculators.errors import InvalidInputError
 from calculators.fx import FxTable
 from calculators.net import net_schedule
-from calculators.offer import Offer, OfferBatch, cash_schedule
+from calculators.offer import Offer, OfferBatch, cash_schedule, check_amount
 from calculators.relocation import Basket, City, canonical_city, carry_basket
 from calculators.tax import compute, get_jurisdiction
 
@@ -260,4 +260,4 @@ def _number(name: str, value: Any) -> float:
         raise InvalidInputError(f"{name} must be a finite number")
     if number < 0:
         raise InvalidInputError(f"{name} must not be negative")
-    return number
+    return check_amount(name, number)

@@ -29,6 +29,8 @@ from calculators.places import canonical_code
 __all__ = [
     "EXCEL_ERRORS",
     "excel_error",
+    "MAX_AMOUNT",
+    "check_amount",
     "FIELDS",
     "FieldSpec",
     "Offer",
@@ -52,6 +54,27 @@ class FieldSpec:
     low: float | None = None
     high: float | None = None
     required: bool = False
+
+
+# The largest amount any field, input or market row may hold, in any currency.  No one's
+# pay, grant or cost comes near it, even in the currencies with the most units to the US
+# dollar (a trillion Vietnamese dong or Iranian rials is still millions of dollars), so a
+# bigger number is a typing or file error.  Below it every sum the calculators make (12
+# offers, 50 years, equity growth, FX) stays far from float overflow, and amounts stay exact
+# to the cent (1e12 * 100 < 2 ** 53): a result is never ``inf`` or ``NaN``.
+MAX_AMOUNT = 1e12
+
+
+def check_amount(name: str, number: float, label: str | None = None) -> float:
+    """``number`` if it is finite and at most :data:`MAX_AMOUNT` in size, else an
+    :class:`InvalidInputError` naming ``name`` (and ``label``: the offer or the table)."""
+    where = f"{label}: " if label else ""
+    if not math.isfinite(number):
+        raise InvalidInputError(f"{where}{name} must be a finite number")
+    if abs(number) > MAX_AMOUNT:
+        raise InvalidInputError(f"{where}{name} is beyond {MAX_AMOUNT:,.0f}, more than any "
+                                "pay in any currency; check the cell")
+    return number
 
 
 FIELDS: dict[str, FieldSpec] = {
@@ -177,6 +200,8 @@ class Offer:
         kwargs: dict[str, Any] = {}
         for name, spec in FIELDS.items():
             value = raw.get(name)
+            if isinstance(value, (float, np.floating)) and not math.isfinite(value):
+                raise InvalidInputError(f"{label}: {name} must be a finite number")  # never blank
             if _is_blank(value):
                 if spec.required:
                     raise InvalidInputError(f"{label}: {name} is required")
@@ -255,6 +280,8 @@ def _convert(name: str, spec: FieldSpec, value: object, label: str) -> Any:
         return int(number)
     if kind == "money" and number < 0:
         raise InvalidInputError(f"{label}: {name} must not be negative")
+    if kind == "money":
+        check_amount(name, number, label)
     if kind == "fraction":
         low = -math.inf if spec.low is None else spec.low
         high = math.inf if spec.high is None else spec.high

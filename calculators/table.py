@@ -8,7 +8,7 @@ is a missing value, never zero.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from calculators.errors import InvalidInputError
@@ -48,8 +48,12 @@ def _field_rows(rows: list[list[Any]]) -> bool:
     return down >= across
 
 
-def offers_from_table(table: object) -> list[Offer]:
+def offers_from_table(table: object, label: Callable[[int, int], str] | None = None
+                      ) -> list[Offer]:
     """Validate every offer of an Offers-layout range.
+
+    ``label(n, j)`` names the ``n``-th offer, found in column ``j`` of the range, in
+    messages (default ``offer n``).
 
     >>> rows = [["field", "A", "B"], ["company", "Acme", "Beta"],
     ...         ["jurisdiction", "US-WA", "US-CA"], ["currency", "USD", "USD"],
@@ -90,7 +94,8 @@ def offers_from_table(table: object) -> list[Offer]:
         values: dict[str, Any] = dict(zip(names, column, strict=True))
         if header is not None and not _is_blank(header[j]):
             values["name"] = str(header[j]).strip()
-        offers.append(Offer.from_fields(values, label=f"offer {len(offers) + 1}"))
+        n = len(offers) + 1
+        offers.append(Offer.from_fields(values, label=label(n, j) if label else f"offer {n}"))
     if not offers:
         raise InvalidInputError("offers range holds no offer column")
     return offers

