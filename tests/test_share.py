@@ -341,6 +341,54 @@ def _soffice_csv(xlsx: Path, tmp: Path) -> list[list[str]]:
         return list(csv.reader(fh))
 
 
+def _soffice_csvs(books: list[Path], tmp: Path) -> dict[str, list[list[str]]]:
+    """Each copy as LibreOffice exports it to CSV (UTF-8), converted in one run."""
+    outdir = tmp / "csv"
+    r = subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp / 'profile'}", "--headless",
+         "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false",
+         "--outdir", str(outdir), *map(str, books)], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    out = {}
+    for book in books:
+        with open(outdir / (book.stem + ".csv"), encoding="utf-8", newline="") as fh:
+            out[book.stem] = list(csv.reader(fh))
+    return out
+
+
+def test_formula_like_text_stays_inert_in_a_csv_export(built, tmp_path):
+    """OWASP CSV injection: text a spreadsheet would run as a formula (=, +, -, @, a tab or
+    line break, their full-width forms, also behind invisible characters) starts with an
+    apostrophe in the value itself, so LibreOffice's CSV export of the copy writes it inert;
+    numbers stay numbers, plain text stays as it is."""
+    from bench.hostile_share import FORMULA_TEXTS, formula_location
+
+    items = [Disclosed("location", f"text {i}", t, None) for i, t in enumerate(FORMULA_TEXTS)]
+    items += [Disclosed("target", "negative", -5, "num"), Disclosed("target", "target", 1.5e7,
+                                                                    "num"),
+              Disclosed("location", "plain", "Tokyo", None),
+              Disclosed("location", "quoted", "'=already text", None)]
+    many = tmp_path / "many.xlsx"
+    write_copy(items, many)
+    books = [many]
+    for i in (0, 4, 13, 20):  # end to end: negotiate share of a workbook holding the text
+        src = formula_location(FORMULA_TEXTS[i], f"src{i}.xlsx")(built, tmp_path)
+        out = tmp_path / f"copy{i}.xlsx"
+        r = run("share", src, "-o", out)
+        assert r.returncode == 0, r.stderr
+        books.append(out)
+    csvs = _soffice_csvs(books, tmp_path)
+    values = {row[0]: row[1] for row in csvs["many"][3:] if row}
+    for i, text in enumerate(FORMULA_TEXTS):
+        assert values[f"text {i}"] == "'" + text, (i, text)
+    assert values["negative"] == "-5" and values["target"] == "15000000"
+    assert values["plain"] == "Tokyo" and values["quoted"] == "'=already text"
+    for i in (0, 4, 13, 20):
+        shown = {row[0]: row[1] for row in csvs[f"copy{i}"][3:] if row}
+        assert shown["Based in"] == "'" + FORMULA_TEXTS[i], i
+        assert shown["Target total compensation (per year)"] == str(example()["home"]["target"])
+
+
 @pytest.mark.parametrize("data_only", [False, True], ids=["formulas-no-cache", "values"])
 def test_libreoffice_opens_the_copy_and_shows_the_udf_values(built, tmp_path, example_rows,
                                                             data_only):
