@@ -25,6 +25,8 @@ from typing import Any
 
 from addin.guard import check_workbook
 from addin.sheets.layout import MAX_OFFERS
+from addin.sheets.market import TOP as MARKET_TOP
+from addin.sheets.market import USER_ROWS as MARKET_ROWS
 from calculators.errors import InvalidInputError, NegotiationError
 from calculators.fx import FxTable
 from calculators.offer import FIELDS as OFFER_FIELDS
@@ -53,8 +55,8 @@ BOUNDS: dict[str, tuple[int, int]] = {
     "Strategy switches": (200, 12),
     # one field per row near the top
     "Recruiter": (200, 2),
-    # the user's own extract: 12 columns; 10x the rows the sheet's formulas read
-    "Market": (20_000, 12),
+    # the user's own extract: its 12 columns, twice the rows the sheet's formulas read
+    "Market": (MARKET_TOP + 1 + 2 * MARKET_ROWS, 12),
 }
 
 

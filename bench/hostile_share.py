@@ -31,6 +31,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from addin.reader import BOUNDS
 from bench.hostile import Case, rewrite, sheet_part
 
 # --- XML edits ------------------------------------------------------------------------------
@@ -201,9 +202,7 @@ def recruiter_cell(text: str, file: str, coord: str = "B5"):
 
 
 def endless_market(base: Path, folder: Path) -> Path:
-    """Market rows with no blank row before the last row the brief reads (20,000)."""
-    from addin.reader import BOUNDS
-
+    """Market rows with no blank row before the last row the brief reads."""
     part, xml = _xml(base, "Market")
     last = max(int(r) for r in re.findall(r'<row r="(\d+)"', xml))
     rows = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>Company Z</t></is></c>'
@@ -292,6 +291,99 @@ CASES: list[Case] = [
          f"the field target {BEYOND}", ("share",)),
     Case("recruiter-target-nan", "11.12", recruiter_cell("NaN", "recruiter-target-nan.xlsx"),
          "recruiter!b5 holds a number that is not finite", ("share",)),
-    Case("endless-market", "11.3", endless_market, "market sheet's table runs past row 20,000",
-         ("brief",)),
+    Case("endless-market", "11.3", endless_market,
+         f"market sheet's table runs past row {BOUNDS['Market'][0]:,}", ("brief",)),
 ]
+
+
+# --- figures: ``python -m bench.hostile_share`` ---------------------------------------------------
+
+def full_market(base: Path, folder: Path) -> Path:
+    """The Market table filled to the last row the brief reads, all 12 columns: the most the
+    readers' bound lets through."""
+    part, xml = _xml(base, "Market")
+    last = max(int(r) for r in re.findall(r'<row r="(\d+)"', xml))
+    letters = "ABCDEFGHIJKL"
+    texts = {0: "Company Z", 1: "ML engineer", 2: "L5", 3: "Tokyo", 9: "JPY", 10: "2026-01-01",
+             11: "pasted"}
+    numbers = {4: "7", 5: "9000000", 6: "3000000", 7: "1000000", 8: "13000000"}
+    rows = []
+    for r in range(last + 1, BOUNDS["Market"][0]):
+        cells = "".join(_text(f"{letters[c]}{r}", texts[c]) if c in texts
+                        else _number(f"{letters[c]}{r}", numbers[c]) for c in range(12))
+        rows.append(f'<row r="{r}">{cells}</row>')
+    cut = xml.index("</sheetData>")
+    xml = xml[:cut] + "".join(rows) + xml[cut:]
+    return rewrite(base, folder / "full-market.xlsx", replace={part: xml.encode("utf-8")})
+
+
+_READ = r"""
+import json, sys, time, tracemalloc
+from pathlib import Path
+import addin.guard, addin.reader, addin.share
+for module in (addin.guard, addin.reader, addin.share):  # the readers alone face the file
+    module.check_workbook = lambda path, *a, **k: Path(path)
+from addin.brief import build_brief, read_strategy
+from addin.reader import read_inputs
+from addin.share import read_disclosed
+reader = {"read_inputs": read_inputs, "read_strategy": read_strategy, "build_brief": build_brief,
+          "read_disclosed": lambda p: read_disclosed(p, ("best_offer",))}[sys.argv[1]]
+def once():
+    try:
+        reader(sys.argv[2])
+        return "read"
+    except Exception as exc:
+        return "refused: " + str(exc).split(": ", 1)[-1][:60]
+t = time.perf_counter()
+outcome = once()  # timed untraced; then once more under tracemalloc for the peak
+seconds = time.perf_counter() - t
+tracemalloc.start()
+once()
+print(json.dumps({"outcome": outcome, "seconds": seconds,
+                  "traced_peak": tracemalloc.get_traced_memory()[1]}))
+"""
+_RUSAGE = r"""
+import json, resource, subprocess, sys
+p = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+out = json.loads(p.stdout) if p.returncode == 0 else {"outcome": p.stderr[-200:]}
+print(json.dumps({**out, "maxrss_kib": u.ru_maxrss}))
+"""
+
+
+def bench_readers() -> None:
+    """Time and peak memory of each reader, in a fresh process with the input guard off, on
+    the shipped workbook, the dimension bomb, a Market filled to its bound and one past it:
+    the reader's own seconds (interpreter start-up and imports excluded), the peak of
+    Python's allocations while it runs (tracemalloc, a second run) and the process's peak
+    resident memory (imports included)."""
+    import json
+    import subprocess
+    import sys
+    import tempfile
+
+    from addin.workbook import build
+
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        base = build(folder / "negotiation.xlsm")
+        files = {"shipped workbook": base, "dimension bomb": dimension_bomb(base, folder),
+                 "Market full to its bound": full_market(base, folder),
+                 "Market past its bound": endless_market(base, folder)}
+        for label, path in files.items():
+            print(f"{label} ({path.stat().st_size / 1024:,.0f} KiB)")
+            for reader in ("read_inputs", "read_strategy", "build_brief", "read_disclosed"):
+                done = subprocess.run([sys.executable, "-c", _RUSAGE, sys.executable, "-c", _READ,
+                                       reader, str(path)], capture_output=True, text=True,
+                                      check=True)
+                r = json.loads(done.stdout)
+                if "seconds" not in r:
+                    print(f"  {reader:<15} failed: {r['outcome']}")
+                    continue
+                print(f"  {reader:<15} {r['seconds']:6.2f} s, traced peak "
+                      f"{r['traced_peak'] / (1 << 20):6.1f} MiB, process peak "
+                      f"{r['maxrss_kib'] / 1024:4.0f} MiB  {r['outcome']}")
+
+
+if __name__ == "__main__":
+    bench_readers()
