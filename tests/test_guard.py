@@ -1,13 +1,20 @@
 """Hostile workbooks, made here, refused before openpyxl sees them.
 
-Each fixture is refused by ``negotiate compare`` and ``negotiate share`` with one
-clear line naming the file and the reason, a non-zero exit, and within the
-issue's bounds (2 s of CPU, 200 MiB of memory for the whole process, measured
-by a wrapper process through ``getrusage(RUSAGE_CHILDREN)``).
+Every file of :data:`bench.hostile_guard.CASES` is built from a fresh example workbook and
+refused by the guard in-process and by each command its case lists (``negotiate compare /
+brief / share / recalc``, through the CLI's entry point in one fresh process for all files,
+and ``python -m addin.cli`` in a process of its own for the files as the findings were
+reported): a non-zero exit, one line naming the file and the reason, no traceback, nothing
+written.  How long a refusal takes and how much memory
+it needs is measured by ``python -m bench guard``, not here (timed assertions fail under
+load).  Genuine workbooks pass: the shipped one, one LibreOffice has re-saved, the xlwings
+workbooks Excel saved, one made with ``negotiate new``, the shipped VBA project wherever it
+is declared.
 """
 
 import io
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -15,46 +22,22 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-import xlwings
 from defusedxml import EntitiesForbidden
 
-from addin.guard import LIMITS, UDF_MODULE, UnsafeWorkbookError, check_workbook, vba_code
+from addin.guard import LIMITS, UDF_MODULE, Limits, UnsafeWorkbookError, check_workbook, vba_code
 from addin.vba import xlwings_udfs_code
 from addin.workbook import build, quickstart_vba
+from bench.hostile import rewrite, sheet_part
+from bench.hostile_guard import CASES, billion_laughs, edited_vba_project
 from tests.vba_project import compress, excel_stored, read_cfb, with_module, write_cfb
 
 MiB = 1 << 20
-_MEASURE = r"""
-import json, resource, subprocess, sys, time
-t = time.perf_counter()
-p = subprocess.run(sys.argv[1:], capture_output=True, text=True)
-wall = time.perf_counter() - t
-u = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({"rc": p.returncode, "stdout": p.stdout, "stderr": p.stderr, "wall": wall,
-                  "cpu": u.ru_utime + u.ru_stime, "maxrss_kib": u.ru_maxrss}))
-"""
 
 
 def negotiate(*args):
-    """Run the command in a fresh process; its exit, output, CPU seconds and peak memory."""
-    out = subprocess.run([sys.executable, "-c", _MEASURE, sys.executable, "-m", "addin.cli",
-                          *map(str, args)], capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout)
-
-
-def rewrite(src: Path, dst: Path, replace=None, add=None, drop=()):
-    """Copy a zip package, replacing, adding or dropping parts."""
-    replace, add = replace or {}, add or {}
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            if info.filename in drop:
-                continue
-            data = replace.get(info.filename, None)
-            zout.writestr(info.filename, zin.read(info) if data is None else data)
-        for name, data in add.items():
-            zout.writestr(name, data)
-    return dst
+    """Run the command in a fresh process: its exit code, stdout and stderr."""
+    return subprocess.run([sys.executable, "-m", "addin.cli", *map(str, args)],
+                          capture_output=True, text=True, timeout=600)
 
 
 @pytest.fixture(scope="module")
@@ -63,143 +46,276 @@ def base(tmp_path_factory):
     return build(tmp_path_factory.mktemp("base") / "negotiation.xlsm")
 
 
-def _sheet_part(path: Path, name: str) -> str:
-    """The zip part of the worksheet called ``name``."""
-    wb = openpyxl.load_workbook(path, read_only=True)
-    try:
-        index = wb.sheetnames.index(name)
-    finally:
-        wb.close()
+def _argv(command: str, path: Path, out: Path) -> list[str]:
+    """The arguments of one command on one file (share and recalc write ``out``)."""
+    return [command, str(path), "-o", str(out)] if command in ("share", "recalc") else [
+        command, str(path)]
+
+
+# ``negotiate`` is addin.cli:main: one fresh process runs it once for each (file, command)
+_DRIVER = r"""
+import contextlib, io, json, sys
+from addin.cli import main
+said = []
+for argv in json.loads(sys.stdin.read()):
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(argv)
+        except SystemExit as exc:
+            code = exc.code
+    said.append({"rc": code, "stdout": out.getvalue(), "stderr": err.getvalue()})
+json.dump(said, sys.__stdout__)
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile(base, tmp_path_factory):
+    """Every case's file, and what each command it lists made of it: the CLI's entry point,
+    argument parsing and error reporting included, in one fresh process for all of them
+    (one process a command would spend most of its time starting Python)."""
+    folder = tmp_path_factory.mktemp("hostile")
+    files, jobs = {}, []
+    for case in CASES:
+        (folder / case.name).mkdir()
+        files[case.name] = case.build(base, folder / case.name)
+        for command in case.commands:
+            out = folder / case.name / f"out-{command}.xlsx"
+            jobs.append((case.name, command, out, _argv(command, files[case.name], out)))
+    done = subprocess.run([sys.executable, "-c", _DRIVER], capture_output=True, text=True,
+                          input=json.dumps([argv for *_, argv in jobs]), timeout=900)
+    assert done.returncode == 0, done.stderr
+    said: dict[str, dict[str, tuple[dict, Path]]] = {c.name: {} for c in CASES}
+    for (name, command, out, _), result in zip(jobs, json.loads(done.stdout), strict=True):
+        said[name][command] = (result, out)
+    return files, said
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_hostile_workbook_is_refused_with_one_clear_line(case, hostile):
+    files, said = hostile
+    path = files[case.name]
+    with pytest.raises(UnsafeWorkbookError) as err:
+        check_workbook(path)
+    message = str(err.value)
+    assert len(message.splitlines()) == 1 and message.startswith(f"{path.name}: "), message
+    assert case.reason in message.lower(), message
+    assert str(path.parent) not in message
+    assert set(said[case.name]) == set(case.commands)
+    for command, (r, out) in said[case.name].items():
+        assert r["rc"] not in (0, None), (command, r)
+        assert r["stderr"].splitlines() == [f"negotiate: {message}"], (command, r["stderr"])
+        assert r["stdout"] == "" and "Traceback" not in r["stderr"], (command, r["stdout"])
+        assert not out.exists(), command
+
+
+def test_python_m_addin_cli_refuses_each_file_as_reported(hostile, tmp_path):
+    """The files as the findings were reported, each command in its own process
+    (``python -m addin.cli``): exit 2, one line."""
+    files, _ = hostile
+    reported = [c for c in CASES if set(c.commands) == {"compare", "brief", "share", "recalc"}]
+    procs = []
+    for i, command in enumerate(("compare", "brief", "share", "recalc")):
+        case = reported[i % len(reported)]
+        out = tmp_path / f"{command}.xlsx"
+        procs.append((case, command, out, subprocess.Popen(
+            [sys.executable, "-m", "addin.cli", *_argv(command, files[case.name], out)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
+    for case, command, out, proc in procs:
+        stdout, stderr = proc.communicate(timeout=600)
+        assert proc.returncode == 2, (case.name, command, stderr)
+        lines = stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"negotiate: {files[case.name].name}: ")
+        assert case.reason in lines[0].lower() and stdout == "" and not out.exists()
+
+
+def test_every_finding_of_the_guard_has_a_case():
+    findings = {c.finding for c in CASES}
+    assert {"11.3", "11.4", "11.5", "11.8", "11.9"} <= findings
+    assert len({c.name for c in CASES}) == len(CASES)
+    # the files as the findings were reported are refused by every command
+    every = {c.finding for c in CASES if set(c.commands) == {"compare", "brief", "share",
+                                                               "recalc"}}
+    assert {"11.3", "11.4", "11.5", "11.8", "11.9"} <= every
+
+
+def _unlisted(monkeypatch):
+    """Make zipfile's listing of a directory fail the test."""
+    def listed(self):
+        raise AssertionError("zipfile listed the directory")
+    monkeypatch.setattr(zipfile.ZipFile, "_RealGetContents", listed)
+
+
+def test_the_entry_count_is_read_before_zipfile_lists_anything(hostile, monkeypatch):
+    """1.7 million entries: refused from the end-of-central-directory record (zip64)."""
+    path = hostile[0]["million-entries"]
+    _unlisted(monkeypatch)
+    with pytest.raises(UnsafeWorkbookError, match="declares 1,700,000"):
+        check_workbook(path)
+
+
+def test_a_directory_that_lies_about_its_count_is_walked_not_listed(base, tmp_path,
+                                                                   monkeypatch):
+    """The end record says 5 entries; the directory holds 10,100: counted while walked."""
+    path = rewrite(base, tmp_path / "lying-count.xlsx",
+                   add={f"m/{i}": b"" for i in range(10_100 - 30)})
+    data = bytearray(path.read_bytes())
+    end = data.rindex(b"PK\x05\x06")
+    data[end + 8:end + 12] = (5).to_bytes(2, "little") * 2
+    path.write_bytes(bytes(data))
+    _unlisted(monkeypatch)
+    with pytest.raises(UnsafeWorkbookError, match="holds more than 10,000 entries$"):
+        check_workbook(path)
+
+
+def _offers_with(base, tmp, file, rows, dimension=None):
+    """The example with ``rows`` (XML) appended to its Offers sheet."""
+    import re
+
+    part = sheet_part(base, "Offers")
+    with zipfile.ZipFile(base) as zf:
+        xml = zf.read(part).decode()
+    cut = xml.index("</sheetData>")
+    xml = xml[:cut] + rows + xml[cut:]
+    if dimension:
+        xml = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="{dimension}"/>', xml, count=1)
+    return rewrite(base, tmp / file, replace={part: xml.encode()})
+
+
+def _held(path):
+    """What the guard counts in a package."""
+    from addin.guard import _check_zip, _Package
+
     with zipfile.ZipFile(path) as zf:
-        sheets = sorted((n for n in zf.namelist() if n.startswith("xl/worksheets/sheet")),
-                        key=lambda n: int(n[len("xl/worksheets/sheet"):-4]))
-    return sheets[index]
+        pkg = _Package(zf, path.name, LIMITS)
+        _check_zip(pkg)
+    return pkg
 
 
-def zip_bomb(base, tmp):
-    """A 256 MiB entry of zeros, about 256 KiB compressed."""
-    dst = rewrite(base, tmp / "bomb.xlsx")
-    with zipfile.ZipFile(dst, "a", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        with zf.open("xl/media/image1.png", "w", force_zip64=True) as fh:
-            block = bytes(16 * MiB)
-            for _ in range(16):
-                fh.write(block)
-    return dst
+@pytest.mark.parametrize("field,held,words", [
+    ("cells", "cells", "cells"), ("elements", "elements", "elements"),
+    ("shared_strings", "strings", "shared strings"), ("shared_chars", "chars", "characters"),
+])
+def test_each_count_is_exact(base, field, held, words):
+    """The example passes a bound set at what it holds, and is refused one below it."""
+    n = getattr(_held(base), held)
+    assert n > 100
+    assert check_workbook(base, Limits(**{field: n})) == base
+    with pytest.raises(UnsafeWorkbookError, match=f"more than {n - 1:,} {words}"):
+        check_workbook(base, Limits(**{field: n - 1}))
 
 
-def ratio_bomb(base, tmp):
-    """Under the total-size bound, but one entry compressed 1000:1."""
-    return rewrite(base, tmp / "ratio.xlsx", add={"xl/media/image1.png": bytes(50 * MiB)})
+@pytest.mark.parametrize("limits,inside,beyond,words", [
+    (Limits(rows=5_000), "A5000", "A5001", "a row or cell beyond row 5,000"),
+    (Limits(columns=100), "CV40", "CW40", "a cell beyond its last column"),
+    (Limits(area=100_000), "AX2000", "AY2000", "spans more than 100,000 cells"),
+])
+def test_each_extent_is_exact(base, tmp_path, limits, inside, beyond, words):
+    """A cell on the bound passes, the next one over is refused; so does the dimension."""
+    def far(ref):
+        row = ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        return f'<row r="{row}"><c r="{ref}"><v>1</v></c></row>'
+
+    assert check_workbook(_offers_with(base, tmp_path, "in.xlsx", far(inside)), limits)
+    with pytest.raises(UnsafeWorkbookError, match=words):
+        check_workbook(_offers_with(base, tmp_path, "out.xlsx", far(beyond)), limits)
+    assert check_workbook(_offers_with(base, tmp_path, "dim-in.xlsx", "", f"A1:{inside}"),
+                          limits)
+    with pytest.raises(UnsafeWorkbookError, match="declares"):
+        check_workbook(_offers_with(base, tmp_path, "dim-out.xlsx", "", f"A1:{beyond}"), limits)
 
 
-def lying_sizes(base, tmp):
-    """A shared-strings part of 64 MiB whose headers declare 1,000 bytes."""
-    big = (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-           + b" " * (64 * MiB) + b"</sst>")
-    dst = rewrite(base, tmp / "lying.xlsx", replace={"xl/sharedStrings.xml": big})
-    data = bytearray(dst.read_bytes())
-    with zipfile.ZipFile(dst) as zf:
-        info = zf.getinfo("xl/sharedStrings.xml")
-    name = info.filename.encode()
-    local = info.header_offset
-    assert data[local:local + 4] == b"PK\x03\x04"
-    data[local + 22:local + 26] = (1000).to_bytes(4, "little")
-    central = data.index(b"PK\x01\x02", local + 1)
-    while data[central + 46:central + 46 + len(name)] != name:
-        central = data.index(b"PK\x01\x02", central + 1)
-    data[central + 24:central + 28] = (1000).to_bytes(4, "little")
-    dst.write_bytes(bytes(data))
-    return dst
+def test_a_sheet_found_only_by_its_root_element_is_counted(base, tmp_path):
+    """A worksheet that nothing declares (no relationship, the default XML content type)."""
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c></row>' for r in range(1, 1002))
+    xml = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           f"<sheetData>{rows}</sheetData></worksheet>")
+    path = rewrite(base, tmp_path / "hidden-sheet.xlsx", add={"xl/media/notes.xml": xml})
+    with pytest.raises(UnsafeWorkbookError, match="more than 1,000 rows"):
+        check_workbook(path, Limits(rows=1_000))
+    assert check_workbook(path, Limits(rows=1_001)) == path
 
 
-def many_entries(base, tmp):
-    return rewrite(base, tmp / "many.xlsx",
-                   add={f"xl/media/image{i}.png": b"" for i in range(LIMITS.entries + 1)})
+def test_a_macro_sheet_found_only_by_its_root_element_is_refused(base, tmp_path):
+    xml = ('<xm:macrosheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+           'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><sheetData/>'
+           "</xm:macrosheet>")
+    path = rewrite(base, tmp_path / "xlm-root.xlsx", add={"xl/worksheets/sheet99.xml": xml})
+    with pytest.raises(UnsafeWorkbookError, match="Excel 4.0 macro sheets"):
+        check_workbook(path)
 
 
-_LAUGHS = (
-    '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE sst [\n <!ENTITY lol "lol">\n'
-    + "".join(f' <!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">\n'
-              for i in range(1, 10))
-    + ']>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
-    'uniqueCount="1"><si><t>&lol9;</t></si></sst>'
-)
+def test_an_external_link_relationship_alone_is_refused(base, tmp_path):
+    """No part at all: the relationship to another workbook is enough."""
+    rels_name = "xl/_rels/workbook.xml.rels"
+    with zipfile.ZipFile(base) as zf:
+        rels = zf.read(rels_name).decode()
+    rel = ('<Relationship Id="rId77" Type="http://purl.oclc.org/ooxml/officeDocument/'
+           'relationships/externalLinkPath" Target="file:///home/negotiation.xlsx" '
+           'TargetMode="External"/>')
+    path = rewrite(base, tmp_path / "link-only.xlsx", replace={
+        rels_name: rels.replace("</Relationships>", rel + "</Relationships>").encode()})
+    with pytest.raises(UnsafeWorkbookError, match="links to other workbooks"):
+        check_workbook(path)
 
 
-def billion_laughs(base, tmp, encoding="utf-8"):
-    return rewrite(base, tmp / f"laughs-{encoding}.xlsx",
-                   replace={"xl/sharedStrings.xml": _LAUGHS.replace("UTF-8", encoding.upper())
-                            .encode(encoding)})
-
-
-def ole_renamed(base, tmp):
-    """A real OLE compound file (xlwings' own VBA project) renamed .xlsx."""
-    dst = tmp / "legacy.xlsx"
-    dst.write_bytes(quickstart_vba())
-    return dst
-
-
-def foreign_vba(base, tmp):
-    """A macro workbook carrying another VBA project (the xlwings add-in's own)."""
-    addin = Path(xlwings.__file__).parent / "addin" / "xlwings.xlam"
-    with zipfile.ZipFile(addin) as zf:
+def test_the_shipped_vba_passes_wherever_it_is_declared(base, tmp_path):
+    """Moved to ``xl/media/image1.bin`` and reached through the workbook relationship, or
+    kept at a second, undeclared place: the shipped project is still the shipped project."""
+    rels_name = "xl/_rels/workbook.xml.rels"
+    with zipfile.ZipFile(base) as zf:
+        rels = zf.read(rels_name).decode()
         vba = zf.read("xl/vbaProject.bin")
-    return rewrite(base, tmp / "macro.xlsm", replace={"xl/vbaProject.bin": vba})
+    moved = rewrite(base, tmp_path / "moved.xlsm", drop=("xl/vbaProject.bin",),
+                    replace={rels_name: rels.replace('Target="vbaProject.bin"',
+                                                     'Target="media/image1.bin"').encode()},
+                    add={"xl/media/image1.bin": vba})
+    assert check_workbook(moved) == moved
+    copied = rewrite(base, tmp_path / "copied.xlsm", add={"xl/media/image2.png": vba})
+    assert check_workbook(copied) == copied
 
 
-def _literal_container(code: bytes, length: int) -> bytes:
-    """An MS-OVBA compressed container of ``length`` bytes holding ``code`` (literals only)."""
-    body = bytearray()
-    for j in range(0, len(code), 8):
-        body.append(0)
-        body += code[j:j + 8]
-    assert len(body) + 2 <= 4098
-    out = b"\x01" + (0xB000 | (len(body) - 1)).to_bytes(2, "little") + bytes(body)
-    assert len(out) <= length
-    return out + bytes(length - len(out))
+def test_a_workbook_libreoffice_has_resaved_passes(base, tmp_path):
+    """LibreOffice rewrites every part (and, in an .xlsm, the VBA project: it drops the
+    members' attribute lines and adds ``Option ClassModule`` to a class module)."""
+    soffice = shutil.which("soffice")
+    assert soffice, ".ci/run installs libreoffice-calc-nogui"
+    profile = (tmp_path / "profile").as_uri()
+    saved = []
+    for target in ("xlsx", "xlsm:Calc MS Excel 2007 VBA XML"):
+        out = tmp_path / target.split(":")[0]
+        done = subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless",
+                               "--norestore", "--convert-to", target, "--outdir", str(out),
+                               str(base)], capture_output=True, text=True, timeout=300,
+                              stdin=subprocess.DEVNULL)
+        assert done.returncode == 0, done.stderr
+        saved.append(out / (base.stem + "." + target[:4]))
+    for path in saved:
+        assert check_workbook(path) == path
+    with zipfile.ZipFile(saved[1]) as zf:
+        assert zf.read("xl/vbaProject.bin") != quickstart_vba()  # re-written, and accepted
+    r = negotiate("compare", saved[0], "--json")
+    assert r.returncode == 0, r.stderr
 
 
-def _module_offset(vba: bytes, module: str) -> int:
-    import olefile
+@pytest.mark.parametrize("name", ["quickstart_standalone.xlsm", "quickstart.xlsm"])
+def test_workbooks_excel_saved_pass(name):
+    """xlwings ships workbooks Excel saved (its own content types, relationships and VBA)."""
+    import xlwings
 
-    from addin.guard import _decompress
-
-    ole = olefile.OleFileIO(vba)
-    info = _decompress(ole.openstream("VBA/dir").read())
-    ole.close()
-    at = info.index(b"\x1a\x00" + len(module).to_bytes(4, "little") + module.encode())
-    at = info.index(b"\x31\x00\x04\x00\x00\x00", at)
-    return int.from_bytes(info[at + 6:at + 10], "little")
+    path = Path(xlwings.__file__).parent / name
+    assert check_workbook(path) == path
 
 
-def _edited_vba(tmp: Path, module: str, edit) -> bytes:
-    """The shipped VBA project with one module stream rewritten (same size) by ``edit``."""
-    import olefile
-
-    path = tmp / f"vba-{module}-{id(edit)}.bin"
-    path.write_bytes(quickstart_vba())
-    ole = olefile.OleFileIO(str(path), write_mode=True)
-    old = ole.openstream(f"VBA/{module}").read()
-    new = edit(old, _module_offset(path.read_bytes(), module))
-    assert len(new) == len(old) and new != old
-    ole.write_stream(f"VBA/{module}", new)
-    ole.close()
-    return path.read_bytes()
+def test_an_own_workbook_passes(tmp_path):
+    for runtime in ("windows", "web"):
+        path = tmp_path / f"mine-{runtime}.xlsm"
+        r = negotiate("new", path, "--runtime", runtime, "--years", "10")
+        assert r.returncode == 0, r.stderr
+        assert check_workbook(path) == path
 
 
-def edited_vba(base, tmp):
-    """The shipped VBA project with its sample module's code replaced by a Shell call."""
-    code = (b'Attribute VB_Name = "Module1"\r\nSub SampleCall()\r\n    Shell "calc.exe"\r\n'
-            b"End Sub\r\n")
-
-    def edit(old, offset):
-        length = len(old) - offset
-        filler = b"'" + b"x" * max(0, (length - 3) * 8 // 9 - len(code) - 8)
-        return old[:offset] + _literal_container(code + filler, length)
-
-    vba = _edited_vba(tmp, "Module1", edit)
-    return rewrite(base, tmp / "edited.xlsm", replace={"xl/vbaProject.bin": vba})
-
+# --- the VBA project: only xlwings' code, however Excel stores it ---------------------------
 
 def imported(base, tmp, source, module=UDF_MODULE, file="imported.xlsm"):
     """The workbook after Import Functions: the shipped VBA plus ``module`` holding ``source``
@@ -212,67 +328,10 @@ def _generated() -> str:
     return xlwings_udfs_code("negotiation.xlsm")
 
 
-def udf_module_with_shell(base, tmp):
-    """The generated xlwings_udfs module with one more line of code in a function."""
-    text = _generated().replace("Exit Function", 'Shell "calc.exe"\n        Exit Function', 1)
-    return imported(base, tmp, excel_stored(text), file="udf-shell.xlsm")
-
-
-def million_rows(base, tmp):
-    """The Offers sheet padded to 1,000,000 rows."""
-    part = _sheet_part(base, "Offers")
-    with zipfile.ZipFile(base) as zf:
-        xml = zf.read(part).decode()
-    start = xml.index("</sheetData>")
-    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c></row>' for r in range(100, 1_000_100))
-    return rewrite(base, tmp / "million.xlsx",
-                   replace={part: (xml[:start] + rows + xml[start:]).encode()})
-
-
-HOSTILE = {
-    "zip bomb": (zip_bomb, "MiB uncompressed"),
-    "compression ratio": (ratio_bomb, "compressed more than 100:1"),
-    "entry count": (many_entries, "more than 10,000 entries"),
-    "lying sizes": (lying_sizes, "the zip package is damaged"),
-    "billion laughs": (billion_laughs, "declares a document type"),
-    "billion laughs utf-16": (lambda b, t: billion_laughs(b, t, "utf-16"),
-                              "declares a document type"),
-    "OLE renamed .xlsx": (ole_renamed, "OLE compound file"),
-    "foreign VBA": (foreign_vba, "VBA project other than the shipped workbook's"),
-    "edited VBA module": (edited_vba, "VBA project other than the shipped workbook's"),
-    "edited xlwings_udfs": (udf_module_with_shell, "xlwings_udfs module is not what Import "
-                                                   "Functions writes"),
-    "million-row sheet": (million_rows, "more than 200,000 rows"),
-}
-
-
-@pytest.fixture(scope="module")
-def hostile(base, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("hostile")
-    return {name: make(base, tmp) for name, (make, _) in HOSTILE.items()}
-
-
-@pytest.mark.parametrize("command", ["compare", "share"])
-@pytest.mark.parametrize("case", list(HOSTILE))
-def test_hostile_workbook_is_refused_quickly_with_a_clear_message(hostile, case, command, tmp_path):
-    path = hostile[case]
-    args = [command, path] if command == "compare" else [command, path, "-o", tmp_path / "o.xlsx"]
-    r = negotiate(*args)
-    assert r["rc"] != 0
-    lines = r["stderr"].strip().splitlines()
-    assert len(lines) == 1, r["stderr"]
-    assert lines[0].startswith(f"negotiate: {path.name}: ") and HOSTILE[case][1] in lines[0]
-    assert "Traceback" not in r["stderr"] + r["stdout"]
-    assert not (tmp_path / "o.xlsx").exists()
-    # the issue's bounds for the whole process, interpreter start-up included
-    assert r["cpu"] < 2.0 and r["wall"] < 2.0, r
-    assert r["maxrss_kib"] < 200 * 1024, r
-
-
 def test_the_shipped_workbook_passes_the_guard(base):
     assert check_workbook(base) == base
     r = negotiate("compare", base, "--json")
-    assert r["rc"] == 0, r["stderr"]
+    assert r.returncode == 0, r.stderr
 
 
 def test_the_shipped_vba_as_excel_resaves_it_passes(base, tmp_path):
@@ -282,18 +341,28 @@ def test_the_shipped_vba_as_excel_resaves_it_passes(base, tmp_path):
         pcode[offset // 2] ^= 0xFF
         return bytes(pcode) + old[offset:]
 
-    vba = _edited_vba(tmp_path, "Dictionary", recompile)
+    vba = edited_vba_project(tmp_path, "Dictionary", recompile)
     assert vba != quickstart_vba()
     path = rewrite(base, tmp_path / "resaved.xlsm", replace={"xl/vbaProject.bin": vba})
     assert check_workbook(path) == path
 
 
 def test_vba_code_reads_the_modules():
-    from addin.guard import vba_code
-
     code = vba_code(quickstart_vba())
     assert b"Function GetConfig" in code["xlwings"] or b"xlwings" in code["xlwings"]
     assert "ThisWorkbook" not in code  # attributes only: no code
+
+
+def test_member_attribute_lines_are_metadata_not_code():
+    """What LibreOffice leaves out on saving is left out of the comparison, nothing else."""
+    from addin.guard import _code_lines
+
+    source = (b'Attribute VB_Name = "Dictionary"\r\nOption ClassModule\r\n'
+              b"Public Property Get Item(Key As Variant) As Variant\r\n"
+              b"Attribute Item.VB_UserMemId = 0\r\n    Item = 1\r\nEnd Property\r\n")
+    assert _code_lines(source) == (b"Public Property Get Item(Key As Variant) As Variant\n"
+                                   b"    Item = 1\nEnd Property")
+    assert _code_lines(b"Attribute = 1\r\n") == b"Attribute = 1"  # a statement, kept
 
 
 def test_defusedxml_is_the_second_lock(base, tmp_path):
@@ -334,17 +403,21 @@ def test_a_zip_that_is_not_a_workbook_is_refused(tmp_path):
         check_workbook(path)
 
 
-def test_excel4_macro_sheets_are_refused(base, tmp_path):
+def test_excel4_macro_sheets_are_refused_where_excel_keeps_them(base, tmp_path):
     path = rewrite(base, tmp_path / "xlm.xlsm", add={"xl/macrosheets/sheet1.xml": b"<x/>"})
     with pytest.raises(UnsafeWorkbookError, match="Excel 4.0 macro"):
         check_workbook(path)
 
 
+def test_two_parts_of_the_same_name_are_refused(base, tmp_path):
+    path = rewrite(base, tmp_path / "twice.xlsx", add={"XL/Workbook.xml": b"<workbook/>"})
+    with pytest.raises(UnsafeWorkbookError, match="two parts of the same name"):
+        check_workbook(path)
+
+
 def test_rows_are_counted_across_chunk_boundaries(base, tmp_path):
     """A sheet just over the row bound is refused, one at the bound is not."""
-    from addin.guard import Limits
-
-    part = _sheet_part(base, "Schedules")
+    part = sheet_part(base, "Schedules")
     with zipfile.ZipFile(base) as zf:
         xml = zf.read(part).decode()
     start = xml.index("<sheetData>") + len("<sheetData>")
@@ -357,6 +430,11 @@ def test_rows_are_counted_across_chunk_boundaries(base, tmp_path):
         check_workbook(path, Limits(rows=59_999))
 
 
+def test_the_limits_hold_the_shipped_workbook_many_times_over(base):
+    """The bounds are far above a job-offer workbook: a tenth of each still passes it."""
+    counted = ("entries", "rows", "area", "cells", "elements", "shared_strings", "shared_chars")
+    tenth = Limits(**{f: getattr(LIMITS, f) // 10 for f in counted})
+    assert check_workbook(base, tenth) == base
 def test_the_vba_project_writer_writes_what_the_reader_reads():
     """tests/vba_project.py: MS-OVBA compression and an MS-CFB file, read back by the guard's
     decompressor and olefile."""
@@ -383,8 +461,8 @@ def test_a_workbook_after_import_functions_passes(base, tmp_path):
         assert check_workbook(path) == path
         assert UDF_MODULE in vba_code(zipfile.ZipFile(path).read("xl/vbaProject.bin"))
     r = negotiate("compare", path, "--json")
-    assert r["rc"] == 0, r["stderr"]
-    assert len(json.loads(r["stdout"])["offers"]) >= 2
+    assert r.returncode == 0, r.stderr
+    assert len(json.loads(r.stdout)["offers"]) >= 2
 
 
 def _refusal(path):
