@@ -15,29 +15,53 @@ variable ``XLWINGS_ON_SERVER=true`` (without it ``@xw.func`` records nothing
 and the server silently serves no functions) and the other settings below.
 
 Defaults: loopback only (``127.0.0.1``), functions under the ``NEGOTIATE``
-namespace, CORS limited to Office's own origins, no key.  With ``--api-key``
-every call must carry the key in its ``Authorization`` header.  A client never
+namespace, CORS limited to Office's own origins, no key.  With a key (the
+environment variable ``NEGOTIATE_API_KEY``, never a command-line argument)
+every call must carry it in its ``Authorization`` header.  A client never
 sees a traceback: a function that cannot answer is a 400 reply holding its
 one-line message, which Excel shows as a ``#VALUE!`` error with that message
 (see ``server_project/custom_functions``); anything else becomes a short
 generic reply.
+
+Around xlwings-server, :class:`_Guard` answers every request first:
+
+- the ``Host`` header must name this machine's loopback (``localhost``,
+  ``127.0.0.1``, ``[::1]``, any port) or the ``--host`` the server listens on,
+  else 400.  A web page that re-points its own name at 127.0.0.1 (DNS
+  rebinding) sends its own name, so it reads nothing; and ``/manifest.xml``,
+  which repeats the request's host, only ever names a trusted one;
+- the path must be plain: segments of letters, digits and ``._~@+-``, none
+  empty or starting with a dot, nothing percent-encoded that decodes to
+  anything else (``..%2f``, ``%2e%2e``, ``%5c``, ``%00``, double encoding),
+  else 400;
+- bodies over 16 MiB are refused (413).
+
+xlwings-server's static mount looks a path up in the project's folder without
+checking where it lands; :func:`_contain_static_files` replaces it with one that
+resolves every path (symbolic links too) and serves it only from inside its folder.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import ipaddress
 import json
 import logging
 import os
+import re
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from addin.recalc import NAMESPACE  # one name for the namespace (imports no xlwings)
 
-__all__ = ["PROJECT_DIR", "OFFICE_ORIGINS", "NAMESPACE", "MANIFEST_ID", "configure", "create_app",
-           "serve", "main", "free_port", "Running"]
+__all__ = ["PROJECT_DIR", "OFFICE_ORIGINS", "NAMESPACE", "MANIFEST_ID", "LOOPBACK_HOSTS",
+           "configure", "create_app", "trusted_hosts", "host_name", "plain_path", "serve", "main",
+           "free_port", "Running"]
 
 PROJECT_DIR = Path(__file__).resolve().parent / "server_project"
 # The add-in's own Id in /manifest.xml (a fixed version-4 UUID of ours): Office tells add-ins
@@ -55,6 +79,13 @@ OFFICE_ORIGINS = (
 )
 _API_KEY_ENV = "NEGOTIATE_API_KEY"
 _MAX_BODY = 16 * 2**20  # bytes; a full Offers range is a few kilobytes
+# Host names every server answers to, whatever --host says: this machine's loopback.
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
+# Addresses that mean "every interface": a bind address, never a name a client asks for.
+_WILDCARDS = frozenset({"0.0.0.0", "[::]"})
+# Names from the environment that would make xlwings-server's manifest point elsewhere than
+# the (trusted) host it was fetched from.
+_MANIFEST_HOST_ENV = ("XLWINGS_HOSTNAME", "RENDER_EXTERNAL_URL", "WEBSITE_HOSTNAME", "CODESPACES")
 log = logging.getLogger("addin.server")
 
 
@@ -78,6 +109,9 @@ def configure(api_key: str | None = None, namespace: str = NAMESPACE,
     env["XLWINGS_ENABLE_EXAMPLES"] = "false"
     env["XLWINGS_ENABLE_HOTRELOAD"] = "false"
     env["XLWINGS_ENABLE_SOCKETIO"] = "false"  # only streaming functions need it; we have none
+    env["XLWINGS_ENABLE_WASM"] = "false"  # its mounts would serve the project's Python files
+    for name in _MANIFEST_HOST_ENV:
+        env.pop(name, None)
     env["XLWINGS_LOG_LEVEL"] = log_level
     env["DOTENV_PATH"] = str(PROJECT_DIR / ".env")  # never a stray .env of the working folder
     if api_key:
@@ -88,8 +122,12 @@ def configure(api_key: str | None = None, namespace: str = NAMESPACE,
         env["XLWINGS_AUTH_PROVIDERS"] = "[]"
 
 
-def create_app() -> Any:
-    """The ASGI application: xlwings-server's, with our guards around it."""
+def create_app(host: str | None = "127.0.0.1") -> Any:
+    """The ASGI application: xlwings-server's, with our guards around it.
+
+    ``host`` is the address the server listens on: requests naming it in their
+    ``Host`` header are answered, besides those naming the loopback.
+    """
     from fastapi.exceptions import RequestValidationError
     from fastapi.responses import PlainTextResponse
     from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -97,6 +135,7 @@ def create_app() -> Any:
 
     _skip_pyodide_probes()
     app = server.app
+    _contain_static_files(app)
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(request: Any, exc: Exception) -> Any:
@@ -114,7 +153,157 @@ def create_app() -> Any:
         log.error("request failed: %s", type(exc).__name__)
         return PlainTextResponse("An error occurred.", status_code=500)
 
-    return _Guard(server.main_app)
+    return _Guard(server.main_app, trusted_hosts(host))
+
+
+def trusted_hosts(host: str | None = None) -> frozenset[str]:
+    """The host names (lower case, IPv6 in brackets) requests may name: loopback and ``host``."""
+    names = set(LOOPBACK_HOSTS)
+    if host:
+        bare = host.strip().lower()
+        if ":" in bare and not bare.startswith("["):
+            bare = f"[{bare}]"  # an IPv6 address as --host gives it
+        name = host_name(bare)
+        if name is not None and name not in _WILDCARDS:
+            names.add(name)
+    return frozenset(names)
+
+
+_PORT = re.compile(r"[0-9]{1,5}")
+# A DNS name or a dotted IPv4 address: labels of letters, digits, "_" and inner hyphens,
+# no trailing dot.
+_NAME = re.compile(r"(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)*"
+                   r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?")
+
+
+def host_name(header: str) -> str | None:
+    """The host a ``Host`` header names (lower case, IPv6 compressed in brackets), or None.
+
+    ``host``, ``host:port``, ``[v6]`` and ``[v6]:port``; anything else (a second
+    colon outside brackets, a port that is not a number, a user part, spaces) is
+    None.  Unlike splitting on the first ``:``, an IPv6 literal stays whole.
+    """
+    split = _split_host(header)
+    return None if split is None else split[0]
+
+
+def _split_host(header: str) -> tuple[str, int | None] | None:
+    value = header.lower()
+    if value.startswith("["):
+        end = value.find("]")
+        if end < 0:
+            return None
+        literal, rest = value[1:end], value[end + 1:]
+        try:
+            address = ipaddress.IPv6Address(literal)
+        except ValueError:
+            return None
+        if address.scope_id:
+            return None
+        name = f"[{address.compressed}]"
+    else:
+        name, colon, port = value.partition(":")
+        rest = colon + port
+        if not _NAME.fullmatch(name):
+            return None
+    if not rest:
+        return name, None
+    if not (rest.startswith(":") and _PORT.fullmatch(rest[1:])) or int(rest[1:]) > 65535:
+        return None
+    return name, int(rest[1:])
+
+
+# One path segment as our routes and static files spell them.
+_SEGMENT = re.compile(r"[A-Za-z0-9_~@+-][A-Za-z0-9._~@+-]*")
+
+
+def plain_path(path: str) -> bool:
+    """True if every segment of ``path`` (after its leading ``/``) is plain.
+
+    Refused: an empty segment (``//``, a trailing ``/``), one starting with a dot
+    (``.``, ``..``, ``.env``), and any character outside ``A-Za-z0-9._~@+-``
+    (``\\``, ``%``, NUL, control characters, non-ASCII look-alikes).
+    """
+    if path == "/":
+        return True
+    if not path.startswith("/"):
+        return False
+    return all(_SEGMENT.fullmatch(part) for part in path[1:].split("/"))
+
+
+def _plain_request_path(scope: dict[str, Any]) -> bool:
+    path = scope.get("path", "")
+    if not isinstance(path, str) or not plain_path(path):
+        return False
+    raw = scope.get("raw_path")
+    if raw is None:
+        return True
+    try:
+        text = raw.decode("ascii")
+    except (UnicodeDecodeError, AttributeError):
+        return False
+    # Percent-encoding that decodes to something else than its plain spelling (an encoded
+    # separator, dot, backslash or NUL, or a second round of encoding) is refused too.
+    return unquote(text) == path and plain_path(text)
+
+
+@functools.cache
+def _static_class() -> type:
+    """The class of our static mounts (made on first use: starlette is imported late)."""
+    from starlette.staticfiles import StaticFiles
+
+    class ContainedStatic(StaticFiles):
+        """Static files looked up in ``roots`` in turn, only ever from inside one of them.
+
+        The path is resolved (``realpath``: ``..`` and symbolic links) and kept
+        only if it lies inside the resolved folder and is a regular file.
+        """
+
+        def __init__(self, roots: Sequence[str | Path]) -> None:
+            self.roots = [os.path.realpath(r) for r in roots if os.path.isdir(r)]
+            if not self.roots:
+                raise RuntimeError("no static folder")
+            super().__init__(directory=self.roots[0])
+
+        def lookup_path(self, path: str) -> tuple[str, os.stat_result | None]:
+            if not plain_path("/" + path.replace(os.sep, "/")):
+                return "", None
+            for root in self.roots:
+                full = os.path.realpath(os.path.join(root, path))
+                if full == root or os.path.commonpath([root, full]) != root:
+                    continue
+                try:
+                    found = os.stat(full)
+                except (OSError, ValueError):
+                    continue
+                if stat.S_ISREG(found.st_mode):
+                    return full, found
+            return "", None
+
+    return ContainedStatic
+
+
+def _contain_static_files(app: Any) -> None:
+    """Replace every static-file mount of ``app`` with a :class:`ContainedStatic` one.
+
+    xlwings-server's ``OverridableStaticFiles`` looks in the project folder
+    first, joining the request path onto it unchecked; ours keeps the same
+    folders in the same order (project, then package) and checks containment.
+    """
+    from starlette.routing import Mount
+    from starlette.staticfiles import StaticFiles
+
+    contained = _static_class()
+    routes = app.router.routes
+    for i, route in enumerate(routes):
+        served = getattr(route, "app", None)
+        if not isinstance(route, Mount) or not isinstance(served, StaticFiles):
+            continue
+        if isinstance(served, contained):
+            continue  # already ours
+        roots = [getattr(served, "user_dir", None), getattr(served, "package_dir", None)]
+        roots = [r for r in roots if r is not None] or list(served.all_directories)
+        routes[i] = Mount(route.path, app=contained(roots), name=route.name)
 
 
 def _skip_pyodide_probes() -> None:
@@ -137,18 +326,54 @@ def _skip_pyodide_probes() -> None:
 
 
 class _Guard:
-    """ASGI middleware: refuse oversized bodies, and never let an exception reach the client.
+    """ASGI middleware in front of every route: a trusted ``Host``, a plain path, a bounded
+    body, and never an exception to the client.
 
     The body limit uses the declared ``Content-Length`` and the bytes actually
     received, so a chunked upload cannot get round it.
     """
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, hosts: frozenset[str] = LOOPBACK_HOSTS) -> None:
         self.app = app
+        self.hosts = hosts
+
+    def _trusted(self, scope: dict[str, Any]) -> dict[str, Any] | None:
+        """``scope`` with its one ``Host`` header in the canonical spelling, or None if the
+        header is missing, doubled, malformed or names a host not trusted."""
+        headers = list(scope.get("headers") or [])
+        values = [v for k, v in headers if k == b"host"]
+        if len(values) != 1:  # none, or two that could disagree
+            return None
+        try:
+            split = _split_host(values[0].decode("ascii"))
+        except UnicodeDecodeError:
+            return None
+        if split is None or split[0] not in self.hosts:
+            return None
+        name, port = split
+        canonical = (name if port is None else f"{name}:{port}").encode("ascii")
+        # What the application sees (the manifest repeats it) is the trusted name as we
+        # spell it, never the client's variant of it.
+        headers = [(k, canonical if k == b"host" else v) for k, v in headers]
+        return {**scope, "headers": headers}
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
+        if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
+            return
+        trusted = self._trusted(scope)
+        if scope["type"] == "websocket":  # none of our routes; refused unless trusted
+            if trusted is None or not _plain_request_path(scope):
+                await send({"type": "websocket.close", "code": 1008})
+            else:
+                await self.app(trusted, receive, send)
+            return
+        if trusted is None:
+            await _plain(send, 400, b"unknown host")
+            return
+        scope = trusted
+        if not _plain_request_path(scope):
+            await _plain(send, 400, b"bad path")
             return
         declared = dict(scope.get("headers") or []).get(b"content-length", b"0")
         if not declared.isdigit() or int(declared) > _MAX_BODY:
@@ -200,7 +425,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, api_key: str | None = None,
     configure(api_key=api_key, log_level=log_level.upper())
     import uvicorn
 
-    uvicorn.run(create_app(), host=host, port=port, ssl_certfile=certfile, ssl_keyfile=keyfile,
+    uvicorn.run(create_app(host), host=host, port=port, ssl_certfile=certfile, ssl_keyfile=keyfile,
                 log_level=log_level.lower(), access_log=False, server_header=False)
 
 
