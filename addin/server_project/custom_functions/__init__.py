@@ -9,9 +9,14 @@ must be set before xlwings is first imported, or no function is registered:
 Every UDF is a pure function of its arguments (the parameter files do not
 change while the server runs), and a recalculation sends the same call many
 times (each ``INDEX(RELOCATION_COMPARE(...), i, j)`` cell, for one).  So the
-results of the last few thousand distinct calls are kept and served again for
-an identical call: same function, same argument values and types.
-``NEGOTIATE_SERVER_CACHE=0`` turns this off (the benchmark shows both).
+results of recent distinct calls are kept and served again for an identical
+call: same function, same argument values and types.  The cache is bounded in
+bytes, not in entries: each kept call costs its key (the arguments' ``repr``)
+plus an estimate of its result's size, the least recently used go first once
+the total passes ``CACHE_BYTES``, and a call costing more than
+``CACHE_ENTRY_BYTES`` is never kept (a 16 MiB request would otherwise stay in
+memory for good).  ``NEGOTIATE_SERVER_CACHE=0`` turns it off (the benchmark
+shows both).
 
 A function that cannot answer returns a :class:`addin.cells.CellError`; here it
 is raised as ``xlwings.XlwingsError(message)`` instead.  xlwings-server answers
@@ -24,6 +29,8 @@ hovering over it.  Errors are kept in the cache like any other result.
 
 import functools
 import os
+import sys
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError
@@ -41,7 +48,8 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     _VERSION = "offer-negotiation (not installed)"
 
-CACHE_SIZE = 4096  # distinct calls kept
+CACHE_BYTES = 16 * 2**20  # all kept calls together (keys and results), every function
+CACHE_ENTRY_BYTES = CACHE_BYTES // 16  # one call costing more is never kept
 _CACHE_ON = os.environ.get("NEGOTIATE_SERVER_CACHE", "1") != "0"
 
 
@@ -52,22 +60,79 @@ def _copy(value: Any) -> Any:
     return value
 
 
-def _memoised(func: Callable[..., Any]) -> Callable[..., Any]:
-    kept: OrderedDict[str, Any] = OrderedDict()
+def size_of(value: Any) -> int:
+    """Bytes ``value`` holds, counting nested lists and tuples (a UDF result: cells, rows)."""
+    size = sys.getsizeof(value)
+    if isinstance(value, (list, tuple)):
+        size += sum(size_of(v) for v in value)
+    return size
+
+
+_MISSING = object()
+
+
+class ResultCache:
+    """Least-recently-used results, bounded by their total size in bytes.
+
+    Shared by every function (the key names the function); safe across the
+    server's worker threads.
+    """
+
+    def __init__(self, budget: int = CACHE_BYTES, entry_limit: int = CACHE_ENTRY_BYTES) -> None:
+        self.budget, self.entry_limit = budget, entry_limit
+        self.size = 0
+        self._kept: OrderedDict[tuple[str, str], tuple[Any, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def get(self, key: tuple[str, str]) -> Any:
+        """The kept result (a fresh copy), or ``_MISSING``."""
+        with self._lock:
+            found = self._kept.get(key)
+            if found is None:
+                return _MISSING
+            self._kept.move_to_end(key)
+            return _copy(found[0])
+
+    def put(self, key: tuple[str, str], result: Any) -> None:
+        cost = sys.getsizeof(key[0]) + sys.getsizeof(key[1]) + size_of(result)
+        if cost > self.entry_limit:
+            return
+        with self._lock:
+            old = self._kept.pop(key, None)
+            if old is not None:
+                self.size -= old[1]
+            self._kept[key] = (_copy(result), cost)
+            self.size += cost
+            while self.size > self.budget:
+                _, (_, freed) = self._kept.popitem(last=False)
+                self.size -= freed
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+            self.size = 0
+
+
+CACHE = ResultCache()
+
+
+def _memoised(func: Callable[..., Any], cache: ResultCache = CACHE) -> Callable[..., Any]:
+    name = func.__name__
 
     @functools.wraps(func)  # keeps xlwings' metadata (__xlfunc__) and the signature
     def call(*args: Any) -> Any:
-        key = repr(args)  # exact: 1, 1.0 and True differ, as do "1" and 1
-        if key in kept:
-            kept.move_to_end(key)
-            return _copy(kept[key])
+        key = (name, repr(args))  # exact: 1, 1.0 and True differ, as do "1" and 1
+        found = cache.get(key)
+        if found is not _MISSING:
+            return found
         result = func(*args)
-        kept[key] = _copy(result)
-        if len(kept) > CACHE_SIZE:
-            kept.popitem(last=False)
+        cache.put(key, result)
         return result
 
-    call.cache_clear = kept.clear  # type: ignore[attr-defined]
+    call.cache_clear = cache.clear  # type: ignore[attr-defined]
     return call
 
 
