@@ -2,7 +2,7 @@
 
 xlwings-server's own ``custom`` provider accepts a fixed test token; this one,
 found first in the project folder, compares the header with the key given to
-``negotiate serve --api-key`` (environment variable ``NEGOTIATE_API_KEY``) in
+``negotiate serve`` (environment variable ``NEGOTIATE_API_KEY`` or ``--api-key-file``) in
 constant time.  Without a key the provider is not enabled at all.
 """
 

@@ -1,4 +1,4 @@
-// The API key the task pane stored (negotiate serve --api-key): sent with every call.
+// The API key the task pane stored (the key negotiate serve was given): sent with every call.
 globalThis.getAuth = async function () {
   if (config.authProviders.includes("custom")) {
     return {
