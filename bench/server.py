@@ -12,7 +12,11 @@
 - each of these with the server's result cache off (every call computed) and on
   (as served; the first recalculation meets an empty cache);
 - the headless recalculation of the whole workbook (``negotiate recalc``), in a
-  warm process and as a fresh command.
+  warm process and as a fresh command;
+- the server's refusals (a traversal path, a foreign ``Host``) against a static
+  file it serves, each over a fresh connection; the server's resident memory
+  around 40 calls of 8 MiB and 40 of 0.75 MiB (the result cache is bounded in
+  bytes); and the cost of that byte accounting per call.
 
 Client and server share this machine's cores; every loop is bounded.
 """
@@ -140,6 +144,128 @@ def bench_server() -> None:
     for cache in (False, True):
         print(f"--- server result cache {'ON (as served)' if cache else 'OFF (every call computed)'}")
         _bench_server(calls, cache)
+    bench_server_security()
+
+
+SECURITY_REQUESTS = 500  # per kind of request
+
+
+def _raw_get(port: int, target: bytes, host: bytes) -> tuple[int, int]:
+    """(status, body bytes) of one GET over a fresh connection, the path sent as written."""
+    import http.client
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        s.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: " + host
+                  + b"\r\nConnection: close\r\n\r\n")
+        reply = http.client.HTTPResponse(s, method="GET")
+        reply.begin()
+        return reply.status, len(reply.read())
+
+
+def _rss(pid: int) -> int:
+    import re
+
+    found = re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+    return int(found[1]) * 1024 if found else 0
+
+
+def _large_calls(url: str, n: int, size: int, tag: str) -> int:
+    """Send ``n`` distinct calls of ``size`` bytes each; the number answered 400 (refused)."""
+    import httpx
+
+    refused = 0
+    with httpx.Client(base_url=url, trust_env=False, timeout=120,
+                      headers={"Content-Type": "application/json"}) as client:
+        for i in range(n):
+            payload = (b'{"client": "Office.js", "func_name": "fx_convert", "args": [[["'
+                       + f"{tag}{i:04d}".encode() + b"x" * size + b'"]], [["USD"]], '
+                       b'[["JPY"]]], "version": "0", "runtime": "1.4", '
+                       b'"caller_address": "[b.xlsm]S!A1", "culture_info_name": "en-US", '
+                       b'"date_format": "M/d/yyyy"}')
+            refused += client.post(CALL, content=payload).status_code == 400
+    return refused
+
+
+def bench_server_security() -> None:
+    from addin.server import PROJECT_DIR, Running
+
+    depth = len((PROJECT_DIR / "static").resolve().parts) + 3
+    print("--- server refusals and memory (cache on)")
+    with Running() as srv:
+        host = f"127.0.0.1:{srv.port}".encode()
+        kinds = {
+            "static file served (/static/js/negotiate.js)": (b"/static/js/negotiate.js", host),
+            "traversal refused (..%2f to /etc/passwd)":
+                (b"/static/" + b"..%2f" * depth + b"etc/passwd", host),
+            "traversal refused (plain ../)": (b"/static/" + b"../" * depth + b"etc/passwd",
+                                              host),
+            "foreign Host refused (attacker.example)":
+                (b"/manifest.xml", b"attacker.example:" + str(srv.port).encode()),
+            "manifest served (trusted Host)": (b"/manifest.xml", host),
+        }
+        print(f"  {SECURITY_REQUESTS} requests each, a fresh connection per request"
+              f"{'':10} p50        p99    statuses")
+        for label, (target, named) in kinds.items():
+            _raw_get(srv.port, target, named)  # warm
+            times, statuses = [], set()
+            for _ in range(SECURITY_REQUESTS):
+                start = time.perf_counter()
+                status, _ = _raw_get(srv.port, target, named)
+                times.append(time.perf_counter() - start)
+                statuses.add(status)
+            print(f"  {label:<52} {_ms(statistics.median(times))} {_ms(_pct(times, 99))}"
+                  f"  {sorted(statuses)}")
+
+        start_rss = _rss(srv.proc.pid)
+        for size, tag, note in ((8 * 2**20, "a", "never kept: over the 1 MiB entry limit"),
+                                (3 * 2**18, "b", "kept, oldest evicted past 16 MiB")):
+            _large_calls(srv.url, 3, size, tag + "warm")
+            before = _rss(srv.proc.pid)
+            start = time.perf_counter()
+            refused = _large_calls(srv.url, 40, size, tag)
+            wall = time.perf_counter() - start
+            after = _rss(srv.proc.pid)
+            print(f"  40 distinct calls of {size / 2**20:.2f} MiB ({note}): server RSS "
+                  f"{before / 2**20:.0f} -> {after / 2**20:.0f} MiB "
+                  f"({(after - before) / 2**20:+.0f} MiB), {wall:.2f} s, {refused} refused as "
+                  f"the function's 400")
+        print(f"  server RSS from start of these calls to end: {start_rss / 2**20:.0f} -> "
+              f"{_rss(srv.proc.pid) / 2**20:.0f} MiB (cache budget 16 MiB)")
+
+    _bench_cache_accounting()
+
+
+def _bench_cache_accounting() -> None:
+    """What bounding the cache in bytes costs a call: sizing its result and storing it."""
+    import os
+
+    os.environ.pop("NEGOTIATE_SERVER_CACHE", None)
+    os.environ.pop("XLWINGS_ON_SERVER", None)
+    import addin.server_project.custom_functions as cf
+    from addin import udfs
+
+    results = []
+    for _, name, args in workbook_calls():
+        results.append(((name, repr(tuple(args))), getattr(udfs, name)(*args)))
+    biggest = max(results, key=lambda kv: cf.size_of(kv[1]))
+    n = 20
+    start = time.perf_counter()
+    for _ in range(n):
+        for _, result in results:
+            cf.size_of(result)
+    sizing = (time.perf_counter() - start) / (n * len(results))
+    cache = cf.ResultCache()
+    start = time.perf_counter()
+    for _ in range(n):
+        for key, result in results:
+            cache.put(key, result)
+            cache.get(key)
+    put_get = (time.perf_counter() - start) / (n * len(results))
+    print(f"  result cache accounting over the workbook's {len(results)} results: size_of "
+          f"{sizing * 1e6:.1f} us a result, put + get {put_get * 1e6:.1f} us a call; largest "
+          f"result {cf.size_of(biggest[1]):,} bytes ({biggest[0][0]}); all kept: "
+          f"{cache.size:,} bytes in {len(cache)} entries")
 
 
 def _bench_server(calls: list[tuple[str, str, list[Any]]], cache: bool) -> None:
