@@ -11,14 +11,14 @@ Every call must return a number, a table (a list of rows) or text (a
 ``#VALUE! ...`` message, or a label taken from the user's own ranges); never
 raise; never show NaN or infinity; never repeat a hostile string given as a
 single-cell argument, nor any in a message (strings of 6+ characters: shorter
-ones occur by chance); and finish within a generous time bound.
+ones occur by chance).  How long a call takes is measured by ``python -m bench guard``
+(the slowest hostile call of each UDF against a 5 s ceiling), not asserted here.
 """
 
 import datetime as dt
 import inspect
 import logging
 import math
-import time
 from typing import Any
 
 import pytest
@@ -31,7 +31,6 @@ from addin.workbook import example
 from calculators.fx import shipped_table
 
 PASSTHROUGH = {"if_unreachable"}  # returned as given, by design (like IFERROR's value_if_error)
-CEILING_S = 5.0  # per call: generous; a hang or a runaway loop is what it catches
 ECHO_MIN = 6
 
 # hostile strings, all distinctive (6+ characters) so an echo is unmistakable
@@ -188,10 +187,9 @@ def _strings(value: Any, tables: bool, out: list[str]) -> list[str]:
 BASELINE = {s.strip() for v in [*TABLES.values(), *VALUES.values()] for s in _strings(v, True, [])}
 
 
-def check(name: str, args: list[Any], result: Any, elapsed: float,
+def check(name: str, args: list[Any], result: Any,
           passthrough: tuple[Any, ...] = ()) -> None:
     """``passthrough``: arguments the UDF returns as given when asked (like IFERROR's value)."""
-    assert elapsed < CEILING_S, f"{name} took {elapsed:.1f} s"
     if any(result is p or result == p for p in passthrough):
         return
     args = [a for a in args if not any(a is p for p in passthrough)]
@@ -256,10 +254,9 @@ def test_udf_survives_hostile_cells(name):
     @given(args=arguments(func))
     def run(args):
         catcher.seen.clear()
-        start = time.perf_counter()
         result = func(*args)
         given_back = tuple(a for p, a in zip(params, args, strict=True) if p in PASSTHROUGH)
-        check(name, args, result, time.perf_counter() - start, given_back)
+        check(name, args, result, given_back)
         # an unexpected exception (a traceback in the log) is a bug, even when caught
         assert not catcher.seen, catcher.seen
 
@@ -281,9 +278,7 @@ def test_udf_survives_hostile_cells(name):
 ])
 def test_the_checks_catch_a_wrong_udf(args, result, problem):
     with pytest.raises(AssertionError, match=problem):
-        check("x", args, result, 0.0)
-    with pytest.raises(AssertionError, match="took"):
-        check("x", [1.0], 1.0, CEILING_S + 1)
+        check("x", args, result)
 
 
 def test_every_udf_is_driven():
