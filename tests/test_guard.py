@@ -298,6 +298,23 @@ def test_a_workbook_libreoffice_has_resaved_passes(base, tmp_path):
     assert r.returncode == 0, r.stderr
 
 
+def test_an_override_takes_precedence_over_the_vba_default(base, tmp_path):
+    """Excel keeps printer settings in ``.bin`` parts with their own Override, while ``.bin``
+    defaults to the VBA project type: they are printer settings, not VBA."""
+    with zipfile.ZipFile(base) as zf:
+        types = zf.read("[Content_Types].xml").decode()
+    part = "xl/printerSettings/printerSettings1.bin"
+    types = types.replace("</Types>", f'<Override PartName="/{part}" ContentType="application/'
+                          'vnd.openxmlformats-officedocument.spreadsheetml.printerSettings"/>'
+                          "</Types>")
+    path = rewrite(base, tmp_path / "printer.xlsm", replace={"[Content_Types].xml":
+                   types.encode()}, add={part: bytes(range(256)) * 8})
+    assert check_workbook(path) == path
+    undeclared = rewrite(base, tmp_path / "no-override.xlsm", add={part: bytes(range(256))})
+    with pytest.raises(UnsafeWorkbookError, match="VBA project cannot be read"):
+        check_workbook(undeclared)
+
+
 @pytest.mark.parametrize("name", ["quickstart_standalone.xlsm", "quickstart.xlsm"])
 def test_workbooks_excel_saved_pass(name):
     """xlwings ships workbooks Excel saved (its own content types, relationships and VBA)."""
