@@ -120,6 +120,25 @@ def other_workbooks(base: Path, folder: Path) -> Path:
                       names={"Leak": "'[negotiation.xlsx]Strategy'!$B$5"})
 
 
+READ_FORMULAS = [  # the issue's finding as reported: each one read the private value
+    "='[negotiation.xlsx]Strategy'!B5",
+    "='../home/[negotiation.xlsx]Strategy'!B6",
+    "='file:/../../home/[negotiation.xlsx]Strategy'!B7",
+    "=SUM('[negotiation.xlsx]Strategy'!B5:B9)",
+    "=Leak*1",
+]
+
+
+def read_own_workbook(base: Path, folder: Path) -> Path:
+    """The issue's finding 2 as reported: only formulas the engine used to follow (beside the
+    file, one folder up, a file: URL, a range, a defined name), so that nothing else stops
+    the evaluation before they are read."""
+    for rel, value in OTHER_BOOKS.items():
+        private_book(folder / rel, value)
+    return with_cells(base, folder / "inbox" / "offer.xlsx", _column(READ_FORMULAS),
+                      names={"Leak": "'[negotiation.xlsx]Strategy'!$B$5"})
+
+
 def whole_sheet_range(base: Path, folder: Path) -> Path:
     """Finding 6: ``=SUM(B1:XFD1048576)``, 17 billion cells (with one far cell, as the issue
     built it, the input guard refuses the far cell; the range alone is recalc's to bound)."""
@@ -247,9 +266,11 @@ def refused_copy(base: Path, folder: Path) -> Path:
         "B30": ("array", "B30:B100029", "=1"), "B100030": ("array", "B100030:B200029", "=2")})
 
 
-REPORTED = ("other-workbooks", "long-text", "circular")  # exit 1, the copy written
+REPORTED = ("read-own-workbook", "other-workbooks", "long-text", "circular")  # exit 1, written
 
 CASES: list[Case] = [
+    Case("read-own-workbook", "11.2", read_own_workbook,
+         "4 formulas and 1 defined name refer to other workbooks (", ("recalc",)),
     Case("other-workbooks", "11.2", other_workbooks,
          "refer to other workbooks (", ("recalc",)),
     Case("whole-sheet-range", "11.6", whole_sheet_range,

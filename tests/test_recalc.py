@@ -259,3 +259,31 @@ def test_cli_recalc_failures_are_one_line(tmp_path, capsys):
     assert err.count("\n") == 3 and "Traceback" not in err and "123" not in err
     assert "old.xlsx: refused, this is an OLE compound file" in err
     assert not list(tmp_path.glob("*.recalc.*"))
+
+
+def test_cli_recalc_reports_error_cells_in_one_line_naming_the_file(tmp_path, capsys):
+    import xlsxwriter
+
+    bad = tmp_path / "bad.xlsx"
+    wb = xlsxwriter.Workbook(str(bad))
+    ws = wb.add_worksheet()
+    ws.write_formula("A1", "=OFFER_TCX(B1)")
+    ws.write_formula("A2", "=1/0")
+    wb.close()
+    assert main(["recalc", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert err == "negotiate: bad.xlsx: 2 cells show an error: SHEET1!A1, SHEET1!A2\n"
+
+
+def test_the_shipped_workbook_is_far_inside_recalcs_bounds(recalculated):
+    """The bounds refuse hostile files, never the user's own: the shipped workbook (12 offer
+    slots, 10 years laid out) uses a small part of each."""
+    from addin.recalc import LIMITS, _scan_package
+
+    scan = _scan_package(DEFAULT_PATH, LIMITS)
+    assert scan.formulas * 50 < LIMITS.formulas
+    assert scan.distinct * 100 < LIMITS.distinct_cells
+    assert scan.referenced * 10 < LIMITS.referenced_cells
+    assert scan.other_books == []
+    assert recalculated.udf_calls * 10 < LIMITS.udf_calls
+    assert (recalculated.other_books, recalculated.no_result, recalculated.long_text) == ((), (), 0)
