@@ -650,8 +650,8 @@ def _bounded_functions(budget: _Budget) -> list[tuple[dict[str, Any], str, Calla
     Text: a result longer than :attr:`Limits.text_chars` is ``#VALUE!``, as in Excel,
     decided from the arguments before the text is built (``REPT("x", 1e9)`` never
     allocates).  Arrays: an operator or a function whose result would exceed
-    :attr:`Limits.array_cells` refuses the workbook.  ``A1:B2:XFD1048576`` builds its
-    range at run time: it is held to :attr:`Limits.range_cells` as written ranges are.
+    :attr:`Limits.array_cells` refuses the workbook.  (The engine builds no reference at
+    run time: INDIRECT and OFFSET are not among its functions, INDEX returns values.)
     """
     import numpy as np
     import schedula as sh
@@ -696,7 +696,10 @@ def _bounded_functions(budget: _Budget) -> list[tuple[dict[str, Any], str, Calla
                 return original(*args)
             fixed: list[Any] | None = None
             for idx in np.ndindex(arrays[0].shape if arrays else ()):
-                new = fix(*(a[idx] for a in arrays))
+                try:
+                    new = fix(*(a[idx] for a in arrays))
+                except (ArithmeticError, TypeError, ValueError):  # REPT(x, 1E+400) ...
+                    new = None  # ... the engine's function says what it makes of it
                 if new is not None:
                     if fixed is None:
                         fixed = [np.array(a, dtype=object) for a in arrays]
@@ -996,12 +999,13 @@ def _cell_label(output: str) -> str:
 
 def _memory_error(exc: BaseException) -> bool:
     """Whether ``exc`` is, or carries (the engine wraps what a cell raised), a MemoryError."""
-    seen = 0
-    while exc is not None and seen < 8:
-        if isinstance(exc, MemoryError):
+    current: BaseException | None = exc
+    for _ in range(8):
+        if current is None:
+            break
+        if isinstance(current, MemoryError):
             return True
-        exc = getattr(exc, "ex", None) or exc.__cause__ or exc.__context__
-        seen += 1
+        current = getattr(current, "ex", None) or current.__cause__ or current.__context__
     return False
 
 
@@ -1014,7 +1018,7 @@ def _evaluate(path: str | os.PathLike[str], limits: Limits | None = None) -> _Ev
     from addin.guard import check_workbook
 
     limits = limits or LIMITS
-    src = check_workbook(path)  # untrusted input: bounded zip, no foreign VBA, no DTDs
+    src = check_workbook(Path(path))  # untrusted input: bounded zip, no foreign VBA, no DTDs
     name = src.name
     scan = _scan_package(src, limits)
     counter = bind_udfs()
@@ -1036,7 +1040,7 @@ def _evaluate(path: str | os.PathLike[str], limits: Limits | None = None) -> _Ev
                 ranges = solution.get(key)
                 m = _KEY_RE.match(key)
                 cells = _cells_of(m[2]) if m else []
-                if not cells:
+                if m is None or not cells:
                     continue
                 if not hasattr(ranges, "value"):
                     missing.append(_cell_label(key))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -40,15 +41,15 @@ def _cell(ref: str, value: object) -> str:
     return f'<c r="{ref}"><v>{value}</v></c>'
 
 
-def _rows(cells: dict[str, object]) -> str:
+def _rows(cells: Mapping[str, object]) -> str:
     by_row: dict[int, list[str]] = {}
     for ref, value in cells.items():
         by_row.setdefault(int(re.sub(r"[A-Z]", "", ref)), []).append(_cell(ref, value))
     return "".join(f'<row r="{r}">{"".join(cs)}</row>' for r, cs in sorted(by_row.items()))
 
 
-def with_cells(base: Path, dst: Path, cells: dict[str, object], *, names: dict[str, str] | None
-               = None, after_data: str = "") -> Path:
+def with_cells(base: Path, dst: Path, cells: Mapping[str, object], *,
+               names: Mapping[str, str] | None = None, after_data: str = "") -> Path:
     """The example with ``cells`` (ref -> formula "=..." or value) on the *Start here* sheet,
     defined ``names`` (name -> formula text) in the workbook, and ``after_data`` (XML such
     as ``<mergeCells>``) right after the sheet's data."""
