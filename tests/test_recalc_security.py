@@ -8,7 +8,7 @@ passes the input guard.  The workbook that names other workbooks is run with an 
 that logs every file the process opens: none of the workbooks its formulas name is ever
 opened, and none of their private values reaches the copy.
 
-Two cases run with one bound lowered (the CLI is the same; the bound is set before it
+One case runs with a bound lowered (the CLI is the same; the bound is set before it
 starts): the CPU-time budget, whose default of 60 s would make a slow test.
 """
 
