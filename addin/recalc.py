@@ -11,11 +11,12 @@ and an atomic rename; the input is never touched unless it is the output.
 
 The workbook is untrusted (it may come back from a recruiter), so:
 
-- recalc never opens another file.  A reference into another workbook
-  (``'[other.xlsx]Sheet'!A1``, ``'../dir/[other.xlsx]Sheet'!A1``, a path, a URL, a
-  defined name pointing there, an external-link part) evaluates to ``#REF!`` and is
-  reported (:attr:`Recalc.other_books`); the engine, which would load such a book
-  from disk, is refused every book but the input (:func:`_model_class`).
+- recalc never opens another file.  A workbook whose formulas or defined names refer
+  to another workbook (``'[other.xlsx]Sheet'!A1``, ``'../dir/[other.xlsx]Sheet'!A1``, a
+  path, a URL) is refused, in one line naming them, before anything is evaluated (the
+  guard already refuses external-link parts); and the engine, which would load such a
+  book from disk, is refused every book but the input (:func:`_model_class`), so a
+  reference the scan missed would still be ``#REF!``.
 - what it evaluates is bounded (:class:`Limits`): text results at Excel's 32,767
   characters (longer is ``#VALUE!``, as in Excel), every range a formula refers to
   (checked on the compiled formulas, before anything is evaluated), the formulas,
@@ -77,9 +78,7 @@ _MISSING = _Missing(0)
 class Recalc:
     """What a recalculation did: formula cells filled, spilled cells, UDF calls, errors.
 
-    Cells are named ``SHEET!A1`` (the sheet's name in upper case).  ``other_books``: the
-    formula cells (and ``name NAME`` for defined names) that refer to another workbook,
-    which recalc never opens (they show ``#REF!``); ``no_result``: formula cells the engine
+    Cells are named ``SHEET!A1`` (the sheet's name in upper case).  ``no_result``: formula cells the engine
     gave no value, which is what a circular reference gets (recalc does not iterate);
     ``long_text``: text results longer than Excel allows, made ``#VALUE!``.
     """
@@ -89,7 +88,6 @@ class Recalc:
     spilled_cells: int
     udf_calls: int
     error_cells: tuple[str, ...]
-    other_books: tuple[str, ...] = ()
     no_result: tuple[str, ...] = ()
     long_text: int = 0
 
@@ -147,7 +145,8 @@ class Limits:
     # array a function builds or an operator broadcasts to
     udf_calls: int = 10_000  # this add-in's functions actually run (not answered from cache)
     lambda_calls: int = 100_000  # LAMBDA evaluations (MAP, MAKEARRAY, SCAN, ...)
-    cpu_seconds: float = 60.0  # CPU time of the evaluation (the main thread, POSIX)
+    cpu_seconds: float = 30.0  # CPU time of the evaluation (the main thread, POSIX;
+    # the shipped workbook takes some 5 s, a 12-offer, 10-year one some 10 s)
     memory_mib: int = 2_048  # address space the evaluation may add (POSIX)
 
 
@@ -982,7 +981,6 @@ def _engine(budget: _Budget) -> Iterator[None]:
 class _Evaluation:
     values: dict[tuple[str, int, int], Any]
     udf_calls: int
-    other_books: tuple[str, ...]
     no_result: tuple[str, ...]
     long_text: int
 
@@ -1009,6 +1007,17 @@ def _memory_error(exc: BaseException) -> bool:
     return False
 
 
+def _other_books(where: list[str], shown: int = 5) -> str:
+    """``2 formulas and 1 defined name refer to other workbooks (A!B1, ...)``."""
+    names = sum(1 for c in where if c.startswith("name "))
+    cells = len(where) - names
+    what = " and ".join(f"{n} {word}{'s' if n != 1 else ''}"
+                        for n, word in ((cells, "formula"), (names, "defined name")) if n)
+    more = f" and {len(where) - shown} more" if len(where) > shown else ""
+    verb = "refers" if len(where) == 1 else "refer"
+    return f"{what} {verb} to other workbooks ({', '.join(where[:shown])}{more})"
+
+
 def _evaluate(path: str | os.PathLike[str], limits: Limits | None = None) -> _Evaluation:
     import numpy as np
     import schedula as sh
@@ -1021,6 +1030,10 @@ def _evaluate(path: str | os.PathLike[str], limits: Limits | None = None) -> _Ev
     src = check_workbook(Path(path))  # untrusted input: bounded zip, no foreign VBA, no DTDs
     name = src.name
     scan = _scan_package(src, limits)
+    if scan.other_books:  # refused before the engine reads anything: nothing is evaluated
+        raise NegotiationError(f"{name}: refused, {_other_books(scan.other_books)}; recalc "
+                               "never opens another file (break the links, in Excel: Data > "
+                               "Edit Links > Break Link)")
     counter = bind_udfs()
     start = counter[0]
     budget = _Budget(limits)
@@ -1074,7 +1087,7 @@ def _evaluate(path: str | os.PathLike[str], limits: Limits | None = None) -> _Ev
         if isinstance(exc, RecursionError):
             raise NegotiationError(f"{name}: refused, its formulas nest too deeply") from None
         raise NegotiationError(f"{name}: the formulas could not be evaluated") from None
-    return _Evaluation(values, counter[0] - start, tuple(scan.other_books), tuple(missing),
+    return _Evaluation(values, counter[0] - start, tuple(missing),
                        budget.long_text)
 
 
@@ -1321,5 +1334,5 @@ def recalc(workbook: str | os.PathLike[str], out: str | os.PathLike[str] | None 
         if os.path.exists(tmp):
             os.unlink(tmp)
     return Recalc(target, stats["formula_cells"], stats["spilled_cells"], result.udf_calls,
-                  tuple(stats["errors"]), result.other_books, result.no_result,
+                  tuple(stats["errors"]), result.no_result,
                   result.long_text)

@@ -16,32 +16,20 @@ def _cells(cells: tuple[str, ...] | list[str], shown: int = 5) -> str:
 def problems(name: str, result: object) -> str | None:
     """The one line that says what in the recalculated ``result`` needs a look, or ``None``.
 
-    References into other workbooks are reported, not followed: recalc never opens another
-    file, so they are ``#REF!``.  A formula cell with no result is what a circular
+    A formula cell with no result is what a circular
     reference leaves (the engine does not iterate).  Text longer than Excel allows in a
     cell is ``#VALUE!``, as Excel makes it.
     """
-    other = tuple(getattr(result, "other_books", ()))
-    errors = [c for c in getattr(result, "error_cells", ()) if c not in set(other)]
+    errors = list(getattr(result, "error_cells", ()))
     missing = tuple(getattr(result, "no_result", ()))
     parts = []
-    if other:
-        names = sum(1 for c in other if c.startswith("name "))
-        cells = len(other) - names
-        what = " and ".join(
-            f"{n} {word}{'s' if n != 1 else ''}"
-            for n, word in ((cells, "formula"), (names, "defined name")) if n)
-        plural = len(other) != 1
-        parts.append(f"{what} refer{'' if plural else 's'} to other workbooks "
-                     f"({_cells(other)}); {'they evaluate' if plural else 'it evaluates'} to "
-                     "#REF! (recalc never opens another file)")
     if missing:
         n = len(missing)
         parts.append(f"{n} formula cell{'s' if n != 1 else ''} {'have' if n != 1 else 'has'} "
                      f"no result, as a circular reference leaves them ({_cells(missing)})")
     if errors:
         n = len(errors)
-        what = f"{n} {'more ' if other else ''}cell{'s' if n != 1 else ''} show{'' if n != 1 else 's'}"
+        what = f"{n} cell{'s' if n != 1 else ''} show{'' if n != 1 else 's'}"
         note = ""
         if getattr(result, "long_text", 0):
             from addin.recalc import LIMITS
@@ -65,7 +53,7 @@ def register(app: typer.Typer) -> None:
 
         The results are stored as the cells' cached values, so the file shows numbers
         in any spreadsheet program, even without the add-in.  No other file is ever
-        opened: a reference into another workbook is #REF!, and reported.  A workbook
+        opened: a workbook referring to another workbook is refused.  A workbook
         beyond recalc's bounds (ranges, formulas, function calls, CPU time, memory) is
         refused with one line, and nothing is written.
         """
