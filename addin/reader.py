@@ -19,7 +19,7 @@ import math
 import warnings
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,8 @@ from calculators.fx import FxTable
 from calculators.offer import FIELDS as OFFER_FIELDS
 
 __all__ = ["WorkbookInputs", "read_inputs", "WorkbookError", "BOUNDS", "SheetGrid", "read_grid",
-           "stream_rows", "workbook_offers", "block_end"]
+           "stream_rows", "workbook_offers", "block_end", "MIN_ROW_HEIGHT", "MIN_COL_WIDTH",
+           "MAX_MERGES"]
 
 
 class WorkbookError(InvalidInputError):
@@ -162,12 +163,27 @@ def _whole(value: Any) -> int:
     return int(min(max(number, 0.0), 1e9)) if number is not None else 0
 
 
+#: Below this height (points) a row shows nothing legible: it counts as hidden.  Excel's
+#: default is 15 points; a row of 0.1 point is hidden in all but name.
+MIN_ROW_HEIGHT = 2.0
+#: Below this width (characters of the default font) a column shows nothing legible: it
+#: counts as hidden.  Excel's default is about 8.43.
+MIN_COL_WIDTH = 0.5
+#: Merged ranges touching a grid's area, at most; more is refused (Excel itself forbids
+#: overlapping merges, so an area of ``r x c`` cells holds at most ``r * c`` of them).
+MAX_MERGES = 10_000
+
+
 @dataclass(frozen=True)
 class SheetGrid:
     """The values of a sheet's bounded area and which of its rows and columns are hidden.
 
     ``rows[r - 1][c - min_col]`` is cell (r, c); rows past the last one in the file are
-    absent.  Hidden: hidden, of zero size, or inside a collapsed outline group.
+    absent.  Hidden: hidden, smaller than :data:`MIN_ROW_HEIGHT` / :data:`MIN_COL_WIDTH`, or
+    inside a collapsed outline group.  With ``looks`` (see :func:`read_grid`), ``formats``
+    holds the number format code of each cell in the area that has one other than General,
+    and ``covered`` each cell covered by a merged range (in it, not its top-left cell), with
+    the range.
     """
 
     title: str
@@ -175,6 +191,8 @@ class SheetGrid:
     min_col: int
     hidden_rows: frozenset[int]
     hidden_cols: frozenset[int]
+    formats: dict[tuple[int, int], str] = field(default_factory=dict)
+    covered: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def coordinate(self, row: int, col: int) -> str:
         return f"{_column_letter(col)}{row}"
@@ -201,7 +219,11 @@ def _collapsed(levels: dict[int, int], collapsed: set[int], summary_after: bool)
 
 def _hidden_rows(parser: Any, last: int) -> frozenset[int]:
     fmt = getattr(parser, "sheet_format", None)
-    by_default = _truthy(getattr(fmt, "zeroHeight", None)) if fmt is not None else False
+    by_default = False
+    if fmt is not None:
+        default_height = _number(getattr(fmt, "defaultRowHeight", None))
+        by_default = _truthy(getattr(fmt, "zeroHeight", None)) or (
+            default_height is not None and default_height < MIN_ROW_HEIGHT)
     props = getattr(parser, "sheet_properties", None)
     outline = getattr(props, "outlinePr", None) if props is not None else None
     below = outline is None or outline.summaryBelow is None or bool(outline.summaryBelow)
@@ -213,9 +235,10 @@ def _hidden_rows(parser: Any, last: int) -> frozenset[int]:
         height = _number(attrs.get("ht"))
         if "hidden" in attrs:
             (hidden.add if _truthy(attrs["hidden"]) else hidden.discard)(r)
-        elif by_default and height:
+        elif by_default and height is not None and height >= MIN_ROW_HEIGHT:
             hidden.discard(r)
-        if height == 0 and _truthy(attrs.get("customHeight", "0")):
+        # Excel draws a row at its ``ht`` with or without ``customHeight``
+        if height is not None and height < MIN_ROW_HEIGHT:
             hidden.add(r)
         level = _whole(attrs.get("outlineLevel"))
         if level > 0:
@@ -229,15 +252,23 @@ def _hidden_cols(parser: Any, last: int) -> frozenset[int]:
     props = getattr(parser, "sheet_properties", None)
     outline = getattr(props, "outlinePr", None) if props is not None else None
     right = outline is None or outline.summaryRight is None or bool(outline.summaryRight)
-    hidden: set[int] = set()
+    fmt = getattr(parser, "sheet_format", None)
+    default_width = _number(getattr(fmt, "defaultColWidth", None)) if fmt is not None else None
+    # a default width too small to see hides every column without a width of its own
+    hidden: set[int] = (set(range(1, last + 1)) if default_width is not None
+                        and default_width < MIN_COL_WIDTH else set())
     levels: dict[int, int] = {}
     collapsed: set[int] = set()
     for attrs in parser.column_dimensions.values():
         lo = _whole(attrs.get("min"))
         hi = min(_whole(attrs.get("max")) or lo, last + 1)  # one past: a summary column
+        width = _number(attrs.get("width"))
         for c in range(max(lo, 1), hi + 1):
-            if _truthy(attrs.get("hidden", "0")) or _number(attrs.get("width")) == 0:
+            if _truthy(attrs.get("hidden", "0")) or (width is not None
+                                                     and width < MIN_COL_WIDTH):
                 hidden.add(c)
+            elif width is not None:
+                hidden.discard(c)
             level = _whole(attrs.get("outlineLevel"))
             if level > 0:
                 levels[c] = level
@@ -271,6 +302,7 @@ class _Stream:
                                 f"({type(exc).__name__})") from None
         self.parser.min_read, self.parser.max_read = min_col, self.max_col
         self.parser.finite = finite
+        self.styles: dict[tuple[int, int], int] = {}  # (row, column) -> style id, when not 0
 
     def __iter__(self) -> Iterator[tuple[int, list[Any]]]:
         width = self.max_col - self.min_col + 1
@@ -290,6 +322,8 @@ class _Stream:
                         c = cell["column"]
                         if self.min_col <= c <= self.max_col:
                             values[c - self.min_col] = _cell(cell["value"])
+                            if cell.get("style_id"):
+                                self.styles[(index, c)] = cell["style_id"]
                     yield index, values
                     expected += 1
         except _BadCell as bad:
@@ -307,13 +341,82 @@ def stream_rows(wb: Any, name: str, title: str, bound: str | None = None, min_co
 
 
 def read_grid(wb: Any, name: str, title: str, bound: str | None = None, min_col: int = 1,
-              finite: bool = True) -> SheetGrid:
+              finite: bool = True, looks: bool = False) -> SheetGrid:
     """The whole bounded area of a sheet, with its hidden rows and columns.  ``finite``:
-    refuse a cell holding NaN or infinity (off where the fields' own checks name them)."""
+    refuse a cell holding NaN or infinity (off where the fields' own checks name them).
+    ``looks``: also the cells' number formats and the merged ranges covering cells (a second,
+    streaming pass over the sheet for its ``<mergeCell>`` elements)."""
     stream = _Stream(wb, name, title, bound, min_col, finite)
     rows = [values for _, values in stream]
+    formats: dict[tuple[int, int], str] = {}
+    covered: dict[tuple[int, int], str] = {}
+    if looks:
+        for (r, c), style_id in stream.styles.items():
+            code = _number_format(wb, wb[title], r, c, style_id)
+            if code != "General":
+                formats[(r, c)] = code
+        covered = _covered(wb, name, title, stream.max_row, min_col, stream.max_col)
     return SheetGrid(title, rows, min_col, _hidden_rows(stream.parser, stream.max_row),
-                     _hidden_cols(stream.parser, stream.max_col))
+                     _hidden_cols(stream.parser, stream.max_col), formats, covered)
+
+
+def _number_format(wb: Any, ws: Any, row: int, col: int, style_id: int) -> str:
+    """The number format code of a cell's style, as openpyxl resolves it (a custom format
+    that reuses a built-in id wins, as in Excel); General for a style the file lacks."""
+    from openpyxl.cell.read_only import ReadOnlyCell  # noqa: PLC0415
+
+    try:
+        return str(ReadOnlyCell(ws, row, col, None, style_id=style_id).number_format or "General")
+    except (IndexError, KeyError, TypeError):
+        return "General"
+
+
+def _covered(wb: Any, name: str, title: str, max_row: int, min_col: int, max_col: int
+             ) -> dict[tuple[int, int], str]:
+    """Cells of the area (rows 1 to ``max_row``, columns ``min_col`` to ``max_col``) covered
+    by a merged range: in it but not its top-left cell, which is the one shown.  Streamed
+    (each element cleared once read, the parse ends with ``</mergeCells>``); a ``ref`` that is
+    no range is refused, and so are more than :data:`MAX_MERGES` ranges touching the area."""
+    from openpyxl.utils import range_boundaries  # noqa: PLC0415
+    from openpyxl.xml.constants import SHEET_MAIN_NS  # noqa: PLC0415
+    from openpyxl.xml.functions import iterparse  # noqa: PLC0415 - defusedxml's when present
+
+    merge, merges = f"{{{SHEET_MAIN_NS}}}mergeCell", f"{{{SHEET_MAIN_NS}}}mergeCells"
+    ranges: set[tuple[int, int, int, int]] = set()
+    try:
+        with wb[title]._get_source() as source:
+            for _, element in iterparse(source):
+                if element.tag == merge:
+                    ref = str(element.get("ref") or "")
+                    try:
+                        c1, r1, c2, r2 = range_boundaries(ref)
+                    except Exception:
+                        raise WorkbookError(f"{name}: the {title} sheet's merged range "
+                                            f"{ref[:20]!r} is not a cell range") from None
+                    if None in (c1, r1, c2, r2):
+                        raise WorkbookError(f"{name}: the {title} sheet's merged range "
+                                            f"{ref[:20]!r} is not a cell range")
+                    if r1 <= max_row and c1 <= max_col and c2 >= min_col:
+                        ranges.add((c1, r1, c2, r2))
+                        if len(ranges) > MAX_MERGES:
+                            raise WorkbookError(f"{name}: the {title} sheet has more than "
+                                                f"{MAX_MERGES:,} merged ranges")
+                element.clear()
+                if element.tag == merges:
+                    break
+    except WorkbookError:
+        raise
+    except Exception as exc:  # a damaged sheet
+        raise WorkbookError(f"{name}: the {title} sheet cannot be read "
+                            f"({type(exc).__name__})") from None
+    out: dict[tuple[int, int], str] = {}
+    for c1, r1, c2, r2 in sorted(ranges):
+        label = f"{_column_letter(c1)}{r1}:{_column_letter(c2)}{r2}"
+        for r in range(r1, min(r2, max_row) + 1):
+            for c in range(max(c1, min_col), min(c2, max_col) + 1):
+                if (r, c) != (r1, c1):
+                    out.setdefault((r, c), label)
+    return out
 
 
 def _blank(v: Any) -> bool:

@@ -9,8 +9,9 @@ defined names, hidden sheets / rows / columns, comments, data validation,
 custom XML, external links or VBA, and neutral document properties.
 
 Only what the user sees is read: a field key in a hidden row or column (hidden,
-of zero size, or in a collapsed outline group), on a hidden Recruiter sheet, or
-listed twice is refused, naming the key and the cell.  Text that a spreadsheet
+too small to see, or in a collapsed outline group), on a hidden Recruiter sheet, or
+listed twice is refused, naming the key and the cell; so is a key or value covered by
+a merged range, or styled with a number format that does not show it (``;;;``).  Text that a spreadsheet
 could take for a formula (``=``, ``+``, ``-``, ``@``, a tab or line break, their
 full-width look-alikes, also after invisible characters) is stored as text and
 starts with an apostrophe in the value itself, so a CSV export of the copy stays
@@ -101,11 +102,83 @@ def _switch(value: Any) -> bool:
     return bool(value) and not _blank(value)
 
 
+def _sections(code: str) -> list[tuple[str, bool, bool, bool]]:
+    """The sections of a number format code, each as (the literal text it displays, whether
+    it shows a number, whether it shows text, whether it has a condition)."""
+    out: list[tuple[str, bool, bool, bool]] = []
+    shown: list[str] = []
+    number = text = condition = False
+    i, n = 0, len(code)
+    while i <= n:
+        ch = code[i] if i < n else ";"
+        if ch == ";":
+            out.append(("".join(shown), number, text, condition))
+            shown, number, text, condition = [], False, False, False
+        elif ch == '"':
+            end = code.find('"', i + 1)
+            end = n if end < 0 else end
+            shown.append(code[i + 1:end])
+            i = end
+        elif ch == "\\" or ch == "*":  # an escaped character; a fill of one
+            shown.append(code[i + 1:i + 2])
+            i += 1
+        elif ch == "_":  # a space the width of the next character
+            i += 1
+        elif ch == "[":
+            end = code.find("]", i + 1)
+            end = n if end < 0 else end
+            inner = code[i + 1:end]
+            if inner[:1] in ("<", ">", "="):
+                condition = True
+            elif inner[:1] == "$":
+                shown.append(inner[1:].split("-", 1)[0])  # [$USD-409] shows USD
+            elif inner and set(inner.lower()) <= set("hms"):
+                number = True  # elapsed time
+            i = end
+        elif ch == "@":
+            text = number = True
+        elif code[i:i + 7].lower() == "general":
+            number = text = True
+            i += 6
+        elif ch in "0#?" or ch.lower() in "ymdhseg":  # digits; a date or time
+            number = True
+        else:
+            shown.append(ch)
+        i += 1
+    return out
+
+
+def _hidden_by_format(code: str, value: Any) -> bool | None:
+    """Whether the number format ``code`` keeps ``value`` from showing: None when it shows,
+    False when it shows other text in its place, True when it shows nothing at all."""
+    sections = _sections(code)
+    numeric = sections[:3]
+    picked: list[tuple[str, bool, bool, bool]] = []
+    if isinstance(value, str) or isinstance(value, bool):
+        if len(sections) >= 4:  # the fourth section is the text's; with fewer, text as is
+            picked.append(sections[3])
+    if not isinstance(value, str):
+        number = float(value) if isinstance(value, (bool, int, float)) else 1.0  # dates
+        if any(s[3] for s in numeric):  # conditions: any numeric section may apply
+            picked.extend(numeric)
+        elif len(numeric) == 1 or (len(numeric) == 2 and number >= 0) or number > 0:
+            picked.append(numeric[0])
+        elif number < 0:
+            picked.append(numeric[1])
+        else:
+            picked.append(numeric[2])
+    for shown, number_shown, text_shown, _ in picked:
+        if not (text_shown if isinstance(value, str) else number_shown or text_shown):
+            return not shown.strip()
+    return None
+
+
 def _fields(name: str, grid: SheetGrid, what: str) -> dict[str, Any]:
     """``key -> value`` of the field rows of ``grid`` (a key column, then its value column).
 
     A key in a hidden row or column, or twice, is refused naming the key and the cell: what
-    the copy shows must be what the user sees, once.
+    the copy shows must be what the user sees, once.  So is a key or value covered by a
+    merged range, or whose number format does not show it (the grid read with ``looks``).
     """
     out: dict[str, Any] = {}
     where: dict[str, str] = {}
@@ -124,6 +197,21 @@ def _fields(name: str, grid: SheetGrid, what: str) -> dict[str, Any]:
                 raise ShareError(f"{name}: the {what} {k} at {grid.title}!{cell} is in a "
                                  f"hidden column ({grid.coordinate(r, col).rstrip('0123456789')}"
                                  "); unhide the column so the copy shows what you see")
+        for col, value in ((key_col, key), (value_col, row[1])):
+            here = grid.coordinate(r, col)
+            if (r, col) in grid.covered:
+                raise ShareError(f"{name}: the {what} {k} at {grid.title}!{here} is covered by "
+                                 f"the merged cells {grid.covered[(r, col)]}; unmerge them so "
+                                 "the copy shows what you see")
+            code = grid.formats.get((r, col))
+            if code is None or _blank(value):
+                continue
+            hidden = _hidden_by_format(code, value)
+            if hidden is not None:
+                shows = "nothing" if hidden else "other text in place of its value"
+                raise ShareError(f"{name}: the {what} {k} at {grid.title}!{here} is formatted "
+                                 f"to show {shows} (number format {code[:40]}); give it a "
+                                 "format that shows it so the copy shows what you see")
         if k in out:
             raise ShareError(f"{name}: the {what} {k} appears twice, at {grid.title}!{where[k]} "
                              f"and {grid.title}!{cell}; keep one")
@@ -159,11 +247,13 @@ def read_disclosed(path: str | Path, include: tuple[str, ...] = (), lang: str = 
         if wb[recruiter.NAME].sheet_state != "visible":
             raise ShareError(f"{name}: the {recruiter.NAME} sheet is hidden; unhide it so the "
                              "copy shows what you see")
-        shown = _fields(name, read_grid(wb, name, recruiter.NAME), "Recruiter field")
+        shown = _fields(name, read_grid(wb, name, recruiter.NAME, looks=True),
+                        "Recruiter field")
         switches: dict[str, Any] = {}
         if disclosure.NAME in wb.sheetnames:
             switches = _fields(name, read_grid(wb, name, disclosure.NAME, "Strategy switches",
-                                               min_col=disclosure.COL + 1), "disclosure switch")
+                                               min_col=disclosure.COL + 1, looks=True),
+                               "disclosure switch")
         if switches:
             chosen = {k for k, v in switches.items() if _switch(v)}
         else:  # no switch block: what the Recruiter sheet shows

@@ -6,8 +6,9 @@ of the refusal (lower case).  How a command is run on a file: ``compare FILE``,
 ``brief FILE``, ``share FILE -o OUT.xlsx`` (the default disclosure: target, currency, basis
 and location, all cached on the Recruiter sheet).
 
-- 11.7: a Recruiter field that is hidden (row, column, zero height, collapsed outline, the
-  whole sheet) or listed twice, and a disclosure switch listed twice: ``share`` only, the
+- 11.7: a Recruiter field that is hidden (row, column, zero or too small a height or width,
+  collapsed outline, the whole sheet, a number format that shows nothing, covered by a
+  merged range) or listed twice, and a disclosure switch listed twice: ``share`` only, the
   other commands do not read those sheets.
 - 11.12: amounts beyond :data:`calculators.offer.MAX_AMOUNT`, NaN and infinity.  A salary
   of 1e308 is refused by compare and brief; ``share`` with the default disclosure never
@@ -159,6 +160,79 @@ def hidden_recruiter_sheet(base: Path, folder: Path) -> Path:
                    replace={"xl/workbook.xml": wb.encode("utf-8")})
 
 
+SECRET = "SECRET-ROW8"  # the location the user cannot see
+
+
+def _styled(base: Path, folder: Path, file: str, code: str, coord: str, cell: str) -> Path:
+    """A number format ``code`` added to xl/styles.xml (id 171, a new cellXfs entry) and the
+    Recruiter cell ``coord`` replaced by ``cell`` (its ``s`` attribute left as ``{s}``)."""
+    with zipfile.ZipFile(base) as zf:
+        styles = zf.read("xl/styles.xml").decode("utf-8")
+    styles = styles.replace("</numFmts>",
+                            f'<numFmt numFmtId="171" formatCode="{code}"/></numFmts>', 1)
+    xfs = re.search(r'<cellXfs count="(\d+)">(.*?)</cellXfs>', styles, re.S)
+    assert xfs is not None
+    index = len(re.findall(r"<xf ", xfs.group(2)))
+    styles = (styles[:xfs.start()] + f'<cellXfs count="{index + 1}">' + xfs.group(2)
+              + '<xf numFmtId="171" fontId="0" fillId="0" borderId="0" xfId="0" '
+              'applyNumberFormat="1"/></cellXfs>' + styles[xfs.end():])
+    part, xml = _xml(base, RECRUITER)
+    found = re.search(rf'<c r="{coord}"[^>]*?(/>|>.*?</c>)', xml)
+    assert found is not None, coord
+    xml = xml[:found.start()] + cell.format(s=index) + xml[found.end():]
+    return rewrite(base, folder / file, replace={"xl/styles.xml": styles.encode("utf-8"),
+                                                 part: xml.encode("utf-8")})
+
+
+def format_hides_text(base: Path, folder: Path) -> Path:
+    """The location (B8, text) styled ``;;;``: every section empty, Excel shows nothing."""
+    return _styled(base, folder, "format-hides-text.xlsx", ";;;", "B8",
+                   f'<c r="B8" s="{{s}}" t="inlineStr"><is><t>{SECRET}</t></is></c>')
+
+
+def format_hides_number(base: Path, folder: Path) -> Path:
+    """The target (B5, a number) styled ``;;``: no text section, but the positive, negative
+    and zero sections all empty."""
+    return _styled(base, folder, "format-hides-number.xlsx", ";;", "B5",
+                   f'<c r="B5" s="{{s}}"><v>{PRIVATE}</v></c>')
+
+
+def _merged(ref: str):
+    def edit(xml: str) -> str:
+        return xml.replace("</sheetData>",
+                           f'</sheetData><mergeCells count="1"><mergeCell ref="{ref}"/>'
+                           "</mergeCells>", 1)
+    return edit
+
+
+def merged_key_value(base: Path, folder: Path) -> Path:
+    """A8:B8 merged: the location value B8 is covered by its key, not shown."""
+    return _edit(base, folder, "merged-key-value.xlsx", RECRUITER, value("B8", SECRET),
+                 _merged("A8:B8"))
+
+
+def merged_values(base: Path, folder: Path) -> Path:
+    """B7:B8 merged: B7 (basis) is shown, the location value B8 under it is not."""
+    return _edit(base, folder, "merged-values.xlsx", RECRUITER, value("B8", SECRET),
+                 _merged("B7:B8"))
+
+
+def tiny_row(base: Path, folder: Path) -> Path:
+    """The location row 0.1 point high: not zero, still nothing to see."""
+    return _edit(base, folder, "tiny-row.xlsx", RECRUITER, value("B8", SECRET),
+                 row_attrs(8, 'ht="0.1" customHeight="1"'))
+
+
+def narrow_value_column(base: Path, folder: Path) -> Path:
+    """Column B, the values, 0.01 character wide."""
+    def edit(xml: str) -> str:
+        out, n = re.subn(r'(<col min="2" max="2"[^>]*?)width="[^"]*"', r'\1width="0.01"', xml,
+                         count=1)
+        assert n == 1
+        return out
+    return _edit(base, folder, "narrow-value-column.xlsx", RECRUITER, edit)
+
+
 def duplicate_switch(base: Path, folder: Path) -> Path:
     """A second disclosure switch for best_offer (Strategy K:L), switched on, below the block
     (row 150): which switch holds?"""
@@ -266,6 +340,22 @@ CASES: list[Case] = [
          "recruiter field target at recruiter!a5 is in a hidden column (b)", ("share",)),
     Case("hidden-recruiter-sheet", "11.7", hidden_recruiter_sheet,
          "the recruiter sheet is hidden", ("share",)),
+    Case("format-hides-text", "11.7", format_hides_text,
+         "recruiter field location at recruiter!b8 is formatted to show nothing "
+         "(number format ;;;)", ("share",)),
+    Case("format-hides-number", "11.7", format_hides_number,
+         "recruiter field target at recruiter!b5 is formatted to show nothing "
+         "(number format ;;)", ("share",)),
+    Case("merged-key-value", "11.7", merged_key_value,
+         "recruiter field location at recruiter!b8 is covered by the merged cells a8:b8",
+         ("share",)),
+    Case("merged-values", "11.7", merged_values,
+         "recruiter field location at recruiter!b8 is covered by the merged cells b7:b8",
+         ("share",)),
+    Case("tiny-row", "11.7", tiny_row,
+         "recruiter field location at recruiter!a8 is in a hidden row", ("share",)),
+    Case("narrow-value-column", "11.7", narrow_value_column,
+         "recruiter field target at recruiter!a5 is in a hidden column (b)", ("share",)),
     Case("duplicate-switch", "11.7", duplicate_switch,
          "disclosure switch best_offer appears twice, at strategy!k8 and strategy!k150",
          ("share",)),
