@@ -3,10 +3,12 @@
 import datetime as dt
 import math
 
+import numpy as np
 import pytest
 
 from addin import udfs
 from addin.cells import MESSAGE_PREFIX, UDFS
+from calculators import equity
 
 TOKYO = 1  # column of the Tokyo offer in the example range
 
@@ -69,7 +71,38 @@ def test_option_value_table():
     assert values["expected_value"] == pytest.approx(0.3 * 40_000 * (4 / 1.2**4 - 1))
     assert values["p10"] <= values["p50"] <= values["p90"]
     assert 0 <= values["prob_zero"] <= 1
-    assert udfs.option_value(40_000, 1.0, 4.0) == udfs.option_value(40_000, 1.0, 4.0)  # seeded
+    # the UDF's simulation is the seeded one (default seed, the shipped paths / volatility)
+    assert values["mc_mean"] == equity.option_value(
+        40_000, 1.0, 4.0, 0.2, 0.3, 1.0, paths=100_000).mc_mean
+
+
+def _mc_by_hand(seed, paths, shares, strike, price, dilution, exit_p, multiple, years, vol):
+    """The simulation written out from its docstring with the seeded generator itself:
+    one uniform per path (exit or not), then one standard normal per path (lognormal
+    multiple with mean ``multiple``)."""
+    rng = np.random.default_rng(seed)
+    uniform, z = rng.random(paths), rng.standard_normal(paths)
+    exit_price = price * multiple * np.exp(vol * z - vol**2 / 2) / (1 + dilution) ** years
+    payoff = shares * np.maximum(exit_price - strike, 0.0) * (uniform < exit_p)
+    return payoff.mean(), np.percentile(payoff, 50)
+
+
+def test_option_monte_carlo_follows_the_seed():
+    """The seed decides the draws: the same seed gives the same numbers after the draw
+    cache is emptied, another seed other numbers, and each equals the simulation done by
+    hand with that seed (a program that ignores the seed, or caches draws under a key
+    without it, fails here)."""
+    args = (40_000, 1.0, 4.0, 0.2, 0.6, 2.0)
+    kw = dict(years=4.0, volatility=0.8, paths=4_000)
+    first = {seed: equity.option_value(*args, seed=seed, **kw) for seed in (1, 2, 3)}
+    assert len({v.mc_mean for v in first.values()}) == 3  # three seeds, three simulations
+    equity._draws.cache_clear()
+    for seed, value in first.items():
+        again = equity.option_value(*args, seed=seed, **kw)
+        assert again == value  # the same seed, drawn afresh
+        mean, p50 = _mc_by_hand(seed, 4_000, *args, 4.0, 0.8)
+        assert value.mc_mean == pytest.approx(mean, rel=1e-12)
+        assert value.p50 == pytest.approx(p50, rel=1e-12)
 
 
 def test_fx_convert_scalar_and_range():
