@@ -21,8 +21,8 @@ from typing import Any
 from addin.reader import (
     BOUNDS,
     WorkbookError,
-    _open,
     block_end,
+    open_workbook,
     read_grid,
     read_inputs,
     stream_rows,
@@ -107,7 +107,7 @@ def read_strategy(path: str | Path) -> StrategyInputs:
     """The Strategy sheet's inputs and the Market sheet's rows of a workbook."""
     p = Path(path)
     name = p.name
-    wb = _open(p)
+    wb = open_workbook(p)
     try:
         for sheet in (NAME, "Market"):
             if sheet not in wb.sheetnames:

@@ -448,7 +448,7 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _open(p: Path) -> Any:
+def open_workbook(p: Path) -> Any:
     """The workbook, read-only and values only, after the guard."""
     from openpyxl import load_workbook  # noqa: PLC0415 - keeps CLI start-up light
 
@@ -476,7 +476,7 @@ def block_end(name: str, title: str, what: str) -> WorkbookError:
 def read_inputs(path: str | Path) -> WorkbookInputs:
     """Offers and settings of a workbook laid out like the shipped one."""
     p = Path(path)
-    wb = _open(p)
+    wb = open_workbook(p)
     name = p.name
     try:
         if "Offers" not in wb.sheetnames:

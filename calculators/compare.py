@@ -19,7 +19,7 @@ from calculators.move import MoveInputs, analyse_moves
 from calculators.net import net_schedule
 from calculators.offer import Offer, OfferBatch, cash_schedule, tc
 
-__all__ = ["BASES", "ComparisonRow", "Settings", "metric", "compare_offers"]
+__all__ = ["BASES", "ComparisonRow", "Settings", "metric", "compare_offers", "checked_settings"]
 
 Array = npt.NDArray[np.float64]
 
@@ -81,7 +81,8 @@ BASES: dict[str, Metric] = {
 }
 
 
-def _check(settings: Settings) -> Settings:
+def checked_settings(settings: Settings) -> Settings:
+    """The settings with their basis and currency normalised; raises InvalidInputError on a bad one."""
     basis = str(settings.basis).strip().lower()
     if basis not in BASES:
         raise InvalidInputError("basis must be one of " + ", ".join(BASES))
@@ -93,7 +94,7 @@ def _check(settings: Settings) -> Settings:
 
 def metric(offers: Sequence[Offer], settings: Settings) -> Array:
     """Each offer's value on ``settings.basis`` in its own currency."""
-    s = _check(settings)
+    s = checked_settings(settings)
     sched = cash_schedule(OfferBatch.from_offers(offers), s.years)
     return np.asarray(BASES[s.basis](offers, sched, s), dtype=float)
 
@@ -134,7 +135,7 @@ def compare_offers(offers: Sequence[Offer], settings: Settings | None = None) ->
     >>> [(r.rank, r.name, r.value_home) for r in compare_offers([a, b], Settings(fx=fx))]
     [(1, 'B', 16500000.0), (2, 'A', 15000000.0)]
     """
-    s = _check(settings or Settings())
+    s = checked_settings(settings or Settings())
     local = metric(offers, s)
     home = to_home(offers, local, s)
     order = np.argsort(-home, kind="stable")

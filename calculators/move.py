@@ -24,7 +24,7 @@ from calculators.relocation import Basket, City, canonical_city, carry_basket
 from calculators.tax import compute, get_jurisdiction
 
 __all__ = ["MoveInputs", "MOVE_FIELDS", "MoveResult", "analyse_moves", "clawback_due",
-           "fx_breakeven", "move_inputs_from_rows"]
+           "fx_breakeven", "move_inputs_from_rows", "stay_offer"]
 
 Array = npt.NDArray[np.float64]
 
@@ -104,7 +104,8 @@ def _offer_city(offer: Offer) -> City:
     return canonical_city(offer.jurisdiction)
 
 
-def _stay_offer(inputs: MoveInputs, home: City) -> Offer:
+def stay_offer(inputs: MoveInputs, home: City) -> Offer:
+    """The current job as an offer in ``home``: what staying put pays, for the comparison."""
     base = inputs.cost("current_base_salary")
     if base <= 0:
         raise InvalidInputError("current_base_salary is required for the stay-put comparison")
@@ -155,7 +156,7 @@ def analyse_moves(
     ``None`` and no offer has a break-even month.
     """
     home = inputs.basket.city
-    stay = _stay_offer(inputs, home) if inputs.cost("current_base_salary") > 0 else None
+    stay = stay_offer(inputs, home) if inputs.cost("current_base_salary") > 0 else None
     everyone = [*offers, *([stay] if stay is not None else [])]
     sched = cash_schedule(OfferBatch.from_offers(everyone), years)
     year = tax_year or max(set.intersection(*(set(get_jurisdiction(o.jurisdiction).years)

@@ -17,10 +17,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from calculators.compare import Settings, _check, metric, to_home
+from calculators.compare import Settings, checked_settings, metric, to_home
 from calculators.errors import InvalidInputError, NoSolutionError
 from calculators.market import MarketStat, offer_market_tc
-from calculators.move import MoveInputs, _stay_offer
+from calculators.move import MoveInputs, stay_offer
 from calculators.negotiation_counter import (
     COUNTER_COMPONENTS,
     Counter,
@@ -44,7 +44,7 @@ def current_job(move: MoveInputs | None) -> Offer | None:
     """The current job as an offer in the home city (``None`` without a current salary)."""
     if move is None or move.cost("current_base_salary") <= 0:
         return None
-    return _stay_offer(move, move.basket.city)
+    return stay_offer(move, move.basket.city)
 
 
 def prepare(offers: Sequence[Offer], settings: Settings) -> tuple[list[Offer], Settings]:
@@ -53,7 +53,7 @@ def prepare(offers: Sequence[Offer], settings: Settings) -> tuple[list[Offer], S
     Fixing the tax year once (the latest every jurisdiction covers) makes every
     later evaluation, of one offer or of all, use the same rules.
     """
-    s = _check(settings)
+    s = checked_settings(settings)
     everyone = list(offers)
     stay = current_job(s.move)
     if stay is not None:
@@ -133,7 +133,7 @@ def target_gap(
     if isinstance(target, bool) or not isinstance(target, (int, float)) \
             or not math.isfinite(target) or target <= 0:
         raise InvalidInputError("target must be a positive number (home currency a year)")
-    s = _check(settings)
+    s = checked_settings(settings)
     values = to_home(offers, metric(offers, s), s)
     return [(o.name, float(v), float(v - target), float(v / target))
             for o, v in zip(offers, values, strict=True)]

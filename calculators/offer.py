@@ -39,6 +39,8 @@ __all__ = [
     "BASES",
     "cash_schedule",
     "tc",
+    "is_blank",
+    "norm_field",
 ]
 
 Array = npt.NDArray[np.float64]
@@ -189,7 +191,7 @@ class Offer:
         >>> o.currency, o.rsu_schedule
         ('USD', (0.25, 0.25, 0.25, 0.25))
         """
-        raw = {_norm_field(k): v for k, v in values.items() if k is not None}
+        raw = {norm_field(k): v for k, v in values.items() if k is not None}
         unknown = [k for k in raw if k not in FIELDS and k != "name"]
         if unknown:
             raise InvalidInputError(f"{label}: {len(unknown)} unknown field name(s)")
@@ -202,7 +204,7 @@ class Offer:
             value = raw.get(name)
             if isinstance(value, (float, np.floating)) and not math.isfinite(value):
                 raise InvalidInputError(f"{label}: {name} must be a finite number")  # never blank
-            if _is_blank(value):
+            if is_blank(value):
                 if spec.required:
                     raise InvalidInputError(f"{label}: {name} is required")
                 continue
@@ -216,15 +218,17 @@ class Offer:
         if kwargs["base_salary"] <= 0:
             raise InvalidInputError(f"{label}: base_salary must be a positive number")
         given = raw.get("name")
-        kwargs["name"] = str(given) if not _is_blank(given) else str(kwargs["company"])
+        kwargs["name"] = str(given) if not is_blank(given) else str(kwargs["company"])
         return cls(**kwargs)
 
 
-def _norm_field(key: object) -> str:
+def norm_field(key: object) -> str:
+    """A field name as the offer fields spell it: ``" Base-Salary "`` -> ``base_salary``."""
     return "_".join(str(key).strip().lower().replace("-", "_").split())
 
 
-def _is_blank(value: object) -> bool:
+def is_blank(value: object) -> bool:
+    """True for an empty cell: ``None``, text of only whitespace, or a float NaN."""
     if value is None:
         return True
     if isinstance(value, str) and not value.strip():

@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from calculators.errors import InvalidInputError
-from calculators.offer import FIELDS, Offer, _is_blank, _norm_field, excel_error
+from calculators.offer import FIELDS, Offer, excel_error, is_blank, norm_field
 
-__all__ = ["as_rows", "offers_from_table", "select_offer"]
+__all__ = ["as_rows", "offers_from_table", "select_offer", "has_field_rows"]
 
 _HEADER_WORDS = {"field", "fields", "offer", "offers", "name", ""}
 
@@ -38,10 +38,10 @@ def as_rows(table: object, what: str = "offers") -> list[list[Any]]:
 
 
 def _is_field(value: object) -> bool:
-    return isinstance(value, str) and _norm_field(value) in FIELDS
+    return isinstance(value, str) and norm_field(value) in FIELDS
 
 
-def _field_rows(rows: list[list[Any]]) -> bool:
+def has_field_rows(rows: list[list[Any]]) -> bool:
     """True when field names run down the first column."""
     down = sum(_is_field(r[0]) for r in rows)
     across = sum(_is_field(c) for c in rows[0])
@@ -62,17 +62,17 @@ def offers_from_table(table: object, label: Callable[[int, int], str] | None = N
     ['A', 'B']
     """
     rows = as_rows(table)
-    if not _field_rows(rows):
+    if not has_field_rows(rows):
         rows = [list(col) for col in zip(*rows, strict=True)]
     has_header = not _is_field(rows[0][0]) and (
-        _is_blank(rows[0][0]) or _norm_field(rows[0][0]) in _HEADER_WORDS
+        is_blank(rows[0][0]) or norm_field(rows[0][0]) in _HEADER_WORDS
     )
     header = rows[0] if has_header else None
     body = rows[1:] if has_header else rows
-    body = [r for r in body if not all(_is_blank(c) for c in r)]
+    body = [r for r in body if not all(is_blank(c) for c in r)]
     if not body:
         raise InvalidInputError("offers range has no field rows")
-    names = [_norm_field(r[0]) if not _is_blank(r[0]) else "" for r in body]
+    names = [norm_field(r[0]) if not is_blank(r[0]) else "" for r in body]
     for position, name in enumerate(names, start=2 if has_header else 1):
         code = excel_error(body[position - (2 if has_header else 1)][0])
         if code is not None:
@@ -89,10 +89,10 @@ def offers_from_table(table: object, label: Callable[[int, int], str] | None = N
     offers: list[Offer] = []
     for j in range(1, len(rows[0])):
         column = [r[j] for r in body]
-        if all(_is_blank(v) for v in column):
+        if all(is_blank(v) for v in column):
             continue  # an empty column is not an offer
         values: dict[str, Any] = dict(zip(names, column, strict=True))
-        if header is not None and not _is_blank(header[j]):
+        if header is not None and not is_blank(header[j]):
             values["name"] = str(header[j]).strip()
         n = len(offers) + 1
         offers.append(Offer.from_fields(values, label=label(n, j) if label else f"offer {n}"))
@@ -103,7 +103,7 @@ def offers_from_table(table: object, label: Callable[[int, int], str] | None = N
 
 def select_offer(offers: Sequence[Offer], name: object = None, what: str = "offer") -> Offer:
     """The offer called ``name`` (case-blind), or the only one when ``name`` is blank."""
-    if _is_blank(name):
+    if is_blank(name):
         if len(offers) != 1:
             raise InvalidInputError(
                 f"{what} range holds {len(offers)} offers; give offer_name or select one column"

@@ -59,9 +59,9 @@ def _plain(value: Any) -> Any:
 
 
 def _offer_columns(rows: list[list[Any]]) -> list[int]:
-    from calculators.table import _field_rows  # noqa: PLC0415
+    from calculators.table import has_field_rows  # noqa: PLC0415
 
-    if not _field_rows(rows):
+    if not has_field_rows(rows):
         rows[:] = [list(c) for c in zip(*rows, strict=True)]
     return [j for j in range(1, len(rows[0])) if any(r[j] is not None for r in rows[1:])]
 
