@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,7 @@ import yaml
 
 from calculators.errors import InvalidInputError
 from calculators.tax import compute
+from calculators.tax.engine import params
 from calculators.tax.jurisdictions.jp_income import employment_income
 from calculators.tax.jurisdictions.jp_social import employee_half
 from calculators.tax.jurisdictions.jp_tokyo import income_tax_on_taxable_income
@@ -73,8 +75,38 @@ def test_employment_income_exact(case: dict) -> None:
 
 @pytest.mark.parametrize("case", OFFICIAL["premium_rows"], ids=lambda c: c["name"])
 def test_premium_table_rows_exact(case: dict) -> None:
-    assert case["standard"] * case["rate"] / 2 == pytest.approx(case["half"], abs=1e-6)
-    assert float(employee_half(case["standard"], case["rate"])) == case["withheld"]
+    """The code's rate for the premium month (its parameters, not the fixture's rate) gives
+    the printed 折半額 on the printed 標準報酬月額, which is a grade of the code's table, and
+    the code withholds the printed amount."""
+    when = dt.date.fromisoformat(case["month"] + "-01")
+    social = params("jp", "social_insurance")
+    rate = sum(float(social[name].at(when)) for name in case["rates"])
+    assert rate == pytest.approx(case["rate"], abs=1e-12)
+    table = {"health": "health_insurance_grades", "pension": "pension_grades"}[case["grades"]]
+    grades = social[table].at(when.year)
+    assert case["standard"] in grades["standard"]
+    assert case["standard"] * rate / 2 == pytest.approx(case["half"], abs=1e-6)
+    assert float(employee_half(case["standard"], rate)) == case["withheld"]
+
+
+def test_a_year_of_premiums_from_the_printed_tables() -> None:
+    # Salary 3,600,000 paid monthly: 報酬月額 300,000 -> 標準報酬月額 300,000 (290,000 to 310,000)
+    # in both tables.  2026 by hand from the printed 折半額 rows above:
+    #   health (協会けんぽ 東京): January, February at 9.91 % (14,865), March to December at
+    #     9.85 % (14,775): 2 x 14,865 + 10 x 14,775 = 177,480;
+    #   care (age 45): March to December 9.85 % + 1.62 % = 11.47 % -> 17,205 - 14,775 = 2,430,
+    #     January, February 11.50 % -> 17,250 - 14,865 = 2,385: 2 x 2,385 + 10 x 2,430 = 29,070;
+    #   子ども・子育て支援金 from the April premium: 9 x 345 = 3,105;
+    #   厚生年金 18.3 %: 12 x 27,450 = 329,400.
+    # Sources: kyoukaikenpo.or.jp 保険料額表 令和7年3月分, 令和8年3月分 (東京都);
+    # nenkin.go.jp 厚生年金保険料額表 (18.300 %).
+    young = compute(3_600_000, "JP-TOKYO", 2026, age=35).lines
+    older = compute(3_600_000, "JP-TOKYO", 2026, age=45).lines
+    assert float(young["health_insurance"]) == 2 * 14_865 + 10 * 14_775
+    assert float(young["long_term_care_insurance"]) == 0
+    assert float(older["long_term_care_insurance"]) == 2 * (17_250 - 14_865) + 10 * (17_205 - 14_775)
+    assert float(young["child_support_levy"]) == 9 * 345
+    assert float(young["employees_pension"]) == 12 * 27_450
 
 
 def test_nta_2260_reconstruction_tax_on_top() -> None:
