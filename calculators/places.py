@@ -1,25 +1,93 @@
-"""Jurisdiction codes, their currencies and the city names that stand for them.
+"""The one registry of places: jurisdiction codes, their names, currencies and cities.
 
-These are names, not figures: the rules and prices for each place live in the
-dated parameter files.
+Every fact comes from ``calculators/places.yaml`` (read once); the tax engine,
+relocation and the add-in's help text read it through this module and restate
+none of it.  These are names, not figures: the rules and prices for each place
+live in the dated parameter files.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
 from calculators.errors import InvalidInputError, UnknownJurisdictionError
 
-__all__ = ["JURISDICTIONS", "canonical_code", "currency_of", "names_of"]
+__all__ = [
+    "JURISDICTIONS",
+    "PLACES",
+    "Place",
+    "canonical_code",
+    "currency_of",
+    "names_of",
+    "place_for_module",
+]
 
+_DATA = Path(__file__).with_name("places.yaml")
+_TAX_PACKAGE = "calculators.tax.jurisdictions"
+
+
+@dataclass(frozen=True)
+class Place:
+    """One jurisdiction with its names, currency, tax rules and cost-of-living city."""
+
+    code: str
+    currency: str
+    country: str
+    aliases: tuple[str, ...]
+    tax_module: str
+    tax_params: tuple[str, ...]
+    city_key: str
+    city_name: str
+    city_aliases: tuple[str, ...]
+    city_only: tuple[str, ...]
+    source: str
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name other than the code that stands for the jurisdiction."""
+        return (*self.aliases, self.city_name, *self.city_aliases)
+
+
+def _strings(entry: dict[str, Any], field: str, code: str) -> tuple[str, ...]:
+    value = entry.get(field) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"places.yaml: {field} of {code} must be a list of strings")
+    return tuple(value)
+
+
+def _load() -> dict[str, Place]:
+    raw = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+    out: dict[str, Place] = {}
+    for entry in raw:
+        city, tax, code = entry["city"], entry["tax"], str(entry["code"])
+        place = Place(
+            code=code,
+            currency=str(entry["currency"]),
+            country=str(entry["country"]),
+            aliases=_strings(entry, "aliases", code),
+            tax_module=f"{_TAX_PACKAGE}.{tax['module']}",
+            tax_params=_strings(tax, "params", code),
+            city_key=str(city["key"]),
+            city_name=str(city["name"]),
+            city_aliases=_strings(city, "aliases", code),
+            city_only=_strings(city, "city_only", code),
+            source=" ".join(str(entry.get("source", "")).split()),
+        )
+        if place.code in out:
+            raise ValueError(f"places.yaml: {place.code} is listed twice")
+        out[place.code] = place
+    return out
+
+
+PLACES: dict[str, Place] = _load()
+
+# code -> (currency, names): the shape the rest of the package has always read
 JURISDICTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "JP-TOKYO": ("JPY", ("Tokyo", "Japan", "JP", "東京")),
-    "US-CA": ("USD", ("California", "San Francisco", "Silicon Valley", "Bay Area",
-                      "San Francisco Bay Area", "San Jose", "Mountain View")),
-    "US-WA": ("USD", ("Washington", "Seattle", "Redmond", "Bellevue")),
-    "US-NY-NYC": ("USD", ("New York", "New York City", "NYC", "Manhattan")),
-    "GB-ENG": ("GBP", ("London", "England", "UK", "United Kingdom", "GB")),
-    "IL": ("ILS", ("Israel", "Tel Aviv", "Tel Aviv-Yafo", "Jerusalem", "Haifa")),
-    "DE": ("EUR", ("Germany", "Deutschland", "Berlin", "Munich", "München")),
-    "CA-ON": ("CAD", ("Ontario", "Toronto", "Ottawa", "Waterloo")),
+    p.code: (p.currency, p.names) for p in PLACES.values()
 }
 
 
@@ -27,18 +95,18 @@ def _norm(name: str) -> str:
     return " ".join(str(name).replace("_", "-").split()).upper()
 
 
-_LOOKUP = {
-    _norm(alias): code
-    for code, (_, aliases) in JURISDICTIONS.items()
-    for alias in (code, *aliases)
-}
+_LOOKUP: dict[str, str] = {}
+for _place in PLACES.values():
+    for _alias in (_place.code, *_place.names):
+        if _LOOKUP.setdefault(_norm(_alias), _place.code) != _place.code:
+            raise ValueError(f"places.yaml: {_alias} names two jurisdictions")
 
 
 def canonical_code(name: object) -> str:
     """The jurisdiction code for a code or city name (case-blind).
 
-    >>> canonical_code("seattle"), canonical_code("jp-tokyo")
-    ('US-WA', 'JP-TOKYO')
+    >>> canonical_code("seattle"), canonical_code("jp-tokyo"), canonical_code("Muenchen")
+    ('US-WA', 'JP-TOKYO', 'DE')
     """
     if not isinstance(name, str) or not name.strip():
         raise InvalidInputError("jurisdiction must be a code such as JP-TOKYO")
@@ -52,7 +120,7 @@ def canonical_code(name: object) -> str:
 
 def currency_of(code: str) -> str:
     """The local currency of a jurisdiction."""
-    return JURISDICTIONS[canonical_code(code)][0]
+    return PLACES[canonical_code(code)].currency
 
 
 def names_of(name: object) -> tuple[str, ...]:
@@ -63,4 +131,16 @@ def names_of(name: object) -> tuple[str, ...]:
     ('US-WA', 'Washington', 'Seattle', 'Redmond', 'Bellevue')
     """
     code = _LOOKUP.get(_norm(name)) if isinstance(name, str) else None
-    return () if code is None else (code, *JURISDICTIONS[code][1])
+    return () if code is None else (code, *PLACES[code].names)
+
+
+def place_for_module(module: str) -> Place:
+    """The place whose tax rules live in ``module`` (a dotted module name).
+
+    >>> place_for_module("calculators.tax.jurisdictions.gb_eng").code
+    'GB-ENG'
+    """
+    for place in PLACES.values():
+        if place.tax_module == module:
+            return place
+    raise LookupError(f"{module} is the tax module of no place in places.yaml")

@@ -25,6 +25,7 @@ from typing import Any
 
 from calculators.errors import InvalidInputError, MissingParameterError
 from calculators.params import Parameter, load_parameters
+from calculators.places import PLACES
 
 __all__ = [
     "CITIES",
@@ -55,17 +56,13 @@ class City:
     aliases: tuple[str, ...] = ()
 
 
-CITIES: dict[str, City] = {c.key: c for c in (
-    City("TOKYO", "Tokyo", "JP", "JPY", "JP-TOKYO", ("東京", "JP-TOKYO")),
-    City("SF_BAY_AREA", "San Francisco Bay Area", "US", "USD", "US-CA",
-         ("San Francisco", "SF", "Bay Area", "Silicon Valley", "San Jose", "US-CA")),
-    City("SEATTLE", "Seattle", "US", "USD", "US-WA", ("US-WA", "Redmond", "Bellevue")),
-    City("NEW_YORK", "New York", "US", "USD", "US-NY-NYC", ("NYC", "New York City", "US-NY-NYC")),
-    City("LONDON", "London", "GB", "GBP", "GB-ENG", ("GB-ENG",)),
-    City("TEL_AVIV", "Tel Aviv", "IL", "ILS", "IL", ("Tel Aviv-Yafo", "IL")),
-    City("BERLIN", "Berlin", "DE", "EUR", "DE", ("DE",)),
-    City("TORONTO", "Toronto", "CA", "CAD", "CA-ON", ("CA-ON",)),
-)}
+# one city per place of the registry (calculators/places.yaml): its name, the city's own
+# aliases and the jurisdiction code stand for it
+CITIES: dict[str, City] = {
+    p.city_key: City(p.city_key, p.city_name, p.country, p.currency, p.code,
+                     (*p.city_aliases, *p.city_only, p.code))
+    for p in PLACES.values()
+}
 
 CATEGORIES = ("rent", "food", "transport", "utilities", "health", "schooling", "other")
 HOUSING_SIZES = ("studio_1br", "two_bedroom")

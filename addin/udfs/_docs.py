@@ -1,5 +1,7 @@
 """Help text shared by several functions (Function Wizard / Office.js descriptions)."""
 
+from calculators.places import PLACES
+
 OFFER_DOC = (
     "Offer range: field names in the first column, the offer's values in the next "
     "(as on the Offers sheet)"
@@ -16,9 +18,12 @@ BASKET_DOC = (
     "Relocation inputs: input / value rows (home_city, housing_size, monthly spending by "
     "category, move costs), as on the Relocation sheet"
 )
-JUR_DOC = (
-    "Where the work is taxed: JP-TOKYO, US-CA, US-WA, US-NY-NYC, GB-ENG, IL, DE, CA-ON or a city"
-)
-CITY_DOC = (
-    "City: Tokyo, San Francisco Bay Area, Seattle, New York, London, Tel Aviv, Berlin or Toronto"
-)
+
+
+def _or(names: list[str]) -> str:
+    return ", ".join(names[:-1]) + " or " + names[-1]
+
+
+# the places and their cities come from the registry (calculators/places.yaml), in its order
+JUR_DOC = "Where the work is taxed: " + ", ".join(PLACES) + " or a city"
+CITY_DOC = "City: " + _or([p.city_name for p in PLACES.values()])

@@ -1,6 +1,9 @@
 """The common take-home engine: registry, result type and shared rule shapes.
 
-A jurisdiction module registers one function with :func:`register`.  The
+A jurisdiction module registers one function with :func:`register`; its code,
+currency and names come from the registry of places (``calculators/places.yaml``,
+where the place names the module), and the tax years it supports are the years
+its parameter files cover (:func:`covered_years`).  The
 function receives salary and equity income (numpy arrays of the same shape,
 in local currency, per tax year), the tax year and its options, and returns
 an ordered mapping of *line name -> amount withheld* (arrays, each >= 0).
@@ -10,7 +13,8 @@ Net pay is gross minus the sum of the lines.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+import importlib
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,15 +25,15 @@ import numpy.typing as npt
 from calculators.errors import (
     InvalidInputError,
     MissingParameterError,
-    UnknownJurisdictionError,
 )
 from calculators.params import Parameter, load_parameters
-from calculators.places import JURISDICTIONS
+from calculators.places import PLACES, canonical_code, place_for_module
 
 __all__ = [
     "TaxResult",
     "Jurisdiction",
     "register",
+    "covered_years",
     "get_jurisdiction",
     "supported_codes",
     "marginal_tax",
@@ -79,46 +83,52 @@ class TaxResult:
         return self.gross - self.total_withheld
 
 
-_PLACES = {
-    _alias.upper(): _code
-    for _code, (_, _aliases) in JURISDICTIONS.items()
-    for _alias in (_code, *_aliases)
-}
 _REGISTRY: dict[str, Jurisdiction] = {}
-_ALIASES: dict[str, str] = {}
+
+
+def covered_years(files: Sequence[str]) -> tuple[int, ...]:
+    """The tax years a set of parameter files covers.
+
+    ``files`` are paths under ``params/`` without ``.yaml`` (``"us/federal"``).  The years
+    run from the first in which every parameter named in the files has a value in force
+    to the last in which any of them takes a new dated value.
+
+    >>> covered_years(["gb/income_tax", "gb/national_insurance"])
+    (2025, 2026)
+    """
+    first: dict[str, int] = {}
+    last = 0
+    for file in files:
+        folder, name = file.split("/")
+        for key, param in params(folder, name).items():
+            first[key] = min(first.get(key, param.dates[0].year), param.dates[0].year)
+            last = max(last, param.dates[-1].year)
+    if not first:
+        return ()
+    return tuple(range(max(first.values()), last + 1))
 
 
 def register(
-    code: str,
     *,
-    currency: str,
-    years: tuple[int, ...],
-    aliases: tuple[str, ...] = (),
     options: Mapping[str, Any] | None = None,
     description: str = "",
 ) -> Callable[[LineFunc], LineFunc]:
-    """Register a jurisdiction's line function under ``code`` and its aliases."""
+    """Register a jurisdiction's line function for the place whose tax module defines it."""
 
     def inner(func: LineFunc) -> LineFunc:
-        jur = Jurisdiction(
-            code=code,
-            currency=currency,
-            years=years,
-            aliases=aliases,
+        place = place_for_module(func.__module__)
+        _REGISTRY[place.code] = Jurisdiction(
+            code=place.code,
+            currency=place.currency,
+            years=covered_years(place.tax_params),
+            aliases=place.names,
             options=dict(options or {}),
             lines=func,
             description=description,
         )
-        _REGISTRY[code] = jur
-        for name in (code, *aliases):
-            _ALIASES[_norm(name)] = code
         return func
 
     return inner
-
-
-def _norm(name: str) -> str:
-    return " ".join(str(name).replace("_", "-").split()).upper()
 
 
 def supported_codes() -> list[str]:
@@ -130,21 +140,14 @@ def supported_codes() -> list[str]:
 def get_jurisdiction(name: str) -> Jurisdiction:
     """Look up a jurisdiction by code or alias (case-blind)."""
     _load_all()
-    if not isinstance(name, str) or not name.strip():
-        raise InvalidInputError("jurisdiction must be a code such as JP-TOKYO")
-    code = _ALIASES.get(_norm(name))
-    if code is None and _norm(name) in _PLACES:
-        code = _ALIASES.get(_PLACES[_norm(name)])
-    if code is None:
-        raise UnknownJurisdictionError(
-            "unknown jurisdiction; supported: " + ", ".join(supported_codes())
-        )
-    return _REGISTRY[code]
+    return _REGISTRY[canonical_code(name)]
 
 
 def _load_all() -> None:
-    # Importing the package registers every jurisdiction module.
-    import calculators.tax.jurisdictions  # noqa: F401
+    # Importing each place's tax module registers it.
+    for place in PLACES.values():
+        if place.code not in _REGISTRY:
+            importlib.import_module(place.tax_module)
 
 
 @functools.cache

@@ -204,10 +204,6 @@ def _check_age(options: Mapping[str, Any]) -> None:
 
 
 @register(
-    "CA-ON",
-    currency="CAD",
-    years=(2025, 2026),
-    aliases=("Ontario", "Toronto", "Ottawa", "Waterloo"),
     options={"age": 35},
     description="Canada, Ontario: federal and Ontario income tax, Ontario Health Premium, CPP, "
     "CPP2, EI (single employee, no dependants)",

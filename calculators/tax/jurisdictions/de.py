@@ -139,10 +139,6 @@ def _fraction(value: object, name: str, high: float) -> float:
 
 
 @register(
-    "DE",
-    currency="EUR",
-    years=(2025, 2026),
-    aliases=("Germany", "Deutschland", "Berlin", "Munich", "München", "Muenchen"),
     options={
         "age": 35,
         "children": 0,

@@ -156,10 +156,6 @@ def _age(options: Mapping[str, Any]) -> int:
 
 
 @register(
-    "GB-ENG",
-    currency="GBP",
-    years=(2025, 2026),
-    aliases=("England", "London", "UK", "United Kingdom", "GB"),
     options={"age": 35},
     description="England: income tax (rest-of-UK bands) and employee Class 1 NI; "
     "tax year N = 6 April N to 5 April N+1",

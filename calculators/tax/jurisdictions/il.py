@@ -119,10 +119,6 @@ def _options(options: Mapping[str, Any]) -> float:
 
 
 @register(
-    "IL",
-    currency="ILS",
-    years=(2025, 2026),
-    aliases=("Israel", "Tel Aviv", "Tel Aviv-Yafo", "Jerusalem", "Haifa"),
     options={"age": 35, "credit_points": 2.25},
     description="Israel: income tax with credit points, surtax, national insurance and health "
     "tax for a resident employee (RSUs taxed as wages, not under section 102)",

@@ -157,10 +157,6 @@ def _insurer(options: Mapping[str, Any]) -> str:
 
 
 @register(
-    "JP-TOKYO",
-    currency="JPY",
-    years=(2025, 2026),
-    aliases=("Tokyo", "Japan", "JP", "東京"),
     options={"age": 35, "health_insurer": "kyokai-tokyo"},
     description=(
         "Tokyo special wards: 所得税, 復興特別所得税, 住民税, 協会けんぽ, 厚生年金, 雇用保険"

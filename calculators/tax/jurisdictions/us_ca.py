@@ -125,11 +125,6 @@ def ca_sdi(wages: Array, year: int) -> Array:
 
 
 @register(
-    "US-CA",
-    currency="USD",
-    years=(2025, 2026),
-    aliases=("California", "San Francisco", "Silicon Valley", "San Jose", "Mountain View",
-             "Bay Area"),
     options=DEFAULT_OPTIONS,
     description="California resident employee: federal income tax, FICA, CA income tax, CA SDI",
 )

@@ -199,10 +199,6 @@ def ny_dbl(wages: Array, year: int) -> Array:
 
 
 @register(
-    "US-NY-NYC",
-    currency="USD",
-    years=(2025, 2026),
-    aliases=("New York", "New York City", "NYC", "Manhattan"),
     options=DEFAULT_OPTIONS,
     description="New York City resident employee: federal income tax, FICA, NY State and "
     "NYC income tax, NY PFL and DBL",

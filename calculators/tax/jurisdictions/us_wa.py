@@ -56,10 +56,6 @@ def wa_cares(wages: Array, year: int) -> Array:
 
 
 @register(
-    "US-WA",
-    currency="USD",
-    years=(2025, 2026),
-    aliases=("Washington", "Seattle", "Redmond", "Bellevue"),
     options=DEFAULT_OPTIONS,
     description="Washington employee: federal income tax, FICA, WA PFML, WA Cares "
     "(no state income tax)",
