@@ -9,7 +9,7 @@ import inspect
 import logging
 import math
 from collections.abc import Callable, Sequence
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 import xlwings as xw
@@ -17,7 +17,7 @@ import xlwings as xw
 from calculators.errors import InvalidInputError, NegotiationError
 from calculators.offer import EXCEL_ERRORS, excel_error
 
-__all__ = ["udf", "table", "cell", "opt_number", "opt_int", "opt_text", "MESSAGE_PREFIX",
+__all__ = ["udf", "table", "cell", "Cell", "Rows", "opt_number", "opt_int", "opt_text", "MESSAGE_PREFIX",
            "CellError", "EXCEL_ERRORS", "excel_error"]
 
 log = logging.getLogger("addin")
@@ -28,14 +28,38 @@ UDFS: dict[str, Callable[..., Any]] = {}
 _READ = {"err_to_str": True}
 
 
-def table(doc: str) -> Any:
-    """Argument type of a range read as a 2-D list (blank cells are ``None``)."""
-    return Annotated[list, {"ndim": 2, "doc": doc, **_READ}]
+# The parameters of a UDF are ``Annotated[Cell, cell("help")]`` or ``Annotated[Rows,
+# table("help")]``, as xlwings-server's examples write them.  xlwings reads the first
+# argument of ``Annotated`` as the argument's converter (``xlwings.udfs.xlfunc``, and
+# ``xlwings.pro.udfs_officejs.xlfunc`` for the server) and the dict after it as the
+# converter's options plus the help ("doc") that the Function Wizard, the generated VBA
+# and the Office.js metadata show.  So at run time the converter must be one xlwings
+# registers for its default value reader (``Any``, ``list``): a union such as
+# ``list | None`` is no converter.  mypy sees the types Excel passes.
+Cell: TypeAlias = Any
+"""One argument as xlwings reads it: a number, text, logical, date or ``None`` (blank),
+or a range as lists; every UDF hands it to a converter below, which checks it."""
+if TYPE_CHECKING:
+    Rows: TypeAlias = list[list[Any]] | None
+    """A range read as rows (blank cells ``None``); a blank range is ``None``."""
+else:
+    Rows = list  # the converter xlwings sees, as before: its value reader
 
 
-def cell(doc: str) -> Any:
-    """Argument type of a single value (or a range, read as xlwings reads it)."""
-    return Annotated[Any, {"doc": doc, **_READ}]
+def table(doc: str) -> dict[str, Any]:
+    """The xlwings options of a range argument, read as a 2-D list (blank cells ``None``).
+
+    Use as ``Annotated[Rows, table("help")]``.
+    """
+    return {"ndim": 2, "doc": doc, **_READ}
+
+
+def cell(doc: str) -> dict[str, Any]:
+    """The xlwings options of a single-value argument (or a range, read as xlwings reads it).
+
+    Use as ``Annotated[Cell, cell("help")]``.
+    """
+    return {"doc": doc, **_READ}
 
 
 class CellError(str):
@@ -62,8 +86,8 @@ class CellError(str):
         self.code, self.message = code, message
         return self
 
-    def __getnewargs__(self) -> tuple[str, str]:  # copy and pickle keep the parts
-        return (self.message, self.code)
+    def __reduce__(self) -> tuple[type["CellError"], tuple[str, str]]:
+        return (type(self), (self.message, self.code))  # copy and pickle keep the parts
 
 
 def message(exc: BaseException) -> CellError:

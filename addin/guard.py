@@ -51,6 +51,7 @@ import posixpath
 import re
 import struct
 import zipfile
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -478,7 +479,7 @@ class _Package:
 
     # -- reading --
 
-    def chunks(self, info: zipfile.ZipInfo):
+    def chunks(self, info: zipfile.ZipInfo) -> Generator[bytes, None, None]:
         """The part's bytes as inflated, counted against the limits (never the declared
         sizes alone)."""
         seen = 0
@@ -525,7 +526,7 @@ class _Package:
             stream.close()  # the entry's file, whatever was refused
 
     def _content(self, info: zipfile.ZipInfo, part: str, mode: str | None, declared_xml: bool,
-                 stream) -> None:
+                 stream: Generator[bytes, None, None]) -> None:
         first = next(stream, b"")
         sniffed = _sniff(first)
         if sniffed == "ole":
@@ -551,6 +552,10 @@ class _Package:
             chunk = next(stream, b"")
         if parser is not None:
             parser.close()
+
+
+# what a part's parser calls for each element: its name and attributes
+_StartHandler = Callable[[str, dict[str, str]], None]
 
 
 class _Parser:
@@ -623,7 +628,7 @@ class _Parser:
         self.p.StartElementHandler = start
         start(name, attrs)
 
-    def _types(self):
+    def _types(self) -> _StartHandler:
         pkg = self.pkg
 
         def start(name: str, attrs: dict[str, str]) -> None:
@@ -638,7 +643,7 @@ class _Parser:
                 pkg.overrides[_part(attrs["PartName"])] = ct
         return start
 
-    def _relations(self):
+    def _relations(self) -> _StartHandler:
         pkg, rels = self.pkg, self.part
 
         def start(name: str, attrs: dict[str, str]) -> None:
@@ -650,7 +655,7 @@ class _Parser:
                              attrs.get("TargetMode"))
         return start
 
-    def _strings(self):
+    def _strings(self) -> _StartHandler:
         pkg, lim = self.pkg, self.limits
         names: dict[str, bool] = {}
 
@@ -674,7 +679,7 @@ class _Parser:
         self.p.CharacterDataHandler = text
         return start
 
-    def _other(self):
+    def _other(self) -> _StartHandler:
         """Any other part: its elements counted to the end, against their own bound."""
         pkg, bound = self.pkg, self.limits.other_elements
 
@@ -685,7 +690,7 @@ class _Parser:
                                f"{bound:,} XML elements")
         return start
 
-    def _worksheet(self):
+    def _worksheet(self) -> _StartHandler:
         pkg, lim = self.pkg, self.limits
         max_elements, max_rows, max_cols = lim.elements, lim.rows, lim.columns
         max_area, max_cells = lim.area, lim.cells
@@ -717,14 +722,14 @@ class _Parser:
                     row, col = at[0], at[1]
                 else:
                     letters = ref.rstrip("0123456789")
-                    col = columns.get(letters)
-                    if col is None or len(letters) == len(ref):  # $A$1, AAA1 or malformed
+                    known = columns.get(letters)
+                    if known is None or len(letters) == len(ref):  # $A$1, AAA1 or malformed
                         m = match_cell(ref)
                         if m is None:
                             raise _Refused("a worksheet has a malformed cell reference")
                         col, row = _column(m.group(1)), int(m.group(2))
                     else:
-                        row = int(ref[len(letters):])
+                        col, row = known, int(ref[len(letters):])
                     at[1] = col
                 pkg.cells += 1
                 if pkg.cells > max_cells:

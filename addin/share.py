@@ -333,8 +333,8 @@ def _compute(name: str, keys: list[str], offers: list[list[Any]], params: list[l
             break
         n_fx += 1
     lay = Layout(n_fx)
-    for label, row in lay.params.items():
-        cell = params[row][0] if row < len(params) and params[row] else None
+    for label, at in lay.params.items():
+        cell = params[at][0] if at < len(params) and params[at] else None
         if not isinstance(cell, str) or cell.strip().lower() != label:
             raise ShareError(f"{name}: the Params sheet is not laid out as the shipped workbook's "
                              "and the Recruiter sheet has no cached values; open and save it in "

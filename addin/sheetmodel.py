@@ -165,7 +165,7 @@ def _compare(op: str, a: Any, b: Any) -> Any:
         return _concatenate(a, b)
     number = (int, float)
     if isinstance(a, number) and isinstance(b, number) or isinstance(a, str) and isinstance(b, str):
-        if isinstance(a, str):
+        if isinstance(a, str) and isinstance(b, str):
             a, b = a.casefold(), b.casefold()
     elif op in ("=", "<>"):
         return (op == "<>")  # a number never equals a text

@@ -307,10 +307,9 @@ def import_functions(workbook_name: str = DEFAULT_WORKBOOK,
             module = _registered(xu.xlfunc, importlib.import_module(name))
             xu.udf_modules[name] = {"filename": module.__file__, "filetime": None,
                                     "module": module}
-        xu.__pro__ = False
         quiet = logging.Logger("xlwings.udfs.offline")  # not registered: no global handler
         quiet.addHandler(logging.NullHandler())
-        xu.logger = quiet
+        vars(xu).update(__pro__=False, logger=quiet)  # globals import_udfs reads
         with contextlib.redirect_stdout(io.StringIO()):
             xu.import_udfs(module_names, workbook)
         functions = {attr: f for name in module_names.split(";")

@@ -27,7 +27,7 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
         lay.param("horizon_years"), lay.param("discount_rate"), lay.fx,
         relocation.inputs_ref(data)))), rows=lay.n_offers + 1, cols=9))
     row = 3 + lay.n_offers + 3
-    for i, col in enumerate(lay.offer_cols, start=1):
+    for i, _col in enumerate(lay.offer_cols, start=1):
         m.put(NAME, row, 0, lay.slot_ref(i), "bold")
         m.put(NAME, row + 1, 0, Spill(lay.for_slot(i, Call("OFFER_SCHEDULE", (
             lay.offers, lay.param("horizon_years"), None, None, lay.slot_ref(i)))),

@@ -115,11 +115,11 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
           ["offer", "value", "BATNA", "BATNA is", "lead", *RAISE_HEAD])
     for i in range(1, lay.n_offers + 1):
         r = r0 + 1 + i
-        name = Ref(NAME, r, 0, absolute=False)
+        offer = Ref(NAME, r, 0, absolute=False)
         m.put(NAME, r, 0, lay.slot_ref(i))
 
-        def counter(component: str | None, output: str, name: Ref = name) -> Call:
-            return Call("COUNTER_OFFER", (lay.offers, name, component, inp["basis"],
+        def counter(component: str | None, output: str, offer: Ref = offer) -> Call:
+            return Call("COUNTER_OFFER", (lay.offers, offer, component, inp["basis"],
                                           inp["margin"], basket, lay.fx, home, years, disc,
                                           None, output,
                                           None if component is None else UNREACHABLE))

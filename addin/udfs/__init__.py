@@ -6,8 +6,9 @@ short ``#VALUE!`` message naming the argument and the problem.  The Python
 names are lower-case; Excel shows them upper-case.  xlwings finds them as
 members of this package, so every submodule's functions are imported here.
 
-Parameters carry no plain type hints on purpose: xlwings reads a hint as the
-argument's converter, so they use :func:`addin.cells.table` / ``cell`` instead.
+Parameters are ``Annotated[Cell, cell("help")]`` / ``Annotated[Rows, table("help")]``
+(:mod:`addin.cells`): xlwings reads the first argument as the converter and the
+dict from ``cell`` / ``table`` as its options and the argument's help.
 """
 
 from addin.udfs.negotiation import (

@@ -1,8 +1,9 @@
 """Negotiation functions: market position, counter-offers, target gap, impact, the ask."""
 
 import datetime as dt
+from typing import Annotated
 
-from addin.cells import cell, opt_number, opt_text, rows_out, table, udf
+from addin.cells import Cell, Rows, cell, opt_number, opt_text, rows_out, table, udf
 from addin.udfs._docs import BASIS_DOC, BASKET_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
 from addin.udfs.offers import _fx_table, settings_from
 from calculators import market, negotiation
@@ -89,16 +90,17 @@ _FILTER_DOCS = {
 
 @udf
 def market_percentile(
-    pay: cell("Your pay on the market's definition: base + yearly stock + target bonus"),
-    market_table: table(MARKET_DOC),
-    location: cell(_FILTER_DOCS["location"]) = None,
-    level: cell(_FILTER_DOCS["level"]) = None,
-    min_years: cell(_FILTER_DOCS["min_years"]) = None,
-    max_years: cell(_FILTER_DOCS["max_years"]) = None,
-    since: cell(_FILTER_DOCS["since"]) = None,
-    pay_currency: cell("Currency of pay; rows in others are converted (blank: the rows')") = None,
-    rates: table(RATES_DOC) = None,
-    as_of: cell("Date the staleness warning counts from (blank: today)") = None,
+    pay: Annotated[Cell, cell("Your pay on the market's definition: base + yearly stock + target bonus")],
+    market_table: Annotated[Rows, table(MARKET_DOC)],
+    location: Annotated[Cell, cell(_FILTER_DOCS["location"])] = None,
+    level: Annotated[Cell, cell(_FILTER_DOCS["level"])] = None,
+    min_years: Annotated[Cell, cell(_FILTER_DOCS["min_years"])] = None,
+    max_years: Annotated[Cell, cell(_FILTER_DOCS["max_years"])] = None,
+    since: Annotated[Cell, cell(_FILTER_DOCS["since"])] = None,
+    pay_currency: Annotated[
+        Cell, cell("Currency of pay; rows in others are converted (blank: the rows')")] = None,
+    rates: Annotated[Rows, table(RATES_DOC)] = None,
+    as_of: Annotated[Cell, cell("Date the staleness warning counts from (blank: today)")] = None,
 ):
     """Where a pay figure stands among comparable market rows, 0 to 100 (PERCENTRANK.INC).
 
@@ -115,24 +117,26 @@ def market_percentile(
 
 @udf
 def market_band(
-    market_table: table(MARKET_DOC),
-    percentiles: table("Percentiles to read, a row or column of numbers 0-100 (blank: 25, 50, "
-                       "75, 90)") = None,
-    location: cell(_FILTER_DOCS["location"]) = None,
-    level: cell(_FILTER_DOCS["level"]) = None,
-    min_years: cell(_FILTER_DOCS["min_years"]) = None,
-    max_years: cell(_FILTER_DOCS["max_years"]) = None,
-    since: cell(_FILTER_DOCS["since"]) = None,
-    band_currency: cell("Currency to state the band in; rows in others are converted") = None,
-    rates: table(RATES_DOC) = None,
-    as_of: cell("Date the staleness warning counts from (blank: today)") = None,
+    market_table: Annotated[Rows, table(MARKET_DOC)],
+    percentiles: Annotated[
+        Rows, table("Percentiles to read, a row or column of numbers 0-100 (blank: 25, 50, "
+                    "75, 90)")] = None,
+    location: Annotated[Cell, cell(_FILTER_DOCS["location"])] = None,
+    level: Annotated[Cell, cell(_FILTER_DOCS["level"])] = None,
+    min_years: Annotated[Cell, cell(_FILTER_DOCS["min_years"])] = None,
+    max_years: Annotated[Cell, cell(_FILTER_DOCS["max_years"])] = None,
+    since: Annotated[Cell, cell(_FILTER_DOCS["since"])] = None,
+    band_currency: Annotated[
+        Cell, cell("Currency to state the band in; rows in others are converted")] = None,
+    rates: Annotated[Rows, table(RATES_DOC)] = None,
+    as_of: Annotated[Cell, cell("Date the staleness warning counts from (blank: today)")] = None,
 ):
     """The pay band of comparable market rows: p25 / p50 / p75 / p90, n and warnings.
 
     Like-for-like TC: base + yearly stock + bonus. Method: Excel PERCENTILE.INC.
     Spills measure / value rows. Example: =MARKET_BAND(Market!A5:L65, , "Tokyo", "L5")
     """
-    ps = market.BAND_PERCENTILES
+    ps: tuple[float, ...] = market.BAND_PERCENTILES
     if not _blank(percentiles):
         ps = tuple(opt_number(v, "percentiles", low=0.0, high=100.0)
                    for row in as_rows(percentiles, "percentiles") for v in row if not _blank(v))
@@ -151,24 +155,29 @@ def _margin(margin):
 
 @udf
 def counter_offer(
-    offers_table: table(OFFERS_DOC),
-    offer_name: cell("The offer to counter (its column name or company)"),
-    component: cell("base_salary, sign_on, rsu_grant or bonus_target (blank: base_salary); the "
-                    "raise is in whole units of the offer's currency, for bonus_target of the "
-                    "yearly target bonus amount") = None,
-    basis: cell(BASIS_DOC) = None,
-    margin: cell("How much more than the best alternative, home currency (blank: 0)") = None,
-    basket: table(BASKET_DOC + " (holds current_base_salary: the current job as an "
-                  "alternative; needed by the disposable bases)") = None,
-    rates: table(RATES_DOC) = None,
-    home_currency: cell("Currency the offers are compared in (blank: the first offer's)") = None,
-    years: cell(YEARS_DOC) = None,
-    discount_rate: cell("Yearly discount rate for npv, 0.05 = 5 % (blank: 0)") = None,
-    limit: cell("Most the component may become, e.g. the employer's cap (blank: none)") = None,
-    report: cell("What to return: increase (default), new_value, value, batna, batna_name, lead "
-                 "or before") = None,
-    if_unreachable: cell("Shown when no raise of this component can win, e.g. \"out of reach\" "
-                         "(blank: a #VALUE! message saying why)") = None,
+    offers_table: Annotated[Rows, table(OFFERS_DOC)],
+    offer_name: Annotated[Cell, cell("The offer to counter (its column name or company)")],
+    component: Annotated[
+        Cell, cell("base_salary, sign_on, rsu_grant or bonus_target (blank: base_salary); the "
+                   "raise is in whole units of the offer's currency, for bonus_target of the "
+                   "yearly target bonus amount")] = None,
+    basis: Annotated[Cell, cell(BASIS_DOC)] = None,
+    margin: Annotated[Cell, cell("How much more than the best alternative, home currency (blank: 0)")] = None,
+    basket: Annotated[Rows, table(BASKET_DOC + " (holds current_base_salary: the current job as an "
+                  "alternative; needed by the disposable bases)")] = None,
+    rates: Annotated[Rows, table(RATES_DOC)] = None,
+    home_currency: Annotated[
+        Cell, cell("Currency the offers are compared in (blank: the first offer's)")] = None,
+    years: Annotated[Cell, cell(YEARS_DOC)] = None,
+    discount_rate: Annotated[Cell, cell("Yearly discount rate for npv, 0.05 = 5 % (blank: 0)")] = None,
+    limit: Annotated[
+        Cell, cell("Most the component may become, e.g. the employer's cap (blank: none)")] = None,
+    report: Annotated[
+        Cell, cell("What to return: increase (default), new_value, value, batna, batna_name, lead "
+                   "or before")] = None,
+    if_unreachable: Annotated[
+        Cell, cell("Shown when no raise of this component can win, e.g. \"out of reach\" "
+                   "(blank: a #VALUE! message saying why)")] = None,
 ):
     """Smallest raise of one component that makes the offer beat its best alternative.
 
@@ -201,14 +210,15 @@ def counter_offer(
 
 @udf
 def target_gap(
-    offers_table: table(OFFERS_DOC),
-    target: cell("Your income target a year, in the home currency"),
-    home_currency: cell("Home currency of the target, e.g. JPY (blank: the first offer's)") = None,
-    basis: cell(BASIS_DOC) = None,
-    years: cell(YEARS_DOC) = None,
-    discount_rate: cell("Yearly discount rate for npv, 0.05 = 5 % (blank: 0)") = None,
-    rates: table(RATES_DOC) = None,
-    basket: table(BASKET_DOC + " (needed by the disposable bases)") = None,
+    offers_table: Annotated[Rows, table(OFFERS_DOC)],
+    target: Annotated[Cell, cell("Your income target a year, in the home currency")],
+    home_currency: Annotated[
+        Cell, cell("Home currency of the target, e.g. JPY (blank: the first offer's)")] = None,
+    basis: Annotated[Cell, cell(BASIS_DOC)] = None,
+    years: Annotated[Cell, cell(YEARS_DOC)] = None,
+    discount_rate: Annotated[Cell, cell("Yearly discount rate for npv, 0.05 = 5 % (blank: 0)")] = None,
+    rates: Annotated[Rows, table(RATES_DOC)] = None,
+    basket: Annotated[Rows, table(BASKET_DOC + " (needed by the disposable bases)")] = None,
 ):
     """Each offer's distance from your income target on a basis, in the home currency.
 
@@ -227,12 +237,12 @@ def target_gap(
 
 @udf
 def impact_value(
-    volume: cell("How many times a year it counts: requests, devices, runs"),
-    measure_before: cell("The measure before your work, e.g. 80 (ms)"),
-    measure_after: cell("The measure after, e.g. 15 (ms)"),
-    unit_value: cell("What one unit of change is worth each time, in money"),
-    higher_is_better: cell("TRUE (or yes) when a higher measure is better, e.g. accuracy "
-                           "(blank: lower is better)") = None,
+    volume: Annotated[Cell, cell("How many times a year it counts: requests, devices, runs")],
+    measure_before: Annotated[Cell, cell("The measure before your work, e.g. 80 (ms)")],
+    measure_after: Annotated[Cell, cell("The measure after, e.g. 15 (ms)")],
+    unit_value: Annotated[Cell, cell("What one unit of change is worth each time, in money")],
+    higher_is_better: Annotated[Cell, cell("TRUE (or yes) when a higher measure is better, e.g. accuracy "
+                                           "(blank: lower is better)")] = None,
 ):
     """Yearly business value of an improvement: volume x (before - after) x unit_value.
 
@@ -254,23 +264,25 @@ def impact_value(
 
 @udf
 def negotiation_ask(
-    offers_table: table(OFFERS_DOC),
-    offer_name: cell("The offer (its column name or company)"),
-    market_table: table(MARKET_DOC),
-    walk_away: cell("The least you accept on the basis, home currency (blank: the BATNA); "
-                    "target and anchor are never below the larger of this and the BATNA") = None,
-    scarcity_premium: cell("How far above the band rare skills justify, 0.1 = 10 % (blank: 0)")
-    = None,
-    basis: cell(BASIS_DOC) = None,
-    margin: cell("How much more than the best alternative, home currency (blank: 0)") = None,
-    basket: table(BASKET_DOC) = None,
-    rates: table(RATES_DOC) = None,
-    home_currency: cell("Currency the offers are compared in (blank: the first offer's)") = None,
-    years: cell(YEARS_DOC) = None,
-    discount_rate: cell("Yearly discount rate for npv, 0.05 = 5 % (blank: 0)") = None,
-    level: cell(_FILTER_DOCS["level"]) = None,
-    location: cell("Market location of this offer (blank: the offer's city)") = None,
-    as_of: cell("Date the staleness warning counts from (blank: today)") = None,
+    offers_table: Annotated[Rows, table(OFFERS_DOC)],
+    offer_name: Annotated[Cell, cell("The offer (its column name or company)")],
+    market_table: Annotated[Rows, table(MARKET_DOC)],
+    walk_away: Annotated[
+        Cell, cell("The least you accept on the basis, home currency (blank: the BATNA); "
+                   "target and anchor are never below the larger of this and the BATNA")] = None,
+    scarcity_premium: Annotated[
+        Cell, cell("How far above the band rare skills justify, 0.1 = 10 % (blank: 0)")] = None,
+    basis: Annotated[Cell, cell(BASIS_DOC)] = None,
+    margin: Annotated[Cell, cell("How much more than the best alternative, home currency (blank: 0)")] = None,
+    basket: Annotated[Rows, table(BASKET_DOC)] = None,
+    rates: Annotated[Rows, table(RATES_DOC)] = None,
+    home_currency: Annotated[
+        Cell, cell("Currency the offers are compared in (blank: the first offer's)")] = None,
+    years: Annotated[Cell, cell(YEARS_DOC)] = None,
+    discount_rate: Annotated[Cell, cell("Yearly discount rate for npv, 0.05 = 5 % (blank: 0)")] = None,
+    level: Annotated[Cell, cell(_FILTER_DOCS["level"])] = None,
+    location: Annotated[Cell, cell("Market location of this offer (blank: the offer's city)")] = None,
+    as_of: Annotated[Cell, cell("Date the staleness warning counts from (blank: today)")] = None,
 ):
     """Walk-away, counter, target and anchor for one offer (TC on the market's definition).
 
@@ -327,9 +339,10 @@ def ask_values(result, offer):
 
 @udf
 def market_tc(
-    offer: table("Offer range: field names in the first column, the offer's values in the next "
-                 "(as on the Offers sheet)"),
-    offer_name: cell("Which offer column to use when the range holds several") = None,
+    offer: Annotated[
+        Rows, table("Offer range: field names in the first column, the offer's values in the next "
+                    "(as on the Offers sheet)")],
+    offer_name: Annotated[Cell, cell("Which offer column to use when the range holds several")] = None,
 ):
     """An offer's TC on the market's definition: base + target bonus + RSU grant / vest years.
 
@@ -341,9 +354,9 @@ def market_tc(
 
 @udf
 def offer_timeline(
-    offers_table: table(OFFERS_DOC),
-    as_of: cell("Today, for the days left (blank: today)") = None,
-    expected: table("Offers still to come: name, expected date (blank: none)") = None,
+    offers_table: Annotated[Rows, table(OFFERS_DOC)],
+    as_of: Annotated[Cell, cell("Today, for the days left (blank: today)")] = None,
+    expected: Annotated[Rows, table("Offers still to come: name, expected date (blank: none)")] = None,
 ):
     """Deadlines and start dates, earliest deadline first, flagging lost leverage.
 
@@ -359,9 +372,12 @@ def offer_timeline(
             if len(row) < 2 or _blank(row[0]):
                 raise InvalidInputError("expected must be two columns: name, date")
             try:
-                pending.append((str(row[0]), _as_date(row[1])))
+                day = _as_date(row[1])
             except InvalidInputError:
-                raise InvalidInputError("expected: the date must be a date (YYYY-MM-DD)") from None
+                day = None
+            if day is None:  # as the calculator refuses a blank date
+                raise InvalidInputError("expected: the date must be a date (YYYY-MM-DD)")
+            pending.append((str(row[0]), day))
     rows = negotiation.timeline(offers, _as_of(as_of), pending)
     return rows_out(["offer", "deadline", "start date", "days left", "flag"], [
         [e.name, e.deadline.isoformat() if e.deadline else None,

@@ -2,8 +2,11 @@
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Annotated
 
 from addin.cells import (
+    Cell,
+    Rows,
     cell,
     opt_int,
     opt_number,
@@ -64,11 +67,12 @@ def _fx_table(rates, as_of=None):
 
 @udf
 def offer_schedule(
-    offer: table(OFFER_DOC),
-    years: cell(YEARS_DOC) = None,
-    price_growth: cell("Yearly share-price change, 0.1 = +10 % (blank: the offer's)") = None,
-    fx: cell("Multiply every amount by this rate, e.g. 150 for USD to JPY (blank: 1)") = None,
-    offer_name: cell(NAME_DOC) = None,
+    offer: Annotated[Rows, table(OFFER_DOC)],
+    years: Annotated[Cell, cell(YEARS_DOC)] = None,
+    price_growth: Annotated[Cell, cell("Yearly share-price change, 0.1 = +10 % (blank: the offer's)")] = None,
+    fx: Annotated[
+        Cell, cell("Multiply every amount by this rate, e.g. 150 for USD to JPY (blank: 1)")] = None,
+    offer_name: Annotated[Cell, cell(NAME_DOC)] = None,
 ):
     """Year-by-year cash of one offer: base, bonus, sign-on, equity, options, benefits, total.
 
@@ -89,12 +93,12 @@ def offer_schedule(
 
 @udf
 def offer_tc(
-    offer: table(OFFER_DOC),
-    basis: cell(BASIS_DOC) = None,
-    years: cell(YEARS_DOC) = None,
-    discount_rate: cell("Yearly discount rate for npv, 0.05 = 5 % (blank: 0)") = None,
-    offer_name: cell(NAME_DOC) = None,
-    basket: table(BASKET_DOC + " (needed by the disposable bases)") = None,
+    offer: Annotated[Rows, table(OFFER_DOC)],
+    basis: Annotated[Cell, cell(BASIS_DOC)] = None,
+    years: Annotated[Cell, cell(YEARS_DOC)] = None,
+    discount_rate: Annotated[Cell, cell("Yearly discount rate for npv, 0.05 = 5 % (blank: 0)")] = None,
+    offer_name: Annotated[Cell, cell(NAME_DOC)] = None,
+    basket: Annotated[Rows, table(BASKET_DOC + " (needed by the disposable bases)")] = None,
 ):
     """Total compensation of one offer on a basis, in the offer's own currency.
 
@@ -114,11 +118,12 @@ def offer_tc(
 
 @udf
 def vest_schedule(
-    grant: cell("Total grant value (or number of shares)"),
-    schedule: cell("Yearly vest percentages, e.g. 25/25/25/25 or 5/15/40/40") = None,
-    cliff_months: cell("Months before the first vest (blank: 12)") = None,
-    frequency: cell("monthly, quarterly or annual after the cliff (blank: quarterly)") = None,
-    years: cell("Only the first N years (blank: the whole schedule)") = None,
+    grant: Annotated[Cell, cell("Total grant value (or number of shares)")],
+    schedule: Annotated[Cell, cell("Yearly vest percentages, e.g. 25/25/25/25 or 5/15/40/40")] = None,
+    cliff_months: Annotated[Cell, cell("Months before the first vest (blank: 12)")] = None,
+    frequency: Annotated[
+        Cell, cell("monthly, quarterly or annual after the cliff (blank: quarterly)")] = None,
+    years: Annotated[Cell, cell("Only the first N years (blank: the whole schedule)")] = None,
 ):
     """Vest dates of a grant: month after start, fraction of the grant, amount.
 
@@ -136,12 +141,13 @@ def vest_schedule(
 
 @udf
 def option_value(
-    shares: cell("Number of options"),
-    strike: cell("Strike price per share"),
-    price: cell("Current price per share (409A / preferred)"),
-    dilution: cell("New shares per existing share each yearly round, 0.2 = 20 % (blank: 0)") = None,
-    exit_probability: cell("Chance of a liquidity event, 0 to 1 (blank: 1)") = None,
-    exit_multiple: cell("Company value at exit over today's (blank: 1)") = None,
+    shares: Annotated[Cell, cell("Number of options")],
+    strike: Annotated[Cell, cell("Strike price per share")],
+    price: Annotated[Cell, cell("Current price per share (409A / preferred)")],
+    dilution: Annotated[
+        Cell, cell("New shares per existing share each yearly round, 0.2 = 20 % (blank: 0)")] = None,
+    exit_probability: Annotated[Cell, cell("Chance of a liquidity event, 0 to 1 (blank: 1)")] = None,
+    exit_multiple: Annotated[Cell, cell("Company value at exit over today's (blank: 1)")] = None,
 ):
     """Expected value of stock options and the spread of a seeded Monte Carlo.
 
@@ -166,11 +172,11 @@ def option_value(
 
 @udf
 def fx_convert(
-    amount: table("Amount, or a range of amounts (a range gives a range of the same shape)"),
-    from_currency: cell("ISO code of the amount, e.g. USD"),
-    to_currency: cell("ISO code to convert to, e.g. JPY"),
-    rates: table(RATES_DOC) = None,
-    as_of: cell("Date of the shipped table to use (blank: the latest)") = None,
+    amount: Annotated[Rows, table("Amount, or a range of amounts (a range gives a range of the same shape)")],
+    from_currency: Annotated[Cell, cell("ISO code of the amount, e.g. USD")],
+    to_currency: Annotated[Cell, cell("ISO code to convert to, e.g. JPY")],
+    rates: Annotated[Rows, table(RATES_DOC)] = None,
+    as_of: Annotated[Cell, cell("Date of the shipped table to use (blank: the latest)")] = None,
 ):
     """Convert an amount between currencies with a dated rate table.
 
@@ -194,13 +200,13 @@ def fx_convert(
 
 @udf
 def offer_compare(
-    offers_table: table(OFFERS_DOC),
-    basis: cell(BASIS_DOC) = None,
-    home_currency: cell("Currency to rank in, e.g. JPY (blank: the first offer's)") = None,
-    years: cell(YEARS_DOC) = None,
-    discount_rate: cell("Yearly discount rate for npv, 0.05 = 5 % (blank: 0)") = None,
-    rates: table(RATES_DOC) = None,
-    basket: table(BASKET_DOC + " (needed by the disposable bases)") = None,
+    offers_table: Annotated[Rows, table(OFFERS_DOC)],
+    basis: Annotated[Cell, cell(BASIS_DOC)] = None,
+    home_currency: Annotated[Cell, cell("Currency to rank in, e.g. JPY (blank: the first offer's)")] = None,
+    years: Annotated[Cell, cell(YEARS_DOC)] = None,
+    discount_rate: Annotated[Cell, cell("Yearly discount rate for npv, 0.05 = 5 % (blank: 0)")] = None,
+    rates: Annotated[Rows, table(RATES_DOC)] = None,
+    basket: Annotated[Rows, table(BASKET_DOC + " (needed by the disposable bases)")] = None,
 ):
     """Offers ranked on a basis in one home currency, best first.
 

@@ -1,6 +1,8 @@
 """Relocation functions: cost of living, the move, FX break-even."""
 
-from addin.cells import cell, opt_int, opt_number, opt_text, rows_out, table, udf
+from typing import Annotated
+
+from addin.cells import Cell, Rows, cell, opt_int, opt_number, opt_text, rows_out, table, udf
 from addin.udfs._docs import BASKET_DOC, CITY_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
 from addin.udfs.offers import _fx_table
 from calculators import move, relocation
@@ -24,10 +26,10 @@ def move_inputs(basket, home_city=None):
 
 @udf
 def col_adjust(
-    amount: cell("Amount spent in from_city, in its currency"),
-    from_city: cell(CITY_DOC),
-    to_city: cell(CITY_DOC),
-    basket: table(BASKET_DOC + " (blank: household consumption overall)") = None,
+    amount: Annotated[Cell, cell("Amount spent in from_city, in its currency")],
+    from_city: Annotated[Cell, cell(CITY_DOC)],
+    to_city: Annotated[Cell, cell(CITY_DOC)],
+    basket: Annotated[Rows, table(BASKET_DOC + " (blank: household consumption overall)")] = None,
 ):
     """What buys the same in to_city, in to_city's currency (purchasing-power equivalent).
 
@@ -57,11 +59,11 @@ def analyse(offers_table, home_city, years, basket, rates):
 
 @udf
 def relocation_compare(
-    offers_table: table(OFFERS_DOC),
-    home_city: cell(CITY_DOC + " (blank: the basket's home_city)") = None,
-    years: cell(YEARS_DOC) = None,
-    basket: table(BASKET_DOC) = None,
-    rates: table(RATES_DOC) = None,
+    offers_table: Annotated[Rows, table(OFFERS_DOC)],
+    home_city: Annotated[Cell, cell(CITY_DOC + " (blank: the basket's home_city)")] = None,
+    years: Annotated[Cell, cell(YEARS_DOC)] = None,
+    basket: Annotated[Rows, table(BASKET_DOC)] = None,
+    rates: Annotated[Rows, table(RATES_DOC)] = None,
 ):
     """Each offer's move against staying: yearly averages in the home currency.
 
@@ -89,12 +91,12 @@ def relocation_compare(
 
 @udf
 def fx_breakeven(
-    offers_table: table(OFFERS_DOC),
-    offer_a: cell("The offer whose currency moves, e.g. Seattle big tech"),
-    offer_b: cell("The offer it is compared with, e.g. Tokyo big tech"),
-    basket: table(BASKET_DOC) = None,
-    years: cell(YEARS_DOC) = None,
-    rates: table(RATES_DOC) = None,
+    offers_table: Annotated[Rows, table(OFFERS_DOC)],
+    offer_a: Annotated[Cell, cell("The offer whose currency moves, e.g. Seattle big tech")],
+    offer_b: Annotated[Cell, cell("The offer it is compared with, e.g. Tokyo big tech")],
+    basket: Annotated[Rows, table(BASKET_DOC)] = None,
+    years: Annotated[Cell, cell(YEARS_DOC)] = None,
+    rates: Annotated[Rows, table(RATES_DOC)] = None,
 ):
     """FX rate (home currency per unit of offer_a's currency) at which two offers tie.
 

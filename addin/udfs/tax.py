@@ -1,6 +1,8 @@
 """Take-home pay functions."""
 
-from addin.cells import cell, opt_int, opt_number, opt_text, rows_out, table, udf
+from typing import Annotated
+
+from addin.cells import Cell, Rows, cell, opt_int, opt_number, opt_text, rows_out, table, udf
 from addin.udfs._docs import JUR_DOC
 from calculators.errors import InvalidInputError
 from calculators.table import as_rows
@@ -29,11 +31,11 @@ AGE_DOC = "Age, where contributions depend on it (blank: 35)"
 
 @udf
 def net_pay(
-    gross: table(GROSS_DOC),
-    jurisdiction: cell(JUR_DOC),
-    year: cell(YEAR_DOC) = None,
-    equity_income: cell(EQUITY_DOC) = None,
-    age: cell(AGE_DOC) = None,
+    gross: Annotated[Rows, table(GROSS_DOC)],
+    jurisdiction: Annotated[Cell, cell(JUR_DOC)],
+    year: Annotated[Cell, cell(YEAR_DOC)] = None,
+    equity_income: Annotated[Cell, cell(EQUITY_DOC)] = None,
+    age: Annotated[Cell, cell(AGE_DOC)] = None,
 ):
     """Take-home pay after income tax and employee contributions, in local currency.
 
@@ -55,11 +57,11 @@ def net_pay(
 
 @udf
 def tax_breakdown(
-    gross: cell("Yearly gross salary in local currency"),
-    jurisdiction: cell(JUR_DOC),
-    year: cell(YEAR_DOC) = None,
-    equity_income: cell(EQUITY_DOC) = None,
-    age: cell(AGE_DOC) = None,
+    gross: Annotated[Cell, cell("Yearly gross salary in local currency")],
+    jurisdiction: Annotated[Cell, cell(JUR_DOC)],
+    year: Annotated[Cell, cell(YEAR_DOC)] = None,
+    equity_income: Annotated[Cell, cell(EQUITY_DOC)] = None,
+    age: Annotated[Cell, cell(AGE_DOC)] = None,
 ):
     """Every tax and employee contribution line, then gross, total withheld and net.
 
