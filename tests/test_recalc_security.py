@@ -33,7 +33,6 @@ from bench.hostile_recalc import (
     CANARY_TEXT,
     CASES,
     FIRST_ROW,
-    OTHER_BOOK_FORMULAS,
     OTHER_BOOKS,
     READ_FORMULAS,
     REPORTED,
