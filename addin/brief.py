@@ -36,11 +36,11 @@ from addin.sheets.strategy import (
     LEVERAGE_CHOICES,
     NAME,
 )
+from addin.udfs.inputs import settings_from
 from addin.udfs.negotiation import (
     ask_for,
     ask_values,
     market_filters,
-    settings_from,
 )
 from calculators import market, negotiation
 from calculators.errors import InvalidInputError, NegotiationError, NoSolutionError

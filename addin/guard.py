@@ -61,7 +61,7 @@ from xml.parsers import expat
 from calculators.errors import InvalidInputError
 
 __all__ = ["UnsafeWorkbookError", "Limits", "LIMITS", "check_workbook", "require_defusedxml",
-           "vba_code", "vba_refusal", "UDF_MODULE"]
+           "vba_code", "vba_refusal", "ovba_decompress", "UDF_MODULE"]
 
 MiB = 1 << 20
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -129,7 +129,7 @@ def _known_vba() -> tuple[str, dict[str, bytes]] | None:
     return hashlib.sha256(data).hexdigest(), vba_code(data)
 
 
-def _decompress(data: bytes) -> bytes:
+def ovba_decompress(data: bytes) -> bytes:
     """MS-OVBA 2.4.1 decompression of a CompressedContainer."""
     if not data or data[0] != 1:
         raise ValueError("not a compressed container")
@@ -172,7 +172,7 @@ def vba_code(data: bytes) -> dict[str, bytes]:
 
     ole = olefile.OleFileIO(data)
     try:
-        info = _decompress(ole.openstream("VBA/dir").read())
+        info = ovba_decompress(ole.openstream("VBA/dir").read())
         modules: list[tuple[str, int]] = []
         stream, offset, pos = None, 0, 0
         while pos + 6 <= len(info):
@@ -191,7 +191,7 @@ def vba_code(data: bytes) -> dict[str, bytes]:
                 stream, offset = None, 0
         code = {}
         for name, start in modules:
-            kept = _code_lines(_decompress(ole.openstream(f"VBA/{name}").read()[start:]))
+            kept = _code_lines(ovba_decompress(ole.openstream(f"VBA/{name}").read()[start:]))
             if kept:
                 code[name] = kept
         return code

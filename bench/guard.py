@@ -146,7 +146,7 @@ def bench_udfs() -> None:
 
     from addin import udfs
     from addin.cells import UDFS
-    from tests.test_hostile import HUGE, INJECTIONS, NUMERIC_TEXT, TABLES, VALUES, _is_table
+    from tests.test_hostile import HUGE, INJECTIONS, NUMERIC_TEXT, TABLES, VALUES, is_table
 
     hostile = [None, True, 1e308, float("nan"), float("-inf"), "", HUGE, INJECTIONS[0],
                NUMERIC_TEXT[0], [[]], [[HUGE] * 6] * 6, [1, 2, 3]]
@@ -156,7 +156,7 @@ def bench_udfs() -> None:
         for name in sorted(UDFS):
             func = getattr(udfs, name)
             params = list(inspect.signature(func).parameters.values())
-            realistic = [TABLES.get(p.name) if _is_table(p) else VALUES.get(p.name)
+            realistic = [TABLES.get(p.name) if is_table(p) else VALUES.get(p.name)
                          for p in params]
             slowest = 0.0
             for i in range(len(params)):

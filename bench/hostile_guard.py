@@ -215,10 +215,10 @@ def _literal_container(code: bytes, length: int) -> bytes:
 def _module_offset(vba: bytes, module: str) -> int:
     import olefile
 
-    from addin.guard import _decompress
+    from addin.guard import ovba_decompress
 
     ole = olefile.OleFileIO(vba)
-    info = _decompress(ole.openstream("VBA/dir").read())
+    info = ovba_decompress(ole.openstream("VBA/dir").read())
     ole.close()
     at = info.index(b"\x1a\x00" + len(module).to_bytes(4, "little") + module.encode())
     at = info.index(b"\x31\x00\x04\x00\x00\x00", at)

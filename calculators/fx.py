@@ -23,7 +23,7 @@ import numpy.typing as npt
 from calculators.errors import InvalidInputError, MissingParameterError
 from calculators.params import load_parameters
 
-__all__ = ["FxTable", "shipped_table", "convert"]
+__all__ = ["FxTable", "shipped_table", "convert", "as_date"]
 
 Array = npt.NDArray[np.float64]
 _DATA = Path(__file__).parent / "data" / "fx.yaml"
@@ -91,7 +91,7 @@ class FxTable:
         bases = [c for c, r in rates.items() if r == 1.0]
         if not rates or not bases:
             raise InvalidInputError("FX rates need one base currency quoted as 1")
-        return cls(bases[0], rates, _as_date(as_of), source)
+        return cls(bases[0], rates, as_date(as_of), source)
 
 
 def _code(code: object) -> str:
@@ -100,7 +100,9 @@ def _code(code: object) -> str:
     return code.strip().upper()
 
 
-def _as_date(value: Any) -> dt.date | None:
+def as_date(value: Any) -> dt.date | None:
+    """A date from a cell value (a date, a datetime, an Excel serial number or ISO text), or
+    ``None`` when blank."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
@@ -118,7 +120,7 @@ def _as_date(value: Any) -> dt.date | None:
 def shipped_table(as_of: Any = None) -> FxTable:
     """The shipped reference table in force on ``as_of`` (default: the latest)."""
     param = load_parameters(_DATA)["rates"]
-    day = _as_date(as_of) or max(param.values)
+    day = as_date(as_of) or max(param.values)
     rates = param.at(day)
     chosen = max(d for d in param.values if d <= day)
     refs = param.references[0].get("title", "") if param.references else ""

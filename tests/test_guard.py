@@ -455,11 +455,11 @@ def test_the_limits_hold_the_shipped_workbook_many_times_over(base):
 def test_the_vba_project_writer_writes_what_the_reader_reads():
     """tests/vba_project.py: MS-OVBA compression and an MS-CFB file, read back by the guard's
     decompressor and olefile."""
-    from addin.guard import _decompress
+    from addin.guard import ovba_decompress
 
     text = excel_stored(_generated())
     for data in (b"", b"x", text, text * 3, bytes(range(256)) * 40):
-        assert _decompress(compress(data)) == data
+        assert ovba_decompress(compress(data)) == data
     assert len(compress(text)) < len(text) / 2  # copy tokens, not literals only
     items = read_cfb(quickstart_vba())
     assert read_cfb(write_cfb(items)) == items

@@ -111,7 +111,7 @@ VALUES = {
 }
 
 
-def _is_table(param: inspect.Parameter) -> bool:
+def is_table(param: inspect.Parameter) -> bool:
     meta = getattr(param.annotation, "__metadata__", ())
     return any(isinstance(m, dict) and m.get("ndim") == 2 for m in meta) or param.name in TABLES
 
@@ -155,7 +155,7 @@ def arguments(func):
         targets = set(draw(st.lists(st.integers(min_value=0, max_value=len(params) - 1),
                                     min_size=1, max_size=2)))
         for i, p in enumerate(params):
-            base = TABLES.get(p.name) if _is_table(p) else VALUES.get(p.name)
+            base = TABLES.get(p.name) if is_table(p) else VALUES.get(p.name)
             if focused:
                 mode = "hostile" if i in targets else "keep"
             else:
@@ -164,7 +164,7 @@ def arguments(func):
                 args.append(base)
             elif mode == "blank":
                 args.append(None)
-            elif _is_table(p):
+            elif is_table(p):
                 args.append(draw(hostile_table(TABLES.get(p.name))))
             else:
                 args.append(draw(st.one_of(scalars, hostile_table(None))))

@@ -27,7 +27,7 @@ import struct
 
 import olefile
 
-from addin.guard import _decompress
+from addin.guard import ovba_decompress
 
 __all__ = ["compress", "read_cfb", "write_cfb", "with_module", "excel_stored"]
 
@@ -77,7 +77,7 @@ def _chunk(data: bytes) -> bytes:
 def compress(data: bytes) -> bytes:
     """An MS-OVBA CompressedContainer holding ``data``.
 
-    >>> _decompress(compress(b"abcabcabcabc" * 1000)) == b"abcabcabcabc" * 1000
+    >>> ovba_decompress(compress(b"abcabcabcabc" * 1000)) == b"abcabcabcabc" * 1000
     True
     """
     out = bytearray(b"\x01")
@@ -230,7 +230,7 @@ def excel_stored(text: str) -> bytes:
 def with_module(project: bytes, name: str, source: bytes) -> bytes:
     """``project`` (a vbaProject.bin) with a procedural module ``name`` holding ``source``."""
     items = read_cfb(project)
-    info = _decompress(items[("VBA", "dir")])
+    info = ovba_decompress(items[("VBA", "dir")])
     pos, count_at, end_at = 0, None, None
     while pos + 6 <= len(info):
         rid, size = struct.unpack_from("<HI", info, pos)

@@ -5,14 +5,14 @@ from typing import Annotated
 
 from addin.cells import Cell, Rows, cell, opt_number, opt_text, rows_out, table, udf
 from addin.udfs._docs import BASIS_DOC, BASKET_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
-from addin.udfs.offers import _fx_table, settings_from
+from addin.udfs.inputs import fx_table, settings_from
 from calculators import market, negotiation
 from calculators.errors import InvalidInputError, NoSolutionError
-from calculators.fx import _as_date
+from calculators.fx import as_date
 from calculators.table import as_rows, offers_from_table, select_offer
 
 __all__ = ["market_percentile", "market_band", "counter_offer", "target_gap", "impact_value",
-           "negotiation_ask", "market_tc", "offer_timeline", "market_filters", "settings_from",
+           "negotiation_ask", "market_tc", "offer_timeline", "market_filters",
            "COUNTER_OUTPUTS", "ASK_MEASURES"]
 
 MARKET_DOC = (
@@ -42,7 +42,7 @@ def market_filters(location, level, min_years, max_years, since):
         if isinstance(value, list):
             value = value[0]
         try:
-            day = _as_date(value)
+            day = as_date(value)
         except InvalidInputError:
             raise InvalidInputError("since must be a date (YYYY-MM-DD)") from None
     return market.Filters(
@@ -59,7 +59,7 @@ def _market(market_table, currency, rates, field="currency"):
         raise InvalidInputError("market table is empty: give a header row and data rows")
     rows = as_rows(market_table, "market")
     code = opt_text(currency, field)
-    return market.market_from_rows(rows, code, _fx_table(rates) if code else None)
+    return market.market_from_rows(rows, code, fx_table(rates) if code else None)
 
 
 def _as_of(as_of):
@@ -67,7 +67,7 @@ def _as_of(as_of):
         return dt.date.today()
     value = as_of[0][0] if isinstance(as_of, list) else as_of
     try:
-        return _as_date(value)
+        return as_date(value)
     except InvalidInputError:
         raise InvalidInputError("as_of must be a date (YYYY-MM-DD)") from None
 
@@ -372,7 +372,7 @@ def offer_timeline(
             if len(row) < 2 or _blank(row[0]):
                 raise InvalidInputError("expected must be two columns: name, date")
             try:
-                day = _as_date(row[1])
+                day = as_date(row[1])
             except InvalidInputError:
                 day = None
             if day is None:  # as the calculator refuses a blank date

@@ -16,10 +16,10 @@ from addin.cells import (
     udf,
 )
 from addin.udfs._docs import BASIS_DOC, BASKET_DOC, NAME_DOC, OFFER_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
+from addin.udfs.inputs import fx_table, move_inputs, settings_from
 from calculators import equity
 from calculators.compare import Settings, compare_offers, metric
 from calculators.errors import InvalidInputError
-from calculators.fx import FxTable, shipped_table
 from calculators.offer import COMPONENTS, OfferBatch, cash_schedule
 from calculators.params import load_parameters
 from calculators.table import as_rows, offers_from_table, select_offer
@@ -39,30 +39,6 @@ _ASSUMPTIONS = Path(equity.__file__).parent / "data" / "assumptions.yaml"
 
 def _one_offer(offer, offer_name):
     return select_offer(offers_from_table(offer), offer_name)
-
-
-def _move_inputs(basket):
-    from addin.udfs.relocation import move_inputs  # the relocation module imports this one
-
-    return move_inputs(basket)
-
-
-def settings_from(offers, basis, home_currency, years, discount_rate, rates, basket):
-    """Comparison settings from cell values (shared by the comparison and negotiation UDFs)."""
-    return Settings(
-        basis=(opt_text(basis, "basis", "annualized") or "annualized").lower(),
-        years=opt_int(years, "years", 4, 1, 50),
-        discount_rate=opt_number(discount_rate, "discount_rate", 0.0, low=-0.99, high=1.0),
-        home_currency=opt_text(home_currency, "home_currency", offers[0].currency) or "",
-        fx=_fx_table(rates),
-        move=_move_inputs(basket),
-    )
-
-
-def _fx_table(rates, as_of=None):
-    if rates is None or (isinstance(rates, list) and all(c is None for r in rates for c in r)):
-        return shipped_table(as_of)
-    return FxTable.from_rows(as_rows(rates, "rates"))
 
 
 @udf
@@ -111,7 +87,7 @@ def offer_tc(
         years=opt_int(years, "years", 4, 1, 50),
         discount_rate=opt_number(discount_rate, "discount_rate", 0.0, low=-0.99, high=1.0),
         home_currency=chosen.currency,
-        move=_move_inputs(basket),
+        move=move_inputs(basket),
     )
     return float(metric([chosen], settings)[0])
 
@@ -183,7 +159,7 @@ def fx_convert(
     A range of amounts gives a range of the same shape, blanks left blank.
     Example: =FX_CONVERT(185000, "USD", "JPY", Params!A6:B13)
     """
-    fx = _fx_table(rates, as_of)
+    fx = fx_table(rates, as_of)
     src = opt_text(from_currency, "from_currency")
     dst = opt_text(to_currency, "to_currency")
     if src is None or dst is None:

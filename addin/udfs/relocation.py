@@ -4,24 +4,14 @@ from typing import Annotated
 
 from addin.cells import Cell, Rows, cell, opt_int, opt_number, opt_text, rows_out, table, udf
 from addin.udfs._docs import BASKET_DOC, CITY_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
-from addin.udfs.offers import _fx_table
+from addin.udfs.inputs import fx_table, move_inputs
 from calculators import move, relocation
 from calculators.errors import InvalidInputError
-from calculators.table import as_rows, offers_from_table, select_offer
+from calculators.table import offers_from_table, select_offer
 
-__all__ = ["col_adjust", "relocation_compare", "fx_breakeven", "move_inputs"]
+__all__ = ["col_adjust", "relocation_compare", "fx_breakeven"]
 
 FX_COLUMNS = ("-20%", "-10%", "+10%", "+20%")
-
-
-def move_inputs(basket, home_city=None):
-    """Relocation inputs from a basket range, or ``None`` when the range is blank."""
-    if basket is None:
-        return None
-    rows = as_rows(basket, "basket")
-    if all(c is None or (isinstance(c, str) and not c.strip()) for r in rows for c in r):
-        return None
-    return move.move_inputs_from_rows(rows, home_city)
 
 
 @udf
@@ -53,7 +43,7 @@ def analyse(offers_table, home_city, years, basket, rates):
     if inputs is None:
         raise InvalidInputError("basket is required: the relocation inputs range")
     horizon = opt_int(years, "years", 4, 1, 50)
-    results, stay = move.analyse_moves(offers, inputs, _fx_table(rates), horizon)
+    results, stay = move.analyse_moves(offers, inputs, fx_table(rates), horizon)
     return offers, inputs, results, stay
 
 

@@ -1,0 +1,47 @@
+"""Cell values to calculator inputs, shared by the UDF modules and the brief.
+
+The FX table, the relocation inputs and the comparison settings are made here once, so no
+UDF module imports another's helpers (and none imports another in a cycle).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from addin.cells import opt_int, opt_number, opt_text
+from calculators import move
+from calculators.compare import Settings
+from calculators.fx import FxTable, shipped_table
+from calculators.table import as_rows
+
+__all__ = ["fx_table", "move_inputs", "settings_from"]
+
+
+def fx_table(rates: Any, as_of: Any = None) -> FxTable:
+    """The FX table from a rates range, or the shipped table (at ``as_of``) when it is blank."""
+    if rates is None or (isinstance(rates, list) and all(c is None for r in rates for c in r)):
+        return shipped_table(as_of)
+    return FxTable.from_rows(as_rows(rates, "rates"))
+
+
+def move_inputs(basket: Any, home_city: Any = None) -> move.MoveInputs | None:
+    """Relocation inputs from a basket range, or ``None`` when the range is blank."""
+    if basket is None:
+        return None
+    rows = as_rows(basket, "basket")
+    if all(c is None or (isinstance(c, str) and not c.strip()) for r in rows for c in r):
+        return None
+    return move.move_inputs_from_rows(rows, home_city)
+
+
+def settings_from(offers: Any, basis: Any, home_currency: Any, years: Any, discount_rate: Any,
+                  rates: Any, basket: Any) -> Settings:
+    """Comparison settings from cell values (shared by the comparison and negotiation UDFs)."""
+    return Settings(
+        basis=(opt_text(basis, "basis", "annualized") or "annualized").lower(),
+        years=opt_int(years, "years", 4, 1, 50),
+        discount_rate=opt_number(discount_rate, "discount_rate", 0.0, low=-0.99, high=1.0),
+        home_currency=opt_text(home_currency, "home_currency", offers[0].currency) or "",
+        fx=fx_table(rates),
+        move=move_inputs(basket),
+    )
