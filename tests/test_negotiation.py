@@ -47,13 +47,43 @@ def _value(offer, s):
     return float(to_home([offer], metric([offer], s), s)[0])
 
 
+# The solver's search range as the README and calculators/data/negotiation.yaml state it: an
+# increase of at most 10 x the base salary, for bonus_target up to the field's limit of 300 %.
+CEILING_MULTIPLE = 10
+BONUS_TARGET_LIMIT = 3.0
+
+
+def _most_the_solver_may_add(offer, component):
+    if component == "bonus_target":
+        return np.floor((BONUS_TARGET_LIMIT - offer.bonus_target) * offer.base_salary)
+    return np.floor(CEILING_MULTIPLE * offer.base_salary)
+
+
+def _best_raise_in_range(offer, component, s):
+    """The best value, by compare.metric, of the offer raised by amounts across the whole
+    range the solver may search (a fine grid, evenly and geometrically spaced, and its top)."""
+    top = _most_the_solver_may_add(offer, component)
+    if top < 1:
+        return -np.inf
+    amounts = np.unique(np.concatenate([np.linspace(1, top, 200).round(),
+                                        np.geomspace(1, top, 200).round(), [top]]))
+    raised = [_raised(offer, component, float(x)) for x in amounts]
+    return float(np.max(to_home(raised, metric(raised, s), s)))
+
+
 def _check_counter(offer, component, s, batna, margin):
-    """The Done-when property, checked with compare.metric itself."""
+    """The Done-when property, checked with compare.metric itself: either a counter that
+    beats the alternative by more than the margin (and one unit less does not), or a
+    NoSolutionError only where no raise in the solver's range beats it."""
     target = batna + margin
     try:
         c = solve_counter(offer, component, s, batna, "x", margin)
     except NoSolutionError:
+        assert _value(offer, s) <= target  # an offer that already wins needs no counter
+        best = _best_raise_in_range(offer, component, s)
+        assert best <= target, f"{component}: a raise reaches {best}, over {target}"
         return None
+    assert c.increase <= _most_the_solver_may_add(offer, component)
     after = _value(_raised(offer, component, c.increase), s)
     assert after - batna > margin
     assert c.value_home == pytest.approx(after, rel=1e-12)
