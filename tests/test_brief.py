@@ -1,4 +1,5 @@
-"""`negotiate brief`: both languages, and every number equal to what the UDFs give."""
+"""`negotiate brief`: both languages, every number equal to what the UDFs give, and the
+market, ask, standing and impact figures equal to a hand computation from the example."""
 
 import pytest
 from openpyxl import load_workbook
@@ -126,3 +127,86 @@ def test_market_warnings_are_translated():
         "サンプルが少ない：比較可能な行が 3 件（10 件未満）"
     assert _warning("small sample: 3 comparable rows (fewer than 10)", "en").startswith("small")
     assert _warning("something new", "ja") == "something new"
+
+
+# --- The brief against figures computed here by hand from the example's inputs ---------
+# Offers sheet of the shipped example (base, bonus target, RSU grant over its vesting years)
+# and the market rules of calculators/market.py's docstring and negotiation.ask's: market TC
+# = year-1 base x (1 + bonus target) + RSU grant / vesting years (no sign-on, no options);
+# the band is PERCENTILE.INC of the L5 rows of the offer's city; target = max(counter TC,
+# p75 x (1 + premium)), anchor = max(target, p90 x (1 + premium)).
+HAND_TC = {
+    "Tokyo big tech": 14_000_000 * 1.15 + 12_000_000 / 4,  # 19,100,000 JPY
+    "Seattle big tech": 185_000 + 300_000 / 4,  # 260,000 USD
+    "Silicon Valley": 210_000 * 1.15 + 400_000 / 4,  # 341,500 USD
+    "London start-up": 120_000.0,  # options are not market TC
+    "Tel Aviv scale-up": 720_000 * 1.10 + 600_000 / 4,  # 942,000 ILS
+}
+BONUS = {"Tokyo big tech": 0.15, "Seattle big tech": 0.0, "Silicon Valley": 0.15,
+         "London start-up": 0.0, "Tel Aviv scale-up": 0.10}
+STOCK = {"Tokyo big tech": 3_000_000, "Seattle big tech": 75_000, "Silicon Valley": 100_000,
+         "London start-up": 0, "Tel Aviv scale-up": 150_000}
+CITY = {"Tokyo big tech": "Tokyo", "Seattle big tech": "Seattle",
+        "Silicon Valley": "San Francisco Bay Area", "London start-up": "London",
+        "Tel Aviv scale-up": "Tel Aviv"}
+PREMIUM, WALK_AWAY = 0.10, 9_000_000  # Strategy sheet: scarcity premium, walk-away (JPY)
+
+
+def _percentile_inc(values, p):
+    x = sorted(values)
+    pos = (len(x) - 1) * p / 100
+    i = int(pos)
+    return x[i] if i + 1 == len(x) else x[i] + (pos - i) * (x[i + 1] - x[i])
+
+
+def _percentrank_inc(values, v):
+    x = sorted(values)
+    if v <= x[0]:
+        return 0.0
+    if v >= x[-1]:
+        return 100.0
+    i = max(j for j in range(len(x)) if x[j] <= v)
+    return 100 * (i + (v - x[i]) / (x[i + 1] - x[i])) / (len(x) - 1)
+
+
+def test_brief_figures_equal_a_hand_computation(brief, ranges):
+    _, strat, _ = ranges
+    header, *rows = strat.market
+    col = {name: header.index(name) for name in header}
+    assert (brief.scarcity_premium, brief.walk_away) == (PREMIUM, WALK_AWAY)
+    by_name = {c.name: c for c in brief.companies}
+    assert set(by_name) == set(HAND_TC)
+    for name, c in by_name.items():
+        comparable = [r[col["base"]] + r[col["stock_per_year"]] + r[col["bonus"]] for r in rows
+                      if r[col["level"]] == "L5" and r[col["location"]] == CITY[name]]
+        assert len(comparable) == c.market_n == 12
+        band = {f"p{p}": _percentile_inc(comparable, p) for p in (25, 50, 75, 90)}
+        assert c.band == pytest.approx(band, rel=1e-12)
+        tc = HAND_TC[name]
+        assert c.ask["offer_tc"] == pytest.approx(tc, rel=1e-12)
+        assert c.percentile == pytest.approx(_percentrank_inc(comparable, tc), rel=1e-9)
+        # the standing: the BATNA is the best of the other offers, the floor never under it
+        others = {o.name: o.value_home for o in brief.companies if o.name != name}
+        best = max(others, key=others.get)
+        assert (c.batna_name, c.batna_home) == (best, others[best])
+        assert c.ask["walk_away"] == max(WALK_AWAY, c.batna_home)
+        # the counter TC raises the base (and the bonus that follows it), then the market ask
+        raise_ = c.counters["base_salary"]
+        assert c.ask["counter_base_raise"] == raise_
+        counter_tc = tc + raise_ * (1 + BONUS[name])
+        assert c.ask["counter_tc"] == pytest.approx(counter_tc, rel=1e-12)
+        target = max(counter_tc, band["p75"] * (1 + PREMIUM))
+        anchor = max(target, band["p90"] * (1 + PREMIUM))
+        assert c.ask["target_tc"] == pytest.approx(target, rel=1e-12)
+        assert c.ask["anchor_tc"] == pytest.approx(anchor, rel=1e-12)
+        assert c.ask["target_base"] == pytest.approx((target - STOCK[name]) / (1 + BONUS[name]))
+        assert c.ask["anchor_base"] == pytest.approx((anchor - STOCK[name]) / (1 + BONUS[name]))
+    # who leads on net_annualized: Silicon Valley, needing no counter; Seattle second
+    assert by_name["Silicon Valley"].counters == dict.fromkeys(COUNTER_COMPONENTS, 0.0)
+    assert by_name["Silicon Valley"].batna_name == "Seattle big tech"
+    # the impact ledger: volume x improvement x value of a unit (lower is better for all three)
+    assert [e["value"] for e in brief.impact] == pytest.approx([
+        2_000_000_000 * (80 - 15) * 0.0005,  # 65,000,000 JPY
+        300_000 * (100 - 60) * 10,  # 120,000,000
+        400_000_000 * (0.3 - 0) * 1,  # 120,000,000
+    ], rel=1e-12)
