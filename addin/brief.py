@@ -72,7 +72,7 @@ def _section(name: str, rows: list[list[Any]], title: str) -> list[list[Any]]:
     for i, row in enumerate(rows):
         if _label(row[0]).startswith(title):
             out: list[list[Any]] = []
-            for r in rows[i + 2:]:
+            for r in rows[i + 2 :]:
                 if not _label(r[0]):
                     return out
                 out.append(r)
@@ -121,11 +121,20 @@ def read_strategy(path: str | Path) -> StrategyInputs:
     for r in _section(name, rows, LEVERAGE):
         choice = _label(r[1]).lower() or "none"
         if choice not in LEVERAGE_CHOICES:
-            raise WorkbookError(f"{name}: Strategy leverage: cite as must be "
-                                + ", ".join(LEVERAGE_CHOICES))
+            raise WorkbookError(f"{name}: Strategy leverage: cite as must be " + ", ".join(LEVERAGE_CHOICES))
         leverage[_label(r[0])] = choice
-    keys = ("item", "unit", "before", "after", "volume", "unit_value", "higher_is_better",
-            "value", "point", "point_ja")
+    keys = (
+        "item",
+        "unit",
+        "before",
+        "after",
+        "volume",
+        "unit_value",
+        "higher_is_better",
+        "value",
+        "point",
+        "point_ja",
+    )
     impact = [dict(zip(keys, r[:10], strict=True)) for r in _section(name, rows, IMPACT)]
     expected = [r[:2] for r in _section(name, rows, EXPECTED)]
     return StrategyInputs(inputs, leverage, impact, expected, market_rows)
@@ -197,10 +206,12 @@ def build_brief(path: str | Path) -> Brief:
 def _all_finite(brief: Brief) -> None:
     """A result too large to be a number (amounts or FX rates far out of scale) is an
     error naming the offer, never ``inf`` on the page."""
+
     def walk(value: Any, where: str) -> None:
         if isinstance(value, float) and not math.isfinite(value):
-            raise WorkbookError(f"{where}: a result is out of range; check the sizes of the "
-                                "amounts and FX rates")
+            raise WorkbookError(
+                f"{where}: a result is out of range; check the sizes of the amounts and FX rates"
+            )
         if isinstance(value, dict):
             for v in value.values():
                 walk(v, where)
@@ -234,8 +245,9 @@ def _build(path: str | Path) -> Brief:
     rows, s = negotiation.standings(offers, settings)
     expected = [(str(n), dt.date.fromisoformat(str(d)[:10])) for n, d in strat.expected if d]
     line = {e.name: e for e in negotiation.timeline(offers, as_of, expected)}
-    brief = Brief(s.basis, s.home_currency, as_of.isoformat(), _number(inputs, "target", 0.0),
-                  walk, margin, premium)
+    brief = Brief(
+        s.basis, s.home_currency, as_of.isoformat(), _number(inputs, "target", 0.0), walk, margin, premium
+    )
     values = dict(zip((o.name for o in offers), rows, strict=True))
     for offer, row in zip(offers, rows, strict=True):
         city = canonical_city(offer.jurisdiction).name
@@ -253,12 +265,14 @@ def _build(path: str | Path) -> Brief:
         for component in negotiation.COUNTER_COMPONENTS:
             try:
                 counters[component] = negotiation.solve_counter(
-                    offer, component, s, row.batna_home, row.batna_name, margin).increase
+                    offer, component, s, row.batna_home, row.batna_name, margin
+                ).increase
             except NoSolutionError as exc:
                 counters[component] = str(exc)
         try:
-            result = ask_for(offers, offer, settings, strat.market, walk, premium, margin,
-                             level, None, rates, as_of)
+            result = ask_for(
+                offers, offer, settings, strat.market, walk, premium, margin, level, None, rates, as_of
+            )
             ask, note = ask_values(result, offer), result.counter_note
         except InvalidInputError as exc:
             ask, note = {"error": str(exc)}, None
@@ -267,26 +281,58 @@ def _build(path: str | Path) -> Brief:
             how = strat.leverage.get(other.name, "none")
             if other is offer or how == "none":
                 continue
-            cited.append({"label": other.company if how == "name" else None,
-                          "currency": other.currency, "market_tc": market.offer_market_tc(other),
-                          "value_home": values[other.name].value_home})
+            cited.append(
+                {
+                    "label": other.company if how == "name" else None,
+                    "currency": other.currency,
+                    "market_tc": market.offer_market_tc(other),
+                    "value_home": values[other.name].value_home,
+                }
+            )
         entry = line[offer.name]
-        brief.companies.append(CompanyBrief(
-            offer.name, offer.company, offer.currency, city, tc, percentile, n, bands, warnings,
-            row.value_home, row.batna_home, row.batna_name, cited, counters, ask,
-            entry.deadline.isoformat() if entry.deadline else None, entry.flag, note))
+        brief.companies.append(
+            CompanyBrief(
+                offer.name,
+                offer.company,
+                offer.currency,
+                city,
+                tc,
+                percentile,
+                n,
+                bands,
+                warnings,
+                row.value_home,
+                row.batna_home,
+                row.batna_name,
+                cited,
+                counters,
+                ask,
+                entry.deadline.isoformat() if entry.deadline else None,
+                entry.flag,
+                note,
+            )
+        )
     for k, e in enumerate(strat.impact, start=1):
         up = e.get("higher_is_better")
         if isinstance(up, str):
             up = up.strip().lower() in ("yes", "true")
         try:
-            value = check_amount("value", negotiation.impact_value(
-                e["volume"], e["before"], e["after"], e["unit_value"], bool(up)))
+            value = check_amount(
+                "value",
+                negotiation.impact_value(e["volume"], e["before"], e["after"], e["unit_value"], bool(up)),
+            )
         except InvalidInputError as exc:
             raise WorkbookError(f"Strategy impact ledger, item {k}: {exc}") from None
         brief.impact.append({**e, "value": value})
-    brief.timeline = [{"offer": e.name, "deadline": e.deadline.isoformat() if e.deadline else None,
-                       "days_left": e.days_left, "flag": e.flag} for e in line.values()]
+    brief.timeline = [
+        {
+            "offer": e.name,
+            "deadline": e.deadline.isoformat() if e.deadline else None,
+            "days_left": e.days_left,
+            "flag": e.flag,
+        }
+        for e in line.values()
+    ]
     return brief
 
 
@@ -306,48 +352,68 @@ def money(value: float, currency: str, lang: str = "en") -> str:
 
 _T = {
     "en": {
-        "title": "Negotiation brief", "private": "PRIVATE: for you only. Never send this page.",
+        "title": "Negotiation brief",
+        "private": "PRIVATE: for you only. Never send this page.",
         "basis": "Compared on {basis} in {ccy}, as of {date}.",
         "target": "Income target: {v} a year.",
-        "market": "Market position", "tc": "Offer TC (base + yearly stock + target bonus): {v}",
+        "market": "Market position",
+        "tc": "Offer TC (base + yearly stock + target bonus): {v}",
         "pct": "Stands at percentile {p:.0f} of {n} comparable rows in {city} "
-               "(p25 {p25}, p50 {p50}, p75 {p75}, p90 {p90}).",
-        "nomarket": "No usable market band: {why}.", "warn": "Warning: {w}.",
-        "standing": "Standing", "value": "This offer on {basis}: {v}.",
+        "(p25 {p25}, p50 {p50}, p75 {p75}, p90 {p90}).",
+        "nomarket": "No usable market band: {why}.",
+        "warn": "Warning: {w}.",
+        "standing": "Standing",
+        "value": "This offer on {basis}: {v}.",
         "batna": "Best alternative (BATNA): {name} at {v}.",
         "leverage": "Leverage you may cite",
         "cite": "{who}: TC {tc} a year (worth {home} on {basis}).",
-        "another": "Another offer", "nolev": "Nothing to cite (your disclosure choices).",
+        "another": "Another offer",
+        "nolev": "Nothing to cite (your disclosure choices).",
         "counters": "Counter per component (smallest raise that beats the BATNA by {m})",
-        "already": "already wins: no raise needed", "raise": "raise by {v}",
+        "already": "already wins: no raise needed",
+        "raise": "raise by {v}",
         "bonus": "raise the yearly target bonus by {v}",
-        "ask": "The ask", "anchor": "Anchor (open with): TC {tc} (base {base}).",
+        "ask": "The ask",
+        "anchor": "Anchor (open with): TC {tc} (base {base}).",
         "tgt": "Target: TC {tc} (base {base}).",
         "walk": "Walk away below {v} on {basis}.",
-        "impact": "Impact talking points", "worth": "worth {v} a year",
-        "deadline": "Deadline {d}.", "timeline": "Timeline", "days": "{d} days left",
+        "impact": "Impact talking points",
+        "worth": "worth {v} a year",
+        "deadline": "Deadline {d}.",
+        "timeline": "Timeline",
+        "days": "{d} days left",
     },
     "ja": {
-        "title": "交渉ブリーフ", "private": "非公開：本人用。このページは送らないこと。",
+        "title": "交渉ブリーフ",
+        "private": "非公開：本人用。このページは送らないこと。",
         "basis": "比較基準 {basis}（{ccy}）、{date} 時点。",
         "target": "年収目標：{v}。",
-        "market": "市場でのポジション", "tc": "オファーの総報酬（基本給＋年間株式＋目標賞与）：{v}",
+        "market": "市場でのポジション",
+        "tc": "オファーの総報酬（基本給＋年間株式＋目標賞与）：{v}",
         "pct": "{city} の比較可能な {n} 件中 {p:.0f} パーセンタイル"
-               "（p25 {p25}、p50 {p50}、p75 {p75}、p90 {p90}）。",
-        "nomarket": "使える市場データがありません：{why}。", "warn": "注意：{w}。",
-        "standing": "現状", "value": "このオファー（{basis}）：{v}。",
+        "（p25 {p25}、p50 {p50}、p75 {p75}、p90 {p90}）。",
+        "nomarket": "使える市場データがありません：{why}。",
+        "warn": "注意：{w}。",
+        "standing": "現状",
+        "value": "このオファー（{basis}）：{v}。",
         "batna": "最良の代替案（BATNA）：{name}、{v}。",
         "leverage": "交渉材料として示せるオファー",
         "cite": "{who}：総報酬 年 {tc}（{basis} で {home}）。",
-        "another": "他社オファー", "nolev": "示せるものはありません（開示設定による）。",
+        "another": "他社オファー",
+        "nolev": "示せるものはありません（開示設定による）。",
         "counters": "項目ごとのカウンター（BATNA を {m} 上回る最小の上げ幅）",
-        "already": "既に上回っています：上げ幅は不要", "raise": "{v} 引き上げ",
+        "already": "既に上回っています：上げ幅は不要",
+        "raise": "{v} 引き上げ",
         "bonus": "年間の目標賞与を {v} 引き上げ",
-        "ask": "提示額", "anchor": "アンカー（最初の提示）：総報酬 {tc}（基本給 {base}）。",
+        "ask": "提示額",
+        "anchor": "アンカー（最初の提示）：総報酬 {tc}（基本給 {base}）。",
         "tgt": "目標：総報酬 {tc}（基本給 {base}）。",
         "walk": "{basis} で {v} を下回るなら辞退。",
-        "impact": "実績（ビジネスインパクト）", "worth": "年 {v} の価値",
-        "deadline": "回答期限 {d}。", "timeline": "タイムライン", "days": "残り {d} 日",
+        "impact": "実績（ビジネスインパクト）",
+        "worth": "年 {v} の価値",
+        "deadline": "回答期限 {d}。",
+        "timeline": "タイムライン",
+        "days": "残り {d} 日",
         "unreachable": "この項目をいくら上げても BATNA を上回れません",
         "nobase": "基本給の引き上げだけでは辞退ラインに届きません",
         "current job": "現在の職",
@@ -356,21 +422,35 @@ _T = {
     },
 }
 _COMPONENTS = {
-    "en": {"base_salary": "Base salary", "sign_on": "Sign-on", "rsu_grant": "RSU grant",
-           "bonus_target": "Target bonus"},
-    "ja": {"base_salary": "基本給", "sign_on": "サインオンボーナス", "rsu_grant": "RSU 付与額",
-           "bonus_target": "目標賞与"},
+    "en": {
+        "base_salary": "Base salary",
+        "sign_on": "Sign-on",
+        "rsu_grant": "RSU grant",
+        "bonus_target": "Target bonus",
+    },
+    "ja": {
+        "base_salary": "基本給",
+        "sign_on": "サインオンボーナス",
+        "rsu_grant": "RSU 付与額",
+        "bonus_target": "目標賞与",
+    },
 }
 
 
 _WARN_JA = (
-    (re.compile(r"small sample: (\d+) comparable rows \(fewer than (\d+)\)"),
-     "サンプルが少ない：比較可能な行が {0} 件（{1} 件未満）"),
-    (re.compile(r"stale data: the median row date (\S+) is (\d+) months before (\S+)"),
-     "データが古い：行の日付の中央値 {0} は {2} の {1} か月前"),
+    (
+        re.compile(r"small sample: (\d+) comparable rows \(fewer than (\d+)\)"),
+        "サンプルが少ない：比較可能な行が {0} 件（{1} 件未満）",
+    ),
+    (
+        re.compile(r"stale data: the median row date (\S+) is (\d+) months before (\S+)"),
+        "データが古い：行の日付の中央値 {0} は {2} の {1} か月前",
+    ),
     (re.compile(r"rows carry no date: recency unknown"), "行に日付がなく、鮮度が不明"),
-    (re.compile(r"(\d+) row\(s\) give a total that is not base \+ stock \+ bonus.*"),
-     "{0} 行の total が base + stock + bonus と一致しないため、合計を使用"),
+    (
+        re.compile(r"(\d+) row\(s\) give a total that is not base \+ stock \+ bonus.*"),
+        "{0} 行の total が base + stock + bonus と一致しないため、合計を使用",
+    ),
 )
 
 
@@ -399,34 +479,62 @@ def render(brief: Brief, lang: str = "en") -> str:
         raise InvalidInputError("lang must be en or ja")
     t = _T[lang]
     h = brief.home_currency
-    out = [f"# {t['title']}", "", f"**{t['private']}**", "",
-           t["basis"].format(basis=brief.basis, ccy=h, date=brief.as_of)]
+    out = [
+        f"# {t['title']}",
+        "",
+        f"**{t['private']}**",
+        "",
+        t["basis"].format(basis=brief.basis, ccy=h, date=brief.as_of),
+    ]
     if brief.target:
         out.append(t["target"].format(v=money(brief.target, h, lang)))
     for c in brief.companies:
-        out += ["", f"## {c.name} ({c.city}, {c.currency})", "", f"### {t['market']}", "",
-                "- " + t["tc"].format(v=money(c.market_tc, c.currency, lang))]
+        out += [
+            "",
+            f"## {c.name} ({c.city}, {c.currency})",
+            "",
+            f"### {t['market']}",
+            "",
+            "- " + t["tc"].format(v=money(c.market_tc, c.currency, lang)),
+        ]
         if c.percentile is not None:
             b = {k: money(v, c.currency, lang) for k, v in c.band.items()}
-            out.append("- " + t["pct"].format(p=c.percentile, n=c.market_n, city=c.city,
-                                              p25=b["p25"], p50=b["p50"], p75=b["p75"],
-                                              p90=b["p90"]))
+            out.append(
+                "- "
+                + t["pct"].format(
+                    p=c.percentile,
+                    n=c.market_n,
+                    city=c.city,
+                    p25=b["p25"],
+                    p50=b["p50"],
+                    p75=b["p75"],
+                    p90=b["p90"],
+                )
+            )
         else:
             out.append("- " + t["nomarket"].format(why="; ".join(c.market_warnings)))
         if c.percentile is not None:
             out += ["- " + t["warn"].format(w=_warning(w, lang)) for w in c.market_warnings]
-        out += ["", f"### {t['standing']}", "",
-                "- " + t["value"].format(basis=brief.basis, v=money(c.value_home, h, lang)),
-                "- " + t["batna"].format(name=t.get(c.batna_name, c.batna_name),
-                                         v=money(c.batna_home, h, lang))]
+        out += [
+            "",
+            f"### {t['standing']}",
+            "",
+            "- " + t["value"].format(basis=brief.basis, v=money(c.value_home, h, lang)),
+            "- " + t["batna"].format(name=t.get(c.batna_name, c.batna_name), v=money(c.batna_home, h, lang)),
+        ]
         out += ["", f"### {t['leverage']}", ""]
         if not c.leverage:
             out.append("- " + t["nolev"])
         for cited in c.leverage:
-            out.append("- " + t["cite"].format(
-                who=cited["label"] or t["another"],
-                tc=money(cited["market_tc"], cited["currency"], lang),
-                home=money(cited["value_home"], h, lang), basis=brief.basis))
+            out.append(
+                "- "
+                + t["cite"].format(
+                    who=cited["label"] or t["another"],
+                    tc=money(cited["market_tc"], cited["currency"], lang),
+                    home=money(cited["value_home"], h, lang),
+                    basis=brief.basis,
+                )
+            )
         out += ["", f"### {t['counters'].format(m=money(brief.margin, h, lang))}", ""]
         for comp, value in c.counters.items():
             label = _COMPONENTS[lang][comp]
@@ -443,12 +551,17 @@ def render(brief: Brief, lang: str = "en") -> str:
             out.append("- " + c.ask["error"])
         else:
             a = c.ask
-            out += ["- " + t["anchor"].format(tc=money(a["anchor_tc"], c.currency, lang),
-                                              base=money(a["anchor_base"], c.currency, lang)),
-                    "- " + t["tgt"].format(tc=money(a["target_tc"], c.currency, lang),
-                                           base=money(a["target_base"], c.currency, lang)),
-                    "- " + t["walk"].format(v=money(a["walk_away"], h, lang),
-                                            basis=brief.basis)]
+            out += [
+                "- "
+                + t["anchor"].format(
+                    tc=money(a["anchor_tc"], c.currency, lang), base=money(a["anchor_base"], c.currency, lang)
+                ),
+                "- "
+                + t["tgt"].format(
+                    tc=money(a["target_tc"], c.currency, lang), base=money(a["target_base"], c.currency, lang)
+                ),
+                "- " + t["walk"].format(v=money(a["walk_away"], h, lang), basis=brief.basis),
+            ]
             if c.ask_note:
                 out.append("- " + (c.ask_note if lang == "en" else t["nobase"]))
         if c.deadline:

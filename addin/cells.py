@@ -17,8 +17,20 @@ import xlwings as xw
 from calculators.errors import InvalidInputError, NegotiationError
 from calculators.offer import EXCEL_ERRORS, excel_error
 
-__all__ = ["udf", "table", "cell", "Cell", "Rows", "opt_number", "opt_int", "opt_text", "MESSAGE_PREFIX",
-           "CellError", "EXCEL_ERRORS", "excel_error"]
+__all__ = [
+    "udf",
+    "table",
+    "cell",
+    "Cell",
+    "Rows",
+    "opt_number",
+    "opt_int",
+    "opt_text",
+    "MESSAGE_PREFIX",
+    "CellError",
+    "EXCEL_ERRORS",
+    "excel_error",
+]
 
 log = logging.getLogger("addin")
 MESSAGE_PREFIX = "#VALUE! "
@@ -134,18 +146,19 @@ def udf(func: Callable[..., Any]) -> Callable[..., Any]:
     """
     name = func.__name__.upper()
     code = func.__code__
-    names = code.co_varnames[:code.co_argcount]
+    names = code.co_varnames[: code.co_argcount]
 
     def out_of_range() -> CellError:
         return CellError(f"{name}: a number is out of range; check the inputs' sizes")
 
-    required = [p.name for p in inspect.signature(func).parameters.values()
-                if p.default is inspect.Parameter.empty]
+    required = [
+        p.name for p in inspect.signature(func).parameters.values() if p.default is inspect.Parameter.empty
+    ]
 
     @functools.wraps(func)
     def safe(*args: Any) -> Any:
         if len(args) < len(required):  # as Excel calls a VBA function with arguments left out
-            missing = ", ".join(required[len(args):])
+            missing = ", ".join(required[len(args) :])
             return CellError(f"{name}: {missing} {'is' if ',' not in missing else 'are'} required")
         try:
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -172,8 +185,11 @@ def udf(func: Callable[..., Any]) -> Callable[..., Any]:
         if isinstance(result, float) and not math.isfinite(result):
             return out_of_range()
         if isinstance(result, list) and any(
-                isinstance(v, float) and not math.isfinite(v)
-                for row in result if isinstance(row, list) for v in row):
+            isinstance(v, float) and not math.isfinite(v)
+            for row in result
+            if isinstance(row, list)
+            for v in row
+        ):
             return out_of_range()
         return result
 

@@ -23,8 +23,12 @@ from calculators.errors import NegotiationError
 # demand a licence key: no other command wants it, whatever the calling environment holds.
 os.environ.pop("XLWINGS_ON_SERVER", None)
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Compare and negotiate job offers across countries and currencies.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Compare and negotiate job offers across countries and currencies.",
+)
 
 
 def _default_workbook() -> Path:
@@ -59,6 +63,7 @@ def json_text(data: Any) -> str:
 def _out_of_range(name: str, rows: list[dict[str, Any]]) -> None:
     """A result too large to be a number (an FX rate or amount far out of scale) is an
     error naming the file and the offer, never ``inf`` in a ranking."""
+
     def finite_all(value: Any) -> bool:
         if isinstance(value, dict):
             return all(finite_all(v) for v in value.values())
@@ -69,8 +74,10 @@ def _out_of_range(name: str, rows: list[dict[str, Any]]) -> None:
     for row in rows:
         for key, value in row.items():
             if not finite_all(value):
-                raise NegotiationError(f"{name}: offer {row.get('name')!s}: {key} is out of "
-                                       "range; check the sizes of the amounts and FX rates")
+                raise NegotiationError(
+                    f"{name}: offer {row.get('name')!s}: {key} is out of "
+                    "range; check the sizes of the amounts and FX rates"
+                )
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -113,7 +120,8 @@ def compare(
     settings = Settings(
         basis=(basis or str(s.get("basis") or "annualized")).strip().lower(),
         years=years if years is not None else _whole(s.get("horizon_years"), 4, inputs.name),
-        discount_rate=discount_rate if discount_rate is not None
+        discount_rate=discount_rate
+        if discount_rate is not None
         else _rate(s.get("discount_rate"), inputs.name),
         home_currency=(currency or str(s.get("home_currency") or offers[0].currency)).upper(),
         fx=inputs.fx,
@@ -125,17 +133,27 @@ def compare(
     sched = cash_schedule(OfferBatch.from_offers(offers), settings.years) if detail else None
     table = settings.table()
     result: dict[str, Any] = {
-        "basis": settings.basis, "years": settings.years,
-        "discount_rate": settings.discount_rate, "home_currency": settings.home_currency,
-        "tax_year": settings.tax_year if settings.basis.startswith(("net_", "disposable_"))
-        else None,
-        "fx": {"base": table.base, "as_of": table.as_of.isoformat() if table.as_of else None,
-               "source": table.source},
+        "basis": settings.basis,
+        "years": settings.years,
+        "discount_rate": settings.discount_rate,
+        "home_currency": settings.home_currency,
+        "tax_year": settings.tax_year if settings.basis.startswith(("net_", "disposable_")) else None,
+        "fx": {
+            "base": table.base,
+            "as_of": table.as_of.isoformat() if table.as_of else None,
+            "source": table.source,
+        },
         "offers": [r.__dict__ for r in ranked],
     }
     if settings.basis.startswith("disposable_") and settings.move is not None:
-        moves, stay = analyse_moves(offers, settings.move, table, settings.years,
-                                    settings.tax_year, {} if age is None else {"age": age})
+        moves, stay = analyse_moves(
+            offers,
+            settings.move,
+            table,
+            settings.years,
+            settings.tax_year,
+            {} if age is None else {"age": age},
+        )
         by_name = {m.name: m for m in moves}
         result["stay_disposable_per_year"] = None if stay is None else float(stay.mean())
         for row in result["offers"]:
@@ -183,10 +201,18 @@ def _print_table(result: dict[str, Any], detail: bool) -> None:
 
     ccy = result["home_currency"]
     console = Console(width=None if sys.stdout.isatty() else 180)
-    table = Table(title=f"Offers ranked on {result['basis']} over {result['years']} years "
-                        f"(home currency {ccy})")
-    for head in ("rank", "offer", "jurisdiction", "currency", "local value", f"{ccy} value",
-                 f"gap to best ({ccy})"):
+    table = Table(
+        title=f"Offers ranked on {result['basis']} over {result['years']} years (home currency {ccy})"
+    )
+    for head in (
+        "rank",
+        "offer",
+        "jurisdiction",
+        "currency",
+        "local value",
+        f"{ccy} value",
+        f"gap to best ({ccy})",
+    ):
         table.add_column(head, justify="right" if head != "offer" else "left")
     moving = "break_even_month" in result["offers"][0]
     if moving:
@@ -194,9 +220,15 @@ def _print_table(result: dict[str, Any], detail: bool) -> None:
         for shift in ("-20%", "-10%", "+10%", "+20%"):
             table.add_column(f"FX {shift}", justify="right")
     for r in result["offers"]:
-        cells = [str(r["rank"]), r["name"], r["jurisdiction"], r["currency"],
-                 f"{r['value_local']:,.0f}", f"{r['value_home']:,.0f}",
-                 f"{r['gap_to_best_home']:,.0f}"]
+        cells = [
+            str(r["rank"]),
+            r["name"],
+            r["jurisdiction"],
+            r["currency"],
+            f"{r['value_local']:,.0f}",
+            f"{r['value_home']:,.0f}",
+            f"{r['gap_to_best_home']:,.0f}",
+        ]
         if moving:
             month = r["break_even_month"]
             cells.append("never" if month is None else str(month))
@@ -204,20 +236,28 @@ def _print_table(result: dict[str, Any], detail: bool) -> None:
         table.add_row(*cells)
     console.print(table)
     if moving and result["stay_disposable_per_year"] is None:
-        console.print("No current salary on the Relocation sheet (current_base_salary): no "
-                      "break-even against staying.")
+        console.print(
+            "No current salary on the Relocation sheet (current_base_salary): no break-even against staying."
+        )
     elif moving:
-        console.print(f"Staying in the current job: {result['stay_disposable_per_year']:,.0f} {ccy} "
-                      "disposable a year. Break-even: months until the move has paid for itself "
-                      "against staying. FX columns: disposable a year if the offer's currency "
-                      "moves that much against the home currency.")
-        due = {r["name"]: r["move_year_cash_not_counted"] for r in result["offers"]
-               if r["move_year_cash_not_counted"]}
+        console.print(
+            f"Staying in the current job: {result['stay_disposable_per_year']:,.0f} {ccy} "
+            "disposable a year. Break-even: months until the move has paid for itself "
+            "against staying. FX columns: disposable a year if the offer's currency "
+            "moves that much against the home currency."
+        )
+        due = {
+            r["name"]: r["move_year_cash_not_counted"]
+            for r in result["offers"]
+            if r["move_year_cash_not_counted"]
+        }
         if due:
             amount = next(iter(next(iter(due.values())).values()))
-            console.print(f"Moving abroad, Japan's resident tax on last year's income "
-                          f"({amount:,.0f} {ccy}) is still due in the move year; it is owed "
-                          "whether or not you move, so it is not counted against the move.")
+            console.print(
+                f"Moving abroad, Japan's resident tax on last year's income "
+                f"({amount:,.0f} {ccy}) is still due in the move year; it is owed "
+                "whether or not you move, so it is not counted against the move."
+            )
     fx = result["fx"]
     console.print(f"FX: units per {fx['base']} as of {fx['as_of']} ({fx['source']})")
     if result["tax_year"]:
@@ -235,12 +275,15 @@ def _print_table(result: dict[str, Any], detail: bool) -> None:
 
 @app.command("build-workbook")
 def build_workbook(
-    output: Annotated[Path | None, typer.Option(
-        "-o", "--output", help="Where to write (blank: workbook/negotiation.xlsm of the source "
-                               "tree)")] = None,
-    force: Annotated[bool, typer.Option(
-        "--force", help="Replace a file that is not an unmodified build of the example")]
-    = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="Where to write (blank: workbook/negotiation.xlsm of the source tree)"
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a file that is not an unmodified build of the example")
+    ] = False,
 ) -> None:
     """Build the example workbook (deterministic: the same input gives identical bytes).
 
@@ -255,8 +298,10 @@ def build_workbook(
             _fail("give -o PATH: outside the source tree there is no shipped workbook to rebuild")
         output = (root or Path()) / SOURCE_WORKBOOK
     if output.exists() and not force and not is_example_build(output):
-        _fail(f"{output.name}: not an unmodified build of the example (your data may be in "
-              "it); nothing was written. Use -o another path, or --force to replace it")
+        _fail(
+            f"{output.name}: not an unmodified build of the example (your data may be in "
+            "it); nothing was written. Use -o another path, or --force to replace it"
+        )
     path = build(output)
     typer.echo(f"wrote {path.name}")
 

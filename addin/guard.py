@@ -60,14 +60,24 @@ from xml.parsers import expat
 
 from calculators.errors import InvalidInputError
 
-__all__ = ["UnsafeWorkbookError", "Limits", "LIMITS", "check_workbook", "require_defusedxml",
-           "vba_code", "vba_refusal", "ovba_decompress", "UDF_MODULE"]
+__all__ = [
+    "UnsafeWorkbookError",
+    "Limits",
+    "LIMITS",
+    "check_workbook",
+    "require_defusedxml",
+    "vba_code",
+    "vba_refusal",
+    "ovba_decompress",
+    "UDF_MODULE",
+]
 
 MiB = 1 << 20
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CHUNK = 1 << 20
-_DTD_MARKS = tuple(s.encode(enc) for s in ("<!DOCTYPE", "<!ENTITY")
-                   for enc in ("utf-8", "utf-16-le", "utf-16-be"))
+_DTD_MARKS = tuple(
+    s.encode(enc) for s in ("<!DOCTYPE", "<!ENTITY") for enc in ("utf-8", "utf-16-le", "utf-16-be")
+)
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 UDF_MODULE = "xlwings_udfs"  # the module xlwings' Import Functions adds (addin.vba)
 _VBA_REFUSED = "it contains a VBA project other than the shipped workbook's"
@@ -136,12 +146,12 @@ def ovba_decompress(data: bytes) -> bytes:
     out = bytearray()
     pos = 1
     while pos + 2 <= len(data):
-        header = int.from_bytes(data[pos:pos + 2], "little")
+        header = int.from_bytes(data[pos : pos + 2], "little")
         end = min(pos + (header & 0x0FFF) + 3, len(data))
         pos += 2
         start = len(out)
         if not header & 0x8000:  # a raw chunk of 4096 bytes
-            out += data[pos:pos + 4096]
+            out += data[pos : pos + 4096]
             pos += 4096
             continue
         while pos < end:
@@ -154,7 +164,7 @@ def ovba_decompress(data: bytes) -> bytes:
                     out.append(data[pos])
                     pos += 1
                     continue
-                token = int.from_bytes(data[pos:pos + 2], "little")
+                token = int.from_bytes(data[pos : pos + 2], "little")
                 pos += 2
                 shift = max((len(out) - start - 1).bit_length(), 4)
                 offset = (token >> (16 - shift)) + 1
@@ -176,11 +186,11 @@ def vba_code(data: bytes) -> dict[str, bytes]:
         modules: list[tuple[str, int]] = []
         stream, offset, pos = None, 0, 0
         while pos + 6 <= len(info):
-            rid = int.from_bytes(info[pos:pos + 2], "little")
-            size = int.from_bytes(info[pos + 2:pos + 6], "little")
+            rid = int.from_bytes(info[pos : pos + 2], "little")
+            size = int.from_bytes(info[pos + 2 : pos + 6], "little")
             if rid == 0x0009:  # PROJECTVERSION: its size field does not count its 6 bytes
                 size = 6
-            body = info[pos + 6:pos + 6 + size]
+            body = info[pos + 6 : pos + 6 + size]
             pos += 6 + size
             if rid == 0x001A:
                 stream = body.decode("latin-1")
@@ -209,8 +219,7 @@ def _code_lines(source: bytes) -> bytes:
     drops on saving, as it adds ``Option ClassModule`` to a class module (metadata, never
     code)."""
     lines = [ln.rstrip() for ln in source.splitlines()]
-    return b"\n".join(ln for ln in lines if ln and not _ATTRIBUTE.match(ln)
-                      and ln != b"Option ClassModule")
+    return b"\n".join(ln for ln in lines if ln and not _ATTRIBUTE.match(ln) and ln != b"Option ClassModule")
 
 
 @lru_cache(maxsize=2)
@@ -261,8 +270,10 @@ def vba_refusal(data: bytes, workbook: str = "workbook.xlsm") -> str | None:
         if module == UDF_MODULE:
             expected = _udf_module_code(workbook.lower().endswith(".xlam"))
             if text != expected:
-                return (f"its {UDF_MODULE} module is not what Import Functions writes for the "
-                        "installed addin.udfs")
+                return (
+                    f"its {UDF_MODULE} module is not what Import Functions writes for the "
+                    "installed addin.udfs"
+                )
         elif module not in known[1]:
             return f"module {_shown(module)} is not one of xlwings'"
         elif known[1][module] != text:
@@ -271,6 +282,7 @@ def vba_refusal(data: bytes, workbook: str = "workbook.xlsm") -> str | None:
 
 
 # --- the package -----------------------------------------------------------------------------
+
 
 class _Refused(Exception):
     """Why the workbook is refused (the file's name is added once, by check_workbook)."""
@@ -286,33 +298,74 @@ _ACTIVE = {  # what a part of each refused kind holds, as its refusal says it
     "activex": "it contains ActiveX controls (they are never run or kept)",
     "ole": "it contains embedded OLE objects (they are never run or kept)",
     "external": "it links to other workbooks (links are never followed)",
-    "connections": "it contains external data connections or queries (they are never run or "
-                   "kept)",
+    "connections": "it contains external data connections or queries (they are never run or kept)",
 }
 # the last word of a content type (``+xml`` left out) and of a relationship type: the kind of
 # part it declares (transitional and strict spellings end alike)
-_CONTENT_KINDS = {"vbaproject": "vba", "macrosheet": "macro", "intlmacrosheet": "macro",
-                  "dialogsheet": "dialog", "activex": "activex", "oleobject": "ole",
-                  "externallink": "external", "worksheet": "worksheet",
-                  "sharedstrings": "sst", "connections": "connections",
-                  "querytable": "connections"}
-_RELATION_KINDS = {"vbaproject": "vba", "xlmacrosheet": "macro", "xlintlmacrosheet": "macro",
-                   "macrosheet": "macro", "intlmacrosheet": "macro", "dialogsheet": "dialog",
-                   "control": "activex", "activexcontrolbinary": "activex",
-                   "oleobject": "ole", "package": "ole", "externallink": "external",
-                   "externallinkpath": "external", "xlpathmissing": "external",
-                   "xlstartup": "external", "xlalternatestartup": "external",
-                   "xllibrary": "external", "worksheet": "worksheet", "sharedstrings": "sst",
-                   "connections": "connections", "querytable": "connections"}
-_ROOT_KINDS = {"macrosheet": "macro", "dialogsheet": "dialog", "ocx": "activex",
-               "externallink": "external", "worksheet": "worksheet", "sst": "sst",
-               "connections": "connections", "querytable": "connections"}
+_CONTENT_KINDS = {
+    "vbaproject": "vba",
+    "macrosheet": "macro",
+    "intlmacrosheet": "macro",
+    "dialogsheet": "dialog",
+    "activex": "activex",
+    "oleobject": "ole",
+    "externallink": "external",
+    "worksheet": "worksheet",
+    "sharedstrings": "sst",
+    "connections": "connections",
+    "querytable": "connections",
+}
+_RELATION_KINDS = {
+    "vbaproject": "vba",
+    "xlmacrosheet": "macro",
+    "xlintlmacrosheet": "macro",
+    "macrosheet": "macro",
+    "intlmacrosheet": "macro",
+    "dialogsheet": "dialog",
+    "control": "activex",
+    "activexcontrolbinary": "activex",
+    "oleobject": "ole",
+    "package": "ole",
+    "externallink": "external",
+    "externallinkpath": "external",
+    "xlpathmissing": "external",
+    "xlstartup": "external",
+    "xlalternatestartup": "external",
+    "xllibrary": "external",
+    "worksheet": "worksheet",
+    "sharedstrings": "sst",
+    "connections": "connections",
+    "querytable": "connections",
+}
+_ROOT_KINDS = {
+    "macrosheet": "macro",
+    "dialogsheet": "dialog",
+    "ocx": "activex",
+    "externallink": "external",
+    "worksheet": "worksheet",
+    "sst": "sst",
+    "connections": "connections",
+    "querytable": "connections",
+}
 # where Excel itself puts such parts: refused there too, whatever they declare
-_FOLDER_KINDS = (("xl/macrosheets/", "macro"), ("xl/dialogsheets/", "dialog"),
-                 ("xl/activex/", "activex"), ("xl/embeddings/", "ole"),
-                 ("xl/externallinks/", "external"))
-_METHODS = {12: "bzip2", 14: "LZMA", 9: "Deflate64", 6: "Implode", 93: "Zstandard", 95: "XZ",
-            97: "WavPack", 98: "PPMd", 99: "AES encryption"}
+_FOLDER_KINDS = (
+    ("xl/macrosheets/", "macro"),
+    ("xl/dialogsheets/", "dialog"),
+    ("xl/activex/", "activex"),
+    ("xl/embeddings/", "ole"),
+    ("xl/externallinks/", "external"),
+)
+_METHODS = {
+    12: "bzip2",
+    14: "LZMA",
+    9: "Deflate64",
+    6: "Implode",
+    93: "Zstandard",
+    95: "XZ",
+    97: "WavPack",
+    98: "PPMd",
+    99: "AES encryption",
+}
 _CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,9})\Z")
 
 
@@ -375,7 +428,7 @@ def _end_of_directory(fh, size: int, limits: Limits) -> tuple[int, int]:
         if at < 0 or len(tail) - at < 22:
             raise zipfile.BadZipFile("no end of central directory")
         eocd = start + at
-        tail = tail[at:at + 22]
+        tail = tail[at : at + 22]
     _, _, _, here, total, cd_size, _, _ = struct.unpack("<4s4H2LH", tail)
     declared = max(here, total)
     extra = 0
@@ -386,13 +439,13 @@ def _end_of_directory(fh, size: int, limits: Limits) -> tuple[int, int]:
             fh.seek(eocd - 76)
             record = fh.read(56)
             if record.startswith(b"PK\x06\x06"):
-                _, _, _, _, _, _, here64, total64, cd_size, _ = struct.unpack("<4sQ2H2L4Q",
-                                                                              record)
+                _, _, _, _, _, _, here64, total64, cd_size, _ = struct.unpack("<4sQ2H2L4Q", record)
                 declared = max(declared, here64, total64)
                 extra = 76
     if declared > limits.entries:
-        raise _Refused(f"the zip holds more than {limits.entries:,} entries (its directory "
-                       f"declares {declared:,})")
+        raise _Refused(
+            f"the zip holds more than {limits.entries:,} entries (its directory declares {declared:,})"
+        )
     if cd_size > limits.central_directory:
         raise _Refused(f"its zip directory is larger than {limits.central_directory // MiB} MiB")
     start = eocd - cd_size - extra
@@ -408,7 +461,7 @@ def _walk_directory(fh, start: int, size: int, limits: Limits) -> int:
     data = fh.read(size)
     pos = count = 0
     while pos < size:
-        if pos + 46 > len(data) or data[pos:pos + 4] != b"PK\x01\x02":
+        if pos + 46 > len(data) or data[pos : pos + 4] != b"PK\x01\x02":
             raise zipfile.BadZipFile("bad central directory")
         flags, method = struct.unpack_from("<2H", data, pos + 8)
         n, m, k = struct.unpack_from("<3H", data, pos + 28)
@@ -425,8 +478,7 @@ def _entry_method(flags: int, method: int) -> None:
         raise _Refused("the zip has encrypted entries")
     if method not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         label = _METHODS.get(method, f"method {method}")
-        raise _Refused(f"an entry is compressed with {label} (only stored and deflate entries "
-                       "are read)")
+        raise _Refused(f"an entry is compressed with {label} (only stored and deflate entries are read)")
 
 
 @dataclass
@@ -467,8 +519,7 @@ class _Package:
             kinds.add("vba")
         return kinds
 
-    def relation(self, rels: str, rtype: str | None, target: str | None,
-                 mode: str | None) -> None:
+    def relation(self, rels: str, rtype: str | None, target: str | None, mode: str | None) -> None:
         kind = _relation_kind(rtype)
         if kind is None:
             return
@@ -490,17 +541,18 @@ class _Package:
                 if seen > info.file_size:
                     raise zipfile.BadZipFile("an entry is longer than it declares")
                 if self.read > self.limits.total_bytes:
-                    raise _Refused(f"it holds more than {self.limits.total_bytes // MiB} MiB "
-                                   "uncompressed")
+                    raise _Refused(f"it holds more than {self.limits.total_bytes // MiB} MiB uncompressed")
                 yield chunk
 
     def whole(self, info: zipfile.ZipInfo) -> bytes:
         return b"".join(self.chunks(info))
 
     def vba(self, info: zipfile.ZipInfo) -> None:
-        why = (f"it is larger than {self.limits.vba_bytes // MiB} MiB"
-               if info.file_size > self.limits.vba_bytes else
-               vba_refusal(self.whole(info), self.name))
+        why = (
+            f"it is larger than {self.limits.vba_bytes // MiB} MiB"
+            if info.file_size > self.limits.vba_bytes
+            else vba_refusal(self.whole(info), self.name)
+        )
         if why is not None:
             raise _Refused(f"{_VBA_REFUSED}: {why} (macros are never run or kept)")
 
@@ -517,21 +569,33 @@ class _Package:
             return
         if mode is None:
             mode = "worksheet" if "worksheet" in kinds else "sst" if "sst" in kinds else None
-        declared_xml = (mode is not None or part.endswith(_XML_SUFFIXES)
-                        or (self.content_type(part) or "").lower().endswith("xml"))
+        declared_xml = (
+            mode is not None
+            or part.endswith(_XML_SUFFIXES)
+            or (self.content_type(part) or "").lower().endswith("xml")
+        )
         stream = self.chunks(info)
         try:
             self._content(info, part, mode, declared_xml, stream)
         finally:
             stream.close()  # the entry's file, whatever was refused
 
-    def _content(self, info: zipfile.ZipInfo, part: str, mode: str | None, declared_xml: bool,
-                 stream: Generator[bytes, None, None]) -> None:
+    def _content(
+        self,
+        info: zipfile.ZipInfo,
+        part: str,
+        mode: str | None,
+        declared_xml: bool,
+        stream: Generator[bytes, None, None],
+    ) -> None:
         first = next(stream, b"")
         sniffed = _sniff(first)
         if sniffed == "ole":
-            why = ("it is too large" if info.file_size > self.limits.vba_bytes
-                   else vba_refusal(first + b"".join(stream), self.name))
+            why = (
+                "it is too large"
+                if info.file_size > self.limits.vba_bytes
+                else vba_refusal(first + b"".join(stream), self.name)
+            )
             if why is not None:  # an OLE file, and not the shipped VBA project
                 raise _Refused(_ACTIVE["ole"])
             return
@@ -544,8 +608,7 @@ class _Package:
         while chunk:
             window = tail + chunk
             if any(mark in window for mark in _DTD_MARKS):
-                raise _Refused("an XML part declares a document type (entity expansion is not "
-                               "allowed)")
+                raise _Refused("an XML part declares a document type (entity expansion is not allowed)")
             tail = window[-keep:]
             if parser is not None and not parser.feed(chunk):
                 parser = None
@@ -587,13 +650,13 @@ class _Parser:
         except expat.ExpatError as exc:
             if self.mode is None:
                 return False  # not an XML part anything reads: only its DTD marks count
-            raise _Refused(f"an XML part is not well-formed ({expat.ErrorString(exc.code)})"
-                           ) from None
+            raise _Refused(f"an XML part is not well-formed ({expat.ErrorString(exc.code)})") from None
         # expat holds an unfinished tag, comment or text whole: bound it
         self.idle = self.idle + len(chunk) if self._events() == before else 0
         if self.idle > self.limits.token_bytes:
-            raise _Refused(f"an XML part holds a tag, comment or text longer than "
-                           f"{self.limits.token_bytes // MiB} MiB")
+            raise _Refused(
+                f"an XML part holds a tag, comment or text longer than {self.limits.token_bytes // MiB} MiB"
+            )
         return True
 
     def close(self) -> None:
@@ -603,8 +666,7 @@ class _Parser:
             pass
         except expat.ExpatError as exc:
             if self.mode is not None:
-                raise _Refused(f"an XML part is not well-formed "
-                               f"({expat.ErrorString(exc.code)})") from None
+                raise _Refused(f"an XML part is not well-formed ({expat.ErrorString(exc.code)})") from None
 
     @staticmethod
     def _doctype(*_args: object) -> None:
@@ -615,13 +677,17 @@ class _Parser:
 
     def _root(self, name: str, attrs: dict[str, str]) -> None:
         self.pkg.roots += 1
-        kind = _ROOT_KINDS.get(name[name.rfind(" ") + 1:].lower())
+        kind = _ROOT_KINDS.get(name[name.rfind(" ") + 1 :].lower())
         if kind in _ACTIVE:
             raise _Refused(_ACTIVE[kind])
         if self.mode is None:
             self.mode = kind
-        handler = {"worksheet": self._worksheet, "sst": self._strings,
-                   "types": self._types, "rels": self._relations}.get(self.mode or "")
+        handler = {
+            "worksheet": self._worksheet,
+            "sst": self._strings,
+            "types": self._types,
+            "rels": self._relations,
+        }.get(self.mode or "")
         if handler is None:
             handler = self._other
         start = handler()
@@ -635,12 +701,13 @@ class _Parser:
             pkg.elements += 1
             if pkg.elements > self.limits.elements:
                 self._too_many()
-            local = name[name.rfind(" ") + 1:]
+            local = name[name.rfind(" ") + 1 :]
             ct = attrs.get("ContentType", "")
             if local == "Default" and attrs.get("Extension"):
                 pkg.defaults[attrs["Extension"].lstrip(".").lower()] = ct
             elif local == "Override" and attrs.get("PartName"):
                 pkg.overrides[_part(attrs["PartName"])] = ct
+
         return start
 
     def _relations(self) -> _StartHandler:
@@ -650,9 +717,9 @@ class _Parser:
             pkg.elements += 1
             if pkg.elements > self.limits.elements:
                 self._too_many()
-            if name[name.rfind(" ") + 1:] == "Relationship":
-                pkg.relation(rels, attrs.get("Type"), attrs.get("Target"),
-                             attrs.get("TargetMode"))
+            if name[name.rfind(" ") + 1 :] == "Relationship":
+                pkg.relation(rels, attrs.get("Type"), attrs.get("Target"), attrs.get("TargetMode"))
+
         return start
 
     def _strings(self) -> _StartHandler:
@@ -665,7 +732,7 @@ class _Parser:
                 self._too_many()
             si = names.get(name)
             if si is None:
-                si = names[name] = name[name.rfind(" ") + 1:] == "si"
+                si = names[name] = name[name.rfind(" ") + 1 :] == "si"
             if si:
                 pkg.strings += 1
                 if pkg.strings > lim.shared_strings:
@@ -674,8 +741,8 @@ class _Parser:
         def text(data: str) -> None:
             pkg.chars += len(data)
             if pkg.chars > lim.shared_chars:
-                raise _Refused(f"its shared strings hold more than {lim.shared_chars:,} "
-                               "characters")
+                raise _Refused(f"its shared strings hold more than {lim.shared_chars:,} characters")
+
         self.p.CharacterDataHandler = text
         return start
 
@@ -686,8 +753,10 @@ class _Parser:
         def start(name: str, attrs: dict[str, str]) -> None:
             pkg.other_elements += 1
             if pkg.other_elements > bound:
-                raise _Refused(f"its styles, names, charts and other parts hold more than "
-                               f"{bound:,} XML elements")
+                raise _Refused(
+                    f"its styles, names, charts and other parts hold more than {bound:,} XML elements"
+                )
+
         return start
 
     def _worksheet(self) -> _StartHandler:
@@ -705,8 +774,7 @@ class _Parser:
                 raise _Refused("a worksheet has a cell beyond its last column")
             at[3], at[4] = max(row, at[3]), max(col, at[4])
             if at[3] * at[4] > max_area:
-                raise _Refused(f"a worksheet spans more than {max_area:,} cells (rows x "
-                               "columns)")
+                raise _Refused(f"a worksheet spans more than {max_area:,} cells (rows x columns)")
 
         def start(name: str, attrs: dict[str, str]) -> None:
             pkg.elements += 1
@@ -714,7 +782,7 @@ class _Parser:
                 self._too_many()
             code = codes.get(name)
             if code is None:
-                code = codes[name] = _SHEET_CODES.get(name[name.rfind(" ") + 1:], 0)
+                code = codes[name] = _SHEET_CODES.get(name[name.rfind(" ") + 1 :], 0)
             if code == 1:
                 ref = attrs.get("r")
                 if ref is None:
@@ -729,7 +797,7 @@ class _Parser:
                             raise _Refused("a worksheet has a malformed cell reference")
                         col, row = _column(m.group(1)), int(m.group(2))
                     else:
-                        col, row = known, int(ref[len(letters):])
+                        col, row = known, int(ref[len(letters) :])
                     at[1] = col
                 pkg.cells += 1
                 if pkg.cells > max_cells:
@@ -752,6 +820,7 @@ class _Parser:
                     beyond(at[0], 1)
             elif code == 3:
                 self._dimension(attrs.get("ref", ""))
+
         return start
 
     def _dimension(self, ref: str) -> None:
@@ -803,13 +872,14 @@ def check_workbook(path: str | Path, limits: Limits = LIMITS) -> Path:
         raise UnsafeWorkbookError(f"{name}: no such workbook")
     size = p.stat().st_size
     if size > limits.file_bytes:
-        raise UnsafeWorkbookError(f"{name}: refused, the file is larger than "
-                                  f"{limits.file_bytes // MiB} MiB")
+        raise UnsafeWorkbookError(f"{name}: refused, the file is larger than {limits.file_bytes // MiB} MiB")
     with p.open("rb") as fh:
         head = fh.read(8)
     if head == _OLE_MAGIC:
-        raise UnsafeWorkbookError(f"{name}: refused, this is an OLE compound file (a legacy .xls "
-                                  "or an encrypted workbook), not an .xlsx/.xlsm workbook")
+        raise UnsafeWorkbookError(
+            f"{name}: refused, this is an OLE compound file (a legacy .xls "
+            "or an encrypted workbook), not an .xlsx/.xlsm workbook"
+        )
     if not head.startswith(b"PK"):
         raise UnsafeWorkbookError(f"{name}: not an .xlsx/.xlsm workbook")
     try:
@@ -827,11 +897,22 @@ def check_workbook(path: str | Path, limits: Limits = LIMITS) -> Path:
         raise UnsafeWorkbookError(f"{name}: refused, {why}") from None
     except UnsafeWorkbookError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
-            NotImplementedError, RuntimeError, struct.error, KeyError, IndexError,
-            OverflowError) as exc:
-        raise UnsafeWorkbookError(f"{name}: refused, the zip package is damaged "
-                                  f"({type(exc).__name__})") from None
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        EOFError,
+        ValueError,
+        NotImplementedError,
+        RuntimeError,
+        struct.error,
+        KeyError,
+        IndexError,
+        OverflowError,
+    ) as exc:
+        raise UnsafeWorkbookError(
+            f"{name}: refused, the zip package is damaged ({type(exc).__name__})"
+        ) from None
     require_defusedxml()
     return p
 
@@ -846,8 +927,7 @@ def _check_zip(pkg: _Package) -> None:
         total += info.file_size
         if total > limits.total_bytes:
             raise _Refused(f"it declares more than {limits.total_bytes // MiB} MiB uncompressed")
-        if (info.file_size > limits.ratio_floor
-                and info.file_size > limits.ratio * max(info.compress_size, 1)):
+        if info.file_size > limits.ratio_floor and info.file_size > limits.ratio * max(info.compress_size, 1):
             raise _Refused(f"an entry is compressed more than {limits.ratio:g}:1 (a zip bomb)")
         part = _part(info.filename)
         if part in names:

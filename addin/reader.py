@@ -31,9 +31,20 @@ from calculators.errors import InvalidInputError, NegotiationError
 from calculators.fx import FxTable
 from calculators.offer import FIELDS as OFFER_FIELDS
 
-__all__ = ["WorkbookInputs", "read_inputs", "WorkbookError", "BOUNDS", "SheetGrid", "read_grid",
-           "stream_rows", "workbook_offers", "block_end", "MIN_ROW_HEIGHT", "MIN_COL_WIDTH",
-           "MAX_MERGES"]
+__all__ = [
+    "WorkbookInputs",
+    "read_inputs",
+    "WorkbookError",
+    "BOUNDS",
+    "SheetGrid",
+    "read_grid",
+    "stream_rows",
+    "workbook_offers",
+    "block_end",
+    "MIN_ROW_HEIGHT",
+    "MIN_COL_WIDTH",
+    "MAX_MERGES",
+]
 
 
 class WorkbookError(InvalidInputError):
@@ -105,15 +116,13 @@ def _parser_class() -> type:
                         warnings.simplefilter("always")
                         cell = super().parse_cell(element)
                     if caught:  # a date serial beyond the calendar; openpyxl would warn
-                        cell["value"] = _BadCell(self._here(element),
-                                                 "holds a date outside the calendar")
+                        cell["value"] = _BadCell(self._here(element), "holds a date outside the calendar")
                 else:
                     cell = super().parse_cell(element)
             except Exception:  # a value it cannot convert: openpyxl's int() of "NaN", "inf"
                 coord = element.get("r")
                 try:
-                    row, col = (coordinate_to_tuple(coord) if coord
-                                else (self.row_counter, self.col_counter))
+                    row, col = coordinate_to_tuple(coord) if coord else (self.row_counter, self.col_counter)
                 except Exception:
                     raise _BadCell(str(coord)[:20], "is not a valid cell reference") from None
                 value = self._number(element) if self.min_read <= col <= self.max_read else None
@@ -223,7 +232,8 @@ def _hidden_rows(parser: Any, last: int) -> frozenset[int]:
     if fmt is not None:
         default_height = _number(getattr(fmt, "defaultRowHeight", None))
         by_default = _truthy(getattr(fmt, "zeroHeight", None)) or (
-            default_height is not None and default_height < MIN_ROW_HEIGHT)
+            default_height is not None and default_height < MIN_ROW_HEIGHT
+        )
     props = getattr(parser, "sheet_properties", None)
     outline = getattr(props, "outlinePr", None) if props is not None else None
     below = outline is None or outline.summaryBelow is None or bool(outline.summaryBelow)
@@ -255,8 +265,9 @@ def _hidden_cols(parser: Any, last: int) -> frozenset[int]:
     fmt = getattr(parser, "sheet_format", None)
     default_width = _number(getattr(fmt, "defaultColWidth", None)) if fmt is not None else None
     # a default width too small to see hides every column without a width of its own
-    hidden: set[int] = (set(range(1, last + 1)) if default_width is not None
-                        and default_width < MIN_COL_WIDTH else set())
+    hidden: set[int] = (
+        set(range(1, last + 1)) if default_width is not None and default_width < MIN_COL_WIDTH else set()
+    )
     levels: dict[int, int] = {}
     collapsed: set[int] = set()
     for attrs in parser.column_dimensions.values():
@@ -264,8 +275,7 @@ def _hidden_cols(parser: Any, last: int) -> frozenset[int]:
         hi = min(_whole(attrs.get("max")) or lo, last + 1)  # one past: a summary column
         width = _number(attrs.get("width"))
         for c in range(max(lo, 1), hi + 1):
-            if _truthy(attrs.get("hidden", "0")) or (width is not None
-                                                     and width < MIN_COL_WIDTH):
+            if _truthy(attrs.get("hidden", "0")) or (width is not None and width < MIN_COL_WIDTH):
                 hidden.add(c)
             elif width is not None:
                 hidden.discard(c)
@@ -282,8 +292,9 @@ class _Stream:
     missing from the file is a row of blanks.  It stops at the bound, whatever the file
     declares; ``parser`` then holds what it saw of the rows' and columns' attributes."""
 
-    def __init__(self, wb: Any, name: str, title: str, bound: str | None = None,
-                 min_col: int = 1, finite: bool = True) -> None:
+    def __init__(
+        self, wb: Any, name: str, title: str, bound: str | None = None, min_col: int = 1, finite: bool = True
+    ) -> None:
         global _PARSER
         if _PARSER is None:
             _PARSER = _parser_class()
@@ -294,12 +305,16 @@ class _Stream:
         try:
             # openpyxl's own read-only plumbing (pinned >=3.1,<3.2 in pyproject)
             self.source = ws._get_source()
-            self.parser = _PARSER(self.source, ws._shared_strings, data_only=wb.data_only,
-                                  epoch=wb.epoch, date_formats=wb._date_formats,
-                                  timedelta_formats=wb._timedelta_formats)
+            self.parser = _PARSER(
+                self.source,
+                ws._shared_strings,
+                data_only=wb.data_only,
+                epoch=wb.epoch,
+                date_formats=wb._date_formats,
+                timedelta_formats=wb._timedelta_formats,
+            )
         except Exception as exc:  # openpyxl raises many kinds on a damaged file
-            raise WorkbookError(f"{name}: the {title} sheet cannot be read "
-                                f"({type(exc).__name__})") from None
+            raise WorkbookError(f"{name}: the {title} sheet cannot be read ({type(exc).__name__})") from None
         self.parser.min_read, self.parser.max_read = min_col, self.max_col
         self.parser.finite = finite
         self.styles: dict[tuple[int, int], int] = {}  # (row, column) -> style id, when not 0
@@ -327,21 +342,29 @@ class _Stream:
                     yield index, values
                     expected += 1
         except _BadCell as bad:
-            raise WorkbookError(f"{self.name}: {self.title}!{bad.coordinate} "
-                                f"{bad.problem}") from None
+            raise WorkbookError(f"{self.name}: {self.title}!{bad.coordinate} {bad.problem}") from None
         except Exception as exc:  # openpyxl raises many kinds on a damaged sheet
-            raise WorkbookError(f"{self.name}: the {self.title} sheet cannot be read "
-                                f"({type(exc).__name__})") from None
+            raise WorkbookError(
+                f"{self.name}: the {self.title} sheet cannot be read ({type(exc).__name__})"
+            ) from None
 
 
-def stream_rows(wb: Any, name: str, title: str, bound: str | None = None, min_col: int = 1
-                ) -> Iterator[tuple[int, list[Any]]]:
+def stream_rows(
+    wb: Any, name: str, title: str, bound: str | None = None, min_col: int = 1
+) -> Iterator[tuple[int, list[Any]]]:
     """The rows of a sheet inside its bounds, one at a time (see :class:`_Stream`)."""
     return iter(_Stream(wb, name, title, bound, min_col))
 
 
-def read_grid(wb: Any, name: str, title: str, bound: str | None = None, min_col: int = 1,
-              finite: bool = True, looks: bool = False) -> SheetGrid:
+def read_grid(
+    wb: Any,
+    name: str,
+    title: str,
+    bound: str | None = None,
+    min_col: int = 1,
+    finite: bool = True,
+    looks: bool = False,
+) -> SheetGrid:
     """The whole bounded area of a sheet, with its hidden rows and columns.  ``finite``:
     refuse a cell holding NaN or infinity (off where the fields' own checks name them).
     ``looks``: also the cells' number formats and the merged ranges covering cells (a second,
@@ -356,8 +379,15 @@ def read_grid(wb: Any, name: str, title: str, bound: str | None = None, min_col:
             if code != "General":
                 formats[(r, c)] = code
         covered = _covered(wb, name, title, stream.max_row, min_col, stream.max_col)
-    return SheetGrid(title, rows, min_col, _hidden_rows(stream.parser, stream.max_row),
-                     _hidden_cols(stream.parser, stream.max_col), formats, covered)
+    return SheetGrid(
+        title,
+        rows,
+        min_col,
+        _hidden_rows(stream.parser, stream.max_row),
+        _hidden_cols(stream.parser, stream.max_col),
+        formats,
+        covered,
+    )
 
 
 def _number_format(wb: Any, ws: Any, row: int, col: int, style_id: int) -> str:
@@ -371,8 +401,9 @@ def _number_format(wb: Any, ws: Any, row: int, col: int, style_id: int) -> str:
         return "General"
 
 
-def _covered(wb: Any, name: str, title: str, max_row: int, min_col: int, max_col: int
-             ) -> dict[tuple[int, int], str]:
+def _covered(
+    wb: Any, name: str, title: str, max_row: int, min_col: int, max_col: int
+) -> dict[tuple[int, int], str]:
     """Cells of the area (rows 1 to ``max_row``, columns ``min_col`` to ``max_col``) covered
     by a merged range: in it but not its top-left cell, which is the one shown.  Streamed
     (each element cleared once read, the parse ends with ``</mergeCells>``); a ``ref`` that is
@@ -391,24 +422,26 @@ def _covered(wb: Any, name: str, title: str, max_row: int, min_col: int, max_col
                     try:
                         c1, r1, c2, r2 = range_boundaries(ref)
                     except Exception:
-                        raise WorkbookError(f"{name}: the {title} sheet's merged range "
-                                            f"{ref[:20]!r} is not a cell range") from None
+                        raise WorkbookError(
+                            f"{name}: the {title} sheet's merged range {ref[:20]!r} is not a cell range"
+                        ) from None
                     if None in (c1, r1, c2, r2):
-                        raise WorkbookError(f"{name}: the {title} sheet's merged range "
-                                            f"{ref[:20]!r} is not a cell range")
+                        raise WorkbookError(
+                            f"{name}: the {title} sheet's merged range {ref[:20]!r} is not a cell range"
+                        )
                     if r1 <= max_row and c1 <= max_col and c2 >= min_col:
                         ranges.add((c1, r1, c2, r2))
                         if len(ranges) > MAX_MERGES:
-                            raise WorkbookError(f"{name}: the {title} sheet has more than "
-                                                f"{MAX_MERGES:,} merged ranges")
+                            raise WorkbookError(
+                                f"{name}: the {title} sheet has more than {MAX_MERGES:,} merged ranges"
+                            )
                 element.clear()
                 if element.tag == merges:
                     break
     except WorkbookError:
         raise
     except Exception as exc:  # a damaged sheet
-        raise WorkbookError(f"{name}: the {title} sheet cannot be read "
-                            f"({type(exc).__name__})") from None
+        raise WorkbookError(f"{name}: the {title} sheet cannot be read ({type(exc).__name__})") from None
     out: dict[tuple[int, int], str] = {}
     for c1, r1, c2, r2 in sorted(ranges):
         label = f"{_column_letter(c1)}{r1}:{_column_letter(c2)}{r2}"
@@ -460,8 +493,7 @@ def open_workbook(p: Path) -> Any:
     try:
         with warnings.catch_warnings():  # openpyxl's notes on unsupported extensions
             warnings.simplefilter("ignore")
-            return load_workbook(p, read_only=True, data_only=True, keep_vba=False,
-                                 keep_links=False)
+            return load_workbook(p, read_only=True, data_only=True, keep_vba=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise WorkbookError(f"{p.name}: cannot be read ({type(exc).__name__})") from None
 
@@ -469,8 +501,10 @@ def open_workbook(p: Path) -> Any:
 def block_end(name: str, title: str, what: str) -> WorkbookError:
     """A block read to the first blank row must end before the sheet's bound."""
     limit = BOUNDS[title][0]
-    return WorkbookError(f"{name}: the {title} sheet's {what} runs past row {limit:,}, the "
-                        "last row read; end it with a blank row or shorten it")
+    return WorkbookError(
+        f"{name}: the {title} sheet's {what} runs past row {limit:,}, the "
+        "last row read; end it with a blank row or shorten it"
+    )
 
 
 def read_inputs(path: str | Path) -> WorkbookInputs:
@@ -487,8 +521,11 @@ def read_inputs(path: str | Path) -> WorkbookInputs:
         fx = None
         if "Params" in wb.sheetnames:
             settings, fx = _params(name, read_grid(wb, name, "Params").rows)
-        relocation = (_relocation(name, read_grid(wb, name, "Relocation").rows)
-                      if "Relocation" in wb.sheetnames else None)
+        relocation = (
+            _relocation(name, read_grid(wb, name, "Relocation").rows)
+            if "Relocation" in wb.sheetnames
+            else None
+        )
     finally:
         wb.close()
     if not offers:
@@ -549,8 +586,7 @@ def _params(name: str, rows: list[list[Any]]) -> tuple[dict[str, Any], FxTable |
     fx = None
     if fx_rows:
         try:
-            fx = FxTable.from_rows(fx_rows, settings.get("as_of"),
-                                   str(settings.get("source") or ""))
+            fx = FxTable.from_rows(fx_rows, settings.get("as_of"), str(settings.get("source") or ""))
         except NegotiationError as exc:
             raise WorkbookError(f"{name}: Params {exc}") from None
     return settings, fx

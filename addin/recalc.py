@@ -172,23 +172,28 @@ class _Budget:
     def udf(self) -> None:
         self.udf_calls += 1
         if self.udf_calls > self.limits.udf_calls:
-            raise _Refused(f"refused, its formulas call this add-in's functions more than "
-                           f"{self.limits.udf_calls:,} times ({_BUDGET_NOTE})")
+            raise _Refused(
+                f"refused, its formulas call this add-in's functions more than "
+                f"{self.limits.udf_calls:,} times ({_BUDGET_NOTE})"
+            )
 
     def lambda_call(self) -> None:
         self.lambda_calls += 1
         if self.lambda_calls > self.limits.lambda_calls:
-            raise _Refused(f"refused, its formulas evaluate LAMBDA more than "
-                           f"{self.limits.lambda_calls:,} times ({_BUDGET_NOTE})")
+            raise _Refused(
+                f"refused, its formulas evaluate LAMBDA more than "
+                f"{self.limits.lambda_calls:,} times ({_BUDGET_NOTE})"
+            )
 
     def array(self, cells: int, what: str) -> None:
         if cells > self.limits.array_cells:
-            raise _Refused(f"refused, {what} would make an array of {cells:,} cells (recalc's "
-                           f"bound is {self.limits.array_cells:,})")
+            raise _Refused(
+                f"refused, {what} would make an array of {cells:,} cells (recalc's "
+                f"bound is {self.limits.array_cells:,})"
+            )
 
 
-_BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("recalc_budget",
-                                                                        default=None)
+_BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("recalc_budget", default=None)
 
 
 _MAX_ROW, _MAX_COL = 1_048_576, 16_384  # Excel's sheet
@@ -248,7 +253,7 @@ def _references(formula: str) -> Iterator[tuple[str, str, str]]:
         if prefix.startswith("'") and prefix.endswith("'") and len(prefix) > 1:
             prefix = prefix[1:-1].replace("''", "'")
         m = _BOOK_PART.search(prefix)
-        yield operand, prefix[:m.end()] if m else "", ref
+        yield operand, prefix[: m.end()] if m else "", ref
 
 
 @dataclass
@@ -264,15 +269,24 @@ class _Scan:
     other_books: list[str] = field(default_factory=list)
     shared: dict[tuple[str, str], int] = field(default_factory=dict)  # (part, si) -> cells
 
-    def formula(self, label: str, text: str, part: str = "", shared: str | None = None,
-                key: str | None = None, sheet: str = "") -> None:
+    def formula(
+        self,
+        label: str,
+        text: str,
+        part: str = "",
+        shared: str | None = None,
+        key: str | None = None,
+        sheet: str = "",
+    ) -> None:
         """One formula (``label``: where it is; ``key``: the same as :class:`Recalc` names
         cells) as written: its length, every range it refers to, and whether it names
         another workbook."""
         lim = self.limits
         if len(text) > lim.formula_chars:
-            raise NegotiationError(f"{self.name}: refused, {label} holds a formula longer than "
-                                   f"{lim.formula_chars:,} characters (Excel's limit)")
+            raise NegotiationError(
+                f"{self.name}: refused, {label} holds a formula longer than "
+                f"{lim.formula_chars:,} characters (Excel's limit)"
+            )
         cells, elsewhere = 0, False
         for operand, book, ref in _references(text):
             where = (operand.rsplit("!", 1)[0] if "!" in operand else sheet).strip("'")
@@ -288,7 +302,8 @@ class _Scan:
             if n > lim.range_cells:
                 raise NegotiationError(
                     f"{self.name}: refused, {label} refers to {operand.replace('$', '')}, "
-                    f"{n:,} cells (recalc evaluates ranges of at most {lim.range_cells:,} cells)")
+                    f"{n:,} cells (recalc evaluates ranges of at most {lim.range_cells:,} cells)"
+                )
             cells += n
             if (where.upper(), box) not in self.ranges:
                 self.ranges.add((where.upper(), box))
@@ -304,13 +319,16 @@ class _Scan:
         self.distinct += distinct
         lim = self.limits
         if self.referenced > lim.referenced_cells:
-            raise NegotiationError(f"{self.name}: refused, its formulas refer to more than "
-                                   f"{lim.referenced_cells:,} cells in all ({_BUDGET_NOTE})")
+            raise NegotiationError(
+                f"{self.name}: refused, its formulas refer to more than "
+                f"{lim.referenced_cells:,} cells in all ({_BUDGET_NOTE})"
+            )
         if self.distinct > lim.distinct_cells:
             raise NegotiationError(
                 f"{self.name}: refused, its formulas refer to more than "
                 f"{lim.distinct_cells:,} different cells ({_BUDGET_NOTE}: the engine holds "
-                "each one)")
+                "each one)"
+            )
 
 
 def _local(tag: str) -> str:
@@ -339,13 +357,19 @@ def _scan_package(path: Path, limits: Limits) -> _Scan:
             for info in zf.infolist():
                 if info.filename.lower().endswith(".xml"):
                     with zf.open(info) as fh:
-                        _scan_part(fh, scan, info.filename, titles.get(info.filename),
-                                   info.filename == "xl/workbook.xml")
+                        _scan_part(
+                            fh,
+                            scan,
+                            info.filename,
+                            titles.get(info.filename),
+                            info.filename == "xl/workbook.xml",
+                        )
     except (zipfile.BadZipFile, KeyError, UnicodeDecodeError, OSError, EOFError):
         raise NegotiationError(f"{path.name}: the workbook's parts could not be read") from None
     if scan.formulas > limits.formulas:
-        raise NegotiationError(f"{path.name}: refused, it holds more than {limits.formulas:,} "
-                               f"formulas ({_BUDGET_NOTE})")
+        raise NegotiationError(
+            f"{path.name}: refused, it holds more than {limits.formulas:,} formulas ({_BUDGET_NOTE})"
+        )
     return scan
 
 
@@ -369,13 +393,16 @@ def _scan_part(fh: Any, scan: _Scan, part: str, title: str | None, workbook: boo
                 elif tag == "mergeCell":
                     merged += _ref_area(elem.get("ref", ""))
                     if merged > lim.array_cells:
-                        raise NegotiationError(f"{name}: refused, sheet {where} merges more "
-                                               f"than {lim.array_cells:,} cells")
+                        raise NegotiationError(
+                            f"{name}: refused, sheet {where} merges more than {lim.array_cells:,} cells"
+                        )
                 elif tag == "hyperlink" and ":" in elem.get("ref", ""):
                     linked += _ref_area(elem.get("ref", ""))
                     if linked > lim.array_cells:
-                        raise NegotiationError(f"{name}: refused, sheet {where} gives more "
-                                               f"than {lim.array_cells:,} cells a hyperlink")
+                        raise NegotiationError(
+                            f"{name}: refused, sheet {where} gives more "
+                            f"than {lim.array_cells:,} cells a hyperlink"
+                        )
                 continue
             stack.pop()
             if tag in ("f", "definedName"):
@@ -387,9 +414,14 @@ def _scan_part(fh: Any, scan: _Scan, part: str, title: str | None, workbook: boo
                 label = f"{where}!{cell}" if tag == "f" else f"the name {defined}"
                 si = elem.get("si") if elem.get("t") == "shared" else None
                 if text or si is None:
-                    scan.formula(label, text, part, si,
-                                 f"{where.upper()}!{cell}" if tag == "f" else f"name {defined}",
-                                 where if tag == "f" else "")
+                    scan.formula(
+                        label,
+                        text,
+                        part,
+                        si,
+                        f"{where.upper()}!{cell}" if tag == "f" else f"name {defined}",
+                        where if tag == "f" else "",
+                    )
                 else:
                     uses[si] = uses.get(si, 0) + 1
                 ref = elem.get("ref", "")
@@ -398,7 +430,8 @@ def _scan_part(fh: Any, scan: _Scan, part: str, title: str | None, workbook: boo
                     if cells > lim.array_cells:
                         raise NegotiationError(
                             f"{name}: refused, {label} is an array formula over {ref}, "
-                            f"{cells:,} cells (recalc's bound is {lim.array_cells:,})")
+                            f"{cells:,} cells (recalc's bound is {lim.array_cells:,})"
+                        )
             if stack:
                 stack[-1].remove(elem)  # read: drop it, so memory stays bounded
     except ElementTree.ParseError:
@@ -535,9 +568,14 @@ class _SparseRows:
             self.cols[r] = ([c for c, _ in cells], [x for _, x in cells])
         self.size = len(self.ws._cells)
 
-    def __call__(self, min_row: int | None = None, max_row: int | None = None,
-                 min_col: int | None = None, max_col: int | None = None,
-                 values_only: bool = False) -> Iterator[tuple[Any, ...]]:
+    def __call__(
+        self,
+        min_row: int | None = None,
+        max_row: int | None = None,
+        min_col: int | None = None,
+        max_col: int | None = None,
+        values_only: bool = False,
+    ) -> Iterator[tuple[Any, ...]]:
         self._index()
         r1, r2 = min_row or 1, max_row or (self.rows[-1] if self.rows else 0)
         c1, c2 = min_col or 1, max_col or 1 << 30
@@ -575,8 +613,9 @@ def _model_class() -> type:
             parts = _encode_path(book).split("/")
             directory, filename = "/".join(parts[:-1]), parts[-1]
             if directory:
-                directory = _encode_path(os.path.relpath(
-                    os.path.join(self.basedir, _decode_path(directory)), self.basedir))
+                directory = _encode_path(
+                    os.path.relpath(os.path.join(self.basedir, _decode_path(directory)), self.basedir)
+                )
             if directory == ".":
                 directory = ""
             return _encode_path(os.path.join(_decode_path(directory), filename)).upper()
@@ -599,15 +638,13 @@ def _model_class() -> type:
                 raise _OtherBook(str(book))  # complete() makes the reference #REF!
             return super().add_book(book, context, data_only)
 
-        def _compile_cell(self, crd: Any, val: Any, context: Any, check_formula: Any,
-                          references: Any) -> Any:
+        def _compile_cell(self, crd: Any, val: Any, context: Any, check_formula: Any, references: Any) -> Any:
             try:
                 return ExcelModel._compile_cell(crd, val, context, check_formula, references)
             except Exception:  # the parser's FormulaError, or a range it cannot name
                 where = f"{context.get('sheet', '?')}!{crd}"
                 if isinstance(val, str) and _BOOK_REF_RE.search(_STRING_RE.sub("", val)):
-                    return ExcelModel._compile_cell(crd, "=#REF!", context, check_formula,
-                                                    references)
+                    return ExcelModel._compile_cell(crd, "=#REF!", context, check_formula, references)
                 raise _Refused(f"{where}: the formula could not be read") from None
 
     return OneBookModel
@@ -669,8 +706,9 @@ def _bounded_functions(budget: _Budget) -> list[tuple[dict[str, Any], str, Calla
             return True
         return False
 
-    def elementwise(table: dict[str, Any], key: str,
-                    fix: Callable[..., tuple[Any, ...] | None] | None) -> None:
+    def elementwise(
+        table: dict[str, Any], key: str, fix: Callable[..., tuple[Any, ...] | None] | None
+    ) -> None:
         """Per element (as the engine broadcasts): ``fix(*element) -> new element or None``;
         a new element with ``#VALUE!`` first makes the engine's function return it."""
         if key not in table:  # a defaultdict: reading a missing key would add it
@@ -746,8 +784,7 @@ def _bounded_functions(budget: _Budget) -> list[tuple[dict[str, Any], str, Calla
         return None
 
     def substitute(text: Any, old: Any, new: Any, *instance: Any) -> tuple[Any, ...] | None:
-        t, o, n = (v if isinstance(v, str) else "" if v is sh.EMPTY else None
-                   for v in (text, old, new))
+        t, o, n = (v if isinstance(v, str) else "" if v is sh.EMPTY else None for v in (text, old, new))
         if t is None or o is None or n is None:
             return None
         if o == "":  # Excel returns the text unchanged (Python's replace would insert)
@@ -771,8 +808,7 @@ def _bounded_functions(budget: _Budget) -> list[tuple[dict[str, Any], str, Calla
         first = next(items(delimiter), "")
         skip = bool(next(items(ignore_empty), False))
         parts = [v for v in items(*texts) if not (skip and v is sh.EMPTY)]
-        return (sum(map(_text_length, parts))
-                + _text_length(first) * max(len(parts) - 1, 0))
+        return sum(map(_text_length, parts)) + _text_length(first) * max(len(parts) - 1, 0)
 
     def concat(*texts: Any) -> int:
         return sum(_text_length(v) for v in items(*texts))
@@ -815,8 +851,11 @@ def _bounded_functions(budget: _Budget) -> list[tuple[dict[str, Any], str, Calla
         out.append((registry, key, functools.update_wrapper(call, original)))
 
     def biggest(v: Any) -> float:
-        nums = [x for x in (_as_float(e) for e in items(np.asarray(v, dtype=object)))
-                if x is not None and math.isfinite(x)]
+        nums = [
+            x
+            for x in (_as_float(e) for e in items(np.asarray(v, dtype=object)))
+            if x is not None and math.isfinite(x)
+        ]
         return max(nums, default=0.0)
 
     def shape(v: Any) -> tuple[int, int]:
@@ -825,13 +864,15 @@ def _bounded_functions(budget: _Budget) -> list[tuple[dict[str, Any], str, Calla
 
     def stacked(*arrays: Any, axis: int) -> float:
         shapes = [shape(a) for a in arrays]
-        return (sum(s[axis] for s in shapes) * max((s[1 - axis] for s in shapes), default=0))
+        return sum(s[axis] for s in shapes) * max((s[1 - axis] for s in shapes), default=0)
 
     for prefix in ("", "_XLFN."):
         sized(prefix + "MUNIT", lambda n: biggest(n) ** 2 * max(np.size(n), 1))
         sized(prefix + "MAKEARRAY", lambda r, c, *f: biggest(r) * biggest(c))
-        sized(prefix + "EXPAND",
-              lambda a, r, c=None, *p: biggest(r) * (shape(a)[1] if c is None else biggest(c)))
+        sized(
+            prefix + "EXPAND",
+            lambda a, r, c=None, *p: biggest(r) * (shape(a)[1] if c is None else biggest(c)),
+        )
         sized(prefix + "WRAPROWS", lambda a, n, *p: np.size(a) + biggest(n))
         sized(prefix + "WRAPCOLS", lambda a, n, *p: np.size(a) + biggest(n))
         sized(prefix + "HSTACK", lambda *a: stacked(*a, axis=1))
@@ -863,14 +904,18 @@ def _cpu_budget(seconds: float) -> Iterator[None]:
     """Stop the evaluation after ``seconds`` of CPU time (any loop the other bounds miss:
     a wildcard or regular expression that backtracks for hours).  Signals reach the main
     thread only: elsewhere, and where there is no ``setitimer``, nothing is armed."""
-    if (threading.current_thread() is not threading.main_thread()
-            or not hasattr(signal, "setitimer") or not hasattr(signal, "SIGPROF")):
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or not hasattr(signal, "setitimer")
+        or not hasattr(signal, "SIGPROF")
+    ):
         yield
         return
 
     def expired(signum: int, frame: Any) -> None:
-        raise _Refused(f"refused, evaluating its formulas took more than {seconds:g} s of CPU "
-                       f"time ({_BUDGET_NOTE})")
+        raise _Refused(
+            f"refused, evaluating its formulas took more than {seconds:g} s of CPU time ({_BUDGET_NOTE})"
+        )
 
     previous = signal.signal(signal.SIGPROF, expired)
     signal.setitimer(signal.ITIMER_PROF, seconds)
@@ -1011,8 +1056,9 @@ def _other_books(where: list[str], shown: int = 5) -> str:
     """``2 formulas and 1 defined name refer to other workbooks (A!B1, ...)``."""
     names = sum(1 for c in where if c.startswith("name "))
     cells = len(where) - names
-    what = " and ".join(f"{n} {word}{'s' if n != 1 else ''}"
-                        for n, word in ((cells, "formula"), (names, "defined name")) if n)
+    what = " and ".join(
+        f"{n} {word}{'s' if n != 1 else ''}" for n, word in ((cells, "formula"), (names, "defined name")) if n
+    )
     more = f" and {len(where) - shown} more" if len(where) > shown else ""
     verb = "refers" if len(where) == 1 else "refer"
     return f"{what} {verb} to other workbooks ({', '.join(where[:shown])}{more})"
@@ -1031,9 +1077,11 @@ def _evaluate(path: str | os.PathLike[str], limits: Limits | None = None) -> _Ev
     name = src.name
     scan = _scan_package(src, limits)
     if scan.other_books:  # refused before the engine reads anything: nothing is evaluated
-        raise NegotiationError(f"{name}: refused, {_other_books(scan.other_books)}; recalc "
-                               "never opens another file (break the links, in Excel: Data > "
-                               "Edit Links > Break Link)")
+        raise NegotiationError(
+            f"{name}: refused, {_other_books(scan.other_books)}; recalc "
+            "never opens another file (break the links, in Excel: Data > "
+            "Edit Links > Break Link)"
+        )
     counter = bind_udfs()
     start = counter[0]
     budget = _Budget(limits)
@@ -1045,8 +1093,11 @@ def _evaluate(path: str | os.PathLike[str], limits: Limits | None = None) -> _Ev
             # a cell that ran out of memory stops the evaluation (the engine would go on)
             model.dsp.raises = _memory_error
             solution = model.calculate()
-            outputs = {str(c.output) for c in model.cells.values()
-                       if getattr(c, "func", None) is not None and not isinstance(c, Ref)}
+            outputs = {
+                str(c.output)
+                for c in model.cells.values()
+                if getattr(c, "func", None) is not None and not isinstance(c, Ref)
+            }
             values: dict[tuple[str, int, int], Any] = {}
             missing = []
             for key in sorted(outputs):
@@ -1082,13 +1133,14 @@ def _evaluate(path: str | os.PathLike[str], limits: Limits | None = None) -> _Ev
         raise
     except Exception as exc:  # the engine's own failure: one line for the user, no traceback
         if _memory_error(exc):
-            raise NegotiationError(f"{name}: refused, evaluating its formulas needs more than "
-                                   f"{limits.memory_mib:,} MiB of memory") from None
+            raise NegotiationError(
+                f"{name}: refused, evaluating its formulas needs more than "
+                f"{limits.memory_mib:,} MiB of memory"
+            ) from None
         if isinstance(exc, RecursionError):
             raise NegotiationError(f"{name}: refused, its formulas nest too deeply") from None
         raise NegotiationError(f"{name}: the formulas could not be evaluated") from None
-    return _Evaluation(values, counter[0] - start, tuple(missing),
-                       budget.long_text)
+    return _Evaluation(values, counter[0] - start, tuple(missing), budget.long_text)
 
 
 def evaluate(path: str | os.PathLike[str]) -> tuple[dict[tuple[str, int, int], Any], int]:
@@ -1098,6 +1150,7 @@ def evaluate(path: str | os.PathLike[str]) -> tuple[dict[tuple[str, int, int], A
     """
     result = _evaluate(path)
     return result.values, result.udf_calls
+
 
 # -- writing cached values into the file ----------------------------------------------------
 
@@ -1110,8 +1163,7 @@ def _sheet_parts(zf: zipfile.ZipFile, titles: bool = False) -> dict[str, str]:
     for rel in re.finditer(r"<Relationship\b([^>]*)/?>", rels):
         attrs = dict(_ATTR_RE.findall(rel[1]))
         target = attrs.get("Target", "")
-        path = target.lstrip("/") if target.startswith("/") else str(
-            PurePosixPath("xl") / target)
+        path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
         targets[attrs.get("Id")] = path
     parts = {}
     for sheet in re.finditer(r"<sheet\b([^>]*?)/?>", workbook):
@@ -1179,8 +1231,7 @@ def _value_cell(attrs: list[tuple[str, str]], value: Any) -> str:
     return f"<c{head}>{body}</c>"
 
 
-def _patch_sheet(xml: str, sheet: str, values: dict[tuple[str, int, int], Any],
-                 stats: dict[str, Any]) -> str:
+def _patch_sheet(xml: str, sheet: str, values: dict[tuple[str, int, int], Any], stats: dict[str, Any]) -> str:
     spilled: set[tuple[int, int]] = set()
     blank: set[tuple[int, int]] = set()
 
@@ -1282,8 +1333,7 @@ def _with_rows(xml: str, needed: dict[int, set[int]]) -> str:
     inserts: dict[int, list[str]] = {}
     for number in sorted(set(needed) - present):
         i = bisect.bisect_right(running, number)  # the first row numbered after it
-        inserts.setdefault(rows[i][0] if i < len(rows) else end, []).append(
-            f'<row r="{number}"></row>')
+        inserts.setdefault(rows[i][0] if i < len(rows) else end, []).append(f'<row r="{number}"></row>')
     out, last = [], 0
     for at in sorted(inserts):
         out += [xml[last:at], *inserts[at]]
@@ -1292,8 +1342,9 @@ def _with_rows(xml: str, needed: dict[int, set[int]]) -> str:
     return "".join(out)
 
 
-def recalc(workbook: str | os.PathLike[str], out: str | os.PathLike[str] | None = None,
-           limits: Limits | None = None) -> Recalc:
+def recalc(
+    workbook: str | os.PathLike[str], out: str | os.PathLike[str] | None = None, limits: Limits | None = None
+) -> Recalc:
     """Evaluate ``workbook`` and write it, with every formula's result cached, to ``out``.
 
     ``out`` defaults to ``<name>.recalc<suffix>`` beside the input; the input is
@@ -1317,22 +1368,29 @@ def recalc(workbook: str | os.PathLike[str], out: str | os.PathLike[str] | None 
             for info in zin.infolist():
                 data = zin.read(info.filename)
                 if info.filename in parts:
-                    text = _patch_sheet(data.decode("utf-8"), parts[info.filename],
-                                        result.values, stats)
+                    text = _patch_sheet(data.decode("utf-8"), parts[info.filename], result.values, stats)
                     data = text.encode("utf-8")
                 zout.writestr(info, data, compress_type=info.compress_type)
         try:
             check_workbook(tmp)
         except UnsafeWorkbookError as exc:
             why = str(exc).split(": ", 1)[-1].removeprefix("refused, ")
-            raise NegotiationError(f"{src.name}: the recalculated copy would be refused by the "
-                                   f"input check ({why}); nothing was written") from None
+            raise NegotiationError(
+                f"{src.name}: the recalculated copy would be refused by the "
+                f"input check ({why}); nothing was written"
+            ) from None
         os.replace(tmp, target)
     except (zipfile.BadZipFile, KeyError, UnicodeDecodeError):
         raise NegotiationError(f"{src.name}: the workbook's parts could not be read") from None
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    return Recalc(target, stats["formula_cells"], stats["spilled_cells"], result.udf_calls,
-                  tuple(stats["errors"]), result.no_result,
-                  result.long_text)
+    return Recalc(
+        target,
+        stats["formula_cells"],
+        stats["spilled_cells"],
+        result.udf_calls,
+        tuple(stats["errors"]),
+        result.no_result,
+        result.long_text,
+    )

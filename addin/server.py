@@ -59,9 +59,22 @@ from urllib.parse import unquote
 
 from addin.recalc import NAMESPACE  # one name for the namespace (imports no xlwings)
 
-__all__ = ["PROJECT_DIR", "OFFICE_ORIGINS", "NAMESPACE", "MANIFEST_ID", "LOOPBACK_HOSTS",
-           "configure", "create_app", "trusted_hosts", "host_name", "plain_path", "serve", "main",
-           "free_port", "Running"]
+__all__ = [
+    "PROJECT_DIR",
+    "OFFICE_ORIGINS",
+    "NAMESPACE",
+    "MANIFEST_ID",
+    "LOOPBACK_HOSTS",
+    "configure",
+    "create_app",
+    "trusted_hosts",
+    "host_name",
+    "plain_path",
+    "serve",
+    "main",
+    "free_port",
+    "Running",
+]
 
 PROJECT_DIR = Path(__file__).resolve().parent / "server_project"
 # The add-in's own Id in /manifest.xml (a fixed version-4 UUID of ours): Office tells add-ins
@@ -89,8 +102,7 @@ _MANIFEST_HOST_ENV = ("XLWINGS_HOSTNAME", "RENDER_EXTERNAL_URL", "WEBSITE_HOSTNA
 log = logging.getLogger("addin.server")
 
 
-def configure(api_key: str | None = None, namespace: str = NAMESPACE,
-              log_level: str = "WARNING") -> None:
+def configure(api_key: str | None = None, namespace: str = NAMESPACE, log_level: str = "WARNING") -> None:
     """Set xlwings-server's settings in this process's environment.
 
     Must run before xlwings is first imported: raises if it already was.
@@ -145,8 +157,7 @@ def create_app(host: str | None = "127.0.0.1") -> Any:
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Any, exc: Any) -> Any:
         detail = exc.detail if isinstance(exc.detail, str) else "request refused"
-        return PlainTextResponse(detail, status_code=exc.status_code,
-                                 headers=getattr(exc, "headers", None))
+        return PlainTextResponse(detail, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
     async def _any_error(request: Any, exc: Exception) -> Any:
@@ -172,8 +183,10 @@ def trusted_hosts(host: str | None = None) -> frozenset[str]:
 _PORT = re.compile(r"[0-9]{1,5}")
 # A DNS name or a dotted IPv4 address: labels of letters, digits, "_" and inner hyphens,
 # no trailing dot.
-_NAME = re.compile(r"(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)*"
-                   r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?")
+_NAME = re.compile(
+    r"(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)*"
+    r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?"
+)
 
 
 def host_name(header: str) -> str | None:
@@ -193,7 +206,7 @@ def _split_host(header: str) -> tuple[str, int | None] | None:
         end = value.find("]")
         if end < 0:
             return None
-        literal, rest = value[1:end], value[end + 1:]
+        literal, rest = value[1:end], value[end + 1 :]
         try:
             address = ipaddress.IPv6Address(literal)
         except ValueError:
@@ -412,21 +425,41 @@ class _TooLarge(Exception):
 
 
 async def _plain(send: Any, status: int, body: bytes) -> None:
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                            (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, api_key: str | None = None,
-          certfile: str | None = None, keyfile: str | None = None,
-          log_level: str = "warning") -> None:
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    api_key: str | None = None,
+    certfile: str | None = None,
+    keyfile: str | None = None,
+    log_level: str = "warning",
+) -> None:
     """Configure, build and run the server until interrupted."""
     configure(api_key=api_key, log_level=log_level.upper())
     import uvicorn
 
-    uvicorn.run(create_app(host), host=host, port=port, ssl_certfile=certfile, ssl_keyfile=keyfile,
-                log_level=log_level.lower(), access_log=False, server_header=False)
+    uvicorn.run(
+        create_app(host),
+        host=host,
+        port=port,
+        ssl_certfile=certfile,
+        ssl_keyfile=keyfile,
+        log_level=log_level.lower(),
+        access_log=False,
+        server_header=False,
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -435,8 +468,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--cert", default=None, help="TLS certificate (PEM); Excel needs HTTPS")
     p.add_argument("--key", default=None, help="TLS private key (PEM)")
-    p.add_argument("--log-level", default="warning",
-                   choices=["critical", "error", "warning", "info", "debug"])
+    p.add_argument(
+        "--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"]
+    )
     return p
 
 
@@ -449,10 +483,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if bool(args.cert) != bool(args.key):
         print("negotiate serve: --cert and --key go together", file=sys.stderr)
         return 2
-    serve(args.host, args.port, os.environ.get(_API_KEY_ENV) or None, args.cert, args.key,
-          args.log_level)
+    serve(args.host, args.port, os.environ.get(_API_KEY_ENV) or None, args.cert, args.key, args.log_level)
     return 0
-
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -471,8 +503,7 @@ class Running:
     answers (at most ``timeout`` seconds) and stops it on exit.
     """
 
-    def __init__(self, api_key: str | None = None, timeout: float = 60.0,
-                 cache: bool = True) -> None:
+    def __init__(self, api_key: str | None = None, timeout: float = 60.0, cache: bool = True) -> None:
         self.api_key, self.timeout, self.cache = api_key, timeout, cache
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -493,9 +524,12 @@ class Running:
         env["NEGOTIATE_SERVER_CACHE"] = "1" if self.cache else "0"
         self.log = tempfile.TemporaryFile()  # a file, not a pipe: a full pipe would block it
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "addin.server", "--host", "127.0.0.1",
-             "--port", str(self.port)], env=env, stdin=subprocess.DEVNULL,
-            stdout=self.log, stderr=subprocess.STDOUT)
+            [sys.executable, "-m", "addin.server", "--host", "127.0.0.1", "--port", str(self.port)],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:

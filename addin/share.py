@@ -39,26 +39,46 @@ from addin.sheets.layout import OFFERS, PARAMS, Layout
 from calculators.errors import InvalidInputError
 from calculators.offer import check_amount
 
-__all__ = ["ShareError", "Disclosed", "read_disclosed", "write_copy", "to_pdf", "share", "PARTS",
-           "LANGS", "inert"]
+__all__ = [
+    "ShareError",
+    "Disclosed",
+    "read_disclosed",
+    "write_copy",
+    "to_pdf",
+    "share",
+    "PARTS",
+    "LANGS",
+    "inert",
+]
 
 _FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
 LANGS = ("en", "ja")
 #: every part of a recruiter copy, nothing more
 PARTS = (
-    "[Content_Types].xml", "_rels/.rels", "docProps/app.xml", "docProps/core.xml",
-    "xl/_rels/workbook.xml.rels", "xl/workbook.xml", "xl/styles.xml", "xl/theme/theme1.xml",
-    "xl/worksheets/sheet1.xml", "xl/sharedStrings.xml",
+    "[Content_Types].xml",
+    "_rels/.rels",
+    "docProps/app.xml",
+    "docProps/core.xml",
+    "xl/_rels/workbook.xml.rels",
+    "xl/workbook.xml",
+    "xl/styles.xml",
+    "xl/theme/theme1.xml",
+    "xl/worksheets/sheet1.xml",
+    "xl/sharedStrings.xml",
 )
 _TEXT = {
-    "en": {"sheet": "Summary", "title": "Compensation expectations", "item": "item",
-           "value": "value"},
+    "en": {"sheet": "Summary", "title": "Compensation expectations", "item": "item", "value": "value"},
     "ja": {"sheet": "概要", "title": "希望条件", "item": "項目", "value": "内容"},
 }
 _BASIS_JA = {
-    "first_year": "初年度", "annualized": "年平均（期間総額÷年数）", "total": "期間総額",
-    "npv": "正味現在価値", "net_first_year": "手取り・初年度",
-    "net_annualized": "手取り・年平均", "net_total": "手取り・期間総額", "net_npv": "手取り・正味現在価値",
+    "first_year": "初年度",
+    "annualized": "年平均（期間総額÷年数）",
+    "total": "期間総額",
+    "npv": "正味現在価値",
+    "net_first_year": "手取り・初年度",
+    "net_annualized": "手取り・年平均",
+    "net_total": "手取り・期間総額",
+    "net_npv": "手取り・正味現在価値",
 }
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
 # What a spreadsheet may take for the start of a formula (OWASP, CSV injection): the ASCII
@@ -117,17 +137,17 @@ def _sections(code: str) -> list[tuple[str, bool, bool, bool]]:
         elif ch == '"':
             end = code.find('"', i + 1)
             end = n if end < 0 else end
-            shown.append(code[i + 1:end])
+            shown.append(code[i + 1 : end])
             i = end
         elif ch == "\\" or ch == "*":  # an escaped character; a fill of one
-            shown.append(code[i + 1:i + 2])
+            shown.append(code[i + 1 : i + 2])
             i += 1
         elif ch == "_":  # a space the width of the next character
             i += 1
         elif ch == "[":
             end = code.find("]", i + 1)
             end = n if end < 0 else end
-            inner = code[i + 1:end]
+            inner = code[i + 1 : end]
             if inner[:1] in ("<", ">", "="):
                 condition = True
             elif inner[:1] == "$":
@@ -137,7 +157,7 @@ def _sections(code: str) -> list[tuple[str, bool, bool, bool]]:
             i = end
         elif ch == "@":
             text = number = True
-        elif code[i:i + 7].lower() == "general":
+        elif code[i : i + 7].lower() == "general":
             number = text = True
             i += 6
         elif ch in "0#?" or ch.lower() in "ymdhseg":  # digits; a date or time
@@ -190,37 +210,46 @@ def _fields(name: str, grid: SheetGrid, what: str) -> dict[str, Any]:
         k = key.strip().lower()
         cell = grid.coordinate(r, key_col)
         if r in grid.hidden_rows:
-            raise ShareError(f"{name}: the {what} {k} at {grid.title}!{cell} is in a hidden "
-                             "row; unhide the row (or delete it) so the copy shows what you see")
+            raise ShareError(
+                f"{name}: the {what} {k} at {grid.title}!{cell} is in a hidden "
+                "row; unhide the row (or delete it) so the copy shows what you see"
+            )
         for col in (key_col, value_col):
             if col in grid.hidden_cols:
-                raise ShareError(f"{name}: the {what} {k} at {grid.title}!{cell} is in a "
-                                 f"hidden column ({grid.coordinate(r, col).rstrip('0123456789')}"
-                                 "); unhide the column so the copy shows what you see")
+                raise ShareError(
+                    f"{name}: the {what} {k} at {grid.title}!{cell} is in a "
+                    f"hidden column ({grid.coordinate(r, col).rstrip('0123456789')}"
+                    "); unhide the column so the copy shows what you see"
+                )
         for col, value in ((key_col, key), (value_col, row[1])):
             here = grid.coordinate(r, col)
             if (r, col) in grid.covered:
-                raise ShareError(f"{name}: the {what} {k} at {grid.title}!{here} is covered by "
-                                 f"the merged cells {grid.covered[(r, col)]}; unmerge them so "
-                                 "the copy shows what you see")
+                raise ShareError(
+                    f"{name}: the {what} {k} at {grid.title}!{here} is covered by "
+                    f"the merged cells {grid.covered[(r, col)]}; unmerge them so "
+                    "the copy shows what you see"
+                )
             code = grid.formats.get((r, col))
             if code is None or _blank(value):
                 continue
             hidden = _hidden_by_format(code, value)
             if hidden is not None:
                 shows = "nothing" if hidden else "other text in place of its value"
-                raise ShareError(f"{name}: the {what} {k} at {grid.title}!{here} is formatted "
-                                 f"to show {shows} (number format {code[:40]}); give it a "
-                                 "format that shows it so the copy shows what you see")
+                raise ShareError(
+                    f"{name}: the {what} {k} at {grid.title}!{here} is formatted "
+                    f"to show {shows} (number format {code[:40]}); give it a "
+                    "format that shows it so the copy shows what you see"
+                )
         if k in out:
-            raise ShareError(f"{name}: the {what} {k} appears twice, at {grid.title}!{where[k]} "
-                             f"and {grid.title}!{cell}; keep one")
+            raise ShareError(
+                f"{name}: the {what} {k} appears twice, at {grid.title}!{where[k]} "
+                f"and {grid.title}!{cell}; keep one"
+            )
         out[k], where[k] = _plain(row[1]), cell
     return out
 
 
-def read_disclosed(path: str | Path, include: tuple[str, ...] = (), lang: str = "en"
-                   ) -> list[Disclosed]:
+def read_disclosed(path: str | Path, include: tuple[str, ...] = (), lang: str = "en") -> list[Disclosed]:
     """The fields to export and their values, in the Recruiter sheet's order."""
     import warnings  # noqa: PLC0415
 
@@ -237,23 +266,26 @@ def read_disclosed(path: str | Path, include: tuple[str, ...] = (), lang: str = 
     try:
         with warnings.catch_warnings():  # openpyxl's notes on unsupported extensions
             warnings.simplefilter("ignore")
-            wb = load_workbook(p, read_only=True, data_only=True, keep_vba=False,
-                               keep_links=False)
+            wb = load_workbook(p, read_only=True, data_only=True, keep_vba=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise ShareError(f"{name}: cannot be read ({type(exc).__name__})") from None
     try:
         if recruiter.NAME not in wb.sheetnames:
             raise ShareError(f"{name}: has no {recruiter.NAME} sheet")
         if wb[recruiter.NAME].sheet_state != "visible":
-            raise ShareError(f"{name}: the {recruiter.NAME} sheet is hidden; unhide it so the "
-                             "copy shows what you see")
-        shown = _fields(name, read_grid(wb, name, recruiter.NAME, looks=True),
-                        "Recruiter field")
+            raise ShareError(
+                f"{name}: the {recruiter.NAME} sheet is hidden; unhide it so the copy shows what you see"
+            )
+        shown = _fields(name, read_grid(wb, name, recruiter.NAME, looks=True), "Recruiter field")
         switches: dict[str, Any] = {}
         if disclosure.NAME in wb.sheetnames:
-            switches = _fields(name, read_grid(wb, name, disclosure.NAME, "Strategy switches",
-                                               min_col=disclosure.COL + 1, looks=True),
-                               "disclosure switch")
+            switches = _fields(
+                name,
+                read_grid(
+                    wb, name, disclosure.NAME, "Strategy switches", min_col=disclosure.COL + 1, looks=True
+                ),
+                "disclosure switch",
+            )
         if switches:
             chosen = {k for k, v in switches.items() if _switch(v)}
         else:  # no switch block: what the Recruiter sheet shows
@@ -263,10 +295,12 @@ def read_disclosed(path: str | Path, include: tuple[str, ...] = (), lang: str = 
         missing = [k for k in FIELDS if k in chosen and _needs_compute(values.get(k))]
         if missing:
             if not all(s in wb.sheetnames for s in (OFFERS, PARAMS)):
-                raise ShareError(f"{name}: no cached values and no Offers / Params sheets to "
-                                 "compute them from")
-            computed = _compute(name, missing, read_grid(wb, name, OFFERS).rows,
-                                read_grid(wb, name, PARAMS).rows)
+                raise ShareError(
+                    f"{name}: no cached values and no Offers / Params sheets to compute them from"
+                )
+            computed = _compute(
+                name, missing, read_grid(wb, name, OFFERS).rows, read_grid(wb, name, PARAMS).rows
+            )
             for k, v in computed.items():
                 if isinstance(v, str) and v.startswith("#"):  # our functions' own message
                     why = v.split(" ", 1)[1] if " " in v else v
@@ -319,8 +353,7 @@ def inert(text: str) -> str:
     return text
 
 
-def _compute(name: str, keys: list[str], offers: list[list[Any]], params: list[list[Any]]
-             ) -> dict[str, Any]:
+def _compute(name: str, keys: list[str], offers: list[list[Any]], params: list[list[Any]]) -> dict[str, Any]:
     """Evaluate the fields' formulas headlessly with the same UDFs (see addin.sheetmodel)."""
     from addin import udfs  # noqa: PLC0415
     from addin.cells import UDFS  # noqa: PLC0415
@@ -328,7 +361,7 @@ def _compute(name: str, keys: list[str], offers: list[list[Any]], params: list[l
 
     probe = Layout(0)
     n_fx = 0
-    for row in params[probe.fx_header_row + 1:]:
+    for row in params[probe.fx_header_row + 1 :]:
         if _blank(row[0] if row else None):
             break
         n_fx += 1
@@ -336,9 +369,11 @@ def _compute(name: str, keys: list[str], offers: list[list[Any]], params: list[l
     for label, at in lay.params.items():
         cell = params[at][0] if at < len(params) and params[at] else None
         if not isinstance(cell, str) or cell.strip().lower() != label:
-            raise ShareError(f"{name}: the Params sheet is not laid out as the shipped workbook's "
-                             "and the Recruiter sheet has no cached values; open and save it in "
-                             "Excel first")
+            raise ShareError(
+                f"{name}: the Params sheet is not laid out as the shipped workbook's "
+                "and the Recruiter sheet has no cached values; open and save it in "
+                "Excel first"
+            )
     m = Model(functions={n: getattr(udfs, n) for n in UDFS})  # IF, COUNTA: the model's own
     for sheet, grid in ((OFFERS, offers), (PARAMS, params)):
         for r, row in enumerate(grid):
@@ -353,9 +388,9 @@ def write_copy(items: list[Disclosed], path: str | os.PathLike[str], lang: str =
     import xlsxwriter  # noqa: PLC0415
 
     text = _TEXT[lang]
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
-                                         "strings_to_formulas": False,
-                                         "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(
+        str(path), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+    )
     wb.set_properties({"created": _FIXED_TIME})
     title = wb.add_format({"bold": True, "font_size": 14})
     head = wb.add_format({"bold": True, "bottom": 1})
@@ -398,9 +433,21 @@ def to_pdf(xlsx: str | Path, pdf: str | Path) -> Path:
         src = work / "copy.xlsx"
         src.write_bytes(Path(xlsx).read_bytes())
         try:
-            subprocess.run([soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}",
-                            "--headless", "--convert-to", "pdf", "--outdir", str(work), str(src)],
-                           capture_output=True, timeout=180, check=True)
+            subprocess.run(
+                [
+                    soffice,
+                    f"-env:UserInstallation={(work / 'profile').as_uri()}",
+                    "--headless",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    str(work),
+                    str(src),
+                ],
+                capture_output=True,
+                timeout=180,
+                check=True,
+            )
         except (subprocess.SubprocessError, OSError):
             raise ShareError(f"{target.name}: LibreOffice could not write the PDF") from None
         made = work / "copy.pdf"
@@ -410,8 +457,14 @@ def to_pdf(xlsx: str | Path, pdf: str | Path) -> Path:
     return target
 
 
-def share(workbook: str | Path, output: str | Path, include: tuple[str, ...] = (),
-          lang: str = "en", force: bool = False, pdf: bool = False) -> Path:
+def share(
+    workbook: str | Path,
+    output: str | Path,
+    include: tuple[str, ...] = (),
+    lang: str = "en",
+    force: bool = False,
+    pdf: bool = False,
+) -> Path:
     """Build the recruiter copy of ``workbook`` at ``output`` (atomic; never over the input).
 
     With ``pdf``, a one-page PDF of the same content is written beside it (``.pdf``).
@@ -435,8 +488,9 @@ def share(workbook: str | Path, output: str | Path, include: tuple[str, ...] = (
         raise ShareError(f"{pdf_out.name}: already exists; use --force to replace it")
     items = read_disclosed(src, include, lang)
     if not items:
-        raise ShareError(f"{src.name}: nothing is disclosed; switch fields on (Strategy sheet, "
-                         "column K) or use --include")
+        raise ShareError(
+            f"{src.name}: nothing is disclosed; switch fields on (Strategy sheet, column K) or use --include"
+        )
     fd, tmp = tempfile.mkstemp(prefix=".share-", suffix=".xlsx", dir=out.parent)
     os.close(fd)
     try:

@@ -150,8 +150,10 @@ def _numbers(values: Any) -> list[float]:
 
 def _counta(*ranges: Any) -> int:
     """Excel's COUNTA: cells that are not empty (a formula's empty text counts, as in Excel)."""
+
     def cells(v: Any) -> list[Any]:
         return [c for row in v for c in row] if isinstance(v, list) else [v]
+
     return sum(1 for r in ranges for c in cells(r) if c is not None)
 
 
@@ -168,15 +170,19 @@ def _compare(op: str, a: Any, b: Any) -> Any:
         if isinstance(a, str) and isinstance(b, str):
             a, b = a.casefold(), b.casefold()
     elif op in ("=", "<>"):
-        return (op == "<>")  # a number never equals a text
+        return op == "<>"  # a number never equals a text
     else:
         return "#VALUE!"
     return {"=": a == b, "<>": a != b, ">": a > b, "<": a < b, ">=": a >= b, "<=": a <= b}[op]
 
 
-BUILTINS: dict[str, Callable[..., Any]] = {"RANK": _rank, "INDEX": _index,
-                                           "CONCATENATE": _concatenate, "COUNTA": _counta,
-                                           "SUM": lambda *a: sum(_numbers(a))}
+BUILTINS: dict[str, Callable[..., Any]] = {
+    "RANK": _rank,
+    "INDEX": _index,
+    "CONCATENATE": _concatenate,
+    "COUNTA": _counta,
+    "SUM": lambda *a: sum(_numbers(a)),
+}
 
 
 @dataclass

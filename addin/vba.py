@@ -55,56 +55,196 @@ UDF_MODULES = "addin.udfs"  # the xlwings.conf sheet's "UDF Modules" entry
 DEFAULT_WORKBOOK = "negotiation.xlsm"
 
 RESERVED_SOURCE = {
-    "title": "[MS-VBAL] VBA Language Specification, section 3.3.5.2 "
-             "Reserved Identifiers and IDENTIFIER",
+    "title": "[MS-VBAL] VBA Language Specification, section 3.3.5.2 Reserved Identifiers and IDENTIFIER",
     "href": "https://learn.microsoft.com/en-us/openspecs/microsoft_general_purpose_"
-            "programming_languages/ms-vbal/7df907cb-ab6c-40d3-aa81-272742ce00c3",
+    "programming_languages/ms-vbal/7df907cb-ab6c-40d3-aa81-272742ce00c3",
     "note": "IDENTIFIER = any lex-identifier that is not a reserved-identifier; case-"
-            "insensitive.  Copied from the grammar rules of that section (the spec's stray "
-            "spaces in \"ByVal \", \"VB_Ext_KEY \", \"VB_Invoke_Property \", \"VB_VarProcData \" "
-            "dropped, and \"VB_Invoke_PropertyPutRefVB_MemberFlags\", two names run together "
-            "in one edition, split).",
+    "insensitive.  Copied from the grammar rules of that section (the spec's stray "
+    'spaces in "ByVal ", "VB_Ext_KEY ", "VB_Invoke_Property ", "VB_VarProcData " '
+    'dropped, and "VB_Invoke_PropertyPutRefVB_MemberFlags", two names run together '
+    "in one edition, split).",
 }
 
 # Every <reserved-identifier> of MS-VBAL 3.3.5.2, by the grammar rule that lists it.
 RESERVED_IDENTIFIERS: dict[str, tuple[str, ...]] = {
     "statement-keyword": (
-        "Call", "Case", "Close", "Const", "Declare", "DefBool", "DefByte", "DefCur", "DefDate",
-        "DefDbl", "DefInt", "DefLng", "DefLngLng", "DefLngPtr", "DefObj", "DefSng", "DefStr",
-        "DefVar", "Dim", "Do", "Else", "ElseIf", "End", "EndIf", "Enum", "Erase", "Event", "Exit",
-        "For", "Friend", "Function", "Get", "Global", "GoSub", "GoTo", "If", "Implements",
-        "Input", "Let", "Lock", "Loop", "LSet", "Next", "On", "Open", "Option", "Print",
-        "Private", "Public", "Put", "RaiseEvent", "ReDim", "Resume", "Return", "RSet", "Seek",
-        "Select", "Set", "Static", "Stop", "Sub", "Type", "Unlock", "Wend", "While", "With",
+        "Call",
+        "Case",
+        "Close",
+        "Const",
+        "Declare",
+        "DefBool",
+        "DefByte",
+        "DefCur",
+        "DefDate",
+        "DefDbl",
+        "DefInt",
+        "DefLng",
+        "DefLngLng",
+        "DefLngPtr",
+        "DefObj",
+        "DefSng",
+        "DefStr",
+        "DefVar",
+        "Dim",
+        "Do",
+        "Else",
+        "ElseIf",
+        "End",
+        "EndIf",
+        "Enum",
+        "Erase",
+        "Event",
+        "Exit",
+        "For",
+        "Friend",
+        "Function",
+        "Get",
+        "Global",
+        "GoSub",
+        "GoTo",
+        "If",
+        "Implements",
+        "Input",
+        "Let",
+        "Lock",
+        "Loop",
+        "LSet",
+        "Next",
+        "On",
+        "Open",
+        "Option",
+        "Print",
+        "Private",
+        "Public",
+        "Put",
+        "RaiseEvent",
+        "ReDim",
+        "Resume",
+        "Return",
+        "RSet",
+        "Seek",
+        "Select",
+        "Set",
+        "Static",
+        "Stop",
+        "Sub",
+        "Type",
+        "Unlock",
+        "Wend",
+        "While",
+        "With",
         "Write",
     ),
     "rem-keyword": ("Rem",),
     "marker-keyword": (
-        "Any", "As", "ByRef", "ByVal", "Case", "Each", "Else", "In", "New", "Shared", "Until",
-        "WithEvents", "Write", "Optional", "ParamArray", "Preserve", "Spc", "Tab", "Then", "To",
+        "Any",
+        "As",
+        "ByRef",
+        "ByVal",
+        "Case",
+        "Each",
+        "Else",
+        "In",
+        "New",
+        "Shared",
+        "Until",
+        "WithEvents",
+        "Write",
+        "Optional",
+        "ParamArray",
+        "Preserve",
+        "Spc",
+        "Tab",
+        "Then",
+        "To",
     ),
     "operator-identifier": (
-        "AddressOf", "And", "Eqv", "Imp", "Is", "Like", "New", "Mod", "Not", "Or", "TypeOf",
+        "AddressOf",
+        "And",
+        "Eqv",
+        "Imp",
+        "Is",
+        "Like",
+        "New",
+        "Mod",
+        "Not",
+        "Or",
+        "TypeOf",
         "Xor",
     ),
     "reserved-name": (
-        "Abs", "CBool", "CByte", "CCur", "CDate", "CDbl", "CDec", "CInt", "CLng", "CLngLng",
-        "CLngPtr", "CSng", "CStr", "CVar", "CVErr", "Date", "Debug", "DoEvents", "Fix", "Int",
-        "Len", "LenB", "Me", "PSet", "Scale", "Sgn", "String",
+        "Abs",
+        "CBool",
+        "CByte",
+        "CCur",
+        "CDate",
+        "CDbl",
+        "CDec",
+        "CInt",
+        "CLng",
+        "CLngLng",
+        "CLngPtr",
+        "CSng",
+        "CStr",
+        "CVar",
+        "CVErr",
+        "Date",
+        "Debug",
+        "DoEvents",
+        "Fix",
+        "Int",
+        "Len",
+        "LenB",
+        "Me",
+        "PSet",
+        "Scale",
+        "Sgn",
+        "String",
     ),
     "special-form": ("Array", "Circle", "Input", "InputB", "LBound", "Scale", "UBound"),
     "reserved-type-identifier": (
-        "Boolean", "Byte", "Currency", "Date", "Double", "Integer", "Long", "LongLong",
-        "LongPtr", "Single", "String", "Variant",
+        "Boolean",
+        "Byte",
+        "Currency",
+        "Date",
+        "Double",
+        "Integer",
+        "Long",
+        "LongLong",
+        "LongPtr",
+        "Single",
+        "String",
+        "Variant",
     ),
     "literal-identifier": ("true", "false", "nothing", "empty", "null"),
     "reserved-for-implementation-use": (
-        "Attribute", "LINEINPUT", "VB_Base", "VB_Control", "VB_Creatable", "VB_Customizable",
-        "VB_Description", "VB_Exposed", "VB_Ext_KEY", "VB_GlobalNameSpace", "VB_HelpID",
-        "VB_Invoke_Func", "VB_Invoke_Property", "VB_Invoke_PropertyPut",
-        "VB_Invoke_PropertyPutRef", "VB_MemberFlags", "VB_Name", "VB_PredeclaredId",
-        "VB_ProcData", "VB_TemplateDerived", "VB_UserMemId", "VB_VarDescription",
-        "VB_VarHelpID", "VB_VarMemberFlags", "VB_VarProcData", "VB_VarUserMemId",
+        "Attribute",
+        "LINEINPUT",
+        "VB_Base",
+        "VB_Control",
+        "VB_Creatable",
+        "VB_Customizable",
+        "VB_Description",
+        "VB_Exposed",
+        "VB_Ext_KEY",
+        "VB_GlobalNameSpace",
+        "VB_HelpID",
+        "VB_Invoke_Func",
+        "VB_Invoke_Property",
+        "VB_Invoke_PropertyPut",
+        "VB_Invoke_PropertyPutRef",
+        "VB_MemberFlags",
+        "VB_Name",
+        "VB_PredeclaredId",
+        "VB_ProcData",
+        "VB_TemplateDerived",
+        "VB_UserMemId",
+        "VB_VarDescription",
+        "VB_VarHelpID",
+        "VB_VarMemberFlags",
+        "VB_VarProcData",
+        "VB_VarUserMemId",
     ),
     "future-reserved": ("CDecl", "Decimal", "DefDec"),
 }
@@ -115,14 +255,52 @@ _RESERVED = frozenset(w.lower() for words in RESERVED_IDENTIFIERS.values() for w
 KEYWORDS_SOURCE = {
     "title": "Keywords (Visual Basic for Applications), and Data type summary (Object)",
     "href": "https://learn.microsoft.com/en-us/office/vba/language/reference/"
-            "keywords-visual-basic-for-applications",
+    "keywords-visual-basic-for-applications",
 }
 CONTEXTUAL_KEYWORDS: tuple[str, ...] = (
-    "As", "Binary", "ByRef", "ByVal", "Date", "Else", "Empty", "Error", "False", "For", "Friend",
-    "Get", "Input", "Is", "Len", "Let", "Lock", "Me", "Mid", "New", "Next", "Nothing", "Null",
-    "On", "Option", "Optional", "ParamArray", "Print", "Private", "Property", "Public",
-    "Resume", "Seek", "Set", "Static", "Step", "String", "Then", "Time", "To", "True",
-    "WithEvents", "Object",
+    "As",
+    "Binary",
+    "ByRef",
+    "ByVal",
+    "Date",
+    "Else",
+    "Empty",
+    "Error",
+    "False",
+    "For",
+    "Friend",
+    "Get",
+    "Input",
+    "Is",
+    "Len",
+    "Let",
+    "Lock",
+    "Me",
+    "Mid",
+    "New",
+    "Next",
+    "Nothing",
+    "Null",
+    "On",
+    "Option",
+    "Optional",
+    "ParamArray",
+    "Print",
+    "Private",
+    "Property",
+    "Public",
+    "Resume",
+    "Seek",
+    "Set",
+    "Static",
+    "Step",
+    "String",
+    "Then",
+    "Time",
+    "To",
+    "True",
+    "WithEvents",
+    "Object",
 )
 _AVOIDED = _RESERVED | frozenset(w.lower() for w in CONTEXTUAL_KEYWORDS)
 
@@ -198,8 +376,7 @@ def _stub_modules() -> dict[str, types.ModuleType]:
     client = types.ModuleType("win32com.client")
     client.Dispatch = _no_com  # type: ignore[attr-defined]
     win32com.client = client  # type: ignore[attr-defined]
-    return {"pywintypes": pywintypes, "pythoncom": pythoncom, "win32com": win32com,
-            "win32com.client": client}
+    return {"pywintypes": pywintypes, "pythoncom": pythoncom, "win32com": win32com, "win32com.client": client}
 
 
 @contextlib.contextmanager
@@ -273,8 +450,11 @@ class _Application:
         self.calls: list[MacroOptionsCall] = []
 
     def MacroOptions(self, macro: str, **kw: Any) -> None:  # noqa: N802
-        self.calls.append(MacroOptionsCall(macro, kw["Description"], kw.get("Category"),
-                                           tuple(kw.get("ArgumentDescriptions") or ())))
+        self.calls.append(
+            MacroOptionsCall(
+                macro, kw["Description"], kw.get("Category"), tuple(kw.get("ArgumentDescriptions") or ())
+            )
+        )
 
     def Run(self, *_: Any) -> None:  # noqa: N802
         raise _ComError("Application.Run is not available")
@@ -290,8 +470,9 @@ class _Workbook:
         self.Application = _Application()  # noqa: N815
 
 
-def import_functions(workbook_name: str = DEFAULT_WORKBOOK,
-                     module_names: str = UDF_MODULES) -> ImportedFunctions:
+def import_functions(
+    workbook_name: str = DEFAULT_WORKBOOK, module_names: str = UDF_MODULES
+) -> ImportedFunctions:
     """Run xlwings' own *Import Functions* (``xlwings.udfs.import_udfs``) over our UDF modules.
 
     ``workbook_name`` is the ``.xlsm`` the functions are imported into (an ``.xlam``
@@ -305,20 +486,23 @@ def import_functions(workbook_name: str = DEFAULT_WORKBOOK,
     with _xlwings_udfs() as xu:
         for name in module_names.split(";"):
             module = _registered(xu.xlfunc, importlib.import_module(name))
-            xu.udf_modules[name] = {"filename": module.__file__, "filetime": None,
-                                    "module": module}
+            xu.udf_modules[name] = {"filename": module.__file__, "filetime": None, "module": module}
         quiet = logging.Logger("xlwings.udfs.offline")  # not registered: no global handler
         quiet.addHandler(logging.NullHandler())
         vars(xu).update(__pro__=False, logger=quiet)  # globals import_udfs reads
         with contextlib.redirect_stdout(io.StringIO()):
             xu.import_udfs(module_names, workbook)
-        functions = {attr: f for name in module_names.split(";")
-                     for attr, f in vars(xu.udf_modules[name]["module"]).items()
-                     if hasattr(f, "__xlfunc__")}
+        functions = {
+            attr: f
+            for name in module_names.split(";")
+            for attr, f in vars(xu.udf_modules[name]["module"]).items()
+            if hasattr(f, "__xlfunc__")
+        }
     if workbook.components.imported is None:
         raise RuntimeError("xlwings' import_udfs did not import a module")
-    return ImportedFunctions(workbook.components.imported.decode(),
-                             tuple(workbook.Application.calls), functions)
+    return ImportedFunctions(
+        workbook.components.imported.decode(), tuple(workbook.Application.calls), functions
+    )
 
 
 @functools.lru_cache(maxsize=4)

@@ -32,8 +32,7 @@ from addin.sheets.layout import Layout
 from addin.sheets.start import NAME as START
 from calculators.fx import shipped_table
 
-__all__ = ["build", "DEFAULT_PATH", "quickstart_vba", "example", "blank", "model", "new",
-           "RUNTIMES"]
+__all__ = ["build", "DEFAULT_PATH", "quickstart_vba", "example", "blank", "model", "new", "RUNTIMES"]
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = ROOT / "workbook" / "negotiation.xlsm"
@@ -52,8 +51,14 @@ CALC_ID = 191029
 RUNTIMES = ("windows", "web")
 _TITLES = {True: "Offer negotiation", False: "Offer negotiation: your offers"}
 CURRENCY_FORMATS = {
-    "JPY": '"¥"#,##0', "USD": '"$"#,##0', "GBP": '"£"#,##0', "EUR": '"€"#,##0',
-    "ILS": '"₪"#,##0', "CAD": '"C$"#,##0', "CHF": '"CHF "#,##0', "SGD": '"S$"#,##0',
+    "JPY": '"¥"#,##0',
+    "USD": '"$"#,##0',
+    "GBP": '"£"#,##0',
+    "EUR": '"€"#,##0',
+    "ILS": '"₪"#,##0',
+    "CAD": '"C$"#,##0',
+    "CHF": '"CHF "#,##0',
+    "SGD": '"S$"#,##0',
 }
 STYLES: dict[str, dict[str, Any]] = {
     "title": {"bold": True, "font_size": 14},
@@ -159,9 +164,15 @@ def _write_sheet(ws: Any, m: Model, sheet: str, f: _Formats, names: dict[str, st
             rows = result if isinstance(result, list) else [[result]]
             height = max(len(rows), content.rows)
             width = max(len(rows[0]), content.cols)
-            ws.write_dynamic_array_formula(r, c, r + height - 1, c + width - 1,
-                                           "=" + content.expr.text(sheet, names), fmt,
-                                           _cached(rows[0][0]))
+            ws.write_dynamic_array_formula(
+                r,
+                c,
+                r + height - 1,
+                c + width - 1,
+                "=" + content.expr.text(sheet, names),
+                fmt,
+                _cached(rows[0][0]),
+            )
             for i in range(height):  # the room the result does not fill: blank, not 0
                 for j in range(width):
                     if (i or j) and (i >= len(rows) or j >= len(rows[i])):
@@ -175,18 +186,23 @@ def _write_sheet(ws: Any, m: Model, sheet: str, f: _Formats, names: dict[str, st
                         else:
                             _write_value(ws, r + i, c + j, value, f.get(style))
         elif isinstance(content, (Call, Ref)):
-            ws.write_formula(r, c, "=" + content.text(sheet, names), fmt,
-                             _cached(m.value(sheet, r, c)))
+            ws.write_formula(r, c, "=" + content.text(sheet, names), fmt, _cached(m.value(sheet, r, c)))
         else:
             _write_value(ws, r, c, content, fmt)
 
 
 def _write(path: Path, m: Model, lay: Layout, data: dict[str, Any], runtime: str) -> None:
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
-                                         "strings_to_formulas": False,
-                                         "strings_to_urls": False})
-    wb.set_properties({"title": _TITLES[bool(data.get("example", True))],
-                       "created": _FIXED_TIME, "author": "", "company": ""})
+    wb = xlsxwriter.Workbook(
+        str(path), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    wb.set_properties(
+        {
+            "title": _TITLES[bool(data.get("example", True))],
+            "created": _FIXED_TIME,
+            "author": "",
+            "company": "",
+        }
+    )
     wb.calc_on_load = False  # no fullCalcOnLoad: the stored results show on open
     wb.set_calc_mode("auto", calc_id=CALC_ID)
     wb.set_vba_name("ThisWorkbook")
@@ -220,8 +236,7 @@ def _write(path: Path, m: Model, lay: Layout, data: dict[str, Any], runtime: str
 def _atomic_write(target: Path, data: dict[str, Any], runtime: str) -> Path:
     m, lay = model(data)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".build-", suffix=target.suffix or ".xlsm",
-                               dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=".build-", suffix=target.suffix or ".xlsm", dir=target.parent)
     os.close(fd)
     try:
         _write(Path(tmp), m, lay, data, runtime)
@@ -232,8 +247,9 @@ def _atomic_write(target: Path, data: dict[str, Any], runtime: str) -> Path:
     return target
 
 
-def build(path: str | os.PathLike[str] = DEFAULT_PATH, data: dict[str, Any] | None = None,
-          runtime: str = "windows") -> Path:
+def build(
+    path: str | os.PathLike[str] = DEFAULT_PATH, data: dict[str, Any] | None = None, runtime: str = "windows"
+) -> Path:
     """Write the workbook to ``path`` through a temporary file and an atomic rename."""
     return _atomic_write(Path(path), data or example(), runtime)
 
@@ -252,13 +268,16 @@ def is_example_build(path: str | os.PathLike[str]) -> bool:
     except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError):
         return False
     fixed = {i.date_time for i in infos}
-    return (f"<dc:title>{_TITLES[True]}</dc:title>" in core
-            and core.count(stamp) == 2 and len(fixed) == 1)
+    return f"<dc:title>{_TITLES[True]}</dc:title>" in core and core.count(stamp) == 2 and len(fixed) == 1
 
 
-def new(path: str | os.PathLike[str], offers: list[dict[str, Any]] | None = None,
-        runtime: str = "windows", home_city: str | None = None,
-        years: int | None = None) -> Path:
+def new(
+    path: str | os.PathLike[str],
+    offers: list[dict[str, Any]] | None = None,
+    runtime: str = "windows",
+    home_city: str | None = None,
+    years: int | None = None,
+) -> Path:
     """Write a workbook for your own offers to ``path``; never replaces an existing file.
 
     The file is created exclusively (``O_EXCL``) before anything is written into it, so a

@@ -38,14 +38,26 @@ def bench_schedule() -> None:
     schedules = ["25/25/25/25", "5/15/40/40", "33/33/22/12", "40/30/20/10"]
     n, years = 10_000, 10
     offers = [
-        Offer.from_fields({
-            "company": "X", "jurisdiction": "US-CA", "currency": "USD",
-            "base_salary": float(rng.uniform(8e4, 4e5)), "annual_raise": 0.03,
-            "bonus_target": 0.15, "sign_on": 20_000.0, "rsu_grant": float(rng.uniform(0, 8e5)),
-            "rsu_schedule": schedules[i % 4], "refresher_grant": 50_000.0,
-            "price_growth": 0.05, "option_shares": 1000.0, "option_price": 4.0,
-            "option_strike": 1.0, "dilution": 0.2, "exit_probability": 0.3,
-        })
+        Offer.from_fields(
+            {
+                "company": "X",
+                "jurisdiction": "US-CA",
+                "currency": "USD",
+                "base_salary": float(rng.uniform(8e4, 4e5)),
+                "annual_raise": 0.03,
+                "bonus_target": 0.15,
+                "sign_on": 20_000.0,
+                "rsu_grant": float(rng.uniform(0, 8e5)),
+                "rsu_schedule": schedules[i % 4],
+                "refresher_grant": 50_000.0,
+                "price_growth": 0.05,
+                "option_shares": 1000.0,
+                "option_price": 4.0,
+                "option_strike": 1.0,
+                "dilution": 0.2,
+                "exit_probability": 0.3,
+            }
+        )
         for i in range(n)
     ]
     build = _median(lambda: OfferBatch.from_offers(offers), repeat=3)
@@ -54,8 +66,12 @@ def bench_schedule() -> None:
     singles = [OfferBatch.from_offers([o]) for o in offers]
     loop = _median(lambda: [cash_schedule(b, years) for b in singles], repeat=3)
     _row(f"schedule {n:,} offers x {years} years, vectorised", vec, 0.050)
-    _row(f"schedule {n:,} offers x {years} years, per-offer Python loop", loop, None,
-         f"(vectorised is {loop / vec:,.0f}x faster)")
+    _row(
+        f"schedule {n:,} offers x {years} years, per-offer Python loop",
+        loop,
+        None,
+        f"(vectorised is {loop / vec:,.0f}x faster)",
+    )
     _row(f"  (building the batch from {n:,} validated offers)", build)
 
 
@@ -70,8 +86,7 @@ def bench_import() -> None:
     code = "import time; t = time.perf_counter(); import addin.udfs; print(time.perf_counter() - t)"
     runs = []
     for _ in range(5):
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             check=True)
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
         runs.append(float(out.stdout))
     _row("cold `import addin.udfs` (fresh interpreter, median of 5)", statistics.median(runs), 1.5)
 
@@ -96,12 +111,14 @@ def bench_market() -> None:
     cities = np.array(["Tokyo", "Seattle", "San Francisco Bay Area", "London", "Tel Aviv"])
     levels = np.array(["L3", "L4", "L5", "L6", "L7"])
     data = MarketData.from_columns(
-        rng.lognormal(16.6, 0.35, n), "JPY", rng.uniform(0, 25, n),
+        rng.lognormal(16.6, 0.35, n),
+        "JPY",
+        rng.uniform(0, 25, n),
         rng.uniform(19_000, 20_800, n),  # days since 1970: 2022 to 2026
         location=cities[rng.integers(0, cities.size, n)],
-        level=levels[rng.integers(0, levels.size, n)])
-    f = Filters(location="Tokyo", level="L5", min_years=4, max_years=12,
-                since=dt.date(2024, 1, 1))
+        level=levels[rng.integers(0, levels.size, n)],
+    )
+    f = Filters(location="Tokyo", level="L5", min_years=4, max_years=12, since=dt.date(2024, 1, 1))
     as_of = dt.date(2026, 11, 1)
 
     def run() -> None:
@@ -129,28 +146,43 @@ def bench_counter() -> None:
     from calculators.offer import Offer
 
     data = example()
-    offers = [Offer.from_fields({k: v.isoformat() if hasattr(v, "isoformat") else v
-                                 for k, v in o.items()}) for o in data["offers"]]
+    offers = [
+        Offer.from_fields({k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in o.items()})
+        for o in data["offers"]
+    ]
     rel = data["relocation"]
-    move = move_inputs_from_rows([["home_city", rel["home_city"]],
-                                  ["housing_size", rel["housing_size"]],
-                                  *rel["basket"].items(), *rel["costs"].items()])
+    move = move_inputs_from_rows(
+        [
+            ["home_city", rel["home_city"]],
+            ["housing_size", rel["housing_size"]],
+            *rel["basket"].items(),
+            *rel["costs"].items(),
+        ]
+    )
 
     def run() -> int:
         solved = 0
         for basis in BASES:
             rows, s = standings(offers, Settings(basis=basis, move=move, discount_rate=0.05))
-            out = solve_many(offers, COUNTER_COMPONENTS, s,
-                             [(r.batna_home, r.batna_name) for r in rows], 0.0,
-                             [r.value_home for r in rows])
+            out = solve_many(
+                offers,
+                COUNTER_COMPONENTS,
+                s,
+                [(r.batna_home, r.batna_name) for r in rows],
+                0.0,
+                [r.value_home for r in rows],
+            )
             solved += sum(1 for c in out if not isinstance(c, Exception))
         return solved
 
     solved = run()
     cases = len(offers) * len(COUNTER_COMPONENTS) * len(BASES)
-    _row(f"counters: {len(offers)} offers x {len(COUNTER_COMPONENTS)} components x "
-         f"{len(BASES)} bases", _median(run, 5), 1.0,
-         f"({cases} cases, {solved} solved, {cases - solved} out of reach)")
+    _row(
+        f"counters: {len(offers)} offers x {len(COUNTER_COMPONENTS)} components x {len(BASES)} bases",
+        _median(run, 5),
+        1.0,
+        f"({cases} cases, {solved} solved, {cases - solved} out of reach)",
+    )
 
 
 def bench_server() -> None:
@@ -177,18 +209,25 @@ def bench_share() -> None:
     run()
 
 
-BENCHES = {"schedule": bench_schedule, "montecarlo": bench_montecarlo,
-           "import": bench_import, "tax": bench_tax, "market": bench_market,
-           "counter": bench_counter, "server": bench_server, "recalc": bench_recalc,
-           "guard": bench_guard, "share": bench_share}
+BENCHES = {
+    "schedule": bench_schedule,
+    "montecarlo": bench_montecarlo,
+    "import": bench_import,
+    "tax": bench_tax,
+    "market": bench_market,
+    "counter": bench_counter,
+    "server": bench_server,
+    "recalc": bench_recalc,
+    "guard": bench_guard,
+    "share": bench_share,
+}
 
 
 def main(argv: list[str]) -> int:
     names = argv or list(BENCHES)
     unknown = [n for n in names if n not in BENCHES]
     if unknown:
-        print(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHES)}",
-              file=sys.stderr)
+        print(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHES)}", file=sys.stderr)
         return 2
     print(f"python {sys.version.split()[0]}, numpy {np.__version__}")
     for name in names:

@@ -41,8 +41,12 @@ print(json.dumps({"rc": p.returncode, "stdout": p.stdout, "stderr": p.stderr, "w
 def _measure(*args: object) -> dict:
     """``negotiate ARGS`` in a fresh process: exit code, output, wall and CPU seconds, peak
     memory (KiB)."""
-    out = subprocess.run([sys.executable, "-c", _MEASURE, sys.executable, "-m", "addin.cli",
-                          *map(str, args)], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", _MEASURE, sys.executable, "-m", "addin.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout)
 
 
@@ -85,16 +89,20 @@ def _verdict(r: dict) -> str:
     return "ok" if within else "OVER BOUND"
 
 
-_HEAD = (f"{'case':<30} {'finding':<7} {'command':<8} {'exit':>4} {'guard':>9} {'wall':>6} "
-         f"{'cpu':>6} {'peak':>8}  {'verdict':<10} message")
+_HEAD = (
+    f"{'case':<30} {'finding':<7} {'command':<8} {'exit':>4} {'guard':>9} {'wall':>6} "
+    f"{'cpu':>6} {'peak':>8}  {'verdict':<10} message"
+)
 
 
-def _row(case: str, finding: str, command: str, r: dict, guard: float | None,
-         verdict: str) -> None:
+def _row(case: str, finding: str, command: str, r: dict, guard: float | None, verdict: str) -> None:
     guard_ms = "" if guard is None else f"{guard * 1000:.1f} ms"
-    print(f"{case:<30} {finding:<7} {command:<8} {r['rc']:>4} {guard_ms:>9} "
-          f"{r['wall']:>5.2f}s {r['cpu']:>5.2f}s {r['maxrss_kib'] / 1024:>4.0f} MiB  "
-          f"{verdict:<10} {_line(r)[:100]}", flush=True)
+    print(
+        f"{case:<30} {finding:<7} {command:<8} {r['rc']:>4} {guard_ms:>9} "
+        f"{r['wall']:>5.2f}s {r['cpu']:>5.2f}s {r['maxrss_kib'] / 1024:>4.0f} MiB  "
+        f"{verdict:<10} {_line(r)[:100]}",
+        flush=True,
+    )
 
 
 def bench_guard() -> None:
@@ -103,8 +111,10 @@ def bench_guard() -> None:
 
     cases = all_cases()
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"hostile workbooks: {len(cases)} cases; bound {BOUND_S:g} s CPU and {BOUND_MIB} MiB "
-          f"per refusing process (start-up included); load average {load}")
+    print(
+        f"hostile workbooks: {len(cases)} cases; bound {BOUND_S:g} s CPU and {BOUND_MIB} MiB "
+        f"per refusing process (start-up included); load average {load}"
+    )
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         base = build(tmp / "negotiation.xlsm")
@@ -123,18 +133,27 @@ def bench_guard() -> None:
             path = case.build(base, folder)
             guard, said = _in_process(path)
             if not case.commands:
-                print(f"{case.name:<30} {case.finding:<7} {'(guard)':<8} {'':>4} "
-                      f"{f'{guard * 1000:.1f} ms':>9} {said[:100]}")
+                print(
+                    f"{case.name:<30} {case.finding:<7} {'(guard)':<8} {'':>4} "
+                    f"{f'{guard * 1000:.1f} ms':>9} {said[:100]}"
+                )
             for command in case.commands:
                 r = _measure(*_command(command, path, folder / "out.xlsx"))
-                verdict = ("NOT REFUSED" if r["rc"] == 0 else "OTHER REASON"
-                           if case.reason.lower() not in _line(r).lower() else _verdict(r))
+                verdict = (
+                    "NOT REFUSED"
+                    if r["rc"] == 0
+                    else "OTHER REASON"
+                    if case.reason.lower() not in _line(r).lower()
+                    else _verdict(r)
+                )
                 _row(case.name, case.finding, command, r, guard, verdict)
                 refused_rows += 1
                 over += verdict != "ok"
             shutil.rmtree(folder)
-        print(f"{refused_rows} refusals measured; {over} not refused, refused for another "
-              "reason or over a bound")
+        print(
+            f"{refused_rows} refusals measured; {over} not refused, refused for another "
+            "reason or over a bound"
+        )
     bench_udfs()
 
 
@@ -148,16 +167,27 @@ def bench_udfs() -> None:
     from addin.cells import UDFS
     from tests.test_hostile import HUGE, INJECTIONS, NUMERIC_TEXT, TABLES, VALUES, is_table
 
-    hostile = [None, True, 1e308, float("nan"), float("-inf"), "", HUGE, INJECTIONS[0],
-               NUMERIC_TEXT[0], [[]], [[HUGE] * 6] * 6, [1, 2, 3]]
+    hostile = [
+        None,
+        True,
+        1e308,
+        float("nan"),
+        float("-inf"),
+        "",
+        HUGE,
+        INJECTIONS[0],
+        NUMERIC_TEXT[0],
+        [[]],
+        [[HUGE] * 6] * 6,
+        [1, 2, 3],
+    ]
     worst: list[tuple[float, str]] = []
     logging.disable(logging.CRITICAL)  # the UDFs log what they caught: not for this page
     try:
         for name in sorted(UDFS):
             func = getattr(udfs, name)
             params = list(inspect.signature(func).parameters.values())
-            realistic = [TABLES.get(p.name) if is_table(p) else VALUES.get(p.name)
-                         for p in params]
+            realistic = [TABLES.get(p.name) if is_table(p) else VALUES.get(p.name) for p in params]
             slowest = 0.0
             for i in range(len(params)):
                 for value in hostile:
@@ -175,8 +205,10 @@ def bench_udfs() -> None:
     worst.sort(reverse=True)
     top = ", ".join(f"{n} {t * 1000:.0f} ms" for t, n in worst[:5])
     verdict = "ok" if worst[0][0] < UDF_CEILING_S else "OVER CEILING"
-    print(f"{'UDFs under hostile cells: slowest call of each, ' + str(len(worst)) + ' UDFs':<58} "
-          f"worst {worst[0][0] * 1000:,.0f} ms (ceiling {UDF_CEILING_S:g} s) {verdict}; {top}")
+    print(
+        f"{'UDFs under hostile cells: slowest call of each, ' + str(len(worst)) + ' UDFs':<58} "
+        f"worst {worst[0][0] * 1000:,.0f} ms (ceiling {UDF_CEILING_S:g} s) {verdict}; {top}"
+    )
 
 
 def bench_share() -> None:
@@ -195,5 +227,7 @@ def bench_share() -> None:
         whole = _median(lambda: share(base, out, force=True))
         print(f"{'share: the whole copy, in-process':<58} {whole * 1000:>10.2f} ms")
         r = _measure("share", base, "-o", tmp / "cli.xlsx")
-        print(f"{'`negotiate share` of the shipped workbook':<58} wall {r['wall']:.2f} s, "
-              f"CPU {r['cpu']:.2f} s, peak {r['maxrss_kib'] / 1024:.0f} MiB")
+        print(
+            f"{'`negotiate share` of the shipped workbook':<58} wall {r['wall']:.2f} s, "
+            f"CPU {r['cpu']:.2f} s, peak {r['maxrss_kib'] / 1024:.0f} MiB"
+        )

@@ -32,9 +32,14 @@ class Case:
     commands: tuple[str, ...] = COMMANDS
 
 
-def rewrite(src: Path, dst: Path, replace: dict[str, bytes] | None = None,
-            add: dict[str, bytes] | None = None, drop: tuple[str, ...] = (),
-            compression: int = zipfile.ZIP_DEFLATED) -> Path:
+def rewrite(
+    src: Path,
+    dst: Path,
+    replace: dict[str, bytes] | None = None,
+    add: dict[str, bytes] | None = None,
+    drop: tuple[str, ...] = (),
+    compression: int = zipfile.ZIP_DEFLATED,
+) -> Path:
     """A copy of the package ``src`` at ``dst`` with parts replaced, added or dropped."""
     replace, add = replace or {}, add or {}
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", compression) as zout:
@@ -60,8 +65,7 @@ def sheet_part(path: Path, title: str) -> str:
         raise KeyError(title)
     target = re.search(rf'<Relationship [^>]*Id="{rid.group(1)}"[^>]*Target="([^"]+)"', rels)
     if target is None:
-        target = re.search(rf'<Relationship [^>]*Target="([^"]+)"[^>]*Id="{rid.group(1)}"',
-                           rels)
+        target = re.search(rf'<Relationship [^>]*Target="([^"]+)"[^>]*Id="{rid.group(1)}"', rels)
     assert target is not None
     t = target.group(1).lstrip("/")
     return t if t.startswith("xl/") else "xl/" + t

@@ -29,6 +29,7 @@ _TYPES = "[Content_Types].xml"
 
 # --- helpers --------------------------------------------------------------------------------
 
+
 def _read(path: Path, part: str) -> str:
     with zipfile.ZipFile(path) as zf:
         return zf.read(part).decode("utf-8")
@@ -49,8 +50,15 @@ def _append_rows(xml: str, rows: str) -> str:
     return xml[:cut] + rows + xml[cut:]
 
 
-def _sheet_with(base: Path, folder: Path, file: str, rows, dimension: str | None = None,
-                root_attrs: str = "", stored: bool = False) -> Path:
+def _sheet_with(
+    base: Path,
+    folder: Path,
+    file: str,
+    rows,
+    dimension: str | None = None,
+    root_attrs: str = "",
+    stored: bool = False,
+) -> Path:
     """The example with rows appended to its Offers sheet; ``rows(first)`` gives them, from
     the row after the sheet's last.  ``stored``: every entry stored, not deflated, so that
     no entry is compressed beyond the ratio limit."""
@@ -60,8 +68,12 @@ def _sheet_with(base: Path, folder: Path, file: str, rows, dimension: str | None
         xml = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="{dimension}"/>', xml, count=1)
     if root_attrs:
         xml = xml.replace("<worksheet ", f"<worksheet {root_attrs} ", 1)
-    return rewrite(base, folder / file, replace={part: xml.encode()},
-                   compression=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
+    return rewrite(
+        base,
+        folder / file,
+        replace={part: xml.encode()},
+        compression=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED,
+    )
 
 
 def _relationship(rels: str, rid: str, rtype: str, target: str, external: bool = False) -> str:
@@ -71,14 +83,15 @@ def _relationship(rels: str, rid: str, rtype: str, target: str, external: bool =
 
 
 def _empty_rels() -> str:
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
-            'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '</Relationships>')
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
+        'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        "</Relationships>"
+    )
 
 
 def _override(types: str, part: str, content_type: str) -> str:
-    return types.replace("</Types>", f'<Override PartName="/{part}" ContentType="{content_type}"'
-                                     "/></Types>")
+    return types.replace("</Types>", f'<Override PartName="/{part}" ContentType="{content_type}"/></Types>')
 
 
 def _sheet_rels(base: Path, part: str) -> tuple[str, str]:
@@ -104,28 +117,29 @@ def _headers(data: bytes, name: str) -> tuple[int, int]:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         info = zf.getinfo(name)
     local = info.header_offset
-    assert data[local:local + 4] == b"PK\x03\x04"
+    assert data[local : local + 4] == b"PK\x03\x04"
     raw = name.encode()
     central = data.index(b"PK\x01\x02")
-    while data[central + 46:central + 46 + len(raw)] != raw:
+    while data[central + 46 : central + 46 + len(raw)] != raw:
         central = data.index(b"PK\x01\x02", central + 1)
     return local, central
 
 
-def _patch(path: Path, name: str, *, size: int | None = None, method: int | None = None,
-           flags: int | None = None) -> Path:
+def _patch(
+    path: Path, name: str, *, size: int | None = None, method: int | None = None, flags: int | None = None
+) -> Path:
     """Rewrite what the zip headers (local and central) of one entry declare."""
     data = bytearray(path.read_bytes())
     local, central = _headers(bytes(data), name)
     if size is not None:
-        data[local + 22:local + 26] = size.to_bytes(4, "little")
-        data[central + 24:central + 28] = size.to_bytes(4, "little")
+        data[local + 22 : local + 26] = size.to_bytes(4, "little")
+        data[central + 24 : central + 28] = size.to_bytes(4, "little")
     if method is not None:
-        data[local + 8:local + 10] = method.to_bytes(2, "little")
-        data[central + 10:central + 12] = method.to_bytes(2, "little")
+        data[local + 8 : local + 10] = method.to_bytes(2, "little")
+        data[central + 10 : central + 12] = method.to_bytes(2, "little")
     if flags is not None:
-        data[local + 6:local + 8] = flags.to_bytes(2, "little")
-        data[central + 8:central + 10] = flags.to_bytes(2, "little")
+        data[local + 6 : local + 8] = flags.to_bytes(2, "little")
+        data[central + 8 : central + 10] = flags.to_bytes(2, "little")
     path.write_bytes(bytes(data))
     return path
 
@@ -144,10 +158,12 @@ def _zeros_entry(dst: Path, name: str, mib: int, method: int, zip64: bool = Fals
 
 # --- issue 7: the guard's first hostile files -----------------------------------------------
 
+
 def zip_bomb(base: Path, folder: Path) -> Path:
     """A 256 MiB entry of zeros, about 256 KiB compressed."""
-    return _zeros_entry(rewrite(base, folder / "bomb.xlsx"), "xl/media/image1.png", 256,
-                        zipfile.ZIP_DEFLATED, zip64=True)
+    return _zeros_entry(
+        rewrite(base, folder / "bomb.xlsx"), "xl/media/image1.png", 256, zipfile.ZIP_DEFLATED, zip64=True
+    )
 
 
 def ratio_bomb(base: Path, folder: Path) -> Path:
@@ -156,13 +172,12 @@ def ratio_bomb(base: Path, folder: Path) -> Path:
 
 
 def many_entries(base: Path, folder: Path) -> Path:
-    return rewrite(base, folder / "many.xlsx",
-                   add={f"xl/media/image{i}.png": b"" for i in range(10_001)})
+    return rewrite(base, folder / "many.xlsx", add={f"xl/media/image{i}.png": b"" for i in range(10_001)})
 
 
 def lying_sizes(base: Path, folder: Path) -> Path:
     """A shared-strings part of 64 MiB whose headers declare 1,000 bytes."""
-    big = (f'<sst xmlns="{_MAIN}">'.encode() + b" " * (64 * MiB) + b"</sst>")
+    big = f'<sst xmlns="{_MAIN}">'.encode() + b" " * (64 * MiB) + b"</sst>"
     dst = rewrite(base, folder / "lying.xlsx", replace={"xl/sharedStrings.xml": big})
     return _patch(dst, "xl/sharedStrings.xml", size=1000)
 
@@ -174,16 +189,19 @@ def encrypted_entry(base: Path, folder: Path) -> Path:
 
 _LAUGHS = (
     '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE sst [\n <!ENTITY lol "lol">\n'
-    + "".join(f' <!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">\n'
-              for i in range(1, 10))
+    + "".join(
+        f' <!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">\n'
+        for i in range(1, 10)
+    )
     + f']>\n<sst xmlns="{_MAIN}" count="1" uniqueCount="1"><si><t>&lol9;</t></si></sst>'
 )
 
 
 def billion_laughs(base: Path, folder: Path, encoding: str = "utf-8") -> Path:
     text = _LAUGHS.replace("UTF-8", encoding.upper())
-    return rewrite(base, folder / f"laughs-{encoding}.xlsx",
-                   replace={"xl/sharedStrings.xml": text.encode(encoding)})
+    return rewrite(
+        base, folder / f"laughs-{encoding}.xlsx", replace={"xl/sharedStrings.xml": text.encode(encoding)}
+    )
 
 
 def ole_renamed(base: Path, folder: Path) -> Path:
@@ -205,7 +223,7 @@ def _literal_container(code: bytes, length: int) -> bytes:
     body = bytearray()
     for j in range(0, len(code), 8):
         body.append(0)
-        body += code[j:j + 8]
+        body += code[j : j + 8]
     assert len(body) + 2 <= 4098
     out = b"\x01" + (0xB000 | (len(body) - 1)).to_bytes(2, "little") + bytes(body)
     assert len(out) <= length
@@ -222,7 +240,7 @@ def _module_offset(vba: bytes, module: str) -> int:
     ole.close()
     at = info.index(b"\x1a\x00" + len(module).to_bytes(4, "little") + module.encode())
     at = info.index(b"\x31\x00\x04\x00\x00\x00", at)
-    return int.from_bytes(info[at + 6:at + 10], "little")
+    return int.from_bytes(info[at + 6 : at + 10], "little")
 
 
 def edited_vba_project(folder: Path, module: str, edit) -> bytes:
@@ -245,8 +263,7 @@ def edited_vba_project(folder: Path, module: str, edit) -> bytes:
 
 def edited_vba(base: Path, folder: Path) -> Path:
     """The shipped VBA project with its sample module's code replaced by a Shell call."""
-    code = (b'Attribute VB_Name = "Module1"\r\nSub SampleCall()\r\n    Shell "calc.exe"\r\n'
-            b"End Sub\r\n")
+    code = b'Attribute VB_Name = "Module1"\r\nSub SampleCall()\r\n    Shell "calc.exe"\r\nEnd Sub\r\n'
 
     def edit(old: bytes, offset: int) -> bytes:
         length = len(old) - offset
@@ -264,65 +281,88 @@ def udf_module_with_shell(base: Path, folder: Path) -> Path:
     from tests.vba_project import excel_stored, with_module  # the MS-CFB writer
 
     text = xlwings_udfs_code("negotiation.xlsm").replace(
-        "Exit Function", 'Shell "calc.exe"\n        Exit Function', 1)
+        "Exit Function", 'Shell "calc.exe"\n        Exit Function', 1
+    )
     vba = with_module(quickstart_vba(), "xlwings_udfs", excel_stored(text))
     return rewrite(base, folder / "udf-shell.xlsm", replace={"xl/vbaProject.bin": vba})
 
 
 def million_rows(base: Path, folder: Path) -> Path:
     """The Offers sheet padded to a million rows."""
-    return _sheet_with(base, folder, "million.xlsx", lambda first: "".join(
-        f'<row r="{r}"><c r="A{r}"><v>1</v></c></row>' for r in range(first, 1_000_001)))
+    return _sheet_with(
+        base,
+        folder,
+        "million.xlsx",
+        lambda first: "".join(
+            f'<row r="{r}"><c r="A{r}"><v>1</v></c></row>' for r in range(first, 1_000_001)
+        ),
+    )
 
 
 # --- 11.3: the declared dimension, a far cell ------------------------------------------------
 
+
 def far_cell_full_dimension(base: Path, folder: Path) -> Path:
     """The finding as reported: ``<dimension ref="A1:XFD1048576"/>``, one cell in the last
     row (a reader that trusts the dimension walks 17 billion cells)."""
-    return _sheet_with(base, folder, "far-cell.xlsx",
-                       lambda first: '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
-                       dimension="A1:XFD1048576")
+    return _sheet_with(
+        base,
+        folder,
+        "far-cell.xlsx",
+        lambda first: '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
+        dimension="A1:XFD1048576",
+    )
 
 
 def far_cell(base: Path, folder: Path) -> Path:
     """One cell in Excel's last row, the declared dimension left as it was."""
-    return _sheet_with(base, folder, "far-cell-only.xlsx",
-                       lambda first: '<row r="1048576"><c r="A1048576"><v>1</v></c></row>')
+    return _sheet_with(
+        base,
+        folder,
+        "far-cell-only.xlsx",
+        lambda first: '<row r="1048576"><c r="A1048576"><v>1</v></c></row>',
+    )
 
 
 def full_dimension(base: Path, folder: Path) -> Path:
     """The whole grid declared, no far cell."""
-    return _sheet_with(base, folder, "full-dimension.xlsx", lambda first: "",
-                       dimension="A1:XFD1048576")
+    return _sheet_with(base, folder, "full-dimension.xlsx", lambda first: "", dimension="A1:XFD1048576")
 
 
 def far_corner(base: Path, folder: Path) -> Path:
     """Two cells within the row limit that span 150,000 rows x 16,384 columns."""
-    return _sheet_with(base, folder, "far-corner.xlsx", lambda first: (
-        '<row r="150000"><c r="A150000"><v>1</v></c><c r="XFD150000"><v>1</v></c></row>'))
+    return _sheet_with(
+        base,
+        folder,
+        "far-corner.xlsx",
+        lambda first: '<row r="150000"><c r="A150000"><v>1</v></c><c r="XFD150000"><v>1</v></c></row>',
+    )
 
 
 def many_cells(base: Path, folder: Path) -> Path:
     """600,000 cells in 1,000 rows (a compact block, no far cell)."""
     row = "<c><v>1</v></c>" * 600
-    return _sheet_with(base, folder, "many-cells.xlsx", lambda first: "".join(
-        f'<row r="{r}">{row}</row>' for r in range(first, first + 1000)), stored=True)
+    return _sheet_with(
+        base,
+        folder,
+        "many-cells.xlsx",
+        lambda first: "".join(f'<row r="{r}">{row}</row>' for r in range(first, first + 1000)),
+        stored=True,
+    )
 
 
 # --- 11.4: compression methods, declared sizes ------------------------------------------------
 
+
 def bzip2_entry(base: Path, folder: Path) -> Path:
     """64 MiB of zeros compressed with bzip2 (about 100 bytes), declared as 1,000 bytes."""
-    dst = _zeros_entry(rewrite(base, folder / "bzip2.xlsx"), "customXml/item1.xml", 64,
-                       zipfile.ZIP_BZIP2)
+    dst = _zeros_entry(rewrite(base, folder / "bzip2.xlsx"), "customXml/item1.xml", 64, zipfile.ZIP_BZIP2)
     return _patch(dst, "customXml/item1.xml", size=1000)
 
 
 def lzma_entry(base: Path, folder: Path) -> Path:
     """64 MiB of zeros compressed with LZMA, declared as 1,000 bytes."""
-    dst = _zeros_entry(rewrite(base, folder / "lzma.xlsx"), "customXml/item1.xml", 64,
-                       zipfile.ZIP_LZMA)
+    dst = _zeros_entry(rewrite(base, folder / "lzma.xlsx"), "customXml/item1.xml", 64, zipfile.ZIP_LZMA)
     return _patch(dst, "customXml/item1.xml", size=1000)
 
 
@@ -334,63 +374,108 @@ def deflate64_entry(base: Path, folder: Path) -> Path:
 
 # --- 11.5: active content found by its declarations, wherever it lives ----------------------
 
+
 def foreign_vba_elsewhere(base: Path, folder: Path) -> Path:
     """The finding as reported: a foreign VBA project at ``xl/media/image1.bin``, reached
     through the workbook's vbaProject relationship (the ``.bin`` Default content type)."""
     rels = _read(base, _WB_RELS).replace('Target="vbaProject.bin"', 'Target="media/image1.bin"')
-    return rewrite(base, folder / "vba-elsewhere.xlsm", replace={_WB_RELS: rels.encode()},
-                   drop=("xl/vbaProject.bin",), add={"xl/media/image1.bin": _foreign_vba()})
+    return rewrite(
+        base,
+        folder / "vba-elsewhere.xlsm",
+        replace={_WB_RELS: rels.encode()},
+        drop=("xl/vbaProject.bin",),
+        add={"xl/media/image1.bin": _foreign_vba()},
+    )
 
 
 def foreign_vba_by_content_type(base: Path, folder: Path) -> Path:
     """The shipped VBA project kept, and a foreign one declared by an Override content type
     at ``xl/media/image2.png``."""
-    types = _override(_read(base, _TYPES), "xl/media/image2.png",
-                      "application/vnd.ms-office.vbaProject")
-    return rewrite(base, folder / "vba-override.xlsm", replace={_TYPES: types.encode()},
-                   add={"xl/media/image2.png": _foreign_vba()})
+    types = _override(_read(base, _TYPES), "xl/media/image2.png", "application/vnd.ms-office.vbaProject")
+    return rewrite(
+        base,
+        folder / "vba-override.xlsm",
+        replace={_TYPES: types.encode()},
+        add={"xl/media/image2.png": _foreign_vba()},
+    )
 
 
-def _with_sheet(base: Path, folder: Path, file: str, part: str, xml: str, rtype: str,
-                content_type: str, title: str, names: str = "") -> Path:
+def _with_sheet(
+    base: Path,
+    folder: Path,
+    file: str,
+    part: str,
+    xml: str,
+    rtype: str,
+    content_type: str,
+    title: str,
+    names: str = "",
+) -> Path:
     """The example with one more workbook-level sheet (a macro or dialog sheet)."""
     wb = _read(base, "xl/workbook.xml").replace(
-        "</sheets>", f'<sheet name="{title}" sheetId="99" state="hidden" r:id="rId99"/></sheets>')
+        "</sheets>", f'<sheet name="{title}" sheetId="99" state="hidden" r:id="rId99"/></sheets>'
+    )
     if names:
         wb = wb.replace("</sheets>", f"</sheets><definedNames>{names}</definedNames>", 1)
     rels = _relationship(_read(base, _WB_RELS), "rId99", rtype, part.removeprefix("xl/"))
     types = _override(_read(base, _TYPES), part, content_type)
-    return rewrite(base, folder / file, replace={
-        "xl/workbook.xml": wb.encode(), _WB_RELS: rels.encode(), _TYPES: types.encode()},
-        add={part: xml.encode()})
+    return rewrite(
+        base,
+        folder / file,
+        replace={"xl/workbook.xml": wb.encode(), _WB_RELS: rels.encode(), _TYPES: types.encode()},
+        add={part: xml.encode()},
+    )
 
 
 def macro_sheet_elsewhere(base: Path, folder: Path) -> Path:
     """The finding as reported: an Excel 4.0 macro sheet under ``xl/macros/``, run on opening
     by an ``Auto_Open`` name."""
-    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<xm:macrosheet '
-           f'xmlns="{_MAIN}" xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
-           '<sheetData><row r="1"><c r="A1"><f>EXEC("calc.exe")</f></c></row>'
-           '<row r="2"><c r="A2"><f>HALT()</f></c></row></sheetData></xm:macrosheet>')
-    return _with_sheet(base, folder, "xlm.xlsm", "xl/macros/sheet1.xml", xml,
-                       "http://schemas.microsoft.com/office/2006/relationships/xlMacrosheet",
-                       "application/vnd.ms-excel.macrosheet+xml", "Macro1",
-                       '<definedName name="_xlnm.Auto_Open" hidden="1">Macro1!$A$1'
-                       "</definedName>")
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<xm:macrosheet '
+        f'xmlns="{_MAIN}" xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
+        '<sheetData><row r="1"><c r="A1"><f>EXEC("calc.exe")</f></c></row>'
+        '<row r="2"><c r="A2"><f>HALT()</f></c></row></sheetData></xm:macrosheet>'
+    )
+    return _with_sheet(
+        base,
+        folder,
+        "xlm.xlsm",
+        "xl/macros/sheet1.xml",
+        xml,
+        "http://schemas.microsoft.com/office/2006/relationships/xlMacrosheet",
+        "application/vnd.ms-excel.macrosheet+xml",
+        "Macro1",
+        '<definedName name="_xlnm.Auto_Open" hidden="1">Macro1!$A$1</definedName>',
+    )
 
 
 def dialog_sheet(base: Path, folder: Path) -> Path:
-    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<dialogsheet '
-           f'xmlns="{_MAIN}"><sheetPr/><sheetViews><sheetView workbookViewId="0"/></sheetViews>'
-           "</dialogsheet>")
-    return _with_sheet(base, folder, "dialog.xlsm", "xl/dialogs/dialog1.xml", xml,
-                       f"{_REL}/dialogsheet",
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml."
-                       "dialogsheet+xml", "Dialog1")
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<dialogsheet '
+        f'xmlns="{_MAIN}"><sheetPr/><sheetViews><sheetView workbookViewId="0"/></sheetViews>'
+        "</dialogsheet>"
+    )
+    return _with_sheet(
+        base,
+        folder,
+        "dialog.xlsm",
+        "xl/dialogs/dialog1.xml",
+        xml,
+        f"{_REL}/dialogsheet",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.dialogsheet+xml",
+        "Dialog1",
+    )
 
 
-def _sheet_object(base: Path, folder: Path, file: str, rtype: str, parts: dict[str, bytes],
-                  types: dict[str, str], target: str) -> Path:
+def _sheet_object(
+    base: Path,
+    folder: Path,
+    file: str,
+    rtype: str,
+    parts: dict[str, bytes],
+    types: dict[str, str],
+    target: str,
+) -> Path:
     """The example with an object attached to its Offers sheet by a relationship."""
     part, _ = _offers(base)
     rels_name, rels = _sheet_rels(base, part)
@@ -408,26 +493,47 @@ def _sheet_object(base: Path, folder: Path, file: str, rtype: str, parts: dict[s
 def activex_control(base: Path, folder: Path) -> Path:
     """An ActiveX control (its XML and its binary) attached to the Offers sheet, kept in
     ``xl/media/``."""
-    ocx = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<ax:ocx '
-           'xmlns:ax="http://schemas.microsoft.com/office/2006/activeX" '
-           f'xmlns:r="{_REL}" ax:classid="{{8BD21D40-EC42-11CE-9E0D-00AA006002F3}}" '
-           'ax:persistence="persistStorage" r:id="rId1"/>')
-    bin_rels = _relationship(_empty_rels(), "rId1", "http://schemas.microsoft.com/office/2006/"
-                             "relationships/activeXControlBinary", "control1.bin")
-    return _sheet_object(base, folder, "activex.xlsm", f"{_REL}/control", {
-        "xl/media/control1.xml": ocx.encode(), "xl/media/_rels/control1.xml.rels":
-        bin_rels.encode(), "xl/media/control1.bin": _foreign_vba()}, {
-        "xl/media/control1.xml": "application/vnd.ms-office.activeX+xml",
-        "xl/media/control1.bin": "application/vnd.ms-office.activeX"}, "../media/control1.xml")
+    ocx = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<ax:ocx '
+        'xmlns:ax="http://schemas.microsoft.com/office/2006/activeX" '
+        f'xmlns:r="{_REL}" ax:classid="{{8BD21D40-EC42-11CE-9E0D-00AA006002F3}}" '
+        'ax:persistence="persistStorage" r:id="rId1"/>'
+    )
+    bin_rels = _relationship(
+        _empty_rels(),
+        "rId1",
+        "http://schemas.microsoft.com/office/2006/relationships/activeXControlBinary",
+        "control1.bin",
+    )
+    return _sheet_object(
+        base,
+        folder,
+        "activex.xlsm",
+        f"{_REL}/control",
+        {
+            "xl/media/control1.xml": ocx.encode(),
+            "xl/media/_rels/control1.xml.rels": bin_rels.encode(),
+            "xl/media/control1.bin": _foreign_vba(),
+        },
+        {
+            "xl/media/control1.xml": "application/vnd.ms-office.activeX+xml",
+            "xl/media/control1.bin": "application/vnd.ms-office.activeX",
+        },
+        "../media/control1.xml",
+    )
 
 
 def ole_object(base: Path, folder: Path) -> Path:
     """An embedded OLE object attached to the Offers sheet, kept in ``xl/media/``."""
-    return _sheet_object(base, folder, "ole-object.xlsx", f"{_REL}/oleObject",
-                         {"xl/media/object1.bin": _foreign_vba()},
-                         {"xl/media/object1.bin":
-                          "application/vnd.openxmlformats-officedocument.oleObject"},
-                         "../media/object1.bin")
+    return _sheet_object(
+        base,
+        folder,
+        "ole-object.xlsx",
+        f"{_REL}/oleObject",
+        {"xl/media/object1.bin": _foreign_vba()},
+        {"xl/media/object1.bin": "application/vnd.openxmlformats-officedocument.oleObject"},
+        "../media/object1.bin",
+    )
 
 
 def undeclared_ole(base: Path, folder: Path) -> Path:
@@ -439,21 +545,31 @@ def undeclared_ole(base: Path, folder: Path) -> Path:
 def external_link(base: Path, folder: Path) -> Path:
     """A link to another workbook (an externalLink part and its external path)."""
     part = "xl/externalLinks/externalLink1.xml"
-    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<externalLink '
-           f'xmlns="{_MAIN}" xmlns:r="{_REL}"><externalBook r:id="rId1"><sheetNames>'
-           '<sheetName val="Strategy"/></sheetNames></externalBook></externalLink>')
-    link_rels = _relationship(_empty_rels(), "rId1", f"{_REL}/externalLinkPath",
-                              "negotiation.xlsx", external=True)
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<externalLink '
+        f'xmlns="{_MAIN}" xmlns:r="{_REL}"><externalBook r:id="rId1"><sheetNames>'
+        '<sheetName val="Strategy"/></sheetNames></externalBook></externalLink>'
+    )
+    link_rels = _relationship(
+        _empty_rels(), "rId1", f"{_REL}/externalLinkPath", "negotiation.xlsx", external=True
+    )
     wb = _read(base, "xl/workbook.xml").replace(
-        "</sheets>", '</sheets><externalReferences><externalReference r:id="rId98"/>'
-                     "</externalReferences>")
-    rels = _relationship(_read(base, _WB_RELS), "rId98", f"{_REL}/externalLink",
-                         "externalLinks/externalLink1.xml")
-    types = _override(_read(base, _TYPES), part, "application/vnd.openxmlformats-"
-                      "officedocument.spreadsheetml.externalLink+xml")
-    return rewrite(base, folder / "external-link.xlsx", replace={
-        "xl/workbook.xml": wb.encode(), _WB_RELS: rels.encode(), _TYPES: types.encode()}, add={
-        part: xml.encode(), "xl/externalLinks/_rels/externalLink1.xml.rels": link_rels.encode()})
+        "</sheets>", '</sheets><externalReferences><externalReference r:id="rId98"/></externalReferences>'
+    )
+    rels = _relationship(
+        _read(base, _WB_RELS), "rId98", f"{_REL}/externalLink", "externalLinks/externalLink1.xml"
+    )
+    types = _override(
+        _read(base, _TYPES),
+        part,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.externalLink+xml",
+    )
+    return rewrite(
+        base,
+        folder / "external-link.xlsx",
+        replace={"xl/workbook.xml": wb.encode(), _WB_RELS: rels.encode(), _TYPES: types.encode()},
+        add={part: xml.encode(), "xl/externalLinks/_rels/externalLink1.xml.rels": link_rels.encode()},
+    )
 
 
 # --- 11.8: rows counted as XML elements, in every worksheet part ----------------------------
@@ -466,24 +582,27 @@ def _rows(template: str):
 
 
 def rows_tab(base: Path, folder: Path) -> Path:
-    return _sheet_with(base, folder, "rows-tab.xlsx",
-                       _rows('<row\tr="{r}"><c r="A{r}"><v>1</v></c></row>'))
+    return _sheet_with(base, folder, "rows-tab.xlsx", _rows('<row\tr="{r}"><c r="A{r}"><v>1</v></c></row>'))
 
 
 def rows_newline(base: Path, folder: Path) -> Path:
-    return _sheet_with(base, folder, "rows-newline.xlsx",
-                       _rows('<row\nr="{r}"><c r="A{r}"><v>1</v></c></row>'))
+    return _sheet_with(
+        base, folder, "rows-newline.xlsx", _rows('<row\nr="{r}"><c r="A{r}"><v>1</v></c></row>')
+    )
 
 
 def rows_prefixed(base: Path, folder: Path) -> Path:
-    return _sheet_with(base, folder, "rows-prefix.xlsx",
-                       _rows('<x:row r="{r}"><x:c r="A{r}"><x:v>1</x:v></x:c></x:row>'),
-                       root_attrs=f'xmlns:x="{_MAIN}"')
+    return _sheet_with(
+        base,
+        folder,
+        "rows-prefix.xlsx",
+        _rows('<x:row r="{r}"><x:c r="A{r}"><x:v>1</x:v></x:c></x:row>'),
+        root_attrs=f'xmlns:x="{_MAIN}"',
+    )
 
 
 def rows_empty(base: Path, folder: Path) -> Path:
-    return _sheet_with(base, folder, "rows-empty.xlsx", lambda first: "<row/>" * _ROWS,
-                       stored=True)
+    return _sheet_with(base, folder, "rows-empty.xlsx", lambda first: "<row/>" * _ROWS, stored=True)
 
 
 def rows_elsewhere(base: Path, folder: Path) -> Path:
@@ -492,14 +611,19 @@ def rows_elsewhere(base: Path, folder: Path) -> Path:
     first = _last_row(xml) + 1
     xml = _append_rows(xml, _rows('<row r="{r}"><c r="A{r}"><v>1</v></c></row>')(first))
     new = "xl/data/offers.xml"
-    rels = _read(base, _WB_RELS).replace(f'Target="{part.removeprefix("xl/")}"',
-                                         'Target="data/offers.xml"')
+    rels = _read(base, _WB_RELS).replace(f'Target="{part.removeprefix("xl/")}"', 'Target="data/offers.xml"')
     types = _read(base, _TYPES).replace(f'PartName="/{part}"', f'PartName="/{new}"')
-    return rewrite(base, folder / "rows-elsewhere.xlsx", drop=(part,), add={new: xml.encode()},
-                   replace={_WB_RELS: rels.encode(), _TYPES: types.encode()})
+    return rewrite(
+        base,
+        folder / "rows-elsewhere.xlsx",
+        drop=(part,),
+        add={new: xml.encode()},
+        replace={_WB_RELS: rels.encode(), _TYPES: types.encode()},
+    )
 
 
 # --- 11.9: entries, shared strings, elements inside every other limit -----------------------
+
 
 def million_entries(base: Path, folder: Path, total: int = 1_700_000) -> Path:
     """The finding as reported: 1.7 million zip entries (the example's, plus empty stored
@@ -513,13 +637,14 @@ def million_entries(base: Path, folder: Path, total: int = 1_700_000) -> Path:
     local_at = start
     local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 0, 0, 0x21, 0, 0, 0, 1, 0) + b"e"
     record = struct.Struct("<4s6H3L5H2L")
-    extra = b"".join(record.pack(b"PK\x01\x02", 20, 20, 0, 0, 0, 0x21, 0, 0, 0, 7, 0, 0, 0, 0,
-                                 0, local_at) + f"{i:07x}".encode()
-                     for i in range(count))
+    extra = b"".join(
+        record.pack(b"PK\x01\x02", 20, 20, 0, 0, 0, 0x21, 0, 0, 0, 7, 0, 0, 0, 0, 0, local_at)
+        + f"{i:07x}".encode()
+        for i in range(count)
+    )
     cd_at = local_at + len(local)
     cd = directory + extra
-    zip64 = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, total, total, len(cd),
-                        cd_at)
+    zip64 = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, total, total, len(cd), cd_at)
     locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, cd_at + len(cd), 1)
     end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, len(cd), cd_at, 0)
     dst = folder / "entries.xlsx"
@@ -532,8 +657,9 @@ def many_shared_strings(base: Path, folder: Path) -> Path:
     sst = _read(base, "xl/sharedStrings.xml")
     cut = sst.rindex("</sst>")
     big = sst[:cut].encode() + b"<si/>" * 4_000_000 + b"</sst>"
-    return rewrite(base, folder / "strings.xlsx", replace={"xl/sharedStrings.xml": big},
-                   compression=zipfile.ZIP_STORED)
+    return rewrite(
+        base, folder / "strings.xlsx", replace={"xl/sharedStrings.xml": big}, compression=zipfile.ZIP_STORED
+    )
 
 
 def long_shared_strings(base: Path, folder: Path) -> Path:
@@ -541,25 +667,38 @@ def long_shared_strings(base: Path, folder: Path) -> Path:
     sst = _read(base, "xl/sharedStrings.xml")
     cut = sst.rindex("</sst>")
     big = sst[:cut].encode() + b"<si><t>" + b"a" * 11_000_000 + b"</t></si></sst>"
-    return rewrite(base, folder / "long-strings.xlsx", replace={"xl/sharedStrings.xml": big},
-                   compression=zipfile.ZIP_STORED)
+    return rewrite(
+        base,
+        folder / "long-strings.xlsx",
+        replace={"xl/sharedStrings.xml": big},
+        compression=zipfile.ZIP_STORED,
+    )
 
 
 def many_elements(base: Path, folder: Path) -> Path:
     """2.1 million empty elements inside one row (no cells, so no cell limit is reached)."""
-    return _sheet_with(base, folder, "elements.xlsx",
-                       lambda first: f'<row r="{first}">' + "<x/>" * 2_100_000 + "</row>",
-                       stored=True)
+    return _sheet_with(
+        base,
+        folder,
+        "elements.xlsx",
+        lambda first: f'<row r="{first}">' + "<x/>" * 2_100_000 + "</row>",
+        stored=True,
+    )
 
 
 def long_tag(base: Path, folder: Path) -> Path:
     """One 20 MiB attribute in a worksheet's row tag."""
-    return _sheet_with(base, folder, "long-tag.xlsx",
-                       lambda first: f'<row r="{first}" x="' + "a" * (20 * MiB) + '"/>',
-                       stored=True)
+    return _sheet_with(
+        base,
+        folder,
+        "long-tag.xlsx",
+        lambda first: f'<row r="{first}" x="' + "a" * (20 * MiB) + '"/>',
+        stored=True,
+    )
 
 
 # --- found in review: parts openpyxl reads whole, external data ----------------------------
+
 
 def styles_bomb(base: Path, folder: Path) -> Path:
     """1.5 million cell formats in styles.xml (1.7 MB, some 54:1: under the ratio bound);
@@ -567,10 +706,13 @@ def styles_bomb(base: Path, folder: Path) -> Path:
     styles = _read(base, "xl/styles.xml")
     at = styles.index(">", styles.index("<cellXfs")) + 1
     rng = random.Random(1)  # varied, so the part compresses under the 100:1 bound
-    xfs = "".join(f'<xf numFmtId="{rng.randint(0, 9)}" fontId="0" fillId="0" borderId="0" '
-                  'xfId="0"/>' for _ in range(1_500_000))
-    return rewrite(base, folder / "styles.xlsm",
-                   replace={"xl/styles.xml": (styles[:at] + xfs + styles[at:]).encode()})
+    xfs = "".join(
+        f'<xf numFmtId="{rng.randint(0, 9)}" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        for _ in range(1_500_000)
+    )
+    return rewrite(
+        base, folder / "styles.xlsm", replace={"xl/styles.xml": (styles[:at] + xfs + styles[at:]).encode()}
+    )
 
 
 def defined_names_bomb(base: Path, folder: Path) -> Path:
@@ -578,8 +720,10 @@ def defined_names_bomb(base: Path, folder: Path) -> Path:
     and 845 MiB before)."""
     wb = _read(base, "xl/workbook.xml")
     rng = random.Random(2)
-    names = "".join(f'<definedName name="n{rng.randint(0, 10**9)}_{k}">Offers!$A$'
-                    f'{rng.randint(1, 999)}</definedName>' for k in range(800_000))
+    names = "".join(
+        f'<definedName name="n{rng.randint(0, 10**9)}_{k}">Offers!$A${rng.randint(1, 999)}</definedName>'
+        for k in range(800_000)
+    )
     if "<definedNames>" in wb:
         wb = wb.replace("<definedNames>", "<definedNames>" + names, 1)
     else:
@@ -590,16 +734,24 @@ def defined_names_bomb(base: Path, folder: Path) -> Path:
 def data_connection(base: Path, folder: Path) -> Path:
     """A web query refreshed on open (connections.xml): external data, fetched by Excel."""
     part = "xl/connections.xml"
-    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<connections '
-           f'xmlns="{_MAIN}"><connection id="1" name="q" type="4" refreshedVersion="6" '
-           'refreshOnLoad="1"><webPr url="http://attacker.example/q"/></connection>'
-           "</connections>")
-    rels = _relationship(_read(base, _WB_RELS), "rId97", f"{_REL}/connections",
-                         "connections.xml")
-    types = _override(_read(base, _TYPES), part, "application/vnd.openxmlformats-"
-                      "officedocument.spreadsheetml.connections+xml")
-    return rewrite(base, folder / "connection.xlsx", replace={
-        _WB_RELS: rels.encode(), _TYPES: types.encode()}, add={part: xml.encode()})
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<connections '
+        f'xmlns="{_MAIN}"><connection id="1" name="q" type="4" refreshedVersion="6" '
+        'refreshOnLoad="1"><webPr url="http://attacker.example/q"/></connection>'
+        "</connections>"
+    )
+    rels = _relationship(_read(base, _WB_RELS), "rId97", f"{_REL}/connections", "connections.xml")
+    types = _override(
+        _read(base, _TYPES),
+        part,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.connections+xml",
+    )
+    return rewrite(
+        base,
+        folder / "connection.xlsx",
+        replace={_WB_RELS: rels.encode(), _TYPES: types.encode()},
+        add={part: xml.encode()},
+    )
 
 
 def _one(i: int) -> tuple[str, ...]:
@@ -615,14 +767,23 @@ _SPECS = [
     ("lying-sizes", "7", lying_sizes, "the zip package is damaged", False),
     ("encrypted-entry", "7", encrypted_entry, "encrypted entries", False),
     ("billion-laughs", "7", billion_laughs, "declares a document type", False),
-    ("billion-laughs-utf16", "7", lambda b, f: billion_laughs(b, f, "utf-16"),
-     "declares a document type", False),
+    (
+        "billion-laughs-utf16",
+        "7",
+        lambda b, f: billion_laughs(b, f, "utf-16"),
+        "declares a document type",
+        False,
+    ),
     ("ole-renamed", "7", ole_renamed, "ole compound file", False),
     ("foreign-vba", "7", foreign_vba, "vba project other than the shipped workbook's", False),
-    ("edited-vba-module", "7", edited_vba, "vba project other than the shipped workbook's",
-     False),
-    ("edited-xlwings-udfs", "7", udf_module_with_shell,
-     "xlwings_udfs module is not what import functions writes", False),
+    ("edited-vba-module", "7", edited_vba, "vba project other than the shipped workbook's", False),
+    (
+        "edited-xlwings-udfs",
+        "7",
+        udf_module_with_shell,
+        "xlwings_udfs module is not what import functions writes",
+        False,
+    ),
     ("million-rows", "7", million_rows, "more than 200,000 rows", False),
     ("far-cell-full-dimension", "11.3", far_cell_full_dimension, "beyond row 200,000", True),
     ("far-cell", "11.3", far_cell, "beyond row 200,000", False),
@@ -632,10 +793,20 @@ _SPECS = [
     ("bzip2-entry", "11.4", bzip2_entry, "compressed with bzip2", True),
     ("lzma-entry", "11.4", lzma_entry, "compressed with lzma", False),
     ("deflate64-entry", "11.4", deflate64_entry, "compressed with deflate64", False),
-    ("foreign-vba-elsewhere", "11.5", foreign_vba_elsewhere,
-     "vba project other than the shipped workbook's", True),
-    ("foreign-vba-by-content-type", "11.5", foreign_vba_by_content_type,
-     "vba project other than the shipped workbook's", False),
+    (
+        "foreign-vba-elsewhere",
+        "11.5",
+        foreign_vba_elsewhere,
+        "vba project other than the shipped workbook's",
+        True,
+    ),
+    (
+        "foreign-vba-by-content-type",
+        "11.5",
+        foreign_vba_by_content_type,
+        "vba project other than the shipped workbook's",
+        False,
+    ),
     ("macro-sheet-elsewhere", "11.5", macro_sheet_elsewhere, "excel 4.0 macro sheets", False),
     ("dialog-sheet", "11.5", dialog_sheet, "dialog sheets", False),
     ("activex-control", "11.5", activex_control, "activex controls", False),
@@ -648,10 +819,8 @@ _SPECS = [
     ("rows-empty", "11.8", rows_empty, "more than 200,000 rows", False),
     ("rows-elsewhere", "11.8", rows_elsewhere, "more than 200,000 rows", False),
     ("million-entries", "11.9", million_entries, "declares 1,700,000", False),
-    ("many-shared-strings", "11.9", many_shared_strings, "more than 200,000 shared strings",
-     True),
-    ("long-shared-strings", "11.9", long_shared_strings, "more than 10,000,000 characters",
-     False),
+    ("many-shared-strings", "11.9", many_shared_strings, "more than 200,000 shared strings", True),
+    ("long-shared-strings", "11.9", long_shared_strings, "more than 10,000,000 characters", False),
     ("many-elements", "11.9", many_elements, "more than 2,000,000 elements", False),
     ("long-tag", "11.9", long_tag, "longer than 4 mib", False),
     ("styles-bomb", "11.9", styles_bomb, "more than 100,000 xml elements", True),
@@ -659,5 +828,7 @@ _SPECS = [
     ("data-connection", "11.5", data_connection, "external data connections", False),
 ]
 
-CASES: list[Case] = [Case(name, finding, build, reason, COMMANDS if every else _one(i))
-                     for i, (name, finding, build, reason, every) in enumerate(_SPECS)]
+CASES: list[Case] = [
+    Case(name, finding, build, reason, COMMANDS if every else _one(i))
+    for i, (name, finding, build, reason, every) in enumerate(_SPECS)
+]

@@ -68,10 +68,17 @@ def _office_body(func_name: str, args: list[Any], address: str) -> dict[str, Any
         return [[value]]
 
     sheet = address.split("!")[0]
-    return {"client": "Office.js", "func_name": func_name, "args": [arg(a) for a in args],
-            "caller_address": f"[negotiation.xlsm]{sheet}!A1", "session_id": "bench",
-            "culture_info_name": "en-US", "date_format": "M/d/yyyy",
-            "version": xlwings.__version__, "runtime": "1.4"}
+    return {
+        "client": "Office.js",
+        "func_name": func_name,
+        "args": [arg(a) for a in args],
+        "caller_address": f"[negotiation.xlsm]{sheet}!A1",
+        "session_id": "bench",
+        "culture_info_name": "en-US",
+        "date_format": "M/d/yyyy",
+        "version": xlwings.__version__,
+        "runtime": "1.4",
+    }
 
 
 def _one_client(url: str, bodies: list[dict[str, Any]], n: int) -> list[float]:
@@ -91,8 +98,9 @@ def _one_client(url: str, bodies: list[dict[str, Any]], n: int) -> list[float]:
     return times
 
 
-def _concurrent(url: str, bodies: list[dict[str, Any]], clients: int,
-                calls: int) -> tuple[float, list[float], int]:
+def _concurrent(
+    url: str, bodies: list[dict[str, Any]], clients: int, calls: int
+) -> tuple[float, list[float], int]:
     """(wall seconds, per-call latencies, errors) of ``calls`` calls over ``clients`` threads."""
     import httpx
 
@@ -138,9 +146,11 @@ def _ms(seconds: float) -> str:
 def bench_server() -> None:
     calls = workbook_calls()
     distinct = len({(name, repr(args)) for _, name, args in calls})
-    print(f"Office.js route: the shipped workbook makes {len(calls)} UDF calls "
-          f"({distinct} distinct, {len({c[1] for c in calls})} functions); loopback, client "
-          f"and server on the same machine")
+    print(
+        f"Office.js route: the shipped workbook makes {len(calls)} UDF calls "
+        f"({distinct} distinct, {len({c[1] for c in calls})} functions); loopback, client "
+        f"and server on the same machine"
+    )
     for cache in (False, True):
         print(f"--- server result cache {'ON (as served)' if cache else 'OFF (every call computed)'}")
         _bench_server(calls, cache)
@@ -156,8 +166,7 @@ def _raw_get(port: int, target: bytes, host: bytes) -> tuple[int, int]:
     import socket
 
     with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
-        s.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: " + host
-                  + b"\r\nConnection: close\r\n\r\n")
+        s.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: " + host + b"\r\nConnection: close\r\n\r\n")
         reply = http.client.HTTPResponse(s, method="GET")
         reply.begin()
         return reply.status, len(reply.read())
@@ -175,14 +184,19 @@ def _large_calls(url: str, n: int, size: int, tag: str) -> int:
     import httpx
 
     refused = 0
-    with httpx.Client(base_url=url, trust_env=False, timeout=120,
-                      headers={"Content-Type": "application/json"}) as client:
+    with httpx.Client(
+        base_url=url, trust_env=False, timeout=120, headers={"Content-Type": "application/json"}
+    ) as client:
         for i in range(n):
-            payload = (b'{"client": "Office.js", "func_name": "fx_convert", "args": [[["'
-                       + f"{tag}{i:04d}".encode() + b"x" * size + b'"]], [["USD"]], '
-                       b'[["JPY"]]], "version": "0", "runtime": "1.4", '
-                       b'"caller_address": "[b.xlsm]S!A1", "culture_info_name": "en-US", '
-                       b'"date_format": "M/d/yyyy"}')
+            payload = (
+                b'{"client": "Office.js", "func_name": "fx_convert", "args": [[["'
+                + f"{tag}{i:04d}".encode()
+                + b"x" * size
+                + b'"]], [["USD"]], '
+                b'[["JPY"]]], "version": "0", "runtime": "1.4", '
+                b'"caller_address": "[b.xlsm]S!A1", "culture_info_name": "en-US", '
+                b'"date_format": "M/d/yyyy"}'
+            )
             refused += client.post(CALL, content=payload).status_code == 400
     return refused
 
@@ -196,16 +210,21 @@ def bench_server_security() -> None:
         host = f"127.0.0.1:{srv.port}".encode()
         kinds = {
             "static file served (/static/js/negotiate.js)": (b"/static/js/negotiate.js", host),
-            "traversal refused (..%2f to /etc/passwd)":
-                (b"/static/" + b"..%2f" * depth + b"etc/passwd", host),
-            "traversal refused (plain ../)": (b"/static/" + b"../" * depth + b"etc/passwd",
-                                              host),
-            "foreign Host refused (attacker.example)":
-                (b"/manifest.xml", b"attacker.example:" + str(srv.port).encode()),
+            "traversal refused (..%2f to /etc/passwd)": (
+                b"/static/" + b"..%2f" * depth + b"etc/passwd",
+                host,
+            ),
+            "traversal refused (plain ../)": (b"/static/" + b"../" * depth + b"etc/passwd", host),
+            "foreign Host refused (attacker.example)": (
+                b"/manifest.xml",
+                b"attacker.example:" + str(srv.port).encode(),
+            ),
             "manifest served (trusted Host)": (b"/manifest.xml", host),
         }
-        print(f"  {SECURITY_REQUESTS} requests each, a fresh connection per request"
-              f"{'':10} p50        p99    statuses")
+        print(
+            f"  {SECURITY_REQUESTS} requests each, a fresh connection per request"
+            f"{'':10} p50        p99    statuses"
+        )
         for label, (target, named) in kinds.items():
             _raw_get(srv.port, target, named)  # warm
             times, statuses = [], set()
@@ -214,24 +233,29 @@ def bench_server_security() -> None:
                 status, _ = _raw_get(srv.port, target, named)
                 times.append(time.perf_counter() - start)
                 statuses.add(status)
-            print(f"  {label:<52} {_ms(statistics.median(times))} {_ms(_pct(times, 99))}"
-                  f"  {sorted(statuses)}")
+            print(f"  {label:<52} {_ms(statistics.median(times))} {_ms(_pct(times, 99))}  {sorted(statuses)}")
 
         start_rss = _rss(srv.proc.pid)
-        for size, tag, note in ((8 * 2**20, "a", "never kept: over the 1 MiB entry limit"),
-                                (3 * 2**18, "b", "kept, oldest evicted past 16 MiB")):
+        for size, tag, note in (
+            (8 * 2**20, "a", "never kept: over the 1 MiB entry limit"),
+            (3 * 2**18, "b", "kept, oldest evicted past 16 MiB"),
+        ):
             _large_calls(srv.url, 3, size, tag + "warm")
             before = _rss(srv.proc.pid)
             start = time.perf_counter()
             refused = _large_calls(srv.url, 40, size, tag)
             wall = time.perf_counter() - start
             after = _rss(srv.proc.pid)
-            print(f"  40 distinct calls of {size / 2**20:.2f} MiB ({note}): server RSS "
-                  f"{before / 2**20:.0f} -> {after / 2**20:.0f} MiB "
-                  f"({(after - before) / 2**20:+.0f} MiB), {wall:.2f} s, {refused} refused as "
-                  f"the function's 400")
-        print(f"  server RSS from start of these calls to end: {start_rss / 2**20:.0f} -> "
-              f"{_rss(srv.proc.pid) / 2**20:.0f} MiB (cache budget 16 MiB)")
+            print(
+                f"  40 distinct calls of {size / 2**20:.2f} MiB ({note}): server RSS "
+                f"{before / 2**20:.0f} -> {after / 2**20:.0f} MiB "
+                f"({(after - before) / 2**20:+.0f} MiB), {wall:.2f} s, {refused} refused as "
+                f"the function's 400"
+            )
+        print(
+            f"  server RSS from start of these calls to end: {start_rss / 2**20:.0f} -> "
+            f"{_rss(srv.proc.pid) / 2**20:.0f} MiB (cache budget 16 MiB)"
+        )
 
     _bench_cache_accounting()
 
@@ -262,10 +286,12 @@ def _bench_cache_accounting() -> None:
             cache.put(key, result)
             cache.get(key)
     put_get = (time.perf_counter() - start) / (n * len(results))
-    print(f"  result cache accounting over the workbook's {len(results)} results: size_of "
-          f"{sizing * 1e6:.1f} us a result, put + get {put_get * 1e6:.1f} us a call; largest "
-          f"result {cf.size_of(biggest[1]):,} bytes ({biggest[0][0]}); all kept: "
-          f"{cache.size:,} bytes in {len(cache)} entries")
+    print(
+        f"  result cache accounting over the workbook's {len(results)} results: size_of "
+        f"{sizing * 1e6:.1f} us a result, put + get {put_get * 1e6:.1f} us a call; largest "
+        f"result {cf.size_of(biggest[1]):,} bytes ({biggest[0][0]}); all kept: "
+        f"{cache.size:,} bytes in {len(cache)} entries"
+    )
 
 
 def _bench_server(calls: list[tuple[str, str, list[Any]]], cache: bool) -> None:
@@ -279,20 +305,23 @@ def _bench_server(calls: list[tuple[str, str, list[Any]]], cache: bool) -> None:
     with Running(cache=cache) as srv:
         recalcs = []
         for _ in range(5):  # the first one meets an empty cache: opening the workbook
-            wall, lat, errors = _concurrent(srv.url, mix, min(CONCURRENT_CLIENTS, len(mix)),
-                                            len(mix))
+            wall, lat, errors = _concurrent(srv.url, mix, min(CONCURRENT_CLIENTS, len(mix)), len(mix))
             recalcs.append(wall)
             if errors:
                 print(f"  full recalculation: {errors} calls failed")
         full = max(recalcs[0], statistics.median(recalcs[1:]))
-        print(f"full recalculation through the server ({len(mix)} UDF cells sent at once, "
-              f"50 connections): first {_ms(recalcs[0])}, then median "
-              f"{_ms(statistics.median(recalcs[1:]))} (target < 2,000 ms: "
-              f"{'ok' if full < 2 else 'OVER TARGET'})")
+        print(
+            f"full recalculation through the server ({len(mix)} UDF cells sent at once, "
+            f"50 connections): first {_ms(recalcs[0])}, then median "
+            f"{_ms(statistics.median(recalcs[1:]))} (target < 2,000 ms: "
+            f"{'ok' if full < 2 else 'OVER TARGET'})"
+        )
 
         t = _one_client(srv.url, trivial, ONE_CLIENT_CALLS)
-        print(f"one client, {ONE_CLIENT_CALLS} calls each (cycling the workbook's calls)"
-              f"      p50        p99   (target p50 < 5 ms)")
+        print(
+            f"one client, {ONE_CLIENT_CALLS} calls each (cycling the workbook's calls)"
+            f"      p50        p99   (target p50 < 5 ms)"
+        )
         print(f"  {'VERSION (trivial)':<30} {_ms(statistics.median(t))} {_ms(_pct(t, 99))}")
         worst = 0.0
         for name in sorted(by_func):
@@ -300,23 +329,27 @@ def _bench_server(calls: list[tuple[str, str, list[Any]]], cache: bool) -> None:
             p50 = statistics.median(t)
             worst = max(worst, p50)
             verdict = "ok" if p50 < 0.005 else "OVER TARGET"
-            print(f"  {name.upper():<30} {_ms(p50)} {_ms(_pct(t, 99))}  "
-                  f"({len(by_func[name])} calls in the workbook)  {verdict}")
-        print(f"  slowest UDF p50 {worst * 1000:.2f} ms: "
-              f"{'ok' if worst < 0.005 else 'OVER TARGET'}")
+            print(
+                f"  {name.upper():<30} {_ms(p50)} {_ms(_pct(t, 99))}  "
+                f"({len(by_func[name])} calls in the workbook)  {verdict}"
+            )
+        print(f"  slowest UDF p50 {worst * 1000:.2f} ms: {'ok' if worst < 0.005 else 'OVER TARGET'}")
 
         print(f"{CONCURRENT_CALLS:,} calls from {CONCURRENT_CLIENTS} concurrent clients")
         results = {}
         for label, bodies in (("VERSION (trivial)", trivial), ("workbook call mix", mix)):
-            wall, lat, errors = _concurrent(srv.url, bodies, CONCURRENT_CLIENTS,
-                                            CONCURRENT_CALLS)
+            wall, lat, errors = _concurrent(srv.url, bodies, CONCURRENT_CLIENTS, CONCURRENT_CALLS)
             results[label] = CONCURRENT_CALLS / wall
-            print(f"  {label:<30} {CONCURRENT_CALLS / wall:8.0f} calls/s  "
-                  f"p50 {_ms(statistics.median(lat))}  p99 {_ms(_pct(lat, 99))}  "
-                  f"errors {errors}")
+            print(
+                f"  {label:<30} {CONCURRENT_CALLS / wall:8.0f} calls/s  "
+                f"p50 {_ms(statistics.median(lat))}  p99 {_ms(_pct(lat, 99))}  "
+                f"errors {errors}"
+            )
         ratio = results["workbook call mix"] / results["VERSION (trivial)"]
-        print(f"  workbook mix / trivial throughput: {ratio:.2f} "
-              f"(target >= 0.5: {'ok' if ratio >= 0.5 else 'UNDER TARGET'})")
+        print(
+            f"  workbook mix / trivial throughput: {ratio:.2f} "
+            f"(target >= 0.5: {'ok' if ratio >= 0.5 else 'UNDER TARGET'})"
+        )
         bad = [line for line in srv.output().splitlines() if "Traceback" in line]
         if bad:
             print(f"  the server logged {len(bad)} tracebacks")
@@ -334,14 +367,22 @@ def bench_recalc() -> None:
             result = recalc(DEFAULT_PATH, out)
             times.append(time.perf_counter() - start)
         warm = statistics.median(times[1:])
-        print(f"headless recalc of the shipped workbook ({result.formula_cells} formula cells, "
-              f"{result.udf_calls} UDF calls), warm process, median of 4: {_ms(warm)} "
-              f"(target < 2,000 ms: {'ok' if warm < 2 else 'OVER TARGET'})")
+        print(
+            f"headless recalc of the shipped workbook ({result.formula_cells} formula cells, "
+            f"{result.udf_calls} UDF calls), warm process, median of 4: {_ms(warm)} "
+            f"(target < 2,000 ms: {'ok' if warm < 2 else 'OVER TARGET'})"
+        )
         cold = []
         for _ in range(3):
             start = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "addin.cli", "recalc", str(DEFAULT_PATH),
-                            "-o", str(out)], check=True, capture_output=True, timeout=300)
+            subprocess.run(
+                [sys.executable, "-m", "addin.cli", "recalc", str(DEFAULT_PATH), "-o", str(out)],
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
             cold.append(time.perf_counter() - start)
-        print(f"`negotiate recalc` as a fresh command (imports included), median of 3: "
-              f"{_ms(statistics.median(cold))}")
+        print(
+            f"`negotiate recalc` as a fresh command (imports included), median of 3: "
+            f"{_ms(statistics.median(cold))}"
+        )

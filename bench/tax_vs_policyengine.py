@@ -41,15 +41,16 @@ SDI_RATE_2025 = 0.012  # EDD 2025 SDI withholding rate; the oracle uses 1.3 %
 def _situation(wages: np.ndarray) -> dict[str, Any]:
     y = str(YEAR)
     groups: dict[str, dict[str, Any]] = {
-        k: {} for k in ("people", "tax_units", "households", "families", "spm_units",
-                        "marital_units")
+        k: {} for k in ("people", "tax_units", "households", "families", "spm_units", "marital_units")
     }
     for i, w in enumerate(wages):
         p = f"p{i}"
         groups["people"][p] = {"age": {y: 35}, "employment_income": {y: float(w)}}
         groups["tax_units"][f"t{i}"] = {"members": [p], "tax_unit_itemizes": {y: False}}
         groups["households"][f"h{i}"] = {
-            "members": [p], "state_name": {y: "CA"}, "county_str": {y: "SAN_FRANCISCO_COUNTY_CA"},
+            "members": [p],
+            "state_name": {y: "CA"},
+            "county_str": {y: "SAN_FRANCISCO_COUNTY_CA"},
         }
         for g, prefix in (("families", "f"), ("spm_units", "s"), ("marital_units", "m")):
             groups[g][f"{prefix}{i}"] = {"members": [p]}
@@ -62,8 +63,11 @@ def main() -> int:
 
         from policyengine_us import Simulation
     except ImportError:
-        print("policyengine-us is not installed: install it in this environment "
-              "(pip install policyengine-us==2.68.0) to run this benchmark", file=sys.stderr)
+        print(
+            "policyengine-us is not installed: install it in this environment "
+            "(pip install policyengine-us==2.68.0) to run this benchmark",
+            file=sys.stderr,
+        )
         return 2
     from calculators.tax import compute
 
@@ -80,8 +84,7 @@ def main() -> int:
     start = time.perf_counter()
     sim = Simulation(situation=_situation(wages))
     built = time.perf_counter()
-    theirs = {line: np.asarray(sim.calculate(var, YEAR), dtype=float)
-              for line, var in LINES.items()}
+    theirs = {line: np.asarray(sim.calculate(var, YEAR), dtype=float) for line, var in LINES.items()}
     pe_s = time.perf_counter() - start
     pe_calc_s = time.perf_counter() - built
     raw_sdi_max = float(np.max(np.abs(theirs["ca_sdi"] - wages * 0.013)))
@@ -90,8 +93,10 @@ def main() -> int:
     print(f"households: {N}, US-CA {YEAR}, wages {wages[0]:,.0f} to {wages[-1]:,.0f}")
     print(f"policyengine-us {version('policyengine-us')}")
     print(f"ours (one vectorised call, median of 7): {ours_s * 1000:,.2f} ms")
-    print(f"PolicyEngine (one Simulation, build + calculate): {pe_s * 1000:,.0f} ms "
-          f"(calculate only {pe_calc_s * 1000:,.0f} ms)")
+    print(
+        f"PolicyEngine (one Simulation, build + calculate): {pe_s * 1000:,.0f} ms "
+        f"(calculate only {pe_calc_s * 1000:,.0f} ms)"
+    )
     print(f"speed ratio: {pe_s / ours_s:,.0f}x (calculate only {pe_calc_s / ours_s:,.0f}x)")
     print(f"check: oracle SDI is 1.3 % of wages to within {raw_sdi_max:.2f}")
     worst = 0.0

@@ -63,8 +63,7 @@ def _net(kind: str) -> Metric:
 def _disposable(kind: str) -> Metric:
     def run(offers: Sequence[Offer], sched: dict[str, Array], s: Settings) -> Array:
         if s.move is None:
-            raise InvalidInputError(
-                "disposable bases need the relocation inputs (basket and move costs)")
+            raise InvalidInputError("disposable bases need the relocation inputs (basket and move costs)")
         opts = {} if s.age is None else {"age": s.age}
         results, _ = analyse_moves(offers, s.move, s.table(), s.years, s.tax_year, opts)
         local = np.vstack([r.disposable_home / r.fx_rate for r in results])
@@ -102,10 +101,12 @@ def metric(offers: Sequence[Offer], settings: Settings) -> Array:
 def to_home(offers: Sequence[Offer], values: Array, settings: Settings) -> Array:
     """Convert per-offer local values to the home currency."""
     table = settings.table()
-    return np.array([
-        float(table.convert(v, o.currency, settings.home_currency))
-        for o, v in zip(offers, values, strict=True)
-    ])
+    return np.array(
+        [
+            float(table.convert(v, o.currency, settings.home_currency))
+            for o, v in zip(offers, values, strict=True)
+        ]
+    )
 
 
 @dataclass(frozen=True)

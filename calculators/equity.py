@@ -84,18 +84,14 @@ def _parse_schedule_text(text: str, field: str) -> tuple[float, ...]:
     try:
         pcts = [float(p) for p in parts]
     except ValueError:
-        raise InvalidInputError(
-            f"{field} must list yearly percentages such as 25/25/25/25"
-        ) from None
+        raise InvalidInputError(f"{field} must list yearly percentages such as 25/25/25/25") from None
     if len(pcts) > _MAX_YEARS:
         raise InvalidInputError(f"{field} may have at most {_MAX_YEARS} years")
     if any(not np.isfinite(p) or p < 0 for p in pcts):
         raise InvalidInputError(f"{field} percentages must not be negative")
     total = sum(pcts)
     if abs(total - 100.0) > 0.01:
-        raise InvalidInputError(
-            f"{field} percentages must add up to 100 (they add up to {total:g})"
-        )
+        raise InvalidInputError(f"{field} percentages must add up to 100 (they add up to {total:g})")
     return tuple(p / 100.0 for p in pcts)
 
 
@@ -316,9 +312,7 @@ def option_value(
     >>> v.expected_value, abs(v.mc_mean / v.expected_value - 1) < 0.02
     (36000.0, True)
     """
-    ev = float(
-        exit_probability * shares * option_payoff(price, strike, dilution, exit_multiple, years)
-    )
+    ev = float(exit_probability * shares * option_payoff(price, strike, dilution, exit_multiple, years))
     uniform, z = _draws(seed, paths)
     exits = uniform < exit_probability
     # lognormal multiple whose mean is exit_multiple

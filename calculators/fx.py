@@ -65,9 +65,7 @@ class FxTable:
         return np.asarray(np.asarray(amount, dtype=float) * factor)
 
     @classmethod
-    def from_rows(
-        cls, rows: Sequence[Sequence[Any]], as_of: Any = None, source: str = ""
-    ) -> FxTable:
+    def from_rows(cls, rows: Sequence[Sequence[Any]], as_of: Any = None, source: str = "") -> FxTable:
         """Read a two-column range: currency code, units per base (header optional).
 
         The base is the currency quoted as exactly 1.
@@ -130,8 +128,6 @@ def shipped_table(as_of: Any = None) -> FxTable:
     return FxTable(base, {k: float(v) for k, v in rates.items()}, chosen, refs)
 
 
-def convert(
-    amount: npt.ArrayLike, from_ccy: str, to_ccy: str, table: FxTable | None = None
-) -> Array:
+def convert(amount: npt.ArrayLike, from_ccy: str, to_ccy: str, table: FxTable | None = None) -> Array:
     """Convert with ``table`` (default: the latest shipped table)."""
     return (table or shipped_table()).convert(amount, from_ccy, to_ccy)

@@ -96,8 +96,11 @@ def _norm(text: object) -> str:
 
 
 def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or (
-        isinstance(value, float) and math.isnan(value))
+    return (
+        value is None
+        or (isinstance(value, str) and not value.strip())
+        or (isinstance(value, float) and math.isnan(value))
+    )
 
 
 @dataclass(frozen=True)
@@ -122,8 +125,12 @@ class MarketData:
 
     @classmethod
     def from_columns(
-        cls, tc: npt.ArrayLike, currency: str | None = None, years: npt.ArrayLike | None = None,
-        days: npt.ArrayLike | None = None, **text: Sequence[Any] | npt.ArrayLike,
+        cls,
+        tc: npt.ArrayLike,
+        currency: str | None = None,
+        years: npt.ArrayLike | None = None,
+        days: npt.ArrayLike | None = None,
+        **text: Sequence[Any] | npt.ArrayLike,
     ) -> MarketData:
         """Build from column arrays (vectorised; e.g. from a pandas DataFrame's columns).
 
@@ -141,7 +148,8 @@ class MarketData:
             np.full(n, np.nan) if years is None else np.asarray(years, dtype=float),
             np.full(n, np.nan) if days is None else np.asarray(days, dtype=float),
             {name: _codes(text.get(name), n) for name in _TEXT},
-            currency, (),
+            currency,
+            (),
         )
 
 
@@ -177,8 +185,11 @@ class Filters:
 
     def describe(self) -> str:
         """The filters in use, by name only (their values may be private)."""
-        names = [k for k in ("location", "level", "title", "company", "min_years",
-                             "max_years", "since") if getattr(self, k) not in (None, "")]
+        names = [
+            k
+            for k in ("location", "level", "title", "company", "min_years", "max_years", "since")
+            if getattr(self, k) not in (None, "")
+        ]
         return ", ".join(names) or "no filter"
 
 
@@ -270,7 +281,9 @@ def _numbers(values: Sequence[object], name: str) -> Array:
 
 
 def market_from_rows(
-    rows: Sequence[Sequence[Any]], currency: str | None = None, fx: FxTable | None = None,
+    rows: Sequence[Sequence[Any]],
+    currency: str | None = None,
+    fx: FxTable | None = None,
 ) -> MarketData:
     """Read a market range (a header row, then one row per data point).
 
@@ -306,8 +319,10 @@ def market_from_rows(
     columns: list[Any] = [grid[:, j] for j in range(width)]
     cols = {name: columns[j] for j, name in enumerate(header) if name is not None}
     n = len(body)
-    nums = {name: _numbers(cols[name], name) if name in cols else np.full(n, np.nan)
-            for name in ("base", "stock_per_year", "bonus", "total", "years_experience")}
+    nums = {
+        name: _numbers(cols[name], name) if name in cols else np.full(n, np.nan)
+        for name in ("base", "stock_per_year", "bonus", "total", "years_experience")
+    }
     parts = np.vstack([nums["base"], nums["stock_per_year"], nums["bonus"]])
     has_parts = ~np.isnan(parts).all(axis=0)
     tc = np.where(has_parts, np.nansum(parts, axis=0), nums["total"])
@@ -321,8 +336,10 @@ def market_from_rows(
     notes: list[str] = []
     differs = keep & has_parts & ~np.isnan(nums["total"]) & (np.abs(tc - nums["total"]) > 0.5)
     if differs.any():
-        notes.append(f"{int(differs.sum())} row(s) give a total that is not base + stock + "
-                     "bonus; the sum is used (like for like)")
+        notes.append(
+            f"{int(differs.sum())} row(s) give a total that is not base + stock + "
+            "bonus; the sum is used (like for like)"
+        )
     text = {name: _codes(cols.get(name), n) for name in _TEXT}
     days = _by_unique(cols["date"], _date_days) if "date" in cols else np.full(n, np.nan)
     if not keep.all():
@@ -335,15 +352,16 @@ def market_from_rows(
 
 
 def _one_currency(
-    tc: Array, column: tuple[npt.NDArray[np.int32], tuple[str, ...]], currency: str | None,
+    tc: Array,
+    column: tuple[npt.NDArray[np.int32], tuple[str, ...]],
+    currency: str | None,
     fx: FxTable | None,
 ) -> tuple[Array, str | None]:
     codes, cats = column
     present = sorted({cats[c].upper() for c in np.unique(codes) if c >= 0})
     if currency is None:
         if len(present) > 1:
-            raise InvalidInputError(
-                "market table mixes currencies: give the currency to compare in")
+            raise InvalidInputError("market table mixes currencies: give the currency to compare in")
         return tc, (present[0] if present else None)
     target = currency.strip().upper()
     if not present or present == [target]:
@@ -375,8 +393,12 @@ def _mask(data: MarketData, f: Filters) -> npt.NDArray[np.bool_]:
     for name in ("location", "level", "title", "company"):
         wanted = getattr(f, name)
         if wanted:
-            keys = {k for w in str(wanted).split("|") if w.strip()
-                    for k in (_place_names(w) if name == "location" else {w.strip().lower()})}
+            keys = {
+                k
+                for w in str(wanted).split("|")
+                if w.strip()
+                for k in (_place_names(w) if name == "location" else {w.strip().lower()})
+            }
             codes, cats = data.text[name]
             chosen = [i for i, c in enumerate(cats) if c in keys]
             mask &= np.isin(codes, chosen) if chosen else False
@@ -397,11 +419,11 @@ def _select(data: MarketData, f: Filters) -> tuple[Array, Array]:
         mask = _mask(data, f)
         values, days = data.tc[mask], data.days[mask]
     if values.size == 0:
-        raise InvalidInputError(
-            "no comparable market rows after filtering on " + f.describe())
+        raise InvalidInputError("no comparable market rows after filtering on " + f.describe())
     if values.size < 2:
-        raise InvalidInputError("only 1 comparable market row after filtering: at least 2 "
-                                "are needed for a percentile")
+        raise InvalidInputError(
+            "only 1 comparable market row after filtering: at least 2 are needed for a percentile"
+        )
     return np.asarray(values, dtype=float), days
 
 
@@ -419,13 +441,17 @@ def _warnings(data: MarketData, days: Array, n: int, as_of: dt.date | None) -> t
             months = (as_of - median).days / 30.4375
             limit = _setting("market_stale_months")
             if months > limit:
-                out.append(f"stale data: the median row date {median.isoformat()} is "
-                           f"{months:.0f} months before {as_of.isoformat()}")
+                out.append(
+                    f"stale data: the median row date {median.isoformat()} is "
+                    f"{months:.0f} months before {as_of.isoformat()}"
+                )
     return tuple(out)
 
 
 def percentile_of(
-    value: float, data: MarketData, filters: Filters | None = None,
+    value: float,
+    data: MarketData,
+    filters: Filters | None = None,
     as_of: dt.date | None = None,
 ) -> MarketStat:
     """Where ``value`` stands among the comparable rows (0 to 100).
@@ -453,13 +479,16 @@ def percentile_of(
         pos_lower = float((x < lower).sum())  # tied values share their lowest position
         position = pos_lower + (count_below - pos_lower) * (value - lower) / (upper - lower)
     pct = 100.0 * position / (n - 1)
-    return MarketStat({"percentile": pct}, n, METHOD_PERCENTILE, data.currency,
-                      _warnings(data, days, n, as_of))
+    return MarketStat(
+        {"percentile": pct}, n, METHOD_PERCENTILE, data.currency, _warnings(data, days, n, as_of)
+    )
 
 
 def band(
-    data: MarketData, filters: Filters | None = None,
-    percentiles: Sequence[float] = BAND_PERCENTILES, as_of: dt.date | None = None,
+    data: MarketData,
+    filters: Filters | None = None,
+    percentiles: Sequence[float] = BAND_PERCENTILES,
+    as_of: dt.date | None = None,
 ) -> MarketStat:
     """The band of comparable TC at ``percentiles`` (default p25, p50, p75, p90).
 
@@ -474,8 +503,7 @@ def band(
     x, days = _select(data, f)
     values = np.percentile(x, ps, method="linear")
     out = {f"p{p:g}": float(v) for p, v in zip(ps, values, strict=True)}
-    return MarketStat(out, int(x.size), METHOD_BAND, data.currency,
-                      _warnings(data, days, int(x.size), as_of))
+    return MarketStat(out, int(x.size), METHOD_BAND, data.currency, _warnings(data, days, int(x.size), as_of))
 
 
 def offer_market_tc(offer: Offer) -> float:

@@ -23,8 +23,16 @@ from calculators.offer import Offer, OfferBatch, cash_schedule, check_amount
 from calculators.relocation import Basket, City, canonical_city, carry_basket
 from calculators.tax import compute, get_jurisdiction
 
-__all__ = ["MoveInputs", "MOVE_FIELDS", "MoveResult", "analyse_moves", "clawback_due",
-           "fx_breakeven", "move_inputs_from_rows", "stay_offer"]
+__all__ = [
+    "MoveInputs",
+    "MOVE_FIELDS",
+    "MoveResult",
+    "analyse_moves",
+    "clawback_due",
+    "fx_breakeven",
+    "move_inputs_from_rows",
+    "stay_offer",
+]
 
 Array = npt.NDArray[np.float64]
 
@@ -109,11 +117,16 @@ def stay_offer(inputs: MoveInputs, home: City) -> Offer:
     base = inputs.cost("current_base_salary")
     if base <= 0:
         raise InvalidInputError("current_base_salary is required for the stay-put comparison")
-    return Offer.from_fields({
-        "company": "current job", "name": "stay", "jurisdiction": home.jurisdiction,
-        "currency": home.currency, "base_salary": base,
-        "annual_raise": inputs.cost("current_annual_raise"),
-    })
+    return Offer.from_fields(
+        {
+            "company": "current job",
+            "name": "stay",
+            "jurisdiction": home.jurisdiction,
+            "currency": home.currency,
+            "base_salary": base,
+            "annual_raise": inputs.cost("current_annual_raise"),
+        }
+    )
 
 
 def _one_time(inputs: MoveInputs, dest_basket: Basket, fx: FxTable, home: City) -> dict[str, float]:
@@ -147,8 +160,12 @@ def _break_even(diff_by_year: Array, upfront: float) -> int | None:
 
 
 def analyse_moves(
-    offers: Sequence[Offer], inputs: MoveInputs, fx: FxTable, years: int,
-    tax_year: int | None = None, options: Mapping[str, Any] | None = None,
+    offers: Sequence[Offer],
+    inputs: MoveInputs,
+    fx: FxTable,
+    years: int,
+    tax_year: int | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> tuple[list[MoveResult], Array | None]:
     """Every offer's move against staying; returns the results and the stay-put disposable.
 
@@ -159,8 +176,7 @@ def analyse_moves(
     stay = stay_offer(inputs, home) if inputs.cost("current_base_salary") > 0 else None
     everyone = [*offers, *([stay] if stay is not None else [])]
     sched = cash_schedule(OfferBatch.from_offers(everyone), years)
-    year = tax_year or max(set.intersection(*(set(get_jurisdiction(o.jurisdiction).years)
-                                              for o in everyone)))
+    year = tax_year or max(set.intersection(*(set(get_jurisdiction(o.jurisdiction).years) for o in everyone)))
     net = net_schedule(everyone, sched, year, options)
     stay_disp = net[-1] - 12.0 * inputs.basket.monthly if stay is not None else None
     results = []
@@ -171,25 +187,35 @@ def analyse_moves(
         rate = float(fx.convert(1.0, offer.currency, home.currency))
         moving = city.key != home.key
         costs = _one_time(inputs, carried, fx, home) if moving else {}
-        notes = {"jp_resident_tax_after_leaving": _departure_resident_tax(inputs, home, year)} \
-            if moving else {}
+        notes = (
+            {"jp_resident_tax_after_leaving": _departure_resident_tax(inputs, home, year)} if moving else {}
+        )
         disposable = (net[i] - basket_local) * rate
         disposable[0] -= sum(costs.values())
         annual = float(np.mean(net[i] - basket_local))
-        results.append(MoveResult(
-            name=offer.name, city=city.name, currency=offer.currency,
-            gross=sched["total"][i], net=net[i], basket_cost=np.full(years, basket_local),
-            one_time_costs=costs, ledger_notes={k: v for k, v in notes.items() if v},
-            disposable_home=disposable,
-            break_even_month=None if stay_disp is None else _break_even(
-                (net[i] - basket_local) * rate - stay_disp, sum(costs.values())),
-            clawback_exposure=clawback_due(offer, 0),
-            fx_rate=rate,
-            fx_sensitivity={
-                f"{s:+.0%}": annual * rate * (1 + (s if offer.currency != home.currency else 0))
-                - sum(costs.values()) / years
-                for s in (-0.2, -0.1, 0.1, 0.2)},
-        ))
+        results.append(
+            MoveResult(
+                name=offer.name,
+                city=city.name,
+                currency=offer.currency,
+                gross=sched["total"][i],
+                net=net[i],
+                basket_cost=np.full(years, basket_local),
+                one_time_costs=costs,
+                ledger_notes={k: v for k, v in notes.items() if v},
+                disposable_home=disposable,
+                break_even_month=None
+                if stay_disp is None
+                else _break_even((net[i] - basket_local) * rate - stay_disp, sum(costs.values())),
+                clawback_exposure=clawback_due(offer, 0),
+                fx_rate=rate,
+                fx_sensitivity={
+                    f"{s:+.0%}": annual * rate * (1 + (s if offer.currency != home.currency else 0))
+                    - sum(costs.values()) / years
+                    for s in (-0.2, -0.1, 0.1, 0.2)
+                },
+            )
+        )
     return results, stay_disp
 
 
@@ -242,7 +268,8 @@ def move_inputs_from_rows(rows: Sequence[Sequence[Any]], home_city: Any = None) 
         kind, _, where = name.partition(":")
         if kind not in (*CATEGORIES, *MOVE_FIELDS, *_OVERRIDES):
             raise InvalidInputError(
-                "relocation inputs: a row is not a known input (see the Relocation sheet)")
+                "relocation inputs: a row is not a known input (see the Relocation sheet)"
+            )
         number = _number(kind, value)
         if kind in _OVERRIDES:
             overrides.setdefault(canonical_city(where).key, {})[kind] = number

@@ -32,9 +32,21 @@ from calculators.net import default_tax_year
 from calculators.offer import Offer
 
 __all__ = [
-    "COUNTER_COMPONENTS", "Counter", "Standing", "Ask", "TimelineEntry", "current_job",
-    "prepare", "standings", "counter_offer", "target_gap", "impact_value", "ask", "timeline",
-    "check_component", "check_margin",
+    "COUNTER_COMPONENTS",
+    "Counter",
+    "Standing",
+    "Ask",
+    "TimelineEntry",
+    "current_job",
+    "prepare",
+    "standings",
+    "counter_offer",
+    "target_gap",
+    "impact_value",
+    "ask",
+    "timeline",
+    "check_component",
+    "check_margin",
 ]
 
 CURRENT = "current job"
@@ -90,8 +102,7 @@ def standings(offers: Sequence[Offer], settings: Settings) -> tuple[list[Standin
     """
     everyone, s = prepare(offers, settings)
     if len(everyone) < 2:
-        raise InvalidInputError(
-            "a BATNA needs a second offer or the current job (current_base_salary)")
+        raise InvalidInputError("a BATNA needs a second offer or the current job (current_base_salary)")
     values = to_home(everyone, metric(everyone, s), s)
     names = [o.name if i < len(offers) else CURRENT for i, o in enumerate(everyone)]
     out = []
@@ -103,8 +114,12 @@ def standings(offers: Sequence[Offer], settings: Settings) -> tuple[list[Standin
 
 
 def counter_offer(
-    offers: Sequence[Offer], offer: Offer, component: str, settings: Settings,
-    margin: float = 0.0, limit: float | None = None,
+    offers: Sequence[Offer],
+    offer: Offer,
+    component: str,
+    settings: Settings,
+    margin: float = 0.0,
+    limit: float | None = None,
 ) -> Counter:
     """The smallest raise of ``component`` that makes ``offer`` beat its BATNA by ``margin``."""
     component = check_component(component)
@@ -117,7 +132,9 @@ def counter_offer(
 
 
 def target_gap(
-    offers: Sequence[Offer], target: float, settings: Settings,
+    offers: Sequence[Offer],
+    target: float,
+    settings: Settings,
 ) -> list[tuple[str, float, float, float]]:
     """Per offer: value, gap to the income target (value - target) and value / target.
 
@@ -130,17 +147,23 @@ def target_gap(
     >>> target_gap([o], 17e6, Settings(fx=FxTable("JPY", {"JPY": 1.0})))
     [('A', 15000000.0, -2000000.0, 0.8823529411764706)]
     """
-    if isinstance(target, bool) or not isinstance(target, (int, float)) \
-            or not math.isfinite(target) or target <= 0:
+    if (
+        isinstance(target, bool)
+        or not isinstance(target, (int, float))
+        or not math.isfinite(target)
+        or target <= 0
+    ):
         raise InvalidInputError("target must be a positive number (home currency a year)")
     s = checked_settings(settings)
     values = to_home(offers, metric(offers, s), s)
-    return [(o.name, float(v), float(v - target), float(v / target))
-            for o, v in zip(offers, values, strict=True)]
+    return [
+        (o.name, float(v), float(v - target), float(v / target)) for o, v in zip(offers, values, strict=True)
+    ]
 
 
-def impact_value(volume: float, before: float, after: float, unit_value: float,
-                 higher_is_better: bool = False) -> float:
+def impact_value(
+    volume: float, before: float, after: float, unit_value: float, higher_is_better: bool = False
+) -> float:
     """Yearly business value of a measured improvement: ``volume x change x unit_value``.
 
     ``change`` is ``before - after`` (a latency, a battery drain, a cloud bill:
@@ -151,10 +174,8 @@ def impact_value(volume: float, before: float, after: float, unit_value: float,
     >>> impact_value(1e9, 80, 15, 0.00001)  # 1e9 requests a year, 65 ms saved, 0.00001 per ms
     650000.0
     """
-    for name, value in (("volume", volume), ("before", before), ("after", after),
-                        ("unit_value", unit_value)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) \
-                or not math.isfinite(value):
+    for name, value in (("volume", volume), ("before", before), ("after", after), ("unit_value", unit_value)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise InvalidInputError(f"{name} must be a finite number")
     if volume < 0 or unit_value < 0:
         raise InvalidInputError("volume and unit_value must not be negative")
@@ -186,14 +207,18 @@ class Ask:
 
     def base_for(self, tc_value: float, offer: Offer) -> float:
         """The base salary that gives ``tc_value`` with the other components unchanged."""
-        stock = offer_market_tc(offer) - offer.base_salary * (
-            1.0 + offer.bonus_target * offer.bonus_payout)
+        stock = offer_market_tc(offer) - offer.base_salary * (1.0 + offer.bonus_target * offer.bonus_payout)
         return (tc_value - stock) / (1.0 + offer.bonus_target * offer.bonus_payout)
 
 
 def ask(
-    offer: Offer, standing: Standing, settings: Settings, walk_away: float,
-    market: MarketStat | None, scarcity_premium: float = 0.0, margin: float = 0.0,
+    offer: Offer,
+    standing: Standing,
+    settings: Settings,
+    walk_away: float,
+    market: MarketStat | None,
+    scarcity_premium: float = 0.0,
+    margin: float = 0.0,
 ) -> Ask:
     """Walk-away, target and anchor for one offer.
 
@@ -223,8 +248,19 @@ def ask(
     if market is not None:
         target = max(counter_tc, market.values["p75"] * up)
         anchor = max(target, market.values["p90"] * up)
-    return Ask(offer.name, offer.currency, offer_market_tc(offer), floor, counter, note,
-               counter_tc, market, scarcity_premium, target, anchor)
+    return Ask(
+        offer.name,
+        offer.currency,
+        offer_market_tc(offer),
+        floor,
+        counter,
+        note,
+        counter_tc,
+        market,
+        scarcity_premium,
+        target,
+        anchor,
+    )
 
 
 @dataclass(frozen=True)
@@ -246,7 +282,8 @@ def _day(value: object, what: str) -> dt.date:
 
 
 def timeline(
-    offers: Sequence[Offer], today: dt.date,
+    offers: Sequence[Offer],
+    today: dt.date,
     expected: Sequence[tuple[str, dt.date]] = (),
 ) -> list[TimelineEntry]:
     """Deadlines and start dates on one line, earliest deadline first.
@@ -256,15 +293,15 @@ def timeline(
     leverage of holding them at once is lost unless its deadline moves.
     """
     today = _day(today, "as_of")
-    pending = sorted(((n, _day(d, "expected: the date")) for n, d in expected),
-                     key=lambda e: e[1])
+    pending = sorted(((n, _day(d, "expected: the date")) for n, d in expected), key=lambda e: e[1])
     out = []
     for o in sorted(offers, key=lambda o: (o.deadline is None, o.deadline or dt.date.max)):
         flag = None
         if o.deadline is not None:
             later = [n for n, d in pending if d > o.deadline]
-            others = [p.name for p in offers
-                      if p is not o and p.deadline is not None and p.deadline > o.deadline]
+            others = [
+                p.name for p in offers if p is not o and p.deadline is not None and p.deadline > o.deadline
+            ]
             if later:
                 flag = "expires before an expected offer arrives: ask to extend"
             elif others:

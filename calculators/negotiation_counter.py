@@ -64,8 +64,15 @@ from calculators.offer import FIELDS, Offer, OfferBatch, cash_schedule, tc
 from calculators.params import load_parameters
 from calculators.tax import compute, get_jurisdiction
 
-__all__ = ["COUNTER_COMPONENTS", "Counter", "solve_counter", "solve_many", "living_offset",
-           "check_component", "check_margin"]
+__all__ = [
+    "COUNTER_COMPONENTS",
+    "Counter",
+    "solve_counter",
+    "solve_many",
+    "living_offset",
+    "check_component",
+    "check_margin",
+]
 
 Array = npt.NDArray[np.float64]
 COUNTER_COMPONENTS = ("base_salary", "sign_on", "rsu_grant", "bonus_target")
@@ -141,8 +148,7 @@ def living_offset(offer: Offer, s: Settings) -> Array | None:
     if not s.basis.startswith("disposable_"):
         return None
     if s.move is None:
-        raise InvalidInputError(
-            "disposable bases need the relocation inputs (basket and move costs)")
+        raise InvalidInputError("disposable bases need the relocation inputs (basket and move costs)")
     opts = {} if s.age is None else {"age": s.age}
     res = analyse_moves([offer], s.move, s.table(), s.years, s.tax_year, opts)[0][0]
     return np.asarray(res.disposable_home / res.fx_rate - res.net)
@@ -160,8 +166,7 @@ def _fast(offer: Offer, component: str, s: Settings, offset: Array | None) -> Ev
 
     def run(amounts: Array) -> Array:
         k = amounts.size
-        batch = replace(one, **{f: np.repeat(getattr(one, f), k, axis=0)
-                                for f in one.__dataclass_fields__})
+        batch = replace(one, **{f: np.repeat(getattr(one, f), k, axis=0) for f in one.__dataclass_fields__})
         column = getattr(batch, field).copy()
         column += amounts / offer.base_salary if component == "bonus_target" else amounts
         batch = replace(batch, **{field: column})
@@ -171,8 +176,7 @@ def _fast(offer: Offer, component: str, s: Settings, offset: Array | None) -> Ev
             return np.asarray(values * rate)
         cash: Array = np.sum([sched[c] for c in CASH], axis=0)
         equity: Array = np.sum([sched[c] for c in EQUITY], axis=0)
-        withheld = compute(np.ravel(cash), offer.jurisdiction, year, np.ravel(equity),
-                           **opts).total_withheld
+        withheld = compute(np.ravel(cash), offer.jurisdiction, year, np.ravel(equity), **opts).total_withheld
         net = sched["total"] - np.reshape(withheld, cash.shape)
         if offset is not None:
             net = net + offset
@@ -183,6 +187,7 @@ def _fast(offer: Offer, component: str, s: Settings, offset: Array | None) -> Ev
 
 def _exact(offer: Offer, component: str, s: Settings) -> Evaluator:
     """The same values through :func:`calculators.compare.metric` (the reference)."""
+
     def run(amounts: Array) -> Array:
         raised = [_raised(offer, component, float(x)) for x in amounts]
         return to_home(raised, metric(raised, s), s)
@@ -218,8 +223,14 @@ def _search(evaluate: Evaluator, target: float, ceiling: float) -> tuple[int, fl
 
 
 def solve_counter(
-    offer: Offer, component: str, settings: Settings, batna_home: float, batna_name: str,
-    margin: float = 0.0, limit: float | None = None, before_home: float | None = None,
+    offer: Offer,
+    component: str,
+    settings: Settings,
+    batna_home: float,
+    batna_name: str,
+    margin: float = 0.0,
+    limit: float | None = None,
+    before_home: float | None = None,
     offset: Array | None = None,
 ) -> Counter:
     """The smallest whole raise of ``component`` that makes ``offer`` beat ``batna_home``.
@@ -242,12 +253,18 @@ def solve_counter(
         before = float(_exact(offer, component, settings)(np.zeros(1))[0])  # last bit: recheck
     else:
         before = float(before_home)
-    common = dict(offer=offer.name, component=component, basis=settings.basis,
-                  currency=offer.currency, before_home=before, batna_home=batna_home,
-                  batna_name=batna_name, margin=margin)
+    common = dict(
+        offer=offer.name,
+        component=component,
+        basis=settings.basis,
+        currency=offer.currency,
+        before_home=before,
+        batna_home=batna_home,
+        batna_name=batna_name,
+        margin=margin,
+    )
     if before > target:
-        return Counter(increase=0.0, new_value=float(getattr(offer, component)),
-                       value_home=before, **common)  # type: ignore[arg-type]
+        return Counter(increase=0.0, new_value=float(getattr(offer, component)), value_home=before, **common)  # type: ignore[arg-type]
     ceiling = _ceiling(offer, component, limit)
     found = _search(fast, target, ceiling) if ceiling >= 1 else None
     if found is not None:
@@ -260,8 +277,7 @@ def solve_counter(
         raise NoSolutionError(_why(fast, component, settings.basis, ceiling, limit))
     x, value = found
     raised = _raised(offer, component, float(x))
-    return Counter(increase=float(x), new_value=float(getattr(raised, component)),
-                   value_home=value, **common)  # type: ignore[arg-type]
+    return Counter(increase=float(x), new_value=float(getattr(raised, component)), value_home=value, **common)  # type: ignore[arg-type]
 
 
 def _why(fast: Evaluator, component: str, basis: str, ceiling: float, limit: float | None) -> str:
@@ -269,16 +285,17 @@ def _why(fast: Evaluator, component: str, basis: str, ceiling: float, limit: flo
         return f"{component} is already at its limit: no increase is possible"
     ends = fast(np.array([0.0, float(ceiling)]))
     if abs(float(ends[1] - ends[0])) <= 1e-9 * max(1.0, abs(float(ends[0]))):
-        return (f"no increase of {component} can win: it does not change the {basis} value "
-                "of this offer")
+        return f"no increase of {component} can win: it does not change the {basis} value of this offer"
     cap = "your limit" if limit is not None else "the solver's ceiling"
-    return (f"no increase of {component} up to {cap} makes this offer beat its best "
-            f"alternative on {basis}")
+    return f"no increase of {component} up to {cap} makes this offer beat its best alternative on {basis}"
 
 
 def solve_many(
-    offers: Sequence[Offer], components: Sequence[str], settings: Settings,
-    batnas: Sequence[tuple[float, str]], margin: float = 0.0,
+    offers: Sequence[Offer],
+    components: Sequence[str],
+    settings: Settings,
+    batnas: Sequence[tuple[float, str]],
+    margin: float = 0.0,
     values: Sequence[float] | None = None,
 ) -> list[Counter | NoSolutionError]:
     """Every offer x component (a :class:`NoSolutionError` where none exists).
@@ -292,8 +309,11 @@ def solve_many(
         before = None if values is None else values[i]
         for component in components:
             try:
-                out.append(solve_counter(offer, component, settings, batna, name, margin,
-                                         before_home=before, offset=offset))
+                out.append(
+                    solve_counter(
+                        offer, component, settings, batna, name, margin, before_home=before, offset=offset
+                    )
+                )
             except NoSolutionError as exc:
                 out.append(exc)
     return out

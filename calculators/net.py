@@ -35,7 +35,9 @@ def default_tax_year(offers: Sequence[Offer]) -> int:
 
 
 def tax_schedule(
-    offers: Sequence[Offer], sched: Mapping[str, Array], tax_year: int,
+    offers: Sequence[Offer],
+    sched: Mapping[str, Array],
+    tax_year: int,
     options: Mapping[str, Any] | None = None,
 ) -> Array:
     """Tax and employee contributions per offer and year, ``(n, years)``."""
@@ -45,14 +47,17 @@ def tax_schedule(
         equity = sum(sched[c][i] for c in EQUITY)
         opts = dict(options or {})
         allowed = get_jurisdiction(offer.jurisdiction).options
-        result = compute(cash, offer.jurisdiction, tax_year, equity,
-                         **{k: v for k, v in opts.items() if k in allowed})
+        result = compute(
+            cash, offer.jurisdiction, tax_year, equity, **{k: v for k, v in opts.items() if k in allowed}
+        )
         withheld[i] = result.total_withheld
     return withheld
 
 
 def net_schedule(
-    offers: Sequence[Offer], sched: Mapping[str, Array], tax_year: int | None = None,
+    offers: Sequence[Offer],
+    sched: Mapping[str, Array],
+    tax_year: int | None = None,
     options: Mapping[str, Any] | None = None,
 ) -> Array:
     """Take-home value per offer and year, ``(n, years)``, in each offer's currency."""

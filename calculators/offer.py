@@ -74,8 +74,9 @@ def check_amount(name: str, number: float, label: str | None = None) -> float:
     if not math.isfinite(number):
         raise InvalidInputError(f"{where}{name} must be a finite number")
     if abs(number) > MAX_AMOUNT:
-        raise InvalidInputError(f"{where}{name} is beyond {MAX_AMOUNT:,.0f}, more than any "
-                                "pay in any currency; check the cell")
+        raise InvalidInputError(
+            f"{where}{name} is beyond {MAX_AMOUNT:,.0f}, more than any pay in any currency; check the cell"
+        )
     return number
 
 
@@ -115,9 +116,24 @@ FIELDS: dict[str, FieldSpec] = {
 
 # The error values a spreadsheet cell can hold, as text (xlwings reads them so with
 # ``err_to_str``).  A cell holding one is an input error, never a blank.
-EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
-                "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!",
-                "#BUSY!", "#UNKNOWN!", "#PYTHON!")
+EXCEL_ERRORS = (
+    "#NULL!",
+    "#DIV/0!",
+    "#VALUE!",
+    "#REF!",
+    "#NAME?",
+    "#NUM!",
+    "#N/A",
+    "#GETTING_DATA",
+    "#SPILL!",
+    "#CALC!",
+    "#FIELD!",
+    "#BLOCKED!",
+    "#CONNECT!",
+    "#BUSY!",
+    "#UNKNOWN!",
+    "#PYTHON!",
+)
 
 
 def excel_error(value: object) -> str | None:
@@ -136,8 +152,7 @@ def excel_error(value: object) -> str | None:
     return head if head in EXCEL_ERRORS else None
 
 
-COMPONENTS = ("base", "bonus", "sign_on", "equity", "options", "retirement", "benefits",
-              "relocation")
+COMPONENTS = ("base", "bonus", "sign_on", "equity", "options", "retirement", "benefits", "relocation")
 BASES = ("first_year", "annualized", "total", "npv")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -211,8 +226,10 @@ class Offer:
             kwargs[name] = _convert(name, spec, value, label)
         if "refresher_schedule" not in kwargs:
             kwargs["refresher_schedule"] = kwargs.get("rsu_schedule", (0.25,) * 4)
-        for cliff, sched in (("rsu_cliff_months", "rsu_schedule"),
-                             ("option_cliff_months", "option_schedule")):
+        for cliff, sched in (
+            ("rsu_cliff_months", "rsu_schedule"),
+            ("option_cliff_months", "option_schedule"),
+        ):
             if kwargs.get(cliff, 12) > 12 * len(kwargs.get(sched, (0.25,) * 4)):
                 raise InvalidInputError(f"{label}: {cliff} must not exceed the vesting period")
         if kwargs["base_salary"] <= 0:
@@ -344,8 +361,7 @@ class OfferBatch:
         if not offers:
             raise InvalidInputError("at least one offer is needed")
         width = max(
-            max(len(o.rsu_schedule), len(o.refresher_schedule), len(o.option_schedule))
-            for o in offers
+            max(len(o.rsu_schedule), len(o.refresher_schedule), len(o.option_schedule)) for o in offers
         )
 
         def pad(rows: list[Array]) -> Array:
@@ -357,23 +373,22 @@ class OfferBatch:
         def col(name: str) -> Array:
             return np.array([float(getattr(o, name)) for o in offers])
 
-        plain = {
-            f.name: col(f.name)
-            for f in fields(cls)
-            if not f.name.endswith("_fractions")
-        }
+        plain = {f.name: col(f.name) for f in fields(cls) if not f.name.endswith("_fractions")}
         return cls(
             **plain,
-            rsu_fractions=pad([
-                equity.annual_vest_fractions(o.rsu_schedule, o.rsu_cliff_months, o.rsu_frequency)
-                for o in offers
-            ]),
+            rsu_fractions=pad(
+                [
+                    equity.annual_vest_fractions(o.rsu_schedule, o.rsu_cliff_months, o.rsu_frequency)
+                    for o in offers
+                ]
+            ),
             refresher_fractions=pad([np.asarray(o.refresher_schedule) for o in offers]),
-            option_fractions=pad([
-                equity.annual_vest_fractions(o.option_schedule, o.option_cliff_months,
-                                             o.rsu_frequency)
-                for o in offers
-            ]),
+            option_fractions=pad(
+                [
+                    equity.annual_vest_fractions(o.option_schedule, o.option_cliff_months, o.rsu_frequency)
+                    for o in offers
+                ]
+            ),
         )
 
     def __len__(self) -> int:
@@ -410,12 +425,14 @@ def cash_schedule(batch: OfferBatch, years: int) -> dict[str, Array]:
     refresher = np.zeros_like(base)
     refresher[:, 1:] = col(batch.refresher_grant) * np.cumsum(h, axis=1)[:, :-1]
     payoff = equity.option_payoff(
-        col(batch.option_price), col(batch.option_strike), col(batch.dilution),
-        col(batch.exit_multiple), k,
+        col(batch.option_price),
+        col(batch.option_strike),
+        col(batch.dilution),
+        col(batch.exit_multiple),
+        k,
     )
     options = (
-        col(batch.option_shares) * _fit(batch.option_fractions, years)
-        * col(batch.exit_probability) * payoff
+        col(batch.option_shares) * _fit(batch.option_fractions, years) * col(batch.exit_probability) * payoff
     )
     match = base * col(batch.retirement_match)
     cap = col(batch.retirement_match_cap)
@@ -424,8 +441,13 @@ def cash_schedule(batch: OfferBatch, years: int) -> dict[str, Array]:
     relocation = np.zeros_like(base)
     relocation[:, 0] = batch.relocation_package
     parts = {
-        "base": base, "bonus": bonus, "sign_on": sign_on, "equity": rsu + refresher,
-        "options": options, "retirement": retirement, "benefits": benefits,
+        "base": base,
+        "bonus": bonus,
+        "sign_on": sign_on,
+        "equity": rsu + refresher,
+        "options": options,
+        "retirement": retirement,
+        "benefits": benefits,
         "relocation": relocation,
     }
     total = np.zeros_like(base)
@@ -436,7 +458,9 @@ def cash_schedule(batch: OfferBatch, years: int) -> dict[str, Array]:
 
 
 def tc(
-    totals: npt.ArrayLike, basis: str = "annualized", years: int | None = None,
+    totals: npt.ArrayLike,
+    basis: str = "annualized",
+    years: int | None = None,
     discount_rate: float = 0.0,
 ) -> Array:
     """Total compensation on a basis from year totals ``(n, Y)`` (or ``(Y,)``).

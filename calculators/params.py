@@ -60,9 +60,7 @@ class Parameter:
         dates = self.dates
         i = bisect.bisect_right(dates, day)
         if i == 0:
-            raise MissingParameterError(
-                f"{self.name} has no value before {dates[0].isoformat()}"
-            )
+            raise MissingParameterError(f"{self.name} has no value before {dates[0].isoformat()}")
         return self.values[dates[i - 1]]
 
     @cached_property
@@ -77,9 +75,7 @@ def _as_date(key: Any, name: str, path: Path) -> dt.date:
     try:
         return dt.date.fromisoformat(str(key))
     except ValueError:
-        raise MissingParameterError(
-            f"{path.name}: {name} has a value key that is not a date"
-        ) from None
+        raise MissingParameterError(f"{path.name}: {name} has a value key that is not a date") from None
 
 
 @cache

@@ -112,9 +112,7 @@ def canonical_code(name: object) -> str:
         raise InvalidInputError("jurisdiction must be a code such as JP-TOKYO")
     code = _LOOKUP.get(_norm(name))
     if code is None:
-        raise UnknownJurisdictionError(
-            "unknown jurisdiction; supported: " + ", ".join(sorted(JURISDICTIONS))
-        )
+        raise UnknownJurisdictionError("unknown jurisdiction; supported: " + ", ".join(sorted(JURISDICTIONS)))
     return code
 
 

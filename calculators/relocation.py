@@ -59,16 +59,23 @@ class City:
 # one city per place of the registry (calculators/places.yaml): its name, the city's own
 # aliases and the jurisdiction code stand for it
 CITIES: dict[str, City] = {
-    p.city_key: City(p.city_key, p.city_name, p.country, p.currency, p.code,
-                     (*p.city_aliases, *p.city_only, p.code))
+    p.city_key: City(
+        p.city_key, p.city_name, p.country, p.currency, p.code, (*p.city_aliases, *p.city_only, p.code)
+    )
     for p in PLACES.values()
 }
 
 CATEGORIES = ("rent", "food", "transport", "utilities", "health", "schooling", "other")
 HOUSING_SIZES = ("studio_1br", "two_bedroom")
 # which PPP category carries each spending category (None: household consumption overall)
-_PPP_CATEGORY = {"food": "food", "transport": "transport", "utilities": "utilities",
-                 "health": "health", "schooling": None, "other": None}
+_PPP_CATEGORY = {
+    "food": "food",
+    "transport": "transport",
+    "utilities": "utilities",
+    "health": "health",
+    "schooling": None,
+    "other": None,
+}
 
 
 def _norm(name: str) -> str:
@@ -174,7 +181,10 @@ def _general_relative(home: City, dest: City, category: str | None = None) -> fl
 
 
 def price_relative(
-    category: str, home: City, dest: City, size: str = "studio_1br",
+    category: str,
+    home: City,
+    dest: City,
+    size: str = "studio_1br",
     overrides: Mapping[str, float] | None = None,
 ) -> float:
     """Destination-currency amount per home-currency unit of spending in one category.
@@ -223,18 +233,20 @@ class Basket:
         return float(sum(self.spending.values()))
 
 
-def carry_basket(
-    basket: Basket, dest: City, overrides: Mapping[str, float] | None = None
-) -> Basket:
+def carry_basket(basket: Basket, dest: City, overrides: Mapping[str, float] | None = None) -> Basket:
     """The same basket bought in ``dest``, in ``dest``'s currency."""
-    carried = {name: amount * price_relative(name, basket.city, dest, basket.housing_size,
-                                             overrides)
-               for name, amount in basket.spending.items()}
+    carried = {
+        name: amount * price_relative(name, basket.city, dest, basket.housing_size, overrides)
+        for name, amount in basket.spending.items()
+    }
     return Basket(dest, carried, basket.housing_size, basket.extra)
 
 
 def col_adjust(
-    amount: float, home: City, dest: City, basket: Basket | None = None,
+    amount: float,
+    home: City,
+    dest: City,
+    basket: Basket | None = None,
     overrides: Mapping[str, float] | None = None,
 ) -> float:
     """Purchasing-power equivalent in ``dest`` (its currency) of ``amount`` spent at ``home``.

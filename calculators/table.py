@@ -48,8 +48,7 @@ def has_field_rows(rows: list[list[Any]]) -> bool:
     return down >= across
 
 
-def offers_from_table(table: object, label: Callable[[int, int], str] | None = None
-                      ) -> list[Offer]:
+def offers_from_table(table: object, label: Callable[[int, int], str] | None = None) -> list[Offer]:
     """Validate every offer of an Offers-layout range.
 
     ``label(n, j)`` names the ``n``-th offer, found in column ``j`` of the range, in
@@ -76,8 +75,7 @@ def offers_from_table(table: object, label: Callable[[int, int], str] | None = N
     for position, name in enumerate(names, start=2 if has_header else 1):
         code = excel_error(body[position - (2 if has_header else 1)][0])
         if code is not None:
-            raise InvalidInputError(
-                f"offers range: field name {position} holds an Excel error ({code})")
+            raise InvalidInputError(f"offers range: field name {position} holds an Excel error ({code})")
         if name not in FIELDS:  # the cell's text is not repeated: it may be anything
             raise InvalidInputError(
                 f"offers range: field name {position} is not a known field"

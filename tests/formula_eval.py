@@ -65,11 +65,15 @@ class Book:
         forms = load_workbook(self.path)
         for ws in data.worksheets:
             self.names[ws.title.upper()] = ws.title
-            self.values[ws.title] = {(c.row, c.column): _cell_value(c.value)
-                                     for row in ws.iter_rows() for c in row}
+            self.values[ws.title] = {
+                (c.row, c.column): _cell_value(c.value) for row in ws.iter_rows() for c in row
+            }
             self.formulas[ws.title] = {
-                (c.row, c.column): c.value for row in forms[ws.title].iter_rows() for c in row
-                if formula_text(c.value)}
+                (c.row, c.column): c.value
+                for row in forms[ws.title].iter_rows()
+                for c in row
+                if formula_text(c.value)
+            }
 
     def sheet(self, name: str) -> str:
         try:
@@ -96,8 +100,7 @@ class Book:
         return value
 
 
-_INFIX = {"&": 1, "=": 0, "<>": 0, "<": 0, ">": 0, "<=": 0, ">=": 0,
-          "+": 2, "-": 2, "*": 3, "/": 3, "^": 4}
+_INFIX = {"&": 1, "=": 0, "<>": 0, "<": 0, ">": 0, "<=": 0, ">=": 0, "+": 2, "-": 2, "*": 3, "/": 3, "^": 4}
 
 
 class _Parser:
@@ -229,12 +232,11 @@ def _infix(op: str, a: Any, b: Any) -> Any:
                 return op == "<>"
         elif isinstance(x, str):
             x, y = x.casefold(), y.casefold()
-        return {"=": x == y, "<>": x != y, "<": x < y, ">": x > y, "<=": x <= y,
-                ">=": x >= y}[op]
+        return {"=": x == y, "<>": x != y, "<": x < y, ">": x > y, "<=": x <= y, ">=": x >= y}[op]
     x, y = _num(a), _num(b)
     if op == "/" and y == 0:
         return "#DIV/0!"
-    return {"+": x + y, "-": x - y, "*": x * y, "/": x / y if y else 0, "^": x ** y}[op]
+    return {"+": x + y, "-": x - y, "*": x * y, "/": x / y if y else 0, "^": x**y}[op]
 
 
 def _flat(*args: Any) -> list[Any]:
@@ -278,16 +280,16 @@ def _numbers(*args: Any) -> list[float]:
 
 def _iferror(value: Any, fallback: Any) -> Any:
     v = _top_left(value)
-    is_error = isinstance(v, str) and (v.startswith("#VALUE!") or v in {
-        "#N/A", "#REF!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!"})
+    is_error = isinstance(v, str) and (
+        v.startswith("#VALUE!") or v in {"#N/A", "#REF!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!"}
+    )
     return fallback if is_error else value
 
 
 _BUILTINS = {
     "INDEX": _index,
     "RANK": _rank,
-    "CONCATENATE": lambda *a: "".join("" if _top_left(x) is None else str(_top_left(x))
-                                      for x in a),
+    "CONCATENATE": lambda *a: "".join("" if _top_left(x) is None else str(_top_left(x)) for x in a),
     "SUM": lambda *a: sum(_numbers(*a)),
     "MIN": lambda *a: min(_numbers(*a), default=0),
     "MAX": lambda *a: max(_numbers(*a), default=0),

@@ -2,8 +2,17 @@
 
 from hypothesis import strategies as st
 
-SCHEDULES = ["25/25/25/25", "5/15/40/40", "33/33/22/12", "40/30/20/10", "100", "50/50",
-             "10/20/30/40", "20/20/20/20/20", "12.5/12.5/25/25/25"]
+SCHEDULES = [
+    "25/25/25/25",
+    "5/15/40/40",
+    "33/33/22/12",
+    "40/30/20/10",
+    "100",
+    "50/50",
+    "10/20/30/40",
+    "20/20/20/20/20",
+    "12.5/12.5/25/25/25",
+]
 
 schedules = st.sampled_from(SCHEDULES)
 frequencies = st.sampled_from(["monthly", "quarterly", "annual"])

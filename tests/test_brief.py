@@ -40,9 +40,16 @@ def test_counters_and_standing_equal_the_udfs(brief, ranges):
     base, strat, rates = ranges
     s = strat.inputs
     for c in brief.companies:
-        common = (s["basis"], s["margin"], base.relocation, rates,
-                  base.settings["home_currency"], base.settings["horizon_years"],
-                  base.settings["discount_rate"], None)
+        common = (
+            s["basis"],
+            s["margin"],
+            base.relocation,
+            rates,
+            base.settings["home_currency"],
+            base.settings["horizon_years"],
+            base.settings["discount_rate"],
+            None,
+        )
         assert udfs.counter_offer(base.offers, c.name, None, *common, "batna") == c.batna_home
         assert udfs.counter_offer(base.offers, c.name, None, *common, "before") == c.value_home
         for comp in COUNTER_COMPONENTS:
@@ -58,21 +65,49 @@ def test_ask_market_and_impact_equal_the_udfs(brief, ranges):
     s = strat.inputs
     for c in brief.companies:
         ask = udfs.negotiation_ask(
-            base.offers, c.name, strat.market, s["walk_away"], s["scarcity_premium"],
-            s["basis"], s["margin"], base.relocation, rates, base.settings["home_currency"],
-            base.settings["horizon_years"], base.settings["discount_rate"], s["market_level"],
-            None, s["as_of"])
+            base.offers,
+            c.name,
+            strat.market,
+            s["walk_away"],
+            s["scarcity_premium"],
+            s["basis"],
+            s["margin"],
+            base.relocation,
+            rates,
+            base.settings["home_currency"],
+            base.settings["horizon_years"],
+            base.settings["discount_rate"],
+            s["market_level"],
+            None,
+            s["as_of"],
+        )
         assert {k: v for k, v in ask[1:]} == c.ask
-        pct = dict(udfs.market_percentile(udfs.market_tc(base.offers, c.name), strat.market,
-                                          c.city, s["market_level"], None, None, None,
-                                          c.currency, rates, s["as_of"])[1:])
+        pct = dict(
+            udfs.market_percentile(
+                udfs.market_tc(base.offers, c.name),
+                strat.market,
+                c.city,
+                s["market_level"],
+                None,
+                None,
+                None,
+                c.currency,
+                rates,
+                s["as_of"],
+            )[1:]
+        )
         assert pct["percentile"] == c.percentile and pct["n"] == c.market_n
-        band = dict(udfs.market_band(strat.market, None, c.city, s["market_level"], None, None,
-                                     None, c.currency, rates, s["as_of"])[1:])
+        band = dict(
+            udfs.market_band(
+                strat.market, None, c.city, s["market_level"], None, None, None, c.currency, rates, s["as_of"]
+            )[1:]
+        )
         assert {k: band[k] for k in ("p25", "p50", "p75", "p90")} == c.band
     for e in brief.impact:
-        assert udfs.impact_value(e["volume"], e["before"], e["after"], e["unit_value"],
-                                 e["higher_is_better"]) == e["value"]
+        assert (
+            udfs.impact_value(e["volume"], e["before"], e["after"], e["unit_value"], e["higher_is_better"])
+            == e["value"]
+        )
 
 
 def test_brief_numbers_equal_the_workbook_cells_and_the_text(brief):
@@ -80,7 +115,7 @@ def test_brief_numbers_equal_the_workbook_cells_and_the_text(brief):
     rows = [list(r) for r in wb["Strategy"].iter_rows(max_col=9, values_only=True)]
     wb.close()
     top = next(i for i, r in enumerate(rows) if str(r[0] or "").startswith(STANDING)) + 2
-    cells = {r[0]: r for r in rows[top: top + len(brief.companies)]}
+    cells = {r[0]: r for r in rows[top : top + len(brief.companies)]}
     en, ja = render(brief, "en"), render(brief, "ja")
     for c in brief.companies:
         row = cells[c.name]
@@ -123,8 +158,10 @@ def test_a_workbook_without_a_strategy_sheet_gives_one_clear_message(tmp_path):
 def test_market_warnings_are_translated():
     from addin.brief import _warning
 
-    assert _warning("small sample: 3 comparable rows (fewer than 10)", "ja") == \
-        "サンプルが少ない：比較可能な行が 3 件（10 件未満）"
+    assert (
+        _warning("small sample: 3 comparable rows (fewer than 10)", "ja")
+        == "サンプルが少ない：比較可能な行が 3 件（10 件未満）"
+    )
     assert _warning("small sample: 3 comparable rows (fewer than 10)", "en").startswith("small")
     assert _warning("something new", "ja") == "something new"
 
@@ -142,13 +179,27 @@ HAND_TC = {
     "London start-up": 120_000.0,  # options are not market TC
     "Tel Aviv scale-up": 720_000 * 1.10 + 600_000 / 4,  # 942,000 ILS
 }
-BONUS = {"Tokyo big tech": 0.15, "Seattle big tech": 0.0, "Silicon Valley": 0.15,
-         "London start-up": 0.0, "Tel Aviv scale-up": 0.10}
-STOCK = {"Tokyo big tech": 3_000_000, "Seattle big tech": 75_000, "Silicon Valley": 100_000,
-         "London start-up": 0, "Tel Aviv scale-up": 150_000}
-CITY = {"Tokyo big tech": "Tokyo", "Seattle big tech": "Seattle",
-        "Silicon Valley": "San Francisco Bay Area", "London start-up": "London",
-        "Tel Aviv scale-up": "Tel Aviv"}
+BONUS = {
+    "Tokyo big tech": 0.15,
+    "Seattle big tech": 0.0,
+    "Silicon Valley": 0.15,
+    "London start-up": 0.0,
+    "Tel Aviv scale-up": 0.10,
+}
+STOCK = {
+    "Tokyo big tech": 3_000_000,
+    "Seattle big tech": 75_000,
+    "Silicon Valley": 100_000,
+    "London start-up": 0,
+    "Tel Aviv scale-up": 150_000,
+}
+CITY = {
+    "Tokyo big tech": "Tokyo",
+    "Seattle big tech": "Seattle",
+    "Silicon Valley": "San Francisco Bay Area",
+    "London start-up": "London",
+    "Tel Aviv scale-up": "Tel Aviv",
+}
 PREMIUM, WALK_AWAY = 0.10, 9_000_000  # Strategy sheet: scarcity premium, walk-away (JPY)
 
 
@@ -177,8 +228,11 @@ def test_brief_figures_equal_a_hand_computation(brief, ranges):
     by_name = {c.name: c for c in brief.companies}
     assert set(by_name) == set(HAND_TC)
     for name, c in by_name.items():
-        comparable = [r[col["base"]] + r[col["stock_per_year"]] + r[col["bonus"]] for r in rows
-                      if r[col["level"]] == "L5" and r[col["location"]] == CITY[name]]
+        comparable = [
+            r[col["base"]] + r[col["stock_per_year"]] + r[col["bonus"]]
+            for r in rows
+            if r[col["level"]] == "L5" and r[col["location"]] == CITY[name]
+        ]
         assert len(comparable) == c.market_n == 12
         band = {f"p{p}": _percentile_inc(comparable, p) for p in (25, 50, 75, 90)}
         assert c.band == pytest.approx(band, rel=1e-12)
@@ -205,8 +259,11 @@ def test_brief_figures_equal_a_hand_computation(brief, ranges):
     assert by_name["Silicon Valley"].counters == dict.fromkeys(COUNTER_COMPONENTS, 0.0)
     assert by_name["Silicon Valley"].batna_name == "Seattle big tech"
     # the impact ledger: volume x improvement x value of a unit (lower is better for all three)
-    assert [e["value"] for e in brief.impact] == pytest.approx([
-        2_000_000_000 * (80 - 15) * 0.0005,  # 65,000,000 JPY
-        300_000 * (100 - 60) * 10,  # 120,000,000
-        400_000_000 * (0.3 - 0) * 1,  # 120,000,000
-    ], rel=1e-12)
+    assert [e["value"] for e in brief.impact] == pytest.approx(
+        [
+            2_000_000_000 * (80 - 15) * 0.0005,  # 65,000,000 JPY
+            300_000 * (100 - 60) * 10,  # 120,000,000
+            400_000_000 * (0.3 - 0) * 1,  # 120,000,000
+        ],
+        rel=1e-12,
+    )

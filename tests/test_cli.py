@@ -11,22 +11,39 @@ from addin.workbook import DEFAULT_PATH
 
 
 def run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "addin.cli", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "addin.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
 
 
 def test_compare_ranks_the_five_example_offers():
     out = run("compare")
     assert out.returncode == 0, out.stderr
-    for name in ("Tokyo big tech", "Seattle big tech", "Silicon Valley", "London start-up",
-                 "Tel Aviv scale-up"):
+    for name in (
+        "Tokyo big tech",
+        "Seattle big tech",
+        "Silicon Valley",
+        "London start-up",
+        "Tel Aviv scale-up",
+    ):
         assert name in out.stdout
     assert out.stderr == ""
 
 
 def test_compare_json_parses_and_matches_the_udf(example_rows):
-    out = run("compare", str(DEFAULT_PATH), "--json", "--basis", "npv", "--years", "4",
-              "--currency", "JPY", "--discount-rate", "0.05")
+    out = run(
+        "compare",
+        str(DEFAULT_PATH),
+        "--json",
+        "--basis",
+        "npv",
+        "--years",
+        "4",
+        "--currency",
+        "JPY",
+        "--discount-rate",
+        "0.05",
+    )
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert [o["rank"] for o in data["offers"]] == [1, 2, 3, 4, 5]
@@ -43,13 +60,16 @@ def test_compare_detail_gives_the_schedule():
         assert [y["year"] for y in row["schedule"]] == [1, 2, 3, 4, 5, 6]
 
 
-@pytest.mark.parametrize("args,fragment", [
-    (("compare", "missing.xlsx"), "missing.xlsx: no such workbook"),
-    (("compare", "--basis", "vibes"), "basis must be one of"),
-    (("compare", "--currency", "XYZ"), "no FX rate for XYZ"),
-    (("compare", "--years", "0"), "years must be"),
-    (("compare", "--years", "ten"), "--years"),
-])
+@pytest.mark.parametrize(
+    "args,fragment",
+    [
+        (("compare", "missing.xlsx"), "missing.xlsx: no such workbook"),
+        (("compare", "--basis", "vibes"), "basis must be one of"),
+        (("compare", "--currency", "XYZ"), "no FX rate for XYZ"),
+        (("compare", "--years", "0"), "years must be"),
+        (("compare", "--years", "ten"), "--years"),
+    ],
+)
 def test_failures_are_one_line_on_stderr(args, fragment):
     out = run(*args)
     assert out.returncode != 0

@@ -29,7 +29,8 @@ def test_front_loaded_schedule():
     assert sched["equity"][0].tolist() == pytest.approx(v["expect"]["vested_by_year"], abs=1e-6)
     grant = v["input"]["rsu_grant"]
     assert (grant * annual_vest_fractions(v["input"]["rsu_schedule"])).tolist() == pytest.approx(
-        v["expect"]["vested_by_year"], abs=1e-6)
+        v["expect"]["vested_by_year"], abs=1e-6
+    )
 
 
 def test_raise_compounds_and_bonus_times_payout():

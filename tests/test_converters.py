@@ -33,8 +33,14 @@ from addin.vba import import_functions
 
 MISSING = -2147352572  # what VBA passes for an omitted Optional argument (call_udf's check)
 NA = -2146826246  # a #N/A cell as COM gives it (xlwings' _xlwindows.cell_errors)
-_WANTED = {"time_types", "cell_errors", "_com_time_to_datetime", "_datetime_to_com_time",
-           "_clean_value_data_element", "Engine"}
+_WANTED = {
+    "time_types",
+    "cell_errors",
+    "_com_time_to_datetime",
+    "_datetime_to_com_time",
+    "_clean_value_data_element",
+    "Engine",
+}
 
 
 def _wanted(node):
@@ -52,13 +58,17 @@ def windows_engine():
     source = Path(xlwings.__file__).with_name("_xlwindows.py").read_text(encoding="utf-8")
     tree = ast.parse(source)
     tree.body = [n for n in tree.body if _wanted(n)]
-    assert {getattr(n, "name", None) for n in tree.body} >= {"_clean_value_data_element",
-                                                              "Engine"}
+    assert {getattr(n, "name", None) for n in tree.body} >= {"_clean_value_data_element", "Engine"}
     pywintypes = types.SimpleNamespace(TimeType=type("TimeType", (), {}))
-    win32timezone = types.SimpleNamespace(
-        TimeZoneInfo=types.SimpleNamespace(utc=lambda: dt.UTC))
-    space = {"dt": dt, "np": np, "pd": pd, "pywintypes": pywintypes,
-             "win32timezone": win32timezone, "np_datetime_to_datetime": np_datetime_to_datetime}
+    win32timezone = types.SimpleNamespace(TimeZoneInfo=types.SimpleNamespace(utc=lambda: dt.UTC))
+    space = {
+        "dt": dt,
+        "np": np,
+        "pd": pd,
+        "pywintypes": pywintypes,
+        "win32timezone": win32timezone,
+        "np_datetime_to_datetime": np_datetime_to_datetime,
+    }
     exec(compile(tree, "xlwings/_xlwindows.py", "exec"), space)  # noqa: S102 - xlwings' code
     engine = Engine(impl=space["Engine"]())
     assert engine.name == "excel" and "excel" not in xlwings.engines.engines_by_name
@@ -111,11 +121,11 @@ def test_a_column_comes_back_as_a_column(windows_engine, registered, name, direc
 
 
 @pytest.mark.parametrize("name, direct", [("net_pay", _net), ("fx_convert", _fx)])
-def test_a_row_comes_back_as_a_row_and_a_block_as_a_block(windows_engine, registered, name,
-                                                          direct):
+def test_a_row_comes_back_as_a_row_and_a_block_as_a_block(windows_engine, registered, name, direct):
     rest = ("US-WA", 2026.0) if name == "net_pay" else ("USD", "JPY")
     assert excel_call(registered, name, ((100_000.0, 185_000.0),), *rest) == [
-        [direct(100_000), direct(185_000)]]
+        [direct(100_000), direct(185_000)]
+    ]
     block = excel_call(registered, name, ((1e5, 2e5, 3e5), (4e5, 5e5, 6e5)), *rest)
     assert block == [[direct(v) for v in (1e5, 2e5, 3e5)], [direct(v) for v in (4e5, 5e5, 6e5)]]
 
@@ -129,8 +139,7 @@ def test_a_single_cell_is_one_value(windows_engine, registered, name, direct):
 
 
 @pytest.mark.parametrize("name, direct", [("net_pay", _net), ("fx_convert", _fx)])
-def test_blank_cells_stay_blank_and_a_blank_range_is_refused(windows_engine, registered, name,
-                                                             direct):
+def test_blank_cells_stay_blank_and_a_blank_range_is_refused(windows_engine, registered, name, direct):
     rest = ("US-WA", 2026.0) if name == "net_pay" else ("USD", "JPY")
     out = excel_call(registered, name, ((100_000.0,), (None,), (185_000.0,)), *rest)
     assert out == [[direct(100_000)], [""], [direct(185_000)]]  # xlwings writes None as ""
@@ -139,10 +148,8 @@ def test_blank_cells_stay_blank_and_a_blank_range_is_refused(windows_engine, reg
     assert "required" in empty[0][0] or "empty" in empty[0][0]
 
 
-@pytest.mark.parametrize("name, rest", [("net_pay", ("US-WA", 2026.0)),
-                                        ("fx_convert", ("USD", "JPY"))])
-def test_an_error_cell_in_a_range_is_an_error_not_a_blank(windows_engine, registered, name,
-                                                          rest):
+@pytest.mark.parametrize("name, rest", [("net_pay", ("US-WA", 2026.0)), ("fx_convert", ("USD", "JPY"))])
+def test_an_error_cell_in_a_range_is_an_error_not_a_blank(windows_engine, registered, name, rest):
     """FX_CONVERT leaves a blank amount blank: a #N/A read as blank would pass unnoticed."""
     out = excel_call(registered, name, ((100_000.0,), (NA,)), *rest)
     assert len(out) == 1 and len(out[0]) == 1
@@ -169,5 +176,6 @@ def test_a_table_argument_and_a_spilled_table(windows_engine, registered, exampl
 def test_a_date_cell_reaches_the_function_as_a_date(windows_engine, registered, example_rows):
     com = tuple(tuple(row) for row in example_rows)
     out = excel_call(registered, "offer_timeline", com, dt.datetime(2026, 12, 1), MISSING)
-    assert out == [["" if v is None else v for v in row]
-                   for row in udfs.offer_timeline(example_rows, "2026-12-01")]
+    assert out == [
+        ["" if v is None else v for v in row] for row in udfs.offer_timeline(example_rows, "2026-12-01")
+    ]

@@ -26,8 +26,18 @@ from addin.cells import MESSAGE_PREFIX, UDFS, CellError, excel_error
 from calculators.offer import EXCEL_ERRORS
 
 ROOT = Path(__file__).resolve().parent.parent
-ERRORS = ("#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!",
-          "#GETTING_DATA", "#SPILL!", "#CALC!")
+ERRORS = (
+    "#N/A",
+    "#VALUE!",
+    "#REF!",
+    "#DIV/0!",
+    "#NUM!",
+    "#NAME?",
+    "#NULL!",
+    "#GETTING_DATA",
+    "#SPILL!",
+    "#CALC!",
+)
 
 
 def _field(rows, name):
@@ -58,8 +68,10 @@ def test_every_failure_path_of_the_decorator_is_a_cell_error(monkeypatch, one_of
     import calculators.compare as compare
 
     for exc in (OverflowError("x"), RuntimeError("secret detail 42"), RecursionError()):
+
         def boom(*args, exc=exc, **kwargs):
             raise exc
+
         monkeypatch.setattr("addin.udfs.offers.metric", boom)
         out = udfs.offer_tc(one_offer)
         assert isinstance(out, CellError) and out.code == "#VALUE!", exc
@@ -106,18 +118,15 @@ def test_every_offer_field_and_the_offer_name_refuse_an_error(one_offer):
     assert udfs.offer_tc(rows) == "#VALUE! offer 1: name holds an Excel error (#REF!)"
     rows = [list(r) for r in one_offer]
     rows[3][0] = "#NAME?"
-    assert udfs.offer_tc(rows) == (
-        "#VALUE! offers range: field name 4 holds an Excel error (#NAME?)")
+    assert udfs.offer_tc(rows) == ("#VALUE! offers range: field name 4 holds an Excel error (#NAME?)")
 
 
 @pytest.mark.parametrize("code", ERRORS)
 def test_net_pay_refuses_an_error_in_any_argument(code):
     assert udfs.net_pay(code, "JP-TOKYO") == f"#VALUE! gross holds an Excel error ({code})"
     assert udfs.net_pay([[code]], "JP-TOKYO").message == f"gross holds an Excel error ({code})"
-    assert udfs.net_pay(10_000_000, code).message == (
-        f"jurisdiction holds an Excel error ({code})")
-    assert udfs.net_pay(10_000_000, "JP-TOKYO", code).message == (
-        f"year holds an Excel error ({code})")
+    assert udfs.net_pay(10_000_000, code).message == (f"jurisdiction holds an Excel error ({code})")
+    assert udfs.net_pay(10_000_000, "JP-TOKYO", code).message == (f"year holds an Excel error ({code})")
     column = [[9_000_000], [code], [11_000_000]]
     out = udfs.net_pay(column, "JP-TOKYO")
     assert isinstance(out, CellError) and code in out.message and "gross" in out.message
@@ -133,7 +142,8 @@ def test_offer_compare_refuses_an_error_in_any_offer_column(example_rows):
     assert not isinstance(udfs.offer_compare(rows, "annualized", "#DIV/0!"), list)
     assert udfs.offer_compare(rows, "#N/A").message == "basis holds an Excel error (#N/A)"
     assert udfs.offer_compare(rows, None, None, None, None, [["USD", "#N/A"]]).message == (
-        "rates has a cell holding an Excel error (#N/A)")
+        "rates has a cell holding an Excel error (#N/A)"
+    )
 
 
 def test_an_error_cell_no_converter_reads_still_fails_the_call(example_rows):
@@ -153,7 +163,14 @@ def test_a_failed_function_fed_into_another_is_an_error():
 
 def test_text_that_merely_mentions_an_error_is_not_one():
     assert [excel_error(v) for v in ("N/A", "see #N/A", "#N/Ax", "", None, 2042, "#n/a")] == [
-        None, None, None, None, None, None, "#N/A"]
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "#N/A",
+    ]
     assert set(ERRORS) <= set(EXCEL_ERRORS)
 
 
@@ -161,7 +178,7 @@ def test_every_udf_argument_is_read_with_err_to_str():
     for name, func in UDFS.items():
         hints = func.__wrapped__.__annotations__
         code = func.__wrapped__.__code__
-        for param in code.co_varnames[:code.co_argcount]:
+        for param in code.co_varnames[: code.co_argcount]:
             assert hints[param].__metadata__[0].get("err_to_str") is True, (name, param)
 
 
@@ -250,9 +267,15 @@ _DIV0 = -2146826281
 
 def _classic(calls):
     """Results of ``XLPython().CallUDF`` (what the generated VBA assigns to the cell)."""
-    done = subprocess.run([sys.executable, "-c", _HARNESS], input=json.dumps(calls),
-                          capture_output=True, text=True, timeout=120, cwd=ROOT,
-                          stdin=None)
+    done = subprocess.run(
+        [sys.executable, "-c", _HARNESS],
+        input=json.dumps(calls),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        stdin=None,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -261,16 +284,17 @@ def test_classic_route_error_cells_are_errors_and_failures_are_readable_text(one
     offer = [list(r) for r in one_offer]
     na = [list(r) for r in one_offer]
     na[_field(na, "bonus_target")][1] = _NA
-    out = _classic([
-        ["net_pay", [10_000_000, "JP-TOKYO"]],
-        ["net_pay", [{"range": [[_NA]]}, "JP-TOKYO"]],
-        ["net_pay", [{"range": [[9_000_000], [_DIV0]]}, "JP-TOKYO"]],
-        ["offer_tc", [{"range": na}]],
-        ["offer_tc", [{"range": offer}]],
-        ["net_pay", [10_000_000, "Atlantis"]],
-    ])
-    assert out[0] == {"type": "float", "is_str": False,
-                      "value": udfs.net_pay(10_000_000, "JP-TOKYO")}
+    out = _classic(
+        [
+            ["net_pay", [10_000_000, "JP-TOKYO"]],
+            ["net_pay", [{"range": [[_NA]]}, "JP-TOKYO"]],
+            ["net_pay", [{"range": [[9_000_000], [_DIV0]]}, "JP-TOKYO"]],
+            ["offer_tc", [{"range": na}]],
+            ["offer_tc", [{"range": offer}]],
+            ["net_pay", [10_000_000, "Atlantis"]],
+        ]
+    )
+    assert out[0] == {"type": "float", "is_str": False, "value": udfs.net_pay(10_000_000, "JP-TOKYO")}
     assert out[1]["value"] == "#VALUE! gross holds an Excel error (#N/A)"
     assert out[2]["value"] == "#VALUE! gross holds an Excel error (#DIV/0!)"
     assert out[3]["value"] == "#VALUE! offer 1: bonus_target holds an Excel error (#N/A)"

@@ -36,8 +36,9 @@ MiB = 1 << 20
 
 def negotiate(*args):
     """Run the command in a fresh process: its exit code, stdout and stderr."""
-    return subprocess.run([sys.executable, "-m", "addin.cli", *map(str, args)],
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "addin.cli", *map(str, args)], capture_output=True, text=True, timeout=600
+    )
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +49,7 @@ def base(tmp_path_factory):
 
 def _argv(command: str, path: Path, out: Path) -> list[str]:
     """The arguments of one command on one file (share and recalc write ``out``)."""
-    return [command, str(path), "-o", str(out)] if command in ("share", "recalc") else [
-        command, str(path)]
+    return [command, str(path), "-o", str(out)] if command in ("share", "recalc") else [command, str(path)]
 
 
 # ``negotiate`` is addin.cli:main: one fresh process runs it once for each (file, command)
@@ -82,8 +82,13 @@ def hostile(base, tmp_path_factory):
         for command in case.commands:
             out = folder / case.name / f"out-{command}.xlsx"
             jobs.append((case.name, command, out, _argv(command, files[case.name], out)))
-    done = subprocess.run([sys.executable, "-c", _DRIVER], capture_output=True, text=True,
-                          input=json.dumps([argv for *_, argv in jobs]), timeout=900)
+    done = subprocess.run(
+        [sys.executable, "-c", _DRIVER],
+        capture_output=True,
+        text=True,
+        input=json.dumps([argv for *_, argv in jobs]),
+        timeout=900,
+    )
     assert done.returncode == 0, done.stderr
     said: dict[str, dict[str, tuple[dict, Path]]] = {c.name: {} for c in CASES}
     for (name, command, out, _), result in zip(jobs, json.loads(done.stdout), strict=True):
@@ -118,9 +123,19 @@ def test_python_m_addin_cli_refuses_each_file_as_reported(hostile, tmp_path):
     for i, command in enumerate(("compare", "brief", "share", "recalc")):
         case = reported[i % len(reported)]
         out = tmp_path / f"{command}.xlsx"
-        procs.append((case, command, out, subprocess.Popen(
-            [sys.executable, "-m", "addin.cli", *_argv(command, files[case.name], out)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
+        procs.append(
+            (
+                case,
+                command,
+                out,
+                subprocess.Popen(
+                    [sys.executable, "-m", "addin.cli", *_argv(command, files[case.name], out)],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                ),
+            )
+        )
     for case, command, out, proc in procs:
         stdout, stderr = proc.communicate(timeout=600)
         assert proc.returncode == 2, (case.name, command, stderr)
@@ -134,15 +149,16 @@ def test_every_finding_of_the_guard_has_a_case():
     assert {"11.3", "11.4", "11.5", "11.8", "11.9"} <= findings
     assert len({c.name for c in CASES}) == len(CASES)
     # the files as the findings were reported are refused by every command
-    every = {c.finding for c in CASES if set(c.commands) == {"compare", "brief", "share",
-                                                               "recalc"}}
+    every = {c.finding for c in CASES if set(c.commands) == {"compare", "brief", "share", "recalc"}}
     assert {"11.3", "11.4", "11.5", "11.8", "11.9"} <= every
 
 
 def _unlisted(monkeypatch):
     """Make zipfile's listing of a directory fail the test."""
+
     def listed(self):
         raise AssertionError("zipfile listed the directory")
+
     monkeypatch.setattr(zipfile.ZipFile, "_RealGetContents", listed)
 
 
@@ -154,14 +170,12 @@ def test_the_entry_count_is_read_before_zipfile_lists_anything(hostile, monkeypa
         check_workbook(path)
 
 
-def test_a_directory_that_lies_about_its_count_is_walked_not_listed(base, tmp_path,
-                                                                   monkeypatch):
+def test_a_directory_that_lies_about_its_count_is_walked_not_listed(base, tmp_path, monkeypatch):
     """The end record says 5 entries; the directory holds 10,100: counted while walked."""
-    path = rewrite(base, tmp_path / "lying-count.xlsx",
-                   add={f"m/{i}": b"" for i in range(10_100 - 30)})
+    path = rewrite(base, tmp_path / "lying-count.xlsx", add={f"m/{i}": b"" for i in range(10_100 - 30)})
     data = bytearray(path.read_bytes())
     end = data.rindex(b"PK\x05\x06")
-    data[end + 8:end + 12] = (5).to_bytes(2, "little") * 2
+    data[end + 8 : end + 12] = (5).to_bytes(2, "little") * 2
     path.write_bytes(bytes(data))
     _unlisted(monkeypatch)
     with pytest.raises(UnsafeWorkbookError, match="holds more than 10,000 entries$"):
@@ -192,10 +206,15 @@ def _held(path):
     return pkg
 
 
-@pytest.mark.parametrize("field,held,words", [
-    ("cells", "cells", "cells"), ("elements", "elements", "elements"),
-    ("shared_strings", "strings", "shared strings"), ("shared_chars", "chars", "characters"),
-])
+@pytest.mark.parametrize(
+    "field,held,words",
+    [
+        ("cells", "cells", "cells"),
+        ("elements", "elements", "elements"),
+        ("shared_strings", "strings", "shared strings"),
+        ("shared_chars", "chars", "characters"),
+    ],
+)
 def test_each_count_is_exact(base, field, held, words):
     """The example passes a bound set at what it holds, and is refused one below it."""
     n = getattr(_held(base), held)
@@ -205,13 +224,17 @@ def test_each_count_is_exact(base, field, held, words):
         check_workbook(base, Limits(**{field: n - 1}))
 
 
-@pytest.mark.parametrize("limits,inside,beyond,words", [
-    (Limits(rows=5_000), "A5000", "A5001", "a row or cell beyond row 5,000"),
-    (Limits(columns=100), "CV40", "CW40", "a cell beyond its last column"),
-    (Limits(area=100_000), "AX2000", "AY2000", "spans more than 100,000 cells"),
-])
+@pytest.mark.parametrize(
+    "limits,inside,beyond,words",
+    [
+        (Limits(rows=5_000), "A5000", "A5001", "a row or cell beyond row 5,000"),
+        (Limits(columns=100), "CV40", "CW40", "a cell beyond its last column"),
+        (Limits(area=100_000), "AX2000", "AY2000", "spans more than 100,000 cells"),
+    ],
+)
 def test_each_extent_is_exact(base, tmp_path, limits, inside, beyond, words):
     """A cell on the bound passes, the next one over is refused; so does the dimension."""
+
     def far(ref):
         row = ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
         return f'<row r="{row}"><c r="{ref}"><v>1</v></c></row>'
@@ -219,8 +242,7 @@ def test_each_extent_is_exact(base, tmp_path, limits, inside, beyond, words):
     assert check_workbook(_offers_with(base, tmp_path, "in.xlsx", far(inside)), limits)
     with pytest.raises(UnsafeWorkbookError, match=words):
         check_workbook(_offers_with(base, tmp_path, "out.xlsx", far(beyond)), limits)
-    assert check_workbook(_offers_with(base, tmp_path, "dim-in.xlsx", "", f"A1:{inside}"),
-                          limits)
+    assert check_workbook(_offers_with(base, tmp_path, "dim-in.xlsx", "", f"A1:{inside}"), limits)
     with pytest.raises(UnsafeWorkbookError, match="declares"):
         check_workbook(_offers_with(base, tmp_path, "dim-out.xlsx", "", f"A1:{beyond}"), limits)
 
@@ -228,8 +250,10 @@ def test_each_extent_is_exact(base, tmp_path, limits, inside, beyond, words):
 def test_a_sheet_found_only_by_its_root_element_is_counted(base, tmp_path):
     """A worksheet that nothing declares (no relationship, the default XML content type)."""
     rows = "".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c></row>' for r in range(1, 1002))
-    xml = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-           f"<sheetData>{rows}</sheetData></worksheet>")
+    xml = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{rows}</sheetData></worksheet>"
+    )
     path = rewrite(base, tmp_path / "hidden-sheet.xlsx", add={"xl/media/notes.xml": xml})
     with pytest.raises(UnsafeWorkbookError, match="more than 1,000 rows"):
         check_workbook(path, Limits(rows=1_000))
@@ -237,9 +261,11 @@ def test_a_sheet_found_only_by_its_root_element_is_counted(base, tmp_path):
 
 
 def test_a_macro_sheet_found_only_by_its_root_element_is_refused(base, tmp_path):
-    xml = ('<xm:macrosheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-           'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><sheetData/>'
-           "</xm:macrosheet>")
+    xml = (
+        '<xm:macrosheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><sheetData/>'
+        "</xm:macrosheet>"
+    )
     path = rewrite(base, tmp_path / "xlm-root.xlsx", add={"xl/worksheets/sheet99.xml": xml})
     with pytest.raises(UnsafeWorkbookError, match="Excel 4.0 macro sheets"):
         check_workbook(path)
@@ -250,11 +276,16 @@ def test_an_external_link_relationship_alone_is_refused(base, tmp_path):
     rels_name = "xl/_rels/workbook.xml.rels"
     with zipfile.ZipFile(base) as zf:
         rels = zf.read(rels_name).decode()
-    rel = ('<Relationship Id="rId77" Type="http://purl.oclc.org/ooxml/officeDocument/'
-           'relationships/externalLinkPath" Target="file:///home/negotiation.xlsx" '
-           'TargetMode="External"/>')
-    path = rewrite(base, tmp_path / "link-only.xlsx", replace={
-        rels_name: rels.replace("</Relationships>", rel + "</Relationships>").encode()})
+    rel = (
+        '<Relationship Id="rId77" Type="http://purl.oclc.org/ooxml/officeDocument/'
+        'relationships/externalLinkPath" Target="file:///home/negotiation.xlsx" '
+        'TargetMode="External"/>'
+    )
+    path = rewrite(
+        base,
+        tmp_path / "link-only.xlsx",
+        replace={rels_name: rels.replace("</Relationships>", rel + "</Relationships>").encode()},
+    )
     with pytest.raises(UnsafeWorkbookError, match="links to other workbooks"):
         check_workbook(path)
 
@@ -266,10 +297,13 @@ def test_the_shipped_vba_passes_wherever_it_is_declared(base, tmp_path):
     with zipfile.ZipFile(base) as zf:
         rels = zf.read(rels_name).decode()
         vba = zf.read("xl/vbaProject.bin")
-    moved = rewrite(base, tmp_path / "moved.xlsm", drop=("xl/vbaProject.bin",),
-                    replace={rels_name: rels.replace('Target="vbaProject.bin"',
-                                                     'Target="media/image1.bin"').encode()},
-                    add={"xl/media/image1.bin": vba})
+    moved = rewrite(
+        base,
+        tmp_path / "moved.xlsm",
+        drop=("xl/vbaProject.bin",),
+        replace={rels_name: rels.replace('Target="vbaProject.bin"', 'Target="media/image1.bin"').encode()},
+        add={"xl/media/image1.bin": vba},
+    )
     assert check_workbook(moved) == moved
     copied = rewrite(base, tmp_path / "copied.xlsm", add={"xl/media/image2.png": vba})
     assert check_workbook(copied) == copied
@@ -284,10 +318,23 @@ def test_a_workbook_libreoffice_has_resaved_passes(base, tmp_path):
     saved = []
     for target in ("xlsx", "xlsm:Calc MS Excel 2007 VBA XML"):
         out = tmp_path / target.split(":")[0]
-        done = subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless",
-                               "--norestore", "--convert-to", target, "--outdir", str(out),
-                               str(base)], capture_output=True, text=True, timeout=300,
-                              stdin=subprocess.DEVNULL)
+        done = subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation={profile}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                target,
+                "--outdir",
+                str(out),
+                str(base),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            stdin=subprocess.DEVNULL,
+        )
         assert done.returncode == 0, done.stderr
         saved.append(out / (base.stem + "." + target[:4]))
     for path in saved:
@@ -304,11 +351,18 @@ def test_an_override_takes_precedence_over_the_vba_default(base, tmp_path):
     with zipfile.ZipFile(base) as zf:
         types = zf.read("[Content_Types].xml").decode()
     part = "xl/printerSettings/printerSettings1.bin"
-    types = types.replace("</Types>", f'<Override PartName="/{part}" ContentType="application/'
-                          'vnd.openxmlformats-officedocument.spreadsheetml.printerSettings"/>'
-                          "</Types>")
-    path = rewrite(base, tmp_path / "printer.xlsm", replace={"[Content_Types].xml":
-                   types.encode()}, add={part: bytes(range(256)) * 8})
+    types = types.replace(
+        "</Types>",
+        f'<Override PartName="/{part}" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.printerSettings"/>'
+        "</Types>",
+    )
+    path = rewrite(
+        base,
+        tmp_path / "printer.xlsm",
+        replace={"[Content_Types].xml": types.encode()},
+        add={part: bytes(range(256)) * 8},
+    )
     assert check_workbook(path) == path
     undeclared = rewrite(base, tmp_path / "no-override.xlsm", add={part: bytes(range(256))})
     with pytest.raises(UnsafeWorkbookError, match="VBA project cannot be read"):
@@ -334,6 +388,7 @@ def test_an_own_workbook_passes(tmp_path):
 
 # --- the VBA project: only xlwings' code, however Excel stores it ---------------------------
 
+
 def imported(base, tmp, source, module=UDF_MODULE, file="imported.xlsm"):
     """The workbook after Import Functions: the shipped VBA plus ``module`` holding ``source``
     (stored as the VBA editor stores an imported file)."""
@@ -353,6 +408,7 @@ def test_the_shipped_workbook_passes_the_guard(base):
 
 def test_the_shipped_vba_as_excel_resaves_it_passes(base, tmp_path):
     """Excel rewrites the compiled part of each module on save: the code is what counts."""
+
     def recompile(old, offset):
         pcode = bytearray(old[:offset])
         pcode[offset // 2] ^= 0xFF
@@ -374,11 +430,14 @@ def test_member_attribute_lines_are_metadata_not_code():
     """What LibreOffice leaves out on saving is left out of the comparison, nothing else."""
     from addin.guard import _code_lines
 
-    source = (b'Attribute VB_Name = "Dictionary"\r\nOption ClassModule\r\n'
-              b"Public Property Get Item(Key As Variant) As Variant\r\n"
-              b"Attribute Item.VB_UserMemId = 0\r\n    Item = 1\r\nEnd Property\r\n")
-    assert _code_lines(source) == (b"Public Property Get Item(Key As Variant) As Variant\n"
-                                   b"    Item = 1\nEnd Property")
+    source = (
+        b'Attribute VB_Name = "Dictionary"\r\nOption ClassModule\r\n'
+        b"Public Property Get Item(Key As Variant) As Variant\r\n"
+        b"Attribute Item.VB_UserMemId = 0\r\n    Item = 1\r\nEnd Property\r\n"
+    )
+    assert _code_lines(source) == (
+        b"Public Property Get Item(Key As Variant) As Variant\n    Item = 1\nEnd Property"
+    )
     assert _code_lines(b"Attribute = 1\r\n") == b"Attribute = 1"  # a statement, kept
 
 
@@ -398,11 +457,14 @@ def test_vba_is_not_kept_by_the_reader(base):
     wb.close()
 
 
-@pytest.mark.parametrize("data,reason", [
-    (b"", "not an .xlsx/.xlsm workbook"),
-    (b"PK\x03\x04 truncated", "not an .xlsx/.xlsm workbook"),
-    (b"<html>not a workbook</html>", "not an .xlsx/.xlsm workbook"),
-])
+@pytest.mark.parametrize(
+    "data,reason",
+    [
+        (b"", "not an .xlsx/.xlsm workbook"),
+        (b"PK\x03\x04 truncated", "not an .xlsx/.xlsm workbook"),
+        (b"<html>not a workbook</html>", "not an .xlsx/.xlsm workbook"),
+    ],
+)
 def test_non_workbooks_are_refused(tmp_path, data, reason):
     path = tmp_path / "x.xlsx"
     path.write_bytes(data)
@@ -440,8 +502,7 @@ def test_rows_are_counted_across_chunk_boundaries(base, tmp_path):
     start = xml.index("<sheetData>") + len("<sheetData>")
     end = xml.index("</sheetData>")
     rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(1, 60_001))
-    path = rewrite(base, tmp_path / "rows.xlsx",
-                   replace={part: (xml[:start] + rows + xml[end:]).encode()})
+    path = rewrite(base, tmp_path / "rows.xlsx", replace={part: (xml[:start] + rows + xml[end:]).encode()})
     assert check_workbook(path, Limits(rows=60_000)) == path
     with pytest.raises(UnsafeWorkbookError, match="more than 59,999 rows"):
         check_workbook(path, Limits(rows=59_999))
@@ -452,6 +513,8 @@ def test_the_limits_hold_the_shipped_workbook_many_times_over(base):
     counted = ("entries", "rows", "area", "cells", "elements", "shared_strings", "shared_chars")
     tenth = Limits(**{f: getattr(LIMITS, f) // 10 for f in counted})
     assert check_workbook(base, tenth) == base
+
+
 def test_the_vba_project_writer_writes_what_the_reader_reads():
     """tests/vba_project.py: MS-OVBA compression and an MS-CFB file, read back by the guard's
     decompressor and olefile."""
@@ -496,24 +559,29 @@ def test_any_other_module_is_refused(base, tmp_path):
     path = imported(base, tmp_path, harmless, module="Module2", file="extra.xlsm")
     assert "module Module2 is not one of xlwings'" in _refusal(path)
     # the generated code under another module name is another module
-    path = imported(base, tmp_path, excel_stored(_generated()), module="Module2",
-                    file="renamed.xlsm")
+    path = imported(base, tmp_path, excel_stored(_generated()), module="Module2", file="renamed.xlsm")
     assert "module Module2 is not one of xlwings'" in _refusal(path)
     # the generated module beside an extra one
-    vba = with_module(with_module(quickstart_vba(), UDF_MODULE, excel_stored(_generated())),
-                      "Module3", harmless.replace(b"Module2", b"Module3"))
+    vba = with_module(
+        with_module(quickstart_vba(), UDF_MODULE, excel_stored(_generated())),
+        "Module3",
+        harmless.replace(b"Module2", b"Module3"),
+    )
     path = rewrite(base, tmp_path / "both.xlsm", replace={"xl/vbaProject.bin": vba})
     assert "module Module3 is not one of xlwings'" in _refusal(path)
 
 
-@pytest.mark.parametrize("edit", [
-    lambda t: t.replace('"addin.udfs"', '"addin.udfz"', 1),  # one character of a string
-    lambda t: t.replace("Exit Function", "Exit Functiom", 1),  # one character of code
-    lambda t: t.replace("Optional pay_currency", "Optional currency"),  # the old interface
-    lambda t: t.replace("ThisWorkbook", "ActiveWorkbook"),  # the .xlam variant in an .xlsm
-    lambda t: t.replace("col_adjust", "COL_ADJUST"),  # case is compared
-    lambda t: t.rsplit("Function ", 1)[0],  # a function left out
-])
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda t: t.replace('"addin.udfs"', '"addin.udfz"', 1),  # one character of a string
+        lambda t: t.replace("Exit Function", "Exit Functiom", 1),  # one character of code
+        lambda t: t.replace("Optional pay_currency", "Optional currency"),  # the old interface
+        lambda t: t.replace("ThisWorkbook", "ActiveWorkbook"),  # the .xlam variant in an .xlsm
+        lambda t: t.replace("col_adjust", "COL_ADJUST"),  # case is compared
+        lambda t: t.rsplit("Function ", 1)[0],  # a function left out
+    ],
+)
 def test_an_edited_xlwings_udfs_module_is_refused(base, tmp_path, edit):
     text = _generated()
     changed = edit(text)

@@ -34,22 +34,70 @@ PASSTHROUGH = {"if_unreachable"}  # returned as given, by design (like IFERROR's
 ECHO_MIN = 6
 
 # hostile strings, all distinctive (6+ characters) so an echo is unmistakable
-INJECTIONS = ["=cmd|' /C calc'!A0", '=HYPERLINK("http://evil.example","x")', "+SUM(1,2)*99",
-              "-2+3+cmd|x", "@SUM(A1:A9)", "\t=1+1evil", "\r\n=2+2evil", "\x00nulbyte",
-              "=1/0#DIV", "'); DROP TABLE offers;--", "<script>alert(1)</script>",
-              "${jndi:ldap://x}", "../../etc/passwd"]
-NUMERIC_TEXT = ["1e308", "-1e308", "NaN", "inf", "-inf", "12,345,678", "50%", "0x1F", "1_000",
-                "  42  ", "1e-400", "١٢٣", "TRUE"]
+INJECTIONS = [
+    "=cmd|' /C calc'!A0",
+    '=HYPERLINK("http://evil.example","x")',
+    "+SUM(1,2)*99",
+    "-2+3+cmd|x",
+    "@SUM(A1:A9)",
+    "\t=1+1evil",
+    "\r\n=2+2evil",
+    "\x00nulbyte",
+    "=1/0#DIV",
+    "'); DROP TABLE offers;--",
+    "<script>alert(1)</script>",
+    "${jndi:ldap://x}",
+    "../../etc/passwd",
+]
+NUMERIC_TEXT = [
+    "1e308",
+    "-1e308",
+    "NaN",
+    "inf",
+    "-inf",
+    "12,345,678",
+    "50%",
+    "0x1F",
+    "1_000",
+    "  42  ",
+    "1e-400",
+    "١٢٣",
+    "TRUE",
+]
 HUGE = "Z" * 200_000
 
 scalars = st.one_of(
-    st.sampled_from([None, True, False, 0, -0.0, 1, -1, 1e308, -1e308, 5e-324, 2 ** 63,
-                     10 ** 30, -(10 ** 30), float("nan"), float("inf"), float("-inf"), "", " ",
-                     HUGE, "東京都港区六本木", dt.date(2026, 2, 28),
-                     dt.datetime(1900, 1, 1), dt.datetime(9999, 12, 31, 23, 59), dt.time(12, 0)]),
+    st.sampled_from(
+        [
+            None,
+            True,
+            False,
+            0,
+            -0.0,
+            1,
+            -1,
+            1e308,
+            -1e308,
+            5e-324,
+            2**63,
+            10**30,
+            -(10**30),
+            float("nan"),
+            float("inf"),
+            float("-inf"),
+            "",
+            " ",
+            HUGE,
+            "東京都港区六本木",
+            dt.date(2026, 2, 28),
+            dt.datetime(1900, 1, 1),
+            dt.datetime(9999, 12, 31, 23, 59),
+            dt.time(12, 0),
+        ]
+    ),
     st.sampled_from(INJECTIONS + NUMERIC_TEXT),
     st.floats(allow_nan=True, allow_infinity=True),
-    st.integers(min_value=-(10 ** 20), max_value=10 ** 20),
+    st.integers(min_value=-(10**20), max_value=10**20),
     st.text(min_size=0, max_size=40),
 )
 cells = st.one_of(scalars, st.floats(min_value=-1e6, max_value=1e9))
@@ -61,8 +109,15 @@ def _example_offers() -> list[list[Any]]:
     offers = example()["offers"]
     rows = [["field", *(o["name"] for o in offers)]]
     for name in FIELDS:
-        rows.append([name, *((o.get(name).isoformat() if hasattr(o.get(name), "isoformat")
-                              else o.get(name)) for o in offers)])
+        rows.append(
+            [
+                name,
+                *(
+                    (o.get(name).isoformat() if hasattr(o.get(name), "isoformat") else o.get(name))
+                    for o in offers
+                ),
+            ]
+        )
     return rows
 
 
@@ -74,40 +129,104 @@ def _basket() -> list[list[Any]]:
 
 def _market() -> list[list[Any]]:
     """A small synthetic market table in the documented layout (test data, not facts)."""
-    head = ["company", "title", "level", "location", "years_experience", "base",
-            "stock_per_year", "bonus", "total", "currency", "date", "source"]
+    head = [
+        "company",
+        "title",
+        "level",
+        "location",
+        "years_experience",
+        "base",
+        "stock_per_year",
+        "bonus",
+        "total",
+        "currency",
+        "date",
+        "source",
+    ]
     rows = [head]
     for i in range(24):
         base = 9_000_000 + 250_000 * i
-        rows.append([f"Co{i % 5}", "ML engineer", "L5" if i % 2 else "L4", "Tokyo", 3 + i % 8,
-                     base, 1_000_000 + 50_000 * i, 500_000, base + 1_500_000 + 50_000 * i, "JPY",
-                     f"2026-0{1 + i % 9}-15", "synthetic"])
+        rows.append(
+            [
+                f"Co{i % 5}",
+                "ML engineer",
+                "L5" if i % 2 else "L4",
+                "Tokyo",
+                3 + i % 8,
+                base,
+                1_000_000 + 50_000 * i,
+                500_000,
+                base + 1_500_000 + 50_000 * i,
+                "JPY",
+                f"2026-0{1 + i % 9}-15",
+                "synthetic",
+            ]
+        )
     return rows
 
 
 OFFERS = _example_offers()
 ONE_OFFER = [row[:2] for row in OFFERS]
-RATES = [["currency", f"per {shipped_table().base}"],
-         *([c, r] for c, r in shipped_table().rates.items())]
+RATES = [["currency", f"per {shipped_table().base}"], *([c, r] for c, r in shipped_table().rates.items())]
 TABLES = {
-    "offer": ONE_OFFER, "offers_table": OFFERS, "basket": _basket(), "rates": RATES,
-    "market_table": _market(), "percentiles": [[25, 50, 75, 90]],
+    "offer": ONE_OFFER,
+    "offers_table": OFFERS,
+    "basket": _basket(),
+    "rates": RATES,
+    "market_table": _market(),
+    "percentiles": [[25, 50, 75, 90]],
     "expected": [["Future co", "2027-01-10"]],
 }
 VALUES = {
-    "basis": "annualized", "years": 4, "discount_rate": 0.05, "offer_name": "Tokyo big tech",
-    "home_currency": "JPY", "pay_currency": "JPY", "band_currency": "JPY",
-    "jurisdiction": "JP-TOKYO", "gross": 10_000_000,
-    "year": 2026, "equity_income": 0, "age": 35, "grant": 400_000, "schedule": "33/33/22/12",
-    "cliff_months": 12, "frequency": "quarterly", "shares": 40_000, "strike": 1, "price": 4,
-    "dilution": 0.2, "exit_probability": 0.3, "exit_multiple": 3, "amount": 185_000,
-    "from_currency": "USD", "to_currency": "JPY", "pay": 20_000_000, "location": "Tokyo",
-    "level": "L5", "min_years": 3, "max_years": 10, "component": "base_salary", "margin": 0,
-    "report": "increase", "target": 17_000_000, "volume": 1_000_000, "measure_before": 80,
-    "measure_after": 15, "unit_value": 0.001, "walk_away": 15_000_000, "scarcity_premium": 0.1,
-    "from_city": "Tokyo", "to_city": "London", "home_city": "Tokyo",
-    "offer_a": "Seattle big tech", "offer_b": "Tokyo big tech", "price_growth": 0.05, "fx": 150,
-    "as_of": "2026-06-01", "since": "2024-01-01",
+    "basis": "annualized",
+    "years": 4,
+    "discount_rate": 0.05,
+    "offer_name": "Tokyo big tech",
+    "home_currency": "JPY",
+    "pay_currency": "JPY",
+    "band_currency": "JPY",
+    "jurisdiction": "JP-TOKYO",
+    "gross": 10_000_000,
+    "year": 2026,
+    "equity_income": 0,
+    "age": 35,
+    "grant": 400_000,
+    "schedule": "33/33/22/12",
+    "cliff_months": 12,
+    "frequency": "quarterly",
+    "shares": 40_000,
+    "strike": 1,
+    "price": 4,
+    "dilution": 0.2,
+    "exit_probability": 0.3,
+    "exit_multiple": 3,
+    "amount": 185_000,
+    "from_currency": "USD",
+    "to_currency": "JPY",
+    "pay": 20_000_000,
+    "location": "Tokyo",
+    "level": "L5",
+    "min_years": 3,
+    "max_years": 10,
+    "component": "base_salary",
+    "margin": 0,
+    "report": "increase",
+    "target": 17_000_000,
+    "volume": 1_000_000,
+    "measure_before": 80,
+    "measure_after": 15,
+    "unit_value": 0.001,
+    "walk_away": 15_000_000,
+    "scarcity_premium": 0.1,
+    "from_city": "Tokyo",
+    "to_city": "London",
+    "home_city": "Tokyo",
+    "offer_a": "Seattle big tech",
+    "offer_b": "Tokyo big tech",
+    "price_growth": 0.05,
+    "fx": 150,
+    "as_of": "2026-06-01",
+    "since": "2024-01-01",
 }
 
 
@@ -119,9 +238,13 @@ def is_table(param: inspect.Parameter) -> bool:
 @st.composite
 def hostile_table(draw, base: list[list[Any]] | None):
     """A range: the realistic one mutated, or something else entirely."""
-    kind = draw(st.sampled_from(["mutate", "mutate", "ragged", "transpose", "empty", "cells",
-                                 "scalar", "deep"] if base else
-                                ["cells", "empty", "scalar", "ragged", "deep"]))
+    kind = draw(
+        st.sampled_from(
+            ["mutate", "mutate", "ragged", "transpose", "empty", "cells", "scalar", "deep"]
+            if base
+            else ["cells", "empty", "scalar", "ragged", "deep"]
+        )
+    )
     if kind == "scalar":
         return draw(scalars)
     if kind == "empty":
@@ -139,7 +262,7 @@ def hostile_table(draw, base: list[list[Any]] | None):
         grid[r][c] = draw(cells)
     if kind == "ragged":
         r = draw(st.integers(min_value=0, max_value=len(grid) - 1))
-        grid[r] = grid[r][:draw(st.integers(min_value=0, max_value=len(grid[r])))]
+        grid[r] = grid[r][: draw(st.integers(min_value=0, max_value=len(grid[r])))]
     return grid
 
 
@@ -152,8 +275,9 @@ def arguments(func):
         args = []
         # half the calls are realistic but for one or two arguments, so they get deep
         focused = draw(st.booleans())
-        targets = set(draw(st.lists(st.integers(min_value=0, max_value=len(params) - 1),
-                                    min_size=1, max_size=2)))
+        targets = set(
+            draw(st.lists(st.integers(min_value=0, max_value=len(params) - 1), min_size=1, max_size=2))
+        )
         for i, p in enumerate(params):
             base = TABLES.get(p.name) if is_table(p) else VALUES.get(p.name)
             if focused:
@@ -187,16 +311,25 @@ def _strings(value: Any, tables: bool, out: list[str]) -> list[str]:
 BASELINE = {s.strip() for v in [*TABLES.values(), *VALUES.values()] for s in _strings(v, True, [])}
 
 
-def check(name: str, args: list[Any], result: Any,
-          passthrough: tuple[Any, ...] = ()) -> None:
+def check(name: str, args: list[Any], result: Any, passthrough: tuple[Any, ...] = ()) -> None:
     """``passthrough``: arguments the UDF returns as given when asked (like IFERROR's value)."""
     if any(result is p or result == p for p in passthrough):
         return
     args = [a for a in args if not any(a is p for p in passthrough)]
-    single = {s.strip() for a in args if not isinstance(a, (list, tuple))
-              for s in _strings(a, False, []) if len(s.strip()) >= ECHO_MIN} - BASELINE
-    ranged = {s.strip() for a in args if isinstance(a, (list, tuple))
-              for s in _strings(a, True, []) if len(s.strip()) >= ECHO_MIN} - BASELINE
+    single = {
+        s.strip()
+        for a in args
+        if not isinstance(a, (list, tuple))
+        for s in _strings(a, False, [])
+        if len(s.strip()) >= ECHO_MIN
+    } - BASELINE
+    ranged = {
+        s.strip()
+        for a in args
+        if isinstance(a, (list, tuple))
+        for s in _strings(a, True, [])
+        if len(s.strip()) >= ECHO_MIN
+    } - BASELINE
     hostile = single - ranged  # a label the user typed in a range may come back as a label
 
     def text_ok(s: str) -> None:
@@ -225,7 +358,8 @@ def check(name: str, args: list[Any], result: Any,
         text_ok(result)
     else:
         assert isinstance(result, (int, float)) and not isinstance(result, bool), (
-            f"{name}: returned {type(result).__name__}")
+            f"{name}: returned {type(result).__name__}"
+        )
         cell_ok(result)
 
 
@@ -248,9 +382,12 @@ def test_udf_survives_hostile_cells(name):
     log = logging.getLogger("addin")
     catcher = _Unexpected()
 
-    @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-              max_examples=max(200, settings.default.max_examples), derandomize=True,
-              deadline=None)
+    @settings(
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        max_examples=max(200, settings.default.max_examples),
+        derandomize=True,
+        deadline=None,
+    )
     @given(args=arguments(func))
     def run(args):
         catcher.seen.clear()
@@ -267,15 +404,18 @@ def test_udf_survives_hostile_cells(name):
         log.removeHandler(catcher)
 
 
-@pytest.mark.parametrize("args,result,problem", [
-    (["SECRETNAME1"], "#VALUE! offer SECRETNAME1 not found", "repeats"),
-    ([[["field", "SECRETNAME1"]]], "#VALUE! offer SECRETNAME1 not found", "repeats"),
-    (["SECRETNAME1"], [["offer"], ["SECRETNAME1"]], "repeats"),
-    ([1.0], float("nan"), "non-finite"),
-    ([1.0], [[1.0, float("inf")]], "non-finite"),
-    ([1.0], {"a": 1}, "returned dict"),
-    ([1.0], [1.0, 2.0], "not a table"),
-])
+@pytest.mark.parametrize(
+    "args,result,problem",
+    [
+        (["SECRETNAME1"], "#VALUE! offer SECRETNAME1 not found", "repeats"),
+        ([[["field", "SECRETNAME1"]]], "#VALUE! offer SECRETNAME1 not found", "repeats"),
+        (["SECRETNAME1"], [["offer"], ["SECRETNAME1"]], "repeats"),
+        ([1.0], float("nan"), "non-finite"),
+        ([1.0], [[1.0, float("inf")]], "non-finite"),
+        ([1.0], {"a": 1}, "returned dict"),
+        ([1.0], [1.0, 2.0], "not a table"),
+    ],
+)
 def test_the_checks_catch_a_wrong_udf(args, result, problem):
     with pytest.raises(AssertionError, match=problem):
         check("x", args, result)
@@ -289,20 +429,25 @@ def test_every_udf_is_driven():
 GENERIC = "could not compute this"
 
 
-@pytest.mark.parametrize("call,expected", [
-    # an empty row crashed the Offers-range reader (IndexError)
-    (lambda: udfs.offer_compare([[]]), "#VALUE! offers range is empty"),
-    (lambda: udfs.offer_tc([[], []]), "#VALUE! offers range is empty"),
-    # a row range given where one cell belongs crashed ad-hoc accessors (TypeError)
-    (lambda: udfs.impact_value(1e6, 80, 15, 0.001, [True, False]), -65000.0),
-    # overflow gave infinity (or, with warnings as errors, a logged traceback)
-    (lambda: udfs.fx_convert(1e308, "USD", "JPY"), "out of range"),
-    (lambda: udfs.col_adjust(1e308, "London", "Tokyo"), "out of range"),
-    # a date cell (Excel gives a datetime) or a blank expected date crashed the timeline
-    (lambda: udfs.offer_timeline(OFFERS, dt.datetime(2026, 6, 1)), "table"),
-    (lambda: udfs.offer_timeline(OFFERS, "2026-06-01", [["Future co", ""]]),
-     "#VALUE! expected: the date must be a date (YYYY-MM-DD)"),
-])
+@pytest.mark.parametrize(
+    "call,expected",
+    [
+        # an empty row crashed the Offers-range reader (IndexError)
+        (lambda: udfs.offer_compare([[]]), "#VALUE! offers range is empty"),
+        (lambda: udfs.offer_tc([[], []]), "#VALUE! offers range is empty"),
+        # a row range given where one cell belongs crashed ad-hoc accessors (TypeError)
+        (lambda: udfs.impact_value(1e6, 80, 15, 0.001, [True, False]), -65000.0),
+        # overflow gave infinity (or, with warnings as errors, a logged traceback)
+        (lambda: udfs.fx_convert(1e308, "USD", "JPY"), "out of range"),
+        (lambda: udfs.col_adjust(1e308, "London", "Tokyo"), "out of range"),
+        # a date cell (Excel gives a datetime) or a blank expected date crashed the timeline
+        (lambda: udfs.offer_timeline(OFFERS, dt.datetime(2026, 6, 1)), "table"),
+        (
+            lambda: udfs.offer_timeline(OFFERS, "2026-06-01", [["Future co", ""]]),
+            "#VALUE! expected: the date must be a date (YYYY-MM-DD)",
+        ),
+    ],
+)
 def test_fixed_findings_stay_fixed(call, expected):
     result = call()
     if expected == "table":

@@ -31,8 +31,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "addin.cli", *map(str, args)],
-                          capture_output=True, text=True, timeout=180, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "addin.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=cwd,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +55,7 @@ def hostile(base, tmp_path_factory):
         if case.name not in made:
             made[case.name] = case.build(base, folder)
         return made[case.name]
+
     return get
 
 
@@ -65,8 +71,11 @@ def _one_line(r, fragment: str, file: Path) -> str:
     return line
 
 
-@pytest.mark.parametrize("case,command", [(c, cmd) for c in CASES for cmd in c.commands],
-                         ids=lambda v: v if isinstance(v, str) else v.name)
+@pytest.mark.parametrize(
+    "case,command",
+    [(c, cmd) for c in CASES for cmd in c.commands],
+    ids=lambda v: v if isinstance(v, str) else v.name,
+)
 def test_each_hostile_file_is_refused_in_one_line(case, command, hostile, tmp_path):
     path = hostile(case)
     out = tmp_path / "copy.xlsx"
@@ -90,10 +99,10 @@ def test_share_refuses_a_1e308_salary_once_it_computes_from_it(hostile, tmp_path
     salary; disclosing the best offer computes from it, and then it is refused."""
     case = next(c for c in CASES if c.name == "salary-1e308")
     path = hostile(case)
-    r = run("share", path, "-o", tmp_path / "copy.xlsx", "--include", "best_offer",
-            cwd=tmp_path)
-    _one_line(r, "the field best_offer cannot be computed: offer 1: base_salary is beyond "
-                 "1,000,000,000,000", path)
+    r = run("share", path, "-o", tmp_path / "copy.xlsx", "--include", "best_offer", cwd=tmp_path)
+    _one_line(
+        r, "the field best_offer cannot be computed: offer 1: base_salary is beyond 1,000,000,000,000", path
+    )
     assert not (tmp_path / "copy.xlsx").exists()
 
 
@@ -113,23 +122,37 @@ def test_json_is_never_nan_or_infinity(hostile, tmp_path):
         assert r.stdout == ""
     # and whatever a result holds, the JSON writer makes it null, never NaN
     from addin.cli import json_text
-    data = {"a": math.nan, "b": [math.inf, -math.inf, np.float64("nan"), np.float64(2.5)],
-            "c": {"d": np.int64(3), "e": 1.5, "f": None, "g": True}}
+
+    data = {
+        "a": math.nan,
+        "b": [math.inf, -math.inf, np.float64("nan"), np.float64(2.5)],
+        "c": {"d": np.int64(3), "e": 1.5, "f": None, "g": True},
+    }
     assert json.loads(json_text(data), parse_constant=refuse) == {
-        "a": None, "b": [None, None, None, 2.5], "c": {"d": 3, "e": 1.5, "f": None, "g": True}}
+        "a": None,
+        "b": [None, None, None, 2.5],
+        "c": {"d": 3, "e": 1.5, "f": None, "g": True},
+    }
 
 
-_EXT = ('<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
-        'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
-        '<x14:dataValidations count="0" '
-        'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"/></ext></extLst>')
+_EXT = (
+    '<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+    'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+    '<x14:dataValidations count="0" '
+    'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"/></ext></extLst>'
+)
 
 
 def test_no_library_warning_reaches_the_terminal(base, tmp_path):
     """An Excel-saved sheet with a data validation extension made openpyxl print a warning
     naming its install path; a number out of scale made numpy print one."""
-    path = _edit(base, tmp_path, "extension.xlsx", "Offers",
-                 lambda xml: xml.replace("</worksheet>", _EXT + "</worksheet>"))
+    path = _edit(
+        base,
+        tmp_path,
+        "extension.xlsx",
+        "Offers",
+        lambda xml: xml.replace("</worksheet>", _EXT + "</worksheet>"),
+    )
     for command in ("compare", "brief"):
         r = run(command, path, cwd=tmp_path)
         assert r.returncode == 0 and r.stderr == "", r.stderr
@@ -144,8 +167,7 @@ def test_the_amount_bound_is_inclusive_and_names_the_field_and_offer():
     fields = {"company": "A", "jurisdiction": "US-WA", "currency": "USD"}
     assert Offer.from_fields({**fields, "base_salary": MAX_AMOUNT}).base_salary == MAX_AMOUNT
     with pytest.raises(InvalidInputError, match=r"^offer 2: rsu_grant is beyond 1,000,000,000,000"):
-        Offer.from_fields({**fields, "base_salary": 1e5, "rsu_grant": MAX_AMOUNT * 1.0001},
-                          "offer 2")
+        Offer.from_fields({**fields, "base_salary": 1e5, "rsu_grant": MAX_AMOUNT * 1.0001}, "offer 2")
     for bad in (math.nan, math.inf, np.float64("nan")):  # NaN is never a blank
         with pytest.raises(InvalidInputError, match="base_salary must be a finite number"):
             Offer.from_fields({**fields, "base_salary": bad})
@@ -160,11 +182,14 @@ def test_a_salary_at_the_bound_is_compared(base, tmp_path):
 
 # -- the readers' own bound (finding 11.3, second defence) ------------------------------------
 
+
 @pytest.fixture()
 def no_guard(monkeypatch):
     """The input guard switched off: the readers alone face the file."""
+
     def passthrough(path, *args, **kwargs):
         return Path(path)
+
     for module in (addin.guard, addin.reader, addin.share):
         monkeypatch.setattr(module, "check_workbook", passthrough)
 
@@ -188,15 +213,17 @@ def test_the_readers_read_a_dimension_bomb_in_bounded_memory(base, tmp_path, no_
     assert bomb.stat().st_size < 200_000
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     net = _address_space() + (1 << 30)
-    resource.setrlimit(resource.RLIMIT_AS, (net if hard == resource.RLIM_INFINITY
-                                            else min(net, hard), hard))
+    resource.setrlimit(resource.RLIMIT_AS, (net if hard == resource.RLIM_INFINITY else min(net, hard), hard))
     try:
-        got = (read_inputs(bomb), read_strategy(bomb), read_disclosed(bomb, ("best_offer",)),
-               build_brief(bomb))
+        got = (
+            read_inputs(bomb),
+            read_strategy(bomb),
+            read_disclosed(bomb, ("best_offer",)),
+            build_brief(bomb),
+        )
     finally:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
-    want = (read_inputs(base), read_strategy(base), read_disclosed(base, ("best_offer",)),
-            build_brief(base))
+    want = (read_inputs(base), read_strategy(base), read_disclosed(base, ("best_offer",)), build_brief(base))
     assert got[0].offers == want[0].offers and got[0].settings == want[0].settings
     assert got[0].relocation == want[0].relocation
     assert got[1] == want[1]

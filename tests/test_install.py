@@ -30,21 +30,30 @@ from addin import extras
 from addin.paths import example_workbook, source_tree
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "addin", "calculators",
-           "workbook/negotiation.xlsm")
+SOURCES = (
+    "pyproject.toml",
+    "setup.py",
+    "MANIFEST.in",
+    "README.md",
+    "addin",
+    "calculators",
+    "workbook/negotiation.xlsm",
+)
 PACKAGES = ("addin", "calculators")
 
 
 def _run(cmd, **kw):
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=180,
-                          stdin=subprocess.DEVNULL, **kw)
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=180, stdin=subprocess.DEVNULL, **kw)
     assert done.returncode == 0, f"{cmd}\n{done.stdout}\n{done.stderr}"
     return done
 
 
 def _clean_env():
-    return {k: v for k, v in os.environ.items()
-            if k not in {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV"} and not k.startswith("XLWINGS_")}
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV"} and not k.startswith("XLWINGS_")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +67,22 @@ def wheel(tmp_path_factory) -> Path:
             (src / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, src / name)
     out = tmp_path_factory.mktemp("dist")
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
-          "--quiet", "--wheel-dir", str(out), str(src)], cwd=src)
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "--quiet",
+            "--wheel-dir",
+            str(out),
+            str(src),
+        ],
+        cwd=src,
+    )
     (found,) = out.glob("offer_negotiation-*.whl")
     return found
 
@@ -70,12 +93,28 @@ def venv(wheel, tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("venv") / "v"
     _run([sys.executable, "-m", "venv", "--without-pip", str(home)])
     python = home / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    site = Path(_run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                     env=_clean_env()).stdout.strip())
+    site = Path(
+        _run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], env=_clean_env()
+        ).stdout.strip()
+    )
     lent = dict.fromkeys(sysconfig.get_paths()[k] for k in ("purelib", "platlib"))
     (site / "zz_lent_dependencies.pth").write_text("\n".join(lent) + "\n", encoding="utf-8")
-    _run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index",
-          "--quiet", str(wheel)], env=_clean_env())
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-deps",
+            "--no-index",
+            "--quiet",
+            str(wheel),
+        ],
+        env=_clean_env(),
+    )
     return home
 
 
@@ -98,8 +137,12 @@ def test_the_wheel_carries_every_file_the_package_reads(wheel):
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
         packaged = zf.read("addin/data/negotiation.xlsm")
-    data = {p.relative_to(ROOT).as_posix() for pkg in PACKAGES for p in (ROOT / pkg).rglob("*")
-            if p.is_file() and "__pycache__" not in p.parts and p.suffix not in {".pyc"}}
+    data = {
+        p.relative_to(ROOT).as_posix()
+        for pkg in PACKAGES
+        for p in (ROOT / pkg).rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix not in {".pyc"}
+    }
     assert data - names == set()
     assert "addin/server_project/templates/manifest.xml" in names
     # the one committed workbook, byte for byte: no second copy to drift
@@ -145,9 +188,14 @@ def test_the_installed_server_serves_the_functions_and_our_manifest(venv, elsewh
 
     port = free_port()
     log = (elsewhere / "server.log").open("wb")
-    proc = subprocess.Popen([str(_bin(venv, "python")), "-m", "addin.server", "--port", str(port)],
-                            cwd=elsewhere, env=_clean_env(), stdin=subprocess.DEVNULL,
-                            stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [str(_bin(venv, "python")), "-m", "addin.server", "--port", str(port)],
+        cwd=elsewhere,
+        env=_clean_env(),
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", trust_env=False, timeout=5) as c:
             deadline = time.monotonic() + 60
@@ -163,10 +211,20 @@ def test_the_installed_server_serves_the_functions_and_our_manifest(venv, elsewh
             manifest = c.get("/manifest.xml").text
             assert f"<Id>{MANIFEST_ID}</Id>" in manifest
             assert c.get("/taskpane.html").status_code == 200
-            version = c.post("/xlwings/custom-functions-call", json={
-                "client": "Office.js", "func_name": "version", "args": [],
-                "caller_address": "[x.xlsx]Sheet1!A1", "session_id": "s", "culture_info_name": "en-US",
-                "date_format": "M/d/yyyy", "version": xlwings.__version__, "runtime": "1.4"}).json()
+            version = c.post(
+                "/xlwings/custom-functions-call",
+                json={
+                    "client": "Office.js",
+                    "func_name": "version",
+                    "args": [],
+                    "caller_address": "[x.xlsx]Sheet1!A1",
+                    "session_id": "s",
+                    "culture_info_name": "en-US",
+                    "date_format": "M/d/yyyy",
+                    "version": xlwings.__version__,
+                    "runtime": "1.4",
+                },
+            ).json()
             installed = importlib.metadata.version("offer-negotiation")
             assert version["result"][0][0] == f"offer-negotiation {installed}"
     finally:
@@ -176,8 +234,10 @@ def test_the_installed_server_serves_the_functions_and_our_manifest(venv, elsewh
 
 
 # Every module of the extras, blocked: the UDFs and calculators must import and work without them.
-_BLOCKED = sorted({m for mods in extras.EXTRAS.values() for m in mods}
-                  | {"fastapi", "starlette", "schedula", "numpy_financial", "httpx"})
+_BLOCKED = sorted(
+    {m for mods in extras.EXTRAS.values() for m in mods}
+    | {"fastapi", "starlette", "schedula", "numpy_financial", "httpx"}
+)
 _WITHOUT_EXTRAS = textwrap.dedent("""
     import importlib, importlib.abc, pkgutil, sys
     BLOCKED = set(sys.argv[1].split(","))
@@ -201,21 +261,31 @@ _WITHOUT_EXTRAS = textwrap.dedent("""
 
 
 def test_the_udfs_and_calculators_need_no_extra():
-    done = subprocess.run([sys.executable, "-c", _WITHOUT_EXTRAS, ",".join(_BLOCKED)],
-                          capture_output=True, text=True, timeout=120, cwd=ROOT,
-                          stdin=subprocess.DEVNULL, env=_clean_env())
+    done = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_EXTRAS, ",".join(_BLOCKED)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        env=_clean_env(),
+    )
     assert done.returncode == 2, done.stderr
-    assert done.stderr == ('negotiate: `negotiate compare` needs the cli extra: '
-                           'pip install "offer-negotiation[cli]"\n')
+    assert done.stderr == (
+        'negotiate: `negotiate compare` needs the cli extra: pip install "offer-negotiation[cli]"\n'
+    )
 
 
-@pytest.mark.parametrize(("argv", "absent", "extra"), [
-    (["serve", "--port", "8123"], "xlwings_server", "server"),
-    (["recalc", "x.xlsm"], "formulas", "recalc"),
-    (["share", "x.xlsm", "-o", "y.xlsx"], "openpyxl", "cli"),
-    (["serve"], "typer", "cli"),
-    ([], "rich", "cli"),
-])
+@pytest.mark.parametrize(
+    ("argv", "absent", "extra"),
+    [
+        (["serve", "--port", "8123"], "xlwings_server", "server"),
+        (["recalc", "x.xlsm"], "formulas", "recalc"),
+        (["share", "x.xlsm", "-o", "y.xlsx"], "openpyxl", "cli"),
+        (["serve"], "typer", "cli"),
+        ([], "rich", "cli"),
+    ],
+)
 def test_a_command_without_its_extra_names_it_in_one_line(monkeypatch, capsys, argv, absent, extra):
     monkeypatch.setattr(extras, "_installed", lambda module: module != absent)
     assert extras.main(argv) == 2

@@ -30,11 +30,22 @@ def _render(book, outdir):
     outdir.mkdir(parents=True, exist_ok=True)
     profile = (outdir / "profile").as_uri()
     done = subprocess.run(
-        [_tool("soffice"), f"-env:UserInstallation={profile}", "--headless", "--norestore",
-         "--convert-to",
-         'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}',
-         "--outdir", str(outdir), str(book)],
-        capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+        [
+            _tool("soffice"),
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}',
+            "--outdir",
+            str(outdir),
+            str(book),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
     assert done.returncode == 0, done.stderr
     pdf = outdir / (book.stem + ".pdf")
     assert pdf.is_file(), done.stdout + done.stderr
@@ -42,12 +53,20 @@ def _render(book, outdir):
 
 
 def _pages(pdf):
-    info = subprocess.run([_tool("pdfinfo"), str(pdf)], capture_output=True, text=True,
-                          timeout=60, check=True).stdout
+    info = subprocess.run(
+        [_tool("pdfinfo"), str(pdf)], capture_output=True, text=True, timeout=60, check=True
+    ).stdout
     count = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
-    return [subprocess.run([_tool("pdftotext"), "-layout", "-f", str(i), "-l", str(i), str(pdf),
-                            "-"], capture_output=True, text=True, timeout=60, check=True).stdout
-            for i in range(1, count + 1)]
+    return [
+        subprocess.run(
+            [_tool("pdftotext"), "-layout", "-f", str(i), "-l", str(i), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout
+        for i in range(1, count + 1)
+    ]
 
 
 def _shown(value, fmt):

@@ -32,7 +32,8 @@ def test_percentile_by_rank_reproduces_the_shared_vector():
     values = list(range(100, 100 + n))  # distinct; the value ranked 3rd from the top
     value = sorted(values, reverse=True)[rank - 1]
     assert percentile_of(value, _data(values)).values["percentile"] == pytest.approx(
-        case["expect"]["percentile"])
+        case["expect"]["percentile"]
+    )
 
 
 def test_percentile_with_ties_by_hand():
@@ -67,13 +68,25 @@ def test_percentile_matches_excel_percentrank_definition(values, v):
 def test_band_is_numpy_linear_and_ordered(values):
     b = band(_data(values)).values
     assert [b["p25"], b["p50"], b["p75"], b["p90"]] == pytest.approx(
-        list(np.percentile(values, [25, 50, 75, 90])))
+        list(np.percentile(values, [25, 50, 75, 90]))
+    )
     assert b["p25"] <= b["p50"] <= b["p75"] <= b["p90"]
 
 
 ROWS = [
-    ["company", "level", "location", "years_experience", "base", "stock_per_year", "bonus",
-     "total", "currency", "date", "source"],
+    [
+        "company",
+        "level",
+        "location",
+        "years_experience",
+        "base",
+        "stock_per_year",
+        "bonus",
+        "total",
+        "currency",
+        "date",
+        "source",
+    ],
     ["A", "L5", "Tokyo", 6, 12e6, 3e6, 1e6, 16e6, "JPY", "2026-06-01", "synthetic"],
     ["B", "L5", "Tokyo", 8, 14e6, 2e6, 0, 99e6, "JPY", "2026-05-01", "synthetic"],
     ["C", "L6", "Tokyo", 12, 20e6, 8e6, 2e6, None, "JPY", "2021-01-01", "synthetic"],
@@ -110,21 +123,36 @@ def test_mixed_currencies_need_a_currency_and_convert():
 
 
 def test_offer_tc_uses_the_same_definition():
-    o = Offer.from_fields({"company": "A", "jurisdiction": "US-WA", "currency": "USD",
-                           "base_salary": 185e3, "rsu_grant": 300e3, "rsu_schedule": "5/15/40/40",
-                           "sign_on": 60e3, "bonus_target": 0.1, "bonus_payout": 0.5})
+    o = Offer.from_fields(
+        {
+            "company": "A",
+            "jurisdiction": "US-WA",
+            "currency": "USD",
+            "base_salary": 185e3,
+            "rsu_grant": 300e3,
+            "rsu_schedule": "5/15/40/40",
+            "sign_on": 60e3,
+            "bonus_target": 0.1,
+            "bonus_payout": 0.5,
+        }
+    )
     assert offer_market_tc(o) == pytest.approx(185e3 * 1.05 + 75e3)
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (([],), "market table is empty"),
-    (([["total"]],), "market table is empty"),
-    (([["total", "location"], [1, "x"], [2, "x"]], None, "elsewhere"),
-     "no comparable market rows after filtering on location"),
-    (([["total", "location"], [1, "x"], [2, "y"]], None, "x"), "only 1 comparable"),
-    (([["name", "x"], [1, 2]],), "needs a base or a total column"),
-    (([["total"], ["lots"], [2]],), "total must be a number"),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (([],), "market table is empty"),
+        (([["total"]],), "market table is empty"),
+        (
+            ([["total", "location"], [1, "x"], [2, "x"]], None, "elsewhere"),
+            "no comparable market rows after filtering on location",
+        ),
+        (([["total", "location"], [1, "x"], [2, "y"]], None, "x"), "only 1 comparable"),
+        (([["name", "x"], [1, 2]],), "needs a base or a total column"),
+        (([["total"], ["lots"], [2]],), "total must be a number"),
+    ],
+)
 def test_bad_market_input_gives_one_clear_message(args, expected):
     out = udfs.market_band(*args)
     assert isinstance(out, str) and out.startswith(MESSAGE_PREFIX) and expected in out
@@ -142,8 +170,9 @@ def test_udfs_return_percentile_n_and_method():
 
 
 def test_rows_reader_skips_blank_rows_and_refuses_flags_and_ragged_rows():
-    d = market_from_rows([["total", "location", "date"], [1, "a", "2026-01-01"],
-                          [None, " ", None], [2, "A ", 46023]])  # Excel serial of 2026-01-01
+    d = market_from_rows(
+        [["total", "location", "date"], [1, "a", "2026-01-01"], [None, " ", None], [2, "A ", 46023]]
+    )  # Excel serial of 2026-01-01
     assert d.tc.tolist() == [1.0, 2.0]
     assert d.text["location"] == (d.text["location"][0], ("a",))
     assert d.days[0] == d.days[1]

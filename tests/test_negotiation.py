@@ -31,9 +31,13 @@ from tests.strategies import offers as offer_fields
 
 def basket_rows(data):
     r = data["relocation"]
-    return [["input", "value"], ["home_city", r["home_city"]],
-            ["housing_size", r["housing_size"]], *[[k, v] for k, v in r["basket"].items()],
-            *[[k, v] for k, v in r["costs"].items()]]
+    return [
+        ["input", "value"],
+        ["home_city", r["home_city"]],
+        ["housing_size", r["housing_size"]],
+        *[[k, v] for k, v in r["basket"].items()],
+        *[[k, v] for k, v in r["costs"].items()],
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -65,8 +69,9 @@ def _best_raise_in_range(offer, component, s):
     top = _most_the_solver_may_add(offer, component)
     if top < 1:
         return -np.inf
-    amounts = np.unique(np.concatenate([np.linspace(1, top, 200).round(),
-                                        np.geomspace(1, top, 200).round(), [top]]))
+    amounts = np.unique(
+        np.concatenate([np.linspace(1, top, 200).round(), np.geomspace(1, top, 200).round(), [top]])
+    )
     raised = [_raised(offer, component, float(x)) for x in amounts]
     return float(np.max(to_home(raised, metric(raised, s), s)))
 
@@ -115,14 +120,16 @@ def test_every_counter_of_the_example_wins_and_one_unit_less_does_not(shipped, b
 
 
 @settings(max_examples=40)
-@given(offer_i=st.integers(0, 4), component=st.sampled_from(COUNTER_COMPONENTS),
-       basis=st.sampled_from(list(BASES)), margin=st.floats(0, 5e6),
-       years=st.integers(1, 6))
-def test_counter_property_for_any_margin_and_horizon(shipped, offer_i, component, basis, margin,
-                                                     years):
+@given(
+    offer_i=st.integers(0, 4),
+    component=st.sampled_from(COUNTER_COMPONENTS),
+    basis=st.sampled_from(list(BASES)),
+    margin=st.floats(0, 5e6),
+    years=st.integers(1, 6),
+)
+def test_counter_property_for_any_margin_and_horizon(shipped, offer_i, component, basis, margin, years):
     offers, move = shipped
-    rows, s = standings(offers, Settings(basis=basis, move=move, years=years,
-                                         discount_rate=0.05))
+    rows, s = standings(offers, Settings(basis=basis, move=move, years=years, discount_rate=0.05))
     _check_counter(offers[offer_i], component, s, rows[offer_i].batna_home, margin)
 
 
@@ -131,8 +138,9 @@ def test_counter_holds_at_a_japanese_cliff_edge():
     # put the target just under the value before the edge, so values after the edge lose again
     fx = FxTable("JPY", {"JPY": 1.0})
     s = replace(Settings(basis="net_first_year", fx=fx, years=1), tax_year=2026)
-    o = Offer.from_fields({"company": "A", "jurisdiction": "JP-TOKYO", "currency": "JPY",
-                           "base_salary": 10_000_000})
+    o = Offer.from_fields(
+        {"company": "A", "jurisdiction": "JP-TOKYO", "currency": "JPY", "base_salary": 10_000_000}
+    )
     edge = _value(replace(o, base_salary=10_259_999), s)
     after_edge = _value(replace(o, base_salary=10_260_000), s)
     assert after_edge < edge - 10_000  # the dip is real
@@ -144,8 +152,15 @@ def test_counter_holds_at_a_japanese_cliff_edge():
 def test_no_increase_can_get_there_is_said_clearly():
     fx = FxTable("JPY", {"JPY": 1.0})
     s = replace(Settings(basis="first_year", fx=fx), tax_year=2026)
-    o = Offer.from_fields({"company": "A", "jurisdiction": "JP-TOKYO", "currency": "JPY",
-                           "base_salary": 10e6, "rsu_cliff_months": 24})
+    o = Offer.from_fields(
+        {
+            "company": "A",
+            "jurisdiction": "JP-TOKYO",
+            "currency": "JPY",
+            "base_salary": 10e6,
+            "rsu_cliff_months": 24,
+        }
+    )
     with pytest.raises(NoSolutionError, match="does not change the first_year value"):
         solve_counter(o, "rsu_grant", s, 12e6, "B")
     with pytest.raises(NoSolutionError, match="up to your limit"):
@@ -162,8 +177,9 @@ def test_batna_is_the_best_other_offer_or_the_current_job(shipped):
     rows, _ = standings(offers, Settings(basis="net_annualized", move=move))
     values = {r.name: r.value_home for r in rows}
     for r in rows:
-        assert r.batna_home == max(v for n, v in values.items() if n != r.name) or \
-            r.batna_name == "current job"
+        assert (
+            r.batna_home == max(v for n, v in values.items() if n != r.name) or r.batna_name == "current job"
+        )
     with pytest.raises(InvalidInputError, match="BATNA needs"):
         standings(offers[:1], Settings())
 
@@ -173,8 +189,7 @@ def test_ask_is_never_below_the_walk_away(shipped):
 
     offers, move = shipped
     rows, s = standings(offers, Settings(basis="net_annualized", move=move))
-    data = market_from_rows([["location", "total"], *[["Seattle", 2e5 + 1e4 * i]
-                                                       for i in range(12)]])
+    data = market_from_rows([["location", "total"], *[["Seattle", 2e5 + 1e4 * i] for i in range(12)]])
     stat = band(data)
     a = ask(offers[1], rows[1], s, 40e6, stat, 0.1, 0.0)
     assert a.walk_away_home == max(40e6, rows[1].batna_home)
@@ -204,18 +219,22 @@ def test_timeline_flags_an_offer_expiring_before_another(shipped):
     assert line[0].days_left == 7
 
 
-@pytest.mark.parametrize(("kwargs", "expected"), [
-    ({"component": "stock"}, "component must be one of"),
-    ({"margin": "a lot"}, "margin must be a number"),
-    ({"margin": -5}, "margin must be a number, 0 or more"),
-    ({"basis": "gross"}, "basis must be one of"),
-    ({"offer_name": "Nowhere"}, "offer_name matches no offer"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({"component": "stock"}, "component must be one of"),
+        ({"margin": "a lot"}, "margin must be a number"),
+        ({"margin": -5}, "margin must be a number, 0 or more"),
+        ({"basis": "gross"}, "basis must be one of"),
+        ({"offer_name": "Nowhere"}, "offer_name matches no offer"),
+    ],
+)
 def test_counter_udf_bad_input_gives_one_clear_message(example_rows, kwargs, expected):
     args = {"offer_name": "Seattle big tech", "component": None, "basis": None, "margin": None}
     args.update(kwargs)
-    out = udfs.counter_offer(example_rows, args["offer_name"], args["component"], args["basis"],
-                             args["margin"])
+    out = udfs.counter_offer(
+        example_rows, args["offer_name"], args["component"], args["basis"], args["margin"]
+    )
     assert isinstance(out, str) and out.startswith(MESSAGE_PREFIX) and expected in out
     assert "a lot" not in out and "Nowhere" not in out and "stock" not in out.split("one of")[0]
 
@@ -223,13 +242,29 @@ def test_counter_udf_bad_input_gives_one_clear_message(example_rows, kwargs, exp
 def test_counter_udf_matches_the_solver(example_rows, shipped):
     offers, move = shipped
     basket = basket_rows(example())
-    got = udfs.counter_offer(example_rows, "London start-up", "base_salary", "net_annualized",
-                             250000, basket, None, "JPY")
+    got = udfs.counter_offer(
+        example_rows, "London start-up", "base_salary", "net_annualized", 250000, basket, None, "JPY"
+    )
     rows, s = standings(offers, Settings(basis="net_annualized", move=move))
     want = solve_counter(offers[3], "base_salary", s, rows[3].batna_home, "", 250000.0)
     assert got == want.increase > 0
-    assert udfs.counter_offer(example_rows, "London start-up", None, "net_annualized", None,
-                              basket, None, "JPY", None, None, None, "batna") == rows[3].batna_home
+    assert (
+        udfs.counter_offer(
+            example_rows,
+            "London start-up",
+            None,
+            "net_annualized",
+            None,
+            basket,
+            None,
+            "JPY",
+            None,
+            None,
+            None,
+            "batna",
+        )
+        == rows[3].batna_home
+    )
 
 
 def test_solve_many_agrees_with_one_by_one(shipped):
@@ -237,8 +272,14 @@ def test_solve_many_agrees_with_one_by_one(shipped):
 
     offers, move = shipped
     rows, s = standings(offers, Settings(basis="disposable_npv", move=move, discount_rate=0.05))
-    many = solve_many(offers, COUNTER_COMPONENTS, s, [(r.batna_home, r.batna_name) for r in rows],
-                      250_000.0, [r.value_home for r in rows])
+    many = solve_many(
+        offers,
+        COUNTER_COMPONENTS,
+        s,
+        [(r.batna_home, r.batna_name) for r in rows],
+        250_000.0,
+        [r.value_home for r in rows],
+    )
     i = 0
     for offer, row in zip(offers, rows, strict=True):
         for component in COUNTER_COMPONENTS:
@@ -258,24 +299,26 @@ def test_timeline_and_ask_udfs(example_rows):
     bad = udfs.offer_timeline(example_rows, "2026-12-01", [["Berlin", "soon"]])
     assert bad.startswith(MESSAGE_PREFIX) and "expected" in bad and "soon" not in bad
     # no market rows: the ask still answers, resting on the alternatives; no market band
-    empty = dict((row[0], row[1]) for row in udfs.negotiation_ask(
-        example_rows, "Seattle big tech", None)[1:])
+    empty = dict((row[0], row[1]) for row in udfs.negotiation_ask(example_rows, "Seattle big tech", None)[1:])
     assert empty["p75"] is None and empty["p90"] is None and empty["n"] == 0
     assert empty["walk_away"] > 0 and empty["counter_tc"] > 0
     assert udfs.market_tc(example_rows, "Tokyo big tech") == 14e6 * 1.15 + 12e6 / 4
 
 
 @settings(max_examples=150)
-@given(fields=offer_fields(),
-       component=st.sampled_from(COUNTER_COMPONENTS),
-       basis=st.sampled_from(["first_year", "annualized", "npv", "net_first_year",
-                              "net_annualized", "net_npv"]),
-       ahead=st.floats(0.95, 1.6), margin=st.floats(0, 1e6))
+@given(
+    fields=offer_fields(),
+    component=st.sampled_from(COUNTER_COMPONENTS),
+    basis=st.sampled_from(["first_year", "annualized", "npv", "net_first_year", "net_annualized", "net_npv"]),
+    ahead=st.floats(0.95, 1.6),
+    margin=st.floats(0, 1e6),
+)
 def test_counter_property_for_any_offer(fields, component, basis, ahead, margin):
-    fx = FxTable("USD", {"USD": 1.0, "JPY": 150.0, "GBP": 0.75, "EUR": 0.9, "ILS": 3.6,
-                         "CAD": 1.4, "CHF": 0.85, "SGD": 1.3})
+    fx = FxTable(
+        "USD",
+        {"USD": 1.0, "JPY": 150.0, "GBP": 0.75, "EUR": 0.9, "ILS": 3.6, "CAD": 1.4, "CHF": 0.85, "SGD": 1.3},
+    )
     offer = Offer.from_fields(fields)
-    s = replace(Settings(basis=basis, fx=fx, home_currency="JPY", discount_rate=0.05),
-                tax_year=2026)
+    s = replace(Settings(basis=basis, fx=fx, home_currency="JPY", discount_rate=0.05), tax_year=2026)
     batna = _value(offer, s) * ahead  # from just behind the offer to a third of the BATNA
     _check_counter(offer, component, s, batna, margin)

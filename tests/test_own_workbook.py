@@ -22,25 +22,75 @@ from addin.recalc import recalc
 from addin.sheetmodel import Call, Ref, Spill
 from addin.workbook import DEFAULT_PATH, blank, example, model
 
-PERSONA = ("Tokyo big tech", "Seattle big tech", "Silicon Valley", "London start-up",
-           "Tel Aviv scale-up", "Berlin robotics", "inference latency", "battery drain",
-           "Battery drain", "cloud inference")
+PERSONA = (
+    "Tokyo big tech",
+    "Seattle big tech",
+    "Silicon Valley",
+    "London start-up",
+    "Tel Aviv scale-up",
+    "Berlin robotics",
+    "inference latency",
+    "battery drain",
+    "Battery drain",
+    "cloud inference",
+)
 TYPED = [  # a user's own offers, none from the example
-    {"company": "Kumo Robotics", "jurisdiction": "JP-TOKYO", "currency": "JPY",
-     "base_salary": 15_500_000, "bonus_target": 0.1, "rsu_grant": 8_000_000},
-    {"company": "Fjord Analytics", "jurisdiction": "DE", "currency": "EUR",
-     "base_salary": 98_000, "sign_on": 10_000},
-    {"company": "Maple Vision", "jurisdiction": "Toronto", "currency": "CAD",
-     "base_salary": 185_000, "rsu_grant": 120_000, "rsu_schedule": "40/30/20/10"},
-    {"company": "Harbor AI", "jurisdiction": "New York", "currency": "USD",
-     "base_salary": 230_000, "bonus_target": 0.2, "rsu_grant": 300_000},
-    {"company": "Thames Compute", "jurisdiction": "GB-ENG", "currency": "GBP",
-     "base_salary": 110_000, "option_shares": 20_000, "option_strike": 2, "option_price": 5,
-     "exit_probability": 0.25},
-    {"company": "Negev Silicon", "jurisdiction": "IL", "currency": "ILS",
-     "base_salary": 640_000, "rsu_grant": 400_000},
-    {"company": "Cascade Cloud", "jurisdiction": "US-WA", "currency": "USD",
-     "base_salary": 200_000, "rsu_grant": 250_000, "sign_on": 30_000},
+    {
+        "company": "Kumo Robotics",
+        "jurisdiction": "JP-TOKYO",
+        "currency": "JPY",
+        "base_salary": 15_500_000,
+        "bonus_target": 0.1,
+        "rsu_grant": 8_000_000,
+    },
+    {
+        "company": "Fjord Analytics",
+        "jurisdiction": "DE",
+        "currency": "EUR",
+        "base_salary": 98_000,
+        "sign_on": 10_000,
+    },
+    {
+        "company": "Maple Vision",
+        "jurisdiction": "Toronto",
+        "currency": "CAD",
+        "base_salary": 185_000,
+        "rsu_grant": 120_000,
+        "rsu_schedule": "40/30/20/10",
+    },
+    {
+        "company": "Harbor AI",
+        "jurisdiction": "New York",
+        "currency": "USD",
+        "base_salary": 230_000,
+        "bonus_target": 0.2,
+        "rsu_grant": 300_000,
+    },
+    {
+        "company": "Thames Compute",
+        "jurisdiction": "GB-ENG",
+        "currency": "GBP",
+        "base_salary": 110_000,
+        "option_shares": 20_000,
+        "option_strike": 2,
+        "option_price": 5,
+        "exit_probability": 0.25,
+    },
+    {
+        "company": "Negev Silicon",
+        "jurisdiction": "IL",
+        "currency": "ILS",
+        "base_salary": 640_000,
+        "rsu_grant": 400_000,
+    },
+    {
+        "company": "Cascade Cloud",
+        "jurisdiction": "US-WA",
+        "currency": "USD",
+        "base_salary": 200_000,
+        "rsu_grant": 250_000,
+        "sign_on": 30_000,
+    },
 ]
 
 
@@ -55,8 +105,9 @@ def typed(n: int) -> list[dict]:
     return out
 
 
-def type_in(path: Path, offers: list[dict], years: int | None = None,
-            columns: list[int] | None = None) -> None:
+def type_in(
+    path: Path, offers: list[dict], years: int | None = None, columns: list[int] | None = None
+) -> None:
     """Type offers into the Offers sheet as a person would (every other one unnamed)."""
     wb = load_workbook(path, keep_vba=True)
     ws = wb["Offers"]
@@ -94,8 +145,12 @@ def formula_cells_without_value(path: Path) -> list[str]:
 def own(tmp_path_factory):
     """name -> (typed offers, recalculated workbook) for each case, made once."""
     made = {}
-    cases = {"three": (3, None, "windows"), "seven": (7, 10, "windows"),
-             "twelve": (12, 10, "windows"), "web": (3, None, "web")}
+    cases = {
+        "three": (3, None, "windows"),
+        "seven": (7, 10, "windows"),
+        "twelve": (12, 10, "windows"),
+        "web": (3, None, "web"),
+    }
     for name, (n, years, runtime) in cases.items():
         folder = tmp_path_factory.mktemp(name)
         path = folder / "mine.xlsm"
@@ -142,8 +197,9 @@ def test_the_sheets_show_every_typed_offer_and_nothing_else(own, case):
     assert [h for h in heads if h] == [f"year {k}" for k in range(1, years + 1)]
     relocation = wb["Relocation"]
     cities = [relocation.cell(r, 2).value for r in range(1, relocation.max_row + 1)]
-    assert sum(1 for c in cities if c in ("Tokyo", "Berlin", "Toronto", "New York",
-                                          "London", "Tel Aviv", "Seattle")) >= len(offers)
+    assert sum(
+        1 for c in cities if c in ("Tokyo", "Berlin", "Toronto", "New York", "London", "Tel Aviv", "Seattle")
+    ) >= len(offers)
 
 
 @pytest.mark.parametrize("case", ["three", "seven", "twelve"])
@@ -154,8 +210,17 @@ def test_brief_and_share_work_and_mention_nothing_of_the_example(own, case, caps
     assert all(o["company"] in out for o in offers)
     assert not any(p in out for p in PERSONA)
     copy = tmp_path / "copy.xlsx"
-    code, _, err = run("share", str(result.path), "-o", str(copy), "--include", "currency",
-                       "--include", "offers_held", capsys=capsys)
+    code, _, err = run(
+        "share",
+        str(result.path),
+        "-o",
+        str(copy),
+        "--include",
+        "currency",
+        "--include",
+        "offers_held",
+        capsys=capsys,
+    )
     assert code == 0, err
     sheet = load_workbook(copy).active
     values = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
@@ -167,8 +232,9 @@ def test_a_new_workbook_holds_none_of_the_example(tmp_path, capsys):
     path = tmp_path / "empty.xlsm"
     assert run("new", str(path), capsys=capsys)[0] == 0
     wb = load_workbook(path)
-    text = [str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True)
-            for c in row if c is not None]
+    text = [
+        str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if c is not None
+    ]
     assert not any(p in t for t in text for p in PERSONA)
     market = [str(c) for row in wb["Market"].iter_rows(values_only=True) for c in row if c]
     assert not any("SYNTHETIC" in t or "synthetic" in t for t in market)  # no sample rows
@@ -196,12 +262,14 @@ def test_new_never_replaces_a_file(tmp_path, capsys):
 
 def test_new_fills_offers_from_a_file_and_refuses_a_bad_one(tmp_path, capsys):
     csv = tmp_path / "offers.csv"
-    csv.write_text("field,Kumo,Fjord\ncompany,Kumo Robotics,Fjord Analytics\n"
-                   "jurisdiction,JP-TOKYO,DE\ncurrency,JPY,EUR\n"
-                   'base_salary,"15,500,000",98000\n', encoding="utf-8")
+    csv.write_text(
+        "field,Kumo,Fjord\ncompany,Kumo Robotics,Fjord Analytics\n"
+        "jurisdiction,JP-TOKYO,DE\ncurrency,JPY,EUR\n"
+        'base_salary,"15,500,000",98000\n',
+        encoding="utf-8",
+    )
     path = tmp_path / "filled.xlsm"
-    assert run("new", str(path), "--offers", str(csv), "--home-city", "Berlin",
-               capsys=capsys)[0] == 0
+    assert run("new", str(path), "--offers", str(csv), "--home-city", "Berlin", capsys=capsys)[0] == 0
     code, out, err = run("compare", str(path), "--json", capsys=capsys)
     data = json.loads(out)
     assert data["home_currency"] == "EUR"
@@ -244,9 +312,11 @@ def test_stored_results_show_on_open(path_kind, tmp_path, capsys):
 
 def test_the_web_runtime_writes_the_names_excel_binds_to_the_add_in(own):
     _, result = own["web"]
-    xml = " ".join(zipfile.ZipFile(result.path).read(n).decode("utf-8")
-                   for n in zipfile.ZipFile(result.path).namelist()
-                   if n.startswith("xl/worksheets/"))
+    xml = " ".join(
+        zipfile.ZipFile(result.path).read(n).decode("utf-8")
+        for n in zipfile.ZipFile(result.path).namelist()
+        if n.startswith("xl/worksheets/")
+    )
     assert "_xldudf_NEGOTIATE_OFFER_TC(" in xml
     assert not re.search(r"[>(,]OFFER_TC\(", xml)  # no bare name left
 
@@ -258,7 +328,7 @@ def _errors(data: dict) -> list[tuple[str, int, int, str]]:
         for (r, c), content in cells.items():
             if isinstance(content, (Call, Ref, Spill)):
                 v = m.value(sheet, r, c)
-                for x in ([y for row in v for y in row] if isinstance(v, list) else [v]):
+                for x in [y for row in v for y in row] if isinstance(v, list) else [v]:
                     if isinstance(x, str) and x.startswith("#"):
                         out.append((sheet, r, c, x))
                         break
@@ -281,8 +351,7 @@ def test_an_empty_column_between_offers_is_no_offer(tmp_path, capsys):
     result = recalc(path, tmp_path / "gap.recalc.xlsm")
     assert result.error_cells == ()
     code, out, _ = run("compare", str(result.path), "--json", capsys=capsys)
-    assert {r["company"] for r in json.loads(out)["offers"]} == {"Kumo Robotics",
-                                                                 "Fjord Analytics"}
+    assert {r["company"] for r in json.loads(out)["offers"]} == {"Kumo Robotics", "Fjord Analytics"}
 
 
 def test_the_example_still_uses_its_own_five_offers():

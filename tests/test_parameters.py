@@ -34,7 +34,8 @@ def test_every_parameter_has_a_unit_a_reference_and_dated_values(path):
 def test_a_parameter_without_a_reference_is_caught(tmp_path):
     bad = tmp_path / "params" / "bad.yaml"
     bad.parent.mkdir()
-    bad.write_text(yaml.safe_dump({"rate": {"description": "d", "metadata": {"unit": "x"},
-                                            "values": {"2025-01-01": 1}}}))
+    bad.write_text(
+        yaml.safe_dump({"rate": {"description": "d", "metadata": {"unit": "x"}, "values": {"2025-01-01": 1}}})
+    )
     with pytest.raises(AssertionError, match="no reference"):
         test_every_parameter_has_a_unit_a_reference_and_dated_values(bad)

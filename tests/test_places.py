@@ -147,14 +147,9 @@ def _years_of_files(files: tuple[str, ...]) -> tuple[int, ...]:
     names = {name for params in loaded for name in params}
 
     def in_force(name: str, year: int) -> bool:
-        return any(
-            name in params and min(params[name].values) <= dt.date(year, 12, 31)
-            for params in loaded
-        )
+        return any(name in params and min(params[name].values) <= dt.date(year, 12, 31) for params in loaded)
 
-    return tuple(
-        y for y in range(min(dated), max(dated) + 1) if all(in_force(n, y) for n in names)
-    )
+    return tuple(y for y in range(min(dated), max(dated) + 1) if all(in_force(n, y) for n in names))
 
 
 @pytest.mark.parametrize("code", sorted(places.PLACES))

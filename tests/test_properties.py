@@ -27,8 +27,7 @@ def test_vests_sum_to_the_grant(schedule, cliff, frequency, grant):
 def test_nothing_vests_before_the_cliff_and_leaving_keeps_what_vested(schedule, cliff, frequency):
     monthly = monthly_vest_fractions(schedule, cliff, frequency)
     assert monthly[: max(cliff - 1, 0)].sum() == 0.0
-    kept = [vested_through_month(1.0, m, schedule, cliff, frequency)
-            for m in range(len(monthly) + 1)]
+    kept = [vested_through_month(1.0, m, schedule, cliff, frequency) for m in range(len(monthly) + 1)]
     assert kept == sorted(kept)  # leaving later never keeps less
     assert kept[-1] == pytest.approx(1.0)
 
@@ -70,16 +69,23 @@ def test_fx_there_and_back_is_identity(amount, a, b):
 
 def test_vectorised_schedule_equals_one_offer_at_a_time():
     rng = np.random.default_rng(7)
-    offers = [Offer.from_fields({"company": "X", "jurisdiction": "US-CA", "currency": "USD",
-                                 "base_salary": float(rng.uniform(5e4, 5e5)),
-                                 "rsu_grant": float(rng.uniform(0, 1e6)),
-                                 "rsu_schedule": s.SCHEDULES[i % len(s.SCHEDULES)],
-                                 "refresher_grant": float(rng.uniform(0, 1e5)),
-                                 "price_growth": float(rng.uniform(-0.2, 0.3))})
-              for i in range(50)]
+    offers = [
+        Offer.from_fields(
+            {
+                "company": "X",
+                "jurisdiction": "US-CA",
+                "currency": "USD",
+                "base_salary": float(rng.uniform(5e4, 5e5)),
+                "rsu_grant": float(rng.uniform(0, 1e6)),
+                "rsu_schedule": s.SCHEDULES[i % len(s.SCHEDULES)],
+                "refresher_grant": float(rng.uniform(0, 1e5)),
+                "price_growth": float(rng.uniform(-0.2, 0.3)),
+            }
+        )
+        for i in range(50)
+    ]
     together = cash_schedule(OfferBatch.from_offers(offers), 8)["total"]
-    one_by_one = np.vstack([cash_schedule(OfferBatch.from_offers([o]), 8)["total"]
-                            for o in offers])
+    one_by_one = np.vstack([cash_schedule(OfferBatch.from_offers([o]), 8)["total"] for o in offers])
     np.testing.assert_allclose(together, one_by_one, rtol=1e-12)
 
 

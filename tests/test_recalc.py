@@ -86,8 +86,13 @@ def changed(tmp_path_factory):
 
 def _formula_cells(path):
     wb = load_workbook(path)
-    return {(ws.title, c.coordinate): c.value for ws in wb.worksheets
-            for row in ws.iter_rows() for c in row if formula_text(c.value)}
+    return {
+        (ws.title, c.coordinate): c.value
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if formula_text(c.value)
+    }
 
 
 def test_stripping_really_removes_the_cached_values(stripped):
@@ -102,8 +107,11 @@ def test_recalc_fills_every_formula_cell(stripped, recalculated):
     assert recalculated.error_cells == ()
     values = load_workbook(recalculated.path, data_only=True)
     book = Book(recalculated.path)
-    empty = [f"{s}!{c}" for (s, c), f in cells.items() if values[s][c].value in (None, "")
-             and book.evaluate(s, formula_text(f)) not in (None, "")]  # only a formula's own ""
+    empty = [
+        f"{s}!{c}"
+        for (s, c), f in cells.items()
+        if values[s][c].value in (None, "") and book.evaluate(s, formula_text(f)) not in (None, "")
+    ]  # only a formula's own ""
     assert empty == []
 
 
@@ -160,8 +168,12 @@ def _check_udf_cells(path):
 def _same(a, b):
     a, b = (None if x == "" else x for x in (a, b))  # an empty result: blank or ""
     if isinstance(a, list) or isinstance(b, list):
-        return (isinstance(a, list) and isinstance(b, list) and len(a) == len(b)
-                and all(_same(x, y) for x, y in zip(a, b, strict=True)))
+        return (
+            isinstance(a, list)
+            and isinstance(b, list)
+            and len(a) == len(b)
+            and all(_same(x, y) for x, y in zip(a, b, strict=True))
+        )
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
     return a == b
@@ -185,8 +197,7 @@ def test_recalc_follows_changed_inputs(changed):
     after = load_workbook(changed.path, data_only=True)["Compare"]
     name = load_workbook(DEFAULT_PATH, data_only=True)["Offers"]["B1"].value
     rows = [r for r in range(1, 40) if before.cell(row=r, column=1).value == name]
-    assert rows and after.cell(row=rows[0], column=3).value > before.cell(row=rows[0],
-                                                                         column=3).value
+    assert rows and after.cell(row=rows[0], column=3).value > before.cell(row=rows[0], column=3).value
 
 
 def test_the_static_check_covers_the_recalc_output(recalculated, tmp_path):
@@ -198,7 +209,7 @@ def test_the_static_check_covers_the_recalc_output(recalculated, tmp_path):
     ws = wb.add_worksheet()
     ws.write_formula("A1", "=OFFER_TCX(B1)")
     ws.write_formula("A2", "=FX_CONVERT(1)")
-    ws.write_formula("A3", "=FX_CONVERT(100,\"USD\",\"USD\")")
+    ws.write_formula("A3", '=FX_CONVERT(100,"USD","USD")')
     wb.close()
     out = recalc(bad, tmp_path / "bad-out.xlsx")
     problems = check_formulas(out.path)

@@ -67,9 +67,23 @@ def _cap_memory() -> None:
 def recalc(path: Path, out: Path, *, log: Path | None = None, limits: dict | None = None):
     """``negotiate recalc PATH -o OUT`` in a fresh process, from the file's folder."""
     return subprocess.run(
-        [sys.executable, "-c", _RUN, str(log or ""), json.dumps(limits or {}), "recalc",
-         path.name, "-o", str(out)],
-        capture_output=True, text=True, timeout=600, cwd=path.parent, preexec_fn=_cap_memory)
+        [
+            sys.executable,
+            "-c",
+            _RUN,
+            str(log or ""),
+            json.dumps(limits or {}),
+            "recalc",
+            path.name,
+            "-o",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=path.parent,
+        preexec_fn=_cap_memory,
+    )
 
 
 def one_line(r, path: Path, fragment: str) -> str:
@@ -99,6 +113,7 @@ def hostile(base, tmp_path_factory):
             case = next(c for c in CASES if c.name == name)
             made[name] = case.build(base, tmp_path_factory.mktemp(name))
         return made[name]
+
     return get
 
 
@@ -153,7 +168,12 @@ def test_the_engine_itself_opens_no_other_book(base, tmp_path):
     log, out = tmp_path / "opened.log", path.with_name("engine-copy.xlsx")
     r = subprocess.run(
         [sys.executable, "-c", _RUN_UNSCANNED, str(log), str(path), str(out)],
-        capture_output=True, text=True, timeout=600, cwd=path.parent, preexec_fn=_cap_memory)
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=path.parent,
+        preexec_fn=_cap_memory,
+    )
     assert r.returncode == 0, r.stderr
     opened = {Path(p) for p in log.read_text(encoding="utf-8").splitlines()}
     named = {(folder / rel).resolve() for rel in OTHER_BOOKS}
@@ -163,7 +183,8 @@ def test_the_engine_itself_opens_no_other_book(base, tmp_path):
     assert str(CANARY).encode() not in text and CANARY_TEXT.encode() not in text
     values = load_workbook(out, data_only=True)[SHEET]
     assert [values[f"B{FIRST_ROW + i}"].value for i in range(len(READ_FORMULAS))] == (
-        ["#REF!"] * len(READ_FORMULAS))
+        ["#REF!"] * len(READ_FORMULAS)
+    )
 
 
 _RUN_UNSCANNED = r"""
@@ -194,8 +215,7 @@ def test_text_longer_than_a_cell_holds_is_value_error(hostile):
     assert r.returncode == 1, r.stderr
     values = load_workbook(out, data_only=True)[SHEET]
     got = [values[f"B{FIRST_ROW + i}"].value for i in range(8)]
-    assert got == ["#VALUE!", "#VALUE!", 30000, "#VALUE!", "#VALUE!", "#VALUE!", "#VALUE!",
-                   "#VALUE!"]
+    assert got == ["#VALUE!", "#VALUE!", 30000, "#VALUE!", "#VALUE!", "#VALUE!", "#VALUE!", "#VALUE!"]
     assert out.stat().st_size < 2 * path.stat().st_size  # no long text written either
 
 
@@ -212,9 +232,11 @@ def test_what_recalc_writes_is_well_formed(base, tmp_path):
     """The write-back rule for content recalc adds: text a formula makes out of characters
     XML cannot hold (a control character, a lone surrogate, U+FFFF) is written escaped, as
     spreadsheet files escape it, and text that looks like an escape stays text."""
-    path = with_cells(base, tmp_path / "characters.xlsx", {
-        "B30": '=CHAR(1)&"x"', "B31": "=UNICHAR(55296)", "B32": '=UNICHAR(65535)&"y"',
-        "B33": '="_x0041_"'})
+    path = with_cells(
+        base,
+        tmp_path / "characters.xlsx",
+        {"B30": '=CHAR(1)&"x"', "B31": "=UNICHAR(55296)", "B32": '=UNICHAR(65535)&"y"', "B33": '="_x0041_"'},
+    )
     out = tmp_path / "copy.xlsx"
     r = recalc(path, out)
     assert r.returncode == 0, r.stderr

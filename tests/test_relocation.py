@@ -25,9 +25,11 @@ def basket_rows(**changes):
     rel = example()["relocation"]
     basket = {**rel["basket"], **{k: v for k, v in changes.items() if k in rel["basket"]}}
     costs = {**rel["costs"], **{k: v for k, v in changes.items() if k in rel["costs"]}}
-    return ([["input", "value"], ["home_city", rel["home_city"]],
-             ["housing_size", rel["housing_size"]]]
-            + [[k, v] for k, v in basket.items()] + [[k, v] for k, v in costs.items()])
+    return (
+        [["input", "value"], ["home_city", rel["home_city"]], ["housing_size", rel["housing_size"]]]
+        + [[k, v] for k, v in basket.items()]
+        + [[k, v] for k, v in costs.items()]
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -93,10 +95,14 @@ def test_worked_example_tokyo_to_seattle_to_the_yen(example_rows):
 # ----------------------------------------------------------------------------- invariants
 cities = st.sampled_from(sorted(CITIES))
 amounts = st.floats(min_value=0, max_value=1e9, allow_nan=False)
-spending = st.fixed_dictionaries({
-    "rent": st.floats(min_value=0, max_value=1e6), "food": st.floats(min_value=0, max_value=1e6),
-    "transport": st.floats(min_value=0, max_value=1e6),
-    "other": st.floats(min_value=0, max_value=1e6)})
+spending = st.fixed_dictionaries(
+    {
+        "rent": st.floats(min_value=0, max_value=1e6),
+        "food": st.floats(min_value=0, max_value=1e6),
+        "transport": st.floats(min_value=0, max_value=1e6),
+        "other": st.floats(min_value=0, max_value=1e6),
+    }
+)
 
 
 @given(amounts, cities)
@@ -120,8 +126,9 @@ def test_there_and_back_returns_the_amount(x, a, b, spend, size):
 def test_a_larger_basket_never_raises_the_surplus(extra, category):
     offers = offers_from_table(_rows())
     base = move_inputs_from_rows(basket_rows())
-    bigger = move_inputs_from_rows(basket_rows(**{category: example()["relocation"]["basket"][
-        category] + extra}))
+    bigger = move_inputs_from_rows(
+        basket_rows(**{category: example()["relocation"]["basket"][category] + extra})
+    )
     small, stay_small = analyse_moves(offers, base, shipped_table(), 4, 2026)
     large, stay_large = analyse_moves(offers, bigger, shipped_table(), 4, 2026)
     for s, b in zip(small, large, strict=True):
@@ -133,8 +140,10 @@ def test_a_larger_basket_never_raises_the_surplus(extra, category):
 def test_a_bigger_relocation_package_never_delays_break_even(extra):
     rows = _rows()
     offers = offers_from_table(rows)
-    bumped = [o if o.name != "London start-up" else _with(o, relocation_package=o.relocation_package
-                                                            + extra) for o in offers]
+    bumped = [
+        o if o.name != "London start-up" else _with(o, relocation_package=o.relocation_package + extra)
+        for o in offers
+    ]
     inputs = move_inputs_from_rows(basket_rows())
     before, _ = analyse_moves(offers, inputs, shipped_table(), 4, 2026)
     after, _ = analyse_moves(bumped, inputs, shipped_table(), 4, 2026)
@@ -159,8 +168,9 @@ def _rows():
 
         offers = example()["offers"]
         _ROWS = [["field", *(o["name"] for o in offers)]] + [
-            [n, *((o.get(n).isoformat() if hasattr(o.get(n), "isoformat") else o.get(n))
-                  for o in offers)] for n in FIELDS]
+            [n, *((o.get(n).isoformat() if hasattr(o.get(n), "isoformat") else o.get(n)) for o in offers)]
+            for n in FIELDS
+        ]
     return _ROWS
 
 
@@ -184,36 +194,40 @@ def test_fx_breakeven_is_where_seattle_and_tokyo_tie(example_rows):
     tokyo = next(r for r in table if r[0] == "Tokyo big tech")
     # at the break-even rate Seattle's yearly disposable equals Tokyo's
     assert seattle[5] / FX * rate == pytest.approx(tokyo[5], rel=1e-9)
-    assert "home currency" in udfs.fx_breakeven(example_rows, "Tokyo big tech",
-                                                "Seattle big tech", basket_rows())
+    assert "home currency" in udfs.fx_breakeven(
+        example_rows, "Tokyo big tech", "Seattle big tech", basket_rows()
+    )
 
 
 def test_disposable_bases_rank_the_five_offers(example_rows):
-    table = udfs.offer_compare(example_rows, "disposable_annualized", "JPY", 4, None, None,
-                               basket_rows())
+    table = udfs.offer_compare(example_rows, "disposable_annualized", "JPY", 4, None, None, basket_rows())
     assert [r[0] for r in table[1:]] == [1, 2, 3, 4, 5]
-    assert "need the relocation inputs" in udfs.offer_compare(example_rows,
-                                                               "disposable_npv", "JPY")
+    assert "need the relocation inputs" in udfs.offer_compare(example_rows, "disposable_npv", "JPY")
 
 
 def test_col_adjust_udf():
     assert udfs.col_adjust(1000, "Tokyo", "tokyo") == 1000
     there = udfs.col_adjust(500_000, "Tokyo", "Seattle", basket_rows())
-    assert there == pytest.approx(500_000 * (150_000 * 2146 / 121_794 + 175_000 / 111.904164
-                                             * 112.73 / 104.7) / 325_000)
+    assert there == pytest.approx(
+        500_000 * (150_000 * 2146 / 121_794 + 175_000 / 111.904164 * 112.73 / 104.7) / 325_000
+    )
 
 
-@pytest.mark.parametrize("call,fragment", [
-    (lambda: udfs.col_adjust(1, "Tokyo", "Atlantis"), "known cities: Tokyo"),
-    (lambda: udfs.col_adjust(1, "Tokyo", "Seattle", basket_rows(food=-5)),
-     "food must not be negative"),
-    (lambda: udfs.relocation_compare(_rows(), "Tokyo", 4, [["rent", "lots"]]),
-     "rent must be a number"),
-    (lambda: udfs.relocation_compare(_rows(), "Tokyo", 4, None), "basket is required"),
-    (lambda: udfs.relocation_compare(_rows(), "Tokyo", 4,
-                                     basket_rows() + [["price_relative:Seattle", 0]]),
-     "price_relative must be a positive number"),
-])
+@pytest.mark.parametrize(
+    "call,fragment",
+    [
+        (lambda: udfs.col_adjust(1, "Tokyo", "Atlantis"), "known cities: Tokyo"),
+        (lambda: udfs.col_adjust(1, "Tokyo", "Seattle", basket_rows(food=-5)), "food must not be negative"),
+        (lambda: udfs.relocation_compare(_rows(), "Tokyo", 4, [["rent", "lots"]]), "rent must be a number"),
+        (lambda: udfs.relocation_compare(_rows(), "Tokyo", 4, None), "basket is required"),
+        (
+            lambda: udfs.relocation_compare(
+                _rows(), "Tokyo", 4, basket_rows() + [["price_relative:Seattle", 0]]
+            ),
+            "price_relative must be a positive number",
+        ),
+    ],
+)
 def test_bad_input_gives_one_clear_message(call, fragment):
     result = call()
     assert isinstance(result, str) and result.startswith("#VALUE! ") and fragment in result
@@ -258,16 +272,21 @@ def test_cli_ranks_on_disposable_with_break_even_and_fx():
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-m", "addin.cli", "compare", "--basis",
-                          "disposable_annualized", "--json"], capture_output=True, text=True,
-                         timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "addin.cli", "compare", "--basis", "disposable_annualized", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert len(data["offers"]) == 5
     for row in data["offers"]:
-        assert "break_even_month" in row and set(row["fx_sensitivity"]) == {
-            "-20%", "-10%", "+10%", "+20%"}
-    text = subprocess.run([sys.executable, "-m", "addin.cli", "compare", "--basis",
-                           "disposable_annualized"], capture_output=True, text=True,
-                          timeout=120).stdout
+        assert "break_even_month" in row and set(row["fx_sensitivity"]) == {"-20%", "-10%", "+10%", "+20%"}
+    text = subprocess.run(
+        [sys.executable, "-m", "addin.cli", "compare", "--basis", "disposable_annualized"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
     assert "break-even" in text and "FX +20%" in text

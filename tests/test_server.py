@@ -26,8 +26,7 @@ def server():
 
 @pytest.fixture(scope="module")
 def client(server):
-    with httpx.Client(base_url=server.url, trust_env=False, timeout=30,
-                      headers={"Authorization": KEY}) as c:
+    with httpx.Client(base_url=server.url, trust_env=False, timeout=30, headers={"Authorization": KEY}) as c:
         yield c
 
 
@@ -65,8 +64,7 @@ def _required(name):
     func = getattr(udfs, name, None)
     if func is None:
         return 0
-    return sum(p.default is inspect.Parameter.empty
-               for p in inspect.signature(func).parameters.values())
+    return sum(p.default is inspect.Parameter.empty for p in inspect.signature(func).parameters.values())
 
 
 def _examples():
@@ -87,8 +85,7 @@ def _examples():
     for name in UDFS:
         if name in found:
             continue
-        m = re.search(r"=\s*(" + name.upper() + r"\(.*?\))(?:\s*$|\s)", UDFS[name].__doc__ or "",
-                      re.S | re.M)
+        m = re.search(r"=\s*(" + name.upper() + r"\(.*?\))(?:\s*$|\s)", UDFS[name].__doc__ or "", re.S | re.M)
         if m is None:
             found[name] = ("no example", None)
             continue
@@ -138,16 +135,15 @@ def test_a_range_argument_with_blank_cells(client, example_rows):
     with_empty = [["" if v is None else v for v in row] for row in example_rows]
     want = udfs.offer_tc(example_rows, "npv", 4, 0.05, example_rows[0][1])
     for rows in (grid, with_empty):
-        r = client.post(CALL, json=body("offer_tc", [rows, [["npv"]], [[4]], [[0.05]],
-                                                     [[example_rows[0][1]]]]))
+        r = client.post(
+            CALL, json=body("offer_tc", [rows, [["npv"]], [[4]], [[0.05]], [[example_rows[0][1]]]])
+        )
         assert r.json() == {"result": [[want]]}
 
 
 def test_omitted_optional_arguments_take_their_defaults(client, example_rows):
-    r = client.post(CALL, json=body("offer_tc", [example_rows, None, None, None,
-                                                 [[example_rows[0][1]]]]))
-    assert r.json() == {"result": [[udfs.offer_tc(example_rows, None, None, None,
-                                                   example_rows[0][1])]]}
+    r = client.post(CALL, json=body("offer_tc", [example_rows, None, None, None, [[example_rows[0][1]]]]))
+    assert r.json() == {"result": [[udfs.offer_tc(example_rows, None, None, None, example_rows[0][1])]]}
 
 
 def _field(rows, name):
@@ -162,8 +158,7 @@ def test_bad_input_is_a_400_with_the_functions_message(client, example_rows):
     direct = udfs.offer_tc(rows, "npv", 4, 0.05, rows[0][1])
     assert isinstance(direct, CellError) and direct.startswith(MESSAGE_PREFIX + "offer")
     assert "base_salary" in direct.message
-    r = client.post(CALL, json=body("offer_tc", [rows, [["npv"]], [[4]], [[0.05]],
-                                                 [[rows[0][1]]]]))
+    r = client.post(CALL, json=body("offer_tc", [rows, [["npv"]], [[4]], [[0.05]], [[rows[0][1]]]]))
     assert r.status_code == 400 and r.headers["content-type"].startswith("text/plain")
     assert r.text == direct.message
     assert "secret-typo-91" not in r.text and "Traceback" not in r.text and 'File "' not in r.text
@@ -180,18 +175,15 @@ def _office_error(code, text):
 def test_an_excel_error_in_an_input_cell_is_an_error_not_a_blank(client, example_rows):
     rows = [list(r) for r in example_rows]
     rows[_field(rows, "bonus_target")][1] = _office_error("NotAvailable", "#N/A")
-    r = client.post(CALL, json=body("offer_tc", [rows, [["first_year"]], None, None,
-                                                 [[rows[0][1]]]]))
+    r = client.post(CALL, json=body("offer_tc", [rows, [["first_year"]], None, None, [[rows[0][1]]]]))
     assert r.status_code == 400, r.text  # xlwings' default reads it as blank: a number
     assert r.text == "offer 1: bonus_target holds an Excel error (#N/A)"
-    r = client.post(CALL, json=body("net_pay", [[[_office_error("Div0", "#DIV/0!")]],
-                                                [["JP-TOKYO"]]]))
+    r = client.post(CALL, json=body("net_pay", [[[_office_error("Div0", "#DIV/0!")]], [["JP-TOKYO"]]]))
     assert (r.status_code, r.text) == (400, "gross holds an Excel error (#DIV/0!)")
     rows = [list(r) for r in example_rows]
     rows[_field(rows, "annual_raise")][3] = _office_error("Ref", "#REF!")
     r = client.post(CALL, json=body("offer_compare", [rows]))
     assert (r.status_code, r.text) == (400, "offer 3: annual_raise holds an Excel error (#REF!)")
-
 
 
 class _Chromium:
@@ -211,13 +203,28 @@ class _Chromium:
             os.dup2(high[1], 4)
 
         self.proc = subprocess.Popen(
-            [binary, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-             "--no-default-browser-check", "--disable-extensions", "--disable-sync",
-             "--disable-background-networking", "--disable-component-update",
-             "--no-proxy-server", "--remote-debugging-pipe", f"--user-data-dir={profile}",
-             "about:blank"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            preexec_fn=as_fds_3_and_4, close_fds=False)  # os.pipe() ends are not inherited
+            [
+                binary,
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--no-default-browser-check",
+                "--disable-extensions",
+                "--disable-sync",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-proxy-server",
+                "--remote-debugging-pipe",
+                f"--user-data-dir={profile}",
+                "about:blank",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=as_fds_3_and_4,
+            close_fds=False,
+        )  # os.pipe() ends are not inherited
         os.close(to_child)
         os.close(from_child)
         self._buffer, self._id, self.session = b"", 0, None
@@ -246,8 +253,7 @@ class _Chromium:
             self._buffer += chunk
 
     def evaluate(self, expression):
-        r = self.send("Runtime.evaluate", expression=expression, awaitPromise=True,
-                      returnByValue=True)
+        r = self.send("Runtime.evaluate", expression=expression, awaitPromise=True, returnByValue=True)
         assert "exceptionDetails" not in r, r["exceptionDetails"]
         return r["result"].get("value")
 
@@ -255,13 +261,13 @@ class _Chromium:
         import time
 
         target = self.send("Target.createTarget", url="about:blank")["targetId"]
-        self.session = self.send("Target.attachToTarget", targetId=target,
-                                 flatten=True)["sessionId"]
+        self.session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
         self.send("Page.navigate", url=url)
         origin = url.split("/", 3)[:3]
         for _ in range(200):
             if self.evaluate("document.readyState + ' ' + location.origin") == (
-                    "complete " + "/".join(origin)):
+                "complete " + "/".join(origin)
+            ):
                 return
             time.sleep(0.05)
         raise AssertionError(f"{url} did not load")
@@ -351,7 +357,8 @@ _EXCEL_CALLS = r"""
 
 
 def test_in_the_served_javascript_a_failure_throws_a_value_error_with_the_message(
-        server, tmp_path, example_rows):
+    server, tmp_path, example_rows
+):
     """The functions code xlwings-server serves, run in headless Chromium as Excel runs it:
     a failing call throws CustomFunctions.Error(invalidValue, message) - the cell is a real
     #VALUE! error with the message on hover - once (a 400 is not retried); a good call
@@ -364,11 +371,15 @@ def test_in_the_served_javascript_a_failure_throws_a_value_error_with_the_messag
         pytest.fail("chromium is needed (apt-get install chromium; .ci/run installs it)")
 
     def call(name, *args):
-        arity = len(UDFS[name.lower()].__wrapped__.__code__.co_varnames[
-            :UDFS[name.lower()].__wrapped__.__code__.co_argcount])
+        arity = len(
+            UDFS[name.lower()].__wrapped__.__code__.co_varnames[
+                : UDFS[name.lower()].__wrapped__.__code__.co_argcount
+            ]
+        )
         args = [*args] + [None] * (arity - len(args))  # Excel passes every parameter
-        return browser.evaluate(_EXCEL_CALLS.replace("NAME", json.dumps(name))
-                                .replace("ARGS", json.dumps(args)))
+        return browser.evaluate(
+            _EXCEL_CALLS.replace("NAME", json.dumps(name)).replace("ARGS", json.dumps(args))
+        )
 
     rows = [list(r) for r in example_rows]
     rows[_field(rows, "bonus_target")][1] = _office_error("NotAvailable", "#N/A")
@@ -380,30 +391,40 @@ def test_in_the_served_javascript_a_failure_throws_a_value_error_with_the_messag
         assert set(names) >= {n.upper() for n in UDFS}
         before = server.output().count("gross holds an Excel error (#DIV/0!)")
         assert call("NET_PAY", [[_office_error("Div0", "#DIV/0!")]], [["JP-TOKYO"]]) == {
-            "error": True, "code": "#VALUE!", "message": "gross holds an Excel error (#DIV/0!)"}
+            "error": True,
+            "code": "#VALUE!",
+            "message": "gross holds an Excel error (#DIV/0!)",
+        }
         assert server.output().count("gross holds an Excel error (#DIV/0!)") == before + 1
         assert call("OFFER_TC", rows, [["first_year"]], None, None, [[rows[0][1]]]) == {
-            "error": True, "code": "#VALUE!",
-            "message": "offer 1: bonus_target holds an Excel error (#N/A)"}
+            "error": True,
+            "code": "#VALUE!",
+            "message": "offer 1: bonus_target holds an Excel error (#N/A)",
+        }
         bad = call("NET_PAY", [["lots-91"]], [["JP-TOKYO"]])
         assert bad["error"] and bad["code"] == "#VALUE!" and "lots-91" not in bad["message"]
         assert bad["message"] == udfs.net_pay("lots-91", "JP-TOKYO").message
         assert call("NET_PAY", [[10_000_000]], [["JP-TOKYO"]]) == {
-            "value": [[udfs.net_pay(10_000_000, "JP-TOKYO")]]}
+            "value": [[udfs.net_pay(10_000_000, "JP-TOKYO")]]
+        }
         assert call("OFFER_TC", good, [["first_year"]], None, None, [[good[0][1]]]) == {
-            "value": [[udfs.offer_tc(good, "first_year", None, None, good[0][1])]]}
+            "value": [[udfs.offer_tc(good, "first_year", None, None, good[0][1])]]
+        }
     finally:
         browser.close()
 
 
-@pytest.mark.parametrize("payload", [
-    b"{not json",
-    b"[1, 2, 3]",
-    b'{"client": "Office.js"}',
-    b'{"client": "Office.js", "func_name": "os", "args": [], "version": "0", "runtime": "1"}',
-    b'{"client": "Office.js", "func_name": "offer_tc", "args": 5, "version": "0"}',
-    b'{"client": "Office.js", "func_name": "__class__", "args": [[["x"]]], "version": "0"}',
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"{not json",
+        b"[1, 2, 3]",
+        b'{"client": "Office.js"}',
+        b'{"client": "Office.js", "func_name": "os", "args": [], "version": "0", "runtime": "1"}',
+        b'{"client": "Office.js", "func_name": "offer_tc", "args": 5, "version": "0"}',
+        b'{"client": "Office.js", "func_name": "__class__", "args": [[["x"]]], "version": "0"}',
+    ],
+)
 def test_malformed_requests_get_a_short_reply_and_never_a_traceback(client, payload):
     r = client.post(CALL, content=payload, headers={"Content-Type": "application/json"})
     assert 400 <= r.status_code < 600
@@ -419,8 +440,7 @@ def test_an_oversized_request_is_refused(client):
 
 def test_a_call_without_the_key_is_refused(server, example_rows):
     with httpx.Client(base_url=server.url, trust_env=False, timeout=30) as anonymous:
-        payload = body("offer_tc", [example_rows, [["npv"]], None, None,
-                                    [[example_rows[0][1]]]])
+        payload = body("offer_tc", [example_rows, [["npv"]], None, None, [[example_rows[0][1]]]])
         assert anonymous.post(CALL, json=payload).status_code == 401
         wrong = anonymous.post(CALL, json=payload, headers={"Authorization": KEY + "x"})
         assert wrong.status_code == 401
@@ -444,11 +464,11 @@ def test_the_meta_json_lists_every_udf_with_its_help(client):
     for name, func in UDFS.items():
         entry = by_name[name.upper()]
         assert entry["description"].split()[:4] == func.__doc__.split()[:4]
-        params = [p for p in func.__wrapped__.__code__.co_varnames[
-            :func.__wrapped__.__code__.co_argcount]]
+        params = [p for p in func.__wrapped__.__code__.co_varnames[: func.__wrapped__.__code__.co_argcount]]
         assert [p["name"] for p in entry["parameters"]] == params
-        docs = {p: a.__metadata__[0]["doc"] for p, a in func.__wrapped__.__annotations__.items()
-                if p != "return"}
+        docs = {
+            p: a.__metadata__[0]["doc"] for p, a in func.__wrapped__.__annotations__.items() if p != "return"
+        }
         for p in entry["parameters"]:
             assert p["description"] == docs[p["name"]] and p["description"]
 
@@ -473,8 +493,10 @@ def test_version_is_the_trivial_function(client):
 
 
 def test_cors_is_limited_to_the_office_origins(client):
-    pre = {"Access-Control-Request-Method": "POST",
-           "Access-Control-Request-Headers": "content-type,authorization"}
+    pre = {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type,authorization",
+    }
     for origin in OFFICE_ORIGINS:
         r = client.options(CALL, headers={"Origin": origin, **pre})
         assert r.status_code == 200
@@ -507,20 +529,30 @@ def _self_signed(folder):
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
     now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(minutes=5))
-            .not_valid_after(now + dt.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([
-                x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
     cert_path, key_path = folder / "cert.pem", folder / "key.pem"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                           serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
     return cert_path, key_path
 
 
@@ -539,9 +571,24 @@ def test_negotiate_serve_over_https_with_a_key_and_a_clean_stop(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
     env["NEGOTIATE_API_KEY"] = KEY
     log = (tmp_path / "serve.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "addin.cli", "serve", "--port", str(port),
-                             "--cert", str(cert), "--key", str(key)], env=env,
-                            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "addin.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--cert",
+            str(cert),
+            "--key",
+            str(key),
+        ],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"https://127.0.0.1:{port}"
     trust = ssl.create_default_context(cafile=str(cert))
     try:
@@ -596,9 +643,13 @@ def test_negotiate_serve_fails_clearly_when_the_port_is_taken():
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        done = subprocess.run([sys.executable, "-m", "addin.cli", "serve", "--port", str(port)],
-                              capture_output=True, text=True, timeout=120,
-                              stdin=subprocess.DEVNULL)
+        done = subprocess.run(
+            [sys.executable, "-m", "addin.cli", "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+        )
     assert done.returncode == 2
     assert "address already in use" in done.stderr and "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines()[-1].startswith("negotiate: the server stopped")
@@ -625,11 +676,17 @@ def test_the_manifest_is_our_own_not_the_templates(client):
 
     text, root = _manifest(client)
     assert root.findtext(f"{_OFFICE}Id") == MANIFEST_ID
-    template_ids = {str(v.default) for k, v in Settings.model_fields.items()
-                    if k.startswith("manifest_id_")}
+    template_ids = {str(v.default) for k, v in Settings.model_fields.items() if k.startswith("manifest_id_")}
     assert MANIFEST_ID not in template_ids and len(template_ids) == 5
-    for leftover in ("Hello World", "hello-ribbon", "MyGroup", "MyTab", "MyFunctionButton",
-                     "ExecuteFunction", "xlwings.org"):
+    for leftover in (
+        "Hello World",
+        "hello-ribbon",
+        "MyGroup",
+        "MyTab",
+        "MyFunctionButton",
+        "ExecuteFunction",
+        "xlwings.org",
+    ):
         assert leftover not in text
     labels = {s.get("id"): s.get("DefaultValue") for s in root.iter(f"{_BT}String")}
     assert labels["NegotiateGroup.Label"] == "Offer negotiation"
@@ -656,8 +713,7 @@ def test_every_button_and_url_the_manifest_declares_answers_200(client):
 
 
 @pytest.mark.parametrize("with_cert", [False, True])
-def test_negotiate_serve_without_a_cert_says_excel_needs_https(tmp_path, monkeypatch, capsys,
-                                                                with_cert):
+def test_negotiate_serve_without_a_cert_says_excel_needs_https(tmp_path, monkeypatch, capsys, with_cert):
     from addin.cli import main
     from addin.commands import serve
 

@@ -98,6 +98,7 @@ def asgi(app, scope, timeout=30):
 
 # --- 1. static files only from inside their folder -----------------------------------------
 
+
 def _absolute(path):
     return str(Path(path).resolve()).lstrip("/")
 
@@ -124,8 +125,7 @@ UP = {
     "semicolon": "..;/",
     "tab": "..\t/",
 }
-PREFIXES = ["/static/", "/static/js/", "/static/vendor/@alpinejs/", "/", "/xlwings/",
-            "/favicon.ico/"]
+PREFIXES = ["/static/", "/static/js/", "/static/vendor/@alpinejs/", "/", "/xlwings/", "/favicon.ico/"]
 
 
 def _targets(canary):
@@ -155,44 +155,49 @@ def test_no_traversal_form_reads_a_file_outside_the_static_folder(server, canary
             _assert_refused(status, reply, (way, name, path))
 
 
-@pytest.mark.parametrize("path", [
-    "/static//etc/passwd",
-    "/static///etc/passwd",
-    "/static/%2fetc%2fpasswd",
-    "/static/%2Fetc/passwd",
-    "/static/%5cetc%5cpasswd",
-    "/static/\\etc\\passwd",
-    "//etc/passwd",
-    "/static/js/negotiate.js%00",
-    "/static/js/negotiate.js%00.png",
-    "/static/" + "../" * DEPTH + "etc/passwd%00.js",
-    b"/static/js/negotiate.js\x00",
-    b"/static/" + b"../" * DEPTH + b"etc/passwd\x00",
-    "/static/" + "../" * DEPTH + "proc/self/environ",
-    "/static/" + "../" * DEPTH + "proc/self/cmdline",
-    "/static/../custom_functions/__init__.py",
-    "/static/..%2fcustom_functions%2f__init__.py",
-    "/static/..%2f..%2f..%2fworkbook%2fnegotiation.xlsm",  # the report's own example
-    "/static/../../../workbook/negotiation.xlsm",
-    "/static/js/../../../../workbook/negotiation.xlsm",
-    "/static/../__init__.py",
-    "/static/../../server.py",
-    "/static/../main.py",  # the package's folder, xlwings-server's fall-back
-    "/static/.env",
-    "/static/js/.",
-    "/static/js/",
-    "/static/js/negotiate%2ejs",
-    "/static/js%2fnegotiate.js",
-    "/static/" + "a" * 5000,
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static//etc/passwd",
+        "/static///etc/passwd",
+        "/static/%2fetc%2fpasswd",
+        "/static/%2Fetc/passwd",
+        "/static/%5cetc%5cpasswd",
+        "/static/\\etc\\passwd",
+        "//etc/passwd",
+        "/static/js/negotiate.js%00",
+        "/static/js/negotiate.js%00.png",
+        "/static/" + "../" * DEPTH + "etc/passwd%00.js",
+        b"/static/js/negotiate.js\x00",
+        b"/static/" + b"../" * DEPTH + b"etc/passwd\x00",
+        "/static/" + "../" * DEPTH + "proc/self/environ",
+        "/static/" + "../" * DEPTH + "proc/self/cmdline",
+        "/static/../custom_functions/__init__.py",
+        "/static/..%2fcustom_functions%2f__init__.py",
+        "/static/..%2f..%2f..%2fworkbook%2fnegotiation.xlsm",  # the report's own example
+        "/static/../../../workbook/negotiation.xlsm",
+        "/static/js/../../../../workbook/negotiation.xlsm",
+        "/static/../__init__.py",
+        "/static/../../server.py",
+        "/static/../main.py",  # the package's folder, xlwings-server's fall-back
+        "/static/.env",
+        "/static/js/.",
+        "/static/js/",
+        "/static/js/negotiate%2ejs",
+        "/static/js%2fnegotiate.js",
+        "/static/" + "a" * 5000,
+    ],
+)
 def test_absolute_nul_and_other_forms_are_refused(server, path):
     _assert_refused(*raw(server.port, path), path)
 
 
 def test_the_absolute_form_of_a_request_target_is_checked_too(server):
     base = f"http://127.0.0.1:{server.port}"
-    for path in ("/static/" + "../" * DEPTH + "etc/passwd",
-                 "/static/..%2f..%2f..%2fworkbook%2fnegotiation.xlsm"):
+    for path in (
+        "/static/" + "../" * DEPTH + "etc/passwd",
+        "/static/..%2f..%2f..%2fworkbook%2fnegotiation.xlsm",
+    ):
         _assert_refused(*raw(server.port, base + path), base + path)
     status, reply = raw(server.port, base + "/static/js/negotiate.js")
     assert status == 200 and reply == (STATIC / "js" / "negotiate.js").read_bytes()
@@ -212,8 +217,11 @@ def test_the_static_files_still_serve(server):
         assert (status, reply) == (200, (STATIC / rel).read_bytes()), rel
     from xlwings_server.config import PACKAGE_DIR
 
-    for rel in ("js/config.js", "images/icons/xlwings-32.png",  # the package's fall-back
-                "vendor/@alpinejs/csp/3.17.5/LICENSE"):
+    for rel in (
+        "js/config.js",
+        "images/icons/xlwings-32.png",  # the package's fall-back
+        "vendor/@alpinejs/csp/3.17.5/LICENSE",
+    ):
         status, reply = raw(server.port, "/static/" + rel)
         assert (status, reply) == (200, (PACKAGE_DIR / "static" / rel).read_bytes()), rel
     assert raw(server.port, "/static/js/no-such-file.js")[0] == 404
@@ -238,55 +246,130 @@ def test_the_contained_static_files_refuse_links_and_traversal_on_their_own(tmp_
     static = _static_class()([ours, theirs])
     assert static.lookup_path("a.js")[0] == str((ours / "a.js").resolve())  # ours first
     assert static.lookup_path("b.js")[0] == str((theirs / "b.js").resolve())
-    for path in ("link.txt", "dir/secret.txt", "../outside/secret.txt", "../theirs/a.js",
-                 "/etc/passwd", "..", ".", "", "a.js\x00", "..\\outside\\secret.txt",
-                 str(outside / "secret.txt")):
+    for path in (
+        "link.txt",
+        "dir/secret.txt",
+        "../outside/secret.txt",
+        "../theirs/a.js",
+        "/etc/passwd",
+        "..",
+        ".",
+        "",
+        "a.js\x00",
+        "..\\outside\\secret.txt",
+        str(outside / "secret.txt"),
+    ):
         assert static.lookup_path(path) == ("", None), path
 
     def get(path):
-        scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(),
-                 "root_path": "", "query_string": b"", "headers": []}
+        scope = {
+            "type": "http",
+            "method": "GET",
+            "path": path,
+            "raw_path": path.encode(),
+            "root_path": "",
+            "query_string": b"",
+            "headers": [],
+        }
         return asgi(static, scope)
 
     assert get("/a.js") == (200, b"ours")
-    for path in ("/../outside/secret.txt", "/link.txt", "/dir/secret.txt",
-                 "/" + "../" * DEPTH + _absolute(outside / "secret.txt")):
+    for path in (
+        "/../outside/secret.txt",
+        "/link.txt",
+        "/dir/secret.txt",
+        "/" + "../" * DEPTH + _absolute(outside / "secret.txt"),
+    ):
         status, reply = get(path)
         assert status == 404 and SECRET.encode() not in reply, path
 
 
 def test_plain_path_rules():
-    for good in ("/", "/manifest.xml", "/static/js/negotiate.js",
-                 "/static/vendor/@alpinejs/csp/3.17.5/LICENSE", CALL):
+    for good in (
+        "/",
+        "/manifest.xml",
+        "/static/js/negotiate.js",
+        "/static/vendor/@alpinejs/csp/3.17.5/LICENSE",
+        CALL,
+    ):
         assert plain_path(good), good
-    for bad in ("", "static", "//", "/static/", "/static//x", "/static/../x", "/static/./x",
-                "/static/.env", "/static/a\\b", "/static/a%2fb", "/static/a\x00",
-                "/static/\uff0e\uff0e/x", "/static/a b", "/static/a;b", "/static/a:b"):
+    for bad in (
+        "",
+        "static",
+        "//",
+        "/static/",
+        "/static//x",
+        "/static/../x",
+        "/static/./x",
+        "/static/.env",
+        "/static/a\\b",
+        "/static/a%2fb",
+        "/static/a\x00",
+        "/static/\uff0e\uff0e/x",
+        "/static/a b",
+        "/static/a;b",
+        "/static/a:b",
+    ):
         assert not plain_path(bad), bad
 
 
 # --- 1 (second half). A trusted Host on every route ----------------------------------------
 
-ROUTES = [("GET", "/manifest.xml"), ("GET", "/manifest"), ("GET", "/static/js/negotiate.js"),
-          ("GET", "/static/" + "../" * DEPTH + "etc/passwd"),
-          ("GET", "/xlwings/custom-functions-meta.json"),
-          ("GET", "/xlwings/custom-functions-code.js"), ("GET", "/taskpane.html"),
-          ("GET", "/"), ("GET", "/favicon.ico"), ("POST", CALL), ("OPTIONS", CALL)]
-FOREIGN = ["attacker.example", "attacker.example:{port}", "127.0.0.1.attacker.example:{port}",
-           "localhost.attacker.example", "127.0.0.1@attacker.example", "[::1].attacker.example",
-           "attacker.example#127.0.0.1", "127.0.0.1:{port}:{port}", "127.0.0.1:port",
-           "[::1", "::1", "[::2]:{port}", "0.0.0.0:{port}", "127.0.0.2:{port}", "",
-           "localhost.", "local host", "xn--lcalhost-9za", "127.0.0.1\t:80"]
-TRUSTED = ["127.0.0.1:{port}", "localhost:{port}", "[::1]:{port}", "127.0.0.1", "localhost",
-           "[::1]", "LocalHost:{port}", "[0:0:0:0:0:0:0:1]:{port}"]
+ROUTES = [
+    ("GET", "/manifest.xml"),
+    ("GET", "/manifest"),
+    ("GET", "/static/js/negotiate.js"),
+    ("GET", "/static/" + "../" * DEPTH + "etc/passwd"),
+    ("GET", "/xlwings/custom-functions-meta.json"),
+    ("GET", "/xlwings/custom-functions-code.js"),
+    ("GET", "/taskpane.html"),
+    ("GET", "/"),
+    ("GET", "/favicon.ico"),
+    ("POST", CALL),
+    ("OPTIONS", CALL),
+]
+FOREIGN = [
+    "attacker.example",
+    "attacker.example:{port}",
+    "127.0.0.1.attacker.example:{port}",
+    "localhost.attacker.example",
+    "127.0.0.1@attacker.example",
+    "[::1].attacker.example",
+    "attacker.example#127.0.0.1",
+    "127.0.0.1:{port}:{port}",
+    "127.0.0.1:port",
+    "[::1",
+    "::1",
+    "[::2]:{port}",
+    "0.0.0.0:{port}",
+    "127.0.0.2:{port}",
+    "",
+    "localhost.",
+    "local host",
+    "xn--lcalhost-9za",
+    "127.0.0.1\t:80",
+]
+TRUSTED = [
+    "127.0.0.1:{port}",
+    "localhost:{port}",
+    "[::1]:{port}",
+    "127.0.0.1",
+    "localhost",
+    "[::1]",
+    "LocalHost:{port}",
+    "[0:0:0:0:0:0:0:1]:{port}",
+]
 
 
 def _call_body():
     import xlwings
 
-    return (b'{"client": "Office.js", "func_name": "version", "args": [], "version": "'
-            + xlwings.__version__.encode() + b'", "runtime": "1.4", "culture_info_name": '
-            b'"en-US", "date_format": "M/d/yyyy", "caller_address": "[b.xlsm]S!A1"}')
+    return (
+        b'{"client": "Office.js", "func_name": "version", "args": [], "version": "'
+        + xlwings.__version__.encode()
+        + b'", "runtime": "1.4", "culture_info_name": '
+        b'"en-US", "date_format": "M/d/yyyy", "caller_address": "[b.xlsm]S!A1"}'
+    )
 
 
 @pytest.mark.parametrize("method,path", ROUTES)
@@ -294,18 +377,18 @@ def test_a_foreign_host_is_refused_on_every_route(server, method, path):
     body = _call_body() if method == "POST" else b""
     headers = [("Authorization", KEY), ("Content-Type", "application/json")]
     if method == "OPTIONS":
-        headers += [("Origin", "https://excel.officeapps.live.com"),
-                    ("Access-Control-Request-Method", "POST")]
+        headers += [
+            ("Origin", "https://excel.officeapps.live.com"),
+            ("Access-Control-Request-Method", "POST"),
+        ]
     for host in FOREIGN:
         host = host.format(port=server.port)
-        status, reply = raw(server.port, path, host=host, method=method, headers=headers,
-                            body=body)
+        status, reply = raw(server.port, path, host=host, method=method, headers=headers, body=body)
         assert (status, reply) == (400, b"unknown host"), (path, host, status, reply[:100])
 
 
 def test_a_missing_or_doubled_host_is_refused(server):
-    assert raw(server.port, "/manifest.xml", host=None, version="HTTP/1.0") == (
-        400, b"unknown host")
+    assert raw(server.port, "/manifest.xml", host=None, version="HTTP/1.0") == (400, b"unknown host")
     status, reply = raw(server.port, "/manifest.xml", host=None)  # HTTP/1.1 requires one
     assert status == 400 and b"<OfficeApp" not in reply
     twice = [("Host", "attacker.example")]
@@ -321,16 +404,27 @@ def test_loopback_hosts_are_answered_and_the_manifest_names_the_host_asked(serve
         assert status == 200, (host, reply[:100])
         named = host.lower().replace("[0:0:0:0:0:0:0:1]", "[::1]")
         assert f"http://{named}/xlwings/custom-functions-meta".encode() in reply, host
-        status, reply = raw(server.port, CALL, host=host, method="POST", body=_call_body(),
-                            headers=[("Authorization", KEY),
-                                     ("Content-Type", "application/json")])
+        status, reply = raw(
+            server.port,
+            CALL,
+            host=host,
+            method="POST",
+            body=_call_body(),
+            headers=[("Authorization", KEY), ("Content-Type", "application/json")],
+        )
         assert status == 200 and b"offer-negotiation" in reply, (host, reply[:100])
 
 
 def test_forwarded_headers_do_not_move_the_manifest(server):
-    status, reply = raw(server.port, "/manifest.xml", headers=[
-        ("X-Forwarded-Host", "attacker.example"), ("X-Forwarded-Server", "attacker.example"),
-        ("Forwarded", "host=attacker.example")])
+    status, reply = raw(
+        server.port,
+        "/manifest.xml",
+        headers=[
+            ("X-Forwarded-Host", "attacker.example"),
+            ("X-Forwarded-Server", "attacker.example"),
+            ("Forwarded", "host=attacker.example"),
+        ],
+    )
     assert status == 200 and b"attacker.example" not in reply
     assert f"http://127.0.0.1:{server.port}/".encode() in reply
 
@@ -338,10 +432,12 @@ def test_forwarded_headers_do_not_move_the_manifest(server):
 def test_a_dns_rebinding_page_reads_nothing(server):
     """The page's own name re-pointed at 127.0.0.1: its requests carry that name and no
     Origin (same-origin, as the browser sees it); the Host check is what refuses them."""
-    for path in ("/static/js/negotiate.js", "/manifest.xml",
-                 "/static/..%2f..%2f..%2fworkbook%2fnegotiation.xlsm"):
-        assert raw(server.port, path, host=f"rebind.attacker.example:{server.port}") == (
-            400, b"unknown host")
+    for path in (
+        "/static/js/negotiate.js",
+        "/manifest.xml",
+        "/static/..%2f..%2f..%2fworkbook%2fnegotiation.xlsm",
+    ):
+        assert raw(server.port, path, host=f"rebind.attacker.example:{server.port}") == (400, b"unknown host")
 
 
 def test_host_name_parsing():
@@ -350,9 +446,24 @@ def test_host_name_parsing():
     assert host_name("[0:0::1]") == "[::1]"
     assert host_name("127.0.0.1") == "127.0.0.1"
     assert host_name("mybox.lan:443") == "mybox.lan"
-    for bad in ("", ":8000", "::1", "[::1", "[::1]x", "[::1]:", "[::1]:80:80", "a:b", "a b",
-                "a@b", "[fe80::1%25eth0]", "[v1.x]", "localhost.", "-a.example", "a:65536",
-                "a:123456"):
+    for bad in (
+        "",
+        ":8000",
+        "::1",
+        "[::1",
+        "[::1]x",
+        "[::1]:",
+        "[::1]:80:80",
+        "a:b",
+        "a b",
+        "a@b",
+        "[fe80::1%25eth0]",
+        "[v1.x]",
+        "localhost.",
+        "-a.example",
+        "a:65536",
+        "a:123456",
+    ):
         assert host_name(bad) is None, bad
 
 
@@ -382,8 +493,15 @@ def test_the_guard_answers_the_listening_address_given(tmp_path):
 
     def get(host, path="/manifest.xml"):
         headers = [] if host is None else [(b"host", host)]
-        scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(),
-                 "headers": headers, "query_string": b"", "root_path": ""}
+        scope = {
+            "type": "http",
+            "method": "GET",
+            "path": path,
+            "raw_path": path.encode(),
+            "headers": headers,
+            "query_string": b"",
+            "root_path": "",
+        }
         return asgi(guard, scope)
 
     assert get(b"mybox.lan:8000") == (200, b"ok")
@@ -486,14 +604,22 @@ def test_forty_large_calls_over_http_leave_the_server_near_its_size(server):
         return int(re.search(r"VmRSS:\s+(\d+) kB", text)[1]) * 1024
 
     big = 8 * 2**20
-    with httpx.Client(base_url=server.url, trust_env=False, timeout=60,
-                      headers={"Authorization": KEY,
-                               "Content-Type": "application/json"}) as client:
+    with httpx.Client(
+        base_url=server.url,
+        trust_env=False,
+        timeout=60,
+        headers={"Authorization": KEY, "Content-Type": "application/json"},
+    ) as client:
+
         def call(i):
-            payload = (b'{"client": "Office.js", "func_name": "fx_convert", "args": [[["'
-                       + f"{i:03d}".encode() + b"x" * big + b'"]], [["USD"]], [["JPY"]]], '
-                       b'"version": "0", "runtime": "1.4", "caller_address": "[b.xlsm]S!A1",'
-                       b' "culture_info_name": "en-US", "date_format": "M/d/yyyy"}')
+            payload = (
+                b'{"client": "Office.js", "func_name": "fx_convert", "args": [[["'
+                + f"{i:03d}".encode()
+                + b"x" * big
+                + b'"]], [["USD"]], [["JPY"]]], '
+                b'"version": "0", "runtime": "1.4", "caller_address": "[b.xlsm]S!A1",'
+                b' "culture_info_name": "en-US", "date_format": "M/d/yyyy"}'
+            )
             return client.post(CALL, content=payload)
 
         for i in range(3):  # the allocator's first growth, before measuring
@@ -507,6 +633,7 @@ def test_forty_large_calls_over_http_leave_the_server_near_its_size(server):
 
 
 # --- 11. the API key never on a command line -----------------------------------------------
+
 
 def _children(pid):
     """Process ids whose parent is ``pid``."""
@@ -526,14 +653,17 @@ def _children(pid):
 def _serve(tmp_path, extra_args, env_key):
     """Start ``negotiate serve`` (the real command), wait until it answers; (proc, port)."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("XLWINGS_") and k != "NEGOTIATE_API_KEY"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_") and k != "NEGOTIATE_API_KEY"}
     if env_key:
         env["NEGOTIATE_API_KEY"] = env_key
     log = (tmp_path / "serve.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "addin.cli", "serve", "--port", str(port),
-                             *extra_args], env=env, stdin=subprocess.DEVNULL, stdout=log,
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "addin.cli", "serve", "--port", str(port), *extra_args],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     log.close()
     deadline = time.monotonic() + 60
     with httpx.Client(trust_env=False, timeout=2) as c:
@@ -563,12 +693,18 @@ def _assert_key_hidden(proc, port, key, tmp_path):
     for pid in (proc.pid, *children):
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
         assert key.encode() not in cmdline, pid
-    listing = subprocess.run(["ps", "-eo", "pid,ppid,args"], capture_output=True, text=True,
-                             timeout=30, check=True).stdout
+    listing = subprocess.run(
+        ["ps", "-eo", "pid,ppid,args"], capture_output=True, text=True, timeout=30, check=True
+    ).stdout
     assert str(proc.pid) in listing and key not in listing
     with httpx.Client(base_url=f"http://127.0.0.1:{port}", trust_env=False, timeout=30) as c:
-        payload = {"client": "Office.js", "func_name": "version", "args": [],
-                   "version": "0", "runtime": "1.4"}
+        payload = {
+            "client": "Office.js",
+            "func_name": "version",
+            "args": [],
+            "version": "0",
+            "runtime": "1.4",
+        }
         assert c.post(CALL, json=payload).status_code == 401  # the key is in force
         assert c.post(CALL, json=payload, headers={"Authorization": key}).status_code == 200
 
@@ -618,8 +754,7 @@ def test_an_api_key_argument_is_refused_with_the_way_to_give_it(started, capsys,
     assert "cli-secret-1" not in line
 
 
-def test_the_key_reaches_the_server_by_its_environment_only(started, capsys, tmp_path,
-                                                             monkeypatch):
+def test_the_key_reaches_the_server_by_its_environment_only(started, capsys, tmp_path, monkeypatch):
     from addin.cli import main
 
     keyfile = tmp_path / "k"
@@ -636,25 +771,33 @@ def test_the_key_reaches_the_server_by_its_environment_only(started, capsys, tmp
     assert "secret" not in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("case,expected", [
-    ("missing", "k: no such file"),
-    ("empty", "k: empty; it should hold the key"),
-    ("blank", "k: empty; it should hold the key"),
-    ("too big", "k: larger than 4096 bytes; a key is one line"),
-    ("world-readable", "k: readable by every user of this machine (chmod 600 k)"),
-    ("two lines", "k: the key must be one line without spaces"),
-    ("not text", "k: not UTF-8 text"),
-    ("a folder", "k: not a file"),
-    ("and the environment", "the key comes from NEGOTIATE_API_KEY or --api-key-file, not both"),
-])
-def test_a_bad_key_file_is_one_clear_line(started, capsys, tmp_path, monkeypatch, case,
-                                          expected):
+@pytest.mark.parametrize(
+    "case,expected",
+    [
+        ("missing", "k: no such file"),
+        ("empty", "k: empty; it should hold the key"),
+        ("blank", "k: empty; it should hold the key"),
+        ("too big", "k: larger than 4096 bytes; a key is one line"),
+        ("world-readable", "k: readable by every user of this machine (chmod 600 k)"),
+        ("two lines", "k: the key must be one line without spaces"),
+        ("not text", "k: not UTF-8 text"),
+        ("a folder", "k: not a file"),
+        ("and the environment", "the key comes from NEGOTIATE_API_KEY or --api-key-file, not both"),
+    ],
+)
+def test_a_bad_key_file_is_one_clear_line(started, capsys, tmp_path, monkeypatch, case, expected):
     from addin.cli import main
 
     path = tmp_path / "k"
-    content = {"empty": b"", "blank": b" \n\t\n", "too big": b"k" * 5000,
-               "two lines": b"first\nsecond\n", "not text": b"\xff\xfe\x00k",
-               "world-readable": b"secret-4", "and the environment": b"secret-4"}
+    content = {
+        "empty": b"",
+        "blank": b" \n\t\n",
+        "too big": b"k" * 5000,
+        "two lines": b"first\nsecond\n",
+        "not text": b"\xff\xfe\x00k",
+        "world-readable": b"secret-4",
+        "and the environment": b"secret-4",
+    }
     if case == "a folder":
         path.mkdir()
     elif case != "missing":
@@ -672,9 +815,11 @@ def test_no_code_or_doc_of_ours_offers_an_api_key_argument():
     from addin.commands import serve
 
     root = Path(__file__).resolve().parents[1]
-    for path in [*sorted((root / "addin").rglob("*.py")),
-                 *sorted((root / "addin" / "server_project").rglob("*.html")),
-                 *sorted((root / "addin" / "server_project").rglob("*.js"))]:
+    for path in [
+        *sorted((root / "addin").rglob("*.py")),
+        *sorted((root / "addin" / "server_project").rglob("*.html")),
+        *sorted((root / "addin" / "server_project").rglob("*.js")),
+    ]:
         text = path.read_text(encoding="utf-8")
         if path.resolve() == Path(serve.__file__).resolve():
             continue  # the refusal itself names it

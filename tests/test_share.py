@@ -30,21 +30,58 @@ from addin.sheets.disclosure import FIELDS
 from addin.workbook import build, example
 from calculators.offer import FIELDS as OFFER_FIELDS
 
-WORDS = ["CANARYWALKAWAYqx1", "CANARYBATNAqx2", "CANARYNOTEqx3", "CANARYHIDDENqx4",
-         "CANARYVERYHIDDENqx5", "CANARYROWqx6", "CANARYCOLqx7", "CANARYCOMMENTqx8",
-         "CANARYNAMEqx9", "CANARYVALIDqx10", "CANARYHEADERqx11", "CANARYFOOTERqx12",
-         "CANARYAUTHORqx13", "CANARYTITLEqx14", "CANARYCOMPANYqx15", "CANARYMANAGERqx16",
-         "CANARYCUSTOMqx17", "CANARYXMLqx18", "CANARYRIVALqx19", "CANARYKEYWORDqx20"]
-NUMBERS = [12345678, 23456789, 34567891, 45678912, 56789123, 67891234, 78912345, 89123456,
-           91234567, 13579246, 24681357]
+WORDS = [
+    "CANARYWALKAWAYqx1",
+    "CANARYBATNAqx2",
+    "CANARYNOTEqx3",
+    "CANARYHIDDENqx4",
+    "CANARYVERYHIDDENqx5",
+    "CANARYROWqx6",
+    "CANARYCOLqx7",
+    "CANARYCOMMENTqx8",
+    "CANARYNAMEqx9",
+    "CANARYVALIDqx10",
+    "CANARYHEADERqx11",
+    "CANARYFOOTERqx12",
+    "CANARYAUTHORqx13",
+    "CANARYTITLEqx14",
+    "CANARYCOMPANYqx15",
+    "CANARYMANAGERqx16",
+    "CANARYCUSTOMqx17",
+    "CANARYXMLqx18",
+    "CANARYRIVALqx19",
+    "CANARYKEYWORDqx20",
+]
+NUMBERS = [
+    12345678,
+    23456789,
+    34567891,
+    45678912,
+    56789123,
+    67891234,
+    78912345,
+    89123456,
+    91234567,
+    13579246,
+    24681357,
+]
 
 
 def spellings(n: int) -> list[str]:
     """Ways a number can be written: 12345678, 12,345,678, 1.2345678E7, 12345678.0 ..."""
     f = float(n)
     mantissa = f"{n / 10 ** (len(str(n)) - 1):.15g}"
-    return [str(n), f"{n:,}", f"{f!r}", f"{f:.7E}", f"{f:e}", f"{mantissa}E{len(str(n)) - 1}",
-            f"{mantissa}E+{len(str(n)) - 1}", f"{n:_}", f"{n:,}".replace(",", ".")]
+    return [
+        str(n),
+        f"{n:,}",
+        f"{f!r}",
+        f"{f:.7E}",
+        f"{f:e}",
+        f"{mantissa}E{len(str(n)) - 1}",
+        f"{mantissa}E+{len(str(n)) - 1}",
+        f"{n:_}",
+        f"{n:,}".replace(",", "."),
+    ]
 
 
 def _private(ws, r0, c0, k):
@@ -53,21 +90,29 @@ def _private(ws, r0, c0, k):
     ws.cell(r0, c0 + 1, NUMBERS[k % len(NUMBERS)])
 
 
-_APP = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="http://schemas'
-        '.openxmlformats.org/officeDocument/2006/extended-properties" xmlns:vt="http://schemas.'
-        'openxmlformats.org/officeDocument/2006/docPropsVTypes"><Application>Microsoft Excel'
-        '</Application><Company>{company}</Company><Manager>{manager}</Manager>'
-        '<HyperlinkBase>C:\\Users\\{company}\\offers</HyperlinkBase></Properties>')
-_ITEM = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><walkaway xmlns="urn:canary">'
-         '{word} {number}</walkaway>')
-_ITEM_PROPS = ('<?xml version="1.0" encoding="UTF-8" standalone="no"?><ds:datastoreItem '
-               'ds:itemID="{{6E0A7B63-0000-4000-8000-000000000001}}" xmlns:ds="http://schemas.'
-               'openxmlformats.org/officeDocument/2006/customXml"><ds:schemaRefs/>'
-               '</ds:datastoreItem>')
-_ITEM_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http:'
-              '//schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
-              'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-              'customXmlProps" Target="itemProps1.xml"/></Relationships>')
+_APP = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="http://schemas'
+    '.openxmlformats.org/officeDocument/2006/extended-properties" xmlns:vt="http://schemas.'
+    'openxmlformats.org/officeDocument/2006/docPropsVTypes"><Application>Microsoft Excel'
+    "</Application><Company>{company}</Company><Manager>{manager}</Manager>"
+    "<HyperlinkBase>C:\\Users\\{company}\\offers</HyperlinkBase></Properties>"
+)
+_ITEM = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><walkaway xmlns="urn:canary">'
+    "{word} {number}</walkaway>"
+)
+_ITEM_PROPS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="no"?><ds:datastoreItem '
+    'ds:itemID="{{6E0A7B63-0000-4000-8000-000000000001}}" xmlns:ds="http://schemas.'
+    'openxmlformats.org/officeDocument/2006/customXml"><ds:schemaRefs/>'
+    "</ds:datastoreItem>"
+)
+_ITEM_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http:'
+    '//schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'customXmlProps" Target="itemProps1.xml"/></Relationships>'
+)
 
 
 def plant(src: Path, dst: Path, data_only: bool) -> Path:
@@ -133,14 +178,22 @@ def _add_parts(src: Path, dst: Path) -> None:
             if info.filename == "docProps/app.xml":
                 data = _APP.format(company=WORDS[14], manager=WORDS[15]).encode()
             elif info.filename == "[Content_Types].xml":
-                data = data.replace(b"</Types>", (
-                    b'<Override PartName="/customXml/itemProps1.xml" ContentType="application/'
-                    b'vnd.openxmlformats-officedocument.customXmlProperties+xml"/></Types>'))
+                data = data.replace(
+                    b"</Types>",
+                    (
+                        b'<Override PartName="/customXml/itemProps1.xml" ContentType="application/'
+                        b'vnd.openxmlformats-officedocument.customXmlProperties+xml"/></Types>'
+                    ),
+                )
             elif info.filename == "xl/_rels/workbook.xml.rels":
-                data = data.replace(b"</Relationships>", (
-                    b'<Relationship Id="rIdCanary" Type="http://schemas.openxmlformats.org/'
-                    b'officeDocument/2006/relationships/customXml" Target="../customXml/'
-                    b'item1.xml"/></Relationships>'))
+                data = data.replace(
+                    b"</Relationships>",
+                    (
+                        b'<Relationship Id="rIdCanary" Type="http://schemas.openxmlformats.org/'
+                        b'officeDocument/2006/relationships/customXml" Target="../customXml/'
+                        b'item1.xml"/></Relationships>'
+                    ),
+                )
             zout.writestr(info, data)
         zout.writestr("customXml/item1.xml", _ITEM.format(word=WORDS[17], number=NUMBERS[2]))
         zout.writestr("customXml/itemProps1.xml", _ITEM_PROPS)
@@ -148,8 +201,9 @@ def _add_parts(src: Path, dst: Path) -> None:
 
 
 def run(*args, timeout=120):
-    return subprocess.run([sys.executable, "-m", "addin.cli", *map(str, args)],
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "addin.cli", *map(str, args)], capture_output=True, text=True, timeout=timeout
+    )
 
 
 def parts(path: Path) -> dict[str, bytes]:
@@ -197,9 +251,20 @@ def test_share_leaks_none_of_them(planted, tmp_path):
     assert leaks(blobs) == []
     for name, data in blobs.items():
         assert not re.search(rb"<f[ >/]", data), name
-        for marker in (b"definedName", b"hidden", b"veryHidden", b"dataValidation", b"comment",
-                       b"legacyDrawing", b"headerFooter", b"oddHeader", b"externalLink",
-                       b"customXml", b"vbaProject", b"Override PartName=\"/xl/worksheets/sheet2"):
+        for marker in (
+            b"definedName",
+            b"hidden",
+            b"veryHidden",
+            b"dataValidation",
+            b"comment",
+            b"legacyDrawing",
+            b"headerFooter",
+            b"oddHeader",
+            b"externalLink",
+            b"customXml",
+            b"vbaProject",
+            b'Override PartName="/xl/worksheets/sheet2',
+        ):
             assert marker not in data, (name, marker)
     app = blobs["docProps/app.xml"].decode()
     assert re.findall(r"<vt:lpstr>([^<]*)</vt:lpstr>", app) == ["Worksheets", "Summary"]
@@ -211,13 +276,22 @@ def test_share_leaks_none_of_them(planted, tmp_path):
     home = example()["home"]
     rows = [r for r in openpyxl.load_workbook(out).active.iter_rows(values_only=True)]
     values = dict(rows[3:])
-    assert values == {"Target total compensation (per year)": home["target"],
-                      "Currency": home["currency"], "Compensation basis": home["basis"],
-                      "Based in": home["city"]}
+    assert values == {
+        "Target total compensation (per year)": home["target"],
+        "Currency": home["currency"],
+        "Compensation basis": home["basis"],
+        "Based in": home["city"],
+    }
     strings = re.findall(r"<t[^>]*>([^<]*)</t>", blobs["xl/sharedStrings.xml"].decode())
-    assert sorted(strings) == sorted(["Compensation expectations", "item", "value",
-                                      *(str(v) for v in values.values() if isinstance(v, str)),
-                                      *values])
+    assert sorted(strings) == sorted(
+        [
+            "Compensation expectations",
+            "item",
+            "value",
+            *(str(v) for v in values.values() if isinstance(v, str)),
+            *values,
+        ]
+    )
 
 
 @pytest.mark.parametrize("data_only", [False, True], ids=["formulas-no-cache", "values"])
@@ -235,8 +309,9 @@ def test_the_switches_decide_what_is_shared(built, tmp_path, example_rows, data_
     items = read_disclosed(src)
     assert [i.key for i in items] == ["currency", "basis", "location", "best_offer"]
     home = example()["home"]
-    table = udfs.offer_compare(example_rows, home["basis"], home["currency"],
-                               home["horizon_years"], home["discount_rate"])
+    table = udfs.offer_compare(
+        example_rows, home["basis"], home["currency"], home["horizon_years"], home["discount_rate"]
+    )
     assert items[-1].value == pytest.approx(table[1][6], rel=1e-12)
     del wb["Strategy"]  # no switches at all: what the Recruiter sheet shows
     wb.save(src)
@@ -279,8 +354,9 @@ def test_share_never_writes_over_its_input(planted, tmp_path):
     assert planted.read_bytes() == before
 
 
-@pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)",
-                                  "\tTokyo", "\rTokyo", "\nTokyo"])
+@pytest.mark.parametrize(
+    "text", ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\tTokyo", "\rTokyo", "\nTokyo"]
+)
 def test_formula_like_text_is_stored_as_text(built, tmp_path, text):
     wb = openpyxl.load_workbook(built, data_only=True, keep_vba=False)
     params = wb["Params"]
@@ -322,8 +398,9 @@ def test_include_adds_fields_and_unknown_fields_are_refused(built, tmp_path, exa
     items = read_disclosed(built, ("best_offer", "offers_held"))
     got = {i.key: i.value for i in items}
     home = example()["home"]
-    table = udfs.offer_compare(example_rows, home["basis"], home["currency"],
-                               home["horizon_years"], home["discount_rate"])
+    table = udfs.offer_compare(
+        example_rows, home["basis"], home["currency"], home["horizon_years"], home["discount_rate"]
+    )
     assert got["best_offer"] == pytest.approx(table[1][6], rel=1e-12)
     assert got["offers_held"] == len(example_rows[0]) - 1
     r = run("share", built, "-o", tmp_path / "o.xlsx", "--include", "walk_away_secret")
@@ -333,9 +410,20 @@ def test_include_adds_fields_and_unknown_fields_are_refused(built, tmp_path, exa
 def _soffice_csv(xlsx: Path, tmp: Path) -> list[list[str]]:
     outdir = tmp / "csv"
     r = subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{tmp / 'profile'}", "--headless",
-         "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false",
-         "--outdir", str(outdir), str(xlsx)], capture_output=True, text=True, timeout=180)
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false",
+            "--outdir",
+            str(outdir),
+            str(xlsx),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert r.returncode == 0, r.stderr
     with open(outdir / (xlsx.stem + ".csv"), encoding="utf-8", newline="") as fh:
         return list(csv.reader(fh))
@@ -345,9 +433,20 @@ def _soffice_csvs(books: list[Path], tmp: Path) -> dict[str, list[list[str]]]:
     """Each copy as LibreOffice exports it to CSV (UTF-8), converted in one run."""
     outdir = tmp / "csv"
     r = subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{tmp / 'profile'}", "--headless",
-         "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false",
-         "--outdir", str(outdir), *map(str, books)], capture_output=True, text=True, timeout=300)
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false",
+            "--outdir",
+            str(outdir),
+            *map(str, books),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
     out = {}
     for book in books:
@@ -364,10 +463,12 @@ def test_formula_like_text_stays_inert_in_a_csv_export(built, tmp_path):
     from bench.hostile_share import FORMULA_TEXTS, formula_location
 
     items = [Disclosed("location", f"text {i}", t, None) for i, t in enumerate(FORMULA_TEXTS)]
-    items += [Disclosed("target", "negative", -5, "num"), Disclosed("target", "target", 1.5e7,
-                                                                    "num"),
-              Disclosed("location", "plain", "Tokyo", None),
-              Disclosed("location", "quoted", "'=already text", None)]
+    items += [
+        Disclosed("target", "negative", -5, "num"),
+        Disclosed("target", "target", 1.5e7, "num"),
+        Disclosed("location", "plain", "Tokyo", None),
+        Disclosed("location", "quoted", "'=already text", None),
+    ]
     many = tmp_path / "many.xlsx"
     write_copy(items, many)
     books = [many]
@@ -390,8 +491,7 @@ def test_formula_like_text_stays_inert_in_a_csv_export(built, tmp_path):
 
 
 @pytest.mark.parametrize("data_only", [False, True], ids=["formulas-no-cache", "values"])
-def test_libreoffice_opens_the_copy_and_shows_the_udf_values(built, tmp_path, example_rows,
-                                                            data_only):
+def test_libreoffice_opens_the_copy_and_shows_the_udf_values(built, tmp_path, example_rows, data_only):
     src = plant(built, tmp_path / "private.xlsx", data_only)
     out = tmp_path / "copy.xlsx"
     r = run("share", src, "-o", out, "--include", "best_offer", "--include", "offers_held")
@@ -403,10 +503,12 @@ def test_libreoffice_opens_the_copy_and_shows_the_udf_values(built, tmp_path, ex
     offers = [list(row) for row in example_rows]
     offers[0][1] = WORDS[18]
     offers[1 + list(OFFER_FIELDS).index("company")][1] = WORDS[18]
-    table = udfs.offer_compare(offers, home["basis"], home["currency"], home["horizon_years"],
-                               home["discount_rate"])
-    assert float(values["Best offer in hand (per year, same basis and currency)"]) == \
-        pytest.approx(table[1][6], rel=1e-12)
+    table = udfs.offer_compare(
+        offers, home["basis"], home["currency"], home["horizon_years"], home["discount_rate"]
+    )
+    assert float(values["Best offer in hand (per year, same basis and currency)"]) == pytest.approx(
+        table[1][6], rel=1e-12
+    )
     assert float(values["Offers in hand"]) == len(offers[0]) - 1
     assert float(values["Target total compensation (per year)"]) == home["target"]
     assert values["Currency"] == home["currency"] and values["Based in"] == home["city"]
@@ -438,8 +540,12 @@ sys.exit(main(sys.argv[1:]))
 
 def _kill_mid_write(args) -> None:
     """Run the command; once it is writing the zip, kill it (SIGKILL)."""
-    with subprocess.Popen([sys.executable, "-c", _STALL, *map(str, args)],
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+    with subprocess.Popen(
+        [sys.executable, "-c", _STALL, *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as proc:
         try:
             ready, _, _ = select.select([proc.stdout], [], [], 120)
             line = proc.stdout.readline() if ready else ""
@@ -473,8 +579,9 @@ def test_the_pdf_is_one_page_of_the_same_content(planted, tmp_path):
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"^Pages:\s+1$", info, re.M)
     assert not re.search(r"^(Author|Title|Subject|Keywords):", info, re.M)
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     home = example()["home"]
     assert f"{home['target']:,}" in text and home["city"] in text
     assert leaks({"pdf": text.encode(), "raw": pdf.read_bytes()}) == []

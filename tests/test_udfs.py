@@ -61,7 +61,11 @@ def test_vest_schedule(example_rows):
     assert table[1] == [12, 0.33, 132_000.0]
     assert sum(r[2] for r in table[1:]) == pytest.approx(400_000)
     assert udfs.vest_schedule(1000, None, None, "annual")[1:] == [
-        [12, 0.25, 250.0], [24, 0.25, 250.0], [36, 0.25, 250.0], [48, 0.25, 250.0]]
+        [12, 0.25, 250.0],
+        [24, 0.25, 250.0],
+        [36, 0.25, 250.0],
+        [48, 0.25, 250.0],
+    ]
 
 
 def test_option_value_table():
@@ -72,8 +76,7 @@ def test_option_value_table():
     assert values["p10"] <= values["p50"] <= values["p90"]
     assert 0 <= values["prob_zero"] <= 1
     # the UDF's simulation is the seeded one (default seed, the shipped paths / volatility)
-    assert values["mc_mean"] == equity.option_value(
-        40_000, 1.0, 4.0, 0.2, 0.3, 1.0, paths=100_000).mc_mean
+    assert values["mc_mean"] == equity.option_value(40_000, 1.0, 4.0, 0.2, 0.3, 1.0, paths=100_000).mc_mean
 
 
 def _mc_by_hand(seed, paths, shares, strike, price, dilution, exit_p, multiple, years, vol):
@@ -109,7 +112,9 @@ def test_fx_convert_scalar_and_range():
     rates = [["currency", "per USD"], ["USD", 1], ["JPY", 150], ["GBP", 0.75]]
     assert udfs.fx_convert(100, "USD", "JPY", rates) == 15_000
     assert udfs.fx_convert([[1, None], [2, 4]], "GBP", "USD", rates) == [
-        [pytest.approx(4 / 3), None], [pytest.approx(8 / 3), pytest.approx(16 / 3)]]
+        [pytest.approx(4 / 3), None],
+        [pytest.approx(8 / 3), pytest.approx(16 / 3)],
+    ]
     shipped = udfs.fx_convert(1, "USD", "JPY")
     assert shipped == udfs.fx_convert(1, "USD", "JPY", None, dt.date(2026, 6, 1))
 
@@ -125,15 +130,25 @@ def test_offer_compare_ranks_every_offer(example_rows):
 
 
 BAD = [
-    ("text in a number field", lambda rows: udfs.offer_tc(
-        [r if r[0] != "base_salary" else [r[0], "lots"] for r in one_offer(rows, 1)]),
-     "base_salary must be a number"),
-    ("negative base", lambda rows: udfs.offer_tc(
-        [r if r[0] != "base_salary" else [r[0], -5] for r in one_offer(rows, 1)]),
-     "base_salary"),
-    ("unknown schedule", lambda rows: udfs.offer_tc(
-        [r if r[0] != "rsu_schedule" else [r[0], "every other tuesday"] for r in one_offer(rows, 1)]),
-     "rsu_schedule"),
+    (
+        "text in a number field",
+        lambda rows: udfs.offer_tc(
+            [r if r[0] != "base_salary" else [r[0], "lots"] for r in one_offer(rows, 1)]
+        ),
+        "base_salary must be a number",
+    ),
+    (
+        "negative base",
+        lambda rows: udfs.offer_tc([r if r[0] != "base_salary" else [r[0], -5] for r in one_offer(rows, 1)]),
+        "base_salary",
+    ),
+    (
+        "unknown schedule",
+        lambda rows: udfs.offer_tc(
+            [r if r[0] != "rsu_schedule" else [r[0], "every other tuesday"] for r in one_offer(rows, 1)]
+        ),
+        "rsu_schedule",
+    ),
     ("schedule not adding to 100", lambda rows: udfs.vest_schedule(100, "30/30"), "add up to 100"),
     ("ragged range", lambda rows: udfs.offer_compare([["field", "a"], ["company"]]), "ragged"),
     ("empty range", lambda rows: udfs.offer_compare([]), "empty"),
@@ -142,9 +157,13 @@ BAD = [
     ("text years", lambda rows: udfs.offer_schedule(one_offer(rows, 1), "ten"), "years"),
     ("unknown currency", lambda rows: udfs.fx_convert(1, "USD", "XYZ"), "no FX rate for XYZ"),
     ("two offers, no name", lambda rows: udfs.offer_tc(rows), "give offer_name"),
-    ("unknown jurisdiction", lambda rows: udfs.offer_tc(
-        [r if r[0] != "jurisdiction" else [r[0], "Atlantis"] for r in one_offer(rows, 1)]),
-     "supported: "),
+    (
+        "unknown jurisdiction",
+        lambda rows: udfs.offer_tc(
+            [r if r[0] != "jurisdiction" else [r[0], "Atlantis"] for r in one_offer(rows, 1)]
+        ),
+        "supported: ",
+    ),
     ("negative grant", lambda rows: udfs.vest_schedule(-1), "grant must be at least 0"),
     ("bool as number", lambda rows: udfs.option_value(True, 1, 1), "shares must be a number"),
     ("NaN", lambda rows: udfs.option_value(float("nan"), 1, 1), "finite"),
@@ -164,8 +183,9 @@ def test_messages_never_repeat_what_the_user_typed(example_rows):
     offer = one_offer(example_rows, 1) + [[secret, 1]]
     result = udfs.offer_tc(offer)
     assert is_message(result) and secret not in result
-    result = udfs.offer_tc([r if r[0] != "base_salary" else [r[0], secret]
-                            for r in one_offer(example_rows, 1)])
+    result = udfs.offer_tc(
+        [r if r[0] != "base_salary" else [r[0], secret] for r in one_offer(example_rows, 1)]
+    )
     assert is_message(result) and secret not in result
 
 
@@ -199,16 +219,19 @@ def test_tax_breakdown_lines_add_up():
     assert lines["net"] == udfs.net_pay(14_000_000, "JP-TOKYO", 2026, None, 45)
 
 
-@pytest.mark.parametrize("args,fragment", [
-    ((1, "Atlantis"), "supported: CA-ON, DE, GB-ENG, IL, JP-TOKYO, US-CA, US-NY-NYC, US-WA"),
-    ((1, "IL", 2019), "covered: 2025, 2026"),
-    ((-1, "IL"), "gross must be at least 0"),
-    (("abc", "IL"), "gross must be a number"),
-    ((float("nan"), "IL"), "gross must be a finite number"),
-    ((None, "IL"), "gross is required"),
-    ((1, None), "jurisdiction"),
-    (([[1, 2], [3]], "IL"), "ragged"),
-])
+@pytest.mark.parametrize(
+    "args,fragment",
+    [
+        ((1, "Atlantis"), "supported: CA-ON, DE, GB-ENG, IL, JP-TOKYO, US-CA, US-NY-NYC, US-WA"),
+        ((1, "IL", 2019), "covered: 2025, 2026"),
+        ((-1, "IL"), "gross must be at least 0"),
+        (("abc", "IL"), "gross must be a number"),
+        ((float("nan"), "IL"), "gross must be a finite number"),
+        ((None, "IL"), "gross is required"),
+        ((1, None), "jurisdiction"),
+        (([[1, 2], [3]], "IL"), "ragged"),
+    ],
+)
 def test_net_pay_bad_input(args, fragment):
     result = udfs.net_pay(*args)
     assert is_message(result) and fragment in result, result

@@ -27,7 +27,8 @@ def test_build_is_byte_identical(fresh, tmp_path):
 
 def test_committed_workbook_equals_a_fresh_build(fresh):
     assert DEFAULT_PATH.read_bytes() == fresh.read_bytes(), (
-        "workbook/negotiation.xlsm is stale: run `negotiate build-workbook`")
+        "workbook/negotiation.xlsm is stale: run `negotiate build-workbook`"
+    )
 
 
 def test_vba_part_is_xlwings_own():
@@ -72,8 +73,7 @@ def formula_calls(path):
                         stack[-1][1] += 1
                     elif closing:
                         name, commas, empty = stack.pop()
-                        calls.append((f"{ws.title}!{cell.coordinate}", name,
-                                      0 if empty else commas + 1))
+                        calls.append((f"{ws.title}!{cell.coordinate}", name, 0 if empty else commas + 1))
     return calls
 
 
@@ -92,8 +92,15 @@ def check_formulas(path):
 
 def test_every_formula_names_a_builtin_or_a_udf_with_the_right_arity():
     calls = formula_calls(DEFAULT_PATH)
-    assert {c[1] for c in calls} >= {"OFFER_TC", "FX_CONVERT", "OFFER_SCHEDULE", "INDEX", "RANK",
-                                     "OFFER_COMPARE", "OPTION_VALUE"}
+    assert {c[1] for c in calls} >= {
+        "OFFER_TC",
+        "FX_CONVERT",
+        "OFFER_SCHEDULE",
+        "INDEX",
+        "RANK",
+        "OFFER_COMPARE",
+        "OPTION_VALUE",
+    }
     assert check_formulas(DEFAULT_PATH) == []
 
 

@@ -39,6 +39,7 @@ _FREE, _END, _FATSECT, _NOSTREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFF
 
 # --- MS-OVBA compression -------------------------------------------------------------------
 
+
 def _chunk(data: bytes) -> bytes:
     """One CompressedChunk's token sequences (2.4.1.3.7), longest match first."""
     out = bytearray()
@@ -53,7 +54,7 @@ def _chunk(data: bytes) -> bytes:
             shift = max((pos - 1).bit_length(), 4) if pos else 4
             max_len = (0xFFFF >> shift) + 3
             best, best_at = 0, 0
-            for cand in reversed(seen.get(data[pos:pos + 3], [])[-256:]):  # the nearest
+            for cand in reversed(seen.get(data[pos : pos + 3], [])[-256:]):  # the nearest
                 n = 0
                 while n < max_len and pos + n < len(data) and data[cand + n] == data[pos + n]:
                     n += 1
@@ -69,7 +70,7 @@ def _chunk(data: bytes) -> bytes:
             else:
                 out.append(data[pos])
             for k in range(pos, pos + step):
-                seen.setdefault(data[k:k + 3], []).append(k)
+                seen.setdefault(data[k : k + 3], []).append(k)
             pos += step
     return bytes(out)
 
@@ -82,7 +83,7 @@ def compress(data: bytes) -> bytes:
     """
     out = bytearray(b"\x01")
     for start in range(0, len(data), 4096):
-        block = data[start:start + 4096]
+        block = data[start : start + 4096]
         body = _chunk(block)
         if len(body) <= 4096:
             out += (0xB000 | (len(body) + 2 - 3)).to_bytes(2, "little") + body
@@ -95,6 +96,7 @@ def compress(data: bytes) -> bytes:
 
 # --- MS-CFB ----------------------------------------------------------------------------------
 
+
 def read_cfb(data: bytes) -> dict[tuple[str, ...], bytes | None]:
     """Every storage (``None``) and stream (its bytes) of a compound file, by path."""
     ole = olefile.OleFileIO(data)
@@ -102,8 +104,7 @@ def read_cfb(data: bytes) -> dict[tuple[str, ...], bytes | None]:
         items: dict[tuple[str, ...], bytes | None] = {}
         for path in ole.listdir(streams=True, storages=True):
             kind = ole.get_type(path)
-            items[tuple(path)] = ole.openstream(path).read() if kind == olefile.STGTY_STREAM \
-                else None
+            items[tuple(path)] = ole.openstream(path).read() if kind == olefile.STGTY_STREAM else None
         return items
     finally:
         ole.close()
@@ -129,7 +130,7 @@ def write_cfb(items: dict[tuple[str, ...], bytes | None]) -> bytes:
             return _NOSTREAM
         mid = len(ids) // 2
         entries[ids[mid]]["left"] = tree(ids[:mid])
-        entries[ids[mid]]["right"] = tree(ids[mid + 1:])
+        entries[ids[mid]]["right"] = tree(ids[mid + 1 :])
         return ids[mid]
 
     for e in entries:
@@ -191,16 +192,47 @@ def write_cfb(items: dict[tuple[str, ...], bytes | None]) -> bytes:
     directory = bytearray()
     for e in entries:
         name = e["name"].encode("utf-16-le") + b"\x00\x00"
-        directory += struct.pack("<64sHBBIII16sIQQIQ", name, len(name), e["type"], 1,
-                                 e["left"], e["right"], e["child"], bytes(16), 0, 0, 0,
-                                 e["start"], e["size"])
-    free_entry = struct.pack("<64sHBBIII16sIQQIQ", b"", 0, 0, 0, _NOSTREAM, _NOSTREAM,
-                             _NOSTREAM, bytes(16), 0, 0, 0, 0, 0)
+        directory += struct.pack(
+            "<64sHBBIII16sIQQIQ",
+            name,
+            len(name),
+            e["type"],
+            1,
+            e["left"],
+            e["right"],
+            e["child"],
+            bytes(16),
+            0,
+            0,
+            0,
+            e["start"],
+            e["size"],
+        )
+    free_entry = struct.pack(
+        "<64sHBBIII16sIQQIQ", b"", 0, 0, 0, _NOSTREAM, _NOSTREAM, _NOSTREAM, bytes(16), 0, 0, 0, 0, 0
+    )
     while len(directory) < n_dir * _SECTOR:
         directory += free_entry
-    header = struct.pack("<8s16sHHHHH6sIIIIIIIII", olefile.MAGIC, bytes(16), 0x3E, 3, 0xFFFE, 9,
-                         6, bytes(6), 0, n_fat, dir_start, 0, _CUTOFF,
-                         minifat_start if n_minifat else _END, n_minifat, _END, 0)
+    header = struct.pack(
+        "<8s16sHHHHH6sIIIIIIIII",
+        olefile.MAGIC,
+        bytes(16),
+        0x3E,
+        3,
+        0xFFFE,
+        9,
+        6,
+        bytes(6),
+        0,
+        n_fat,
+        dir_start,
+        0,
+        _CUTOFF,
+        minifat_start if n_minifat else _END,
+        n_minifat,
+        _END,
+        0,
+    )
     header += b"".join(struct.pack("<I", k) for k in range(n_fat))
     header += struct.pack("<I", _FREE) * (109 - n_fat)
     out = io.BytesIO()
@@ -217,6 +249,7 @@ def write_cfb(items: dict[tuple[str, ...], bytes | None]) -> bytes:
 
 
 # --- a module added to a VBA project ---------------------------------------------------------
+
 
 def _record(rid: int, body: bytes) -> bytes:
     return struct.pack("<HI", rid, len(body)) + body
@@ -245,29 +278,35 @@ def with_module(project: bytes, name: str, source: bytes) -> bytes:
     if count_at is None or end_at is None:
         raise ValueError("no PROJECTMODULES / terminator in VBA/dir")
     wide = name.encode("utf-16-le")
-    module = b"".join([
-        _record(0x0019, name.encode("cp1252")), _record(0x0047, wide),  # MODULENAME(UNICODE)
-        _record(0x001A, name.encode("cp1252")), _record(0x0032, wide),  # MODULESTREAMNAME
-        _record(0x001C, b""), _record(0x0048, b""),  # MODULEDOCSTRING
-        _record(0x0031, struct.pack("<I", 0)),  # MODULEOFFSET: the source starts the stream
-        _record(0x001E, struct.pack("<I", 0)),  # MODULEHELPCONTEXT
-        _record(0x002C, struct.pack("<H", 0xFFFF)),  # MODULECOOKIE
-        _record(0x0021, b""),  # MODULETYPE: procedural
-        _record(0x002B, b""),  # terminator
-    ])
+    module = b"".join(
+        [
+            _record(0x0019, name.encode("cp1252")),
+            _record(0x0047, wide),  # MODULENAME(UNICODE)
+            _record(0x001A, name.encode("cp1252")),
+            _record(0x0032, wide),  # MODULESTREAMNAME
+            _record(0x001C, b""),
+            _record(0x0048, b""),  # MODULEDOCSTRING
+            _record(0x0031, struct.pack("<I", 0)),  # MODULEOFFSET: the source starts the stream
+            _record(0x001E, struct.pack("<I", 0)),  # MODULEHELPCONTEXT
+            _record(0x002C, struct.pack("<H", 0xFFFF)),  # MODULECOOKIE
+            _record(0x0021, b""),  # MODULETYPE: procedural
+            _record(0x002B, b""),  # terminator
+        ]
+    )
     count = struct.unpack_from("<H", info, count_at)[0]
-    info = info[:count_at] + struct.pack("<H", count + 1) + info[count_at + 2:end_at] + module \
-        + info[end_at:]
+    info = (
+        info[:count_at] + struct.pack("<H", count + 1) + info[count_at + 2 : end_at] + module + info[end_at:]
+    )
     items[("VBA", "dir")] = compress(info)
     items[("VBA", name)] = compress(source)
     project_text = items[("PROJECT",)]
     assert project_text is not None
     line = f"Module={name}\r\n".encode("cp1252")
     at = project_text.find(b"Name=")
-    items[("PROJECT",)] = project_text[:at] + line + project_text[at:] if at >= 0 \
-        else project_text + line
+    items[("PROJECT",)] = project_text[:at] + line + project_text[at:] if at >= 0 else project_text + line
     names = items.get(("PROJECTwm",))  # NameMap: MBCS name NUL, UTF-16 name NUL, ..., 0x0000
     if names is not None and names.endswith(b"\x00\x00"):
-        items[("PROJECTwm",)] = (names[:-2] + name.encode("cp1252") + b"\x00" + wide
-                                 + b"\x00\x00" + b"\x00\x00")
+        items[("PROJECTwm",)] = (
+            names[:-2] + name.encode("cp1252") + b"\x00" + wide + b"\x00\x00" + b"\x00\x00"
+        )
     return write_cfb(items)

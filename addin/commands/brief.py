@@ -15,8 +15,9 @@ def register(app: Any) -> None:
             Path | None, typer.Argument(help="Workbook to read (default: the shipped one)")
         ] = None,
         lang: Annotated[str, typer.Option(help="en or ja")] = "en",
-        output: Annotated[Path | None, typer.Option(
-            "-o", "--output", help="Write the Markdown here (default: print it)")] = None,
+        output: Annotated[
+            Path | None, typer.Option("-o", "--output", help="Write the Markdown here (default: print it)")
+        ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON")] = False,
     ) -> None:
         """The negotiation brief: market position, leverage, counters, the ask, walk-away.

@@ -27,8 +27,9 @@ def read_offers(path: Path) -> list[dict[str, Any]]:
         raise InvalidInputError(f"{path.name}: an offers file is at most 1 MB")
     text = path.read_text(encoding="utf-8-sig")
     if path.suffix.lower() == ".csv":
-        rows: list[list[Any]] = [[c if c.strip() else None for c in row]
-                                 for row in csv.reader(text.splitlines())]
+        rows: list[list[Any]] = [
+            [c if c.strip() else None for c in row] for row in csv.reader(text.splitlines())
+        ]
         width = max((len(r) for r in rows), default=0)
         rows = [r + [None] * (width - len(r)) for r in rows if any(c is not None for c in r)]
         if not rows:
@@ -89,18 +90,26 @@ def _as_cells(rows: list[list[Any]], j: int) -> dict[str, Any]:
 def register(app: typer.Typer) -> None:
     @app.command()
     def new(
-        path: Annotated[Path, typer.Argument(help="The workbook to create (.xlsm); never "
-                                                  "an existing file")],
-        offers: Annotated[Path | None, typer.Option(
-            "--offers", help="Fill it with these offers: YAML or CSV (see the README)")] = None,
-        runtime: Annotated[str, typer.Option(
-            "--runtime", help="windows (classic xlwings, bare names) or web (Excel on Mac / "
-                              "the web: the add-in's NEGOTIATE. functions)")] = "windows",
-        home_city: Annotated[str | None, typer.Option(
-            "--home-city", help="Where you live now (blank: Tokyo); sets the home currency")]
-        = None,
-        years: Annotated[int | None, typer.Option(
-            "--years", help="Horizon in years, 1 to 10 (blank: 4)")] = None,
+        path: Annotated[Path, typer.Argument(help="The workbook to create (.xlsm); never an existing file")],
+        offers: Annotated[
+            Path | None,
+            typer.Option("--offers", help="Fill it with these offers: YAML or CSV (see the README)"),
+        ] = None,
+        runtime: Annotated[
+            str,
+            typer.Option(
+                "--runtime",
+                help="windows (classic xlwings, bare names) or web (Excel on Mac / "
+                "the web: the add-in's NEGOTIATE. functions)",
+            ),
+        ] = "windows",
+        home_city: Annotated[
+            str | None,
+            typer.Option("--home-city", help="Where you live now (blank: Tokyo); sets the home currency"),
+        ] = None,
+        years: Annotated[
+            int | None, typer.Option("--years", help="Horizon in years, 1 to 10 (blank: 4)")
+        ] = None,
     ) -> None:
         """Write a workbook for your own offers: the example's sheets, none of its data."""
         from addin.sheets.layout import MAX_YEARS  # noqa: PLC0415
@@ -112,11 +121,11 @@ def register(app: typer.Typer) -> None:
         if years is not None and not 1 <= years <= MAX_YEARS:
             raise InvalidInputError(f"--years must be from 1 to {MAX_YEARS}")
         if path.suffix.lower() != ".xlsm":
-            raise InvalidInputError(f"{path.name}: the workbook must be an .xlsm file "
-                                    "(it carries the add-in's macros)")
+            raise InvalidInputError(
+                f"{path.name}: the workbook must be an .xlsm file (it carries the add-in's macros)"
+            )
         if path.exists() or path.is_symlink():
-            raise InvalidInputError(f"{path.name}: already exists; nothing was written "
-                                    "(choose another name)")
+            raise InvalidInputError(f"{path.name}: already exists; nothing was written (choose another name)")
         if not path.parent.is_dir():
             raise InvalidInputError(f"{path.name}: its folder does not exist")
         rows = read_offers(offers) if offers is not None else []
@@ -124,5 +133,7 @@ def register(app: typer.Typer) -> None:
             written = write(path, rows, runtime, home_city, years)
         except FileExistsError:
             raise InvalidInputError(f"{path.name}: already exists; nothing was written") from None
-        typer.echo(f"wrote {written.name}: {len(rows)} offers; fill the Offers sheet, then "
-                   f"`negotiate recalc {written.name}` or open it in Excel")
+        typer.echo(
+            f"wrote {written.name}: {len(rows)} offers; fill the Offers sheet, then "
+            f"`negotiate recalc {written.name}` or open it in Excel"
+        )

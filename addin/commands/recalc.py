@@ -25,8 +25,10 @@ def problems(name: str, result: object) -> str | None:
     parts = []
     if missing:
         n = len(missing)
-        parts.append(f"{n} formula cell{'s' if n != 1 else ''} {'have' if n != 1 else 'has'} "
-                     f"no result, as a circular reference leaves them ({_cells(missing)})")
+        parts.append(
+            f"{n} formula cell{'s' if n != 1 else ''} {'have' if n != 1 else 'has'} "
+            f"no result, as a circular reference leaves them ({_cells(missing)})"
+        )
     if errors:
         n = len(errors)
         what = f"{n} cell{'s' if n != 1 else ''} show{'' if n != 1 else 's'}"
@@ -34,8 +36,9 @@ def problems(name: str, result: object) -> str | None:
         if getattr(result, "long_text", 0):
             from addin.recalc import LIMITS
 
-            note = (f" (text longer than {LIMITS.text_chars:,} characters, Excel's limit for a "
-                    "cell, is #VALUE!)")
+            note = (
+                f" (text longer than {LIMITS.text_chars:,} characters, Excel's limit for a cell, is #VALUE!)"
+            )
         parts.append(f"{what} an error: {_cells(errors)}{note}")
     return f"{name}: " + "; ".join(parts) if parts else None
 
@@ -44,10 +47,15 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def recalc(
         workbook: Annotated[Path, typer.Argument(help="Workbook to evaluate (.xlsx / .xlsm)")],
-        output: Annotated[Path | None, typer.Option(
-            "-o", "--output",
-            help="Where to write (default: WORKBOOK.recalc.xlsm beside it; the input is "
-                 "rewritten only when -o names it)")] = None,
+        output: Annotated[
+            Path | None,
+            typer.Option(
+                "-o",
+                "--output",
+                help="Where to write (default: WORKBOOK.recalc.xlsm beside it; the input is "
+                "rewritten only when -o names it)",
+            ),
+        ] = None,
     ) -> None:
         """Evaluate every formula (Excel built-ins and this add-in's functions) headlessly.
 
@@ -60,8 +68,10 @@ def register(app: typer.Typer) -> None:
         from addin.recalc import recalc as run
 
         result = run(workbook, output)
-        typer.echo(f"wrote {result.path.name}: {result.formula_cells} formula cells, "
-                   f"{result.spilled_cells} spilled cells, {result.udf_calls} function calls")
+        typer.echo(
+            f"wrote {result.path.name}: {result.formula_cells} formula cells, "
+            f"{result.spilled_cells} spilled cells, {result.udf_calls} function calls"
+        )
         line = problems(workbook.name, result)
         if line:
             typer.echo(f"negotiate: {line}", err=True)

@@ -18,26 +18,35 @@ _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 _WILDCARD = {"0.0.0.0", "::"}
 _KEY_ENV = "NEGOTIATE_API_KEY"
 _MAX_KEY_FILE = 4096  # bytes; a key is a line of text
-_NO_KEY_ARGUMENT = ("--api-key would show the key in the process list: set NEGOTIATE_API_KEY "
-                    "or give --api-key-file PATH")
-_HTTPS_NOTE = ("negotiate: Excel needs HTTPS, and this serves plain HTTP (enough for curl): "
-               "for Excel, give a certificate with --cert cert.pem --key key.pem "
-               "(e.g. made by: mkcert localhost 127.0.0.1)")
+_NO_KEY_ARGUMENT = (
+    "--api-key would show the key in the process list: set NEGOTIATE_API_KEY or give --api-key-file PATH"
+)
+_HTTPS_NOTE = (
+    "negotiate: Excel needs HTTPS, and this serves plain HTTP (enough for curl): "
+    "for Excel, give a certificate with --cert cert.pem --key key.pem "
+    "(e.g. made by: mkcert localhost 127.0.0.1)"
+)
 
 
 def register(app: typer.Typer) -> None:
     @app.command()
     def serve(
-        host: Annotated[str, typer.Option(help="Address to listen on (loopback by default)")]
-        = "127.0.0.1",
+        host: Annotated[str, typer.Option(help="Address to listen on (loopback by default)")] = "127.0.0.1",
         port: Annotated[int, typer.Option(help="Port to listen on", min=1, max=65535)] = 8000,
-        api_key_file: Annotated[Path | None, typer.Option(
-            help="Require the key this file holds on every call (enter it in the add-in's "
-                 "task pane); or set NEGOTIATE_API_KEY")] = None,
-        api_key: Annotated[str | None, typer.Option(
-            "--api-key", hidden=True, help="Refused: it would show the key in ps")] = None,
-        cert: Annotated[Path | None, typer.Option(
-            help="TLS certificate (PEM); Excel needs HTTPS, e.g. a mkcert certificate")] = None,
+        api_key_file: Annotated[
+            Path | None,
+            typer.Option(
+                help="Require the key this file holds on every call (enter it in the add-in's "
+                "task pane); or set NEGOTIATE_API_KEY"
+            ),
+        ] = None,
+        api_key: Annotated[
+            str | None, typer.Option("--api-key", hidden=True, help="Refused: it would show the key in ps")
+        ] = None,
+        cert: Annotated[
+            Path | None,
+            typer.Option(help="TLS certificate (PEM); Excel needs HTTPS, e.g. a mkcert certificate"),
+        ] = None,
         key: Annotated[Path | None, typer.Option(help="TLS private key (PEM)")] = None,
         log_level: Annotated[str, typer.Option(help="warning, info or debug")] = "warning",
     ) -> None:
@@ -57,24 +66,37 @@ def register(app: typer.Typer) -> None:
         if log_level.lower() not in {"critical", "error", "warning", "info", "debug"}:
             raise typer.BadParameter("--log-level must be warning, info or debug")
         if host not in _LOOPBACK and not secret:
-            typer.echo("negotiate: warning: listening beyond this machine without an API key",
-                       err=True)
+            typer.echo("negotiate: warning: listening beyond this machine without an API key", err=True)
         if host in _WILDCARD:
-            typer.echo(f"negotiate: warning: --host {host} answers only requests addressed to "
-                       f"localhost; give the address other machines use instead", err=True)
+            typer.echo(
+                f"negotiate: warning: --host {host} answers only requests addressed to "
+                f"localhost; give the address other machines use instead",
+                err=True,
+            )
         scheme = "https" if cert else "http"
         shown = f"[{host}]" if ":" in host else host
         if cert is None:
             typer.echo(_HTTPS_NOTE, err=True)
-        typer.echo(f"serving on {scheme}://{shown}:{port}  (manifest: "
-                   f"{scheme}://{shown}:{port}/manifest.xml; Ctrl+C stops)")
+        typer.echo(
+            f"serving on {scheme}://{shown}:{port}  (manifest: "
+            f"{scheme}://{shown}:{port}/manifest.xml; Ctrl+C stops)"
+        )
         # A process of its own: xlwings must be imported *after* the server settings are set.
         # The key goes in its environment (readable by this user only), never its arguments.
         env = {k: v for k, v in os.environ.items() if k != _KEY_ENV}
         if secret:
             env[_KEY_ENV] = secret
-        cmd = [sys.executable, "-m", "addin.server", "--host", host, "--port", str(port),
-               "--log-level", log_level.lower()]
+        cmd = [
+            sys.executable,
+            "-m",
+            "addin.server",
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--log-level",
+            log_level.lower(),
+        ]
         if cert and key:
             cmd += ["--cert", str(cert), "--key", str(key)]
         code = _run(cmd, env)
@@ -109,8 +131,7 @@ def _api_key(path: Path | None) -> str | None:
     if len(raw) > _MAX_KEY_FILE:
         raise NegotiationError(f"{name}: larger than {_MAX_KEY_FILE} bytes; a key is one line")
     if os.name == "posix" and found.st_mode & stat.S_IROTH:
-        raise NegotiationError(f"{name}: readable by every user of this machine "
-                               f"(chmod 600 {name})")
+        raise NegotiationError(f"{name}: readable by every user of this machine (chmod 600 {name})")
     try:
         secret = raw.decode("utf-8").strip()
     except UnicodeDecodeError:

@@ -13,13 +13,17 @@ def register(app: Any) -> None:
     def share(
         workbook: Annotated[Path, typer.Argument(help="Your workbook (it is only read)")],
         output: Annotated[Path, typer.Option("-o", "--output", help="The copy to write (.xlsx)")],
-        include: Annotated[list[str] | None, typer.Option(
-            "--include", help="Also disclose this field (repeatable), even if its switch is off")
+        include: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--include", help="Also disclose this field (repeatable), even if its switch is off"
+            ),
         ] = None,
         lang: Annotated[str, typer.Option(help="Labels in en or ja")] = "en",
         force: Annotated[bool, typer.Option("--force", help="Replace an existing output")] = False,
-        pdf: Annotated[bool, typer.Option(
-            "--pdf", help="Also write a one-page PDF beside it (needs LibreOffice)")] = False,
+        pdf: Annotated[
+            bool, typer.Option("--pdf", help="Also write a one-page PDF beside it (needs LibreOffice)")
+        ] = False,
     ) -> None:
         """Write the recruiter copy: the disclosed fields of the Recruiter sheet, values only.
 

@@ -22,9 +22,19 @@ from addin.sheets import (
     strategy,
 )
 
-FILL_ORDER = (params, offers, compare, schedules, relocation, start, conf, disclosure, recruiter,
-              market, strategy)
+FILL_ORDER = (
+    params,
+    offers,
+    compare,
+    schedules,
+    relocation,
+    start,
+    conf,
+    disclosure,
+    recruiter,
+    market,
+    strategy,
+)
 # disclosure writes the switch block of the Strategy sheet (from column K); strategy owns the
 # tab and its dress calls disclosure.dress
-TAB_ORDER = (start, offers, compare, relocation, market, schedules, strategy, recruiter, params,
-             conf)
+TAB_ORDER = (start, offers, compare, relocation, market, schedules, strategy, recruiter, params, conf)

@@ -9,9 +9,15 @@ from addin.sheets.layout import CONF, Layout
 
 NAME = CONF
 ROWS: tuple[tuple[str, Any], ...] = (
-    ("Interpreter_Win", "python"), ("Interpreter_Mac", None), ("PYTHONPATH", None),
-    ("Conda Path", None), ("Conda Env", None), ("UDF Modules", "addin.udfs"),
-    ("Debug UDFs", False), ("Use UDF Server", False), ("Show Console", False),
+    ("Interpreter_Win", "python"),
+    ("Interpreter_Mac", None),
+    ("PYTHONPATH", None),
+    ("Conda Path", None),
+    ("Conda Env", None),
+    ("UDF Modules", "addin.udfs"),
+    ("Debug UDFs", False),
+    ("Use UDF Server", False),
+    ("Show Console", False),
 )
 
 

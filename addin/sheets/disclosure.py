@@ -37,27 +37,42 @@ class Field:
         if key == "offers_held":
             return lay.count_formula()
         if key == "best_offer":
-            compare = Call("OFFER_COMPARE", (
-                lay.offers, lay.param("basis"), lay.param("home_currency"),
-                lay.param("horizon_years"), lay.param("discount_rate"), lay.fx))
+            compare = Call(
+                "OFFER_COMPARE",
+                (
+                    lay.offers,
+                    lay.param("basis"),
+                    lay.param("home_currency"),
+                    lay.param("horizon_years"),
+                    lay.param("discount_rate"),
+                    lay.fx,
+                ),
+            )
             return Call("INDEX", (compare, 2, 7))
         raise KeyError(key)
 
 
-_PARAMS = {"target": "income_target", "currency": "home_currency", "basis": "basis",
-           "location": "home_city"}
+_PARAMS = {"target": "income_target", "currency": "home_currency", "basis": "basis", "location": "home_city"}
 
 FIELDS: dict[str, Field] = {
-    "target": Field("Target total compensation (per year)", "希望年収（総報酬・年額）",
-                    "Your income target (Params income_target)", "num"),
+    "target": Field(
+        "Target total compensation (per year)",
+        "希望年収（総報酬・年額）",
+        "Your income target (Params income_target)",
+        "num",
+    ),
     "currency": Field("Currency", "通貨", "Your home currency (Params home_currency)"),
     "basis": Field("Compensation basis", "報酬の算定基準", "The basis the target is stated on"),
     "location": Field("Based in", "現在の居住地", "Where you live now (Params home_city)"),
-    "offers_held": Field("Offers in hand", "保有オファー数",
-                         "How many offers the Offers sheet holds (no names)"),
-    "best_offer": Field("Best offer in hand (per year, same basis and currency)",
-                        "保有オファーの最高額（年額・同じ基準と通貨）",
-                        "The value of your best offer: strong leverage, a strong signal", "num"),
+    "offers_held": Field(
+        "Offers in hand", "保有オファー数", "How many offers the Offers sheet holds (no names)"
+    ),
+    "best_offer": Field(
+        "Best offer in hand (per year, same basis and currency)",
+        "保有オファーの最高額（年額・同じ基準と通貨）",
+        "The value of your best offer: strong leverage, a strong signal",
+        "num",
+    ),
 }
 
 
@@ -73,8 +88,7 @@ def defaults(data: dict[str, Any]) -> dict[str, bool]:
 
 
 def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
-    m.put(NAME, TOP, COL, "Disclose to a recruiter (TRUE shows the field on the Recruiter sheet)",
-          "private")
+    m.put(NAME, TOP, COL, "Disclose to a recruiter (TRUE shows the field on the Recruiter sheet)", "private")
     for c, text in enumerate(("field", "disclose", "what it shares")):
         m.put(NAME, TOP + 1, COL + c, text, "head")
     for i, (key, value) in enumerate(defaults(data).items()):
@@ -88,5 +102,4 @@ def dress(ws: Any, wb: Any, lay: Layout, data: dict[str, Any]) -> None:
     ws.set_column(COL + 1, COL + 1, 10)
     ws.set_column(COL + 2, COL + 2, 60)
     last = FIRST + len(FIELDS) - 1
-    ws.data_validation(FIRST, COL + 1, last, COL + 1,
-                       {"validate": "list", "source": ["TRUE", "FALSE"]})
+    ws.data_validation(FIRST, COL + 1, last, COL + 1, {"validate": "list", "source": ["TRUE", "FALSE"]})

@@ -14,7 +14,12 @@ from addin.sheetmodel import Call, Op, Ref, blank_if
 from calculators.offer import FIELDS
 
 OFFERS, COMPARE, SCHEDULES, PARAMS, START, CONF = (
-    "Offers", "Compare", "Schedules", "Params", "Start here", "xlwings.conf",
+    "Offers",
+    "Compare",
+    "Schedules",
+    "Params",
+    "Start here",
+    "xlwings.conf",
 )
 MAX_OFFERS = 12  # offer columns B to M of the Offers sheet
 MAX_YEARS = 10  # the longest horizon the sheets lay out
@@ -33,8 +38,14 @@ class Layout:
         self.help_col = slots + 2  # one empty column, then the field help: never an offer
         self.offers = Ref(OFFERS, 0, 0, len(self.fields), self.last_col)
         self.field_row = {name: i + 1 for i, name in enumerate(self.fields)}
-        self.params = {"home_currency": 2, "horizon_years": 3, "discount_rate": 4, "basis": 5,
-                       "home_city": 6, "income_target": 7}
+        self.params = {
+            "home_currency": 2,
+            "horizon_years": 3,
+            "discount_rate": 4,
+            "basis": 5,
+            "home_city": 6,
+            "income_target": 7,
+        }
         self.fx_as_of_row, self.fx_source_row, self.fx_header_row = 10, 11, 12
         self.fx = Ref(PARAMS, self.fx_header_row, 0, self.fx_header_row + n_fx, 1)
 
@@ -54,9 +65,12 @@ class Layout:
     def slot_name(self, col: int) -> Call:
         """The offer's name as the UDFs know it: its header, else its company; empty text
         when the column holds no field (then it is not an offer)."""
-        return blank_if(Op("=", Call("COUNTA", (self.slot_fields(col),)), 0),
-                        Call("IF", (Op("=", self.name_cell(col), ""),
-                                    self.offer_cell("company", col), self.name_cell(col))))
+        return blank_if(
+            Op("=", Call("COUNTA", (self.slot_fields(col),)), 0),
+            Call(
+                "IF", (Op("=", self.name_cell(col), ""), self.offer_cell("company", col), self.name_cell(col))
+            ),
+        )
 
     def slot_row(self, i: int) -> int:
         """Compare's row of slot ``i`` (1-based)."""
@@ -71,8 +85,9 @@ class Layout:
         return Ref(COMPARE, 5, 1)
 
     def count_formula(self) -> Call:
-        return Call("COUNTA", (Ref(OFFERS, self.field_row["company"], 1,
-                                   self.field_row["company"], self.last_col),))
+        return Call(
+            "COUNTA", (Ref(OFFERS, self.field_row["company"], 1, self.field_row["company"], self.last_col),)
+        )
 
     def for_slot(self, i: int, expr: Any) -> Call:
         """``expr`` where slot ``i`` holds an offer, else empty text."""

@@ -17,10 +17,24 @@ from addin.sheets.layout import Layout
 from calculators.relocation import CITIES
 
 NAME = "Market"
-HEADER = ["company", "title", "level", "location", "years_experience", "base",
-          "stock_per_year", "bonus", "total", "currency", "date", "source"]
-LABEL = ("SYNTHETIC, ILLUSTRATIVE sample: generated with a fixed seed, NOT market data. "
-         "Replace these rows with your own Levels.fyi / Glassdoor / LinkedIn extract.")
+HEADER = [
+    "company",
+    "title",
+    "level",
+    "location",
+    "years_experience",
+    "base",
+    "stock_per_year",
+    "bonus",
+    "total",
+    "currency",
+    "date",
+    "source",
+]
+LABEL = (
+    "SYNTHETIC, ILLUSTRATIVE sample: generated with a fixed seed, NOT market data. "
+    "Replace these rows with your own Levels.fyi / Glassdoor / LinkedIn extract."
+)
 BAND_ROWS = ("p25", "p50", "p75", "p90", "n")
 TOP = 3  # header row of the data
 
@@ -48,15 +62,30 @@ def synthetic_rows(spec: dict[str, Any], n_per_group: int | None = None) -> list
                 stock = float(round(float(centre["stock_per_year"]) * scale[k, 1], -2))
                 bonus = float(round(float(centre["bonus"]) * scale[k, 2], -2))
                 day = as_of - dt.timedelta(days=int(ages[k]))
-                rows.append([f"Company {chr(65 + k % 26)}", "ML engineer", level, city,
-                             int(years[k]), base, stock, bonus, base + stock + bonus,
-                             centre["currency"], day.isoformat(), "synthetic, illustrative"])
+                rows.append(
+                    [
+                        f"Company {chr(65 + k % 26)}",
+                        "ML engineer",
+                        level,
+                        city,
+                        int(years[k]),
+                        base,
+                        stock,
+                        bonus,
+                        base + stock + bonus,
+                        centre["currency"],
+                        day.isoformat(),
+                        "synthetic, illustrative",
+                    ]
+                )
     return rows
 
 
 USER_ROWS = 2000  # rows a user's own extract may fill (the formulas read this many)
-USER_LABEL = ("Paste your own comparable pay here (Levels.fyi / Glassdoor / LinkedIn), one row "
-              f"per data point, up to {USER_ROWS:,} rows; the bands and standings read them.")
+USER_LABEL = (
+    "Paste your own comparable pay here (Levels.fyi / Glassdoor / LinkedIn), one row "
+    f"per data point, up to {USER_ROWS:,} rows; the bands and standings read them."
+)
 
 
 def _rows(data: dict[str, Any]) -> list[list[Any]]:
@@ -98,8 +127,13 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
     no_rows = Op("=", Call("COUNTA", (total,)), 0)
     # the bands, one number per cell, to the right of the data
     col = len(HEADER) + 1
-    m.put(NAME, TOP - 1, col, f"Band per city (level {level or 'all'}"
-                              + (f"; rows as of {as_of})" if as_of else ")"), "bold")
+    m.put(
+        NAME,
+        TOP - 1,
+        col,
+        f"Band per city (level {level or 'all'}" + (f"; rows as of {as_of})" if as_of else ")"),
+        "bold",
+    )
     m.put(NAME, TOP, col, "location", "head")
     for j, label in enumerate(BAND_ROWS, start=1):
         m.put(NAME, TOP, col + j, label, "head")
@@ -109,28 +143,54 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
         r = TOP + i
         m.put(NAME, r, col, city)
         m.put(NAME, r, col + len(BAND_ROWS) + 1, currency)
-        band = Call("MARKET_BAND", (table, None, Ref(NAME, r, col, absolute=False), level,
-                                    None, None, None,
-                                    Ref(NAME, r, col + len(BAND_ROWS) + 1, absolute=False),
-                                    lay.fx, as_of))
+        band = Call(
+            "MARKET_BAND",
+            (
+                table,
+                None,
+                Ref(NAME, r, col, absolute=False),
+                level,
+                None,
+                None,
+                None,
+                Ref(NAME, r, col + len(BAND_ROWS) + 1, absolute=False),
+                lay.fx,
+                as_of,
+            ),
+        )
         for j in range(1, len(BAND_ROWS) + 1):
             m.put(NAME, r, col + j, blank_if(no_rows, Call("INDEX", (band, j + 1, 2))), "num")
     top = TOP + len(centres) + 3
-    m.put(NAME, top - 1, col, "Where each offer stands (market TC definition, offer currency)",
-          "bold")
+    m.put(NAME, top - 1, col, "Where each offer stands (market TC definition, offer currency)", "bold")
     for j, text in enumerate(("offer", "location", "market TC", "percentile", "n")):
         m.put(NAME, top, col + j, text, "head")
     for i, c in enumerate(lay.offer_cols, start=1):
         r = top + i
         m.put(NAME, r, col, lay.slot_ref(i))
         m.put(NAME, r, col + 1, lay.for_slot(i, lay.offer_cell("jurisdiction", c)))
-        m.put(NAME, r, col + 2, lay.for_slot(i, Call("MARKET_TC", (
-            lay.offers, Ref(NAME, r, col, absolute=False)))), "num")
-        pct = Call("MARKET_PERCENTILE", (
-            Ref(NAME, r, col + 2, absolute=False), table, Ref(NAME, r, col + 1, absolute=False),
-            level, None, None, None, lay.offer_cell("currency", c), lay.fx, as_of))
-        m.put(NAME, r, col + 3, lay.for_slot(i, blank_if(no_rows, Call("INDEX", (pct, 2, 2)))),
-              "num")
+        m.put(
+            NAME,
+            r,
+            col + 2,
+            lay.for_slot(i, Call("MARKET_TC", (lay.offers, Ref(NAME, r, col, absolute=False)))),
+            "num",
+        )
+        pct = Call(
+            "MARKET_PERCENTILE",
+            (
+                Ref(NAME, r, col + 2, absolute=False),
+                table,
+                Ref(NAME, r, col + 1, absolute=False),
+                level,
+                None,
+                None,
+                None,
+                lay.offer_cell("currency", c),
+                lay.fx,
+                as_of,
+            ),
+        )
+        m.put(NAME, r, col + 3, lay.for_slot(i, blank_if(no_rows, Call("INDEX", (pct, 2, 2)))), "num")
         m.put(NAME, r, col + 4, lay.for_slot(i, blank_if(no_rows, Call("INDEX", (pct, 3, 2)))))
 
 

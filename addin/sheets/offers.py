@@ -20,7 +20,10 @@ SCHEDULE_CHOICES = ("25/25/25/25", "5/15/40/40", "33/33/22/12", "40/30/20/10", "
 FREQUENCY_CHOICES = ("monthly", "quarterly", "annual")
 _FRACTIONS = {n for n, s in FIELDS.items() if s.kind == "fraction"} - {"exit_multiple"}
 _MONEY = {n for n, s in FIELDS.items() if s.kind == "money"} - {
-    "option_shares", "option_strike", "option_price"}
+    "option_shares",
+    "option_strike",
+    "option_price",
+}
 
 
 def _style(field: str, currency: str | None) -> str | None:
@@ -68,8 +71,13 @@ def dress(ws: Any, wb: Any, lay: Layout, data: dict[str, Any]) -> None:
         ("rsu_frequency", list(FREQUENCY_CHOICES), True),
     ):
         row = lay.field_row[name] + 1
-        ws.data_validation(f"B{row}:{last}{row}", {
-            "validate": "list", "source": choices,
-            "error_type": "stop" if strict else "information",
-            "error_title": name, "error_message": FIELDS[name].help[:220],
-        })
+        ws.data_validation(
+            f"B{row}:{last}{row}",
+            {
+                "validate": "list",
+                "source": choices,
+                "error_type": "stop" if strict else "information",
+                "error_title": name,
+                "error_message": FIELDS[name].help[:220],
+            },
+        )

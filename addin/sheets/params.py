@@ -9,8 +9,11 @@ from addin.sheets.layout import PARAMS, Layout
 from calculators.fx import shipped_table
 
 NAME = PARAMS
-BASIS_CHOICES = tuple(f"{prefix}{kind}" for prefix in ("", "net_", "disposable_")
-                      for kind in ("first_year", "annualized", "total", "npv"))
+BASIS_CHOICES = tuple(
+    f"{prefix}{kind}"
+    for prefix in ("", "net_", "disposable_")
+    for kind in ("first_year", "annualized", "total", "npv")
+)
 _STYLES = {"discount_rate": "pct", "income_target": "num"}
 
 
@@ -20,9 +23,14 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
     m.put(NAME, 0, 0, "Settings and reference data", "title")
     m.put(NAME, 1, 0, "setting", "head")
     m.put(NAME, 1, 1, "value", "head")
-    values = {"home_currency": home["currency"], "horizon_years": home["horizon_years"],
-              "discount_rate": home["discount_rate"], "basis": home["basis"],
-              "home_city": home["city"], "income_target": home["target"]}
+    values = {
+        "home_currency": home["currency"],
+        "horizon_years": home["horizon_years"],
+        "discount_rate": home["discount_rate"],
+        "basis": home["basis"],
+        "home_city": home["city"],
+        "income_target": home["target"],
+    }
     for name, row in lay.params.items():
         m.put(NAME, row, 0, name)
         m.put(NAME, row, 1, values[name], _STYLES.get(name))

@@ -19,8 +19,13 @@ TOP = 3  # header row; one field per row below it
 
 def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
     m.put(NAME, 0, 0, "For the recruiter", "title")
-    m.put(NAME, 1, 0, "Only the fields switched on (Strategy sheet, column K) show here; "
-          "`negotiate share` exports them, values only, into a new workbook.")
+    m.put(
+        NAME,
+        1,
+        0,
+        "Only the fields switched on (Strategy sheet, column K) show here; "
+        "`negotiate share` exports them, values only, into a new workbook.",
+    )
     for c, text in enumerate(("field", "value", "what it is")):
         m.put(NAME, TOP, c, text, "head")
     for i, (key, field) in enumerate(FIELDS.items(), start=1):

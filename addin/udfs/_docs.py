@@ -3,8 +3,7 @@
 from calculators.places import PLACES
 
 OFFER_DOC = (
-    "Offer range: field names in the first column, the offer's values in the next "
-    "(as on the Offers sheet)"
+    "Offer range: field names in the first column, the offer's values in the next (as on the Offers sheet)"
 )
 OFFERS_DOC = "Offers range: field names in the first column, one column per offer"
 NAME_DOC = "Which offer column to use when the range holds several (blank: the only one)"

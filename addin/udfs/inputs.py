@@ -34,8 +34,9 @@ def move_inputs(basket: Any, home_city: Any = None) -> move.MoveInputs | None:
     return move.move_inputs_from_rows(rows, home_city)
 
 
-def settings_from(offers: Any, basis: Any, home_currency: Any, years: Any, discount_rate: Any,
-                  rates: Any, basket: Any) -> Settings:
+def settings_from(
+    offers: Any, basis: Any, home_currency: Any, years: Any, discount_rate: Any, rates: Any, basket: Any
+) -> Settings:
     """Comparison settings from cell values (shared by the comparison and negotiation UDFs)."""
     return Settings(
         basis=(opt_text(basis, "basis", "annualized") or "annualized").lower(),

@@ -11,17 +11,38 @@ from calculators.errors import InvalidInputError, NoSolutionError
 from calculators.fx import as_date
 from calculators.table import as_rows, offers_from_table, select_offer
 
-__all__ = ["market_percentile", "market_band", "counter_offer", "target_gap", "impact_value",
-           "negotiation_ask", "market_tc", "offer_timeline", "market_filters",
-           "COUNTER_OUTPUTS", "ASK_MEASURES"]
+__all__ = [
+    "market_percentile",
+    "market_band",
+    "counter_offer",
+    "target_gap",
+    "impact_value",
+    "negotiation_ask",
+    "market_tc",
+    "offer_timeline",
+    "market_filters",
+    "COUNTER_OUTPUTS",
+    "ASK_MEASURES",
+]
 
 MARKET_DOC = (
     "Market range: a header row (company, title, level, location, years_experience, base, "
     "stock_per_year, bonus, total, currency, date, source), then one row per data point"
 )
 COUNTER_OUTPUTS = ("increase", "new_value", "value", "batna", "batna_name", "lead", "before")
-ASK_MEASURES = ("walk_away", "counter_base_raise", "offer_tc", "counter_tc", "p75", "p90",
-                "target_tc", "anchor_tc", "target_base", "anchor_base", "n")
+ASK_MEASURES = (
+    "walk_away",
+    "counter_base_raise",
+    "offer_tc",
+    "counter_tc",
+    "p75",
+    "p90",
+    "target_tc",
+    "anchor_tc",
+    "target_base",
+    "anchor_base",
+    "n",
+)
 
 
 def _blank(value):
@@ -74,8 +95,12 @@ def _as_of(as_of):
 
 def _stat_rows(stat):
     rows = [[k, v] for k, v in stat.values.items()]
-    rows += [["n", stat.n], ["currency", stat.currency or ""], ["method", stat.method],
-             ["warnings", "; ".join(stat.warnings) or "none"]]
+    rows += [
+        ["n", stat.n],
+        ["currency", stat.currency or ""],
+        ["method", stat.method],
+        ["warnings", "; ".join(stat.warnings) or "none"],
+    ]
     return rows_out(["measure", "value"], rows)
 
 
@@ -98,7 +123,8 @@ def market_percentile(
     max_years: Annotated[Cell, cell(_FILTER_DOCS["max_years"])] = None,
     since: Annotated[Cell, cell(_FILTER_DOCS["since"])] = None,
     pay_currency: Annotated[
-        Cell, cell("Currency of pay; rows in others are converted (blank: the rows')")] = None,
+        Cell, cell("Currency of pay; rows in others are converted (blank: the rows')")
+    ] = None,
     rates: Annotated[Rows, table(RATES_DOC)] = None,
     as_of: Annotated[Cell, cell("Date the staleness warning counts from (blank: today)")] = None,
 ):
@@ -109,9 +135,9 @@ def market_percentile(
     """
     number = opt_number(pay, "pay")
     data = _market(market_table, pay_currency, rates, "pay_currency")
-    stat = market.percentile_of(number, data,
-                                market_filters(location, level, min_years, max_years, since),
-                                _as_of(as_of))
+    stat = market.percentile_of(
+        number, data, market_filters(location, level, min_years, max_years, since), _as_of(as_of)
+    )
     return _stat_rows(stat)
 
 
@@ -119,15 +145,16 @@ def market_percentile(
 def market_band(
     market_table: Annotated[Rows, table(MARKET_DOC)],
     percentiles: Annotated[
-        Rows, table("Percentiles to read, a row or column of numbers 0-100 (blank: 25, 50, "
-                    "75, 90)")] = None,
+        Rows, table("Percentiles to read, a row or column of numbers 0-100 (blank: 25, 50, 75, 90)")
+    ] = None,
     location: Annotated[Cell, cell(_FILTER_DOCS["location"])] = None,
     level: Annotated[Cell, cell(_FILTER_DOCS["level"])] = None,
     min_years: Annotated[Cell, cell(_FILTER_DOCS["min_years"])] = None,
     max_years: Annotated[Cell, cell(_FILTER_DOCS["max_years"])] = None,
     since: Annotated[Cell, cell(_FILTER_DOCS["since"])] = None,
     band_currency: Annotated[
-        Cell, cell("Currency to state the band in; rows in others are converted")] = None,
+        Cell, cell("Currency to state the band in; rows in others are converted")
+    ] = None,
     rates: Annotated[Rows, table(RATES_DOC)] = None,
     as_of: Annotated[Cell, cell("Date the staleness warning counts from (blank: today)")] = None,
 ):
@@ -138,11 +165,14 @@ def market_band(
     """
     ps: tuple[float, ...] = market.BAND_PERCENTILES
     if not _blank(percentiles):
-        ps = tuple(opt_number(v, "percentiles", low=0.0, high=100.0)
-                   for row in as_rows(percentiles, "percentiles") for v in row if not _blank(v))
+        ps = tuple(
+            opt_number(v, "percentiles", low=0.0, high=100.0)
+            for row in as_rows(percentiles, "percentiles")
+            for v in row
+            if not _blank(v)
+        )
     data = _market(market_table, band_currency, rates, "band_currency")
-    stat = market.band(data, market_filters(location, level, min_years, max_years, since), ps,
-                       _as_of(as_of))
+    stat = market.band(data, market_filters(location, level, min_years, max_years, since), ps, _as_of(as_of))
     return _stat_rows(stat)
 
 
@@ -158,26 +188,41 @@ def counter_offer(
     offers_table: Annotated[Rows, table(OFFERS_DOC)],
     offer_name: Annotated[Cell, cell("The offer to counter (its column name or company)")],
     component: Annotated[
-        Cell, cell("base_salary, sign_on, rsu_grant or bonus_target (blank: base_salary); the "
-                   "raise is in whole units of the offer's currency, for bonus_target of the "
-                   "yearly target bonus amount")] = None,
+        Cell,
+        cell(
+            "base_salary, sign_on, rsu_grant or bonus_target (blank: base_salary); the "
+            "raise is in whole units of the offer's currency, for bonus_target of the "
+            "yearly target bonus amount"
+        ),
+    ] = None,
     basis: Annotated[Cell, cell(BASIS_DOC)] = None,
     margin: Annotated[Cell, cell("How much more than the best alternative, home currency (blank: 0)")] = None,
-    basket: Annotated[Rows, table(BASKET_DOC + " (holds current_base_salary: the current job as an "
-                  "alternative; needed by the disposable bases)")] = None,
+    basket: Annotated[
+        Rows,
+        table(
+            BASKET_DOC + " (holds current_base_salary: the current job as an "
+            "alternative; needed by the disposable bases)"
+        ),
+    ] = None,
     rates: Annotated[Rows, table(RATES_DOC)] = None,
     home_currency: Annotated[
-        Cell, cell("Currency the offers are compared in (blank: the first offer's)")] = None,
+        Cell, cell("Currency the offers are compared in (blank: the first offer's)")
+    ] = None,
     years: Annotated[Cell, cell(YEARS_DOC)] = None,
     discount_rate: Annotated[Cell, cell("Yearly discount rate for npv, 0.05 = 5 % (blank: 0)")] = None,
     limit: Annotated[
-        Cell, cell("Most the component may become, e.g. the employer's cap (blank: none)")] = None,
+        Cell, cell("Most the component may become, e.g. the employer's cap (blank: none)")
+    ] = None,
     report: Annotated[
-        Cell, cell("What to return: increase (default), new_value, value, batna, batna_name, lead "
-                   "or before")] = None,
+        Cell, cell("What to return: increase (default), new_value, value, batna, batna_name, lead or before")
+    ] = None,
     if_unreachable: Annotated[
-        Cell, cell("Shown when no raise of this component can win, e.g. \"out of reach\" "
-                   "(blank: a #VALUE! message saying why)")] = None,
+        Cell,
+        cell(
+            'Shown when no raise of this component can win, e.g. "out of reach" '
+            "(blank: a #VALUE! message saying why)"
+        ),
+    ] = None,
 ):
     """Smallest raise of one component that makes the offer beat its best alternative.
 
@@ -195,8 +240,12 @@ def counter_offer(
     if what in ("batna", "batna_name", "lead", "before"):
         rows, _ = negotiation.standings(offers, settings)
         row = rows[offers.index(chosen)]
-        return {"batna": row.batna_home, "batna_name": row.batna_name, "lead": row.lead,
-                "before": row.value_home}[what]
+        return {
+            "batna": row.batna_home,
+            "batna_name": row.batna_name,
+            "lead": row.lead,
+            "before": row.value_home,
+        }[what]
     fallback = None if _blank(if_unreachable) else if_unreachable
     try:
         result = negotiation.counter_offer(offers, chosen, name, settings, _margin(margin), cap)
@@ -204,8 +253,7 @@ def counter_offer(
         if fallback is None:
             raise
         return fallback
-    return {"increase": result.increase, "new_value": result.new_value,
-            "value": result.value_home}[what]
+    return {"increase": result.increase, "new_value": result.new_value, "value": result.value_home}[what]
 
 
 @udf
@@ -213,7 +261,8 @@ def target_gap(
     offers_table: Annotated[Rows, table(OFFERS_DOC)],
     target: Annotated[Cell, cell("Your income target a year, in the home currency")],
     home_currency: Annotated[
-        Cell, cell("Home currency of the target, e.g. JPY (blank: the first offer's)")] = None,
+        Cell, cell("Home currency of the target, e.g. JPY (blank: the first offer's)")
+    ] = None,
     basis: Annotated[Cell, cell(BASIS_DOC)] = None,
     years: Annotated[Cell, cell(YEARS_DOC)] = None,
     discount_rate: Annotated[Cell, cell("Yearly discount rate for npv, 0.05 = 5 % (blank: 0)")] = None,
@@ -231,8 +280,9 @@ def target_gap(
         raise InvalidInputError("target must be a positive number (home currency a year)")
     settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket)
     rows = negotiation.target_gap(offers, goal, settings)
-    return rows_out(["offer", "value", "target", "gap", "share of target"],
-                    [[n, v, goal, g, s] for n, v, g, s in rows])
+    return rows_out(
+        ["offer", "value", "target", "gap", "share of target"], [[n, v, goal, g, s] for n, v, g, s in rows]
+    )
 
 
 @udf
@@ -241,8 +291,9 @@ def impact_value(
     measure_before: Annotated[Cell, cell("The measure before your work, e.g. 80 (ms)")],
     measure_after: Annotated[Cell, cell("The measure after, e.g. 15 (ms)")],
     unit_value: Annotated[Cell, cell("What one unit of change is worth each time, in money")],
-    higher_is_better: Annotated[Cell, cell("TRUE (or yes) when a higher measure is better, e.g. accuracy "
-                                           "(blank: lower is better)")] = None,
+    higher_is_better: Annotated[
+        Cell, cell("TRUE (or yes) when a higher measure is better, e.g. accuracy (blank: lower is better)")
+    ] = None,
 ):
     """Yearly business value of an improvement: volume x (before - after) x unit_value.
 
@@ -257,9 +308,12 @@ def impact_value(
     if not isinstance(up, bool):
         raise InvalidInputError("higher_is_better must be TRUE or FALSE (or yes / no)")
     return negotiation.impact_value(
-        opt_number(volume, "volume", low=0.0), opt_number(measure_before, "measure_before"),
-        opt_number(measure_after, "measure_after"), opt_number(unit_value, "unit_value", low=0.0),
-        up)
+        opt_number(volume, "volume", low=0.0),
+        opt_number(measure_before, "measure_before"),
+        opt_number(measure_after, "measure_after"),
+        opt_number(unit_value, "unit_value", low=0.0),
+        up,
+    )
 
 
 @udf
@@ -268,16 +322,22 @@ def negotiation_ask(
     offer_name: Annotated[Cell, cell("The offer (its column name or company)")],
     market_table: Annotated[Rows, table(MARKET_DOC)],
     walk_away: Annotated[
-        Cell, cell("The least you accept on the basis, home currency (blank: the BATNA); "
-                   "target and anchor are never below the larger of this and the BATNA")] = None,
+        Cell,
+        cell(
+            "The least you accept on the basis, home currency (blank: the BATNA); "
+            "target and anchor are never below the larger of this and the BATNA"
+        ),
+    ] = None,
     scarcity_premium: Annotated[
-        Cell, cell("How far above the band rare skills justify, 0.1 = 10 % (blank: 0)")] = None,
+        Cell, cell("How far above the band rare skills justify, 0.1 = 10 % (blank: 0)")
+    ] = None,
     basis: Annotated[Cell, cell(BASIS_DOC)] = None,
     margin: Annotated[Cell, cell("How much more than the best alternative, home currency (blank: 0)")] = None,
     basket: Annotated[Rows, table(BASKET_DOC)] = None,
     rates: Annotated[Rows, table(RATES_DOC)] = None,
     home_currency: Annotated[
-        Cell, cell("Currency the offers are compared in (blank: the first offer's)")] = None,
+        Cell, cell("Currency the offers are compared in (blank: the first offer's)")
+    ] = None,
     years: Annotated[Cell, cell(YEARS_DOC)] = None,
     discount_rate: Annotated[Cell, cell("Yearly discount rate for npv, 0.05 = 5 % (blank: 0)")] = None,
     level: Annotated[Cell, cell(_FILTER_DOCS["level"])] = None,
@@ -292,14 +352,26 @@ def negotiation_ask(
     offers = offers_from_table(offers_table)
     chosen = select_offer(offers, offer_name)
     settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket)
-    result = ask_for(offers, chosen, settings, market_table, walk_away, scarcity_premium,
-                     _margin(margin), level, location, rates, _as_of(as_of))
+    result = ask_for(
+        offers,
+        chosen,
+        settings,
+        market_table,
+        walk_away,
+        scarcity_premium,
+        _margin(margin),
+        level,
+        location,
+        rates,
+        _as_of(as_of),
+    )
     values = ask_values(result, chosen)
     return rows_out(["measure", "value"], [[k, values[k]] for k in ASK_MEASURES])
 
 
-def ask_for(offers, chosen, settings, market_table, walk_away, scarcity_premium, margin,
-            level, location, rates, as_of):
+def ask_for(
+    offers, chosen, settings, market_table, walk_away, scarcity_premium, margin, level, location, rates, as_of
+):
     """The ask for one offer from cell values (shared with the brief)."""
     from calculators.relocation import canonical_city  # noqa: PLC0415
 
@@ -327,10 +399,14 @@ def ask_values(result, offer):
     raise_ = result.counter.increase if result.counter is not None else None
     market_values = result.market.values if result.market is not None else {}
     return {
-        "walk_away": result.walk_away_home, "counter_base_raise": raise_,
-        "offer_tc": result.offer_tc, "counter_tc": result.counter_tc,
-        "p75": market_values.get("p75"), "p90": market_values.get("p90"),
-        "target_tc": result.target_tc, "anchor_tc": result.anchor_tc,
+        "walk_away": result.walk_away_home,
+        "counter_base_raise": raise_,
+        "offer_tc": result.offer_tc,
+        "counter_tc": result.counter_tc,
+        "p75": market_values.get("p75"),
+        "p90": market_values.get("p90"),
+        "target_tc": result.target_tc,
+        "anchor_tc": result.anchor_tc,
         "target_base": result.base_for(result.target_tc, offer),
         "anchor_base": result.base_for(result.anchor_tc, offer),
         "n": result.market.n if result.market is not None else 0,
@@ -340,8 +416,12 @@ def ask_values(result, offer):
 @udf
 def market_tc(
     offer: Annotated[
-        Rows, table("Offer range: field names in the first column, the offer's values in the next "
-                    "(as on the Offers sheet)")],
+        Rows,
+        table(
+            "Offer range: field names in the first column, the offer's values in the next "
+            "(as on the Offers sheet)"
+        ),
+    ],
     offer_name: Annotated[Cell, cell("Which offer column to use when the range holds several")] = None,
 ):
     """An offer's TC on the market's definition: base + target bonus + RSU grant / vest years.
@@ -379,7 +459,16 @@ def offer_timeline(
                 raise InvalidInputError("expected: the date must be a date (YYYY-MM-DD)")
             pending.append((str(row[0]), day))
     rows = negotiation.timeline(offers, _as_of(as_of), pending)
-    return rows_out(["offer", "deadline", "start date", "days left", "flag"], [
-        [e.name, e.deadline.isoformat() if e.deadline else None,
-         e.start_date.isoformat() if e.start_date else None, e.days_left, e.flag or "ok"]
-        for e in rows])
+    return rows_out(
+        ["offer", "deadline", "start date", "days left", "flag"],
+        [
+            [
+                e.name,
+                e.deadline.isoformat() if e.deadline else None,
+                e.start_date.isoformat() if e.start_date else None,
+                e.days_left,
+                e.flag or "ok",
+            ]
+            for e in rows
+        ],
+    )

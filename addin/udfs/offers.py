@@ -36,7 +36,6 @@ __all__ = [
 _ASSUMPTIONS = Path(equity.__file__).parent / "data" / "assumptions.yaml"
 
 
-
 def _one_offer(offer, offer_name):
     return select_offer(offers_from_table(offer), offer_name)
 
@@ -47,7 +46,8 @@ def offer_schedule(
     years: Annotated[Cell, cell(YEARS_DOC)] = None,
     price_growth: Annotated[Cell, cell("Yearly share-price change, 0.1 = +10 % (blank: the offer's)")] = None,
     fx: Annotated[
-        Cell, cell("Multiply every amount by this rate, e.g. 150 for USD to JPY (blank: 1)")] = None,
+        Cell, cell("Multiply every amount by this rate, e.g. 150 for USD to JPY (blank: 1)")
+    ] = None,
     offer_name: Annotated[Cell, cell(NAME_DOC)] = None,
 ):
     """Year-by-year cash of one offer: base, bonus, sign-on, equity, options, benefits, total.
@@ -98,7 +98,8 @@ def vest_schedule(
     schedule: Annotated[Cell, cell("Yearly vest percentages, e.g. 25/25/25/25 or 5/15/40/40")] = None,
     cliff_months: Annotated[Cell, cell("Months before the first vest (blank: 12)")] = None,
     frequency: Annotated[
-        Cell, cell("monthly, quarterly or annual after the cliff (blank: quarterly)")] = None,
+        Cell, cell("monthly, quarterly or annual after the cliff (blank: quarterly)")
+    ] = None,
     years: Annotated[Cell, cell("Only the first N years (blank: the whole schedule)")] = None,
 ):
     """Vest dates of a grant: month after start, fraction of the grant, amount.
@@ -109,8 +110,11 @@ def vest_schedule(
     horizon = None if years is None else opt_int(years, "years", 4, 1, 10)
     cliff = opt_int(cliff_months, "cliff_months", 12, 0, 120)
     events = equity.vest_events(
-        amount, opt_text(schedule, "schedule"), cliff,
-        opt_text(frequency, "frequency"), horizon,
+        amount,
+        opt_text(schedule, "schedule"),
+        cliff,
+        opt_text(frequency, "frequency"),
+        horizon,
     )
     return rows_out(["period", "fraction", "amount"], events)
 
@@ -121,7 +125,8 @@ def option_value(
     strike: Annotated[Cell, cell("Strike price per share")],
     price: Annotated[Cell, cell("Current price per share (409A / preferred)")],
     dilution: Annotated[
-        Cell, cell("New shares per existing share each yearly round, 0.2 = 20 % (blank: 0)")] = None,
+        Cell, cell("New shares per existing share each yearly round, 0.2 = 20 % (blank: 0)")
+    ] = None,
     exit_probability: Annotated[Cell, cell("Chance of a liquidity event, 0 to 1 (blank: 1)")] = None,
     exit_multiple: Annotated[Cell, cell("Company value at exit over today's (blank: 1)")] = None,
 ):
@@ -167,8 +172,7 @@ def fx_convert(
     if isinstance(amount, list):
         grid = as_rows(amount, "amount")
         return [
-            [None if v is None else float(fx.convert(opt_number(v, "amount"), src, dst))
-             for v in row]
+            [None if v is None else float(fx.convert(opt_number(v, "amount"), src, dst)) for v in row]
             for row in grid
         ]
     return float(fx.convert(opt_number(amount, "amount"), src, dst))
@@ -192,11 +196,31 @@ def offer_compare(
     offers = offers_from_table(offers_table)
     settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket)
     ranked = compare_offers(offers, settings)
-    header = ["rank", "offer", "company", "jurisdiction", "currency", "local value",
-              "home value", "gap to best", "fx rate"]
-    return rows_out(header, [
-        [r.rank, r.name, r.company, r.jurisdiction, r.currency, r.value_local,
-         r.value_home, r.gap_to_best_home, r.fx_rate]
-        for r in ranked
-    ])
-
+    header = [
+        "rank",
+        "offer",
+        "company",
+        "jurisdiction",
+        "currency",
+        "local value",
+        "home value",
+        "gap to best",
+        "fx rate",
+    ]
+    return rows_out(
+        header,
+        [
+            [
+                r.rank,
+                r.name,
+                r.company,
+                r.jurisdiction,
+                r.currency,
+                r.value_local,
+                r.value_home,
+                r.gap_to_best_home,
+                r.fx_rate,
+            ]
+            for r in ranked
+        ],
+    )

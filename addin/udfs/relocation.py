@@ -32,8 +32,7 @@ def col_adjust(
     inputs = move_inputs(basket, home.name)
     if inputs is None:
         return relocation.col_adjust(value, home, dest)
-    return relocation.col_adjust(value, home, dest, inputs.basket,
-                                 inputs.overrides.get(dest.key))
+    return relocation.col_adjust(value, home, dest, inputs.basket, inputs.overrides.get(dest.key))
 
 
 def analyse(offers_table, home_city, years, basket, rates):
@@ -63,19 +62,49 @@ def relocation_compare(
     _, inputs, results, stay = analyse(offers_table, home_city, years, basket, rates)
     home = inputs.basket.city.currency
     rows = [
-        [r.name, r.city, float(r.gross.mean() * r.fx_rate), float(r.net.mean() * r.fx_rate),
-         float(r.basket_cost.mean() * r.fx_rate), float(r.disposable_home.mean()),
-         r.one_time_total, r.break_even_month, float(r.clawback_exposure * r.fx_rate),
-         *(r.fx_sensitivity[k] for k in FX_COLUMNS)]
+        [
+            r.name,
+            r.city,
+            float(r.gross.mean() * r.fx_rate),
+            float(r.net.mean() * r.fx_rate),
+            float(r.basket_cost.mean() * r.fx_rate),
+            float(r.disposable_home.mean()),
+            r.one_time_total,
+            r.break_even_month,
+            float(r.clawback_exposure * r.fx_rate),
+            *(r.fx_sensitivity[k] for k in FX_COLUMNS),
+        ]
         for r in results
     ]
-    rows.append(["stay (current job)", inputs.basket.city.name, None, None,
-                 float(12 * inputs.basket.monthly), None if stay is None else float(stay.mean()),
-                 0.0, None, 0.0,
-                 None, None, None, None])
-    header = ["offer", "city", f"gross ({home})", f"net ({home})", f"basket cost ({home})",
-              f"disposable ({home})", f"one-time costs ({home})", "break-even month",
-              f"clawback exposure ({home})", *(f"FX {k}" for k in FX_COLUMNS)]
+    rows.append(
+        [
+            "stay (current job)",
+            inputs.basket.city.name,
+            None,
+            None,
+            float(12 * inputs.basket.monthly),
+            None if stay is None else float(stay.mean()),
+            0.0,
+            None,
+            0.0,
+            None,
+            None,
+            None,
+            None,
+        ]
+    )
+    header = [
+        "offer",
+        "city",
+        f"gross ({home})",
+        f"net ({home})",
+        f"basket cost ({home})",
+        f"disposable ({home})",
+        f"one-time costs ({home})",
+        "break-even month",
+        f"clawback exposure ({home})",
+        *(f"FX {k}" for k in FX_COLUMNS),
+    ]
     return rows_out(header, rows)
 
 
@@ -99,6 +128,7 @@ def fx_breakeven(
     by_name = {r.name: r for r in results}
     rate = move.fx_breakeven(by_name[a.name], by_name[b.name], inputs.basket.city.currency)
     if rate is None:
-        raise InvalidInputError("no FX break-even: offer_a is paid in the home currency or "
-                                "in the same currency as offer_b")
+        raise InvalidInputError(
+            "no FX break-even: offer_a is paid in the home currency or in the same currency as offer_b"
+        )
     return rate

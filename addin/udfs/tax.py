@@ -44,15 +44,18 @@ def net_pay(
     """
     jur, tax_year, options, equity = _tax_args(gross, jurisdiction, year, equity_income, age)
     if isinstance(gross, list):
-        grid = [[None if _blank(v) else opt_number(v, "gross", None, low=0.0) for v in row]
-                for row in as_rows(gross, "gross")]
+        grid = [
+            [None if _blank(v) else opt_number(v, "gross", None, low=0.0) for v in row]
+            for row in as_rows(gross, "gross")
+        ]
         flat = [v for row in grid for v in row if v is not None]
         if not flat:
             raise InvalidInputError("gross is required")
         net = iter(compute(flat, jur.code, tax_year, equity, **options).net)
         return [[None if v is None else float(next(net)) for v in row] for row in grid]
-    return float(compute(opt_number(gross, "gross", None, low=0.0), jur.code, tax_year,
-                         equity, **options).net)
+    return float(
+        compute(opt_number(gross, "gross", None, low=0.0), jur.code, tax_year, equity, **options).net
+    )
 
 
 @udf
@@ -68,9 +71,11 @@ def tax_breakdown(
     Spills line / amount rows in local currency. Example: =TAX_BREAKDOWN(14000000, "Tokyo")
     """
     jur, tax_year, options, equity = _tax_args(gross, jurisdiction, year, equity_income, age)
-    result = compute(opt_number(gross, "gross", None, low=0.0), jur.code, tax_year, equity,
-                     **options)
+    result = compute(opt_number(gross, "gross", None, low=0.0), jur.code, tax_year, equity, **options)
     rows = [[name, float(amount)] for name, amount in result.lines.items()]
-    rows += [["gross", float(result.gross)], ["total_withheld", float(result.total_withheld)],
-             ["net", float(result.net)]]
+    rows += [
+        ["gross", float(result.gross)],
+        ["total_withheld", float(result.total_withheld)],
+        ["net", float(result.net)],
+    ]
     return rows_out(["line", f"amount ({jur.currency})"], rows)

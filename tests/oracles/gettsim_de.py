@@ -33,21 +33,78 @@ AVERAGE_ZUSATZBEITRAG = {2025: 0.025, 2026: 0.029}
 MINIJOB_YEAR = {2025: 556 * 12, 2026: 603 * 12}
 
 SALARIES = [
-    0, 3_000, 6_000, 6_672, 6_700, 7_236, 7_300, 8_000, 10_000, 12_000, 13_000, 14_000,
-    15_000, 16_000, 18_000, 20_000, 22_000, 23_999, 24_000, 24_001, 25_000, 28_000,
-    30_000, 33_333.33, 35_000, 40_000, 45_000, 47_123.45, 50_000, 55_000, 60_000,
-    65_000, 66_150, 69_750, 70_000, 72_000, 74_000, 75_000, 76_000, 78_000, 80_000,
-    82_000, 85_000, 90_000, 95_000, 96_600, 100_000, 101_400, 105_000, 110_000,
-    120_000, 130_000, 140_000, 150_000, 175_000, 200_000, 250_000, 300_000, 350_000,
-    400_000, 500_000, 1_000_000,
+    0,
+    3_000,
+    6_000,
+    6_672,
+    6_700,
+    7_236,
+    7_300,
+    8_000,
+    10_000,
+    12_000,
+    13_000,
+    14_000,
+    15_000,
+    16_000,
+    18_000,
+    20_000,
+    22_000,
+    23_999,
+    24_000,
+    24_001,
+    25_000,
+    28_000,
+    30_000,
+    33_333.33,
+    35_000,
+    40_000,
+    45_000,
+    47_123.45,
+    50_000,
+    55_000,
+    60_000,
+    65_000,
+    66_150,
+    69_750,
+    70_000,
+    72_000,
+    74_000,
+    75_000,
+    76_000,
+    78_000,
+    80_000,
+    82_000,
+    85_000,
+    90_000,
+    95_000,
+    96_600,
+    100_000,
+    101_400,
+    105_000,
+    110_000,
+    120_000,
+    130_000,
+    140_000,
+    150_000,
+    175_000,
+    200_000,
+    250_000,
+    300_000,
+    350_000,
+    400_000,
+    500_000,
+    1_000_000,
 ]
-EQUITY = [(40_000, 10_000), (60_000, 20_000), (70_000, 30_000), (90_000, 40_000),
-          (120_000, 100_000)]
+EQUITY = [(40_000, 10_000), (60_000, 20_000), (70_000, 30_000), (90_000, 40_000), (120_000, 100_000)]
 # (salary, options) with options as the engine takes them.
 OPTIONS: list[tuple[float, dict[str, Any]]] = [
-    (45_000, {"kv_zusatzbeitrag": 0.017}), (80_000, {"kv_zusatzbeitrag": 0.035}),
-    (40_000, {"children": 1}), (60_000, {"children": 1}),
-    (30_000, {"age": 22}), (52_000, {"age": 22}),
+    (45_000, {"kv_zusatzbeitrag": 0.017}),
+    (80_000, {"kv_zusatzbeitrag": 0.035}),
+    (40_000, {"children": 1}),
+    (60_000, {"children": 1}),
+    (30_000, {"age": 22}),
+    (52_000, {"age": 22}),
 ]
 
 LINES = {
@@ -56,17 +113,26 @@ LINES = {
     "krankenversicherung": ("sozialversicherung", "kranken", "beitrag", "betrag_versicherter_y"),
     "pflegeversicherung": ("sozialversicherung", "pflege", "beitrag", "betrag_versicherter_y"),
     "rentenversicherung": ("sozialversicherung", "rente", "beitrag", "betrag_versicherter_y"),
-    "arbeitslosenversicherung": (
-        "sozialversicherung", "arbeitslosen", "beitrag", "betrag_versicherter_y"),
+    "arbeitslosenversicherung": ("sozialversicherung", "arbeitslosen", "beitrag", "betrag_versicherter_y"),
 }
 
 # § 32a Abs. 1 EStG as amended by the Steuerfortentwicklungsgesetz (BGBl. 2024 I Nr. 449):
 # zone bounds and coefficients, written out here to correct GETTSIM's Lohnsteuer.
 TARIF = {
-    2025: ((12_096, 17_443, 68_480, 277_825), (932.30, 1_400), (176.64, 2_397, 1_015.13),
-           10_911.92, 19_246.67),
-    2026: ((12_348, 17_799, 69_878, 277_825), (914.51, 1_400), (173.10, 2_397, 1_034.87),
-           11_135.63, 19_470.38),
+    2025: (
+        (12_096, 17_443, 68_480, 277_825),
+        (932.30, 1_400),
+        (176.64, 2_397, 1_015.13),
+        10_911.92,
+        19_246.67,
+    ),
+    2026: (
+        (12_348, 17_799, 69_878, 277_825),
+        (914.51, 1_400),
+        (173.10, 2_397, 1_034.87),
+        11_135.63,
+        19_470.38,
+    ),
 }
 TARIF_REASON = (
     "GETTSIM evaluates the tariff as a polynomial with coefficients derived from the zone "
@@ -118,31 +184,46 @@ def _tree(cases: list[dict[str, Any]], year: int) -> dict[str, Any]:
     n = len(cases)
     z, zb = np.zeros(n), np.zeros(n, dtype=bool)
     age = np.array([c["options"].get("age", 35) for c in cases])
-    kvz = np.array([c["options"].get("kv_zusatzbeitrag", AVERAGE_ZUSATZBEITRAG[year])
-                    for c in cases])
+    kvz = np.array([c["options"].get("kv_zusatzbeitrag", AVERAGE_ZUSATZBEITRAG[year]) for c in cases])
     kids = np.array([c["options"].get("children", 0) > 0 for c in cases])
     pay = np.array([c["salary"] + c["equity"] for c in cases], dtype=float)
     return {
-        "p_id": np.arange(n), "hh_id": np.arange(n),
-        "alter": age, "alter_monate": age * 12, "geburtsjahr": year - age,
-        "geburtsmonat": np.ones(n, dtype=int), "arbeitsstunden_w": np.full(n, 40.0),
+        "p_id": np.arange(n),
+        "hh_id": np.arange(n),
+        "alter": age,
+        "alter_monate": age * 12,
+        "geburtsjahr": year - age,
+        "geburtsmonat": np.ones(n, dtype=int),
+        "arbeitsstunden_w": np.full(n, 40.0),
         "einnahmen": {
             "bruttolohn_y": pay,
-            "renten": {"gesetzliche_m": z, "betriebliche_altersvorsorge_m": z,
-                       "aus_berufsständischen_versicherungen_m": z},
+            "renten": {
+                "gesetzliche_m": z,
+                "betriebliche_altersvorsorge_m": z,
+                "aus_berufsständischen_versicherungen_m": z,
+            },
         },
         "kindergeld": {"in_ausbildung": zb},
         "lohnsteuer": {"steuerklasse": np.ones(n, dtype=int)},
-        "familie": {"p_id_elternteil_1": np.full(n, -1), "p_id_elternteil_2": np.full(n, -1),
-                    "p_id_ehepartner": np.full(n, -1)},
-        "einkommensteuer": {"einkünfte": {"ist_hauptberuflich_selbstständig": zb,
-                                          "aus_selbstständiger_arbeit": {"betrag_y": z}}},
+        "familie": {
+            "p_id_elternteil_1": np.full(n, -1),
+            "p_id_elternteil_2": np.full(n, -1),
+            "p_id_ehepartner": np.full(n, -1),
+        },
+        "einkommensteuer": {
+            "einkünfte": {
+                "ist_hauptberuflich_selbstständig": zb,
+                "aus_selbstständiger_arbeit": {"betrag_y": z},
+            }
+        },
         "sozialversicherung": {
-            "kranken": {"beitrag": {
-                "privat_versichert": zb,
-                "beitrag_private_basiskrankenversicherung_abzüglich_arbeitgeberanteil_y": z,
-                "zusatzbeitragssatz": kvz,
-            }},
+            "kranken": {
+                "beitrag": {
+                    "privat_versichert": zb,
+                    "beitrag_private_basiskrankenversicherung_abzüglich_arbeitgeberanteil_y": z,
+                    "zusatzbeitragssatz": kvz,
+                }
+            },
             "pflege": {"beitrag": {"hat_kinder": kids}},
         },
     }
@@ -168,8 +249,10 @@ def _run(year: int, cases: list[dict[str, Any]]) -> tuple[list[dict], list[dict]
         backend="numpy",
         include_warn_nodes=False,
     )
-    flat = {"__".join(str(k) for k in col if k not in ("", None) and str(k) != "nan"): df[col]
-            for col in df.columns}
+    flat = {
+        "__".join(str(k) for k in col if k not in ("", None) and str(k) != "nan"): df[col]
+        for col in df.columns
+    }
     rows, corrections = [], []
     for i, case in enumerate(cases):
         name = f"{case['salary']:,} salary"
@@ -182,19 +265,38 @@ def _run(year: int, cases: list[dict[str, Any]]) -> tuple[list[dict], list[dict]
             expected[line] = round(float(flat["__".join(path)].iloc[i]), 2)
         fixed_tax = tarif_32a(float(flat["lohnsteuer__einkommen_y"].iloc[i]), year)
         if fixed_tax != expected["lohnsteuer"]:
-            corrections.append({"case": name, "line": "lohnsteuer",
-                                "raw": expected["lohnsteuer"], "corrected": fixed_tax,
-                                "reason": "tarif"})
+            corrections.append(
+                {
+                    "case": name,
+                    "line": "lohnsteuer",
+                    "raw": expected["lohnsteuer"],
+                    "corrected": fixed_tax,
+                    "reason": "tarif",
+                }
+            )
             expected["lohnsteuer"] = fixed_tax
         pay = case["salary"] + case["equity"]
         if 0 < pay <= MINIJOB_YEAR[year]:
             fixed = round(pay * 0.036, 2)
-            corrections.append({"case": name, "line": "rentenversicherung",
-                                "raw": expected["rentenversicherung"], "corrected": fixed,
-                                "reason": "minijob"})
+            corrections.append(
+                {
+                    "case": name,
+                    "line": "rentenversicherung",
+                    "raw": expected["rentenversicherung"],
+                    "corrected": fixed,
+                    "reason": "minijob",
+                }
+            )
             expected["rentenversicherung"] = fixed
-        rows.append({"name": name, "salary": case["salary"], "equity": case["equity"],
-                     "options": case["options"], "expected": expected})
+        rows.append(
+            {
+                "name": name,
+                "salary": case["salary"],
+                "equity": case["equity"],
+                "options": case["options"],
+                "expected": expected,
+            }
+        )
     return rows, corrections
 
 

@@ -38,13 +38,25 @@ OUT = Path(__file__).resolve().parents[2] / "tests" / "tax" / "fixtures"
 
 TABLES = {
     2025: {
-        "brackets": [(7010, "0.10"), (10060, "0.14"), (16150, "0.20"), (22440, "0.31"),
-                     (46690, "0.35"), (None, "0.47")],
+        "brackets": [
+            (7010, "0.10"),
+            (10060, "0.14"),
+            (16150, "0.20"),
+            (22440, "0.31"),
+            (46690, "0.35"),
+            (None, "0.47"),
+        ],
         "band": (7522, 50695),
     },
     2026: {
-        "brackets": [(7010, "0.10"), (10060, "0.14"), (19000, "0.20"), (25100, "0.31"),
-                     (46690, "0.35"), (None, "0.47")],
+        "brackets": [
+            (7010, "0.10"),
+            (10060, "0.14"),
+            (19000, "0.20"),
+            (25100, "0.31"),
+            (46690, "0.35"),
+            (None, "0.47"),
+        ],
         "band": (7703, 51910),
     },
 }
@@ -53,10 +65,55 @@ SURTAX = (F(721560), F("0.03"))
 NI = (F("0.0104"), F("0.07"))
 HEALTH = (F("0.0323"), F("0.0517"))
 
-MONTHLY = [0, 1000, 3000, 5000, 5445, 6000, 6247.67, 7010, 7011, 7522, 7523, 7703, 7704, 8500,
-           10060, 10061, 12000, 14000, 16150, 16151, 17500, 19000, 19001, 20000, 22440,
-           22441, 24000, 25100, 25101, 28000, 30000, 35000, 40000, 46690, 46691, 48000,
-           50695, 50696, 51910, 51911, 55000, 60130, 60131, 66000, 75000, 100000, 200000]
+MONTHLY = [
+    0,
+    1000,
+    3000,
+    5000,
+    5445,
+    6000,
+    6247.67,
+    7010,
+    7011,
+    7522,
+    7523,
+    7703,
+    7704,
+    8500,
+    10060,
+    10061,
+    12000,
+    14000,
+    16150,
+    16151,
+    17500,
+    19000,
+    19001,
+    20000,
+    22440,
+    22441,
+    24000,
+    25100,
+    25101,
+    28000,
+    30000,
+    35000,
+    40000,
+    46690,
+    46691,
+    48000,
+    50695,
+    50696,
+    51910,
+    51911,
+    55000,
+    60130,
+    60131,
+    66000,
+    75000,
+    100000,
+    200000,
+]
 YEARLY = [123456.78, 250000, 1000000]
 EQUITY = [(720000, 150000), (300000, 100000), (480000, 200000), (100000, 50000)]
 POINTS = [(8000, "2.75"), (15000, "2.75"), (30000, "2.75"), (20000, "0")]
@@ -94,8 +151,10 @@ def _tax(month: F, year: int, points: F) -> tuple[F, str]:
     for lower, cum, upper, rate in _cumulative(TABLES[year]["brackets"]):
         if upper is None or month <= upper:
             gross = cum + rate * (month - lower)
-            how = (f"month {_money(month)}: {_money(cum)} (tax to {_money(lower)}) + "
-                   f"{float(rate * 100):g}% x {_money(month - lower)} = {_money(gross)}")
+            how = (
+                f"month {_money(month)}: {_money(cum)} (tax to {_money(lower)}) + "
+                f"{float(rate * 100):g}% x {_money(month - lower)} = {_money(gross)}"
+            )
             break
     credit = points * POINT_MONTH
     net = max(gross - credit, F(0))
@@ -108,8 +167,10 @@ def _band(month: F, year: int, rates: tuple[F, F]) -> tuple[F, str]:
     reduced = min(month, low)
     full = min(max(month - low, F(0)), top - low)
     amount = rates[0] * reduced + rates[1] * full
-    how = (f"month: {float(rates[0] * 100):g}% x {_money(reduced)} + {float(rates[1] * 100):g}% x "
-           f"{_money(full)} (band {int(low):,}-{int(top):,}) = {_money(amount)}; x 12")
+    how = (
+        f"month: {float(rates[0] * 100):g}% x {_money(reduced)} + {float(rates[1] * 100):g}% x "
+        f"{_money(full)} (band {int(low):,}-{int(top):,}) = {_money(amount)}; x 12"
+    )
     return 12 * amount, how
 
 
@@ -150,10 +211,12 @@ def main() -> None:
             "generated": dt.date.today().isoformat(),
             "jurisdiction": "IL",
             "year": year,
-            "method": ("tests/oracles/hand_tables_il.py: monthly wage = yearly pay / 12; ITA "
-                       "monthly table with cumulative tax; credit points x 242 a month; "
-                       "Bituach Leumi monthly bands; monthly figures x 12; surtax yearly. "
-                       "Exact fractions; 'expected' rounded half up to the agora."),
+            "method": (
+                "tests/oracles/hand_tables_il.py: monthly wage = yearly pay / 12; ITA "
+                "monthly table with cumulative tax; credit points x 242 a month; "
+                "Bituach Leumi monthly bands; monthly figures x 12; surtax yearly. "
+                "Exact fractions; 'expected' rounded half up to the agora."
+            ),
             "rounding": "engine must equal 'exact' within 1e-6 ILS and round to 'expected'",
             "monthly_brackets": rows,
             "contribution_band_monthly": list(TABLES[year]["band"]),

@@ -32,20 +32,50 @@ YEAR = 2026
 ZUSATZBEITRAG_PERCENT = 2.9
 
 SALARIES = [
-    0, 10_000, 14_000, 16_000, 18_000, 20_000, 25_000, 30_000, 35_000, 40_000, 45_000,
-    50_000, 55_000, 60_000, 65_000, 69_750, 70_000, 75_000, 80_000, 85_000, 90_000,
-    95_000, 100_000, 101_400, 110_000, 120_000, 135_000, 150_000, 175_000, 200_000,
-    250_000, 300_000, 400_000, 750_000,
+    0,
+    10_000,
+    14_000,
+    16_000,
+    18_000,
+    20_000,
+    25_000,
+    30_000,
+    35_000,
+    40_000,
+    45_000,
+    50_000,
+    55_000,
+    60_000,
+    65_000,
+    69_750,
+    70_000,
+    75_000,
+    80_000,
+    85_000,
+    90_000,
+    95_000,
+    100_000,
+    101_400,
+    110_000,
+    120_000,
+    135_000,
+    150_000,
+    175_000,
+    200_000,
+    250_000,
+    300_000,
+    400_000,
+    750_000,
 ]
 # (options as the engine takes them, arguments for lohnsteuer-bmf)
 VARIANTS: list[tuple[dict[str, Any], dict[str, Any]]] = [
     ({}, {"bundesland": "Berlin", "mit_kirchensteuer": False, "kinder": 0}),
-    ({"church_tax": True, "state": "BE"},
-     {"bundesland": "Berlin", "mit_kirchensteuer": True, "kinder": 0}),
-    ({"church_tax": True, "state": "BY"},
-     {"bundesland": "Bayern", "mit_kirchensteuer": True, "kinder": 0}),
-    ({"church_tax": True, "state": "BE", "children": 2},
-     {"bundesland": "Berlin", "mit_kirchensteuer": True, "kinder": 2}),
+    ({"church_tax": True, "state": "BE"}, {"bundesland": "Berlin", "mit_kirchensteuer": True, "kinder": 0}),
+    ({"church_tax": True, "state": "BY"}, {"bundesland": "Bayern", "mit_kirchensteuer": True, "kinder": 0}),
+    (
+        {"church_tax": True, "state": "BE", "children": 2},
+        {"bundesland": "Berlin", "mit_kirchensteuer": True, "kinder": 2},
+    ),
 ]
 
 
@@ -54,8 +84,13 @@ def main() -> None:
     for options, args in VARIANTS:
         for salary in SALARIES:
             r = berechne_lohnsteuer_pap(
-                brutto_jahr=float(salary), steuerklasse=1, geburtsjahr=YEAR - 35,
-                kv_zusatzbeitrag=ZUSATZBEITRAG_PERCENT, ist_sachsen=False, jahr=YEAR, **args,
+                brutto_jahr=float(salary),
+                steuerklasse=1,
+                geburtsjahr=YEAR - 35,
+                kv_zusatzbeitrag=ZUSATZBEITRAG_PERCENT,
+                ist_sachsen=False,
+                jahr=YEAR,
+                **args,
             )
             expected = {
                 "lohnsteuer": round(12 * r["lohnsteuer_monat"], 2),
@@ -64,8 +99,9 @@ def main() -> None:
             if options.get("church_tax"):
                 expected["kirchensteuer"] = round(12 * r["kirchensteuer_monat"], 2)
             name = f"{salary:,} salary" + "".join(f", {k} {v}" for k, v in options.items())
-            rows.append({"name": name, "salary": salary, "equity": 0, "options": options,
-                         "expected": expected})
+            rows.append(
+                {"name": name, "salary": salary, "equity": 0, "options": options, "expected": expected}
+            )
     doc = {
         "oracle": "lohnsteuer-bmf",
         "oracle_version": version("lohnsteuer-bmf"),
@@ -74,11 +110,9 @@ def main() -> None:
         "year": YEAR,
         "tolerance": 1.0,
         "notes": [
-            "Steuerklasse I, statutory health insurance, Zusatzbeitrag 2.9% (the 2026 "
-            "average), age 35.",
+            "Steuerklasse I, statutory health insurance, Zusatzbeitrag 2.9% (the 2026 average), age 35.",
             "Twelve times the monthly withholding (LZZ 2), each month rounded down to cents.",
-            "children 2: the oracle's Kinderfreibetrag count and care reductions for two "
-            "children.",
+            "children 2: the oracle's Kinderfreibetrag count and care reductions for two children.",
         ],
         "corrections": [],
         "cases": rows,

@@ -55,16 +55,110 @@ HEALTH = {dt.date(2024, 3, 1): 0.0998, dt.date(2025, 3, 1): 0.0991, dt.date(2026
 CARE = {dt.date(2024, 3, 1): 0.0160, dt.date(2025, 3, 1): 0.0159, dt.date(2026, 3, 1): 0.0162}
 EMPLOYMENT = {dt.date(2024, 4, 1): 0.006, dt.date(2025, 4, 1): 0.0055, dt.date(2026, 4, 1): 0.005}
 CHILD_SUPPORT = {dt.date(2024, 1, 1): 0.0, dt.date(2026, 4, 1): 0.0023}
-HEALTH_LOWER = [0, 63000, 73000, 83000, 93000, 101000, 107000, 114000, 122000, 130000, 138000,
-                146000, 155000, 165000, 175000, 185000, 195000, 210000, 230000, 250000, 270000,
-                290000, 310000, 330000, 350000, 370000, 395000, 425000, 455000, 485000, 515000,
-                545000, 575000, 605000, 635000, 665000, 695000, 730000, 770000, 810000, 855000,
-                905000, 955000, 1005000, 1055000, 1115000, 1175000, 1235000, 1295000, 1355000]
-HEALTH_STD = [58000, 68000, 78000, 88000, 98000, 104000, 110000, 118000, 126000, 134000, 142000,
-              150000, 160000, 170000, 180000, 190000, 200000, 220000, 240000, 260000, 280000,
-              300000, 320000, 340000, 360000, 380000, 410000, 440000, 470000, 500000, 530000,
-              560000, 590000, 620000, 650000, 680000, 710000, 750000, 790000, 830000, 880000,
-              930000, 980000, 1030000, 1090000, 1150000, 1210000, 1270000, 1330000, 1390000]
+HEALTH_LOWER = [
+    0,
+    63000,
+    73000,
+    83000,
+    93000,
+    101000,
+    107000,
+    114000,
+    122000,
+    130000,
+    138000,
+    146000,
+    155000,
+    165000,
+    175000,
+    185000,
+    195000,
+    210000,
+    230000,
+    250000,
+    270000,
+    290000,
+    310000,
+    330000,
+    350000,
+    370000,
+    395000,
+    425000,
+    455000,
+    485000,
+    515000,
+    545000,
+    575000,
+    605000,
+    635000,
+    665000,
+    695000,
+    730000,
+    770000,
+    810000,
+    855000,
+    905000,
+    955000,
+    1005000,
+    1055000,
+    1115000,
+    1175000,
+    1235000,
+    1295000,
+    1355000,
+]
+HEALTH_STD = [
+    58000,
+    68000,
+    78000,
+    88000,
+    98000,
+    104000,
+    110000,
+    118000,
+    126000,
+    134000,
+    142000,
+    150000,
+    160000,
+    170000,
+    180000,
+    190000,
+    200000,
+    220000,
+    240000,
+    260000,
+    280000,
+    300000,
+    320000,
+    340000,
+    360000,
+    380000,
+    410000,
+    440000,
+    470000,
+    500000,
+    530000,
+    560000,
+    590000,
+    620000,
+    650000,
+    680000,
+    710000,
+    750000,
+    790000,
+    830000,
+    880000,
+    930000,
+    980000,
+    1030000,
+    1090000,
+    1150000,
+    1210000,
+    1270000,
+    1330000,
+    1390000,
+]
 
 
 def corrections() -> list[str]:
@@ -120,8 +214,14 @@ def employment_income(revenue: float, year: int) -> float:
 
 
 def basic_deduction_2026(total: float) -> float:
-    for up_to, amount in ((4_890_000, 1_040_000), (6_550_000, 670_000), (23_500_000, 620_000),
-                          (24_000_000, 480_000), (24_500_000, 320_000), (25_000_000, 160_000)):
+    for up_to, amount in (
+        (4_890_000, 1_040_000),
+        (6_550_000, 670_000),
+        (23_500_000, 620_000),
+        (24_000_000, 480_000),
+        (24_500_000, 320_000),
+        (25_000_000, 160_000),
+    ):
         if total <= up_to:
             return float(amount)
     return 0.0
@@ -132,9 +232,11 @@ class KyokaiTokyo(Reform):
 
     def apply(self) -> None:
         def modify(parameters):  # type: ignore[no-untyped-def]
-            for table, node in ((HEALTH, parameters.社会保険料.健康保険料率),
-                                (CARE, parameters.社会保険料.介護保険料率),
-                                (EMPLOYMENT, parameters.社会保険料.雇用保険料率)):
+            for table, node in (
+                (HEALTH, parameters.社会保険料.健康保険料率),
+                (CARE, parameters.社会保険料.介護保険料率),
+                (EMPLOYMENT, parameters.社会保険料.雇用保険料率),
+            ):
                 for day in sorted(table):  # each value holds from its date onwards
                     node.update(start=periods.period(day.isoformat()), value=table[day])
             return parameters
@@ -149,18 +251,74 @@ def simulate(tbs, people: list[dict], day: str):  # type: ignore[no-untyped-def]
 
 
 def cases() -> list[tuple[float, float, int]]:
-    salaries = [1_000_000, 1_100_000, 1_150_000, 1_200_000, 1_500_000, 1_900_000, 2_000_000,
-                2_200_000, 2_500_000, 3_000_000, 3_600_000, 4_000_000, 4_500_000, 4_750_000,
-                5_000_000, 5_500_000, 6_000_000, 6_600_000, 6_650_000, 6_700_000, 7_000_000,
-                7_620_000, 8_000_000, 8_500_000, 8_600_000, 9_000_000, 10_000_000, 11_000_000,
-                11_500_000, 12_000_000, 13_000_000, 14_000_000, 15_000_000, 16_260_000,
-                17_000_000, 18_000_000, 20_000_000, 22_000_000, 24_000_000, 25_000_000,
-                25_400_000, 25_500_000, 25_900_000, 26_000_000, 26_400_000, 26_500_000,
-                26_900_000, 27_000_000, 30_000_000, 35_000_000, 40_000_000, 45_000_000,
-                50_000_000, 60_000_000, 100_000_000]
+    salaries = [
+        1_000_000,
+        1_100_000,
+        1_150_000,
+        1_200_000,
+        1_500_000,
+        1_900_000,
+        2_000_000,
+        2_200_000,
+        2_500_000,
+        3_000_000,
+        3_600_000,
+        4_000_000,
+        4_500_000,
+        4_750_000,
+        5_000_000,
+        5_500_000,
+        6_000_000,
+        6_600_000,
+        6_650_000,
+        6_700_000,
+        7_000_000,
+        7_620_000,
+        8_000_000,
+        8_500_000,
+        8_600_000,
+        9_000_000,
+        10_000_000,
+        11_000_000,
+        11_500_000,
+        12_000_000,
+        13_000_000,
+        14_000_000,
+        15_000_000,
+        16_260_000,
+        17_000_000,
+        18_000_000,
+        20_000_000,
+        22_000_000,
+        24_000_000,
+        25_000_000,
+        25_400_000,
+        25_500_000,
+        25_900_000,
+        26_000_000,
+        26_400_000,
+        26_500_000,
+        26_900_000,
+        27_000_000,
+        30_000_000,
+        35_000_000,
+        40_000_000,
+        45_000_000,
+        50_000_000,
+        60_000_000,
+        100_000_000,
+    ]
     out = [(float(s), 0.0, 35) for s in salaries]
-    out += [(3e6, 1e6, 35), (6e6, 1e6, 35), (8e6, 2e6, 35), (12e6, 5e6, 35), (14e6, 3e6, 35),
-            (17e6, 10e6, 35), (20e6, 20e6, 35), (25e6, 1e6, 35)]
+    out += [
+        (3e6, 1e6, 35),
+        (6e6, 1e6, 35),
+        (8e6, 2e6, 35),
+        (12e6, 5e6, 35),
+        (14e6, 3e6, 35),
+        (17e6, 10e6, 35),
+        (20e6, 20e6, 35),
+        (25e6, 1e6, 35),
+    ]
     out += [(6e6, 0.0, 45), (10e6, 0.0, 45), (17e6, 0.0, 45), (30e6, 0.0, 45), (14e6, 3e6, 45)]
     return out
 
@@ -174,26 +332,47 @@ def generate(year: int) -> dict:  # type: ignore[type-arg]
 
     # Raw run: openfisca-japan exactly as shipped (国民年金 on by default).
     raw_sim = simulate(base, people, day)
-    raw = {name: raw_sim.calculate(var, day) for name, var in (
-        ("income_tax", "基準所得税額"), ("reconstruction_tax", "復興特別所得税"),
-        ("resident_tax_income_levy", "住民税所得割"), ("resident_tax_per_capita", "住民税均等割"),
-        ("health_insurance", "健康保険料"), ("long_term_care_insurance", "介護保険料"),
-        ("employees_pension", "厚生年金保険料"), ("employment_insurance", "雇用保険料"),
-        ("national_pension", "国民年金保険料"))}
+    raw = {
+        name: raw_sim.calculate(var, day)
+        for name, var in (
+            ("income_tax", "基準所得税額"),
+            ("reconstruction_tax", "復興特別所得税"),
+            ("resident_tax_income_levy", "住民税所得割"),
+            ("resident_tax_per_capita", "住民税均等割"),
+            ("health_insurance", "健康保険料"),
+            ("long_term_care_insurance", "介護保険料"),
+            ("employees_pension", "厚生年金保険料"),
+            ("employment_insurance", "雇用保険料"),
+            ("national_pension", "国民年金保険料"),
+        )
+    }
 
     # Corrections 1-5: social insurance month by month on the cash salary.
     n = len(grid)
-    social = {k: np.zeros(n) for k in ("health_insurance", "long_term_care_insurance",
-                                       "child_support_levy", "employees_pension",
-                                       "employment_insurance")}
+    social = {
+        k: np.zeros(n)
+        for k in (
+            "health_insurance",
+            "long_term_care_insurance",
+            "child_support_levy",
+            "employees_pension",
+            "employment_insurance",
+        )
+    }
     for month in range(1, 13):
         mday = dt.date(year, month, 1)
         month_people = []
         for s, _e, a in grid:
-            month_people.append({"収入": s, "年齢": a, "国民年金保険に加入している": False,
-                                 "社会保険料納付条件": True,
-                                 "標準報酬月額_健康保険料": health_grade(s / 12),
-                                 "標準報酬月額_厚生年金保険料": pension_grade(s / 12)})
+            month_people.append(
+                {
+                    "収入": s,
+                    "年齢": a,
+                    "国民年金保険に加入している": False,
+                    "社会保険料納付条件": True,
+                    "標準報酬月額_健康保険料": health_grade(s / 12),
+                    "標準報酬月額_厚生年金保険料": pension_grade(s / 12),
+                }
+            )
         sim = simulate(fixed, month_people, mday.isoformat())
         h = sim.calculate("健康保険料", mday.isoformat()) / 12
         c = sim.calculate("介護保険料", mday.isoformat()) / 12
@@ -212,9 +391,13 @@ def generate(year: int) -> dict:  # type: ignore[type-arg]
     # Corrections 6-7: injected 給与所得控除, 社会保険料控除 and (2026) 基礎控除.
     tax_people = []
     for i, (s, e, a) in enumerate(grid):
-        person = {"収入": s + e, "年齢": a, "国民年金保険に加入している": False,
-                  "給与所得控除額": (s + e) - employment_income(s + e, year),
-                  "社会保険料控除": float(social_total[i])}
+        person = {
+            "収入": s + e,
+            "年齢": a,
+            "国民年金保険に加入している": False,
+            "給与所得控除額": (s + e) - employment_income(s + e, year),
+            "社会保険料控除": float(social_total[i]),
+        }
         if year == 2026:
             person["基礎控除"] = basic_deduction_2026(employment_income(s + e, year))
         tax_people.append(person)
@@ -227,7 +410,8 @@ def generate(year: int) -> dict:  # type: ignore[type-arg]
     for i, person in enumerate(tax_people):
         person["所得控除"] = float(deductions[i] + max(total_income[i] - deductions[i], 0) % 1000)
         person["住民税所得控除"] = float(
-            resident_deductions[i] + max(total_income[i] - resident_deductions[i], 0) % 1000)
+            resident_deductions[i] + max(total_income[i] - resident_deductions[i], 0) % 1000
+        )
     second = simulate(fixed, tax_people, day)
     base_tax = np.round(second.calculate("基準所得税額", day).astype(np.float64))
     reconstruction = second.calculate("復興特別所得税", day).astype(np.float64)
@@ -244,8 +428,10 @@ def generate(year: int) -> dict:  # type: ignore[type-arg]
         if total_income[i] <= 25_000_000 and resident_taxable[i] > 2_000_000:
             adj = max(adj, 2500.0)  # correction 9
         t = float(resident_taxable[i])
-        levy = (np.floor(max(t * 0.04 - adj * 0.4, 0) / 100 + 1e-9) * 100
-                + np.floor(max(t * 0.06 - adj * 0.6, 0) / 100 + 1e-9) * 100)
+        levy = (
+            np.floor(max(t * 0.04 - adj * 0.4, 0) / 100 + 1e-9) * 100
+            + np.floor(max(t * 0.06 - adj * 0.6, 0) / 100 + 1e-9) * 100
+        )
         pc = float(per_capita[i])
         if total_income[i] <= 450_000:  # correction 10
             levy, pc = 0.0, 0.0
@@ -257,11 +443,16 @@ def generate(year: int) -> dict:  # type: ignore[type-arg]
             **{k: float(v[i]) for k, v in social.items()},
         }
         name = f"salary {s:,.0f}" + (f" + equity {e:,.0f}" if e else "") + f", age {a}"
-        out_cases.append({
-            "name": name, "salary": s, "equity": e, "age": a,
-            "expected": expected,
-            "raw": {k: round(float(v[i]), 2) for k, v in raw.items()},
-        })
+        out_cases.append(
+            {
+                "name": name,
+                "salary": s,
+                "equity": e,
+                "age": a,
+                "expected": expected,
+                "raw": {k: round(float(v[i]), 2) for k, v in raw.items()},
+            }
+        )
     return {
         "oracle": ORACLE,
         "oracle_version": version("openfisca-japan"),

@@ -35,16 +35,69 @@ ORACLE = "policyengine-uk"
 OUT = Path(__file__).resolve().parents[1] / "tax" / "fixtures"
 
 SALARIES = [
-    0, 1_000, 6_500, 12_569, 12_570, 12_571, 12_576, 12_577, 15_000, 20_000, 25_000,
-    30_000, 33_333, 37_700, 40_000, 45_000, 47_123.45, 50_000, 50_268, 50_270, 50_271,
-    55_000, 60_000, 62_500.5, 70_000, 80_000, 90_000, 99_999, 100_000, 100_001, 100_002,
-    101_234.57, 105_000, 110_000, 115_000, 120_000, 125_000, 125_139, 125_140, 125_141,
-    130_000, 140_000, 150_000, 175_000, 187_654.32, 200_000, 250_000, 300_000, 400_000,
-    500_000, 750_000, 1_000_000, 2_000_000,
+    0,
+    1_000,
+    6_500,
+    12_569,
+    12_570,
+    12_571,
+    12_576,
+    12_577,
+    15_000,
+    20_000,
+    25_000,
+    30_000,
+    33_333,
+    37_700,
+    40_000,
+    45_000,
+    47_123.45,
+    50_000,
+    50_268,
+    50_270,
+    50_271,
+    55_000,
+    60_000,
+    62_500.5,
+    70_000,
+    80_000,
+    90_000,
+    99_999,
+    100_000,
+    100_001,
+    100_002,
+    101_234.57,
+    105_000,
+    110_000,
+    115_000,
+    120_000,
+    125_000,
+    125_139,
+    125_140,
+    125_141,
+    130_000,
+    140_000,
+    150_000,
+    175_000,
+    187_654.32,
+    200_000,
+    250_000,
+    300_000,
+    400_000,
+    500_000,
+    750_000,
+    1_000_000,
+    2_000_000,
 ]
 # (salary, equity) pairs: RSU vests on top of salary, across the taper and the UEL.
-EQUITY = [(40_000, 10_000), (60_000, 20_000), (90_000, 35_000), (120_000, 40_000),
-          (200_000, 100_000), (10_000, 5_000)]
+EQUITY = [
+    (40_000, 10_000),
+    (60_000, 20_000),
+    (90_000, 35_000),
+    (120_000, 40_000),
+    (200_000, 100_000),
+    (10_000, 5_000),
+]
 # (salary, age): employees at and above State Pension age pay no employee NI.
 AGES = [(50_000, 66), (30_000, 70), (80_000, 65), (150_000, 67)]
 
@@ -75,9 +128,7 @@ def _run(year: int, cases: list[dict]) -> list[dict]:
         }
         benunits[f"b{i}"] = {"members": [p]}
         households[f"h{i}"] = {"members": [p], "region": {year: "LONDON"}}
-    sim = Simulation(
-        situation={"people": people, "benunits": benunits, "households": households}
-    )
+    sim = Simulation(situation={"people": people, "benunits": benunits, "households": households})
     raw_tax = sim.calculate("income_tax", year)
     tax = sim.calculate("income_tax_before_winter_fuel_payment_charge", year)
     ni = sim.calculate("ni_class_1_employee", year)
@@ -89,20 +140,24 @@ def _run(year: int, cases: list[dict]) -> list[dict]:
         if c["age"] != 35:
             name += f", age {c['age']}"
         if round(float(r), 2) != round(float(t), 2):
-            corrections.append({
-                "case": name,
-                "line": "income_tax",
-                "raw": round(float(r), 2),
-                "corrected": round(float(t), 2),
-                "reason": WFP_REASON,
-            })
-        out.append({
-            "name": name,
-            "salary": c["salary"],
-            "equity": c["equity"],
-            "options": {"age": c["age"]},
-            "expected": {"income_tax": round(float(t), 2), "employee_ni": round(float(n), 2)},
-        })
+            corrections.append(
+                {
+                    "case": name,
+                    "line": "income_tax",
+                    "raw": round(float(r), 2),
+                    "corrected": round(float(t), 2),
+                    "reason": WFP_REASON,
+                }
+            )
+        out.append(
+            {
+                "name": name,
+                "salary": c["salary"],
+                "equity": c["equity"],
+                "options": {"age": c["age"]},
+                "expected": {"income_tax": round(float(t), 2), "employee_ni": round(float(n), 2)},
+            }
+        )
     return out, corrections
 
 

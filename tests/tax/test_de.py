@@ -21,8 +21,11 @@ def _oracle_cases() -> list[Any]:
     for path in sorted(paths):
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         for case in doc["cases"]:
-            out.append(pytest.param(doc["year"], doc["tolerance"], case,
-                                    id=f"{doc['oracle']}-{doc['year']}-{case['name']}"))
+            out.append(
+                pytest.param(
+                    doc["year"], doc["tolerance"], case, id=f"{doc['oracle']}-{doc['year']}-{case['name']}"
+                )
+            )
     return out
 
 
@@ -41,16 +44,16 @@ def test_oracle_fixtures_cover_both_years_with_50_cases() -> None:
 
 @pytest.mark.parametrize(("year", "tolerance", "case"), ORACLE)
 def test_matches_oracles(year: int, tolerance: float, case: dict[str, Any]) -> None:
-    result = compute(case["salary"], "DE", year, equity_income=case["equity"],
-                     **case.get("options", {}))
+    result = compute(case["salary"], "DE", year, equity_income=case["equity"], **case.get("options", {}))
     for line, expected in case["expected"].items():
         assert float(result.lines[line]) == pytest.approx(expected, abs=tolerance), line
 
 
 @pytest.mark.parametrize("case", _official_cases())
 def test_official_cases(case: dict[str, Any]) -> None:
-    result = compute(case["salary"], "DE", case["year"],
-                     equity_income=case.get("equity", 0), **case.get("options", {}))
+    result = compute(
+        case["salary"], "DE", case["year"], equity_income=case.get("equity", 0), **case.get("options", {})
+    )
     for line, expected in case["expected"].items():
         assert float(result.lines[line]) == pytest.approx(expected, abs=case["tolerance"]), line
 
@@ -58,13 +61,18 @@ def test_official_cases(case: dict[str, Any]) -> None:
 def test_line_order_and_church_tax_only_when_asked() -> None:
     plain = compute(80_000, "Munich", 2026)
     assert list(plain.lines) == [
-        "lohnsteuer", "solidaritaetszuschlag", "krankenversicherung", "pflegeversicherung",
-        "rentenversicherung", "arbeitslosenversicherung",
+        "lohnsteuer",
+        "solidaritaetszuschlag",
+        "krankenversicherung",
+        "pflegeversicherung",
+        "rentenversicherung",
+        "arbeitslosenversicherung",
     ]
     church = compute(80_000, "München", 2026, church_tax=True, church_tax_rate=0.08)
     assert "kirchensteuer" in church.lines
     assert float(church.lines["kirchensteuer"]) == pytest.approx(
-        float(np.floor(float(church.lines["lohnsteuer"]) * 8) / 100), abs=0.01)
+        float(np.floor(float(church.lines["lohnsteuer"]) * 8) / 100), abs=0.01
+    )
 
 
 def test_equity_is_taxed_like_salary() -> None:
@@ -95,8 +103,15 @@ def test_net_rises_over_two_euro_steps() -> None:
 
 @pytest.mark.parametrize(
     "options",
-    [{"age": 13}, {"children": -1}, {"children": 1.5}, {"church_tax": "yes"},
-     {"state": "Texas"}, {"kv_zusatzbeitrag": 2.5}, {"church_tax_rate": 9}],
+    [
+        {"age": 13},
+        {"children": -1},
+        {"children": 1.5},
+        {"church_tax": "yes"},
+        {"state": "Texas"},
+        {"kv_zusatzbeitrag": 2.5},
+        {"church_tax_rate": 9},
+    ],
 )
 def test_bad_options_are_refused(options: dict[str, Any]) -> None:
     with pytest.raises(InvalidInputError):

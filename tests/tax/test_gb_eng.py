@@ -20,8 +20,7 @@ def _oracle_cases() -> list[Any]:
     for path in sorted(FIXTURES.glob("gb_eng_*_policyengine_uk.yaml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         for case in doc["cases"]:
-            out.append(pytest.param(doc["year"], doc["tolerance"], case,
-                                    id=f"{doc['year']}-{case['name']}"))
+            out.append(pytest.param(doc["year"], doc["tolerance"], case, id=f"{doc['year']}-{case['name']}"))
     return out
 
 
@@ -40,16 +39,16 @@ def test_oracle_fixtures_cover_both_years_with_50_cases() -> None:
 
 @pytest.mark.parametrize(("year", "tolerance", "case"), ORACLE)
 def test_matches_policyengine_uk(year: int, tolerance: float, case: dict[str, Any]) -> None:
-    result = compute(case["salary"], "GB-ENG", year, equity_income=case["equity"],
-                     **case.get("options", {}))
+    result = compute(case["salary"], "GB-ENG", year, equity_income=case["equity"], **case.get("options", {}))
     for line, expected in case["expected"].items():
         assert float(result.lines[line]) == pytest.approx(expected, abs=tolerance), line
 
 
 @pytest.mark.parametrize("case", _official_cases())
 def test_official_cases(case: dict[str, Any]) -> None:
-    result = compute(case["salary"], "GB-ENG", case["year"],
-                     equity_income=case.get("equity", 0), **case.get("options", {}))
+    result = compute(
+        case["salary"], "GB-ENG", case["year"], equity_income=case.get("equity", 0), **case.get("options", {})
+    )
     for line, expected in case["expected"].items():
         assert float(result.lines[line]) == pytest.approx(expected, abs=case["tolerance"]), line
 

@@ -45,8 +45,7 @@ def test_fixture_size() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_hand_case(case: dict) -> None:
-    result = compute(case["salary"], "IL", case["year"], equity_income=case["equity"],
-                     **case["options"])
+    result = compute(case["salary"], "IL", case["year"], equity_income=case["equity"], **case["options"])
     assert list(result.lines) == list(LINES)
     for line in LINES:
         got = float(result.lines[line])
@@ -107,8 +106,9 @@ def test_woman_credit_points_lower_the_tax() -> None:
     assert float(man - woman) == pytest.approx(0.5 * 2904)
 
 
-@pytest.mark.parametrize("options", [{"age": 70}, {"age": 16}, {"credit_points": -1},
-                                     {"credit_points": "two"}])
+@pytest.mark.parametrize(
+    "options", [{"age": 70}, {"age": 16}, {"credit_points": -1}, {"credit_points": "two"}]
+)
 def test_bad_options_are_refused(options: dict) -> None:
     with pytest.raises(InvalidInputError):
         compute(300_000, "IL", 2025, **options)

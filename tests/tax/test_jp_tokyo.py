@@ -54,9 +54,7 @@ def test_oracle_fixtures_cover_both_years() -> None:
     ids=[f"{y}-{c['name']}" for y, c, _ in ORACLE_CASES],
 )
 def test_against_openfisca_japan(year: int, case: dict, tolerance: float) -> None:
-    result = compute(
-        case["salary"], "JP-TOKYO", year, equity_income=case["equity"], age=case["age"]
-    )
+    result = compute(case["salary"], "JP-TOKYO", year, equity_income=case["equity"], age=case["age"])
     assert list(result.lines) == list(LINES)
     for line in LINES:
         got = float(result.lines[line])
@@ -200,11 +198,13 @@ def test_net_only_falls_at_documented_edges(year: int) -> None:
         thresholds += params("jp", name)["basic_deduction"].at(year)["up_to"]
 
     rng = np.random.default_rng(year)
-    gross = np.concatenate([
-        np.floor(rng.uniform(0, 60_000_000, 200_000)),
-        np.array(sorted(grade_edges)) - 1,
-        np.arange(0, 30_000_000, 997, dtype=float),
-    ])
+    gross = np.concatenate(
+        [
+            np.floor(rng.uniform(0, 60_000_000, 200_000)),
+            np.array(sorted(grade_edges)) - 1,
+            np.arange(0, 30_000_000, 997, dtype=float),
+        ]
+    )
     low = compute(gross, "JP-TOKYO", year).net
     high = compute(gross + 1, "JP-TOKYO", year).net
     drop = low - high

@@ -37,10 +37,25 @@ def test_net_never_exceeds_gross_and_every_line_is_not_negative(code, year):
 # Japan's law makes net pay fall at documented edges (calculators/tax/jurisdictions/jp_tokyo.py):
 # statutory rounding (under 1,000 yen), 標準報酬月額 grade steps (the premiums jump), and the
 # income tiers of 基礎控除 and the 住民税 non-taxable limit, at these gross salaries (no equity):
-JP_SOCIAL = ("health_insurance", "long_term_care_insurance", "child_support_levy",
-             "employees_pension", "employment_insurance")
-JP_TIERS = (1_100_001, 1_190_001, 2_004_000, 4_752_000, 6_655_556, 8_500_001, 25_450_001,
-            25_950_001, 26_450_001, 26_950_001)
+JP_SOCIAL = (
+    "health_insurance",
+    "long_term_care_insurance",
+    "child_support_levy",
+    "employees_pension",
+    "employment_insurance",
+)
+JP_TIERS = (
+    1_100_001,
+    1_190_001,
+    2_004_000,
+    4_752_000,
+    6_655_556,
+    8_500_001,
+    25_450_001,
+    25_950_001,
+    26_450_001,
+    26_950_001,
+)
 
 
 def _jp_allowed(gross, year):
@@ -55,9 +70,20 @@ def _jp_allowed(gross, year):
 
 # US edges documented in calculators/tax/jurisdictions/us_ca.py and us_ny.py, as gross salary
 # (salary only: federal AGI = NYAGI = gross; NY taxable income = gross - 8,000).
-NY_EDGES = (5_000, 6_000, 7_000, 20_000, 25_000, 28_000,  # household credit
-            223_400, 1_085_550, 5_008_000, 25_000_000,  # supplemental tax bands
-            250_000, 500_000)  # NYC school tax credit
+NY_EDGES = (
+    5_000,
+    6_000,
+    7_000,
+    20_000,
+    25_000,
+    28_000,  # household credit
+    223_400,
+    1_085_550,
+    5_008_000,
+    25_000_000,  # supplemental tax bands
+    250_000,
+    500_000,
+)  # NYC school tax credit
 NY_WINDOWS = ((1_085_550, 1_135_550), (5_008_000, 5_058_000))  # marginal rate over 100 %
 CA_CREDIT_PHASE_OUT = (252_203, 330_000)  # exemption credit falls 6 per 2,500 or fraction
 
@@ -100,8 +126,12 @@ def test_net_does_not_fall_when_gross_rises_by_one(code, year):
 
 def test_the_documented_edges_are_real():
     """The allowances above are not idle: each named edge does make net pay fall."""
-    for code, gross in (("US-NY-NYC", 223_399.0), ("US-NY-NYC", 1_085_549.0),
-                        ("US-CA", 252_203.0), ("JP-TOKYO", 1_115_999.0)):
+    for code, gross in (
+        ("US-NY-NYC", 223_399.0),
+        ("US-NY-NYC", 1_085_549.0),
+        ("US-CA", 252_203.0),
+        ("JP-TOKYO", 1_115_999.0),
+    ):
         step = compute(gross + 1.0, code, 2025).net - compute(gross, code, 2025).net
         assert float(step) < -1.0, (code, gross, float(step))
 
@@ -114,8 +144,11 @@ def test_equity_income_is_taxed_too(code):
     assert float(with_equity.net) <= float(with_equity.gross)
 
 
-@given(st.sampled_from(CODES), st.sampled_from(YEARS),
-       st.floats(min_value=0, max_value=2_000_000, allow_nan=False))
+@given(
+    st.sampled_from(CODES),
+    st.sampled_from(YEARS),
+    st.floats(min_value=0, max_value=2_000_000, allow_nan=False),
+)
 def test_a_scalar_and_a_one_element_range_agree(code, year, gross):
     scalar = compute(gross, code, year)
     ranged = compute([gross], code, year)

@@ -20,12 +20,32 @@ from calculators.tax import compute, get_jurisdiction
 FIXTURES = Path(__file__).parent / "fixtures"
 CODES = ("US-CA", "US-WA", "US-NY-NYC")
 LINES = {
-    "US-CA": ["federal_income_tax", "social_security", "medicare", "additional_medicare",
-              "ca_income_tax", "ca_sdi"],
-    "US-WA": ["federal_income_tax", "social_security", "medicare", "additional_medicare",
-              "wa_pfml", "wa_cares"],
-    "US-NY-NYC": ["federal_income_tax", "social_security", "medicare", "additional_medicare",
-                  "ny_income_tax", "nyc_income_tax", "ny_pfl", "ny_dbl"],
+    "US-CA": [
+        "federal_income_tax",
+        "social_security",
+        "medicare",
+        "additional_medicare",
+        "ca_income_tax",
+        "ca_sdi",
+    ],
+    "US-WA": [
+        "federal_income_tax",
+        "social_security",
+        "medicare",
+        "additional_medicare",
+        "wa_pfml",
+        "wa_cares",
+    ],
+    "US-NY-NYC": [
+        "federal_income_tax",
+        "social_security",
+        "medicare",
+        "additional_medicare",
+        "ny_income_tax",
+        "nyc_income_tax",
+        "ny_pfl",
+        "ny_dbl",
+    ],
 }
 
 
@@ -49,15 +69,21 @@ def test_oracle_fixtures_cover_every_jurisdiction_and_year() -> None:
     assert seen == {(c, y) for c in CODES for y in (2025, 2026)}
     for code in CODES:
         for year in (2025, 2026):
-            n = sum(1 for p in ORACLE_CASES if p.values[0]["jurisdiction"] == code
-                    and p.values[0]["year"] == year)
+            n = sum(
+                1 for p in ORACLE_CASES if p.values[0]["jurisdiction"] == code and p.values[0]["year"] == year
+            )
             assert n >= 50
 
 
 @pytest.mark.parametrize(("doc", "case"), ORACLE_CASES)
 def test_matches_oracle_fixture(doc: dict, case: dict) -> None:
-    result = compute(case["salary"], doc["jurisdiction"], doc["year"],
-                     equity_income=case["equity"], **case.get("options", {}))
+    result = compute(
+        case["salary"],
+        doc["jurisdiction"],
+        doc["year"],
+        equity_income=case["equity"],
+        **case.get("options", {}),
+    )
     assert list(result.lines) == list(case["lines"])
     for line, expected in case["lines"].items():
         got = float(result.lines[line])
@@ -83,8 +109,7 @@ def _fixed_cases() -> list:
 @pytest.mark.parametrize(("tolerance", "case"), _fixed_cases())
 def test_fixed_case(tolerance: float, case: dict) -> None:
     assert case["source"]
-    result = compute(case["salary"], case["jurisdiction"], case["year"],
-                     equity_income=case["equity"])
+    result = compute(case["salary"], case["jurisdiction"], case["year"], equity_income=case["equity"])
     for line, expected in case["lines"].items():
         assert float(result.lines[line]) == pytest.approx(expected, abs=tolerance), line
 
@@ -113,19 +138,32 @@ def test_equity_is_wages(code: str) -> None:
 
 @pytest.mark.parametrize(
     ("alias", "code"),
-    [("San Francisco", "US-CA"), ("silicon valley", "US-CA"), ("Bay Area", "US-CA"),
-     ("Mountain View", "US-CA"), ("San Jose", "US-CA"), ("California", "US-CA"),
-     ("Seattle", "US-WA"), ("Redmond", "US-WA"), ("Bellevue", "US-WA"), ("washington", "US-WA"),
-     ("New York", "US-NY-NYC"), ("NYC", "US-NY-NYC"), ("Manhattan", "US-NY-NYC"),
-     ("New York City", "US-NY-NYC"), ("us-ny-nyc", "US-NY-NYC")],
+    [
+        ("San Francisco", "US-CA"),
+        ("silicon valley", "US-CA"),
+        ("Bay Area", "US-CA"),
+        ("Mountain View", "US-CA"),
+        ("San Jose", "US-CA"),
+        ("California", "US-CA"),
+        ("Seattle", "US-WA"),
+        ("Redmond", "US-WA"),
+        ("Bellevue", "US-WA"),
+        ("washington", "US-WA"),
+        ("New York", "US-NY-NYC"),
+        ("NYC", "US-NY-NYC"),
+        ("Manhattan", "US-NY-NYC"),
+        ("New York City", "US-NY-NYC"),
+        ("us-ny-nyc", "US-NY-NYC"),
+    ],
 )
 def test_aliases(alias: str, code: str) -> None:
     assert get_jurisdiction(alias).code == code
 
 
 def test_wa_has_no_income_tax_line() -> None:
-    assert not any("income_tax" in k and k != "federal_income_tax"
-                   for k in compute(500_000, "Seattle", 2025).lines)
+    assert not any(
+        "income_tax" in k and k != "federal_income_tax" for k in compute(500_000, "Seattle", 2025).lines
+    )
 
 
 def test_age_65_lowers_federal_and_ca_tax() -> None:
@@ -171,8 +209,13 @@ def test_ny_supplemental_cliff_at_band_edge() -> None:
 CLIFF_FREE = {
     "US-CA": [(0, 252_203), (323_000, 3_000_000)],
     "US-WA": [(0, 3_000_000)],
-    "US-NY-NYC": [(28_001, 223_399), (223_400, 250_000), (250_001, 500_000),
-                  (500_001, 1_085_549), (1_135_550, 3_000_000)],
+    "US-NY-NYC": [
+        (28_001, 223_399),
+        (223_400, 250_000),
+        (250_001, 500_000),
+        (500_001, 1_085_549),
+        (1_135_550, 3_000_000),
+    ],
 }
 
 

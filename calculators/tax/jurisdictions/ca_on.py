@@ -198,8 +198,7 @@ def _check_age(options: Mapping[str, Any]) -> None:
         raise InvalidInputError("age must be a number of years")
     if not _MIN_AGE <= age <= _MAX_AGE:
         raise InvalidInputError(
-            f"CA-ON rules are modelled for ages {_MIN_AGE} to {_MAX_AGE} "
-            "(no age amount; CPP from 18)"
+            f"CA-ON rules are modelled for ages {_MIN_AGE} to {_MAX_AGE} (no age amount; CPP from 18)"
         )
 
 

@@ -97,12 +97,29 @@ __all__ = ["lines", "land"]
 Array = npt.NDArray[np.float64]
 
 _LAENDER = {
-    "BADEN-WÜRTTEMBERG": "BW", "BAYERN": "BY", "BAVARIA": "BY", "BERLIN": "BE",
-    "BRANDENBURG": "BB", "BREMEN": "HB", "HAMBURG": "HH", "HESSEN": "HE", "HESSE": "HE",
-    "MECKLENBURG-VORPOMMERN": "MV", "NIEDERSACHSEN": "NI", "LOWER SAXONY": "NI",
-    "NORDRHEIN-WESTFALEN": "NW", "NORTH RHINE-WESTPHALIA": "NW", "RHEINLAND-PFALZ": "RP",
-    "SAARLAND": "SL", "SACHSEN": "SN", "SAXONY": "SN", "SACHSEN-ANHALT": "ST",
-    "SAXONY-ANHALT": "ST", "SCHLESWIG-HOLSTEIN": "SH", "THÜRINGEN": "TH", "THURINGIA": "TH",
+    "BADEN-WÜRTTEMBERG": "BW",
+    "BAYERN": "BY",
+    "BAVARIA": "BY",
+    "BERLIN": "BE",
+    "BRANDENBURG": "BB",
+    "BREMEN": "HB",
+    "HAMBURG": "HH",
+    "HESSEN": "HE",
+    "HESSE": "HE",
+    "MECKLENBURG-VORPOMMERN": "MV",
+    "NIEDERSACHSEN": "NI",
+    "LOWER SAXONY": "NI",
+    "NORDRHEIN-WESTFALEN": "NW",
+    "NORTH RHINE-WESTPHALIA": "NW",
+    "RHEINLAND-PFALZ": "RP",
+    "SAARLAND": "SL",
+    "SACHSEN": "SN",
+    "SAXONY": "SN",
+    "SACHSEN-ANHALT": "ST",
+    "SAXONY-ANHALT": "ST",
+    "SCHLESWIG-HOLSTEIN": "SH",
+    "THÜRINGEN": "TH",
+    "THURINGIA": "TH",
 }
 
 

@@ -142,6 +142,5 @@ def beitraege(
         )
         * _MONTHS,
         "rentenversicherung": np.asarray(rv, dtype=float) * _MONTHS,
-        "arbeitslosenversicherung": capped_rate(base, float(_p("alv_satz_an", year)), rv_cap)
-        * _MONTHS,
+        "arbeitslosenversicherung": capped_rate(base, float(_p("alv_satz_an", year)), rv_cap) * _MONTHS,
     }

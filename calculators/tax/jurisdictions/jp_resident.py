@@ -39,9 +39,7 @@ def resident_tax_basic_deduction(total_income: npt.ArrayLike, year: int) -> Arra
     return tiered_amount(total_income, tiers["up_to"], tiers["amounts"])
 
 
-def adjustment_credit(
-    taxable: npt.ArrayLike, total_income: npt.ArrayLike, year: int
-) -> tuple[Array, Array]:
+def adjustment_credit(taxable: npt.ArrayLike, total_income: npt.ArrayLike, year: int) -> tuple[Array, Array]:
     """調整控除 (都民税分, 特別区民税分) of a single person without dependants.
 
     With 合計課税所得金額 up to 2M: 5% of the smaller of the 人的控除額の差 (50,000) and the taxable

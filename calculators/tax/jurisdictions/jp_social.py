@@ -46,17 +46,13 @@ def _param(name: str, when: dt.date | int) -> object:
     return params("jp", "social_insurance")[name].at(when)
 
 
-def _grade_index(
-    monthly_pay: npt.ArrayLike, grades: dict[str, list[float]]
-) -> npt.NDArray[np.intp]:
+def _grade_index(monthly_pay: npt.ArrayLike, grades: dict[str, list[float]]) -> npt.NDArray[np.intp]:
     pay = np.asarray(monthly_pay, dtype=float)
     idx = np.searchsorted(np.asarray(grades["lower"], dtype=float), pay, side="right") - 1
     return np.asarray(np.maximum(idx, 0), dtype=np.intp)
 
 
-def standard_monthly_remuneration(
-    monthly_pay: npt.ArrayLike, grades: dict[str, list[float]]
-) -> Array:
+def standard_monthly_remuneration(monthly_pay: npt.ArrayLike, grades: dict[str, list[float]]) -> Array:
     """標準報酬月額: the grade whose range (以上 lower[i], 未満 lower[i+1]) holds the 報酬月額.
 
     >>> g = {"lower": [0, 63_000, 73_000], "standard": [58_000, 68_000, 78_000]}
@@ -107,7 +103,8 @@ def social_insurance_lines(salary: npt.ArrayLike, year: int, age: float) -> dict
     assert isinstance(ages, dict)
     care_due = bool(ages["from_age"] <= age < ages["until_age"])
     health_t, care_t, child_t, pension_t, employment_rates = _yearly_premiums(
-        int(year), care_due, bool(age < 70))
+        int(year), care_due, bool(age < 70)
+    )
     health_grades = _param("health_insurance_grades", year)
     pension_grades = _param("pension_grades", year)
     assert isinstance(health_grades, dict) and isinstance(pension_grades, dict)

@@ -141,26 +141,20 @@ def _age(options: Mapping[str, Any]) -> float:
     if isinstance(age, bool) or not isinstance(age, (int, float, np.integer, np.floating)):
         raise InvalidInputError("age must be a number of years such as 35")
     if not 15 <= float(age) < 75:
-        raise InvalidInputError(
-            "age must be between 15 and 74 (75 and over is 後期高齢者医療, not modelled)"
-        )
+        raise InvalidInputError("age must be between 15 and 74 (75 and over is 後期高齢者医療, not modelled)")
     return float(age)
 
 
 def _insurer(options: Mapping[str, Any]) -> str:
     insurer = str(options.get("health_insurer", "kyokai-tokyo")).strip().lower()
     if insurer not in HEALTH_INSURERS:
-        raise InvalidInputError(
-            "health_insurer must be one of: " + ", ".join(HEALTH_INSURERS)
-        )
+        raise InvalidInputError("health_insurer must be one of: " + ", ".join(HEALTH_INSURERS))
     return insurer
 
 
 @register(
     options={"age": 35, "health_insurer": "kyokai-tokyo"},
-    description=(
-        "Tokyo special wards: 所得税, 復興特別所得税, 住民税, 協会けんぽ, 厚生年金, 雇用保険"
-    ),
+    description=("Tokyo special wards: 所得税, 復興特別所得税, 住民税, 協会けんぽ, 厚生年金, 雇用保険"),
 )
 def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -> dict[str, Array]:
     """Every withholding line for Tokyo (see the module docstring).

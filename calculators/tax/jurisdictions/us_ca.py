@@ -128,9 +128,7 @@ def ca_sdi(wages: Array, year: int) -> Array:
     options=DEFAULT_OPTIONS,
     description="California resident employee: federal income tax, FICA, CA income tax, CA SDI",
 )
-def us_ca_lines(
-    salary: Array, equity: Array, year: int, options: Mapping[str, Any]
-) -> dict[str, Array]:
+def us_ca_lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -> dict[str, Array]:
     """Every withholding line of a California employee (RSU income is wages)."""
     age = age_option(options)
     wages = salary + equity

@@ -79,9 +79,7 @@ def ny_taxable_income(wages: Array, year: int) -> Array:
     return np.maximum(wages - _ny("standard_deduction", year), 0.0)
 
 
-def ny_supplemental_tax(
-    taxable: Array, agi: Array, year: int, regular: Array | None = None
-) -> Array:
+def ny_supplemental_tax(taxable: Array, agi: Array, year: int, regular: Array | None = None) -> Array:
     """Supplemental tax (tax benefit recapture), Tax Law section 601(d-1).
 
     Zero up to NYAGI 107,650.  Above it, for taxable income in a recapture band
@@ -203,9 +201,7 @@ def ny_dbl(wages: Array, year: int) -> Array:
     description="New York City resident employee: federal income tax, FICA, NY State and "
     "NYC income tax, NY PFL and DBL",
 )
-def us_ny_nyc_lines(
-    salary: Array, equity: Array, year: int, options: Mapping[str, Any]
-) -> dict[str, Array]:
+def us_ny_nyc_lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -> dict[str, Array]:
     """Every withholding line of a New York City employee (RSU income is wages)."""
     wages = salary + equity
     lines = federal_lines(wages, year, age_option(options))

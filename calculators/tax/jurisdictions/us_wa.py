@@ -57,12 +57,9 @@ def wa_cares(wages: Array, year: int) -> Array:
 
 @register(
     options=DEFAULT_OPTIONS,
-    description="Washington employee: federal income tax, FICA, WA PFML, WA Cares "
-    "(no state income tax)",
+    description="Washington employee: federal income tax, FICA, WA PFML, WA Cares (no state income tax)",
 )
-def us_wa_lines(
-    salary: Array, equity: Array, year: int, options: Mapping[str, Any]
-) -> dict[str, Array]:
+def us_wa_lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -> dict[str, Array]:
     """Every withholding line of a Washington employee (RSU income is wages)."""
     wages = salary + equity
     lines = federal_lines(wages, year, age_option(options))

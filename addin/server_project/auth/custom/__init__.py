@@ -18,5 +18,4 @@ async def validate_token(token_string: str) -> User:
     token = token_string.removeprefix("Bearer ").strip()
     if key and secrets.compare_digest(token.encode("utf-8"), key.encode("utf-8")):
         return User(id="negotiate", name="api-key holder")
-    raise HTTPException(status_code=status.HTTP_401_UNAUTHORIZED,
-                        detail="missing or wrong API key")
+    raise HTTPException(status_code=status.HTTP_401_UNAUTHORIZED, detail="missing or wrong API key")
