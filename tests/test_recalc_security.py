@@ -26,7 +26,6 @@ import pytest
 from openpyxl import load_workbook
 
 from addin.guard import check_workbook
-from addin.workbook import build
 from bench.hostile import sheet_part
 from bench.hostile_recalc import (
     CANARY,
@@ -57,7 +56,8 @@ if limits:
 from addin.cli import main
 sys.exit(main(argv))
 """
-LOWERED = {"backtracking": {"cpu_seconds": 5}}  # the default (30 s) would make a slow test
+# the defaults (30 s of CPU, 2 GiB) would make slow tests; the bounds work the same lower
+LOWERED = {"backtracking": {"cpu_seconds": 2}, "memory": {"memory_mib": 768}}
 
 
 def _cap_memory() -> None:
@@ -98,20 +98,31 @@ def one_line(r, path: Path, fragment: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    """A genuine workbook (the shipped example, built fresh)."""
-    return build(tmp_path_factory.mktemp("base") / "negotiation.xlsm")
+def small(tmp_path_factory):
+    """A small workbook with the example's *Start here* sheet and nothing else: every case
+    adds its formulas there, so recalc's refusals are tested without evaluating the whole
+    example each time (``python -m bench guard`` builds the same cases on the full example)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    ws["A1"] = "Start here"
+    ws["A2"] = 1
+    path = tmp_path_factory.mktemp("small") / "small.xlsx"
+    wb.save(path)
+    return path
 
 
 @pytest.fixture(scope="module")
-def hostile(base, tmp_path_factory):
-    """case name -> its file, each built once in a folder of its own."""
+def hostile(small, tmp_path_factory):
+    """case name -> its file (built on the small workbook), each once in a folder of its own."""
     made: dict[str, Path] = {}
 
     def get(name: str) -> Path:
         if name not in made:
             case = next(c for c in CASES if c.name == name)
-            made[name] = case.build(base, tmp_path_factory.mktemp(name))
+            made[name] = case.build(small, tmp_path_factory.mktemp(name))
         return made[name]
 
     return get
@@ -158,12 +169,12 @@ def test_recalc_never_opens_the_workbooks_its_formulas_name(name, hostile, tmp_p
     assert not out.exists()
 
 
-def test_the_engine_itself_opens_no_other_book(base, tmp_path):
+def test_the_engine_itself_opens_no_other_book(small, tmp_path):
     """The second lock: with the scan's refusal out of the way, a reference the engine meets
     is #REF! and the other workbook is still never opened."""
     from bench.hostile_recalc import read_own_workbook
 
-    path = read_own_workbook(base, tmp_path / "engine")
+    path = read_own_workbook(small, tmp_path / "engine")
     folder = path.parent.parent
     log, out = tmp_path / "opened.log", path.with_name("engine-copy.xlsx")
     r = subprocess.run(
@@ -228,12 +239,12 @@ def test_a_circular_reference_is_reported_not_followed(hostile):
     assert "START HERE!B30, START HERE!C30" in line
 
 
-def test_what_recalc_writes_is_well_formed(base, tmp_path):
+def test_what_recalc_writes_is_well_formed(small, tmp_path):
     """The write-back rule for content recalc adds: text a formula makes out of characters
     XML cannot hold (a control character, a lone surrogate, U+FFFF) is written escaped, as
     spreadsheet files escape it, and text that looks like an escape stays text."""
     path = with_cells(
-        base,
+        small,
         tmp_path / "characters.xlsx",
         {"B30": '=CHAR(1)&"x"', "B31": "=UNICHAR(55296)", "B32": '=UNICHAR(65535)&"y"', "B33": '="_x0041_"'},
     )
