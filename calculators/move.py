@@ -143,10 +143,11 @@ def _one_time(inputs: MoveInputs, dest_basket: Basket, fx: FxTable, home: City) 
 
 
 def _departure_resident_tax(inputs: MoveInputs, home: City, year: int) -> float:
-    """Japan's 住民税 on last year's income, still due after leaving (resident on 1 January)."""
-    if home.key != "TOKYO":
-        return 0.0
+    """Japan's 住民税 on last year's income, still due after leaving (resident on 1 January):
+    whatever home has a resident tax among its tax lines, not a city named in code."""
     lines = compute(inputs.cost("current_base_salary"), home.jurisdiction, year).lines
+    if "resident_tax_income_levy" not in lines:  # the home's rules have no such tax
+        return 0.0
     return float(lines["resident_tax_income_levy"] + lines["resident_tax_per_capita"])
 
 

@@ -290,3 +290,23 @@ def test_cli_ranks_on_disposable_with_break_even_and_fx():
         timeout=120,
     ).stdout
     assert "break-even" in text and "FX +20%" in text
+
+
+def test_the_resident_tax_after_leaving_follows_the_homes_own_rules(example_rows):
+    """Leaving Japan, last year's 住民税 (income levy and per-capita levy on the current salary)
+    is still due; a home whose rules have no resident tax owes nothing after leaving."""
+    from calculators.tax import compute
+
+    offers = offers_from_table(example_rows)
+    tokyo = move_inputs_from_rows(basket_rows())
+    results, _ = analyse_moves(offers, tokyo, shipped_table(), 4, 2026)
+    lines = compute(tokyo.cost("current_base_salary"), "JP-TOKYO", 2026).lines
+    due = float(lines["resident_tax_income_levy"] + lines["resident_tax_per_capita"])
+    assert due > 100_000  # a real amount on the example's salary, not a blank
+    seattle = next(r for r in results if r.name == "Seattle big tech")
+    assert seattle.ledger_notes["jp_resident_tax_after_leaving"] == pytest.approx(due)
+    london_rows = [["home_city", "London"] if r[0] == "home_city" else r for r in basket_rows()]
+    london = move_inputs_from_rows(london_rows)
+    results, _ = analyse_moves(offers, london, shipped_table(), 4, 2026)
+    away = [r for r in results if r.city != "London"]
+    assert away and all("jp_resident_tax_after_leaving" not in r.ledger_notes for r in away)
