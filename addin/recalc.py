@@ -52,7 +52,7 @@ from xml.sax.saxutils import escape
 
 from calculators.errors import NegotiationError
 
-__all__ = ["Recalc", "Limits", "LIMITS", "evaluate", "recalc", "bind_udfs", "NAMESPACE"]
+__all__ = ["Recalc", "Limits", "LIMITS", "evaluate", "recalc", "bind_udfs", "cell_list", "NAMESPACE"]
 
 NAMESPACE = "NEGOTIATE"  # the functions' namespace on the Office.js route (addin.server)
 # Excel saves a formula calling the Office.js custom function NEGOTIATE.OFFER_TC as
@@ -1052,16 +1052,21 @@ def _memory_error(exc: BaseException) -> bool:
     return False
 
 
-def _other_books(where: list[str], shown: int = 5) -> str:
+def cell_list(cells: tuple[str, ...] | list[str], shown: int = 5) -> str:
+    """``A!B1, A!B2 and 3 more``: the first ``shown`` cells of a message, and how many more."""
+    more = f" and {len(cells) - shown} more" if len(cells) > shown else ""
+    return ", ".join(cells[:shown]) + more
+
+
+def _other_books(where: list[str]) -> str:
     """``2 formulas and 1 defined name refer to other workbooks (A!B1, ...)``."""
     names = sum(1 for c in where if c.startswith("name "))
     cells = len(where) - names
     what = " and ".join(
         f"{n} {word}{'s' if n != 1 else ''}" for n, word in ((cells, "formula"), (names, "defined name")) if n
     )
-    more = f" and {len(where) - shown} more" if len(where) > shown else ""
     verb = "refers" if len(where) == 1 else "refer"
-    return f"{what} {verb} to other workbooks ({', '.join(where[:shown])}{more})"
+    return f"{what} {verb} to other workbooks ({cell_list(where)})"
 
 
 def _evaluate(path: str | os.PathLike[str], limits: Limits | None = None) -> _Evaluation:

@@ -8,18 +8,14 @@ from typing import Annotated
 import typer
 
 
-def _cells(cells: tuple[str, ...] | list[str], shown: int = 5) -> str:
-    more = f" and {len(cells) - shown} more" if len(cells) > shown else ""
-    return ", ".join(cells[:shown]) + more
-
-
 def problems(name: str, result: object) -> str | None:
     """The one line that says what in the recalculated ``result`` needs a look, or ``None``.
 
-    A formula cell with no result is what a circular
-    reference leaves (the engine does not iterate).  Text longer than Excel allows in a
-    cell is ``#VALUE!``, as Excel makes it.
+    A formula cell with no result is what a circular reference leaves (the engine does not
+    iterate).  Text longer than Excel allows in a cell is ``#VALUE!``, as Excel makes it.
     """
+    from addin.recalc import LIMITS, cell_list
+
     errors = list(getattr(result, "error_cells", ()))
     missing = tuple(getattr(result, "no_result", ()))
     parts = []
@@ -27,19 +23,17 @@ def problems(name: str, result: object) -> str | None:
         n = len(missing)
         parts.append(
             f"{n} formula cell{'s' if n != 1 else ''} {'have' if n != 1 else 'has'} "
-            f"no result, as a circular reference leaves them ({_cells(missing)})"
+            f"no result, as a circular reference leaves them ({cell_list(missing)})"
         )
     if errors:
         n = len(errors)
         what = f"{n} cell{'s' if n != 1 else ''} show{'' if n != 1 else 's'}"
         note = ""
         if getattr(result, "long_text", 0):
-            from addin.recalc import LIMITS
-
             note = (
                 f" (text longer than {LIMITS.text_chars:,} characters, Excel's limit for a cell, is #VALUE!)"
             )
-        parts.append(f"{what} an error: {_cells(errors)}{note}")
+        parts.append(f"{what} an error: {cell_list(errors)}{note}")
     return f"{name}: " + "; ".join(parts) if parts else None
 
 
