@@ -49,8 +49,8 @@ _MONTHS = 12
 _MIN_AGE, _MAX_AGE = 18, 66
 
 
-def _p(name: str, year: int) -> Any:
-    return params("il", str(year))[name].at(year)
+def _p(family: str, name: str, year: int) -> Any:
+    return params("il", family)[name].at(year)
 
 
 def income_tax(income: Array, year: int, credit_points: float) -> Array:
@@ -66,9 +66,9 @@ def income_tax(income: Array, year: int, credit_points: float) -> Array:
     >>> round(float(income_tax(np.array(100_000.0), 2025, 2.25)), 2)
     4101.2
     """
-    scale = _p("income_tax_scale", year)
+    scale = _p("income_tax", "income_tax_scale", year)
     gross = marginal_tax(income, scale["thresholds"], scale["rates"])
-    credit = credit_points * _p("credit_point_value", year)
+    credit = credit_points * _p("credit_points", "credit_point_value", year)
     return np.maximum(gross - credit, 0.0)
 
 
@@ -78,7 +78,7 @@ def surtax(income: Array, year: int) -> Array:
     >>> round(float(surtax(np.array(800_000.0), 2026)), 2)  # 3% x 78,440
     2353.2
     """
-    s = _p("surtax", year)
+    s = _p("income_tax", "surtax", year)
     return np.asarray(s["rate"] * np.maximum(income - s["threshold"], 0.0), dtype=float)
 
 
@@ -100,7 +100,9 @@ def monthly_contribution(monthly_wage: Array, band: Mapping[str, float]) -> Arra
 
 def _yearly(monthly_wage: Array, name: str, year: int) -> Array:
     """Twelve equal months of one contribution."""
-    return np.asarray(_MONTHS * monthly_contribution(monthly_wage, _p(name, year)), dtype=float)
+    return np.asarray(
+        _MONTHS * monthly_contribution(monthly_wage, _p("national_insurance", name, year)), dtype=float
+    )
 
 
 def _options(options: Mapping[str, Any]) -> float:
