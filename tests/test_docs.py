@@ -76,7 +76,11 @@ def _sections(doc: str) -> dict[str, str]:
     body: list[str] = []
     for i, line in enumerate(lines):
         underline = lines[i + 1] if i + 1 < len(lines) else ""
-        if line.strip() and re.fullmatch(r"-{3,}", underline.strip()) and len(underline.strip()) >= len(line.strip()):
+        if (
+            line.strip()
+            and re.fullmatch(r"-{3,}", underline.strip())
+            and len(underline.strip()) >= len(line.strip())
+        ):
             if title is not None:
                 out[title] = "\n".join(body).strip()
             title, body = line.strip(), []
@@ -98,10 +102,10 @@ def _parameters(func: Callable[..., Any]) -> list[str]:
 
 
 def _documented(section: str) -> set[str]:
-    """Parameter names of a numpydoc Parameters body (``name : type`` or ``a, b : type``)."""
+    """Parameter names of a numpydoc Parameters body (``name : type``, ``a, b : type``, ``**kw``)."""
     found: set[str] = set()
     for line in section.splitlines():
-        if line[:1].isspace() or ":" not in line:
+        if not line.strip() or line[:1].isspace():
             continue
         for name in line.split(":", 1)[0].split(","):
             found.add(name.strip())
@@ -160,6 +164,8 @@ def test_sections_parser_reads_numpydoc():
     a, b : float
         Two numbers.
     c : int
+    **options
+        Anything else.
 
     Returns
     -------
@@ -168,7 +174,7 @@ def test_sections_parser_reads_numpydoc():
     """
     sections = _sections(doc)
     assert list(sections) == ["Parameters", "Returns"]
-    assert _documented(sections["Parameters"]) == {"a", "b", "c"}
+    assert _documented(sections["Parameters"]) == {"a", "b", "c", "**options"}
     assert _sections("Summary only.") == {}
 
 

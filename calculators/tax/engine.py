@@ -17,7 +17,7 @@ import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +28,7 @@ from calculators.errors import (
 )
 from calculators.params import Parameter, load_parameters
 from calculators.places import PLACES, canonical_code, place_for_module
+from calculators.scalar import Amount, scalar_out
 
 __all__ = [
     "TaxResult",
@@ -93,6 +94,22 @@ def covered_years(files: Sequence[str]) -> tuple[int, ...]:
     run from the first in which every parameter named in the files has a value in force
     to the last in which any of them takes a new dated value.
 
+    Parameters
+    ----------
+    files : sequence of str
+        Parameter files as ``"<folder>/<name>"``.
+
+    Returns
+    -------
+    tuple of int
+        The covered years, ascending; empty when the files hold no parameter.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
     >>> covered_years(["gb/income_tax", "gb/national_insurance"])
     (2025, 2026)
     """
@@ -113,7 +130,29 @@ def register(
     options: Mapping[str, Any] | None = None,
     description: str = "",
 ) -> Callable[[LineFunc], LineFunc]:
-    """Register a jurisdiction's line function for the place whose tax module defines it."""
+    """Register a jurisdiction's line function for the place whose tax module defines it.
+
+    Parameters
+    ----------
+    options : mapping, optional
+        The options the rules accept, with their defaults (``{"age": 35}``).
+    description : str, optional
+        One line saying what the rules cover.
+
+    Returns
+    -------
+    callable
+        A decorator that records the line function and returns it unchanged.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> get_jurisdiction("London").options["age"]
+    35
+    """
 
     def inner(func: LineFunc) -> LineFunc:
         place = place_for_module(func.__module__)
@@ -132,13 +171,54 @@ def register(
 
 
 def supported_codes() -> list[str]:
-    """The registered jurisdiction codes, sorted."""
+    """The registered jurisdiction codes, sorted.
+
+    Returns
+    -------
+    list of str
+        Codes such as ``"JP-TOKYO"``.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> supported_codes()[:3]
+    ['CA-ON', 'DE', 'GB-ENG']
+    """
     _load_all()
     return sorted(_REGISTRY)
 
 
 def get_jurisdiction(name: str) -> Jurisdiction:
-    """Look up a jurisdiction by code or alias (case-blind)."""
+    """Look up a jurisdiction by code or alias (case-blind).
+
+    Parameters
+    ----------
+    name : str
+        A jurisdiction code or a city alias.
+
+    Returns
+    -------
+    Jurisdiction
+        The registered rules, their currency and the years they cover.
+
+    Raises
+    ------
+    UnknownJurisdictionError
+        When no place has that code or alias.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> j = get_jurisdiction("Seattle")
+    >>> j.code, j.currency
+    ('US-WA', 'USD')
+    """
     _load_all()
     return _REGISTRY[canonical_code(name)]
 
@@ -152,36 +232,110 @@ def _load_all() -> None:
 
 @functools.cache
 def params(folder: str, name: str) -> dict[str, Parameter]:
-    """Parameters of ``params/<folder>/<name>.yaml`` (the file's cached mapping, looked up once)."""
+    """Parameters of ``params/<folder>/<name>.yaml`` (the file's cached mapping, looked up once).
+
+    Parameters
+    ----------
+    folder : str
+        The parameter folder (``"gb"``).
+    name : str
+        The file name without ``.yaml`` (``"income_tax"``).
+
+    Returns
+    -------
+    dict of str to Parameter
+        The file's parameters by name.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> params("gb", "income_tax")["personal_allowance"].unit
+    'GBP'
+    """
     return load_parameters(PARAMS_DIR / folder / f"{name}.yaml")
 
 
-def marginal_tax(income: npt.ArrayLike, thresholds: list[float], rates: list[float]) -> Array:
+@overload
+def marginal_tax(income: float, thresholds: list[float], rates: list[float]) -> float: ...
+@overload
+def marginal_tax(income: Array | Sequence[float], thresholds: list[float], rates: list[float]) -> Array: ...
+def marginal_tax(income: npt.ArrayLike, thresholds: list[float], rates: list[float]) -> Amount:
     """Tax on ``income`` under a marginal-rate scale.
 
     ``thresholds[i]`` is the lower bound of the band taxed at ``rates[i]``.
 
-    >>> float(marginal_tax(50_000, [0, 10_000, 40_000], [0.0, 0.2, 0.4]))
+    Parameters
+    ----------
+    income : float or array_like
+        Taxable income (negative counts as 0).
+    thresholds : list of float
+        Lower bound of each band, ascending, the first usually 0.
+    rates : list of float
+        Rate of each band, as a fraction.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The tax; a float for a plain number, an array shaped like ``income`` otherwise.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> marginal_tax(50_000, [0, 10_000, 40_000], [0.0, 0.2, 0.4])
     10000.0
+    >>> marginal_tax([5_000, 50_000], [0, 10_000, 40_000], [0.0, 0.2, 0.4]).tolist()
+    [0.0, 10000.0]
     """
     x = np.maximum(np.asarray(income, dtype=float), 0.0)
     t = np.asarray(thresholds, dtype=float)
     r = np.asarray(rates, dtype=float)
     upper = np.append(t[1:], np.inf)
     band = np.clip(x[..., None] - t, 0.0, upper - t)
-    return np.asarray((band * r).sum(axis=-1), dtype=float)
+    return scalar_out((band * r).sum(axis=-1), income)
 
 
-def capped_rate(base: npt.ArrayLike, rate: float, cap: float | None = None) -> Array:
+@overload
+def capped_rate(base: float, rate: float, cap: float | None = None) -> float: ...
+@overload
+def capped_rate(base: Array | Sequence[float], rate: float, cap: float | None = None) -> Array: ...
+def capped_rate(base: npt.ArrayLike, rate: float, cap: float | None = None) -> Amount:
     """``rate`` times ``base``, the base limited to ``cap`` (a wage ceiling).
 
-    >>> float(capped_rate(200_000, 0.062, 176_100))
+    Parameters
+    ----------
+    base : float or array_like
+        The amount the rate applies to (negative counts as 0).
+    rate : float
+        The rate, as a fraction.
+    cap : float, optional
+        Ceiling on the base; ``None`` for no ceiling.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The charge; a float for a plain number, an array shaped like ``base`` otherwise.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> capped_rate(200_000, 0.062, 176_100)
     10918.2
+    >>> capped_rate([-5.0, 1_000.0], 0.5).tolist()
+    [0.0, 500.0]
     """
     b = np.maximum(np.asarray(base, dtype=float), 0.0)
     if cap is not None:
         b = np.minimum(b, cap)
-    return np.asarray(b * rate, dtype=float)
+    return scalar_out(b * rate, base)
 
 
 def compute(
@@ -196,6 +350,41 @@ def compute(
     ``gross`` is the yearly salary (cash pay, bonus included); equity income is
     taxed as employment income where the work is done.  Both are in the
     jurisdiction's currency and may be scalars or arrays of one shape.
+
+    Parameters
+    ----------
+    gross : float or array_like
+        Yearly salary, local currency, not negative.
+    jurisdiction : str
+        A jurisdiction code or alias (``"GB-ENG"``, ``"London"``).
+    year : int
+        Tax year; one the jurisdiction's parameter files cover.
+    equity_income : float or array_like, optional
+        RSU vests and option income taxed as employment income.
+    **options
+        The jurisdiction's options (``age`` and others); ``None`` keeps the default.
+
+    Returns
+    -------
+    TaxResult
+        Gross, every withholding line and the net, as arrays of the inputs' shape.
+
+    Raises
+    ------
+    InvalidInputError
+        A negative or non-numeric amount, a year that is not a whole number, an unknown option.
+    MissingParameterError
+        A year the parameter files do not cover.
+
+    References
+    ----------
+    The rules of each jurisdiction module, which cite their sources.
+
+    Examples
+    --------
+    >>> r = compute(50_000, "London", 2025)
+    >>> list(r.lines), round(float(r.net), 2)
+    (['income_tax', 'employee_ni'], 39520.08)
     """
     jur = get_jurisdiction(jurisdiction)
     salary = _money(gross, "gross")

@@ -1,0 +1,58 @@
+"""Result shapes at the public boundary: scalar in, Python ``float`` out.
+
+The calculators compute on numpy arrays, so a plain number passed in comes back from the
+arithmetic as a 0-d array.  numpy-financial's rule is the one a caller expects: given plain
+numbers a function returns a plain ``float``; given an array (of any shape, a 0-d array
+included) it returns an array of the broadcast shape.  :func:`scalar_out` applies that rule
+to a result, looking at the inputs the result was computed from.
+"""
+
+from __future__ import annotations
+
+from typing import Any, overload
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["Amount", "scalar_out"]
+
+Amount = float | npt.NDArray[np.float64]
+
+
+@overload
+def scalar_out(value: npt.ArrayLike, *like: float) -> float: ...
+@overload
+def scalar_out(value: npt.ArrayLike, *like: Any) -> Amount: ...
+def scalar_out(value: npt.ArrayLike, *like: Any) -> Amount:
+    """``value`` as a Python float when every input in ``like`` is a plain number.
+
+    Parameters
+    ----------
+    value : array_like
+        The computed result.
+    *like : scalar or array_like
+        The inputs the result follows: when any of them is a numpy array or a sequence, the
+        result stays an array.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``float(value)`` for plain-number inputs, else ``value`` as a float array.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> scalar_out(np.asarray(2.5), 100.0)
+    2.5
+    >>> scalar_out(np.asarray([2.5, 3.0]), [100.0, 120.0])
+    array([2.5, 3. ])
+    >>> scalar_out(np.asarray(2.5), np.asarray(100.0))
+    array(2.5)
+    """
+    if not like or any(isinstance(x, np.ndarray) or np.ndim(x) > 0 for x in like):
+        return np.asarray(value, dtype=float)
+    return float(np.asarray(value, dtype=float))
