@@ -98,7 +98,7 @@ def employment_income(revenue: npt.ArrayLike, year: int) -> Array:
     table = _p("employment_income_table", year)
 
     def formula(rev: Array) -> Array:
-        idx = np.searchsorted(np.asarray(scale["lower"], dtype=float), rev, side="right") - 1
+        idx = np.searchsorted(np.asarray(scale["thresholds"], dtype=float), rev, side="right") - 1
         rates = np.asarray(scale["rates"], dtype=float)[idx]
         amounts = np.asarray(scale["amounts"], dtype=float)[idx]
         return np.asarray(rates * rev + amounts, dtype=float)
