@@ -24,11 +24,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import overload
 
 import numpy as np
 import numpy.typing as npt
 
 from calculators.errors import InvalidInputError
+from calculators.scalar import Amount, scalar_out
 
 __all__ = [
     "FREQUENCIES",
@@ -65,8 +67,34 @@ _MAX_YEARS = 10
 def parse_frequency(value: object, field: str = "rsu_frequency") -> str:
     """Normalise a vesting frequency name.
 
+    Parameters
+    ----------
+    value : str or None
+        ``monthly``, ``quarterly`` or ``annual`` (case-blind; ``q``, ``yearly`` and other
+        short forms accepted); blank means ``quarterly``.
+    field : str, optional
+        The field name used in the error message.
+
+    Returns
+    -------
+    str
+        ``"monthly"``, ``"quarterly"`` or ``"annual"``.
+
+    Raises
+    ------
+    InvalidInputError
+        For any other value.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
     >>> parse_frequency("Quarterly")
     'quarterly'
+    >>> parse_frequency("y")
+    'annual'
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return "quarterly"
@@ -100,6 +128,31 @@ def parse_schedule(value: object, field: str = "rsu_schedule") -> tuple[float, .
 
     Percentages are separated by ``/``, ``,`` or ``;`` and must add up to 100.
 
+    Parameters
+    ----------
+    value : str, sequence of float or None
+        Yearly percentages as text, a list of percentages, or a list of fractions that
+        already add up to 1; blank means ``25/25/25/25``.
+    field : str, optional
+        The field name used in the error message.
+
+    Returns
+    -------
+    tuple of float
+        One fraction per year, adding up to 1.
+
+    Raises
+    ------
+    InvalidInputError
+        Text that is not a list of percentages, a negative one, more than ten years, or
+        percentages that do not add up to 100.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
     >>> parse_schedule("40/30/20/10")
     (0.4, 0.3, 0.2, 0.1)
     >>> parse_schedule(None)
@@ -154,6 +207,26 @@ def monthly_vest_fractions(
 ) -> Array:
     """Fraction of the grant delivered at the end of each month of the schedule.
 
+    Parameters
+    ----------
+    schedule : str, sequence of float or None, optional
+        Yearly vest percentages (see :func:`parse_schedule`).
+    cliff_months : int, optional
+        Months before the first vest; what accrued before it vests at the cliff.
+    frequency : str, optional
+        ``monthly``, ``quarterly`` or ``annual`` vesting after the cliff.
+
+    Returns
+    -------
+    numpy.ndarray
+        One fraction per month of the schedule (``12 * years`` of them), adding up to 1.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
     >>> f = monthly_vest_fractions("25/25/25/25", 12, "quarterly")
     >>> round(float(f[11]), 4), round(float(f[14]), 4), round(float(f.sum()), 10)
     (0.25, 0.0625, 1.0)
@@ -179,6 +252,28 @@ def annual_vest_fractions(
 ) -> Array:
     """Fraction of the grant delivered in each year; zeros after the last vest.
 
+    Parameters
+    ----------
+    schedule : str, sequence of float or None, optional
+        Yearly vest percentages (see :func:`parse_schedule`).
+    cliff_months : int, optional
+        Months before the first vest.
+    frequency : str, optional
+        ``monthly``, ``quarterly`` or ``annual`` vesting after the cliff.
+    years : int, optional
+        Length of the result; default the schedule's length.
+
+    Returns
+    -------
+    numpy.ndarray
+        One fraction per year of service.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
     >>> annual_vest_fractions("5/15/40/40", 12, "quarterly", years=6).tolist()
     [0.05, 0.15, 0.4, 0.4, 0.0, 0.0]
     """
@@ -201,6 +296,30 @@ def vest_events(
 ) -> list[tuple[int, float, float]]:
     """Vest dates as ``(month, fraction, amount)``, months counted from the start.
 
+    Parameters
+    ----------
+    grant : float
+        Total grant value.
+    schedule : str, sequence of float or None, optional
+        Yearly vest percentages (see :func:`parse_schedule`).
+    cliff_months : int, optional
+        Months before the first vest.
+    frequency : str, optional
+        ``monthly``, ``quarterly`` or ``annual`` vesting after the cliff.
+    years : int, optional
+        Keep only the events of the first ``years`` years.
+
+    Returns
+    -------
+    list of tuple of (int, float, float)
+        Month (1-based), fraction of the grant and amount of each vest date.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
     >>> vest_events(1000, "25/25/25/25", 12, "annual")
     [(12, 0.25, 250.0), (24, 0.25, 250.0), (36, 0.25, 250.0), (48, 0.25, 250.0)]
     """
@@ -221,6 +340,30 @@ def vested_through_month(
 ) -> float:
     """Grant value kept by someone who leaves at the end of ``month``.
 
+    Parameters
+    ----------
+    grant : float
+        Total grant value.
+    month : float
+        Months of service; what vested in months 1..month is kept.
+    schedule : str, sequence of float or None, optional
+        Yearly vest percentages (see :func:`parse_schedule`).
+    cliff_months : int, optional
+        Months before the first vest.
+    frequency : str, optional
+        ``monthly``, ``quarterly`` or ``annual`` vesting after the cliff.
+
+    Returns
+    -------
+    float
+        The vested value.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
     >>> vested_through_month(48_000, 11), vested_through_month(48_000, 12)
     (0.0, 12000.0)
     >>> vested_through_month(48_000, 17)
@@ -233,34 +376,102 @@ def vested_through_month(
     return float(grant * (units[:m].sum() / _UNITS))
 
 
-def ownership_factor(dilution: npt.ArrayLike, rounds: npt.ArrayLike) -> Array:
+@overload
+def ownership_factor(dilution: float, rounds: float) -> float: ...
+@overload
+def ownership_factor(dilution: npt.ArrayLike, rounds: npt.ArrayLike) -> Amount: ...
+def ownership_factor(dilution: npt.ArrayLike, rounds: npt.ArrayLike) -> Amount:
     """Share of the original stake left after ``rounds`` rounds of ``dilution`` new shares.
 
-    >>> round(float(ownership_factor(0.20, 3)), 4)
+    Parameters
+    ----------
+    dilution : float or array_like
+        New shares issued per existing share in each round (0.2 for 20 %).
+    rounds : float or array_like
+        Number of rounds.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``(1 + dilution) ** -rounds``; a float for plain numbers, an array otherwise.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> round(ownership_factor(0.20, 3), 4)
     0.5787
+    >>> ownership_factor([0.0, 0.25], 2).tolist()
+    [1.0, 0.64]
     """
     d = np.asarray(dilution, dtype=float)
-    return np.asarray((1.0 + d) ** -np.asarray(rounds, dtype=float), dtype=float)
+    return scalar_out((1.0 + d) ** -np.asarray(rounds, dtype=float), dilution, rounds)
 
 
+@overload
+def option_payoff(
+    price: float,
+    strike: float,
+    dilution: float = 0.0,
+    exit_multiple: float = 1.0,
+    years: float = 0.0,
+) -> float: ...
+@overload
 def option_payoff(
     price: npt.ArrayLike,
     strike: npt.ArrayLike,
     dilution: npt.ArrayLike = 0.0,
     exit_multiple: npt.ArrayLike = 1.0,
     years: npt.ArrayLike = 0.0,
-) -> Array:
+) -> Amount: ...
+def option_payoff(
+    price: npt.ArrayLike,
+    strike: npt.ArrayLike,
+    dilution: npt.ArrayLike = 0.0,
+    exit_multiple: npt.ArrayLike = 1.0,
+    years: npt.ArrayLike = 0.0,
+) -> Amount:
     """Payoff per option at an exit after ``years`` yearly dilution rounds.
 
-    >>> float(option_payoff(4.0, 1.0, 0.0, 2.0))
+    Parameters
+    ----------
+    price : float or array_like
+        Current price per share (409A or preferred).
+    strike : float or array_like
+        Exercise price per share.
+    dilution : float or array_like, optional
+        Yearly dilution (new shares per existing share).
+    exit_multiple : float or array_like, optional
+        Exit price as a multiple of today's price.
+    years : float or array_like, optional
+        Dilution rounds before the exit.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``max(price * exit_multiple / (1 + dilution) ** years - strike, 0)``; a float for
+        plain numbers, an array of the broadcast shape otherwise.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> option_payoff(4.0, 1.0, 0.0, 2.0)
     7.0
+    >>> option_payoff([0.5, 4.0], 1.0).tolist()
+    [0.0, 3.0]
     """
     exit_price = (
         np.asarray(price, dtype=float)
         * np.asarray(exit_multiple, dtype=float)
         * ownership_factor(dilution, years)
     )
-    return np.asarray(np.maximum(exit_price - np.asarray(strike, dtype=float), 0.0))
+    payoff = np.maximum(exit_price - np.asarray(strike, dtype=float), 0.0)
+    return scalar_out(payoff, price, strike, dilution, exit_multiple, years)
 
 
 @lru_cache(maxsize=8)
@@ -308,6 +519,40 @@ def option_value(
     outcomes (p10 / p50 / p90, chance of nothing) is what a negotiator should
     see next to the mean.  Vectorised over paths.
 
+    Parameters
+    ----------
+    shares : float
+        Number of options.
+    strike : float
+        Exercise price per share.
+    price : float
+        Current price per share.
+    dilution : float, optional
+        Yearly dilution (new shares per existing share).
+    exit_probability : float, optional
+        Chance of a liquidity event.
+    exit_multiple : float, optional
+        Expected exit price as a multiple of today's price.
+    years : float, optional
+        Years (dilution rounds) until the exit.
+    volatility : float, optional
+        Log-volatility of the exit multiple in the simulation.
+    paths : int, optional
+        Number of simulated paths.
+    seed : int, optional
+        Seed of the simulation's draws.
+
+    Returns
+    -------
+    OptionValue
+        The expectation, the simulated mean, p10 / p50 / p90 and the chance of nothing.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
     >>> v = option_value(40_000, 1.0, 4.0, 0.2, 0.3, 1.0, years=0, volatility=0.0)
     >>> v.expected_value, abs(v.mc_mean / v.expected_value - 1) < 0.02
     (36000.0, True)
