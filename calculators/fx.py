@@ -15,13 +15,14 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
 
 from calculators.errors import InvalidInputError, MissingParameterError
 from calculators.params import load_parameters
+from calculators.scalar import Amount, scalar_out
 
 __all__ = ["FxTable", "shipped_table", "convert", "as_date"]
 
@@ -46,7 +47,32 @@ class FxTable:
                 raise InvalidInputError(f"FX rate for {code} must be a positive number")
 
     def rate(self, code: str) -> float:
-        """Units of ``code`` per unit of the base currency."""
+        """Units of ``code`` per unit of the base currency.
+
+        Parameters
+        ----------
+        code : str
+            ISO 4217 code (case-blind).
+
+        Returns
+        -------
+        float
+            The rate.
+
+        Raises
+        ------
+        MissingParameterError
+            When the table has no rate for ``code``.
+
+        References
+        ----------
+        None
+
+        Examples
+        --------
+        >>> FxTable("USD", {"USD": 1.0, "JPY": 150.0}).rate("jpy")
+        150.0
+        """
         key = _code(code)
         try:
             return float(self.rates[key])
@@ -54,15 +80,39 @@ class FxTable:
             known = ", ".join(sorted(self.rates))
             raise MissingParameterError(f"no FX rate for {key}; the table has {known}") from None
 
-    def convert(self, amount: npt.ArrayLike, from_ccy: str, to_ccy: str) -> Array:
+    @overload
+    def convert(self, amount: float, from_ccy: str, to_ccy: str) -> float: ...
+    @overload
+    def convert(self, amount: Array | Sequence[float], from_ccy: str, to_ccy: str) -> Array: ...
+    def convert(self, amount: npt.ArrayLike, from_ccy: str, to_ccy: str) -> Amount:
         """Convert ``amount`` (scalar or array) from one currency to another.
 
+        Parameters
+        ----------
+        amount : float or array_like
+            The amount in ``from_ccy``.
+        from_ccy, to_ccy : str
+            ISO 4217 codes the table quotes.
+
+        Returns
+        -------
+        float or numpy.ndarray
+            The amount in ``to_ccy``; a float for a plain number, an array otherwise.
+
+        References
+        ----------
+        None
+
+        Examples
+        --------
         >>> t = FxTable("USD", {"USD": 1.0, "JPY": 150.0, "GBP": 0.75})
-        >>> float(t.convert(100, "usd", "JPY")), float(t.convert(75, "GBP", "JPY"))
+        >>> t.convert(100, "usd", "JPY"), t.convert(75, "GBP", "JPY")
         (15000.0, 15000.0)
+        >>> t.convert([1.0, 2.0], "USD", "GBP").tolist()
+        [0.75, 1.5]
         """
         factor = self.rate(to_ccy) / self.rate(from_ccy)
-        return np.asarray(np.asarray(amount, dtype=float) * factor)
+        return scalar_out(np.asarray(amount, dtype=float) * factor, amount)
 
     @classmethod
     def from_rows(cls, rows: Sequence[Sequence[Any]], as_of: Any = None, source: str = "") -> FxTable:
@@ -70,6 +120,32 @@ class FxTable:
 
         The base is the currency quoted as exactly 1.
 
+        Parameters
+        ----------
+        rows : sequence of sequence
+            Rows of ``currency, rate``; blank rows are skipped, a text second cell in the first
+            row is a header.
+        as_of : date, Excel serial number or ISO text, optional
+            The date the rates are quoted for.
+        source : str, optional
+            Where the rates come from.
+
+        Returns
+        -------
+        FxTable
+            The table.
+
+        Raises
+        ------
+        InvalidInputError
+            A row that is not two cells, a rate that is not a number, or no currency quoted as 1.
+
+        References
+        ----------
+        None
+
+        Examples
+        --------
         >>> FxTable.from_rows([["currency", "per USD"], ["USD", 1], ["JPY", 150]]).base
         'USD'
         """
@@ -100,7 +176,34 @@ def _code(code: object) -> str:
 
 def as_date(value: Any) -> dt.date | None:
     """A date from a cell value (a date, a datetime, an Excel serial number or ISO text), or
-    ``None`` when blank."""
+    ``None`` when blank.
+
+    Parameters
+    ----------
+    value : date, datetime, float, str or None
+        The cell value.
+
+    Returns
+    -------
+    datetime.date or None
+        The date, or ``None`` for a blank.
+
+    Raises
+    ------
+    InvalidInputError
+        Text that is not an ISO date.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> as_date(45658), as_date("2025-03-31")
+    (datetime.date(2025, 1, 1), datetime.date(2025, 3, 31))
+    >>> as_date("") is None
+    True
+    """
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
@@ -116,7 +219,33 @@ def as_date(value: Any) -> dt.date | None:
 
 
 def shipped_table(as_of: Any = None) -> FxTable:
-    """The shipped reference table in force on ``as_of`` (default: the latest)."""
+    """The shipped reference table in force on ``as_of`` (default: the latest).
+
+    Parameters
+    ----------
+    as_of : date, Excel serial number or ISO text, optional
+        The day; the table used is the latest dated on or before it.
+
+    Returns
+    -------
+    FxTable
+        The rates of ``data/fx.yaml`` (parameter ``rates``) with their date and source.
+
+    Raises
+    ------
+    MissingParameterError
+        For a day before the first dated table.
+
+    References
+    ----------
+    The source named in ``data/fx.yaml`` (``rates.metadata.reference``).
+
+    Examples
+    --------
+    >>> t = shipped_table()
+    >>> t.base, t.rate("USD")
+    ('USD', 1.0)
+    """
     param = load_parameters(_DATA)["rates"]
     day = as_date(as_of) or max(param.values)
     rates = param.at(day)
@@ -128,6 +257,39 @@ def shipped_table(as_of: Any = None) -> FxTable:
     return FxTable(base, {k: float(v) for k, v in rates.items()}, chosen, refs)
 
 
-def convert(amount: npt.ArrayLike, from_ccy: str, to_ccy: str, table: FxTable | None = None) -> Array:
-    """Convert with ``table`` (default: the latest shipped table)."""
+@overload
+def convert(amount: float, from_ccy: str, to_ccy: str, table: FxTable | None = None) -> float: ...
+@overload
+def convert(
+    amount: Array | Sequence[float], from_ccy: str, to_ccy: str, table: FxTable | None = None
+) -> Array: ...
+def convert(amount: Any, from_ccy: str, to_ccy: str, table: FxTable | None = None) -> Amount:
+    """Convert with ``table`` (default: the latest shipped table).
+
+    Parameters
+    ----------
+    amount : float or array_like
+        The amount in ``from_ccy``.
+    from_ccy, to_ccy : str
+        ISO 4217 codes.
+    table : FxTable, optional
+        The rates to use; default :func:`shipped_table`.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The amount in ``to_ccy``; a float for a plain number, an array otherwise.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> t = FxTable("USD", {"USD": 1.0, "GBP": 0.75})
+    >>> convert(300, "GBP", "USD", t)
+    400.0
+    >>> type(convert(100, "USD", "JPY")) is float
+    True
+    """
     return (table or shipped_table()).convert(amount, from_ccy, to_ccy)
