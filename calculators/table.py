@@ -20,7 +20,34 @@ _HEADER_WORDS = {"field", "fields", "offer", "offers", "name", ""}
 
 
 def as_rows(table: object, what: str = "offers") -> list[list[Any]]:
-    """A rectangular list of rows from a cell value, a row or a 2-D range."""
+    """A rectangular list of rows from a cell value, a row or a 2-D range.
+
+    Parameters
+    ----------
+    table : object
+        A single cell value, a list (one row) or a list of lists (a range).
+    what : str, optional
+        What the range holds, for the error message.
+
+    Returns
+    -------
+    list of list
+        The rows, all of one length.
+
+    Raises
+    ------
+    InvalidInputError
+        An empty or ragged range.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> as_rows(5), as_rows([1, 2]), as_rows([[1, 2], [3, 4]])
+    ([[5]], [[1, 2]], [[1, 2], [3, 4]])
+    """
     if table is None:
         raise InvalidInputError(f"{what} range is empty")
     if not isinstance(table, (list, tuple)):
@@ -42,7 +69,29 @@ def _is_field(value: object) -> bool:
 
 
 def has_field_rows(rows: list[list[Any]]) -> bool:
-    """True when field names run down the first column."""
+    """True when field names run down the first column.
+
+    Parameters
+    ----------
+    rows : list of list
+        A rectangular range (see :func:`as_rows`).
+
+    Returns
+    -------
+    bool
+        ``True`` for the Offers layout, ``False`` for the transposed one.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> has_field_rows([["company", "Acme"], ["base_salary", 100]])
+    True
+    >>> has_field_rows([["company", "base_salary"], ["Acme", 100]])
+    False
+    """
     down = sum(_is_field(r[0]) for r in rows)
     across = sum(_is_field(c) for c in rows[0])
     return down >= across
@@ -54,6 +103,30 @@ def offers_from_table(table: object, label: Callable[[int, int], str] | None = N
     ``label(n, j)`` names the ``n``-th offer, found in column ``j`` of the range, in
     messages (default ``offer n``).
 
+    Parameters
+    ----------
+    table : object
+        The range, in the Offers layout or transposed; an optional header row names the offers.
+    label : callable, optional
+        ``label(n, j) -> str``, the offer's name in error messages.
+
+    Returns
+    -------
+    list of Offer
+        One offer per non-blank column.
+
+    Raises
+    ------
+    InvalidInputError
+        An unknown or repeated field name, an Excel error in a field name, no offer, or an
+        invalid field value (see :meth:`calculators.offer.Offer.from_fields`).
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
     >>> rows = [["field", "A", "B"], ["company", "Acme", "Beta"],
     ...         ["jurisdiction", "US-WA", "US-CA"], ["currency", "USD", "USD"],
     ...         ["base_salary", 100, 120]]
@@ -100,7 +173,39 @@ def offers_from_table(table: object, label: Callable[[int, int], str] | None = N
 
 
 def select_offer(offers: Sequence[Offer], name: object = None, what: str = "offer") -> Offer:
-    """The offer called ``name`` (case-blind), or the only one when ``name`` is blank."""
+    """The offer called ``name`` (case-blind), or the only one when ``name`` is blank.
+
+    Parameters
+    ----------
+    offers : sequence of Offer
+        The offers of a range.
+    name : str, optional
+        An offer name or company; blank when the range holds one offer.
+    what : str, optional
+        What the range holds, for the error message.
+
+    Returns
+    -------
+    Offer
+        The offer named.
+
+    Raises
+    ------
+    InvalidInputError
+        No offer of that name, or a blank name for a range of several offers.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> rows = [["field", "A", "B"], ["company", "Acme", "Beta"],
+    ...         ["jurisdiction", "US-WA", "US-CA"], ["currency", "USD", "USD"],
+    ...         ["base_salary", 100, 120]]
+    >>> select_offer(offers_from_table(rows), "beta").name
+    'B'
+    """
     if is_blank(name):
         if len(offers) != 1:
             raise InvalidInputError(
