@@ -29,7 +29,30 @@ UNTAXED = ("retirement", "benefits")
 
 
 def default_tax_year(offers: Sequence[Offer]) -> int:
-    """The latest tax year whose rules exist for every offer's jurisdiction."""
+    """The latest tax year whose rules exist for every offer's jurisdiction.
+
+    Parameters
+    ----------
+    offers : sequence of Offer
+        The offers compared.
+
+    Returns
+    -------
+    int
+        The tax year.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> from calculators.offer import Offer
+    >>> o = Offer.from_fields({"company": "A", "jurisdiction": "London", "currency": "GBP",
+    ...                        "base_salary": 100_000})
+    >>> default_tax_year([o]) in get_jurisdiction("GB-ENG").years
+    True
+    """
     common = set.intersection(*(set(get_jurisdiction(o.jurisdiction).years) for o in offers))
     return max(common)
 
@@ -40,7 +63,36 @@ def tax_schedule(
     tax_year: int,
     options: Mapping[str, Any] | None = None,
 ) -> Array:
-    """Tax and employee contributions per offer and year, ``(n, years)``."""
+    """Tax and employee contributions per offer and year, ``(n, years)``.
+
+    Parameters
+    ----------
+    offers : sequence of Offer
+        The offers, in the order of the schedule's rows.
+    sched : mapping of str to numpy.ndarray
+        The cash schedule (:func:`calculators.offer.cash_schedule`).
+    tax_year : int
+        The tax year whose rules apply to every year of the horizon.
+    options : mapping, optional
+        Personal options (``age`` …); each jurisdiction takes the ones it knows.
+
+    Returns
+    -------
+    numpy.ndarray
+        Amount withheld, ``(n_offers, years)``, in each offer's currency.
+
+    References
+    ----------
+    The rules of each jurisdiction module (:mod:`calculators.tax.jurisdictions`).
+
+    Examples
+    --------
+    >>> from calculators.offer import Offer, OfferBatch, cash_schedule
+    >>> o = Offer.from_fields({"company": "A", "jurisdiction": "London", "currency": "GBP",
+    ...                        "base_salary": 100_000})
+    >>> tax_schedule([o], cash_schedule(OfferBatch.from_offers([o]), 2), 2025).round().tolist()
+    [[31442.0, 31442.0]]
+    """
     withheld = np.zeros_like(sched["total"])
     for i, offer in enumerate(offers):
         cash = sum(sched[c][i] for c in CASH)
@@ -60,6 +112,35 @@ def net_schedule(
     tax_year: int | None = None,
     options: Mapping[str, Any] | None = None,
 ) -> Array:
-    """Take-home value per offer and year, ``(n, years)``, in each offer's currency."""
+    """Take-home value per offer and year, ``(n, years)``, in each offer's currency.
+
+    Parameters
+    ----------
+    offers : sequence of Offer
+        The offers, in the order of the schedule's rows.
+    sched : mapping of str to numpy.ndarray
+        The cash schedule (:func:`calculators.offer.cash_schedule`).
+    tax_year : int, optional
+        The tax year whose rules apply; default :func:`default_tax_year`.
+    options : mapping, optional
+        Personal options (``age`` …); each jurisdiction takes the ones it knows.
+
+    Returns
+    -------
+    numpy.ndarray
+        Total value less the amount withheld, ``(n_offers, years)``.
+
+    References
+    ----------
+    The rules of each jurisdiction module (:mod:`calculators.tax.jurisdictions`).
+
+    Examples
+    --------
+    >>> from calculators.offer import Offer, OfferBatch, cash_schedule
+    >>> o = Offer.from_fields({"company": "A", "jurisdiction": "London", "currency": "GBP",
+    ...                        "base_salary": 100_000})
+    >>> net_schedule([o], cash_schedule(OfferBatch.from_offers([o]), 2), 2025).round().tolist()
+    [[68558.0, 68558.0]]
+    """
     year = default_tax_year(offers) if tax_year is None else tax_year
     return np.asarray(sched["total"] - tax_schedule(offers, sched, year, options))
