@@ -51,6 +51,28 @@ class Parameter:
     def at(self, when: dt.date | int) -> Any:
         """Value in force on ``when`` (a date, or a year meaning 1 January).
 
+        Parameters
+        ----------
+        when : datetime.date or int
+            The day, or a year (its 1 January).
+
+        Returns
+        -------
+        object
+            The value with the latest effective date on or before ``when`` (a number, a list or
+            a mapping).
+
+        Raises
+        ------
+        MissingParameterError
+            When ``when`` is before the first effective date.
+
+        References
+        ----------
+        None
+
+        Examples
+        --------
         >>> p = Parameter("x", "demo", "USD", ({"title": "t", "href": "h"},),
         ...               {dt.date(2025, 1, 1): 1, dt.date(2026, 1, 1): 2})
         >>> p.at(2025), p.at(dt.date(2026, 6, 30))
@@ -80,7 +102,34 @@ def _as_date(key: Any, name: str, path: Path) -> dt.date:
 
 @cache
 def load_parameters(path: str | Path) -> dict[str, Parameter]:
-    """Read every parameter of one YAML file (cached per path)."""
+    """Read every parameter of one YAML file (cached per path).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The YAML file.
+
+    Returns
+    -------
+    dict of str to Parameter
+        The file's parameters by name, with their dated values and references.
+
+    Raises
+    ------
+    MissingParameterError
+        A missing file, a file that is not a mapping, an entry without ``values`` or a value
+        key that is not a date.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> fx = load_parameters(Path(__file__).parent / "data" / "fx.yaml")["rates"]
+    >>> fx.status, bool(fx.references)
+    ('official', True)
+    """
     path = Path(path)
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -107,6 +156,26 @@ def load_parameters(path: str | Path) -> dict[str, Parameter]:
 
 
 def parameter_files(root: Path | None = None) -> list[Path]:
-    """Every parameter YAML file shipped under ``calculators/``."""
+    """Every parameter YAML file shipped under ``calculators/``.
+
+    Parameters
+    ----------
+    root : pathlib.Path, optional
+        The folder to search; default the ``calculators`` package.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files under a ``params`` folder or in ``data/``, sorted.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> any(p.name == "fx.yaml" for p in parameter_files())
+    True
+    """
     base = root or Path(__file__).parent
     return sorted(p for p in base.rglob("*.yaml") if "params" in p.parts or p.parent.name == "data")
