@@ -105,6 +105,29 @@ for _place in PLACES.values():
 def canonical_code(name: object) -> str:
     """The jurisdiction code for a code or city name (case-blind).
 
+    Parameters
+    ----------
+    name : str
+        A jurisdiction code or one of its aliases in ``places.yaml``.
+
+    Returns
+    -------
+    str
+        The jurisdiction code.
+
+    Raises
+    ------
+    InvalidInputError
+        A blank or non-text name.
+    UnknownJurisdictionError
+        A name no place has.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
     >>> canonical_code("seattle"), canonical_code("jp-tokyo"), canonical_code("Muenchen")
     ('US-WA', 'JP-TOKYO', 'DE')
     """
@@ -117,7 +140,27 @@ def canonical_code(name: object) -> str:
 
 
 def currency_of(code: str) -> str:
-    """The local currency of a jurisdiction."""
+    """The local currency of a jurisdiction.
+
+    Parameters
+    ----------
+    code : str
+        A jurisdiction code or alias.
+
+    Returns
+    -------
+    str
+        The ISO 4217 code of the place's currency.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> currency_of("Tokyo")
+    'JPY'
+    """
     return PLACES[canonical_code(code)].currency
 
 
@@ -125,8 +168,26 @@ def names_of(name: object) -> tuple[str, ...]:
     """Every name of the jurisdiction ``name`` stands for (its code and aliases); none when
     ``name`` is no known jurisdiction.
 
+    Parameters
+    ----------
+    name : str
+        A jurisdiction code or alias.
+
+    Returns
+    -------
+    tuple of str
+        The code followed by the aliases; empty for an unknown name.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
     >>> names_of("Seattle")
     ('US-WA', 'Washington', 'Seattle', 'Redmond', 'Bellevue')
+    >>> names_of("Atlantis")
+    ()
     """
     code = _LOOKUP.get(_norm(name)) if isinstance(name, str) else None
     return () if code is None else (code, *PLACES[code].names)
@@ -135,6 +196,27 @@ def names_of(name: object) -> tuple[str, ...]:
 def place_for_module(module: str) -> Place:
     """The place whose tax rules live in ``module`` (a dotted module name).
 
+    Parameters
+    ----------
+    module : str
+        A module name such as ``calculators.tax.jurisdictions.gb_eng``.
+
+    Returns
+    -------
+    Place
+        The place whose ``tax_module`` it is.
+
+    Raises
+    ------
+    LookupError
+        When no place names the module.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
     >>> place_for_module("calculators.tax.jurisdictions.gb_eng").code
     'GB-ENG'
     """
