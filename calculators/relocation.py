@@ -88,6 +88,27 @@ _LOOKUP = {_norm(a): c.key for c in CITIES.values() for a in (c.key, c.name, *c.
 def canonical_city(name: object) -> City:
     """The city for a key, name or alias (case- and punctuation-blind).
 
+    Parameters
+    ----------
+    name : str
+        A city key, name, alias or jurisdiction code.
+
+    Returns
+    -------
+    City
+        The city.
+
+    Raises
+    ------
+    InvalidInputError
+        A blank name or one no city has.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
     >>> canonical_city("san francisco bay area").key
     'SF_BAY_AREA'
     """
@@ -128,7 +149,30 @@ def _ppp(country: str, category: str | None) -> tuple[float, str]:
 
 
 def regional_level(city: City) -> tuple[float, str]:
-    """The city's price level relative to its country (100 = average), with its source."""
+    """The city's price level relative to its country (100 = average), with its source.
+
+    Parameters
+    ----------
+    city : City
+        The city.
+
+    Returns
+    -------
+    tuple of (float, str)
+        The level and the parameter and date it comes from; the country average (100)
+        where no official regional level exists.
+
+    References
+    ----------
+    The ``regional_price_level_*`` parameters of ``data/cost_of_living.yaml`` (BEA regional
+    price parities, 総務省統計局 消費者物価地域差指数, ONS relative regional price levels).
+
+    Examples
+    --------
+    >>> level, source = regional_level(canonical_city("Seattle"))
+    >>> level > 100, source.split()[0]
+    (True, 'regional_price_level_us_bea')
+    """
     for param in _family("regional_price_level"):
         day, table = _latest(param)
         if city.key in table:
@@ -141,6 +185,36 @@ def rent(city: City, size: str) -> tuple[float, str]:
 
     A per-size statistic is used where one exists; otherwise a per-m² statistic times
     the floor area assumed for the size (``floor_area_m2``, an assumption).
+
+    Parameters
+    ----------
+    city : City
+        The city.
+    size : str
+        ``studio_1br`` or ``two_bedroom``.
+
+    Returns
+    -------
+    tuple of (float, str)
+        Monthly rent in the city's currency, and the parameters and dates it comes from.
+
+    Raises
+    ------
+    InvalidInputError
+        An unknown housing size.
+    MissingParameterError
+        No official rent statistic for the city.
+
+    References
+    ----------
+    The ``rent_monthly_*`` and ``rent_per_m2`` parameters of ``data/cost_of_living.yaml``
+    (HUD Fair Market Rents, ONS / VOA private rental statistics, and the others named there).
+
+    Examples
+    --------
+    >>> amount, source = rent(canonical_city("Seattle"), "studio_1br")
+    >>> source.split()[0]
+    'rent_monthly_us_hud_fmr'
     """
     if size not in HOUSING_SIZES:
         raise InvalidInputError("housing_size must be " + " or ".join(HOUSING_SIZES))
@@ -166,6 +240,29 @@ def rent_relative(home: City, dest: City, size: str) -> tuple[float, str]:
 
     Where either city has no official rent statistic, rent is carried like the rest
     of the basket (PPP and regional level), and the note says so.
+
+    Parameters
+    ----------
+    home, dest : City
+        The home and destination cities.
+    size : str
+        ``studio_1br`` or ``two_bedroom``.
+
+    Returns
+    -------
+    tuple of (float, str)
+        Destination-currency rent per home-currency unit of rent, and its sources.
+
+    References
+    ----------
+    The rent statistics of :func:`rent`.
+
+    Examples
+    --------
+    >>> tokyo, seattle = canonical_city("Tokyo"), canonical_city("Seattle")
+    >>> ratio, note = rent_relative(tokyo, seattle, "studio_1br")
+    >>> ratio == rent(seattle, "studio_1br")[0] / rent(tokyo, "studio_1br")[0]
+    True
     """
     try:
         dest_rent, dest_src = rent(dest, size)
@@ -192,8 +289,40 @@ def price_relative(
     ``overrides`` may give ``rent_relative`` or ``price_relative`` (for the other
     categories) directly, for a user who knows better than the shipped statistics.
 
+    Parameters
+    ----------
+    category : str
+        A basket category (:data:`CATEGORIES`).
+    home, dest : City
+        The home and destination cities.
+    size : str, optional
+        ``studio_1br`` or ``two_bedroom`` (for rent).
+    overrides : mapping of str to float, optional
+        ``rent_relative`` and / or ``price_relative`` given by the user.
+
+    Returns
+    -------
+    float
+        The price relative (1 for the same city).
+
+    Raises
+    ------
+    InvalidInputError
+        An unknown category or an override that is not positive.
+
+    References
+    ----------
+    World Bank PPP conversion factors and ICP 2021 (``ppp_household_consumption``,
+    ``ppp_by_category`` in ``data/cost_of_living.yaml``), the regional levels of
+    :func:`regional_level` and the rents of :func:`rent`.
+
+    Examples
+    --------
     >>> price_relative("food", canonical_city("Tokyo"), canonical_city("Tokyo"))
     1.0
+    >>> price_relative("food", canonical_city("Tokyo"), canonical_city("Seattle"),
+    ...                overrides={"price_relative": 0.01})
+    0.01
     """
     if category not in CATEGORIES:
         raise InvalidInputError("basket category must be one of " + ", ".join(CATEGORIES))
@@ -234,7 +363,33 @@ class Basket:
 
 
 def carry_basket(basket: Basket, dest: City, overrides: Mapping[str, float] | None = None) -> Basket:
-    """The same basket bought in ``dest``, in ``dest``'s currency."""
+    """The same basket bought in ``dest``, in ``dest``'s currency.
+
+    Parameters
+    ----------
+    basket : Basket
+        Monthly spending at home.
+    dest : City
+        The destination city.
+    overrides : mapping of str to float, optional
+        ``rent_relative`` and / or ``price_relative`` given by the user.
+
+    Returns
+    -------
+    Basket
+        The carried basket, category by category.
+
+    References
+    ----------
+    The price relatives of :func:`price_relative`.
+
+    Examples
+    --------
+    >>> tokyo, seattle = canonical_city("Tokyo"), canonical_city("Seattle")
+    >>> b = carry_basket(Basket(tokyo, {"food": 50_000}), seattle, {"price_relative": 0.01})
+    >>> b.city.key, b.spending["food"]
+    ('SEATTLE', 500.0)
+    """
     carried = {
         name: amount * price_relative(name, basket.city, dest, basket.housing_size, overrides)
         for name, amount in basket.spending.items()
@@ -254,9 +409,38 @@ def col_adjust(
     With a basket the relative is the basket's spending-weighted mix of category
     relatives; without, the household-consumption relative (PPP and regional level).
 
+    Parameters
+    ----------
+    amount : float
+        The amount at home, home currency.
+    home, dest : City
+        The home and destination cities.
+    basket : Basket, optional
+        The user's spending at home, which weights the categories.
+    overrides : mapping of str to float, optional
+        ``rent_relative`` and / or ``price_relative`` given by the user.
+
+    Returns
+    -------
+    float
+        The equivalent amount in the destination's currency.
+
+    Raises
+    ------
+    InvalidInputError
+        A basket that is not spending in ``home``.
+
+    References
+    ----------
+    The price relatives of :func:`price_relative`.
+
+    Examples
+    --------
     >>> tokyo = canonical_city("Tokyo")
     >>> col_adjust(1000.0, tokyo, tokyo)
     1000.0
+    >>> col_adjust(1000.0, tokyo, canonical_city("London"), overrides={"price_relative": 0.005})
+    5.0
     """
     if basket is None or basket.monthly == 0:
         return float(amount) * price_relative("other", home, dest, overrides=overrides)
@@ -267,7 +451,30 @@ def col_adjust(
 
 
 def data_notes(home: City, dest: City, size: str = "studio_1br") -> list[str]:
-    """Where every relative between two cities comes from (dates and parameter names)."""
+    """Where every relative between two cities comes from (dates and parameter names).
+
+    Parameters
+    ----------
+    home, dest : City
+        The home and destination cities.
+    size : str, optional
+        ``studio_1br`` or ``two_bedroom``.
+
+    Returns
+    -------
+    list of str
+        One line per regional level, PPP and rent used.
+
+    References
+    ----------
+    The parameters of ``data/cost_of_living.yaml`` named in each line.
+
+    Examples
+    --------
+    >>> notes = data_notes(canonical_city("Tokyo"), canonical_city("Seattle"))
+    >>> notes[0].split(":")[0], len(notes)
+    ('Tokyo regional level', 5)
+    """
     notes = []
     for city in (home, dest):
         notes.append(f"{city.name} regional level: {regional_level(city)[1]}")
