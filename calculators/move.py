@@ -62,6 +62,34 @@ class MoveInputs:
     overrides: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
     def cost(self, name: str) -> float:
+        """One move cost or current-job figure of the inputs, 0 when not given.
+
+        Parameters
+        ----------
+        name : str
+            A key of :data:`MOVE_FIELDS`.
+
+        Returns
+        -------
+        float
+            The amount (home currency, months, or a fraction, as the field says).
+
+        Raises
+        ------
+        InvalidInputError
+            A negative or NaN amount.
+
+        References
+        ----------
+        None
+
+        Examples
+        --------
+        >>> from calculators.relocation import canonical_city
+        >>> m = MoveInputs(Basket(canonical_city("Tokyo"), {}), {"flights": 300_000})
+        >>> m.cost("flights"), m.cost("movers")
+        (300000.0, 0.0)
+        """
         value = float(self.costs.get(name, 0.0) or 0.0)
         if value < 0 or value != value:
             raise InvalidInputError(f"{name} must be a number, 0 or more")
@@ -74,6 +102,24 @@ def clawback_due(offer: Offer, leave_month: float) -> float:
     Pro rata: the unearned share ``1 - months / clawback_months`` of the year-1
     sign-on and the relocation package.
 
+    Parameters
+    ----------
+    offer : Offer
+        The offer, with its ``sign_on``, ``relocation_package`` and ``clawback_months``.
+    leave_month : float
+        Months worked before leaving.
+
+    Returns
+    -------
+    float
+        The amount owed back, in the offer's currency (0 without a clawback period).
+
+    References
+    ----------
+    None: the pro-rata clawback is the offer field's definition (``clawback_months``).
+
+    Examples
+    --------
     >>> o = Offer.from_fields({"company": "A", "jurisdiction": "US-WA", "currency": "USD",
     ...     "base_salary": 1, "sign_on": 12000, "relocation_package": 6000, "clawback_months": 12})
     >>> clawback_due(o, 3), clawback_due(o, 12)
@@ -113,7 +159,37 @@ def _offer_city(offer: Offer) -> City:
 
 
 def stay_offer(inputs: MoveInputs, home: City) -> Offer:
-    """The current job as an offer in ``home``: what staying put pays, for the comparison."""
+    """The current job as an offer in ``home``: what staying put pays, for the comparison.
+
+    Parameters
+    ----------
+    inputs : MoveInputs
+        The move inputs, with ``current_base_salary`` and ``current_annual_raise``.
+    home : City
+        The home city.
+
+    Returns
+    -------
+    Offer
+        An offer named ``stay`` in the home jurisdiction and currency.
+
+    Raises
+    ------
+    InvalidInputError
+        Without a current base salary.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> from calculators.relocation import canonical_city
+    >>> tokyo = canonical_city("Tokyo")
+    >>> s = stay_offer(MoveInputs(Basket(tokyo, {}), {"current_base_salary": 11_000_000}), tokyo)
+    >>> s.name, s.jurisdiction, s.base_salary
+    ('stay', 'JP-TOKYO', 11000000.0)
+    """
     base = inputs.cost("current_base_salary")
     if base <= 0:
         raise InvalidInputError("current_base_salary is required for the stay-put comparison")
@@ -172,6 +248,46 @@ def analyse_moves(
 
     Without a current salary there is no staying to compare with: the stay-put disposable is
     ``None`` and no offer has a break-even month.
+
+    Parameters
+    ----------
+    offers : sequence of Offer
+        The offers.
+    inputs : MoveInputs
+        The basket at home, the move costs, the current job and the overrides.
+    fx : FxTable
+        The dated rates that bring every amount to the home currency.
+    years : int
+        Horizon in years.
+    tax_year : int, optional
+        The tax year whose rules apply; default the latest every jurisdiction covers.
+    options : mapping, optional
+        Personal options for the tax rules (``age`` …).
+
+    Returns
+    -------
+    list of MoveResult
+        One result per offer.
+    numpy.ndarray or None
+        Disposable surplus per year of staying, home currency; ``None`` without a current salary.
+
+    References
+    ----------
+    The tax rules of :mod:`calculators.tax` and the price relatives of
+    :func:`calculators.relocation.price_relative`.
+
+    Examples
+    --------
+    >>> from calculators.fx import FxTable
+    >>> rows = [["home_city", "Tokyo"], ["rent", 150_000], ["flights", 300_000],
+    ...         ["current_base_salary", 11_000_000], ["price_relative:Seattle", 0.011],
+    ...         ["rent_relative:Seattle", 0.017]]
+    >>> o = Offer.from_fields({"company": "S", "jurisdiction": "Seattle", "currency": "USD",
+    ...                        "base_salary": 200_000})
+    >>> fx = FxTable("USD", {"USD": 1.0, "JPY": 150.0})
+    >>> (r,), stay = analyse_moves([o], move_inputs_from_rows(rows), fx, 2, tax_year=2025)
+    >>> r.city, r.one_time_total, r.break_even_month
+    ('Seattle', 300000.0, 1)
     """
     home = inputs.basket.city
     stay = stay_offer(inputs, home) if inputs.cost("current_base_salary") > 0 else None
@@ -225,6 +341,37 @@ def fx_breakeven(a: MoveResult, b: MoveResult, home_currency: str) -> float | No
 
     Compares disposable surplus per year; ``None`` when FX cannot change the
     order (``a`` paid in the home currency, or both in the same currency).
+
+    Parameters
+    ----------
+    a, b : MoveResult
+        Two offers' moves (:func:`analyse_moves`).
+    home_currency : str
+        The home currency.
+
+    Returns
+    -------
+    float or None
+        The tie rate, or ``None``.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> from calculators.fx import FxTable
+    >>> rows = [["home_city", "Tokyo"], ["rent", 150_000], ["price_relative:Seattle", 0.011],
+    ...         ["rent_relative:Seattle", 0.017]]
+    >>> fields = {"company": "S", "jurisdiction": "Seattle", "currency": "USD",
+    ...           "base_salary": 200_000}
+    >>> seattle = Offer.from_fields(fields)
+    >>> tokyo = Offer.from_fields({**fields, "jurisdiction": "Tokyo", "currency": "JPY",
+    ...                            "base_salary": 15_000_000})
+    >>> fx = FxTable("USD", {"USD": 1.0, "JPY": 150.0})
+    >>> (a, b), _ = analyse_moves([seattle, tokyo], move_inputs_from_rows(rows), fx, 2, 2025)
+    >>> round(fx_breakeven(a, b, "JPY"), 1), fx_breakeven(b, a, "JPY")
+    (72.5, None)
     """
     if a.currency == home_currency or a.currency == b.currency:
         return None
@@ -243,6 +390,35 @@ def move_inputs_from_rows(rows: Sequence[Sequence[Any]], home_city: Any = None) 
     Inputs: ``home_city``, ``housing_size``, the basket categories (monthly, home
     currency), the move costs of :data:`MOVE_FIELDS`, and overrides written as
     ``rent_relative:Seattle`` or ``price_relative:London``.  Blank values are missing.
+
+    Parameters
+    ----------
+    rows : sequence of sequence
+        The range; a first row headed ``input`` is skipped.
+    home_city : str, optional
+        The home city; default the range's ``home_city`` row.
+
+    Returns
+    -------
+    MoveInputs
+        The basket, the costs and the overrides.
+
+    Raises
+    ------
+    InvalidInputError
+        An unknown row, a value that is not a non-negative number, an unknown city or
+        housing size.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> m = move_inputs_from_rows([["input", "value"], ["home_city", "Tokyo"],
+    ...                            ["rent", 150_000], ["price_relative:London", 0.005]])
+    >>> m.basket.city.key, m.basket.monthly, dict(m.overrides)
+    ('TOKYO', 150000.0, {'LONDON': {'price_relative': 0.005}})
     """
     from calculators.relocation import CATEGORIES, HOUSING_SIZES  # noqa: PLC0415
 
