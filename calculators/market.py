@@ -134,6 +134,35 @@ class MarketData:
     ) -> MarketData:
         """Build from column arrays (vectorised; e.g. from a pandas DataFrame's columns).
 
+        Parameters
+        ----------
+        tc : array_like
+            Like-for-like TC of every row.
+        currency : str, optional
+            The currency of ``tc``.
+        years : array_like, optional
+            Years of experience per row (NaN where unknown).
+        days : array_like, optional
+            Row dates as days since 1970-01-01 (NaN where unknown).
+        **text
+            Text columns (``location``, ``level``, ``title``, ``company``), one value per row.
+
+        Returns
+        -------
+        MarketData
+            The columns, text kept as codes into their case-folded distinct values.
+
+        Raises
+        ------
+        InvalidInputError
+            An unknown text column.
+
+        References
+        ----------
+        None
+
+        Examples
+        --------
         >>> d = MarketData.from_columns([1.0, 2.0], location=["Tokyo", "tokyo"])
         >>> d.text["location"][1]
         ('tokyo',)
@@ -184,7 +213,22 @@ class Filters:
     since: dt.date | None = None
 
     def describe(self) -> str:
-        """The filters in use, by name only (their values may be private)."""
+        """The filters in use, by name only (their values may be private).
+
+        Returns
+        -------
+        str
+            The names of the filters set, comma-separated, or ``"no filter"``.
+
+        References
+        ----------
+        None
+
+        Examples
+        --------
+        >>> Filters(location="Tokyo", min_years=3).describe(), Filters().describe()
+        ('location, min_years', 'no filter')
+        """
         names = [
             k
             for k in ("location", "level", "title", "company", "min_years", "max_years", "since")
@@ -293,6 +337,33 @@ def market_from_rows(
     hashed once and only its distinct values are parsed, so a million rows
     read in seconds, not minutes.
 
+    Parameters
+    ----------
+    rows : sequence of sequence
+        A header row (``location``, ``level``, ``base``, ``stock_per_year``, ``bonus``,
+        ``total``, ``currency``, ``date`` …), then the data rows.
+    currency : str, optional
+        The currency to express every row in.
+    fx : FxTable, optional
+        The dated rates for rows in other currencies.
+
+    Returns
+    -------
+    MarketData
+        The rows as columns.
+
+    Raises
+    ------
+    InvalidInputError
+        A header without a pay column, a value that is not a number or a date, or rows in
+        several currencies without ``currency`` and ``fx``.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
     >>> data = market_from_rows([["location", "base", "stock_per_year", "bonus"],
     ...                          ["Tokyo", 10e6, 2e6, 1e6], ["Tokyo", 12e6, 0, None]])
     >>> data.tc.tolist()
@@ -456,6 +527,34 @@ def percentile_of(
 ) -> MarketStat:
     """Where ``value`` stands among the comparable rows (0 to 100).
 
+    Parameters
+    ----------
+    value : float
+        The TC to place.
+    data : MarketData
+        The market rows.
+    filters : Filters, optional
+        Which rows are comparable; default every row.
+    as_of : datetime.date, optional
+        The day staleness warnings are measured from.
+
+    Returns
+    -------
+    MarketStat
+        ``values["percentile"]``, the sample size, the method and warnings (small sample,
+        stale data).
+
+    Raises
+    ------
+    InvalidInputError
+        A value that is not a finite number, or no comparable row.
+
+    References
+    ----------
+    The method of Excel's ``PERCENTRANK.INC`` (:data:`METHOD_PERCENTILE`).
+
+    Examples
+    --------
     >>> d = market_from_rows([["total"], *[[v] for v in (10, 20, 30, 40, 50)]])
     >>> percentile_of(40, d).values["percentile"], percentile_of(45, d).values["percentile"]
     (75.0, 87.5)
@@ -492,9 +591,39 @@ def band(
 ) -> MarketStat:
     """The band of comparable TC at ``percentiles`` (default p25, p50, p75, p90).
 
+    Parameters
+    ----------
+    data : MarketData
+        The market rows.
+    filters : Filters, optional
+        Which rows are comparable; default every row.
+    percentiles : sequence of float, optional
+        Percentiles from 0 to 100.
+    as_of : datetime.date, optional
+        The day staleness warnings are measured from.
+
+    Returns
+    -------
+    MarketStat
+        ``values`` keyed ``p25``, ``p50`` …, the sample size, the method and warnings.
+
+    Raises
+    ------
+    InvalidInputError
+        A percentile outside 0 to 100, or no comparable row.
+
+    References
+    ----------
+    The method of Excel's ``PERCENTILE.INC`` (:data:`METHOD_BAND`; numpy's ``linear``).
+
+    Examples
+    --------
     >>> d = market_from_rows([["total"], *[[v] for v in (10, 20, 30, 40, 50)]])
     >>> band(d).values
     {'p25': 20.0, 'p50': 30.0, 'p75': 40.0, 'p90': 46.0}
+    >>> d = MarketData.from_columns([1.0, 2.0, 3.0], location=["Tokyo", "Osaka", "tokyo"])
+    >>> band(d, Filters(location="Tokyo"), [50]).values
+    {'p50': 2.0}
     """
     ps = [float(p) for p in percentiles]
     if not ps or any(not math.isfinite(p) or not 0 <= p <= 100 for p in ps):
@@ -512,6 +641,23 @@ def offer_market_tc(offer: Offer) -> float:
     Year-1 base, ``base * bonus_target * bonus_payout`` and the RSU grant spread
     evenly over its vesting years; no sign-on, refreshers, options or benefits.
 
+    Parameters
+    ----------
+    offer : Offer
+        The offer.
+
+    Returns
+    -------
+    float
+        The TC in the offer's currency.
+
+    References
+    ----------
+    None: the definition the market data sets use for yearly TC (base, stock per year,
+    bonus).
+
+    Examples
+    --------
     >>> o = Offer.from_fields({"company": "A", "jurisdiction": "JP-TOKYO", "currency": "JPY",
     ...     "base_salary": 14e6, "bonus_target": 0.15, "rsu_grant": 12e6, "sign_on": 1e6})
     >>> offer_market_tc(o)
