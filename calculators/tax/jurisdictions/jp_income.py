@@ -38,6 +38,25 @@ def _p(name: str, year: int) -> Any:
 def floor_to(amount: npt.ArrayLike, unit: float) -> Array:
     """Round ``amount`` down to a multiple of ``unit`` (statutory 切捨て), never below 0.
 
+    Parameters
+    ----------
+    amount : float or array_like
+        The amount.
+    unit : float
+        The rounding unit (1,000 yen for 課税所得, 100 yen for the tax).
+
+    Returns
+    -------
+    numpy.ndarray
+        The rounded amount.
+
+    References
+    ----------
+    国税通則法 第118条 (課税標準の端数計算), 第119条 (確定金額の端数計算),
+    https://laws.e-gov.go.jp/law/337AC0000000066
+
+    Examples
+    --------
     >>> floor_to([1999.9, 7_000_999, -5], 1000).tolist()
     [1000.0, 7000000.0, 0.0]
     """
@@ -49,6 +68,27 @@ def floor_to(amount: npt.ArrayLike, unit: float) -> Array:
 def tiered_amount(income: npt.ArrayLike, up_to: list[float], amounts: list[float]) -> Array:
     """Amount of the first tier whose ``up_to`` (inclusive) is >= ``income``; 0 beyond the last.
 
+    Parameters
+    ----------
+    income : float or array_like
+        The income the tier is chosen by.
+    up_to : list of float
+        Upper bound (inclusive) of each tier, ascending.
+    amounts : list of float
+        The amount of each tier.
+
+    Returns
+    -------
+    numpy.ndarray
+        The amount of each income's tier.
+
+    References
+    ----------
+    The tiered 基礎控除 of 所得税法 第86条 and 地方税法 第314条の2 第2項 this shape reads
+    (NTA No.1199), https://www.nta.go.jp/taxes/shiraberu/taxanswer/shotoku/1199.htm
+
+    Examples
+    --------
     >>> tiered_amount([100, 200, 201, 500], [200, 400], [10.0, 5.0]).tolist()
     [10.0, 10.0, 5.0, 0.0]
     """
@@ -114,6 +154,25 @@ def employment_income(revenue: npt.ArrayLike, year: int) -> Array:
 def income_tax_basic_deduction(total_income: npt.ArrayLike, year: int) -> Array:
     """所得税の基礎控除 for a 合計所得金額 (NTA No.1199, 令和7・8年度改正).
 
+    Parameters
+    ----------
+    total_income : float or array_like
+        合計所得金額, JPY.
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    numpy.ndarray
+        The deduction (parameter ``basic_deduction`` of ``params/jp/income_tax.yaml``).
+
+    References
+    ----------
+    所得税法 第86条; 国税庁 タックスアンサー No.1199 基礎控除,
+    https://www.nta.go.jp/taxes/shiraberu/taxanswer/shotoku/1199.htm
+
+    Examples
+    --------
     >>> income_tax_basic_deduction([1_320_000, 1_320_001, 10_000_000, 25_000_001], 2025).tolist()
     [950000.0, 880000.0, 580000.0, 0.0]
     >>> income_tax_basic_deduction([4_890_000, 6_000_000, 23_500_001], 2026).tolist()
@@ -128,6 +187,23 @@ def income_tax_on_taxable_income(taxable_income: npt.ArrayLike, year: int = 2025
 
     The taxable income is first rounded down to 1,000 yen (国税通則法 第118条); the result equals
     the NTA quick table (速算表) of タックスアンサー No.2260.
+
+    Parameters
+    ----------
+    taxable_income : float or array_like
+        課税総所得金額, JPY.
+    year : int, optional
+        Tax year.
+
+    Returns
+    -------
+    numpy.ndarray
+        基準所得税額, whole yen.
+
+    References
+    ----------
+    所得税法 第89条; 国税庁 タックスアンサー No.2260 所得税の税率,
+    https://www.nta.go.jp/taxes/shiraberu/taxanswer/shotoku/2260.htm
 
     Examples
     --------
@@ -152,6 +228,28 @@ def income_and_reconstruction_tax(taxable_income: npt.ArrayLike, year: int) -> t
     rest of the rounded total; only where the rounding exceeds the 2.1% (tax below about 4,800 yen)
     does the income-tax line absorb the difference, so that no line is negative.
 
+    Parameters
+    ----------
+    taxable_income : float or array_like
+        課税総所得金額, JPY.
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    income_tax : numpy.ndarray
+        所得税 (基準所得税額, or the rounded total where it is smaller).
+    reconstruction_tax : numpy.ndarray
+        復興特別所得税, the rest of the rounded total.
+
+    References
+    ----------
+    東日本大震災からの復興のための施策を実施するために必要な財源の確保に関する特別措置法 第13条;
+    国税通則法 第119条; 国税庁 タックスアンサー No.2260,
+    https://www.nta.go.jp/taxes/shiraberu/taxanswer/shotoku/2260.htm
+
+    Examples
+    --------
     >>> it, rt = income_and_reconstruction_tax(7_000_000, 2025)
     >>> float(it), float(rt)
     (974000.0, 20400.0)
