@@ -15,9 +15,13 @@ A parameter file maps names to entries of the form::
 
 ``values`` is keyed by effective date; the value in force on a date is the one
 with the latest effective date on or before it.  A value may be a number, a
-list or a mapping (a bracket scale is ``{thresholds: [...], rates: [...]}``).
-An entry whose figure is a forecast or an assumption says so in
-``metadata.status`` (``official``, ``forecast`` or ``assumption``).
+list or a mapping (a bracket scale is ``{thresholds: [...], rates: [...]}``;
+where brackets change on different dates, each date has its own row, the
+scale in force from then).  A file holds one parameter family (``il/income_tax.yaml``),
+never one year.  An entry whose figure is a forecast or an assumption says so in
+``metadata.status`` (``official``, ``forecast`` or ``assumption``); a figure the
+rules compute from other parameters, kept as data so a test can recompute it,
+is ``derived``.
 """
 
 from __future__ import annotations
