@@ -32,6 +32,25 @@ def _p(name: str, year: int) -> Any:
 def resident_tax_basic_deduction(total_income: npt.ArrayLike, year: int) -> Array:
     """住民税の基礎控除 for a 合計所得金額 (430,000; tapering above 24M; 0 above 25M).
 
+    Parameters
+    ----------
+    total_income : float or array_like
+        合計所得金額, JPY.
+    year : int
+        The income year.
+
+    Returns
+    -------
+    numpy.ndarray
+        The deduction (parameter ``basic_deduction`` of ``params/jp/resident_tax.yaml``).
+
+    References
+    ----------
+    地方税法 第34条第2項, 第314条の2第2項; 総務省「個人住民税」,
+    https://www.soumu.go.jp/main_sosiki/jichi_zeisei/czaisei/czaisei_seido/150790_06.html
+
+    Examples
+    --------
     >>> resident_tax_basic_deduction([5_000_000, 24_000_001, 25_000_001], 2025).tolist()
     [430000.0, 290000.0, 0.0]
     """
@@ -46,6 +65,29 @@ def adjustment_credit(taxable: npt.ArrayLike, total_income: npt.ArrayLike, year:
     income; above 2M: 5% of (50,000 - (taxable - 2M)) but at least 5% of 50,000 = 2,500 (the floor);
     none when 合計所得金額 exceeds 25M.  Split 2% (都) and 3% (区).
 
+    Parameters
+    ----------
+    taxable : float or array_like
+        合計課税所得金額, JPY.
+    total_income : float or array_like
+        合計所得金額, JPY.
+    year : int
+        The income year.
+
+    Returns
+    -------
+    prefecture : numpy.ndarray
+        調整控除 of the 都民税.
+    municipality : numpy.ndarray
+        調整控除 of the 特別区民税.
+
+    References
+    ----------
+    地方税法 第37条, 第314条の6; 総務省「個人住民税」,
+    https://www.soumu.go.jp/main_sosiki/jichi_zeisei/czaisei/czaisei_seido/150790_06.html
+
+    Examples
+    --------
     >>> pref, ward = adjustment_credit([30_000, 1_000_000, 9_000_000, 9_000_000],
     ...                                [600_000, 2_000_000, 10_000_000, 25_000_001], 2025)
     >>> pref.tolist(), ward.tolist()
@@ -85,6 +127,12 @@ def resident_tax_lines(
     dict
         ``resident_tax_income_levy`` (都民税 4% + 特別区民税 6% 所得割 after 調整控除, each rounded
         down to 100 yen) and ``resident_tax_per_capita`` (都 1,000 + 区 3,000 + 森林環境税 1,000).
+
+    References
+    ----------
+    地方税法 第35条, 第38条, 第310条, 第314条の3 (所得割・均等割の税率); 森林環境税及び森林環境譲与税に
+    関する法律 第4条, 第5条; 総務省「個人住民税」,
+    https://www.soumu.go.jp/main_sosiki/jichi_zeisei/czaisei/czaisei_seido/150790_06.html
 
     Examples
     --------

@@ -55,6 +55,26 @@ def _grade_index(monthly_pay: npt.ArrayLike, grades: dict[str, list[float]]) -> 
 def standard_monthly_remuneration(monthly_pay: npt.ArrayLike, grades: dict[str, list[float]]) -> Array:
     """標準報酬月額: the grade whose range (以上 lower[i], 未満 lower[i+1]) holds the 報酬月額.
 
+    Parameters
+    ----------
+    monthly_pay : float or array_like
+        報酬月額, JPY.
+    grades : dict
+        The grade table: ``lower`` bounds and the ``standard`` amount of each grade
+        (``health_insurance_grades`` or ``pension_grades`` in ``params/jp/social_insurance.yaml``).
+
+    Returns
+    -------
+    numpy.ndarray
+        標準報酬月額.
+
+    References
+    ----------
+    健康保険法 第40条, 厚生年金保険法 第20条 (標準報酬月額の等級); 協会けんぽ 保険料額表,
+    https://www.kyoukaikenpo.or.jp/assets/R8_13tokyo.pdf
+
+    Examples
+    --------
     >>> g = {"lower": [0, 63_000, 73_000], "standard": [58_000, 68_000, 78_000]}
     >>> standard_monthly_remuneration([62_999, 63_000, 1e9], g).tolist()
     [58000.0, 68000.0, 78000.0]
@@ -69,6 +89,25 @@ def employee_half(standard: npt.ArrayLike, rate: float) -> Array:
     協会けんぽ 保険料額表 (東京, 令和7年3月分から, 9.91%): 標準報酬月額 300,000 -> 折半額 14,865.0;
     58,000 -> 2,873.9 -> 2,874 withheld.
 
+    Parameters
+    ----------
+    standard : float or array_like
+        標準報酬月額, JPY.
+    rate : float
+        The full premium rate (employer and employee together).
+
+    Returns
+    -------
+    numpy.ndarray
+        The employee's monthly premium, whole yen.
+
+    References
+    ----------
+    健康保険法 第161条 (折半負担); the rounding note of the
+    協会けんぽ 保険料額表, https://www.kyoukaikenpo.or.jp/assets/R8_13tokyo.pdf
+
+    Examples
+    --------
     >>> employee_half([300_000, 58_000, 1_390_000], 0.0991).tolist()
     [14865.0, 2874.0, 68874.0]
     """
@@ -86,6 +125,28 @@ def social_insurance_lines(salary: npt.ArrayLike, year: int, age: float) -> dict
     only), ``child_support_levy`` (子ども・子育て支援金, from the April 2026 premium),
     ``employees_pension`` (厚生年金, not from age 70) and ``employment_insurance``
     (雇用保険, 一般の事業).  No salary means no employment and no contributions.
+
+    Parameters
+    ----------
+    salary : float or array_like
+        Yearly salary, JPY, paid in 12 equal monthly amounts.
+    year : int
+        The calendar year of the premium months.
+    age : float
+        Age in whole years (介護保険 from 40 to 64, no 厚生年金 from 70).
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        The five contribution lines named above, JPY for the year.
+
+    References
+    ----------
+    協会けんぽ 東京支部 保険料額表, https://www.kyoukaikenpo.or.jp/assets/R8_13tokyo.pdf;
+    日本年金機構 厚生年金保険料額表, https://www.nenkin.go.jp/service/kounen/hokenryo/ryogaku/ryogakuhyo/index.html;
+    厚生労働省 雇用保険料率について, https://www.mhlw.go.jp/stf/seisakunitsuite/bunya/0000108634.html;
+    子ども・子育て支援法 (子ども・子育て支援金); the other references of
+    ``params/jp/social_insurance.yaml``.
 
     Examples
     --------
