@@ -131,7 +131,7 @@ def resident_tax_lines(
     References
     ----------
     地方税法 第35条, 第38条, 第310条, 第314条の3 (所得割・均等割の税率); 森林環境税及び森林環境譲与税に
-    関する法律 第4条, 第5条; 総務省「個人住民税」,
+    関する法律; 総務省「個人住民税」,
     https://www.soumu.go.jp/main_sosiki/jichi_zeisei/czaisei/czaisei_seido/150790_06.html
 
     Examples
