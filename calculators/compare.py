@@ -13,10 +13,12 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
+from calculators.defaults import BASIS, DISCOUNT_RATE, YEARS
 from calculators.errors import InvalidInputError
 from calculators.fx import FxTable, shipped_table
 from calculators.move import MoveInputs, analyse_moves
 from calculators.net import net_schedule
+from calculators.offer import BASES as KINDS
 from calculators.offer import Offer, OfferBatch, cash_schedule, tc
 
 __all__ = ["BASES", "ComparisonRow", "Settings", "metric", "compare_offers", "checked_settings"]
@@ -26,11 +28,15 @@ Array = npt.NDArray[np.float64]
 
 @dataclass(frozen=True)
 class Settings:
-    """How offers are compared: basis, horizon, discounting and currency."""
+    """How offers are compared: basis, horizon, discounting and currency.
 
-    basis: str = "annualized"
-    years: int = 4
-    discount_rate: float = 0.0
+    The defaults and ranges are those of :mod:`calculators.defaults` (``BASIS``, ``YEARS``,
+    ``DISCOUNT_RATE``; ``age`` ``None``: ``AGE``'s default, applied by the tax engine).
+    """
+
+    basis: str = BASIS.default
+    years: int = YEARS.default
+    discount_rate: float = DISCOUNT_RATE.default
     home_currency: str = "JPY"
     fx: FxTable | None = None
     tax_year: int | None = None  # rules applied to every year; None: the latest covered
@@ -72,23 +78,24 @@ def _disposable(kind: str) -> Metric:
     return run
 
 
-_KINDS = ("first_year", "annualized", "total", "npv")
 BASES: dict[str, Metric] = {
-    **{name: _gross(name) for name in _KINDS},
-    **{f"net_{name}": _net(name) for name in _KINDS},
-    **{f"disposable_{name}": _disposable(name) for name in _KINDS},
+    **{name: _gross(name) for name in KINDS},
+    **{f"net_{name}": _net(name) for name in KINDS},
+    **{f"disposable_{name}": _disposable(name) for name in KINDS},
 }
 
 
 def checked_settings(settings: Settings) -> Settings:
-    """The settings with their basis and currency normalised; raises InvalidInputError on a bad one."""
+    """The settings with their basis and currency normalised and the horizon and discount
+    rate checked against :mod:`calculators.defaults`; raises InvalidInputError on a bad one."""
     basis = str(settings.basis).strip().lower()
     if basis not in BASES:
         raise InvalidInputError("basis must be one of " + ", ".join(BASES))
-    if not isinstance(settings.years, int) or not 1 <= settings.years <= 50:
-        raise InvalidInputError("years must be a whole number from 1 to 50")
+    years = YEARS.check(settings.years)
+    rate = DISCOUNT_RATE.check(settings.discount_rate)
     settings.table().rate(settings.home_currency)  # names a missing currency early
-    return replace(settings, basis=basis, home_currency=settings.home_currency.strip().upper())
+    home = settings.home_currency.strip().upper()
+    return replace(settings, basis=basis, years=years, discount_rate=rate, home_currency=home)
 
 
 def metric(offers: Sequence[Offer], settings: Settings) -> Array:

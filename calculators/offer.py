@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from calculators import equity
+from calculators.defaults import BASIS, YEARS
 from calculators.errors import InvalidInputError, NegotiationError
 from calculators.places import canonical_code
 
@@ -30,6 +31,7 @@ __all__ = [
     "EXCEL_ERRORS",
     "excel_error",
     "MAX_AMOUNT",
+    "MAX_MONTHS",
     "check_amount",
     "FIELDS",
     "FieldSpec",
@@ -57,6 +59,22 @@ class FieldSpec:
     high: float | None = None
     required: bool = False
 
+    @property
+    def bounds(self) -> tuple[float | None, float | None]:
+        """The valid range of a number field, both ends inclusive (``None``: unbounded).
+
+        Money is 0 to :data:`MAX_AMOUNT` (``low`` may raise the floor), months 0 to
+        :data:`MAX_MONTHS`, a fraction its own ``low`` / ``high``; other kinds ``(None, None)``.
+        The offer parser and the add-in's converters both read it.
+        """
+        if self.kind == "money":
+            return (0.0 if self.low is None else self.low), MAX_AMOUNT
+        if self.kind == "months":
+            return 0, MAX_MONTHS
+        if self.kind == "fraction":
+            return self.low, self.high
+        return None, None
+
 
 # The largest amount any field, input or market row may hold, in any currency.  No one's
 # pay, grant or cost comes near it, even in the currencies with the most units to the US
@@ -65,6 +83,9 @@ class FieldSpec:
 # offers, 50 years, equity growth, FX) stays far from float overflow, and amounts stay exact
 # to the cent (1e12 * 100 < 2 ** 53): a result is never ``inf`` or ``NaN``.
 MAX_AMOUNT = 1e12
+# The longest cliff or clawback period a field may hold, in months: 50 years, the longest
+# horizon (calculators.defaults.YEARS); more is a typing error.
+MAX_MONTHS = 600
 
 
 def check_amount(name: str, number: float, label: str | None = None) -> float:
@@ -296,7 +317,7 @@ def _convert(name: str, spec: FieldSpec, value: object, label: str) -> Any:
         return _date(name, value, label)
     number = _number(name, value, label)
     if kind == "months":
-        if number < 0 or number != int(number) or number > 600:
+        if number < 0 or number != int(number) or number > MAX_MONTHS:
             raise InvalidInputError(f"{label}: {name} must be a whole number of months")
         return int(number)
     if kind == "money" and number < 0:
@@ -408,8 +429,9 @@ def cash_schedule(batch: OfferBatch, years: int) -> dict[str, Array]:
     Keys are :data:`COMPONENTS` plus ``total``.  Nothing is blank or NaN after
     the last vest: those years are 0.
     """
-    if not isinstance(years, (int, np.integer)) or not 1 <= years <= 50:
-        raise InvalidInputError("years must be a whole number from 1 to 50")
+    if not isinstance(years, (int, np.integer)):
+        raise InvalidInputError(YEARS.problem())
+    years = YEARS.check(years)
     k = np.arange(1, years + 1, dtype=float)
     col = lambda a: a[:, None]  # noqa: E731
     growth = (1.0 + col(batch.price_growth)) ** k
@@ -459,7 +481,7 @@ def cash_schedule(batch: OfferBatch, years: int) -> dict[str, Array]:
 
 def tc(
     totals: npt.ArrayLike,
-    basis: str = "annualized",
+    basis: str = BASIS.default,
     years: int | None = None,
     discount_rate: float = 0.0,
 ) -> Array:

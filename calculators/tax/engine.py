@@ -3,7 +3,11 @@
 A jurisdiction module registers one function with :func:`register`; its code,
 currency and names come from the registry of places (``calculators/places.yaml``,
 where the place names the module), and the tax years it supports are the years
-its parameter files cover (:func:`covered_years`).  The
+its parameter files cover (:func:`covered_years`).  A jurisdiction whose rules depend
+on the person's age states the ages they model (``register(ages=(low, high))``); the
+engine then applies the one default age (:data:`calculators.defaults.AGE`) and checks the
+age against that range before the jurisdiction's function runs, which reads
+``options["age"]`` as a checked whole number.  The
 function receives salary and equity income (numpy arrays of the same shape,
 in local currency, per tax year), the tax year and its options, and returns
 an ordered mapping of *line name -> amount withheld* (arrays, each >= 0).
@@ -22,6 +26,7 @@ from typing import Any, overload
 import numpy as np
 import numpy.typing as npt
 
+from calculators.defaults import AGE
 from calculators.errors import (
     InvalidInputError,
     MissingParameterError,
@@ -60,6 +65,7 @@ class Jurisdiction:
     options: Mapping[str, Any]
     lines: LineFunc
     description: str = ""
+    ages: tuple[int, int] | None = None  # the ages the rules model, both inclusive
 
 
 @dataclass(frozen=True)
@@ -127,6 +133,7 @@ def covered_years(files: Sequence[str]) -> tuple[int, ...]:
 
 def register(
     *,
+    ages: tuple[int, int] | None = None,
     options: Mapping[str, Any] | None = None,
     description: str = "",
 ) -> Callable[[LineFunc], LineFunc]:
@@ -134,8 +141,12 @@ def register(
 
     Parameters
     ----------
+    ages : tuple of int, optional
+        The ages (whole years, both inclusive) the rules model, for rules that depend on
+        age: the jurisdiction then takes the ``age`` option, whose default is
+        :data:`calculators.defaults.AGE`'s, and the engine checks it against this range.
     options : mapping, optional
-        The options the rules accept, with their defaults (``{"age": 35}``).
+        The other options the rules accept, with their defaults (``{"credit_points": 2.25}``).
     description : str, optional
         One line saying what the rules cover.
 
@@ -156,14 +167,18 @@ def register(
 
     def inner(func: LineFunc) -> LineFunc:
         place = place_for_module(func.__module__)
+        opts = dict(options or {})
+        if ages is not None:
+            opts["age"] = AGE.default
         _REGISTRY[place.code] = Jurisdiction(
             code=place.code,
             currency=place.currency,
             years=covered_years(place.tax_params),
             aliases=place.names,
-            options=dict(options or {}),
+            options=opts,
             lines=func,
             description=description,
+            ages=ages,
         )
         return func
 
@@ -349,7 +364,9 @@ def compute(
 
     ``gross`` is the yearly salary (cash pay, bonus included); equity income is
     taxed as employment income where the work is done.  Both are in the
-    jurisdiction's currency and may be scalars or arrays of one shape.
+    jurisdiction's currency and may be scalars or arrays of one shape.  ``age``, where the
+    jurisdiction takes it, is a whole number within the ages it registered (default
+    :data:`calculators.defaults.AGE`); outside them the error names age and the range.
 
     Parameters
     ----------
@@ -402,6 +419,8 @@ def compute(
             + (", ".join(sorted(jur.options)) or "none")
         )
     merged = {**jur.options, **{k: v for k, v in options.items() if v is not None}}
+    if jur.ages is not None:  # the one age check, before the jurisdiction's rules run
+        merged["age"] = AGE.within(*jur.ages).check(merged["age"], jur.code)
     lines = jur.lines(salary.astype(float), equity.astype(float), int(year), merged)
     return TaxResult(jur.code, int(year), jur.currency, salary + equity, lines)
 

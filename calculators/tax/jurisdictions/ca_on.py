@@ -22,8 +22,8 @@ the yearly caps (CRA, *Stock options and RSUs* payroll guidance).
 
 Not modelled: the 2025 federal top-up tax credit (it only matters when
 non-refundable credits exceed the first bracket threshold, never for a single
-employee with these credits), age amounts (the ``age`` option is limited to 18
-to 64), RRSP or other deductions, the Canada Workers Benefit.
+employee with these credits), age amounts (the ``age`` option is limited to the
+ages registered below), RRSP or other deductions, the Canada Workers Benefit.
 
 Cliff edges: none. Every line is a continuous function of income; net pay
 rises with gross everywhere (the steepest combined marginal rate, around the
@@ -38,7 +38,6 @@ from typing import Any
 
 import numpy as np
 
-from calculators.errors import InvalidInputError
 from calculators.tax.engine import Array, capped_rate, marginal_tax, params, register
 
 __all__ = [
@@ -51,8 +50,6 @@ __all__ = [
     "ontario_health_premium",
     "lift_credit",
 ]
-
-_MIN_AGE, _MAX_AGE = 18, 64
 
 
 def _p(topic: str, name: str, year: int) -> Any:
@@ -192,24 +189,13 @@ def ontario_health_premium(taxable_income: Array, year: int) -> Array:
     return np.asarray(steps.sum(axis=-1), dtype=float)
 
 
-def _check_age(options: Mapping[str, Any]) -> None:
-    age = options.get("age", 35)
-    if isinstance(age, bool) or not isinstance(age, (int, float)) or not np.isfinite(age):
-        raise InvalidInputError("age must be a number of years")
-    if not _MIN_AGE <= age <= _MAX_AGE:
-        raise InvalidInputError(
-            f"CA-ON rules are modelled for ages {_MIN_AGE} to {_MAX_AGE} (no age amount; CPP from 18)"
-        )
-
-
 @register(
-    options={"age": 35},
+    ages=(18, 64),  # CPP from 18; from 65 the age amount applies, not modelled (engine-checked)
     description="Canada, Ontario: federal and Ontario income tax, Ontario Health Premium, CPP, "
     "CPP2, EI (single employee, no dependants)",
 )
 def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -> dict[str, Array]:
     """Every withholding line for an Ontario employee (see the module docstring)."""
-    _check_age(options)
     earnings = salary + equity
     cpp = cpp_contribution(earnings, year)
     cpp_base = _cpp_base_part(cpp, year)

@@ -34,7 +34,7 @@ here.  The § 19a EStG deferral for start-up shares is not modelled.
 
 Options
 -------
-``age`` (35)
+``age`` (default: ``calculators.defaults.AGE``; the range registered below)
     Childless employees from 23 pay the care insurance surcharge.  Rules for older
     employees (Altersentlastungsbetrag from 64, the end of unemployment insurance at
     the Regelaltersgrenze) are not modelled.
@@ -156,8 +156,8 @@ def _fraction(value: object, name: str, high: float) -> float:
 
 
 @register(
+    ages=(14, 120),  # checked by the engine
     options={
-        "age": 35,
         "children": 0,
         "church_tax": False,
         "church_tax_rate": None,
@@ -169,7 +169,7 @@ def _fraction(value: object, name: str, high: float) -> float:
 )
 def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -> dict[str, Array]:
     """Withholding lines for Germany, Steuerklasse I (see the module docstring)."""
-    age = _whole(options, "age", 14, 120)
+    age = options["age"]
     children = _whole(options, "children", 0, 20)
     code = land(options["state"])
     church = options["church_tax"]

@@ -32,7 +32,7 @@ same result either way).
 
 Options
 -------
-``age`` (35)
+``age`` (default: ``calculators.defaults.AGE``; the range registered below, checked by the engine)
     Whole years.  From State Pension age (66) no employee NI is due (category C); a
     birthday during the tax year is not modelled (the age is taken for the whole year).
 
@@ -68,7 +68,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from calculators.errors import InvalidInputError
+from calculators.defaults import AGE
 from calculators.tax.engine import capped_rate, marginal_tax, params, register
 
 __all__ = ["lines", "personal_allowance", "income_tax", "employee_ni"]
@@ -122,7 +122,7 @@ def income_tax(income: npt.ArrayLike, year: int) -> Array:
     return marginal_tax(taxable, scale["thresholds"], scale["rates"])
 
 
-def employee_ni(earnings: npt.ArrayLike, year: int, age: int = 35) -> Array:
+def employee_ni(earnings: npt.ArrayLike, year: int, age: int = AGE.default) -> Array:
     """Employee Class 1 NI on a year's ``earnings`` paid in 12 equal months.
 
     Each month: 8% of pay between 1,048 and 4,189, 2% above 4,189; nothing
@@ -146,25 +146,15 @@ def employee_ni(earnings: npt.ArrayLike, year: int, age: int = 35) -> Array:
     return np.asarray(per_month * _MONTHS, dtype=float)
 
 
-def _age(options: Mapping[str, Any]) -> int:
-    age = options.get("age", 35)
-    if isinstance(age, bool) or not isinstance(age, (int, float, np.integer, np.floating)):
-        raise InvalidInputError("age must be a whole number of years")
-    if not 16 <= age <= 120 or age != int(age):
-        raise InvalidInputError("age must be a whole number of years from 16 to 120")
-    return int(age)
-
-
 @register(
-    options={"age": 35},
+    ages=(16, 120),  # NI is due from 16; from State Pension age it stops (a parameter)
     description="England: income tax (rest-of-UK bands) and employee Class 1 NI; "
     "tax year N = 6 April N to 5 April N+1",
 )
 def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -> dict[str, Array]:
     """Withholding lines for England: ``income_tax`` and ``employee_ni``."""
-    age = _age(options)
     pay = salary + equity
     return {
         "income_tax": income_tax(pay, year),
-        "employee_ni": employee_ni(pay, year, age),
+        "employee_ni": employee_ni(pay, year, options["age"]),  # checked by the engine
     }

@@ -24,8 +24,9 @@ that month's contribution maximum, so spreading it may overstate contributions
 for large vests.
 
 Options: ``credit_points`` (2.25, a resident man; a resident woman has 2.75)
-and ``age`` (35; rules are modelled for ages 18 to 66, below the men's
-retirement age 67; a woman past her own pension age pays different rates).
+and ``age`` (default: ``calculators.defaults.AGE``; the rules are modelled for the ages
+registered below, which end before the men's retirement age 67; a woman past her own
+pension age pays different rates).
 Not modelled: pension contributions and their s. 45A credit, s. 47
 deductions, other credit points (children, degrees, reservists, immigrants).
 
@@ -46,7 +47,6 @@ from calculators.tax.engine import Array, marginal_tax, params, register
 __all__ = ["income_tax", "surtax", "monthly_contribution", "lines"]
 
 _MONTHS = 12
-_MIN_AGE, _MAX_AGE = 18, 66
 
 
 def _p(family: str, name: str, year: int) -> Any:
@@ -107,21 +107,19 @@ def _yearly(monthly_wage: Array, name: str, year: int) -> Array:
 
 def _options(options: Mapping[str, Any]) -> float:
     points = options.get("credit_points", 2.25)
-    age = options.get("age", 35)
-    for name, value in (("credit_points", points), ("age", age)):
+    for name, value in (("credit_points", points),):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise InvalidInputError(f"{name} must be a number")
         if not np.isfinite(value):
             raise InvalidInputError(f"{name} must be a finite number")
     if not 0 <= points <= 30:
         raise InvalidInputError("credit_points must be between 0 and 30")
-    if not _MIN_AGE <= age <= _MAX_AGE:
-        raise InvalidInputError(f"IL rules are modelled for ages {_MIN_AGE} to {_MAX_AGE}")
     return float(points)
 
 
 @register(
-    options={"age": 35, "credit_points": 2.25},
+    ages=(18, 66),  # the age is checked by the engine; the rules do not depend on it within
+    options={"credit_points": 2.25},
     description="Israel: income tax with credit points, surtax, national insurance and health "
     "tax for a resident employee (RSUs taxed as wages, not under section 102)",
 )

@@ -30,7 +30,7 @@ contributions are deducted as 社会保険料控除 for both taxes.  Not modelle
 excess stays below the top band of ``income_tax_scale``), other deductions and credits.
 
 Cliff edges (net pay falls although gross rises by 1 yen), all created by the law.  Measured
-by computing every yen of salary from 0 to 60,000,000 (age 35, no equity):
+by computing every yen of salary from 0 to 60,000,000 (the default age, no equity):
 
 * **Statutory rounding.** 課税所得 is rounded down to ``taxable_income_rounding``, each tax to
   ``tax_rounding``, and below ``employment_income_table`` ``below`` 給与所得 moves in steps of its
@@ -79,15 +79,6 @@ _SOCIAL = (
 )
 
 
-def _age(options: Mapping[str, Any]) -> float:
-    age = options.get("age", 35)
-    if isinstance(age, bool) or not isinstance(age, (int, float, np.integer, np.floating)):
-        raise InvalidInputError("age must be a number of years such as 35")
-    if not 15 <= float(age) < 75:
-        raise InvalidInputError("age must be between 15 and 74 (75 and over is 後期高齢者医療, not modelled)")
-    return float(age)
-
-
 def _insurer(options: Mapping[str, Any]) -> str:
     insurer = str(options.get("health_insurer", "kyokai-tokyo")).strip().lower()
     if insurer not in HEALTH_INSURERS:
@@ -96,7 +87,8 @@ def _insurer(options: Mapping[str, Any]) -> str:
 
 
 @register(
-    options={"age": 35, "health_insurer": "kyokai-tokyo"},
+    ages=(15, 74),  # from the end of compulsory school; from 75 後期高齢者医療, not modelled
+    options={"health_insurer": "kyokai-tokyo"},
     description=("Tokyo special wards: 所得税, 復興特別所得税, 住民税, 協会けんぽ, 厚生年金, 雇用保険"),
 )
 def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -> dict[str, Array]:
@@ -107,9 +99,8 @@ def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -
     >>> sorted(k for k, v in r.lines.items() if float(v) > 0)[:3]
     ['employees_pension', 'employment_insurance', 'health_insurance']
     """
-    age = _age(options)
     _insurer(options)
-    social = social_insurance_lines(salary, year, age)
+    social = social_insurance_lines(salary, year, options["age"])  # checked by the engine
     social_total = sum((social[k] for k in _SOCIAL), np.zeros_like(salary))
     revenue = salary + equity
     income = employment_income(revenue, year)

@@ -34,10 +34,10 @@ from typing import Any
 
 import numpy as np
 
+from calculators.defaults import AGE
 from calculators.tax.engine import Array, capped_rate, marginal_tax, register
 from calculators.tax.jurisdictions.us_federal import (
-    DEFAULT_OPTIONS,
-    age_option,
+    AGES,
     federal_lines,
     value,
 )
@@ -65,7 +65,7 @@ def ca_taxable_income(wages: Array, year: int) -> Array:
     return np.maximum(wages - _ca("standard_deduction", year), 0.0)
 
 
-def ca_exemption_credit(agi: Array, year: int, age: float = 35) -> Array:
+def ca_exemption_credit(agi: Array, year: int, age: float = AGE.default) -> Array:
     """Personal (and from 65 senior) exemption credit after the AGI phase-out.
 
     Each credit falls by 6 for every 2,500 or fraction thereof of federal AGI
@@ -98,7 +98,7 @@ def ca_mental_health_tax(taxable: Array, year: int) -> Array:
     return capped_rate(taxable - threshold, _ca("mental_health_tax_rate", year))
 
 
-def ca_income_tax(wages: Array, year: int, age: float = 35) -> Array:
+def ca_income_tax(wages: Array, year: int, age: float = AGE.default) -> Array:
     """California income tax: schedule tax less exemption credits, plus the MHST.
 
     Examples
@@ -125,12 +125,12 @@ def ca_sdi(wages: Array, year: int) -> Array:
 
 
 @register(
-    options=DEFAULT_OPTIONS,
+    ages=AGES,
     description="California resident employee: federal income tax, FICA, CA income tax, CA SDI",
 )
 def us_ca_lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -> dict[str, Array]:
     """Every withholding line of a California employee (RSU income is wages)."""
-    age = age_option(options)
+    age = options["age"]
     wages = salary + equity
     lines = federal_lines(wages, year, age)
     lines["ca_income_tax"] = ca_income_tax(wages, year, age)

@@ -19,17 +19,15 @@ act) sections 70102-70103; IRC sections 1, 63, 151, 3101, 3121.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from calculators.errors import InvalidInputError
+from calculators.defaults import AGE
 from calculators.tax.engine import Array, capped_rate, marginal_tax, params
 
 __all__ = [
-    "DEFAULT_OPTIONS",
-    "age_option",
+    "AGES",
     "federal_taxable_income",
     "federal_income_tax",
     "social_security",
@@ -39,7 +37,10 @@ __all__ = [
     "value",
 ]
 
-DEFAULT_OPTIONS: dict[str, Any] = {"age": 35}
+# The ages the US rules are modelled for (the jurisdictions register them; the engine checks
+# the age option).  The aged standard deduction and the senior deduction, from 65, hold at any
+# age above it; an age beyond 130 is a typing error, not a person.
+AGES = (0, 130)
 
 
 def value(topic: str, name: str, year: int) -> Any:
@@ -51,21 +52,7 @@ def value(topic: str, name: str, year: int) -> Any:
     return params("us", topic)[name].at(year)
 
 
-def age_option(options: Mapping[str, Any]) -> float:
-    """The ``age`` option as a number, validated (0 to 130 years).
-
-    >>> age_option({"age": 67})
-    67.0
-    """
-    age = options.get("age", DEFAULT_OPTIONS["age"])
-    if isinstance(age, bool) or not isinstance(age, (int, float, np.integer, np.floating)):
-        raise InvalidInputError("age must be a number of years such as 35")
-    if not 0 <= float(age) <= 130:
-        raise InvalidInputError("age must be between 0 and 130")
-    return float(age)
-
-
-def federal_taxable_income(wages: Array, year: int, age: float = 35) -> Array:
+def federal_taxable_income(wages: Array, year: int, age: float = AGE.default) -> Array:
     """Federal taxable income of a single filer whose income is ``wages``.
 
     AGI minus the standard deduction (IRC section 63(c)), plus for age 65 and
@@ -91,7 +78,7 @@ def federal_taxable_income(wages: Array, year: int, age: float = 35) -> Array:
     return np.maximum(wages - deduction, 0.0)
 
 
-def federal_income_tax(wages: Array, year: int, age: float = 35) -> Array:
+def federal_income_tax(wages: Array, year: int, age: float = AGE.default) -> Array:
     """Federal income tax (IRC section 1(j) schedule) on wages, single filer.
 
     Examples

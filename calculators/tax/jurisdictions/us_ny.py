@@ -47,8 +47,7 @@ import numpy as np
 
 from calculators.tax.engine import Array, capped_rate, marginal_tax, register
 from calculators.tax.jurisdictions.us_federal import (
-    DEFAULT_OPTIONS,
-    age_option,
+    AGES,
     federal_lines,
     value,
 )
@@ -197,14 +196,14 @@ def ny_dbl(wages: Array, year: int) -> Array:
 
 
 @register(
-    options=DEFAULT_OPTIONS,
+    ages=AGES,
     description="New York City resident employee: federal income tax, FICA, NY State and "
     "NYC income tax, NY PFL and DBL",
 )
 def us_ny_nyc_lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -> dict[str, Array]:
     """Every withholding line of a New York City employee (RSU income is wages)."""
     wages = salary + equity
-    lines = federal_lines(wages, year, age_option(options))
+    lines = federal_lines(wages, year, options["age"])
     lines["ny_income_tax"] = ny_income_tax(wages, year)
     lines["nyc_income_tax"] = nyc_income_tax(wages, year)
     lines["ny_pfl"] = ny_pfl(wages, year)

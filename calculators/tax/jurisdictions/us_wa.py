@@ -21,8 +21,7 @@ from typing import Any
 
 from calculators.tax.engine import Array, capped_rate, register
 from calculators.tax.jurisdictions.us_federal import (
-    DEFAULT_OPTIONS,
-    age_option,
+    AGES,
     federal_lines,
     value,
 )
@@ -56,13 +55,13 @@ def wa_cares(wages: Array, year: int) -> Array:
 
 
 @register(
-    options=DEFAULT_OPTIONS,
+    ages=AGES,
     description="Washington employee: federal income tax, FICA, WA PFML, WA Cares (no state income tax)",
 )
 def us_wa_lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -> dict[str, Array]:
     """Every withholding line of a Washington employee (RSU income is wages)."""
     wages = salary + equity
-    lines = federal_lines(wages, year, age_option(options))
+    lines = federal_lines(wages, year, options["age"])
     lines["wa_pfml"] = wa_pfml(wages, year)
     lines["wa_cares"] = wa_cares(wages, year)
     return lines
