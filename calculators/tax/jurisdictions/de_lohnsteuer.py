@@ -55,6 +55,23 @@ def _up(x: npt.ArrayLike, digits: int = 0) -> Array:
 def tarif(income: npt.ArrayLike, year: int) -> Array:
     """Tax of the Grundtarif (§ 32a Abs. 1 EStG) on whole-euro ``income`` (PAP UPTAB).
 
+    Parameters
+    ----------
+    income : float or array_like
+        Zu versteuerndes Einkommen, EUR (cents are cut off).
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    numpy.ndarray
+        Einkommensteuer of the Grundtarif, whole euros.
+
+    References
+    ----------
+    § 32a Abs. 1 EStG, https://www.gesetze-im-internet.de/estg/__32a.html; BMF
+    Programmablaufplan, UPTAB, https://www.bmf-steuerrechner.de/interface/pseudocodes.xhtml
+
     Examples
     --------
     >>> tarif([12_096, 20_000, 60_000, 100_000, 300_000], 2025).tolist()
@@ -84,6 +101,29 @@ def vorsorgepauschale(
     Mindestvorsorgepauschale (12% of the wage, at most 1,900); from 2026 it is at
     least the unemployment part (1.3%) plus the health and care part, together at most
     1,900.  ``pv_satz`` is the employee care rate with surcharge or reductions.
+
+    Parameters
+    ----------
+    wage : float or array_like
+        Yearly wage, EUR.
+    year : int
+        Tax year.
+    kv_zusatzbeitrag : float
+        The health insurer's Zusatzbeitrag (full rate, as a fraction).
+    pv_satz : float
+        Employee care rate, as a fraction.
+    alv : bool, optional
+        Whether the employee pays unemployment insurance.
+
+    Returns
+    -------
+    numpy.ndarray
+        The Vorsorgepauschale, whole euros.
+
+    References
+    ----------
+    § 39b Abs. 2 Satz 5 Nr. 3 EStG, https://www.gesetze-im-internet.de/estg/__39b.html; BMF
+    Programmablaufplan, UPEVP, https://www.bmf-steuerrechner.de/interface/pseudocodes.xhtml
 
     Examples
     --------
@@ -117,6 +157,26 @@ def zu_versteuerndes_einkommen(wage: npt.ArrayLike, year: int, vorsorge: npt.Arr
     Pauschbeträge: Arbeitnehmer-Pauschbetrag and Sonderausgaben-Pauschbetrag; the
     Arbeitnehmer-Pauschbetrag (1,230) never exceeds the wage (PAP MZTABFB).
 
+    Parameters
+    ----------
+    wage : float or array_like
+        Yearly wage, EUR.
+    year : int
+        Tax year.
+    vorsorge : float or array_like
+        The Vorsorgepauschale (:func:`vorsorgepauschale`).
+
+    Returns
+    -------
+    numpy.ndarray
+        Zu versteuerndes Einkommen, never below 0.
+
+    References
+    ----------
+    § 9a Satz 1 Nr. 1, § 10c, § 39b Abs. 2 EStG, https://www.gesetze-im-internet.de/estg/; BMF
+    Programmablaufplan, MLSTJAHR and MZTABFB,
+    https://www.bmf-steuerrechner.de/interface/pseudocodes.xhtml
+
     Examples
     --------
     >>> zu_versteuerndes_einkommen([60_000, 500], 2025, [12_000, 0]).tolist()
@@ -132,6 +192,23 @@ def zu_versteuerndes_einkommen(wage: npt.ArrayLike, year: int, vorsorge: npt.Arr
 def lohnsteuer(zve: npt.ArrayLike, year: int) -> Array:
     """Yearly Lohnsteuer, Steuerklasse I: the tariff on the whole euros of ``zve``.
 
+    Parameters
+    ----------
+    zve : float or array_like
+        Zu versteuerndes Einkommen, EUR.
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    numpy.ndarray
+        Yearly Lohnsteuer, whole euros.
+
+    References
+    ----------
+    § 39b Abs. 2 EStG, https://www.gesetze-im-internet.de/estg/__39b.html; BMF
+    Programmablaufplan, https://www.bmf-steuerrechner.de/interface/pseudocodes.xhtml
+
     Examples
     --------
     >>> lohnsteuer([46_734.0], 2025).tolist()
@@ -144,6 +221,23 @@ def solidaritaetszuschlag(basis: npt.ArrayLike, year: int) -> Array:
     """Solidaritätszuschlag on the Bemessungsgrundlage ``basis`` (§§ 3, 4 SolZG 1995; PAP MSOLZ).
 
     Nothing up to the Freigrenze; then 5.5%, but at most 11.9% of the excess over it.
+
+    Parameters
+    ----------
+    basis : float or array_like
+        Bemessungsgrundlage (the Lohnsteuer), EUR.
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    numpy.ndarray
+        Solidaritätszuschlag, cents cut off.
+
+    References
+    ----------
+    §§ 3, 4 SolZG 1995, https://www.gesetze-im-internet.de/solzg_1995/; BMF
+    Programmablaufplan, MSOLZ, https://www.bmf-steuerrechner.de/interface/pseudocodes.xhtml
 
     Examples
     --------
@@ -162,6 +256,23 @@ def kirchensteuer(basis: npt.ArrayLike, rate: float) -> Array:
 
     The Kappung (a cap at 2.75-4% of income some churches grant on application) is not
     applied.
+
+    Parameters
+    ----------
+    basis : float or array_like
+        Bemessungsgrundlage (the Lohnsteuer), EUR.
+    rate : float
+        The church's rate, as a fraction.
+
+    Returns
+    -------
+    numpy.ndarray
+        Kirchensteuer, cents cut off.
+
+    References
+    ----------
+    § 51a EStG, https://www.gesetze-im-internet.de/estg/__51a.html; the Land's
+    Kirchensteuergesetz for the rate.
 
     Examples
     --------
