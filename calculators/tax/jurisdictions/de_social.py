@@ -49,6 +49,22 @@ def beitragspflichtiges_entgelt(month: npt.ArrayLike, year: int) -> Array:
     Pay in the Übergangsbereich counts as ``OG / (OG - G) * (pay - G)`` (§ 20 Abs. 2a
     Satz 6 SGB IV); a minijob (pay <= G) has no employee base; above OG pay counts in full.
 
+    Parameters
+    ----------
+    month : float or array_like
+        Monthly pay, EUR.
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    numpy.ndarray
+        The employee's monthly contribution base, EUR.
+
+    References
+    ----------
+    § 20 Abs. 2a SGB IV, https://www.gesetze-im-internet.de/sgb_4/__20.html
+
     Examples
     --------
     >>> base = beitragspflichtiges_entgelt([500, 1_000, 2_000, 5_000], 2025)
@@ -67,6 +83,23 @@ def bemessungsentgelt(month: npt.ArrayLike, year: int) -> Array:
 
     In the Übergangsbereich ``F * G + (OG / (OG - G) - G / (OG - G) * F) * (pay - G)``;
     above it the pay itself; nothing in a minijob.
+
+    Parameters
+    ----------
+    month : float or array_like
+        Monthly pay, EUR.
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    numpy.ndarray
+        The monthly beitragspflichtige Einnahme, EUR.
+
+    References
+    ----------
+    § 20 Abs. 2a Satz 1 SGB IV, https://www.gesetze-im-internet.de/sgb_4/__20.html; the
+    Faktor F of the year (parameter ``midijob_faktor_f``).
 
     Examples
     --------
@@ -87,6 +120,26 @@ def pflege_saetze(year: int, age: int, children: int, sachsen: bool = False) -> 
     The share is 1.8% (2.3% in Sachsen), 0.25 points less for each child from the 2nd
     to the 5th (all assumed under 25); childless employees from 23 also pay the 0.6%
     surcharge.  Outside a midijob both apply to the same pay.
+
+    Parameters
+    ----------
+    year : int
+        Tax year.
+    age : int
+        Age in whole years.
+    children : int
+        Number of children.
+    sachsen : bool, optional
+        Whether the employer's place of work is in Sachsen.
+
+    Returns
+    -------
+    tuple of (float, float)
+        The employee's share of the care rate and the childless surcharge, as fractions.
+
+    References
+    ----------
+    §§ 55, 58 SGB XI, https://www.gesetze-im-internet.de/sgb_11/__55.html
 
     Examples
     --------
@@ -115,6 +168,29 @@ def beitraege(
     ``pflegeversicherung`` (``pv_saetze``: share and childless surcharge),
     ``rentenversicherung`` (9.3%) and ``arbeitslosenversicherung`` (1.3%), each on pay
     up to its ceiling.
+
+    Parameters
+    ----------
+    pay : float or array_like
+        Yearly pay, EUR.
+    year : int
+        Tax year.
+    kv_zusatzbeitrag : float
+        The health insurer's Zusatzbeitrag (full rate, as a fraction).
+    pv_saetze : tuple of (float, float)
+        Employee care rate and childless surcharge (:func:`pflege_saetze`).
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        The four contribution lines, EUR for the year.
+
+    References
+    ----------
+    § 249 SGB V (Krankenversicherung), §§ 55, 58 SGB XI (Pflegeversicherung), § 168 SGB VI
+    (Rentenversicherung), § 346 SGB III (Arbeitslosenversicherung), § 20 Abs. 2a SGB IV
+    (Übergangsbereich), https://www.gesetze-im-internet.de/; the yearly
+    Sozialversicherungsrechengrößen-Verordnung for the ceilings.
 
     Examples
     --------
