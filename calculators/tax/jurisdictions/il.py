@@ -6,7 +6,8 @@ Lines, each an amount withheld per tax year, in ILS:
     Income Tax Ordinance s. 121 scale on income from personal exertion, minus
     ``credit_points`` x the yearly credit point value (s. 33A), never below 0.
 ``surtax``
-    Additional tax (מס יסף, s. 121B): 3% of yearly income above the threshold.
+    Additional tax (מס יסף, s. 121B): the ``surtax`` rate of yearly income above its
+    threshold.
     The further 2% from 2025 is on capital income only, so not modelled here.
 ``national_insurance``, ``health_tax``
     Employee national insurance and health insurance contributions (Bituach
@@ -31,7 +32,8 @@ Not modelled: pension contributions and their s. 45A credit, s. 47
 deductions, other credit points (children, degrees, reservists, immigrants).
 
 Cliff edges: none.  Every line is continuous in income and the top combined
-marginal rate (47% + 3% + contributions) is well below 100%.
+marginal rate (the top rate of ``income_tax_scale``, plus the ``surtax`` rate and the
+contributions) is well below 100%.
 """
 
 from __future__ import annotations
@@ -61,7 +63,8 @@ def income_tax(income: Array, year: int, credit_points: float) -> Array:
 
     Examples
     --------
-    10% x 84,120 + 14% x 15,880 = 10,635.20; minus 2.25 x 2,904 = 6,534:
+    The first two bands of ``income_tax_scale`` on 100,000, minus 2.25 x ``credit_point_value``
+    (``params/il/income_tax.yaml``, ``params/il/credit_points.yaml``):
 
     >>> round(float(income_tax(np.array(100_000.0), 2025, 2.25)), 2)
     4101.2
@@ -75,7 +78,7 @@ def income_tax(income: Array, year: int, credit_points: float) -> Array:
 def surtax(income: Array, year: int) -> Array:
     """Additional tax (s. 121B): rate x yearly income above the threshold.
 
-    >>> round(float(surtax(np.array(800_000.0), 2026)), 2)  # 3% x 78,440
+    >>> round(float(surtax(np.array(800_000.0), 2026)), 2)  # the rate x the income above the threshold
     2353.2
     """
     s = _p("income_tax", "surtax", year)
@@ -86,9 +89,8 @@ def monthly_contribution(monthly_wage: Array, band: Mapping[str, float]) -> Arra
     """One month's employee contribution: reduced rate up to the reduced
     collection threshold, full rate above it, nothing above the maximum.
 
-    >>> band = {"reduced_ceiling": 7522, "maximum": 50695,
-    ...         "reduced_rate": 0.0104, "full_rate": 0.07}
-    >>> round(float(monthly_contribution(np.array(10_000.0), band)), 4)  # 78.2288 + 173.46
+    >>> band = params("il", "national_insurance")["national_insurance"].at(2025)
+    >>> round(float(monthly_contribution(np.array(10_000.0), band)), 4)  # the two bands
     251.6888
     """
     return marginal_tax(
