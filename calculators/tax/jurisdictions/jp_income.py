@@ -43,7 +43,7 @@ def floor_to(amount: npt.ArrayLike, unit: float) -> Array:
     amount : float or array_like
         The amount.
     unit : float
-        The rounding unit (1,000 yen for 課税所得, 100 yen for the tax).
+        The rounding unit (``taxable_income_rounding`` for 課税所得, ``tax_rounding`` for the tax).
 
     Returns
     -------
@@ -99,12 +99,13 @@ def tiered_amount(income: npt.ArrayLike, up_to: list[float], amounts: list[float
 
 
 def employment_income(revenue: npt.ArrayLike, year: int) -> Array:
-    """給与所得: 給与等の収入金額 less 給与所得控除, as 所得税法 別表第五 gives it below 6.6M.
+    """給与所得: 給与等の収入金額 less 給与所得控除, as 所得税法 別表第五 gives it where it applies.
 
-    The deduction is the larger of the minimum (650,000 in 2025; 740,000 in 2026 incl. the
-    令和8・9年分 special addition) and the percentage formula of 所得税法 第28条第3項. Below
-    6,600,000 the law reads the amount off 別表第五: where the formula applies, the revenue is
-    first rounded down to a multiple of 4,000 (NTA No.1410); revenue is whole yen.
+    The deduction is the larger of the minimum (``employment_income_deduction_minimum``, in 2026
+    incl. the 令和8・9年分 special addition) and the percentage formula of 所得税法 第28条第3項
+    (``employment_income_deduction_scale``). Below ``employment_income_table``'s ``below`` the law
+    reads the amount off 別表第五: where the formula applies, the revenue is first rounded down to a
+    multiple of its ``step`` (NTA No.1410); revenue is whole yen.
 
     Parameters
     ----------
@@ -185,8 +186,8 @@ def income_tax_basic_deduction(total_income: npt.ArrayLike, year: int) -> Array:
 def income_tax_on_taxable_income(taxable_income: npt.ArrayLike, year: int = 2025) -> Array:
     """所得税 (基準所得税額, before 復興特別所得税) on 課税総所得金額 under 所得税法 第89条.
 
-    The taxable income is first rounded down to 1,000 yen (国税通則法 第118条); the result equals
-    the NTA quick table (速算表) of タックスアンサー No.2260.
+    The taxable income is first rounded down to ``taxable_income_rounding`` (国税通則法 第118条); the
+    result equals the NTA quick table (速算表) of タックスアンサー No.2260.
 
     Parameters
     ----------
@@ -207,7 +208,7 @@ def income_tax_on_taxable_income(taxable_income: npt.ArrayLike, year: int = 2025
 
     Examples
     --------
-    NTA No.2260: taxable income 7,000,000 -> 7,000,000 x 23% - 636,000 = 974,000.
+    NTA No.2260's example (速算表): taxable income 7,000,000 -> 974,000.
 
     >>> income_tax_on_taxable_income(7_000_000).tolist()
     974000.0
@@ -223,10 +224,11 @@ def income_tax_on_taxable_income(taxable_income: npt.ArrayLike, year: int = 2025
 def income_and_reconstruction_tax(taxable_income: npt.ArrayLike, year: int) -> tuple[Array, Array]:
     """所得税 and 復興特別所得税 as two lines whose sum is the statutory rounded total.
 
-    The combined amount (基準所得税額 x 102.1%) is rounded down to 100 yen (国税通則法 第119条;
-    年末調整 年調年税額). The income-tax line is the 基準所得税額 and the reconstruction line the
-    rest of the rounded total; only where the rounding exceeds the 2.1% (tax below about 4,800 yen)
-    does the income-tax line absorb the difference, so that no line is negative.
+    The combined amount (基準所得税額 x (1 + ``reconstruction_tax_rate``)) is rounded down to
+    ``tax_rounding`` (国税通則法 第119条; 年末調整 年調年税額). The income-tax line is the
+    基準所得税額 and the reconstruction line the rest of the rounded total; only where the rounding
+    exceeds the reconstruction tax (tax below about 4,800 yen) does the income-tax line absorb the
+    difference, so that no line is negative.
 
     Parameters
     ----------
