@@ -30,7 +30,7 @@ def _p(name: str, year: int) -> Any:
 
 
 def resident_tax_basic_deduction(total_income: npt.ArrayLike, year: int) -> Array:
-    """住民税の基礎控除 for a 合計所得金額 (430,000; tapering above 24M; 0 above 25M).
+    """住民税の基礎控除 for a 合計所得金額 (the tiers of ``basic_deduction``).
 
     Parameters
     ----------
@@ -61,9 +61,11 @@ def resident_tax_basic_deduction(total_income: npt.ArrayLike, year: int) -> Arra
 def adjustment_credit(taxable: npt.ArrayLike, total_income: npt.ArrayLike, year: int) -> tuple[Array, Array]:
     """調整控除 (都民税分, 特別区民税分) of a single person without dependants.
 
-    With 合計課税所得金額 up to 2M: 5% of the smaller of the 人的控除額の差 (50,000) and the taxable
-    income; above 2M: 5% of (50,000 - (taxable - 2M)) but at least 5% of 50,000 = 2,500 (the floor);
-    none when 合計所得金額 exceeds 25M.  Split 2% (都) and 3% (区).
+    Parameter ``adjustment_credit``: with 合計課税所得金額 up to its ``threshold``, the two rates
+    times the smaller of the 人的控除額の差 (``personal_difference``) and the taxable income; above
+    it, the rates times (人的控除額の差 - (taxable - threshold)) but at least the rates times
+    ``floor_base`` (the floor); none when 合計所得金額 exceeds ``income_limit``.  Split by
+    ``prefecture_rate`` (都) and ``municipality_rate`` (区).
 
     Parameters
     ----------
@@ -125,8 +127,9 @@ def resident_tax_lines(
     Returns
     -------
     dict
-        ``resident_tax_income_levy`` (都民税 4% + 特別区民税 6% 所得割 after 調整控除, each rounded
-        down to 100 yen) and ``resident_tax_per_capita`` (都 1,000 + 区 3,000 + 森林環境税 1,000).
+        ``resident_tax_income_levy`` (都民税 + 特別区民税 所得割 at ``income_levy_rates`` after
+        調整控除, each rounded down to ``tax_rounding``) and ``resident_tax_per_capita`` (都 + 区 +
+        森林環境税, ``per_capita``).
 
     References
     ----------
