@@ -7,7 +7,8 @@ Method (documented choice): the salary is paid in 12 equal monthly amounts, so t
 報酬月額 is salary / 12 and the 標準報酬月額 is its grade.  Premiums are computed month by
 month for the premium months January to December of the tax year, each at the rate in
 force for that premium month (協会けんぽ rates change with the March premium,
-子ども・子育て支援金 starts with the April 2026 premium, 雇用保険 rates change on 1 April).
+子ども・子育て支援金 starts with the premium month of the first date of
+``child_support_levy_rate_kyokai``, 雇用保険 rates change on 1 April).
 The employee's half of each monthly premium is rounded to the yen with the payroll rule
 (50銭以下切捨て, 50銭超切上げ).  Where the 介護保険 premium is due it is computed together
 with the health premium at the combined rate (as the 協会けんぽ 保険料額表 does) and
@@ -86,7 +87,8 @@ def standard_monthly_remuneration(monthly_pay: npt.ArrayLike, grades: dict[str, 
 def employee_half(standard: npt.ArrayLike, rate: float) -> Array:
     """Employee's half of ``standard x rate``, rounded by the payroll rule (50銭以下切捨て).
 
-    協会けんぽ 保険料額表 (東京, 令和7年3月分から, 9.91%): 標準報酬月額 300,000 -> 折半額 14,865.0;
+    協会けんぽ 保険料額表 (東京, 令和7年3月分から, ``health_insurance_rate_kyokai_tokyo``): 標準報酬月額
+    300,000 -> 折半額 14,865.0;
     58,000 -> 2,873.9 -> 2,874 withheld.
 
     Parameters
@@ -121,8 +123,9 @@ def employee_half(standard: npt.ArrayLike, rate: float) -> Array:
 def social_insurance_lines(salary: npt.ArrayLike, year: int, age: float) -> dict[str, Array]:
     """Employee contributions for a year of salary paid in 12 equal monthly amounts.
 
-    Returns the lines ``health_insurance``, ``long_term_care_insurance`` (age 40 to 64
-    only), ``child_support_levy`` (子ども・子育て支援金, from the April 2026 premium),
+    Returns the lines ``health_insurance``, ``long_term_care_insurance`` (at
+    ``care_insurance_ages`` only), ``child_support_levy`` (子ども・子育て支援金, from the premium
+    month of the first date of ``child_support_levy_rate_kyokai``),
     ``employees_pension`` (厚生年金, not from age 70) and ``employment_insurance``
     (雇用保険, 一般の事業).  No salary means no employment and no contributions.
 
@@ -133,7 +136,7 @@ def social_insurance_lines(salary: npt.ArrayLike, year: int, age: float) -> dict
     year : int
         The calendar year of the premium months.
     age : float
-        Age in whole years (介護保険 from 40 to 64, no 厚生年金 from 70).
+        Age in whole years (介護保険 at ``care_insurance_ages``, no 厚生年金 from 70).
 
     Returns
     -------
@@ -151,7 +154,8 @@ def social_insurance_lines(salary: npt.ArrayLike, year: int, age: float) -> dict
     Examples
     --------
     Salary 6,000,000 in 2025 (報酬月額 500,000 -> 標準報酬月額 500,000): health 2 x 24,950
-    (9.98%) + 10 x 24,775 (9.91%); pension 12 x 45,750; employment 3 x 3,000 + 9 x 2,750.
+    (the rate until the March premium) + 10 x 24,775 (the rate from it); pension 12 x 45,750; employment
+    3 x 3,000 + 9 x 2,750.
 
     >>> lines = social_insurance_lines(6_000_000, 2025, 35)
     >>> {k: float(v) for k, v in lines.items()}  # doctest: +NORMALIZE_WHITESPACE
