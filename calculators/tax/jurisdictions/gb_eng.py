@@ -8,17 +8,18 @@ Lines
 -----
 ``income_tax``
     The year's income tax liability on employment income (rest-of-UK bands), with the
-    Personal Allowance tapered by 1 GBP for every 2 GBP of income over 100,000.  PAYE
-    withheld through the year can differ slightly (a 1257L code frees 12,579 rather than
-    12,570, and the taper is collected through a changed code or Self Assessment); the
-    liability is what the year finally costs.  Amounts are not rounded to whole pounds.
+    Personal Allowance tapered by ``personal_allowance_taper_rate`` of the income over
+    ``personal_allowance_taper_threshold``.  PAYE withheld through the year can differ slightly
+    (a 1257L code frees 12,579 rather than the ``personal_allowance``, and the taper is collected
+    through a changed code or Self Assessment); the liability is what the year finally costs.
+    Amounts are not rounded to whole pounds.
 ``employee_ni``
     Class 1 primary contributions, category A, worked out on twelve monthly earnings
-    periods with HMRC's monthly thresholds (Primary Threshold 1,048, Upper Earnings
-    Limit 4,189).  This is *not* the same as one annual calculation with 12,570 and
-    50,270: twelve monthly periods exempt 12,576 and reach the cap at 50,268, so for
-    salaries above 12,576 the result is up to 0.60 GBP (0.48 below the Upper Earnings
-    Limit) lower than the annual figure.  Penny rounding per period is not applied.
+    periods with HMRC's monthly thresholds (``primary_threshold_monthly``,
+    ``upper_earnings_limit_monthly``).  This is *not* the same as one annual calculation with
+    the yearly thresholds (12,570 and 50,270): twelve monthly periods exempt 12,576 and reach
+    the cap at 50,268, so for salaries above 12,576 the result is up to 0.60 GBP (0.48 below the
+    Upper Earnings Limit) lower than the annual figure.  Penny rounding per period is not applied.
 
 Equity income (RSU vests)
 -------------------------
@@ -40,7 +41,7 @@ Cliff edges
 -----------
 None: every line is continuous in gross pay, so net pay never falls as pay rises.
 The Personal Allowance taper gives a 60% marginal income tax rate (62% with NI)
-between 100,000 and 125,140, but no drop.
+from ``personal_allowance_taper_threshold`` until the allowance is used up, but no drop.
 
 References
 ----------
@@ -90,8 +91,9 @@ def _p(topic: str, name: str, year: int) -> Any:
 def personal_allowance(income: npt.ArrayLike, year: int) -> Array:
     """Personal Allowance after the taper for adjusted net income ``income``.
 
-    The allowance (12,570) falls by one half of the income above 100,000 and
-    reaches 0 at 125,140 (Income Tax Act 2007 s.35).
+    The allowance (``personal_allowance``) falls by ``personal_allowance_taper_rate`` of the
+    income above ``personal_allowance_taper_threshold`` until it reaches 0 (Income Tax Act 2007
+    s.35).
 
     Examples
     --------
@@ -109,7 +111,7 @@ def income_tax(income: npt.ArrayLike, year: int) -> Array:
     """Income tax liability on employment income ``income`` (rest-of-UK bands).
 
     Taxable income is income less the (tapered) Personal Allowance; the scale
-    is 20% / 40% / 45% with bands at 37,700 and 125,140 of taxable income.
+    is ``rates`` (``params/gb/income_tax.yaml``) on taxable income.
 
     Examples
     --------
@@ -125,8 +127,9 @@ def income_tax(income: npt.ArrayLike, year: int) -> Array:
 def employee_ni(earnings: npt.ArrayLike, year: int, age: int = AGE.default) -> Array:
     """Employee Class 1 NI on a year's ``earnings`` paid in 12 equal months.
 
-    Each month: 8% of pay between 1,048 and 4,189, 2% above 4,189; nothing
-    from State Pension age.
+    Each month: ``main_rate`` of pay between ``primary_threshold_monthly`` and
+    ``upper_earnings_limit_monthly``, ``additional_rate`` above it; nothing from
+    ``state_pension_age`` (``params/gb/national_insurance.yaml``).
 
     Examples
     --------
