@@ -57,9 +57,9 @@ def _p(topic: str, name: str, year: int) -> Any:
 
 
 def cpp_contribution(earnings: Array, year: int) -> Array:
-    """Employee CPP contribution at 5.95% between the basic exemption and the YMPE.
+    """Employee CPP contribution at the ``cpp`` rate between the basic exemption and the YMPE.
 
-    With 12 equal monthly pays the per-period exemption (3,500 / 12) adds up to
+    With 12 equal monthly pays the per-period exemption (``cpp`` ``basic_exemption`` / 12) adds up to
     the yearly one, so the yearly formula is exact.
 
     References
@@ -83,7 +83,7 @@ def _cpp_base_part(cpp: Array, year: int) -> Array:
 
 
 def cpp2_contribution(earnings: Array, year: int) -> Array:
-    """CPP2 at 4% between the YMPE and the YAMPE (CRA).
+    """CPP2 at the ``cpp2`` rate between the YMPE and the YAMPE (CRA).
 
     >>> float(cpp2_contribution(np.array(100_000.0), 2026))  # 2026 maximum
     416.0
@@ -106,7 +106,8 @@ def ei_premium(earnings: Array, year: int) -> Array:
 
 def federal_basic_personal_amount(net_income: Array, year: int) -> Array:
     """Federal BPA, reduced linearly from its maximum to its minimum between the
-    start of the 29% and of the 33% bracket (CRA T4127, BPAF).
+    ``basic_personal_amount``'s ``phase_out_start`` and ``phase_out_end`` (the starts of the
+    last two brackets; CRA T4127, BPAF).
 
     >>> [float(x) for x in federal_basic_personal_amount(np.array([0.0, 300_000.0]), 2026)]
     [16452.0, 14829.0]
@@ -145,9 +146,9 @@ def _ontario_surtax(basic_tax: Array, year: int) -> Array:
 def lift_credit(employment_income: Array, net_income: Array, year: int) -> Array:
     """Ontario LIFT credit for a single person (Schedule ON428-A, Part A).
 
-    The lesser of 875 and 5.05% of employment income, minus 5% of adjusted
-    net income above 32,500 (ontario.ca, *Low-income Individuals and Families
-    Tax Credit*, 2022 onward).
+    Parameter ``lift_credit``: the lesser of ``max_credit`` and ``rate`` x employment income,
+    minus ``clawback_rate`` x adjusted net income above ``threshold`` (ontario.ca,
+    *Low-income Individuals and Families Tax Credit*, 2022 onward).
 
     >>> [round(float(x), 2) for x in lift_credit(np.array([10_000.0, 40_000.0]),
     ...                                          np.array([10_000.0, 40_000.0]), 2025)]
