@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import numpy as np
 import xlwings as xw
 
+from calculators.defaults import Setting
 from calculators.errors import InvalidInputError, NegotiationError
-from calculators.offer import EXCEL_ERRORS, excel_error
+from calculators.offer import EXCEL_ERRORS, FIELDS, excel_error
 
 __all__ = [
     "udf",
@@ -26,6 +27,8 @@ __all__ = [
     "opt_number",
     "opt_int",
     "opt_text",
+    "opt_setting",
+    "opt_field",
     "MESSAGE_PREFIX",
     "CellError",
     "EXCEL_ERRORS",
@@ -274,6 +277,29 @@ def opt_int(value: Any, name: str, default: int, low: int, high: int) -> int:
     if number != int(number) or not low <= number <= high:
         raise InvalidInputError(f"{name} must be a whole number from {low} to {high}")
     return int(number)
+
+
+def opt_setting(value: Any, setting: Setting) -> Any:
+    """A setting (``calculators.defaults``) from a cell: blank takes its default; a value
+    outside its range is refused with the setting's own one-line message."""
+    if not setting.is_number:
+        return setting.check(opt_text(value, setting.name, setting.default))
+    return setting.check(opt_number(value, setting.name, setting.default))
+
+
+_FIELD_DEFAULT: Any = object()
+
+
+def opt_field(value: Any, name: str, field: str, default: Any = _FIELD_DEFAULT) -> Any:
+    """A number argument that is an offer field's value (``calculators.offer.FIELDS``),
+    checked against that field's bounds; blank takes the field's default, or ``default``
+    (``None``: required).  ``name`` is the argument's name, for the message."""
+    spec = FIELDS[field]
+    low, high = spec.bounds
+    fallback = spec.default if default is _FIELD_DEFAULT else default
+    if spec.kind == "months" and low is not None and high is not None:
+        return opt_int(value, name, fallback, int(low), int(high))
+    return opt_number(value, name, fallback, low, high)
 
 
 def opt_text(value: Any, name: str, default: str | None = None) -> str | None:

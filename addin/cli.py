@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from addin.commands import register_all
+from calculators.defaults import AGE, BASIS, DISCOUNT_RATE, YEARS, Setting
 from calculators.errors import NegotiationError
 
 # xlwings' server mode (set by `negotiate serve` for its own process) makes importing xlwings
@@ -90,19 +91,27 @@ def compare(
     workbook: Annotated[
         Path | None, typer.Argument(help="Workbook to read (default: the shipped one)")
     ] = None,
-    basis: Annotated[str | None, typer.Option(help="first_year, annualized, total or npv")] = None,
-    years: Annotated[int | None, typer.Option(help="Horizon in years")] = None,
+    basis: Annotated[
+        str | None,
+        typer.Option(help=BASIS.doc("first_year, annualized, total or npv; net_... after tax", "default")),
+    ] = None,
+    years: Annotated[int | None, typer.Option(help=YEARS.doc("Horizon in years", "default"))] = None,
     currency: Annotated[str | None, typer.Option(help="Home currency, e.g. JPY")] = None,
-    discount_rate: Annotated[float | None, typer.Option(help="Yearly discount rate for npv")] = None,
+    discount_rate: Annotated[
+        float | None, typer.Option(help=DISCOUNT_RATE.doc("Yearly discount rate for npv", "default"))
+    ] = None,
     tax_year: Annotated[int | None, typer.Option(help="Tax rules applied to every year (net bases)")] = None,
-    age: Annotated[int | None, typer.Option(help="Your age, where contributions depend on it")] = None,
+    age: Annotated[
+        int | None, typer.Option(help=AGE.doc("Your age, where contributions depend on it", "default"))
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table")] = False,
     detail: Annotated[bool, typer.Option("--detail", help="Add the year-by-year schedule")] = False,
 ) -> None:
     """Rank the offers of a workbook on one basis, in the home currency.
 
     Bases: first_year, annualized, total, npv (gross) and net_first_year, net_annualized,
-    net_total, net_npv (after income tax and employee contributions).
+    net_total, net_npv (after income tax and employee contributions).  An option left out
+    takes the workbook's Params value, else the default shown.
     """
     from addin.reader import WorkbookError, read_inputs, workbook_offers
     from calculators.compare import Settings, compare_offers
@@ -118,11 +127,11 @@ def compare(
     except NegotiationError as exc:
         raise WorkbookError(f"{inputs.name}: Relocation {exc}") from None
     settings = Settings(
-        basis=(basis or str(s.get("basis") or "annualized")).strip().lower(),
-        years=years if years is not None else _whole(s.get("horizon_years"), 4, inputs.name),
+        basis=(basis or str(s.get("basis") or BASIS.default)).strip().lower(),
+        years=years if years is not None else _param(s, "horizon_years", YEARS, inputs.name),
         discount_rate=discount_rate
         if discount_rate is not None
-        else _rate(s.get("discount_rate"), inputs.name),
+        else _param(s, "discount_rate", DISCOUNT_RATE, inputs.name),
         home_currency=(currency or str(s.get("home_currency") or offers[0].currency)).upper(),
         fx=inputs.fx,
         tax_year=tax_year if tax_year is not None else default_tax_year(offers),
@@ -178,21 +187,20 @@ def compare(
     _print_table(result, detail)
 
 
-def _whole(value: Any, default: int, name: str) -> int:
+def _param(params: dict[str, Any], key: str, setting: Setting, name: str) -> Any:
+    """A setting from the workbook's Params sheet: blank takes the setting's default; a bad
+    value is one line naming the file, the Params row and the setting's range."""
+    value = params.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return setting.default
     try:
-        return int(value) if value is not None else default
-    except (TypeError, ValueError, OverflowError):
-        raise NegotiationError(f"{name}: Params horizon_years must be a whole number") from None
-
-
-def _rate(value: Any, name: str) -> float:
-    try:
-        rate = float(value or 0.0)
+        number = float(value)
     except (TypeError, ValueError):
-        rate = math.nan
-    if not math.isfinite(rate):
-        raise NegotiationError(f"{name}: Params discount_rate must be a number")
-    return rate
+        number = math.nan
+    try:
+        return setting.check(number)
+    except NegotiationError as exc:
+        raise NegotiationError(f"{name}: Params {key}: {exc}") from None
 
 
 def _print_table(result: dict[str, Any], detail: bool) -> None:

@@ -172,13 +172,16 @@ class Setting:
             raise InvalidInputError(self.problem(where))
         return int(number) if self.whole else number
 
-    def doc(self, text: str) -> str:
+    def doc(self, text: str, blank: str = "blank") -> str:
         """Help text for an argument that takes this setting.
 
         Parameters
         ----------
         text : str
             What the argument is, for the person in the Function Wizard.
+        blank : str, optional
+            What leaving the argument out is called: ``"blank"`` for a cell, ``"default"``
+            for a command option.
 
         Returns
         -------
@@ -196,7 +199,7 @@ class Setting:
         """
         span = self.range_text()
         default = f"{self.default:g}" if isinstance(self.default, (int, float)) else str(self.default)
-        return f"{text}{', ' + span if span else ''} (blank: {default})"
+        return f"{text}{', ' + span if span else ''} ({blank}: {default})"
 
 
 #: How offers are compared (the bases are those of :data:`calculators.compare.BASES`).

@@ -43,6 +43,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from calculators.defaults import in_force
 from calculators.errors import InvalidInputError
 from calculators.fx import FxTable
 from calculators.offer import MAX_AMOUNT, Offer, check_amount
@@ -87,8 +88,12 @@ _ALIASES = {alias: name for name, aliases in COLUMNS.items() for alias in aliase
 _TEXT = ("company", "title", "level", "location", "currency", "source")
 
 
-def _setting(name: str) -> float:
-    return float(load_parameters(_DATA)[name].at(2025))
+def _setting(name: str, as_of: dt.date | None) -> float:
+    """A market-data assumption as in force on ``as_of``, the date the rows are judged at
+    (the date their recency is measured to); without one, the latest dated value.  Before
+    its first dated value the assumption had no other version, so that one applies."""
+    param = load_parameters(_DATA)[name]
+    return float(in_force(param, None if as_of is None else max(as_of, param.dates[0])))
 
 
 def _norm(text: object) -> str:
@@ -500,7 +505,7 @@ def _select(data: MarketData, f: Filters) -> tuple[Array, Array]:
 
 def _warnings(data: MarketData, days: Array, n: int, as_of: dt.date | None) -> tuple[str, ...]:
     out = list(data.notes)
-    small = int(_setting("market_small_sample"))
+    small = int(_setting("market_small_sample", as_of))
     if n < small:
         out.append(f"small sample: {n} comparable rows (fewer than {small})")
     if as_of is not None:
@@ -510,7 +515,7 @@ def _warnings(data: MarketData, days: Array, n: int, as_of: dt.date | None) -> t
         else:
             median = dt.date(1970, 1, 1) + dt.timedelta(days=float(np.median(dated)))
             months = (as_of - median).days / 30.4375
-            limit = _setting("market_stale_months")
+            limit = _setting("market_stale_months", as_of)
             if months > limit:
                 out.append(
                     f"stale data: the median row date {median.isoformat()} is "

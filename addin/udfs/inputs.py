@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from addin.cells import opt_int, opt_number, opt_text
+from addin.cells import opt_setting, opt_text
 from calculators import move
 from calculators.compare import Settings
+from calculators.defaults import BASIS, DISCOUNT_RATE, YEARS
 from calculators.fx import FxTable, shipped_table
 from calculators.table import as_rows
 
@@ -37,11 +38,12 @@ def move_inputs(basket: Any, home_city: Any = None) -> move.MoveInputs | None:
 def settings_from(
     offers: Any, basis: Any, home_currency: Any, years: Any, discount_rate: Any, rates: Any, basket: Any
 ) -> Settings:
-    """Comparison settings from cell values (shared by the comparison and negotiation UDFs)."""
+    """Comparison settings from cell values (shared by the comparison and negotiation UDFs);
+    blanks take the defaults of ``calculators.defaults``, the home currency the first offer's."""
     return Settings(
-        basis=(opt_text(basis, "basis", "annualized") or "annualized").lower(),
-        years=opt_int(years, "years", 4, 1, 50),
-        discount_rate=opt_number(discount_rate, "discount_rate", 0.0, low=-0.99, high=1.0),
+        basis=opt_setting(basis, BASIS).lower(),
+        years=opt_setting(years, YEARS),
+        discount_rate=opt_setting(discount_rate, DISCOUNT_RATE),
         home_currency=opt_text(home_currency, "home_currency", offers[0].currency) or "",
         fx=fx_table(rates),
         move=move_inputs(basket),

@@ -8,17 +8,29 @@ from addin.cells import (
     Cell,
     Rows,
     cell,
-    opt_int,
+    opt_field,
     opt_number,
+    opt_setting,
     opt_text,
     rows_out,
     table,
     udf,
 )
-from addin.udfs._docs import BASIS_DOC, BASKET_DOC, NAME_DOC, OFFER_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
-from addin.udfs.inputs import fx_table, move_inputs, settings_from
+from addin.udfs._docs import (
+    BASIS_DOC,
+    BASKET_DOC,
+    DISCOUNT_DOC,
+    NAME_DOC,
+    OFFER_DOC,
+    OFFERS_DOC,
+    RATES_DOC,
+    YEARS_DOC,
+    field_doc,
+)
+from addin.udfs.inputs import fx_table, settings_from
 from calculators import equity
-from calculators.compare import Settings, compare_offers, metric
+from calculators.compare import compare_offers, metric
+from calculators.defaults import YEARS, in_force
 from calculators.errors import InvalidInputError
 from calculators.offer import COMPONENTS, OfferBatch, cash_schedule
 from calculators.params import load_parameters
@@ -56,10 +68,9 @@ def offer_schedule(
     Example: =OFFER_SCHEDULE(Offers!A1:B32, 4)
     """
     chosen = _one_offer(offer, offer_name)
-    horizon = opt_int(years, "years", 4, 1, 50)
+    horizon = opt_setting(years, YEARS)
     if price_growth is not None:
-        growth = opt_number(price_growth, "price_growth", 0.0, -0.99, 10.0)
-        chosen = replace(chosen, price_growth=growth)
+        chosen = replace(chosen, price_growth=opt_field(price_growth, "price_growth", "price_growth"))
     factor = opt_number(fx, "fx", 1.0, low=0.0)
     sched = cash_schedule(OfferBatch.from_offers([chosen]), horizon)
     names = (*COMPONENTS, "total")
@@ -72,7 +83,7 @@ def offer_tc(
     offer: Annotated[Rows, table(OFFER_DOC)],
     basis: Annotated[Cell, cell(BASIS_DOC)] = None,
     years: Annotated[Cell, cell(YEARS_DOC)] = None,
-    discount_rate: Annotated[Cell, cell("Yearly discount rate for npv, 0.05 = 5 % (blank: 0)")] = None,
+    discount_rate: Annotated[Cell, cell(DISCOUNT_DOC)] = None,
     offer_name: Annotated[Cell, cell(NAME_DOC)] = None,
     basket: Annotated[Rows, table(BASKET_DOC + " (needed by the disposable bases)")] = None,
 ):
@@ -82,13 +93,7 @@ def offer_tc(
     costs (basket) and the move. Example: =OFFER_TC(Offers!A1:B32, "npv", 4, 0.05)
     """
     chosen = _one_offer(offer, offer_name)
-    settings = Settings(
-        basis=(opt_text(basis, "basis", "annualized") or "annualized").lower(),
-        years=opt_int(years, "years", 4, 1, 50),
-        discount_rate=opt_number(discount_rate, "discount_rate", 0.0, low=-0.99, high=1.0),
-        home_currency=chosen.currency,
-        move=move_inputs(basket),
-    )
+    settings = settings_from([chosen], basis, None, years, discount_rate, None, basket)
     return float(metric([chosen], settings)[0])
 
 
@@ -96,19 +101,21 @@ def offer_tc(
 def vest_schedule(
     grant: Annotated[Cell, cell("Total grant value (or number of shares)")],
     schedule: Annotated[Cell, cell("Yearly vest percentages, e.g. 25/25/25/25 or 5/15/40/40")] = None,
-    cliff_months: Annotated[Cell, cell("Months before the first vest (blank: 12)")] = None,
+    cliff_months: Annotated[Cell, cell(field_doc("Months before the first vest", "rsu_cliff_months"))] = None,
     frequency: Annotated[
-        Cell, cell("monthly, quarterly or annual after the cliff (blank: quarterly)")
+        Cell, cell(field_doc("monthly, quarterly or annual after the cliff", "rsu_frequency"))
     ] = None,
-    years: Annotated[Cell, cell("Only the first N years (blank: the whole schedule)")] = None,
+    years: Annotated[
+        Cell, cell(f"Only the first N years, {YEARS.range_text()} (blank: the whole schedule)")
+    ] = None,
 ):
     """Vest dates of a grant: month after start, fraction of the grant, amount.
 
     Example: =VEST_SCHEDULE(400000, "33/33/22/12", 12, "quarterly")
     """
-    amount = opt_number(grant, "grant", None, low=0.0)
-    horizon = None if years is None else opt_int(years, "years", 4, 1, 10)
-    cliff = opt_int(cliff_months, "cliff_months", 12, 0, 120)
+    amount = opt_field(grant, "grant", "rsu_grant", default=None)
+    horizon = None if years is None else opt_setting(years, YEARS)
+    cliff = opt_field(cliff_months, "cliff_months", "rsu_cliff_months")
     events = equity.vest_events(
         amount,
         opt_text(schedule, "schedule"),
@@ -125,27 +132,33 @@ def option_value(
     strike: Annotated[Cell, cell("Strike price per share")],
     price: Annotated[Cell, cell("Current price per share (409A / preferred)")],
     dilution: Annotated[
-        Cell, cell("New shares per existing share each yearly round, 0.2 = 20 % (blank: 0)")
+        Cell, cell(field_doc("New shares per existing share each yearly round, 0.2 = 20 %", "dilution"))
     ] = None,
-    exit_probability: Annotated[Cell, cell("Chance of a liquidity event, 0 to 1 (blank: 1)")] = None,
-    exit_multiple: Annotated[Cell, cell("Company value at exit over today's (blank: 1)")] = None,
+    exit_probability: Annotated[
+        Cell, cell(field_doc("Chance of a liquidity event", "exit_probability"))
+    ] = None,
+    exit_multiple: Annotated[
+        Cell, cell(field_doc("Company value at exit over today's", "exit_multiple"))
+    ] = None,
 ):
     """Expected value of stock options and the spread of a seeded Monte Carlo.
 
     Spills measure / value rows: expected_value, mc_mean, p10, p50, p90, prob_zero.
     Example: =OPTION_VALUE(40000, 1, 4, 0.2, 0.3, 1)
     """
+    # The valuation has no date of its own (it is of the options as they stand), so the
+    # modelling assumptions are read as last dated: a revised assumption applies at once.
     assumptions = load_parameters(_ASSUMPTIONS)
     result = equity.option_value(
-        opt_number(shares, "shares", None, low=0.0),
-        opt_number(strike, "strike", None, low=0.0),
-        opt_number(price, "price", None, low=0.0),
-        opt_number(dilution, "dilution", 0.0, 0.0, 5.0),
-        opt_number(exit_probability, "exit_probability", 1.0, 0.0, 1.0),
-        opt_number(exit_multiple, "exit_multiple", 1.0, 0.0, 1000.0),
-        years=float(assumptions["option_exit_years"].at(2025)),
-        volatility=float(assumptions["option_exit_volatility"].at(2025)),
-        paths=int(assumptions["option_monte_carlo_paths"].at(2025)),
+        opt_field(shares, "shares", "option_shares", default=None),
+        opt_field(strike, "strike", "option_strike", default=None),
+        opt_field(price, "price", "option_price", default=None),
+        opt_field(dilution, "dilution", "dilution"),
+        opt_field(exit_probability, "exit_probability", "exit_probability"),
+        opt_field(exit_multiple, "exit_multiple", "exit_multiple"),
+        years=float(in_force(assumptions["option_exit_years"])),
+        volatility=float(in_force(assumptions["option_exit_volatility"])),
+        paths=int(in_force(assumptions["option_monte_carlo_paths"])),
     )
     measures = ("expected_value", "mc_mean", "p10", "p50", "p90", "prob_zero")
     return rows_out(["measure", "value"], [[m, getattr(result, m)] for m in measures])
@@ -184,7 +197,7 @@ def offer_compare(
     basis: Annotated[Cell, cell(BASIS_DOC)] = None,
     home_currency: Annotated[Cell, cell("Currency to rank in, e.g. JPY (blank: the first offer's)")] = None,
     years: Annotated[Cell, cell(YEARS_DOC)] = None,
-    discount_rate: Annotated[Cell, cell("Yearly discount rate for npv, 0.05 = 5 % (blank: 0)")] = None,
+    discount_rate: Annotated[Cell, cell(DISCOUNT_DOC)] = None,
     rates: Annotated[Rows, table(RATES_DOC)] = None,
     basket: Annotated[Rows, table(BASKET_DOC + " (needed by the disposable bases)")] = None,
 ):

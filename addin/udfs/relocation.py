@@ -2,10 +2,11 @@
 
 from typing import Annotated
 
-from addin.cells import Cell, Rows, cell, opt_int, opt_number, opt_text, rows_out, table, udf
+from addin.cells import Cell, Rows, cell, opt_number, opt_setting, opt_text, rows_out, table, udf
 from addin.udfs._docs import BASKET_DOC, CITY_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
 from addin.udfs.inputs import fx_table, move_inputs
 from calculators import move, relocation
+from calculators.defaults import YEARS
 from calculators.errors import InvalidInputError
 from calculators.table import offers_from_table, select_offer
 
@@ -41,7 +42,7 @@ def analyse(offers_table, home_city, years, basket, rates):
     inputs = move_inputs(basket, opt_text(home_city, "home_city"))
     if inputs is None:
         raise InvalidInputError("basket is required: the relocation inputs range")
-    horizon = opt_int(years, "years", 4, 1, 50)
+    horizon = opt_setting(years, YEARS)
     results, stay = move.analyse_moves(offers, inputs, fx_table(rates), horizon)
     return offers, inputs, results, stay
 

@@ -2,8 +2,9 @@
 
 from typing import Annotated
 
-from addin.cells import Cell, Rows, cell, opt_int, opt_number, opt_text, rows_out, table, udf
-from addin.udfs._docs import JUR_DOC
+from addin.cells import Cell, Rows, cell, opt_int, opt_number, opt_setting, opt_text, rows_out, table, udf
+from addin.udfs._docs import AGE_DOC, JUR_DOC
+from calculators.defaults import AGE
 from calculators.errors import InvalidInputError
 from calculators.table import as_rows
 from calculators.tax import compute, get_jurisdiction
@@ -14,7 +15,8 @@ __all__ = ["net_pay", "tax_breakdown"]
 def _tax_args(gross, jurisdiction, year, equity_income, age):
     jur = get_jurisdiction(opt_text(jurisdiction, "jurisdiction") or "")
     tax_year = opt_int(year, "year", max(jur.years), 1900, 2200)
-    options = {} if age is None else {"age": opt_int(age, "age", 35, 15, 100)}
+    # blank: the one default age; the engine checks it against the jurisdiction's ages
+    options = {"age": opt_setting(age, AGE)}
     equity = opt_number(equity_income, "equity_income", 0.0, low=0.0)
     return jur, tax_year, options, equity
 
@@ -26,7 +28,6 @@ def _blank(value):
 GROSS_DOC = "Yearly gross salary in local currency (a cell, or a row or column of them)"
 YEAR_DOC = "Tax year, 2025 or 2026 (blank: the latest covered)"
 EQUITY_DOC = "RSU / equity income of the year, taxed as employment income (blank: 0)"
-AGE_DOC = "Age, where contributions depend on it (blank: 35)"
 
 
 @udf
