@@ -141,8 +141,7 @@ def bench_counter() -> None:
     from addin.workbook import example
     from calculators.compare import BASES, Settings
     from calculators.move import move_inputs_from_rows
-    from calculators.negotiation import COUNTER_COMPONENTS, standings
-    from calculators.negotiation_counter import solve_many
+    from calculators.negotiation import COUNTER_COMPONENTS, solve_many, standings
     from calculators.offer import Offer
 
     data = example()

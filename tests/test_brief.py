@@ -6,6 +6,7 @@ from openpyxl import load_workbook
 
 from addin import udfs
 from addin.brief import build_brief, money, read_strategy, render
+from addin.brief_messages import say
 from addin.cli import main
 from addin.reader import read_inputs
 from addin.sheets.strategy import STANDING
@@ -54,8 +55,8 @@ def test_counters_and_standing_equal_the_udfs(brief, ranges):
         assert udfs.counter_offer(base.offers, c.name, None, *common, "before") == c.value_home
         for comp in COUNTER_COMPONENTS:
             got = udfs.counter_offer(base.offers, c.name, comp, *common)
-            if isinstance(c.counters[comp], str):
-                assert got == "#VALUE! " + c.counters[comp]
+            if c.counters[comp] is None:  # the English words of the code are the solver's line
+                assert got == "#VALUE! " + say(c.unreachable[comp], "en")
             else:
                 assert got == c.counters[comp]
 
@@ -104,10 +105,7 @@ def test_ask_market_and_impact_equal_the_udfs(brief, ranges):
         )
         assert {k: band[k] for k in ("p25", "p50", "p75", "p90")} == c.band
     for e in brief.impact:
-        assert (
-            udfs.impact_value(e["volume"], e["before"], e["after"], e["unit_value"], e["higher_is_better"])
-            == e["value"]
-        )
+        assert udfs.impact_value(e.volume, e.before, e.after, e.unit_value, e.higher_is_better) == e.value
 
 
 def test_brief_numbers_equal_the_workbook_cells_and_the_text(brief):
@@ -122,19 +120,19 @@ def test_brief_numbers_equal_the_workbook_cells_and_the_text(brief):
         assert (row[1], row[2], row[3]) == (c.value_home, c.batna_home, c.batna_name)
         for j, comp in enumerate(COUNTER_COMPONENTS, start=5):
             want = c.counters[comp]
-            assert row[j] == ("out of reach" if isinstance(want, str) else want)
-            if not isinstance(want, str) and want:
+            assert row[j] == ("out of reach" if want is None else want)
+            if want:
                 assert money(want, c.currency) in en and money(want, c.currency, "ja") in ja
         assert money(c.ask["anchor_tc"], c.currency) in en
         assert money(c.batna_home, brief.home_currency, "ja") in ja
     for e in brief.impact:
-        assert money(e["value"], brief.home_currency) in en
+        assert money(e.value, brief.home_currency) in en
 
 
 def test_leverage_follows_the_disclosure_choices(brief):
     en = render(brief, "en")
     tokyo = next(c for c in brief.companies if c.name == "Tokyo big tech")
-    labels = [x["label"] for x in tokyo.leverage]
+    labels = [x.label for x in tokyo.leverage]
     # London start-up: none (not cited); Tel Aviv: figures only (no company name)
     assert "London edge AI start-up" not in labels and None in labels
     assert "Seattle big tech" in labels
@@ -155,15 +153,14 @@ def test_a_workbook_without_a_strategy_sheet_gives_one_clear_message(tmp_path):
         read_strategy(path)
 
 
-def test_market_warnings_are_translated():
-    from addin.brief import _warning
+def test_market_warnings_are_said_from_their_code():
+    from calculators.negotiation import market_note
 
-    assert (
-        _warning("small sample: 3 comparable rows (fewer than 10)", "ja")
-        == "サンプルが少ない：比較可能な行が 3 件（10 件未満）"
-    )
-    assert _warning("small sample: 3 comparable rows (fewer than 10)", "en").startswith("small")
-    assert _warning("something new", "ja") == "something new"
+    note = market_note("small sample: 3 comparable rows (fewer than 10)")
+    assert (note.code, note.params) == ("market_small_sample", {"n": 3, "least": 10})
+    assert say(note, "ja") == "サンプルが少ない：比較可能な行が 3 件（10 件未満）"
+    assert say(note, "en") == "small sample: 3 comparable rows (fewer than 10)"
+    assert market_note("something new").params == {"text": "something new"}
 
 
 # --- The brief against figures computed here by hand from the example's inputs ---------
@@ -259,7 +256,7 @@ def test_brief_figures_equal_a_hand_computation(brief, ranges):
     assert by_name["Silicon Valley"].counters == dict.fromkeys(COUNTER_COMPONENTS, 0.0)
     assert by_name["Silicon Valley"].batna_name == "Seattle big tech"
     # the impact ledger: volume x improvement x value of a unit (lower is better for all three)
-    assert [e["value"] for e in brief.impact] == pytest.approx(
+    assert [e.value for e in brief.impact] == pytest.approx(
         [
             2_000_000_000 * (80 - 15) * 0.0005,  # 65,000,000 JPY
             300_000 * (100 - 60) * 10,  # 120,000,000

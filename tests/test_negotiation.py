@@ -17,13 +17,14 @@ from calculators.fx import FxTable
 from calculators.move import move_inputs_from_rows
 from calculators.negotiation import (
     COUNTER_COMPONENTS,
+    Note,
     ask,
     impact_value,
     standings,
     target_gap,
     timeline,
 )
-from calculators.negotiation_counter import _raised, solve_counter
+from calculators.negotiation.counter import _raised, solve_counter
 from calculators.offer import Offer
 from calculators.table import offers_from_table
 from tests.strategies import offers as offer_fields
@@ -214,8 +215,12 @@ def test_timeline_flags_an_offer_expiring_before_another(shipped):
     line = timeline(offers, dt.date(2026, 12, 1), [("Berlin", dt.date(2026, 12, 18))])
     assert [e.name for e in line][0] == "Seattle big tech"  # earliest deadline first
     flags = {e.name: e.flag for e in line}
-    assert "expected offer" in flags["Seattle big tech"]
+    assert flags["Seattle big tech"].code == "deadline_before_expected"
+    assert flags["London start-up"] == Note("deadline_before_others", {"count": 1})  # Tel Aviv later
     assert flags["Tel Aviv scale-up"] is None
+    # without the expected offer, Seattle expires before the four others' deadlines
+    alone = {e.name: e.flag for e in timeline(offers, dt.date(2026, 12, 1))}
+    assert alone["Seattle big tech"] == Note("deadline_before_others", {"count": 4})
     assert line[0].days_left == 7
 
 
@@ -268,7 +273,7 @@ def test_counter_udf_matches_the_solver(example_rows, shipped):
 
 
 def test_solve_many_agrees_with_one_by_one(shipped):
-    from calculators.negotiation_counter import solve_many
+    from calculators.negotiation import solve_many
 
     offers, move = shipped
     rows, s = standings(offers, Settings(basis="disposable_npv", move=move, discount_rate=0.05))

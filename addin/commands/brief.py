@@ -25,9 +25,7 @@ def register(app: Any) -> None:
         PRIVATE: it holds your walk-away and BATNA. Every number is the one the workbook's
         functions give for the same inputs.
         """
-        import dataclasses
-
-        from addin.brief import LANGS, build_brief, render
+        from addin.brief import LANGS, brief_data, build_brief, render
         from addin.cli import json_text
         from addin.paths import example_workbook
         from calculators.errors import InvalidInputError
@@ -36,7 +34,7 @@ def register(app: Any) -> None:
         if code not in LANGS:
             raise InvalidInputError("--lang must be en or ja")
         data = build_brief(workbook or example_workbook())
-        text = json_text(dataclasses.asdict(data)) + "\n" if as_json else render(data, code)
+        text = json_text(brief_data(data)) + "\n" if as_json else render(data, code)
         if output is None:
             typer.echo(text, nl=False)
             return

@@ -1,14 +1,22 @@
-"""Negotiation functions: market position, counter-offers, target gap, impact, the ask."""
+"""Negotiation functions: market position, counter-offers, target gap, impact, the ask.
+
+The rules (the floor, the market city, which rows compare) are
+:mod:`calculators.negotiation`'s; these functions convert cells in and rows out.
+A function whose ``as_of`` is blank reads today's date: it is marked
+:data:`READS_TODAY` so the server's result cache keeps its result for the day only.
+"""
 
 import datetime as dt
 from typing import Annotated
 
+from addin.brief_messages import say
 from addin.cells import Cell, Rows, cell, opt_number, opt_text, rows_out, table, udf
 from addin.udfs._docs import BASIS_DOC, BASKET_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
 from addin.udfs.inputs import fx_table, settings_from
 from calculators import market, negotiation
 from calculators.errors import InvalidInputError, NoSolutionError
 from calculators.fx import as_date
+from calculators.negotiation import ASK_MEASURES
 from calculators.table import as_rows, offers_from_table, select_offer
 
 __all__ = [
@@ -23,6 +31,7 @@ __all__ = [
     "market_filters",
     "COUNTER_OUTPUTS",
     "ASK_MEASURES",
+    "READS_TODAY",
 ]
 
 MARKET_DOC = (
@@ -30,19 +39,8 @@ MARKET_DOC = (
     "stock_per_year, bonus, total, currency, date, source), then one row per data point"
 )
 COUNTER_OUTPUTS = ("increase", "new_value", "value", "batna", "batna_name", "lead", "before")
-ASK_MEASURES = (
-    "walk_away",
-    "counter_base_raise",
-    "offer_tc",
-    "counter_tc",
-    "p75",
-    "p90",
-    "target_tc",
-    "anchor_tc",
-    "target_base",
-    "anchor_base",
-    "n",
-)
+# The functions that read today's date when their as_of is blank (see _as_of).
+READS_TODAY = ("market_percentile", "market_band", "negotiation_ask", "offer_timeline")
 
 
 def _blank(value):
@@ -84,6 +82,7 @@ def _market(market_table, currency, rates, field="currency"):
 
 
 def _as_of(as_of):
+    """The as-of date from a cell; blank is today (the functions doing this: READS_TODAY)."""
     if _blank(as_of):
         return dt.date.today()
     value = as_of[0][0] if isinstance(as_of, list) else as_of
@@ -352,65 +351,20 @@ def negotiation_ask(
     offers = offers_from_table(offers_table)
     chosen = select_offer(offers, offer_name)
     settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket)
-    result = ask_for(
+    result = negotiation.ask_for(
         offers,
         chosen,
         settings,
-        market_table,
-        walk_away,
-        scarcity_premium,
+        None if _blank(market_table) else as_rows(market_table, "market"),
+        None if _blank(walk_away) else opt_number(walk_away, "walk_away", low=0.0),
+        opt_number(scarcity_premium, "scarcity_premium", 0.0, 0.0, 1.0),
         _margin(margin),
-        level,
-        location,
-        rates,
+        opt_text(level, "level"),
+        opt_text(location, "location"),
         _as_of(as_of),
     )
-    values = ask_values(result, chosen)
+    values = result.measures(chosen)
     return rows_out(["measure", "value"], [[k, values[k]] for k in ASK_MEASURES])
-
-
-def ask_for(
-    offers, chosen, settings, market_table, walk_away, scarcity_premium, margin, level, location, rates, as_of
-):
-    """The ask for one offer from cell values (shared with the brief)."""
-    from calculators.relocation import canonical_city  # noqa: PLC0415
-
-    rows, s = negotiation.standings(offers, settings)
-    row = rows[offers.index(chosen)]
-    floor = row.batna_home if _blank(walk_away) else opt_number(walk_away, "walk_away", low=0.0)
-    premium = opt_number(scarcity_premium, "scarcity_premium", 0.0, 0.0, 1.0)
-    where = opt_text(location, "location") or canonical_city(chosen.jurisdiction).name
-    stat = None  # no market rows: the ask rests on the alternatives alone
-    if _has_rows(market_table):
-        data = _market(market_table, chosen.currency, rates)
-        stat = market.band(data, market_filters(where, level, None, None, None), as_of=as_of)
-    return negotiation.ask(chosen, row, s, floor, stat, premium, margin)
-
-
-def _has_rows(market_table):
-    """Whether a market range holds any row under its header."""
-    if _blank(market_table) or not isinstance(market_table, list):
-        return not _blank(market_table)
-    return any(not _blank(row) for row in market_table[1:])
-
-
-def ask_values(result, offer):
-    """The ask's numbers by measure name (what NEGOTIATION_ASK spills)."""
-    raise_ = result.counter.increase if result.counter is not None else None
-    market_values = result.market.values if result.market is not None else {}
-    return {
-        "walk_away": result.walk_away_home,
-        "counter_base_raise": raise_,
-        "offer_tc": result.offer_tc,
-        "counter_tc": result.counter_tc,
-        "p75": market_values.get("p75"),
-        "p90": market_values.get("p90"),
-        "target_tc": result.target_tc,
-        "anchor_tc": result.anchor_tc,
-        "target_base": result.base_for(result.target_tc, offer),
-        "anchor_base": result.base_for(result.anchor_tc, offer),
-        "n": result.market.n if result.market is not None else 0,
-    }
 
 
 @udf
@@ -467,7 +421,7 @@ def offer_timeline(
                 e.deadline.isoformat() if e.deadline else None,
                 e.start_date.isoformat() if e.start_date else None,
                 e.days_left,
-                e.flag or "ok",
+                say(e.flag) if e.flag is not None else "ok",
             ]
             for e in rows
         ],

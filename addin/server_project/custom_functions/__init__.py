@@ -7,7 +7,9 @@ must be set before xlwings is first imported, or no function is registered:
 :mod:`addin.server` does that.
 
 Every UDF is a pure function of its arguments (the parameter files do not
-change while the server runs), and a recalculation sends the same call many
+change while the server runs) — except that a blank ``as_of`` means today for
+the functions of :data:`addin.udfs.negotiation.READS_TODAY`, whose kept results
+are keyed by the day as well — and a recalculation sends the same call many
 times (each ``INDEX(RELOCATION_COMPARE(...), i, j)`` cell, for one).  So the
 results of recent distinct calls are kept and served again for an identical
 call: same function, same argument values and types.  The cache is bounded in
@@ -27,6 +29,7 @@ error (``ISERROR`` is TRUE, ``IFERROR`` catches it) with the message shown on
 hovering over it.  Errors are kept in the cache like any other result.
 """
 
+import datetime as dt
 import functools
 import os
 import sys
@@ -42,6 +45,7 @@ import xlwings as xw
 from addin import udfs as _udfs
 from addin.cells import CellError
 from addin.udfs import __all__ as _UDFS
+from addin.udfs.negotiation import READS_TODAY
 
 try:
     _VERSION = f"offer-negotiation {_dist_version('offer-negotiation')}"
@@ -121,10 +125,12 @@ CACHE = ResultCache()
 
 def _memoised(func: Callable[..., Any], cache: ResultCache = CACHE) -> Callable[..., Any]:
     name = func.__name__
+    dated = name in READS_TODAY  # a blank as_of is today: the day is part of the key
 
     @functools.wraps(func)  # keeps xlwings' metadata (__xlfunc__) and the signature
     def call(*args: Any) -> Any:
-        key = (name, repr(args))  # exact: 1, 1.0 and True differ, as do "1" and 1
+        # exact: 1, 1.0 and True differ, as do "1" and 1
+        key = (name, repr((dt.date.today(), args)) if dated else repr(args))
         found = cache.get(key)
         if found is not _MISSING:
             return found

@@ -76,7 +76,7 @@ __all__ = [
 
 Array = npt.NDArray[np.float64]
 COUNTER_COMPONENTS = ("base_salary", "sign_on", "rsu_grant", "bonus_target")
-_DATA = Path(__file__).parent / "data" / "negotiation.yaml"
+_DATA = Path(__file__).parent.parent / "data" / "negotiation.yaml"
 _GRID = 256
 Evaluator = Callable[[Array], Array]
 
@@ -236,7 +236,7 @@ def solve_counter(
     """The smallest whole raise of ``component`` that makes ``offer`` beat ``batna_home``.
 
     ``settings`` must be checked and carry the resolved tax year (see
-    :func:`calculators.negotiation.prepare`).  ``limit`` is the most the
+    :func:`calculators.negotiation.standing.prepare`).  ``limit`` is the most the
     component may become (the employer's cap, say): in the offer's currency,
     or a fraction for ``bonus_target``.  ``before_home`` (the offer's value as
     :func:`~calculators.compare.metric` gives it) and ``offset``
@@ -274,20 +274,36 @@ def solve_counter(
         else:
             found = _search(_exact(offer, component, settings), target, ceiling)
     if found is None:
-        raise NoSolutionError(_why(fast, component, settings.basis, ceiling, limit))
+        raise _why(fast, component, settings.basis, ceiling, limit)
     x, value = found
     raised = _raised(offer, component, float(x))
     return Counter(increase=float(x), new_value=float(getattr(raised, component)), value_home=value, **common)  # type: ignore[arg-type]
 
 
-def _why(fast: Evaluator, component: str, basis: str, ceiling: float, limit: float | None) -> str:
+def _why(fast: Evaluator, component: str, basis: str, ceiling: float, limit: float | None) -> NoSolutionError:
+    """Why no counter exists, as an error with its message code (see :mod:`calculators.errors`)."""
     if ceiling < 1:
-        return f"{component} is already at its limit: no increase is possible"
+        return NoSolutionError(
+            f"{component} is already at its limit: no increase is possible",
+            code="counter_at_limit",
+            params={"component": component},
+        )
     ends = fast(np.array([0.0, float(ceiling)]))
     if abs(float(ends[1] - ends[0])) <= 1e-9 * max(1.0, abs(float(ends[0]))):
-        return f"no increase of {component} can win: it does not change the {basis} value of this offer"
-    cap = "your limit" if limit is not None else "the solver's ceiling"
-    return f"no increase of {component} up to {cap} makes this offer beat its best alternative on {basis}"
+        return NoSolutionError(
+            f"no increase of {component} can win: it does not change the {basis} value of this offer",
+            code="counter_no_effect",
+            params={"component": component, "basis": basis},
+        )
+    if limit is not None:
+        text, code = "your limit", "counter_beyond_limit"
+    else:
+        text, code = "the solver's ceiling", "counter_beyond_ceiling"
+    return NoSolutionError(
+        f"no increase of {component} up to {text} makes this offer beat its best alternative on {basis}",
+        code=code,
+        params={"component": component, "basis": basis},
+    )
 
 
 def solve_many(
@@ -301,7 +317,7 @@ def solve_many(
     """Every offer x component (a :class:`NoSolutionError` where none exists).
 
     ``batnas`` and ``values`` (each offer's own value) come from
-    :func:`calculators.negotiation.standings`.
+    :func:`calculators.negotiation.standing.standings`.
     """
     out: list[Counter | NoSolutionError] = []
     for i, (offer, (batna, name)) in enumerate(zip(offers, batnas, strict=True)):

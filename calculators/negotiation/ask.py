@@ -1,0 +1,221 @@
+"""The ask per company: walk-away, counter, target and anchor, against the market band.
+
+* The **floor** is the larger of the user's walk-away and the offer's BATNA (no
+  walk-away given: the BATNA).
+* The **market** the offer is compared with is the offer's own city (or a
+  location the user names), on the user's level, in the offer's currency.
+* The **counter** is the smallest base-salary raise beating the floor by the
+  margin (:func:`calculators.negotiation.counter.solve_counter`); target and
+  anchor read the market's p75 and p90 raised by the scarcity premium.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from calculators import market
+from calculators.compare import Settings
+from calculators.errors import InvalidInputError, NoSolutionError
+from calculators.negotiation.counter import Counter, solve_counter
+from calculators.negotiation.notes import Note, note_of
+from calculators.negotiation.standing import Standing, standings
+from calculators.offer import Offer
+from calculators.relocation import canonical_city
+
+__all__ = [
+    "ASK_MEASURES",
+    "Ask",
+    "ask",
+    "ask_for",
+    "market_city",
+    "market_band_for",
+    "has_market_rows",
+]
+
+ASK_MEASURES = (
+    "walk_away",
+    "counter_base_raise",
+    "offer_tc",
+    "counter_tc",
+    "p75",
+    "p90",
+    "target_tc",
+    "anchor_tc",
+    "target_base",
+    "anchor_base",
+    "n",
+)
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What to ask one company for, on the market's TC definition (offer currency).
+
+    ``walk_away_home`` is on the negotiation basis in the home currency: the
+    least the final offer must be worth (the user's walk-away, and never less
+    than the BATNA).  ``counter`` reaches it plus the margin by raising base
+    salary (``None``: no raise of base salary can, ``counter_note`` says why);
+    ``target_tc`` and ``anchor_tc`` are never below the counter's TC.
+    """
+
+    offer: str
+    currency: str
+    offer_tc: float
+    walk_away_home: float
+    counter: Counter | None
+    counter_note: Note | None
+    counter_tc: float
+    market: market.MarketStat | None
+    scarcity_premium: float
+    target_tc: float
+    anchor_tc: float
+
+    def base_for(self, tc_value: float, offer: Offer) -> float:
+        """The base salary that gives ``tc_value`` with the other components unchanged."""
+        stock = market.offer_market_tc(offer) - offer.base_salary * (
+            1.0 + offer.bonus_target * offer.bonus_payout
+        )
+        return (tc_value - stock) / (1.0 + offer.bonus_target * offer.bonus_payout)
+
+    def measures(self, offer: Offer) -> dict[str, Any]:
+        """The ask's numbers by name, in the order of :data:`ASK_MEASURES`."""
+        values = self.market.values if self.market is not None else {}
+        out = {
+            "walk_away": self.walk_away_home,
+            "counter_base_raise": self.counter.increase if self.counter is not None else None,
+            "offer_tc": self.offer_tc,
+            "counter_tc": self.counter_tc,
+            "p75": values.get("p75"),
+            "p90": values.get("p90"),
+            "target_tc": self.target_tc,
+            "anchor_tc": self.anchor_tc,
+            "target_base": self.base_for(self.target_tc, offer),
+            "anchor_base": self.base_for(self.anchor_tc, offer),
+            "n": self.market.n if self.market is not None else 0,
+        }
+        return {k: out[k] for k in ASK_MEASURES}
+
+
+def ask(
+    offer: Offer,
+    standing: Standing,
+    settings: Settings,
+    walk_away: float,
+    market_stat: market.MarketStat | None,
+    scarcity_premium: float = 0.0,
+    margin: float = 0.0,
+) -> Ask:
+    """Walk-away, target and anchor for one offer.
+
+    * walk-away = max(user's walk-away, BATNA) on the basis (home currency);
+    * counter = the smallest base-salary raise beating the walk-away by ``margin``;
+    * target = max(counter TC, market p75 x (1 + scarcity premium));
+    * anchor = max(target, market p90 x (1 + scarcity premium)).
+
+    The premium is the user's own judgement of how rare their skills are (the
+    upper band is justified by scarcity); without market data target = anchor =
+    the counter.  ``settings`` must come from
+    :func:`calculators.negotiation.standing.prepare`.
+    """
+    if not math.isfinite(scarcity_premium) or not 0 <= scarcity_premium <= 1:
+        raise InvalidInputError(
+            "scarcity_premium must be a fraction from 0 to 1", code="scarcity_premium_range"
+        )
+    floor = max(float(walk_away), standing.batna_home)
+    name = standing.batna_name if floor == standing.batna_home else "walk-away"
+    counter: Counter | None
+    note = None
+    try:
+        counter = solve_counter(offer, "base_salary", settings, floor, name, margin)
+        counter_tc = market.offer_market_tc(replace(offer, base_salary=counter.new_value))
+    except NoSolutionError as exc:
+        counter, note, counter_tc = None, note_of(exc), market.offer_market_tc(offer)
+    up = 1.0 + scarcity_premium
+    target = counter_tc
+    anchor = counter_tc
+    if market_stat is not None:
+        target = max(counter_tc, market_stat.values["p75"] * up)
+        anchor = max(target, market_stat.values["p90"] * up)
+    return Ask(
+        offer.name,
+        offer.currency,
+        market.offer_market_tc(offer),
+        floor,
+        counter,
+        note,
+        counter_tc,
+        market_stat,
+        scarcity_premium,
+        target,
+        anchor,
+    )
+
+
+def market_city(offer: Offer, location: str | None = None) -> str:
+    """The market location an offer is compared with: ``location``, else the offer's city.
+
+    >>> o = Offer.from_fields({"company": "A", "jurisdiction": "US-WA", "currency": "USD",
+    ...                        "base_salary": 2e5})
+    >>> market_city(o), market_city(o, "Bellevue")
+    ('Seattle', 'Bellevue')
+    """
+    return location or canonical_city(offer.jurisdiction).name
+
+
+def has_market_rows(rows: Sequence[Sequence[Any]] | None) -> bool:
+    """Whether a market table holds any non-blank row under its header."""
+
+    def blank(value: Any) -> bool:
+        return value is None or (isinstance(value, str) and not value.strip())
+
+    return bool(rows) and any(not all(blank(c) for c in row) for row in list(rows or [])[1:])
+
+
+def market_band_for(
+    offer: Offer,
+    rows: Sequence[Sequence[Any]] | None,
+    settings: Settings,
+    level: str | None = None,
+    location: str | None = None,
+    as_of: dt.date | None = None,
+) -> market.MarketStat | None:
+    """The band of the market rows comparable with ``offer`` (``None``: no rows).
+
+    Rows are stated in the offer's currency (converted with the settings' FX
+    table) and kept when they are in :func:`market_city` at ``level``.
+    """
+    if not has_market_rows(rows):
+        return None  # no market rows: the ask rests on the alternatives alone
+    data = market.market_from_rows(list(rows or []), offer.currency, settings.table())
+    filters = market.Filters(location=market_city(offer, location), level=level)
+    return market.band(data, filters, as_of=as_of)
+
+
+def ask_for(
+    offers: Sequence[Offer],
+    offer: Offer,
+    settings: Settings,
+    market_rows: Sequence[Sequence[Any]] | None,
+    walk_away: float | None = None,
+    scarcity_premium: float = 0.0,
+    margin: float = 0.0,
+    level: str | None = None,
+    location: str | None = None,
+    as_of: dt.date | None = None,
+    known: tuple[Sequence[Standing], Settings] | None = None,
+) -> Ask:
+    """The ask for ``offer`` among ``offers``: its standing, the floor, the market band.
+
+    ``walk_away`` ``None`` makes the BATNA the floor.  ``known`` is what
+    :func:`~calculators.negotiation.standing.standings` gave for these offers and
+    settings, when already computed.
+    """
+    rows, s = known if known is not None else standings(offers, settings)
+    row = rows[list(offers).index(offer)]
+    floor = row.batna_home if walk_away is None else walk_away
+    stat = market_band_for(offer, market_rows, s, level, location, as_of)
+    return ask(offer, row, s, floor, stat, scarcity_premium, margin)

@@ -1,0 +1,308 @@
+"""The night-before brief as data: per company, market position, standing, leverage,
+counters and the ask; the impact ledger and the timeline.
+
+:func:`negotiation_brief` takes plain inputs (the offers, the comparison
+settings with their FX table, the :class:`Strategy` and the market rows) and
+returns frozen dataclasses of numbers, names and :class:`~calculators.negotiation.notes.Note`
+records (a message code and its parameters): what the brief says, decided here,
+never the sentences it is said in.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from calculators import market
+from calculators.compare import Settings
+from calculators.errors import InvalidInputError, NoSolutionError
+from calculators.negotiation.ask import ask_for, market_city
+from calculators.negotiation.counter import COUNTER_COMPONENTS, solve_counter
+from calculators.negotiation.notes import Note, market_note, note_of
+from calculators.negotiation.standing import impact_value, standings
+from calculators.negotiation.timeline import TimelineEntry, timeline
+from calculators.offer import Offer, check_amount
+
+__all__ = [
+    "CITE_CHOICES",
+    "Strategy",
+    "ImpactItem",
+    "ImpactResult",
+    "Cited",
+    "CompanyBrief",
+    "Brief",
+    "negotiation_brief",
+]
+
+CITE_CHOICES = ("name", "figures", "none")  # how another offer may be cited: named, figures only, not
+
+
+@dataclass(frozen=True)
+class ImpactItem:
+    """One line of the impact ledger; ``text`` carries the user's own words through
+    (unit, talking points by language) untouched."""
+
+    item: str
+    volume: float
+    before: float
+    after: float
+    unit_value: float
+    higher_is_better: bool = False
+    text: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """The user's negotiation inputs (home currency on the settings' basis).
+
+    ``walk_away`` ``None``: the BATNA is the floor; ``leverage`` maps an offer's
+    name to one of :data:`CITE_CHOICES` (missing: ``none``); ``expected``: offers
+    still to come, name and date; ``market_level`` filters the market rows.
+    """
+
+    as_of: dt.date
+    target: float = 0.0
+    walk_away: float | None = None
+    margin: float = 0.0
+    scarcity_premium: float = 0.0
+    market_level: str | None = None
+    leverage: Mapping[str, str] = field(default_factory=dict)
+    impact: tuple[ImpactItem, ...] = ()
+    expected: tuple[tuple[str, dt.date], ...] = ()
+
+
+@dataclass(frozen=True)
+class ImpactResult:
+    """A ledger line with its yearly value in the home currency."""
+
+    item: str
+    volume: float
+    before: float
+    after: float
+    unit_value: float
+    higher_is_better: bool
+    value: float
+    text: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Cited:
+    """Another offer cited as leverage: ``label`` its company, ``None`` for figures only."""
+
+    label: str | None
+    currency: str
+    market_tc: float
+    value_home: float
+
+
+@dataclass(frozen=True)
+class CompanyBrief:
+    """One company's page.
+
+    Market figures are in the offer's currency on the market's TC definition,
+    standing values in the home currency on the basis.  ``counters`` holds the
+    raise per component (:data:`~calculators.negotiation.counter.COUNTER_COMPONENTS`;
+    ``None`` where none can win, ``unreachable`` says why); ``ask`` the measures of
+    :data:`~calculators.negotiation.ask.ASK_MEASURES`, empty when ``ask_error``.
+    """
+
+    name: str
+    company: str
+    currency: str
+    city: str
+    market_tc: float
+    percentile: float | None
+    market_n: int
+    band: dict[str, float]
+    market_notes: tuple[Note, ...]  # warnings on the band, or (no band) why there is none
+    value_home: float
+    batna_home: float
+    batna_name: str
+    leverage: tuple[Cited, ...]
+    counters: dict[str, float | None]
+    unreachable: dict[str, Note]
+    ask: dict[str, float | None]
+    ask_note: Note | None  # why no base-salary raise reaches the floor
+    ask_error: Note | None
+    deadline: dt.date | None
+    flag: Note | None
+
+
+@dataclass(frozen=True)
+class Brief:
+    basis: str
+    home_currency: str
+    as_of: dt.date
+    target: float
+    walk_away: float
+    margin: float
+    scarcity_premium: float
+    companies: tuple[CompanyBrief, ...]
+    impact: tuple[ImpactResult, ...]
+    timeline: tuple[TimelineEntry, ...]
+
+
+def _position(
+    offer: Offer, rows: Sequence[Sequence[Any]], s: Settings, level: str | None, as_of: dt.date
+) -> tuple[str, float, float | None, int, dict[str, float], tuple[Note, ...]]:
+    city = market_city(offer)
+    tc = market.offer_market_tc(offer)
+    filters = market.Filters(location=city, level=level)
+    try:
+        data = market.market_from_rows(list(rows), offer.currency, s.table())
+        pct = market.percentile_of(tc, data, filters, as_of)
+        band = market.band(data, filters, as_of=as_of)
+    except InvalidInputError as exc:
+        return city, tc, None, 0, {}, (note_of(exc),)
+    notes = tuple(market_note(w) for w in band.warnings)
+    return city, tc, pct.values["percentile"], band.n, dict(band.values), notes
+
+
+def _impact(items: Sequence[ImpactItem]) -> tuple[ImpactResult, ...]:
+    out = []
+    for k, e in enumerate(items, start=1):
+        try:
+            value = check_amount(
+                "value", impact_value(e.volume, e.before, e.after, e.unit_value, e.higher_is_better)
+            )
+        except InvalidInputError as exc:
+            raise InvalidInputError(
+                f"impact ledger, item {k}: {exc}", code="impact_item", params={"index": k}
+            ) from None
+        out.append(
+            ImpactResult(
+                e.item, e.volume, e.before, e.after, e.unit_value, e.higher_is_better, value, dict(e.text)
+            )
+        )
+    return tuple(out)
+
+
+def negotiation_brief(
+    offers: Sequence[Offer],
+    settings: Settings,
+    strategy: Strategy,
+    market_rows: Sequence[Sequence[Any]],
+) -> Brief:
+    """Every number of the brief, and what it cites and warns of, as data.
+
+    Per offer: its market TC, percentile and band among the market rows of its
+    city at the strategy's level; its value and BATNA; the other offers it may
+    cite (by the strategy's leverage choices); the smallest raise of each
+    component that beats the BATNA by the margin; the ask
+    (:func:`~calculators.negotiation.ask.ask_for`); its deadline and flag.
+    A result that is not a finite number is refused, naming the offer.
+    """
+    choices = {name: (how or "none") for name, how in strategy.leverage.items()}
+    if any(how not in CITE_CHOICES for how in choices.values()):
+        raise InvalidInputError("leverage: cite as must be " + ", ".join(CITE_CHOICES), code="cite_choice")
+    rows, s = standings(offers, settings)
+    line = {e.name: e for e in timeline(offers, strategy.as_of, strategy.expected)}
+    values = dict(zip((o.name for o in offers), rows, strict=True))
+    companies = []
+    for offer, row in zip(offers, rows, strict=True):
+        city, tc, percentile, n, band, notes = _position(
+            offer, market_rows, s, strategy.market_level, strategy.as_of
+        )
+        counters: dict[str, float | None] = {}
+        unreachable: dict[str, Note] = {}
+        for component in COUNTER_COMPONENTS:
+            try:
+                counters[component] = solve_counter(
+                    offer, component, s, row.batna_home, row.batna_name, strategy.margin
+                ).increase
+            except NoSolutionError as exc:
+                counters[component] = None
+                unreachable[component] = note_of(exc)
+        ask_error = ask_note = None
+        try:
+            result = ask_for(
+                offers,
+                offer,
+                settings,
+                market_rows,
+                strategy.walk_away,
+                strategy.scarcity_premium,
+                strategy.margin,
+                strategy.market_level,
+                None,
+                strategy.as_of,
+                (rows, s),
+            )
+            measures: dict[str, float | None] = result.measures(offer)
+            ask_note = result.counter_note
+        except InvalidInputError as exc:
+            measures, ask_error = {}, note_of(exc)
+        cited = tuple(
+            Cited(
+                other.company if choices.get(other.name, "none") == "name" else None,
+                other.currency,
+                market.offer_market_tc(other),
+                values[other.name].value_home,
+            )
+            for other in offers
+            if other is not offer and choices.get(other.name, "none") != "none"
+        )
+        entry = line[offer.name]
+        companies.append(
+            CompanyBrief(
+                offer.name,
+                offer.company,
+                offer.currency,
+                city,
+                tc,
+                percentile,
+                n,
+                band,
+                notes,
+                row.value_home,
+                row.batna_home,
+                row.batna_name,
+                cited,
+                counters,
+                unreachable,
+                measures,
+                ask_note,
+                ask_error,
+                entry.deadline,
+                entry.flag,
+            )
+        )
+    impact = _impact(strategy.impact)
+    for c in companies:
+        _finite(dataclasses.asdict(c), f"offer {c.name}")
+    walk = strategy.walk_away if strategy.walk_away is not None else 0.0
+    _finite([strategy.target, walk, strategy.margin, strategy.scarcity_premium], "Strategy")
+    _finite([e.value for e in impact], "Strategy impact ledger")
+    return Brief(
+        s.basis,
+        s.home_currency,
+        strategy.as_of,
+        strategy.target,
+        walk,
+        strategy.margin,
+        strategy.scarcity_premium,
+        tuple(companies),
+        impact,
+        tuple(line.values()),
+    )
+
+
+def _finite(value: Any, where: str) -> None:
+    """A result too large to be a number (amounts or FX rates far out of scale) is an
+    error naming where, never ``inf`` on the page."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InvalidInputError(
+            f"{where}: a result is out of range; check the sizes of the amounts and FX rates",
+            code="result_out_of_range",
+            params={"where": where},
+        )
+    if isinstance(value, dict):
+        for v in value.values():
+            _finite(v, where)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _finite(v, where)

@@ -1,0 +1,64 @@
+"""Deadlines and start dates on one line, flagging offers that expire too early."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from calculators.errors import InvalidInputError
+from calculators.negotiation.notes import Note
+from calculators.offer import Offer
+
+__all__ = ["TimelineEntry", "timeline"]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One offer on the timeline; ``flag`` (a :class:`Note`) when it loses leverage."""
+
+    name: str
+    deadline: dt.date | None
+    start_date: dt.date | None
+    days_left: int | None
+    flag: Note | None
+
+
+def _day(value: object, what: str) -> dt.date:
+    """A calendar day (a datetime counts as its date); anything else is refused."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if not isinstance(value, dt.date):
+        raise InvalidInputError(f"{what} must be a date (YYYY-MM-DD)")
+    return value
+
+
+def timeline(
+    offers: Sequence[Offer],
+    today: dt.date,
+    expected: Sequence[tuple[str, dt.date]] = (),
+) -> list[TimelineEntry]:
+    """Deadlines and start dates on one line, earliest deadline first.
+
+    An offer is flagged when it expires before a pending offer is expected
+    (``expected``: name and date; code ``deadline_before_expected``) or before
+    another offer's deadline (``deadline_before_others``, with their ``count``):
+    the leverage of holding them at once is lost unless its deadline moves.
+    """
+    today = _day(today, "as_of")
+    pending = sorted(((n, _day(d, "expected: the date")) for n, d in expected), key=lambda e: e[1])
+    out = []
+    for o in sorted(offers, key=lambda o: (o.deadline is None, o.deadline or dt.date.max)):
+        flag = None
+        if o.deadline is not None:
+            later = [n for n, d in pending if d > o.deadline]
+            others = [
+                p.name for p in offers if p is not o and p.deadline is not None and p.deadline > o.deadline
+            ]
+            if later:
+                flag = Note("deadline_before_expected")
+            elif others:
+                flag = Note("deadline_before_others", {"count": len(others)})
+        days = (o.deadline - today).days if o.deadline is not None else None
+        out.append(TimelineEntry(o.name, o.deadline, o.start_date, days, flag))
+    return out

@@ -1,0 +1,334 @@
+"""The brief as data (`calculators.negotiation.negotiation_brief`) and its rendering from
+message codes: plain frozen records with codes, never sentences; the floor, the market city
+and the band checked against figures computed here; every code said in English and
+Japanese, and a Japanese brief free of the English catalogue's sentences."""
+
+import dataclasses
+import datetime as dt
+import re
+import string
+import types
+from pathlib import Path
+
+import pytest
+
+from addin.brief import render
+from addin.brief_messages import LABELS, MESSAGES, say
+from calculators import market
+from calculators.compare import Settings, metric, to_home
+from calculators.errors import InvalidInputError, NoSolutionError
+from calculators.fx import shipped_table
+from calculators.negotiation import (
+    Brief,
+    Note,
+    Strategy,
+    ask_for,
+    negotiation_brief,
+    solve_counter,
+    standings,
+)
+from calculators.negotiation.notes import MARKET_LINES, TEXT
+from calculators.table import offers_from_table
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = dt.date(2026, 12, 1)
+FRESH, OLD = "2026-06-01", "2020-01-01"
+# The city each example offer is compared with (its jurisdiction's market city), the local
+# currency and a base level of the rows there; the rows of each city are set apart so that
+# comparing an offer with another city's rows gives another band.
+CITY = {
+    "Tokyo big tech": ("Tokyo", "JPY", 15_000_000, OLD, 12),
+    "Seattle big tech": ("Seattle", "USD", 230_000, FRESH, 12),
+    "Silicon Valley": ("San Francisco Bay Area", "USD", 300_000, FRESH, 12),
+    "London start-up": ("London", "GBP", 140_000, FRESH, 5),  # a small sample
+    "Tel Aviv scale-up": ("Tel Aviv", "ILS", 800_000, FRESH, 1),  # too few for a band
+}
+HEADER = ["location", "level", "base", "stock_per_year", "bonus", "currency", "date"]
+
+
+def _rows():
+    rows = [HEADER]
+    for city, ccy, base, day, n in CITY.values():
+        for i in range(n):
+            rows.append([city, "L5", base * (1 + 0.03 * i), base * 0.2, base * 0.1 * (i % 3), ccy, day])
+            rows.append([city, "L4", base * 0.5, 0, 0, ccy, day])  # another level: never compared
+    return rows
+
+
+MARKET = _rows()
+
+
+def _comparable(name):
+    city, _, _, _, _ = CITY[name]
+    return [r[2] + r[3] + r[4] for r in MARKET[1:] if r[0] == city and r[1] == "L5"]
+
+
+def _percentile_inc(values, p):
+    x = sorted(values)
+    pos = (len(x) - 1) * p / 100
+    i = int(pos)
+    return x[i] if i + 1 == len(x) else x[i] + (pos - i) * (x[i + 1] - x[i])
+
+
+@pytest.fixture(scope="module")
+def offers(example_rows):
+    return offers_from_table(example_rows)
+
+
+@pytest.fixture(scope="module")
+def settings():
+    return Settings(basis="annualized", home_currency="JPY")
+
+
+def _strategy(**changes):
+    base = Strategy(
+        as_of=AS_OF,
+        target=17e6,
+        margin=100_000.0,
+        scarcity_premium=0.1,
+        market_level="L5",
+        leverage={"Seattle big tech": "name", "Tel Aviv scale-up": "figures", "London start-up": "none"},
+        expected=(("Berlin", dt.date(2026, 12, 18)),),
+    )
+    return dataclasses.replace(base, **changes)
+
+
+@pytest.fixture(scope="module")
+def brief(offers, settings):
+    return negotiation_brief(offers, settings, _strategy(), MARKET)
+
+
+def _values(offers, settings):
+    """Each offer's value on the basis in the home currency, by the comparison itself."""
+    return dict(
+        zip((o.name for o in offers), to_home(offers, metric(offers, settings), settings), strict=True)
+    )
+
+
+def _notes(value):
+    if isinstance(value, Note):
+        yield value
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            yield from _notes(getattr(value, f.name))
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _notes(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _notes(v)
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(k)
+            yield from _strings(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _strings(v)
+
+
+def _fields(template):
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def _sentences(template):
+    """The literal pieces of a template that read as English words (two or more)."""
+    for text, _, _, _ in string.Formatter().parse(template):
+        piece = text.strip(" .,:;()")
+        if len(re.findall(r"[A-Za-z]{2,}", piece)) >= 2:
+            yield piece
+
+
+def test_the_brief_is_plain_frozen_data_with_codes_not_sentences(brief):
+    assert isinstance(brief, Brief)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        brief.basis = "npv"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        brief.companies[0].value_home = 0.0  # type: ignore[misc]
+    notes = list(_notes(brief))
+    assert notes and all(n.code in MESSAGES["en"] and n.code != TEXT for n in notes)
+    english = {p for t in MESSAGES["en"].values() for p in _sentences(t)}
+    found = [s for s in _strings(dataclasses.asdict(brief)) if any(p in s for p in english)]
+    assert found == []
+
+
+def test_floor_is_the_batna_or_the_walk_away_whichever_is_higher(offers, settings):
+    values = _values(offers, settings)
+    batna = {n: max(v for m, v in values.items() if m != n) for n in values}
+    for walk, want in (
+        (None, batna),
+        (min(batna.values()) * 0.5, batna),
+        (max(batna.values()) * 1.05, dict.fromkeys(batna, max(batna.values()) * 1.05)),
+    ):
+        got = negotiation_brief(offers, settings, _strategy(walk_away=walk), MARKET)
+        for c in got.companies:
+            assert c.batna_home == pytest.approx(batna[c.name], rel=1e-12)
+            if c.ask_error is not None:
+                continue
+            assert c.ask["walk_away"] == pytest.approx(want[c.name], rel=1e-12)
+            raise_ = c.ask["counter_base_raise"]
+            if raise_ is None:
+                assert c.ask_note is not None and c.ask_note.code.startswith("counter_")
+                continue
+            offer = next(o for o in offers if o.name == c.name)
+            floor = want[c.name] + 100_000.0
+            if raise_ == 0:
+                assert values[c.name] > floor
+                continue
+            up = [dataclasses.replace(offer, base_salary=offer.base_salary + x) for x in (raise_, raise_ - 1)]
+            won, lost = to_home(up, metric(up, settings), settings)
+            assert won > floor >= lost  # the smallest whole raise over the floor and margin
+
+
+def test_each_offer_is_compared_with_its_own_city_at_the_level(brief, offers, settings):
+    by_name = {c.name: c for c in brief.companies}
+    for name in ("Tokyo big tech", "Seattle big tech", "Silicon Valley", "London start-up"):
+        c = by_name[name]
+        rows = _comparable(name)
+        assert c.city == CITY[name][0] and c.market_n == len(rows)
+        band = {f"p{p}": _percentile_inc(rows, p) for p in (25, 50, 75, 90)}
+        assert c.band == pytest.approx(band, rel=1e-12)
+        assert c.ask["p75"] == pytest.approx(band["p75"], rel=1e-12) and c.ask["n"] == len(rows)
+    # the two US offers are in one currency; their bands differ, so a wrong city shows
+    assert by_name["Seattle big tech"].band != by_name["Silicon Valley"].band
+    seattle = next(o for o in offers if o.name == "Seattle big tech")
+    there = ask_for(offers, seattle, settings, MARKET, None, 0.1, 0.0, "L5", "San Francisco Bay Area", AS_OF)
+    assert there.market is not None
+    assert there.market.values["p75"] == pytest.approx(_percentile_inc(_comparable("Silicon Valley"), 75))
+
+
+def test_warnings_and_refusals_are_codes_with_their_numbers(brief):
+    by_name = {c.name: c for c in brief.companies}
+    tokyo, london, tel_aviv = (
+        by_name["Tokyo big tech"],
+        by_name["London start-up"],
+        by_name["Tel Aviv scale-up"],
+    )
+    months = round((AS_OF - dt.date.fromisoformat(OLD)).days / 30.4375)
+    assert tokyo.market_notes == (
+        Note("market_stale", {"median": OLD, "months": months, "as_of": "2026-12-01"}),
+    )
+    assert london.market_notes == (Note("market_small_sample", {"n": 5, "least": 10}),)  # README: 10
+    assert tel_aviv.percentile is None and tel_aviv.market_notes == (Note("market_one_row"),)
+    assert tel_aviv.ask_error == Note("market_one_row") and tel_aviv.ask == {}
+    assert by_name["Silicon Valley"].market_notes == ()
+    # who may be cited: Seattle by name, Tel Aviv by figures only, London not at all
+    assert [x.label for x in tokyo.leverage] == ["Seattle big tech", None]
+    # deadlines: Seattle, Tokyo, Silicon Valley expire before Berlin is expected (12-18)
+    flags = {e.name: e.flag for e in brief.timeline}
+    assert flags["Seattle big tech"] == Note("deadline_before_expected")
+    assert flags["London start-up"] == Note("deadline_before_others", {"count": 1})
+    assert flags["Tel Aviv scale-up"] is None
+
+
+def test_an_unreachable_counter_carries_its_reason_as_a_code(offers, settings):
+    rows, s = standings(offers, settings)
+    london = offers[3]
+    late = dataclasses.replace(london, rsu_cliff_months=18)  # nothing vests in year 1
+    first = dataclasses.replace(s, basis="first_year")
+    with pytest.raises(NoSolutionError) as no_effect:
+        solve_counter(late, "rsu_grant", first, rows[3].batna_home * 10, "x")
+    assert no_effect.value.code == "counter_no_effect"
+    assert no_effect.value.params == {"component": "rsu_grant", "basis": "first_year"}
+    with pytest.raises(NoSolutionError) as capped:
+        solve_counter(london, "sign_on", s, rows[3].batna_home, "x", limit=0.0)
+    assert capped.value.code == "counter_at_limit"
+    with pytest.raises(NoSolutionError) as beyond:
+        solve_counter(london, "sign_on", s, rows[3].batna_home * 1e3, "x")
+    assert beyond.value.code == "counter_beyond_ceiling"
+    for exc in (no_effect.value, capped.value, beyond.value):  # the English words are the line
+        assert say(Note(exc.code, exc.params), "en") == str(exc)
+
+
+def test_market_lines_are_read_back_into_codes():
+    """Each warning and refusal calculators.market writes is one of MARKET_LINES' codes (so
+    a change of its wording fails here, not silently in the brief)."""
+    from calculators.negotiation import market_note
+
+    undated = market.market_from_rows([["total"], [10], [20], [30]])
+    mismatch = market.market_from_rows([["base", "total"], [10, 11], [20, 20]])
+    usd = market.market_from_rows(MARKET, "USD", shipped_table())
+    seattle = market.Filters(location="Seattle", level="L5")
+    lines = [
+        *market.band(undated, as_of=AS_OF).warnings,  # small sample, no dates
+        *market.band(usd, seattle, as_of=dt.date(2031, 1, 1)).warnings,  # stale
+        *mismatch.notes,
+    ]
+    for bad in (market.Filters(location="Nowhere"), market.Filters(location="Tel Aviv", level="L5")):
+        with pytest.raises(InvalidInputError) as refused:
+            market.band(usd, bad)
+        lines.append(str(refused.value))
+    codes = [market_note(line).code for line in lines]
+    assert TEXT not in codes
+    assert {c for _, c, _ in MARKET_LINES} <= set(codes)
+    for line in lines:  # said back in English, the note is the line itself
+        assert say(market_note(line), "en") == line
+
+
+def _codes_in_source():
+    codes = set()
+    for path in (ROOT / "calculators").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        codes |= set(re.findall(r'code="(\w+)"', text))
+        codes |= set(re.findall(r'Note\(\s*"(\w+)"', text))
+    return codes | {c for _, c, _ in MARKET_LINES} | {TEXT}
+
+
+def test_every_code_has_an_english_and_a_japanese_template():
+    assert set(MESSAGES["en"]) == set(MESSAGES["ja"])
+    assert _codes_in_source() <= set(MESSAGES["en"])
+    assert set(LABELS["en"]) == set(LABELS["ja"])
+    for code, template in MESSAGES["en"].items():
+        names = _fields(template)
+        assert _fields(MESSAGES["ja"][code]) <= names, code
+        params = dict.fromkeys(names, 7)
+        for lang in ("en", "ja"):
+            said = say(Note(code, params), lang)
+            assert said and "{" not in said
+
+
+def test_a_japanese_brief_has_no_english_sentence_of_the_catalogue(brief, offers, settings):
+    unreachable = negotiation_brief(offers, settings, _strategy(walk_away=1e12), MARKET)
+    english = {p for t in (*MESSAGES["en"].values(), *LABELS["en"].values()) for p in _sentences(t)}
+    for b in (brief, unreachable):
+        ja, en = render(b, "ja"), render(b, "en")
+        assert [p for p in english if p in ja] == []
+        for note in _notes(b):  # each note of the brief is on both pages in its own words
+            assert say(note, "ja") in ja and say(note, "en") in en
+    assert any(n.code == "counter_beyond_ceiling" for n in _notes(unreachable))
+
+
+def test_the_server_keeps_a_result_read_with_todays_date_for_that_day_only(example_rows, monkeypatch):
+    """OFFER_TIMELINE with a blank as_of counts the days from today: served again from the
+    cache the next day, it would be a day out."""
+    import addin.server_project.custom_functions as cf
+    from addin import udfs
+    from addin.udfs import negotiation as module
+
+    day = [dt.date(2026, 12, 1)]
+
+    class Today(dt.date):
+        @classmethod
+        def today(cls):
+            return day[0]
+
+    clock = types.SimpleNamespace(date=Today, datetime=dt.datetime)
+    monkeypatch.setattr(module, "dt", clock)
+    monkeypatch.setattr(cf, "dt", clock)
+    calls = []
+
+    def offer_timeline(*args):
+        calls.append(args)
+        return udfs.offer_timeline(*args)
+
+    memo = cf._memoised(offer_timeline, cf.ResultCache())
+    first = memo(example_rows, None)
+    assert memo(example_rows, None) == first and len(calls) == 1  # the same day: kept
+    day[0] = dt.date(2026, 12, 2)
+    second = memo(example_rows, None)
+    assert len(calls) == 2
+    assert [r[3] for r in second[1:]] == [r[3] - 1 for r in first[1:]]  # a day fewer left
