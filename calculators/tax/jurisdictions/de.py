@@ -11,10 +11,12 @@ Lines
     PAP works the year; twelve monthly runs withhold ``floor(yearly / 12)`` in cents
     each, at most 0.11 EUR less over the year.
 ``solidaritaetszuschlag``
-    5.5% of the Lohnsteuer above the Freigrenze, with the Milderungszone.
+    ``satz`` of the Lohnsteuer above the ``freigrenze``, with the Milderungszone
+    (``params/de/solidaritaetszuschlag.yaml``).
 ``kirchensteuer``
-    Only when the option ``church_tax`` is true: 9% of the Lohnsteuer (8% in Bayern and
-    Baden-Württemberg, chosen with ``state``), or ``church_tax_rate`` if given.
+    Only when the option ``church_tax`` is true: the Land's rate in ``satz_nach_land``
+    (``params/de/kirchensteuer.yaml``, chosen with ``state``) of the Lohnsteuer, or
+    ``church_tax_rate`` if given.
 ``krankenversicherung``, ``pflegeversicherung``
     Employee health and care contributions (see :mod:`.de_social`).
 ``rentenversicherung``, ``arbeitslosenversicherung``
@@ -28,7 +30,7 @@ Arbeitsentgelt for the social insurance, contributory up to the ceilings (§ 14 
 SGB IV).  The PAP taxes a sonstiger Bezug as the difference between the tax on the
 year's wage with and without it, with the Vorsorgepauschale worked on both; over the year
 that is the tax on salary + equity (to rounding), which is what is reported.  The
-Solidaritätszuschlag withheld on a sonstiger Bezug is a flat 5.5% once the year's tax is
+Solidaritätszuschlag withheld on a sonstiger Bezug is a flat ``satz`` once the year's tax is
 above the Freigrenze; the year's assessment then applies the Milderungszone reported
 here.  The § 19a EStG deferral for start-up shares is not modelled.
 
@@ -44,22 +46,22 @@ Options
     Kirchensteuer base.
 ``church_tax`` (False), ``church_tax_rate`` (from ``state``), ``state`` ("BE")
     ``state`` is a Land code (BE, BY, BW, SN, ...) or name; Sachsen (SN) also raises the
-    employee care rate by 0.5 points.  A city alias does not set it: for Munich with
-    church tax pass ``state="BY"`` (8%).
-``kv_zusatzbeitrag`` (the year's average: 2.5% in 2025, 2.9% in 2026)
+    employee care rate (``pv_satz_an_sachsen``).  A city alias does not set it: for Munich
+    with church tax pass ``state="BY"``.
+``kv_zusatzbeitrag`` (the year's average, ``kv_durchschnittlicher_zusatzbeitrag``)
     The member's Krankenkasse's Zusatzbeitrag as a fraction (0.026 for 2.6%).
 
 Cliff edges
 -----------
 No contribution or tax cliff: the Solidaritätszuschlag's Milderungszone makes it
-continuous, and leaving a minijob lowers contributions (the 3.6% pension top-up, at most
-20.02 EUR a month in 2025 and 21.71 in 2026, gives way to midijob contributions that
+continuous, and leaving a minijob lowers contributions (the ``minijob_rv_satz_an`` pension top-up,
+at most 20.02 EUR a month in 2025 and 21.71 in 2026, gives way to midijob contributions that
 start at 0).  The PAP's rounding does create many tiny steps: the tax is rounded down to
 whole euros (§ 32a Abs. 1 Satz 6 EStG), the Vorsorgepauschale up, so when pay rises by
 1 EUR the Lohnsteuer can rise by a whole euro at once.  Measured over 1,000,000 random
 pays up to 400,000 in both years: net pay falls on about 38% of 1 EUR rises, by at
-most 0.31 EUR (0.40 EUR with 9% church tax); it rises on every rise of 2 EUR or more.
-A monotonicity test for DE must step by 2 EUR or allow a 0.45 EUR dip.
+most 0.31 EUR (0.40 EUR with church tax at the highest ``satz_nach_land``); it rises on
+every rise of 2 EUR or more.  A monotonicity test for DE must step by 2 EUR or allow a 0.45 EUR dip.
 
 References
 ----------
