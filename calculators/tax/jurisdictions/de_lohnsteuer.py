@@ -95,12 +95,13 @@ def vorsorgepauschale(
 ) -> Array:
     """Vorsorgepauschale (§ 39b Abs. 2 Satz 5 Nr. 3 EStG) for a yearly ``wage`` (PAP UPEVP).
 
-    Pension part: 9.3% of the wage up to the pension ceiling.  Health and care part:
-    (7.0% + half the Zusatzbeitrag + the employee care rate) of the wage up to the
-    health ceiling.  In 2025 the health and care part is at least the
-    Mindestvorsorgepauschale (12% of the wage, at most 1,900); from 2026 it is at
-    least the unemployment part (1.3%) plus the health and care part, together at most
-    1,900.  ``pv_satz`` is the employee care rate with surcharge or reductions.
+    Pension part: ``rv_satz_an`` of the wage up to the pension ceiling.  Health and care part:
+    (``vorsorge_kv_satz`` + half the Zusatzbeitrag + the employee care rate) of the wage up to
+    the health ceiling.  In 2025 the health and care part is at least the
+    Mindestvorsorgepauschale (``mindestvorsorgepauschale_satz`` of the wage, at most
+    ``vorsorge_hoechstbetrag``); from 2026 it is at least the unemployment part
+    (``alv_satz_an``) plus the health and care part, together at most
+    ``vorsorge_hoechstbetrag``.  ``pv_satz`` is the employee care rate with surcharge or reductions.
 
     Parameters
     ----------
@@ -155,7 +156,8 @@ def zu_versteuerndes_einkommen(wage: npt.ArrayLike, year: int, vorsorge: npt.Arr
     """Yearly wage less the Pauschbeträge and the Vorsorgepauschale (PAP MLSTJAHR).
 
     Pauschbeträge: Arbeitnehmer-Pauschbetrag and Sonderausgaben-Pauschbetrag; the
-    Arbeitnehmer-Pauschbetrag (1,230) never exceeds the wage (PAP MZTABFB).
+    Arbeitnehmer-Pauschbetrag (``arbeitnehmer_pauschbetrag``) never exceeds the wage (PAP
+    MZTABFB).
 
     Parameters
     ----------
@@ -220,7 +222,8 @@ def lohnsteuer(zve: npt.ArrayLike, year: int) -> Array:
 def solidaritaetszuschlag(basis: npt.ArrayLike, year: int) -> Array:
     """Solidaritätszuschlag on the Bemessungsgrundlage ``basis`` (§§ 3, 4 SolZG 1995; PAP MSOLZ).
 
-    Nothing up to the Freigrenze; then 5.5%, but at most 11.9% of the excess over it.
+    Nothing up to the ``freigrenze``; then ``satz``, but at most ``milderung_satz`` of the excess
+    over it.
 
     Parameters
     ----------
@@ -252,7 +255,7 @@ def solidaritaetszuschlag(basis: npt.ArrayLike, year: int) -> Array:
 
 
 def kirchensteuer(basis: npt.ArrayLike, rate: float) -> Array:
-    """Kirchensteuer: ``rate`` (8% or 9%) of the Bemessungsgrundlage ``basis`` (§ 51a EStG).
+    """Kirchensteuer (§ 51a EStG): ``rate`` (the Land's ``satz_nach_land``) of the basis ``basis``.
 
     The Kappung (a cap at 2.75-4% of income some churches grant on application) is not
     applied.
