@@ -3,14 +3,15 @@
 Each line is worked on the month (pay / 12, the salary being paid in twelve equal
 monthly amounts) and multiplied by twelve.  Cent rounding per month is not applied.
 
-* Above the Übergangsbereich (more than 2,000 a month) the employee pays its share of
-  each rate on pay up to the monthly Beitragsbemessungsgrenze.
+* Above the Übergangsbereich (more than ``uebergangsbereich_obergrenze`` a month) the employee pays
+  its share of each rate on pay up to the monthly Beitragsbemessungsgrenze.
 * In the Übergangsbereich (midijob, § 20 Abs. 2a SGB IV) the employee's contributions are
-  levied on the reduced base ``2000 / (2000 - G) * (pay - G)``, G the minijob limit;
+  levied on the reduced base ``O / (O - G) * (pay - G)``, O the ``uebergangsbereich_obergrenze``
+  and G the minijob limit (``geringfuegigkeitsgrenze``);
   the childless care surcharge, borne by the employee alone, on the Bemessungsentgelt
   of § 20 Abs. 2a Satz 1 SGB IV (§ 58 Abs. 5 SGB XI with § 249 Abs. 3 SGB V).
-* In a minijob (pay up to G) the employee pays only the 3.6% pension top-up (no
-  opt-out assumed) and no health, care or unemployment contribution.
+* In a minijob (pay up to G) the employee pays only the ``minijob_rv_satz_an`` pension
+  top-up (no opt-out assumed) and no health, care or unemployment contribution.
 
 Equity (RSU vests) is einmalig gezahltes Arbeitsentgelt (§ 23a SGB IV): contributory up
 to the ceilings.  Here it is added to the year's pay under the annual ceiling.  That is
@@ -117,9 +118,10 @@ def bemessungsentgelt(month: npt.ArrayLike, year: int) -> Array:
 def pflege_saetze(year: int, age: int, children: int, sachsen: bool = False) -> tuple[float, float]:
     """Employee care insurance rates (§§ 55, 58 SGB XI): (share of the rate, surcharge).
 
-    The share is 1.8% (2.3% in Sachsen), 0.25 points less for each child from the 2nd
-    to the 5th (all assumed under 25); childless employees from 23 also pay the 0.6%
-    surcharge.  Outside a midijob both apply to the same pay.
+    The share is ``pv_satz_an`` (``pv_satz_an_sachsen`` in Sachsen), ``pv_abschlag_je_kind``
+    less for each child from the 2nd, for at most ``pv_abschlag_max_kinder`` children (all
+    assumed under 25); childless employees from ``pv_kinderlosenzuschlag_ab_alter`` also pay
+    the ``pv_kinderlosenzuschlag`` surcharge.  Outside a midijob both apply to the same pay.
 
     Parameters
     ----------
@@ -164,10 +166,10 @@ def beitraege(
 ) -> dict[str, Array]:
     """Employee contributions for a year's ``pay`` paid in twelve equal months.
 
-    Returns ``krankenversicherung`` (7.3% + half the Zusatzbeitrag),
+    Returns ``krankenversicherung`` (``kv_allgemeiner_satz_an`` + half the Zusatzbeitrag),
     ``pflegeversicherung`` (``pv_saetze``: share and childless surcharge),
-    ``rentenversicherung`` (9.3%) and ``arbeitslosenversicherung`` (1.3%), each on pay
-    up to its ceiling.
+    ``rentenversicherung`` (``rv_satz_an``) and ``arbeitslosenversicherung`` (``alv_satz_an``),
+    each on pay up to its ceiling.
 
     Parameters
     ----------
