@@ -55,10 +55,11 @@ def value(topic: str, name: str, year: int) -> Any:
 def federal_taxable_income(wages: Array, year: int, age: float = AGE.default) -> Array:
     """Federal taxable income of a single filer whose income is ``wages``.
 
-    AGI minus the standard deduction (IRC section 63(c)), plus for age 65 and
-    over the additional standard deduction (section 63(f)) and the 2025-2028
-    senior deduction (section 151(d)(5)(C)), which falls by 6 % of modified
-    AGI above 75,000.
+    AGI minus the standard deduction (IRC section 63(c)), plus from age ``aged_from``
+    the additional standard deduction (section 63(f)) and the 2025-2028
+    senior deduction (section 151(d)(5)(C)), which falls by
+    ``senior_deduction_phase_out_rate`` of modified AGI above
+    ``senior_deduction_phase_out_start``.
 
     Examples
     --------
@@ -83,7 +84,7 @@ def federal_income_tax(wages: Array, year: int, age: float = AGE.default) -> Arr
 
     Examples
     --------
-    Public reference case, US-WA 100,000 in 2025 (15,750 standard deduction):
+    Public reference case, US-WA 100,000 in 2025 (after the ``standard_deduction``):
 
     >>> float(federal_income_tax(np.array(100_000.0), 2025))
     13449.0
@@ -94,7 +95,7 @@ def federal_income_tax(wages: Array, year: int, age: float = AGE.default) -> Arr
 
 
 def social_security(wages: Array, year: int) -> Array:
-    """Employee social security tax: 6.2 % of wages up to the wage base.
+    """Employee social security tax: ``social_security_rate`` of wages up to the wage base.
 
     >>> float(social_security(np.array(250_000.0), 2025))
     10918.2
@@ -107,7 +108,7 @@ def social_security(wages: Array, year: int) -> Array:
 
 
 def medicare(wages: Array, year: int) -> Array:
-    """Employee Medicare tax: 1.45 % of all wages (IRC section 3101(b)(1)).
+    """Employee Medicare tax: ``medicare_rate`` of all wages (IRC section 3101(b)(1)).
 
     >>> float(medicare(np.array(250_000.0), 2025))
     3625.0
@@ -116,7 +117,9 @@ def medicare(wages: Array, year: int) -> Array:
 
 
 def additional_medicare(wages: Array, year: int) -> Array:
-    """Additional Medicare tax: 0.9 % of wages above 200,000 (single).
+    """Additional Medicare tax on wages above ``additional_medicare_threshold`` (single).
+
+    The rate is ``additional_medicare_rate``.
 
     >>> round(float(additional_medicare(np.array(250_000.0), 2025)), 2)
     450.0

@@ -45,7 +45,7 @@ def wa_pfml(wages: Array, year: int) -> Array:
 
 
 def wa_cares(wages: Array, year: int) -> Array:
-    """WA Cares Fund premium: 0.58 % of all wages, no cap (RCW 50B.04.080).
+    """WA Cares Fund premium: ``cares_rate`` of all wages, no cap (RCW 50B.04.080).
 
     >>> import numpy as np
     >>> float(wa_cares(np.array(100_000.0), 2025))
