@@ -14,12 +14,12 @@ dollars).
 
 Cliff edges the law creates (net pay falls as gross rises by one dollar):
 
-* Exemption credit phase-out (R&TC section 17054.1): the 153 (2025) personal
-  exemption credit falls by 6 for each 2,500 **or fraction thereof** of
-  federal AGI above 252,203 (2025; 257,919 forecast for 2026).  Net pay drops
-  by 6 dollars just above 252,203 + k x 2,500 for k = 0 .. 24 and by the 3
-  dollars left at k = 25 (2026: 156 = 26 steps of 6).  From age 65 the senior
-  exemption credit doubles each drop.
+* Exemption credit phase-out (R&TC section 17054.1): the ``personal_exemption_credit``
+  falls by ``exemption_phase_out_amount`` for each ``exemption_phase_out_step`` **or
+  fraction thereof** of federal AGI above ``exemption_phase_out_start`` (its 2026 value a
+  forecast).  Net pay drops by that amount just above the start plus each whole number of
+  steps until the credit is used up, the last drop being what is left (3 dollars in 2025, a
+  whole step in 2026).  From ``senior_from`` the senior exemption credit doubles each drop.
 
 References
 ----------
@@ -66,10 +66,10 @@ def ca_taxable_income(wages: Array, year: int) -> Array:
 
 
 def ca_exemption_credit(agi: Array, year: int, age: float = AGE.default) -> Array:
-    """Personal (and from 65 senior) exemption credit after the AGI phase-out.
+    """Personal (and from ``senior_from`` senior) exemption credit after the AGI phase-out.
 
-    Each credit falls by 6 for every 2,500 or fraction thereof of federal AGI
-    above the threshold (R&TC section 17054.1), never below zero.
+    Each credit falls by ``exemption_phase_out_amount`` for every ``exemption_phase_out_step``
+    or fraction thereof of federal AGI above the threshold (R&TC section 17054.1), never below zero.
 
     Examples
     --------
@@ -89,7 +89,9 @@ def ca_exemption_credit(agi: Array, year: int, age: float = AGE.default) -> Arra
 
 
 def ca_mental_health_tax(taxable: Array, year: int) -> Array:
-    """Mental Health Services Tax: 1 % of taxable income above 1,000,000 (section 17043).
+    """Mental Health Services Tax (section 17043): the rate on taxable income above the threshold.
+
+    ``mental_health_tax_rate`` above ``mental_health_tax_threshold``.
 
     >>> float(ca_mental_health_tax(np.array(1_500_000.0), 2025))
     5000.0
@@ -116,7 +118,7 @@ def ca_income_tax(wages: Array, year: int, age: float = AGE.default) -> Array:
 
 
 def ca_sdi(wages: Array, year: int) -> Array:
-    """State Disability Insurance: 1.2 % (2025) / 1.3 % (2026) of all wages, no cap.
+    """State Disability Insurance: ``sdi_rate`` of all wages, no cap.
 
     >>> float(ca_sdi(np.array(250_000.0), 2025))
     3000.0
