@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from calculators import equity
-from calculators.defaults import BASIS, YEARS
+from calculators.defaults import BASIS, DISCOUNT_RATE, YEARS
 from calculators.errors import InvalidInputError, NegotiationError
 from calculators.places import canonical_code
 
@@ -483,7 +483,7 @@ def tc(
     totals: npt.ArrayLike,
     basis: str = BASIS.default,
     years: int | None = None,
-    discount_rate: float = 0.0,
+    discount_rate: float = DISCOUNT_RATE.default,
 ) -> Array:
     """Total compensation on a basis from year totals ``(n, Y)`` (or ``(Y,)``).
 
