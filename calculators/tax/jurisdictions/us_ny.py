@@ -10,27 +10,30 @@ for PFL / DBL (contributions are on gross wages), so it is added to salary.
 ``nyc_income_tax`` is the NYC tax after the NYC school tax credit (fixed amount
 and rate reduction amount, Tax Law section 606(ggg)), which every resident
 below the income limits receives; the credit is refundable but the line is
-never below zero (at most 63 dollars of refund is lost, below about 2,000 of
-taxable income).  Not modelled: EITCs, the NYC income tax elimination credit
+never below zero (at most the ``nyc_school_credit_fixed`` of refund is lost, below about
+2,000 of taxable income).  Not modelled: EITCs, the NYC income tax elimination credit
 and the NYC household credit, which reach a single earner only below about
 21,000 of wages, and credits that need rent, dependants or other facts.
 
 Cliff edges the law creates (net pay falls as gross rises by one dollar):
 
-* NY household credit (federal AGI, section 606(b)): drops of 15 at 5,000,
-  10 at 6,000, 5 at 7,000, 5 at 20,000, 20 at 25,000 and 20 at 28,000.
-* NY supplemental tax: when taxable income enters a new band at 215,400,
-  1,077,550 and 5,000,000 (NYAGI 8,000 higher), the band's phase-in restarts
-  at 8,000 / 50,000 of its incremental benefit: drops of about 293 (2025;
-  328 in 2026), 4,828 and 5,200.  Above NYAGI 25,000,000 all taxable income
-  is taxed at 10.9 %: a drop of about 150,000.
-* Inside the phase-in windows of the 9.65 % and 10.3 % bands (NYAGI
-  1,085,550 to 1,135,550 and 5,008,000 to 5,058,000) the incremental benefit
-  (30,172 and 32,500 over 50,000) raises the marginal NY rate to about 70 % and
+* NY household credit (federal AGI, section 606(b)): net pay drops at each of the
+  ``household_credit`` thresholds, by the difference of its amounts on either side
+  (5 to 20 dollars).
+* NY supplemental tax: when taxable income enters a new band of ``supplemental_recapture``
+  (NYAGI higher by the ``standard_deduction``), the band's phase-in restarts at
+  ``standard_deduction`` / ``supplemental_phase_in`` of its incremental benefit: drops of
+  about 293 (2025; 328 in 2026), 4,828 and 5,200.  Above NYAGI ``supplemental_flat_from``
+  all taxable income is taxed at the top rate of ``income_tax_scale``: a drop of about
+  150,000.
+* Inside the phase-in windows of the two bands below the top one (from NYAGI the band
+  start plus the ``standard_deduction``, ``supplemental_phase_in`` wide) the incremental
+  benefit (over ``supplemental_phase_in``) raises the marginal NY rate to about 70 % and
   75 %; with federal, NYC and Medicare taxes, net pay *falls* by about 0.13 and
   0.19 per extra dollar throughout those windows.
-* NYC school tax credit: the fixed 63 ends above income 250,000; the rate
-  reduction amount (about 1,115) ends above income 500,000.
+* NYC school tax credit: the fixed ``nyc_school_credit_fixed`` ends above income
+  ``nyc_school_credit_fixed_limit``; the rate reduction amount (about 1,115) ends above
+  income ``nyc_school_credit_rate_reduction_limit``.
 
 References
 ----------
@@ -70,7 +73,7 @@ def _ny(name: str, year: int) -> Any:
 
 
 def ny_taxable_income(wages: Array, year: int) -> Array:
-    """New York taxable income: NYAGI (= wages) minus the 8,000 standard deduction.
+    """New York taxable income: NYAGI (= wages) minus the ``standard_deduction``.
 
     >>> float(ny_taxable_income(np.array(100_000.0), 2025))
     92000.0
@@ -81,11 +84,12 @@ def ny_taxable_income(wages: Array, year: int) -> Array:
 def ny_supplemental_tax(taxable: Array, agi: Array, year: int, regular: Array | None = None) -> Array:
     """Supplemental tax (tax benefit recapture), Tax Law section 601(d-1).
 
-    Zero up to NYAGI 107,650.  Above it, for taxable income in a recapture band
+    Zero up to NYAGI ``supplemental_start``.  Above it, for taxable income in a recapture band
     the tax is the band's recapture base plus its incremental benefit times the
-    phase-in fraction ``min(NYAGI - max(band start, 107,650), 50,000) / 50,000``,
+    phase-in fraction ``min(NYAGI - max(band start, S), W) / W`` (S the ``supplemental_start``,
+    W the ``supplemental_phase_in``),
     where the first band starts at the rate-schedule band holding the taxable
-    income.  Above NYAGI 25,000,000 all taxable income is taxed at the top rate.
+    income.  Above NYAGI ``supplemental_flat_from`` all taxable income is taxed at the top rate.
     ``regular`` is the schedule tax on ``taxable`` when already computed.
 
     Examples
@@ -187,7 +191,7 @@ def ny_pfl(wages: Array, year: int) -> Array:
 
 
 def ny_dbl(wages: Array, year: int) -> Array:
-    """Disability benefits (DBL) employee contribution: 0.5 % of wages, at most 0.60 a week.
+    """Disability benefits (DBL) employee contribution: ``dbl_rate`` of wages, at most ``dbl_annual_max``.
 
     >>> float(ny_dbl(np.array(100_000.0), 2025))
     31.2
