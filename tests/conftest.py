@@ -1,5 +1,19 @@
-"""Shared fixtures. Tests never read ../shared: vectors are copied into tests/."""
+"""Shared fixtures. Tests never read ../shared: vectors are copied into tests/.
 
+What several test files need and is expensive is made once per session here: the example
+workbook built by ``negotiate build-workbook``, a LibreOffice profile, the Office.js server.
+A command whose process boundary is not what a test is about runs in this process
+(:func:`negotiate`); each command keeps tests that start it as a real process.
+"""
+
+import contextlib
+import io
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -33,3 +47,111 @@ def example_rows():
             row.append(v.isoformat() if hasattr(v, "isoformat") else v)
         rows.append(row)
     return rows
+
+
+@dataclass(frozen=True)
+class Ran:
+    """What a command did: its exit code and what it printed (as ``subprocess.run`` says it)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@contextlib.contextmanager
+def _working_directory(folder: Path | None) -> Iterator[None]:
+    if folder is None:
+        yield
+        return
+    before = Path.cwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def negotiate(*args: object, cwd: Path | None = None) -> Ran:
+    """``negotiate ARGS`` in this process, through the entry point the installed command calls
+    (``addin.extras:main``): exit code, stdout and stderr, as a fresh process would give them.
+
+    A warning a library raises while the command runs is the command's to silence, as in a
+    process of its own; one it lets through fails the test (the suite runs warnings as errors).
+    """
+    from addin.extras import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with _working_directory(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exc:  # a command that exits instead of returning its code
+            code = exc.code if isinstance(exc.code, int) else 1
+    return Ran(code, out.getvalue(), err.getvalue())
+
+
+def negotiate_process(*args: object, cwd: Path | None = None, timeout: float = 300) -> Ran:
+    """``python -m addin.cli ARGS`` in a process of its own (what a user's shell runs)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "addin.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
+    return Ran(done.returncode, done.stdout, done.stderr)
+
+
+@pytest.fixture(scope="session")
+def built_example(tmp_path_factory) -> Path:
+    """The shipped example built fresh, once a session, by ``negotiate build-workbook -o``
+    (in this process).  Shared: tests copy it, never change it."""
+    path = tmp_path_factory.mktemp("built-example") / "negotiation.xlsm"
+    ran = negotiate("build-workbook", "-o", path)
+    assert ran.returncode == 0 and ran.stderr == "", ran.stderr
+    return path
+
+
+def soffice() -> str:
+    """The LibreOffice binary (the CI image installs it)."""
+    path = shutil.which("soffice")
+    assert path, "soffice is missing: .ci/run installs libreoffice-calc-nogui"
+    return path
+
+
+@pytest.fixture(scope="session")
+def soffice_profile(tmp_path_factory) -> str:
+    """One private LibreOffice user profile for the session's conversions (as a file URI):
+    the first conversion creates it, the others reuse it."""
+    return (tmp_path_factory.mktemp("soffice") / "profile").as_uri()
+
+
+def soffice_convert(
+    profile: str, target: str, outdir: Path, books: Sequence[Path], timeout: float = 300
+) -> list[Path]:
+    """``books`` converted to ``target`` (``pdf:...``, ``csv:...``, ``xlsx``) in one LibreOffice
+    run; the files written in ``outdir``, in the order of ``books`` (their stems must differ)."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        [
+            soffice(),
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(outdir),
+            *map(str, books),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 0, done.stderr
+    extension = target.split(":")[0]
+    made = [outdir / f"{Path(book).stem}.{extension}" for book in books]
+    missing = [p.name for p in made if not p.is_file()]
+    assert missing == [], done.stdout + done.stderr
+    return made

@@ -1,23 +1,18 @@
-"""The `negotiate` command, run as a user runs it."""
+"""The `negotiate` command, run as a user runs it: in a process of its own where the process is
+what a test is about (the table a shell shows, the one line a refusal prints), else through the
+same entry point in this process (:func:`tests.conftest.negotiate`)."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 
 from addin import udfs
 from addin.workbook import DEFAULT_PATH
-
-
-def run(*args, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "addin.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=120
-    )
+from tests.conftest import negotiate, negotiate_process
 
 
 def test_compare_ranks_the_five_example_offers():
-    out = run("compare")
+    out = negotiate_process("compare")
     assert out.returncode == 0, out.stderr
     for name in (
         "Tokyo big tech",
@@ -31,7 +26,7 @@ def test_compare_ranks_the_five_example_offers():
 
 
 def test_compare_json_parses_and_matches_the_udf(example_rows):
-    out = run(
+    out = negotiate(
         "compare",
         str(DEFAULT_PATH),
         "--json",
@@ -55,7 +50,10 @@ def test_compare_json_parses_and_matches_the_udf(example_rows):
 
 
 def test_compare_detail_gives_the_schedule():
-    data = json.loads(run("compare", "--json", "--detail", "--years", "6").stdout)
+    out = negotiate("compare", "--json", "--detail", "--years", "6")
+    assert out.returncode == 0 and out.stderr == "", out.stderr
+    data = json.loads(out.stdout)
+    assert len(data["offers"]) == 5
     for row in data["offers"]:
         assert [y["year"] for y in row["schedule"]] == [1, 2, 3, 4, 5, 6]
 
@@ -71,7 +69,7 @@ def test_compare_detail_gives_the_schedule():
     ],
 )
 def test_failures_are_one_line_on_stderr(args, fragment):
-    out = run(*args)
+    out = negotiate(*args)
     assert out.returncode != 0
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and fragment in lines[0], out.stderr
@@ -81,12 +79,13 @@ def test_failures_are_one_line_on_stderr(args, fragment):
 def test_not_a_workbook_is_refused_clearly(tmp_path):
     bad = tmp_path / "notes.xlsx"
     bad.write_text("not a spreadsheet")
-    out = run("compare", str(bad))
+    out = negotiate_process("compare", str(bad))  # the real process: nothing else on stderr
     assert out.returncode != 0
     assert out.stderr.strip() == "negotiate: notes.xlsx: not an .xlsx/.xlsm workbook"
 
 
-def test_build_workbook_writes_where_told(tmp_path):
-    out = run("build-workbook", "-o", str(tmp_path / "copy.xlsm"))
-    assert out.returncode == 0, out.stderr
-    assert (tmp_path / "copy.xlsm").read_bytes() == DEFAULT_PATH.read_bytes()
+def test_build_workbook_writes_where_told(built_example):
+    """The session's example is ``negotiate build-workbook -o <tmp>/negotiation.xlsm`` (exit 0,
+    nothing on stderr): it wrote there, the committed workbook byte for byte."""
+    assert built_example.is_file() and built_example.parent != DEFAULT_PATH.parent
+    assert built_example.read_bytes() == DEFAULT_PATH.read_bytes()
