@@ -26,8 +26,8 @@ lowest of their positions.
 *Band* (Excel's ``PERCENTILE.INC``, numpy's ``linear``): the *p*-th percentile
 is read at position ``(n - 1) * p / 100`` of the sorted values, interpolating
 between neighbours.  Both need at least two comparable rows; fewer than
-``market_small_sample`` rows (10) or rows whose median date is older than
-``market_stale_months`` (24) carry a warning in the result.
+``market_small_sample`` rows or rows whose median date is older than
+``market_stale_months`` (both in ``data/negotiation.yaml``) carry a warning in the result.
 """
 
 from __future__ import annotations
