@@ -37,9 +37,9 @@ here.  The § 19a EStG deferral for start-up shares is not modelled.
 Options
 -------
 ``age`` (default: ``calculators.defaults.AGE``; the range registered below)
-    Childless employees from 23 pay the care insurance surcharge.  Rules for older
-    employees (Altersentlastungsbetrag from 64, the end of unemployment insurance at
-    the Regelaltersgrenze) are not modelled.
+    Childless employees from ``pv_kinderlosenzuschlag_ab_alter`` pay the care insurance
+    surcharge.  Rules for older employees (Altersentlastungsbetrag from 64, the end of
+    unemployment insurance at the Regelaltersgrenze) are not modelled.
 ``children`` (0)
     Children (under 25 assumed): no care surcharge, care reductions from the 2nd child,
     and half a Kinderfreibetrag each (Steuerklasse I) for the Solidaritätszuschlag and

@@ -34,7 +34,7 @@ same result either way).
 Options
 -------
 ``age`` (default: ``calculators.defaults.AGE``; the range registered below, checked by the engine)
-    Whole years.  From State Pension age (66) no employee NI is due (category C); a
+    Whole years.  From State Pension age (``state_pension_age``) no employee NI is due (category C); a
     birthday during the tax year is not modelled (the age is taken for the whole year).
 
 Cliff edges

@@ -38,8 +38,8 @@ __all__ = [
 ]
 
 # The ages the US rules are modelled for (the jurisdictions register them; the engine checks
-# the age option).  The aged standard deduction and the senior deduction, from 65, hold at any
-# age above it; an age beyond 130 is a typing error, not a person.
+# the age option).  The aged standard deduction and the senior deduction, from ``aged_from``, hold at
+# any age above it; an age beyond 130 is a typing error, not a person.
 AGES = (0, 130)
 
 
