@@ -161,8 +161,9 @@ def register(
 
     Examples
     --------
-    >>> get_jurisdiction("London").options["age"]
-    35
+    >>> london = get_jurisdiction("London")
+    >>> london.options["age"] == AGE.default, london.ages[0] <= AGE.default <= london.ages[1]
+    (True, True)
     """
 
     def inner(func: LineFunc) -> LineFunc:
