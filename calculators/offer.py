@@ -17,7 +17,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +26,7 @@ from calculators import equity
 from calculators.defaults import BASIS, DISCOUNT_RATE, YEARS
 from calculators.errors import InvalidInputError, NegotiationError
 from calculators.places import canonical_code
+from calculators.scalar import Amount
 
 __all__ = [
     "EXCEL_ERRORS",
@@ -90,7 +91,40 @@ MAX_MONTHS = 600
 
 def check_amount(name: str, number: float, label: str | None = None) -> float:
     """``number`` if it is finite and at most :data:`MAX_AMOUNT` in size, else an
-    :class:`InvalidInputError` naming ``name`` (and ``label``: the offer or the table)."""
+    :class:`InvalidInputError` naming ``name`` (and ``label``: the offer or the table).
+
+    Parameters
+    ----------
+    name : str
+        The field name, for the message.
+    number : float
+        The amount.
+    label : str, optional
+        The offer or table it belongs to, for the message.
+
+    Returns
+    -------
+    float
+        ``number`` unchanged.
+
+    Raises
+    ------
+    InvalidInputError
+        A NaN, an infinity or an amount beyond :data:`MAX_AMOUNT`.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> check_amount("base_salary", 185_000.0)
+    185000.0
+    >>> check_amount("base_salary", 1e13, "offer 2")
+    Traceback (most recent call last):
+    ...
+    calculators.errors.InvalidInputError: offer 2: base_salary is beyond ...
+    """
     where = f"{label}: " if label else ""
     if not math.isfinite(number):
         raise InvalidInputError(f"{where}{name} must be a finite number")
@@ -164,6 +198,22 @@ def excel_error(value: object) -> str | None:
     failed function shows, ``"#VALUE! reason"``), stands for it; no legitimate
     text starts like that.
 
+    Parameters
+    ----------
+    value : object
+        A cell value.
+
+    Returns
+    -------
+    str or None
+        The error value (``"#VALUE!"`` …), or ``None`` for any other value.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
     >>> excel_error("#N/A"), excel_error("#VALUE! base_salary is required"), excel_error("N/A")
     ('#N/A', '#VALUE!', None)
     """
@@ -222,6 +272,30 @@ class Offer:
 
         ``label`` names the offer in messages (``"offer 2"``), never its values.
 
+        Parameters
+        ----------
+        values : mapping of str to object
+            Field name (case-blind; see :data:`FIELDS`) to cell value; ``name`` is accepted too.
+        label : str, optional
+            How messages name the offer.
+
+        Returns
+        -------
+        Offer
+            The validated offer, defaults filled in.
+
+        Raises
+        ------
+        InvalidInputError
+            An unknown field, a missing required field, an Excel error in a cell, or a value
+            outside its field's bounds.
+
+        References
+        ----------
+        None
+
+        Examples
+        --------
         >>> o = Offer.from_fields({"Company": "A", "jurisdiction": "US-WA",
         ...                        "currency": "usd", "base_salary": 185000})
         >>> o.currency, o.rsu_schedule
@@ -261,12 +335,52 @@ class Offer:
 
 
 def norm_field(key: object) -> str:
-    """A field name as the offer fields spell it: ``" Base-Salary "`` -> ``base_salary``."""
+    """A field name as the offer fields spell it: ``" Base-Salary "`` -> ``base_salary``.
+
+    Parameters
+    ----------
+    key : object
+        The field name as written in a cell.
+
+    Returns
+    -------
+    str
+        Lower case, hyphens and runs of spaces as one underscore.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> norm_field(" Base-Salary "), norm_field("RSU  grant")
+    ('base_salary', 'rsu_grant')
+    """
     return "_".join(str(key).strip().lower().replace("-", "_").split())
 
 
 def is_blank(value: object) -> bool:
-    """True for an empty cell: ``None``, text of only whitespace, or a float NaN."""
+    """True for an empty cell: ``None``, text of only whitespace, or a float NaN.
+
+    Parameters
+    ----------
+    value : object
+        A cell value.
+
+    Returns
+    -------
+    bool
+        Whether the cell counts as missing (0 does not).
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> is_blank(None), is_blank("  "), is_blank(float("nan")), is_blank(0)
+    (True, True, True, False)
+    """
     if value is None:
         return True
     if isinstance(value, str) and not value.strip():
@@ -379,6 +493,35 @@ class OfferBatch:
 
     @classmethod
     def from_offers(cls, offers: Sequence[Offer]) -> OfferBatch:
+        """The offers as columns: one array per field, one element per offer.
+
+        Parameters
+        ----------
+        offers : sequence of Offer
+            At least one offer.
+
+        Returns
+        -------
+        OfferBatch
+            The fields as arrays, vest fractions padded to the longest schedule.
+
+        Raises
+        ------
+        InvalidInputError
+            No offer.
+
+        References
+        ----------
+        None
+
+        Examples
+        --------
+        >>> o = Offer.from_fields({"company": "A", "jurisdiction": "US-WA", "currency": "USD",
+        ...                        "base_salary": 185_000})
+        >>> b = OfferBatch.from_offers([o, o])
+        >>> len(b), b.base_salary.tolist()
+        (2, [185000.0, 185000.0])
+        """
         if not offers:
             raise InvalidInputError("at least one offer is needed")
         width = max(
@@ -428,6 +571,32 @@ def cash_schedule(batch: OfferBatch, years: int) -> dict[str, Array]:
 
     Keys are :data:`COMPONENTS` plus ``total``.  Nothing is blank or NaN after
     the last vest: those years are 0.
+
+    Parameters
+    ----------
+    batch : OfferBatch
+        The offers.
+    years : int
+        Horizon in years.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        One ``(n_offers, years)`` array per component and the ``total``.
+
+    References
+    ----------
+    None: the year-*k* rules of the offer fields (base grows by ``annual_raise``, an RSU vest
+    is ``rsu_grant x pct_k x (1 + price_growth) ** k``).
+
+    Examples
+    --------
+    >>> o = Offer.from_fields({"company": "A", "jurisdiction": "US-WA", "currency": "USD",
+    ...     "base_salary": 185_000, "sign_on": 60_000, "rsu_grant": 300_000,
+    ...     "rsu_schedule": "5/15/40/40"})
+    >>> s = cash_schedule(OfferBatch.from_offers([o]), 3)
+    >>> s["equity"].tolist(), s["total"].tolist()
+    ([[15000.0, 45000.0, 120000.0]], [[260000.0, 230000.0, 305000.0]])
     """
     if not isinstance(years, (int, np.integer)):
         raise InvalidInputError(YEARS.problem())
@@ -479,19 +648,63 @@ def cash_schedule(batch: OfferBatch, years: int) -> dict[str, Array]:
     return parts
 
 
+@overload
+def tc(
+    totals: Sequence[float],
+    basis: str = BASIS.default,
+    years: int | None = None,
+    discount_rate: float = DISCOUNT_RATE.default,
+) -> float: ...
+@overload
+def tc(
+    totals: Array | Sequence[Sequence[float]],
+    basis: str = BASIS.default,
+    years: int | None = None,
+    discount_rate: float = DISCOUNT_RATE.default,
+) -> Array: ...
 def tc(
     totals: npt.ArrayLike,
     basis: str = BASIS.default,
     years: int | None = None,
     discount_rate: float = DISCOUNT_RATE.default,
-) -> Array:
+) -> Amount:
     """Total compensation on a basis from year totals ``(n, Y)`` (or ``(Y,)``).
 
     ``first_year``: year 1; ``total``: sum over ``years``; ``annualized``: that sum
     divided by ``years``; ``npv``: year *k* discounted by ``(1 + r) ** k``.
 
-    >>> round(float(tc([100.0, 110.0], "npv", discount_rate=0.1)), 6)
+    Parameters
+    ----------
+    totals : array_like
+        Year totals, ``(Y,)`` for one offer or ``(n, Y)`` for several.
+    basis : str, optional
+        ``first_year``, ``annualized``, ``total`` or ``npv``.
+    years : int, optional
+        Horizon; default every year of ``totals``.
+    discount_rate : float, optional
+        Yearly rate for ``npv``, above -1.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        One TC per offer; a float for a plain list of year totals, an array ``(n,)`` (0-d for
+        a 1-D array) otherwise.
+
+    Raises
+    ------
+    InvalidInputError
+        A horizon beyond the years given, an unknown basis or a discount rate of -1 or less.
+
+    References
+    ----------
+    Excel's ``NPV`` (end-of-year discounting) and ``numpy_financial.npv``.
+
+    Examples
+    --------
+    >>> round(tc([100.0, 110.0], "npv", discount_rate=0.1), 6)
     181.818182
+    >>> tc([[100.0, 110.0], [1.0, 2.0]], "annualized").tolist()
+    [105.0, 1.5]
     """
     t = np.atleast_1d(np.asarray(totals, dtype=float))
     h = t.shape[-1] if years is None else years
@@ -499,16 +712,23 @@ def tc(
         raise InvalidInputError(f"years must be between 1 and {t.shape[-1]}")
     t = t[..., :h]
     if basis == "first_year":
-        return np.asarray(t[..., 0])
+        return _per_offer(t[..., 0], totals)
     if basis == "total":
-        return np.asarray(t.sum(axis=-1))
+        return _per_offer(t.sum(axis=-1), totals)
     if basis == "annualized":
-        return np.asarray(t.sum(axis=-1) / h)
+        return _per_offer(t.sum(axis=-1) / h, totals)
     if basis == "npv":
         if not math.isfinite(discount_rate) or discount_rate <= -1:
             raise InvalidInputError("discount_rate must be a number above -1")
         # end-of-year discounting, the convention of Excel's NPV and of
         # numpy_financial.npv with a zero cash flow at t = 0 (tests check both agree)
         discount = (1.0 + discount_rate) ** -np.arange(1, h + 1, dtype=float)
-        return np.asarray(t @ discount)
+        return _per_offer(t @ discount, totals)
     raise InvalidInputError("basis must be one of " + ", ".join(BASES))
+
+
+def _per_offer(value: Array, totals: object) -> Amount:
+    """One offer's year totals given as plain numbers give a float (a 0-d result); an array
+    stays an array."""
+    out = np.asarray(value, dtype=float)
+    return float(out) if out.ndim == 0 and not isinstance(totals, np.ndarray) else out
