@@ -44,6 +44,24 @@ class Settings:
     move: MoveInputs | None = None  # basket and move costs, for the disposable bases
 
     def table(self) -> FxTable:
+        """The FX table of the comparison: ``fx``, or the latest shipped table.
+
+        Returns
+        -------
+        FxTable
+            The rates used to bring every offer to the home currency.
+
+        References
+        ----------
+        None
+
+        Examples
+        --------
+        >>> from calculators.fx import FxTable
+        >>> fx = FxTable("USD", {"USD": 1.0, "JPY": 150.0})
+        >>> Settings(fx=fx).table() is fx, Settings().table().base
+        (True, 'USD')
+        """
         return self.fx or shipped_table()
 
 
@@ -87,7 +105,37 @@ BASES: dict[str, Metric] = {
 
 def checked_settings(settings: Settings) -> Settings:
     """The settings with their basis and currency normalised and the horizon and discount
-    rate checked against :mod:`calculators.defaults`; raises InvalidInputError on a bad one."""
+    rate checked against :mod:`calculators.defaults`; raises InvalidInputError on a bad one.
+
+    Parameters
+    ----------
+    settings : Settings
+        The settings as given.
+
+    Returns
+    -------
+    Settings
+        The same settings, basis lower-case, home currency upper-case.
+
+    Raises
+    ------
+    InvalidInputError
+        An unknown basis, a horizon or discount rate out of range.
+    MissingParameterError
+        A home currency the FX table does not quote.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> from calculators.fx import FxTable
+    >>> fx = FxTable("USD", {"USD": 1.0, "JPY": 150.0})
+    >>> s = checked_settings(Settings(basis=" NPV ", home_currency="usd", fx=fx))
+    >>> s.basis, s.home_currency
+    ('npv', 'USD')
+    """
     basis = str(settings.basis).strip().lower()
     if basis not in BASES:
         raise InvalidInputError("basis must be one of " + ", ".join(BASES))
@@ -99,14 +147,74 @@ def checked_settings(settings: Settings) -> Settings:
 
 
 def metric(offers: Sequence[Offer], settings: Settings) -> Array:
-    """Each offer's value on ``settings.basis`` in its own currency."""
+    """Each offer's value on ``settings.basis`` in its own currency.
+
+    Parameters
+    ----------
+    offers : sequence of Offer
+        The offers.
+    settings : Settings
+        Basis, horizon, discount rate, tax year and the other settings.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per offer, each in that offer's currency (convert with :func:`to_home`
+        before comparing).
+
+    References
+    ----------
+    The tax rules of :mod:`calculators.tax` for the ``net_*`` bases; Excel's ``NPV`` for
+    ``npv`` (:func:`calculators.offer.tc`).
+
+    Examples
+    --------
+    >>> from calculators.fx import FxTable
+    >>> a = Offer.from_fields({"company": "A", "jurisdiction": "Tokyo", "currency": "JPY",
+    ...                        "base_salary": 15_000_000})
+    >>> b = Offer.from_fields({"company": "B", "jurisdiction": "Seattle", "currency": "USD",
+    ...                        "base_salary": 110_000})
+    >>> fx = FxTable("USD", {"USD": 1.0, "JPY": 150.0})
+    >>> metric([a, b], Settings(basis="net_annualized", years=2, fx=fx)).round().tolist()
+    [10240659.0, 84689.0]
+    """
     s = checked_settings(settings)
     sched = cash_schedule(OfferBatch.from_offers(offers), s.years)
     return np.asarray(BASES[s.basis](offers, sched, s), dtype=float)
 
 
 def to_home(offers: Sequence[Offer], values: Array, settings: Settings) -> Array:
-    """Convert per-offer local values to the home currency."""
+    """Convert per-offer local values to the home currency.
+
+    Parameters
+    ----------
+    offers : sequence of Offer
+        The offers, whose currencies the values are in.
+    values : numpy.ndarray
+        One value per offer (:func:`metric`).
+    settings : Settings
+        The home currency and the FX table.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per offer in the home currency.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> from calculators.fx import FxTable
+    >>> a = Offer.from_fields({"company": "A", "jurisdiction": "Tokyo", "currency": "JPY",
+    ...                        "base_salary": 15_000_000})
+    >>> b = Offer.from_fields({"company": "B", "jurisdiction": "Seattle", "currency": "USD",
+    ...                        "base_salary": 110_000})
+    >>> fx = FxTable("USD", {"USD": 1.0, "JPY": 150.0})
+    >>> to_home([a, b], np.array([15e6, 110e3]), Settings(fx=fx)).tolist()
+    [15000000.0, 16500000.0]
+    """
     table = settings.table()
     return np.array(
         [
@@ -134,6 +242,25 @@ class ComparisonRow:
 def compare_offers(offers: Sequence[Offer], settings: Settings | None = None) -> list[ComparisonRow]:
     """Rank offers on a basis, best first (ties keep the input order).
 
+    Parameters
+    ----------
+    offers : sequence of Offer
+        The offers.
+    settings : Settings, optional
+        Basis, horizon, discount rate, home currency and FX table; default :class:`Settings`.
+
+    Returns
+    -------
+    list of ComparisonRow
+        One row per offer, best first, with its value locally and in the home currency and
+        its gap to the best.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
     >>> from calculators.fx import FxTable
     >>> fx = FxTable("USD", {"USD": 1.0, "JPY": 150.0})
     >>> a = Offer.from_fields({"company": "A", "jurisdiction": "Tokyo", "currency": "JPY",
