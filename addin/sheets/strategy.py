@@ -13,8 +13,7 @@ from typing import Any
 from addin.sheetmodel import Call, Model, Op, Ref, blank_if
 from addin.sheets import market, relocation
 from addin.sheets.layout import MAX_OFFERS, Layout
-from addin.udfs.negotiation import ASK_MEASURES
-from calculators.negotiation import COUNTER_COMPONENTS
+from calculators.negotiation import ASK_MEASURES, CITE_CHOICES, COUNTER_COMPONENTS
 
 NAME = "Strategy"
 BANNER = "PRIVATE: your walk-away, BATNA and counters. Never share this sheet."
@@ -39,7 +38,7 @@ INPUT_HELP = {
     "as_of": "Today: deadlines and data recency count from here",
     "current_base_salary": "The current job's base (the Relocation sheet): the last resort",
 }
-LEVERAGE_CHOICES = ("name", "figures", "none")
+LEVERAGE_CHOICES = CITE_CHOICES  # how another offer may be cited, as the brief's rules read it
 UNREACHABLE = "out of reach"
 RAISE_HEAD = ["raise base_salary", "raise sign_on", "raise rsu_grant", "raise target bonus (amount)"]
 IMPACT_HEAD = [

@@ -120,8 +120,10 @@ def check_margin(margin: object) -> float:
     return value
 
 
-def _ceiling(offer: Offer, component: str, limit: float | None) -> float:
-    multiple = float(load_parameters(_DATA)["counter_search_ceiling"].at(2025))
+def _ceiling(offer: Offer, component: str, limit: float | None, year: int) -> float:
+    """The most the search adds; the ceiling multiple is the one in force in ``year``, the
+    year of the rules the offer is valued under (the settings' tax year)."""
+    multiple = float(load_parameters(_DATA)["counter_search_ceiling"].at(year))
     if component == "bonus_target":
         high = float(FIELDS["bonus_target"].high or 3.0)
         top = min(high, limit) if limit is not None else high
@@ -265,7 +267,8 @@ def solve_counter(
     )
     if before > target:
         return Counter(increase=0.0, new_value=float(getattr(offer, component)), value_home=before, **common)  # type: ignore[arg-type]
-    ceiling = _ceiling(offer, component, limit)
+    year = settings.tax_year if settings.tax_year is not None else default_tax_year([offer])
+    ceiling = _ceiling(offer, component, limit, year)
     found = _search(fast, target, ceiling) if ceiling >= 1 else None
     if found is not None:
         check = _exact(offer, component, settings)(np.array([found[0], found[0] - 1.0]))
