@@ -223,9 +223,10 @@ def _print_table(result: dict[str, Any], detail: bool) -> None:
     ):
         table.add_column(head, justify="right" if head != "offer" else "left")
     moving = "break_even_month" in result["offers"][0]
+    shifts = list(result["offers"][0].get("fx_sensitivity") or ())  # as the calculators report them
     if moving:
         table.add_column("break-even month", justify="right")
-        for shift in ("-20%", "-10%", "+10%", "+20%"):
+        for shift in shifts:
             table.add_column(f"FX {shift}", justify="right")
     for r in result["offers"]:
         cells = [
@@ -240,7 +241,7 @@ def _print_table(result: dict[str, Any], detail: bool) -> None:
         if moving:
             month = r["break_even_month"]
             cells.append("never" if month is None else str(month))
-            cells += [f"{r['fx_sensitivity'][k]:,.0f}" for k in ("-20%", "-10%", "+10%", "+20%")]
+            cells += [f"{r['fx_sensitivity'][k]:,.0f}" for k in shifts]
         table.add_row(*cells)
     console.print(table)
     if moving and result["stay_disposable_per_year"] is None:

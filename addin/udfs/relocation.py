@@ -12,8 +12,6 @@ from calculators.table import offers_from_table, select_offer
 
 __all__ = ["col_adjust", "relocation_compare", "fx_breakeven"]
 
-FX_COLUMNS = ("-20%", "-10%", "+10%", "+20%")
-
 
 @udf
 def col_adjust(
@@ -62,6 +60,7 @@ def relocation_compare(
     """
     _, inputs, results, stay = analyse(offers_table, home_city, years, basket, rates)
     home = inputs.basket.city.currency
+    shifts = list(results[0].fx_sensitivity)  # the FX moves the calculators report, in their order
     rows = [
         [
             r.name,
@@ -73,7 +72,7 @@ def relocation_compare(
             r.one_time_total,
             r.break_even_month,
             float(r.clawback_exposure * r.fx_rate),
-            *(r.fx_sensitivity[k] for k in FX_COLUMNS),
+            *(r.fx_sensitivity[k] for k in shifts),
         ]
         for r in results
     ]
@@ -88,10 +87,7 @@ def relocation_compare(
             0.0,
             None,
             0.0,
-            None,
-            None,
-            None,
-            None,
+            *(None for _ in shifts),
         ]
     )
     header = [
@@ -104,7 +100,7 @@ def relocation_compare(
         f"one-time costs ({home})",
         "break-even month",
         f"clawback exposure ({home})",
-        *(f"FX {k}" for k in FX_COLUMNS),
+        *(f"FX {k}" for k in shifts),
     ]
     return rows_out(header, rows)
 
