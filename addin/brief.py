@@ -150,11 +150,18 @@ def _yes(value: Any) -> bool:
     return bool(value)
 
 
+def _date(value: Any, what: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise WorkbookError(f"Strategy {what} must be a date (YYYY-MM-DD)") from None
+
+
 def strategy_of(strat: StrategyInputs) -> Strategy:
     """The Strategy sheet's values as the calculators' :class:`Strategy` (blank as_of: today)."""
     inputs = strat.inputs
     walk = inputs.get("walk_away")
-    as_of = dt.date.fromisoformat(str(inputs.get("as_of") or dt.date.today().isoformat())[:10])
+    as_of = _date(inputs.get("as_of") or dt.date.today(), "input as_of")
     texts = ("unit", "point", "point_ja")
     impact = tuple(
         ImpactItem(
@@ -177,7 +184,7 @@ def strategy_of(strat: StrategyInputs) -> Strategy:
         market_level=_label(inputs.get("market_level")) or None,
         leverage=dict(strat.leverage),
         impact=impact,
-        expected=tuple((str(n), dt.date.fromisoformat(str(d)[:10])) for n, d in strat.expected if d),
+        expected=tuple((str(n), _date(d, "expected offers: the date")) for n, d in strat.expected if d),
     )
 
 

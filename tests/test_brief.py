@@ -264,3 +264,19 @@ def test_brief_figures_equal_a_hand_computation(brief, ranges):
         ],
         rel=1e-12,
     )
+
+
+def test_a_strategy_date_that_is_not_a_date_is_one_clear_message():
+    import dataclasses
+
+    from addin.brief import strategy_of
+    from addin.reader import WorkbookError
+
+    strat = read_strategy(DEFAULT_PATH)
+    assert strategy_of(strat).as_of.isoformat() == str(strat.inputs["as_of"])[:10]
+    bad = dataclasses.replace(strat, inputs={**strat.inputs, "as_of": "next week"})
+    with pytest.raises(WorkbookError, match="^Strategy input as_of must be a date"):
+        strategy_of(bad)
+    late = dataclasses.replace(strat, expected=[["Berlin", "soon"]])
+    with pytest.raises(WorkbookError, match="expected offers: the date must be a date"):
+        strategy_of(late)
