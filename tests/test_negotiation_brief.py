@@ -332,3 +332,19 @@ def test_the_server_keeps_a_result_read_with_todays_date_for_that_day_only(examp
     second = memo(example_rows, None)
     assert len(calls) == 2
     assert [r[3] for r in second[1:]] == [r[3] - 1 for r in first[1:]]  # a day fewer left
+
+
+def test_every_function_reading_today_is_marked_for_the_cache():
+    """A UDF that reads today's date (through _as_of, or the clock itself) is in READS_TODAY,
+    so the server's cache keys it by the day; the others are pure."""
+    import inspect
+
+    from addin import udfs
+    from addin.udfs.negotiation import READS_TODAY
+
+    reading = set()
+    for name in udfs.__all__:
+        source = inspect.getsource(inspect.unwrap(getattr(udfs, name)))
+        if "_as_of(" in source or "today()" in source or "now()" in source:
+            reading.add(name)
+    assert reading == set(READS_TODAY)
