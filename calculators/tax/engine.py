@@ -423,7 +423,12 @@ def compute(
     if jur.ages is not None:  # the one age check, before the jurisdiction's rules run
         merged["age"] = AGE.within(*jur.ages).check(merged["age"], jur.code)
     lines = jur.lines(salary.astype(float), equity.astype(float), int(year), merged)
-    return TaxResult(jur.code, int(year), jur.currency, salary + equity, lines)
+    # a rule given 0-d arrays may hand back plain floats (scalar in, float out): the result's
+    # lines are arrays of the inputs' shape whatever the rule returned
+    shaped = {
+        name: np.array(np.broadcast_to(amount, salary.shape), dtype=float) for name, amount in lines.items()
+    }
+    return TaxResult(jur.code, int(year), jur.currency, salary + equity, shaped)
 
 
 def _money(value: npt.ArrayLike, field: str) -> Array:
