@@ -56,20 +56,21 @@ Examples
 --------
 >>> from calculators.tax import compute
 >>> r = compute(50_000, "London", 2025)
->>> round(float(r.lines["income_tax"][()]), 2), round(float(r.lines["employee_ni"][()]), 2)
+>>> round(float(r.lines["income_tax"]), 2), round(float(r.lines["employee_ni"]), 2)
 (7486.0, 2993.92)
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
 
 from calculators.defaults import AGE
+from calculators.scalar import Amount, scalar_out
 from calculators.tax.engine import capped_rate, marginal_tax, params, register
 
 __all__ = ["lines", "personal_allowance", "income_tax", "employee_ni"]
@@ -88,12 +89,34 @@ def _p(topic: str, name: str, year: int) -> Any:
     return params("gb", topic)[name].at(_start(year))
 
 
-def personal_allowance(income: npt.ArrayLike, year: int) -> Array:
+@overload
+def personal_allowance(income: float, year: int) -> float: ...
+@overload
+def personal_allowance(income: Array | Sequence[float], year: int) -> Array: ...
+def personal_allowance(income: npt.ArrayLike, year: int) -> Amount:
     """Personal Allowance after the taper for adjusted net income ``income``.
 
     The allowance (``personal_allowance``) falls by ``personal_allowance_taper_rate`` of the
     income above ``personal_allowance_taper_threshold`` until it reaches 0 (Income Tax Act 2007
     s.35).
+
+    Parameters
+    ----------
+    income : float or array_like
+        Adjusted net income, GBP.
+    year : int
+        UK tax year starting 6 April ``year``.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The Personal Allowance; a float for a plain number, an array otherwise.
+
+    References
+    ----------
+    Income Tax Act 2007 s.35, https://www.legislation.gov.uk/ukpga/2007/3/section/35; HMRC,
+    Income Tax rates and Personal Allowances,
+    https://www.gov.uk/government/publications/rates-and-allowances-income-tax
 
     Examples
     --------
@@ -104,14 +127,36 @@ def personal_allowance(income: npt.ArrayLike, year: int) -> Array:
     base = float(_p("income_tax", "personal_allowance", year))
     start = float(_p("income_tax", "personal_allowance_taper_threshold", year))
     rate = float(_p("income_tax", "personal_allowance_taper_rate", year))
-    return np.asarray(np.maximum(base - rate * np.maximum(x - start, 0.0), 0.0), dtype=float)
+    return scalar_out(np.maximum(base - rate * np.maximum(x - start, 0.0), 0.0), income)
 
 
-def income_tax(income: npt.ArrayLike, year: int) -> Array:
+@overload
+def income_tax(income: float, year: int) -> float: ...
+@overload
+def income_tax(income: Array | Sequence[float], year: int) -> Array: ...
+def income_tax(income: npt.ArrayLike, year: int) -> Amount:
     """Income tax liability on employment income ``income`` (rest-of-UK bands).
 
     Taxable income is income less the (tapered) Personal Allowance; the scale
     is ``rates`` (``params/gb/income_tax.yaml``) on taxable income.
+
+    Parameters
+    ----------
+    income : float or array_like
+        Employment income for the year, GBP.
+    year : int
+        UK tax year starting 6 April ``year``.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The liability; a float for a plain number, an array otherwise.
+
+    References
+    ----------
+    Income Tax Act 2007 ss.6-10, 35, https://www.legislation.gov.uk/ukpga/2007/3/contents; HMRC,
+    Income Tax rates and Personal Allowances,
+    https://www.gov.uk/government/publications/rates-and-allowances-income-tax
 
     Examples
     --------
@@ -121,15 +166,39 @@ def income_tax(income: npt.ArrayLike, year: int) -> Array:
     x = np.maximum(np.asarray(income, dtype=float), 0.0)
     taxable = np.maximum(x - personal_allowance(x, year), 0.0)
     scale = _p("income_tax", "rates", year)
-    return marginal_tax(taxable, scale["thresholds"], scale["rates"])
+    return scalar_out(marginal_tax(taxable, scale["thresholds"], scale["rates"]), income)
 
 
-def employee_ni(earnings: npt.ArrayLike, year: int, age: int = AGE.default) -> Array:
+@overload
+def employee_ni(earnings: float, year: int, age: int = AGE.default) -> float: ...
+@overload
+def employee_ni(earnings: Array | Sequence[float], year: int, age: int = AGE.default) -> Array: ...
+def employee_ni(earnings: npt.ArrayLike, year: int, age: int = AGE.default) -> Amount:
     """Employee Class 1 NI on a year's ``earnings`` paid in 12 equal months.
 
     Each month: ``main_rate`` of pay between ``primary_threshold_monthly`` and
     ``upper_earnings_limit_monthly``, ``additional_rate`` above it; nothing from
     ``state_pension_age`` (``params/gb/national_insurance.yaml``).
+
+    Parameters
+    ----------
+    earnings : float or array_like
+        Earnings for the year, GBP, paid in 12 equal monthly amounts.
+    year : int
+        UK tax year starting 6 April ``year``.
+    age : int, optional
+        Age in whole years.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Employee Class 1 contributions for the year; a float for a plain number, an array
+        otherwise.
+
+    References
+    ----------
+    Social Security Contributions and Benefits Act 1992 s.8; HMRC, Rates and thresholds for
+    employers 2025 to 2026, https://www.gov.uk/guidance/rates-and-thresholds-for-employers-2025-to-2026
 
     Examples
     --------
@@ -146,7 +215,7 @@ def employee_ni(earnings: npt.ArrayLike, year: int, age: int = AGE.default) -> A
     per_month = capped_rate(month - pt, main, uel - pt) + capped_rate(month - uel, extra)
     if age >= int(_p("national_insurance", "state_pension_age", year)):
         per_month = np.zeros_like(per_month)
-    return np.asarray(per_month * _MONTHS, dtype=float)
+    return scalar_out(per_month * _MONTHS, earnings)
 
 
 @register(
@@ -155,7 +224,34 @@ def employee_ni(earnings: npt.ArrayLike, year: int, age: int = AGE.default) -> A
     "tax year N = 6 April N to 5 April N+1",
 )
 def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -> dict[str, Array]:
-    """Withholding lines for England: ``income_tax`` and ``employee_ni``."""
+    """Withholding lines for England: ``income_tax`` and ``employee_ni``.
+
+    Parameters
+    ----------
+    salary, equity : numpy.ndarray
+        Salary and RSU income for the year, GBP, of one shape.
+    year : int
+        UK tax year starting 6 April ``year``.
+    options : mapping
+        ``age`` (checked by the engine).
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``income_tax`` and ``employee_ni`` on salary plus equity.
+
+    References
+    ----------
+    The rules of :func:`income_tax` and :func:`employee_ni`; HMRC ERSM20192 for RSU income,
+    https://www.gov.uk/hmrc-internal-manuals/employment-related-securities/ersm20192
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> out = lines(np.array([50_000.0]), np.array([0.0]), 2025, {"age": 35})
+    >>> {k: round(float(v[0]), 2) for k, v in out.items()}
+    {'income_tax': 7486.0, 'employee_ni': 2993.92}
+    """
     pay = salary + equity
     return {
         "income_tax": income_tax(pay, year),
