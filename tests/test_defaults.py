@@ -237,7 +237,11 @@ RESTATED = [
     ("a years literal read", r"""opt_(?:int|number)\(\s*\w+\s*,\s*["']years["']""", None),
     ("the years range", r"\b1 to 50\b|1\s*<=\s*\w+\s*<=\s*50|\b1, 50\b", DEFAULTS),
     ("a literal horizon default", r"\byears\s*:\s*int\s*=\s*\d", None),
-    ("the basis default", r"""(?:(?<![=!<>])=(?!=)|\bor)\s*["']annualized["']|opt_text\([^)]*["']annualized["']""", DEFAULTS),
+    (
+        "the basis default",
+        r"""(?:(?<![=!<>])=(?!=)|\bor)\s*["']annualized["']|opt_text\([^)]*["']annualized["']""",
+        DEFAULTS,
+    ),
     ("a literal discount-rate read", r"""opt_(?:int|number)\([^)]*["']discount_rate["']""", None),
     ("a literal discount-rate default", r"\bdiscount_rate\s*:\s*float\s*=\s*\d", None),
     (
