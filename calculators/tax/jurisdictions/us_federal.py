@@ -19,11 +19,12 @@ act) sections 70102-70103; IRC sections 1, 63, 151, 3101, 3121.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
 from calculators.defaults import AGE
+from calculators.scalar import Amount, scalar_out
 from calculators.tax.engine import Array, capped_rate, marginal_tax, params
 
 __all__ = [
@@ -46,13 +47,38 @@ AGES = (0, 130)
 def value(topic: str, name: str, year: int) -> Any:
     """The parameter ``name`` of ``params/us/<topic>.yaml`` in force in ``year``.
 
+    Parameters
+    ----------
+    topic : str
+        The file under ``params/us/`` (``"federal"``, ``"payroll"``, ``"ca"`` …).
+    name : str
+        The parameter.
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    object
+        The value in force on 1 January of ``year``.
+
+    References
+    ----------
+    The ``reference`` entries of the parameter in ``params/us/<topic>.yaml`` (IRS revenue
+    procedures, SSA and state publications).
+
+    Examples
+    --------
     >>> value("payroll", "social_security_wage_base", 2025)
     176100
     """
     return params("us", topic)[name].at(year)
 
 
-def federal_taxable_income(wages: Array, year: int, age: float = AGE.default) -> Array:
+@overload
+def federal_taxable_income(wages: float, year: int, age: float = AGE.default) -> float: ...
+@overload
+def federal_taxable_income(wages: Array, year: int, age: float = AGE.default) -> Array: ...
+def federal_taxable_income(wages: Amount, year: int, age: float = AGE.default) -> Amount:
     """Federal taxable income of a single filer whose income is ``wages``.
 
     AGI minus the standard deduction (IRC section 63(c)), plus from age ``aged_from``
@@ -60,6 +86,25 @@ def federal_taxable_income(wages: Array, year: int, age: float = AGE.default) ->
     senior deduction (section 151(d)(5)(C)), which falls by
     ``senior_deduction_phase_out_rate`` of modified AGI above
     ``senior_deduction_phase_out_start``.
+
+    Parameters
+    ----------
+    wages : float or numpy.ndarray
+        Wages for the year (salary, bonus and RSU vests), USD.
+    year : int
+        Tax year.
+    age : float, optional
+        Age in whole years at the end of the year.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Taxable income; a float for a plain number, an array otherwise.
+
+    References
+    ----------
+    IRC sections 63(c), 63(f), 151(d)(5)(C) (Public Law 119-21 section 70103); IRS Rev. Proc.
+    2024-40 and 2025-32, https://www.irs.gov/pub/irs-drop/rp-24-40.pdf
 
     Examples
     --------
@@ -76,11 +121,34 @@ def federal_taxable_income(wages: Array, year: int, age: float = AGE.default) ->
             start = value("federal", "senior_deduction_phase_out_start", year)
             rate = value("federal", "senior_deduction_phase_out_rate", year)
             deduction = deduction + np.maximum(senior - rate * np.maximum(wages - start, 0.0), 0.0)
-    return np.maximum(wages - deduction, 0.0)
+    return scalar_out(np.maximum(wages - deduction, 0.0), wages)
 
 
-def federal_income_tax(wages: Array, year: int, age: float = AGE.default) -> Array:
+@overload
+def federal_income_tax(wages: float, year: int, age: float = AGE.default) -> float: ...
+@overload
+def federal_income_tax(wages: Array, year: int, age: float = AGE.default) -> Array: ...
+def federal_income_tax(wages: Amount, year: int, age: float = AGE.default) -> Amount:
     """Federal income tax (IRC section 1(j) schedule) on wages, single filer.
+
+    Parameters
+    ----------
+    wages : float or numpy.ndarray
+        Wages for the year, USD.
+    year : int
+        Tax year.
+    age : float, optional
+        Age in whole years at the end of the year.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Income tax before refundable credits; a float for a plain number, an array otherwise.
+
+    References
+    ----------
+    IRC section 1(j); IRS Rev. Proc. 2024-40 section 3.01 (2025) and Rev. Proc. 2025-32 (2026),
+    https://www.irs.gov/pub/irs-drop/rp-24-40.pdf
 
     Examples
     --------
@@ -90,46 +158,144 @@ def federal_income_tax(wages: Array, year: int, age: float = AGE.default) -> Arr
     13449.0
     """
     scale = value("federal", "income_tax_scale", year)
-    taxable = federal_taxable_income(wages, year, age)
-    return marginal_tax(taxable, scale["thresholds"], scale["rates"])
+    taxable = np.asarray(federal_taxable_income(wages, year, age))
+    return scalar_out(marginal_tax(taxable, scale["thresholds"], scale["rates"]), wages)
 
 
-def social_security(wages: Array, year: int) -> Array:
+@overload
+def social_security(wages: float, year: int) -> float: ...
+@overload
+def social_security(wages: Array, year: int) -> Array: ...
+def social_security(wages: Amount, year: int) -> Amount:
     """Employee social security tax: ``social_security_rate`` of wages up to the wage base.
 
+    Parameters
+    ----------
+    wages : float or numpy.ndarray
+        Wages for the year, USD.
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The employee's OASDI tax; a float for a plain number, an array otherwise.
+
+    References
+    ----------
+    IRC sections 3101(a), 3121(a)(1); SSA, Contribution and benefit base,
+    https://www.ssa.gov/oact/cola/cbb.html
+
+    Examples
+    --------
     >>> float(social_security(np.array(250_000.0), 2025))
     10918.2
     """
-    return capped_rate(
-        wages,
-        value("payroll", "social_security_rate", year),
-        value("payroll", "social_security_wage_base", year),
-    )
+    base = np.asarray(wages, dtype=float)
+    rate = value("payroll", "social_security_rate", year)
+    return scalar_out(capped_rate(base, rate, value("payroll", "social_security_wage_base", year)), wages)
 
 
-def medicare(wages: Array, year: int) -> Array:
+@overload
+def medicare(wages: float, year: int) -> float: ...
+@overload
+def medicare(wages: Array, year: int) -> Array: ...
+def medicare(wages: Amount, year: int) -> Amount:
     """Employee Medicare tax: ``medicare_rate`` of all wages (IRC section 3101(b)(1)).
 
+    Parameters
+    ----------
+    wages : float or numpy.ndarray
+        Wages for the year, USD.
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The employee's hospital insurance tax; a float for a plain number, an array otherwise.
+
+    References
+    ----------
+    IRC section 3101(b)(1); IRS Publication 15, section 9,
+    https://www.irs.gov/publications/p15
+
+    Examples
+    --------
     >>> float(medicare(np.array(250_000.0), 2025))
     3625.0
     """
-    return capped_rate(wages, value("payroll", "medicare_rate", year))
+    return scalar_out(
+        capped_rate(np.asarray(wages, dtype=float), value("payroll", "medicare_rate", year)), wages
+    )
 
 
-def additional_medicare(wages: Array, year: int) -> Array:
+@overload
+def additional_medicare(wages: float, year: int) -> float: ...
+@overload
+def additional_medicare(wages: Array, year: int) -> Array: ...
+def additional_medicare(wages: Amount, year: int) -> Amount:
     """Additional Medicare tax on wages above ``additional_medicare_threshold`` (single).
 
     The rate is ``additional_medicare_rate``.
 
+    Parameters
+    ----------
+    wages : float or numpy.ndarray
+        Wages for the year, USD.
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The Additional Medicare Tax; a float for a plain number, an array otherwise.
+
+    References
+    ----------
+    IRC section 3101(b)(2); IRS, Questions and answers for the Additional Medicare Tax,
+    https://www.irs.gov/businesses/small-businesses-self-employed/questions-and-answers-for-the-additional-medicare-tax
+
+    Examples
+    --------
     >>> round(float(additional_medicare(np.array(250_000.0), 2025)), 2)
     450.0
     """
     threshold = value("payroll", "additional_medicare_threshold", year)
-    return capped_rate(wages - threshold, value("payroll", "additional_medicare_rate", year))
+    excess = np.asarray(wages, dtype=float) - threshold
+    return scalar_out(capped_rate(excess, value("payroll", "additional_medicare_rate", year)), wages)
 
 
 def federal_lines(wages: Array, year: int, age: float) -> dict[str, Array]:
-    """The four federal lines, in the order they are reported."""
+    """The four federal lines, in the order they are reported.
+
+    Parameters
+    ----------
+    wages : numpy.ndarray
+        Wages for the year, USD.
+    year : int
+        Tax year.
+    age : float
+        Age in whole years.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``federal_income_tax``, ``social_security``, ``medicare`` and ``additional_medicare``.
+
+    References
+    ----------
+    The rules of :func:`federal_income_tax`, :func:`social_security`, :func:`medicare` and
+    :func:`additional_medicare`; IRS Publication 525 (RSU income is wages),
+    https://www.irs.gov/publications/p525
+
+    Examples
+    --------
+    >>> out = federal_lines(np.array([100_000.0]), 2025, 35)
+    >>> {k: round(float(v[0]), 2) for k, v in out.items()}  # doctest: +NORMALIZE_WHITESPACE
+    {'federal_income_tax': 13449.0, 'social_security': 6200.0, 'medicare': 1450.0,
+     'additional_medicare': 0.0}
+    """
     return {
         "federal_income_tax": federal_income_tax(wages, year, age),
         "social_security": social_security(wages, year),
