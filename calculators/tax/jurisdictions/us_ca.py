@@ -59,6 +59,24 @@ def _ca(name: str, year: int) -> Any:
 def ca_taxable_income(wages: Array, year: int) -> Array:
     """California taxable income: wages minus the standard deduction (section 17073.5).
 
+    Parameters
+    ----------
+    wages : numpy.ndarray
+        Wages for the year, USD.
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    numpy.ndarray
+        California taxable income, never below 0.
+
+    References
+    ----------
+    R&TC section 17073.5; FTB, 2025 Form 540 booklet, https://www.ftb.ca.gov/forms/2025/2025-540-booklet.html
+
+    Examples
+    --------
     >>> float(ca_taxable_income(np.array(250_000.0), 2025))
     244294.0
     """
@@ -70,6 +88,24 @@ def ca_exemption_credit(agi: Array, year: int, age: float = AGE.default) -> Arra
 
     Each credit falls by ``exemption_phase_out_amount`` for every ``exemption_phase_out_step``
     or fraction thereof of federal AGI above the threshold (R&TC section 17054.1), never below zero.
+
+    Parameters
+    ----------
+    agi : numpy.ndarray
+        Federal AGI, USD.
+    year : int
+        Tax year.
+    age : float, optional
+        Age in whole years.
+
+    Returns
+    -------
+    numpy.ndarray
+        The exemption credits after the phase-out.
+
+    References
+    ----------
+    R&TC sections 17054 and 17054.1, https://leginfo.legislature.ca.gov/faces/codes_displaySection.xhtml?lawCode=RTC&sectionNum=17054.1
 
     Examples
     --------
@@ -93,6 +129,24 @@ def ca_mental_health_tax(taxable: Array, year: int) -> Array:
 
     ``mental_health_tax_rate`` above ``mental_health_tax_threshold``.
 
+    Parameters
+    ----------
+    taxable : numpy.ndarray
+        California taxable income, USD.
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    numpy.ndarray
+        The Mental Health Services Tax.
+
+    References
+    ----------
+    R&TC section 17043, https://leginfo.legislature.ca.gov/faces/codes_displaySection.xhtml?lawCode=RTC&sectionNum=17043
+
+    Examples
+    --------
     >>> float(ca_mental_health_tax(np.array(1_500_000.0), 2025))
     5000.0
     """
@@ -102,6 +156,27 @@ def ca_mental_health_tax(taxable: Array, year: int) -> Array:
 
 def ca_income_tax(wages: Array, year: int, age: float = AGE.default) -> Array:
     """California income tax: schedule tax less exemption credits, plus the MHST.
+
+    Parameters
+    ----------
+    wages : numpy.ndarray
+        Wages for the year, USD.
+    year : int
+        Tax year.
+    age : float, optional
+        Age in whole years.
+
+    Returns
+    -------
+    numpy.ndarray
+        California income tax, the MHST included.
+
+    References
+    ----------
+    R&TC section 17041,
+    https://leginfo.legislature.ca.gov/faces/codes_displaySection.xhtml?lawCode=RTC&sectionNum=17041;
+    FTB, 2025 California tax rate schedules,
+    https://www.ftb.ca.gov/forms/2025/2025-540-tax-rate-schedules.pdf
 
     Examples
     --------
@@ -120,6 +195,25 @@ def ca_income_tax(wages: Array, year: int, age: float = AGE.default) -> Array:
 def ca_sdi(wages: Array, year: int) -> Array:
     """State Disability Insurance: ``sdi_rate`` of all wages, no cap.
 
+    Parameters
+    ----------
+    wages : numpy.ndarray
+        Wages for the year, USD.
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    numpy.ndarray
+        The employee's SDI contribution.
+
+    References
+    ----------
+    Unemployment Insurance Code section 984; EDD, Rates and withholding,
+    https://edd.ca.gov/en/payroll_taxes/rates_and_withholding/
+
+    Examples
+    --------
     >>> float(ca_sdi(np.array(250_000.0), 2025))
     3000.0
     """
@@ -131,7 +225,34 @@ def ca_sdi(wages: Array, year: int) -> Array:
     description="California resident employee: federal income tax, FICA, CA income tax, CA SDI",
 )
 def us_ca_lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -> dict[str, Array]:
-    """Every withholding line of a California employee (RSU income is wages)."""
+    """Every withholding line of a California employee (RSU income is wages).
+
+    Parameters
+    ----------
+    salary, equity : numpy.ndarray
+        Salary and RSU income for the year, USD, of one shape.
+    year : int
+        Tax year.
+    options : mapping
+        ``age`` (checked by the engine).
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        The federal lines, ``ca_income_tax`` and ``ca_sdi``.
+
+    References
+    ----------
+    The rules of :func:`calculators.tax.jurisdictions.us_federal.federal_lines`,
+    :func:`ca_income_tax` and :func:`ca_sdi`; FTB, Tax calculator, tables, rates,
+    https://www.ftb.ca.gov/file/personal/tax-calculator-tables-rates.asp
+
+    Examples
+    --------
+    >>> out = us_ca_lines(np.array([250_000.0]), np.array([0.0]), 2025, {"age": 35})
+    >>> round(float(out["ca_income_tax"][0]), 2), float(out["ca_sdi"][0])
+    (19004.98, 3000.0)
+    """
     age = options["age"]
     wages = salary + equity
     lines = federal_lines(wages, year, age)
