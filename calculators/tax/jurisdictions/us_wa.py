@@ -36,6 +36,25 @@ def wa_pfml(wages: Array, year: int) -> Array:
     security wage base (RCW 50A.10.030; ESD: stop collecting once wages reach
     the social security cap).
 
+    Parameters
+    ----------
+    wages : numpy.ndarray
+        Wages for the year, USD.
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    numpy.ndarray
+        The employee's PFML premium.
+
+    References
+    ----------
+    RCW 50A.10.030, https://app.leg.wa.gov/RCW/default.aspx?cite=50A.10.030; Paid Leave,
+    premium updates, https://paidleave.wa.gov/updates/
+
+    Examples
+    --------
     >>> import numpy as np
     >>> round(float(wa_pfml(np.array(100_000.0), 2025)), 2)
     657.98
@@ -47,6 +66,25 @@ def wa_pfml(wages: Array, year: int) -> Array:
 def wa_cares(wages: Array, year: int) -> Array:
     """WA Cares Fund premium: ``cares_rate`` of all wages, no cap (RCW 50B.04.080).
 
+    Parameters
+    ----------
+    wages : numpy.ndarray
+        Wages for the year, USD.
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    numpy.ndarray
+        The WA Cares premium.
+
+    References
+    ----------
+    RCW 50B.04.080, https://app.leg.wa.gov/RCW/default.aspx?cite=50B.04.080; WA Cares Fund,
+    https://wacaresfund.wa.gov/employers/
+
+    Examples
+    --------
     >>> import numpy as np
     >>> float(wa_cares(np.array(100_000.0), 2025))
     580.0
@@ -59,7 +97,35 @@ def wa_cares(wages: Array, year: int) -> Array:
     description="Washington employee: federal income tax, FICA, WA PFML, WA Cares (no state income tax)",
 )
 def us_wa_lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -> dict[str, Array]:
-    """Every withholding line of a Washington employee (RSU income is wages)."""
+    """Every withholding line of a Washington employee (RSU income is wages).
+
+    Parameters
+    ----------
+    salary, equity : numpy.ndarray
+        Salary and RSU income for the year, USD, of one shape.
+    year : int
+        Tax year.
+    options : mapping
+        ``age`` (checked by the engine).
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        The federal lines, ``wa_pfml`` and ``wa_cares``.
+
+    References
+    ----------
+    The rules of :func:`calculators.tax.jurisdictions.us_federal.federal_lines`,
+    :func:`wa_pfml` and :func:`wa_cares`; RCW 50A.05.010 (wages for the premiums),
+    https://app.leg.wa.gov/RCW/default.aspx?cite=50A.05.010
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> out = us_wa_lines(np.array([100_000.0]), np.array([0.0]), 2025, {"age": 35})
+    >>> list(out)[-2:], float(out["wa_cares"][0])
+    (['wa_pfml', 'wa_cares'], 580.0)
+    """
     wages = salary + equity
     lines = federal_lines(wages, year, options["age"])
     lines["wa_pfml"] = wa_pfml(wages, year)
