@@ -75,6 +75,25 @@ def _ny(name: str, year: int) -> Any:
 def ny_taxable_income(wages: Array, year: int) -> Array:
     """New York taxable income: NYAGI (= wages) minus the ``standard_deduction``.
 
+    Parameters
+    ----------
+    wages : numpy.ndarray
+        Wages for the year, USD.
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    numpy.ndarray
+        New York taxable income, never below 0.
+
+    References
+    ----------
+    Tax Law section 614, https://www.nysenate.gov/legislation/laws/TAX/614; NYS, Standard
+    deductions, https://www.tax.ny.gov/pit/file/standard_deductions.htm
+
+    Examples
+    --------
     >>> float(ny_taxable_income(np.array(100_000.0), 2025))
     92000.0
     """
@@ -91,6 +110,27 @@ def ny_supplemental_tax(taxable: Array, agi: Array, year: int, regular: Array | 
     where the first band starts at the rate-schedule band holding the taxable
     income.  Above NYAGI ``supplemental_flat_from`` all taxable income is taxed at the top rate.
     ``regular`` is the schedule tax on ``taxable`` when already computed.
+
+    Parameters
+    ----------
+    taxable : numpy.ndarray
+        New York taxable income, USD.
+    agi : numpy.ndarray
+        NYAGI, USD.
+    year : int
+        Tax year.
+    regular : numpy.ndarray, optional
+        The schedule tax on ``taxable``, when already computed.
+
+    Returns
+    -------
+    numpy.ndarray
+        The supplemental tax.
+
+    References
+    ----------
+    Tax Law section 601(d-1), https://www.nysenate.gov/legislation/laws/TAX/601; Form IT-201
+    instructions 2025, https://www.tax.ny.gov/pdf/2025/inc/it201i_2025.pdf
 
     Examples
     --------
@@ -123,6 +163,24 @@ def ny_supplemental_tax(taxable: Array, agi: Array, year: int, regular: Array | 
 def ny_household_credit(agi: Array, year: int) -> Array:
     """New York household credit for a single filer (Tax Law section 606(b)).
 
+    Parameters
+    ----------
+    agi : numpy.ndarray
+        NYAGI, USD.
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    numpy.ndarray
+        The household credit.
+
+    References
+    ----------
+    Tax Law section 606(b), https://www.nysenate.gov/legislation/laws/TAX/606
+
+    Examples
+    --------
     >>> [float(x) for x in ny_household_credit(np.array([25_000.0, 25_000.01, 30_000.0]), 2025)]
     [40.0, 20.0, 0.0]
     """
@@ -133,6 +191,23 @@ def ny_household_credit(agi: Array, year: int) -> Array:
 
 def ny_income_tax(wages: Array, year: int) -> Array:
     """New York State income tax: schedule + supplemental tax - household credit.
+
+    Parameters
+    ----------
+    wages : numpy.ndarray
+        Wages for the year, USD.
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    numpy.ndarray
+        New York State income tax, never below 0.
+
+    References
+    ----------
+    Tax Law sections 601 and 606, https://www.nysenate.gov/legislation/laws/TAX/601; Form
+    IT-201 instructions 2025, https://www.tax.ny.gov/pdf/2025/inc/it201i_2025.pdf
 
     Examples
     --------
@@ -152,6 +227,26 @@ def nyc_school_tax_credit(taxable: Array, income: Array, year: int) -> Array:
     ``income`` is federal AGI (less IRA distributions, none here); ``taxable``
     is NYC taxable income.
 
+    Parameters
+    ----------
+    taxable : numpy.ndarray
+        NYC taxable income, USD.
+    income : numpy.ndarray
+        Federal AGI, USD.
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    numpy.ndarray
+        The NYC school tax credit (fixed amount and rate reduction amount).
+
+    References
+    ----------
+    Tax Law section 606(ggg), https://www.nysenate.gov/legislation/laws/TAX/606
+
+    Examples
+    --------
     >>> round(float(nyc_school_tax_credit(np.array(92_000.0), np.array(100_000.0), 2025)), 2)
     266.4
     """
@@ -172,6 +267,24 @@ def nyc_school_tax_credit(taxable: Array, income: Array, year: int) -> Array:
 def nyc_income_tax(wages: Array, year: int) -> Array:
     """NYC resident income tax (section 1304) less the NYC school tax credit, >= 0.
 
+    Parameters
+    ----------
+    wages : numpy.ndarray
+        Wages for the year, USD.
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    numpy.ndarray
+        NYC resident income tax after the school tax credit.
+
+    References
+    ----------
+    Tax Law section 1304, https://www.nysenate.gov/legislation/laws/TAX/1304
+
+    Examples
+    --------
     >>> round(float(nyc_income_tax(np.array(100_000.0), 2025)), 2)
     3174.69
     """
@@ -184,6 +297,26 @@ def nyc_income_tax(wages: Array, year: int) -> Array:
 def ny_pfl(wages: Array, year: int) -> Array:
     """Paid Family Leave employee contribution: rate x gross wages, up to the annual maximum.
 
+    Parameters
+    ----------
+    wages : numpy.ndarray
+        Wages for the year, USD.
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    numpy.ndarray
+        The employee's Paid Family Leave contribution.
+
+    References
+    ----------
+    Workers' Compensation Law section 209, https://www.nysenate.gov/legislation/laws/WKC/209;
+    DFS, PFL rate decision,
+    https://www.dfs.ny.gov/apps-and-licensing/health-insurers/pfl-rate-decision-2025-page
+
+    Examples
+    --------
     >>> float(ny_pfl(np.array(50_000.0), 2025)), float(ny_pfl(np.array(250_000.0), 2025))
     (194.0, 354.53)
     """
@@ -193,6 +326,26 @@ def ny_pfl(wages: Array, year: int) -> Array:
 def ny_dbl(wages: Array, year: int) -> Array:
     """Disability benefits (DBL) employee contribution: ``dbl_rate`` of wages, at most ``dbl_annual_max``.
 
+    Parameters
+    ----------
+    wages : numpy.ndarray
+        Wages for the year, USD.
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    numpy.ndarray
+        The employee's disability benefits contribution.
+
+    References
+    ----------
+    Workers' Compensation Law section 209, https://www.nysenate.gov/legislation/laws/WKC/209;
+    WCB, Disability benefits,
+    https://www.wcb.ny.gov/content/main/DisabilityBenefits/employee-disability-benefits.jsp
+
+    Examples
+    --------
     >>> float(ny_dbl(np.array(100_000.0), 2025))
     31.2
     """
@@ -205,7 +358,34 @@ def ny_dbl(wages: Array, year: int) -> Array:
     "NYC income tax, NY PFL and DBL",
 )
 def us_ny_nyc_lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -> dict[str, Array]:
-    """Every withholding line of a New York City employee (RSU income is wages)."""
+    """Every withholding line of a New York City employee (RSU income is wages).
+
+    Parameters
+    ----------
+    salary, equity : numpy.ndarray
+        Salary and RSU income for the year, USD, of one shape.
+    year : int
+        Tax year.
+    options : mapping
+        ``age`` (checked by the engine).
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        The federal lines, ``ny_income_tax``, ``nyc_income_tax``, ``ny_pfl`` and ``ny_dbl``.
+
+    References
+    ----------
+    The rules of :func:`calculators.tax.jurisdictions.us_federal.federal_lines`,
+    :func:`ny_income_tax`, :func:`nyc_income_tax`, :func:`ny_pfl` and :func:`ny_dbl`; NYS,
+    Withholding tax rates, https://www.tax.ny.gov/bus/wt/rate.htm
+
+    Examples
+    --------
+    >>> out = us_ny_nyc_lines(np.array([100_000.0]), np.array([0.0]), 2025, {"age": 35})
+    >>> round(float(out["ny_income_tax"][0]), 2), round(float(out["nyc_income_tax"][0]), 2)
+    (4951.75, 3174.69)
+    """
     wages = salary + equity
     lines = federal_lines(wages, year, options["age"])
     lines["ny_income_tax"] = ny_income_tax(wages, year)
