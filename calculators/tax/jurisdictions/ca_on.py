@@ -62,9 +62,22 @@ def cpp_contribution(earnings: Array, year: int) -> Array:
     With 12 equal monthly pays the per-period exemption (``cpp`` ``basic_exemption`` / 12) adds up to
     the yearly one, so the yearly formula is exact.
 
+    Parameters
+    ----------
+    earnings : numpy.ndarray
+        Pensionable earnings for the year, CAD.
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    numpy.ndarray
+        The employee's CPP contribution.
+
     References
     ----------
-    CRA, *CPP contribution rates, maximums and exemptions*.
+    CRA, *CPP contribution rates, maximums and exemptions*,
+    https://www.canada.ca/en/revenue-agency/services/tax/businesses/topics/payroll/payroll-deductions-contributions/canada-pension-plan-cpp/cpp-contribution-rates-maximums-exemptions.html
 
     Examples
     --------
@@ -85,6 +98,25 @@ def _cpp_base_part(cpp: Array, year: int) -> Array:
 def cpp2_contribution(earnings: Array, year: int) -> Array:
     """CPP2 at the ``cpp2`` rate between the YMPE and the YAMPE (CRA).
 
+    Parameters
+    ----------
+    earnings : numpy.ndarray
+        Pensionable earnings for the year, CAD.
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    numpy.ndarray
+        The employee's second additional CPP contribution.
+
+    References
+    ----------
+    CRA, CPP contribution rates, maximums and exemptions,
+    https://www.canada.ca/en/revenue-agency/services/tax/businesses/topics/payroll/payroll-deductions-contributions/canada-pension-plan-cpp/cpp-contribution-rates-maximums-exemptions.html
+
+    Examples
+    --------
     >>> float(cpp2_contribution(np.array(100_000.0), 2026))  # 2026 maximum
     416.0
     """
@@ -97,6 +129,25 @@ def cpp2_contribution(earnings: Array, year: int) -> Array:
 def ei_premium(earnings: Array, year: int) -> Array:
     """Employee EI premium on insurable earnings up to the yearly maximum (CRA).
 
+    Parameters
+    ----------
+    earnings : numpy.ndarray
+        Insurable earnings for the year, CAD.
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    numpy.ndarray
+        The employee's EI premium.
+
+    References
+    ----------
+    CRA, EI premium rates and maximums,
+    https://www.canada.ca/en/revenue-agency/services/tax/businesses/topics/payroll/payroll-deductions-contributions/employment-insurance-ei/ei-premium-rates-maximums.html
+
+    Examples
+    --------
     >>> round(float(ei_premium(np.array(100_000.0), 2025)), 2)  # 2025 maximum
     1077.48
     """
@@ -109,6 +160,25 @@ def federal_basic_personal_amount(net_income: Array, year: int) -> Array:
     ``basic_personal_amount``'s ``phase_out_start`` and ``phase_out_end`` (the starts of the
     last two brackets; CRA T4127, BPAF).
 
+    Parameters
+    ----------
+    net_income : numpy.ndarray
+        Net income, CAD.
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    numpy.ndarray
+        The federal basic personal amount.
+
+    References
+    ----------
+    Income Tax Act (Canada) s.118(1)(c); CRA, Line 30000 Basic personal amount,
+    https://www.canada.ca/en/revenue-agency/services/tax/individuals/topics/about-your-tax-return/tax-return/completing-a-tax-return/deductions-credits-expenses/line-30000-basic-personal-amount.html
+
+    Examples
+    --------
     >>> [float(x) for x in federal_basic_personal_amount(np.array([0.0, 300_000.0]), 2026)]
     [16452.0, 14829.0]
     """
@@ -126,6 +196,37 @@ def federal_income_tax(
 
     Credits at the lowest rate: BPA, Canada employment amount (the lesser of
     employment income and the yearly amount), base CPP and EI premiums.
+
+    Parameters
+    ----------
+    net_income : numpy.ndarray
+        Net income (line 23600), CAD.
+    employment_income : numpy.ndarray
+        Employment income, for the Canada employment amount.
+    cpp_base : numpy.ndarray
+        The base part of the CPP contribution (credit at the lowest rate).
+    ei : numpy.ndarray
+        The EI premium (credit at the lowest rate).
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    numpy.ndarray
+        Basic federal tax, never below 0.
+
+    References
+    ----------
+    Income Tax Act (Canada) ss.117, 118; CRA, Canadian income tax rates for individuals,
+    https://www.canada.ca/en/revenue-agency/services/tax/individuals/frequently-asked-questions-individuals/canadian-income-tax-rates-individuals-current-previous-years.html;
+    CRA, T4127 Payroll Deductions Formulas,
+    https://www.canada.ca/en/revenue-agency/services/forms-publications/payroll/t4127-payroll-deductions-formulas.html
+
+    Examples
+    --------
+    >>> a = np.array
+    >>> round(float(federal_income_tax(a(95_000.0), a(100_000.0), a(3_300.0), a(1_077.48), 2025)), 2)
+    12845.77
     """
     scale = _p("federal", "income_tax_scale", year)
     gross = marginal_tax(net_income, scale["thresholds"], scale["rates"])
@@ -150,6 +251,28 @@ def lift_credit(employment_income: Array, net_income: Array, year: int) -> Array
     minus ``clawback_rate`` x adjusted net income above ``threshold`` (ontario.ca,
     *Low-income Individuals and Families Tax Credit*, 2022 onward).
 
+    Parameters
+    ----------
+    employment_income : numpy.ndarray
+        Employment income, CAD.
+    net_income : numpy.ndarray
+        Adjusted net income, CAD.
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    numpy.ndarray
+        The LIFT credit.
+
+    References
+    ----------
+    Taxation Act, 2007 (Ontario), https://www.ontario.ca/laws/statute/07t11; ontario.ca,
+    Low-income Individuals and Families Tax Credit,
+    https://www.ontario.ca/page/low-income-individuals-and-families-tax-credit
+
+    Examples
+    --------
     >>> [round(float(x), 2) for x in lift_credit(np.array([10_000.0, 40_000.0]),
     ...                                          np.array([10_000.0, 40_000.0]), 2025)]
     [505.0, 500.0]
@@ -162,7 +285,38 @@ def lift_credit(employment_income: Array, net_income: Array, year: int) -> Array
 def ontario_income_tax(
     net_income: Array, employment_income: Array, cpp_base: Array, ei: Array, year: int
 ) -> Array:
-    """Ontario tax (ON428): basic tax, surtax, tax reduction, then LIFT credit."""
+    """Ontario tax (ON428): basic tax, surtax, tax reduction, then LIFT credit.
+
+    Parameters
+    ----------
+    net_income : numpy.ndarray
+        Net income, CAD.
+    employment_income : numpy.ndarray
+        Employment income, CAD.
+    cpp_base : numpy.ndarray
+        The base part of the CPP contribution.
+    ei : numpy.ndarray
+        The EI premium.
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    numpy.ndarray
+        Ontario tax after the surtax, the tax reduction and the LIFT credit.
+
+    References
+    ----------
+    Taxation Act, 2007 (Ontario), https://www.ontario.ca/laws/statute/07t11; CRA, Ontario
+    information guide and form ON428 (5006-C),
+    https://www.canada.ca/en/revenue-agency/services/forms-publications/tax-packages-years/general-income-tax-benefit-package/ontario/5006-c.html
+
+    Examples
+    --------
+    >>> a = np.array
+    >>> round(float(ontario_income_tax(a(95_000.0), a(100_000.0), a(3_300.0), a(1_077.48), 2025)), 2)
+    5659.39
+    """
     scale = _p("ontario", "income_tax_scale", year)
     gross = marginal_tax(net_income, scale["thresholds"], scale["rates"])
     credits = _p("ontario", "basic_personal_amount", year) + cpp_base + ei
@@ -177,6 +331,25 @@ def ontario_income_tax(
 def ontario_health_premium(taxable_income: Array, year: int) -> Array:
     """Ontario Health Premium: 0 to 900 by steps on taxable income (ontario.ca).
 
+    Parameters
+    ----------
+    taxable_income : numpy.ndarray
+        Taxable income, CAD.
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    numpy.ndarray
+        The Ontario Health Premium.
+
+    References
+    ----------
+    Taxation Act, 2007 (Ontario) s.33.1, https://www.ontario.ca/laws/statute/07t11; ontario.ca,
+    Ontario Health Premium, https://www.ontario.ca/page/ontario-health-premium
+
+    Examples
+    --------
     >>> [float(x) for x in ontario_health_premium(np.array([20_000.0, 25_000.0, 60_000.0,
     ...                                                     250_000.0]), 2026)]
     [0.0, 300.0, 600.0, 900.0]
@@ -196,7 +369,34 @@ def ontario_health_premium(taxable_income: Array, year: int) -> Array:
     "CPP2, EI (single employee, no dependants)",
 )
 def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -> dict[str, Array]:
-    """Every withholding line for an Ontario employee (see the module docstring)."""
+    """Every withholding line for an Ontario employee (see the module docstring).
+
+    Parameters
+    ----------
+    salary, equity : numpy.ndarray
+        Salary and RSU income for the year, CAD, of one shape.
+    year : int
+        Tax year.
+    options : mapping
+        ``age`` (checked by the engine).
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``federal_income_tax``, ``ontario_income_tax``, ``ontario_health_premium``, ``cpp``,
+        ``cpp2`` and ``ei``.
+
+    References
+    ----------
+    The rules of the functions above; CRA, T4127 Payroll Deductions Formulas,
+    https://www.canada.ca/en/revenue-agency/services/forms-publications/payroll/t4127-payroll-deductions-formulas.html
+
+    Examples
+    --------
+    >>> out = lines(np.array([100_000.0]), np.array([0.0]), 2025, {"age": 35})
+    >>> round(float(out["federal_income_tax"][0]), 2), float(out["ontario_health_premium"][0])
+    (13642.46, 750.0)
+    """
     earnings = salary + equity
     cpp = cpp_contribution(earnings, year)
     cpp_base = _cpp_base_part(cpp, year)
