@@ -280,3 +280,26 @@ def test_a_strategy_date_that_is_not_a_date_is_one_clear_message():
     late = dataclasses.replace(strat, expected=[["Berlin", "soon"]])
     with pytest.raises(WorkbookError, match="expected offers: the date must be a date"):
         strategy_of(late)
+
+
+def test_the_json_brief_holds_numbers_and_codes_not_sentences(tmp_path, brief):
+    import json
+
+    from addin.brief_messages import MESSAGES
+
+    out = tmp_path / "brief.json"
+    assert main(["brief", str(DEFAULT_PATH), "--json", "-o", str(out)]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    tokyo = next(c for c in data["companies"] if c["name"] == "Tokyo big tech")
+    assert tokyo["counters"]["base_salary"] == 41_484_655
+    assert tokyo["counters"]["sign_on"] is None
+    assert tokyo["unreachable"]["sign_on"] == {
+        "code": "counter_beyond_ceiling",
+        "params": {"component": "sign_on", "basis": "net_annualized"},
+    }
+    assert tokyo["flag"]["code"] == "deadline_before_expected" and tokyo["deadline"] == "2026-12-11"
+    text = out.read_text(encoding="utf-8")
+    for code, template in MESSAGES["en"].items():
+        head = template.split("{")[0].strip()
+        assert len(head) < 12 or head not in text, code
+    assert [c["value_home"] for c in data["companies"]] == [c.value_home for c in brief.companies]
