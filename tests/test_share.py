@@ -27,8 +27,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from addin import udfs
 from addin.share import PARTS, Disclosed, read_disclosed, write_copy
 from addin.sheets.disclosure import FIELDS
-from addin.workbook import build, example
+from addin.workbook import example
 from calculators.offer import FIELDS as OFFER_FIELDS
+from tests.conftest import negotiate, negotiate_process, soffice_convert
 
 WORDS = [
     "CANARYWALKAWAYqx1",
@@ -200,10 +201,9 @@ def _add_parts(src: Path, dst: Path) -> None:
         zout.writestr("customXml/_rels/item1.xml.rels", _ITEM_RELS)
 
 
-def run(*args, timeout=120):
-    return subprocess.run(
-        [sys.executable, "-m", "addin.cli", *map(str, args)], capture_output=True, text=True, timeout=timeout
-    )
+def run(*args):
+    """``negotiate ARGS`` through its entry point in this process (see tests.conftest)."""
+    return negotiate(*args)
 
 
 def parts(path: Path) -> dict[str, bytes]:
@@ -222,13 +222,23 @@ def leaks(blobs: dict[str, bytes]) -> list[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build(tmp_path_factory.mktemp("built") / "negotiation.xlsm")
+def built(built_example):
+    """The example built fresh (once a session, by ``negotiate build-workbook``)."""
+    return built_example
+
+
+@pytest.fixture(scope="module")
+def planted_books(built, tmp_path_factory):
+    """The built workbook with its canaries, formulas kept (False) and values only (True)."""
+    return {
+        data_only: plant(built, tmp_path_factory.mktemp("planted") / "private.xlsx", data_only)
+        for data_only in (False, True)
+    }
 
 
 @pytest.fixture(scope="module", params=[False, True], ids=["formulas-no-cache", "values"])
-def planted(request, built, tmp_path_factory):
-    return plant(built, tmp_path_factory.mktemp("planted") / "private.xlsx", request.param)
+def planted(request, planted_books):
+    return planted_books[request.param]
 
 
 def test_the_canaries_are_really_planted(planted):
@@ -331,8 +341,11 @@ def test_default_disclosure_is_what_a_candidate_tells_a_recruiter():
 
 
 def test_same_input_same_bytes_and_no_silent_overwrite(planted, tmp_path):
+    """The same bytes from a process of its own (what a shell runs) and from this one."""
     a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
-    assert run("share", planted, "-o", a).returncode == 0
+    first = negotiate_process("share", planted, "-o", a)
+    assert (first.returncode, first.stderr) == (0, ""), first.stderr
+    assert first.stdout == "wrote a.xlsx\n"
     assert run("share", planted, "-o", b).returncode == 0
     assert a.read_bytes() == b.read_bytes()
     a.write_bytes(b"previous")
@@ -407,61 +420,19 @@ def test_include_adds_fields_and_unknown_fields_are_refused(built, tmp_path, exa
     assert r.returncode != 0 and "unknown field" in r.stderr and "walk_away_secret" not in r.stderr
 
 
-def _soffice_csv(xlsx: Path, tmp: Path) -> list[list[str]]:
-    outdir = tmp / "csv"
-    r = subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false",
-            "--outdir",
-            str(outdir),
-            str(xlsx),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert r.returncode == 0, r.stderr
-    with open(outdir / (xlsx.stem + ".csv"), encoding="utf-8", newline="") as fh:
-        return list(csv.reader(fh))
+CSV = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false"  # UTF-8, quoted text
+END_TO_END = (0, 4, 13, 20)  # the formula texts also sent through negotiate share
 
 
-def _soffice_csvs(books: list[Path], tmp: Path) -> dict[str, list[list[str]]]:
-    """Each copy as LibreOffice exports it to CSV (UTF-8), converted in one run."""
-    outdir = tmp / "csv"
-    r = subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false",
-            "--outdir",
-            str(outdir),
-            *map(str, books),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert r.returncode == 0, r.stderr
-    out = {}
-    for book in books:
-        with open(outdir / (book.stem + ".csv"), encoding="utf-8", newline="") as fh:
-            out[book.stem] = list(csv.reader(fh))
-    return out
-
-
-def test_formula_like_text_stays_inert_in_a_csv_export(built, tmp_path):
-    """OWASP CSV injection: text a spreadsheet would run as a formula (=, +, -, @, a tab or
-    line break, their full-width forms, also behind invisible characters) starts with an
-    apostrophe in the value itself, so LibreOffice's CSV export of the copy writes it inert;
-    numbers stay numbers, plain text stays as it is."""
+@pytest.fixture(scope="module")
+def csv_exports(built, planted_books, tmp_path_factory, soffice_profile):
+    """Every copy the CSV tests read, as LibreOffice exports it to CSV, converted in one run:
+    ``many`` (each formula text written by the copy writer), ``copy<i>`` (negotiate share of a
+    workbook holding formula text ``i``) and ``udf-<formulas-no-cache|values>`` (negotiate
+    share of the planted workbook, best offer and offers held included)."""
     from bench.hostile_share import FORMULA_TEXTS, formula_location
 
+    tmp = tmp_path_factory.mktemp("csv-exports")
     items = [Disclosed("location", f"text {i}", t, None) for i, t in enumerate(FORMULA_TEXTS)]
     items += [
         Disclosed("target", "negative", -5, "num"),
@@ -469,34 +440,57 @@ def test_formula_like_text_stays_inert_in_a_csv_export(built, tmp_path):
         Disclosed("location", "plain", "Tokyo", None),
         Disclosed("location", "quoted", "'=already text", None),
     ]
-    many = tmp_path / "many.xlsx"
+    many = tmp / "many.xlsx"
     write_copy(items, many)
     books = [many]
-    for i in (0, 4, 13, 20):  # end to end: negotiate share of a workbook holding the text
-        src = formula_location(FORMULA_TEXTS[i], f"src{i}.xlsx")(built, tmp_path)
-        out = tmp_path / f"copy{i}.xlsx"
+    for i in END_TO_END:  # end to end: negotiate share of a workbook holding the text
+        src = formula_location(FORMULA_TEXTS[i], f"src{i}.xlsx")(built, tmp)
+        out = tmp / f"copy{i}.xlsx"
         r = run("share", src, "-o", out)
         assert r.returncode == 0, r.stderr
         books.append(out)
-    csvs = _soffice_csvs(books, tmp_path)
-    values = {row[0]: row[1] for row in csvs["many"][3:] if row}
+    for data_only, name in ((False, "formulas-no-cache"), (True, "values")):
+        out = tmp / f"udf-{name}.xlsx"
+        r = run(
+            "share",
+            planted_books[data_only],
+            "-o",
+            out,
+            "--include",
+            "best_offer",
+            "--include",
+            "offers_held",
+        )
+        assert r.returncode == 0, r.stderr
+        books.append(out)
+    exports = {}
+    for book, made in zip(books, soffice_convert(soffice_profile, CSV, tmp / "csv", books), strict=True):
+        with open(made, encoding="utf-8", newline="") as fh:
+            exports[book.stem] = list(csv.reader(fh))
+    return exports
+
+
+def test_formula_like_text_stays_inert_in_a_csv_export(csv_exports):
+    """OWASP CSV injection: text a spreadsheet would run as a formula (=, +, -, @, a tab or
+    line break, their full-width forms, also behind invisible characters) starts with an
+    apostrophe in the value itself, so LibreOffice's CSV export of the copy writes it inert;
+    numbers stay numbers, plain text stays as it is."""
+    from bench.hostile_share import FORMULA_TEXTS
+
+    values = {row[0]: row[1] for row in csv_exports["many"][3:] if row}
     for i, text in enumerate(FORMULA_TEXTS):
         assert values[f"text {i}"] == "'" + text, (i, text)
     assert values["negative"] == "-5" and values["target"] == "15000000"
     assert values["plain"] == "Tokyo" and values["quoted"] == "'=already text"
-    for i in (0, 4, 13, 20):
-        shown = {row[0]: row[1] for row in csvs[f"copy{i}"][3:] if row}
+    for i in END_TO_END:
+        shown = {row[0]: row[1] for row in csv_exports[f"copy{i}"][3:] if row}
         assert shown["Based in"] == "'" + FORMULA_TEXTS[i], i
         assert shown["Target total compensation (per year)"] == str(example()["home"]["target"])
 
 
 @pytest.mark.parametrize("data_only", [False, True], ids=["formulas-no-cache", "values"])
-def test_libreoffice_opens_the_copy_and_shows_the_udf_values(built, tmp_path, example_rows, data_only):
-    src = plant(built, tmp_path / "private.xlsx", data_only)
-    out = tmp_path / "copy.xlsx"
-    r = run("share", src, "-o", out, "--include", "best_offer", "--include", "offers_held")
-    assert r.returncode == 0, r.stderr
-    rows = _soffice_csv(out, tmp_path)
+def test_libreoffice_opens_the_copy_and_shows_the_udf_values(csv_exports, example_rows, data_only):
+    rows = csv_exports["udf-" + ("values" if data_only else "formulas-no-cache")]
     values = {row[0]: row[1] for row in rows[3:] if row}
     home = example()["home"]
     # the planted workbook renamed the first offer: the UDF sees the same Offers range
@@ -573,7 +567,7 @@ def test_killing_build_workbook_mid_write_leaves_the_previous_workbook(built, tm
 
 def test_the_pdf_is_one_page_of_the_same_content(planted, tmp_path):
     out = tmp_path / "copy.xlsx"
-    r = run("share", planted, "-o", out, "--pdf", timeout=300)
+    r = run("share", planted, "-o", out, "--pdf")
     assert r.returncode == 0, r.stderr
     pdf = out.with_suffix(".pdf")
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
