@@ -128,6 +128,28 @@ _LAENDER = {
 def land(state: object) -> str:
     """ISO code of a Land given as code (``"BY"``, ``"DE-BY"``) or name (``"Bayern"``).
 
+    Parameters
+    ----------
+    state : str
+        A Land's ISO code, with or without ``DE-``, or its name.
+
+    Returns
+    -------
+    str
+        The two-letter code.
+
+    Raises
+    ------
+    InvalidInputError
+        Anything else.
+
+    References
+    ----------
+    ISO 3166-2:DE; the Länder of ``satz_nach_land`` in ``params/de/kirchensteuer.yaml``
+    (BMF, Steuern von A bis Z, Kirchensteuer).
+
+    Examples
+    --------
     >>> land("bayern"), land("DE-SN"), land("Berlin")
     ('BY', 'SN', 'BE')
     """
@@ -170,7 +192,43 @@ def _fraction(value: object, name: str, high: float) -> float:
     "optional Kirchensteuer, employee social insurance",
 )
 def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -> dict[str, Array]:
-    """Withholding lines for Germany, Steuerklasse I (see the module docstring)."""
+    """Withholding lines for Germany, Steuerklasse I (see the module docstring).
+
+    Parameters
+    ----------
+    salary, equity : numpy.ndarray
+        Salary and RSU income for the year, EUR, of one shape.
+    year : int
+        Tax year.
+    options : mapping
+        ``age`` (checked by the engine), ``children``, ``church_tax``, ``church_tax_rate``
+        (default the Land's), ``state`` and ``kv_zusatzbeitrag`` (default the average).
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``lohnsteuer``, ``solidaritaetszuschlag``, ``kirchensteuer`` (with ``church_tax``) and
+        the four social insurance lines.
+
+    Raises
+    ------
+    InvalidInputError
+        An option out of its range.
+
+    References
+    ----------
+    The rules of :mod:`calculators.tax.jurisdictions.de_lohnsteuer` and
+    :mod:`calculators.tax.jurisdictions.de_social`; § 32 Abs. 6 EStG (Kinderfreibetrag),
+    https://www.gesetze-im-internet.de/estg/__32.html
+
+    Examples
+    --------
+    >>> options = {"age": 35, "children": 0, "church_tax": True, "church_tax_rate": None,
+    ...            "state": "BY", "kv_zusatzbeitrag": None}
+    >>> out = lines(np.array([60_000.0]), np.array([0.0]), 2025, options)
+    >>> float(out["lohnsteuer"][0]), float(out["kirchensteuer"][0])
+    (9561.0, 764.88)
+    """
     age = options["age"]
     children = _whole(options, "children", 0, 20)
     code = land(options["state"])
