@@ -61,6 +61,25 @@ def income_tax(income: Array, year: int, credit_points: float) -> Array:
     Scale tax (Income Tax Ordinance s. 121) minus credit points times the
     point value (s. 33A); credits cannot make the tax negative.
 
+    Parameters
+    ----------
+    income : numpy.ndarray
+        Yearly income from personal exertion, ILS.
+    year : int
+        Tax year.
+    credit_points : float
+        The resident's credit points.
+
+    Returns
+    -------
+    numpy.ndarray
+        Income tax after credits, never below 0.
+
+    References
+    ----------
+    Income Tax Ordinance ss. 33A, 121; Israel Tax Authority,
+    https://www.gov.il/he/departments/israel_tax_authority
+
     Examples
     --------
     The first two bands of ``income_tax_scale`` on 100,000, minus 2.25 x ``credit_point_value``
@@ -78,6 +97,25 @@ def income_tax(income: Array, year: int, credit_points: float) -> Array:
 def surtax(income: Array, year: int) -> Array:
     """Additional tax (s. 121B): rate x yearly income above the threshold.
 
+    Parameters
+    ----------
+    income : numpy.ndarray
+        Yearly income, ILS.
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    numpy.ndarray
+        The additional tax.
+
+    References
+    ----------
+    Income Tax Ordinance s. 121B; Israel Tax Authority,
+    https://www.gov.il/he/departments/israel_tax_authority
+
+    Examples
+    --------
     >>> round(float(surtax(np.array(800_000.0), 2026)), 2)  # the rate x the income above the threshold
     2353.2
     """
@@ -89,6 +127,27 @@ def monthly_contribution(monthly_wage: Array, band: Mapping[str, float]) -> Arra
     """One month's employee contribution: reduced rate up to the reduced
     collection threshold, full rate above it, nothing above the maximum.
 
+    Parameters
+    ----------
+    monthly_wage : numpy.ndarray
+        One month's wage, ILS.
+    band : mapping of str to float
+        ``reduced_ceiling``, ``maximum``, ``reduced_rate`` and ``full_rate`` of one contribution
+        (``national_insurance`` or ``health_tax`` in ``params/il/national_insurance.yaml``).
+
+    Returns
+    -------
+    numpy.ndarray
+        The month's employee contribution.
+
+    References
+    ----------
+    National Insurance Law (Consolidated Version) 5755-1995; Bituach Leumi, rates for salaried
+    employees,
+    https://www.btl.gov.il/English%20Homepage/Insurance/Ratesandamount/Pages/forSalaried.aspx
+
+    Examples
+    --------
     >>> band = params("il", "national_insurance")["national_insurance"].at(2025)
     >>> round(float(monthly_contribution(np.array(10_000.0), band)), 4)  # the two bands
     251.6888
@@ -126,7 +185,39 @@ def _options(options: Mapping[str, Any]) -> float:
     "tax for a resident employee (RSUs taxed as wages, not under section 102)",
 )
 def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -> dict[str, Array]:
-    """Every withholding line for a resident Israeli employee (module docstring)."""
+    """Every withholding line for a resident Israeli employee (module docstring).
+
+    Parameters
+    ----------
+    salary, equity : numpy.ndarray
+        Salary and RSU income for the year, ILS, of one shape.
+    year : int
+        Tax year.
+    options : mapping
+        ``age`` (checked by the engine) and ``credit_points``.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``income_tax``, ``surtax``, ``national_insurance`` and ``health_tax``.
+
+    Raises
+    ------
+    InvalidInputError
+        Credit points that are not a number from 0 to 30.
+
+    References
+    ----------
+    The rules of :func:`income_tax`, :func:`surtax` and :func:`monthly_contribution`;
+    Bituach Leumi, rates for salaried employees,
+    https://www.btl.gov.il/English%20Homepage/Insurance/Ratesandamount/Pages/forSalaried.aspx
+
+    Examples
+    --------
+    >>> out = lines(np.array([300_000.0]), np.array([0.0]), 2025, {"age": 35, "credit_points": 2.25})
+    >>> round(float(out["income_tax"][0]), 2), float(out["surtax"][0])
+    (55768.8, 0.0)
+    """
     points = _options(options)
     income = salary + equity
     monthly = income / _MONTHS
