@@ -94,6 +94,35 @@ def _insurer(options: Mapping[str, Any]) -> str:
 def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -> dict[str, Array]:
     """Every withholding line for Tokyo (see the module docstring).
 
+    Parameters
+    ----------
+    salary, equity : numpy.ndarray
+        Salary and RSU income for the year, JPY, of one shape.
+    year : int
+        Tax year (the calendar year).
+    options : mapping
+        ``age`` (checked by the engine) and ``health_insurer``.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``income_tax``, ``reconstruction_tax``, the two resident tax lines and the social
+        insurance lines, each shaped like ``salary``.
+
+    Raises
+    ------
+    InvalidInputError
+        An unknown health insurer.
+
+    References
+    ----------
+    The rules of :mod:`calculators.tax.jurisdictions.jp_income`,
+    :mod:`calculators.tax.jurisdictions.jp_resident` and
+    :mod:`calculators.tax.jurisdictions.jp_social`, which cite the statutes and the 国税庁,
+    総務省, 協会けんぽ and 日本年金機構 pages.
+
+    Examples
+    --------
     >>> from calculators.tax import compute
     >>> r = compute(10_000_000, "JP-TOKYO", 2025)
     >>> sorted(k for k, v in r.lines.items() if float(v) > 0)[:3]
