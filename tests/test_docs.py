@@ -30,6 +30,7 @@ import pytest
 import calculators
 
 SECTIONS = ("Parameters", "Returns", "References", "Examples")
+ORDER = ["Parameters", "Returns", "Yields", "Raises", "Warns", "See Also", "Notes", "References", "Examples"]
 RULE_PACKAGE = "calculators.tax.jurisdictions"
 
 
@@ -144,6 +145,8 @@ def test_public_function_has_numpydoc_sections(name, func):
     if name.startswith(RULE_PACKAGE + "."):
         assert references.strip().rstrip(".") != "None", f"{name}: a rule must cite its source"
     assert ">>>" in sections["Examples"], f"{name}: the Examples section has no example to run"
+    order = [s for s in sections if s in ORDER]
+    assert order == sorted(order, key=ORDER.index), f"{name}: sections out of numpydoc order: {order}"
 
 
 @pytest.mark.parametrize("module", _modules(), ids=lambda m: m.__name__)
