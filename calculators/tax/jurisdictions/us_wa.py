@@ -17,8 +17,9 @@ paidleave.wa.gov premium updates; wacaresfund.wa.gov employer page.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, overload
 
+from calculators.scalar import Amount, scalar_out
 from calculators.tax.engine import Array, capped_rate, register
 from calculators.tax.jurisdictions.us_federal import (
     AGES,
@@ -29,7 +30,11 @@ from calculators.tax.jurisdictions.us_federal import (
 __all__ = ["wa_pfml", "wa_cares", "us_wa_lines"]
 
 
-def wa_pfml(wages: Array, year: int) -> Array:
+@overload
+def wa_pfml(wages: float, year: int) -> float: ...
+@overload
+def wa_pfml(wages: Array, year: int) -> Array: ...
+def wa_pfml(wages: Amount, year: int) -> Amount:
     """Employee share of the Paid Family and Medical Leave premium.
 
     Total premium rate times the employee share, on wages up to the social
@@ -38,14 +43,14 @@ def wa_pfml(wages: Array, year: int) -> Array:
 
     Parameters
     ----------
-    wages : numpy.ndarray
+    wages : float or numpy.ndarray
         Wages for the year, USD.
     year : int
         Tax year.
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         The employee's PFML premium.
 
     References
@@ -60,22 +65,26 @@ def wa_pfml(wages: Array, year: int) -> Array:
     657.98
     """
     rate = value("wa", "pfml_total_rate", year) * value("wa", "pfml_employee_share", year)
-    return capped_rate(wages, rate, value("payroll", "social_security_wage_base", year))
+    return scalar_out(capped_rate(wages, rate, value("payroll", "social_security_wage_base", year)), wages)
 
 
-def wa_cares(wages: Array, year: int) -> Array:
+@overload
+def wa_cares(wages: float, year: int) -> float: ...
+@overload
+def wa_cares(wages: Array, year: int) -> Array: ...
+def wa_cares(wages: Amount, year: int) -> Amount:
     """WA Cares Fund premium: ``cares_rate`` of all wages, no cap (RCW 50B.04.080).
 
     Parameters
     ----------
-    wages : numpy.ndarray
+    wages : float or numpy.ndarray
         Wages for the year, USD.
     year : int
         Tax year.
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         The WA Cares premium.
 
     References
@@ -89,7 +98,7 @@ def wa_cares(wages: Array, year: int) -> Array:
     >>> float(wa_cares(np.array(100_000.0), 2025))
     580.0
     """
-    return capped_rate(wages, value("wa", "cares_rate", year))
+    return scalar_out(capped_rate(wages, value("wa", "cares_rate", year)), wages)
 
 
 @register(
