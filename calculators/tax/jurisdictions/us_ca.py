@@ -30,11 +30,12 @@ FTB 2025 Form 540 booklet; R&TC sections 17041, 17043, 17054, 17054.1,
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
 from calculators.defaults import AGE
+from calculators.scalar import Amount, scalar_out
 from calculators.tax.engine import Array, capped_rate, marginal_tax, register
 from calculators.tax.jurisdictions.us_federal import (
     AGES,
@@ -56,19 +57,23 @@ def _ca(name: str, year: int) -> Any:
     return value("ca", name, year)
 
 
-def ca_taxable_income(wages: Array, year: int) -> Array:
+@overload
+def ca_taxable_income(wages: float, year: int) -> float: ...
+@overload
+def ca_taxable_income(wages: Array, year: int) -> Array: ...
+def ca_taxable_income(wages: Amount, year: int) -> Amount:
     """California taxable income: wages minus the standard deduction (section 17073.5).
 
     Parameters
     ----------
-    wages : numpy.ndarray
+    wages : float or numpy.ndarray
         Wages for the year, USD.
     year : int
         Tax year.
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         California taxable income, never below 0.
 
     References
@@ -80,10 +85,14 @@ def ca_taxable_income(wages: Array, year: int) -> Array:
     >>> float(ca_taxable_income(np.array(250_000.0), 2025))
     244294.0
     """
-    return np.maximum(wages - _ca("standard_deduction", year), 0.0)
+    return scalar_out(np.maximum(wages - _ca("standard_deduction", year), 0.0), wages)
 
 
-def ca_exemption_credit(agi: Array, year: int, age: float = AGE.default) -> Array:
+@overload
+def ca_exemption_credit(agi: float, year: int, age: float = AGE.default) -> float: ...
+@overload
+def ca_exemption_credit(agi: Array, year: int, age: float = AGE.default) -> Array: ...
+def ca_exemption_credit(agi: Amount, year: int, age: float = AGE.default) -> Amount:
     """Personal (and from ``senior_from`` senior) exemption credit after the AGI phase-out.
 
     Each credit falls by ``exemption_phase_out_amount`` for every ``exemption_phase_out_step``
@@ -91,7 +100,7 @@ def ca_exemption_credit(agi: Array, year: int, age: float = AGE.default) -> Arra
 
     Parameters
     ----------
-    agi : numpy.ndarray
+    agi : float or numpy.ndarray
         Federal AGI, USD.
     year : int
         Tax year.
@@ -100,7 +109,7 @@ def ca_exemption_credit(agi: Array, year: int, age: float = AGE.default) -> Arra
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         The exemption credits after the phase-out.
 
     References
@@ -121,24 +130,28 @@ def ca_exemption_credit(agi: Array, year: int, age: float = AGE.default) -> Arra
     excess = np.maximum(agi - _ca("exemption_phase_out_start", year), 0.0)
     steps = np.ceil(excess / _ca("exemption_phase_out_step", year))
     each = np.maximum(credit - steps * _ca("exemption_phase_out_amount", year), 0.0)
-    return np.asarray(count * each, dtype=float)
+    return scalar_out(np.asarray(count * each, dtype=float), agi)
 
 
-def ca_mental_health_tax(taxable: Array, year: int) -> Array:
+@overload
+def ca_mental_health_tax(taxable: float, year: int) -> float: ...
+@overload
+def ca_mental_health_tax(taxable: Array, year: int) -> Array: ...
+def ca_mental_health_tax(taxable: Amount, year: int) -> Amount:
     """Mental Health Services Tax (section 17043): the rate on taxable income above the threshold.
 
     ``mental_health_tax_rate`` above ``mental_health_tax_threshold``.
 
     Parameters
     ----------
-    taxable : numpy.ndarray
+    taxable : float or numpy.ndarray
         California taxable income, USD.
     year : int
         Tax year.
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         The Mental Health Services Tax.
 
     References
@@ -151,15 +164,19 @@ def ca_mental_health_tax(taxable: Array, year: int) -> Array:
     5000.0
     """
     threshold = _ca("mental_health_tax_threshold", year)
-    return capped_rate(taxable - threshold, _ca("mental_health_tax_rate", year))
+    return scalar_out(capped_rate(taxable - threshold, _ca("mental_health_tax_rate", year)), taxable)
 
 
-def ca_income_tax(wages: Array, year: int, age: float = AGE.default) -> Array:
+@overload
+def ca_income_tax(wages: float, year: int, age: float = AGE.default) -> float: ...
+@overload
+def ca_income_tax(wages: Array, year: int, age: float = AGE.default) -> Array: ...
+def ca_income_tax(wages: Amount, year: int, age: float = AGE.default) -> Amount:
     """California income tax: schedule tax less exemption credits, plus the MHST.
 
     Parameters
     ----------
-    wages : numpy.ndarray
+    wages : float or numpy.ndarray
         Wages for the year, USD.
     year : int
         Tax year.
@@ -168,7 +185,7 @@ def ca_income_tax(wages: Array, year: int, age: float = AGE.default) -> Array:
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         California income tax, the MHST included.
 
     References
@@ -189,22 +206,26 @@ def ca_income_tax(wages: Array, year: int, age: float = AGE.default) -> Array:
     taxable = ca_taxable_income(wages, year)
     regular = marginal_tax(taxable, scale["thresholds"], scale["rates"])
     after_credits = np.maximum(regular - ca_exemption_credit(wages, year, age), 0.0)
-    return after_credits + ca_mental_health_tax(taxable, year)
+    return scalar_out(after_credits + ca_mental_health_tax(taxable, year), wages)
 
 
-def ca_sdi(wages: Array, year: int) -> Array:
+@overload
+def ca_sdi(wages: float, year: int) -> float: ...
+@overload
+def ca_sdi(wages: Array, year: int) -> Array: ...
+def ca_sdi(wages: Amount, year: int) -> Amount:
     """State Disability Insurance: ``sdi_rate`` of all wages, no cap.
 
     Parameters
     ----------
-    wages : numpy.ndarray
+    wages : float or numpy.ndarray
         Wages for the year, USD.
     year : int
         Tax year.
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         The employee's SDI contribution.
 
     References
@@ -217,7 +238,7 @@ def ca_sdi(wages: Array, year: int) -> Array:
     >>> float(ca_sdi(np.array(250_000.0), 2025))
     3000.0
     """
-    return capped_rate(wages, _ca("sdi_rate", year))
+    return scalar_out(capped_rate(wages, _ca("sdi_rate", year)), wages)
 
 
 @register(
