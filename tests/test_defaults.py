@@ -108,6 +108,18 @@ def test_the_udf_names_age_and_the_jurisdictions_range():
     assert udfs.net_pay(300_000, "IL", 2025, None, 35.5) == "#VALUE! age must be a whole number"
 
 
+@pytest.mark.parametrize("code", CODES)
+def test_the_udfs_tax_years_are_those_the_jurisdictions_parameter_files_cover(code):
+    years = get_jurisdiction(code).years
+    covered = ", ".join(map(str, years))
+    for year in (min(years) - 1, max(years) + 1):
+        assert udfs.net_pay(80_000, code, year) == (
+            f"#VALUE! year {year} not covered for {code}; covered: {covered}"
+        )
+    assert udfs.net_pay(80_000, code, max(years) + 0.5) == "#VALUE! year must be a whole number such as 2026"
+    assert udfs.net_pay(80_000, code) == float(compute(80_000, code, max(years)).net)
+
+
 # --- the comparison settings ----------------------------------------------------------------
 
 

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from addin.cells import Cell, Rows, cell, opt_int, opt_number, opt_setting, opt_text, rows_out, table, udf
+from addin.cells import Cell, Rows, cell, opt_number, opt_setting, opt_text, rows_out, table, udf
 from addin.udfs._docs import AGE_DOC, JUR_DOC
 from calculators.defaults import AGE
 from calculators.errors import InvalidInputError
@@ -14,11 +14,14 @@ __all__ = ["net_pay", "tax_breakdown"]
 
 def _tax_args(gross, jurisdiction, year, equity_income, age):
     jur = get_jurisdiction(opt_text(jurisdiction, "jurisdiction") or "")
-    tax_year = opt_int(year, "year", max(jur.years), 1900, 2200)
+    # a whole number; the engine checks it against the years the parameter files cover
+    tax_year = opt_number(year, "year", float(max(jur.years)))
+    if tax_year != int(tax_year):
+        raise InvalidInputError("year must be a whole number such as 2026")
     # blank: the one default age; the engine checks it against the jurisdiction's ages
     options = {"age": opt_setting(age, AGE)}
     equity = opt_number(equity_income, "equity_income", 0.0, low=0.0)
-    return jur, tax_year, options, equity
+    return jur, int(tax_year), options, equity
 
 
 def _blank(value):
@@ -26,7 +29,7 @@ def _blank(value):
 
 
 GROSS_DOC = "Yearly gross salary in local currency (a cell, or a row or column of them)"
-YEAR_DOC = "Tax year, 2025 or 2026 (blank: the latest covered)"
+YEAR_DOC = "Tax year, e.g. 2026: one the jurisdiction's rules cover (blank: the latest covered)"
 EQUITY_DOC = "RSU / equity income of the year, taxed as employment income (blank: 0)"
 
 
