@@ -44,10 +44,11 @@ Workers' Compensation Law section 209; NY DFS PFL rate decisions.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
+from calculators.scalar import Amount, scalar_out
 from calculators.tax.engine import Array, capped_rate, marginal_tax, register
 from calculators.tax.jurisdictions.us_federal import (
     AGES,
@@ -72,19 +73,23 @@ def _ny(name: str, year: int) -> Any:
     return value("ny", name, year)
 
 
-def ny_taxable_income(wages: Array, year: int) -> Array:
+@overload
+def ny_taxable_income(wages: float, year: int) -> float: ...
+@overload
+def ny_taxable_income(wages: Array, year: int) -> Array: ...
+def ny_taxable_income(wages: Amount, year: int) -> Amount:
     """New York taxable income: NYAGI (= wages) minus the ``standard_deduction``.
 
     Parameters
     ----------
-    wages : numpy.ndarray
+    wages : float or numpy.ndarray
         Wages for the year, USD.
     year : int
         Tax year.
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         New York taxable income, never below 0.
 
     References
@@ -97,7 +102,7 @@ def ny_taxable_income(wages: Array, year: int) -> Array:
     >>> float(ny_taxable_income(np.array(100_000.0), 2025))
     92000.0
     """
-    return np.maximum(wages - _ny("standard_deduction", year), 0.0)
+    return scalar_out(np.maximum(wages - _ny("standard_deduction", year), 0.0), wages)
 
 
 def ny_supplemental_tax(taxable: Array, agi: Array, year: int, regular: Array | None = None) -> Array:
@@ -160,19 +165,23 @@ def ny_supplemental_tax(taxable: Array, agi: Array, year: int, regular: Array | 
     return np.where(agi > _ny("supplemental_flat_from", year), flat, supplemental)
 
 
-def ny_household_credit(agi: Array, year: int) -> Array:
+@overload
+def ny_household_credit(agi: float, year: int) -> float: ...
+@overload
+def ny_household_credit(agi: Array, year: int) -> Array: ...
+def ny_household_credit(agi: Amount, year: int) -> Amount:
     """New York household credit for a single filer (Tax Law section 606(b)).
 
     Parameters
     ----------
-    agi : numpy.ndarray
+    agi : float or numpy.ndarray
         NYAGI, USD.
     year : int
         Tax year.
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         The household credit.
 
     References
@@ -186,22 +195,26 @@ def ny_household_credit(agi: Array, year: int) -> Array:
     """
     table = _ny("household_credit", year)
     index = np.searchsorted(np.asarray(table["thresholds"], dtype=float), agi, side="left")
-    return np.asarray(table["amounts"], dtype=float)[index]
+    return scalar_out(np.asarray(table["amounts"], dtype=float)[index], agi)
 
 
-def ny_income_tax(wages: Array, year: int) -> Array:
+@overload
+def ny_income_tax(wages: float, year: int) -> float: ...
+@overload
+def ny_income_tax(wages: Array, year: int) -> Array: ...
+def ny_income_tax(wages: Amount, year: int) -> Amount:
     """New York State income tax: schedule + supplemental tax - household credit.
 
     Parameters
     ----------
-    wages : numpy.ndarray
+    wages : float or numpy.ndarray
         Wages for the year, USD.
     year : int
         Tax year.
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         New York State income tax, never below 0.
 
     References
@@ -214,11 +227,12 @@ def ny_income_tax(wages: Array, year: int) -> Array:
     >>> [round(float(x), 2) for x in ny_income_tax(np.array([100_000.0, 250_000.0]), 2025)]
     [4951.75, 16012.9]
     """
+    w = np.asarray(wages, dtype=float)
     scale = _ny("income_tax_scale", year)
-    taxable = ny_taxable_income(wages, year)
+    taxable = ny_taxable_income(w, year)
     regular = marginal_tax(taxable, scale["thresholds"], scale["rates"])
-    gross_tax = regular + ny_supplemental_tax(taxable, wages, year, regular)
-    return np.maximum(gross_tax - ny_household_credit(wages, year), 0.0)
+    gross_tax = regular + ny_supplemental_tax(taxable, w, year, regular)
+    return scalar_out(np.maximum(gross_tax - ny_household_credit(w, year), 0.0), wages)
 
 
 def nyc_school_tax_credit(taxable: Array, income: Array, year: int) -> Array:
@@ -264,19 +278,23 @@ def nyc_school_tax_credit(taxable: Array, income: Array, year: int) -> Array:
     return fixed + np.where(eligible, reduction, 0.0)
 
 
-def nyc_income_tax(wages: Array, year: int) -> Array:
+@overload
+def nyc_income_tax(wages: float, year: int) -> float: ...
+@overload
+def nyc_income_tax(wages: Array, year: int) -> Array: ...
+def nyc_income_tax(wages: Amount, year: int) -> Amount:
     """NYC resident income tax (section 1304) less the NYC school tax credit, >= 0.
 
     Parameters
     ----------
-    wages : numpy.ndarray
+    wages : float or numpy.ndarray
         Wages for the year, USD.
     year : int
         Tax year.
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         NYC resident income tax after the school tax credit.
 
     References
@@ -288,25 +306,30 @@ def nyc_income_tax(wages: Array, year: int) -> Array:
     >>> round(float(nyc_income_tax(np.array(100_000.0), 2025)), 2)
     3174.69
     """
+    w = np.asarray(wages, dtype=float)
     scale = _ny("nyc_income_tax_scale", year)
-    taxable = ny_taxable_income(wages, year)
+    taxable = ny_taxable_income(w, year)
     tax = marginal_tax(taxable, scale["thresholds"], scale["rates"])
-    return np.maximum(tax - nyc_school_tax_credit(taxable, wages, year), 0.0)
+    return scalar_out(np.maximum(tax - nyc_school_tax_credit(taxable, w, year), 0.0), wages)
 
 
-def ny_pfl(wages: Array, year: int) -> Array:
+@overload
+def ny_pfl(wages: float, year: int) -> float: ...
+@overload
+def ny_pfl(wages: Array, year: int) -> Array: ...
+def ny_pfl(wages: Amount, year: int) -> Amount:
     """Paid Family Leave employee contribution: rate x gross wages, up to the annual maximum.
 
     Parameters
     ----------
-    wages : numpy.ndarray
+    wages : float or numpy.ndarray
         Wages for the year, USD.
     year : int
         Tax year.
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         The employee's Paid Family Leave contribution.
 
     References
@@ -320,22 +343,28 @@ def ny_pfl(wages: Array, year: int) -> Array:
     >>> float(ny_pfl(np.array(50_000.0), 2025)), float(ny_pfl(np.array(250_000.0), 2025))
     (194.0, 354.53)
     """
-    return np.minimum(capped_rate(wages, _ny("pfl_rate", year)), _ny("pfl_annual_max", year))
+    return scalar_out(
+        np.minimum(capped_rate(wages, _ny("pfl_rate", year)), _ny("pfl_annual_max", year)), wages
+    )
 
 
-def ny_dbl(wages: Array, year: int) -> Array:
+@overload
+def ny_dbl(wages: float, year: int) -> float: ...
+@overload
+def ny_dbl(wages: Array, year: int) -> Array: ...
+def ny_dbl(wages: Amount, year: int) -> Amount:
     """Disability benefits (DBL) employee contribution: ``dbl_rate`` of wages, at most ``dbl_annual_max``.
 
     Parameters
     ----------
-    wages : numpy.ndarray
+    wages : float or numpy.ndarray
         Wages for the year, USD.
     year : int
         Tax year.
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         The employee's disability benefits contribution.
 
     References
@@ -349,7 +378,9 @@ def ny_dbl(wages: Array, year: int) -> Array:
     >>> float(ny_dbl(np.array(100_000.0), 2025))
     31.2
     """
-    return np.minimum(capped_rate(wages, _ny("dbl_rate", year)), _ny("dbl_annual_max", year))
+    return scalar_out(
+        np.minimum(capped_rate(wages, _ny("dbl_rate", year)), _ny("dbl_annual_max", year)), wages
+    )
 
 
 @register(
