@@ -168,11 +168,10 @@ def _yearly(monthly_wage: Array, name: str, year: int) -> Array:
 
 def _options(options: Mapping[str, Any]) -> float:
     points = options.get("credit_points", 2.25)
-    for name, value in (("credit_points", points),):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise InvalidInputError(f"{name} must be a number")
-        if not np.isfinite(value):
-            raise InvalidInputError(f"{name} must be a finite number")
+    if isinstance(points, bool) or not isinstance(points, (int, float)):
+        raise InvalidInputError("credit_points must be a number")
+    if not np.isfinite(points):
+        raise InvalidInputError("credit_points must be a finite number")
     if not 0 <= points <= 30:
         raise InvalidInputError("credit_points must be between 0 and 30")
     return float(points)
