@@ -2,7 +2,7 @@
 
 Every file of :data:`bench.hostile_guard.CASES` is built from a fresh example workbook and
 refused by the guard in-process and by each command its case lists (``negotiate compare /
-brief / share / recalc``, through the CLI's entry point in one fresh process for all files,
+brief / share / recalc``, through the command's entry point in this process for all files,
 and ``python -m addin.cli`` in a process of its own for the files as the findings were
 reported): a non-zero exit, one line naming the file and the reason, no traceback, nothing
 written.  How long a refusal takes and how much memory
@@ -14,7 +14,6 @@ is declared.
 
 import io
 import json
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -26,25 +25,19 @@ from defusedxml import EntitiesForbidden
 
 from addin.guard import LIMITS, UDF_MODULE, Limits, UnsafeWorkbookError, check_workbook, vba_code
 from addin.vba import xlwings_udfs_code
-from addin.workbook import build, quickstart_vba
+from addin.workbook import quickstart_vba
 from bench.hostile import rewrite, sheet_part
 from bench.hostile_guard import CASES, billion_laughs, edited_vba_project
+from tests.conftest import negotiate, negotiate_process, soffice_convert
 from tests.vba_project import compress, excel_stored, read_cfb, with_module, write_cfb
 
 MiB = 1 << 20
 
 
-def negotiate(*args):
-    """Run the command in a fresh process: its exit code, stdout and stderr."""
-    return subprocess.run(
-        [sys.executable, "-m", "addin.cli", *map(str, args)], capture_output=True, text=True, timeout=600
-    )
-
-
 @pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    """A genuine workbook (the shipped example, built fresh)."""
-    return build(tmp_path_factory.mktemp("base") / "negotiation.xlsm")
+def base(built_example):
+    """A genuine workbook (the shipped example, built fresh once a session)."""
+    return built_example
 
 
 def _argv(command: str, path: Path, out: Path) -> list[str]:
@@ -52,47 +45,25 @@ def _argv(command: str, path: Path, out: Path) -> list[str]:
     return [command, str(path), "-o", str(out)] if command in ("share", "recalc") else [command, str(path)]
 
 
-# ``negotiate`` is addin.cli:main: one fresh process runs it once for each (file, command)
-_DRIVER = r"""
-import contextlib, io, json, sys
-from addin.cli import main
-said = []
-for argv in json.loads(sys.stdin.read()):
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main(argv)
-        except SystemExit as exc:
-            code = exc.code
-    said.append({"rc": code, "stdout": out.getvalue(), "stderr": err.getvalue()})
-json.dump(said, sys.__stdout__)
-"""
-
-
 @pytest.fixture(scope="module")
 def hostile(base, tmp_path_factory):
-    """Every case's file, and what each command it lists made of it: the CLI's entry point,
-    argument parsing and error reporting included, in one fresh process for all of them
-    (one process a command would spend most of its time starting Python)."""
+    """Every case's file, and what each command it lists made of it: the command's entry
+    point, argument parsing and error reporting included, run in this process (a process a
+    command would spend most of its time starting Python; the process boundary is
+    :func:`test_python_m_addin_cli_refuses_each_file_as_reported`'s)."""
     folder = tmp_path_factory.mktemp("hostile")
-    files, jobs = {}, []
+    files = {}
+    said: dict[str, dict[str, tuple[dict, Path]]] = {c.name: {} for c in CASES}
     for case in CASES:
         (folder / case.name).mkdir()
         files[case.name] = case.build(base, folder / case.name)
         for command in case.commands:
             out = folder / case.name / f"out-{command}.xlsx"
-            jobs.append((case.name, command, out, _argv(command, files[case.name], out)))
-    done = subprocess.run(
-        [sys.executable, "-c", _DRIVER],
-        capture_output=True,
-        text=True,
-        input=json.dumps([argv for *_, argv in jobs]),
-        timeout=900,
-    )
-    assert done.returncode == 0, done.stderr
-    said: dict[str, dict[str, tuple[dict, Path]]] = {c.name: {} for c in CASES}
-    for (name, command, out, _), result in zip(jobs, json.loads(done.stdout), strict=True):
-        said[name][command] = (result, out)
+            ran = negotiate(*_argv(command, files[case.name], out))
+            said[case.name][command] = (
+                {"rc": ran.returncode, "stdout": ran.stdout, "stderr": ran.stderr},
+                out,
+            )
     return files, said
 
 
@@ -309,34 +280,13 @@ def test_the_shipped_vba_passes_wherever_it_is_declared(base, tmp_path):
     assert check_workbook(copied) == copied
 
 
-def test_a_workbook_libreoffice_has_resaved_passes(base, tmp_path):
+def test_a_workbook_libreoffice_has_resaved_passes(base, tmp_path, soffice_profile):
     """LibreOffice rewrites every part (and, in an .xlsm, the VBA project: it drops the
     members' attribute lines and adds ``Option ClassModule`` to a class module)."""
-    soffice = shutil.which("soffice")
-    assert soffice, ".ci/run installs libreoffice-calc-nogui"
-    profile = (tmp_path / "profile").as_uri()
-    saved = []
-    for target in ("xlsx", "xlsm:Calc MS Excel 2007 VBA XML"):
-        out = tmp_path / target.split(":")[0]
-        done = subprocess.run(
-            [
-                soffice,
-                f"-env:UserInstallation={profile}",
-                "--headless",
-                "--norestore",
-                "--convert-to",
-                target,
-                "--outdir",
-                str(out),
-                str(base),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            stdin=subprocess.DEVNULL,
-        )
-        assert done.returncode == 0, done.stderr
-        saved.append(out / (base.stem + "." + target[:4]))
+    saved = [
+        soffice_convert(soffice_profile, target, tmp_path / target[:4], [base])[0]
+        for target in ("xlsx", "xlsm:Calc MS Excel 2007 VBA XML")
+    ]
     for path in saved:
         assert check_workbook(path) == path
     with zipfile.ZipFile(saved[1]) as zf:
@@ -379,9 +329,11 @@ def test_workbooks_excel_saved_pass(name):
 
 
 def test_an_own_workbook_passes(tmp_path):
-    for runtime in ("windows", "web"):
+    """``negotiate new`` in a process of its own (the Windows workbook) and in this one (the
+    web one): both pass."""
+    for runtime, run in (("windows", negotiate_process), ("web", negotiate)):
         path = tmp_path / f"mine-{runtime}.xlsm"
-        r = negotiate("new", path, "--runtime", runtime, "--years", "10")
+        r = run("new", path, "--runtime", runtime, "--years", "10")
         assert r.returncode == 0, r.stderr
         assert check_workbook(path) == path
 
