@@ -34,10 +34,11 @@ well under 100%).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
+from calculators.scalar import Amount, scalar_out
 from calculators.tax.engine import Array, capped_rate, marginal_tax, params, register
 
 __all__ = [
@@ -56,7 +57,11 @@ def _p(topic: str, name: str, year: int) -> Any:
     return params("ca", topic)[name].at(year)
 
 
-def cpp_contribution(earnings: Array, year: int) -> Array:
+@overload
+def cpp_contribution(earnings: float, year: int) -> float: ...
+@overload
+def cpp_contribution(earnings: Array, year: int) -> Array: ...
+def cpp_contribution(earnings: Amount, year: int) -> Amount:
     """Employee CPP contribution at the ``cpp`` rate between the basic exemption and the YMPE.
 
     With 12 equal monthly pays the per-period exemption (``cpp`` ``basic_exemption`` / 12) adds up to
@@ -64,14 +69,14 @@ def cpp_contribution(earnings: Array, year: int) -> Array:
 
     Parameters
     ----------
-    earnings : numpy.ndarray
+    earnings : float or numpy.ndarray
         Pensionable earnings for the year, CAD.
     year : int
         Tax year.
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         The employee's CPP contribution.
 
     References
@@ -86,7 +91,7 @@ def cpp_contribution(earnings: Array, year: int) -> Array:
     """
     p = _p("payroll", "cpp", year)
     pensionable = np.clip(earnings - p["basic_exemption"], 0.0, p["ympe"] - p["basic_exemption"])
-    return np.asarray(pensionable * p["rate"], dtype=float)
+    return scalar_out(np.asarray(pensionable * p["rate"], dtype=float), earnings)
 
 
 def _cpp_base_part(cpp: Array, year: int) -> Array:
@@ -95,19 +100,23 @@ def _cpp_base_part(cpp: Array, year: int) -> Array:
     return np.asarray(cpp * (p["base_rate"] / p["rate"]), dtype=float)
 
 
-def cpp2_contribution(earnings: Array, year: int) -> Array:
+@overload
+def cpp2_contribution(earnings: float, year: int) -> float: ...
+@overload
+def cpp2_contribution(earnings: Array, year: int) -> Array: ...
+def cpp2_contribution(earnings: Amount, year: int) -> Amount:
     """CPP2 at the ``cpp2`` rate between the YMPE and the YAMPE (CRA).
 
     Parameters
     ----------
-    earnings : numpy.ndarray
+    earnings : float or numpy.ndarray
         Pensionable earnings for the year, CAD.
     year : int
         Tax year.
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         The employee's second additional CPP contribution.
 
     References
@@ -123,22 +132,26 @@ def cpp2_contribution(earnings: Array, year: int) -> Array:
     ympe = _p("payroll", "cpp", year)["ympe"]
     p = _p("payroll", "cpp2", year)
     band = np.clip(earnings - ympe, 0.0, p["yampe"] - ympe)
-    return np.asarray(band * p["rate"], dtype=float)
+    return scalar_out(np.asarray(band * p["rate"], dtype=float), earnings)
 
 
-def ei_premium(earnings: Array, year: int) -> Array:
+@overload
+def ei_premium(earnings: float, year: int) -> float: ...
+@overload
+def ei_premium(earnings: Array, year: int) -> Array: ...
+def ei_premium(earnings: Amount, year: int) -> Amount:
     """Employee EI premium on insurable earnings up to the yearly maximum (CRA).
 
     Parameters
     ----------
-    earnings : numpy.ndarray
+    earnings : float or numpy.ndarray
         Insurable earnings for the year, CAD.
     year : int
         Tax year.
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         The employee's EI premium.
 
     References
@@ -152,24 +165,28 @@ def ei_premium(earnings: Array, year: int) -> Array:
     1077.48
     """
     p = _p("payroll", "ei", year)
-    return capped_rate(earnings, p["rate"], p["max_insurable"])
+    return scalar_out(capped_rate(earnings, p["rate"], p["max_insurable"]), earnings)
 
 
-def federal_basic_personal_amount(net_income: Array, year: int) -> Array:
+@overload
+def federal_basic_personal_amount(net_income: float, year: int) -> float: ...
+@overload
+def federal_basic_personal_amount(net_income: Array, year: int) -> Array: ...
+def federal_basic_personal_amount(net_income: Amount, year: int) -> Amount:
     """Federal BPA, reduced linearly from its maximum to its minimum between the
     ``basic_personal_amount``'s ``phase_out_start`` and ``phase_out_end`` (the starts of the
     last two brackets; CRA T4127, BPAF).
 
     Parameters
     ----------
-    net_income : numpy.ndarray
+    net_income : float or numpy.ndarray
         Net income, CAD.
     year : int
         Tax year.
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         The federal basic personal amount.
 
     References
@@ -186,7 +203,7 @@ def federal_basic_personal_amount(net_income: Array, year: int) -> Array:
     share = np.clip(
         (net_income - p["phase_out_start"]) / (p["phase_out_end"] - p["phase_out_start"]), 0.0, 1.0
     )
-    return np.asarray(p["max"] - (p["max"] - p["min"]) * share, dtype=float)
+    return scalar_out(np.asarray(p["max"] - (p["max"] - p["min"]) * share, dtype=float), net_income)
 
 
 def federal_income_tax(
@@ -328,19 +345,23 @@ def ontario_income_tax(
     return np.maximum(after - lift_credit(employment_income, net_income, year), 0.0)
 
 
-def ontario_health_premium(taxable_income: Array, year: int) -> Array:
+@overload
+def ontario_health_premium(taxable_income: float, year: int) -> float: ...
+@overload
+def ontario_health_premium(taxable_income: Array, year: int) -> Array: ...
+def ontario_health_premium(taxable_income: Amount, year: int) -> Amount:
     """Ontario Health Premium: 0 to 900 by steps on taxable income (ontario.ca).
 
     Parameters
     ----------
-    taxable_income : numpy.ndarray
+    taxable_income : float or numpy.ndarray
         Taxable income, CAD.
     year : int
         Tax year.
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         The Ontario Health Premium.
 
     References
@@ -360,7 +381,7 @@ def ontario_health_premium(taxable_income: Array, year: int) -> Array:
         np.maximum(x - np.asarray(p["thresholds"], dtype=float), 0.0) * np.asarray(p["rates"]),
         np.asarray(p["step_max"], dtype=float),
     )
-    return np.asarray(steps.sum(axis=-1), dtype=float)
+    return scalar_out(np.asarray(steps.sum(axis=-1), dtype=float), taxable_income)
 
 
 @register(
