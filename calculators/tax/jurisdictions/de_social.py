@@ -27,11 +27,13 @@ Sozialversicherungsrechengrößen-Verordnung 2025 and 2026 (ceilings).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
 
+from calculators.scalar import Amount, scalar_out
 from calculators.tax.engine import capped_rate, params
 
 __all__ = ["beitragspflichtiges_entgelt", "bemessungsentgelt", "pflege_saetze", "beitraege"]
@@ -44,7 +46,11 @@ def _p(name: str, year: int) -> Any:
     return params("de", "sozialversicherung")[name].at(year)
 
 
-def beitragspflichtiges_entgelt(month: npt.ArrayLike, year: int) -> Array:
+@overload
+def beitragspflichtiges_entgelt(month: float, year: int) -> float: ...
+@overload
+def beitragspflichtiges_entgelt(month: Array | Sequence[float], year: int) -> Array: ...
+def beitragspflichtiges_entgelt(month: npt.ArrayLike, year: int) -> Amount:
     """Employee's contribution base for monthly pay ``month`` (before the ceilings).
 
     Pay in the Übergangsbereich counts as ``OG / (OG - G) * (pay - G)`` (§ 20 Abs. 2a
@@ -59,7 +65,7 @@ def beitragspflichtiges_entgelt(month: npt.ArrayLike, year: int) -> Array:
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         The employee's monthly contribution base, EUR.
 
     References
@@ -76,10 +82,14 @@ def beitragspflichtiges_entgelt(month: npt.ArrayLike, year: int) -> Array:
     g = float(_p("geringfuegigkeitsgrenze", year))
     og = float(_p("uebergangsbereich_obergrenze", year))
     midi = og / (og - g) * (m - g)
-    return np.asarray(np.where(m <= g, 0.0, np.where(m <= og, midi, m)), dtype=float)
+    return scalar_out(np.asarray(np.where(m <= g, 0.0, np.where(m <= og, midi, m)), dtype=float), month)
 
 
-def bemessungsentgelt(month: npt.ArrayLike, year: int) -> Array:
+@overload
+def bemessungsentgelt(month: float, year: int) -> float: ...
+@overload
+def bemessungsentgelt(month: Array | Sequence[float], year: int) -> Array: ...
+def bemessungsentgelt(month: npt.ArrayLike, year: int) -> Amount:
     """Beitragspflichtige Einnahme of § 20 Abs. 2a Satz 1 SGB IV for monthly pay ``month``.
 
     In the Übergangsbereich ``F * G + (OG / (OG - G) - G / (OG - G) * F) * (pay - G)``;
@@ -94,7 +104,7 @@ def bemessungsentgelt(month: npt.ArrayLike, year: int) -> Array:
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         The monthly beitragspflichtige Einnahme, EUR.
 
     References
@@ -112,7 +122,7 @@ def bemessungsentgelt(month: npt.ArrayLike, year: int) -> Array:
     og = float(_p("uebergangsbereich_obergrenze", year))
     f = float(_p("midijob_faktor_f", year))
     midi = f * g + (og / (og - g) - g / (og - g) * f) * (m - g)
-    return np.asarray(np.where(m <= g, 0.0, np.where(m <= og, midi, m)), dtype=float)
+    return scalar_out(np.asarray(np.where(m <= g, 0.0, np.where(m <= og, midi, m)), dtype=float), month)
 
 
 def pflege_saetze(year: int, age: int, children: int, sachsen: bool = False) -> tuple[float, float]:
