@@ -17,11 +17,13 @@ BMF, Programmablaufpläne für den Lohnsteuerabzug 2025 and 2026 (BMF-Schreiben 
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
 
+from calculators.scalar import Amount, scalar_out
 from calculators.tax.engine import params
 
 __all__ = [
@@ -52,7 +54,11 @@ def _up(x: npt.ArrayLike, digits: int = 0) -> Array:
     return np.asarray(np.ceil(np.round(np.asarray(x, dtype=float) * scale, 6)) / scale)
 
 
-def tarif(income: npt.ArrayLike, year: int) -> Array:
+@overload
+def tarif(income: float, year: int) -> float: ...
+@overload
+def tarif(income: Array | Sequence[float], year: int) -> Array: ...
+def tarif(income: npt.ArrayLike, year: int) -> Amount:
     """Tax of the Grundtarif (§ 32a Abs. 1 EStG) on whole-euro ``income`` (PAP UPTAB).
 
     Parameters
@@ -64,7 +70,7 @@ def tarif(income: npt.ArrayLike, year: int) -> Array:
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         Einkommensteuer of the Grundtarif, whole euros.
 
     References
@@ -87,12 +93,20 @@ def tarif(income: npt.ArrayLike, year: int) -> Array:
     st4 = _down(x * t["zone4"]["rate"] - t["zone4"]["c"])
     st5 = _down(x * t["zone5"]["rate"] - t["zone5"]["c"])
     st = np.select([x <= gfb, x <= z2, x <= z3, x <= z4], [0.0 * x, st2, st3, st4], st5)
-    return np.asarray(st, dtype=float)
+    return scalar_out(np.asarray(st, dtype=float), income)
 
 
+@overload
+def vorsorgepauschale(
+    wage: float, year: int, kv_zusatzbeitrag: float, pv_satz: float, alv: bool = True
+) -> float: ...
+@overload
+def vorsorgepauschale(
+    wage: Array | Sequence[float], year: int, kv_zusatzbeitrag: float, pv_satz: float, alv: bool = True
+) -> Array: ...
 def vorsorgepauschale(
     wage: npt.ArrayLike, year: int, kv_zusatzbeitrag: float, pv_satz: float, alv: bool = True
-) -> Array:
+) -> Amount:
     """Vorsorgepauschale (§ 39b Abs. 2 Satz 5 Nr. 3 EStG) for a yearly ``wage`` (PAP UPEVP).
 
     Pension part: ``rv_satz_an`` of the wage up to the pension ceiling.  Health and care part:
@@ -118,7 +132,7 @@ def vorsorgepauschale(
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         The Vorsorgepauschale, whole euros.
 
     References
@@ -149,7 +163,7 @@ def vorsorgepauschale(
     if int(_p("lohnsteuer", "vorsorge_mit_alv", year)) and alv:
         alv_teil = _down(w_rv * float(_p("sozialversicherung", "alv_satz_an", year)), 2)
         vsp = np.maximum(vsp, _up(rv + np.minimum(_down(alv_teil + kvpv, 2), hoechst)))
-    return np.asarray(vsp, dtype=float)
+    return scalar_out(np.asarray(vsp, dtype=float), wage)
 
 
 def zu_versteuerndes_einkommen(wage: npt.ArrayLike, year: int, vorsorge: npt.ArrayLike) -> Array:
@@ -191,7 +205,11 @@ def zu_versteuerndes_einkommen(wage: npt.ArrayLike, year: int, vorsorge: npt.Arr
     return np.asarray(np.where(zve < 1, 0.0, zve), dtype=float)
 
 
-def lohnsteuer(zve: npt.ArrayLike, year: int) -> Array:
+@overload
+def lohnsteuer(zve: float, year: int) -> float: ...
+@overload
+def lohnsteuer(zve: Array | Sequence[float], year: int) -> Array: ...
+def lohnsteuer(zve: npt.ArrayLike, year: int) -> Amount:
     """Yearly Lohnsteuer, Steuerklasse I: the tariff on the whole euros of ``zve``.
 
     Parameters
@@ -203,7 +221,7 @@ def lohnsteuer(zve: npt.ArrayLike, year: int) -> Array:
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         Yearly Lohnsteuer, whole euros.
 
     References
@@ -216,10 +234,14 @@ def lohnsteuer(zve: npt.ArrayLike, year: int) -> Array:
     >>> lohnsteuer([46_734.0], 2025).tolist()
     [9551.0]
     """
-    return tarif(np.floor(np.asarray(zve, dtype=float)), year)
+    return scalar_out(tarif(np.floor(np.asarray(zve, dtype=float)), year), zve)
 
 
-def solidaritaetszuschlag(basis: npt.ArrayLike, year: int) -> Array:
+@overload
+def solidaritaetszuschlag(basis: float, year: int) -> float: ...
+@overload
+def solidaritaetszuschlag(basis: Array | Sequence[float], year: int) -> Array: ...
+def solidaritaetszuschlag(basis: npt.ArrayLike, year: int) -> Amount:
     """Solidaritätszuschlag on the Bemessungsgrundlage ``basis`` (§§ 3, 4 SolZG 1995; PAP MSOLZ).
 
     Nothing up to the ``freigrenze``; then ``satz``, but at most ``milderung_satz`` of the excess
@@ -234,7 +256,7 @@ def solidaritaetszuschlag(basis: npt.ArrayLike, year: int) -> Array:
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         Solidaritätszuschlag, cents cut off.
 
     References
@@ -251,10 +273,14 @@ def solidaritaetszuschlag(basis: npt.ArrayLike, year: int) -> Array:
     frei = float(_p("solidaritaetszuschlag", "freigrenze", year))
     voll = _down(b * float(_p("solidaritaetszuschlag", "satz", year)), 2)
     mild = _down((b - frei) * float(_p("solidaritaetszuschlag", "milderung_satz", year)), 2)
-    return np.asarray(np.where(b > frei, np.minimum(voll, mild), 0.0), dtype=float)
+    return scalar_out(np.asarray(np.where(b > frei, np.minimum(voll, mild), 0.0), dtype=float), basis)
 
 
-def kirchensteuer(basis: npt.ArrayLike, rate: float) -> Array:
+@overload
+def kirchensteuer(basis: float, rate: float) -> float: ...
+@overload
+def kirchensteuer(basis: Array | Sequence[float], rate: float) -> Array: ...
+def kirchensteuer(basis: npt.ArrayLike, rate: float) -> Amount:
     """Kirchensteuer (§ 51a EStG): ``rate`` (the Land's ``satz_nach_land``) of the basis ``basis``.
 
     The Kappung (a cap at 2.75-4% of income some churches grant on application) is not
@@ -269,7 +295,7 @@ def kirchensteuer(basis: npt.ArrayLike, rate: float) -> Array:
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         Kirchensteuer, cents cut off.
 
     References
@@ -282,4 +308,4 @@ def kirchensteuer(basis: npt.ArrayLike, rate: float) -> Array:
     >>> kirchensteuer([9_551.0], 0.09).tolist()
     [859.59]
     """
-    return _down(np.maximum(np.asarray(basis, dtype=float), 0.0) * rate, 2)
+    return scalar_out(_down(np.maximum(np.asarray(basis, dtype=float), 0.0) * rate, 2), basis)
