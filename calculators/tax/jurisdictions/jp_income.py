@@ -12,11 +12,13 @@ References
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
 
+from calculators.scalar import Amount, scalar_out
 from calculators.tax.engine import marginal_tax, params
 
 __all__ = [
@@ -35,7 +37,11 @@ def _p(name: str, year: int) -> Any:
     return params("jp", "income_tax")[name].at(year)
 
 
-def floor_to(amount: npt.ArrayLike, unit: float) -> Array:
+@overload
+def floor_to(amount: float, unit: float) -> float: ...
+@overload
+def floor_to(amount: Array | Sequence[float], unit: float) -> Array: ...
+def floor_to(amount: npt.ArrayLike, unit: float) -> Amount:
     """Round ``amount`` down to a multiple of ``unit`` (statutory 切捨て), never below 0.
 
     Parameters
@@ -47,7 +53,7 @@ def floor_to(amount: npt.ArrayLike, unit: float) -> Array:
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         The rounded amount.
 
     References
@@ -62,10 +68,14 @@ def floor_to(amount: npt.ArrayLike, unit: float) -> Array:
     """
     x = np.maximum(np.asarray(amount, dtype=float), 0.0)
     # A tiny epsilon keeps 6999.9999999 (float noise for 7000) from falling a whole unit.
-    return np.asarray(np.floor(x / unit + 1e-9) * unit, dtype=float)
+    return scalar_out(np.asarray(np.floor(x / unit + 1e-9) * unit, dtype=float), amount)
 
 
-def tiered_amount(income: npt.ArrayLike, up_to: list[float], amounts: list[float]) -> Array:
+@overload
+def tiered_amount(income: float, up_to: list[float], amounts: list[float]) -> float: ...
+@overload
+def tiered_amount(income: Array | Sequence[float], up_to: list[float], amounts: list[float]) -> Array: ...
+def tiered_amount(income: npt.ArrayLike, up_to: list[float], amounts: list[float]) -> Amount:
     """Amount of the first tier whose ``up_to`` (inclusive) is >= ``income``; 0 beyond the last.
 
     Parameters
@@ -79,7 +89,7 @@ def tiered_amount(income: npt.ArrayLike, up_to: list[float], amounts: list[float
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         The amount of each income's tier.
 
     References
@@ -95,10 +105,14 @@ def tiered_amount(income: npt.ArrayLike, up_to: list[float], amounts: list[float
     x = np.asarray(income, dtype=float)
     idx = np.searchsorted(np.asarray(up_to, dtype=float), x, side="left")
     table = np.append(np.asarray(amounts, dtype=float), 0.0)
-    return np.asarray(table[idx], dtype=float)
+    return scalar_out(np.asarray(table[idx], dtype=float), income)
 
 
-def employment_income(revenue: npt.ArrayLike, year: int) -> Array:
+@overload
+def employment_income(revenue: float, year: int) -> float: ...
+@overload
+def employment_income(revenue: Array | Sequence[float], year: int) -> Array: ...
+def employment_income(revenue: npt.ArrayLike, year: int) -> Amount:
     """給与所得: 給与等の収入金額 less 給与所得控除, as 所得税法 別表第五 gives it where it applies.
 
     The deduction is the larger of the minimum (``employment_income_deduction_minimum``, in 2026
@@ -116,7 +130,7 @@ def employment_income(revenue: npt.ArrayLike, year: int) -> Array:
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         給与所得 (never negative).
 
     References
@@ -149,10 +163,14 @@ def employment_income(revenue: npt.ArrayLike, year: int) -> Array:
     rounded = np.where(in_table & formula_applies, np.floor(x / table["step"]) * table["step"], x)
     deduction = np.maximum(minimum, formula(rounded))
     # Deductions are whole yen (1円未満切捨て of the 10% tier on odd revenues).
-    return np.asarray(np.maximum(rounded - np.floor(deduction), 0.0), dtype=float)
+    return scalar_out(np.asarray(np.maximum(rounded - np.floor(deduction), 0.0), dtype=float), revenue)
 
 
-def income_tax_basic_deduction(total_income: npt.ArrayLike, year: int) -> Array:
+@overload
+def income_tax_basic_deduction(total_income: float, year: int) -> float: ...
+@overload
+def income_tax_basic_deduction(total_income: Array | Sequence[float], year: int) -> Array: ...
+def income_tax_basic_deduction(total_income: npt.ArrayLike, year: int) -> Amount:
     """所得税の基礎控除 for a 合計所得金額 (NTA No.1199, 令和7・8年度改正).
 
     Parameters
@@ -164,7 +182,7 @@ def income_tax_basic_deduction(total_income: npt.ArrayLike, year: int) -> Array:
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         The deduction (parameter ``basic_deduction`` of ``params/jp/income_tax.yaml``).
 
     References
@@ -180,10 +198,16 @@ def income_tax_basic_deduction(total_income: npt.ArrayLike, year: int) -> Array:
     [1040000.0, 670000.0, 480000.0]
     """
     tiers = _p("basic_deduction", year)
-    return tiered_amount(total_income, tiers["up_to"], tiers["amounts"])
+    return scalar_out(
+        tiered_amount(np.asarray(total_income, dtype=float), tiers["up_to"], tiers["amounts"]), total_income
+    )
 
 
-def income_tax_on_taxable_income(taxable_income: npt.ArrayLike, year: int = 2025) -> Array:
+@overload
+def income_tax_on_taxable_income(taxable_income: float, year: int = 2025) -> float: ...
+@overload
+def income_tax_on_taxable_income(taxable_income: Array | Sequence[float], year: int = 2025) -> Array: ...
+def income_tax_on_taxable_income(taxable_income: npt.ArrayLike, year: int = 2025) -> Amount:
     """所得税 (基準所得税額, before 復興特別所得税) on 課税総所得金額 under 所得税法 第89条.
 
     The taxable income is first rounded down to ``taxable_income_rounding`` (国税通則法 第118条); the
@@ -198,7 +222,7 @@ def income_tax_on_taxable_income(taxable_income: npt.ArrayLike, year: int = 2025
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         基準所得税額, whole yen.
 
     References
@@ -210,15 +234,15 @@ def income_tax_on_taxable_income(taxable_income: npt.ArrayLike, year: int = 2025
     --------
     NTA No.2260's example (速算表): taxable income 7,000,000 -> 974,000.
 
-    >>> income_tax_on_taxable_income(7_000_000).tolist()
+    >>> income_tax_on_taxable_income(7_000_000)
     974000.0
     >>> income_tax_on_taxable_income([1_950_000, 40_000_000]).tolist()
     [97500.0, 13204000.0]
     """
-    taxable = floor_to(taxable_income, float(_p("taxable_income_rounding", year)))
+    taxable = floor_to(np.asarray(taxable_income, dtype=float), float(_p("taxable_income_rounding", year)))
     scale = _p("income_tax_scale", year)
     tax = marginal_tax(taxable, scale["thresholds"], scale["rates"])
-    return np.asarray(np.floor(tax + 1e-6), dtype=float)
+    return scalar_out(np.asarray(np.floor(tax + 1e-6), dtype=float), taxable_income)
 
 
 def income_and_reconstruction_tax(taxable_income: npt.ArrayLike, year: int) -> tuple[Array, Array]:
@@ -256,7 +280,7 @@ def income_and_reconstruction_tax(taxable_income: npt.ArrayLike, year: int) -> t
     >>> float(it), float(rt)
     (974000.0, 20400.0)
     """
-    base = income_tax_on_taxable_income(taxable_income, year)
+    base = income_tax_on_taxable_income(np.asarray(taxable_income, dtype=float), year)
     rate = float(_p("reconstruction_tax_rate", year))
     total = floor_to(np.floor(base * (1.0 + rate) + 1e-6), float(_p("tax_rounding", year)))
     income_tax = np.minimum(base, total)

@@ -12,11 +12,13 @@ https://www.soumu.go.jp/main_sosiki/jichi_zeisei/czaisei/czaisei_seido/150790_06
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
 
+from calculators.scalar import Amount, scalar_out
 from calculators.tax.engine import params
 from calculators.tax.jurisdictions.jp_income import floor_to, tiered_amount
 
@@ -29,7 +31,11 @@ def _p(name: str, year: int) -> Any:
     return params("jp", "resident_tax")[name].at(year)
 
 
-def resident_tax_basic_deduction(total_income: npt.ArrayLike, year: int) -> Array:
+@overload
+def resident_tax_basic_deduction(total_income: float, year: int) -> float: ...
+@overload
+def resident_tax_basic_deduction(total_income: Array | Sequence[float], year: int) -> Array: ...
+def resident_tax_basic_deduction(total_income: npt.ArrayLike, year: int) -> Amount:
     """住民税の基礎控除 for a 合計所得金額 (the tiers of ``basic_deduction``).
 
     Parameters
@@ -41,7 +47,7 @@ def resident_tax_basic_deduction(total_income: npt.ArrayLike, year: int) -> Arra
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         The deduction (parameter ``basic_deduction`` of ``params/jp/resident_tax.yaml``).
 
     References
@@ -55,7 +61,8 @@ def resident_tax_basic_deduction(total_income: npt.ArrayLike, year: int) -> Arra
     [430000.0, 290000.0, 0.0]
     """
     tiers = _p("basic_deduction", year)
-    return tiered_amount(total_income, tiers["up_to"], tiers["amounts"])
+    amount = tiered_amount(np.asarray(total_income, dtype=float), tiers["up_to"], tiers["amounts"])
+    return scalar_out(amount, total_income)
 
 
 def adjustment_credit(taxable: npt.ArrayLike, total_income: npt.ArrayLike, year: int) -> tuple[Array, Array]:
