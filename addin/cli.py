@@ -114,7 +114,7 @@ def compare(
     takes the workbook's Params value, else the default shown.
     """
     from addin.reader import WorkbookError, read_inputs, workbook_offers
-    from calculators.compare import Settings, compare_offers
+    from calculators.compare import Settings, compare_offers, home_currency
     from calculators.move import analyse_moves, move_inputs_from_rows
     from calculators.net import default_tax_year
     from calculators.offer import COMPONENTS, OfferBatch, cash_schedule
@@ -132,7 +132,7 @@ def compare(
         discount_rate=discount_rate
         if discount_rate is not None
         else _param(s, "discount_rate", DISCOUNT_RATE, inputs.name),
-        home_currency=(currency or str(s.get("home_currency") or offers[0].currency)).upper(),
+        home_currency=home_currency(offers, currency or s.get("home_currency")),
         fx=inputs.fx,
         tax_year=tax_year if tax_year is not None else default_tax_year(offers),
         age=age,

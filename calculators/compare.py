@@ -21,7 +21,15 @@ from calculators.net import net_schedule
 from calculators.offer import BASES as KINDS
 from calculators.offer import Offer, OfferBatch, cash_schedule, tc
 
-__all__ = ["BASES", "ComparisonRow", "Settings", "metric", "compare_offers", "checked_settings"]
+__all__ = [
+    "BASES",
+    "ComparisonRow",
+    "Settings",
+    "metric",
+    "compare_offers",
+    "checked_settings",
+    "home_currency",
+]
 
 Array = npt.NDArray[np.float64]
 
@@ -181,6 +189,40 @@ def metric(offers: Sequence[Offer], settings: Settings) -> Array:
     s = checked_settings(settings)
     sched = cash_schedule(OfferBatch.from_offers(offers), s.years)
     return np.asarray(BASES[s.basis](offers, sched, s), dtype=float)
+
+
+def home_currency(offers: Sequence[Offer], given: object = None) -> str:
+    """The currency to rank in when the user names one or none: the user's, else the first
+    offer's (the rule every entry point follows: the UDFs, the commands and the brief).
+
+    Parameters
+    ----------
+    offers : sequence of Offer
+        The offers being compared, first the one whose currency is the fallback.
+    given : object, optional
+        The currency the user gave; blank (``None`` or empty text) for none.
+
+    Returns
+    -------
+    str
+        An upper-case currency code.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> a = Offer.from_fields({"company": "A", "jurisdiction": "Seattle", "currency": "USD",
+    ...                        "base_salary": 110_000})
+    >>> home_currency([a]), home_currency([a], " jpy ")
+    ('USD', 'JPY')
+    """
+    if given is None or (isinstance(given, str) and not given.strip()):
+        if not offers:
+            raise InvalidInputError("home_currency is required when there is no offer")
+        return offers[0].currency
+    return str(given).strip().upper()
 
 
 def to_home(offers: Sequence[Offer], values: Array, settings: Settings) -> Array:

@@ -10,7 +10,7 @@ from typing import Any
 
 from addin.cells import opt_setting, opt_text
 from calculators import move
-from calculators.compare import Settings
+from calculators.compare import Settings, home_currency
 from calculators.defaults import BASIS, DISCOUNT_RATE, YEARS
 from calculators.fx import FxTable, shipped_table
 from calculators.table import as_rows
@@ -36,7 +36,7 @@ def move_inputs(basket: Any, home_city: Any = None) -> move.MoveInputs | None:
 
 
 def settings_from(
-    offers: Any, basis: Any, home_currency: Any, years: Any, discount_rate: Any, rates: Any, basket: Any
+    offers: Any, basis: Any, currency: Any, years: Any, discount_rate: Any, rates: Any, basket: Any
 ) -> Settings:
     """Comparison settings from cell values (shared by the comparison and negotiation UDFs);
     blanks take the defaults of ``calculators.defaults``, the home currency the first offer's."""
@@ -44,7 +44,7 @@ def settings_from(
         basis=opt_setting(basis, BASIS).lower(),
         years=opt_setting(years, YEARS),
         discount_rate=opt_setting(discount_rate, DISCOUNT_RATE),
-        home_currency=opt_text(home_currency, "home_currency", offers[0].currency) or "",
+        home_currency=home_currency(offers, opt_text(currency, "home_currency")),
         fx=fx_table(rates),
         move=move_inputs(basket),
     )
