@@ -2,9 +2,11 @@
 
 LibreOffice does not know our functions; it shows the results cached in the
 file (by the builder, or by ``negotiate recalc``).  The sheet is rendered to
-PDF (one page per sheet) and its text read back with pdftotext.
+PDF (one page per sheet) and its text read back with pdftotext.  Both workbooks
+are rendered in one LibreOffice run.
 """
 
+import functools
 import shutil
 import subprocess
 from decimal import ROUND_HALF_UP, Decimal
@@ -14,6 +16,7 @@ from openpyxl import load_workbook
 
 from addin.recalc import recalc
 from addin.workbook import DEFAULT_PATH, example
+from tests.conftest import soffice_convert
 from tests.test_recalc import _rewrite, _strip
 
 ERRORS = ("#NAME?", "#VALUE!", "#REF!", "#N/A", "Err:", "###")
@@ -25,48 +28,21 @@ def _tool(name):
     return path
 
 
-def _render(book, outdir):
-    """PDF of every sheet, one page each, through a private LibreOffice profile."""
-    outdir.mkdir(parents=True, exist_ok=True)
-    profile = (outdir / "profile").as_uri()
-    done = subprocess.run(
-        [
-            _tool("soffice"),
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}',
-            "--outdir",
-            str(outdir),
-            str(book),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        stdin=subprocess.DEVNULL,
-    )
-    assert done.returncode == 0, done.stderr
-    pdf = outdir / (book.stem + ".pdf")
-    assert pdf.is_file(), done.stdout + done.stderr
-    return pdf
+PDF = 'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}'  # a page a sheet
 
 
 def _pages(pdf):
+    """The text of each page (pdftotext ends every page with a form feed)."""
+    text = subprocess.run(
+        [_tool("pdftotext"), "-layout", str(pdf), "-"], capture_output=True, text=True, timeout=60, check=True
+    ).stdout
     info = subprocess.run(
         [_tool("pdfinfo"), str(pdf)], capture_output=True, text=True, timeout=60, check=True
     ).stdout
     count = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
-    return [
-        subprocess.run(
-            [_tool("pdftotext"), "-layout", "-f", str(i), "-l", str(i), str(pdf), "-"],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=True,
-        ).stdout
-        for i in range(1, count + 1)
-    ]
+    pages = text.split("\f")
+    assert len(pages) == count + 1 and pages[-1] == "", (count, len(pages))
+    return pages[:-1]
 
 
 def _shown(value, fmt):
@@ -78,6 +54,7 @@ def _shown(value, fmt):
     return f"{int(Decimal(repr(value)).quantize(Decimal(1), ROUND_HALF_UP)):,}"
 
 
+@functools.cache
 def _expected_numbers():
     """Every number the Compare sheet computes with a formula, as it should read."""
     values = load_workbook(DEFAULT_PATH, data_only=True)["Compare"]
@@ -92,17 +69,26 @@ def _expected_numbers():
     return out
 
 
+@pytest.fixture(scope="module")
+def compare_pages(tmp_path_factory, soffice_profile):
+    """The Compare page of the shipped workbook and of one whose cached values were all
+    written by negotiate recalc, rendered in one LibreOffice run."""
+    tmp = tmp_path_factory.mktemp("render")
+    # named as the shipped workbook: the engine reuses what it compiled for a book of that name
+    stripped = _rewrite(DEFAULT_PATH, tmp / "negotiation.xlsm", _strip)
+    recalculated = recalc(stripped, tmp / "recalculated.xlsm").path
+    pdfs = soffice_convert(soffice_profile, PDF, tmp / "pdf", [DEFAULT_PATH, recalculated])
+    out = {}
+    for name, pdf in zip(("shipped", "recalculated"), pdfs, strict=True):
+        found = [p for p in _pages(pdf) if p.lstrip().startswith("Offer comparison")]
+        assert len(found) == 1, f"{name}: no single page holds the Compare sheet"
+        out[name] = found[0]
+    return out
+
+
 @pytest.fixture(scope="module", params=["shipped", "recalculated"])
-def compare_page(request, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp(request.param)
-    book = DEFAULT_PATH
-    if request.param == "recalculated":  # cached values written by negotiate recalc only
-        stripped = _rewrite(DEFAULT_PATH, tmp / "stripped.xlsm", _strip)
-        book = recalc(stripped, tmp / "recalculated.xlsm").path
-    pages = _pages(_render(book, tmp / "pdf"))
-    found = [p for p in pages if p.lstrip().startswith("Offer comparison")]
-    assert len(found) == 1, "no single page holds the Compare sheet"
-    return found[0]
+def compare_page(request, compare_pages):
+    return compare_pages[request.param]
 
 
 def test_the_compare_sheet_renders_numbers_not_errors(compare_page):
