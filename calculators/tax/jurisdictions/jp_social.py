@@ -27,10 +27,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Sequence
+from typing import overload
 
 import numpy as np
 import numpy.typing as npt
 
+from calculators.scalar import Amount, scalar_out
 from calculators.tax.engine import params
 
 __all__ = [
@@ -53,7 +56,13 @@ def _grade_index(monthly_pay: npt.ArrayLike, grades: dict[str, list[float]]) -> 
     return np.asarray(np.maximum(idx, 0), dtype=np.intp)
 
 
-def standard_monthly_remuneration(monthly_pay: npt.ArrayLike, grades: dict[str, list[float]]) -> Array:
+@overload
+def standard_monthly_remuneration(monthly_pay: float, grades: dict[str, list[float]]) -> float: ...
+@overload
+def standard_monthly_remuneration(
+    monthly_pay: Array | Sequence[float], grades: dict[str, list[float]]
+) -> Array: ...
+def standard_monthly_remuneration(monthly_pay: npt.ArrayLike, grades: dict[str, list[float]]) -> Amount:
     """標準報酬月額: the grade whose range (以上 lower[i], 未満 lower[i+1]) holds the 報酬月額.
 
     Parameters
@@ -66,7 +75,7 @@ def standard_monthly_remuneration(monthly_pay: npt.ArrayLike, grades: dict[str, 
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         標準報酬月額.
 
     References
@@ -81,10 +90,14 @@ def standard_monthly_remuneration(monthly_pay: npt.ArrayLike, grades: dict[str, 
     [58000.0, 68000.0, 78000.0]
     """
     idx = _grade_index(monthly_pay, grades)
-    return np.asarray(np.asarray(grades["standard"], dtype=float)[idx], dtype=float)
+    return scalar_out(np.asarray(np.asarray(grades["standard"], dtype=float)[idx], dtype=float), monthly_pay)
 
 
-def employee_half(standard: npt.ArrayLike, rate: float) -> Array:
+@overload
+def employee_half(standard: float, rate: float) -> float: ...
+@overload
+def employee_half(standard: Array | Sequence[float], rate: float) -> Array: ...
+def employee_half(standard: npt.ArrayLike, rate: float) -> Amount:
     """Employee's half of ``standard x rate``, rounded by the payroll rule (50銭以下切捨て).
 
     協会けんぽ 保険料額表 (東京, 令和7年3月分から, ``health_insurance_rate_kyokai_tokyo``): 標準報酬月額
@@ -100,7 +113,7 @@ def employee_half(standard: npt.ArrayLike, rate: float) -> Array:
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         The employee's monthly premium, whole yen.
 
     References
@@ -117,7 +130,7 @@ def employee_half(standard: npt.ArrayLike, rate: float) -> Array:
     num = std * int(round(rate * _RATE_UNIT))  # = 2 x half x _RATE_UNIT, exact integers
     den = 2 * _RATE_UNIT
     q, r = np.divmod(num, den)
-    return np.asarray(q + (2 * r > den), dtype=float)
+    return scalar_out(np.asarray(q + (2 * r > den), dtype=float), standard)
 
 
 def social_insurance_lines(salary: npt.ArrayLike, year: int, age: float) -> dict[str, Array]:
