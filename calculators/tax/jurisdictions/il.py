@@ -39,11 +39,12 @@ contributions) is well below 100%.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
 from calculators.errors import InvalidInputError
+from calculators.scalar import Amount, scalar_out
 from calculators.tax.engine import Array, marginal_tax, params, register
 
 __all__ = ["income_tax", "surtax", "monthly_contribution", "lines"]
@@ -55,7 +56,11 @@ def _p(family: str, name: str, year: int) -> Any:
     return params("il", family)[name].at(year)
 
 
-def income_tax(income: Array, year: int, credit_points: float) -> Array:
+@overload
+def income_tax(income: float, year: int, credit_points: float) -> float: ...
+@overload
+def income_tax(income: Array, year: int, credit_points: float) -> Array: ...
+def income_tax(income: Amount, year: int, credit_points: float) -> Amount:
     """Income tax on yearly income from personal exertion after credit points.
 
     Scale tax (Income Tax Ordinance s. 121) minus credit points times the
@@ -63,7 +68,7 @@ def income_tax(income: Array, year: int, credit_points: float) -> Array:
 
     Parameters
     ----------
-    income : numpy.ndarray
+    income : float or numpy.ndarray
         Yearly income from personal exertion, ILS.
     year : int
         Tax year.
@@ -72,7 +77,7 @@ def income_tax(income: Array, year: int, credit_points: float) -> Array:
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         Income tax after credits, never below 0.
 
     References
@@ -91,22 +96,26 @@ def income_tax(income: Array, year: int, credit_points: float) -> Array:
     scale = _p("income_tax", "income_tax_scale", year)
     gross = marginal_tax(income, scale["thresholds"], scale["rates"])
     credit = credit_points * _p("credit_points", "credit_point_value", year)
-    return np.maximum(gross - credit, 0.0)
+    return scalar_out(np.maximum(gross - credit, 0.0), income)
 
 
-def surtax(income: Array, year: int) -> Array:
+@overload
+def surtax(income: float, year: int) -> float: ...
+@overload
+def surtax(income: Array, year: int) -> Array: ...
+def surtax(income: Amount, year: int) -> Amount:
     """Additional tax (s. 121B): rate x yearly income above the threshold.
 
     Parameters
     ----------
-    income : numpy.ndarray
+    income : float or numpy.ndarray
         Yearly income, ILS.
     year : int
         Tax year.
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         The additional tax.
 
     References
@@ -120,16 +129,20 @@ def surtax(income: Array, year: int) -> Array:
     2353.2
     """
     s = _p("income_tax", "surtax", year)
-    return np.asarray(s["rate"] * np.maximum(income - s["threshold"], 0.0), dtype=float)
+    return scalar_out(np.asarray(s["rate"] * np.maximum(income - s["threshold"], 0.0), dtype=float), income)
 
 
-def monthly_contribution(monthly_wage: Array, band: Mapping[str, float]) -> Array:
+@overload
+def monthly_contribution(monthly_wage: float, band: Mapping[str, float]) -> float: ...
+@overload
+def monthly_contribution(monthly_wage: Array, band: Mapping[str, float]) -> Array: ...
+def monthly_contribution(monthly_wage: Amount, band: Mapping[str, float]) -> Amount:
     """One month's employee contribution: reduced rate up to the reduced
     collection threshold, full rate above it, nothing above the maximum.
 
     Parameters
     ----------
-    monthly_wage : numpy.ndarray
+    monthly_wage : float or numpy.ndarray
         One month's wage, ILS.
     band : mapping of str to float
         ``reduced_ceiling``, ``maximum``, ``reduced_rate`` and ``full_rate`` of one contribution
@@ -137,7 +150,7 @@ def monthly_contribution(monthly_wage: Array, band: Mapping[str, float]) -> Arra
 
     Returns
     -------
-    numpy.ndarray
+    float or numpy.ndarray
         The month's employee contribution.
 
     References
@@ -152,10 +165,13 @@ def monthly_contribution(monthly_wage: Array, band: Mapping[str, float]) -> Arra
     >>> round(float(monthly_contribution(np.array(10_000.0), band)), 4)  # the two bands
     251.6888
     """
-    return marginal_tax(
+    return scalar_out(
+        marginal_tax(
+            monthly_wage,
+            [0.0, band["reduced_ceiling"], band["maximum"]],
+            [band["reduced_rate"], band["full_rate"], 0.0],
+        ),
         monthly_wage,
-        [0.0, band["reduced_ceiling"], band["maximum"]],
-        [band["reduced_rate"], band["full_rate"], 0.0],
     )
 
 
