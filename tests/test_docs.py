@@ -191,6 +191,16 @@ SCALAR_CASES = [
     ("calculators.tax.jurisdictions.gb_eng", "employee_ni", (100_000.0, 2025)),
     ("calculators.tax.jurisdictions.us_federal", "federal_income_tax", (100_000.0, 2025)),
     ("calculators.tax.jurisdictions.us_federal", "social_security", (100_000.0, 2025)),
+    ("calculators.tax.jurisdictions.us_ca", "ca_income_tax", (250_000.0, 2025)),
+    ("calculators.tax.jurisdictions.us_ny", "nyc_income_tax", (100_000.0, 2025)),
+    ("calculators.tax.jurisdictions.us_wa", "wa_pfml", (250_000.0, 2025)),
+    ("calculators.tax.jurisdictions.ca_on", "cpp_contribution", (60_000.0, 2025)),
+    ("calculators.tax.jurisdictions.de_lohnsteuer", "tarif", (60_000.0, 2025)),
+    ("calculators.tax.jurisdictions.de_social", "bemessungsentgelt", (1_000.0, 2025)),
+    ("calculators.tax.jurisdictions.il", "income_tax", (300_000.0, 2025, 2.25)),
+    ("calculators.tax.jurisdictions.jp_income", "employment_income", (7_000_000.0, 2025)),
+    ("calculators.tax.jurisdictions.jp_social", "employee_half", (300_000.0, 0.0991)),
+    ("calculators.fx", "convert", (100.0, "USD", "JPY")),
 ]
 
 
@@ -203,3 +213,12 @@ def test_scalar_in_gives_a_python_float_and_array_in_gives_an_array(module, name
     assert isinstance(batch, np.ndarray) and batch.shape == (2,)
     assert batch[0] == pytest.approx(scalar)
     assert batch[1] != pytest.approx(scalar)  # the array is computed element by element
+    zero_d = func(np.asarray(args[0]), *args[1:])
+    assert isinstance(zero_d, np.ndarray) and zero_d.shape == ()  # an array, 0-d too, stays one
+
+
+def test_one_offers_year_totals_as_numbers_give_a_float():
+    from calculators.offer import tc
+
+    assert type(tc([100.0, 110.0], "npv", discount_rate=0.1)) is float
+    assert tc(np.array([[100.0, 110.0], [1.0, 2.0]]), "total").tolist() == [210.0, 3.0]
