@@ -1,13 +1,14 @@
 """Evaluate a workbook headlessly and store every formula's result as its cached value.
 
-A Linux user, CI and the share command need the workbook's numbers without
-Excel.  :func:`recalc` evaluates every formula cell with the ``formulas``
-engine (Excel built-ins) with our UDFs bound under their Excel names, then
-writes the results into the cells' cached values (``<v>``) of a copy of the
-file.  Everything else in the file (VBA, charts, styles, formulas) is kept
-byte for byte: only the cell elements of formula cells and of the cells their
-arrays spill into are rewritten.  The output goes through a temporary file
-and an atomic rename; the input is never touched unless it is the output.
+A Linux user, CI, the share command and the workbook builder need the workbook's
+numbers without Excel.  :func:`recalc` evaluates every formula cell with the
+``formulas`` engine (Excel built-ins) with our UDFs bound under their Excel names
+for that evaluation only (:func:`udfs_bound`), then writes the results into the
+cells' cached values (``<v>``) of a copy of the file.  Everything else in the
+file (VBA, charts, styles, formulas) is kept byte for byte: only the cell
+elements of formula cells and of the cells their arrays spill into are
+rewritten.  The output goes through a temporary file and an atomic rename;
+the input is never touched unless it is the output.
 
 The workbook is untrusted (it may come back from a recruiter), so:
 
@@ -29,6 +30,7 @@ The workbook is untrusted (it may come back from a recruiter), so:
 from __future__ import annotations
 
 import bisect
+import collections
 import contextlib
 import contextvars
 import functools
@@ -52,7 +54,7 @@ from xml.sax.saxutils import escape
 
 from calculators.errors import NegotiationError
 
-__all__ = ["Recalc", "Limits", "LIMITS", "evaluate", "recalc", "bind_udfs", "cell_list", "NAMESPACE"]
+__all__ = ["Recalc", "Limits", "LIMITS", "evaluate", "recalc", "udfs_bound", "cell_list", "NAMESPACE"]
 
 NAMESPACE = "NEGOTIATE"  # the functions' namespace on the Office.js route (addin.server)
 # Excel saves a formula calling the Office.js custom function NEGOTIATE.OFFER_TC as
@@ -164,10 +166,13 @@ class _Budget:
     """What one evaluation has used so far."""
 
     limits: Limits
-    udf_calls: int = 0
+    calls: int = 0  # calls of this add-in's functions, answered from cache or not
+    udf_calls: int = 0  # the calls actually run
     lambda_calls: int = 0
     long_text: int = 0  # text results cut to #VALUE! (longer than Excel allows)
     memory_reached: bool = False  # the evaluation's memory came to its bound
+    results: dict[tuple[str, str], Any] = field(default_factory=dict)  # (function, arguments)
+    # -> result: within one evaluation, the same call gives the same result
 
     def udf(self) -> None:
         self.udf_calls += 1
@@ -453,7 +458,10 @@ def _wants_table(func: Callable[..., Any]) -> list[bool]:
     return flags
 
 
-def _adapter(func: Callable[..., Any], counter: list[int]) -> Callable[..., Any]:
+def _adapter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    """``func`` as the engine calls it: cells in, cells out.  The adapter keeps no state of
+    its own: calls are counted, and answered once per evaluation, in the evaluation's
+    :class:`_Budget`, so a formula compiled in one evaluation may be reused by the next."""
     import numpy as np
     import schedula as sh
     from formulas.ranges import Ranges
@@ -483,18 +491,17 @@ def _adapter(func: Callable[..., Any], counter: list[int]) -> Callable[..., Any]
         value = plain(a)
         return [[value]] if i < len(tables) and tables[i] else value
 
-    seen: dict[str, Any] = {}  # one recalculation: the same call, the same result
-
     def call(*args: Any) -> Any:
-        counter[0] += 1
         values = tuple(arg(i, a) for i, a in enumerate(args))
-        key = repr(values)  # exact: 1, 1.0, True and "1" differ
-        if key not in seen:
-            budget = _BUDGET.get()
-            if budget is not None:
-                budget.udf()
-            seen[key] = to_engine(func(*values))
-        result = seen[key]
+        budget = _BUDGET.get()
+        if budget is None:  # not inside an evaluation: nothing to count or share
+            return to_engine(func(*values))
+        budget.calls += 1
+        key = (name, repr(values))  # exact: 1, 1.0, True and "1" differ
+        if key not in budget.results:
+            budget.udf()
+            budget.results[key] = to_engine(func(*values))
+        result = budget.results[key]
         return result.copy() if isinstance(result, np.ndarray) else result
 
     def to_engine(result: Any) -> Any:
@@ -512,21 +519,45 @@ def _adapter(func: Callable[..., Any], counter: list[int]) -> Callable[..., Any]
     return functools.update_wrapper(call, func)
 
 
-def bind_udfs() -> list[int]:
-    """Register every UDF of ``addin.udfs`` in the formulas engine; returns a call counter."""
-    from formulas.functions import get_functions
-
+@functools.lru_cache(maxsize=1)
+def _adapters() -> dict[str, Callable[..., Any]]:
+    """Engine name -> adapter, for every UDF of ``addin.udfs`` under each name a file may
+    spell it with: the bare name (classic xlwings, Windows), ``NEGOTIATE.NAME`` (Office.js)
+    and ``_xldudf_NEGOTIATE_NAME`` (how Excel saves an Office.js custom function)."""
     from addin import udfs
     from addin.cells import UDFS
 
-    counter = [0]
-    registry = get_functions()  # cached by formulas: additions are seen by every model
+    out = {}
     for name in UDFS:
-        bound = _adapter(getattr(udfs, name), counter)
-        registry[name.upper()] = bound  # the Windows (classic xlwings) name
-        registry[f"{NAMESPACE}.{name.upper()}"] = bound  # the Mac / web (Office.js) name
-        registry[f"{OFFICE_JS_PREFIX}{NAMESPACE}_{name}".upper()] = bound  # as Excel saves it
-    return counter
+        bound = _adapter(name, getattr(udfs, name))
+        out[name.upper()] = bound
+        out[f"{NAMESPACE}.{name.upper()}"] = bound
+        out[f"{OFFICE_JS_PREFIX}{NAMESPACE}_{name}".upper()] = bound
+    return out
+
+
+@contextlib.contextmanager
+def udfs_bound() -> Iterator[None]:
+    """Our functions registered in the formulas engine for the block, and only for it.
+
+    The engine keeps one function table for the whole process (``formulas.functions.
+    get_functions()``, cached): on leaving the block, normally or by an exception, every
+    entry this changed gets its previous value back, and every entry added meanwhile (ours,
+    or one the engine adds when a formula names a function it does not know) is removed, so
+    the table is as it was.  Not reentrant across threads: evaluations hold ``_ENGINE``.
+    """
+    from formulas.functions import get_functions
+
+    registry = get_functions()
+    before = set(registry)
+    saved = {k: registry[k] for k in _adapters() if k in before}
+    try:
+        registry.update(_adapters())
+        yield
+    finally:
+        for key in set(registry) - before:
+            del registry[key]
+        registry.update(saved)
 
 
 # -- the engine, bounded: one book, sparse sheets, capped text ---------------------------------
@@ -639,15 +670,34 @@ def _model_class() -> type:
             return super().add_book(book, context, data_only)
 
         def _compile_cell(self, crd: Any, val: Any, context: Any, check_formula: Any, references: Any) -> Any:
+            key = None
+            if isinstance(val, str) and val.startswith("=") and check_formula and not references:
+                key = (context.get("excel"), context.get("sheet"), crd, val)
+                if key in _COMPILED:
+                    _COMPILED.move_to_end(key)
+                    return _COMPILED[key]
             try:
-                return ExcelModel._compile_cell(crd, val, context, check_formula, references)
+                cell = ExcelModel._compile_cell(crd, val, context, check_formula, references)
             except Exception:  # the parser's FormulaError, or a range it cannot name
                 where = f"{context.get('sheet', '?')}!{crd}"
                 if isinstance(val, str) and _BOOK_REF_RE.search(_STRING_RE.sub("", val)):
                     return ExcelModel._compile_cell(crd, "=#REF!", context, check_formula, references)
                 raise _Refused(f"{where}: the formula could not be read") from None
+            if key is not None:
+                _COMPILED[key] = cell
+                while len(_COMPILED) > _COMPILED_MAX:
+                    _COMPILED.popitem(last=False)
+            return cell
 
     return OneBookModel
+
+
+# Compiled formulas, kept between evaluations: compiling is most of the engine's work (some
+# 4 ms a formula), and the same formula at the same cell of a book of the same name compiles
+# to the same function (the functions it calls keep no state of their own: see _adapter and
+# _bounded_functions).  A formula that depends on defined names is compiled every time.
+_COMPILED: collections.OrderedDict[tuple[Any, ...], Any] = collections.OrderedDict()
+_COMPILED_MAX = 6_000  # some 45 KiB each: the shipped workbook holds some 1,100
 
 
 def _text_length(value: Any) -> int:
@@ -679,9 +729,18 @@ def _plain(a: Any) -> Any:
     return a.value if isinstance(a, Ranges) else a
 
 
-def _bounded_functions(budget: _Budget) -> list[tuple[dict[str, Any], str, Callable[..., Any]]]:
+def _current() -> _Budget:
+    """The budget of the evaluation under way (a fresh one outside any)."""
+    return _BUDGET.get() or _Budget(LIMITS)
+
+
+@functools.lru_cache(maxsize=1)
+def _bounded_functions() -> tuple[tuple[dict[str, Any], str, Callable[..., Any]], ...]:
     """(table, name, replacement): the engine's functions and operators that can build
-    unbounded text, arrays or ranges, each wrapped in a check.
+    unbounded text, arrays or ranges, each wrapped in a check against the budget of the
+    evaluation under way (:func:`_current`).  Made once: a compiled formula holds the
+    function it calls, so a formula compiled in one evaluation and reused in the next
+    is checked against the next one's budget.
 
     Text: a result longer than :attr:`Limits.text_chars` is ``#VALUE!``, as in Excel,
     decided from the arguments before the text is built (``REPT("x", 1e9)`` never
@@ -696,12 +755,12 @@ def _bounded_functions(budget: _Budget) -> list[tuple[dict[str, Any], str, Calla
     from formulas.tokens.operand import Error
 
     registry = get_functions()
-    cap = budget.limits.text_chars
     value_error = Error.errors["#VALUE!"]
     out: list[tuple[dict[str, Any], str, Callable[..., Any]]] = []
 
     def too_long(n: int) -> bool:
-        if n > cap:
+        budget = _current()
+        if n > budget.limits.text_chars:
             budget.long_text += 1
             return True
         return False
@@ -724,7 +783,7 @@ def _bounded_functions(budget: _Budget) -> list[tuple[dict[str, Any], str, Calla
             if shapes:
                 rows = max(s[0] for s in shapes)
                 cols = max((s[1] if len(s) > 1 else 1) for s in shapes)
-                budget.array(rows * cols, f"the operator {key}" if table is OPERATORS else key)
+                _current().array(rows * cols, f"the operator {key}" if table is OPERATORS else key)
             if fix is None:
                 return original(*args)
             try:
@@ -845,7 +904,7 @@ def _bounded_functions(budget: _Budget) -> list[tuple[dict[str, Any], str, Calla
                 n = cells(*(_plain(a) for a in args))
             except Exception:  # the engine's function reports bad arguments itself
                 n = 0
-            budget.array(int(min(n, 1e18)), f"{key.removeprefix('_XLFN.')}")
+            _current().array(int(min(n, 1e18)), f"{key.removeprefix('_XLFN.')}")
             return original(*args)
 
         out.append((registry, key, functools.update_wrapper(call, original)))
@@ -879,7 +938,7 @@ def _bounded_functions(budget: _Budget) -> list[tuple[dict[str, Any], str, Calla
         sized(prefix + "VSTACK", lambda *a: stacked(*a, axis=0))
     sized("MMULT", lambda a, b: shape(a)[0] * shape(b)[1])
 
-    return out
+    return tuple(out)
 
 
 @contextlib.contextmanager
@@ -994,7 +1053,7 @@ def _engine(budget: _Budget) -> Iterator[None]:
     with _ENGINE:
         saved, empty = engine.tqdm, Empty.__dict__["compile"]
         lambda_call = LambdaFunction.__call__
-        bounded = _bounded_functions(budget)
+        bounded = _bounded_functions()
         originals = [(table, key, table[key]) for table, key, _ in bounded]
 
         def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -1087,12 +1146,10 @@ def _evaluate(path: str | os.PathLike[str], limits: Limits | None = None) -> _Ev
             "never opens another file (break the links, in Excel: Data > "
             "Edit Links > Break Link)"
         )
-    counter = bind_udfs()
-    start = counter[0]
     budget = _Budget(limits)
     model = _model_class()(Path(os.path.abspath(src)))
     try:
-        with _engine(budget):
+        with _engine(budget), udfs_bound():
             model.loads(str(model.path))
             model.finish()
             # a cell that ran out of memory stops the evaluation (the engine would go on)
@@ -1145,7 +1202,7 @@ def _evaluate(path: str | os.PathLike[str], limits: Limits | None = None) -> _Ev
         if isinstance(exc, RecursionError):
             raise NegotiationError(f"{name}: refused, its formulas nest too deeply") from None
         raise NegotiationError(f"{name}: the formulas could not be evaluated") from None
-    return _Evaluation(values, counter[0] - start, tuple(missing), budget.long_text)
+    return _Evaluation(values, budget.calls, tuple(missing), budget.long_text)
 
 
 def evaluate(path: str | os.PathLike[str]) -> tuple[dict[tuple[str, int, int], Any], int]:

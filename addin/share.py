@@ -36,7 +36,7 @@ from addin.reader import SheetGrid, read_grid
 from addin.sheets import disclosure, recruiter
 from addin.sheets.disclosure import FIELDS
 from addin.sheets.layout import OFFERS, PARAMS, Layout
-from calculators.errors import InvalidInputError
+from calculators.errors import InvalidInputError, NegotiationError
 from calculators.offer import check_amount
 
 __all__ = [
@@ -354,10 +354,12 @@ def inert(text: str) -> str:
 
 
 def _compute(name: str, keys: list[str], offers: list[list[Any]], params: list[list[Any]]) -> dict[str, Any]:
-    """Evaluate the fields' formulas headlessly with the same UDFs (see addin.sheetmodel)."""
-    from addin import udfs  # noqa: PLC0415
-    from addin.cells import UDFS  # noqa: PLC0415
-    from addin.sheetmodel import Model  # noqa: PLC0415
+    """The fields' formulas evaluated over the input sheets by the formulas engine, as
+    ``negotiate recalc`` evaluates a workbook: the Offers and Params cells and one formula
+    per field (the Recruiter sheet's own, :meth:`Field.expr`) in a scratch workbook."""
+    import xlsxwriter  # noqa: PLC0415
+
+    from addin.recalc import evaluate  # noqa: PLC0415
 
     probe = Layout(0)
     n_fx = 0
@@ -374,13 +376,43 @@ def _compute(name: str, keys: list[str], offers: list[list[Any]], params: list[l
                 "and the Recruiter sheet has no cached values; open and save it in "
                 "Excel first"
             )
-    m = Model(functions={n: getattr(udfs, n) for n in UDFS})  # IF, COUNTA: the model's own
-    for sheet, grid in ((OFFERS, offers), (PARAMS, params)):
-        for r, row in enumerate(grid):
-            for c, value in enumerate(row):
-                if value is not None:
-                    m.put(sheet, r, c, value)
-    return {key: m.evaluate(FIELDS[key].expr(key, lay)) for key in keys}
+    with tempfile.TemporaryDirectory(prefix=".share-") as folder:
+        scratch = Path(folder) / "fields.xlsx"
+        as_written = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+        wb = xlsxwriter.Workbook(str(scratch), as_written)
+        date = wb.add_format({"num_format": "yyyy-mm-dd"})
+        for sheet, grid in ((OFFERS, offers), (PARAMS, params)):
+            ws = wb.add_worksheet(sheet)
+            for r, row in enumerate(grid):
+                for c, value in enumerate(row):
+                    _write_input(ws, r, c, value, date)
+        ws = wb.add_worksheet(_SCRATCH)
+        for i, key in enumerate(keys):
+            ws.write_formula(i, 0, "=" + FIELDS[key].expr(key, lay).text(_SCRATCH))
+        wb.close()
+        try:
+            values, _ = evaluate(scratch)
+        except NegotiationError as exc:  # the engine's one line, naming the scratch file
+            why = str(exc).split(": ", 1)[-1]
+            raise ShareError(f"{name}: the fields cannot be computed: {why}") from None
+    return {key: values.get((_SCRATCH.upper(), i + 1, 1)) for i, key in enumerate(keys)}
+
+
+_SCRATCH = "Fields"  # the scratch workbook's sheet of field formulas
+
+
+def _write_input(ws: Any, r: int, c: int, value: Any, date: Any) -> None:
+    """One input cell as the workbook held it (a date stays a date)."""
+    if value is None:
+        return
+    if isinstance(value, bool):
+        ws.write_boolean(r, c, value)
+    elif isinstance(value, (int, float)):
+        ws.write_number(r, c, value)
+    elif isinstance(value, (dt.date, dt.datetime)):
+        ws.write_datetime(r, c, value, date)
+    else:
+        ws.write_string(r, c, str(value))
 
 
 def write_copy(items: list[Disclosed], path: str | os.PathLike[str], lang: str = "en") -> None:

@@ -1,21 +1,19 @@
-"""A small model of the workbook we build: cells, references and formulas.
+"""The layout of the workbook we build: cells, references and formulas.
 
-The builder lays every sheet out in this model first, evaluates each formula
-with the same Python functions Excel will call (our UDFs, and the few Excel
-built-ins we use), then writes formulas *with* their results, so a program
-that does not know our functions still shows the numbers.
+The sheets are laid out here first (:class:`Model`), as values and formula
+expressions (:class:`Ref`, :class:`Call`, :class:`Op`, :class:`Spill`) that render
+their own formula text.  The builder writes them; the formulas engine of
+:mod:`addin.recalc` computes every result (there is no second evaluator).
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-__all__ = ["Ref", "Call", "Op", "Spill", "Model", "BUILTINS", "blank_if"]
+__all__ = ["Ref", "Call", "Op", "Spill", "Model", "blank_if"]
 
 
 def _quote(sheet: str) -> str:
@@ -118,81 +116,14 @@ class Spill:
     cols: int = 1
 
 
-def _rank(value: Any, values: Any) -> Any:
-    flat = [v for row in values for v in row if isinstance(v, (int, float))]
-    if not isinstance(value, (int, float)):
-        return "#VALUE!"
-    return 1 + sum(1 for v in flat if v > value)
-
-
-def _index(grid: Any, row: Any, col: Any = 1) -> Any:
-    if not isinstance(grid, list):
-        return grid
-    try:
-        return grid[int(row) - 1][int(col) - 1]
-    except (IndexError, TypeError, ValueError):
-        return "#REF!"
-
-
-def _concatenate(*parts: Any) -> str:
-    return "".join("" if p is None else str(p) for p in parts)
-
-
-def _numbers(values: Any) -> list[float]:
-    out: list[float] = []
-    for v in values:
-        if isinstance(v, list):
-            out += _numbers(v)
-        elif isinstance(v, (int, float)) and not isinstance(v, bool):
-            out.append(v)
-    return out
-
-
-def _counta(*ranges: Any) -> int:
-    """Excel's COUNTA: cells that are not empty (a formula's empty text counts, as in Excel)."""
-
-    def cells(v: Any) -> list[Any]:
-        return [c for row in v for c in row] if isinstance(v, list) else [v]
-
-    return sum(1 for r in ranges for c in cells(r) if c is not None)
-
-
-def _excel_value(v: Any) -> Any:
-    return "" if v is None else v
-
-
-def _compare(op: str, a: Any, b: Any) -> Any:
-    a, b = _excel_value(a), _excel_value(b)
-    if op == "&":
-        return _concatenate(a, b)
-    number = (int, float)
-    if isinstance(a, number) and isinstance(b, number) or isinstance(a, str) and isinstance(b, str):
-        if isinstance(a, str) and isinstance(b, str):
-            a, b = a.casefold(), b.casefold()
-    elif op in ("=", "<>"):
-        return op == "<>"  # a number never equals a text
-    else:
-        return "#VALUE!"
-    return {"=": a == b, "<>": a != b, ">": a > b, "<": a < b, ">=": a >= b, "<=": a <= b}[op]
-
-
-BUILTINS: dict[str, Callable[..., Any]] = {
-    "RANK": _rank,
-    "INDEX": _index,
-    "CONCATENATE": _concatenate,
-    "COUNTA": _counta,
-    "SUM": lambda *a: sum(_numbers(a)),
-}
-
-
 @dataclass
 class Model:
-    """Sheets of cells; a cell holds a plain value, a :class:`Call`, :class:`Ref` or :class:`Spill`."""
+    """The sheets as laid out: per cell a plain value, a :class:`Call`, :class:`Ref` or
+    :class:`Spill`, and a style name.  Nothing here evaluates a formula: the builder
+    writes the formulas and the formulas engine computes them (see :mod:`addin.workbook`)."""
 
-    functions: dict[str, Callable[..., Any]]
     sheets: dict[str, dict[tuple[int, int], Any]] = field(default_factory=dict)
     styles: dict[tuple[str, int, int], str] = field(default_factory=dict)
-    _cache: dict[tuple[str, int, int], Any] = field(default_factory=dict)
 
     def sheet(self, name: str) -> dict[tuple[int, int], Any]:
         return self.sheets.setdefault(name, {})
@@ -202,55 +133,6 @@ class Model:
         self.sheet(sheet)[(row, col)] = value
         if style is not None:
             self.styles[(sheet, row, col)] = style
-        self._cache.clear()
 
     def style(self, sheet: str, row: int, col: int) -> str | None:
         return self.styles.get((sheet, row, col))
-
-    def value(self, sheet: str, row: int, col: int) -> Any:
-        """The value a cell shows (a spill's anchor shows its whole table)."""
-        key = (sheet, row, col)
-        if key not in self._cache:
-            self._cache[key] = self._eval_cell(sheet, row, col)
-        return self._cache[key]
-
-    def _eval_cell(self, sheet: str, row: int, col: int) -> Any:
-        content = self.sheets.get(sheet, {}).get((row, col))
-        if isinstance(content, Spill):
-            return self.evaluate(content.expr)
-        if isinstance(content, (Call, Ref)):
-            result = self.evaluate(content)
-            while isinstance(result, list):  # a single-cell formula shows the top-left value
-                result = result[0][0] if result and isinstance(result[0], list) else result[0]
-            return result
-        return content
-
-    def evaluate(self, expr: Any) -> Any:
-        if isinstance(expr, Ref):
-            grid = [[self._plain(expr.sheet, r, c) for c in expr.cols] for r in expr.rows]
-            return grid[0][0] if expr.is_cell else grid
-        if isinstance(expr, Op):
-            return _compare(expr.op, self.evaluate(expr.left), self.evaluate(expr.right))
-        if isinstance(expr, Call) and expr.func.upper() == "IF":  # lazy, as Excel's IF
-            cond, then, *otherwise = expr.args
-            test = self.evaluate(cond)
-            if isinstance(test, str) and test.startswith("#"):
-                return test
-            return self.evaluate(then if test else (otherwise[0] if otherwise else False))
-        if isinstance(expr, Call):
-            args = [self.evaluate(a) for a in expr.args]
-            while args and args[-1] is None:
-                args.pop()
-            name = expr.func.upper()
-            if name in BUILTINS:
-                return BUILTINS[name](*args)
-            return self.functions[name.lower()](*args)
-        return expr
-
-    def _plain(self, sheet: str, row: int, col: int) -> Any:
-        value = self.value(sheet, row, col)
-        if isinstance(value, list):
-            return value[0][0]
-        if isinstance(value, float) and math.isnan(value):
-            return None
-        return value

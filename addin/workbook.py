@@ -3,17 +3,21 @@
 The workbook carries the VBA part of xlwings' own standalone quickstart
 workbook unchanged (so Windows Excel can call our UDFs after *Import
 Functions*), an ``xlwings.conf`` sheet naming ``addin.udfs``, and the sheets
-of :mod:`addin.sheets`.  Every formula is written with its cached result,
-computed by the same Python functions Excel will call, so any spreadsheet
-program shows numbers.  The same input gives byte-identical output, written
-through a temporary file and an atomic rename.
+of :mod:`addin.sheets`.  Every formula is written with its cached result, so any
+spreadsheet program shows numbers: the sheets are written once with their formulas,
+that file is evaluated by :func:`addin.recalc.evaluate` (the formulas engine with our
+functions bound, the one evaluation there is), and the sheets are written again with
+the results.  The same input gives byte-identical output, written through a temporary
+file and an atomic rename.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import os
+import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -23,8 +27,8 @@ import xlsxwriter
 import xlwings
 import yaml
 
-from addin import udfs
 from addin.cells import UDFS
+from addin.recalc import NAMESPACE, OFFICE_JS_PREFIX, evaluate
 from addin.sheetmodel import Call, Model, Ref, Spill
 from addin.sheets import FILL_ORDER, TAB_ORDER
 from addin.sheets.conf import NAME as CONF
@@ -102,10 +106,10 @@ def blank(home_city: str | None = None, years: int | None = None) -> dict[str, A
 
 
 def model(data: dict[str, Any] | None = None) -> tuple[Model, Layout]:
-    """Every sheet laid out, formulas evaluable, nothing written yet."""
+    """Every sheet laid out (values, formulas, styles), nothing written or evaluated yet."""
     data = data or example()
     lay = Layout(len(shipped_table().rates))
-    m = Model(functions={name: getattr(udfs, name) for name in UDFS})
+    m = Model()
     for sheet in FILL_ORDER:
         sheet.fill(m, lay, data)
     return m, lay
@@ -128,10 +132,34 @@ class _Formats:
         return self._cache[name]
 
 
+Values = dict[tuple[str, int, int], Any]  # (upper-case sheet, 1-based row, column) -> value
+
+
 def _cached(value: Any) -> Any:
     if value is None:
         return ""
     return value
+
+
+def _spill_result(values: Values, sheet: str, r: int, c: int, spill: Spill) -> list[list[Any]]:
+    """The table a spill's formula gave, from the engine's values over the room the file
+    records for it: one value where the engine spread a single value over the room,
+    ``#N/A`` (the engine's padding past a smaller table) and blank cells left out, a
+    blank inside the table (``""``) kept as ``None``."""
+    key = sheet.upper()
+    grid = [[values.get((key, r + 1 + i, c + 1 + j)) for j in range(spill.cols)] for i in range(spill.rows)]
+    anchor = grid[0][0]
+    if all(v == anchor for row in grid for v in row):
+        return [[anchor]]
+    rows = []
+    for row in grid:
+        kept = list(row)
+        while kept and kept[-1] in ("#N/A", None):
+            kept.pop()
+        rows.append([None if v in ("", "#N/A") else v for v in kept])
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows or [[None]]
 
 
 def _write_value(ws: Any, r: int, c: int, value: Any, fmt: Any = None) -> None:
@@ -150,18 +178,15 @@ def _write_value(ws: Any, r: int, c: int, value: Any, fmt: Any = None) -> None:
 def _spelling(runtime: str) -> dict[str, str]:
     """UDF name -> its name in the file for ``runtime`` (Excel built-ins are left alone)."""
     if runtime == "web":
-        from addin.recalc import NAMESPACE, OFFICE_JS_PREFIX  # noqa: PLC0415
-
         return {name.upper(): f"{OFFICE_JS_PREFIX}{NAMESPACE}_{name.upper()}" for name in UDFS}
     return {}
 
 
-def _write_sheet(ws: Any, m: Model, sheet: str, f: _Formats, names: dict[str, str]) -> None:
+def _write_sheet(ws: Any, m: Model, sheet: str, f: _Formats, names: dict[str, str], values: Values) -> None:
     for (r, c), content in sorted(m.sheet(sheet).items()):
         fmt = f.get(m.style(sheet, r, c))
         if isinstance(content, Spill):
-            result = m.value(sheet, r, c)
-            rows = result if isinstance(result, list) else [[result]]
+            rows = _spill_result(values, sheet, r, c, content)
             height = max(len(rows), content.rows)
             width = max(len(rows[0]), content.cols)
             ws.write_dynamic_array_formula(
@@ -186,12 +211,13 @@ def _write_sheet(ws: Any, m: Model, sheet: str, f: _Formats, names: dict[str, st
                         else:
                             _write_value(ws, r + i, c + j, value, f.get(style))
         elif isinstance(content, (Call, Ref)):
-            ws.write_formula(r, c, "=" + content.text(sheet, names), fmt, _cached(m.value(sheet, r, c)))
+            value = values.get((sheet.upper(), r + 1, c + 1))
+            ws.write_formula(r, c, "=" + content.text(sheet, names), fmt, _cached(value))
         else:
             _write_value(ws, r, c, content, fmt)
 
 
-def _write(path: Path, m: Model, lay: Layout, data: dict[str, Any], runtime: str) -> None:
+def _write(path: Path, m: Model, lay: Layout, data: dict[str, Any], runtime: str, values: Values) -> None:
     wb = xlsxwriter.Workbook(
         str(path), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
     )
@@ -225,7 +251,7 @@ def _write(path: Path, m: Model, lay: Layout, data: dict[str, Any], runtime: str
         ws.set_landscape()
         ws.set_paper(9)  # A4
         ws.fit_to_pages(1, 0)  # one page wide when printed or exported to PDF
-        _write_sheet(ws, m, sheet.NAME, f, _spelling(runtime))
+        _write_sheet(ws, m, sheet.NAME, f, _spelling(runtime), values)
         dress = getattr(sheet, "dress", None)
         if dress is not None:
             dress(sheets[sheet.NAME], wb, lay, data)
@@ -233,13 +259,43 @@ def _write(path: Path, m: Model, lay: Layout, data: dict[str, Any], runtime: str
     wb.close()
 
 
+def _evaluated(m: Model, lay: Layout, data: dict[str, Any], target: Path) -> Values:
+    """Every formula's value: the sheets written with their formulas (the Windows names,
+    whatever the runtime: the same functions answer both) to a draft beside ``target``,
+    named as it is (the engine reuses the formulas it compiled for a book of that name, for
+    an earlier build or a recalc of it), evaluated by the formulas engine as ``negotiate
+    recalc`` evaluates any workbook.  A draft identical to an earlier one of this process,
+    on the same day (the functions date what they cite by today), has the same values."""
+    name = _draft_name(target)
+    with tempfile.TemporaryDirectory(prefix=".build-", dir=target.parent) as folder:
+        draft = Path(folder) / name
+        _write(draft, m, lay, data, "windows", {})
+        key = (name, hashlib.sha256(draft.read_bytes()).hexdigest(), dt.date.today())
+        if key not in _EVALUATED:
+            _EVALUATED[key], _ = evaluate(draft)
+            while len(_EVALUATED) > 8:
+                _EVALUATED.pop(next(iter(_EVALUATED)))
+    return _EVALUATED[key]
+
+
+_EVALUATED: dict[tuple[str, str, dt.date], Values] = {}  # the latest drafts' values
+
+
+def _draft_name(target: Path) -> str:
+    """The draft's file name: the target's, as an .xlsm; a plain one where the target's has
+    characters a formula's book reference would have to quote."""
+    name = Path(target.name).with_suffix(".xlsm").name
+    return name if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", name) else "negotiation.xlsm"
+
+
 def _atomic_write(target: Path, data: dict[str, Any], runtime: str) -> Path:
     m, lay = model(data)
     target.parent.mkdir(parents=True, exist_ok=True)
+    values = _evaluated(m, lay, data, target)
     fd, tmp = tempfile.mkstemp(prefix=".build-", suffix=target.suffix or ".xlsm", dir=target.parent)
     os.close(fd)
     try:
-        _write(Path(tmp), m, lay, data, runtime)
+        _write(Path(tmp), m, lay, data, runtime, values)
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):

@@ -3,8 +3,9 @@
 The offers are typed into the Offers sheet with openpyxl (``keep_vba=True``), standing in for
 Excel: values in cells, some columns without a name, none of the example's companies.
 Workbooks of 3, 7 and 12 offers and horizons of 4 and 10 years go through the whole path;
-smaller cases (1 offer, horizons 1 and 5, a gap between offer columns) through the builder's
-own evaluation, which needs no recalculation.
+smaller cases (1 offer, horizons 1 and 5, a gap between offer columns) are built with their
+offers and the results the build stores are checked (the build evaluates every formula with
+the same engine as recalc).
 """
 
 from __future__ import annotations
@@ -19,8 +20,7 @@ from openpyxl import load_workbook
 
 from addin.cli import main
 from addin.recalc import recalc
-from addin.sheetmodel import Call, Ref, Spill
-from addin.workbook import DEFAULT_PATH, blank, example, model
+from addin.workbook import DEFAULT_PATH, blank, build, example
 
 PERSONA = (
     "Tokyo big tech",
@@ -321,27 +321,34 @@ def test_the_web_runtime_writes_the_names_excel_binds_to_the_add_in(own):
     assert not re.search(r"[>(,]OFFER_TC\(", xml)  # no bare name left
 
 
-def _errors(data: dict) -> list[tuple[str, int, int, str]]:
-    m, _ = model(data)
-    out = []
-    for sheet, cells in m.sheets.items():
-        for (r, c), content in cells.items():
-            if isinstance(content, (Call, Ref, Spill)):
-                v = m.value(sheet, r, c)
-                for x in [y for row in v for y in row] if isinstance(v, list) else [v]:
-                    if isinstance(x, str) and x.startswith("#"):
-                        out.append((sheet, r, c, x))
-                        break
-    return out
+_ERROR = re.compile(r"#(NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|CALC!|SPILL!)")
+
+
+def _errors(path: Path) -> list[str]:
+    """Cells of the workbook whose stored result is an error value or a function's message."""
+    wb = load_workbook(path, data_only=True)
+    return [
+        f"{ws.title}!{c.coordinate}: {c.value}"
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and _ERROR.match(c.value)
+    ]
 
 
 @pytest.mark.parametrize("n,years", [(0, 4), (1, 1), (1, 5), (2, 10), (5, 5), (12, 1)])
-def test_every_count_and_horizon_evaluates_without_error(n, years):
+def test_every_count_and_horizon_evaluates_without_error(n, years, tmp_path):
     data = blank(years=years)
     data["offers"] = [dict(o, name=o["company"]) for o in typed(n)]
     if n == 1:  # one offer needs the current job as its alternative
         data["relocation"]["costs"]["current_base_salary"] = 9_000_000
-    assert _errors(data) == []
+    path = build(tmp_path / "mine.xlsm", data)
+    assert formula_cells_without_value(path) == []
+    assert _errors(path) == []
+    if n:  # the offers are really there: the ranking shows each one
+        compare = load_workbook(path, data_only=True)["Compare"]
+        shown = {compare.cell(r, 1).value for r in range(8, 20)} - {None, ""}
+        assert shown == {o["company"] for o in typed(n)}
 
 
 def test_an_empty_column_between_offers_is_no_offer(tmp_path, capsys):
@@ -355,5 +362,6 @@ def test_an_empty_column_between_offers_is_no_offer(tmp_path, capsys):
 
 
 def test_the_example_still_uses_its_own_five_offers():
+    """The shipped workbook is the example's build (tests/test_workbook.py checks it is)."""
     assert len(example()["offers"]) == 5
-    assert _errors(example()) == []
+    assert _errors(DEFAULT_PATH) == []

@@ -16,12 +16,15 @@ EXCEL_BUILTINS = {f.upper() for f in FORMULAE}
 
 
 @pytest.fixture(scope="module")
-def fresh(tmp_path_factory):
-    return build(tmp_path_factory.mktemp("wb") / "negotiation.xlsm")
+def fresh(built_example):
+    """The example built this session (by ``negotiate build-workbook``, see tests.conftest)."""
+    return built_example
 
 
 def test_build_is_byte_identical(fresh, tmp_path):
-    again = build(tmp_path / "again.xlsm")
+    """Built again in this process: the same bytes.  (The committed workbook, built by
+    another process, must equal it too: the next test.)"""
+    again = build(tmp_path / "negotiation.xlsm")
     assert fresh.read_bytes() == again.read_bytes()
 
 
