@@ -38,7 +38,29 @@ CURRENT = "current job"  # the BATNA's name when the current job is the best alt
 
 
 def current_job(move: MoveInputs | None) -> Offer | None:
-    """The current job as an offer in the home city (``None`` without a current salary)."""
+    """The current job as an offer in the home city (``None`` without a current salary).
+
+    Parameters
+    ----------
+    move : MoveInputs or None
+        The relocation inputs, with ``current_base_salary``.
+
+    Returns
+    -------
+    Offer or None
+        The stay-put offer (:func:`calculators.move.stay_offer`).
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> from calculators.relocation import Basket, canonical_city
+    >>> m = MoveInputs(Basket(canonical_city("Tokyo"), {}), {"current_base_salary": 11e6})
+    >>> current_job(m).name, current_job(None)
+    ('stay', None)
+    """
     if move is None or move.cost("current_base_salary") <= 0:
         return None
     return stay_offer(move, move.basket.city)
@@ -49,6 +71,35 @@ def prepare(offers: Sequence[Offer], settings: Settings) -> tuple[list[Offer], S
 
     Fixing the tax year once (the latest every jurisdiction covers) makes every
     later evaluation, of one offer or of all, use the same rules.
+
+    Parameters
+    ----------
+    offers : sequence of Offer
+        The offers.
+    settings : Settings
+        The comparison settings.
+
+    Returns
+    -------
+    list of Offer
+        The offers, then the current job when one is known.
+    Settings
+        The checked settings with ``tax_year`` set.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> from calculators.fx import FxTable
+    >>> from calculators.relocation import Basket, canonical_city
+    >>> m = MoveInputs(Basket(canonical_city("Tokyo"), {}), {"current_base_salary": 11e6})
+    >>> o = Offer.from_fields({"company": "A", "jurisdiction": "JP-TOKYO", "currency": "JPY",
+    ...                        "base_salary": 15e6})
+    >>> everyone, s = prepare([o], Settings(fx=FxTable("JPY", {"JPY": 1.0}), move=m))
+    >>> [x.name for x in everyone], s.tax_year is not None
+    (['A', 'stay'], True)
     """
     s = checked_settings(settings)
     everyone = list(offers)
@@ -77,6 +128,31 @@ class Standing:
 def standings(offers: Sequence[Offer], settings: Settings) -> tuple[list[Standing], Settings]:
     """Every offer's value and BATNA (the best other offer or the current job).
 
+    Parameters
+    ----------
+    offers : sequence of Offer
+        The offers.
+    settings : Settings
+        The comparison settings (the ``move`` inputs give the current job).
+
+    Returns
+    -------
+    list of Standing
+        One per offer: its value and its BATNA's, in the home currency.
+    Settings
+        The settings used, tax year fixed.
+
+    Raises
+    ------
+    InvalidInputError
+        Fewer than two alternatives (offers and the current job together).
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
     >>> from calculators.fx import FxTable
     >>> fx = FxTable("JPY", {"JPY": 1.0})
     >>> mk = lambda n, b: Offer.from_fields({"company": n, "jurisdiction": "JP-TOKYO",
@@ -108,7 +184,49 @@ def counter_offer(
     margin: float = 0.0,
     limit: float | None = None,
 ) -> Counter:
-    """The smallest raise of ``component`` that makes ``offer`` beat its BATNA by ``margin``."""
+    """The smallest raise of ``component`` that makes ``offer`` beat its BATNA by ``margin``.
+
+    Parameters
+    ----------
+    offers : sequence of Offer
+        Every offer compared.
+    offer : Offer
+        The offer to counter (one of ``offers``).
+    component : str
+        The component to raise (:data:`calculators.negotiation.counter.COUNTER_COMPONENTS`).
+    settings : Settings
+        The comparison settings.
+    margin : float, optional
+        How far, in the home currency, the countered offer must beat its BATNA.
+    limit : float, optional
+        The largest raise the solver tries; default its stated range.
+
+    Returns
+    -------
+    Counter
+        The raise, the new value of the component and the values before and after.
+
+    Raises
+    ------
+    InvalidInputError
+        An unknown component, a negative margin or an offer not among ``offers``.
+    NoSolutionError
+        No raise in range beats the BATNA.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> from calculators.fx import FxTable
+    >>> mk = lambda n, b: Offer.from_fields({"company": n, "jurisdiction": "JP-TOKYO",
+    ...                                      "currency": "JPY", "base_salary": b})
+    >>> a, b = mk("A", 15e6), mk("B", 14e6)
+    >>> c = counter_offer([a, b], b, "base_salary", Settings(fx=FxTable("JPY", {"JPY": 1.0})))
+    >>> c.batna_name, c.increase, c.new_value
+    ('A', 1000001.0, 15000001.0)
+    """
     component = check_component(component)
     margin = check_margin(margin)
     rows, s = standings(offers, settings)
@@ -128,6 +246,31 @@ def target_gap(
     ``target`` is in the home currency on the same basis (a yearly basis for a
     yearly target).
 
+    Parameters
+    ----------
+    offers : sequence of Offer
+        The offers.
+    target : float
+        The income target, home currency, on the settings' basis.
+    settings : Settings
+        The comparison settings.
+
+    Returns
+    -------
+    list of tuple of (str, float, float, float)
+        Per offer: name, value, value minus target and value over target.
+
+    Raises
+    ------
+    InvalidInputError
+        A target that is not a positive number.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
     >>> from calculators.fx import FxTable
     >>> o = Offer.from_fields({"company": "A", "jurisdiction": "JP-TOKYO", "currency": "JPY",
     ...                        "base_salary": 15e6})
@@ -158,6 +301,33 @@ def impact_value(
     is how often a year the improvement counts (requests, devices); ``unit_value``
     what one unit of change is worth each time.  A regression gives a negative value.
 
+    Parameters
+    ----------
+    volume : float
+        How often a year the improvement counts.
+    before, after : float
+        The measure before and after the improvement.
+    unit_value : float
+        What one unit of change is worth each time.
+    higher_is_better : bool, optional
+        Whether a higher measure is the improvement.
+
+    Returns
+    -------
+    float
+        Yearly value (negative for a regression).
+
+    Raises
+    ------
+    InvalidInputError
+        A value that is not a finite number, or a negative volume or unit value.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
     >>> impact_value(1e9, 80, 15, 0.00001)  # 1e9 requests a year, 65 ms saved, 0.00001 per ms
     650000.0
     """
