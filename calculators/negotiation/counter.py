@@ -103,7 +103,32 @@ class Counter:
 
 
 def check_component(component: object) -> str:
-    """The component's canonical name, or one clear error."""
+    """The component's canonical name, or one clear error.
+
+    Parameters
+    ----------
+    component : str
+        A component of :data:`COUNTER_COMPONENTS` (case-blind, spaces allowed).
+
+    Returns
+    -------
+    str
+        The canonical name.
+
+    Raises
+    ------
+    InvalidInputError
+        Any other value.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> check_component(" Base_Salary ")
+    'base_salary'
+    """
     name = "_".join(str(component or "").strip().lower().split())
     if name not in COUNTER_COMPONENTS:
         raise InvalidInputError("component must be one of " + ", ".join(COUNTER_COMPONENTS))
@@ -111,7 +136,32 @@ def check_component(component: object) -> str:
 
 
 def check_margin(margin: object) -> float:
-    """A margin in the home currency: a finite number, 0 or more."""
+    """A margin in the home currency: a finite number, 0 or more.
+
+    Parameters
+    ----------
+    margin : float
+        How far the counter must beat the BATNA.
+
+    Returns
+    -------
+    float
+        The margin.
+
+    Raises
+    ------
+    InvalidInputError
+        A non-number, a negative or a non-finite margin.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> check_margin(0), check_margin(250_000)
+    (0.0, 250000.0)
+    """
     if isinstance(margin, bool) or not isinstance(margin, (int, float)):
         raise InvalidInputError("margin must be a number (home currency, 0 or more)")
     value = float(margin)
@@ -146,6 +196,35 @@ def living_offset(offer: Offer, s: Settings) -> Array | None:
 
     It does not depend on the offer's pay, so the solver computes it once per offer.
     ``None`` for the gross and net bases.
+
+    Parameters
+    ----------
+    offer : Offer
+        The offer.
+    s : Settings
+        Checked settings, tax year resolved.
+
+    Returns
+    -------
+    numpy.ndarray or None
+        The offset per year in the offer's currency, or ``None``.
+
+    Raises
+    ------
+    InvalidInputError
+        A disposable basis without relocation inputs.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> from calculators.fx import FxTable
+    >>> o = Offer.from_fields({"company": "A", "jurisdiction": "JP-TOKYO", "currency": "JPY",
+    ...                        "base_salary": 15e6})
+    >>> living_offset(o, Settings(fx=FxTable("JPY", {"JPY": 1.0}))) is None
+    True
     """
     if not s.basis.startswith("disposable_"):
         return None
@@ -243,6 +322,53 @@ def solve_counter(
     or a fraction for ``bonus_target``.  ``before_home`` (the offer's value as
     :func:`~calculators.compare.metric` gives it) and ``offset``
     (:func:`living_offset`) may be passed when already known.
+
+    Parameters
+    ----------
+    offer : Offer
+        The offer to counter.
+    component : str
+        The component to raise (:data:`COUNTER_COMPONENTS`).
+    settings : Settings
+        Checked settings, tax year resolved.
+    batna_home : float
+        The best alternative's value, home currency.
+    batna_name : str
+        The best alternative's name.
+    margin : float, optional
+        How far, in the home currency, the countered offer must beat the BATNA.
+    limit : float, optional
+        The most the component may become.
+    before_home : float, optional
+        The offer's value before the raise, when known.
+    offset : numpy.ndarray, optional
+        :func:`living_offset`, when known.
+
+    Returns
+    -------
+    Counter
+        The raise (0 when the offer already wins) and the values before and after.
+
+    Raises
+    ------
+    NoSolutionError
+        No raise up to the solver's ceiling (``counter_search_ceiling`` in
+        ``data/negotiation.yaml``) or ``limit`` beats the BATNA.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> from calculators.fx import FxTable
+    >>> from calculators.negotiation.standing import prepare
+    >>> mk = lambda n, b: Offer.from_fields({"company": n, "jurisdiction": "JP-TOKYO",
+    ...                                      "currency": "JPY", "base_salary": b})
+    >>> _, s = prepare([mk("A", 15e6)], Settings(fx=FxTable("JPY", {"JPY": 1.0})))
+    >>> c = solve_counter(mk("B", 14e6), "base_salary", s, 15e6, "A")
+    >>> c.increase, c.already_wins
+    (1000001.0, False)
     """
     component = check_component(component)
     margin = check_margin(margin)
@@ -321,6 +447,42 @@ def solve_many(
 
     ``batnas`` and ``values`` (each offer's own value) come from
     :func:`calculators.negotiation.standing.standings`.
+
+    Parameters
+    ----------
+    offers : sequence of Offer
+        The offers.
+    components : sequence of str
+        The components to counter with.
+    settings : Settings
+        The settings :func:`~calculators.negotiation.standing.standings` returned.
+    batnas : sequence of tuple of (float, str)
+        Each offer's BATNA value (home currency) and name.
+    margin : float, optional
+        How far the countered offer must beat its BATNA.
+    values : sequence of float, optional
+        Each offer's own value, home currency.
+
+    Returns
+    -------
+    list of Counter or NoSolutionError
+        For each offer in turn, one entry per component.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> from calculators.fx import FxTable
+    >>> from calculators.negotiation.standing import standings
+    >>> mk = lambda n, b: Offer.from_fields({"company": n, "jurisdiction": "JP-TOKYO",
+    ...                                      "currency": "JPY", "base_salary": b})
+    >>> offers = [mk("A", 15e6), mk("B", 14e6)]
+    >>> rows, s = standings(offers, Settings(fx=FxTable("JPY", {"JPY": 1.0})))
+    >>> out = solve_many(offers, ["base_salary"], s, [(r.batna_home, r.batna_name) for r in rows])
+    >>> [(c.offer, c.increase) for c in out]
+    [('A', 0.0), ('B', 1000001.0)]
     """
     out: list[Counter | NoSolutionError] = []
     for i, (offer, (batna, name)) in enumerate(zip(offers, batnas, strict=True)):
