@@ -155,3 +155,17 @@ def soffice_convert(
     missing = [p.name for p in made if not p.is_file()]
     assert missing == [], done.stdout + done.stderr
     return made
+
+
+SERVER_KEY = "test-key-7f3a"  # the API key of the session's server
+
+
+@pytest.fixture(scope="session")
+def office_server():
+    """The Office.js server (``python -m addin.server``) on a free loopback port, with the
+    result cache and :data:`SERVER_KEY`, started once a session.  Each test file that uses it
+    checks what the server printed while the file ran (``output()[start:]``)."""
+    from addin.server import Running
+
+    with Running(api_key=SERVER_KEY) as srv:
+        yield srv
