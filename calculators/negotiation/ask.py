@@ -75,14 +75,70 @@ class Ask:
     anchor_tc: float
 
     def base_for(self, tc_value: float, offer: Offer) -> float:
-        """The base salary that gives ``tc_value`` with the other components unchanged."""
+        """The base salary that gives ``tc_value`` with the other components unchanged.
+
+        Parameters
+        ----------
+        tc_value : float
+            A TC on the market's definition, in the offer's currency.
+        offer : Offer
+            The offer whose bonus and stock stay as they are.
+
+        Returns
+        -------
+        float
+            The base salary.
+
+        References
+        ----------
+        None
+
+        Examples
+        --------
+        >>> from calculators.fx import FxTable
+        >>> mk = lambda n, b: Offer.from_fields({"company": n, "jurisdiction": "US-WA",
+        ...     "currency": "USD", "base_salary": b, "bonus_target": 0.1})
+        >>> offers = [mk("A", 200e3), mk("B", 180e3)]
+        >>> settings = Settings(fx=FxTable("USD", {"USD": 1.0}), home_currency="USD")
+        >>> a = ask_for(offers, offers[1], settings, None)
+        >>> round(a.base_for(220e3, offers[1]), 2)
+        200000.0
+        """
         stock = market.offer_market_tc(offer) - offer.base_salary * (
             1.0 + offer.bonus_target * offer.bonus_payout
         )
         return (tc_value - stock) / (1.0 + offer.bonus_target * offer.bonus_payout)
 
     def measures(self, offer: Offer) -> dict[str, Any]:
-        """The ask's numbers by name, in the order of :data:`ASK_MEASURES`."""
+        """The ask's numbers by name, in the order of :data:`ASK_MEASURES`.
+
+        Parameters
+        ----------
+        offer : Offer
+            The offer the ask is for.
+
+        Returns
+        -------
+        dict of str to object
+            Walk-away, counter raise, TCs, market p75 / p90, target and anchor bases and the
+            sample size (``None`` where there is no value).
+
+        References
+        ----------
+        None
+
+        Examples
+        --------
+        >>> from calculators.fx import FxTable
+        >>> mk = lambda n, b: Offer.from_fields({"company": n, "jurisdiction": "US-WA",
+        ...                                      "currency": "USD", "base_salary": b})
+        >>> offers = [mk("A", 200e3), mk("B", 180e3)]
+        >>> settings = Settings(fx=FxTable("USD", {"USD": 1.0}), home_currency="USD")
+        >>> a = ask_for(offers, offers[1], settings, None)
+        >>> m = a.measures(offers[1])
+        >>> list(m) == list(ASK_MEASURES), m["counter_base_raise"], m["p75"], m["n"]
+        (True, 20001.0, None, 0)
+        """
         values = self.market.values if self.market is not None else {}
         out = {
             "walk_away": self.walk_away_home,
@@ -120,6 +176,49 @@ def ask(
     upper band is justified by scarcity); without market data target = anchor =
     the counter.  ``settings`` must come from
     :func:`calculators.negotiation.standing.prepare`.
+
+    Parameters
+    ----------
+    offer : Offer
+        The offer.
+    standing : Standing
+        Its value and BATNA (:func:`calculators.negotiation.standing.standings`).
+    settings : Settings
+        The settings ``standings`` returned.
+    walk_away : float
+        The user's walk-away, home currency, on the basis.
+    market_stat : MarketStat or None
+        The market band for the offer (:func:`market_band_for`).
+    scarcity_premium : float, optional
+        From 0 to 1: how far above the band scarce skills justify asking.
+    margin : float, optional
+        How far, in the home currency, the counter must beat the floor.
+
+    Returns
+    -------
+    Ask
+        Walk-away, counter, target and anchor, TCs in the offer's currency.
+
+    Raises
+    ------
+    InvalidInputError
+        A scarcity premium outside 0 to 1.
+
+    References
+    ----------
+    The band method of :func:`calculators.market.band` (Excel's ``PERCENTILE.INC``).
+
+    Examples
+    --------
+    >>> from calculators.fx import FxTable
+    >>> mk = lambda n, b: Offer.from_fields({"company": n, "jurisdiction": "US-WA",
+    ...                                      "currency": "USD", "base_salary": b})
+    >>> offers = [mk("A", 200e3), mk("B", 180e3)]
+    >>> settings = Settings(fx=FxTable("USD", {"USD": 1.0}), home_currency="USD")
+    >>> rows, s = standings(offers, settings)
+    >>> a = ask(offers[1], rows[1], s, 0.0, None)
+    >>> a.walk_away_home, a.counter_tc, a.target_tc == a.anchor_tc == a.counter_tc
+    (200000.0, 200001.0, True)
     """
     if not math.isfinite(scarcity_premium) or not 0 <= scarcity_premium <= 1:
         raise InvalidInputError(
@@ -158,6 +257,24 @@ def ask(
 def market_city(offer: Offer, location: str | None = None) -> str:
     """The market location an offer is compared with: ``location``, else the offer's city.
 
+    Parameters
+    ----------
+    offer : Offer
+        The offer.
+    location : str, optional
+        The location the user names.
+
+    Returns
+    -------
+    str
+        The market location.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
     >>> o = Offer.from_fields({"company": "A", "jurisdiction": "US-WA", "currency": "USD",
     ...                        "base_salary": 2e5})
     >>> market_city(o), market_city(o, "Bellevue")
@@ -167,7 +284,29 @@ def market_city(offer: Offer, location: str | None = None) -> str:
 
 
 def has_market_rows(rows: Sequence[Sequence[Any]] | None) -> bool:
-    """Whether a market table holds any non-blank row under its header."""
+    """Whether a market table holds any non-blank row under its header.
+
+    Parameters
+    ----------
+    rows : sequence of sequence or None
+        A market range, header row first.
+
+    Returns
+    -------
+    bool
+        Whether any row under the header holds a value.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> has_market_rows([["location", "total"], ["Seattle", 250_000]])
+    True
+    >>> has_market_rows([["location", "total"], [None, ""]]), has_market_rows(None)
+    (False, False)
+    """
 
     def blank(value: Any) -> bool:
         return value is None or (isinstance(value, str) and not value.strip())
@@ -187,6 +326,42 @@ def market_band_for(
 
     Rows are stated in the offer's currency (converted with the settings' FX
     table) and kept when they are in :func:`market_city` at ``level``.
+
+    Parameters
+    ----------
+    offer : Offer
+        The offer.
+    rows : sequence of sequence or None
+        A market range, header row first.
+    settings : Settings
+        Its FX table converts rows in other currencies.
+    level : str, optional
+        The user's level (``L5`` …); blank keeps every level.
+    location : str, optional
+        The market location; default the offer's city.
+    as_of : datetime.date, optional
+        The day staleness warnings are measured from.
+
+    Returns
+    -------
+    MarketStat or None
+        The band (p25, p50, p75, p90), or ``None`` without market rows.
+
+    References
+    ----------
+    The band method of :func:`calculators.market.band` (Excel's ``PERCENTILE.INC``).
+
+    Examples
+    --------
+    >>> from calculators.fx import FxTable
+    >>> o = Offer.from_fields({"company": "B", "jurisdiction": "US-WA", "currency": "USD",
+    ...                        "base_salary": 180e3})
+    >>> rows = [["location", "level", "total"],
+    ...         *[["Seattle", "L5", v] for v in (200e3, 220e3, 250e3, 270e3, 300e3, 320e3)]]
+    >>> settings = Settings(fx=FxTable("USD", {"USD": 1.0}), home_currency="USD")
+    >>> band = market_band_for(o, rows, settings, "L5")
+    >>> band.values["p75"], band.n
+    (292500.0, 6)
     """
     if not has_market_rows(rows):
         return None  # no market rows: the ask rests on the alternatives alone
@@ -213,6 +388,53 @@ def ask_for(
     ``walk_away`` ``None`` makes the BATNA the floor.  ``known`` is what
     :func:`~calculators.negotiation.standing.standings` gave for these offers and
     settings, when already computed.
+
+    Parameters
+    ----------
+    offers : sequence of Offer
+        Every offer compared.
+    offer : Offer
+        The offer to ask about (one of ``offers``).
+    settings : Settings
+        The comparison settings.
+    market_rows : sequence of sequence or None
+        A market range, header row first.
+    walk_away : float, optional
+        The user's walk-away, home currency; default the BATNA.
+    scarcity_premium : float, optional
+        From 0 to 1: how far above the band scarce skills justify asking.
+    margin : float, optional
+        How far, in the home currency, the counter must beat the floor.
+    level : str, optional
+        The user's level in the market rows.
+    location : str, optional
+        The market location; default the offer's city.
+    as_of : datetime.date, optional
+        The day staleness warnings are measured from.
+    known : tuple of (sequence of Standing, Settings), optional
+        The standings already computed for these offers and settings.
+
+    Returns
+    -------
+    Ask
+        The ask for ``offer``.
+
+    References
+    ----------
+    The band method of :func:`calculators.market.band` (Excel's ``PERCENTILE.INC``).
+
+    Examples
+    --------
+    >>> from calculators.fx import FxTable
+    >>> mk = lambda n, b: Offer.from_fields({"company": n, "jurisdiction": "US-WA",
+    ...                                      "currency": "USD", "base_salary": b})
+    >>> offers = [mk("A", 200e3), mk("B", 180e3)]
+    >>> rows = [["location", "level", "total"],
+    ...         *[["Seattle", "L5", v] for v in (200e3, 220e3, 250e3, 270e3, 300e3, 320e3)]]
+    >>> settings = Settings(fx=FxTable("USD", {"USD": 1.0}), home_currency="USD")
+    >>> a = ask_for(offers, offers[1], settings, rows, level="L5")
+    >>> a.counter.increase, a.target_tc, a.anchor_tc
+    (20001.0, 292500.0, 310000.0)
     """
     rows, s = known if known is not None else standings(offers, settings)
     row = rows[list(offers).index(offer)]
