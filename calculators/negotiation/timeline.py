@@ -44,6 +44,38 @@ def timeline(
     (``expected``: name and date; code ``deadline_before_expected``) or before
     another offer's deadline (``deadline_before_others``, with their ``count``):
     the leverage of holding them at once is lost unless its deadline moves.
+
+    Parameters
+    ----------
+    offers : sequence of Offer
+        The offers, with their ``deadline`` and ``start_date``.
+    today : datetime.date
+        The day days are counted from.
+    expected : sequence of tuple of (str, datetime.date), optional
+        Offers still to come: name and the day each is expected.
+
+    Returns
+    -------
+    list of TimelineEntry
+        One entry per offer, earliest deadline first (offers without one last).
+
+    Raises
+    ------
+    InvalidInputError
+        A ``today`` or expected date that is not a date.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> mk = lambda n, d: Offer.from_fields({"company": n, "jurisdiction": "US-WA",
+    ...                                      "currency": "USD", "base_salary": 1e5, "deadline": d})
+    >>> entries = timeline([mk("A", "2026-12-10"), mk("B", "2026-12-20")], dt.date(2026, 12, 1),
+    ...                    [("C", dt.date(2026, 12, 15))])
+    >>> [(e.name, e.days_left, e.flag and e.flag.code) for e in entries]
+    [('A', 9, 'deadline_before_expected'), ('B', 19, None)]
     """
     today = _day(today, "as_of")
     pending = sorted(((n, _day(d, "expected: the date")) for n, d in expected), key=lambda e: e[1])
