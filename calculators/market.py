@@ -46,6 +46,7 @@ import pandas as pd
 from calculators.defaults import in_force
 from calculators.errors import InvalidInputError
 from calculators.fx import FxTable
+from calculators.notes import Note
 from calculators.offer import MAX_AMOUNT, Offer, check_amount
 from calculators.params import load_parameters
 
@@ -123,7 +124,7 @@ class MarketData:
     days: Array
     text: Mapping[str, tuple[npt.NDArray[np.int32], tuple[str, ...]]]
     currency: str | None
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()  # what reading the rows found (code market_total_mismatch)
 
     def __len__(self) -> int:
         return len(self.tc)
@@ -250,7 +251,7 @@ class MarketStat:
     n: int
     method: str
     currency: str | None
-    warnings: tuple[str, ...] = field(default_factory=tuple)
+    warnings: tuple[Note, ...] = field(default_factory=tuple)  # small sample, stale, undated
 
 
 def _factor(values: Sequence[object]) -> tuple[npt.NDArray[np.intp], list[Any]]:
@@ -409,13 +410,10 @@ def market_from_rows(
         keep[i] = False
     if not keep.any():
         raise InvalidInputError("market table is empty: no data rows under the header")
-    notes: list[str] = []
+    notes: list[Note] = []
     differs = keep & has_parts & ~np.isnan(nums["total"]) & (np.abs(tc - nums["total"]) > 0.5)
     if differs.any():
-        notes.append(
-            f"{int(differs.sum())} row(s) give a total that is not base + stock + "
-            "bonus; the sum is used (like for like)"
-        )
+        notes.append(Note("market_total_mismatch", {"rows": int(differs.sum())}))
     text = {name: _codes(cols.get(name), n) for name in _TEXT}
     days = _by_unique(cols["date"], _date_days) if "date" in cols else np.full(n, np.nan)
     if not keep.all():
@@ -495,32 +493,36 @@ def _select(data: MarketData, f: Filters) -> tuple[Array, Array]:
         mask = _mask(data, f)
         values, days = data.tc[mask], data.days[mask]
     if values.size == 0:
-        raise InvalidInputError("no comparable market rows after filtering on " + f.describe())
+        raise InvalidInputError(
+            "no comparable market rows after filtering on " + f.describe(),
+            code="market_no_rows",
+            params={"filters": f.describe()},
+        )
     if values.size < 2:
         raise InvalidInputError(
-            "only 1 comparable market row after filtering: at least 2 are needed for a percentile"
+            "only 1 comparable market row after filtering: at least 2 are needed for a percentile",
+            code="market_one_row",
         )
     return np.asarray(values, dtype=float), days
 
 
-def _warnings(data: MarketData, days: Array, n: int, as_of: dt.date | None) -> tuple[str, ...]:
+def _warnings(data: MarketData, days: Array, n: int, as_of: dt.date | None) -> tuple[Note, ...]:
+    """What the comparable rows' size and dates warn of, as notes (codes ``market_...``)."""
     out = list(data.notes)
     small = int(_setting("market_small_sample", as_of))
     if n < small:
-        out.append(f"small sample: {n} comparable rows (fewer than {small})")
+        out.append(Note("market_small_sample", {"n": n, "least": small}))
     if as_of is not None:
         dated = days[~np.isnan(days)]
         if dated.size == 0:
-            out.append("rows carry no date: recency unknown")
+            out.append(Note("market_undated"))
         else:
             median = dt.date(1970, 1, 1) + dt.timedelta(days=float(np.median(dated)))
             months = (as_of - median).days / 30.4375
             limit = _setting("market_stale_months", as_of)
             if months > limit:
-                out.append(
-                    f"stale data: the median row date {median.isoformat()} is "
-                    f"{months:.0f} months before {as_of.isoformat()}"
-                )
+                params = {"median": median.isoformat(), "months": round(months), "as_of": as_of.isoformat()}
+                out.append(Note("market_stale", params))
     return tuple(out)
 
 

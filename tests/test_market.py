@@ -18,6 +18,7 @@ from calculators.market import (
     offer_market_tc,
     percentile_of,
 )
+from calculators.notes import Note
 from calculators.offer import Offer
 from tests.conftest import load_vectors
 
@@ -98,18 +99,41 @@ ROWS = [
 def test_rows_tc_is_like_for_like_and_filters_work():
     d = market_from_rows(ROWS[:4] + ROWS[5:])
     assert d.tc.tolist() == [16e6, 16e6, 30e6, 11e6]  # B's stated total is not used
-    assert any("not base + stock + bonus" in n for n in d.notes)
+    mismatch = Note("market_total_mismatch", {"rows": 1})  # B: 16e6 by its parts, 99e6 stated
+    assert d.notes == (mismatch,)
     stat = band(d, Filters(location="TOKYO", level="l5"), as_of=dt.date(2026, 11, 1))
     assert stat.n == 3
-    assert any("small sample: 3" in w for w in stat.warnings)
+    # the least sample is 10 (data/negotiation.yaml); A, B, E are dated within 24 months
+    assert stat.warnings == (mismatch, Note("market_small_sample", {"n": 3, "least": 10}))
     stat = band(d, Filters(min_years=5, max_years=10))
     assert stat.n == 2
     stat = band(d, Filters(since=dt.date(2026, 1, 1)))
     assert stat.n == 3
     stale = band(d, Filters(level="L6|L5", location="Tokyo|Seattle"), as_of=dt.date(2030, 1, 1))
-    assert any(w.startswith("stale data") for w in stale.warnings)
+    # median of A, B, C, E: halfway between 2026-02-01 and 2026-05-01 (day 44 of 89);
+    # 1386 days before 2030-01-01 = 45.5 months of 30.4375 days, said as 46
+    assert stale.warnings[-1] == Note(
+        "market_stale", {"median": "2026-03-17", "months": 46, "as_of": "2030-01-01"}
+    )
     fresh = band(d, as_of=dt.date(2026, 7, 1))
-    assert not any(w.startswith("stale data") for w in fresh.warnings)
+    assert "market_stale" not in [w.code for w in fresh.warnings]
+    undated = band(market_from_rows([["total"], [1], [2]]), as_of=dt.date(2026, 7, 1))
+    assert undated.warnings[-1] == Note("market_undated")
+
+
+def test_market_band_says_its_warnings_in_english():
+    # the English lines MARKET_BAND showed before its warnings became codes
+    out = udfs.market_band([["total", "base"], [12e6, 12e6], [99e6, 14e6], [None, 11e6]])
+    assert dict(out[1:])["warnings"] == (
+        "1 row(s) give a total that is not base + stock + bonus; the sum is used (like for like); "
+        "small sample: 3 comparable rows (fewer than 10); rows carry no date: recency unknown"
+    )
+    stale = [["total", "date"], *[[v, "2020-01-01"] for v in range(1, 11)]]
+    assert dict(udfs.market_band(stale, *[None] * 8, "2026-12-01")[1:])["warnings"] == (
+        "stale data: the median row date 2020-01-01 is 83 months before 2026-12-01"
+    )
+    fresh = [["total", "date"], *[[v, "2026-06-01"] for v in range(1, 11)]]
+    assert dict(udfs.market_band(fresh, *[None] * 8, "2026-12-01")[1:])["warnings"] == "none"
 
 
 def test_mixed_currencies_need_a_currency_and_convert():

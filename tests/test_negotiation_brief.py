@@ -27,7 +27,7 @@ from calculators.negotiation import (
     solve_counter,
     standings,
 )
-from calculators.negotiation.notes import MARKET_LINES, TEXT
+from calculators.notes import TEXT, note_of
 from calculators.table import offers_from_table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -244,29 +244,42 @@ def test_an_unreachable_counter_carries_its_reason_as_a_code(offers, settings):
         assert say(Note(exc.code, exc.params), "en") == str(exc)
 
 
-def test_market_lines_are_read_back_into_codes():
-    """Each warning and refusal calculators.market writes is one of MARKET_LINES' codes (so
-    a change of its wording fails here, not silently in the brief)."""
-    from calculators.negotiation import market_note
-
+def test_market_warnings_and_refusals_are_codes():
+    """calculators.market gives its warnings and refusals as codes with their numbers, each
+    code it can give appears here, and the English templates say its refusals as the error
+    lines (what a cell shows)."""
     undated = market.market_from_rows([["total"], [10], [20], [30]])
     mismatch = market.market_from_rows([["base", "total"], [10, 11], [20, 20]])
     usd = market.market_from_rows(MARKET, "USD", shipped_table())
     seattle = market.Filters(location="Seattle", level="L5")
-    lines = [
-        *market.band(undated, as_of=AS_OF).warnings,  # small sample, no dates
-        *market.band(usd, seattle, as_of=dt.date(2031, 1, 1)).warnings,  # stale
+    notes = [
+        *market.band(undated, as_of=AS_OF).warnings,
+        *market.band(usd, seattle, as_of=dt.date(2031, 1, 1)).warnings,
         *mismatch.notes,
     ]
+    months = round((dt.date(2031, 1, 1) - dt.date.fromisoformat(FRESH)).days / 30.4375)
+    assert notes == [
+        Note("market_small_sample", {"n": 3, "least": 10}),
+        Note("market_undated"),
+        Note("market_stale", {"median": FRESH, "months": months, "as_of": "2031-01-01"}),
+        Note("market_total_mismatch", {"rows": 1}),
+    ]
+    refusals = []
     for bad in (market.Filters(location="Nowhere"), market.Filters(location="Tel Aviv", level="L5")):
         with pytest.raises(InvalidInputError) as refused:
             market.band(usd, bad)
-        lines.append(str(refused.value))
-    codes = [market_note(line).code for line in lines]
-    assert TEXT not in codes
-    assert {c for _, c, _ in MARKET_LINES} <= set(codes)
-    for line in lines:  # said back in English, the note is the line itself
-        assert say(market_note(line), "en") == line
+        refusals.append(refused.value)
+    assert [note_of(e) for e in refusals] == [
+        Note("market_no_rows", {"filters": "location"}),
+        Note("market_one_row"),
+    ]
+    for exc in refusals:  # the English words are the line
+        assert say(note_of(exc), "en") == str(exc)
+    source = (ROOT / "calculators" / "market.py").read_text(encoding="utf-8")
+    given = set(re.findall(r'code="(market_\w+)"', source)) | set(
+        re.findall(r'Note\(\s*"(market_\w+)"', source)
+    )
+    assert given == {n.code for n in notes} | {"market_no_rows", "market_one_row"}
 
 
 def _codes_in_source():
@@ -275,7 +288,7 @@ def _codes_in_source():
         text = path.read_text(encoding="utf-8")
         codes |= set(re.findall(r'code="(\w+)"', text))
         codes |= set(re.findall(r'Note\(\s*"(\w+)"', text))
-    return codes | {c for _, c, _ in MARKET_LINES} | {TEXT}
+    return codes | {TEXT}
 
 
 def test_every_code_has_an_english_and_a_japanese_template():

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from addin.brief_messages import say
 from addin.cells import Cell, Rows, cell, opt_number, opt_text, rows_out, table, udf
-from addin.udfs._docs import BASIS_DOC, BASKET_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
+from addin.udfs._docs import BASIS_DOC, BASKET_DOC, DISCOUNT_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
 from addin.udfs.inputs import fx_table, settings_from
 from calculators import market, negotiation
 from calculators.errors import InvalidInputError, NoSolutionError
@@ -98,7 +98,7 @@ def _stat_rows(stat):
         ["n", stat.n],
         ["currency", stat.currency or ""],
         ["method", stat.method],
-        ["warnings", "; ".join(stat.warnings) or "none"],
+        ["warnings", "; ".join(say(w) for w in stat.warnings) or "none"],
     ]
     return rows_out(["measure", "value"], rows)
 
@@ -208,7 +208,7 @@ def counter_offer(
         Cell, cell("Currency the offers are compared in (blank: the first offer's)")
     ] = None,
     years: Annotated[Cell, cell(YEARS_DOC)] = None,
-    discount_rate: Annotated[Cell, cell("Yearly discount rate for npv, 0.05 = 5 % (blank: 0)")] = None,
+    discount_rate: Annotated[Cell, cell(DISCOUNT_DOC)] = None,
     limit: Annotated[
         Cell, cell("Most the component may become, e.g. the employer's cap (blank: none)")
     ] = None,
@@ -264,7 +264,7 @@ def target_gap(
     ] = None,
     basis: Annotated[Cell, cell(BASIS_DOC)] = None,
     years: Annotated[Cell, cell(YEARS_DOC)] = None,
-    discount_rate: Annotated[Cell, cell("Yearly discount rate for npv, 0.05 = 5 % (blank: 0)")] = None,
+    discount_rate: Annotated[Cell, cell(DISCOUNT_DOC)] = None,
     rates: Annotated[Rows, table(RATES_DOC)] = None,
     basket: Annotated[Rows, table(BASKET_DOC + " (needed by the disposable bases)")] = None,
 ):
@@ -338,7 +338,7 @@ def negotiation_ask(
         Cell, cell("Currency the offers are compared in (blank: the first offer's)")
     ] = None,
     years: Annotated[Cell, cell(YEARS_DOC)] = None,
-    discount_rate: Annotated[Cell, cell("Yearly discount rate for npv, 0.05 = 5 % (blank: 0)")] = None,
+    discount_rate: Annotated[Cell, cell(DISCOUNT_DOC)] = None,
     level: Annotated[Cell, cell(_FILTER_DOCS["level"])] = None,
     location: Annotated[Cell, cell("Market location of this offer (blank: the offer's city)")] = None,
     as_of: Annotated[Cell, cell("Date the staleness warning counts from (blank: today)")] = None,

@@ -38,7 +38,7 @@ from calculators.negotiation.counter import (
     solve_counter,
     solve_many,
 )
-from calculators.negotiation.notes import Note, market_note, note_of
+from calculators.negotiation.notes import Note, note_of
 from calculators.negotiation.standing import (
     CURRENT,
     Standing,
@@ -79,7 +79,6 @@ __all__ = [
     "living_offset",
     "market_band_for",
     "market_city",
-    "market_note",
     "note_of",
     "prepare",
     "solve_counter",

@@ -22,7 +22,7 @@ from calculators.compare import Settings
 from calculators.errors import InvalidInputError, NoSolutionError
 from calculators.negotiation.ask import ask_for, market_city
 from calculators.negotiation.counter import COUNTER_COMPONENTS, solve_counter
-from calculators.negotiation.notes import Note, market_note, note_of
+from calculators.negotiation.notes import Note, note_of
 from calculators.negotiation.standing import impact_value, standings
 from calculators.negotiation.timeline import TimelineEntry, timeline
 from calculators.offer import Offer, check_amount
@@ -158,8 +158,7 @@ def _position(
         band = market.band(data, filters, as_of=as_of)
     except InvalidInputError as exc:
         return city, tc, None, 0, {}, (note_of(exc),)
-    notes = tuple(market_note(w) for w in band.warnings)
-    return city, tc, pct.values["percentile"], band.n, dict(band.values), notes
+    return city, tc, pct.values["percentile"], band.n, dict(band.values), band.warnings
 
 
 def _impact(items: Sequence[ImpactItem]) -> tuple[ImpactResult, ...]:
