@@ -194,6 +194,48 @@ def negotiation_brief(
     component that beats the BATNA by the margin; the ask
     (:func:`~calculators.negotiation.ask.ask_for`); its deadline and flag.
     A result that is not a finite number is refused, naming the offer.
+
+    Parameters
+    ----------
+    offers : sequence of Offer
+        The offers held.
+    settings : Settings
+        The comparison settings (basis, horizon, home currency, FX, relocation inputs).
+    strategy : Strategy
+        The user's target, walk-away, margin, scarcity premium, level, leverage choices,
+        impact ledger and expected offers.
+    market_rows : sequence of sequence
+        The market range, header row first.
+
+    Returns
+    -------
+    Brief
+        The settings used, one :class:`CompanyBrief` per offer, the impact ledger and the
+        timeline.
+
+    Raises
+    ------
+    InvalidInputError
+        An unknown leverage choice, or a result that is not a finite number.
+
+    References
+    ----------
+    The band and percentile methods of :mod:`calculators.market` (Excel's ``PERCENTILE.INC``
+    and ``PERCENTRANK.INC``).
+
+    Examples
+    --------
+    >>> from calculators.fx import FxTable
+    >>> mk = lambda n, b: Offer.from_fields({"company": n, "jurisdiction": "US-WA",
+    ...                                      "currency": "USD", "base_salary": b})
+    >>> offers = [mk("A", 200e3), mk("B", 180e3)]
+    >>> rows = [["location", "level", "total"],
+    ...         *[["Seattle", "L5", v] for v in (200e3, 220e3, 250e3, 270e3, 300e3, 320e3)]]
+    >>> settings = Settings(fx=FxTable("USD", {"USD": 1.0}), home_currency="USD")
+    >>> brief = negotiation_brief(offers, settings, Strategy(dt.date(2026, 12, 1), market_level="L5"), rows)
+    >>> b = brief.companies[1]
+    >>> b.batna_name, b.counters["base_salary"], b.ask["target_tc"], b.market_n
+    ('A', 20001.0, 292500.0, 6)
     """
     choices = {name: (how or "none") for name, how in strategy.leverage.items()}
     if any(how not in CITE_CHOICES for how in choices.values()):
