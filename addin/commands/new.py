@@ -9,6 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
+from addin.sheets.layout import MAX_YEARS
+from calculators.defaults import YEARS
 from calculators.errors import InvalidInputError
 
 
@@ -108,11 +110,11 @@ def register(app: typer.Typer) -> None:
             typer.Option("--home-city", help="Where you live now (blank: Tokyo); sets the home currency"),
         ] = None,
         years: Annotated[
-            int | None, typer.Option("--years", help="Horizon in years, 1 to 10 (blank: 4)")
+            int | None,
+            typer.Option("--years", help=f"Horizon in years, 1 to {MAX_YEARS} (blank: {YEARS.default})"),
         ] = None,
     ) -> None:
         """Write a workbook for your own offers: the example's sheets, none of its data."""
-        from addin.sheets.layout import MAX_YEARS  # noqa: PLC0415
         from addin.workbook import RUNTIMES  # noqa: PLC0415
         from addin.workbook import new as write  # noqa: PLC0415
 
