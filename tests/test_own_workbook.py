@@ -122,6 +122,11 @@ def type_in(
     wb.save(path)
 
 
+# Every workbook of these tests is named mine.xlsm (the example's copies negotiation.xlsm): the
+# engine reuses the formulas it compiled for a book of the same name, and a build whose draft
+# is the same as an earlier one (an empty workbook, built again) reuses its values.
+
+
 def run(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     code = main(list(args))
     out = capsys.readouterr()
@@ -229,7 +234,7 @@ def test_brief_and_share_work_and_mention_nothing_of_the_example(own, case, caps
 
 
 def test_a_new_workbook_holds_none_of_the_example(tmp_path, capsys):
-    path = tmp_path / "empty.xlsm"
+    path = tmp_path / "mine.xlsm"
     assert run("new", str(path), capsys=capsys)[0] == 0
     wb = load_workbook(path)
     text = [
@@ -268,7 +273,7 @@ def test_new_fills_offers_from_a_file_and_refuses_a_bad_one(tmp_path, capsys):
         'base_salary,"15,500,000",98000\n',
         encoding="utf-8",
     )
-    path = tmp_path / "filled.xlsm"
+    path = tmp_path / "mine.xlsm"
     assert run("new", str(path), "--offers", str(csv), "--home-city", "Berlin", capsys=capsys)[0] == 0
     code, out, err = run("compare", str(path), "--json", capsys=capsys)
     data = json.loads(out)
@@ -289,7 +294,8 @@ def test_build_workbook_refuses_to_replace_a_users_file(tmp_path, capsys):
     code, _, err = run("build-workbook", "-o", str(mine), capsys=capsys)
     assert code != 0 and "not an unmodified build of the example" in err
     assert mine.read_bytes() == before
-    example_copy = tmp_path / "example.xlsm"
+    example_copy = tmp_path / "copy" / "negotiation.xlsm"
+    example_copy.parent.mkdir()
     assert run("build-workbook", "-o", str(example_copy), capsys=capsys)[0] == 0
     assert run("build-workbook", "-o", str(example_copy), capsys=capsys)[0] == 0  # its own build
     assert example_copy.read_bytes() == DEFAULT_PATH.read_bytes()
@@ -352,10 +358,10 @@ def test_every_count_and_horizon_evaluates_without_error(n, years, tmp_path):
 
 
 def test_an_empty_column_between_offers_is_no_offer(tmp_path, capsys):
-    path = tmp_path / "gap.xlsm"
+    path = tmp_path / "mine.xlsm"
     assert run("new", str(path), capsys=capsys)[0] == 0
     type_in(path, typed(2), columns=[2, 5])  # B and E: C and D left empty
-    result = recalc(path, tmp_path / "gap.recalc.xlsm")
+    result = recalc(path, tmp_path / "mine.recalc.xlsm")
     assert result.error_cells == ()
     code, out, _ = run("compare", str(result.path), "--json", capsys=capsys)
     assert {r["company"] for r in json.loads(out)["offers"]} == {"Kumo Robotics", "Fjord Analytics"}

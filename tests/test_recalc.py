@@ -243,12 +243,12 @@ def test_recalc_keeps_everything_but_the_cached_values(recalculated):
 
 
 def test_cli_recalc_writes_beside_the_input_and_never_overwrites_it(tmp_path):
-    src = tmp_path / "mine.xlsm"
+    src = tmp_path / "negotiation.xlsm"
     src.write_bytes(DEFAULT_PATH.read_bytes())
     before = src.read_bytes()
     assert main(["recalc", str(src)]) == 0
     assert src.read_bytes() == before
-    assert (tmp_path / "mine.recalc.xlsm").is_file()
+    assert (tmp_path / "negotiation.recalc.xlsm").is_file()
     import xlsxwriter
 
     small = tmp_path / "small.xlsx"
