@@ -183,9 +183,11 @@ def test_brief_and_share_from_another_folder(venv, elsewhere, tmp_path):
 
 
 def test_the_installed_server_serves_the_functions_and_our_manifest(venv, elsewhere):
-    from addin.cells import UDFS
+    from addin import udfs
+    from addin.cells import UDFS  # filled as addin.udfs is imported
     from addin.server import MANIFEST_ID, free_port
 
+    assert set(udfs.__all__) <= set(UDFS) and len(UDFS) >= 19
     port = free_port()
     log = (elsewhere / "server.log").open("wb")
     proc = subprocess.Popen(
