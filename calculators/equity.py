@@ -24,16 +24,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import overload
 
 import numpy as np
 import numpy.typing as npt
 
+from calculators.defaults import in_force
 from calculators.errors import InvalidInputError
+from calculators.params import load_parameters
 from calculators.scalar import Amount, scalar_out
 
 __all__ = [
     "FREQUENCIES",
+    "CLIFF_MONTHS",
+    "FREQUENCY",
     "parse_schedule",
     "monthly_vest_fractions",
     "annual_vest_fractions",
@@ -62,6 +67,11 @@ _FREQ_ALIASES = {
     "y": "annual",
 }
 _MAX_YEARS = 10
+_ASSUMPTIONS = Path(__file__).parent / "data" / "assumptions.yaml"
+#: The vesting a grant has when its cliff or frequency is left blank (the offer fields
+#: ``rsu_cliff_months`` / ``rsu_frequency`` default to the same; tests/test_defaults.py checks it).
+CLIFF_MONTHS = 12
+FREQUENCY = "quarterly"
 
 
 def parse_frequency(value: object, field: str = "rsu_frequency") -> str:
@@ -97,7 +107,7 @@ def parse_frequency(value: object, field: str = "rsu_frequency") -> str:
     'annual'
     """
     if value is None or (isinstance(value, str) and not value.strip()):
-        return "quarterly"
+        return FREQUENCY
     if not isinstance(value, str) or value.strip().lower() not in _FREQ_ALIASES:
         raise InvalidInputError(f"{field} must be monthly, quarterly or annual")
     return _FREQ_ALIASES[value.strip().lower()]
@@ -203,7 +213,7 @@ def _monthly(schedule: tuple[float, ...], cliff_months: int, frequency: str) -> 
 
 
 def monthly_vest_fractions(
-    schedule: object = None, cliff_months: float = 12, frequency: object = "quarterly"
+    schedule: object = None, cliff_months: float = CLIFF_MONTHS, frequency: object = FREQUENCY
 ) -> Array:
     """Fraction of the grant delivered at the end of each month of the schedule.
 
@@ -232,7 +242,7 @@ def monthly_vest_fractions(
     (0.25, 0.0625, 1.0)
     """
     sched = parse_schedule(schedule)
-    cliff = _whole(cliff_months, "rsu_cliff_months", default=12)
+    cliff = _whole(cliff_months, "rsu_cliff_months", default=CLIFF_MONTHS)
     return _monthly(sched, cliff, parse_frequency(frequency)).copy()
 
 
@@ -246,8 +256,8 @@ def _annual(schedule: tuple[float, ...], cliff_months: int, frequency: str) -> A
 
 def annual_vest_fractions(
     schedule: object = None,
-    cliff_months: float = 12,
-    frequency: object = "quarterly",
+    cliff_months: float = CLIFF_MONTHS,
+    frequency: object = FREQUENCY,
     years: int | None = None,
 ) -> Array:
     """Fraction of the grant delivered in each year; zeros after the last vest.
@@ -278,7 +288,7 @@ def annual_vest_fractions(
     [0.05, 0.15, 0.4, 0.4, 0.0, 0.0]
     """
     sched = parse_schedule(schedule)
-    cliff = _whole(cliff_months, "rsu_cliff_months", default=12)
+    cliff = _whole(cliff_months, "rsu_cliff_months", default=CLIFF_MONTHS)
     annual = _annual(sched, cliff, parse_frequency(frequency))
     n = len(annual) if years is None else years
     out = np.zeros(n)
@@ -290,8 +300,8 @@ def annual_vest_fractions(
 def vest_events(
     grant: float,
     schedule: object = None,
-    cliff_months: float = 12,
-    frequency: object = "quarterly",
+    cliff_months: float = CLIFF_MONTHS,
+    frequency: object = FREQUENCY,
     years: int | None = None,
 ) -> list[tuple[int, float, float]]:
     """Vest dates as ``(month, fraction, amount)``, months counted from the start.
@@ -335,8 +345,8 @@ def vested_through_month(
     grant: float,
     month: float,
     schedule: object = None,
-    cliff_months: float = 12,
-    frequency: object = "quarterly",
+    cliff_months: float = CLIFF_MONTHS,
+    frequency: object = FREQUENCY,
 ) -> float:
     """Grant value kept by someone who leaves at the end of ``month``.
 
@@ -370,7 +380,7 @@ def vested_through_month(
     15000.0
     """
     sched = parse_schedule(schedule)
-    cliff = _whole(cliff_months, "rsu_cliff_months", default=12)
+    cliff = _whole(cliff_months, "rsu_cliff_months", default=CLIFF_MONTHS)
     units = _monthly_units(sched, cliff, parse_frequency(frequency))
     m = int(max(0, min(month, len(units))))
     return float(grant * (units[:m].sum() / _UNITS))
@@ -505,9 +515,9 @@ def option_value(
     exit_probability: float = 1.0,
     exit_multiple: float = 1.0,
     *,
-    years: float = 4.0,
-    volatility: float = 0.8,
-    paths: int = 100_000,
+    years: float | None = None,
+    volatility: float | None = None,
+    paths: int | None = None,
     seed: int = 20_251_127,
 ) -> OptionValue:
     """Value an option grant: closed-form expectation plus a seeded Monte Carlo.
@@ -534,11 +544,13 @@ def option_value(
     exit_multiple : float, optional
         Expected exit price as a multiple of today's price.
     years : float, optional
-        Years (dilution rounds) until the exit.
+        Years (dilution rounds) until the exit; default the assumption
+        ``option_exit_years`` (``data/assumptions.yaml``, as last dated).
     volatility : float, optional
-        Log-volatility of the exit multiple in the simulation.
+        Log-volatility of the exit multiple in the simulation; default the assumption
+        ``option_exit_volatility``.
     paths : int, optional
-        Number of simulated paths.
+        Number of simulated paths; default the assumption ``option_monte_carlo_paths``.
     seed : int, optional
         Seed of the simulation's draws.
 
@@ -557,6 +569,9 @@ def option_value(
     >>> v.expected_value, abs(v.mc_mean / v.expected_value - 1) < 0.02
     (36000.0, True)
     """
+    years = _assumption("option_exit_years") if years is None else years
+    volatility = _assumption("option_exit_volatility") if volatility is None else volatility
+    paths = int(_assumption("option_monte_carlo_paths")) if paths is None else paths
     ev = float(exit_probability * shares * option_payoff(price, strike, dilution, exit_multiple, years))
     uniform, z = _draws(seed, paths)
     exits = uniform < exit_probability
@@ -573,6 +588,12 @@ def option_value(
         prob_zero=float(np.mean(payoff <= 0.0)),
         paths=paths,
     )
+
+
+def _assumption(name: str) -> float:
+    """A modelling assumption of the option valuation as last dated: the valuation is of the
+    options as they stand and has no date of its own, so a revised assumption applies at once."""
+    return float(in_force(load_parameters(_ASSUMPTIONS)[name]))
 
 
 def _whole(value: object, field: str, default: int) -> int:

@@ -215,6 +215,45 @@ def test_money_arguments_have_the_amount_ceiling():
     )
 
 
+def test_the_vesting_defaults_are_the_offer_fields_defaults():
+    from calculators import equity
+
+    assert FIELDS["rsu_cliff_months"].default == equity.CLIFF_MONTHS
+    assert FIELDS["option_cliff_months"].default == equity.CLIFF_MONTHS
+    assert FIELDS["rsu_frequency"].default == equity.FREQUENCY
+    for func in (equity.vest_events, equity.monthly_vest_fractions, equity.annual_vest_fractions):
+        params = inspect.signature(func).parameters
+        assert (params["cliff_months"].default, params["frequency"].default) == (
+            equity.CLIFF_MONTHS,
+            equity.FREQUENCY,
+        )
+    # blank is the default, not a second literal: the blank and the default schedules agree
+    assert equity.vest_events(1000, None, None, None) == equity.vest_events(1000)
+
+
+def test_the_option_valuation_reads_its_assumptions_from_the_data(monkeypatch):
+    from calculators import equity
+    from calculators.defaults import in_force
+    from calculators.params import load_parameters
+
+    data = load_parameters(ROOT / "calculators" / "data" / "assumptions.yaml")
+    stated = {
+        k: in_force(data[k])
+        for k in ("option_exit_years", "option_exit_volatility", "option_monte_carlo_paths")
+    }
+    args = (40_000, 1.0, 4.0, 0.2, 0.3, 1.5)
+    assert equity.option_value(*args) == equity.option_value(
+        *args,
+        years=stated["option_exit_years"],
+        volatility=stated["option_exit_volatility"],
+        paths=int(stated["option_monte_carlo_paths"]),
+    )
+    assert equity.option_value(*args).paths == stated["option_monte_carlo_paths"]
+    # a revised assumption is what the valuation uses
+    monkeypatch.setattr(equity, "_assumption", lambda name: {**stated, "option_monte_carlo_paths": 500}[name])
+    assert equity.option_value(*args).paths == 500
+
+
 # --- the sources: no restated default or bound ----------------------------------------------
 
 
