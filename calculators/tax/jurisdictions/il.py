@@ -182,8 +182,12 @@ def _yearly(monthly_wage: Array, name: str, year: int) -> Array:
     )
 
 
+# The option's default: the basic credit points of a resident (the module docstring).
+_OPTIONS = {"credit_points": 2.25}
+
+
 def _options(options: Mapping[str, Any]) -> float:
-    points = options.get("credit_points", 2.25)
+    points = options.get("credit_points", _OPTIONS["credit_points"])
     if isinstance(points, bool) or not isinstance(points, (int, float)):
         raise InvalidInputError("credit_points must be a number")
     if not np.isfinite(points):
@@ -195,7 +199,7 @@ def _options(options: Mapping[str, Any]) -> float:
 
 @register(
     ages=(18, 66),  # the age is checked by the engine; the rules do not depend on it within
-    options={"credit_points": 2.25},
+    options=_OPTIONS,
     description="Israel: income tax with credit points, surtax, national insurance and health "
     "tax for a resident employee (RSUs taxed as wages, not under section 102)",
 )

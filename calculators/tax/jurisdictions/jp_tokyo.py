@@ -79,8 +79,12 @@ _SOCIAL = (
 )
 
 
+# The option's default: 協会けんぽ Tokyo, the first (and only) insurer modelled.
+_OPTIONS = {"health_insurer": HEALTH_INSURERS[0]}
+
+
 def _insurer(options: Mapping[str, Any]) -> str:
-    insurer = str(options.get("health_insurer", "kyokai-tokyo")).strip().lower()
+    insurer = str(options.get("health_insurer", _OPTIONS["health_insurer"])).strip().lower()
     if insurer not in HEALTH_INSURERS:
         raise InvalidInputError("health_insurer must be one of: " + ", ".join(HEALTH_INSURERS))
     return insurer
@@ -88,7 +92,7 @@ def _insurer(options: Mapping[str, Any]) -> str:
 
 @register(
     ages=(15, 74),  # from the end of compulsory school; from 75 後期高齢者医療, not modelled
-    options={"health_insurer": "kyokai-tokyo"},
+    options=_OPTIONS,
     description=("Tokyo special wards: 所得税, 復興特別所得税, 住民税, 協会けんぽ, 厚生年金, 雇用保険"),
 )
 def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -> dict[str, Array]:
