@@ -1,6 +1,7 @@
 """Print benchmark figures: medians, ratios and the targets they answer to.
 
-Run: ``python -m bench`` (all) or ``python -m bench schedule montecarlo import tax``.
+Run: ``python -m bench`` (all) or ``python -m bench schedule montecarlo import tax``
+(``suite``: what the test suite's slowest fixtures cost).
 Nothing here is a test: the figures are for reading, on this machine, now.
 """
 
@@ -208,6 +209,12 @@ def bench_share() -> None:
     run()
 
 
+def bench_suite() -> None:
+    from bench.suite import bench_suite as run
+
+    run()
+
+
 BENCHES = {
     "schedule": bench_schedule,
     "montecarlo": bench_montecarlo,
@@ -219,6 +226,7 @@ BENCHES = {
     "recalc": bench_recalc,
     "guard": bench_guard,
     "share": bench_share,
+    "suite": bench_suite,
 }
 
 
