@@ -139,7 +139,7 @@ def social_insurance_lines(salary: npt.ArrayLike, year: int, age: float) -> dict
     Returns the lines ``health_insurance``, ``long_term_care_insurance`` (at
     ``care_insurance_ages`` only), ``child_support_levy`` (子ども・子育て支援金, from the premium
     month of the first date of ``child_support_levy_rate_kyokai``),
-    ``employees_pension`` (厚生年金, not from age 70) and ``employment_insurance``
+    ``employees_pension`` (厚生年金, under ``employees_pension_until_age`` only) and ``employment_insurance``
     (雇用保険, 一般の事業).  No salary means no employment and no contributions.
 
     Parameters
@@ -149,7 +149,8 @@ def social_insurance_lines(salary: npt.ArrayLike, year: int, age: float) -> dict
     year : int
         The calendar year of the premium months.
     age : float
-        Age in whole years (介護保険 at ``care_insurance_ages``, no 厚生年金 from 70).
+        Age in whole years (介護保険 at ``care_insurance_ages``, 厚生年金 under
+        ``employees_pension_until_age``).
 
     Returns
     -------
@@ -180,8 +181,11 @@ def social_insurance_lines(salary: npt.ArrayLike, year: int, age: float) -> dict
     ages = _param("care_insurance_ages", year)
     assert isinstance(ages, dict)
     care_due = bool(ages["from_age"] <= age < ages["until_age"])
+    pension_until = _param("employees_pension_until_age", year)
+    assert isinstance(pension_until, int)
+    pension_due = bool(age < pension_until)
     health_t, care_t, child_t, pension_t, employment_rates = _yearly_premiums(
-        int(year), care_due, bool(age < 70)
+        int(year), care_due, pension_due
     )
     health_grades = _param("health_insurance_grades", year)
     pension_grades = _param("pension_grades", year)
