@@ -40,12 +40,14 @@ class Settings:
 
     The defaults and ranges are those of :mod:`calculators.defaults` (``BASIS``, ``YEARS``,
     ``DISCOUNT_RATE``; ``age`` ``None``: ``AGE``'s default, applied by the tax engine).
+    ``home_currency`` ``None`` is the first offer's currency (:func:`home_currency`), as in
+    every user-facing route; :func:`checked_settings` resolves it for the offers compared.
     """
 
     basis: str = BASIS.default
     years: int = YEARS.default
     discount_rate: float = DISCOUNT_RATE.default
-    home_currency: str = "JPY"
+    home_currency: str | None = None
     fx: FxTable | None = None
     tax_year: int | None = None  # rules applied to every year; None: the latest covered
     age: int | None = None  # where contributions depend on it (Japan's nursing care from 40)
@@ -111,24 +113,27 @@ BASES: dict[str, Metric] = {
 }
 
 
-def checked_settings(settings: Settings) -> Settings:
-    """The settings with their basis and currency normalised and the horizon and discount
-    rate checked against :mod:`calculators.defaults`; raises InvalidInputError on a bad one.
+def checked_settings(offers: Sequence[Offer], settings: Settings) -> Settings:
+    """The settings for comparing ``offers``: basis and currency normalised (no home currency:
+    the first offer's), horizon and discount rate checked against :mod:`calculators.defaults`.
 
     Parameters
     ----------
+    offers : sequence of Offer
+        The offers compared; the first one's currency is the home currency when none is given.
     settings : Settings
         The settings as given.
 
     Returns
     -------
     Settings
-        The same settings, basis lower-case, home currency upper-case.
+        The same settings, basis lower-case, home currency upper-case and never ``None``.
 
     Raises
     ------
     InvalidInputError
-        An unknown basis, a horizon or discount rate out of range.
+        An unknown basis, a horizon or discount rate out of range, or neither a home currency
+        nor an offer.
     MissingParameterError
         A home currency the FX table does not quote.
 
@@ -140,17 +145,19 @@ def checked_settings(settings: Settings) -> Settings:
     --------
     >>> from calculators.fx import FxTable
     >>> fx = FxTable("USD", {"USD": 1.0, "JPY": 150.0})
-    >>> s = checked_settings(Settings(basis=" NPV ", home_currency="usd", fx=fx))
-    >>> s.basis, s.home_currency
-    ('npv', 'USD')
+    >>> a = Offer.from_fields({"company": "A", "jurisdiction": "Tokyo", "currency": "JPY",
+    ...                        "base_salary": 15_000_000})
+    >>> s = checked_settings([a], Settings(basis=" NPV ", home_currency="usd", fx=fx))
+    >>> s.basis, s.home_currency, checked_settings([a], Settings(fx=fx)).home_currency
+    ('npv', 'USD', 'JPY')
     """
     basis = str(settings.basis).strip().lower()
     if basis not in BASES:
         raise InvalidInputError("basis must be one of " + ", ".join(BASES))
     years = YEARS.check(settings.years)
     rate = DISCOUNT_RATE.check(settings.discount_rate)
-    settings.table().rate(settings.home_currency)  # names a missing currency early
-    home = settings.home_currency.strip().upper()
+    home = home_currency(offers, settings.home_currency)
+    settings.table().rate(home)  # names a missing currency early
     return replace(settings, basis=basis, years=years, discount_rate=rate, home_currency=home)
 
 
@@ -186,7 +193,7 @@ def metric(offers: Sequence[Offer], settings: Settings) -> Array:
     >>> metric([a, b], Settings(basis="net_annualized", years=2, fx=fx)).round().tolist()
     [10240659.0, 84689.0]
     """
-    s = checked_settings(settings)
+    s = checked_settings(offers, settings)
     sched = cash_schedule(OfferBatch.from_offers(offers), s.years)
     return np.asarray(BASES[s.basis](offers, sched, s), dtype=float)
 
@@ -235,7 +242,7 @@ def to_home(offers: Sequence[Offer], values: Array, settings: Settings) -> Array
     values : numpy.ndarray
         One value per offer (:func:`metric`).
     settings : Settings
-        The home currency and the FX table.
+        The home currency (``None``: the first offer's) and the FX table.
 
     Returns
     -------
@@ -258,12 +265,8 @@ def to_home(offers: Sequence[Offer], values: Array, settings: Settings) -> Array
     [15000000.0, 16500000.0]
     """
     table = settings.table()
-    return np.array(
-        [
-            float(table.convert(v, o.currency, settings.home_currency))
-            for o, v in zip(offers, values, strict=True)
-        ]
-    )
+    home = home_currency(offers, settings.home_currency)
+    return np.array([float(table.convert(v, o.currency, home)) for o, v in zip(offers, values, strict=True)])
 
 
 @dataclass(frozen=True)
@@ -312,12 +315,13 @@ def compare_offers(offers: Sequence[Offer], settings: Settings | None = None) ->
     >>> [(r.rank, r.name, r.value_home) for r in compare_offers([a, b], Settings(fx=fx))]
     [(1, 'B', 16500000.0), (2, 'A', 15000000.0)]
     """
-    s = checked_settings(settings or Settings())
+    s = checked_settings(offers, settings or Settings())
     local = metric(offers, s)
     home = to_home(offers, local, s)
     order = np.argsort(-home, kind="stable")
     best = float(home[order[0]])
     table = s.table()
+    assert s.home_currency is not None  # checked_settings resolved it
     return [
         ComparisonRow(
             rank=rank,

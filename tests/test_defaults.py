@@ -126,6 +126,28 @@ def test_the_udfs_tax_years_are_those_the_jurisdictions_parameter_files_cover(co
 def test_the_settings_defaults_are_the_definitions():
     s = Settings()
     assert (s.basis, s.years, s.discount_rate) == (BASIS.default, YEARS.default, DISCOUNT_RATE.default)
+    assert s.home_currency is None  # the first offer's, as in every user-facing route
+
+
+def test_no_home_currency_is_the_first_offers_in_the_library_too():
+    from calculators.compare import checked_settings, compare_offers
+    from calculators.fx import FxTable
+
+    fx = FxTable("USD", {"USD": 1.0, "JPY": 150.0})
+    usd, jpy = _offer("US-WA"), replace(_offer("JP-TOKYO"), base_salary=15_000_000)
+    assert checked_settings([usd, jpy], Settings(fx=fx)).home_currency == "USD"
+    assert checked_settings([jpy, usd], Settings(fx=fx)).home_currency == "JPY"
+    ranked = {r.name: r.value_home for r in compare_offers([usd, jpy], Settings(basis="first_year", fx=fx))}
+    assert ranked == {"US-WA": 100_000.0, "JP-TOKYO": 100_000.0}  # 15,000,000 JPY / 150
+    # the library and OFFER_COMPARE with the currency left blank rank in the same currency
+    fields = ("company", "jurisdiction", "currency", "base_salary")
+    table = [["field", "a", "b"], *[[k, getattr(usd, k), getattr(jpy, k)] for k in fields]]
+    udf = udfs.offer_compare(table, "first_year")
+    library = compare_offers([usd, jpy], Settings(basis="first_year"))
+    assert [(row[4], row[6], row[8]) for row in udf[1:]] == [
+        (r.currency, r.value_home, r.fx_rate) for r in library
+    ]
+    assert {r.currency: r.fx_rate for r in library}["USD"] == 1.0
 
 
 ROWS = [

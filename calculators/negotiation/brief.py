@@ -318,6 +318,7 @@ def negotiation_brief(
     walk = strategy.walk_away if strategy.walk_away is not None else 0.0
     _finite([strategy.target, walk, strategy.margin, strategy.scarcity_premium], "Strategy")
     _finite([e.value for e in impact], "Strategy impact ledger")
+    assert s.home_currency is not None  # the settings standings() checked
     return Brief(
         s.basis,
         s.home_currency,

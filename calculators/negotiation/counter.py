@@ -56,7 +56,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from calculators.compare import BASES, Settings, metric, to_home
+from calculators.compare import BASES, Settings, home_currency, metric, to_home
 from calculators.errors import InvalidInputError, NoSolutionError
 from calculators.move import analyse_moves
 from calculators.net import CASH, EQUITY, default_tax_year
@@ -239,7 +239,8 @@ def _fast(offer: Offer, component: str, s: Settings, offset: Array | None) -> Ev
     """Value in the home currency of the offer raised by each amount: one vectorised call."""
     one = OfferBatch.from_offers([offer])
     kind = s.basis.split("_", 1)[1] if s.basis.startswith(("net_", "disposable_")) else s.basis
-    rate = float(s.table().convert(1.0, offer.currency, s.home_currency))
+    home = home_currency([offer], s.home_currency)  # none given: the offer's own, as for one offer
+    rate = float(s.table().convert(1.0, offer.currency, home))
     allowed = get_jurisdiction(offer.jurisdiction).options
     opts = {k: v for k, v in ({} if s.age is None else {"age": s.age}).items() if k in allowed}
     field = "bonus_target" if component == "bonus_target" else component

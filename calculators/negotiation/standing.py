@@ -101,7 +101,7 @@ def prepare(offers: Sequence[Offer], settings: Settings) -> tuple[list[Offer], S
     >>> [x.name for x in everyone], s.tax_year is not None
     (['A', 'stay'], True)
     """
-    s = checked_settings(settings)
+    s = checked_settings(offers, settings)
     everyone = list(offers)
     stay = current_job(s.move)
     if stay is not None:
@@ -284,7 +284,7 @@ def target_gap(
         or target <= 0
     ):
         raise InvalidInputError("target must be a positive number (home currency a year)")
-    s = checked_settings(settings)
+    s = checked_settings(offers, settings)
     values = to_home(offers, metric(offers, s), s)
     return [
         (o.name, float(v), float(v - target), float(v / target)) for o, v in zip(offers, values, strict=True)
