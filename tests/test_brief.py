@@ -37,20 +37,25 @@ def test_brief_writes_both_languages(tmp_path):
     assert main(["brief", "--lang", "fr"]) == 2
 
 
-def test_counters_and_standing_equal_the_udfs(brief, ranges):
+def _comparison(ranges):
+    """The arguments COUNTER_OFFER and NEGOTIATION_ASK share, from basis to discount_rate."""
     base, strat, rates = ranges
     s = strat.inputs
+    return (
+        s["basis"],
+        s["margin"],
+        base.relocation,
+        rates,
+        base.settings["home_currency"],
+        base.settings["horizon_years"],
+        base.settings["discount_rate"],
+    )
+
+
+def test_counters_and_standing_equal_the_udfs(brief, ranges):
+    base, strat, rates = ranges
     for c in brief.companies:
-        common = (
-            s["basis"],
-            s["margin"],
-            base.relocation,
-            rates,
-            base.settings["home_currency"],
-            base.settings["horizon_years"],
-            base.settings["discount_rate"],
-            None,
-        )
+        common = (*_comparison(ranges), None)
         assert udfs.counter_offer(base.offers, c.name, None, *common, "batna") == c.batna_home
         assert udfs.counter_offer(base.offers, c.name, None, *common, "before") == c.value_home
         for comp in COUNTER_COMPONENTS:
@@ -71,13 +76,7 @@ def test_ask_market_and_impact_equal_the_udfs(brief, ranges):
             strat.market,
             s["walk_away"],
             s["scarcity_premium"],
-            s["basis"],
-            s["margin"],
-            base.relocation,
-            rates,
-            base.settings["home_currency"],
-            base.settings["horizon_years"],
-            base.settings["discount_rate"],
+            *_comparison(ranges),
             s["market_level"],
             None,
             s["as_of"],

@@ -11,6 +11,7 @@ from addin import udfs
 from addin.cells import MESSAGE_PREFIX
 from calculators.errors import InvalidInputError
 from calculators.market import (
+    COLUMNS,
     Filters,
     MarketData,
     band,
@@ -75,19 +76,7 @@ def test_band_is_numpy_linear_and_ordered(values):
 
 
 ROWS = [
-    [
-        "company",
-        "level",
-        "location",
-        "years_experience",
-        "base",
-        "stock_per_year",
-        "bonus",
-        "total",
-        "currency",
-        "date",
-        "source",
-    ],
+    [name for name in COLUMNS if name != "title"],  # every column the reader knows but the title
     ["A", "L5", "Tokyo", 6, 12e6, 3e6, 1e6, 16e6, "JPY", "2026-06-01", "synthetic"],
     ["B", "L5", "Tokyo", 8, 14e6, 2e6, 0, 99e6, "JPY", "2026-05-01", "synthetic"],
     ["C", "L6", "Tokyo", 12, 20e6, 8e6, 2e6, None, "JPY", "2021-01-01", "synthetic"],

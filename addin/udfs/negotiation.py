@@ -116,6 +116,8 @@ _FILTER_DOCS = {
 def market_percentile(
     pay: Annotated[Cell, cell("Your pay on the market's definition: base + yearly stock + target bonus")],
     market_table: Annotated[Rows, table(MARKET_DOC)],
+    # location to as_of: the same filters as MARKET_BAND's, deliberately (an Excel function
+    # states each argument in its own signature; the help is shared through _FILTER_DOCS)
     location: Annotated[Cell, cell(_FILTER_DOCS["location"])] = None,
     level: Annotated[Cell, cell(_FILTER_DOCS["level"])] = None,
     min_years: Annotated[Cell, cell(_FILTER_DOCS["min_years"])] = None,
@@ -146,6 +148,7 @@ def market_band(
     percentiles: Annotated[
         Rows, table("Percentiles to read, a row or column of numbers 0-100 (blank: 25, 50, 75, 90)")
     ] = None,
+    # location to as_of: the same filters as MARKET_PERCENTILE's, deliberately (see there)
     location: Annotated[Cell, cell(_FILTER_DOCS["location"])] = None,
     level: Annotated[Cell, cell(_FILTER_DOCS["level"])] = None,
     min_years: Annotated[Cell, cell(_FILTER_DOCS["min_years"])] = None,
