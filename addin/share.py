@@ -33,6 +33,7 @@ from typing import Any
 
 from addin.guard import check_workbook
 from addin.reader import SheetGrid, read_grid
+from addin.sheetmodel import Call, Op
 from addin.sheets import disclosure, recruiter
 from addin.sheets.disclosure import FIELDS
 from addin.sheets.layout import OFFERS, PARAMS, Layout
@@ -387,15 +388,46 @@ def _compute(name: str, keys: list[str], offers: list[list[Any]], params: list[l
                 for c, value in enumerate(row):
                     _write_input(ws, r, c, value, date)
         ws = wb.add_worksheet(_SCRATCH)
+        inner: dict[str, int] = {}
         for i, key in enumerate(keys):
-            ws.write_formula(i, 0, "=" + FIELDS[key].expr(key, lay).text(_SCRATCH))
+            expr = FIELDS[key].expr(key, lay)
+            ws.write_formula(i, 0, "=" + expr.text(_SCRATCH))
+            calls = _our_calls(expr)  # beside it, each of our functions it calls: their message
+            inner[key] = len(calls)  # says why, where the field's own value is only #REF!
+            for j, call in enumerate(calls, start=1):
+                ws.write_formula(i, j, "=" + call.text(_SCRATCH))
         wb.close()
         try:
             values, _ = evaluate(scratch)
         except NegotiationError as exc:  # the engine's one line, naming the scratch file
             why = str(exc).split(": ", 1)[-1]
             raise ShareError(f"{name}: the fields cannot be computed: {why}") from None
-    return {key: values.get((_SCRATCH.upper(), i + 1, 1)) for i, key in enumerate(keys)}
+    out = {}
+    for i, key in enumerate(keys):
+        value = values.get((_SCRATCH.upper(), i + 1, 1))
+        if isinstance(value, str) and value.startswith("#"):
+            told = [values.get((_SCRATCH.upper(), i + 1, j + 1)) for j in range(1, inner[key] + 1)]
+            value = next((v for v in told if isinstance(v, str) and v.startswith("#") and " " in v), value)
+        out[key] = value
+    return out
+
+
+def _our_calls(expr: Any) -> list[Call]:
+    """The calls of this add-in's functions inside ``expr``, outermost first."""
+    from addin import udfs  # noqa: F401, PLC0415  (importing the functions registers them)
+    from addin.cells import UDFS  # noqa: PLC0415
+
+    found: list[Call] = []
+    stack = [expr]
+    while stack:
+        e = stack.pop(0)
+        if isinstance(e, Call):
+            if e.func.lower() in UDFS:
+                found.append(e)
+            stack += list(e.args)
+        elif isinstance(e, Op):
+            stack += [e.left, e.right]
+    return found
 
 
 _SCRATCH = "Fields"  # the scratch workbook's sheet of field formulas
