@@ -159,7 +159,9 @@ def _spill_result(values: Values, sheet: str, r: int, c: int, spill: Spill) -> l
         rows.append([None if v in ("", "#N/A") else v for v in kept])
     while rows and not rows[-1]:
         rows.pop()
-    return rows or [[None]]
+    if not rows or not rows[0]:  # the anchor is always a cell of the table
+        rows[:1] = [[None]]
+    return rows
 
 
 def _write_value(ws: Any, r: int, c: int, value: Any, fmt: Any = None) -> None:
