@@ -32,6 +32,8 @@ from addin.udfs.offers import (
 from addin.udfs.relocation import col_adjust, fx_breakeven, relocation_compare
 from addin.udfs.tax import net_pay, tax_breakdown
 
+# Each submodule's __all__ lists its functions again, deliberately: this package re-exports
+# them by name, where xlwings looks for them.
 __all__ = [
     "offer_schedule",
     "offer_tc",

@@ -19,6 +19,8 @@ from calculators.fx import as_date
 from calculators.negotiation import ASK_MEASURES
 from calculators.table import as_rows, offers_from_table, select_offer
 
+# The UDF names here are listed again in addin/udfs/__init__.py's __all__, deliberately: the
+# package re-exports every submodule's functions by name, where xlwings looks for them.
 __all__ = [
     "market_percentile",
     "market_band",
