@@ -1,5 +1,6 @@
 """The Office.js route: the real server process, real HTTP requests shaped as Excel sends them."""
 
+import functools
 import re
 
 import httpx
@@ -69,6 +70,7 @@ def _required(name):
     return sum(p.default is inspect.Parameter.empty for p in inspect.signature(func).parameters.values())
 
 
+@functools.cache
 def _examples():
     """One realistic call per UDF: from the shipped workbook's formulas, else its help example."""
     book = Book(DEFAULT_PATH)
@@ -100,18 +102,15 @@ def _examples():
     return found
 
 
-EXAMPLES = _examples()
-
-
 def test_every_udf_has_a_realistic_example():
-    missing = {n: where for n, (where, args) in EXAMPLES.items() if args is None}
+    missing = {n: where for n, (where, args) in _examples().items() if args is None}
     assert missing == {}
-    assert set(EXAMPLES) == set(UDFS)
+    assert set(_examples()) == set(UDFS)
 
 
 @pytest.mark.parametrize("name", sorted(UDFS))
 def test_every_udf_through_the_server_equals_a_direct_call(client, name):
-    where, args = EXAMPLES[name]
+    where, args = _examples()[name]
     direct = getattr(udfs, name)(*args)
     assert not (isinstance(direct, str) and direct.startswith(MESSAGE_PREFIX)), (where, direct)
     for _ in range(2):  # computed, then served from the server's result cache

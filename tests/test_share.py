@@ -518,30 +518,35 @@ def test_the_japanese_copy(built, tmp_path):
 
 # -- interrupted writes -------------------------------------------------------------------------
 
+# Stalls the first zip written in the output's own folder (the file that becomes the output),
+# not a draft or scratch workbook the command evaluates in a folder of its own.
 _STALL = r"""
-import sys, time, zipfile
+import os, sys, time, zipfile
+from pathlib import Path
+folder = Path(sys.argv[1]).resolve()
 _close = zipfile.ZipFile.close
 def close(self):
-    if self.mode == "w" and self.fp is not None:
+    name = self.filename
+    if self.mode == "w" and self.fp is not None and name and Path(name).resolve().parent == folder:
         print("mid-write", flush=True)
         time.sleep(600)
     _close(self)
 zipfile.ZipFile.close = close
 from addin.cli import main
-sys.exit(main(sys.argv[1:]))
+sys.exit(main(sys.argv[2:]))
 """
 
 
-def _kill_mid_write(args) -> None:
-    """Run the command; once it is writing the zip, kill it (SIGKILL)."""
+def _kill_mid_write(args, out: Path) -> None:
+    """Run the command; once it is writing the zip in ``out``'s folder, kill it (SIGKILL)."""
     with subprocess.Popen(
-        [sys.executable, "-c", _STALL, *map(str, args)],
+        [sys.executable, "-c", _STALL, str(out.parent), *map(str, args)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     ) as proc:
         try:
-            ready, _, _ = select.select([proc.stdout], [], [], 120)
+            ready, _, _ = select.select([proc.stdout], [], [], 600)  # a bound against a hang
             line = proc.stdout.readline() if ready else ""
         finally:
             proc.send_signal(signal.SIGKILL)
@@ -554,14 +559,14 @@ def test_killing_share_mid_write_leaves_the_previous_copy(built, tmp_path):
     out = tmp_path / "copy.xlsx"
     assert run("share", built, "-o", out).returncode == 0
     previous = out.read_bytes()
-    _kill_mid_write(["share", built, "-o", out, "--force", "--lang", "ja"])
+    _kill_mid_write(["share", built, "-o", out, "--force", "--lang", "ja"], out)
     assert out.read_bytes() == previous
 
 
 def test_killing_build_workbook_mid_write_leaves_the_previous_workbook(built, tmp_path):
     target = tmp_path / "negotiation.xlsm"
     target.write_bytes(built.read_bytes())
-    _kill_mid_write(["build-workbook", "-o", target])
+    _kill_mid_write(["build-workbook", "-o", target], target)
     assert target.read_bytes() == built.read_bytes()
 
 
