@@ -177,7 +177,7 @@ class MarketData:
         n = values.size
         unknown = set(text) - set(_TEXT)
         if unknown:
-            raise InvalidInputError("market columns: unknown text column")
+            raise InvalidInputError("market columns: unknown text column", code="market_unknown_column")
         return cls(
             values,
             np.full(n, np.nan) if years is None else np.asarray(years, dtype=float),
@@ -289,7 +289,7 @@ def _date_days(value: object) -> float:
         except ValueError:
             day = None
     if day is None:
-        raise InvalidInputError("market table: date must be a date (YYYY-MM-DD)")
+        raise InvalidInputError("market table: date must be a date (YYYY-MM-DD)", code="market_not_a_date")
     return float((day - dt.date(1970, 1, 1)).days)
 
 
@@ -300,14 +300,20 @@ def _number(value: object, name: str) -> float:
     if _blank(value):
         return math.nan
     if isinstance(value, bool):
-        raise InvalidInputError(f"market table: {name} must be a number")
+        raise InvalidInputError(
+            f"market table: {name} must be a number", code="market_not_a_number", params={"column": name}
+        )
     if isinstance(value, str):
         try:
             value = float(value.strip().replace(",", ""))
         except ValueError:
-            raise InvalidInputError(f"market table: {name} must be a number") from None
+            raise InvalidInputError(
+                f"market table: {name} must be a number", code="market_not_a_number", params={"column": name}
+            ) from None
     if not isinstance(value, (int, float, np.integer, np.floating)):
-        raise InvalidInputError(f"market table: {name} must be a number")
+        raise InvalidInputError(
+            f"market table: {name} must be a number", code="market_not_a_number", params={"column": name}
+        )
     return float(value)
 
 
@@ -318,15 +324,26 @@ def _numbers(values: Sequence[object], name: str) -> Array:
         out = np.asarray(values, dtype=float)  # None -> NaN; anything else: the slow path
     if out is None:
         if any(isinstance(v, (bool, np.bool_)) for v in values):  # hashing would merge True, 1
-            raise InvalidInputError(f"market table: {name} must be a number")
+            raise InvalidInputError(
+                f"market table: {name} must be a number", code="market_not_a_number", params={"column": name}
+            )
         out = _by_unique(values, lambda v: _number(v, name))
     finite = out[~np.isnan(out)]
     if not np.isfinite(finite).all():
-        raise InvalidInputError(f"market table: {name} must be a finite number")
+        raise InvalidInputError(
+            f"market table: {name} must be a finite number", code="market_not_finite", params={"column": name}
+        )
     if (np.abs(finite) > MAX_AMOUNT).any():
-        check_amount(name, float(finite[np.abs(finite) > MAX_AMOUNT][0]), "market table")
+        try:
+            check_amount(name, float(finite[np.abs(finite) > MAX_AMOUNT][0]), "market table")
+        except InvalidInputError as exc:  # the same line, with its code
+            raise InvalidInputError(
+                str(exc), code="market_too_large", params={"column": name, "most": MAX_AMOUNT}
+            ) from None
     if (finite < 0).any():
-        raise InvalidInputError(f"market table: {name} must not be negative")
+        raise InvalidInputError(
+            f"market table: {name} must not be negative", code="market_negative", params={"column": name}
+        )
     return out
 
 
@@ -376,23 +393,27 @@ def market_from_rows(
     [13000000.0, 12000000.0]
     """
     if not rows or not isinstance(rows[0], (list, tuple)):
-        raise InvalidInputError("market table is empty: give a header row and data rows")
+        raise InvalidInputError("market table is empty: give a header row and data rows", code="market_empty")
     header = [_ALIASES.get(_norm(h)) if not _blank(h) else None for h in rows[0]]
     known = [h for h in header if h is not None]
     if len(known) != len(set(known)):
-        raise InvalidInputError("market table: a column is listed twice")
+        raise InvalidInputError("market table: a column is listed twice", code="market_column_twice")
     if not ({"base", "total"} & set(known)):
-        raise InvalidInputError("market table needs a base or a total column (header row)")
+        raise InvalidInputError(
+            "market table needs a base or a total column (header row)", code="market_no_pay_column"
+        )
     width = len(header)
     body = rows[1:]
     if not body:
-        raise InvalidInputError("market table is empty: no data rows under the header")
+        raise InvalidInputError(
+            "market table is empty: no data rows under the header", code="market_no_data_rows"
+        )
     try:
         grid = np.array(body, dtype=object)
     except ValueError:
         grid = np.empty(0, dtype=object)
     if grid.ndim != 2 or grid.shape[1] != width:
-        raise InvalidInputError("market table is ragged: rows have different lengths")
+        raise InvalidInputError("market table is ragged: rows have different lengths", code="market_ragged")
     columns: list[Any] = [grid[:, j] for j in range(width)]
     cols = {name: columns[j] for j, name in enumerate(header) if name is not None}
     n = len(body)
@@ -406,10 +427,14 @@ def market_from_rows(
     keep = np.ones(n, dtype=bool)
     for i in np.flatnonzero(np.isnan(tc)):  # a blank row is skipped, any other is an error
         if not all(_blank(c) for c in grid[i]):
-            raise InvalidInputError("market table: every row needs a base or a total")
+            raise InvalidInputError(
+                "market table: every row needs a base or a total", code="market_row_without_pay"
+            )
         keep[i] = False
     if not keep.any():
-        raise InvalidInputError("market table is empty: no data rows under the header")
+        raise InvalidInputError(
+            "market table is empty: no data rows under the header", code="market_no_data_rows"
+        )
     notes: list[Note] = []
     differs = keep & has_parts & ~np.isnan(nums["total"]) & (np.abs(tc - nums["total"]) > 0.5)
     if differs.any():
@@ -435,13 +460,18 @@ def _one_currency(
     present = sorted({cats[c].upper() for c in np.unique(codes) if c >= 0})
     if currency is None:
         if len(present) > 1:
-            raise InvalidInputError("market table mixes currencies: give the currency to compare in")
+            raise InvalidInputError(
+                "market table mixes currencies: give the currency to compare in",
+                code="market_mixed_currencies",
+            )
         return tc, (present[0] if present else None)
     target = currency.strip().upper()
     if not present or present == [target]:
         return tc, target
     if fx is None:
-        raise InvalidInputError("market table mixes currencies: an FX table is needed")
+        raise InvalidInputError(
+            "market table mixes currencies: an FX table is needed", code="market_needs_fx"
+        )
     out = tc.copy()
     for i, cat in enumerate(cats):
         if cat.upper() != target:
@@ -567,7 +597,7 @@ def percentile_of(
     (75.0, 87.5)
     """
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise InvalidInputError("value must be a finite number")
+        raise InvalidInputError("value must be a finite number", code="market_value_not_finite")
     f = filters or Filters()
     x, days = _select(data, f)
     n = x.size
@@ -634,7 +664,7 @@ def band(
     """
     ps = [float(p) for p in percentiles]
     if not ps or any(not math.isfinite(p) or not 0 <= p <= 100 for p in ps):
-        raise InvalidInputError("percentiles must be numbers from 0 to 100")
+        raise InvalidInputError("percentiles must be numbers from 0 to 100", code="market_percentiles_range")
     f = filters or Filters()
     x, days = _select(data, f)
     values = np.percentile(x, ps, method="linear")

@@ -276,10 +276,63 @@ def test_market_warnings_and_refusals_are_codes():
     for exc in refusals:  # the English words are the line
         assert say(note_of(exc), "en") == str(exc)
     source = (ROOT / "calculators" / "market.py").read_text(encoding="utf-8")
-    given = set(re.findall(r'code="(market_\w+)"', source)) | set(
-        re.findall(r'Note\(\s*"(market_\w+)"', source)
-    )
-    assert given == {n.code for n in notes} | {"market_no_rows", "market_one_row"}
+    assert set(re.findall(r'Note\(\s*"(market_\w+)"', source)) == {n.code for n in notes}  # every warning
+
+
+MARKET_REFUSALS = [
+    ("market_unknown_column", lambda: market.MarketData.from_columns([1.0], colour=["x"]), {}),
+    ("market_not_a_date", lambda: market.market_from_rows([["total", "date"], [1, "soon"]]), {}),
+    ("market_not_a_number", lambda: market.market_from_rows([["total"], ["lots"]]), {"column": "total"}),
+    ("market_not_finite", lambda: market.market_from_rows([["base"], [float("inf")]]), {"column": "base"}),
+    (
+        "market_too_large",
+        lambda: market.market_from_rows([["base"], [1e13]]),
+        {"column": "base", "most": 1e12},
+    ),
+    ("market_negative", lambda: market.market_from_rows([["bonus", "base"], [-1, 2]]), {"column": "bonus"}),
+    ("market_empty", lambda: market.market_from_rows([]), {}),
+    ("market_column_twice", lambda: market.market_from_rows([["base", "base_salary"], [1, 2]]), {}),
+    ("market_no_pay_column", lambda: market.market_from_rows([["location"], ["Tokyo"]]), {}),
+    ("market_no_data_rows", lambda: market.market_from_rows([["total"]]), {}),
+    ("market_ragged", lambda: market.market_from_rows([["total", "location"], [1]]), {}),
+    ("market_row_without_pay", lambda: market.market_from_rows([["total", "level"], [None, "L5"]]), {}),
+    (
+        "market_mixed_currencies",
+        lambda: market.market_from_rows([["total", "currency"], [1, "USD"], [2, "JPY"]]),
+        {},
+    ),
+    (
+        "market_needs_fx",
+        lambda: market.market_from_rows([["total", "currency"], [1, "USD"], [2, "JPY"]], "USD"),
+        {},
+    ),
+    (
+        "market_value_not_finite",
+        lambda: market.percentile_of(float("nan"), market.market_from_rows([["total"], [1], [2]])),
+        {},
+    ),
+    (
+        "market_percentiles_range",
+        lambda: market.band(market.market_from_rows([["total"], [1], [2]]), None, [101]),
+        {},
+    ),
+]
+
+
+@pytest.mark.parametrize(("code", "call", "params"), MARKET_REFUSALS, ids=[r[0] for r in MARKET_REFUSALS])
+def test_each_market_refusal_is_a_code_said_as_its_line(code, call, params):
+    with pytest.raises(InvalidInputError) as refused:
+        call()
+    assert note_of(refused.value) == Note(code, params)
+    assert say(note_of(refused.value), "en") == str(refused.value)  # the cell shows the same words
+    assert say(note_of(refused.value), "ja") != str(refused.value)
+
+
+def test_every_market_refusal_code_is_tested():
+    source = (ROOT / "calculators" / "market.py").read_text(encoding="utf-8")
+    given = set(re.findall(r'code="(market_\w+)"', source))
+    tested = {code for code, _, _ in MARKET_REFUSALS} | {"market_no_rows", "market_one_row"}
+    assert given == tested
 
 
 def _codes_in_source():
