@@ -103,13 +103,15 @@ def negotiate_process(*args: object, cwd: Path | None = None, timeout: float = 3
 
 
 @pytest.fixture(scope="session")
-def built_example(tmp_path_factory) -> Path:
+def built_example(tmp_path_factory) -> Iterator[Path]:
     """The shipped example built fresh, once a session, by ``negotiate build-workbook -o``
-    (in this process).  Shared: tests copy it, never change it."""
+    (in this process).  Shared: tests copy it, never change it (checked at the session's end)."""
     path = tmp_path_factory.mktemp("built-example") / "negotiation.xlsm"
     ran = negotiate("build-workbook", "-o", path)
     assert ran.returncode == 0 and ran.stderr == "", ran.stderr
-    return path
+    made = path.read_bytes()
+    yield path
+    assert path.read_bytes() == made, "a test changed the session's built example"
 
 
 def soffice() -> str:
