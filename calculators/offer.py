@@ -148,8 +148,8 @@ FIELDS: dict[str, FieldSpec] = {
     "clawback_months": FieldSpec("months", 0, "Sign-on / relocation repayable pro rata before this"),
     "rsu_grant": FieldSpec("money", 0.0, "Total RSU grant value at grant (not per year)"),
     "rsu_schedule": FieldSpec("schedule", "25/25/25/25", "Yearly vest percentages, e.g. 25/25/25/25"),
-    "rsu_cliff_months": FieldSpec("months", 12, "Months before the first vest"),
-    "rsu_frequency": FieldSpec("frequency", "quarterly", "monthly, quarterly or annual after the cliff"),
+    "rsu_cliff_months": FieldSpec("months", equity.CLIFF_MONTHS, "Months before the first vest"),
+    "rsu_frequency": FieldSpec("frequency", equity.FREQUENCY, "monthly, quarterly or annual after the cliff"),
     "refresher_grant": FieldSpec("money", 0.0, "Value of the refresher granted at each year end"),
     "refresher_schedule": FieldSpec("schedule", None, "Vest percentages of each refresher"),
     "price_growth": FieldSpec("fraction", 0.0, "Yearly change of the share price", -0.99, 10.0),
@@ -157,7 +157,7 @@ FIELDS: dict[str, FieldSpec] = {
     "option_strike": FieldSpec("money", 0.0, "Strike price per share"),
     "option_price": FieldSpec("money", 0.0, "Current price per share (409A / preferred)"),
     "option_schedule": FieldSpec("schedule", "25/25/25/25", "Yearly vest percentages of the options"),
-    "option_cliff_months": FieldSpec("months", 12, "Months before the first option vest"),
+    "option_cliff_months": FieldSpec("months", equity.CLIFF_MONTHS, "Months before the first option vest"),
     "dilution": FieldSpec("fraction", 0.0, "New shares per existing share in each yearly round", 0.0, 5.0),
     "exit_probability": FieldSpec("fraction", 1.0, "Chance of a liquidity event", 0.0, 1.0),
     "exit_multiple": FieldSpec("fraction", 1.0, "Company value at exit over today's", 0.0, 1000.0),
@@ -245,8 +245,8 @@ class Offer:
     clawback_months: int = 0
     rsu_grant: float = 0.0
     rsu_schedule: tuple[float, ...] = (0.25, 0.25, 0.25, 0.25)
-    rsu_cliff_months: int = 12
-    rsu_frequency: str = "quarterly"
+    rsu_cliff_months: int = equity.CLIFF_MONTHS
+    rsu_frequency: str = equity.FREQUENCY
     refresher_grant: float = 0.0
     refresher_schedule: tuple[float, ...] = (0.25, 0.25, 0.25, 0.25)
     price_growth: float = 0.0
@@ -254,7 +254,7 @@ class Offer:
     option_strike: float = 0.0
     option_price: float = 0.0
     option_schedule: tuple[float, ...] = (0.25, 0.25, 0.25, 0.25)
-    option_cliff_months: int = 12
+    option_cliff_months: int = equity.CLIFF_MONTHS
     dilution: float = 0.0
     exit_probability: float = 1.0
     exit_multiple: float = 1.0
