@@ -537,14 +537,19 @@ sys.exit(main(sys.argv[2:]))
 """
 
 
-def _kill_mid_write(args, out: Path) -> None:
-    """Run the command; once it is writing the zip in ``out``'s folder, kill it (SIGKILL)."""
-    with subprocess.Popen(
+def _stalled(args, out: Path) -> subprocess.Popen:
+    """The command started in a process of its own, to stall as it writes ``out``'s zip."""
+    return subprocess.Popen(
         [sys.executable, "-c", _STALL, str(out.parent), *map(str, args)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-    ) as proc:
+    )
+
+
+def _kill_when_stalled(proc: subprocess.Popen) -> None:
+    """Once the command is writing its output's zip, kill it (SIGKILL)."""
+    with proc:
         try:
             ready, _, _ = select.select([proc.stdout], [], [], 600)  # a bound against a hang
             line = proc.stdout.readline() if ready else ""
@@ -555,18 +560,31 @@ def _kill_mid_write(args, out: Path) -> None:
     assert proc.returncode == -signal.SIGKILL
 
 
+@pytest.fixture(scope="module", autouse=True)
+def build_over_a_workbook(built, tmp_path_factory):
+    """``negotiate build-workbook -o`` over a copy of the built workbook, started in its own
+    process as this file starts (the build, most of its time, runs beside the other tests),
+    to stall as it writes its output: (the target, the process)."""
+    target = tmp_path_factory.mktemp("rebuilt") / "negotiation.xlsm"
+    target.write_bytes(built.read_bytes())
+    proc = _stalled(["build-workbook", "-o", target], target)
+    yield target, proc
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait(timeout=60)
+
+
 def test_killing_share_mid_write_leaves_the_previous_copy(built, tmp_path):
     out = tmp_path / "copy.xlsx"
     assert run("share", built, "-o", out).returncode == 0
     previous = out.read_bytes()
-    _kill_mid_write(["share", built, "-o", out, "--force", "--lang", "ja"], out)
+    _kill_when_stalled(_stalled(["share", built, "-o", out, "--force", "--lang", "ja"], out))
     assert out.read_bytes() == previous
 
 
-def test_killing_build_workbook_mid_write_leaves_the_previous_workbook(built, tmp_path):
-    target = tmp_path / "negotiation.xlsm"
-    target.write_bytes(built.read_bytes())
-    _kill_mid_write(["build-workbook", "-o", target], target)
+def test_killing_build_workbook_mid_write_leaves_the_previous_workbook(built, build_over_a_workbook):
+    target, proc = build_over_a_workbook
+    _kill_when_stalled(proc)
     assert target.read_bytes() == built.read_bytes()
 
 
