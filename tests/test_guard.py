@@ -2,12 +2,12 @@
 
 Every file of :data:`bench.hostile_guard.CASES` is built from a fresh example workbook and
 refused by the guard in-process and by each command its case lists (``negotiate compare /
-brief / share / recalc``, through the command's entry point in this process for all files,
-and ``python -m addin.cli`` in a process of its own for the files as the findings were
-reported): a non-zero exit, one line naming the file and the reason, no traceback, nothing
-written.  How long a refusal takes and how much memory
-it needs is measured by ``python -m bench guard``, not here (timed assertions fail under
-load).  Genuine workbooks pass: the shipped one, one LibreOffice has re-saved, the xlwings
+brief / share / recalc``, through the command's entry point in one process for all files,
+running beside this one, and ``python -m addin.cli`` in a process of its own for the files
+as the findings were reported): a non-zero exit, one line naming the file and the reason,
+no traceback, nothing written.  How long a refusal takes and how much memory it needs is
+measured by ``python -m bench guard``, not here (timed assertions fail under load).
+Genuine workbooks pass: the shipped one, one LibreOffice has re-saved, the xlwings
 workbooks Excel saved, one made with ``negotiate new``, the shipped VBA project wherever it
 is declared.
 """
@@ -45,35 +45,70 @@ def _argv(command: str, path: Path, out: Path) -> list[str]:
     return [command, str(path), "-o", str(out)] if command in ("share", "recalc") else [command, str(path)]
 
 
+# ``negotiate`` is addin.extras:main: one process runs it once for each (file, command)
+_DRIVER = r"""
+import contextlib, io, json, sys
+from addin.extras import main
+said = []
+with open(sys.argv[1], encoding="utf-8") as fh:
+    jobs = json.load(fh)
+for argv in jobs:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(argv)
+        except SystemExit as exc:
+            code = exc.code
+    said.append({"rc": code, "stdout": out.getvalue(), "stderr": err.getvalue()})
+json.dump(said, sys.__stdout__)
+"""
+
+
 @pytest.fixture(scope="module")
 def hostile(base, tmp_path_factory):
-    """Every case's file, and what each command it lists made of it: the command's entry
-    point, argument parsing and error reporting included, run in this process (a process a
-    command would spend most of its time starting Python; the process boundary is
-    :func:`test_python_m_addin_cli_refuses_each_file_as_reported`'s)."""
+    """Every case's file; what each command it lists made of it, through the command's entry
+    point (argument parsing and error reporting included) in one process for all files; and
+    what the guard raised in this process, while that process ran beside it."""
     folder = tmp_path_factory.mktemp("hostile")
-    files = {}
-    said: dict[str, dict[str, tuple[dict, Path]]] = {c.name: {} for c in CASES}
+    files, jobs = {}, []
     for case in CASES:
         (folder / case.name).mkdir()
         files[case.name] = case.build(base, folder / case.name)
         for command in case.commands:
             out = folder / case.name / f"out-{command}.xlsx"
-            ran = negotiate(*_argv(command, files[case.name], out))
-            said[case.name][command] = (
-                {"rc": ran.returncode, "stdout": ran.stdout, "stderr": ran.stderr},
-                out,
-            )
-    return files, said
+            jobs.append((case.name, command, out, _argv(command, files[case.name], out)))
+    listed = folder / "jobs.json"
+    listed.write_text(json.dumps([argv for *_, argv in jobs]), encoding="utf-8")
+    driver = subprocess.Popen(
+        [sys.executable, "-c", _DRIVER, str(listed)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        raised: dict[str, Exception | None] = {}
+        for name, path in files.items():
+            try:
+                check_workbook(path)
+                raised[name] = None
+            except Exception as exc:  # the test says what it must be
+                raised[name] = exc
+    finally:
+        stdout, stderr = driver.communicate(timeout=900)
+    assert driver.returncode == 0, stderr
+    said: dict[str, dict[str, tuple[dict, Path]]] = {c.name: {} for c in CASES}
+    for (name, command, out, _), result in zip(jobs, json.loads(stdout), strict=True):
+        said[name][command] = (result, out)
+    return files, said, raised
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_hostile_workbook_is_refused_with_one_clear_line(case, hostile):
-    files, said = hostile
+    files, said, raised = hostile
     path = files[case.name]
-    with pytest.raises(UnsafeWorkbookError) as err:
-        check_workbook(path)
-    message = str(err.value)
+    assert isinstance(raised[case.name], UnsafeWorkbookError), raised[case.name]
+    message = str(raised[case.name])
     assert len(message.splitlines()) == 1 and message.startswith(f"{path.name}: "), message
     assert case.reason in message.lower(), message
     assert str(path.parent) not in message
@@ -88,7 +123,7 @@ def test_hostile_workbook_is_refused_with_one_clear_line(case, hostile):
 def test_python_m_addin_cli_refuses_each_file_as_reported(hostile, tmp_path):
     """The files as the findings were reported, each command in its own process
     (``python -m addin.cli``): exit 2, one line."""
-    files, _ = hostile
+    files, _, _ = hostile
     reported = [c for c in CASES if set(c.commands) == {"compare", "brief", "share", "recalc"}]
     procs = []
     for i, command in enumerate(("compare", "brief", "share", "recalc")):
