@@ -173,6 +173,7 @@ class _Budget:
     memory_reached: bool = False  # the evaluation's memory came to its bound
     results: dict[tuple[str, str], Any] = field(default_factory=dict)  # (function, arguments)
     # -> result: within one evaluation, the same call gives the same result
+    tables: dict[tuple[Any, ...], tuple[Any, list[list[Any]], str]] = field(default_factory=dict)
 
     def udf(self) -> None:
         self.udf_calls += 1
@@ -181,6 +182,18 @@ class _Budget:
                 f"refused, its formulas call this add-in's functions more than "
                 f"{self.limits.udf_calls:,} times ({_BUDGET_NOTE})"
             )
+
+    def table(self, grid: Any, convert: Callable[[], list[list[Any]]]) -> tuple[list[list[Any]], str]:
+        """``convert()`` (a range as our functions take it) and its text, made once per
+        evaluation for the same cells: the engine hands every formula that reads a range a
+        new array, but of the same cell values, so an object array's bytes (the addresses
+        of its values) name its content.  The array is kept, so no address is reused."""
+        key = (grid.shape, grid.dtype.str, grid.tobytes())
+        if key not in self.tables:
+            rows = convert()
+            self.tables[key] = (grid, rows, repr(rows))
+        _, rows, text = self.tables[key]
+        return rows, text
 
     def lambda_call(self) -> None:
         self.lambda_calls += 1
@@ -478,26 +491,35 @@ def _adapter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
             return v.item()
         return v
 
-    def arg(i: int, a: Any) -> Any:
+    def arg(i: int, a: Any, budget: _Budget | None) -> tuple[Any, str]:
+        """The argument as xlwings would pass it, and its exact text (1, 1.0, True and "1"
+        differ).  A range is converted once per evaluation (:meth:`_Budget.table`)."""
         if a is _MISSING:
-            return None
+            return None, "None"
         if isinstance(a, Ranges):
             a = a.value
         if isinstance(a, np.ndarray):
             grid = a if a.ndim == 2 else a.reshape(1, -1)
             if grid.size == 1 and not (i < len(tables) and tables[i]):
-                return plain(grid.flat[0])
-            return [[plain(x) for x in row] for row in grid]
+                value = plain(grid.flat[0])
+                return value, repr(value)
+            if budget is None:
+                rows = [[plain(x) for x in row] for row in grid]
+                return rows, repr(rows)
+            rows, text = budget.table(grid, lambda: [[plain(x) for x in row] for row in grid])
+            return [list(row) for row in rows], text  # a copy: the function may change it
         value = plain(a)
-        return [[value]] if i < len(tables) and tables[i] else value
+        value = [[value]] if i < len(tables) and tables[i] else value
+        return value, repr(value)
 
     def call(*args: Any) -> Any:
-        values = tuple(arg(i, a) for i, a in enumerate(args))
         budget = _BUDGET.get()
+        pairs = [arg(i, a, budget) for i, a in enumerate(args)]
+        values = tuple(v for v, _ in pairs)
         if budget is None:  # not inside an evaluation: nothing to count or share
             return to_engine(func(*values))
         budget.calls += 1
-        key = (name, repr(values))  # exact: 1, 1.0, True and "1" differ
+        key = (name, "\x00".join(text for _, text in pairs))  # no repr holds a NUL
         if key not in budget.results:
             budget.udf()
             budget.results[key] = to_engine(func(*values))

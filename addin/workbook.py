@@ -17,7 +17,6 @@ import datetime as dt
 import hashlib
 import io
 import os
-import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -264,11 +263,13 @@ def _write(path: Path, m: Model, lay: Layout, data: dict[str, Any], runtime: str
 def _evaluated(m: Model, lay: Layout, data: dict[str, Any], target: Path) -> Values:
     """Every formula's value: the sheets written with their formulas (the Windows names,
     whatever the runtime: the same functions answer both) to a draft beside ``target``,
-    named as it is (the engine reuses the formulas it compiled for a book of that name, for
-    an earlier build or a recalc of it), evaluated by the formulas engine as ``negotiate
-    recalc`` evaluates any workbook.  A draft identical to an earlier one of this process,
-    on the same day (the functions date what they cite by today), has the same values."""
-    name = _draft_name(target)
+    evaluated by the formulas engine as ``negotiate recalc`` evaluates any workbook.
+
+    Every draft has one name, the shipped workbook's: the engine reuses the formulas it
+    compiled for a book of that name (most of the sheets' formulas are the same in every
+    build, whatever the offers).  A draft identical to an earlier one of this process, on
+    the same day (the functions date what they cite by today), has the same values."""
+    name = DEFAULT_PATH.name
     with tempfile.TemporaryDirectory(prefix=".build-", dir=target.parent) as folder:
         draft = Path(folder) / name
         _write(draft, m, lay, data, "windows", {})
@@ -281,13 +282,6 @@ def _evaluated(m: Model, lay: Layout, data: dict[str, Any], target: Path) -> Val
 
 
 _EVALUATED: dict[tuple[str, str, dt.date], Values] = {}  # the latest drafts' values
-
-
-def _draft_name(target: Path) -> str:
-    """The draft's file name: the target's, as an .xlsm; a plain one where the target's has
-    characters a formula's book reference would have to quote."""
-    name = Path(target.name).with_suffix(".xlsm").name
-    return name if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", name) else "negotiation.xlsm"
 
 
 def _atomic_write(target: Path, data: dict[str, Any], runtime: str) -> Path:

@@ -122,9 +122,10 @@ def type_in(
     wb.save(path)
 
 
-# Every workbook of these tests is named mine.xlsm (the example's copies negotiation.xlsm): the
-# engine reuses the formulas it compiled for a book of the same name, and a build whose draft
-# is the same as an earlier one (an empty workbook, built again) reuses its values.
+# Every workbook of these tests is named mine.xlsm (the example's copies negotiation.xlsm): recalc
+# reuses the formulas it compiled for a book of the same name (every build evaluates its draft
+# under the shipped workbook's name), and a build whose draft is the same as an earlier one (an
+# empty workbook, built again) reuses its values.
 
 
 def run(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
