@@ -26,9 +26,13 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "server": ("xlwings_server", "uvicorn"),
 }
 # The extras a command needs beyond "cli" (every command needs "cli": it is the CLI).
+# new, build-workbook and share compute the cached values with recalc's formula engine.
 COMMAND_EXTRAS: dict[str, tuple[str, ...]] = {
+    "build-workbook": ("recalc",),
+    "new": ("recalc",),
     "recalc": ("recalc",),
     "serve": ("server",),
+    "share": ("recalc",),
 }
 
 

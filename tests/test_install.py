@@ -283,6 +283,9 @@ def test_the_udfs_and_calculators_need_no_extra():
     [
         (["serve", "--port", "8123"], "xlwings_server", "server"),
         (["recalc", "x.xlsm"], "formulas", "recalc"),
+        (["new", "mine.xlsm"], "formulas", "recalc"),
+        (["build-workbook", "-o", "x.xlsm"], "formulas", "recalc"),
+        (["share", "x.xlsm", "-o", "y.xlsx"], "formulas", "recalc"),
         (["share", "x.xlsm", "-o", "y.xlsx"], "openpyxl", "cli"),
         (["serve"], "typer", "cli"),
         ([], "rich", "cli"),
