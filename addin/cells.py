@@ -16,7 +16,7 @@ import xlwings as xw
 
 from calculators.defaults import Setting
 from calculators.errors import InvalidInputError, NegotiationError
-from calculators.offer import EXCEL_ERRORS, FIELDS, excel_error
+from calculators.offer.model import EXCEL_ERRORS, FIELDS, excel_error
 
 __all__ = [
     "udf",
@@ -291,7 +291,7 @@ _FIELD_DEFAULT: Any = object()
 
 
 def opt_field(value: Any, name: str, field: str, default: Any = _FIELD_DEFAULT) -> Any:
-    """A number argument that is an offer field's value (``calculators.offer.FIELDS``),
+    """A number argument that is an offer field's value (``calculators.offer.model.FIELDS``),
     checked against that field's bounds; blank takes the field's default, or ``default``
     (``None``: required).  ``name`` is the argument's name, for the message."""
     spec = FIELDS[field]

@@ -58,7 +58,7 @@ __all__ = ["Recalc", "Limits", "LIMITS", "evaluate", "recalc", "udfs_bound", "ce
 
 NAMESPACE = "NEGOTIATE"  # the functions' namespace on the Office.js route (addin.server)
 # Excel saves a formula calling the Office.js custom function NEGOTIATE.OFFER_TC as
-# _xldudf_NEGOTIATE_OFFER_TC (see addin.workbook.RUNTIMES): recalc reads that spelling too.
+# _xldudf_NEGOTIATE_OFFER_TC (see addin.workbook.builder.RUNTIMES): recalc reads that spelling too.
 OFFICE_JS_PREFIX = "_xldudf_"
 
 _CELL_RE = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
@@ -1156,7 +1156,7 @@ def _evaluate(path: str | os.PathLike[str], limits: Limits | None = None) -> _Ev
     from formulas.cell import Ref
     from formulas.tokens.operand import XlError
 
-    from addin.guard import check_workbook
+    from addin.io.guard import check_workbook
 
     limits = limits or LIMITS
     src = check_workbook(Path(path))  # untrusted input: bounded zip, no foreign VBA, no DTDs
@@ -1433,11 +1433,11 @@ def recalc(
 
     ``out`` defaults to ``<name>.recalc<suffix>`` beside the input; the input is
     rewritten only when ``out`` names it.  The copy is written to a temporary file, which
-    must pass the input guard (:func:`addin.guard.check_workbook`) before it replaces
+    must pass the input guard (:func:`addin.io.guard.check_workbook`) before it replaces
     ``out``: nothing the guard would refuse is ever written.  ``limits``: :data:`LIMITS`
     unless given.
     """
-    from addin.guard import UnsafeWorkbookError, check_workbook
+    from addin.io.guard import UnsafeWorkbookError, check_workbook
 
     src = Path(workbook)
     target = Path(out) if out is not None else src.with_name(f"{src.stem}.recalc{src.suffix}")

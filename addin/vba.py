@@ -16,7 +16,7 @@ are registered exactly as ``@xw.func`` registers them on Windows
 (``xlwings.udfs.xlfunc``), but on copies, so nothing of ``addin.udfs`` is changed.
 Nothing here touches COM, Excel or the network.
 
-The guard (:mod:`addin.guard`) uses :func:`xlwings_udfs_code` to recognise the module
+The guard (:mod:`addin.io.guard`) uses :func:`xlwings_udfs_code` to recognise the module
 in a user's workbook after Excel has imported the functions.
 """
 

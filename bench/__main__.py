@@ -33,7 +33,7 @@ def _row(name: str, seconds: float, target: float | None = None, extra: str = ""
 
 
 def bench_schedule() -> None:
-    from calculators.offer import Offer, OfferBatch, cash_schedule
+    from calculators.offer.model import Offer, OfferBatch, cash_schedule
 
     rng = np.random.default_rng(0)
     schedules = ["25/25/25/25", "5/15/40/40", "33/33/22/12", "40/30/20/10"]
@@ -77,7 +77,7 @@ def bench_schedule() -> None:
 
 
 def bench_montecarlo() -> None:
-    from calculators.equity import option_value
+    from calculators.offer.equity import option_value
 
     t = _median(lambda: option_value(40_000, 1.0, 4.0, 0.2, 0.3, 3.0, paths=1_000_000), 5)
     _row("option Monte Carlo, 1,000,000 price / exit paths", t, 1.0)
@@ -128,8 +128,8 @@ def bench_market() -> None:
 
     _row(f"market filter + percentile + band, {n:,} rows", _median(run), 0.200)
 
-    from addin.sheets.market import HEADER, synthetic_rows
-    from addin.workbook import example
+    from addin.workbook.builder import example
+    from addin.workbook.sheets.market import HEADER, synthetic_rows
     from calculators.fx import shipped_table
     from calculators.market import market_from_rows
 
@@ -139,11 +139,11 @@ def bench_market() -> None:
 
 
 def bench_counter() -> None:
-    from addin.workbook import example
-    from calculators.compare import BASES, Settings
-    from calculators.move import move_inputs_from_rows
+    from addin.workbook.builder import example
     from calculators.negotiation import COUNTER_COMPONENTS, solve_many, standings
-    from calculators.offer import Offer
+    from calculators.offer.model import Offer
+    from calculators.relocation.move import move_inputs_from_rows
+    from calculators.valuation.compare import BASES, Settings
 
     data = example()
     offers = [

@@ -66,7 +66,7 @@ def _median(func, repeat: int = 5) -> float:
 
 def _in_process(path: Path) -> tuple[float, str]:
     """The guard alone on ``path``: its median time and what it said."""
-    from addin.guard import UnsafeWorkbookError, check_workbook
+    from addin.io.guard import UnsafeWorkbookError, check_workbook
 
     said = ["accepted by the guard"]
 
@@ -106,7 +106,7 @@ def _row(case: str, finding: str, command: str, r: dict, guard: float | None, ve
 
 
 def bench_guard() -> None:
-    from addin.workbook import build
+    from addin.workbook.builder import build
     from bench.hostile import COMMANDS, all_cases
 
     cases = all_cases()
@@ -212,8 +212,8 @@ def bench_udfs() -> None:
 
 
 def bench_share() -> None:
-    from addin.share import read_disclosed, share
-    from addin.workbook import build
+    from addin.render.share import read_disclosed, share
+    from addin.workbook.builder import build
 
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)

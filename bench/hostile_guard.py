@@ -1,4 +1,4 @@
-"""Hostile workbooks the input guard (:mod:`addin.guard`) must refuse, for every command.
+"""Hostile workbooks the input guard (:mod:`addin.io.guard`) must refuse, for every command.
 
 Each builder makes one file from a freshly built example workbook (``base``) in ``folder``.
 ``finding`` names the issue's finding (``"11.3"`` ...); ``"7"`` marks the files the guard
@@ -206,7 +206,7 @@ def billion_laughs(base: Path, folder: Path, encoding: str = "utf-8") -> Path:
 
 def ole_renamed(base: Path, folder: Path) -> Path:
     """A real OLE compound file (xlwings' own VBA project) renamed .xlsx."""
-    from addin.workbook import quickstart_vba
+    from addin.workbook.builder import quickstart_vba
 
     dst = folder / "legacy.xlsx"
     dst.write_bytes(quickstart_vba())
@@ -233,7 +233,7 @@ def _literal_container(code: bytes, length: int) -> bytes:
 def _module_offset(vba: bytes, module: str) -> int:
     import olefile
 
-    from addin.guard import ovba_decompress
+    from addin.io.guard import ovba_decompress
 
     ole = olefile.OleFileIO(vba)
     info = ovba_decompress(ole.openstream("VBA/dir").read())
@@ -248,7 +248,7 @@ def edited_vba_project(folder: Path, module: str, edit) -> bytes:
     ``edit(stream, code_offset)``."""
     import olefile
 
-    from addin.workbook import quickstart_vba
+    from addin.workbook.builder import quickstart_vba
 
     path = folder / f"vba-{module}-{id(edit)}.bin"
     path.write_bytes(quickstart_vba())
@@ -277,7 +277,7 @@ def edited_vba(base: Path, folder: Path) -> Path:
 def udf_module_with_shell(base: Path, folder: Path) -> Path:
     """The xlwings_udfs module Import Functions writes, with one more line of code."""
     from addin.vba import xlwings_udfs_code
-    from addin.workbook import quickstart_vba
+    from addin.workbook.builder import quickstart_vba
     from tests.vba_project import excel_stored, with_module  # the MS-CFB writer
 
     text = xlwings_udfs_code("negotiation.xlsm").replace(

@@ -10,7 +10,7 @@ and location, all cached on the Recruiter sheet).
   collapsed outline, the whole sheet, a number format that shows nothing, covered by a
   merged range) or listed twice, and a disclosure switch listed twice: ``share`` only, the
   other commands do not read those sheets.
-- 11.12: amounts beyond :data:`calculators.offer.MAX_AMOUNT`, NaN and infinity.  A salary
+- 11.12: amounts beyond :data:`calculators.offer.model.MAX_AMOUNT`, NaN and infinity.  A salary
   of 1e308 is refused by compare and brief; ``share`` with the default disclosure never
   reads the salary (the Recruiter sheet's cached values are what it copies), so it is not
   listed; with ``--include best_offer`` it refuses too (the test checks that separately).
@@ -32,7 +32,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from addin.reader import BOUNDS
+from addin.io.reader import BOUNDS
 from bench.hostile import Case, rewrite, sheet_part
 
 # --- XML edits ------------------------------------------------------------------------------
@@ -603,12 +603,12 @@ def full_market(base: Path, folder: Path) -> Path:
 _READ = r"""
 import json, sys, time, tracemalloc
 from pathlib import Path
-import addin.guard, addin.reader, addin.share
-for module in (addin.guard, addin.reader, addin.share):  # the readers alone face the file
+import addin.io.guard, addin.io.reader, addin.render.share
+for module in (addin.io.guard, addin.io.reader, addin.render.share):  # the readers alone face the file
     module.check_workbook = lambda path, *a, **k: Path(path)
-from addin.brief import build_brief, read_strategy
-from addin.reader import read_inputs
-from addin.share import read_disclosed
+from addin.render.brief import build_brief, read_strategy
+from addin.io.reader import read_inputs
+from addin.render.share import read_disclosed
 reader = {"read_inputs": read_inputs, "read_strategy": read_strategy, "build_brief": build_brief,
           "read_disclosed": lambda p: read_disclosed(p, ("best_offer",))}[sys.argv[1]]
 def once():
@@ -645,7 +645,7 @@ def bench_readers() -> None:
     import sys
     import tempfile
 
-    from addin.workbook import build
+    from addin.workbook.builder import build
 
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)

@@ -46,7 +46,7 @@ def _pct(values: list[float], q: float) -> float:
 
 def workbook_calls(path: Any = None) -> list[tuple[str, str, list[Any]]]:
     """(cell, function, arguments) of every UDF call the workbook's formulas make."""
-    from addin.workbook import DEFAULT_PATH
+    from addin.workbook.builder import DEFAULT_PATH
     from tests.formula_eval import Book, formula_text
 
     book = Book(path or DEFAULT_PATH)
@@ -357,7 +357,7 @@ def _bench_server(calls: list[tuple[str, str, list[Any]]], cache: bool) -> None:
 
 def bench_recalc() -> None:
     from addin.recalc import recalc
-    from addin.workbook import DEFAULT_PATH
+    from addin.workbook.builder import DEFAULT_PATH
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out.xlsm"

@@ -37,7 +37,7 @@ def _process(*args: str) -> None:
 
 
 def bench_suite() -> None:
-    from addin.workbook import DEFAULT_PATH
+    from addin.workbook.builder import DEFAULT_PATH
 
     with tempfile.TemporaryDirectory(prefix="bench-suite-") as name:
         tmp = Path(name)
@@ -54,7 +54,7 @@ def bench_suite() -> None:
 
         _once("import the CLI and run compare once in this process", compare)
         _once("compare again in this process", compare)
-        from addin.workbook import build
+        from addin.workbook.builder import build
 
         built = _once(
             "build the example workbook (the session's built_example)",
@@ -68,7 +68,7 @@ def bench_suite() -> None:
 
 def _bench_recalc(tmp: Path) -> None:
     from addin.recalc import recalc
-    from addin.workbook import DEFAULT_PATH
+    from addin.workbook.builder import DEFAULT_PATH
 
     copy = tmp / "recalc" / "negotiation.xlsm"  # the shipped name: the engine's compile cache
     copy.parent.mkdir()
@@ -78,7 +78,7 @@ def _bench_recalc(tmp: Path) -> None:
 
 
 def _bench_guard(base: Path, tmp: Path) -> None:
-    from addin.guard import UnsafeWorkbookError, check_workbook
+    from addin.io.guard import UnsafeWorkbookError, check_workbook
     from bench.hostile_guard import CASES
 
     files = {}
@@ -96,7 +96,7 @@ def _bench_guard(base: Path, tmp: Path) -> None:
                 pass
 
     _once(f"build the {len(CASES)} hostile files of bench.hostile_guard", build_all)
-    _once("refuse each of them once (addin.guard)", refuse_all)
+    _once("refuse each of them once (addin.io.guard)", refuse_all)
     weighted = sum(len(c.commands) for c in CASES)
     print(f"{'':<58} the suite refuses each once per command: {weighted} refusals")
 

@@ -1,6 +1,6 @@
 """The one definition of each comparison setting and personal fact: default and valid range.
 
-Every layer reads these: :class:`calculators.compare.Settings` takes its defaults from
+Every layer reads these: :class:`calculators.valuation.compare.Settings` takes its defaults from
 them and checks with them, the tax engine applies :data:`AGE` (each jurisdiction states
 only the ages its rules model, where it registers), and the add-in builds its converters,
 help texts and command options from them.  None of them is a figure from the world: they
@@ -8,9 +8,9 @@ are choices of this tool (a horizon, a default persona), so they live here, not 
 dated parameter files.
 
 The horizon is 1 to 50 years: the calculators' overflow reasoning (``MAX_AMOUNT`` in
-:mod:`calculators.offer`) is made for 50 years of 12 offers, and a career-length horizon
+:mod:`calculators.offer.model`) is made for 50 years of 12 offers, and a career-length horizon
 is the longest anyone compares offers over.  A workbook *lays out* fewer years
-(``addin.sheets.layout.MAX_YEARS``): that is the sheet's capacity, not the range of the
+(``addin.workbook.sheets.layout.MAX_YEARS``): that is the sheet's capacity, not the range of the
 setting.
 """
 
@@ -202,7 +202,7 @@ class Setting:
         return f"{text}{', ' + span if span else ''} ({blank}: {default})"
 
 
-#: How offers are compared (the bases are those of :data:`calculators.compare.BASES`).
+#: How offers are compared (the bases are those of :data:`calculators.valuation.compare.BASES`).
 BASIS = Setting("basis", "annualized")
 #: Horizon of a comparison or schedule, in years (see the module docstring for the range).
 YEARS = Setting("years", 4, low=1, high=50, whole=True, unit="year")

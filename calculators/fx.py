@@ -14,20 +14,19 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
 
 from calculators.errors import InvalidInputError, MissingParameterError
-from calculators.params import load_parameters
+from calculators.params import DATA_DIR, load_parameters
 from calculators.scalar import Amount, scalar_out
 
 __all__ = ["FxTable", "shipped_table", "convert", "as_date"]
 
 Array = npt.NDArray[np.float64]
-_DATA = Path(__file__).parent / "data" / "fx.yaml"
+_DATA = DATA_DIR / "fx.yaml"
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,6 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -47,8 +46,8 @@ from calculators.defaults import in_force
 from calculators.errors import InvalidInputError
 from calculators.fx import FxTable
 from calculators.notes import Note
-from calculators.offer import MAX_AMOUNT, Offer, check_amount
-from calculators.params import load_parameters
+from calculators.offer.model import MAX_AMOUNT, Offer, check_amount
+from calculators.params import DATA_DIR, load_parameters
 
 __all__ = [
     "COLUMNS",
@@ -65,7 +64,7 @@ __all__ = [
 ]
 
 Array = npt.NDArray[np.float64]
-_DATA = Path(__file__).parent / "data" / "negotiation.yaml"
+_DATA = DATA_DIR / "negotiation.yaml"
 BAND_PERCENTILES = (25.0, 50.0, 75.0, 90.0)
 METHOD_PERCENTILE = "rank: 100 x values below / (n - 1), interpolated (PERCENTRANK.INC)"
 METHOD_BAND = "linear at (n - 1) x p (PERCENTILE.INC)"

@@ -37,7 +37,9 @@ import yaml
 
 from calculators.errors import MissingParameterError
 
-__all__ = ["Parameter", "load_parameters", "parameter_files"]
+DATA_DIR = Path(__file__).parent / "data"  # the parameter files shipped with the rules
+
+__all__ = ["DATA_DIR", "Parameter", "load_parameters", "parameter_files"]
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,8 @@ def load_vectors(name: str) -> list[dict]:
 @pytest.fixture(scope="session")
 def example_rows():
     """The shipped example as an Offers-sheet range (field column + one column per offer)."""
-    from addin.workbook import example
-    from calculators.offer import FIELDS
+    from addin.workbook.builder import example
+    from calculators.offer.model import FIELDS
 
     offers = example()["offers"]
     header = ["field", *(o["name"] for o in offers)]

@@ -3,7 +3,7 @@
 It reads a workbook's stored values with openpyxl, parses each formula with
 openpyxl's tokenizer and evaluates it by calling our UDFs directly (the plain
 Python functions of ``addin.udfs``) and a handful of Excel built-ins.  It shares
-no code with ``addin.recalc`` (the formulas engine) or ``addin.sheetmodel``
+no code with ``addin.recalc`` (the formulas engine) or ``addin.workbook.model``
 (the builder), so agreement between them means something.
 """
 

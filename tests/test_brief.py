@@ -5,12 +5,12 @@ import pytest
 from openpyxl import load_workbook
 
 from addin import udfs
-from addin.brief import build_brief, money, read_strategy, render
-from addin.brief_messages import say
 from addin.cli import main
-from addin.reader import read_inputs
-from addin.sheets.strategy import STANDING
-from addin.workbook import DEFAULT_PATH
+from addin.io.reader import read_inputs
+from addin.render.brief import build_brief, money, read_strategy, render
+from addin.render.brief_messages import say
+from addin.workbook.builder import DEFAULT_PATH
+from addin.workbook.sheets.strategy import STANDING
 from calculators.negotiation import COUNTER_COMPONENTS
 
 
@@ -267,8 +267,8 @@ def test_brief_figures_equal_a_hand_computation(brief, ranges):
 def test_a_strategy_date_that_is_not_a_date_is_one_clear_message():
     import dataclasses
 
-    from addin.brief import strategy_of
-    from addin.reader import WorkbookError
+    from addin.io.reader import WorkbookError
+    from addin.render.brief import strategy_of
 
     strat = read_strategy(DEFAULT_PATH)
     assert strategy_of(strat).as_of.isoformat() == str(strat.inputs["as_of"])[:10]
@@ -283,7 +283,7 @@ def test_a_strategy_date_that_is_not_a_date_is_one_clear_message():
 def test_the_json_brief_holds_numbers_and_codes_not_sentences(tmp_path, brief):
     import json
 
-    from addin.brief_messages import MESSAGES
+    from addin.render.brief_messages import MESSAGES
 
     out = tmp_path / "brief.json"
     assert main(["brief", str(DEFAULT_PATH), "--json", "-o", str(out)]) == 0

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from addin import udfs
-from addin.workbook import DEFAULT_PATH
+from addin.workbook.builder import DEFAULT_PATH
 from tests.conftest import negotiate, negotiate_process
 
 

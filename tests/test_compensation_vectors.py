@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from calculators.equity import annual_vest_fractions, ownership_factor
-from calculators.offer import Offer, OfferBatch, cash_schedule, tc
+from calculators.offer.equity import annual_vest_fractions, ownership_factor
+from calculators.offer.model import Offer, OfferBatch, cash_schedule, tc
 from tests.conftest import load_vectors
 
 VECTORS = {v["name"]: v for v in load_vectors("compensation.yaml")}

@@ -2,7 +2,7 @@
 
 The comparison settings and the default age live in ``calculators/defaults.py``; the ages a
 jurisdiction's rules model are stated where it registers and checked once by the tax engine;
-offer field bounds live in ``calculators/offer.py``.  The source checks at the end read the
+offer field bounds live in ``calculators/offer/model.py``.  The source checks at the end read the
 code, so a restated default or bound cannot come back unnoticed.
 """
 
@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 
 from addin import udfs
-from calculators.compare import Settings, metric
 from calculators.defaults import AGE, BASIS, DISCOUNT_RATE, YEARS
 from calculators.errors import InvalidInputError
-from calculators.offer import FIELDS, MAX_AMOUNT, Offer
+from calculators.offer.model import FIELDS, MAX_AMOUNT, Offer
 from calculators.tax import compute, engine, get_jurisdiction, supported_codes
+from calculators.valuation.compare import Settings, metric
 
 ROOT = Path(__file__).resolve().parent.parent
 CODES = supported_codes()
@@ -130,8 +130,8 @@ def test_the_settings_defaults_are_the_definitions():
 
 
 def test_no_home_currency_is_the_first_offers_in_the_library_too():
-    from calculators.compare import checked_settings, compare_offers
     from calculators.fx import FxTable
+    from calculators.valuation.compare import checked_settings, compare_offers
 
     fx = FxTable("USD", {"USD": 1.0, "JPY": 150.0})
     usd, jpy = _offer("US-WA"), replace(_offer("JP-TOKYO"), base_salary=15_000_000)
@@ -238,7 +238,7 @@ def test_money_arguments_have_the_amount_ceiling():
 
 
 def test_the_vesting_defaults_are_the_offer_fields_defaults():
-    from calculators import equity
+    from calculators.offer import equity
 
     assert FIELDS["rsu_cliff_months"].default == equity.CLIFF_MONTHS
     assert FIELDS["option_cliff_months"].default == equity.CLIFF_MONTHS
@@ -254,8 +254,8 @@ def test_the_vesting_defaults_are_the_offer_fields_defaults():
 
 
 def test_the_option_valuation_reads_its_assumptions_from_the_data(monkeypatch):
-    from calculators import equity
     from calculators.defaults import in_force
+    from calculators.offer import equity
     from calculators.params import load_parameters
 
     data = load_parameters(ROOT / "calculators" / "data" / "assumptions.yaml")
@@ -286,7 +286,7 @@ def _sources() -> dict[str, list[str]]:
 
 SOURCES = _sources()
 DEFAULTS = "calculators/defaults.py"
-OFFER = "calculators/offer.py"
+OFFER = "calculators/offer/model.py"
 
 
 def _hits(pattern: str, flags: int = 0, examples: bool = False) -> dict[str, list[str]]:

@@ -117,7 +117,7 @@ def test_the_walk_finds_the_public_api():
     names = {name for name, _ in PUBLIC}
     # a module function, a method, a classmethod, a cached function and a jurisdiction rule
     for expected in (
-        "calculators.offer.tc",
+        "calculators.offer.model.tc",
         "calculators.fx.FxTable.convert",
         "calculators.fx.FxTable.from_rows",
         "calculators.params.load_parameters",
@@ -185,8 +185,8 @@ def test_sections_parser_reads_numpydoc():
 SCALAR_CASES = [
     ("calculators.tax.engine", "marginal_tax", (50_000.0, [0, 10_000, 40_000], [0.0, 0.2, 0.4])),
     ("calculators.tax.engine", "capped_rate", (200_000.0, 0.062, 176_100.0)),
-    ("calculators.equity", "ownership_factor", (0.2, 3)),
-    ("calculators.equity", "option_payoff", (4.0, 1.0, 0.2, 2.0, 1.0)),
+    ("calculators.offer.equity", "ownership_factor", (0.2, 3)),
+    ("calculators.offer.equity", "option_payoff", (4.0, 1.0, 0.2, 2.0, 1.0)),
     ("calculators.tax.jurisdictions.gb_eng", "income_tax", (100_000.0, 2025)),
     ("calculators.tax.jurisdictions.gb_eng", "employee_ni", (100_000.0, 2025)),
     ("calculators.tax.jurisdictions.us_federal", "federal_income_tax", (100_000.0, 2025)),
@@ -218,7 +218,7 @@ def test_scalar_in_gives_a_python_float_and_array_in_gives_an_array(module, name
 
 
 def test_one_offers_year_totals_as_numbers_give_a_float():
-    from calculators.offer import tc
+    from calculators.offer.model import tc
 
     assert type(tc([100.0, 110.0], "npv", discount_rate=0.1)) is float
     assert tc(np.array([[100.0, 110.0], [1.0, 2.0]]), "total").tolist() == [210.0, 3.0]

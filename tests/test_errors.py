@@ -23,7 +23,7 @@ import pytest
 
 from addin import udfs
 from addin.cells import MESSAGE_PREFIX, UDFS, CellError, excel_error
-from calculators.offer import EXCEL_ERRORS
+from calculators.offer.model import EXCEL_ERRORS
 
 ROOT = Path(__file__).resolve().parent.parent
 ERRORS = (
@@ -65,7 +65,7 @@ def test_a_failing_udf_returns_a_cell_error_whose_text_is_the_old_message(one_of
 
 
 def test_every_failure_path_of_the_decorator_is_a_cell_error(monkeypatch, one_offer):
-    import calculators.compare as compare
+    import calculators.valuation.compare as compare
 
     for exc in (OverflowError("x"), RuntimeError("secret detail 42"), RecursionError()):
 

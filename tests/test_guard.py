@@ -23,9 +23,9 @@ import openpyxl
 import pytest
 from defusedxml import EntitiesForbidden
 
-from addin.guard import LIMITS, UDF_MODULE, Limits, UnsafeWorkbookError, check_workbook, vba_code
+from addin.io.guard import LIMITS, UDF_MODULE, Limits, UnsafeWorkbookError, check_workbook, vba_code
 from addin.vba import xlwings_udfs_code
-from addin.workbook import quickstart_vba
+from addin.workbook.builder import quickstart_vba
 from bench.hostile import rewrite, sheet_part
 from bench.hostile_guard import CASES, billion_laughs, edited_vba_project
 from tests.conftest import negotiate, soffice_convert
@@ -204,7 +204,7 @@ def _offers_with(base, tmp, file, rows, dimension=None):
 
 def _held(path):
     """What the guard counts in a package."""
-    from addin.guard import _check_zip, _Package
+    from addin.io.guard import _check_zip, _Package
 
     with zipfile.ZipFile(path) as zf:
         pkg = _Package(zf, path.name, LIMITS)
@@ -431,7 +431,7 @@ def test_vba_code_reads_the_modules():
 
 def test_member_attribute_lines_are_metadata_not_code():
     """What LibreOffice leaves out on saving is left out of the comparison, nothing else."""
-    from addin.guard import _code_lines
+    from addin.io.guard import _code_lines
 
     source = (
         b'Attribute VB_Name = "Dictionary"\r\nOption ClassModule\r\n'
@@ -521,7 +521,7 @@ def test_the_limits_hold_the_shipped_workbook_many_times_over(base):
 def test_the_vba_project_writer_writes_what_the_reader_reads():
     """tests/vba_project.py: MS-OVBA compression and an MS-CFB file, read back by the guard's
     decompressor and olefile."""
-    from addin.guard import ovba_decompress
+    from addin.io.guard import ovba_decompress
 
     text = excel_stored(_generated())
     for data in (b"", b"x", text, text * 3, bytes(range(256)) * 40):

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from addin import udfs
 from addin.cells import MESSAGE_PREFIX, UDFS
-from addin.workbook import example
+from addin.workbook.builder import example
 from calculators.fx import shipped_table
 
 PASSTHROUGH = {"if_unreachable"}  # returned as given, by design (like IFERROR's value_if_error)
@@ -104,7 +104,7 @@ cells = st.one_of(scalars, st.floats(min_value=-1e6, max_value=1e9))
 
 
 def _example_offers() -> list[list[Any]]:
-    from calculators.offer import FIELDS
+    from calculators.offer.model import FIELDS
 
     offers = example()["offers"]
     rows = [["field", *(o["name"] for o in offers)]]
@@ -122,7 +122,7 @@ def _example_offers() -> list[list[Any]]:
 
 
 def _basket() -> list[list[Any]]:
-    from addin.sheets.relocation import input_rows
+    from addin.workbook.sheets.relocation import input_rows
 
     return [["input", "value"], *([k, v] for k, v, _ in input_rows(example()))]
 

@@ -19,13 +19,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import addin.guard
-import addin.reader
-import addin.share
-from addin.workbook import DEFAULT_PATH, build
+import addin.io.guard
+import addin.io.reader
+import addin.render.share
+from addin.workbook.builder import DEFAULT_PATH, build
 from bench.hostile_share import CASES, _edit, dimension_bomb, offers_cell
 from calculators.errors import InvalidInputError
-from calculators.offer import MAX_AMOUNT, Offer
+from calculators.offer.model import MAX_AMOUNT, Offer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -90,8 +90,8 @@ def test_the_hidden_value_is_never_what_the_copy_shows(hostile, tmp_path):
     """The finding as reported: the hidden row's value came out in the copy."""
     case = next(c for c in CASES if c.name == "hidden-duplicate")
     path = hostile(case)
-    with pytest.raises(addin.share.ShareError, match="hidden row"):
-        addin.share.read_disclosed(path)
+    with pytest.raises(addin.render.share.ShareError, match="hidden row"):
+        addin.render.share.read_disclosed(path)
 
 
 def test_share_refuses_a_1e308_salary_once_it_computes_from_it(hostile, tmp_path):
@@ -121,7 +121,7 @@ def test_json_is_never_nan_or_infinity(hostile, tmp_path):
         _one_line(r, "base_salary is beyond", hostile(case))
         assert r.stdout == ""
     # and whatever a result holds, the JSON writer makes it null, never NaN
-    from addin.cli import json_text
+    from addin.cli.common import json_text
 
     data = {
         "a": math.nan,
@@ -190,7 +190,7 @@ def no_guard(monkeypatch):
     def passthrough(path, *args, **kwargs):
         return Path(path)
 
-    for module in (addin.guard, addin.reader, addin.share):
+    for module in (addin.io.guard, addin.io.reader, addin.render.share):
         monkeypatch.setattr(module, "check_workbook", passthrough)
 
 
@@ -205,9 +205,9 @@ def test_the_readers_read_a_dimension_bomb_in_bounded_memory(base, tmp_path, no_
     what their layout uses and return the same as for the plain workbook.  The address-space
     limit is a net, not a measurement (the old readers went past 3 GiB; figures are in
     ``python -m bench share``)."""
-    from addin.brief import build_brief, read_strategy
-    from addin.reader import read_inputs
-    from addin.share import read_disclosed
+    from addin.io.reader import read_inputs
+    from addin.render.brief import build_brief, read_strategy
+    from addin.render.share import read_disclosed
 
     bomb = dimension_bomb(base, tmp_path)
     assert bomb.stat().st_size < 200_000

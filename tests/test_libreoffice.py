@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from addin.recalc import recalc
-from addin.workbook import DEFAULT_PATH, example
+from addin.workbook.builder import DEFAULT_PATH, example
 from tests.conftest import soffice_convert
 from tests.test_recalc import _rewrite, _strip
 

@@ -20,7 +20,7 @@ from calculators.market import (
     percentile_of,
 )
 from calculators.notes import Note
-from calculators.offer import Offer
+from calculators.offer.model import Offer
 from tests.conftest import load_vectors
 
 

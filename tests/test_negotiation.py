@@ -10,11 +10,9 @@ from hypothesis import strategies as st
 
 from addin import udfs
 from addin.cells import MESSAGE_PREFIX
-from addin.workbook import example
-from calculators.compare import BASES, Settings, metric, to_home
+from addin.workbook.builder import example
 from calculators.errors import InvalidInputError, NoSolutionError
 from calculators.fx import FxTable
-from calculators.move import move_inputs_from_rows
 from calculators.negotiation import (
     COUNTER_COMPONENTS,
     Note,
@@ -25,8 +23,10 @@ from calculators.negotiation import (
     timeline,
 )
 from calculators.negotiation.counter import _raised, solve_counter
-from calculators.offer import Offer
-from calculators.table import offers_from_table
+from calculators.offer.model import Offer
+from calculators.offer.table import offers_from_table
+from calculators.relocation.move import move_inputs_from_rows
+from calculators.valuation.compare import BASES, Settings, metric, to_home
 from tests.strategies import offers as offer_fields
 
 

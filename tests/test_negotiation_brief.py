@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from addin.brief import render
-from addin.brief_messages import LABELS, MESSAGES, say
+from addin.render.brief import render
+from addin.render.brief_messages import LABELS, MESSAGES, say
 from calculators import market
-from calculators.compare import Settings, metric, to_home
 from calculators.errors import InvalidInputError, NoSolutionError
 from calculators.fx import shipped_table
 from calculators.negotiation import (
@@ -28,7 +27,8 @@ from calculators.negotiation import (
     standings,
 )
 from calculators.notes import TEXT, note_of
-from calculators.table import offers_from_table
+from calculators.offer.table import offers_from_table
+from calculators.valuation.compare import Settings, metric, to_home
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 12, 1)

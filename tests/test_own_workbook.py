@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 
 from addin.cli import main
 from addin.recalc import recalc
-from addin.workbook import DEFAULT_PATH, blank, build, example
+from addin.workbook.builder import DEFAULT_PATH, blank, build, example
 
 PERSONA = (
     "Tokyo big tech",

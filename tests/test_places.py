@@ -19,7 +19,7 @@ import yaml
 from addin.udfs import _docs
 from calculators import places
 from calculators.params import load_parameters
-from calculators.relocation import CITIES, canonical_city
+from calculators.relocation.cost_of_living import CITIES, canonical_city
 from calculators.tax import get_jurisdiction, supported_codes
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -5,14 +5,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calculators.equity import (
+from calculators.fx import FxTable, shipped_table
+from calculators.offer.equity import (
     annual_vest_fractions,
     monthly_vest_fractions,
     vest_events,
     vested_through_month,
 )
-from calculators.fx import FxTable, shipped_table
-from calculators.offer import COMPONENTS, Offer, OfferBatch, cash_schedule, tc
+from calculators.offer.model import COMPONENTS, Offer, OfferBatch, cash_schedule, tc
 from tests import strategies as s
 
 

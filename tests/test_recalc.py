@@ -10,7 +10,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 
 from addin.cli import main
 from addin.recalc import recalc
-from addin.workbook import DEFAULT_PATH
+from addin.workbook.builder import DEFAULT_PATH
 from tests.formula_eval import Book, formula_text
 from tests.test_workbook import check_formulas, formula_calls
 

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from addin.guard import check_workbook
+from addin.io.guard import check_workbook
 from bench.hostile import sheet_part
 from bench.hostile_recalc import (
     CANARY,

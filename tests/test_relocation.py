@@ -6,19 +6,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from addin import udfs
-from addin.workbook import example
+from addin.workbook.builder import example
 from calculators.errors import InvalidInputError, NegotiationError
 from calculators.fx import shipped_table
-from calculators.move import analyse_moves, move_inputs_from_rows
-from calculators.offer import Offer
-from calculators.relocation import (
+from calculators.offer.model import Offer
+from calculators.offer.table import offers_from_table
+from calculators.relocation.cost_of_living import (
     CITIES,
     Basket,
     canonical_city,
     carry_basket,
     col_adjust,
 )
-from calculators.table import offers_from_table
+from calculators.relocation.move import analyse_moves, move_inputs_from_rows
 
 
 def basket_rows(**changes):
@@ -164,7 +164,7 @@ _ROWS = None
 def _rows():
     global _ROWS
     if _ROWS is None:
-        from calculators.offer import FIELDS
+        from calculators.offer.model import FIELDS
 
         offers = example()["offers"]
         _ROWS = [["field", *(o["name"] for o in offers)]] + [
@@ -248,7 +248,7 @@ def test_unknown_city_error_is_a_negotiation_error():
 
 
 def test_every_city_has_the_data_it_needs():
-    from calculators.relocation import data_notes, regional_level, rent
+    from calculators.relocation.cost_of_living import data_notes, regional_level, rent
 
     for city in CITIES.values():
         for other in CITIES.values():

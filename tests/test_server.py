@@ -10,7 +10,7 @@ import xlwings
 from addin import udfs
 from addin.cells import MESSAGE_PREFIX, UDFS, CellError
 from addin.server import OFFICE_ORIGINS, Running
-from addin.workbook import DEFAULT_PATH
+from addin.workbook.builder import DEFAULT_PATH
 from tests.conftest import SERVER_KEY
 from tests.formula_eval import Book, Unsupported, formula_text
 
@@ -716,8 +716,7 @@ def test_every_button_and_url_the_manifest_declares_answers_200(client):
 
 @pytest.mark.parametrize("with_cert", [False, True])
 def test_negotiate_serve_without_a_cert_says_excel_needs_https(tmp_path, monkeypatch, capsys, with_cert):
-    from addin.cli import main
-    from addin.commands import serve
+    from addin.cli import main, serve
 
     started = []
     monkeypatch.setattr(serve, "_run", lambda cmd, env: started.append(cmd) or 0)

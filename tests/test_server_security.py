@@ -22,7 +22,7 @@ import httpx
 import pytest
 
 from addin.server import PROJECT_DIR, free_port, host_name, plain_path, trusted_hosts
-from addin.workbook import DEFAULT_PATH
+from addin.workbook.builder import DEFAULT_PATH
 from tests.conftest import SERVER_KEY
 
 KEY = SERVER_KEY
@@ -731,7 +731,7 @@ def test_the_key_never_shows_in_the_process_list(tmp_path, how):
 @pytest.fixture
 def started(monkeypatch):
     """``negotiate serve`` in this process, its server process replaced by a record."""
-    from addin.commands import serve
+    from addin.cli import serve
 
     runs = []
     monkeypatch.setattr(serve, "_run", lambda cmd, env: runs.append((cmd, env)) or 0)
@@ -814,7 +814,7 @@ def test_a_bad_key_file_is_one_clear_line(started, capsys, tmp_path, monkeypatch
 
 
 def test_no_code_or_doc_of_ours_offers_an_api_key_argument():
-    from addin.commands import serve
+    from addin.cli import serve
 
     root = Path(__file__).resolve().parents[1]
     for path in [

@@ -25,10 +25,10 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from addin import udfs
-from addin.share import PARTS, Disclosed, read_disclosed, write_copy
-from addin.sheets.disclosure import FIELDS
-from addin.workbook import example
-from calculators.offer import FIELDS as OFFER_FIELDS
+from addin.render.share import PARTS, Disclosed, read_disclosed, write_copy
+from addin.workbook.builder import example
+from addin.workbook.sheets.disclosure import FIELDS
+from calculators.offer.model import FIELDS as OFFER_FIELDS
 from tests.conftest import negotiate, negotiate_process, soffice_convert
 
 WORDS = [

@@ -8,7 +8,7 @@ import pytest
 
 from addin import udfs
 from addin.cells import MESSAGE_PREFIX, UDFS
-from calculators import equity
+from calculators.offer import equity
 
 TOKYO = 1  # column of the Tokyo offer in the example range
 

@@ -15,7 +15,7 @@ import sys
 import pytest
 
 from addin import udfs
-from addin.guard import vba_code
+from addin.io.guard import vba_code
 from addin.vba import (
     MODULE_NAME,
     RESERVED_IDENTIFIERS,
@@ -25,7 +25,7 @@ from addin.vba import (
     is_reserved,
     xlwings_udfs_code,
 )
-from addin.workbook import quickstart_vba
+from addin.workbook.builder import quickstart_vba
 
 VBE_LINE_LIMIT = 1023  # characters in one physical line of the VBA editor
 HELP_LIMIT = 255  # Application.MacroOptions: Description and each ArgumentDescriptions entry

@@ -10,7 +10,7 @@ from openpyxl.utils.formulas import FORMULAE
 
 from addin import udfs
 from addin.cells import UDFS
-from addin.workbook import DEFAULT_PATH, build, quickstart_vba
+from addin.workbook.builder import DEFAULT_PATH, build, quickstart_vba
 
 EXCEL_BUILTINS = {f.upper() for f in FORMULAE}
 

@@ -27,7 +27,7 @@ import struct
 
 import olefile
 
-from addin.guard import ovba_decompress
+from addin.io.guard import ovba_decompress
 
 __all__ = ["compress", "read_cfb", "write_cfb", "with_module", "excel_stored"]
 

@@ -1,7 +1,7 @@
 """Help text shared by several functions (Function Wizard / Office.js descriptions)."""
 
 from calculators.defaults import AGE, BASIS, DISCOUNT_RATE, YEARS
-from calculators.offer import BASES, FIELDS
+from calculators.offer.model import BASES, FIELDS
 from calculators.places import PLACES
 
 
@@ -26,7 +26,7 @@ AGE_DOC = AGE.doc("Age in whole years, where contributions depend on it")
 
 def field_doc(text: str, field: str) -> str:
     """Help for an argument that takes an offer field's value: its range and default, both
-    from the field's definition (``calculators.offer.FIELDS``)."""
+    from the field's definition (``calculators.offer.model.FIELDS``)."""
     spec = FIELDS[field]
     low, high = spec.bounds
     span = (

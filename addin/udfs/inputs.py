@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from addin.cells import opt_setting, opt_text
-from calculators import move
-from calculators.compare import Settings, home_currency
 from calculators.defaults import BASIS, DISCOUNT_RATE, YEARS
 from calculators.fx import FxTable, shipped_table
-from calculators.table import as_rows
+from calculators.offer.table import as_rows
+from calculators.relocation import move
+from calculators.valuation.compare import Settings, home_currency
 
 __all__ = ["fx_table", "move_inputs", "settings_from"]
 

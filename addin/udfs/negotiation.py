@@ -9,15 +9,15 @@ A function whose ``as_of`` is blank reads today's date: it is marked
 import datetime as dt
 from typing import Annotated
 
-from addin.brief_messages import say
 from addin.cells import Cell, Rows, cell, opt_number, opt_text, rows_out, table, udf
+from addin.render.brief_messages import say
 from addin.udfs._docs import BASIS_DOC, BASKET_DOC, DISCOUNT_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
 from addin.udfs.inputs import fx_table, settings_from
 from calculators import market, negotiation
 from calculators.errors import InvalidInputError, NoSolutionError
 from calculators.fx import as_date
 from calculators.negotiation import ASK_MEASURES
-from calculators.table import as_rows, offers_from_table, select_offer
+from calculators.offer.table import as_rows, offers_from_table, select_offer
 
 # The UDF names here are listed again in addin/udfs/__init__.py's __all__, deliberately: the
 # package re-exports every submodule's functions by name, where xlwings looks for them.

@@ -1,7 +1,6 @@
 """Offer functions: schedule, TC, vesting, options, FX, comparison."""
 
 from dataclasses import replace
-from pathlib import Path
 from typing import Annotated
 
 from addin.cells import (
@@ -28,13 +27,13 @@ from addin.udfs._docs import (
     field_doc,
 )
 from addin.udfs.inputs import fx_table, settings_from
-from calculators import equity
-from calculators.compare import compare_offers, metric
 from calculators.defaults import YEARS, in_force
 from calculators.errors import InvalidInputError
-from calculators.offer import COMPONENTS, OfferBatch, cash_schedule
-from calculators.params import load_parameters
-from calculators.table import as_rows, offers_from_table, select_offer
+from calculators.offer import equity
+from calculators.offer.model import COMPONENTS, OfferBatch, cash_schedule
+from calculators.offer.table import as_rows, offers_from_table, select_offer
+from calculators.params import DATA_DIR, load_parameters
+from calculators.valuation.compare import compare_offers, metric
 
 __all__ = [
     "offer_schedule",
@@ -45,7 +44,7 @@ __all__ = [
     "offer_compare",
 ]
 
-_ASSUMPTIONS = Path(equity.__file__).parent / "data" / "assumptions.yaml"
+_ASSUMPTIONS = DATA_DIR / "assumptions.yaml"
 
 
 def _one_offer(offer, offer_name):

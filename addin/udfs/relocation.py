@@ -5,10 +5,11 @@ from typing import Annotated
 from addin.cells import Cell, Rows, cell, opt_number, opt_setting, opt_text, rows_out, table, udf
 from addin.udfs._docs import BASKET_DOC, CITY_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
 from addin.udfs.inputs import fx_table, move_inputs
-from calculators import move, relocation
 from calculators.defaults import YEARS
 from calculators.errors import InvalidInputError
-from calculators.table import offers_from_table, select_offer
+from calculators.offer.table import offers_from_table, select_offer
+from calculators.relocation import cost_of_living as relocation
+from calculators.relocation import move
 
 __all__ = ["col_adjust", "relocation_compare", "fx_breakeven"]
 
@@ -35,7 +36,7 @@ def col_adjust(
 
 
 def analyse(offers_table, home_city, years, basket, rates):
-    """Parse the ranges and run :func:`calculators.move.analyse_moves`."""
+    """Parse the ranges and run :func:`calculators.relocation.move.analyse_moves`."""
     offers = offers_from_table(offers_table)
     inputs = move_inputs(basket, opt_text(home_city, "home_city"))
     if inputs is None:

@@ -6,7 +6,7 @@ from addin.cells import Cell, Rows, cell, opt_number, opt_setting, opt_text, row
 from addin.udfs._docs import AGE_DOC, JUR_DOC
 from calculators.defaults import AGE
 from calculators.errors import InvalidInputError
-from calculators.table import as_rows
+from calculators.offer.table import as_rows
 from calculators.tax import compute, get_jurisdiction
 
 __all__ = ["net_pay", "tax_breakdown"]

@@ -18,13 +18,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from calculators import market
-from calculators.compare import Settings
 from calculators.errors import InvalidInputError, NoSolutionError
 from calculators.negotiation.counter import Counter, solve_counter
 from calculators.negotiation.notes import Note, note_of
 from calculators.negotiation.standing import Standing, standings
-from calculators.offer import Offer
-from calculators.relocation import canonical_city
+from calculators.offer.model import Offer
+from calculators.relocation.cost_of_living import canonical_city
+from calculators.valuation.compare import Settings
 
 __all__ = [
     "ASK_MEASURES",

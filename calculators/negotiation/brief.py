@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from calculators import market
-from calculators.compare import Settings
 from calculators.errors import InvalidInputError, NoSolutionError
 from calculators.negotiation.ask import ask_for, market_city
 from calculators.negotiation.counter import COUNTER_COMPONENTS, solve_counter
 from calculators.negotiation.notes import Note, note_of
 from calculators.negotiation.standing import impact_value, standings
 from calculators.negotiation.timeline import TimelineEntry, timeline
-from calculators.offer import Offer, check_amount
+from calculators.offer.model import Offer, check_amount
+from calculators.valuation.compare import Settings
 
 __all__ = [
     "CITE_CHOICES",

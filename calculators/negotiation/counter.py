@@ -1,7 +1,7 @@
 """The counter-offer solver: the smallest raise of one component that beats the BATNA.
 
 For an offer, a component (``base_salary``, ``sign_on``, ``rsu_grant``,
-``bonus_target``) and a basis of :data:`calculators.compare.BASES`, the
+``bonus_target``) and a basis of :data:`calculators.valuation.compare.BASES`, the
 counter is the smallest whole number of currency units ``x`` (of the offer's
 currency) such that, raised by ``x``, the offer's value in the home currency
 beats its BATNA by more than the margin::
@@ -35,7 +35,7 @@ of the value; it is the first crossing of the target on the search grid
 (a winning window narrower than the grid step of a pass, below the amount
 found, could be missed).  The vectorised
 evaluation taxes all candidate amounts in one call per jurisdiction; the two
-final amounts are re-checked with :func:`calculators.compare.metric` itself,
+final amounts are re-checked with :func:`calculators.valuation.compare.metric` itself,
 and should they disagree the search is redone with it.
 
 No solution: when the component does not move the value at all (for example
@@ -56,13 +56,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from calculators.compare import BASES, Settings, home_currency, metric, to_home
 from calculators.errors import InvalidInputError, NoSolutionError
-from calculators.move import analyse_moves
-from calculators.net import CASH, EQUITY, default_tax_year
-from calculators.offer import FIELDS, Offer, OfferBatch, cash_schedule, tc
+from calculators.offer.model import FIELDS, Offer, OfferBatch, cash_schedule, tc
 from calculators.params import load_parameters
+from calculators.relocation.move import analyse_moves
 from calculators.tax import compute, get_jurisdiction
+from calculators.valuation.compare import BASES, Settings, home_currency, metric, to_home
+from calculators.valuation.net import CASH, EQUITY, default_tax_year
 
 __all__ = [
     "COUNTER_COMPONENTS",
@@ -268,7 +268,7 @@ def _fast(offer: Offer, component: str, s: Settings, offset: Array | None) -> Ev
 
 
 def _exact(offer: Offer, component: str, s: Settings) -> Evaluator:
-    """The same values through :func:`calculators.compare.metric` (the reference)."""
+    """The same values through :func:`calculators.valuation.compare.metric` (the reference)."""
 
     def run(amounts: Array) -> Array:
         raised = [_raised(offer, component, float(x)) for x in amounts]
@@ -321,7 +321,7 @@ def solve_counter(
     :func:`calculators.negotiation.standing.prepare`).  ``limit`` is the most the
     component may become (the employer's cap, say): in the offer's currency,
     or a fraction for ``bonus_target``.  ``before_home`` (the offer's value as
-    :func:`~calculators.compare.metric` gives it) and ``offset``
+    :func:`~calculators.valuation.compare.metric` gives it) and ``offset``
     (:func:`living_offset`) may be passed when already known.
 
     Parameters

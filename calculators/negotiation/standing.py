@@ -1,9 +1,9 @@
 """Standings: each offer's value and its best alternative, the target gap, impact value.
 
-* **Metric**: any basis of :data:`calculators.compare.BASES` (gross, ``net_*``,
+* **Metric**: any basis of :data:`calculators.valuation.compare.BASES` (gross, ``net_*``,
   ``disposable_*``; first year, annualised, total, NPV), in the home currency.
 * **BATNA** of an offer: the best *other* offer, or the current job (modelled
-  as an offer in the home city, as :mod:`calculators.move` models staying put),
+  as an offer in the home city, as :mod:`calculators.relocation.move` models staying put),
   on the same metric.
 * **Counter** of one offer against its BATNA (:func:`counter_offer`, solved by
   :mod:`calculators.negotiation.counter`).
@@ -16,12 +16,12 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from calculators.compare import Settings, checked_settings, metric, to_home
 from calculators.errors import InvalidInputError
-from calculators.move import MoveInputs, stay_offer
 from calculators.negotiation.counter import Counter, check_component, check_margin, solve_counter
-from calculators.net import default_tax_year
-from calculators.offer import Offer
+from calculators.offer.model import Offer
+from calculators.relocation.move import MoveInputs, stay_offer
+from calculators.valuation.compare import Settings, checked_settings, metric, to_home
+from calculators.valuation.net import default_tax_year
 
 __all__ = [
     "CURRENT",
@@ -48,7 +48,7 @@ def current_job(move: MoveInputs | None) -> Offer | None:
     Returns
     -------
     Offer or None
-        The stay-put offer (:func:`calculators.move.stay_offer`).
+        The stay-put offer (:func:`calculators.relocation.move.stay_offer`).
 
     References
     ----------
@@ -56,7 +56,7 @@ def current_job(move: MoveInputs | None) -> Offer | None:
 
     Examples
     --------
-    >>> from calculators.relocation import Basket, canonical_city
+    >>> from calculators.relocation.cost_of_living import Basket, canonical_city
     >>> m = MoveInputs(Basket(canonical_city("Tokyo"), {}), {"current_base_salary": 11e6})
     >>> current_job(m).name, current_job(None)
     ('stay', None)
@@ -93,7 +93,7 @@ def prepare(offers: Sequence[Offer], settings: Settings) -> tuple[list[Offer], S
     Examples
     --------
     >>> from calculators.fx import FxTable
-    >>> from calculators.relocation import Basket, canonical_city
+    >>> from calculators.relocation.cost_of_living import Basket, canonical_city
     >>> m = MoveInputs(Basket(canonical_city("Tokyo"), {}), {"current_base_salary": 11e6})
     >>> o = Offer.from_fields({"company": "A", "jurisdiction": "JP-TOKYO", "currency": "JPY",
     ...                        "base_salary": 15e6})

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from calculators.errors import InvalidInputError
 from calculators.negotiation.notes import Note
-from calculators.offer import Offer
+from calculators.offer.model import Offer
 
 __all__ = ["TimelineEntry", "timeline"]
 

@@ -1,0 +1,42 @@
+"""``negotiate brief``: the night-before page, per company, in English or Japanese."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+
+def register(app: Any) -> None:
+    @app.command("brief")
+    def brief(
+        workbook: Annotated[
+            Path | None, typer.Argument(help="Workbook to read (default: the shipped one)")
+        ] = None,
+        lang: Annotated[str, typer.Option(help="en or ja")] = "en",
+        output: Annotated[
+            Path | None, typer.Option("-o", "--output", help="Write the Markdown here (default: print it)")
+        ] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON")] = False,
+    ) -> None:
+        """The negotiation brief: market position, leverage, counters, the ask, walk-away.
+
+        PRIVATE: it holds your walk-away and BATNA. Every number is the one the workbook's
+        functions give for the same inputs.
+        """
+        from addin.cli.common import json_text
+        from addin.paths import example_workbook
+        from addin.render.brief import LANGS, brief_data, build_brief, render
+        from calculators.errors import InvalidInputError
+
+        code = lang.strip().lower()
+        if code not in LANGS:
+            raise InvalidInputError("--lang must be en or ja")
+        data = build_brief(workbook or example_workbook())
+        text = json_text(brief_data(data)) + "\n" if as_json else render(data, code)
+        if output is None:
+            typer.echo(text, nl=False)
+            return
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {output.name}")

@@ -1,0 +1,44 @@
+"""What the commands share: one-line failures, strict JSON, the default workbook."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import typer
+
+
+def default_workbook() -> Path:
+    from addin.paths import example_workbook
+
+    return example_workbook()
+
+
+def finite(value: Any) -> Any:
+    """``value`` with every non-finite number (NaN, infinity) replaced by ``None``, numpy
+    numbers made plain: what JSON can hold."""
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite(v) for v in value]
+    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
+        return value
+    if hasattr(value, "item") and not isinstance(value, float):  # a numpy scalar
+        value = value.item()
+        if not isinstance(value, float):
+            return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    return value
+
+
+def json_text(data: Any) -> str:
+    """Strict JSON (never ``NaN`` or ``Infinity``, which JSON does not have)."""
+    return json.dumps(finite(data), indent=2, ensure_ascii=False, allow_nan=False)
+
+
+def fail(message: str, code: int = 2) -> None:
+    typer.echo(f"negotiate: {message}", err=True)
+    raise typer.Exit(code)

@@ -1,0 +1,55 @@
+"""Params: home currency, horizon, discount rate, basis, home city, target, FX table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from addin.workbook.model import Model
+from addin.workbook.sheets.layout import PARAMS, Layout
+from calculators.fx import shipped_table
+
+NAME = PARAMS
+BASIS_CHOICES = tuple(
+    f"{prefix}{kind}"
+    for prefix in ("", "net_", "disposable_")
+    for kind in ("first_year", "annualized", "total", "npv")
+)
+_STYLES = {"discount_rate": "pct", "income_target": "num"}
+
+
+def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
+    home = data["home"]
+    fx = shipped_table()
+    m.put(NAME, 0, 0, "Settings and reference data", "title")
+    m.put(NAME, 1, 0, "setting", "head")
+    m.put(NAME, 1, 1, "value", "head")
+    values = {
+        "home_currency": home["currency"],
+        "horizon_years": home["horizon_years"],
+        "discount_rate": home["discount_rate"],
+        "basis": home["basis"],
+        "home_city": home["city"],
+        "income_target": home["target"],
+    }
+    for name, row in lay.params.items():
+        m.put(NAME, row, 0, name)
+        m.put(NAME, row, 1, values[name], _STYLES.get(name))
+    m.put(NAME, 9, 0, f"FX rates (units per 1 {fx.base})", "bold")
+    m.put(NAME, lay.fx_as_of_row, 0, "as_of")
+    m.put(NAME, lay.fx_as_of_row, 1, fx.as_of.isoformat() if fx.as_of else "")
+    m.put(NAME, lay.fx_source_row, 0, "source")
+    m.put(NAME, lay.fx_source_row, 1, fx.source)
+    m.put(NAME, lay.fx_header_row, 0, "currency", "head")
+    m.put(NAME, lay.fx_header_row, 1, f"per {fx.base}", "head")
+    for i, (code, rate) in enumerate(fx.rates.items(), start=1):
+        m.put(NAME, lay.fx_header_row + i, 0, code)
+        m.put(NAME, lay.fx_header_row + i, 1, rate, "rate")
+
+
+def dress(ws: Any, wb: Any, lay: Layout, data: dict[str, Any]) -> None:
+    ws.set_column(0, 0, 26)
+    ws.set_column(1, 1, 40)
+    row = lay.params["basis"]
+    ws.data_validation(row, 1, row, 1, {"validate": "list", "source": list(BASIS_CHOICES)})
+    row = lay.params["home_currency"]
+    ws.data_validation(row, 1, row, 1, {"validate": "list", "source": list(shipped_table().rates)})

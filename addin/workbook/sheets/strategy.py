@@ -1,0 +1,311 @@
+"""Strategy (PRIVATE): target, walk-away, BATNA, counters, the ask, impact ledger, timeline.
+
+Columns A to J; the recruiter-disclosure switches of :mod:`addin.workbook.sheets.disclosure`
+live on the same sheet from column K.  Every computed number is a UDF formula,
+one number per cell.  Sections start with a bold title in column A, which the
+reader (:func:`addin.render.brief.read_strategy`) looks for.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from addin.workbook.model import Call, Model, Op, Ref, blank_if
+from addin.workbook.sheets import market, relocation
+from addin.workbook.sheets.layout import MAX_OFFERS, Layout
+from calculators.negotiation import ASK_MEASURES, CITE_CHOICES, COUNTER_COMPONENTS
+
+NAME = "Strategy"
+BANNER = "PRIVATE: your walk-away, BATNA and counters. Never share this sheet."
+INPUTS, STANDING, ASK, GAP, IMPACT, LEVERAGE, EXPECTED, TIMELINE = (
+    "Inputs",
+    "Standing and counters",
+    "The ask per company",
+    "Target gap",
+    "Impact ledger",
+    "Leverage",
+    "Expected offers",
+    "Timeline",
+)
+INPUT_HELP = {
+    "basis": "Basis of the BATNA, counters and walk-away (net_annualized: take-home a year)",
+    "target_basis": "Basis the income target is stated on",
+    "target": "Income target a year, home currency (from Params income_target)",
+    "walk_away": "The least you accept on the basis, home currency",
+    "margin": "Beat the best alternative by at least this much, home currency",
+    "scarcity_premium": "How far above the market band your rare skills justify asking",
+    "market_level": "Market rows of this level are comparable",
+    "as_of": "Today: deadlines and data recency count from here",
+    "current_base_salary": "The current job's base (the Relocation sheet): the last resort",
+}
+LEVERAGE_CHOICES = CITE_CHOICES  # how another offer may be cited, as the brief's rules read it
+UNREACHABLE = "out of reach"
+RAISE_HEAD = ["raise base_salary", "raise sign_on", "raise rsu_grant", "raise target bonus (amount)"]
+IMPACT_HEAD = [
+    "item",
+    "unit",
+    "before",
+    "after",
+    "volume",
+    "unit value",
+    "higher is better",
+    "value a year",
+    "talking point",
+    "話すポイント",
+]
+ASK_HEAD = [
+    "offer",
+    "walk-away (home)",
+    "counter TC",
+    "market p75",
+    "market p90",
+    "target TC",
+    "anchor TC",
+    "target base",
+    "anchor base",
+]
+ASK_SHOWN = ("walk_away", "counter_tc", "p75", "p90", "target_tc", "anchor_tc", "target_base", "anchor_base")
+
+
+BLANK_IMPACT_ROWS = 5  # rows for the user's own measurements in a new workbook
+BLANK_EXPECTED_ROWS = 3
+
+
+def _impact_rows(data: dict[str, Any]) -> int:
+    return len(data["strategy"].get("impact") or ()) or BLANK_IMPACT_ROWS
+
+
+def _expected_rows(data: dict[str, Any]) -> int:
+    return len(data["strategy"].get("expected") or ()) or BLANK_EXPECTED_ROWS
+
+
+def rows(data: dict[str, Any]) -> dict[str, int]:
+    """The row of each section's title."""
+    n = MAX_OFFERS
+    out = {INPUTS: 3}
+    out[STANDING] = out[INPUTS] + len(INPUT_HELP) + 3
+    out[ASK] = out[STANDING] + n + 3
+    out[GAP] = out[ASK] + n + 3
+    out[IMPACT] = out[GAP] + n + 3
+    out[LEVERAGE] = out[IMPACT] + _impact_rows(data) + 3
+    out[EXPECTED] = out[LEVERAGE] + n + 3
+    out[TIMELINE] = out[EXPECTED] + _expected_rows(data) + 3
+    return out
+
+
+def input_cell(data: dict[str, Any], name: str) -> Ref:
+    return Ref(NAME, rows(data)[INPUTS] + 2 + list(INPUT_HELP).index(name), 1)
+
+
+def expected_ref(data: dict[str, Any]) -> Ref:
+    top = rows(data)[EXPECTED] + 2
+    return Ref(NAME, top, 0, top + _expected_rows(data) - 1, 1)
+
+
+def _head(m: Model, r: int, title: str, header: list[str]) -> None:
+    m.put(NAME, r, 0, title, "bold")
+    for c, text in enumerate(header):
+        m.put(NAME, r + 1, c, text, "head")
+
+
+def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
+    s = data["strategy"]
+    at = rows(data)
+    inp = {name: input_cell(data, name) for name in INPUT_HELP}
+    basket = relocation.inputs_ref(data)
+    home, years, disc = (lay.param("home_currency"), lay.param("horizon_years"), lay.param("discount_rate"))
+    m.put(NAME, 0, 0, "Strategy", "title")
+    m.put(NAME, 1, 0, BANNER, "private")
+    _head(m, at[INPUTS], INPUTS, ["input", "value", "what it means"])
+    values: dict[str, Any] = {
+        "basis": s["basis"],
+        "target_basis": s["target_basis"],
+        "target": lay.param("income_target"),
+        "walk_away": s["walk_away"],
+        "margin": s["margin"],
+        "scarcity_premium": s["scarcity_premium"],
+        "market_level": s["market_level"],
+        "as_of": s["as_of"].isoformat(),
+        "current_base_salary": _relocation_cell(data, "current_base_salary"),
+    }
+    styles = {
+        "target": "num",
+        "walk_away": "num",
+        "margin": "num",
+        "scarcity_premium": "pct",
+        "current_base_salary": "num",
+    }
+    for name, help_text in INPUT_HELP.items():
+        cell = inp[name]
+        m.put(NAME, cell.row, 0, name)
+        m.put(NAME, cell.row, 1, values[name], styles.get(name))
+        m.put(NAME, cell.row, 2, help_text)
+
+    r0 = at[STANDING]
+    _head(
+        m,
+        r0,
+        STANDING + " (basis above, home currency; raises in the offer's currency)",
+        ["offer", "value", "BATNA", "BATNA is", "lead", *RAISE_HEAD],
+    )
+    for i in range(1, lay.n_offers + 1):
+        r = r0 + 1 + i
+        offer = Ref(NAME, r, 0, absolute=False)
+        m.put(NAME, r, 0, lay.slot_ref(i))
+
+        def counter(component: str | None, output: str, offer: Ref = offer) -> Call:
+            return Call(
+                "COUNTER_OFFER",
+                (
+                    lay.offers,
+                    offer,
+                    component,
+                    inp["basis"],
+                    inp["margin"],
+                    basket,
+                    lay.fx,
+                    home,
+                    years,
+                    disc,
+                    None,
+                    output,
+                    None if component is None else UNREACHABLE,
+                ),
+            )
+
+        for c, output in ((1, "before"), (2, "batna"), (3, "batna_name"), (4, "lead")):
+            m.put(NAME, r, c, lay.for_slot(i, counter(None, output)), None if c == 3 else "num")
+        for c, component in enumerate(COUNTER_COMPONENTS, start=5):
+            m.put(NAME, r, c, lay.for_slot(i, counter(component, "increase")), "num")
+
+    r0 = at[ASK]
+    _head(m, r0, ASK + " (TC on the market definition, offer currency; walk-away on the basis)", ASK_HEAD)
+    table = market.data_ref(data)
+    for i in range(1, lay.n_offers + 1):
+        r = r0 + 1 + i
+        m.put(NAME, r, 0, lay.slot_ref(i))
+        call = Call(
+            "NEGOTIATION_ASK",
+            (
+                lay.offers,
+                Ref(NAME, r, 0, absolute=False),
+                table,
+                inp["walk_away"],
+                inp["scarcity_premium"],
+                inp["basis"],
+                inp["margin"],
+                basket,
+                lay.fx,
+                home,
+                years,
+                disc,
+                inp["market_level"],
+                None,
+                inp["as_of"],
+            ),
+        )
+        for c, measure in enumerate(ASK_SHOWN, start=1):
+            m.put(
+                NAME,
+                r,
+                c,
+                lay.for_slot(i, lay.shown(Call("INDEX", (call, ASK_MEASURES.index(measure) + 2, 2)))),
+                "num",
+            )
+
+    r0 = at[GAP]
+    _head(
+        m, r0, GAP + " (target basis, home currency)", ["offer", "value", "target", "gap", "share of target"]
+    )
+    gap = Call(
+        "TARGET_GAP", (lay.offers, inp["target"], home, inp["target_basis"], years, disc, lay.fx, basket)
+    )
+    for i in range(1, lay.n_offers + 1):
+        r = r0 + 1 + i
+        for c in range(5):
+            m.put(
+                NAME,
+                r,
+                c,
+                blank_if(
+                    Op("=", lay.param("income_target"), ""),
+                    lay.for_rank(i, Call("INDEX", (gap, i + 1, c + 1))),
+                ),
+                None if c == 0 else "pct" if c == 4 else "num",
+            )
+
+    r0 = at[IMPACT]
+    _head(m, r0, IMPACT + " (your own measurements and estimates; value in the home currency)", IMPACT_HEAD)
+    impact = list(s.get("impact") or ())
+    for i in range(1, _impact_rows(data) + 1):
+        r = r0 + 1 + i
+        if i <= len(impact):
+            e = impact[i - 1]
+            plain = [
+                e["item"],
+                e["unit"],
+                e["before"],
+                e["after"],
+                e["volume"],
+                e["unit_value"],
+                "yes" if e.get("higher_is_better") else "no",
+            ]
+            for c, value in enumerate(plain):
+                m.put(NAME, r, c, value, "num" if c == 4 else None)
+            m.put(NAME, r, 8, e["point"])
+            m.put(NAME, r, 9, e.get("point_ja", ""))
+        value = Call("IMPACT_VALUE", tuple(Ref(NAME, r, c, absolute=False) for c in (4, 2, 3, 5, 6)))
+        m.put(NAME, r, 7, blank_if(Op("=", Ref(NAME, r, 0, absolute=False), ""), value), "num")
+
+    r0 = at[LEVERAGE]
+    _head(
+        m,
+        r0,
+        LEVERAGE + ": how each offer may be cited to the others",
+        ["offer", "cite as", "name: company and figures; figures: without the company; none: not mentioned"],
+    )
+    cite = s.get("leverage", {})
+    names = [o["name"] for o in data["offers"]]
+    for i in range(1, lay.n_offers + 1):
+        m.put(NAME, r0 + 1 + i, 0, lay.slot_ref(i))
+        m.put(NAME, r0 + 1 + i, 1, cite.get(names[i - 1], "none") if i <= len(names) else "none")
+
+    r0 = at[EXPECTED]
+    _head(m, r0, EXPECTED + " (still to come)", ["offer", "expected"])
+    for i, e in enumerate(s.get("expected") or (), start=2):
+        m.put(NAME, r0 + i, 0, e["name"])
+        m.put(NAME, r0 + i, 1, e["date"].isoformat())
+
+    r0 = at[TIMELINE]
+    _head(
+        m,
+        r0,
+        TIMELINE + " (earliest deadline first)",
+        ["offer", "deadline", "start date", "days left", "flag"],
+    )
+    line = Call("OFFER_TIMELINE", (lay.offers, inp["as_of"], expected_ref(data)))
+    for i in range(1, lay.n_offers + 1):
+        for c in range(5):
+            m.put(NAME, r0 + 1 + i, c, lay.for_rank(i, lay.shown(Call("INDEX", (line, i + 1, c + 1)))))
+
+
+def _relocation_cell(data: dict[str, Any], key: str) -> Ref:
+    names = [k for k, _, _ in relocation.input_rows(data)]
+    return Ref(relocation.NAME, relocation.INPUT_TOP + 1 + names.index(key), 1)
+
+
+def dress(ws: Any, wb: Any, lay: Layout, data: dict[str, Any]) -> None:
+    from addin.workbook.sheets import disclosure  # noqa: PLC0415 - its block shares this sheet
+
+    ws.set_tab_color("#C00000")
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, 7, 15)
+    ws.set_column(8, 9, 40)
+    at = rows(data)
+    first = at[LEVERAGE] + 2
+    ws.data_validation(
+        first, 1, first + lay.n_offers - 1, 1, {"validate": "list", "source": list(LEVERAGE_CHOICES)}
+    )
+    disclosure.dress(ws, wb, lay, data)

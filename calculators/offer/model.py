@@ -1,0 +1,734 @@
+"""The Offer model: fields, validation, year-by-year cash schedule and TC bases.
+
+Year *k* (1-based) of an offer: base grows by ``annual_raise``; the bonus is
+``base_k * bonus_target * bonus_payout``; sign-on is paid in years 1 and 2;
+RSUs vest ``rsu_grant * f_k * (1 + price_growth) ** k`` where ``f_k`` is the
+year's vest fraction (cliff and frequency included); a refresher of value
+``refresher_grant`` is granted at the end of every year and vests from the
+next year on its own schedule; options vest on ``option_schedule`` and count
+at their expected payoff; the retirement match is ``base_k * match`` up to
+its cap; benefits are yearly; the relocation package is paid in year 1.
+NPV discounts year *k* by ``(1 + r) ** k`` (end of year, like Excel's NPV).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any, overload
+
+import numpy as np
+import numpy.typing as npt
+
+from calculators.defaults import BASIS, DISCOUNT_RATE, YEARS
+from calculators.errors import InvalidInputError, NegotiationError
+from calculators.offer import equity
+from calculators.places import canonical_code
+from calculators.scalar import Amount
+
+__all__ = [
+    "EXCEL_ERRORS",
+    "excel_error",
+    "MAX_AMOUNT",
+    "MAX_MONTHS",
+    "check_amount",
+    "FIELDS",
+    "FieldSpec",
+    "Offer",
+    "OfferBatch",
+    "COMPONENTS",
+    "BASES",
+    "cash_schedule",
+    "tc",
+    "is_blank",
+    "norm_field",
+]
+
+Array = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """How one offer field is read and checked."""
+
+    kind: str  # text, jurisdiction, currency, money, fraction, months, schedule, frequency, date
+    default: Any
+    help: str
+    low: float | None = None
+    high: float | None = None
+    required: bool = False
+
+    @property
+    def bounds(self) -> tuple[float | None, float | None]:
+        """The valid range of a number field, both ends inclusive (``None``: unbounded).
+
+        Money is 0 to :data:`MAX_AMOUNT` (``low`` may raise the floor), months 0 to
+        :data:`MAX_MONTHS`, a fraction its own ``low`` / ``high``; other kinds ``(None, None)``.
+        The offer parser and the add-in's converters both read it.
+        """
+        if self.kind == "money":
+            return (0.0 if self.low is None else self.low), MAX_AMOUNT
+        if self.kind == "months":
+            return 0, MAX_MONTHS
+        if self.kind == "fraction":
+            return self.low, self.high
+        return None, None
+
+
+# The largest amount any field, input or market row may hold, in any currency.  No one's
+# pay, grant or cost comes near it, even in the currencies with the most units to the US
+# dollar (a trillion Vietnamese dong or Iranian rials is still millions of dollars), so a
+# bigger number is a typing or file error.  Below it every sum the calculators make (12
+# offers, 50 years, equity growth, FX) stays far from float overflow, and amounts stay exact
+# to the cent (1e12 * 100 < 2 ** 53): a result is never ``inf`` or ``NaN``.
+MAX_AMOUNT = 1e12
+# The longest cliff or clawback period a field may hold, in months: 50 years, the longest
+# horizon (calculators.defaults.YEARS); more is a typing error.
+MAX_MONTHS = 600
+
+
+def check_amount(name: str, number: float, label: str | None = None) -> float:
+    """``number`` if it is finite and at most :data:`MAX_AMOUNT` in size, else an
+    :class:`InvalidInputError` naming ``name`` (and ``label``: the offer or the table).
+
+    Parameters
+    ----------
+    name : str
+        The field name, for the message.
+    number : float
+        The amount.
+    label : str, optional
+        The offer or table it belongs to, for the message.
+
+    Returns
+    -------
+    float
+        ``number`` unchanged.
+
+    Raises
+    ------
+    InvalidInputError
+        A NaN, an infinity or an amount beyond :data:`MAX_AMOUNT`.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> check_amount("base_salary", 185_000.0)
+    185000.0
+    >>> check_amount("base_salary", 1e13, "offer 2")
+    Traceback (most recent call last):
+    ...
+    calculators.errors.InvalidInputError: offer 2: base_salary is beyond ...
+    """
+    where = f"{label}: " if label else ""
+    if not math.isfinite(number):
+        raise InvalidInputError(f"{where}{name} must be a finite number")
+    if abs(number) > MAX_AMOUNT:
+        raise InvalidInputError(
+            f"{where}{name} is beyond {MAX_AMOUNT:,.0f}, more than any pay in any currency; check the cell"
+        )
+    return number
+
+
+FIELDS: dict[str, FieldSpec] = {
+    "company": FieldSpec("text", None, "Employer", required=True),
+    "jurisdiction": FieldSpec("jurisdiction", None, "Where the work is taxed, e.g. JP-TOKYO", required=True),
+    "currency": FieldSpec("currency", None, "ISO 4217 code of the pay, e.g. JPY", required=True),
+    "base_salary": FieldSpec("money", None, "Yearly base salary", low=0.0, required=True),
+    "annual_raise": FieldSpec("fraction", 0.0, "Yearly raise, 0.03 = 3 %", -0.5, 1.0),
+    "bonus_target": FieldSpec("fraction", 0.0, "Target bonus as a fraction of base", 0.0, 3.0),
+    "bonus_payout": FieldSpec("fraction", 1.0, "Expected payout multiplier of the target", 0.0, 3.0),
+    "sign_on": FieldSpec("money", 0.0, "Sign-on bonus paid in year 1"),
+    "sign_on_year2": FieldSpec("money", 0.0, "Sign-on bonus paid in year 2"),
+    "clawback_months": FieldSpec("months", 0, "Sign-on / relocation repayable pro rata before this"),
+    "rsu_grant": FieldSpec("money", 0.0, "Total RSU grant value at grant (not per year)"),
+    "rsu_schedule": FieldSpec("schedule", "25/25/25/25", "Yearly vest percentages, e.g. 25/25/25/25"),
+    "rsu_cliff_months": FieldSpec("months", equity.CLIFF_MONTHS, "Months before the first vest"),
+    "rsu_frequency": FieldSpec("frequency", equity.FREQUENCY, "monthly, quarterly or annual after the cliff"),
+    "refresher_grant": FieldSpec("money", 0.0, "Value of the refresher granted at each year end"),
+    "refresher_schedule": FieldSpec("schedule", None, "Vest percentages of each refresher"),
+    "price_growth": FieldSpec("fraction", 0.0, "Yearly change of the share price", -0.99, 10.0),
+    "option_shares": FieldSpec("money", 0.0, "Number of stock options"),
+    "option_strike": FieldSpec("money", 0.0, "Strike price per share"),
+    "option_price": FieldSpec("money", 0.0, "Current price per share (409A / preferred)"),
+    "option_schedule": FieldSpec("schedule", "25/25/25/25", "Yearly vest percentages of the options"),
+    "option_cliff_months": FieldSpec("months", equity.CLIFF_MONTHS, "Months before the first option vest"),
+    "dilution": FieldSpec("fraction", 0.0, "New shares per existing share in each yearly round", 0.0, 5.0),
+    "exit_probability": FieldSpec("fraction", 1.0, "Chance of a liquidity event", 0.0, 1.0),
+    "exit_multiple": FieldSpec("fraction", 1.0, "Company value at exit over today's", 0.0, 1000.0),
+    "retirement_match": FieldSpec("fraction", 0.0, "Employer match as a fraction of base", 0.0, 1.0),
+    "retirement_match_cap": FieldSpec("money", 0.0, "Cap on the yearly match; 0 or blank: no cap"),
+    "benefits": FieldSpec("money", 0.0, "Yearly value of other benefits"),
+    "relocation_package": FieldSpec("money", 0.0, "One-time relocation payment"),
+    "start_date": FieldSpec("date", None, "Start date"),
+    "deadline": FieldSpec("date", None, "When the offer expires"),
+}
+
+# The error values a spreadsheet cell can hold, as text (xlwings reads them so with
+# ``err_to_str``).  A cell holding one is an input error, never a blank.
+EXCEL_ERRORS = (
+    "#NULL!",
+    "#DIV/0!",
+    "#VALUE!",
+    "#REF!",
+    "#NAME?",
+    "#NUM!",
+    "#N/A",
+    "#GETTING_DATA",
+    "#SPILL!",
+    "#CALC!",
+    "#FIELD!",
+    "#BLOCKED!",
+    "#CONNECT!",
+    "#BUSY!",
+    "#UNKNOWN!",
+    "#PYTHON!",
+)
+
+
+def excel_error(value: object) -> str | None:
+    """The Excel error a cell value stands for, or ``None``.
+
+    A text that is an error value, or starts with one and a space (the text a
+    failed function shows, ``"#VALUE! reason"``), stands for it; no legitimate
+    text starts like that.
+
+    Parameters
+    ----------
+    value : object
+        A cell value.
+
+    Returns
+    -------
+    str or None
+        The error value (``"#VALUE!"`` …), or ``None`` for any other value.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> excel_error("#N/A"), excel_error("#VALUE! base_salary is required"), excel_error("N/A")
+    ('#N/A', '#VALUE!', None)
+    """
+    if not isinstance(value, str):
+        return None
+    head = value.strip().split(" ", 1)[0].upper()
+    return head if head in EXCEL_ERRORS else None
+
+
+COMPONENTS = ("base", "bonus", "sign_on", "equity", "options", "retirement", "benefits", "relocation")
+BASES = ("first_year", "annualized", "total", "npv")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One validated offer; amounts are in ``currency``."""
+
+    name: str
+    company: str
+    jurisdiction: str
+    currency: str
+    base_salary: float
+    annual_raise: float = 0.0
+    bonus_target: float = 0.0
+    bonus_payout: float = 1.0
+    sign_on: float = 0.0
+    sign_on_year2: float = 0.0
+    clawback_months: int = 0
+    rsu_grant: float = 0.0
+    rsu_schedule: tuple[float, ...] = (0.25, 0.25, 0.25, 0.25)
+    rsu_cliff_months: int = equity.CLIFF_MONTHS
+    rsu_frequency: str = equity.FREQUENCY
+    refresher_grant: float = 0.0
+    refresher_schedule: tuple[float, ...] = (0.25, 0.25, 0.25, 0.25)
+    price_growth: float = 0.0
+    option_shares: float = 0.0
+    option_strike: float = 0.0
+    option_price: float = 0.0
+    option_schedule: tuple[float, ...] = (0.25, 0.25, 0.25, 0.25)
+    option_cliff_months: int = equity.CLIFF_MONTHS
+    dilution: float = 0.0
+    exit_probability: float = 1.0
+    exit_multiple: float = 1.0
+    retirement_match: float = 0.0
+    retirement_match_cap: float = 0.0
+    benefits: float = 0.0
+    relocation_package: float = 0.0
+    start_date: dt.date | None = None
+    deadline: dt.date | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_fields(cls, values: Mapping[str, Any], label: str = "offer") -> Offer:
+        """Validate raw field values (blank = ``None`` = default).
+
+        ``label`` names the offer in messages (``"offer 2"``), never its values.
+
+        Parameters
+        ----------
+        values : mapping of str to object
+            Field name (case-blind; see :data:`FIELDS`) to cell value; ``name`` is accepted too.
+        label : str, optional
+            How messages name the offer.
+
+        Returns
+        -------
+        Offer
+            The validated offer, defaults filled in.
+
+        Raises
+        ------
+        InvalidInputError
+            An unknown field, a missing required field, an Excel error in a cell, or a value
+            outside its field's bounds.
+
+        References
+        ----------
+        None
+
+        Examples
+        --------
+        >>> o = Offer.from_fields({"Company": "A", "jurisdiction": "US-WA",
+        ...                        "currency": "usd", "base_salary": 185000})
+        >>> o.currency, o.rsu_schedule
+        ('USD', (0.25, 0.25, 0.25, 0.25))
+        """
+        raw = {norm_field(k): v for k, v in values.items() if k is not None}
+        unknown = [k for k in raw if k not in FIELDS and k != "name"]
+        if unknown:
+            raise InvalidInputError(f"{label}: {len(unknown)} unknown field name(s)")
+        for name, value in raw.items():  # an error cell is never a blank (or a default)
+            code = excel_error(value)
+            if code is not None:
+                raise InvalidInputError(f"{label}: {name} holds an Excel error ({code})")
+        kwargs: dict[str, Any] = {}
+        for name, spec in FIELDS.items():
+            value = raw.get(name)
+            if isinstance(value, (float, np.floating)) and not math.isfinite(value):
+                raise InvalidInputError(f"{label}: {name} must be a finite number")  # never blank
+            if is_blank(value):
+                if spec.required:
+                    raise InvalidInputError(f"{label}: {name} is required")
+                continue
+            kwargs[name] = _convert(name, spec, value, label)
+        if "refresher_schedule" not in kwargs:
+            kwargs["refresher_schedule"] = kwargs.get("rsu_schedule", (0.25,) * 4)
+        for cliff, sched in (
+            ("rsu_cliff_months", "rsu_schedule"),
+            ("option_cliff_months", "option_schedule"),
+        ):
+            if kwargs.get(cliff, 12) > 12 * len(kwargs.get(sched, (0.25,) * 4)):
+                raise InvalidInputError(f"{label}: {cliff} must not exceed the vesting period")
+        if kwargs["base_salary"] <= 0:
+            raise InvalidInputError(f"{label}: base_salary must be a positive number")
+        given = raw.get("name")
+        kwargs["name"] = str(given) if not is_blank(given) else str(kwargs["company"])
+        return cls(**kwargs)
+
+
+def norm_field(key: object) -> str:
+    """A field name as the offer fields spell it: ``" Base-Salary "`` -> ``base_salary``.
+
+    Parameters
+    ----------
+    key : object
+        The field name as written in a cell.
+
+    Returns
+    -------
+    str
+        Lower case, hyphens and runs of spaces as one underscore.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> norm_field(" Base-Salary "), norm_field("RSU  grant")
+    ('base_salary', 'rsu_grant')
+    """
+    return "_".join(str(key).strip().lower().replace("-", "_").split())
+
+
+def is_blank(value: object) -> bool:
+    """True for an empty cell: ``None``, text of only whitespace, or a float NaN.
+
+    Parameters
+    ----------
+    value : object
+        A cell value.
+
+    Returns
+    -------
+    bool
+        Whether the cell counts as missing (0 does not).
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> is_blank(None), is_blank("  "), is_blank(float("nan")), is_blank(0)
+    (True, True, True, False)
+    """
+    if value is None:
+        return True
+    if isinstance(value, str) and not value.strip():
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _number(name: str, value: object, label: str) -> float:
+    if isinstance(value, bool):
+        raise InvalidInputError(f"{label}: {name} must be a number")
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        number = float(value)
+    elif isinstance(value, str):
+        text = value.strip().replace(",", "").replace("_", "")
+        scale = 1.0
+        if text.endswith("%"):
+            text, scale = text[:-1], 0.01
+        try:
+            number = float(text) * scale
+        except ValueError:
+            raise InvalidInputError(f"{label}: {name} must be a number") from None
+    else:
+        raise InvalidInputError(f"{label}: {name} must be a number")
+    if not math.isfinite(number):
+        raise InvalidInputError(f"{label}: {name} must be a finite number")
+    return number
+
+
+def _convert(name: str, spec: FieldSpec, value: object, label: str) -> Any:
+    kind = spec.kind
+    if kind == "text":
+        return str(value).strip()
+    if kind == "currency":
+        code = str(value).strip().upper()
+        if len(code) != 3 or not code.isalpha():
+            raise InvalidInputError(f"{label}: {name} must be a 3-letter ISO 4217 code")
+        return code
+    if kind == "jurisdiction":
+        try:
+            return canonical_code(value)
+        except NegotiationError as exc:
+            raise type(exc)(f"{label}: {exc}") from None
+    if kind == "schedule":
+        return equity.parse_schedule(value, name)
+    if kind == "frequency":
+        return equity.parse_frequency(value, name)
+    if kind == "date":
+        return _date(name, value, label)
+    number = _number(name, value, label)
+    if kind == "months":
+        if number < 0 or number != int(number) or number > MAX_MONTHS:
+            raise InvalidInputError(f"{label}: {name} must be a whole number of months")
+        return int(number)
+    if kind == "money" and number < 0:
+        raise InvalidInputError(f"{label}: {name} must not be negative")
+    if kind == "money":
+        check_amount(name, number, label)
+    if kind == "fraction":
+        low = -math.inf if spec.low is None else spec.low
+        high = math.inf if spec.high is None else spec.high
+        if not low <= number <= high:
+            raise InvalidInputError(
+                f"{label}: {name} must be a fraction between {low:g} and {high:g} (0.15 = 15 %)"
+            )
+    return number
+
+
+def _date(name: str, value: object, label: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 2_958_466:
+            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            pass
+    raise InvalidInputError(f"{label}: {name} must be a date (YYYY-MM-DD)")
+
+
+@dataclass(frozen=True)
+class OfferBatch:
+    """Offers as arrays, one element per offer: the vectorised form of ``Offer``."""
+
+    base_salary: Array
+    annual_raise: Array
+    bonus_target: Array
+    bonus_payout: Array
+    sign_on: Array
+    sign_on_year2: Array
+    rsu_grant: Array
+    rsu_fractions: Array  # (n, S) yearly vest fractions, cliff and frequency applied
+    refresher_grant: Array
+    refresher_fractions: Array  # (n, S)
+    price_growth: Array
+    option_shares: Array
+    option_strike: Array
+    option_price: Array
+    option_fractions: Array  # (n, S)
+    dilution: Array
+    exit_probability: Array
+    exit_multiple: Array
+    retirement_match: Array
+    retirement_match_cap: Array
+    benefits: Array
+    relocation_package: Array
+
+    @classmethod
+    def from_offers(cls, offers: Sequence[Offer]) -> OfferBatch:
+        """The offers as columns: one array per field, one element per offer.
+
+        Parameters
+        ----------
+        offers : sequence of Offer
+            At least one offer.
+
+        Returns
+        -------
+        OfferBatch
+            The fields as arrays, vest fractions padded to the longest schedule.
+
+        Raises
+        ------
+        InvalidInputError
+            No offer.
+
+        References
+        ----------
+        None
+
+        Examples
+        --------
+        >>> o = Offer.from_fields({"company": "A", "jurisdiction": "US-WA", "currency": "USD",
+        ...                        "base_salary": 185_000})
+        >>> b = OfferBatch.from_offers([o, o])
+        >>> len(b), b.base_salary.tolist()
+        (2, [185000.0, 185000.0])
+        """
+        if not offers:
+            raise InvalidInputError("at least one offer is needed")
+        width = max(
+            max(len(o.rsu_schedule), len(o.refresher_schedule), len(o.option_schedule)) for o in offers
+        )
+
+        def pad(rows: list[Array]) -> Array:
+            out = np.zeros((len(rows), width))
+            for i, row in enumerate(rows):
+                out[i, : len(row)] = row
+            return out
+
+        def col(name: str) -> Array:
+            return np.array([float(getattr(o, name)) for o in offers])
+
+        plain = {f.name: col(f.name) for f in fields(cls) if not f.name.endswith("_fractions")}
+        return cls(
+            **plain,
+            rsu_fractions=pad(
+                [
+                    equity.annual_vest_fractions(o.rsu_schedule, o.rsu_cliff_months, o.rsu_frequency)
+                    for o in offers
+                ]
+            ),
+            refresher_fractions=pad([np.asarray(o.refresher_schedule) for o in offers]),
+            option_fractions=pad(
+                [
+                    equity.annual_vest_fractions(o.option_schedule, o.option_cliff_months, o.rsu_frequency)
+                    for o in offers
+                ]
+            ),
+        )
+
+    def __len__(self) -> int:
+        return len(self.base_salary)
+
+
+def _fit(fractions: Array, years: int) -> Array:
+    n, width = fractions.shape
+    if width >= years:
+        return fractions[:, :years]
+    return np.concatenate([fractions, np.zeros((n, years - width))], axis=1)
+
+
+def cash_schedule(batch: OfferBatch, years: int) -> dict[str, Array]:
+    """Year-by-year value of every component, each an array ``(n_offers, years)``.
+
+    Keys are :data:`COMPONENTS` plus ``total``.  Nothing is blank or NaN after
+    the last vest: those years are 0.
+
+    Parameters
+    ----------
+    batch : OfferBatch
+        The offers.
+    years : int
+        Horizon in years.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        One ``(n_offers, years)`` array per component and the ``total``.
+
+    References
+    ----------
+    None: the year-*k* rules of the offer fields (base grows by ``annual_raise``, an RSU vest
+    is ``rsu_grant x pct_k x (1 + price_growth) ** k``).
+
+    Examples
+    --------
+    >>> o = Offer.from_fields({"company": "A", "jurisdiction": "US-WA", "currency": "USD",
+    ...     "base_salary": 185_000, "sign_on": 60_000, "rsu_grant": 300_000,
+    ...     "rsu_schedule": "5/15/40/40"})
+    >>> s = cash_schedule(OfferBatch.from_offers([o]), 3)
+    >>> s["equity"].tolist(), s["total"].tolist()
+    ([[15000.0, 45000.0, 120000.0]], [[260000.0, 230000.0, 305000.0]])
+    """
+    if not isinstance(years, (int, np.integer)):
+        raise InvalidInputError(YEARS.problem())
+    years = YEARS.check(years)
+    k = np.arange(1, years + 1, dtype=float)
+    col = lambda a: a[:, None]  # noqa: E731
+    growth = (1.0 + col(batch.price_growth)) ** k
+    base = col(batch.base_salary) * (1.0 + col(batch.annual_raise)) ** (k - 1.0)
+    bonus = base * col(batch.bonus_target) * col(batch.bonus_payout)
+    sign_on = np.zeros_like(base)
+    sign_on[:, 0] = batch.sign_on
+    if years >= 2:
+        sign_on[:, 1] = batch.sign_on_year2
+    rsu = col(batch.rsu_grant) * _fit(batch.rsu_fractions, years) * growth
+    # refresher granted at the end of year j vests (1 + g)^m-weighted in year j + m
+    h = _fit(batch.refresher_fractions, years) * growth
+    refresher = np.zeros_like(base)
+    refresher[:, 1:] = col(batch.refresher_grant) * np.cumsum(h, axis=1)[:, :-1]
+    payoff = equity.option_payoff(
+        col(batch.option_price),
+        col(batch.option_strike),
+        col(batch.dilution),
+        col(batch.exit_multiple),
+        k,
+    )
+    options = (
+        col(batch.option_shares) * _fit(batch.option_fractions, years) * col(batch.exit_probability) * payoff
+    )
+    match = base * col(batch.retirement_match)
+    cap = col(batch.retirement_match_cap)
+    retirement = np.where(cap > 0, np.minimum(match, cap), match)
+    benefits = np.broadcast_to(col(batch.benefits), base.shape).copy()
+    relocation = np.zeros_like(base)
+    relocation[:, 0] = batch.relocation_package
+    parts = {
+        "base": base,
+        "bonus": bonus,
+        "sign_on": sign_on,
+        "equity": rsu + refresher,
+        "options": options,
+        "retirement": retirement,
+        "benefits": benefits,
+        "relocation": relocation,
+    }
+    total = np.zeros_like(base)
+    for part in parts.values():
+        total = total + part
+    parts["total"] = total
+    return parts
+
+
+@overload
+def tc(
+    totals: Sequence[float],
+    basis: str = BASIS.default,
+    years: int | None = None,
+    discount_rate: float = DISCOUNT_RATE.default,
+) -> float: ...
+@overload
+def tc(
+    totals: Array | Sequence[Sequence[float]],
+    basis: str = BASIS.default,
+    years: int | None = None,
+    discount_rate: float = DISCOUNT_RATE.default,
+) -> Array: ...
+def tc(
+    totals: npt.ArrayLike,
+    basis: str = BASIS.default,
+    years: int | None = None,
+    discount_rate: float = DISCOUNT_RATE.default,
+) -> Amount:
+    """Total compensation on a basis from year totals ``(n, Y)`` (or ``(Y,)``).
+
+    ``first_year``: year 1; ``total``: sum over ``years``; ``annualized``: that sum
+    divided by ``years``; ``npv``: year *k* discounted by ``(1 + r) ** k``.
+
+    Parameters
+    ----------
+    totals : array_like
+        Year totals, ``(Y,)`` for one offer or ``(n, Y)`` for several.
+    basis : str, optional
+        ``first_year``, ``annualized``, ``total`` or ``npv``.
+    years : int, optional
+        Horizon; default every year of ``totals``.
+    discount_rate : float, optional
+        Yearly rate for ``npv``, above -1.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        One TC per offer; a float for a plain list of year totals, an array ``(n,)`` (0-d for
+        a 1-D array) otherwise.
+
+    Raises
+    ------
+    InvalidInputError
+        A horizon beyond the years given, an unknown basis or a discount rate of -1 or less.
+
+    References
+    ----------
+    Excel's ``NPV`` (end-of-year discounting) and ``numpy_financial.npv``.
+
+    Examples
+    --------
+    >>> round(tc([100.0, 110.0], "npv", discount_rate=0.1), 6)
+    181.818182
+    >>> tc([[100.0, 110.0], [1.0, 2.0]], "annualized").tolist()
+    [105.0, 1.5]
+    """
+    t = np.atleast_1d(np.asarray(totals, dtype=float))
+    h = t.shape[-1] if years is None else years
+    if not 1 <= h <= t.shape[-1]:
+        raise InvalidInputError(f"years must be between 1 and {t.shape[-1]}")
+    t = t[..., :h]
+    if basis == "first_year":
+        return _per_offer(t[..., 0], totals)
+    if basis == "total":
+        return _per_offer(t.sum(axis=-1), totals)
+    if basis == "annualized":
+        return _per_offer(t.sum(axis=-1) / h, totals)
+    if basis == "npv":
+        if not math.isfinite(discount_rate) or discount_rate <= -1:
+            raise InvalidInputError("discount_rate must be a number above -1")
+        # end-of-year discounting, the convention of Excel's NPV and of
+        # numpy_financial.npv with a zero cash flow at t = 0 (tests check both agree)
+        discount = (1.0 + discount_rate) ** -np.arange(1, h + 1, dtype=float)
+        return _per_offer(t @ discount, totals)
+    raise InvalidInputError("basis must be one of " + ", ".join(BASES))
+
+
+def _per_offer(value: Array, totals: object) -> Amount:
+    """One offer's year totals given as plain numbers give a float (a 0-d result); an array
+    stays an array."""
+    out = np.asarray(value, dtype=float)
+    return float(out) if out.ndim == 0 and not isinstance(totals, np.ndarray) else out

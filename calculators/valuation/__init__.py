@@ -1,0 +1,1 @@
+"""What offers are worth: comparison on each basis, and take-home pay."""

@@ -1,0 +1,338 @@
+"""Ranking offers on one basis, in one home currency.
+
+A *basis* turns each offer's year-by-year schedule into one number in the
+offer's own currency; the number is then converted to the home currency with
+a named, dated FX table, and the offers are ranked on it (best first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import numpy.typing as npt
+
+from calculators.defaults import BASIS, DISCOUNT_RATE, YEARS
+from calculators.errors import InvalidInputError
+from calculators.fx import FxTable, shipped_table
+from calculators.offer.model import BASES as KINDS
+from calculators.offer.model import Offer, OfferBatch, cash_schedule, tc
+from calculators.relocation.move import MoveInputs, analyse_moves
+from calculators.valuation.net import net_schedule
+
+__all__ = [
+    "BASES",
+    "ComparisonRow",
+    "Settings",
+    "metric",
+    "compare_offers",
+    "checked_settings",
+    "home_currency",
+]
+
+Array = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How offers are compared: basis, horizon, discounting and currency.
+
+    The defaults and ranges are those of :mod:`calculators.defaults` (``BASIS``, ``YEARS``,
+    ``DISCOUNT_RATE``; ``age`` ``None``: ``AGE``'s default, applied by the tax engine).
+    ``home_currency`` ``None`` is the first offer's currency (:func:`home_currency`), as in
+    every user-facing route; :func:`checked_settings` resolves it for the offers compared.
+    """
+
+    basis: str = BASIS.default
+    years: int = YEARS.default
+    discount_rate: float = DISCOUNT_RATE.default
+    home_currency: str | None = None
+    fx: FxTable | None = None
+    tax_year: int | None = None  # rules applied to every year; None: the latest covered
+    age: int | None = None  # where contributions depend on it (Japan's nursing care from 40)
+    move: MoveInputs | None = None  # basket and move costs, for the disposable bases
+
+    def table(self) -> FxTable:
+        """The FX table of the comparison: ``fx``, or the latest shipped table.
+
+        Returns
+        -------
+        FxTable
+            The rates used to bring every offer to the home currency.
+
+        References
+        ----------
+        None
+
+        Examples
+        --------
+        >>> from calculators.fx import FxTable
+        >>> fx = FxTable("USD", {"USD": 1.0, "JPY": 150.0})
+        >>> Settings(fx=fx).table() is fx, Settings().table().base
+        (True, 'USD')
+        """
+        return self.fx or shipped_table()
+
+
+Metric = Callable[[Sequence[Offer], dict[str, Array], Settings], Array]
+
+
+def _gross(kind: str) -> Metric:
+    def run(offers: Sequence[Offer], sched: dict[str, Array], s: Settings) -> Array:
+        return tc(sched["total"], kind, s.years, s.discount_rate)
+
+    return run
+
+
+def _net(kind: str) -> Metric:
+    def run(offers: Sequence[Offer], sched: dict[str, Array], s: Settings) -> Array:
+        opts = {} if s.age is None else {"age": s.age}
+        net = net_schedule(offers, sched, s.tax_year, opts)
+        return tc(net, kind, s.years, s.discount_rate)
+
+    return run
+
+
+def _disposable(kind: str) -> Metric:
+    def run(offers: Sequence[Offer], sched: dict[str, Array], s: Settings) -> Array:
+        if s.move is None:
+            raise InvalidInputError("disposable bases need the relocation inputs (basket and move costs)")
+        opts = {} if s.age is None else {"age": s.age}
+        results, _ = analyse_moves(offers, s.move, s.table(), s.years, s.tax_year, opts)
+        local = np.vstack([r.disposable_home / r.fx_rate for r in results])
+        return tc(local, kind, s.years, s.discount_rate)
+
+    return run
+
+
+BASES: dict[str, Metric] = {
+    **{name: _gross(name) for name in KINDS},
+    **{f"net_{name}": _net(name) for name in KINDS},
+    **{f"disposable_{name}": _disposable(name) for name in KINDS},
+}
+
+
+def checked_settings(offers: Sequence[Offer], settings: Settings) -> Settings:
+    """The settings for comparing ``offers``: basis and currency normalised (no home currency:
+    the first offer's), horizon and discount rate checked against :mod:`calculators.defaults`.
+
+    Parameters
+    ----------
+    offers : sequence of Offer
+        The offers compared; the first one's currency is the home currency when none is given.
+    settings : Settings
+        The settings as given.
+
+    Returns
+    -------
+    Settings
+        The same settings, basis lower-case, home currency upper-case and never ``None``.
+
+    Raises
+    ------
+    InvalidInputError
+        An unknown basis, a horizon or discount rate out of range, or neither a home currency
+        nor an offer.
+    MissingParameterError
+        A home currency the FX table does not quote.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> from calculators.fx import FxTable
+    >>> fx = FxTable("USD", {"USD": 1.0, "JPY": 150.0})
+    >>> a = Offer.from_fields({"company": "A", "jurisdiction": "Tokyo", "currency": "JPY",
+    ...                        "base_salary": 15_000_000})
+    >>> s = checked_settings([a], Settings(basis=" NPV ", home_currency="usd", fx=fx))
+    >>> s.basis, s.home_currency, checked_settings([a], Settings(fx=fx)).home_currency
+    ('npv', 'USD', 'JPY')
+    """
+    basis = str(settings.basis).strip().lower()
+    if basis not in BASES:
+        raise InvalidInputError("basis must be one of " + ", ".join(BASES))
+    years = YEARS.check(settings.years)
+    rate = DISCOUNT_RATE.check(settings.discount_rate)
+    home = home_currency(offers, settings.home_currency)
+    settings.table().rate(home)  # names a missing currency early
+    return replace(settings, basis=basis, years=years, discount_rate=rate, home_currency=home)
+
+
+def metric(offers: Sequence[Offer], settings: Settings) -> Array:
+    """Each offer's value on ``settings.basis`` in its own currency.
+
+    Parameters
+    ----------
+    offers : sequence of Offer
+        The offers.
+    settings : Settings
+        Basis, horizon, discount rate, tax year and the other settings.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per offer, each in that offer's currency (convert with :func:`to_home`
+        before comparing).
+
+    References
+    ----------
+    The tax rules of :mod:`calculators.tax` for the ``net_*`` bases; Excel's ``NPV`` for
+    ``npv`` (:func:`calculators.offer.model.tc`).
+
+    Examples
+    --------
+    >>> from calculators.fx import FxTable
+    >>> a = Offer.from_fields({"company": "A", "jurisdiction": "Tokyo", "currency": "JPY",
+    ...                        "base_salary": 15_000_000})
+    >>> b = Offer.from_fields({"company": "B", "jurisdiction": "Seattle", "currency": "USD",
+    ...                        "base_salary": 110_000})
+    >>> fx = FxTable("USD", {"USD": 1.0, "JPY": 150.0})
+    >>> metric([a, b], Settings(basis="net_annualized", years=2, fx=fx)).round().tolist()
+    [10240659.0, 84689.0]
+    """
+    s = checked_settings(offers, settings)
+    sched = cash_schedule(OfferBatch.from_offers(offers), s.years)
+    return np.asarray(BASES[s.basis](offers, sched, s), dtype=float)
+
+
+def home_currency(offers: Sequence[Offer], given: object = None) -> str:
+    """The currency to rank in when the user names one or none: the user's, else the first
+    offer's (the rule every entry point follows: the UDFs, the commands and the brief).
+
+    Parameters
+    ----------
+    offers : sequence of Offer
+        The offers being compared, first the one whose currency is the fallback.
+    given : object, optional
+        The currency the user gave; blank (``None`` or empty text) for none.
+
+    Returns
+    -------
+    str
+        An upper-case currency code.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> a = Offer.from_fields({"company": "A", "jurisdiction": "Seattle", "currency": "USD",
+    ...                        "base_salary": 110_000})
+    >>> home_currency([a]), home_currency([a], " jpy ")
+    ('USD', 'JPY')
+    """
+    if given is None or (isinstance(given, str) and not given.strip()):
+        if not offers:
+            raise InvalidInputError("home_currency is required when there is no offer")
+        return offers[0].currency
+    return str(given).strip().upper()
+
+
+def to_home(offers: Sequence[Offer], values: Array, settings: Settings) -> Array:
+    """Convert per-offer local values to the home currency.
+
+    Parameters
+    ----------
+    offers : sequence of Offer
+        The offers, whose currencies the values are in.
+    values : numpy.ndarray
+        One value per offer (:func:`metric`).
+    settings : Settings
+        The home currency (``None``: the first offer's) and the FX table.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per offer in the home currency.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> from calculators.fx import FxTable
+    >>> a = Offer.from_fields({"company": "A", "jurisdiction": "Tokyo", "currency": "JPY",
+    ...                        "base_salary": 15_000_000})
+    >>> b = Offer.from_fields({"company": "B", "jurisdiction": "Seattle", "currency": "USD",
+    ...                        "base_salary": 110_000})
+    >>> fx = FxTable("USD", {"USD": 1.0, "JPY": 150.0})
+    >>> to_home([a, b], np.array([15e6, 110e3]), Settings(fx=fx)).tolist()
+    [15000000.0, 16500000.0]
+    """
+    table = settings.table()
+    home = home_currency(offers, settings.home_currency)
+    return np.array([float(table.convert(v, o.currency, home)) for o, v in zip(offers, values, strict=True)])
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    """One ranked offer."""
+
+    rank: int
+    name: str
+    company: str
+    jurisdiction: str
+    currency: str
+    value_local: float
+    value_home: float
+    gap_to_best_home: float
+    fx_rate: float  # units of home currency per unit of the offer's currency
+
+
+def compare_offers(offers: Sequence[Offer], settings: Settings | None = None) -> list[ComparisonRow]:
+    """Rank offers on a basis, best first (ties keep the input order).
+
+    Parameters
+    ----------
+    offers : sequence of Offer
+        The offers.
+    settings : Settings, optional
+        Basis, horizon, discount rate, home currency and FX table; default :class:`Settings`.
+
+    Returns
+    -------
+    list of ComparisonRow
+        One row per offer, best first, with its value locally and in the home currency and
+        its gap to the best.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> from calculators.fx import FxTable
+    >>> fx = FxTable("USD", {"USD": 1.0, "JPY": 150.0})
+    >>> a = Offer.from_fields({"company": "A", "jurisdiction": "Tokyo", "currency": "JPY",
+    ...                        "base_salary": 15_000_000})
+    >>> b = Offer.from_fields({"company": "B", "jurisdiction": "Seattle", "currency": "USD",
+    ...                        "base_salary": 110_000})
+    >>> [(r.rank, r.name, r.value_home) for r in compare_offers([a, b], Settings(fx=fx))]
+    [(1, 'B', 16500000.0), (2, 'A', 15000000.0)]
+    """
+    s = checked_settings(offers, settings or Settings())
+    local = metric(offers, s)
+    home = to_home(offers, local, s)
+    order = np.argsort(-home, kind="stable")
+    best = float(home[order[0]])
+    table = s.table()
+    assert s.home_currency is not None  # checked_settings resolved it
+    return [
+        ComparisonRow(
+            rank=rank,
+            name=offers[i].name,
+            company=offers[i].company,
+            jurisdiction=offers[i].jurisdiction,
+            currency=offers[i].currency,
+            value_local=float(local[i]),
+            value_home=float(home[i]),
+            gap_to_best_home=float(home[i]) - best,
+            fx_rate=float(table.convert(1.0, offers[i].currency, s.home_currency)),
+        )
+        for rank, i in enumerate(order, start=1)
+    ]
