@@ -16,6 +16,7 @@ import random
 import re
 import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 from bench.hostile import COMMANDS, Case, rewrite, sheet_part
@@ -144,8 +145,74 @@ def _patch(
     return path
 
 
+def _deflated_zeros(mib: int) -> bytes:
+    """The deflate stream of ``mib`` MiB of zeros, made without compressing them all: one MiB
+    compressed to a self-contained chunk (a full flush empties the window and aligns the chunk
+    to a byte), repeated, then an empty final block."""
+    chunk = zlib.compressobj(9, zlib.DEFLATED, -15)
+    one = chunk.compress(bytes(MiB)) + chunk.flush(zlib.Z_FULL_FLUSH)
+    return one * mib + zlib.compressobj(9, zlib.DEFLATED, -15).flush()
+
+
+def _raw_entry(dst: Path, name: str, method: int, raw: bytes, size: int, crc: int, zip64: bool) -> Path:
+    """Append an entry whose compressed bytes are ``raw`` (``size`` bytes of content whose
+    CRC-32 is ``crc``) to the package at ``dst``: its local header and data where the central
+    directory was, the directory after them with one more record."""
+    data = dst.read_bytes()
+    with zipfile.ZipFile(dst) as zf:
+        start, count = zf.start_dir, len(zf.infolist())
+    eocd = data.rindex(b"PK\x05\x06")
+    info = zipfile.ZipInfo(name, (2026, 1, 1, 0, 0, 0))
+    info.compress_type, info.file_size, info.compress_size, info.CRC = method, size, len(raw), crc
+    local = info.FileHeader(zip64)
+    dosdate = (info.date_time[0] - 1980) << 9 | info.date_time[1] << 5 | info.date_time[2]
+    record = struct.pack(
+        "<4s4B4HL2L5H2L",
+        b"PK\x01\x02",
+        info.create_version,
+        info.create_system,
+        info.extract_version,
+        0,
+        info.flag_bits,
+        method,
+        0,
+        dosdate,
+        crc,
+        len(raw),
+        size,
+        len(info.filename.encode()),
+        0,
+        0,
+        0,
+        0,
+        info.external_attr,
+        start,
+    )
+    directory = data[start:eocd] + record + info.filename.encode()
+    end = struct.pack(
+        "<4s4H2LH",
+        b"PK\x05\x06",
+        0,
+        0,
+        count + 1,
+        count + 1,
+        len(directory),
+        start + len(local) + len(raw),
+        0,
+    )
+    dst.write_bytes(data[:start] + local + raw + directory + end)
+    return dst
+
+
 def _zeros_entry(dst: Path, name: str, mib: int, method: int, zip64: bool = False) -> Path:
-    """Append an entry of ``mib`` MiB of zeros, compressed with ``method``."""
+    """Append an entry of ``mib`` MiB of zeros, compressed with ``method`` (deflate without
+    compressing them all; bzip2 and LZMA streams do not join that way, zipfile compresses)."""
+    if method == zipfile.ZIP_DEFLATED:
+        crc = 0
+        block = bytes(MiB)
+        for _ in range(mib):
+            crc = zlib.crc32(block, crc)
+        return _raw_entry(dst, name, method, _deflated_zeros(mib), mib * MiB, crc, zip64)
     with zipfile.ZipFile(dst, "a") as zf:
         info = zipfile.ZipInfo(name, (2026, 1, 1, 0, 0, 0))
         info.compress_type = method
