@@ -10,6 +10,7 @@ from openpyxl.utils.formulas import FORMULAE
 
 from addin import udfs
 from addin.cells import UDFS
+from addin.workbook import builder
 from addin.workbook.builder import DEFAULT_PATH, build, quickstart_vba
 
 EXCEL_BUILTINS = {f.upper() for f in FORMULAE}
@@ -132,3 +133,26 @@ def test_cached_values_are_what_the_udfs_return(example_rows):
     for r, name in zip(range(8, 13), names, strict=True):
         npv = compare.cell(row=r, column=5).value
         assert npv == pytest.approx(udfs.offer_tc(example_rows, "npv", 4, 0.05, name))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda: builder.blank(), id="no offers"),
+        pytest.param(
+            lambda: {**builder.example(), "offers": builder.example()["offers"][:1]}, id="one offer"
+        ),
+    ],
+)
+def test_a_draft_without_the_settled_blanks_gives_every_value_of_the_whole_draft(make, tmp_path):
+    data = make()
+    m, lay = builder.model(data)
+    blanks = builder.settled_blanks(m)
+    # an unused slot's row of Compare (slot 2 onwards here) is settled; slot 1's name is not
+    assert ("Compare", lay.slot_row(2), 4) in blanks
+    assert ("Compare", lay.slot_row(1), 0) not in blanks
+    assert len(blanks) > 300
+    whole = builder.evaluated(m, lay, data, tmp_path / "w.xlsm", prune=False)
+    pruned = builder.evaluated(m, lay, data, tmp_path / "p.xlsm")
+    assert all(whole[(s.upper(), r + 1, c + 1)] == "" for s, r, c in blanks)
+    assert pruned == whole

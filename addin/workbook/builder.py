@@ -19,6 +19,7 @@ import io
 import os
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ import yaml
 
 from addin.cells import UDFS
 from addin.recalc import NAMESPACE, OFFICE_JS_PREFIX, evaluate
-from addin.workbook.model import Call, Model, Ref, Spill
+from addin.workbook.model import Call, Model, Op, Ref, Spill
 from addin.workbook.sheets import FILL_ORDER, TAB_ORDER
 from addin.workbook.sheets.conf import NAME as CONF
 from addin.workbook.sheets.layout import Layout
@@ -260,10 +261,129 @@ def _write(path: Path, m: Model, lay: Layout, data: dict[str, Any], runtime: str
     wb.close()
 
 
-def _evaluated(m: Model, lay: Layout, data: dict[str, Any], target: Path) -> Values:
+# -- what the layout alone decides ----------------------------------------------------------
+#
+# Most formulas of a workbook with few offers are an unused slot's or a year past the
+# horizon's ``IF(condition,"",expr)`` (:func:`~addin.workbook.model.blank_if`), whose
+# condition the typed-in cells already settle: an offer column with no field, a year above
+# the horizon, no offer at all.  Such a cell is empty text whatever ``expr`` gives.  The draft
+# leaves out those that no remaining formula refers to (the engine would compile each and
+# call our functions for a result the IF throws away); every other formula is evaluated.
+# ``None`` below is "not settled by the layout": only what is certain is decided.
+
+_UNSETTLED = object()
+
+
+class _Settled:
+    """The values of a model's cells that its typed-in cells alone decide."""
+
+    def __init__(self, m: Model) -> None:
+        self.m = m
+        self.memo: dict[tuple[str, int, int], Any] = {}
+
+    def cell(self, sheet: str, r: int, c: int) -> Any:
+        key = (sheet, r, c)
+        if key not in self.memo:
+            self.memo[key] = _UNSETTLED  # a reference back to itself settles nothing
+            content = self.m.sheet(sheet).get((r, c))
+            if content is None:
+                value: Any = _UNSETTLED  # an empty cell: "" to some functions, 0 to others
+            elif isinstance(content, (Call, Ref)):
+                value = self.expr(content)
+            elif isinstance(content, Spill):
+                value = _UNSETTLED
+            else:
+                value = content
+            self.memo[key] = value
+        return self.memo[key]
+
+    def expr(self, e: Any) -> Any:
+        if isinstance(e, bool) or isinstance(e, (int, float, str)):
+            return e
+        if isinstance(e, Ref):
+            return self.cell(e.sheet, e.row, e.col) if e.is_cell else _UNSETTLED
+        if isinstance(e, Op):
+            return self.op(e)
+        if isinstance(e, Call):
+            func = e.func.upper()
+            if func == "IF" and len(e.args) == 3 and self.expr(e.args[0]) is True:
+                return self.expr(e.args[1])
+            if func == "COUNTA" and len(e.args) == 1 and isinstance(e.args[0], Ref):
+                return self.counta(e.args[0])
+        return _UNSETTLED
+
+    def counta(self, ref: Ref) -> Any:
+        cells = self.m.sheet(ref.sheet)
+        n = 0
+        for r in ref.rows:
+            for c in ref.cols:
+                content = cells.get((r, c))
+                if content is None:
+                    continue
+                if isinstance(content, (Call, Ref, Spill)) or content == "":
+                    return _UNSETTLED  # a formula counts even when it gives empty text
+                n += 1
+        return n
+
+    def op(self, e: Op) -> Any:
+        left, right = self.expr(e.left), self.expr(e.right)
+        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (left, right))
+        if e.op == "=" and isinstance(left, str) and isinstance(right, str):
+            return left.casefold() == right.casefold()
+        if e.op in ("=", ">") and numbers:
+            return left == right if e.op == "=" else left > right
+        return _UNSETTLED
+
+
+def _refs(e: Any) -> Iterator[Ref]:
+    if isinstance(e, Ref):
+        yield e
+    elif isinstance(e, Spill):
+        yield from _refs(e.expr)
+    elif isinstance(e, Op):
+        yield from _refs(e.left)
+        yield from _refs(e.right)
+    elif isinstance(e, Call):
+        for a in e.args:
+            yield from _refs(a)
+
+
+def settled_blanks(m: Model) -> set[tuple[str, int, int]]:
+    """The formula cells (sheet, 0-based row, col) the draft may leave out: empty text
+    whatever their functions give, and referred to by no formula that stays."""
+    settled = _Settled(m)
+    formulas = [
+        (sheet, r, c, content)
+        for sheet, cells in m.sheets.items()
+        for (r, c), content in cells.items()
+        if isinstance(content, (Call, Ref, Spill))
+    ]
+    out: dict[str, set[tuple[int, int]]] = {}
+    for sheet, r, c, content in formulas:
+        value = settled.cell(sheet, r, c)
+        if isinstance(content, Call) and isinstance(value, str) and value == "":
+            out.setdefault(sheet, set()).add((r, c))
+    todo = [(sheet, r, c, content) for sheet, r, c, content in formulas if (r, c) not in out.get(sheet, ())]
+    while todo:  # a cell a formula of the draft refers to stays in the draft, and so on
+        sheet, r, c, content = todo.pop()
+        for ref in _refs(content):
+            left = out.get(ref.sheet, set())
+            if len(ref.rows) * len(ref.cols) <= len(left):
+                hit = {(i, j) for i in ref.rows for j in ref.cols if (i, j) in left}
+            else:
+                hit = {(i, j) for i, j in left if i in ref.rows and j in ref.cols}
+            left -= hit
+            todo.extend((ref.sheet, i, j, m.sheet(ref.sheet)[(i, j)]) for i, j in hit)
+    return {(sheet, r, c) for sheet, cells in out.items() for r, c in cells}
+
+
+def evaluated(m: Model, lay: Layout, data: dict[str, Any], target: Path, prune: bool = True) -> Values:
     """Every formula's value: the sheets written with their formulas (the Windows names,
     whatever the runtime: the same functions answer both) to a draft beside ``target``,
     evaluated by the formulas engine as ``negotiate recalc`` evaluates any workbook.
+    With ``prune`` the draft leaves out the cells :func:`settled_blanks` names (their value
+    is empty text); without it every formula is evaluated (the same values: a test holds
+    the two to each other).
 
     Every draft has one name, the shipped workbook's: the engine reuses the formulas it
     compiled for a book of that name (most of the sheets' formulas are the same in every
@@ -272,13 +392,20 @@ def _evaluated(m: Model, lay: Layout, data: dict[str, Any], target: Path) -> Val
     name = DEFAULT_PATH.name
     with tempfile.TemporaryDirectory(prefix=".build-", dir=target.parent) as folder:
         draft = Path(folder) / name
-        _write(draft, m, lay, data, "windows", {})
+        blanks = settled_blanks(m) if prune else set()
+        kept = {
+            sheet: {(r, c): v for (r, c), v in cells.items() if (sheet, r, c) not in blanks}
+            for sheet, cells in m.sheets.items()
+        }
+        _write(draft, Model(kept, m.styles), lay, data, "windows", {})
         key = (name, hashlib.sha256(draft.read_bytes()).hexdigest(), dt.date.today())
         if key not in _EVALUATED:
             _EVALUATED[key], _ = evaluate(draft)
             while len(_EVALUATED) > 8:
                 _EVALUATED.pop(next(iter(_EVALUATED)))
-    return _EVALUATED[key]
+    values = dict(_EVALUATED[key])
+    values.update({(sheet.upper(), r + 1, c + 1): "" for sheet, r, c in blanks})
+    return values
 
 
 _EVALUATED: dict[tuple[str, str, dt.date], Values] = {}  # the latest drafts' values
@@ -287,7 +414,7 @@ _EVALUATED: dict[tuple[str, str, dt.date], Values] = {}  # the latest drafts' va
 def _atomic_write(target: Path, data: dict[str, Any], runtime: str) -> Path:
     m, lay = model(data)
     target.parent.mkdir(parents=True, exist_ok=True)
-    values = _evaluated(m, lay, data, target)
+    values = evaluated(m, lay, data, target)
     fd, tmp = tempfile.mkstemp(prefix=".build-", suffix=target.suffix or ".xlsm", dir=target.parent)
     os.close(fd)
     try:
