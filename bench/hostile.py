@@ -39,10 +39,15 @@ def rewrite(
     add: dict[str, bytes] | None = None,
     drop: tuple[str, ...] = (),
     compression: int = zipfile.ZIP_DEFLATED,
+    compresslevel: int | None = None,
 ) -> Path:
-    """A copy of the package ``src`` at ``dst`` with parts replaced, added or dropped."""
+    """A copy of the package ``src`` at ``dst`` with parts replaced, added or dropped
+    (``compresslevel``: zlib's, for a large part whose size is what matters, not its ratio)."""
     replace, add = replace or {}, add or {}
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", compression) as zout:
+    with (
+        zipfile.ZipFile(src) as zin,
+        zipfile.ZipFile(dst, "w", compression, compresslevel=compresslevel) as zout,
+    ):
         for info in zin.infolist():
             if info.filename in drop:
                 continue

@@ -59,10 +59,11 @@ def _sheet_with(
     dimension: str | None = None,
     root_attrs: str = "",
     stored: bool = False,
+    compresslevel: int | None = None,
 ) -> Path:
     """The example with rows appended to its Offers sheet; ``rows(first)`` gives them, from
     the row after the sheet's last.  ``stored``: every entry stored, not deflated, so that
-    no entry is compressed beyond the ratio limit."""
+    no entry is compressed beyond the ratio limit; ``compresslevel``: zlib's, when deflated."""
     part, xml = _offers(base)
     xml = _append_rows(xml, rows(_last_row(xml) + 1))
     if dimension is not None:
@@ -74,6 +75,7 @@ def _sheet_with(
         folder / file,
         replace={part: xml.encode()},
         compression=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED,
+        compresslevel=compresslevel,
     )
 
 
@@ -363,6 +365,7 @@ def million_rows(base: Path, folder: Path) -> Path:
         lambda first: "".join(
             f'<row r="{r}"><c r="A{r}"><v>1</v></c></row>' for r in range(first, 1_000_001)
         ),
+        compresslevel=1,  # 4.9 MB either way, three times quicker than the default level
     )
 
 
@@ -797,7 +800,8 @@ def defined_names_bomb(base: Path, folder: Path) -> Path:
         wb = wb.replace("<definedNames>", "<definedNames>" + names, 1)
     else:
         wb = wb.replace("</sheets>", "</sheets><definedNames>" + names + "</definedNames>", 1)
-    return rewrite(base, folder / "names.xlsm", replace={"xl/workbook.xml": wb.encode()})
+    # zlib's quickest level: 10.7 MB instead of 9.3 MB, in a third of the time
+    return rewrite(base, folder / "names.xlsm", replace={"xl/workbook.xml": wb.encode()}, compresslevel=1)
 
 
 def data_connection(base: Path, folder: Path) -> Path:
