@@ -1,8 +1,10 @@
 """Hostile numbers and layouts, refused in one line; the readers' memory bounded.
 
-The files are the cases of :mod:`bench.hostile_share`, built from one example workbook per
-module and run through the real CLI in a subprocess (exit status, exactly one line on
-stderr, its wording, no traceback, no warning or install path).  The readers are also run
+The files are the cases of :mod:`bench.hostile_share`, built from the session's example
+workbook and run through the command's entry point in this process (exit status, exactly one
+line on stderr, its wording, no traceback, no warning or install path: a warning a library
+raises fails the test, as the suite runs warnings as errors); the numpy overflow warning is
+also checked in a process of its own, where it would reach the terminal.  The readers are also run
 in-process on the dimension bomb with the input guard switched off, so what is tested is
 their own bound, not the guard's.
 """
@@ -12,8 +14,6 @@ from __future__ import annotations
 import json
 import math
 import resource
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -22,27 +22,24 @@ import pytest
 import addin.io.guard
 import addin.io.reader
 import addin.render.share
-from addin.workbook.builder import DEFAULT_PATH, build
+from addin.workbook.builder import DEFAULT_PATH
 from bench.hostile_share import CASES, _edit, dimension_bomb, offers_cell
 from calculators.errors import InvalidInputError
 from calculators.offer.model import MAX_AMOUNT, Offer
+from tests.conftest import negotiate, negotiate_process
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "addin.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        cwd=cwd,
-    )
+    """``negotiate ARGS`` in this process (exit code, stdout, stderr)."""
+    return negotiate(*args, cwd=cwd)
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    return build(tmp_path_factory.mktemp("base") / "negotiation.xlsm")
+def base(built_example):
+    """The example workbook, built once a session (copied, never changed)."""
+    return built_example
 
 
 @pytest.fixture(scope="module")
@@ -159,8 +156,9 @@ def test_no_library_warning_reaches_the_terminal(base, tmp_path):
     r = run("share", path, "-o", tmp_path / "copy.xlsx", cwd=tmp_path)
     assert r.returncode == 0 and r.stderr == "", r.stderr
     fx = next(c for c in CASES if c.name == "fx-rate-1e308")
-    r = run("compare", fx.build(base, tmp_path), cwd=tmp_path)
-    assert len(r.stderr.splitlines()) == 1 and "overflow" not in r.stderr, r.stderr
+    path = fx.build(base, tmp_path)
+    for r in (run("compare", path, cwd=tmp_path), negotiate_process("compare", path, cwd=tmp_path)):
+        assert len(r.stderr.splitlines()) == 1 and "overflow" not in r.stderr, r.stderr
 
 
 def test_the_amount_bound_is_inclusive_and_names_the_field_and_offer():
