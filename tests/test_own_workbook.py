@@ -122,10 +122,10 @@ def type_in(
     wb.save(path)
 
 
-# Every workbook of these tests is named mine.xlsm (the example's copies negotiation.xlsm): recalc
-# reuses the formulas it compiled for a book of the same name (every build evaluates its draft
-# under the shipped workbook's name), and a build whose draft is the same as an earlier one (an
-# empty workbook, built again) reuses its values.
+# Every workbook recalculated here is named negotiation.xlsm, in a folder of its own: the name
+# every build evaluates its draft under, so recalc reuses the formulas the builds compiled (the
+# engine compiles per book name), and a build whose draft is the same as an earlier one (an
+# empty workbook, built again) reuses its values.  The others are mine.xlsm.
 
 
 def run(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -159,11 +159,11 @@ def own(tmp_path_factory):
     }
     for name, (n, years, runtime) in cases.items():
         folder = tmp_path_factory.mktemp(name)
-        path = folder / "mine.xlsm"
+        path = folder / "negotiation.xlsm"
         assert main(["new", str(path), "--runtime", runtime]) == 0
         offers = typed(n)
         type_in(path, offers, years)
-        result = recalc(path, folder / "mine.recalc.xlsm")
+        result = recalc(path, folder / "negotiation.recalc.xlsm")
         made[name] = (offers, result)
     return made
 
@@ -360,10 +360,10 @@ def test_every_count_and_horizon_evaluates_without_error(n, years, tmp_path):
 
 
 def test_an_empty_column_between_offers_is_no_offer(tmp_path, capsys):
-    path = tmp_path / "mine.xlsm"
+    path = tmp_path / "negotiation.xlsm"
     assert run("new", str(path), capsys=capsys)[0] == 0
     type_in(path, typed(2), columns=[2, 5])  # B and E: C and D left empty
-    result = recalc(path, tmp_path / "mine.recalc.xlsm")
+    result = recalc(path, tmp_path / "negotiation.recalc.xlsm")
     assert result.error_cells == ()
     code, out, _ = run("compare", str(result.path), "--json", capsys=capsys)
     assert {r["company"] for r in json.loads(out)["offers"]} == {"Kumo Robotics", "Fjord Analytics"}
