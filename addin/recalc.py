@@ -34,6 +34,7 @@ import collections
 import contextlib
 import contextvars
 import functools
+import gc
 import inspect
 import itertools
 import logging
@@ -253,10 +254,26 @@ def _box(ref: str) -> tuple[int, int, int, int] | None:
     return min(rows), min(cols), max(rows), max(cols)
 
 
-def _references(formula: str) -> Iterator[tuple[str, str, str]]:
+def _references(formula: str) -> tuple[tuple[str, str, str], ...]:
     """(operand as written, its book prefix or "", its reference) of every range operand of
     ``formula``, by openpyxl's tokenizer (the engine's own parse is not used: it reads
-    ``B1:XFD1048576`` as ``B1``)."""
+    ``B1:XFD1048576`` as ``B1``).  A formula of ordinary length is kept for the next
+    evaluation, which scans the same formulas (tokenizing them is a tenth of an evaluation
+    of the shipped workbook, whose longest formula has some 400 characters)."""
+    if len(formula) <= _KEPT_FORMULA_CHARS:
+        return _kept_references(formula)
+    return tuple(_operands(formula))
+
+
+_KEPT_FORMULA_CHARS = 1_000  # at most 4,096 kept: a few MiB however hostile the formulas
+
+
+@functools.lru_cache(maxsize=4_096)
+def _kept_references(formula: str) -> tuple[tuple[str, str, str], ...]:
+    return tuple(_operands(formula))
+
+
+def _operands(formula: str) -> Iterator[tuple[str, str, str]]:
     from openpyxl.formula.tokenizer import Token, Tokenizer
 
     try:
@@ -1058,6 +1075,23 @@ def _memory_budget(budget: _Budget) -> Iterator[None]:
 _ENGINE = threading.Lock()  # the engine's tables are shared: one evaluation at a time
 
 
+# The engine makes millions of small objects, among the compiled formulas kept between
+# evaluations (_COMPILED): at Python's default thresholds the cyclic collector runs some 3,000
+# times an evaluation and takes a quarter of it.  Collected less often, an evaluation of the
+# shipped workbook takes some 30 % less CPU time and some 20 MB more memory; no result changes.
+_GC_THRESHOLDS = (100_000, 50, 100)
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    saved = gc.get_threshold()
+    gc.set_threshold(*_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*saved)
+
+
 @contextlib.contextmanager
 def _engine(budget: _Budget) -> Iterator[None]:
     """Engine settings for one evaluation, restored afterwards.
@@ -1089,7 +1123,12 @@ def _engine(budget: _Budget) -> Iterator[None]:
             table[key] = replacement
         token = _BUDGET.set(budget)
         try:
-            with _silent_logs(), _memory_budget(budget), _cpu_budget(budget.limits.cpu_seconds):
+            with (
+                _silent_logs(),
+                _fewer_collections(),
+                _memory_budget(budget),
+                _cpu_budget(budget.limits.cpu_seconds),
+            ):
                 yield
         finally:
             _BUDGET.reset(token)
