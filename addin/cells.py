@@ -237,6 +237,23 @@ def _scalar(value: Any, name: str) -> Any:
     return value
 
 
+# No number a cell means is written in more characters than this (a float's longest exact
+# decimal, in e-notation, is under 800); longer text is refused before it is parsed.
+_NUMBER_TEXT_MAX = 1_000
+
+
+def _overlong_text(value: Any) -> bool:
+    """Whether ``value`` (or the one cell it holds) is text too long to be a number, and no
+    Excel error: its surrounding whitespace aside (``strip`` copies nothing when there is
+    none), and only its beginning looked at for an error's name."""
+    while isinstance(value, (list, tuple)) and len(value) == 1:
+        value = value[0]
+    if not isinstance(value, str) or len(value) <= _NUMBER_TEXT_MAX:
+        return False
+    text = value.strip()
+    return len(text) > _NUMBER_TEXT_MAX and excel_error(text[:_NUMBER_TEXT_MAX]) is None
+
+
 def opt_number(
     value: Any,
     name: str,
@@ -245,6 +262,8 @@ def opt_number(
     high: float | None = None,
 ) -> float:
     """A number from a cell; blank takes ``default`` (required when ``None``)."""
+    if _overlong_text(value):
+        raise InvalidInputError(f"{name} must be a number")
     value = _scalar(value, name)
     if _blank(value):
         if default is None:

@@ -567,6 +567,22 @@ def test_forty_large_calls_do_not_grow_the_cache_past_its_budget(size):
     cf.fx_convert.cache_clear()
 
 
+def test_a_number_cell_refuses_overlong_text_before_reading_it():
+    """Text longer than any number is refused as no number at once (an 8 MiB argument cost
+    46 ms a call before), whatever it holds; blank and Excel-error text still read as such."""
+    from addin.cells import opt_number
+    from calculators.errors import InvalidInputError
+
+    for text in ("001" + "x" * 8 * 2**20, "1" * 1_001, [[" 7 " + "0" * 2_000]]):
+        with pytest.raises(InvalidInputError, match="^amount must be a number$"):
+            opt_number(text, "amount")
+    assert opt_number("5" + " " * 5_000, "amount") == 5.0
+    assert opt_number(" " * 5_000, "amount", default=7.0) == 7.0
+    assert opt_number("0" * 994 + "1234.5", "amount") == 1234.5  # 1,000 characters
+    with pytest.raises(InvalidInputError, match=r"holds an Excel error \(#N/A\)"):
+        opt_number("#N/A " + "x" * 5_000, "amount")
+
+
 def test_the_cache_still_serves_repeated_calls_and_evicts_the_oldest():
     cf = _cache_module()
     cache = cf.ResultCache(budget=10_000, entry_limit=3_000)
