@@ -12,6 +12,7 @@ stay quick.
 from __future__ import annotations
 
 import io
+import lzma
 import random
 import re
 import struct
@@ -156,7 +157,21 @@ def _deflated_zeros(mib: int) -> bytes:
     return one * mib + zlib.compressobj(9, zlib.DEFLATED, -15).flush()
 
 
-def _raw_entry(dst: Path, name: str, method: int, raw: bytes, size: int, crc: int, zip64: bool) -> Path:
+def _lzma_zeros(mib: int) -> bytes:
+    """An LZMA entry's bytes for ``mib`` MiB of zeros as zipfile lays them out (its version,
+    the filter's properties, the raw stream with an end marker), at LZMA's quickest preset:
+    four times quicker than zipfile's default preset for the same data."""
+    lzma_filter = {"id": lzma.FILTER_LZMA1, "preset": 0}
+    props = lzma.compress(b"", format=lzma.FORMAT_ALONE, filters=[lzma_filter])[:5]
+    compressor = lzma.LZMACompressor(lzma.FORMAT_RAW, filters=[lzma_filter])
+    block = bytes(MiB)
+    stream = b"".join(compressor.compress(block) for _ in range(mib)) + compressor.flush()
+    return struct.pack("<BBH", 9, 4, len(props)) + props + stream
+
+
+def _raw_entry(
+    dst: Path, name: str, method: int, raw: bytes, size: int, crc: int, zip64: bool, flags: int = 0
+) -> Path:
     """Append an entry whose compressed bytes are ``raw`` (``size`` bytes of content whose
     CRC-32 is ``crc``) to the package at ``dst``: its local header and data where the central
     directory was, the directory after them with one more record."""
@@ -166,6 +181,7 @@ def _raw_entry(dst: Path, name: str, method: int, raw: bytes, size: int, crc: in
     eocd = data.rindex(b"PK\x05\x06")
     info = zipfile.ZipInfo(name, (2026, 1, 1, 0, 0, 0))
     info.compress_type, info.file_size, info.compress_size, info.CRC = method, size, len(raw), crc
+    info.flag_bits = flags
     local = info.FileHeader(zip64)
     dosdate = (info.date_time[0] - 1980) << 9 | info.date_time[1] << 5 | info.date_time[2]
     record = struct.pack(
@@ -208,12 +224,14 @@ def _raw_entry(dst: Path, name: str, method: int, raw: bytes, size: int, crc: in
 
 def _zeros_entry(dst: Path, name: str, mib: int, method: int, zip64: bool = False) -> Path:
     """Append an entry of ``mib`` MiB of zeros, compressed with ``method`` (deflate without
-    compressing them all; bzip2 and LZMA streams do not join that way, zipfile compresses)."""
-    if method == zipfile.ZIP_DEFLATED:
+    compressing them all, LZMA at its quickest preset; bzip2 through zipfile)."""
+    if method in (zipfile.ZIP_DEFLATED, zipfile.ZIP_LZMA):
         crc = 0
         block = bytes(MiB)
         for _ in range(mib):
             crc = zlib.crc32(block, crc)
+        if method == zipfile.ZIP_LZMA:  # flag bit 1: the stream ends with an end marker
+            return _raw_entry(dst, name, method, _lzma_zeros(mib), mib * MiB, crc, zip64, flags=0x2)
         return _raw_entry(dst, name, method, _deflated_zeros(mib), mib * MiB, crc, zip64)
     with zipfile.ZipFile(dst, "a") as zf:
         info = zipfile.ZipInfo(name, (2026, 1, 1, 0, 0, 0))
