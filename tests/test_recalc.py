@@ -3,6 +3,8 @@
 import math
 import re
 import zipfile
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -69,9 +71,21 @@ def recalculated(stripped, tmp_path_factory):
     return recalc(stripped, tmp_path_factory.mktemp("rc") / "out.xlsm")
 
 
+@dataclass(frozen=True)
+class Beside:
+    """``negotiate recalc SRC`` (no ``-o``): SRC's bytes before, the exit code, the copy."""
+
+    src: Path
+    before: bytes
+    code: int
+    out: Path
+
+
 @pytest.fixture(scope="module")
 def changed(tmp_path_factory):
-    """The shipped workbook with the first offer's base salary raised, cached values stripped."""
+    """The shipped workbook with the first offer's base salary raised, cached values stripped,
+    recalculated by ``negotiate recalc`` (its entry point, in this process) without ``-o``:
+    written beside the input."""
     row = _offers_cell("base_salary")
     sheet = load_workbook(DEFAULT_PATH, read_only=True).sheetnames.index("Offers") + 1
 
@@ -82,7 +96,9 @@ def changed(tmp_path_factory):
         return _strip(name, xml)
 
     src = _rewrite(DEFAULT_PATH, tmp_path_factory.mktemp("changed") / "negotiation.xlsm", edit)
-    return recalc(src, src.with_name("changed-out.xlsm"))
+    before = src.read_bytes()
+    code = main(["recalc", str(src)])
+    return Beside(src, before, code, src.with_name("negotiation.recalc.xlsm"))
 
 
 def _formula_cells(path):
@@ -193,10 +209,11 @@ def test_every_udf_cell_equals_a_direct_call(recalculated):
 
 def test_recalc_follows_changed_inputs(changed):
     """A changed input changes the results, and they still equal direct calls."""
-    checked, _, problems = _check_udf_cells(changed.path)
+    assert changed.code == 0
+    checked, _, problems = _check_udf_cells(changed.out)
     assert problems == [] and checked >= 20
     before = load_workbook(DEFAULT_PATH, data_only=True)["Compare"]
-    after = load_workbook(changed.path, data_only=True)["Compare"]
+    after = load_workbook(changed.out, data_only=True)["Compare"]
     name = load_workbook(DEFAULT_PATH, data_only=True)["Offers"]["B1"].value
     rows = [r for r in range(1, 40) if before.cell(row=r, column=1).value == name]
     assert rows and after.cell(row=rows[0], column=3).value > before.cell(row=rows[0], column=3).value
@@ -242,13 +259,13 @@ def test_recalc_keeps_everything_but_the_cached_values(recalculated):
                 assert a.read(name) == b.read(name), name
 
 
-def test_cli_recalc_writes_beside_the_input_and_never_overwrites_it(tmp_path):
-    src = tmp_path / "negotiation.xlsm"
-    src.write_bytes(DEFAULT_PATH.read_bytes())
-    before = src.read_bytes()
-    assert main(["recalc", str(src)]) == 0
-    assert src.read_bytes() == before
-    assert (tmp_path / "negotiation.recalc.xlsm").is_file()
+def test_cli_recalc_writes_beside_the_input_and_never_overwrites_it(changed, tmp_path):
+    """Without ``-o``, beside the input (the shipped workbook's run: :func:`changed`); with it,
+    where it says, folders made, the input itself if it names the input."""
+    assert changed.code == 0
+    assert changed.src.read_bytes() == changed.before
+    assert changed.out.is_file()
+    assert {p.name for p in changed.src.parent.iterdir()} == {changed.src.name, changed.out.name}
     import xlsxwriter
 
     small = tmp_path / "small.xlsx"
