@@ -348,9 +348,10 @@ def _refs(e: Any) -> Iterator[Ref]:
             yield from _refs(a)
 
 
-def settled_blanks(m: Model) -> set[tuple[str, int, int]]:
-    """The formula cells (sheet, 0-based row, col) the draft may leave out: empty text
-    whatever their functions give, and referred to by no formula that stays."""
+def settled_blanks(m: Model) -> tuple[set[tuple[str, int, int]], set[tuple[str, int, int]]]:
+    """The formula cells (sheet, 0-based row, col) that are empty text whatever their functions
+    give: those the draft may leave out (no formula that stays refers to them), and the others
+    (the draft holds ``IF(TRUE,"")`` there, empty text too, calling nothing)."""
     settled = _Settled(m)
     formulas = [
         (sheet, r, c, content)
@@ -363,6 +364,7 @@ def settled_blanks(m: Model) -> set[tuple[str, int, int]]:
         value = settled.cell(sheet, r, c)
         if isinstance(content, Call) and isinstance(value, str) and value == "":
             out.setdefault(sheet, set()).add((r, c))
+    every = {(sheet, r, c) for sheet, cells in out.items() for r, c in cells}
     todo = [(sheet, r, c, content) for sheet, r, c, content in formulas if (r, c) not in out.get(sheet, ())]
     while todo:  # a cell a formula of the draft refers to stays in the draft, and so on
         sheet, r, c, content = todo.pop()
@@ -374,15 +376,16 @@ def settled_blanks(m: Model) -> set[tuple[str, int, int]]:
                 hit = {(i, j) for i, j in left if i in ref.rows and j in ref.cols}
             left -= hit
             todo.extend((ref.sheet, i, j, m.sheet(ref.sheet)[(i, j)]) for i, j in hit)
-    return {(sheet, r, c) for sheet, cells in out.items() for r, c in cells}
+    left_out = {(sheet, r, c) for sheet, cells in out.items() for r, c in cells}
+    return left_out, every - left_out
 
 
 def evaluated(m: Model, lay: Layout, data: dict[str, Any], target: Path, prune: bool = True) -> Values:
     """Every formula's value: the sheets written with their formulas (the Windows names,
     whatever the runtime: the same functions answer both) to a draft beside ``target``,
     evaluated by the formulas engine as ``negotiate recalc`` evaluates any workbook.
-    With ``prune`` the draft leaves out the cells :func:`settled_blanks` names (their value
-    is empty text); without it every formula is evaluated (the same values: a test holds
+    With ``prune`` the draft leaves out or stands in for the cells :func:`settled_blanks`
+    names (their value is empty text); without it every formula is evaluated (the same values: a test holds
     the two to each other).
 
     Every draft has one name, the shipped workbook's: the engine reuses the formulas it
@@ -392,9 +395,13 @@ def evaluated(m: Model, lay: Layout, data: dict[str, Any], target: Path, prune: 
     name = DEFAULT_PATH.name
     with tempfile.TemporaryDirectory(prefix=".build-", dir=target.parent) as folder:
         draft = Path(folder) / name
-        blanks = settled_blanks(m) if prune else set()
+        blanks, stand_ins = settled_blanks(m) if prune else (set(), set())
         kept = {
-            sheet: {(r, c): v for (r, c), v in cells.items() if (sheet, r, c) not in blanks}
+            sheet: {
+                (r, c): _EMPTY_TEXT if (sheet, r, c) in stand_ins else v
+                for (r, c), v in cells.items()
+                if (sheet, r, c) not in blanks
+            }
             for sheet, cells in m.sheets.items()
         }
         _write(draft, Model(kept, m.styles), lay, data, "windows", {})
@@ -408,7 +415,10 @@ def evaluated(m: Model, lay: Layout, data: dict[str, Any], target: Path, prune: 
     return values
 
 
-_EVALUATED: dict[tuple[str, str, dt.date], Values] = {}  # the latest drafts' values
+_EVALUATED: dict[tuple[str, str, dt.date], Values] = {}
+_EMPTY_TEXT = Call(
+    "IF", (True, "")
+)  # a settled blank another formula of the draft refers to  # the latest drafts' values
 
 
 def _atomic_write(target: Path, data: dict[str, Any], runtime: str) -> Path:
