@@ -110,6 +110,17 @@ def _col_letters(n: int) -> str:
     return out
 
 
+def _first_cell(ref: str) -> tuple[int, int] | None:
+    """(row, col) of ``A1``, or of the first cell of ``A1:C3``; ``None`` for anything else."""
+    m = _REF_RE.match(ref.upper())
+    if not m:
+        return None
+    r1, c1 = int(m[2]), _col_index(m[1])
+    if m[3] and (int(m[4]) < r1 or _col_index(m[3]) < c1):  # no cell at all
+        return None
+    return r1, c1
+
+
 def _cells_of(ref: str) -> list[tuple[int, int]]:
     """(row, col), 1-based, of every cell of ``A1`` or ``A1:C3``."""
     m = _REF_RE.match(ref.upper())
@@ -1377,10 +1388,10 @@ def _patch_sheet(xml: str, sheet: str, values: dict[tuple[str, int, int], Any], 
         attrs = _ATTR_RE.findall(m[1])
         ref = dict(attrs).get("r", "")
         body = m[2] or ""
-        where = _cells_of(ref)
-        if not where:
+        where = _first_cell(ref)
+        if where is None:
             return m[0]
-        r, c = where[0]
+        r, c = where
         f = _F_RE.search(body)
         if f is not None:
             fattrs = dict(_ATTR_RE.findall(f[0].split(">", 1)[0]))
@@ -1430,6 +1441,8 @@ _MAX_ARRAY_CELLS = 100_000  # no array range of ours comes near; a hostile one i
 def _with_cells(body: str, row: int, cols: set[int]) -> str:
     """A row's cells with an empty ``<c r=".."/>`` added, in column order, for each of
     ``cols`` it lacks (an array's spill range that the file left out)."""
+    if not body:  # a row the file lacks altogether
+        return "".join(f'<c r="{_col_letters(c)}{row}"/>' for c in sorted(cols))
     cells = []
     for m in _CELL_RE.finditer(body):
         where = _cells_of(dict(_ATTR_RE.findall(m[1])).get("r", ""))
