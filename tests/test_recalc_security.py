@@ -119,7 +119,7 @@ r.LIMITS = defaults
 # A workbook reaches these bounds only after seconds of work at their defaults; they work
 # the same lower, and a refusal names the bound it met.
 LOWERED = {
-    "backtracking": {"cpu_seconds": 1},
+    "backtracking": {"cpu_seconds": 0.5},
     "memory": {"memory_mib": 256},
     "lambda-calls": {"lambda_calls": 1_000},
     "udf-calls": {"udf_calls": 200},
