@@ -1,9 +1,9 @@
 """``negotiate recalc`` under attack: the hostile workbooks of :mod:`bench.hostile_recalc`.
 
 Each case is built once on a small workbook and run through the command's entry point
-(``addin.extras:main``, argument parsing and error reporting included), every case in one
-process of its own for all of them (address space capped at 4 GiB, so that a runaway shows
-as a failure rather than a swapping machine), from the file's folder, with what the command
+(``addin.extras:main``, argument parsing and error reporting included), all cases in turn
+in one process beside this one (address space capped at 4 GiB, so that a runaway shows as a
+failure rather than a swapping machine), each from its file's folder, with what the command
 writes to file descriptors 1 and 2 captured for each case: exit status, exactly one line on
 stderr naming the file, its wording, no traceback and no path.  A refusal writes nothing; a
 report writes the copy, which passes the input guard.  An audit hook logs every file that
@@ -15,7 +15,7 @@ runs): the CPU time, memory, LAMBDA-call and function-call budgets, which a work
 only after seconds of work at their defaults (30 s, 2 GiB, 100,000 and 10,000 calls).  That
 those defaults are the product's is asserted here too, and ``python -m bench guard`` runs
 every case at them.  ``negotiate recalc`` in a process of its own (``python -m addin.cli``)
-is run by tests/test_recalc.py.
+is run by tests/test_guard.py.
 """
 
 from __future__ import annotations
