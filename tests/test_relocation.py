@@ -283,28 +283,21 @@ def test_every_city_has_the_data_it_needs():
 
 
 def test_cli_ranks_on_disposable_with_break_even_and_fx():
+    """``negotiate compare`` through its entry point, in this process (its own process is
+    tested with the other commands')."""
     import json
-    import subprocess
-    import sys
 
-    out = subprocess.run(
-        [sys.executable, "-m", "addin.cli", "compare", "--basis", "disposable_annualized", "--json"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    from tests.conftest import negotiate
+
+    out = negotiate("compare", "--basis", "disposable_annualized", "--json")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert len(data["offers"]) == 5
     for row in data["offers"]:
         assert "break_even_month" in row and set(row["fx_sensitivity"]) == {"-20%", "-10%", "+10%", "+20%"}
-    text = subprocess.run(
-        [sys.executable, "-m", "addin.cli", "compare", "--basis", "disposable_annualized"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    ).stdout
-    assert "break-even" in text and "FX +20%" in text
+    text = negotiate("compare", "--basis", "disposable_annualized")
+    assert text.returncode == 0, text.stderr
+    assert "break-even" in text.stdout and "FX +20%" in text.stdout
 
 
 def test_the_resident_tax_after_leaving_follows_the_homes_own_rules(example_rows):
