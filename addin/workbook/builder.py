@@ -7,8 +7,9 @@ of :mod:`addin.workbook.sheets`.  Every formula is written with its cached resul
 spreadsheet program shows numbers: the sheets are written once with their formulas,
 that file is evaluated by :func:`addin.recalc.evaluate` (the formulas engine with our
 functions bound, the one evaluation there is), and the sheets are written again with
-the results.  The same input gives byte-identical output, written through a temporary
-file and an atomic rename.
+the results.  The draft leaves out the formulas the typed-in cells already make empty text
+(an unused offer slot, a year past the horizon: :func:`settled_blanks`).  The same input
+gives byte-identical output, written through a temporary file and an atomic rename.
 """
 
 from __future__ import annotations
