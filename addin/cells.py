@@ -123,6 +123,11 @@ def _input_error(args: Sequence[Any], names: Sequence[str]) -> CellError | None:
     return None
 
 
+# No number a cell means is written in more characters than this (a float's longest exact
+# decimal, in e-notation, is under 800); longer text is refused before it is parsed.
+_NUMBER_TEXT_MAX = 1_000
+
+
 def _first_error(value: Any) -> str | None:
     if isinstance(value, (list, tuple)):
         for v in value:
@@ -130,7 +135,17 @@ def _first_error(value: Any) -> str | None:
             if code is not None:
                 return code
         return None
-    return excel_error(value)
+    return _error_code(value)
+
+
+def _error_code(value: Any) -> str | None:
+    """:func:`excel_error`, reading no more of a long text than an error's name can take
+    (its first word, upper-cased, is the name: of a text of megabytes, the whole text
+    was split and upper-cased)."""
+    if not isinstance(value, str) or len(value) <= _NUMBER_TEXT_MAX:
+        return excel_error(value)
+    head = value.strip()[:_NUMBER_TEXT_MAX].split(" ", 1)[0].upper()
+    return head if head in EXCEL_ERRORS else None  # a cut-off first word is no error's name
 
 
 def udf(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -231,15 +246,10 @@ def _scalar(value: Any, name: str) -> Any:
         if len(value) != 1:
             raise InvalidInputError(f"{name} must be a single cell")
         value = value[0]
-    code = excel_error(value)
+    code = _error_code(value)
     if code is not None:
         raise InvalidInputError(f"{name} holds an Excel error ({code})")
     return value
-
-
-# No number a cell means is written in more characters than this (a float's longest exact
-# decimal, in e-notation, is under 800); longer text is refused before it is parsed.
-_NUMBER_TEXT_MAX = 1_000
 
 
 def _overlong_text(value: Any) -> bool:
@@ -251,7 +261,7 @@ def _overlong_text(value: Any) -> bool:
     if not isinstance(value, str) or len(value) <= _NUMBER_TEXT_MAX:
         return False
     text = value.strip()
-    return len(text) > _NUMBER_TEXT_MAX and excel_error(text[:_NUMBER_TEXT_MAX]) is None
+    return len(text) > _NUMBER_TEXT_MAX and _error_code(text) is None
 
 
 def opt_number(

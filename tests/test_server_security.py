@@ -581,6 +581,16 @@ def test_a_number_cell_refuses_overlong_text_before_reading_it():
     assert opt_number("0" * 994 + "1234.5", "amount") == 1234.5  # 1,000 characters
     with pytest.raises(InvalidInputError, match=r"holds an Excel error \(#N/A\)"):
         opt_number("#N/A " + "x" * 5_000, "amount")
+    # a UDF's arguments are searched for an error the same way, whatever their length
+    from addin import udfs
+
+    long = "x" * 5_000
+    for text, code in (("#N/A " + long, "#N/A"), (" #div/0! " + long, "#DIV/0!"), ("#N/A\t" + long, None)):
+        refused = udfs.fx_convert(text, "USD", "JPY")
+        if code is None:
+            assert refused.message == "amount must be a number", refused
+        else:
+            assert refused.message == f"amount holds an Excel error ({code})", refused
 
 
 def test_the_cache_still_serves_repeated_calls_and_evicts_the_oldest():
