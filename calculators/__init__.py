@@ -66,6 +66,7 @@ _WHERE = {
     "option_payoff": "calculators.offer.equity",
     "OptionValue": "calculators.offer.equity",
     "option_value": "calculators.offer.equity",
+    "LocalValues": "calculators.valuation.compare",
     "ComparisonRow": "calculators.valuation.compare",
     "Settings": "calculators.valuation.compare",
     "metric": "calculators.valuation.compare",

@@ -89,7 +89,7 @@ def test_the_default_age_is_the_same_in_the_engine_the_udfs_and_the_comparison(c
     offer = [_offer(code)]
     blank = metric(offer, Settings(basis="net_first_year", home_currency=offer[0].currency))
     aged = metric(offer, Settings(basis="net_first_year", home_currency=offer[0].currency, age=AGE.default))
-    assert float(blank[0]) == float(aged[0])
+    assert float(blank.amounts[0]) == float(aged.amounts[0])
 
 
 def test_an_age_changes_the_result_where_the_rules_depend_on_it():
@@ -185,7 +185,7 @@ def test_the_discount_rate_range_is_the_same_for_the_udf_and_the_settings():
     high = DISCOUNT_RATE.high
     offer = [Offer.from_fields(dict(ROWS[1:]))]
     at_high = Settings(basis="npv", discount_rate=high, home_currency="USD")
-    assert udfs.offer_tc(ROWS, "npv", 4, high) == float(metric(offer, at_high)[0])
+    assert udfs.offer_tc(ROWS, "npv", 4, high) == float(metric(offer, at_high).amounts[0])
     assert udfs.offer_tc(ROWS, "npv", 4, high + 0.5) == "#VALUE! " + DISCOUNT_RATE.problem()
     with pytest.raises(InvalidInputError, match="discount_rate must be"):
         metric(offer, replace(at_high, discount_rate=high + 0.5))

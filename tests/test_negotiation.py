@@ -49,7 +49,7 @@ def shipped(example_rows):
 
 
 def _value(offer, s):
-    return float(to_home([offer], metric([offer], s), s)[0])
+    return float(to_home(metric([offer], s), s)[0])
 
 
 # The solver's search range as the README and calculators/data/negotiation.yaml state it: an
@@ -74,7 +74,7 @@ def _best_raise_in_range(offer, component, s):
         np.concatenate([np.linspace(1, top, 200).round(), np.geomspace(1, top, 200).round(), [top]])
     )
     raised = [_raised(offer, component, float(x)) for x in amounts]
-    return float(np.max(to_home(raised, metric(raised, s), s)))
+    return float(np.max(to_home(metric(raised, s), s)))
 
 
 def _check_counter(offer, component, s, batna, margin):
@@ -203,7 +203,7 @@ def test_target_gap_and_impact_value(shipped):
     offers, _ = shipped
     s = Settings(basis="annualized")
     gaps = target_gap(offers, 17e6, s)
-    values = to_home(offers, metric(offers, s), s)
+    values = to_home(metric(offers, s), s)
     assert [g[2] for g in gaps] == pytest.approx(list(np.asarray(values) - 17e6))
     assert impact_value(1e6, 80, 15, 2.0) == 130e6
     assert impact_value(1e6, 0.9, 0.95, 10.0, higher_is_better=True) == pytest.approx(5e5)

@@ -100,9 +100,7 @@ def brief(offers, settings):
 
 def _values(offers, settings):
     """Each offer's value on the basis in the home currency, by the comparison itself."""
-    return dict(
-        zip((o.name for o in offers), to_home(offers, metric(offers, settings), settings), strict=True)
-    )
+    return dict(zip((o.name for o in offers), to_home(metric(offers, settings), settings), strict=True))
 
 
 def _notes(value):
@@ -180,7 +178,7 @@ def test_floor_is_the_batna_or_the_walk_away_whichever_is_higher(offers, setting
                 assert values[c.name] > floor
                 continue
             up = [dataclasses.replace(offer, base_salary=offer.base_salary + x) for x in (raise_, raise_ - 1)]
-            won, lost = to_home(up, metric(up, settings), settings)
+            won, lost = to_home(metric(up, settings), settings)
             assert won > floor >= lost  # the smallest whole raise over the floor and margin
 
 

@@ -93,7 +93,7 @@ def offer_tc(
     """
     chosen = _one_offer(offer, offer_name)
     settings = settings_from([chosen], basis, None, years, discount_rate, None, basket)
-    return float(metric([chosen], settings)[0])
+    return float(metric([chosen], settings).amounts[0])
 
 
 @udf

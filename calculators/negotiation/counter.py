@@ -272,7 +272,7 @@ def _exact(offer: Offer, component: str, s: Settings) -> Evaluator:
 
     def run(amounts: Array) -> Array:
         raised = [_raised(offer, component, float(x)) for x in amounts]
-        return to_home(raised, metric(raised, s), s)
+        return to_home(metric(raised, s), s)
 
     return run
 

@@ -166,7 +166,7 @@ def standings(offers: Sequence[Offer], settings: Settings) -> tuple[list[Standin
         raise InvalidInputError(
             "a BATNA needs a second offer or the current job (current_base_salary)", code="batna_needs_two"
         )
-    values = to_home(everyone, metric(everyone, s), s)
+    values = to_home(metric(everyone, s), s)
     names = [o.name if i < len(offers) else CURRENT for i, o in enumerate(everyone)]
     out = []
     for i in range(len(offers)):
@@ -285,7 +285,7 @@ def target_gap(
     ):
         raise InvalidInputError("target must be a positive number (home currency a year)")
     s = checked_settings(offers, settings)
-    values = to_home(offers, metric(offers, s), s)
+    values = to_home(metric(offers, s), s)
     return [
         (o.name, float(v), float(v - target), float(v / target)) for o, v in zip(offers, values, strict=True)
     ]

@@ -22,6 +22,7 @@ from calculators.relocation.move import MoveInputs, analyse_moves
 from calculators.valuation.net import net_schedule
 
 __all__ = [
+    "LocalValues",
     "BASES",
     "ComparisonRow",
     "Settings",
@@ -161,7 +162,26 @@ def checked_settings(offers: Sequence[Offer], settings: Settings) -> Settings:
     return replace(settings, basis=basis, years=years, discount_rate=rate, home_currency=home)
 
 
-def metric(offers: Sequence[Offer], settings: Settings) -> Array:
+@dataclass(frozen=True)
+class LocalValues:
+    """One value per offer, each in that offer's currency, with the currencies beside them:
+    amounts in different currencies never share an array without saying which is which.
+
+    Compare them only through :func:`to_home`.
+    """
+
+    amounts: Array
+    currencies: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.amounts) != len(self.currencies):
+            raise ValueError("one currency per amount")
+
+    def __len__(self) -> int:
+        return len(self.currencies)
+
+
+def metric(offers: Sequence[Offer], settings: Settings) -> LocalValues:
     """Each offer's value on ``settings.basis`` in its own currency.
 
     Parameters
@@ -173,8 +193,8 @@ def metric(offers: Sequence[Offer], settings: Settings) -> Array:
 
     Returns
     -------
-    numpy.ndarray
-        One value per offer, each in that offer's currency (convert with :func:`to_home`
+    LocalValues
+        One value per offer with that offer's currency (convert with :func:`to_home`
         before comparing).
 
     References
@@ -190,12 +210,14 @@ def metric(offers: Sequence[Offer], settings: Settings) -> Array:
     >>> b = Offer.from_fields({"company": "B", "jurisdiction": "Seattle", "currency": "USD",
     ...                        "base_salary": 110_000})
     >>> fx = FxTable("USD", {"USD": 1.0, "JPY": 150.0})
-    >>> metric([a, b], Settings(basis="net_annualized", years=2, fx=fx)).round().tolist()
-    [10240659.0, 84689.0]
+    >>> values = metric([a, b], Settings(basis="net_annualized", years=2, fx=fx))
+    >>> values.amounts.round().tolist(), values.currencies
+    ([10240659.0, 84689.0], ('JPY', 'USD'))
     """
     s = checked_settings(offers, settings)
     sched = cash_schedule(OfferBatch.from_offers(offers), s.years)
-    return np.asarray(BASES[s.basis](offers, sched, s), dtype=float)
+    amounts = np.asarray(BASES[s.basis](offers, sched, s), dtype=float)
+    return LocalValues(amounts, tuple(o.currency for o in offers))
 
 
 def home_currency(offers: Sequence[Offer], given: object = None) -> str:
@@ -232,15 +254,13 @@ def home_currency(offers: Sequence[Offer], given: object = None) -> str:
     return str(given).strip().upper()
 
 
-def to_home(offers: Sequence[Offer], values: Array, settings: Settings) -> Array:
+def to_home(values: LocalValues, settings: Settings) -> Array:
     """Convert per-offer local values to the home currency.
 
     Parameters
     ----------
-    offers : sequence of Offer
-        The offers, whose currencies the values are in.
-    values : numpy.ndarray
-        One value per offer (:func:`metric`).
+    values : LocalValues
+        One value per offer with its currency (:func:`metric`).
     settings : Settings
         The home currency (``None``: the first offer's) and the FX table.
 
@@ -261,12 +281,19 @@ def to_home(offers: Sequence[Offer], values: Array, settings: Settings) -> Array
     >>> b = Offer.from_fields({"company": "B", "jurisdiction": "Seattle", "currency": "USD",
     ...                        "base_salary": 110_000})
     >>> fx = FxTable("USD", {"USD": 1.0, "JPY": 150.0})
-    >>> to_home([a, b], np.array([15e6, 110e3]), Settings(fx=fx)).tolist()
+    >>> to_home(LocalValues(np.array([15e6, 110e3]), ("JPY", "USD")), Settings(fx=fx)).tolist()
     [15000000.0, 16500000.0]
     """
     table = settings.table()
-    home = home_currency(offers, settings.home_currency)
-    return np.array([float(table.convert(v, o.currency, home)) for o, v in zip(offers, values, strict=True)])
+    given = settings.home_currency
+    if given is None or (isinstance(given, str) and not given.strip()):
+        given = values.currencies[0] if values.currencies else None  # the first offer's
+    home = str(given or "").strip().upper()
+    if not home:
+        raise InvalidInputError("home_currency is required when there is no offer")
+    return np.array(
+        [float(table.convert(v, c, home)) for v, c in zip(values.amounts, values.currencies, strict=True)]
+    )
 
 
 @dataclass(frozen=True)
@@ -317,7 +344,7 @@ def compare_offers(offers: Sequence[Offer], settings: Settings | None = None) ->
     """
     s = checked_settings(offers, settings or Settings())
     local = metric(offers, s)
-    home = to_home(offers, local, s)
+    home = to_home(local, s)
     order = np.argsort(-home, kind="stable")
     best = float(home[order[0]])
     table = s.table()
@@ -329,7 +356,7 @@ def compare_offers(offers: Sequence[Offer], settings: Settings | None = None) ->
             company=offers[i].company,
             jurisdiction=offers[i].jurisdiction,
             currency=offers[i].currency,
-            value_local=float(local[i]),
+            value_local=float(local.amounts[i]),
             value_home=float(home[i]),
             gap_to_best_home=float(home[i]) - best,
             fx_rate=float(table.convert(1.0, offers[i].currency, s.home_currency)),
