@@ -95,11 +95,9 @@ class Ask:
 
         Examples
         --------
-        >>> from calculators.fx import FxTable
-        >>> mk = lambda n, b: Offer.from_fields({"company": n, "jurisdiction": "US-WA",
-        ...     "currency": "USD", "base_salary": b, "bonus_target": 0.1})
-        >>> offers = [mk("A", 200e3), mk("B", 180e3)]
-        >>> settings = Settings(fx=FxTable("USD", {"USD": 1.0}), home_currency="USD")
+        >>> from calculators.examples import seattle_offers, usd_settings
+        >>> offers = seattle_offers({"bonus_target": 0.1})
+        >>> settings = usd_settings()
         >>> a = ask_for(offers, offers[1], settings, None)
         >>> round(a.base_for(220e3, offers[1]), 2)
         200000.0
@@ -129,11 +127,9 @@ class Ask:
 
         Examples
         --------
-        >>> from calculators.fx import FxTable
-        >>> mk = lambda n, b: Offer.from_fields({"company": n, "jurisdiction": "US-WA",
-        ...                                      "currency": "USD", "base_salary": b})
-        >>> offers = [mk("A", 200e3), mk("B", 180e3)]
-        >>> settings = Settings(fx=FxTable("USD", {"USD": 1.0}), home_currency="USD")
+        >>> from calculators.examples import seattle_offers, usd_settings
+        >>> offers = seattle_offers()
+        >>> settings = usd_settings()
         >>> a = ask_for(offers, offers[1], settings, None)
         >>> m = a.measures(offers[1])
         >>> list(m) == list(ASK_MEASURES), m["counter_base_raise"], m["p75"], m["n"]
@@ -210,11 +206,9 @@ def ask(
 
     Examples
     --------
-    >>> from calculators.fx import FxTable
-    >>> mk = lambda n, b: Offer.from_fields({"company": n, "jurisdiction": "US-WA",
-    ...                                      "currency": "USD", "base_salary": b})
-    >>> offers = [mk("A", 200e3), mk("B", 180e3)]
-    >>> settings = Settings(fx=FxTable("USD", {"USD": 1.0}), home_currency="USD")
+    >>> from calculators.examples import seattle_offers, usd_settings
+    >>> offers = seattle_offers()
+    >>> settings = usd_settings()
     >>> rows, s = standings(offers, settings)
     >>> a = ask(offers[1], rows[1], s, 0.0, None)
     >>> a.walk_away_home, a.counter_tc, a.target_tc == a.anchor_tc == a.counter_tc
@@ -353,12 +347,10 @@ def market_band_for(
 
     Examples
     --------
-    >>> from calculators.fx import FxTable
-    >>> o = Offer.from_fields({"company": "B", "jurisdiction": "US-WA", "currency": "USD",
-    ...                        "base_salary": 180e3})
-    >>> rows = [["location", "level", "total"],
-    ...         *[["Seattle", "L5", v] for v in (200e3, 220e3, 250e3, 270e3, 300e3, 320e3)]]
-    >>> settings = Settings(fx=FxTable("USD", {"USD": 1.0}), home_currency="USD")
+    >>> from calculators.examples import seattle_l5_market, seattle_offers, usd_settings
+    >>> o = seattle_offers()[1]
+    >>> rows = seattle_l5_market()
+    >>> settings = usd_settings()
     >>> band = market_band_for(o, rows, settings, "L5")
     >>> band.values["p75"], band.n
     (292500.0, 6)
@@ -425,13 +417,10 @@ def ask_for(
 
     Examples
     --------
-    >>> from calculators.fx import FxTable
-    >>> mk = lambda n, b: Offer.from_fields({"company": n, "jurisdiction": "US-WA",
-    ...                                      "currency": "USD", "base_salary": b})
-    >>> offers = [mk("A", 200e3), mk("B", 180e3)]
-    >>> rows = [["location", "level", "total"],
-    ...         *[["Seattle", "L5", v] for v in (200e3, 220e3, 250e3, 270e3, 300e3, 320e3)]]
-    >>> settings = Settings(fx=FxTable("USD", {"USD": 1.0}), home_currency="USD")
+    >>> from calculators.examples import seattle_l5_market, seattle_offers, usd_settings
+    >>> offers = seattle_offers()
+    >>> rows = seattle_l5_market()
+    >>> settings = usd_settings()
     >>> a = ask_for(offers, offers[1], settings, rows, level="L5")
     >>> a.counter.increase, a.target_tc, a.anchor_tc
     (20001.0, 292500.0, 310000.0)

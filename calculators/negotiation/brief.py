@@ -225,13 +225,10 @@ def negotiation_brief(
 
     Examples
     --------
-    >>> from calculators.fx import FxTable
-    >>> mk = lambda n, b: Offer.from_fields({"company": n, "jurisdiction": "US-WA",
-    ...                                      "currency": "USD", "base_salary": b})
-    >>> offers = [mk("A", 200e3), mk("B", 180e3)]
-    >>> rows = [["location", "level", "total"],
-    ...         *[["Seattle", "L5", v] for v in (200e3, 220e3, 250e3, 270e3, 300e3, 320e3)]]
-    >>> settings = Settings(fx=FxTable("USD", {"USD": 1.0}), home_currency="USD")
+    >>> from calculators.examples import seattle_l5_market, seattle_offers, usd_settings
+    >>> offers = seattle_offers()
+    >>> rows = seattle_l5_market()
+    >>> settings = usd_settings()
     >>> brief = negotiation_brief(offers, settings, Strategy(dt.date(2026, 12, 1), market_level="L5"), rows)
     >>> b = brief.companies[1]
     >>> b.batna_name, b.counters["base_salary"], b.ask["target_tc"], b.market_n

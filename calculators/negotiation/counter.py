@@ -220,10 +220,9 @@ def living_offset(offer: Offer, s: Settings) -> Array | None:
 
     Examples
     --------
-    >>> from calculators.fx import FxTable
-    >>> o = Offer.from_fields({"company": "A", "jurisdiction": "JP-TOKYO", "currency": "JPY",
-    ...                        "base_salary": 15e6})
-    >>> living_offset(o, Settings(fx=FxTable("JPY", {"JPY": 1.0}))) is None
+    >>> from calculators.examples import jpy_settings, tokyo_offers
+    >>> o = tokyo_offers()[0]
+    >>> living_offset(o, jpy_settings()) is None
     True
     """
     if not s.basis.startswith("disposable_"):
@@ -362,12 +361,11 @@ def solve_counter(
 
     Examples
     --------
-    >>> from calculators.fx import FxTable
+    >>> from calculators.examples import jpy_settings, tokyo_offers
     >>> from calculators.negotiation.standing import prepare
-    >>> mk = lambda n, b: Offer.from_fields({"company": n, "jurisdiction": "JP-TOKYO",
-    ...                                      "currency": "JPY", "base_salary": b})
-    >>> _, s = prepare([mk("A", 15e6)], Settings(fx=FxTable("JPY", {"JPY": 1.0})))
-    >>> c = solve_counter(mk("B", 14e6), "base_salary", s, 15e6, "A")
+    >>> a, b = tokyo_offers()
+    >>> _, s = prepare([a], jpy_settings())
+    >>> c = solve_counter(b, "base_salary", s, 15e6, "A")
     >>> c.increase, c.already_wins
     (1000001.0, False)
     """
@@ -475,12 +473,10 @@ def solve_many(
 
     Examples
     --------
-    >>> from calculators.fx import FxTable
+    >>> from calculators.examples import jpy_settings, tokyo_offers
     >>> from calculators.negotiation.standing import standings
-    >>> mk = lambda n, b: Offer.from_fields({"company": n, "jurisdiction": "JP-TOKYO",
-    ...                                      "currency": "JPY", "base_salary": b})
-    >>> offers = [mk("A", 15e6), mk("B", 14e6)]
-    >>> rows, s = standings(offers, Settings(fx=FxTable("JPY", {"JPY": 1.0})))
+    >>> offers = tokyo_offers()
+    >>> rows, s = standings(offers, jpy_settings())
     >>> out = solve_many(offers, ["base_salary"], s, [(r.batna_home, r.batna_name) for r in rows])
     >>> [(c.offer, c.increase) for c in out]
     [('A', 0.0), ('B', 1000001.0)]

@@ -153,11 +153,8 @@ def standings(offers: Sequence[Offer], settings: Settings) -> tuple[list[Standin
 
     Examples
     --------
-    >>> from calculators.fx import FxTable
-    >>> fx = FxTable("JPY", {"JPY": 1.0})
-    >>> mk = lambda n, b: Offer.from_fields({"company": n, "jurisdiction": "JP-TOKYO",
-    ...                                      "currency": "JPY", "base_salary": b})
-    >>> rows, _ = standings([mk("A", 15e6), mk("B", 14e6)], Settings(fx=fx))
+    >>> from calculators.examples import jpy_settings, tokyo_offers
+    >>> rows, _ = standings(tokyo_offers(), jpy_settings())
     >>> [(r.name, r.batna_name, r.lead) for r in rows]
     [('A', 'B', 1000000.0), ('B', 'A', -1000000.0)]
     """
@@ -219,11 +216,9 @@ def counter_offer(
 
     Examples
     --------
-    >>> from calculators.fx import FxTable
-    >>> mk = lambda n, b: Offer.from_fields({"company": n, "jurisdiction": "JP-TOKYO",
-    ...                                      "currency": "JPY", "base_salary": b})
-    >>> a, b = mk("A", 15e6), mk("B", 14e6)
-    >>> c = counter_offer([a, b], b, "base_salary", Settings(fx=FxTable("JPY", {"JPY": 1.0})))
+    >>> from calculators.examples import jpy_settings, tokyo_offers
+    >>> a, b = tokyo_offers()
+    >>> c = counter_offer([a, b], b, "base_salary", jpy_settings())
     >>> c.batna_name, c.increase, c.new_value
     ('A', 1000001.0, 15000001.0)
     """
@@ -271,10 +266,9 @@ def target_gap(
 
     Examples
     --------
-    >>> from calculators.fx import FxTable
-    >>> o = Offer.from_fields({"company": "A", "jurisdiction": "JP-TOKYO", "currency": "JPY",
-    ...                        "base_salary": 15e6})
-    >>> target_gap([o], 17e6, Settings(fx=FxTable("JPY", {"JPY": 1.0})))
+    >>> from calculators.examples import jpy_settings, tokyo_offers
+    >>> o = tokyo_offers()[0]
+    >>> target_gap([o], 17e6, jpy_settings())
     [('A', 15000000.0, -2000000.0, 0.8823529411764706)]
     """
     if (
