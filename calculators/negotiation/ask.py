@@ -95,9 +95,9 @@ class Ask:
 
         Examples
         --------
-        >>> from calculators.examples import seattle_offers, usd_settings
+        >>> from calculators.examples import USD_SETTINGS, seattle_offers
         >>> offers = seattle_offers({"bonus_target": 0.1})
-        >>> settings = usd_settings()
+        >>> settings = USD_SETTINGS
         >>> a = ask_for(offers, offers[1], settings, None)
         >>> round(a.base_for(220e3, offers[1]), 2)
         200000.0
@@ -127,9 +127,9 @@ class Ask:
 
         Examples
         --------
-        >>> from calculators.examples import seattle_offers, usd_settings
+        >>> from calculators.examples import USD_SETTINGS, seattle_offers
         >>> offers = seattle_offers()
-        >>> settings = usd_settings()
+        >>> settings = USD_SETTINGS
         >>> a = ask_for(offers, offers[1], settings, None)
         >>> m = a.measures(offers[1])
         >>> list(m) == list(ASK_MEASURES), m["counter_base_raise"], m["p75"], m["n"]
@@ -206,9 +206,9 @@ def ask(
 
     Examples
     --------
-    >>> from calculators.examples import seattle_offers, usd_settings
+    >>> from calculators.examples import USD_SETTINGS, seattle_offers
     >>> offers = seattle_offers()
-    >>> settings = usd_settings()
+    >>> settings = USD_SETTINGS
     >>> rows, s = standings(offers, settings)
     >>> a = ask(offers[1], rows[1], s, 0.0, None)
     >>> a.walk_away_home, a.counter_tc, a.target_tc == a.anchor_tc == a.counter_tc
@@ -347,10 +347,10 @@ def market_band_for(
 
     Examples
     --------
-    >>> from calculators.examples import seattle_l5_market, seattle_offers, usd_settings
+    >>> from calculators.examples import SEATTLE_L5_MARKET, USD_SETTINGS, seattle_offers
     >>> o = seattle_offers()[1]
-    >>> rows = seattle_l5_market()
-    >>> settings = usd_settings()
+    >>> rows = SEATTLE_L5_MARKET
+    >>> settings = USD_SETTINGS
     >>> band = market_band_for(o, rows, settings, "L5")
     >>> band.values["p75"], band.n
     (292500.0, 6)
@@ -417,10 +417,10 @@ def ask_for(
 
     Examples
     --------
-    >>> from calculators.examples import seattle_l5_market, seattle_offers, usd_settings
+    >>> from calculators.examples import SEATTLE_L5_MARKET, USD_SETTINGS, seattle_offers
     >>> offers = seattle_offers()
-    >>> rows = seattle_l5_market()
-    >>> settings = usd_settings()
+    >>> rows = SEATTLE_L5_MARKET
+    >>> settings = USD_SETTINGS
     >>> a = ask_for(offers, offers[1], settings, rows, level="L5")
     >>> a.counter.increase, a.target_tc, a.anchor_tc
     (20001.0, 292500.0, 310000.0)

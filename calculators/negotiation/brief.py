@@ -225,10 +225,10 @@ def negotiation_brief(
 
     Examples
     --------
-    >>> from calculators.examples import seattle_l5_market, seattle_offers, usd_settings
+    >>> from calculators.examples import SEATTLE_L5_MARKET, USD_SETTINGS, seattle_offers
     >>> offers = seattle_offers()
-    >>> rows = seattle_l5_market()
-    >>> settings = usd_settings()
+    >>> rows = SEATTLE_L5_MARKET
+    >>> settings = USD_SETTINGS
     >>> brief = negotiation_brief(offers, settings, Strategy(dt.date(2026, 12, 1), market_level="L5"), rows)
     >>> b = brief.companies[1]
     >>> b.batna_name, b.counters["base_salary"], b.ask["target_tc"], b.market_n

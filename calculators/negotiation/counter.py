@@ -220,9 +220,9 @@ def living_offset(offer: Offer, s: Settings) -> Array | None:
 
     Examples
     --------
-    >>> from calculators.examples import jpy_settings, tokyo_offers
-    >>> o = tokyo_offers()[0]
-    >>> living_offset(o, jpy_settings()) is None
+    >>> from calculators.examples import JPY_SETTINGS, TOKYO_OFFERS
+    >>> o = TOKYO_OFFERS[0]
+    >>> living_offset(o, JPY_SETTINGS) is None
     True
     """
     if not s.basis.startswith("disposable_"):
@@ -361,10 +361,10 @@ def solve_counter(
 
     Examples
     --------
-    >>> from calculators.examples import jpy_settings, tokyo_offers
+    >>> from calculators.examples import JPY_SETTINGS, TOKYO_OFFERS
     >>> from calculators.negotiation.standing import prepare
-    >>> a, b = tokyo_offers()
-    >>> _, s = prepare([a], jpy_settings())
+    >>> a, b = TOKYO_OFFERS
+    >>> _, s = prepare([a], JPY_SETTINGS)
     >>> c = solve_counter(b, "base_salary", s, 15e6, "A")
     >>> c.increase, c.already_wins
     (1000001.0, False)
@@ -473,10 +473,10 @@ def solve_many(
 
     Examples
     --------
-    >>> from calculators.examples import jpy_settings, tokyo_offers
+    >>> from calculators.examples import JPY_SETTINGS, TOKYO_OFFERS
     >>> from calculators.negotiation.standing import standings
-    >>> offers = tokyo_offers()
-    >>> rows, s = standings(offers, jpy_settings())
+    >>> offers = TOKYO_OFFERS
+    >>> rows, s = standings(offers, JPY_SETTINGS)
     >>> out = solve_many(offers, ["base_salary"], s, [(r.batna_home, r.batna_name) for r in rows])
     >>> [(c.offer, c.increase) for c in out]
     [('A', 0.0), ('B', 1000001.0)]

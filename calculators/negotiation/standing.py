@@ -153,8 +153,8 @@ def standings(offers: Sequence[Offer], settings: Settings) -> tuple[list[Standin
 
     Examples
     --------
-    >>> from calculators.examples import jpy_settings, tokyo_offers
-    >>> rows, _ = standings(tokyo_offers(), jpy_settings())
+    >>> from calculators.examples import JPY_SETTINGS, TOKYO_OFFERS
+    >>> rows, _ = standings(TOKYO_OFFERS, JPY_SETTINGS)
     >>> [(r.name, r.batna_name, r.lead) for r in rows]
     [('A', 'B', 1000000.0), ('B', 'A', -1000000.0)]
     """
@@ -216,9 +216,9 @@ def counter_offer(
 
     Examples
     --------
-    >>> from calculators.examples import jpy_settings, tokyo_offers
-    >>> a, b = tokyo_offers()
-    >>> c = counter_offer([a, b], b, "base_salary", jpy_settings())
+    >>> from calculators.examples import JPY_SETTINGS, TOKYO_OFFERS
+    >>> a, b = TOKYO_OFFERS
+    >>> c = counter_offer([a, b], b, "base_salary", JPY_SETTINGS)
     >>> c.batna_name, c.increase, c.new_value
     ('A', 1000001.0, 15000001.0)
     """
@@ -266,9 +266,9 @@ def target_gap(
 
     Examples
     --------
-    >>> from calculators.examples import jpy_settings, tokyo_offers
-    >>> o = tokyo_offers()[0]
-    >>> target_gap([o], 17e6, jpy_settings())
+    >>> from calculators.examples import JPY_SETTINGS, TOKYO_OFFERS
+    >>> o = TOKYO_OFFERS[0]
+    >>> target_gap([o], 17e6, JPY_SETTINGS)
     [('A', 15000000.0, -2000000.0, 0.8823529411764706)]
     """
     if (

@@ -278,13 +278,13 @@ def analyse_moves(
 
     Examples
     --------
-    >>> from calculators.examples import usd_jpy_fx
+    >>> from calculators.examples import USD_JPY_FX
     >>> rows = [["home_city", "Tokyo"], ["rent", 150_000], ["flights", 300_000],
     ...         ["current_base_salary", 11_000_000], ["price_relative:Seattle", 0.011],
     ...         ["rent_relative:Seattle", 0.017]]
     >>> o = Offer.from_fields({"company": "S", "jurisdiction": "Seattle", "currency": "USD",
     ...                        "base_salary": 200_000})
-    >>> fx = usd_jpy_fx()
+    >>> fx = USD_JPY_FX
     >>> (r,), stay = analyse_moves([o], move_inputs_from_rows(rows), fx, 2, tax_year=2025)
     >>> r.city, r.one_time_total, r.break_even_month
     ('Seattle', 300000.0, 1)
@@ -360,7 +360,7 @@ def fx_breakeven(a: MoveResult, b: MoveResult, home_currency: str) -> float | No
 
     Examples
     --------
-    >>> from calculators.examples import usd_jpy_fx
+    >>> from calculators.examples import USD_JPY_FX
     >>> rows = [["home_city", "Tokyo"], ["rent", 150_000], ["price_relative:Seattle", 0.011],
     ...         ["rent_relative:Seattle", 0.017]]
     >>> fields = {"company": "S", "jurisdiction": "Seattle", "currency": "USD",
@@ -368,7 +368,7 @@ def fx_breakeven(a: MoveResult, b: MoveResult, home_currency: str) -> float | No
     >>> seattle = Offer.from_fields(fields)
     >>> tokyo = Offer.from_fields({**fields, "jurisdiction": "Tokyo", "currency": "JPY",
     ...                            "base_salary": 15_000_000})
-    >>> fx = usd_jpy_fx()
+    >>> fx = USD_JPY_FX
     >>> (a, b), _ = analyse_moves([seattle, tokyo], move_inputs_from_rows(rows), fx, 2, 2025)
     >>> round(fx_breakeven(a, b, "JPY"), 1), fx_breakeven(b, a, "JPY")
     (72.5, None)

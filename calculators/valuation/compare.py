@@ -68,8 +68,8 @@ class Settings:
 
         Examples
         --------
-        >>> from calculators.examples import usd_jpy_fx
-        >>> fx = usd_jpy_fx()
+        >>> from calculators.examples import USD_JPY_FX
+        >>> fx = USD_JPY_FX
         >>> Settings(fx=fx).table() is fx, Settings().table().base
         (True, 'USD')
         """
@@ -144,9 +144,9 @@ def checked_settings(offers: Sequence[Offer], settings: Settings) -> Settings:
 
     Examples
     --------
-    >>> from calculators.examples import tokyo_offer, usd_jpy_fx
-    >>> fx = usd_jpy_fx()
-    >>> a = tokyo_offer()
+    >>> from calculators.examples import TOKYO_OFFER, USD_JPY_FX
+    >>> fx = USD_JPY_FX
+    >>> a = TOKYO_OFFER
     >>> s = checked_settings([a], Settings(basis=" NPV ", home_currency="usd", fx=fx))
     >>> s.basis, s.home_currency, checked_settings([a], Settings(fx=fx)).home_currency
     ('npv', 'USD', 'JPY')
@@ -203,10 +203,10 @@ def metric(offers: Sequence[Offer], settings: Settings) -> LocalValues:
 
     Examples
     --------
-    >>> from calculators.examples import seattle_offer, tokyo_offer, usd_jpy_fx
-    >>> a = tokyo_offer()
-    >>> b = seattle_offer()
-    >>> fx = usd_jpy_fx()
+    >>> from calculators.examples import SEATTLE_OFFER, TOKYO_OFFER, USD_JPY_FX
+    >>> a = TOKYO_OFFER
+    >>> b = SEATTLE_OFFER
+    >>> fx = USD_JPY_FX
     >>> values = metric([a, b], Settings(basis="net_annualized", years=2, fx=fx))
     >>> values.amounts.round().tolist(), values.currencies
     ([10240659.0, 84689.0], ('JPY', 'USD'))
@@ -272,8 +272,8 @@ def to_home(values: LocalValues, settings: Settings) -> Array:
 
     Examples
     --------
-    >>> from calculators.examples import usd_jpy_fx
-    >>> fx = usd_jpy_fx()
+    >>> from calculators.examples import USD_JPY_FX
+    >>> fx = USD_JPY_FX
     >>> to_home(LocalValues(np.array([15e6, 110e3]), ("JPY", "USD")), Settings(fx=fx)).tolist()
     [15000000.0, 16500000.0]
     """
@@ -326,10 +326,10 @@ def compare_offers(offers: Sequence[Offer], settings: Settings | None = None) ->
 
     Examples
     --------
-    >>> from calculators.examples import seattle_offer, tokyo_offer, usd_jpy_fx
-    >>> fx = usd_jpy_fx()
-    >>> a = tokyo_offer()
-    >>> b = seattle_offer()
+    >>> from calculators.examples import SEATTLE_OFFER, TOKYO_OFFER, USD_JPY_FX
+    >>> fx = USD_JPY_FX
+    >>> a = TOKYO_OFFER
+    >>> b = SEATTLE_OFFER
     >>> [(r.rank, r.name, r.value_home) for r in compare_offers([a, b], Settings(fx=fx))]
     [(1, 'B', 16500000.0), (2, 'A', 15000000.0)]
     """
