@@ -623,6 +623,26 @@ def test_the_cache_still_serves_repeated_calls_and_evicts_the_oldest():
     assert counted[-1] == 199.0 and type(counted[-1]) is float  # 199.0 is not 199
 
 
+def test_a_call_too_long_to_keep_never_builds_its_key():
+    """Arguments whose text alone is over the entry limit skip the cache: their ``repr`` (23 ms
+    for 8 MiB) is never made; a shorter call is still keyed and kept."""
+    cf = _cache_module()
+    cache = cf.ResultCache(budget=10_000, entry_limit=3_000)
+    shown = []
+
+    class Loud(str):
+        def __repr__(self):
+            shown.append(len(self))
+            return super().__repr__()
+
+    memo = cf._memoised(lambda x: [["ok"]], cache)
+    assert memo([[Loud("y" * 3_000)]]) == [["ok"]] and shown == [] and len(cache) == 0
+    assert memo(Loud("y" * 10)) == [["ok"]] and shown == [10] and len(cache) == 1
+    for value in ("é\n'\"" * 50, ("ab", [["c", 1.5], [None, "\x00"]]), 7, ""):
+        assert cf.repr_floor(value) <= len(repr(value)), value
+    assert cf.repr_floor([["ab"], ["cde"]]) == 9
+
+
 def test_forty_large_calls_over_http_leave_the_server_near_its_size(server):
     """The server process itself, after 40 calls each sending 8 MiB (under the 16 MiB
     request limit): its resident memory grows by far less than the 320 MiB sent."""

@@ -17,7 +17,8 @@ bytes, not in entries: each kept call costs its key (the arguments' ``repr``)
 plus an estimate of its result's size, the least recently used go first once
 the total passes ``CACHE_BYTES``, and a call costing more than
 ``CACHE_ENTRY_BYTES`` is never kept (a 16 MiB request would otherwise stay in
-memory for good).  ``NEGOTIATE_SERVER_CACHE=0`` turns it off (the benchmark
+memory for good); a call whose arguments alone are longer than that skips the cache
+without building its key.  ``NEGOTIATE_SERVER_CACHE=0`` turns it off (the benchmark
 shows both).
 
 A function that cannot answer returns a :class:`addin.cells.CellError`; here it
@@ -70,6 +71,17 @@ def size_of(value: Any) -> int:
     if isinstance(value, (list, tuple)):
         size += sum(size_of(v) for v in value)
     return size
+
+
+def repr_floor(value: Any) -> int:
+    """Characters ``repr(value)`` has at least (a text's own length plus its quotes, summed
+    over nested lists and tuples), read without building it: an argument that long makes a
+    key no cache entry may hold."""
+    if isinstance(value, str):
+        return len(value) + 2
+    if isinstance(value, (list, tuple)):
+        return sum(repr_floor(v) for v in value)
+    return 0
 
 
 _MISSING = object()
@@ -129,6 +141,8 @@ def _memoised(func: Callable[..., Any], cache: ResultCache = CACHE) -> Callable[
 
     @functools.wraps(func)  # keeps xlwings' metadata (__xlfunc__) and the signature
     def call(*args: Any) -> Any:
+        if repr_floor(args) > cache.entry_limit:  # its key alone is more than one entry may cost
+            return func(*args)
         # exact: 1, 1.0 and True differ, as do "1" and 1
         key = (name, repr((dt.date.today(), args)) if dated else repr(args))
         found = cache.get(key)
