@@ -19,6 +19,11 @@ dataclasses; the sequences are tuples), so an Example cannot change another's in
 ``JPY_SETTINGS``
     Settings with a table based on JPY that quotes only JPY (the home currency left to the
     offers).
+``LONDON_OFFER``
+    Offer ``A``: London, GBP, a base of 100,000.
+``OFFER_TABLE``
+    An offers table, the ``field`` row first: ``A`` (Acme, US-WA, a base of 100) and ``B``
+    (Beta, US-CA, 120), both in USD.
 ``SEATTLE_L5_MARKET``
     Market rows, the header (``location``, ``level``, ``total``) first: six Seattle L5 totals
     from 200,000 to 320,000.
@@ -35,6 +40,8 @@ from calculators.valuation.compare import Settings
 
 __all__ = [
     "JPY_SETTINGS",
+    "LONDON_OFFER",
+    "OFFER_TABLE",
     "SEATTLE_L5_MARKET",
     "SEATTLE_OFFER",
     "TOKYO_OFFER",
@@ -57,6 +64,16 @@ TOKYO_OFFERS = tuple(
 USD_JPY_FX = FxTable("USD", {"USD": 1.0, "JPY": 150.0})
 USD_SETTINGS = Settings(fx=FxTable("USD", {"USD": 1.0}), home_currency="USD")
 JPY_SETTINGS = Settings(fx=FxTable("JPY", {"JPY": 1.0}))
+LONDON_OFFER = Offer.from_fields(
+    {"company": "A", "jurisdiction": "London", "currency": "GBP", "base_salary": 100_000}
+)
+OFFER_TABLE = (
+    ("field", "A", "B"),
+    ("company", "Acme", "Beta"),
+    ("jurisdiction", "US-WA", "US-CA"),
+    ("currency", "USD", "USD"),
+    ("base_salary", 100, 120),
+)
 SEATTLE_L5_MARKET = (
     ("location", "level", "total"),
     *(("Seattle", "L5", v) for v in (200e3, 220e3, 250e3, 270e3, 300e3, 320e3)),

@@ -127,9 +127,8 @@ def offers_from_table(table: object, label: Callable[[int, int], str] | None = N
 
     Examples
     --------
-    >>> rows = [["field", "A", "B"], ["company", "Acme", "Beta"],
-    ...         ["jurisdiction", "US-WA", "US-CA"], ["currency", "USD", "USD"],
-    ...         ["base_salary", 100, 120]]
+    >>> from calculators.examples import OFFER_TABLE
+    >>> rows = OFFER_TABLE
     >>> [o.name for o in offers_from_table(rows)]
     ['A', 'B']
     """
@@ -200,9 +199,8 @@ def select_offer(offers: Sequence[Offer], name: object = None, what: str = "offe
 
     Examples
     --------
-    >>> rows = [["field", "A", "B"], ["company", "Acme", "Beta"],
-    ...         ["jurisdiction", "US-WA", "US-CA"], ["currency", "USD", "USD"],
-    ...         ["base_salary", 100, 120]]
+    >>> from calculators.examples import OFFER_TABLE
+    >>> rows = OFFER_TABLE
     >>> select_offer(offers_from_table(rows), "beta").name
     'B'
     """

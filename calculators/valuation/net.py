@@ -47,9 +47,8 @@ def default_tax_year(offers: Sequence[Offer]) -> int:
 
     Examples
     --------
-    >>> from calculators.offer.model import Offer
-    >>> o = Offer.from_fields({"company": "A", "jurisdiction": "London", "currency": "GBP",
-    ...                        "base_salary": 100_000})
+    >>> from calculators.examples import LONDON_OFFER
+    >>> o = LONDON_OFFER
     >>> default_tax_year([o]) in get_jurisdiction("GB-ENG").years
     True
     """
@@ -87,9 +86,9 @@ def tax_schedule(
 
     Examples
     --------
-    >>> from calculators.offer.model import Offer, OfferBatch, cash_schedule
-    >>> o = Offer.from_fields({"company": "A", "jurisdiction": "London", "currency": "GBP",
-    ...                        "base_salary": 100_000})
+    >>> from calculators.examples import LONDON_OFFER
+    >>> from calculators.offer.model import OfferBatch, cash_schedule
+    >>> o = LONDON_OFFER
     >>> tax_schedule([o], cash_schedule(OfferBatch.from_offers([o]), 2), 2025).round().tolist()
     [[31442.0, 31442.0]]
     """
@@ -136,9 +135,9 @@ def net_schedule(
 
     Examples
     --------
-    >>> from calculators.offer.model import Offer, OfferBatch, cash_schedule
-    >>> o = Offer.from_fields({"company": "A", "jurisdiction": "London", "currency": "GBP",
-    ...                        "base_salary": 100_000})
+    >>> from calculators.examples import LONDON_OFFER
+    >>> from calculators.offer.model import OfferBatch, cash_schedule
+    >>> o = LONDON_OFFER
     >>> net_schedule([o], cash_schedule(OfferBatch.from_offers([o]), 2), 2025).round().tolist()
     [[68558.0, 68558.0]]
     """
