@@ -384,6 +384,8 @@ def ontario_health_premium(taxable_income: Amount, year: int) -> Amount:
     return scalar_out(np.asarray(steps.sum(axis=-1), dtype=float), taxable_income)
 
 
+# Signature and Parameters as every jurisdiction's registered lines function (the engine calls
+# each the same way), deliberately; the lines themselves are this jurisdiction's own.
 @register(
     ages=(18, 64),  # CPP from 18; from 65 the age amount applies, not modelled (engine-checked)
     description="Canada, Ontario: federal and Ontario income tax, Ontario Health Premium, CPP, "

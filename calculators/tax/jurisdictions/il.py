@@ -197,6 +197,8 @@ def _options(options: Mapping[str, Any]) -> float:
     return float(points)
 
 
+# Signature and Parameters as every jurisdiction's registered lines function (the engine calls
+# each the same way), deliberately; the lines themselves are this jurisdiction's own.
 @register(
     ages=(18, 66),  # the age is checked by the engine; the rules do not depend on it within
     options=_OPTIONS,

@@ -57,6 +57,8 @@ def _ca(name: str, year: int) -> Any:
     return value("ca", name, year)
 
 
+# Alike in form to us_ny.ny_taxable_income, deliberately: each state's statute sets its own
+# deduction (R&TC 17073.5 here, Tax Law 614 there), and either may change alone.
 @overload
 def ca_taxable_income(wages: float, year: int) -> float: ...
 @overload
@@ -167,6 +169,8 @@ def ca_mental_health_tax(taxable: Amount, year: int) -> Amount:
     return scalar_out(capped_rate(taxable - threshold, _ca("mental_health_tax_rate", year)), taxable)
 
 
+# Alike in form to us_federal.federal_income_tax, deliberately: a state schedule and the
+# federal one are separate laws with their own brackets and credits.
 @overload
 def ca_income_tax(wages: float, year: int, age: float = AGE.default) -> float: ...
 @overload
@@ -241,6 +245,8 @@ def ca_sdi(wages: Amount, year: int) -> Amount:
     return scalar_out(capped_rate(wages, _ca("sdi_rate", year)), wages)
 
 
+# Signature and Parameters as every jurisdiction's registered lines function (the engine calls
+# each the same way), deliberately; the lines themselves are this jurisdiction's own.
 @register(
     ages=AGES,
     description="California resident employee: federal income tax, FICA, CA income tax, CA SDI",

@@ -124,6 +124,8 @@ def federal_taxable_income(wages: Amount, year: int, age: float = AGE.default) -
     return scalar_out(np.maximum(wages - deduction, 0.0), wages)
 
 
+# Alike in form to us_ca.ca_income_tax, deliberately: the federal schedule and a state's are
+# separate laws with their own brackets and credits.
 @overload
 def federal_income_tax(wages: float, year: int, age: float = AGE.default) -> float: ...
 @overload

@@ -73,6 +73,8 @@ def _ny(name: str, year: int) -> Any:
     return value("ny", name, year)
 
 
+# Alike in form to us_ca.ca_taxable_income, deliberately: each state's statute sets its own
+# deduction (Tax Law 614 here, R&TC 17073.5 there), and either may change alone.
 @overload
 def ny_taxable_income(wages: float, year: int) -> float: ...
 @overload
@@ -383,6 +385,8 @@ def ny_dbl(wages: Amount, year: int) -> Amount:
     )
 
 
+# Signature and Parameters as every jurisdiction's registered lines function (the engine calls
+# each the same way), deliberately; the lines themselves are this jurisdiction's own.
 @register(
     ages=AGES,
     description="New York City resident employee: federal income tax, FICA, NY State and "

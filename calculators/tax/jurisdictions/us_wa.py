@@ -101,6 +101,8 @@ def wa_cares(wages: Amount, year: int) -> Amount:
     return scalar_out(capped_rate(wages, value("wa", "cares_rate", year)), wages)
 
 
+# Signature and Parameters as every jurisdiction's registered lines function (the engine calls
+# each the same way), deliberately; the lines themselves are this jurisdiction's own.
 @register(
     ages=AGES,
     description="Washington employee: federal income tax, FICA, WA PFML, WA Cares (no state income tax)",
