@@ -14,13 +14,13 @@ import ast
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 
 import calculators.tax.jurisdictions as jurisdictions
 from calculators.tax.engine import PARAMS_DIR
+from tests.tax.numbers import numbers
 
 MODULES = sorted(p for p in Path(jurisdictions.__file__).parent.glob("*.py") if p.stem != "__init__")
 
@@ -38,26 +38,13 @@ NOT_A_PARAMETER = {
 }
 
 
-def _numbers(value: Any) -> Iterator[float]:
-    if isinstance(value, bool):
-        return
-    if isinstance(value, (int, float)):
-        yield float(value)
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _numbers(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _numbers(v)
-
-
 def _written_forms(folder: str) -> dict[str, str]:
     """How each rate and amount of a country's parameter files would be written in prose."""
     forms: dict[str, str] = {}
     for path in sorted((PARAMS_DIR / folder).glob("*.yaml")):
         for name, entry in yaml.safe_load(path.read_text(encoding="utf-8")).items():
             for value in entry["values"].values():
-                for x in _numbers(value):
+                for x in numbers(value):
                     if 0 < x < 1:
                         pct = f"{round(x * 100, 6):g}"
                         forms[f"{pct}%"] = forms[f"{pct} %"] = name

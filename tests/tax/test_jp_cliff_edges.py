@@ -11,8 +11,6 @@ salaries must fall by at most a rounding step.  A wrong, missing or extra row fa
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
-from typing import Any
 
 import numpy as np
 import pytest
@@ -22,6 +20,7 @@ from calculators.tax import compute
 from calculators.tax.engine import get_jurisdiction, params
 from calculators.tax.jurisdictions.jp_income import employment_income
 from calculators.tax.jurisdictions.jp_tokyo import CliffEdge, cliff_edges
+from tests.tax.numbers import numbers
 
 YEARS = get_jurisdiction("JP-TOKYO").years
 TOP = 60_000_000  # the range the table was measured over
@@ -31,19 +30,6 @@ ROUNDING_STEP = 999  # the most a statutory rounding step costs (module docstrin
 def _drop(gross: np.ndarray, year: int) -> np.ndarray:
     gross = np.asarray(gross, dtype=float)
     return compute(gross - 1, "JP-TOKYO", year).net - compute(gross, "JP-TOKYO", year).net
-
-
-def _numbers(value: Any) -> Iterator[float]:
-    if isinstance(value, bool):
-        return
-    if isinstance(value, (int, float)):
-        yield float(value)
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _numbers(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _numbers(v)
 
 
 def _first_salary_with_income_above(amounts: np.ndarray, year: int) -> np.ndarray:
@@ -67,7 +53,7 @@ def _candidates(year: int) -> np.ndarray:
         x
         for family in ("income_tax", "resident_tax")
         for p in params("jp", family).values()
-        for x in _numbers(p.at(year))
+        for x in numbers(p.at(year))
         if x >= 1_000
     }
     income_edges = _first_salary_with_income_above(np.array(sorted(amounts)), year)
