@@ -129,21 +129,9 @@ def _basket() -> list[list[Any]]:
 
 def _market() -> list[list[Any]]:
     """A small synthetic market table in the documented layout (test data, not facts)."""
-    head = [
-        "company",
-        "title",
-        "level",
-        "location",
-        "years_experience",
-        "base",
-        "stock_per_year",
-        "bonus",
-        "total",
-        "currency",
-        "date",
-        "source",
-    ]
-    rows = [head]
+    from addin.workbook.sheets.market import HEADER
+
+    rows: list[list[Any]] = [list(HEADER)]
     for i in range(24):
         base = 9_000_000 + 250_000 * i
         rows.append(
