@@ -97,8 +97,7 @@ class Ask:
         --------
         >>> from calculators.examples import USD_SETTINGS, seattle_offers
         >>> offers = seattle_offers({"bonus_target": 0.1})
-        >>> settings = USD_SETTINGS
-        >>> a = ask_for(offers, offers[1], settings, None)
+        >>> a = ask_for(offers, offers[1], USD_SETTINGS, None)
         >>> round(a.base_for(220e3, offers[1]), 2)
         200000.0
         """
@@ -129,8 +128,7 @@ class Ask:
         --------
         >>> from calculators.examples import USD_SETTINGS, seattle_offers
         >>> offers = seattle_offers()
-        >>> settings = USD_SETTINGS
-        >>> a = ask_for(offers, offers[1], settings, None)
+        >>> a = ask_for(offers, offers[1], USD_SETTINGS, None)
         >>> m = a.measures(offers[1])
         >>> list(m) == list(ASK_MEASURES), m["counter_base_raise"], m["p75"], m["n"]
         (True, 20001.0, None, 0)
@@ -208,8 +206,7 @@ def ask(
     --------
     >>> from calculators.examples import USD_SETTINGS, seattle_offers
     >>> offers = seattle_offers()
-    >>> settings = USD_SETTINGS
-    >>> rows, s = standings(offers, settings)
+    >>> rows, s = standings(offers, USD_SETTINGS)
     >>> a = ask(offers[1], rows[1], s, 0.0, None)
     >>> a.walk_away_home, a.counter_tc, a.target_tc == a.anchor_tc == a.counter_tc
     (200000.0, 200001.0, True)
@@ -349,9 +346,7 @@ def market_band_for(
     --------
     >>> from calculators.examples import SEATTLE_L5_MARKET, USD_SETTINGS, seattle_offers
     >>> o = seattle_offers()[1]
-    >>> rows = SEATTLE_L5_MARKET
-    >>> settings = USD_SETTINGS
-    >>> band = market_band_for(o, rows, settings, "L5")
+    >>> band = market_band_for(o, SEATTLE_L5_MARKET, USD_SETTINGS, "L5")
     >>> band.values["p75"], band.n
     (292500.0, 6)
     """
@@ -419,9 +414,7 @@ def ask_for(
     --------
     >>> from calculators.examples import SEATTLE_L5_MARKET, USD_SETTINGS, seattle_offers
     >>> offers = seattle_offers()
-    >>> rows = SEATTLE_L5_MARKET
-    >>> settings = USD_SETTINGS
-    >>> a = ask_for(offers, offers[1], settings, rows, level="L5")
+    >>> a = ask_for(offers, offers[1], USD_SETTINGS, SEATTLE_L5_MARKET, level="L5")
     >>> a.counter.increase, a.target_tc, a.anchor_tc
     (20001.0, 292500.0, 310000.0)
     """

@@ -227,9 +227,8 @@ def negotiation_brief(
     --------
     >>> from calculators.examples import SEATTLE_L5_MARKET, USD_SETTINGS, seattle_offers
     >>> offers = seattle_offers()
-    >>> rows = SEATTLE_L5_MARKET
-    >>> settings = USD_SETTINGS
-    >>> brief = negotiation_brief(offers, settings, Strategy(dt.date(2026, 12, 1), market_level="L5"), rows)
+    >>> strategy = Strategy(dt.date(2026, 12, 1), market_level="L5")
+    >>> brief = negotiation_brief(offers, USD_SETTINGS, strategy, SEATTLE_L5_MARKET)
     >>> b = brief.companies[1]
     >>> b.batna_name, b.counters["base_salary"], b.ask["target_tc"], b.market_n
     ('A', 20001.0, 292500.0, 6)

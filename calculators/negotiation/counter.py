@@ -475,9 +475,8 @@ def solve_many(
     --------
     >>> from calculators.examples import JPY_SETTINGS, TOKYO_OFFERS
     >>> from calculators.negotiation.standing import standings
-    >>> offers = TOKYO_OFFERS
-    >>> rows, s = standings(offers, JPY_SETTINGS)
-    >>> out = solve_many(offers, ["base_salary"], s, [(r.batna_home, r.batna_name) for r in rows])
+    >>> rows, s = standings(TOKYO_OFFERS, JPY_SETTINGS)
+    >>> out = solve_many(TOKYO_OFFERS, ["base_salary"], s, [(r.batna_home, r.batna_name) for r in rows])
     >>> [(c.offer, c.increase) for c in out]
     [('A', 0.0), ('B', 1000001.0)]
     """

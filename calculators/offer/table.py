@@ -128,8 +128,7 @@ def offers_from_table(table: object, label: Callable[[int, int], str] | None = N
     Examples
     --------
     >>> from calculators.examples import OFFER_TABLE
-    >>> rows = OFFER_TABLE
-    >>> [o.name for o in offers_from_table(rows)]
+    >>> [o.name for o in offers_from_table(OFFER_TABLE)]
     ['A', 'B']
     """
     rows = as_rows(table)
@@ -200,8 +199,7 @@ def select_offer(offers: Sequence[Offer], name: object = None, what: str = "offe
     Examples
     --------
     >>> from calculators.examples import OFFER_TABLE
-    >>> rows = OFFER_TABLE
-    >>> select_offer(offers_from_table(rows), "beta").name
+    >>> select_offer(offers_from_table(OFFER_TABLE), "beta").name
     'B'
     """
     if is_blank(name):

@@ -284,8 +284,7 @@ def analyse_moves(
     ...         ["rent_relative:Seattle", 0.017]]
     >>> o = Offer.from_fields({"company": "S", "jurisdiction": "Seattle", "currency": "USD",
     ...                        "base_salary": 200_000})
-    >>> fx = USD_JPY_FX
-    >>> (r,), stay = analyse_moves([o], move_inputs_from_rows(rows), fx, 2, tax_year=2025)
+    >>> (r,), stay = analyse_moves([o], move_inputs_from_rows(rows), USD_JPY_FX, 2, tax_year=2025)
     >>> r.city, r.one_time_total, r.break_even_month
     ('Seattle', 300000.0, 1)
     """
@@ -368,8 +367,7 @@ def fx_breakeven(a: MoveResult, b: MoveResult, home_currency: str) -> float | No
     >>> seattle = Offer.from_fields(fields)
     >>> tokyo = Offer.from_fields({**fields, "jurisdiction": "Tokyo", "currency": "JPY",
     ...                            "base_salary": 15_000_000})
-    >>> fx = USD_JPY_FX
-    >>> (a, b), _ = analyse_moves([seattle, tokyo], move_inputs_from_rows(rows), fx, 2, 2025)
+    >>> (a, b), _ = analyse_moves([seattle, tokyo], move_inputs_from_rows(rows), USD_JPY_FX, 2, 2025)
     >>> round(fx_breakeven(a, b, "JPY"), 1), fx_breakeven(b, a, "JPY")
     (72.5, None)
     """

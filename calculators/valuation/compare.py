@@ -69,8 +69,7 @@ class Settings:
         Examples
         --------
         >>> from calculators.examples import USD_JPY_FX
-        >>> fx = USD_JPY_FX
-        >>> Settings(fx=fx).table() is fx, Settings().table().base
+        >>> Settings(fx=USD_JPY_FX).table() is USD_JPY_FX, Settings().table().base
         (True, 'USD')
         """
         return self.fx or shipped_table()
@@ -145,10 +144,8 @@ def checked_settings(offers: Sequence[Offer], settings: Settings) -> Settings:
     Examples
     --------
     >>> from calculators.examples import TOKYO_OFFER, USD_JPY_FX
-    >>> fx = USD_JPY_FX
-    >>> a = TOKYO_OFFER
-    >>> s = checked_settings([a], Settings(basis=" NPV ", home_currency="usd", fx=fx))
-    >>> s.basis, s.home_currency, checked_settings([a], Settings(fx=fx)).home_currency
+    >>> s = checked_settings([TOKYO_OFFER], Settings(basis=" NPV ", home_currency="usd", fx=USD_JPY_FX))
+    >>> s.basis, s.home_currency, checked_settings([TOKYO_OFFER], Settings(fx=USD_JPY_FX)).home_currency
     ('npv', 'USD', 'JPY')
     """
     basis = str(settings.basis).strip().lower()
@@ -204,10 +201,8 @@ def metric(offers: Sequence[Offer], settings: Settings) -> LocalValues:
     Examples
     --------
     >>> from calculators.examples import SEATTLE_OFFER, TOKYO_OFFER, USD_JPY_FX
-    >>> a = TOKYO_OFFER
-    >>> b = SEATTLE_OFFER
-    >>> fx = USD_JPY_FX
-    >>> values = metric([a, b], Settings(basis="net_annualized", years=2, fx=fx))
+    >>> settings = Settings(basis="net_annualized", years=2, fx=USD_JPY_FX)
+    >>> values = metric([TOKYO_OFFER, SEATTLE_OFFER], settings)
     >>> values.amounts.round().tolist(), values.currencies
     ([10240659.0, 84689.0], ('JPY', 'USD'))
     """
@@ -273,8 +268,7 @@ def to_home(values: LocalValues, settings: Settings) -> Array:
     Examples
     --------
     >>> from calculators.examples import USD_JPY_FX
-    >>> fx = USD_JPY_FX
-    >>> to_home(LocalValues(np.array([15e6, 110e3]), ("JPY", "USD")), Settings(fx=fx)).tolist()
+    >>> to_home(LocalValues(np.array([15e6, 110e3]), ("JPY", "USD")), Settings(fx=USD_JPY_FX)).tolist()
     [15000000.0, 16500000.0]
     """
     table = settings.table()
@@ -327,10 +321,8 @@ def compare_offers(offers: Sequence[Offer], settings: Settings | None = None) ->
     Examples
     --------
     >>> from calculators.examples import SEATTLE_OFFER, TOKYO_OFFER, USD_JPY_FX
-    >>> fx = USD_JPY_FX
-    >>> a = TOKYO_OFFER
-    >>> b = SEATTLE_OFFER
-    >>> [(r.rank, r.name, r.value_home) for r in compare_offers([a, b], Settings(fx=fx))]
+    >>> rows = compare_offers([TOKYO_OFFER, SEATTLE_OFFER], Settings(fx=USD_JPY_FX))
+    >>> [(r.rank, r.name, r.value_home) for r in rows]
     [(1, 'B', 16500000.0), (2, 'A', 15000000.0)]
     """
     s = checked_settings(offers, settings or Settings())

@@ -48,8 +48,7 @@ def default_tax_year(offers: Sequence[Offer]) -> int:
     Examples
     --------
     >>> from calculators.examples import LONDON_OFFER
-    >>> o = LONDON_OFFER
-    >>> default_tax_year([o]) in get_jurisdiction("GB-ENG").years
+    >>> default_tax_year([LONDON_OFFER]) in get_jurisdiction("GB-ENG").years
     True
     """
     common = set.intersection(*(set(get_jurisdiction(o.jurisdiction).years) for o in offers))
@@ -88,8 +87,8 @@ def tax_schedule(
     --------
     >>> from calculators.examples import LONDON_OFFER
     >>> from calculators.offer.model import OfferBatch, cash_schedule
-    >>> o = LONDON_OFFER
-    >>> tax_schedule([o], cash_schedule(OfferBatch.from_offers([o]), 2), 2025).round().tolist()
+    >>> offers = [LONDON_OFFER]
+    >>> tax_schedule(offers, cash_schedule(OfferBatch.from_offers(offers), 2), 2025).round().tolist()
     [[31442.0, 31442.0]]
     """
     withheld = np.zeros_like(sched["total"])
@@ -137,8 +136,8 @@ def net_schedule(
     --------
     >>> from calculators.examples import LONDON_OFFER
     >>> from calculators.offer.model import OfferBatch, cash_schedule
-    >>> o = LONDON_OFFER
-    >>> net_schedule([o], cash_schedule(OfferBatch.from_offers([o]), 2), 2025).round().tolist()
+    >>> offers = [LONDON_OFFER]
+    >>> net_schedule(offers, cash_schedule(OfferBatch.from_offers(offers), 2), 2025).round().tolist()
     [[68558.0, 68558.0]]
     """
     year = default_tax_year(offers) if tax_year is None else tax_year
