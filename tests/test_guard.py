@@ -45,14 +45,14 @@ def _argv(command: str, path: Path, out: Path) -> list[str]:
     return [command, str(path), "-o", str(out)] if command in ("share", "recalc") else [command, str(path)]
 
 
-# ``negotiate`` is addin.extras:main: one process runs it once for each (file, command)
+# ``negotiate`` is addin.extras:main: one process runs it once for each (file, command), each
+# read from its standard input as one line of JSON as soon as the file is made
 _DRIVER = r"""
 import contextlib, io, json, sys
 from addin.extras import main
 said = []
-with open(sys.argv[1], encoding="utf-8") as fh:
-    jobs = json.load(fh)
-for argv in jobs:
+for line in sys.stdin:
+    argv = json.loads(line)
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
@@ -71,34 +71,34 @@ def hostile(base, tmp_path_factory):
     what the guard raised in this process, while that process ran beside it."""
     folder = tmp_path_factory.mktemp("hostile")
     files, jobs = {}, []
-    for case in CASES:
-        (folder / case.name).mkdir()
-        files[case.name] = case.build(base, folder / case.name)
-        for command in case.commands:
-            out = folder / case.name / f"out-{command}.xlsx"
-            jobs.append((case.name, command, out, _argv(command, files[case.name], out)))
-    listed = folder / "jobs.json"
-    listed.write_text(json.dumps([argv for *_, argv in jobs]), encoding="utf-8")
+    raised: dict[str, Exception | None] = {}
     driver = subprocess.Popen(
-        [sys.executable, "-c", _DRIVER, str(listed)],
+        [sys.executable, "-c", _DRIVER],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
+        stdin=subprocess.PIPE,
         text=True,
     )
+    assert driver.stdin is not None
     try:
-        raised: dict[str, Exception | None] = {}
-        for name, path in files.items():
+        for case in CASES:
+            (folder / case.name).mkdir()
+            path = files[case.name] = case.build(base, folder / case.name)
+            for command in case.commands:
+                out = folder / case.name / f"out-{command}.xlsx"
+                jobs.append((case.name, command, out))
+                driver.stdin.write(json.dumps(_argv(command, path, out)) + "\n")
+            driver.stdin.flush()
             try:
                 check_workbook(path)
-                raised[name] = None
+                raised[case.name] = None
             except Exception as exc:  # the test says what it must be
-                raised[name] = exc
+                raised[case.name] = exc
     finally:
         stdout, stderr = driver.communicate(timeout=900)
     assert driver.returncode == 0, stderr
     said: dict[str, dict[str, tuple[dict, Path]]] = {c.name: {} for c in CASES}
-    for (name, command, out, _), result in zip(jobs, json.loads(stdout), strict=True):
+    for (name, command, out), result in zip(jobs, json.loads(stdout), strict=True):
         said[name][command] = (result, out)
     return files, said, raised
 
