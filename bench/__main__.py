@@ -10,20 +10,15 @@ from __future__ import annotations
 import statistics
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 
 import numpy as np
 
+from bench.timing import median_seconds
+
 
 def _median(func: Callable[[], object], repeat: int = 7) -> float:
-    func()  # warm caches (parameter files, lru caches) before timing
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return median_seconds(func, repeat, warm=True)  # warm caches before timing
 
 
 def _row(name: str, seconds: float, target: float | None = None, extra: str = "") -> None:

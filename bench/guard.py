@@ -17,12 +17,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench.timing import median_seconds as _median
 
 MiB = 1 << 20
 BOUND_S, BOUND_MIB = 2.0, 200
@@ -53,15 +54,6 @@ def _measure(*args: object) -> dict:
 def _command(command: str, path: Path, out: Path) -> list[object]:
     """The command line of one command on one file (share and recalc write ``out``)."""
     return [command, path, "-o", out] if command in ("share", "recalc") else [command, path]
-
-
-def _median(func, repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def _in_process(path: Path) -> tuple[float, str]:
