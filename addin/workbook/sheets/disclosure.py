@@ -37,18 +37,7 @@ class Field:
         if key == "offers_held":
             return lay.count_formula()
         if key == "best_offer":
-            compare = Call(
-                "OFFER_COMPARE",
-                (
-                    lay.offers,
-                    lay.param("basis"),
-                    lay.param("home_currency"),
-                    lay.param("horizon_years"),
-                    lay.param("discount_rate"),
-                    lay.fx,
-                ),
-            )
-            return Call("INDEX", (compare, 2, 7))
+            return Call("INDEX", (lay.offer_compare(), 2, 7))
         raise KeyError(key)
 
 

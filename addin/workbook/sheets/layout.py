@@ -52,6 +52,22 @@ class Layout:
     def param(self, name: str) -> Ref:
         return Ref(PARAMS, self.params[name], 1)
 
+    def offer_compare(self, *extra: Any) -> Call:
+        """``OFFER_COMPARE`` over the offers on the Parameters sheet's basis, currency, horizon,
+        discount rate and FX table, then ``extra`` arguments (the relocation inputs)."""
+        return Call(
+            "OFFER_COMPARE",
+            (
+                self.offers,
+                self.param("basis"),
+                self.param("home_currency"),
+                self.param("horizon_years"),
+                self.param("discount_rate"),
+                self.fx,
+                *extra,
+            ),
+        )
+
     def offer_cell(self, field: str, col: int) -> Ref:
         return Ref(OFFERS, self.field_row[field], col)
 

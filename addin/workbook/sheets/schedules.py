@@ -32,20 +32,7 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
         3,
         0,
         Spill(
-            lay.if_offers(
-                Call(
-                    "OFFER_COMPARE",
-                    (
-                        lay.offers,
-                        lay.param("basis"),
-                        lay.param("home_currency"),
-                        lay.param("horizon_years"),
-                        lay.param("discount_rate"),
-                        lay.fx,
-                        relocation.inputs_ref(data),
-                    ),
-                )
-            ),
+            lay.if_offers(lay.offer_compare(relocation.inputs_ref(data))),
             rows=lay.n_offers + 1,
             cols=9,
         ),
