@@ -114,6 +114,8 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
     inp = {name: input_cell(data, name) for name in INPUT_HELP}
     basket = relocation.inputs_ref(data)
     home, years, disc = (lay.param("home_currency"), lay.param("horizon_years"), lay.param("discount_rate"))
+    # COUNTER_OFFER and NEGOTIATION_ASK take the valuation arguments in this one order
+    valuation = (inp["basis"], inp["margin"], basket, lay.fx, home, years, disc)
     m.put(NAME, 0, 0, "Strategy", "title")
     m.put(NAME, 1, 0, BANNER, "private")
     _head(m, at[INPUTS], INPUTS, ["input", "value", "what it means"])
@@ -160,13 +162,7 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
                     lay.offers,
                     offer,
                     component,
-                    inp["basis"],
-                    inp["margin"],
-                    basket,
-                    lay.fx,
-                    home,
-                    years,
-                    disc,
+                    *valuation,
                     None,
                     output,
                     None if component is None else UNREACHABLE,
@@ -192,13 +188,7 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
                 table,
                 inp["walk_away"],
                 inp["scarcity_premium"],
-                inp["basis"],
-                inp["margin"],
-                basket,
-                lay.fx,
-                home,
-                years,
-                disc,
+                *valuation,
                 inp["market_level"],
                 None,
                 inp["as_of"],
