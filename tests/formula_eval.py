@@ -9,6 +9,7 @@ no code with ``addin.recalc`` (the formulas engine) or ``addin.workbook.model``
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -59,6 +60,8 @@ class Book:
     values: dict[str, dict[tuple[int, int], Any]] = field(default_factory=dict)
     formulas: dict[str, dict[tuple[int, int], Any]] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
+    # direct UDF calls already made, by name and exact arguments (repr: 1, 1.0 and True differ)
+    answers: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         data = load_workbook(self.path, data_only=True)
@@ -192,7 +195,10 @@ class _Parser:
             trimmed = list(args)
             while trimmed and trimmed[-1] is None:
                 trimmed.pop()
-            result = getattr(udfs, name.lower())(*trimmed)
+            key = (name.lower(), repr(trimmed))
+            if key not in self.book.answers:
+                self.book.answers[key] = getattr(udfs, name.lower())(*trimmed)
+            result = copy.deepcopy(self.book.answers[key])  # a caller may change what it gets
             self.calls.append(UdfCall(name, trimmed, result))
             return result
         if name in _BUILTINS:
