@@ -20,7 +20,7 @@ from calculators.tax import compute
 from calculators.tax.engine import get_jurisdiction, params
 from calculators.tax.jurisdictions.jp_income import employment_income
 from calculators.tax.jurisdictions.jp_tokyo import CliffEdge, cliff_edges
-from tests.tax.numbers import numbers
+from tests.tax.param_numbers import numbers
 
 YEARS = get_jurisdiction("JP-TOKYO").years
 TOP = 60_000_000  # the range the table was measured over
