@@ -27,7 +27,13 @@ REGISTRY = ROOT / "calculators" / "places.yaml"
 PARAMS = ROOT / "calculators" / "tax" / "params"
 # Inputs, not facts about places: the example and blank workbooks' contents name places the
 # way a user types them into the sheets.
-USER_INPUTS = {ROOT / "addin" / "data" / "example.yaml", ROOT / "addin" / "data" / "blank.yaml"}
+# Inputs as a user writes them (offers naming their place), not facts about places: the
+# example workbook's data and the invented offers the docstring Examples share.
+USER_INPUTS = {
+    ROOT / "addin" / "data" / "example.yaml",
+    ROOT / "addin" / "data" / "blank.yaml",
+    ROOT / "calculators" / "examples.py",
+}
 
 
 def _all_names() -> set[str]:
