@@ -50,7 +50,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -58,7 +57,7 @@ import numpy.typing as npt
 
 from calculators.errors import InvalidInputError, NoSolutionError
 from calculators.offer.model import FIELDS, Offer, OfferBatch, cash_schedule, tc
-from calculators.params import load_parameters
+from calculators.params import DATA_DIR, load_parameters
 from calculators.relocation.move import analyse_moves
 from calculators.tax import compute, get_jurisdiction
 from calculators.valuation.compare import BASES, Settings, home_currency, metric, to_home
@@ -76,7 +75,7 @@ __all__ = [
 
 Array = npt.NDArray[np.float64]
 COUNTER_COMPONENTS = ("base_salary", "sign_on", "rsu_grant", "bonus_target")
-_DATA = Path(__file__).parent.parent / "data" / "negotiation.yaml"
+_DATA = DATA_DIR / "negotiation.yaml"
 _GRID = 256
 Evaluator = Callable[[Array], Array]
 
@@ -242,15 +241,14 @@ def _fast(offer: Offer, component: str, s: Settings, offset: Array | None) -> Ev
     rate = float(s.table().convert(1.0, offer.currency, home))
     allowed = get_jurisdiction(offer.jurisdiction).options
     opts = {k: v for k, v in ({} if s.age is None else {"age": s.age}).items() if k in allowed}
-    field = "bonus_target" if component == "bonus_target" else component
     year = s.tax_year if s.tax_year is not None else default_tax_year([offer])  # as metric()
 
     def run(amounts: Array) -> Array:
         k = amounts.size
         batch = replace(one, **{f: np.repeat(getattr(one, f), k, axis=0) for f in one.__dataclass_fields__})
-        column = getattr(batch, field).copy()
+        column = getattr(batch, component).copy()
         column += amounts / offer.base_salary if component == "bonus_target" else amounts
-        batch = replace(batch, **{field: column})
+        batch = replace(batch, **{component: column})
         sched = cash_schedule(batch, s.years)
         if s.basis in BASES and not s.basis.startswith(("net_", "disposable_")):
             values = tc(sched["total"], kind, s.years, s.discount_rate)

@@ -20,8 +20,8 @@ from calculators.errors import InvalidInputError
 from calculators.fx import FxTable
 from calculators.offer.model import Offer, OfferBatch, cash_schedule, check_amount
 from calculators.relocation.cost_of_living import Basket, City, canonical_city, carry_basket
-from calculators.tax import compute, get_jurisdiction
-from calculators.valuation.net import net_schedule
+from calculators.tax import compute
+from calculators.valuation.net import default_tax_year, net_schedule
 
 __all__ = [
     "MoveInputs",
@@ -292,7 +292,7 @@ def analyse_moves(
     stay = stay_offer(inputs, home) if inputs.cost("current_base_salary") > 0 else None
     everyone = [*offers, *([stay] if stay is not None else [])]
     sched = cash_schedule(OfferBatch.from_offers(everyone), years)
-    year = tax_year or max(set.intersection(*(set(get_jurisdiction(o.jurisdiction).years) for o in everyone)))
+    year = default_tax_year(everyone) if tax_year is None else tax_year
     net = net_schedule(everyone, sched, year, options)
     stay_disp = net[-1] - 12.0 * inputs.basket.monthly if stay is not None else None
     results = []

@@ -83,6 +83,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from calculators.defaults import Setting
 from calculators.errors import InvalidInputError
 from calculators.tax.engine import params, register
 from calculators.tax.jurisdictions.de_lohnsteuer import (
@@ -164,12 +165,7 @@ def land(state: object) -> str:
     return code
 
 
-def _whole(options: Mapping[str, Any], name: str, low: int, high: int) -> int:
-    value = options[name]
-    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-    if not ok or value != int(value) or not low <= value <= high:
-        raise InvalidInputError(f"{name} must be a whole number from {low} to {high}")
-    return int(value)
+_CHILDREN = Setting("children", 0, low=0, high=20, whole=True)  # the one check, as for age
 
 
 def _fraction(value: object, name: str, high: float) -> float:
@@ -230,7 +226,7 @@ def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -
     (9561.0, 764.88)
     """
     age = options["age"]
-    children = _whole(options, "children", 0, 20)
+    children = _CHILDREN.check(options["children"])
     code = land(options["state"])
     church = options["church_tax"]
     if not isinstance(church, (bool, np.bool_)):
