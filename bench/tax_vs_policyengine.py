@@ -35,7 +35,6 @@ LINES = {
     "ca_income_tax": "ca_income_tax_before_refundable_credits",
     "ca_sdi": "ca_employee_state_disability_insurance_contribution",
 }
-SDI_RATE_2025 = 0.012  # EDD 2025 SDI withholding rate; the oracle uses 1.3 %
 
 
 def _situation(wages: np.ndarray) -> dict[str, Any]:
@@ -70,6 +69,7 @@ def main() -> int:
         )
         return 2
     from calculators.tax import compute
+    from calculators.tax.jurisdictions.us_federal import value
 
     wages = np.geomspace(20_000, 1_000_000, N)
 
@@ -88,7 +88,8 @@ def main() -> int:
     pe_s = time.perf_counter() - start
     pe_calc_s = time.perf_counter() - built
     raw_sdi_max = float(np.max(np.abs(theirs["ca_sdi"] - wages * 0.013)))
-    theirs["ca_sdi"] = wages * SDI_RATE_2025  # known oracle fault corrected
+    # known oracle fault corrected: the oracle uses 1.3 %; the EDD rate is sdi_rate in params/us/ca.yaml
+    theirs["ca_sdi"] = wages * float(value("ca", "sdi_rate", YEAR))
 
     print(f"households: {N}, US-CA {YEAR}, wages {wages[0]:,.0f} to {wages[-1]:,.0f}")
     print(f"policyengine-us {version('policyengine-us')}")
