@@ -288,10 +288,6 @@ class _Refused(Exception):
     """Why the workbook is refused (the file's name is added once, by check_workbook)."""
 
 
-class _Stop(Exception):
-    """Nothing more of this XML part needs parsing."""
-
-
 _ACTIVE = {  # what a part of each refused kind holds, as its refusal says it
     "macro": "it contains Excel 4.0 macro sheets (macros are never run or kept)",
     "dialog": "it contains Excel 5.0 dialog sheets (macros are never run or kept)",
@@ -641,12 +637,10 @@ class _Parser:
         return self.pkg.elements + self.pkg.other_elements + self.pkg.chars + self.pkg.roots
 
     def feed(self, chunk: bytes) -> bool:
-        """Parse one more chunk; ``False`` once the rest need not be parsed."""
+        """Parse one more chunk; ``False`` when a part nothing reads is not XML."""
         before = self._events()
         try:
             self.p.Parse(chunk, False)
-        except _Stop:
-            return False
         except expat.ExpatError as exc:
             if self.mode is None:
                 return False  # not an XML part anything reads: only its DTD marks count
@@ -662,8 +656,6 @@ class _Parser:
     def close(self) -> None:
         try:
             self.p.Parse(b"", True)
-        except _Stop:
-            pass
         except expat.ExpatError as exc:
             if self.mode is not None:
                 raise _Refused(f"an XML part is not well-formed ({expat.ErrorString(exc.code)})") from None
