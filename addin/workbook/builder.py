@@ -31,11 +31,41 @@ import yaml
 from addin.cells import UDFS
 from addin.recalc import NAMESPACE, OFFICE_JS_PREFIX, evaluate
 from addin.workbook.model import Call, Model, Op, Ref, Spill
-from addin.workbook.sheets import FILL_ORDER, TAB_ORDER
+from addin.workbook.sheets import (
+    compare,
+    conf,
+    disclosure,
+    market,
+    offers,
+    params,
+    recruiter,
+    relocation,
+    schedules,
+    start,
+    strategy,
+)
 from addin.workbook.sheets.conf import NAME as CONF
 from addin.workbook.sheets.layout import Layout
 from addin.workbook.sheets.start import NAME as START
 from calculators.fx import shipped_table
+
+FILL_ORDER = (
+    params,
+    offers,
+    compare,
+    schedules,
+    relocation,
+    start,
+    conf,
+    disclosure,
+    recruiter,
+    market,
+    strategy,
+)
+# disclosure writes the switch block of the Strategy sheet (from column K); strategy owns the
+# tab and its dress calls disclosure.dress
+TAB_ORDER = (start, offers, compare, relocation, market, schedules, strategy, recruiter, params, conf)
+
 
 __all__ = ["build", "DEFAULT_PATH", "quickstart_vba", "example", "blank", "model", "new", "RUNTIMES"]
 
