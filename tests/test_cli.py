@@ -89,3 +89,25 @@ def test_build_workbook_writes_where_told(built_example):
     nothing on stderr): it wrote there, the committed workbook byte for byte."""
     assert built_example.is_file() and built_example.parent != DEFAULT_PATH.parent
     assert built_example.read_bytes() == DEFAULT_PATH.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("company: nan", None),  # a company named nan is text, not a number no cell can hold
+        ("base_salary: .inf", "offer 1: base_salary must be a finite number"),
+        ("base_salary: '1e999'", "offer 1: base_salary must be a finite number"),
+    ],
+)
+def test_new_keeps_nan_and_infinite_text_as_text(tmp_path, line, message):
+    fields = {"company": "Acme", "jurisdiction": "Tokyo", "currency": "JPY", "base_salary": "15000000"}
+    key = line.split(":")[0]
+    body = "\n".join(f"  {k}: {v}" for k, v in fields.items() if k != key) + f"\n  {line}\n"
+    (tmp_path / "offers.yaml").write_text("-" + body[1:], encoding="utf-8")
+    out = negotiate("new", tmp_path / "mine.xlsm", "--offers", tmp_path / "offers.yaml")
+    if message is None:
+        assert out.returncode == 0 and out.stderr == "", out.stderr
+        assert (tmp_path / "mine.xlsm").exists()
+    else:
+        assert out.returncode == 2 and out.stderr.count("\n") == 1 and message in out.stderr, out.stderr
+        assert not (tmp_path / "mine.xlsm").exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import math
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -79,11 +80,15 @@ def _as_cells(rows: list[list[Any]], j: int) -> dict[str, Any]:
         if value is None or row[0] is None:
             continue
         if isinstance(value, str):
+            text = value.strip()
             try:
                 value = float(value.replace(",", ""))
-                value = int(value) if value.is_integer() else value
             except ValueError:
-                value = value.strip()
+                value = text
+            else:  # nan, inf and 1e999 stay text: the offer's own check names the field
+                value = text if not math.isfinite(value) else int(value) if value.is_integer() else value
+        elif isinstance(value, float) and not math.isfinite(value):
+            value = str(value)  # a YAML .nan or .inf: no cell can hold it as a number
         out[str(row[0]).strip().lower()] = value
     out.setdefault("name", out.get("company"))
     return out
