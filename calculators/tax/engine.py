@@ -317,20 +317,27 @@ def marginal_tax(income: npt.ArrayLike, thresholds: list[float], rates: list[flo
 
 
 @overload
-def capped_rate(base: float, rate: float, cap: float | None = None) -> float: ...
+def capped_rate(base: float, rate: float, cap: float | None = None, *, floor: float = 0.0) -> float: ...
 @overload
-def capped_rate(base: Array | Sequence[float], rate: float, cap: float | None = None) -> Array: ...
-def capped_rate(base: npt.ArrayLike, rate: float, cap: float | None = None) -> Amount:
-    """``rate`` times ``base``, the base limited to ``cap`` (a wage ceiling).
+def capped_rate(
+    base: Array | Sequence[float], rate: float, cap: float | None = None, *, floor: float = 0.0
+) -> Array: ...
+def capped_rate(base: npt.ArrayLike, rate: float, cap: float | None = None, *, floor: float = 0.0) -> Amount:
+    """``rate`` times the part of ``base`` between ``floor`` and ``cap`` (a wage band).
+
+    The one shape of a contribution on a band of pay: nothing below ``floor`` (an exemption or
+    a threshold), nothing above ``cap`` (a wage ceiling).
 
     Parameters
     ----------
     base : float or array_like
-        The amount the rate applies to (negative counts as 0).
+        The amount the rate applies to (below ``floor`` counts as ``floor``).
     rate : float
         The rate, as a fraction.
     cap : float, optional
         Ceiling on the base; ``None`` for no ceiling.
+    floor : float, optional
+        The part of the base the rate does not apply to (0: from the first unit).
 
     Returns
     -------
@@ -347,11 +354,13 @@ def capped_rate(base: npt.ArrayLike, rate: float, cap: float | None = None) -> A
     10918.2
     >>> capped_rate([-5.0, 1_000.0], 0.5).tolist()
     [0.0, 500.0]
+    >>> capped_rate([1_000.0, 3_000.0, 9_000.0], 0.1, 5_000.0, floor=2_000.0).tolist()
+    [0.0, 100.0, 300.0]
     """
-    b = np.maximum(np.asarray(base, dtype=float), 0.0)
+    b = np.maximum(np.asarray(base, dtype=float), floor)
     if cap is not None:
         b = np.minimum(b, cap)
-    return scalar_out(b * rate, base)
+    return scalar_out((b - floor) * rate, base)
 
 
 def compute(

@@ -90,8 +90,7 @@ def cpp_contribution(earnings: Amount, year: int) -> Amount:
     4034.1
     """
     p = _p("payroll", "cpp", year)
-    pensionable = np.clip(earnings - p["basic_exemption"], 0.0, p["ympe"] - p["basic_exemption"])
-    return scalar_out(np.asarray(pensionable * p["rate"], dtype=float), earnings)
+    return capped_rate(earnings, p["rate"], p["ympe"], floor=p["basic_exemption"])
 
 
 def _cpp_base_part(cpp: Array, year: int) -> Array:
@@ -131,8 +130,7 @@ def cpp2_contribution(earnings: Amount, year: int) -> Amount:
     """
     ympe = _p("payroll", "cpp", year)["ympe"]
     p = _p("payroll", "cpp2", year)
-    band = np.clip(earnings - ympe, 0.0, p["yampe"] - ympe)
-    return scalar_out(np.asarray(band * p["rate"], dtype=float), earnings)
+    return capped_rate(earnings, p["rate"], p["yampe"], floor=ympe)
 
 
 @overload
@@ -165,7 +163,7 @@ def ei_premium(earnings: Amount, year: int) -> Amount:
     1077.48
     """
     p = _p("payroll", "ei", year)
-    return scalar_out(capped_rate(earnings, p["rate"], p["max_insurable"]), earnings)
+    return capped_rate(earnings, p["rate"], p["max_insurable"])
 
 
 @overload
@@ -427,7 +425,8 @@ def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -
     ei = ei_premium(earnings, year)
     # Line 22215 (enhanced CPP and CPP2) is deducted from income (line 23600).
     net_income = np.maximum(earnings - (cpp - cpp_base) - cpp2, 0.0)
-    out = {
+    # the engine's compute() gives every line the inputs' shape
+    return {
         "federal_income_tax": federal_income_tax(net_income, earnings, cpp_base, ei, year),
         "ontario_income_tax": ontario_income_tax(net_income, earnings, cpp_base, ei, year),
         "ontario_health_premium": ontario_health_premium(net_income, year),
@@ -435,4 +434,3 @@ def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -
         "cpp2": cpp2,
         "ei": ei,
     }
-    return {name: np.asarray(amount, dtype=float) for name, amount in out.items()}

@@ -212,7 +212,7 @@ def employee_ni(earnings: npt.ArrayLike, year: int, age: int = AGE.default) -> A
     uel = float(_p("national_insurance", "upper_earnings_limit_monthly", year))
     main = float(_p("national_insurance", "main_rate", year))
     extra = float(_p("national_insurance", "additional_rate", year))
-    per_month = capped_rate(month - pt, main, uel - pt) + capped_rate(month - uel, extra)
+    per_month = capped_rate(month, main, uel, floor=pt) + capped_rate(month, extra, floor=uel)
     if age >= int(_p("national_insurance", "state_pension_age", year)):
         per_month = np.zeros_like(per_month)
     return scalar_out(per_month * _MONTHS, earnings)

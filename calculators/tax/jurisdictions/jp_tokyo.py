@@ -148,7 +148,7 @@ def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -
     }
     for key in _SOCIAL:
         out[key] = social[key]
-    return {k: np.asarray(v, dtype=float).reshape(np.shape(salary)) for k, v in out.items()}
+    return out  # the engine's compute() gives every line the inputs' shape
 
 
 @dataclass(frozen=True)

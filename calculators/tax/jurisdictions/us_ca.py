@@ -166,7 +166,7 @@ def ca_mental_health_tax(taxable: Amount, year: int) -> Amount:
     5000.0
     """
     threshold = _ca("mental_health_tax_threshold", year)
-    return scalar_out(capped_rate(taxable - threshold, _ca("mental_health_tax_rate", year)), taxable)
+    return capped_rate(taxable, _ca("mental_health_tax_rate", year), floor=threshold)
 
 
 # Alike in form to us_federal.federal_income_tax, deliberately: a state schedule and the
@@ -242,7 +242,7 @@ def ca_sdi(wages: Amount, year: int) -> Amount:
     >>> float(ca_sdi(np.array(250_000.0), 2025))
     3000.0
     """
-    return scalar_out(capped_rate(wages, _ca("sdi_rate", year)), wages)
+    return capped_rate(wages, _ca("sdi_rate", year))
 
 
 # Signature and Parameters as every jurisdiction's registered lines function (the engine calls

@@ -193,9 +193,8 @@ def social_security(wages: Amount, year: int) -> Amount:
     >>> float(social_security(np.array(250_000.0), 2025))
     10918.2
     """
-    base = np.asarray(wages, dtype=float)
     rate = value("payroll", "social_security_rate", year)
-    return scalar_out(capped_rate(base, rate, value("payroll", "social_security_wage_base", year)), wages)
+    return capped_rate(wages, rate, value("payroll", "social_security_wage_base", year))
 
 
 @overload
@@ -227,9 +226,7 @@ def medicare(wages: Amount, year: int) -> Amount:
     >>> float(medicare(np.array(250_000.0), 2025))
     3625.0
     """
-    return scalar_out(
-        capped_rate(np.asarray(wages, dtype=float), value("payroll", "medicare_rate", year)), wages
-    )
+    return capped_rate(wages, value("payroll", "medicare_rate", year))
 
 
 @overload
@@ -264,8 +261,7 @@ def additional_medicare(wages: Amount, year: int) -> Amount:
     450.0
     """
     threshold = value("payroll", "additional_medicare_threshold", year)
-    excess = np.asarray(wages, dtype=float) - threshold
-    return scalar_out(capped_rate(excess, value("payroll", "additional_medicare_rate", year)), wages)
+    return capped_rate(wages, value("payroll", "additional_medicare_rate", year), floor=threshold)
 
 
 def federal_lines(wages: Array, year: int, age: float) -> dict[str, Array]:

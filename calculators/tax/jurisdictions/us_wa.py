@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, overload
 
-from calculators.scalar import Amount, scalar_out
+from calculators.scalar import Amount
 from calculators.tax.engine import Array, capped_rate, register
 from calculators.tax.jurisdictions.us_federal import (
     AGES,
@@ -65,7 +65,7 @@ def wa_pfml(wages: Amount, year: int) -> Amount:
     657.98
     """
     rate = value("wa", "pfml_total_rate", year) * value("wa", "pfml_employee_share", year)
-    return scalar_out(capped_rate(wages, rate, value("payroll", "social_security_wage_base", year)), wages)
+    return capped_rate(wages, rate, value("payroll", "social_security_wage_base", year))
 
 
 @overload
@@ -98,7 +98,7 @@ def wa_cares(wages: Amount, year: int) -> Amount:
     >>> float(wa_cares(np.array(100_000.0), 2025))
     580.0
     """
-    return scalar_out(capped_rate(wages, value("wa", "cares_rate", year)), wages)
+    return capped_rate(wages, value("wa", "cares_rate", year))
 
 
 # Signature and Parameters as every jurisdiction's registered lines function (the engine calls
