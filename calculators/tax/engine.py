@@ -4,9 +4,10 @@ A jurisdiction module registers one function with :func:`register`; its code,
 currency and names come from the registry of places (``calculators/places.yaml``,
 where the place names the module), and the tax years it supports are the years
 its parameter files cover (:func:`covered_years`).  A jurisdiction whose rules depend
-on the person's age states the ages they model (``register(ages=(low, high))``); the
+on the person's age states the ages they model (``register(ages=...)``: the dated parameter
+``modelled_ages`` of its files, ``{from_age, to_age}``, or a ``(low, high)`` pair); the
 engine then applies the one default age (:data:`calculators.defaults.AGE`) and checks the
-age against that range before the jurisdiction's function runs, which reads
+age against the year's range before the jurisdiction's function runs, which reads
 ``options["age"]`` as a checked whole number.  The
 function receives salary and equity income (numpy arrays of the same shape,
 in local currency, per tax year), the tax year and its options, and returns
@@ -65,7 +66,35 @@ class Jurisdiction:
     options: Mapping[str, Any]
     lines: LineFunc
     description: str = ""
-    ages: tuple[int, int] | None = None  # the ages the rules model, both inclusive
+    ages: tuple[int, int] | None = None  # the ages the rules model (latest covered year), inclusive
+    age_limits: Parameter | None = None  # their dated source, where the rules register one
+
+    def ages_in(self, year: int) -> tuple[int, int] | None:
+        """The ages (whole years, both inclusive) the rules model in a tax year.
+
+        Parameters
+        ----------
+        year : int
+            Tax year.
+
+        Returns
+        -------
+        tuple of int or None
+            ``(low, high)``, from the dated ``age_limits`` where the rules registered them;
+            ``None`` for rules that do not depend on age.
+
+        References
+        ----------
+        The ``modelled_ages`` parameter of the jurisdiction's files, which cites its source.
+
+        Examples
+        --------
+        >>> get_jurisdiction("London").ages_in(2025)
+        (16, 120)
+        """
+        if self.age_limits is None:
+            return self.ages
+        return _age_range(self.age_limits.at(year))
 
 
 @dataclass(frozen=True)
@@ -133,7 +162,7 @@ def covered_years(files: Sequence[str]) -> tuple[int, ...]:
 
 def register(
     *,
-    ages: tuple[int, int] | None = None,
+    ages: Parameter | tuple[int, int] | None = None,
     options: Mapping[str, Any] | None = None,
     description: str = "",
 ) -> Callable[[LineFunc], LineFunc]:
@@ -141,10 +170,12 @@ def register(
 
     Parameters
     ----------
-    ages : tuple of int, optional
+    ages : Parameter or tuple of int, optional
         The ages (whole years, both inclusive) the rules model, for rules that depend on
-        age: the jurisdiction then takes the ``age`` option, whose default is
-        :data:`calculators.defaults.AGE`'s, and the engine checks it against this range.
+        age: a dated parameter whose values are ``{from_age, to_age}`` (the ``modelled_ages``
+        of the jurisdiction's files), or a ``(low, high)`` pair.  The jurisdiction then takes
+        the ``age`` option, whose default is :data:`calculators.defaults.AGE`'s, and the engine
+        checks it against the tax year's range.
     options : mapping, optional
         The other options the rules accept, with their defaults (``{"credit_points": 2.25}``).
     description : str, optional
@@ -171,15 +202,18 @@ def register(
         opts = dict(options or {})
         if ages is not None:
             opts["age"] = AGE.default
+        years = covered_years(place.tax_params)
+        limits, span = (ages, _age_range(ages.at(years[-1]))) if isinstance(ages, Parameter) else (None, ages)
         _REGISTRY[place.code] = Jurisdiction(
             code=place.code,
             currency=place.currency,
-            years=covered_years(place.tax_params),
+            years=years,
             aliases=place.names,
             options=opts,
             lines=func,
             description=description,
-            ages=ages,
+            ages=span,
+            age_limits=limits,
         )
         return func
 
@@ -429,8 +463,9 @@ def compute(
             + (", ".join(sorted(jur.options)) or "none")
         )
     merged = {**jur.options, **{k: v for k, v in options.items() if v is not None}}
-    if jur.ages is not None:  # the one age check, before the jurisdiction's rules run
-        merged["age"] = AGE.within(*jur.ages).check(merged["age"], jur.code)
+    ages = jur.ages_in(int(year))
+    if ages is not None:  # the one age check, before the jurisdiction's rules run
+        merged["age"] = AGE.within(*ages).check(merged["age"], jur.code)
     lines = jur.lines(salary.astype(float), equity.astype(float), int(year), merged)
     # a rule given 0-d arrays may hand back plain floats (scalar in, float out): the result's
     # lines are arrays of the inputs' shape whatever the rule returned
@@ -438,6 +473,10 @@ def compute(
         name: np.array(np.broadcast_to(amount, salary.shape), dtype=float) for name, amount in lines.items()
     }
     return TaxResult(jur.code, int(year), jur.currency, salary + equity, shaped)
+
+
+def _age_range(value: Mapping[str, Any]) -> tuple[int, int]:
+    return int(value["from_age"]), int(value["to_age"])
 
 
 def _money(value: npt.ArrayLike, field: str) -> Array:

@@ -385,7 +385,7 @@ def ontario_health_premium(taxable_income: Amount, year: int) -> Amount:
 # Signature and Parameters as every jurisdiction's registered lines function (the engine calls
 # each the same way), deliberately; the lines themselves are this jurisdiction's own.
 @register(
-    ages=(18, 64),  # CPP from 18; from 65 the age amount applies, not modelled (engine-checked)
+    ages=params("ca", "payroll")["modelled_ages"],  # CPP from 18; the age amount from 65 not modelled
     description="Canada, Ontario: federal and Ontario income tax, Ontario Health Premium, CPP, "
     "CPP2, EI (single employee, no dependants)",
 )

@@ -176,7 +176,7 @@ def _fraction(value: object, name: str, high: float) -> float:
 
 
 @register(
-    ages=(14, 120),  # checked by the engine
+    ages=params("de", "sozialversicherung")["modelled_ages"],  # checked by the engine
     options={
         "children": 0,
         "church_tax": False,

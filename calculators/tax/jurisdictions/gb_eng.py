@@ -219,7 +219,7 @@ def employee_ni(earnings: npt.ArrayLike, year: int, age: int = AGE.default) -> A
 
 
 @register(
-    ages=(16, 120),  # NI is due from 16; from State Pension age it stops (a parameter)
+    ages=params("gb", "national_insurance")["modelled_ages"],  # NI from 16; to State Pension age
     description="England: income tax (rest-of-UK bands) and employee Class 1 NI; "
     "tax year N = 6 April N to 5 April N+1",
 )

@@ -91,7 +91,7 @@ def _insurer(options: Mapping[str, Any]) -> str:
 
 
 @register(
-    ages=(15, 74),  # from the end of compulsory school; from 75 後期高齢者医療, not modelled
+    ages=params("jp", "social_insurance")["modelled_ages"],  # to 74: 後期高齢者医療 not modelled
     options=_OPTIONS,
     description=("Tokyo special wards: 所得税, 復興特別所得税, 住民税, 協会けんぽ, 厚生年金, 雇用保険"),
 )

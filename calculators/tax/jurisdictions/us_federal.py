@@ -38,10 +38,9 @@ __all__ = [
     "value",
 ]
 
-# The ages the US rules are modelled for (the jurisdictions register them; the engine checks
-# the age option).  The aged standard deduction and the senior deduction, from ``aged_from``, hold at
-# any age above it; an age beyond 130 is a typing error, not a person.
-AGES = (0, 130)
+# The ages the US rules are modelled for (``modelled_ages`` in params/us/federal.yaml; the
+# jurisdictions register them, the engine checks the age option).
+AGES = params("us", "federal")["modelled_ages"]
 
 
 def value(topic: str, name: str, year: int) -> Any:
