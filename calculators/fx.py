@@ -19,6 +19,7 @@ from typing import Any, overload
 import numpy as np
 import numpy.typing as npt
 
+from calculators.dates import read_date
 from calculators.errors import InvalidInputError, MissingParameterError
 from calculators.params import DATA_DIR, load_parameters
 from calculators.scalar import Amount, scalar_out
@@ -175,7 +176,7 @@ def _code(code: object) -> str:
 
 def as_date(value: Any) -> dt.date | None:
     """A date from a cell value (a date, a datetime, an Excel serial number or ISO text), or
-    ``None`` when blank.
+    ``None`` when blank: :func:`calculators.dates.read_date` for the field ``as_of``.
 
     Parameters
     ----------
@@ -190,11 +191,11 @@ def as_date(value: Any) -> dt.date | None:
     Raises
     ------
     InvalidInputError
-        Text that is not an ISO date.
+        Anything that is not a day (text other than ISO, serial 60, a serial out of range).
 
     References
     ----------
-    None
+    Excel's 1900 date system, as in :func:`calculators.dates.read_date`.
 
     Examples
     --------
@@ -203,18 +204,7 @@ def as_date(value: Any) -> dt.date | None:
     >>> as_date("") is None
     True
     """
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2_958_466:
-        return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))  # Excel serial date
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        raise InvalidInputError("as_of must be a date (YYYY-MM-DD)") from None
+    return read_date(value, "as_of")
 
 
 def shipped_table(as_of: Any = None) -> FxTable:

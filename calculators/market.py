@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +42,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from calculators.dates import read_date
 from calculators.defaults import in_force
 from calculators.errors import InvalidInputError
 from calculators.fx import FxTable
@@ -68,7 +69,6 @@ _DATA = DATA_DIR / "negotiation.yaml"
 BAND_PERCENTILES = (25.0, 50.0, 75.0, 90.0)
 METHOD_PERCENTILE = "rank: 100 x values below / (n - 1), interpolated (PERCENTRANK.INC)"
 METHOD_BAND = "linear at (n - 1) x p (PERCENTILE.INC)"
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 COLUMNS = {
     "company": ("company", "employer"),
@@ -181,17 +181,17 @@ class MarketData:
             values,
             np.full(n, np.nan) if years is None else np.asarray(years, dtype=float),
             np.full(n, np.nan) if days is None else np.asarray(days, dtype=float),
-            {name: _codes(text.get(name), n) for name in _TEXT},
+            {name: _codes(text.get(name), n, name) for name in _TEXT},
             currency,
             (),
         )
 
 
-def _codes(column: Any, n: int) -> tuple[npt.NDArray[np.int32], tuple[str, ...]]:
+def _codes(column: Any, n: int, name: str) -> tuple[npt.NDArray[np.int32], tuple[str, ...]]:
     """Integer codes of a text column into its sorted, case-folded distinct values."""
     if column is None:
         return np.full(n, -1, dtype=np.int32), ()
-    codes, uniques = _factor(column)
+    codes, uniques = _factor(column, lambda: InvalidInputError(f"market table: {name} must be text"))
     folded = [None if _blank(u) else str(u).strip().lower() for u in uniques]
     cats = sorted({f for f in folded if f is not None})
     index = {c: i for i, c in enumerate(cats)}
@@ -253,66 +253,72 @@ class MarketStat:
     warnings: tuple[Note, ...] = field(default_factory=tuple)  # small sample, stale, undated
 
 
-def _factor(values: Sequence[object]) -> tuple[npt.NDArray[np.intp], list[Any]]:
-    """Hash a column once: codes into its distinct values (-1: None / NaN)."""
+def _factor(
+    values: Sequence[object], refusal: Callable[[], InvalidInputError]
+) -> tuple[npt.NDArray[np.intp], list[Any]]:
+    """Hash a column once: codes into its distinct values (-1: None / NaN); a cell that
+    cannot be hashed (a list, a dict) is ``refusal()``."""
     if isinstance(values, np.ndarray) and values.dtype == object:
         arr = values
     else:
         arr = np.empty(len(values), dtype=object)
         arr[:] = list(values)
-    codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+    try:
+        codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+    except TypeError:
+        raise refusal() from None
     return np.asarray(codes), list(uniques)
 
 
-def _by_unique(values: Sequence[object], convert: Any, missing: float = np.nan) -> Array:
-    """Apply a scalar ``convert`` to each distinct value only, then spread the results."""
-    codes, uniques = _factor(values)
+def _by_unique(
+    values: Sequence[object], convert: Any, refusal: Callable[[], InvalidInputError], missing: float = np.nan
+) -> Array:
+    """Apply a scalar ``convert`` to each distinct value only, then spread the results; a bool
+    cell (hashing would merge True with 1) or a list is ``refusal()``."""
+    if any(isinstance(v, (bool, np.bool_)) for v in values):
+        raise refusal()
+    codes, uniques = _factor(values, refusal)
     table = np.array([convert(u) for u in uniques] + [missing], dtype=float)
     return np.asarray(table[codes])
 
 
+def _not_a_date() -> InvalidInputError:
+    return InvalidInputError("market table: date must be a date (YYYY-MM-DD)", code="market_not_a_date")
+
+
 def _date_days(value: object) -> float:
-    if _blank(value):
+    """Days since 1970-01-01 of a date cell (:func:`read_date`); a blank or NaT cell is NaN."""
+    if _blank(value) or value is pd.NaT:
         return math.nan
-    day: dt.date | None = None
-    if isinstance(value, dt.datetime):
-        day = value.date()
-    elif isinstance(value, dt.date):
-        day = value
-    elif isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
-        if 1 <= value < 2_958_466:
-            day = _EXCEL_EPOCH + dt.timedelta(days=int(value))
-    elif isinstance(value, str):
-        try:
-            day = dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            day = None
-    if day is None:
-        raise InvalidInputError("market table: date must be a date (YYYY-MM-DD)", code="market_not_a_date")
+    try:
+        day = read_date(value, "market table: date")
+    except InvalidInputError:
+        raise _not_a_date() from None
+    assert day is not None  # a blank was handled above
     return float((day - dt.date(1970, 1, 1)).days)
 
 
 _PLAIN_NUMBERS = {"floating", "integer", "mixed-integer-float", "empty"}
 
 
+def _not_a_number(name: str) -> InvalidInputError:
+    return InvalidInputError(
+        f"market table: {name} must be a number", code="market_not_a_number", params={"column": name}
+    )
+
+
 def _number(value: object, name: str) -> float:
     if _blank(value):
         return math.nan
     if isinstance(value, bool):
-        raise InvalidInputError(
-            f"market table: {name} must be a number", code="market_not_a_number", params={"column": name}
-        )
+        raise _not_a_number(name)
     if isinstance(value, str):
         try:
             value = float(value.strip().replace(",", ""))
         except ValueError:
-            raise InvalidInputError(
-                f"market table: {name} must be a number", code="market_not_a_number", params={"column": name}
-            ) from None
+            raise _not_a_number(name) from None
     if not isinstance(value, (int, float, np.integer, np.floating)):
-        raise InvalidInputError(
-            f"market table: {name} must be a number", code="market_not_a_number", params={"column": name}
-        )
+        raise _not_a_number(name)
     return float(value)
 
 
@@ -322,11 +328,7 @@ def _numbers(values: Sequence[object], name: str) -> Array:
     if pd.api.types.infer_dtype(values, skipna=True) in _PLAIN_NUMBERS:
         out = np.asarray(values, dtype=float)  # None -> NaN; anything else: the slow path
     if out is None:
-        if any(isinstance(v, (bool, np.bool_)) for v in values):  # hashing would merge True, 1
-            raise InvalidInputError(
-                f"market table: {name} must be a number", code="market_not_a_number", params={"column": name}
-            )
-        out = _by_unique(values, lambda v: _number(v, name))
+        out = _by_unique(values, lambda v: _number(v, name), lambda: _not_a_number(name))
     finite = out[~np.isnan(out)]
     if not np.isfinite(finite).all():
         raise InvalidInputError(
@@ -438,8 +440,8 @@ def market_from_rows(
     differs = keep & has_parts & ~np.isnan(nums["total"]) & (np.abs(tc - nums["total"]) > 0.5)
     if differs.any():
         notes.append(Note("market_total_mismatch", {"rows": int(differs.sum())}))
-    text = {name: _codes(cols.get(name), n) for name in _TEXT}
-    days = _by_unique(cols["date"], _date_days) if "date" in cols else np.full(n, np.nan)
+    text = {name: _codes(cols.get(name), n, name) for name in _TEXT}
+    days = _by_unique(cols["date"], _date_days, _not_a_date) if "date" in cols else np.full(n, np.nan)
     if not keep.all():
         tc, days, years = tc[keep], days[keep], nums["years_experience"][keep]
         text = {k: (codes[keep], cats) for k, (codes, cats) in text.items()}

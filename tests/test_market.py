@@ -198,3 +198,18 @@ def test_rows_reader_skips_blank_rows_and_refuses_flags_and_ragged_rows():
     with pytest.raises(InvalidInputError, match="date must be a date"):
         market_from_rows([["total", "date"], [1, "last spring"], [2, None]])
     assert market_from_rows([["base"], ["1,000"], [2000]]).tc.tolist() == [1000.0, 2000.0]
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ([["total", "date"], [1, 1], [2, True]], "date must be a date"),  # True hashed as serial 1
+        ([["total", "date"], [1, 45658], [2, [45658]]], "date must be a date"),
+        ([["base", "bonus"], [1, 0], [2, [5]]], "bonus must be a number"),
+        ([["total", "location"], [1, "Tokyo"], [2, ["Tokyo"]]], "location must be text"),
+        ([["total", "level"], [1, "L5"], [2, {"L": 5}]], "level must be text"),
+    ],
+)
+def test_a_flag_or_a_list_in_a_cell_is_one_line_naming_the_column(rows, message):
+    with pytest.raises(InvalidInputError, match=f"^market table: {message}"):
+        market_from_rows(rows)

@@ -22,6 +22,7 @@ from typing import Any, overload
 import numpy as np
 import numpy.typing as npt
 
+from calculators.dates import read_date
 from calculators.defaults import BASIS, DISCOUNT_RATE, YEARS
 from calculators.errors import InvalidInputError, NegotiationError
 from calculators.offer import equity
@@ -225,7 +226,6 @@ def excel_error(value: object) -> str | None:
 
 COMPONENTS = ("base", "bonus", "sign_on", "equity", "options", "retirement", "benefits", "relocation")
 BASES = ("first_year", "annualized", "total", "npv")
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 @dataclass(frozen=True)
@@ -449,19 +449,10 @@ def _convert(name: str, spec: FieldSpec, value: object, label: str) -> Any:
 
 
 def _date(name: str, value: object, label: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if 1 <= value < 2_958_466:
-            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            pass
-    raise InvalidInputError(f"{label}: {name} must be a date (YYYY-MM-DD)")
+    day = read_date(value, f"{label}: {name}")
+    if day is None:  # from_fields skips blanks; a caller of _convert might not
+        raise InvalidInputError(f"{label}: {name} must be a date (YYYY-MM-DD)")
+    return day
 
 
 @dataclass(frozen=True)
