@@ -91,26 +91,25 @@ def new_row(r: int, cells: str, attrs: str = ""):
     return edit
 
 
-def row_attrs(r: int, attrs: str):
-    """Add attributes to the existing row ``r``."""
+def _attrs_after(opening: str, attrs: str):
+    """Add attributes after the first ``opening`` of an element (it must be there)."""
 
     def edit(xml: str) -> str:
-        found = re.search(rf'<row r="{r}"', xml)
-        assert found is not None, r
+        found = re.search(re.escape(opening), xml)
+        assert found is not None, opening
         return xml[: found.end()] + " " + attrs + xml[found.end() :]
 
     return edit
+
+
+def row_attrs(r: int, attrs: str):
+    """Add attributes to the existing row ``r``."""
+    return _attrs_after(f'<row r="{r}"', attrs)
 
 
 def column_attrs(col: int, attrs: str):
     """Add attributes to the ``<col>`` element that covers only column ``col``."""
-
-    def edit(xml: str) -> str:
-        found = re.search(rf'<col min="{col}" max="{col}"', xml)
-        assert found is not None, col
-        return xml[: found.end()] + " " + attrs + xml[found.end() :]
-
-    return edit
+    return _attrs_after(f'<col min="{col}" max="{col}"', attrs)
 
 
 # --- the Recruiter sheet (11.7) ---------------------------------------------------------------

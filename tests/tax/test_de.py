@@ -2,39 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-import yaml
 
 from calculators.errors import InvalidInputError
 from calculators.tax import compute
+from tests.tax.cases import assert_lines, official_cases, oracle_cases
 
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def _oracle_cases() -> list[Any]:
-    out = []
-    paths = [*FIXTURES.glob("de_*_gettsim.yaml"), *FIXTURES.glob("de_*_lohnsteuer_bmf.yaml")]
-    for path in sorted(paths):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for case in doc["cases"]:
-            out.append(
-                pytest.param(
-                    doc["year"], doc["tolerance"], case, id=f"{doc['oracle']}-{doc['year']}-{case['name']}"
-                )
-            )
-    return out
-
-
-def _official_cases() -> list[Any]:
-    doc = yaml.safe_load((FIXTURES / "de_official.yaml").read_text(encoding="utf-8"))
-    return [pytest.param(c, id=c["name"]) for c in doc["cases"]]
-
-
-ORACLE = _oracle_cases()
+ORACLE = oracle_cases("de_*_gettsim.yaml", "de_*_lohnsteuer_bmf.yaml", name_oracle=True)
 
 
 def test_oracle_fixtures_cover_both_years_with_50_cases() -> None:
@@ -44,18 +21,12 @@ def test_oracle_fixtures_cover_both_years_with_50_cases() -> None:
 
 @pytest.mark.parametrize(("year", "tolerance", "case"), ORACLE)
 def test_matches_oracles(year: int, tolerance: float, case: dict[str, Any]) -> None:
-    result = compute(case["salary"], "DE", year, equity_income=case["equity"], **case.get("options", {}))
-    for line, expected in case["expected"].items():
-        assert float(result.lines[line]) == pytest.approx(expected, abs=tolerance), line
+    assert_lines("DE", year, case, tolerance)
 
 
-@pytest.mark.parametrize("case", _official_cases())
+@pytest.mark.parametrize("case", official_cases("de_official"))
 def test_official_cases(case: dict[str, Any]) -> None:
-    result = compute(
-        case["salary"], "DE", case["year"], equity_income=case.get("equity", 0), **case.get("options", {})
-    )
-    for line, expected in case["expected"].items():
-        assert float(result.lines[line]) == pytest.approx(expected, abs=case["tolerance"]), line
+    assert_lines("DE", case["year"], case, case["tolerance"])
 
 
 def test_line_order_and_church_tax_only_when_asked() -> None:

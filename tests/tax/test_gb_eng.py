@@ -2,34 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-import yaml
 
 from calculators.errors import InvalidInputError
 from calculators.tax import compute
+from tests.tax.cases import assert_lines, official_cases, oracle_cases
 
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def _oracle_cases() -> list[Any]:
-    out = []
-    for path in sorted(FIXTURES.glob("gb_eng_*_policyengine_uk.yaml")):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for case in doc["cases"]:
-            out.append(pytest.param(doc["year"], doc["tolerance"], case, id=f"{doc['year']}-{case['name']}"))
-    return out
-
-
-def _official_cases() -> list[Any]:
-    doc = yaml.safe_load((FIXTURES / "gb_eng_official.yaml").read_text(encoding="utf-8"))
-    return [pytest.param(c, id=c["name"]) for c in doc["cases"]]
-
-
-ORACLE = _oracle_cases()
+ORACLE = oracle_cases("gb_eng_*_policyengine_uk.yaml")
 
 
 def test_oracle_fixtures_cover_both_years_with_50_cases() -> None:
@@ -39,18 +21,12 @@ def test_oracle_fixtures_cover_both_years_with_50_cases() -> None:
 
 @pytest.mark.parametrize(("year", "tolerance", "case"), ORACLE)
 def test_matches_policyengine_uk(year: int, tolerance: float, case: dict[str, Any]) -> None:
-    result = compute(case["salary"], "GB-ENG", year, equity_income=case["equity"], **case.get("options", {}))
-    for line, expected in case["expected"].items():
-        assert float(result.lines[line]) == pytest.approx(expected, abs=tolerance), line
+    assert_lines("GB-ENG", year, case, tolerance)
 
 
-@pytest.mark.parametrize("case", _official_cases())
+@pytest.mark.parametrize("case", official_cases("gb_eng_official"))
 def test_official_cases(case: dict[str, Any]) -> None:
-    result = compute(
-        case["salary"], "GB-ENG", case["year"], equity_income=case.get("equity", 0), **case.get("options", {})
-    )
-    for line, expected in case["expected"].items():
-        assert float(result.lines[line]) == pytest.approx(expected, abs=case["tolerance"]), line
+    assert_lines("GB-ENG", case["year"], case, case["tolerance"])
 
 
 def test_lines_are_reported_in_order() -> None:
