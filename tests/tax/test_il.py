@@ -112,3 +112,15 @@ def test_woman_credit_points_lower_the_tax() -> None:
 def test_bad_options_are_refused(options: dict) -> None:
     with pytest.raises(InvalidInputError):
         compute(300_000, "IL", 2025, **options)
+
+
+@pytest.mark.parametrize("points", [1e30, 10**30, float("nan"), float("inf"), -float("inf"), 30.5, True, "2"])
+def test_credit_points_out_of_range_are_the_one_line_of_the_setting(points) -> None:
+    with pytest.raises(InvalidInputError, match=r"^credit_points must be a number from 0 to 30$"):
+        compute(300_000, "IL", 2025, credit_points=points)
+
+
+def test_credit_points_at_the_ends_of_the_range_are_taken() -> None:
+    none = float(compute(300_000, "IL", 2025, credit_points=0).lines["income_tax"])
+    most = float(compute(300_000, "IL", 2025, credit_points=30).lines["income_tax"])
+    assert none > most == 0.0

@@ -43,7 +43,7 @@ from typing import Any, overload
 
 import numpy as np
 
-from calculators.errors import InvalidInputError
+from calculators.defaults import Setting
 from calculators.scalar import Amount, scalar_out
 from calculators.tax.engine import Array, marginal_tax, params, register
 
@@ -182,19 +182,14 @@ def _yearly(monthly_wage: Array, name: str, year: int) -> Array:
     )
 
 
-# The option's default: the basic credit points of a resident (the module docstring).
-_OPTIONS = {"credit_points": 2.25}
+# The option's default: the basic credit points of a resident (the module docstring); the
+# ceiling of 30 is this tool's bound on a sane count, not a statutory maximum (there is none).
+_CREDIT_POINTS = Setting("credit_points", 2.25, low=0, high=30)  # the one check, as for age
+_OPTIONS = {"credit_points": _CREDIT_POINTS.default}
 
 
 def _options(options: Mapping[str, Any]) -> float:
-    points = options.get("credit_points", _OPTIONS["credit_points"])
-    if isinstance(points, bool) or not isinstance(points, (int, float)):
-        raise InvalidInputError("credit_points must be a number")
-    if not np.isfinite(points):
-        raise InvalidInputError("credit_points must be a finite number")
-    if not 0 <= points <= 30:
-        raise InvalidInputError("credit_points must be between 0 and 30")
-    return float(points)
+    return float(_CREDIT_POINTS.check(options.get("credit_points")))
 
 
 # Signature and Parameters as every jurisdiction's registered lines function (the engine calls
