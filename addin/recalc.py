@@ -3,7 +3,7 @@
 A Linux user, CI, the share command and the workbook builder need the workbook's
 numbers without Excel.  :func:`recalc` evaluates every formula cell with the
 ``formulas`` engine (Excel built-ins) with our UDFs bound under their Excel names
-for that evaluation only (:func:`udfs_bound`), then writes the results into the
+for that evaluation only (:func:`engine_bound`), then writes the results into the
 cells' cached values (``<v>``) of a copy of the file.  Everything else in the
 file (VBA, charts, styles, formulas) is kept byte for byte: only the cell
 elements of formula cells and of the cells their arrays spill into are
@@ -44,6 +44,7 @@ import re
 import signal
 import tempfile
 import threading
+import time
 import types
 import zipfile
 from collections.abc import Callable, Iterator
@@ -55,7 +56,7 @@ from xml.sax.saxutils import escape
 
 from calculators.errors import NegotiationError
 
-__all__ = ["Recalc", "Limits", "LIMITS", "evaluate", "recalc", "udfs_bound", "cell_list", "NAMESPACE"]
+__all__ = ["Recalc", "Limits", "LIMITS", "evaluate", "recalc", "engine_bound", "cell_list", "NAMESPACE"]
 
 NAMESPACE = "NEGOTIATE"  # the functions' namespace on the Office.js route (addin.server)
 # Excel saves a formula calling the Office.js custom function NEGOTIATE.OFFER_TC as
@@ -586,30 +587,6 @@ def _adapters() -> dict[str, Callable[..., Any]]:
     return out
 
 
-@contextlib.contextmanager
-def udfs_bound() -> Iterator[None]:
-    """Our functions registered in the formulas engine for the block, and only for it.
-
-    The engine keeps one function table for the whole process (``formulas.functions.
-    get_functions()``, cached): on leaving the block, normally or by an exception, every
-    entry this changed gets its previous value back, and every entry added meanwhile (ours,
-    or one the engine adds when a formula names a function it does not know) is removed, so
-    the table is as it was.  Not reentrant across threads: evaluations hold ``_ENGINE``.
-    """
-    from formulas.functions import get_functions
-
-    registry = get_functions()
-    before = set(registry)
-    saved = {k: registry[k] for k in _adapters() if k in before}
-    try:
-        registry.update(_adapters())
-        yield
-    finally:
-        for key in set(registry) - before:
-            del registry[key]
-        registry.update(saved)
-
-
 # -- the engine, bounded: one book, sparse sheets, capped text ---------------------------------
 
 # An unquoted reference into another book, [book.xlsx]Sheet!A1, which the engine's parser
@@ -1012,7 +989,8 @@ def _silent_logs() -> Iterator[None]:
 def _cpu_budget(seconds: float) -> Iterator[None]:
     """Stop the evaluation after ``seconds`` of CPU time (any loop the other bounds miss:
     a wildcard or regular expression that backtracks for hours).  Signals reach the main
-    thread only: elsewhere, and where there is no ``setitimer``, nothing is armed."""
+    thread only: elsewhere, and where there is no ``setitimer``, nothing is armed.  A timer
+    already armed (an enclosing evaluation's) is armed again afterwards with what is left."""
     if (
         threading.current_thread() is not threading.main_thread()
         or not hasattr(signal, "setitimer")
@@ -1027,12 +1005,15 @@ def _cpu_budget(seconds: float) -> Iterator[None]:
         )
 
     previous = signal.signal(signal.SIGPROF, expired)
-    signal.setitimer(signal.ITIMER_PROF, seconds)
+    start = time.process_time()
+    outer, _ = signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
         signal.signal(signal.SIGPROF, previous)
+        if outer:  # a block nested in an evaluation: what is left of that one's budget
+            signal.setitimer(signal.ITIMER_PROF, max(outer - (time.process_time() - start), 1e-3))
 
 
 def _vm_peak() -> int | None:
@@ -1083,9 +1064,6 @@ def _memory_budget(budget: _Budget) -> Iterator[None]:
         budget.memory_reached = peak > before and peak >= limit - (64 << 20)
 
 
-_ENGINE = threading.Lock()  # the engine's tables are shared: one evaluation at a time
-
-
 # The engine makes millions of small objects, among the compiled formulas kept between
 # evaluations (_COMPILED): at Python's default thresholds the cyclic collector runs some 3,000
 # times an evaluation and takes a quarter of it.  Collected less often, an evaluation of the
@@ -1103,51 +1081,94 @@ def _fewer_collections() -> Iterator[None]:
         gc.set_threshold(*saved)
 
 
-@contextlib.contextmanager
-def _engine(budget: _Budget) -> Iterator[None]:
-    """Engine settings for one evaluation, restored afterwards.
+_ABSENT = object()  # a name a table, class or module did not hold (of its own)
 
-    The engine draws a progress bar on stderr (a command should not), compiles an empty
-    argument to 0, where Excel passes a UDF *missing*, and logs to stderr; its text, array
-    and range functions are bounded (:func:`_bounded_functions`), LAMBDA calls counted,
-    and CPU time and memory budgeted.
+
+@functools.lru_cache(maxsize=1)
+def _settings() -> tuple[tuple[Any, str, Any], ...]:
+    """(target, name, value): every change an evaluation makes to the engine's process-wide
+    state.  A target that is a dict (the function table, the operators) gets the entry
+    ``name``; any other (a module, a class) the attribute ``name``.
+
+    The engine draws a progress bar on stderr (a command should not) and compiles an empty
+    argument to 0, where Excel passes a UDF *missing*; LAMBDA calls are counted; its text,
+    array and range functions are bounded (:func:`_bounded_functions`); and our functions
+    are bound under every name a file may spell them with (:func:`_adapters`).  Made once,
+    before any is set, so what each wraps is the engine's own; none holds an evaluation's
+    state (each reads the budget of the evaluation under way, :func:`_current`), so
+    setting them again, in a nested block, changes nothing.
     """
     import formulas.excel as engine
     import tqdm
+    from formulas.functions import get_functions
     from formulas.tokens.function import LambdaFunction
     from formulas.tokens.operand import Empty
 
+    lambda_call = LambdaFunction.__call__
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        _current().lambda_call()
+        return lambda_call(self, *args, **kwargs)
+
+    registry = get_functions()
+    return (
+        (engine, "tqdm", types.SimpleNamespace(tqdm=functools.partial(tqdm.tqdm, disable=True))),
+        (Empty, "compile", staticmethod(lambda: _MISSING)),
+        (LambdaFunction, "__call__", functools.update_wrapper(counted, lambda_call)),
+        *_bounded_functions(),
+        *((registry, name, adapter) for name, adapter in _adapters().items()),
+    )
+
+
+_ENGINE = threading.RLock()  # the engine's state is the process's: one evaluation at a time
+# (re-entrant: a block nested in the same thread goes on, and puts back what it found)
+
+
+@contextlib.contextmanager
+def engine_bound(limits: Limits | None = None) -> Iterator[_Budget]:
+    """The formulas engine set up for one evaluation (:func:`_settings`), for the block only;
+    yields the evaluation's budget (``limits``: :data:`LIMITS` unless given).
+
+    The engine's tables and classes are the whole process's: the block holds ``_ENGINE``
+    (another thread's block waits; a block nested in this thread goes on), and on leaving
+    it, normally or by an exception, every table it set an entry in is as it was (every
+    entry its value before, every entry added meanwhile, by us or by the engine, which
+    adds one when a formula names a function it does not know, removed) and every
+    attribute it set has its value before.  Logging, the cyclic collector, CPU time and
+    memory are set for the block and put back the same way.
+    """
     with _ENGINE:
-        saved, empty = engine.tqdm, Empty.__dict__["compile"]
-        lambda_call = LambdaFunction.__call__
-        bounded = _bounded_functions()
-        originals = [(table, key, table[key]) for table, key, _ in bounded]
-
-        def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
-            budget.lambda_call()
-            return lambda_call(self, *args, **kwargs)
-
-        engine.tqdm = types.SimpleNamespace(tqdm=functools.partial(tqdm.tqdm, disable=True))
-        Empty.compile = staticmethod(lambda: _MISSING)  # type: ignore[method-assign]
-        LambdaFunction.__call__ = counted  # type: ignore[method-assign]
-        for table, key, replacement in bounded:
-            table[key] = replacement
+        settings = _settings()
+        tables = {id(t): (t, dict(t)) for t, _, _ in settings if isinstance(t, dict)}
+        attributes = [(t, n, vars(t).get(n, _ABSENT)) for t, n, _ in settings if not isinstance(t, dict)]
+        budget = _Budget(limits or LIMITS)
         token = _BUDGET.set(budget)
         try:
+            for target, name, value in settings:
+                if isinstance(target, dict):
+                    target[name] = value
+                else:
+                    setattr(target, name, value)
             with (
                 _silent_logs(),
                 _fewer_collections(),
                 _memory_budget(budget),
                 _cpu_budget(budget.limits.cpu_seconds),
             ):
-                yield
+                yield budget
         finally:
             _BUDGET.reset(token)
-            for table, key, original in originals:
-                table[key] = original
-            LambdaFunction.__call__ = lambda_call  # type: ignore[method-assign]
-            engine.tqdm = saved
-            Empty.compile = empty  # type: ignore[method-assign]
+            for target, name, before in attributes:
+                if before is _ABSENT:
+                    delattr(target, name)
+                else:
+                    setattr(target, name, before)
+            for table, saved in tables.values():
+                for key in table.keys() - saved.keys():
+                    del table[key]
+                for key, value in saved.items():
+                    if table.get(key, _ABSENT) is not value:  # .get: adds nothing to a defaultdict
+                        table[key] = value
 
 
 # -- evaluating ----------------------------------------------------------------------------
@@ -1218,10 +1239,9 @@ def _evaluate(path: str | os.PathLike[str], limits: Limits | None = None) -> _Ev
             "never opens another file (break the links, in Excel: Data > "
             "Edit Links > Break Link)"
         )
-    budget = _Budget(limits)
     model = _model_class()(Path(os.path.abspath(src)))
     try:
-        with _engine(budget), udfs_bound():
+        with engine_bound(limits) as budget:
             model.loads(str(model.path))
             model.finish()
             # a cell that ran out of memory stops the evaluation (the engine would go on)
