@@ -55,6 +55,8 @@ def default_tax_year(offers: Sequence[Offer]) -> int:
     return max(common)
 
 
+# Parallel to net_schedule (the same Parameters and an Example on the same London offer): kept
+# separate because this returns what is withheld, net_schedule what is left.
 def tax_schedule(
     offers: Sequence[Offer],
     sched: Mapping[str, Array],
@@ -104,6 +106,8 @@ def tax_schedule(
     return withheld
 
 
+# Parallel to tax_schedule (the same Parameters and an Example on the same London offer): kept
+# separate because this returns what is left, tax_schedule what is withheld.
 def net_schedule(
     offers: Sequence[Offer],
     sched: Mapping[str, Array],

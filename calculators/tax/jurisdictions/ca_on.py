@@ -57,6 +57,8 @@ def _p(topic: str, name: str, year: int) -> Any:
     return params("ca", topic)[name].at(year)
 
 
+# Parallel to cpp2_contribution and ei_premium (the same earnings and year Parameters, the same
+# Returns): kept separate because each is its own CRA contribution with its own band and example.
 @overload
 def cpp_contribution(earnings: float, year: int) -> float: ...
 @overload
@@ -99,6 +101,8 @@ def _cpp_base_part(cpp: Array, year: int) -> Array:
     return np.asarray(cpp * (p["base_rate"] / p["rate"]), dtype=float)
 
 
+# Parallel to cpp_contribution and ei_premium (the same earnings and year Parameters, the same
+# Returns): kept separate because each is its own CRA contribution with its own band and example.
 @overload
 def cpp2_contribution(earnings: float, year: int) -> float: ...
 @overload
@@ -133,6 +137,9 @@ def cpp2_contribution(earnings: Amount, year: int) -> Amount:
     return capped_rate(earnings, p["rate"], p["yampe"], floor=ympe)
 
 
+# Parallel to cpp_contribution and cpp2_contribution (the same earnings and year Parameters, the
+# same Returns): kept separate because each is its own CRA contribution with its own band and
+# example.
 @overload
 def ei_premium(earnings: float, year: int) -> float: ...
 @overload
@@ -382,8 +389,10 @@ def ontario_health_premium(taxable_income: Amount, year: int) -> Amount:
     return scalar_out(np.asarray(steps.sum(axis=-1), dtype=float), taxable_income)
 
 
-# Signature and Parameters as every jurisdiction's registered lines function (the engine calls
-# each the same way), deliberately; the lines themselves are this jurisdiction's own.
+# Parallel to de.py:lines, gb_eng.py:lines, jp_tokyo.py:lines, us_ca.py:us_ca_lines,
+# us_ny.py:us_ny_nyc_lines, us_wa.py:us_wa_lines (and il.py:lines): the same signature, options and
+# Parameters, because compute() calls every registered lines function alike; kept separate because
+# each body and its Returns are that jurisdiction's own lines.
 @register(
     ages=params("ca", "payroll")["modelled_ages"],  # CPP from 18; the age amount from 65 not modelled
     description="Canada, Ontario: federal and Ontario income tax, Ontario Health Premium, CPP, "

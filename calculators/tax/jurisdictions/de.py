@@ -175,6 +175,10 @@ def _fraction(value: object, name: str, high: float) -> float:
     return float(value)  # type: ignore[arg-type]
 
 
+# Parallel to ca_on.py:lines, gb_eng.py:lines, jp_tokyo.py:lines, us_ca.py:us_ca_lines,
+# us_ny.py:us_ny_nyc_lines, us_wa.py:us_wa_lines (and il.py:lines): the same signature, options and
+# Parameters, because compute() calls every registered lines function alike; kept separate because
+# each body and its Returns are that jurisdiction's own lines.
 @register(
     ages=params("de", "sozialversicherung")["modelled_ages"],  # checked by the engine
     options={

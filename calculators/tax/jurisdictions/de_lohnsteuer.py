@@ -54,6 +54,8 @@ def _up(x: npt.ArrayLike, digits: int = 0) -> Array:
     return np.asarray(np.ceil(np.round(np.asarray(x, dtype=float) * scale, 6)) / scale)
 
 
+# Parallel to lohnsteuer (overloads and the amount and year Parameters alike): kept separate because
+# lohnsteuer is the yearly Lohnsteuer: this tariff on the whole euros of zve.
 @overload
 def tarif(income: float, year: int) -> float: ...
 @overload
@@ -205,6 +207,8 @@ def zu_versteuerndes_einkommen(wage: npt.ArrayLike, year: int, vorsorge: npt.Arr
     return np.asarray(np.where(zve < 1, 0.0, zve), dtype=float)
 
 
+# Parallel to tarif (overloads and the amount and year Parameters alike): kept separate because this
+# is the yearly Lohnsteuer, the tariff on the whole euros of zve.
 @overload
 def lohnsteuer(zve: float, year: int) -> float: ...
 @overload

@@ -46,6 +46,9 @@ def _p(name: str, year: int) -> Any:
     return params("de", "sozialversicherung")[name].at(year)
 
 
+# Parallel to bemessungsentgelt (the same month and year Parameters): kept separate because the
+# employee's contribution base and the beitragspflichtige Einnahme of § 20 Abs. 2a SGB IV are two
+# rules.
 @overload
 def beitragspflichtiges_entgelt(month: float, year: int) -> float: ...
 @overload
@@ -85,6 +88,9 @@ def beitragspflichtiges_entgelt(month: npt.ArrayLike, year: int) -> Amount:
     return scalar_out(np.asarray(np.where(m <= g, 0.0, np.where(m <= og, midi, m)), dtype=float), month)
 
 
+# Parallel to beitragspflichtiges_entgelt (the same month and year Parameters): kept separate
+# because the beitragspflichtige Einnahme of § 20 Abs. 2a SGB IV and the employee's contribution
+# base are two rules.
 @overload
 def bemessungsentgelt(month: float, year: int) -> float: ...
 @overload

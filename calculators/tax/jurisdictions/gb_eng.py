@@ -218,6 +218,10 @@ def employee_ni(earnings: npt.ArrayLike, year: int, age: int = AGE.default) -> A
     return scalar_out(per_month * _MONTHS, earnings)
 
 
+# Parallel to ca_on.py:lines, de.py:lines, jp_tokyo.py:lines, us_ca.py:us_ca_lines,
+# us_ny.py:us_ny_nyc_lines, us_wa.py:us_wa_lines (and il.py:lines): the same signature, options and
+# Parameters, because compute() calls every registered lines function alike; kept separate because
+# each body and its Returns are that jurisdiction's own lines.
 @register(
     ages=params("gb", "national_insurance")["modelled_ages"],  # NI from 16; to State Pension age
     description="England: income tax (rest-of-UK bands) and employee Class 1 NI; "

@@ -37,6 +37,8 @@ def _p(name: str, year: int) -> Any:
     return params("jp", "income_tax")[name].at(year)
 
 
+# Parallel to income_tax_basic_deduction (the overloads of an amount in, an amount out, and the
+# docstring shape): kept separate because statutory rounding and 基礎控除 are two rules.
 @overload
 def floor_to(amount: float, unit: float) -> float: ...
 @overload
@@ -166,6 +168,8 @@ def employment_income(revenue: npt.ArrayLike, year: int) -> Amount:
     return scalar_out(np.asarray(np.maximum(rounded - np.floor(deduction), 0.0), dtype=float), revenue)
 
 
+# Parallel to floor_to (the overloads of an amount in, an amount out, and the docstring shape):
+# kept separate because 基礎控除 and statutory rounding are two rules.
 @overload
 def income_tax_basic_deduction(total_income: float, year: int) -> float: ...
 @overload

@@ -31,6 +31,8 @@ def _p(name: str, year: int) -> Any:
     return params("jp", "resident_tax")[name].at(year)
 
 
+# Parallel to adjustment_credit (the same total_income and year Parameters): kept separate because
+# 基礎控除 and 調整控除 are two rules of the 地方税法.
 @overload
 def resident_tax_basic_deduction(total_income: float, year: int) -> float: ...
 @overload
@@ -65,6 +67,8 @@ def resident_tax_basic_deduction(total_income: npt.ArrayLike, year: int) -> Amou
     return scalar_out(amount, total_income)
 
 
+# Parallel to resident_tax_basic_deduction (the same total_income and year Parameters): kept
+# separate because 調整控除 and 基礎控除 are two rules of the 地方税法.
 def adjustment_credit(taxable: npt.ArrayLike, total_income: npt.ArrayLike, year: int) -> tuple[Array, Array]:
     """調整控除 (都民税分, 特別区民税分) of a single person without dependants.
 

@@ -90,6 +90,10 @@ def _insurer(options: Mapping[str, Any]) -> str:
     return insurer
 
 
+# Parallel to ca_on.py:lines, de.py:lines, gb_eng.py:lines, us_ca.py:us_ca_lines,
+# us_ny.py:us_ny_nyc_lines, us_wa.py:us_wa_lines (and il.py:lines): the same signature, options and
+# Parameters, because compute() calls every registered lines function alike; kept separate because
+# each body and its Returns are that jurisdiction's own lines.
 @register(
     ages=params("jp", "social_insurance")["modelled_ages"],  # to 74: 後期高齢者医療 not modelled
     options=_OPTIONS,

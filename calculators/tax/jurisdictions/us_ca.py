@@ -90,6 +90,8 @@ def ca_taxable_income(wages: Amount, year: int) -> Amount:
     return scalar_out(np.maximum(wages - _ca("standard_deduction", year), 0.0), wages)
 
 
+# Parallel to ca_income_tax (the same year and age Parameters): kept separate because the
+# exemption credit is its own rule (R&TC 17054, 17054.1) that ca_income_tax subtracts.
 @overload
 def ca_exemption_credit(agi: float, year: int, age: float = AGE.default) -> float: ...
 @overload
@@ -245,8 +247,10 @@ def ca_sdi(wages: Amount, year: int) -> Amount:
     return capped_rate(wages, _ca("sdi_rate", year))
 
 
-# Signature and Parameters as every jurisdiction's registered lines function (the engine calls
-# each the same way), deliberately; the lines themselves are this jurisdiction's own.
+# Parallel to ca_on.py:lines, de.py:lines, gb_eng.py:lines, jp_tokyo.py:lines,
+# us_ny.py:us_ny_nyc_lines, us_wa.py:us_wa_lines (and il.py:lines): the same signature, options and
+# Parameters, because compute() calls every registered lines function alike; kept separate because
+# each body and its Returns are that jurisdiction's own lines.
 @register(
     ages=AGES,
     description="California resident employee: federal income tax, FICA, CA income tax, CA SDI",

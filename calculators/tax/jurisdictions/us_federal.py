@@ -73,6 +73,8 @@ def value(topic: str, name: str, year: int) -> Any:
     return params("us", topic)[name].at(year)
 
 
+# Parallel to federal_income_tax (the same wages, year and age Parameters): kept separate because
+# taxable income is its own rule (IRC 63) the tax is worked on.
 @overload
 def federal_taxable_income(wages: float, year: int, age: float = AGE.default) -> float: ...
 @overload
@@ -124,7 +126,8 @@ def federal_taxable_income(wages: Amount, year: int, age: float = AGE.default) -
 
 
 # Alike in form to us_ca.ca_income_tax, deliberately: the federal schedule and a state's are
-# separate laws with their own brackets and credits.
+# separate laws with their own brackets and credits.  Parallel to federal_taxable_income (the same
+# wages, year and age Parameters): kept separate because the tax is worked on that income.
 @overload
 def federal_income_tax(wages: float, year: int, age: float = AGE.default) -> float: ...
 @overload
@@ -196,6 +199,8 @@ def social_security(wages: Amount, year: int) -> Amount:
     return capped_rate(wages, rate, value("payroll", "social_security_wage_base", year))
 
 
+# Parallel to us_wa.py:wa_cares (a rate on all wages through capped_rate, the same docstring
+# shape): kept separate because each is its own statute's premium.
 @overload
 def medicare(wages: float, year: int) -> float: ...
 @overload

@@ -385,8 +385,10 @@ def ny_dbl(wages: Amount, year: int) -> Amount:
     )
 
 
-# Signature and Parameters as every jurisdiction's registered lines function (the engine calls
-# each the same way), deliberately; the lines themselves are this jurisdiction's own.
+# Parallel to ca_on.py:lines, de.py:lines, gb_eng.py:lines, jp_tokyo.py:lines, us_ca.py:us_ca_lines,
+# us_wa.py:us_wa_lines (and il.py:lines): the same signature, options and Parameters, because
+# compute() calls every registered lines function alike; kept separate because each body and its
+# Returns are that jurisdiction's own lines.
 @register(
     ages=AGES,
     description="New York City resident employee: federal income tax, FICA, NY State and "

@@ -68,6 +68,8 @@ def wa_pfml(wages: Amount, year: int) -> Amount:
     return capped_rate(wages, rate, value("payroll", "social_security_wage_base", year))
 
 
+# Parallel to us_federal.py:medicare (a rate on all wages through capped_rate, the same docstring
+# shape): kept separate because each is its own statute's premium.
 @overload
 def wa_cares(wages: float, year: int) -> float: ...
 @overload
@@ -101,8 +103,10 @@ def wa_cares(wages: Amount, year: int) -> Amount:
     return capped_rate(wages, value("wa", "cares_rate", year))
 
 
-# Signature and Parameters as every jurisdiction's registered lines function (the engine calls
-# each the same way), deliberately; the lines themselves are this jurisdiction's own.
+# Parallel to ca_on.py:lines, de.py:lines, gb_eng.py:lines, jp_tokyo.py:lines, us_ca.py:us_ca_lines,
+# us_ny.py:us_ny_nyc_lines (and il.py:lines): the same signature, options and Parameters, because
+# compute() calls every registered lines function alike; kept separate because each body and its
+# Returns are that jurisdiction's own lines.
 @register(
     ages=AGES,
     description="Washington employee: federal income tax, FICA, WA PFML, WA Cares (no state income tax)",
