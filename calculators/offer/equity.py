@@ -22,6 +22,7 @@ expected value weights that by ``exit_probability``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import overload
@@ -67,6 +68,9 @@ _FREQ_ALIASES = {
 }
 _MAX_YEARS = 10
 _ASSUMPTIONS = DATA_DIR / "assumptions.yaml"
+# The most paths option_value simulates: a memory bound of this tool (two cached arrays of 8 MB
+# for each of eight cached seeds), not a figure from the world.
+_MAX_PATHS = 1_000_000
 #: The vesting a grant has when its cliff or frequency is left blank (the offer fields
 #: ``rsu_cliff_months`` / ``rsu_frequency`` default to the same; tests/test_defaults.py checks it).
 CLIFF_MONTHS = 12
@@ -558,6 +562,13 @@ def option_value(
     OptionValue
         The expectation, the simulated mean, p10 / p50 / p90 and the chance of nothing.
 
+    Raises
+    ------
+    InvalidInputError
+        A negative, infinite, NaN or non-number amount, dilution, exit multiple, years or
+        volatility; an exit probability outside 0 to 1; paths that are not a whole number from
+        1 to 1,000,000; a negative seed; or a value too large to be a number.
+
     References
     ----------
     None
@@ -568,25 +579,72 @@ def option_value(
     >>> v.expected_value, abs(v.mc_mean / v.expected_value - 1) < 0.02
     (36000.0, True)
     """
-    years = _assumption("option_exit_years") if years is None else years
-    volatility = _assumption("option_exit_volatility") if volatility is None else volatility
-    paths = int(_assumption("option_monte_carlo_paths")) if paths is None else paths
-    ev = float(exit_probability * shares * option_payoff(price, strike, dilution, exit_multiple, years))
+    shares, strike, price, dilution, exit_multiple = (
+        _amount(value, name)
+        for value, name in (
+            (shares, "shares"),
+            (strike, "strike"),
+            (price, "price"),
+            (dilution, "dilution"),
+            (exit_multiple, "exit_multiple"),
+        )
+    )
+    chance = _number(exit_probability)
+    if chance is None or not 0 <= chance <= 1:
+        raise InvalidInputError("exit_probability must be a number from 0 to 1")
+    exit_probability = chance
+    years = _amount(_assumption("option_exit_years") if years is None else years, "years")
+    volatility = _amount(
+        _assumption("option_exit_volatility") if volatility is None else volatility, "volatility"
+    )
+    count = _number(_assumption("option_monte_carlo_paths") if paths is None else paths)
+    if count is None or count != int(count) or not 1 <= count <= _MAX_PATHS:
+        raise InvalidInputError(f"paths must be a whole number from 1 to {_MAX_PATHS:,}")
+    paths = int(count)
+    whole_seed = _number(seed)
+    if not isinstance(seed, (int, np.integer)) or whole_seed is None or whole_seed < 0:
+        raise InvalidInputError("seed must be a whole number, 0 or more")
     uniform, z = _draws(seed, paths)
     exits = uniform < exit_probability
-    # lognormal multiple whose mean is exit_multiple
-    multiple = exit_multiple * np.exp(volatility * z - 0.5 * volatility**2)
-    payoff = shares * option_payoff(price, strike, dilution, multiple, years) * exits
+    with np.errstate(over="ignore", invalid="ignore"):  # out of range: refused below
+        ev = float(exit_probability * shares * option_payoff(price, strike, dilution, exit_multiple, years))
+        # lognormal multiple whose mean is exit_multiple; a huge volatility sends it to 0 (its limit)
+        sigma = np.float64(volatility)
+        multiple = exit_multiple * np.exp(sigma * z - 0.5 * sigma**2)
+        payoff = shares * option_payoff(price, strike, dilution, multiple, years) * exits
+        mean = float(payoff.mean())
+    if not (math.isfinite(ev) and math.isfinite(mean) and np.isfinite(payoff).all()):
+        raise InvalidInputError(
+            "option value is out of range: check the sizes of shares, price and exit_multiple"
+        )
     p10, p50, p90 = np.percentile(payoff, [10, 50, 90])
     return OptionValue(
         expected_value=ev,
-        mc_mean=float(payoff.mean()),
+        mc_mean=mean,
         p10=float(p10),
         p50=float(p50),
         p90=float(p90),
         prob_zero=float(np.mean(payoff <= 0.0)),
         paths=paths,
     )
+
+
+def _number(value: object) -> float | None:
+    """A finite number as a float, or ``None`` for anything else (a bool, text, NaN, inf)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond float
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _amount(value: object, name: str) -> float:
+    number = _number(value)
+    if number is None or number < 0:
+        raise InvalidInputError(f"{name} must be a finite number, 0 or more")
+    return number
 
 
 def _assumption(name: str) -> float:
