@@ -389,6 +389,10 @@ def million_rows(base: Path, folder: Path) -> Path:
 
 # --- 11.3: the declared dimension, a far cell ------------------------------------------------
 
+# Parallel to each other: far_cell_full_dimension, far_cell, full_dimension, far_corner and
+# many_cells are one call of _sheet_with each, with the case's own file name and rows; kept one
+# function per case because the cases list names them one by one, each with its docstring.
+
 
 def far_cell_full_dimension(base: Path, folder: Path) -> Path:
     """The finding as reported: ``<dimension ref="A1:XFD1048576"/>``, one cell in the last

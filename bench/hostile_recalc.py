@@ -101,6 +101,10 @@ def private_book(path: Path, value: object, sheet: str = "Strategy") -> Path:
 
 # --- the cases ------------------------------------------------------------------------------
 
+# Parallel to each other: each case function is one call of with_cells with the case's own file
+# name and cells (whole_sheet_name and merged_cells, broadcast and whole_sheet_range...); kept one
+# function per case because CASES names them one by one, each with its docstring.
+
 # Every way a formula can name another workbook.  The file lives in inbox/; the books named
 # are beside it, one folder up (../home/), or nowhere (a Windows path), as the issue found.
 OTHER_BOOK_FORMULAS = [

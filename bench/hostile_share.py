@@ -113,6 +113,10 @@ def column_attrs(col: int, attrs: str):
 
 
 # --- the Recruiter sheet (11.7) ---------------------------------------------------------------
+
+# Parallel to each other: each case function is one call of _edit with the case's own file name and
+# XML edits (visible_duplicate and tiny_row, hidden_duplicate...); kept one function per case
+# because CASES names them one by one, each with its docstring.
 # Its layout: title rows 1-2, the header on row 4, then one field per row from row 5: target
 # (A5/B5), currency, basis, location (A8/B8), offers_held, best_offer.  Row 3 is empty.
 

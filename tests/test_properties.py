@@ -67,6 +67,8 @@ def test_fx_there_and_back_is_identity(amount, a, b):
     assert float(table.convert(there, b, a)) == pytest.approx(amount, rel=1e-12, abs=1e-9)
 
 
+# Parallel to bench/__main__.py:bench_schedule (random US-CA offers built with Offer.from_fields):
+# kept separate because this checks 50 offers against one-at-a-time, the benchmark times 10,000.
 def test_vectorised_schedule_equals_one_offer_at_a_time():
     rng = np.random.default_rng(7)
     offers = [

@@ -61,6 +61,8 @@ class MoveInputs:
     costs: Mapping[str, float] = field(default_factory=dict)
     overrides: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
+    # Parallel to stay_offer's docstring (Raises, References None, an Example opening on a Tokyo
+    # basket): kept separate because each function documents and runs its own example.
     def cost(self, name: str) -> float:
         """One move cost or current-job figure of the inputs, 0 when not given.
 
@@ -158,6 +160,8 @@ def _offer_city(offer: Offer) -> City:
     return canonical_city(offer.jurisdiction)
 
 
+# Parallel to MoveInputs.cost's docstring (Raises, References None, an Example opening on a Tokyo
+# basket): kept separate because each function documents and runs its own example.
 def stay_offer(inputs: MoveInputs, home: City) -> Offer:
     """The current job as an offer in ``home``: what staying put pays, for the comparison.
 

@@ -54,6 +54,8 @@ class Settings:
     age: int | None = None  # where contributions depend on it (Japan's nursing care from 40)
     move: MoveInputs | None = None  # basket and move costs, for the disposable bases
 
+    # Parallel to to_home's docstring (References None, an Example on USD_JPY_FX): kept separate
+    # because each function documents and runs its own example.
     def table(self) -> FxTable:
         """The FX table of the comparison: ``fx``, or the latest shipped table.
 
@@ -246,6 +248,8 @@ def home_currency(offers: Sequence[Offer], given: object = None) -> str:
     return str(given).strip().upper()
 
 
+# Parallel to Settings.table's docstring (References None, an Example on USD_JPY_FX): kept separate
+# because each function documents and runs its own example.
 def to_home(values: LocalValues, settings: Settings) -> Array:
     """Convert per-offer local values to the home currency.
 

@@ -34,6 +34,8 @@ LIFT_SOURCE = (
     "Individuals and Families Tax Credit' (2022 onward) and CRA Schedule ON428-A"
 )
 
+# The 2025 and 2026 lists are parallel (the same fixed incomes, 20,000 to 50,000, 72,000, 150,000,
+# 200,000...): kept one list per year because the edges beside them are that year's figures.
 EDGES = {
     2025: [
         3500,
@@ -158,6 +160,9 @@ def _case(salary: float, equity: float, year: int) -> dict:
     return case
 
 
+# Parallel to the fixture header and write of the other oracle scripts (gettsim_de,
+# lohnsteuer_bmf_de, policyengine_uk, policyengine_us, hand_tables_il): kept separate because each
+# script runs by hand in its own virtual environment, alone.
 def main() -> None:
     ver = version("canada-tax-toolkit")
     for year in (2025, 2026):

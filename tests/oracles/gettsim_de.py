@@ -118,6 +118,8 @@ LINES = {
 
 # § 32a Abs. 1 EStG as amended by the Steuerfortentwicklungsgesetz (BGBl. 2024 I Nr. 449):
 # zone bounds and coefficients, written out here to correct GETTSIM's Lohnsteuer.
+# The 2025 and 2026 rows are parallel (zone bounds and coefficients of § 32a in one shape): kept
+# one row per year because each is that year's law.
 TARIF = {
     2025: (
         (12_096, 17_443, 68_480, 277_825),
@@ -300,6 +302,9 @@ def _run(year: int, cases: list[dict[str, Any]]) -> tuple[list[dict], list[dict]
     return rows, corrections
 
 
+# Parallel to the fixture header and write of the other oracle scripts (canada_tax_toolkit_ca_on,
+# lohnsteuer_bmf_de, policyengine_uk, policyengine_us): kept separate because each script runs by
+# hand in its own virtual environment, alone.
 def main_() -> None:
     cases = _cases()
     for year in (2025, 2026):

@@ -31,6 +31,8 @@ OUT = Path(__file__).resolve().parents[1] / "tax" / "fixtures"
 YEAR = 2026
 ZUSATZBEITRAG_PERCENT = 2.9
 
+# Parallel to policyengine_us.py:GRID (round salaries every 5,000): kept separate because each
+# script runs alone in its own environment and each grid straddles its own country's edges.
 SALARIES = [
     0,
     10_000,
@@ -79,6 +81,9 @@ VARIANTS: list[tuple[dict[str, Any], dict[str, Any]]] = [
 ]
 
 
+# Parallel to the fixture header and write of the other oracle scripts (canada_tax_toolkit_ca_on,
+# gettsim_de, policyengine_uk, policyengine_us): kept separate because each script runs by hand in
+# its own virtual environment, alone.
 def main() -> None:
     rows = []
     for options, args in VARIANTS:

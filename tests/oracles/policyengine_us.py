@@ -48,6 +48,8 @@ YEARS = (2025, 2026)
 # 5,706 and the exemption-credit phase-out from 252,203; MHST at 1,000,000
 # taxable; NY brackets + 8,000, supplemental tax from NYAGI 107,650, phase-in
 # windows of 50,000 above 215,400 / 1,077,550 / 5,000,000; NY PFL wage cap.
+# Parallel to lohnsteuer_bmf_de.py:SALARIES (round salaries every 5,000): kept separate because
+# each script runs alone in its own environment and each grid straddles its own country's edges.
 GRID = sorted(
     {
         25_000,
@@ -244,6 +246,9 @@ COMMON_NOTES = [
 ]
 
 
+# Parallel to the fixture header and write of the other oracle scripts (canada_tax_toolkit_ca_on,
+# gettsim_de, lohnsteuer_bmf_de, policyengine_uk): kept separate because each script runs by hand in
+# its own virtual environment, alone.
 def main() -> None:
     pe_version = version("policyengine-us")
     for code, cfg in STATES.items():

@@ -19,6 +19,8 @@ def test_oracle_fixtures_cover_both_years_with_50_cases() -> None:
     assert years.count(2025) >= 50 and years.count(2026) >= 50
 
 
+# Parallel to tests/tax/test_de.py's oracle and official tests (one assert_lines call each): kept one
+# test per jurisdiction so that a failure names the place.
 @pytest.mark.parametrize(("year", "tolerance", "case"), ORACLE)
 def test_matches_policyengine_uk(year: int, tolerance: float, case: dict[str, Any]) -> None:
     assert_lines("GB-ENG", year, case, tolerance)
