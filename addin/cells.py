@@ -131,9 +131,12 @@ _NUMBER_TEXT_MAX = 1_000
 def _first_error(value: Any) -> str | None:
     if isinstance(value, (list, tuple)):
         for v in value:
-            code = _first_error(v)
-            if code is not None:
-                return code
+            # only a text whose first character is "#" or blank can name an error: the
+            # others (most cells of a large range) are passed over without a call
+            if isinstance(v, (list, tuple)) or (isinstance(v, str) and v and (v[0] == "#" or v[0].isspace())):
+                code = _first_error(v)
+                if code is not None:
+                    return code
         return None
     return _error_code(value)
 

@@ -27,6 +27,45 @@ settings.register_profile("ci", derandomize=True, deadline=None, max_examples=20
 settings.load_profile("ci")
 
 
+# The suite runs on two workers (``-n auto --dist loadgroup`` in pyproject.toml: pytest-xdist,
+# each worker a process with its own session).  Every test is in the group of its file, so a
+# file's module fixtures are made once; the files that convert with LibreOffice share a group
+# (one LibreOffice profile is made per worker that converts), as do the files that call the
+# Office.js server.  The groups that take longest go first, so that the workers end together.
+_GROUPS = {
+    "tests/test_guard.py": "libreoffice",
+    "tests/test_libreoffice.py": "libreoffice",
+    "tests/test_share.py": "libreoffice",
+    "tests/test_server.py": "office-server",
+    "tests/test_server_security.py": "office-server",
+}
+_LONGEST_FIRST = (
+    "libreoffice",
+    "tests/test_own_workbook.py",
+    "office-server",
+    "tests/test_hostile.py",
+    "tests/test_recalc.py",
+    "tests/test_install.py",
+    "tests/test_recalc_security.py",
+    "tests/test_cli.py",
+    "tests/test_workbook.py",
+    "tests/test_input_bounds.py",
+    "tests/test_negotiation.py",
+    "tests/tax/test_us.py",
+)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    rank = {group: i for i, group in enumerate(_LONGEST_FIRST)}
+    groups = {}
+    for item in items:
+        where = item.path.relative_to(ROOT).as_posix()
+        groups[item] = _GROUPS.get(where, where)
+        item.add_marker(pytest.mark.xdist_group(groups[item]))
+    items.sort(key=lambda item: rank.get(groups[item], len(rank)))  # stable: a file's order kept
+
+
 def load_vectors(name: str) -> list[dict]:
     return yaml.safe_load((TESTS / "vectors" / name).read_text(encoding="utf-8"))
 
@@ -102,16 +141,39 @@ def negotiate_process(*args: object, cwd: Path | None = None, timeout: float = 3
     return Ran(done.returncode, done.stdout, done.stderr)
 
 
+@contextlib.contextmanager
+def _once_for_the_run(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[Path]:
+    """A folder shared by every worker of the run (``pytest -n``: each worker is a process of
+    its own, with its own session), held under a lock: the first worker to enter makes what
+    the folder is for, the others find it made.  Without workers, a folder of the session."""
+    import fcntl
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, above each worker's own
+    folder = base / name
+    folder.mkdir(exist_ok=True)
+    with open(base / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield folder
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
 def built_example(tmp_path_factory) -> Iterator[Path]:
-    """The shipped example built fresh, once a session, by ``negotiate build-workbook -o``
-    (in this process).  Shared: tests copy it, never change it (checked at the session's end)."""
-    path = tmp_path_factory.mktemp("built-example") / "negotiation.xlsm"
-    ran = negotiate("build-workbook", "-o", path)
-    assert ran.returncode == 0 and ran.stderr == "", ran.stderr
+    """The shipped example built fresh, once a run, by ``negotiate build-workbook -o`` (in
+    the process of the first worker that needs it).  Shared: tests copy it, never change it
+    (checked at the session's end)."""
+    with _once_for_the_run(tmp_path_factory, "built-example") as folder:
+        path = folder / "negotiation.xlsm"
+        if not path.exists():
+            ran = negotiate("build-workbook", "-o", path)
+            assert ran.returncode == 0 and ran.stderr == "", ran.stderr
     made = path.read_bytes()
     yield path
-    assert path.read_bytes() == made, "a test changed the session's built example"
+    assert path.read_bytes() == made, "a test changed the run's built example"
 
 
 def soffice() -> str:
