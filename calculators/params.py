@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -39,7 +40,7 @@ from calculators.errors import MissingParameterError
 
 DATA_DIR = Path(__file__).parent / "data"  # the parameter files shipped with the rules
 
-__all__ = ["DATA_DIR", "Parameter", "load_parameters", "parameter_files"]
+__all__ = ["DATA_DIR", "Parameter", "load_parameters", "parameter_files", "numbers"]
 
 
 @dataclass(frozen=True)
@@ -185,3 +186,37 @@ def parameter_files(root: Path | None = None) -> list[Path]:
     """
     base = root or Path(__file__).parent
     return sorted(p for p in base.rglob("*.yaml") if "params" in p.parts or p.parent.name == "data")
+
+
+def numbers(value: Any) -> Iterator[float]:
+    """Each number inside a parameter's value (nested mappings and lists), as a float.
+
+    Parameters
+    ----------
+    value : object
+        A value as :meth:`Parameter.at` returns it: a number, a list or a mapping.
+
+    Returns
+    -------
+    iterator of float
+        Every int or float in it, in order; booleans are not numbers.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> list(numbers({"thresholds": [0, 1_000], "rates": [0.1, 0.2], "indexed": True}))
+    [0.0, 1000.0, 0.1, 0.2]
+    """
+    if isinstance(value, bool):
+        return
+    if isinstance(value, (int, float)):
+        yield float(value)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from numbers(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from numbers(v)

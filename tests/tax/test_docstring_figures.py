@@ -19,8 +19,8 @@ import pytest
 import yaml
 
 import calculators.tax.jurisdictions as jurisdictions
+from calculators.params import numbers
 from calculators.tax.engine import PARAMS_DIR
-from tests.tax.param_numbers import numbers
 
 MODULES = sorted(p for p in Path(jurisdictions.__file__).parent.glob("*.py") if p.stem != "__init__")
 

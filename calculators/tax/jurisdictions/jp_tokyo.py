@@ -37,16 +37,15 @@ by computing every yen of salary from 0 to 60,000,000 (the default age, no equit
   ``step`` (所得税法 別表第五; all in ``params/jp/income_tax.yaml``).  At such a step net pay falls
   by at most 999 yen (about 110,000 such steps a year over that range).
 * **Larger edges**: the 標準報酬月額 grades (the premiums jump when salary / 12 reaches a grade's
-  lower bound), the 基礎控除 tiers and the 住民税 非課税限度額.  Each edge of each tax year, with
-  its drop and cause, is data: ``net_pay_cliff_edges`` in ``params/jp/cliff_edges.yaml``, read by
-  :func:`cliff_edges` and recomputed from these rules by ``tests/tax/test_jp_cliff_edges.py``.
+  lower bound), the 基礎控除 tiers and the 住民税 非課税限度額.  :func:`cliff_edges` computes each
+  edge of a tax year, with its drop and cause, from these rules (``tests/tax/test_jp_cliff_edges.py``
+  checks them against the rules elsewhere).
   With equity income the income-based edges move down by the equity amount; the grade edges
   depend on the cash salary only.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -55,7 +54,8 @@ import numpy as np
 import numpy.typing as npt
 
 from calculators.errors import InvalidInputError, MissingParameterError
-from calculators.tax.engine import params, register
+from calculators.params import numbers
+from calculators.tax.engine import compute, get_jurisdiction, params, register
 from calculators.tax.jurisdictions.jp_income import (
     employment_income,
     income_and_reconstruction_tax,
@@ -168,31 +168,40 @@ class CliffEdge:
     cause: str
 
 
-def cliff_edges(year: int) -> tuple[CliffEdge, ...]:
+def cliff_edges(year: int, up_to: int = 60_000_000) -> tuple[CliffEdge, ...]:
     """The larger cliff edges of Tokyo take-home pay in one tax year, lowest salary first.
 
-    Measured for the defaults (no equity income, 協会けんぽ 東京支部) over salaries from 0 to
-    60,000,000; each row is recomputed from the rules by the tests.
+    Computed from the rules for the defaults (no equity income, 協会けんぽ 東京支部) at every salary
+    where a rule can jump: the first yen, 12 x each 標準報酬月額 grade's lower bound, and the first
+    salary whose 給与所得 exceeds a yen amount of ``params/jp/income_tax.yaml`` or
+    ``params/jp/resident_tax.yaml`` (the 基礎控除 tiers, the 非課税限度額, the 調整控除 limit...).
+    An edge is a salary there at which net pay falls by at least ``taxable_income_rounding``:
+    a statutory rounding step costs less (module docstring).  Scanning every yen of salary
+    from 0 to 60,000,000 finds the same edges in 2025 and 2026.
 
     Parameters
     ----------
     year : int
-        Tax year; the table is kept for each year the JP-TOKYO rules cover.
+        Tax year; one the JP-TOKYO rules cover.
+    up_to : int, optional
+        The highest yearly salary searched, JPY (a range, not a figure of the law).
 
     Returns
     -------
     tuple of CliffEdge
-        Every edge whose drop exceeds a statutory rounding step.
+        Every edge whose drop exceeds a statutory rounding step; ``cause`` names the grade or the
+        parameters whose amount the 給与所得 crosses.
 
     Raises
     ------
     MissingParameterError
-        If no table is kept for ``year``.
+        A year the rules do not cover.
 
     References
     ----------
-    ``net_pay_cliff_edges`` in ``params/jp/cliff_edges.yaml`` (derived from the rules; the entry
-    cites the 協会けんぽ, 日本年金機構, 国税庁 and 総務省 tables that create the edges).
+    The rules of this module and the parameter files named; 全国健康保険協会 保険料額表 (東京都) and
+    日本年金機構 厚生年金保険料額表 for the grades, 国税庁 タックスアンサー No.1199 (基礎控除), 総務省
+    個人住民税 (非課税限度額).
 
     Examples
     --------
@@ -202,9 +211,54 @@ def cliff_edges(year: int) -> tuple[CliffEdge, ...]:
     >>> len(cliff_edges(2026)) > 50
     True
     """
-    table = params("jp", "cliff_edges")["net_pay_cliff_edges"]
-    start = dt.date(int(year), 1, 1)
-    if start not in table.values:
-        kept = ", ".join(str(d.year) for d in table.dates)
-        raise MissingParameterError(f"no JP-TOKYO cliff edges for {year}; kept for: {kept}")
-    return tuple(CliffEdge(int(r["gross"]), int(r["drop"]), str(r["cause"])) for r in table.values[start])
+    covered = get_jurisdiction("JP-TOKYO").years
+    if year not in covered:
+        kept = ", ".join(map(str, covered))
+        raise MissingParameterError(f"no JP-TOKYO cliff edges for {year}; covered: {kept}")
+    causes = _edge_causes(int(year), up_to)
+    gross = np.array(sorted(causes), dtype=float)
+    drop = compute(gross - 1, "JP-TOKYO", year).net - compute(gross, "JP-TOKYO", year).net
+    step = float(params("jp", "income_tax")["taxable_income_rounding"].at(year))
+    return tuple(
+        CliffEdge(int(g), int(round(d)), causes[int(g)])
+        for g, d in zip(gross, drop, strict=True)
+        if d >= step
+    )
+
+
+def _edge_causes(year: int, up_to: int) -> dict[int, str]:
+    """Each salary (1 to ``up_to``) at which a rule can make net pay jump, with the rule."""
+    social = params("jp", "social_insurance")
+    grades = {
+        name: social[f"{name}_insurance_grades" if name == "health" else f"{name}_grades"].at(year)
+        for name in ("health", "pension")
+    }
+    lowest = " / ".join(f"{g['standard'][0]:,}" for g in grades.values())
+    causes: dict[int, list[str]] = {1: [f"first yen of salary: lowest 標準報酬月額 grades ({lowest})"]}
+    for lower in sorted({x for g in grades.values() for x in g["lower"]}):
+        which = " + ".join(name for name, g in grades.items() if lower in g["lower"])
+        causes.setdefault(12 * int(lower), []).append(f"{which} grade (報酬月額 {lower:,})")
+    named: dict[float, list[str]] = {}
+    for family in ("income_tax", "resident_tax"):
+        for name, param in params("jp", family).items():
+            if param.unit == "JPY":
+                for amount in set(numbers(param.at(year))):
+                    named.setdefault(amount, []).append(f"{family}.{name}")
+    amounts = np.array(sorted(named), dtype=float)
+    for amount, salary in zip(amounts, _first_salary_with_income_above(amounts, year, up_to), strict=True):
+        causes.setdefault(int(salary), []).append(
+            f"給与所得 above {amount:,.0f} ({', '.join(named[float(amount)])})"
+        )
+    return {g: "; ".join(c) for g, c in causes.items() if 1 <= g <= up_to}
+
+
+def _first_salary_with_income_above(amounts: Array, year: int, up_to: int) -> Array:
+    """Smallest whole-yen salary whose 給与所得 exceeds each amount (``up_to + 1`` if none)."""
+    lo = np.zeros_like(amounts)  # employment_income(lo) <= amount
+    hi = np.full_like(amounts, up_to + 1)
+    while np.any(hi - lo > 1):
+        mid = np.floor((lo + hi) / 2)
+        above = employment_income(mid, year) > amounts
+        hi = np.where(above, mid, hi)
+        lo = np.where(above, lo, mid)
+    return hi
