@@ -55,6 +55,7 @@ import numpy.typing as npt
 
 from calculators.errors import InvalidInputError, MissingParameterError
 from calculators.params import numbers
+from calculators.places import place_for_module
 from calculators.tax.engine import compute, get_jurisdiction, params, register
 from calculators.tax.jurisdictions.jp_income import (
     employment_income,
@@ -211,13 +212,14 @@ def cliff_edges(year: int, up_to: int = 60_000_000) -> tuple[CliffEdge, ...]:
     >>> len(cliff_edges(2026)) > 50
     True
     """
-    covered = get_jurisdiction("JP-TOKYO").years
+    code = place_for_module(__name__).code
+    covered = get_jurisdiction(code).years
     if year not in covered:
         kept = ", ".join(map(str, covered))
-        raise MissingParameterError(f"no JP-TOKYO cliff edges for {year}; covered: {kept}")
+        raise MissingParameterError(f"no {code} cliff edges for {year}; covered: {kept}")
     causes = _edge_causes(int(year), up_to)
     gross = np.array(sorted(causes), dtype=float)
-    drop = compute(gross - 1, "JP-TOKYO", year).net - compute(gross, "JP-TOKYO", year).net
+    drop = compute(gross - 1, code, year).net - compute(gross, code, year).net
     step = float(params("jp", "income_tax")["taxable_income_rounding"].at(year))
     return tuple(
         CliffEdge(int(g), int(round(d)), causes[int(g)])
