@@ -7,8 +7,8 @@ from openpyxl import load_workbook
 from addin import udfs
 from addin.cli import main
 from addin.io.reader import read_inputs
+from addin.messages import say
 from addin.render.brief import build_brief, money, read_strategy, render
-from addin.render.brief_messages import say
 from addin.workbook.builder import DEFAULT_PATH
 from addin.workbook.sheets.strategy import STANDING
 from calculators.negotiation import COUNTER_COMPONENTS
@@ -283,7 +283,7 @@ def test_a_strategy_date_that_is_not_a_date_is_one_clear_message():
 def test_the_json_brief_holds_numbers_and_codes_not_sentences(tmp_path, brief):
     import json
 
-    from addin.render.brief_messages import MESSAGES
+    from addin.messages import MESSAGES
 
     out = tmp_path / "brief.json"
     assert main(["brief", str(DEFAULT_PATH), "--json", "-o", str(out)]) == 0

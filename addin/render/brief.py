@@ -6,7 +6,8 @@ the Strategy inputs, leverage choices, impact ledger and expected offers, and
 the Market rows (:func:`read_strategy`).  What the brief says is decided by
 :func:`calculators.negotiation.negotiation_brief` (the same functions the
 workbook's UDFs call); this module only reads the workbook and renders that
-data, with the words of :mod:`addin.render.brief_messages`.
+data, with the words of :mod:`addin.messages` (what a message code says) and
+:mod:`addin.render.brief_messages` (the page's labels).
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from addin.io.reader import (
     stream_rows,
     workbook_offers,
 )
-from addin.render.brief_messages import COMPONENTS, LABELS, LANGS, say
+from addin.messages import LANGS, say
+from addin.render.brief_messages import COMPONENTS, LABELS
 from addin.udfs.inputs import settings_from
 from addin.workbook.sheets.strategy import (
     EXPECTED,

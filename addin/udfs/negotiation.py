@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Annotated
 
 from addin.cells import Cell, Rows, cell, opt_number, opt_text, rows_out, table, udf
-from addin.render.brief_messages import say
+from addin.messages import say
 from addin.udfs._docs import BASIS_DOC, BASKET_DOC, DISCOUNT_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
 from addin.udfs.inputs import fx_table, settings_from
 from calculators import market, negotiation
