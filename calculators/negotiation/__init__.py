@@ -3,6 +3,7 @@
 * :mod:`~calculators.negotiation.standing`: each offer's value and its best
   alternative (another offer or the current job), the target gap, impact value;
 * :mod:`~calculators.negotiation.counter`: the counter-offer solver;
+* :mod:`~calculators.negotiation.checks`: the input checks every function above makes;
 * :mod:`~calculators.negotiation.ask`: walk-away, target and anchor against the
   market band of the offer's city;
 * :mod:`~calculators.negotiation.timeline`: deadlines that lose leverage;
@@ -29,11 +30,9 @@ from calculators.negotiation.brief import (
     Strategy,
     negotiation_brief,
 )
+from calculators.negotiation.checks import COUNTER_COMPONENTS, check_component, check_margin
 from calculators.negotiation.counter import (
-    COUNTER_COMPONENTS,
     Counter,
-    check_component,
-    check_margin,
     living_offset,
     solve_counter,
     solve_many,

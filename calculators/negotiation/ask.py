@@ -12,13 +12,24 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from calculators import market
 from calculators.errors import InvalidInputError, NoSolutionError
+from calculators.negotiation.checks import (
+    check_day,
+    check_finite,
+    check_margin,
+    check_offer,
+    check_offers,
+    check_premium,
+    check_rows,
+    check_settings,
+    check_walk_away,
+    offer_index,
+)
 from calculators.negotiation.counter import Counter, solve_counter
 from calculators.negotiation.notes import Note, note_of
 from calculators.negotiation.standing import Standing, standings
@@ -101,7 +112,8 @@ class Ask:
         >>> round(a.base_for(220e3, offers[1]), 2)
         200000.0
         """
-        stock = market.offer_market_tc(offer) - offer.base_salary * (
+        tc_value = check_finite(tc_value, "tc_value")
+        stock = market.offer_market_tc(check_offer(offer)) - offer.base_salary * (
             1.0 + offer.bonus_target * offer.bonus_payout
         )
         return (tc_value - stock) / (1.0 + offer.bonus_target * offer.bonus_payout)
@@ -133,6 +145,7 @@ class Ask:
         >>> list(m) == list(ASK_MEASURES), m["counter_base_raise"], m["p75"], m["n"]
         (True, 20001.0, None, 0)
         """
+        check_offer(offer)
         values = self.market.values if self.market is not None else {}
         out = {
             "walk_away": self.walk_away_home,
@@ -179,8 +192,8 @@ def ask(
         Its value and BATNA (:func:`calculators.negotiation.standing.standings`).
     settings : Settings
         The settings ``standings`` returned.
-    walk_away : float
-        The user's walk-away, home currency, on the basis.
+    walk_away : float or None
+        The user's walk-away, home currency, on the basis (``None``: the BATNA is the floor).
     market_stat : MarketStat or None
         The market band for the offer (:func:`market_band_for`).
     scarcity_premium : float, optional
@@ -196,7 +209,8 @@ def ask(
     Raises
     ------
     InvalidInputError
-        A scarcity premium outside 0 to 1.
+        A scarcity premium outside 0 to 1; a walk-away or margin that is not a finite number,
+        0 or more; a market band without p75 and p90; an argument of the wrong kind.
 
     References
     ----------
@@ -211,11 +225,15 @@ def ask(
     >>> a.walk_away_home, a.counter_tc, a.target_tc == a.anchor_tc == a.counter_tc
     (200000.0, 200001.0, True)
     """
-    if not math.isfinite(scarcity_premium) or not 0 <= scarcity_premium <= 1:
-        raise InvalidInputError(
-            "scarcity_premium must be a fraction from 0 to 1", code="scarcity_premium_range"
-        )
-    floor = max(float(walk_away), standing.batna_home)
+    check_offer(offer)
+    if not isinstance(standing, Standing):
+        raise InvalidInputError("standing must be the offer's Standing (standings)")
+    check_settings(settings)
+    scarcity_premium = check_premium(scarcity_premium)
+    margin = check_margin(margin)
+    walk = check_walk_away(walk_away)
+    band = _band_values(market_stat)
+    floor = standing.batna_home if walk is None else max(walk, standing.batna_home)
     name = standing.batna_name if floor == standing.batna_home else "walk-away"
     counter: Counter | None
     note = None
@@ -227,9 +245,9 @@ def ask(
     up = 1.0 + scarcity_premium
     target = counter_tc
     anchor = counter_tc
-    if market_stat is not None:
-        target = max(counter_tc, market_stat.values["p75"] * up)
-        anchor = max(target, market_stat.values["p90"] * up)
+    if band is not None:
+        target = max(counter_tc, band[0] * up)
+        anchor = max(target, band[1] * up)
     return Ask(
         offer.name,
         offer.currency,
@@ -243,6 +261,22 @@ def ask(
         target,
         anchor,
     )
+
+
+def _band_values(stat: object) -> tuple[float, float] | None:
+    """The band's p75 and p90, or ``None`` without a band; one line for anything else."""
+    if stat is None:
+        return None
+    wrong = InvalidInputError("market_stat must be a market band with p75 and p90 (market_band_for)")
+    values = getattr(stat, "values", None) if isinstance(stat, market.MarketStat) else None
+    if not isinstance(values, dict):
+        raise wrong
+    try:
+        return check_finite(values.get("p75"), "market_stat p75"), check_finite(
+            values.get("p90"), "market_stat p90"
+        )
+    except InvalidInputError:
+        raise wrong from None
 
 
 def market_city(offer: Offer, location: str | None = None) -> str:
@@ -271,6 +305,9 @@ def market_city(offer: Offer, location: str | None = None) -> str:
     >>> market_city(o), market_city(o, "Bellevue")
     ('Seattle', 'Bellevue')
     """
+    check_offer(offer)
+    if location is not None and not isinstance(location, str):
+        raise InvalidInputError("location must be text (a market location)")
     return location or canonical_city(offer.jurisdiction).name
 
 
@@ -302,7 +339,8 @@ def has_market_rows(rows: Sequence[Sequence[Any]] | None) -> bool:
     def blank(value: Any) -> bool:
         return value is None or (isinstance(value, str) and not value.strip())
 
-    return bool(rows) and any(not all(blank(c) for c in row) for row in list(rows or [])[1:])
+    table = check_rows(rows)
+    return bool(table) and any(not all(blank(c) for c in row) for row in (table or [])[1:])
 
 
 def market_band_for(
@@ -338,6 +376,12 @@ def market_band_for(
     MarketStat or None
         The band (p25, p50, p75, p90), or ``None`` without market rows.
 
+    Raises
+    ------
+    InvalidInputError
+        Rows that are not rows of cells, an ``as_of`` that is not a date, and the market
+        table's own refusals (:func:`calculators.market.market_from_rows`).
+
     References
     ----------
     The band method of :func:`calculators.market.band` (Excel's ``PERCENTILE.INC``).
@@ -350,6 +394,9 @@ def market_band_for(
     >>> band.values["p75"], band.n
     (292500.0, 6)
     """
+    check_offer(offer)
+    check_settings(settings)
+    as_of = None if as_of is None else check_day(as_of, "as_of")
     if not has_market_rows(rows):
         return None  # no market rows: the ask rests on the alternatives alone
     data = market.market_from_rows(list(rows or []), offer.currency, settings.table())
@@ -406,6 +453,12 @@ def ask_for(
     Ask
         The ask for ``offer``.
 
+    Raises
+    ------
+    InvalidInputError
+        An offer not among ``offers`` (named by its company), a walk-away that is not a
+        finite number, 0 or more, and the refusals of :func:`ask` and :func:`market_band_for`.
+
     References
     ----------
     The band method of :func:`calculators.market.band` (Excel's ``PERCENTILE.INC``).
@@ -418,8 +471,19 @@ def ask_for(
     >>> a.counter.increase, a.target_tc, a.anchor_tc
     (20001.0, 292500.0, 310000.0)
     """
-    rows, s = known if known is not None else standings(offers, settings)
-    row = rows[list(offers).index(offer)]
-    floor = row.batna_home if walk_away is None else walk_away
+    offers = check_offers(offers)
+    index = offer_index(offers, offer, "the offer to ask about")
+    walk = check_walk_away(walk_away)
+    if known is None:
+        rows, s = standings(offers, settings)
+    else:
+        wrong = InvalidInputError("known must be what standings gave for these offers")
+        if not isinstance(known, tuple) or len(known) != 2 or not isinstance(known[1], Settings):
+            raise wrong
+        rows, s = list(known[0]), known[1]
+        if len(rows) != len(offers) or not all(isinstance(r, Standing) for r in rows):
+            raise wrong
+    row = rows[index]
+    floor = row.batna_home if walk is None else walk
     stat = market_band_for(offer, market_rows, s, level, location, as_of)
     return ask(offer, row, s, floor, stat, scarcity_premium, margin)

@@ -19,8 +19,18 @@ from typing import Any
 
 from calculators import market
 from calculators.errors import InvalidInputError, NoSolutionError
-from calculators.negotiation.ask import ask_for, market_city
-from calculators.negotiation.counter import COUNTER_COMPONENTS, solve_counter
+from calculators.negotiation.ask import ask, has_market_rows, market_city
+from calculators.negotiation.checks import (
+    COUNTER_COMPONENTS,
+    check_day,
+    check_finite,
+    check_margin,
+    check_offers,
+    check_rows,
+    check_settings,
+    check_walk_away,
+)
+from calculators.negotiation.counter import solve_many
 from calculators.negotiation.notes import Note, note_of
 from calculators.negotiation.standing import impact_value, standings
 from calculators.negotiation.timeline import TimelineEntry, timeline
@@ -147,18 +157,58 @@ class Brief:
 
 
 def _position(
-    offer: Offer, rows: Sequence[Sequence[Any]], s: Settings, level: str | None, as_of: dt.date
-) -> tuple[str, float, float | None, int, dict[str, float], tuple[Note, ...]]:
+    offer: Offer,
+    rows: Sequence[Sequence[Any]],
+    s: Settings,
+    level: str | None,
+    as_of: dt.date,
+    tables: dict[str, market.MarketData | InvalidInputError],
+) -> tuple[str, float, market.MarketStat | None, float | None, tuple[Note, ...], InvalidInputError | None]:
+    """The offer's city, market TC, band and percentile there (each computed once), the
+    band's warnings, or the refusal that left it without (``tables``: the market rows read
+    once per currency)."""
     city = market_city(offer)
     tc = market.offer_market_tc(offer)
     filters = market.Filters(location=city, level=level)
+    if offer.currency not in tables:
+        try:
+            tables[offer.currency] = market.market_from_rows(list(rows), offer.currency, s.table())
+        except InvalidInputError as exc:
+            tables[offer.currency] = exc
     try:
-        data = market.market_from_rows(list(rows), offer.currency, s.table())
+        data = tables[offer.currency]
+        if isinstance(data, InvalidInputError):
+            raise data
         pct = market.percentile_of(tc, data, filters, as_of)
         band = market.band(data, filters, as_of=as_of)
     except InvalidInputError as exc:
-        return city, tc, None, 0, {}, (note_of(exc),)
-    return city, tc, pct.values["percentile"], band.n, dict(band.values), band.warnings
+        return city, tc, None, None, (note_of(exc),), exc
+    return city, tc, band, pct.values["percentile"], band.warnings, None
+
+
+def _strategy(strategy: object) -> Strategy:
+    """The strategy with its numbers and choices checked once, before any offer is valued."""
+    if not isinstance(strategy, Strategy):
+        raise InvalidInputError("strategy must be a negotiation Strategy")
+    check_day(strategy.as_of, "Strategy as_of")
+    target = check_finite(strategy.target, "Strategy target")
+    if target < 0:
+        raise InvalidInputError("Strategy target must be a finite number, 0 or more")
+    check_walk_away(strategy.walk_away)
+    check_margin(strategy.margin)
+    if strategy.market_level is not None and not isinstance(strategy.market_level, str):
+        raise InvalidInputError("Strategy market_level must be text (L5, ...)")
+    cite = InvalidInputError("leverage: cite as must be " + ", ".join(CITE_CHOICES), code="cite_choice")
+    if not isinstance(strategy.leverage, Mapping):
+        raise cite
+    if isinstance(strategy.impact, (str, bytes)) or not isinstance(strategy.impact, Sequence):
+        raise InvalidInputError("Strategy impact must be a list of impact items")
+    for k, e in enumerate(strategy.impact, start=1):
+        if not isinstance(e, ImpactItem):
+            raise InvalidInputError(
+                f"impact ledger, item {k}: not an impact item", code="impact_item", params={"index": k}
+            )
+    return strategy
 
 
 def _impact(items: Sequence[ImpactItem]) -> tuple[ImpactResult, ...]:
@@ -233,44 +283,56 @@ def negotiation_brief(
     >>> b.batna_name, b.counters["base_salary"], b.ask["target_tc"], b.market_n
     ('A', 20001.0, 292500.0, 6)
     """
+    offers = check_offers(offers)
+    check_settings(settings)
+    strategy = _strategy(strategy)
+    market_rows = check_rows(market_rows) or []
     choices = {name: (how or "none") for name, how in strategy.leverage.items()}
     if any(how not in CITE_CHOICES for how in choices.values()):
         raise InvalidInputError("leverage: cite as must be " + ", ".join(CITE_CHOICES), code="cite_choice")
     rows, s = standings(offers, settings)
     line = {e.name: e for e in timeline(offers, strategy.as_of, strategy.expected)}
     values = dict(zip((o.name for o in offers), rows, strict=True))
+    solved = solve_many(
+        offers,
+        COUNTER_COMPONENTS,
+        s,
+        [(r.batna_home, r.batna_name) for r in rows],
+        strategy.margin,
+        [r.value_home for r in rows],
+    )
+    with_market = has_market_rows(market_rows)
+    tables: dict[str, market.MarketData | InvalidInputError] = {}
     companies = []
-    for offer, row in zip(offers, rows, strict=True):
-        city, tc, percentile, n, band, notes = _position(
-            offer, market_rows, s, strategy.market_level, strategy.as_of
+    for i, (offer, row) in enumerate(zip(offers, rows, strict=True)):
+        city, tc, band, percentile, notes, refused = _position(
+            offer, market_rows, s, strategy.market_level, strategy.as_of, tables
         )
         counters: dict[str, float | None] = {}
         unreachable: dict[str, Note] = {}
-        for component in COUNTER_COMPONENTS:
-            try:
-                counters[component] = solve_counter(
-                    offer, component, s, row.batna_home, row.batna_name, strategy.margin
-                ).increase
-            except NoSolutionError as exc:
+        per_offer = solved[i * len(COUNTER_COMPONENTS) : (i + 1) * len(COUNTER_COMPONENTS)]
+        for component, solution in zip(COUNTER_COMPONENTS, per_offer, strict=True):
+            if isinstance(solution, NoSolutionError):
                 counters[component] = None
-                unreachable[component] = note_of(exc)
+                unreachable[component] = note_of(solution)
+            else:
+                counters[component] = solution.increase
         ask_error = ask_note = None
         try:
-            result = ask_for(
-                offers,
+            if with_market and refused is not None:
+                raise refused  # the band the ask rests on could not be made (as ask_for says)
+            floor = row.batna_home if strategy.walk_away is None else strategy.walk_away
+            asked = ask(
                 offer,
-                settings,
-                market_rows,
-                strategy.walk_away,
+                row,
+                s,
+                floor,
+                band if with_market else None,
                 strategy.scarcity_premium,
                 strategy.margin,
-                strategy.market_level,
-                None,
-                strategy.as_of,
-                (rows, s),
             )
-            measures: dict[str, float | None] = result.measures(offer)
-            ask_note = result.counter_note
+            measures: dict[str, float | None] = asked.measures(offer)
+            ask_note = asked.counter_note
         except InvalidInputError as exc:
             measures, ask_error = {}, note_of(exc)
         cited = tuple(
@@ -292,8 +354,8 @@ def negotiation_brief(
                 city,
                 tc,
                 percentile,
-                n,
-                band,
+                band.n if band is not None else 0,
+                dict(band.values) if band is not None else {},
                 notes,
                 row.value_home,
                 row.batna_home,

@@ -56,6 +56,15 @@ import numpy as np
 import numpy.typing as npt
 
 from calculators.errors import InvalidInputError, NoSolutionError
+from calculators.negotiation.checks import (
+    COUNTER_COMPONENTS,
+    check_component,
+    check_finite,
+    check_margin,
+    check_offer,
+    check_offers,
+    check_settings,
+)
 from calculators.offer.model import FIELDS, Offer, OfferBatch, cash_schedule, tc
 from calculators.params import DATA_DIR, load_parameters
 from calculators.relocation.move import analyse_moves
@@ -64,17 +73,13 @@ from calculators.valuation.compare import BASES, Settings, home_currency, metric
 from calculators.valuation.net import CASH, EQUITY, default_tax_year
 
 __all__ = [
-    "COUNTER_COMPONENTS",
     "Counter",
     "solve_counter",
     "solve_many",
     "living_offset",
-    "check_component",
-    "check_margin",
 ]
 
 Array = npt.NDArray[np.float64]
-COUNTER_COMPONENTS = ("base_salary", "sign_on", "rsu_grant", "bonus_target")
 _DATA = DATA_DIR / "negotiation.yaml"
 _GRID = 256
 Evaluator = Callable[[Array], Array]
@@ -99,74 +104,6 @@ class Counter:
     @property
     def already_wins(self) -> bool:
         return self.increase == 0
-
-
-def check_component(component: object) -> str:
-    """The component's canonical name, or one clear error.
-
-    Parameters
-    ----------
-    component : str
-        A component of :data:`COUNTER_COMPONENTS` (case-blind, spaces allowed).
-
-    Returns
-    -------
-    str
-        The canonical name.
-
-    Raises
-    ------
-    InvalidInputError
-        Any other value.
-
-    References
-    ----------
-    None
-
-    Examples
-    --------
-    >>> check_component(" Base_Salary ")
-    'base_salary'
-    """
-    name = "_".join(str(component or "").strip().lower().split())
-    if name not in COUNTER_COMPONENTS:
-        raise InvalidInputError("component must be one of " + ", ".join(COUNTER_COMPONENTS))
-    return name
-
-
-def check_margin(margin: object) -> float:
-    """A margin in the home currency: a finite number, 0 or more.
-
-    Parameters
-    ----------
-    margin : float
-        How far the counter must beat the BATNA.
-
-    Returns
-    -------
-    float
-        The margin.
-
-    Raises
-    ------
-    InvalidInputError
-        A non-number, a negative or a non-finite margin.
-
-    References
-    ----------
-    None
-
-    Examples
-    --------
-    >>> check_margin(0), check_margin(250_000)
-    (0.0, 250000.0)
-    """
-    if isinstance(margin, bool) or not isinstance(margin, (int, float)):
-        raise InvalidInputError("margin must be a number (home currency, 0 or more)")
-    value = float(margin)
-    if not math.isfinite(value) or value < 0:
-        raise InvalidInputError("margin must be a finite number, 0 or more (home currency)")
-    return value
 
 
 def _ceiling(offer: Offer, component: str, limit: float | None, year: int) -> float:
@@ -211,7 +148,8 @@ def living_offset(offer: Offer, s: Settings) -> Array | None:
     Raises
     ------
     InvalidInputError
-        A disposable basis without relocation inputs.
+        A disposable basis without relocation inputs; an argument that is not an offer or
+        settings.
 
     References
     ----------
@@ -224,7 +162,8 @@ def living_offset(offer: Offer, s: Settings) -> Array | None:
     >>> living_offset(o, JPY_SETTINGS) is None
     True
     """
-    if not s.basis.startswith("disposable_"):
+    check_offer(offer)
+    if not check_settings(s).basis.startswith("disposable_"):
         return None
     if s.move is None:
         raise InvalidInputError("disposable bases need the relocation inputs (basket and move costs)")
@@ -326,7 +265,7 @@ def solve_counter(
     offer : Offer
         The offer to counter.
     component : str
-        The component to raise (:data:`COUNTER_COMPONENTS`).
+        The component to raise (:data:`~calculators.negotiation.checks.COUNTER_COMPONENTS`).
     settings : Settings
         Checked settings, tax year resolved.
     batna_home : float
@@ -349,6 +288,10 @@ def solve_counter(
 
     Raises
     ------
+    InvalidInputError
+        An argument that is not what it must be (a component not of
+        :data:`~calculators.negotiation.checks.COUNTER_COMPONENTS`, a negative margin, a
+        BATNA, limit or value that is not a finite number).
     NoSolutionError
         No raise up to the solver's ceiling (``counter_search_ceiling`` in
         ``data/negotiation.yaml``) or ``limit`` beats the BATNA.
@@ -367,8 +310,16 @@ def solve_counter(
     >>> c.increase, c.already_wins
     (1000001.0, False)
     """
+    check_offer(offer)
+    check_settings(settings)
     component = check_component(component)
     margin = check_margin(margin)
+    batna_home = check_finite(batna_home, "batna_home")
+    batna_name = str(batna_name)
+    limit = None if limit is None else check_finite(limit, "limit")
+    before_home = None if before_home is None else check_finite(before_home, "before_home")
+    if offset is not None and (not isinstance(offset, np.ndarray) or not np.isfinite(offset).all()):
+        raise InvalidInputError("offset must be living_offset's array of finite numbers")
     target = batna_home + margin
     if offset is None:
         offset = living_offset(offer, settings)
@@ -432,6 +383,19 @@ def _why(fast: Evaluator, component: str, basis: str, ceiling: float, limit: flo
     )
 
 
+def _pairs(batnas: object, n: int) -> list[tuple[float, str]]:
+    """The BATNAs as ``n`` pairs of a finite value and a name, or one line."""
+    wrong = InvalidInputError("batnas must be one (value, name) pair per offer")
+    if isinstance(batnas, str) or not isinstance(batnas, Sequence) or len(batnas) != n:
+        raise wrong
+    out = []
+    for pair in batnas:
+        if isinstance(pair, str) or not isinstance(pair, Sequence) or len(pair) != 2:
+            raise wrong
+        out.append((check_finite(pair[0], "batnas: the value"), str(pair[1])))
+    return out
+
+
 def solve_many(
     offers: Sequence[Offer],
     components: Sequence[str],
@@ -465,6 +429,11 @@ def solve_many(
     list of Counter or NoSolutionError
         For each offer in turn, one entry per component.
 
+    Raises
+    ------
+    InvalidInputError
+        Offers, components, BATNAs, margin or values that are not what they must be.
+
     References
     ----------
     None
@@ -478,8 +447,19 @@ def solve_many(
     >>> [(c.offer, c.increase) for c in out]
     [('A', 0.0), ('B', 1000001.0)]
     """
+    offers = check_offers(offers)
+    check_settings(settings)
+    if isinstance(components, str) or not isinstance(components, Sequence):
+        raise InvalidInputError("components must be a list of " + ", ".join(COUNTER_COMPONENTS))
+    components = [check_component(c) for c in components]
+    margin = check_margin(margin)
+    pairs = _pairs(batnas, len(offers))
+    if values is not None:
+        if isinstance(values, str) or not isinstance(values, Sequence) or len(values) != len(offers):
+            raise InvalidInputError("values must be one number per offer (home currency)")
+        values = [check_finite(v, "values") for v in values]
     out: list[Counter | NoSolutionError] = []
-    for i, (offer, (batna, name)) in enumerate(zip(offers, batnas, strict=True)):
+    for i, (offer, (batna, name)) in enumerate(zip(offers, pairs, strict=True)):
         offset = living_offset(offer, settings)
         before = None if values is None else values[i]
         for component in components:

@@ -17,7 +17,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from calculators.errors import InvalidInputError
-from calculators.negotiation.counter import Counter, check_component, check_margin, solve_counter
+from calculators.negotiation.checks import (
+    check_component,
+    check_margin,
+    check_offers,
+    check_settings,
+    offer_index,
+)
+from calculators.negotiation.counter import Counter, solve_counter
 from calculators.offer.model import Offer
 from calculators.relocation.move import MoveInputs, stay_offer
 from calculators.valuation.compare import Settings, checked_settings, metric, to_home
@@ -61,6 +68,8 @@ def current_job(move: MoveInputs | None) -> Offer | None:
     >>> current_job(m).name, current_job(None)
     ('stay', None)
     """
+    if move is not None and not isinstance(move, MoveInputs):
+        raise InvalidInputError("move must be the relocation inputs (move_inputs_from_rows)")
     if move is None or move.cost("current_base_salary") <= 0:
         return None
     return stay_offer(move, move.basket.city)
@@ -101,7 +110,7 @@ def prepare(offers: Sequence[Offer], settings: Settings) -> tuple[list[Offer], S
     >>> [x.name for x in everyone], s.tax_year is not None
     (['A', 'stay'], True)
     """
-    s = checked_settings(offers, settings)
+    s = checked_settings(check_offers(offers), check_settings(settings))
     everyone = list(offers)
     stay = current_job(s.move)
     if stay is not None:
@@ -158,6 +167,7 @@ def standings(offers: Sequence[Offer], settings: Settings) -> tuple[list[Standin
     >>> [(r.name, r.batna_name, r.lead) for r in rows]
     [('A', 'B', 1000000.0), ('B', 'A', -1000000.0)]
     """
+    offers = check_offers(offers)
     everyone, s = prepare(offers, settings)
     if len(everyone) < 2:
         raise InvalidInputError(
@@ -206,7 +216,8 @@ def counter_offer(
     Raises
     ------
     InvalidInputError
-        An unknown component, a negative margin or an offer not among ``offers``.
+        An unknown component, a negative margin or an offer not among ``offers`` (named by
+        its company).
     NoSolutionError
         No raise in range beats the BATNA.
 
@@ -224,10 +235,10 @@ def counter_offer(
     """
     component = check_component(component)
     margin = check_margin(margin)
+    offers = check_offers(offers)
+    index = offer_index(offers, offer, "the offer to counter")
     rows, s = standings(offers, settings)
-    row = next((r for r, o in zip(rows, offers, strict=True) if o is offer), None)
-    if row is None:
-        raise InvalidInputError("the offer to counter must be one of the offers compared")
+    row = rows[index]
     return solve_counter(offer, component, s, row.batna_home, row.batna_name, margin, limit)
 
 
@@ -278,7 +289,8 @@ def target_gap(
         or target <= 0
     ):
         raise InvalidInputError("target must be a positive number (home currency a year)")
-    s = checked_settings(offers, settings)
+    offers = check_offers(offers)
+    s = checked_settings(offers, check_settings(settings))
     values = to_home(metric(offers, s), s)
     return [
         (o.name, float(v), float(v - target), float(v / target)) for o, v in zip(offers, values, strict=True)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from calculators.errors import InvalidInputError
+from calculators.negotiation.checks import check_day, check_offers
 from calculators.negotiation.notes import Note
 from calculators.offer.model import Offer
 
@@ -22,15 +23,6 @@ class TimelineEntry:
     start_date: dt.date | None
     days_left: int | None
     flag: Note | None
-
-
-def _day(value: object, what: str) -> dt.date:
-    """A calendar day (a datetime counts as its date); anything else is refused."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if not isinstance(value, dt.date):
-        raise InvalidInputError(f"{what} must be a date (YYYY-MM-DD)")
-    return value
 
 
 def timeline(
@@ -62,7 +54,8 @@ def timeline(
     Raises
     ------
     InvalidInputError
-        A ``today`` or expected date that is not a date.
+        A ``today`` or expected date that is not a date, ``expected`` that is not pairs of a
+        name and a date, or offers that are not offers.
 
     References
     ----------
@@ -77,8 +70,9 @@ def timeline(
     >>> [(e.name, e.days_left, e.flag and e.flag.code) for e in entries]
     [('A', 9, 'deadline_before_expected'), ('B', 19, None)]
     """
-    today = _day(today, "as_of")
-    pending = sorted(((n, _day(d, "expected: the date")) for n, d in expected), key=lambda e: e[1])
+    offers = check_offers(offers)
+    today = check_day(today, "as_of")
+    pending = sorted(_expected(expected), key=lambda e: e[1])
     out = []
     for o in sorted(offers, key=lambda o: (o.deadline is None, o.deadline or dt.date.max)):
         flag = None
@@ -93,4 +87,16 @@ def timeline(
                 flag = Note("deadline_before_others", {"count": len(others)})
         days = (o.deadline - today).days if o.deadline is not None else None
         out.append(TimelineEntry(o.name, o.deadline, o.start_date, days, flag))
+    return out
+
+
+def _expected(expected: object) -> list[tuple[str, dt.date]]:
+    """The offers still to come as (name, day) pairs, or one line."""
+    if isinstance(expected, str) or not isinstance(expected, Sequence):
+        raise InvalidInputError("expected must be pairs: name, date")
+    out = []
+    for pair in expected:
+        if isinstance(pair, str) or not isinstance(pair, Sequence) or len(pair) != 2:
+            raise InvalidInputError("expected must be pairs: name, date")
+        out.append((str(pair[0]), check_day(pair[1], "expected: the date")))
     return out
