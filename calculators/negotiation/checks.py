@@ -40,7 +40,11 @@ _NUMBERS = (int, float, np.integer, np.floating)
 
 
 def _number(value: object) -> float | None:
-    """A finite number as a float; ``None`` for a bool, text, NaN, inf or any other value."""
+    """A finite number as a float; ``None`` for a bool, text, NaN, inf or any other value.
+
+    The same as ``calculators.offer.equity._number``, deliberately: neither may import the
+    other's private helper; one shared copy belongs in a module below both
+    (``calculators.scalar``)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, _NUMBERS):
         return None
     try:
@@ -414,6 +418,9 @@ def check_rows(rows: object, name: str = "market table") -> list[Sequence[Any]] 
 
 def check_day(value: object, name: str) -> dt.date:
     """A calendar day given as a date (a datetime counts as its date); anything else is refused.
+
+    Stricter than :func:`calculators.dates.read_date`, deliberately: the negotiation functions
+    take Python dates; reading a cell (a serial number, ISO text) is the caller's step.
 
     Parameters
     ----------

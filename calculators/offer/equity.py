@@ -630,7 +630,11 @@ def option_value(
 
 
 def _number(value: object) -> float | None:
-    """A finite number as a float, or ``None`` for anything else (a bool, text, NaN, inf)."""
+    """A finite number as a float, or ``None`` for anything else (a bool, text, NaN, inf).
+
+    The same as ``calculators.negotiation.checks._number``, deliberately: that package sits
+    above this one and this one may not import it; one shared copy belongs in a module below
+    both (``calculators.scalar``)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
         return None
     try:
