@@ -17,6 +17,7 @@ Net pay is gross minus the sum of the lines.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import importlib
 from collections.abc import Callable, Mapping, Sequence
@@ -433,7 +434,8 @@ def compute(
     Raises
     ------
     InvalidInputError
-        A negative or non-numeric amount, a year that is not a whole number, an unknown option.
+        A negative or non-numeric amount, a year that is not a whole calendar year (1 to 9999),
+        an unknown option.
     MissingParameterError
         A year the parameter files do not cover.
 
@@ -451,8 +453,12 @@ def compute(
     salary = _money(gross, "gross")
     equity = _money(equity_income, "equity_income")
     salary, equity = np.broadcast_arrays(salary, equity)
-    if not isinstance(year, (int, np.integer)) or isinstance(year, bool):
-        raise InvalidInputError("year must be a whole number such as 2026")
+    if (
+        not isinstance(year, (int, np.integer))
+        or isinstance(year, bool)
+        or not dt.MINYEAR <= year <= dt.MAXYEAR
+    ):
+        raise InvalidInputError("year must be a whole number such as 2026")  # a calendar year
     if int(year) not in jur.years:
         covered = ", ".join(str(y) for y in jur.years)
         raise MissingParameterError(f"year {year} not covered for {jur.code}; covered: {covered}")
