@@ -199,6 +199,9 @@ def _case(salary: F, equity: F, year: int, points: str = "2.25") -> dict:
     }
 
 
+# Parallel to the fixture header and write of the other oracle scripts (canada_tax_toolkit_ca_on,
+# gettsim_de, lohnsteuer_bmf_de, policyengine_uk, policyengine_us): kept separate because each script
+# runs by hand, alone (in its own virtual environment where it needs an oracle package).
 def main() -> None:
     for year in (2025, 2026):
         cases = [_case(F(str(m)) * 12, F(0), year) for m in MONTHLY]
