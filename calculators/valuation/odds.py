@@ -134,6 +134,7 @@ class _Plan:
     offers: tuple[Offer, ...]
     settings: Settings
     kind: str  # the tc basis: first_year, annualized, total or npv
+    span: int  # the years valued: the horizon, or 1 for a first-year basis
     taxed: bool
     disposable: bool
     tax_year: int
@@ -153,10 +154,6 @@ class _Plan:
     fx_volatility: Mapping[str, float]
     bonus_volatility: float
     exit_volatility: float
-
-    @property
-    def years(self) -> int:
-        return int(self.settings.years)
 
 
 @dataclass
@@ -318,6 +315,7 @@ def _plan(
     company = tuple(companies.index(o.company) for o in offers)
     batch = OfferBatch.from_offers(offers)
     years = int(s.years)
+    span = 1 if kind == "first_year" else years
     options = {} if s.age is None else {"age": s.age}
     tax_year = default_tax_year(offers) if s.tax_year is None else s.tax_year
     table = s.table()
@@ -344,10 +342,11 @@ def _plan(
         disposable=disposable,
         tax_year=tax_year,
         options=options,
-        sched=cash_schedule(batch, years),
-        rsu=_fit(batch.rsu_fractions, years),
-        refresher=_fit(batch.refresher_fractions, years),
-        option=_fit(batch.option_fractions, years),
+        span=span,
+        sched={name: part[:, :span] for name, part in cash_schedule(batch, years).items()},
+        rsu=_fit(batch.rsu_fractions, span),
+        refresher=_fit(batch.refresher_fractions, span),
+        option=_fit(batch.option_fractions, span),
         company=company,
         companies=companies,
         currencies=currencies,
@@ -443,7 +442,7 @@ def _fit(fractions: Array, years: int) -> Array:
 def _simulate(plan: _Plan, count: int, seed: int) -> Array:
     """Values ``(count, n)`` in the home currency, drawn block by block from one generator
     per factor (so a block's size never changes the draws)."""
-    years = plan.years
+    years = plan.span
     gens = {key: np.random.default_rng([seed, *key]) for key in _factor_keys(plan)}
     out = np.empty((count, len(plan.offers)))
     step = max(1, _CELLS // years)
@@ -476,7 +475,7 @@ def _path(gen: np.random.Generator, sigma: float, rows: int, years: int) -> Arra
 
 
 def _draw(plan: _Plan, gens: Mapping[tuple[int, int], np.random.Generator], rows: int) -> _Factors:
-    years = plan.years
+    years = plan.span
     f = _Factors(rows, exit_draw={})
     batch = plan.offers
     for c, sigma in enumerate(plan.volatility):
@@ -504,9 +503,22 @@ def _values(plan: _Plan, f: _Factors) -> Array:
     return np.stack([_offer_value(plan, i, f) for i in range(len(plan.offers))], axis=1)
 
 
+def _varies(plan: _Plan, i: int, f: _Factors) -> bool:
+    """Whether offer ``i``'s pay in its own currency differs between the scenarios ``f``
+    (exchange rates aside): if not, it is taxed once, not once a scenario."""
+    offer, c = plan.offers[i], plan.company[i]
+    exits = f.exit_draw is not None and c in f.exit_draw
+    return (
+        i in f.bonus
+        or (offer.rsu_grant > 0 and (c in f.price or c in f.shock))
+        or (offer.refresher_grant > 0 and c in f.price)
+        or (offer.option_shares > 0 and (c in f.shock or exits or c in f.exit_multiple))
+    )
+
+
 def _offer_value(plan: _Plan, i: int, f: _Factors) -> Array:
-    offer, c, years, sched = plan.offers[i], plan.company[i], plan.years, plan.sched
-    rows = f.rows
+    offer, c, years, sched = plan.offers[i], plan.company[i], plan.span, plan.sched
+    rows = f.rows if _varies(plan, i, f) else 1
     k = np.arange(1, years + 1, dtype=float)
     shock = f.shock.get(c, plan.shocks[c])
     equity = np.zeros((rows, years))
@@ -520,7 +532,7 @@ def _offer_value(plan: _Plan, i: int, f: _Factors) -> Array:
             for year in range(1, years):  # year + 1 vests the grants of years 1 .. year
                 weights = fractions[year - 1 :: -1]
                 equity[:, year] += offer.refresher_grant * growth[:, year] * (inverse[:, :year] @ weights)
-    options = np.zeros((1, 1))
+    options: Array = np.zeros((1, 1))
     if offer.option_shares > 0:
         draw = None if f.exit_draw is None else f.exit_draw.get(c)
         exits = offer.exit_probability if draw is None else (draw < offer.exit_probability)
@@ -531,26 +543,17 @@ def _offer_value(plan: _Plan, i: int, f: _Factors) -> Array:
             offer.exit_multiple * f.exit_multiple.get(c, np.ones((1, 1))),
             k,
         )
-        options = offer.option_shares * plan.option[i] * exits * payoff
-    bonus = sched["bonus"][i] * f.bonus.get(i, 1.0)
-    cash = {
-        name: np.broadcast_to(sched[name][i], (rows, years)) for name in ("base", "sign_on", "relocation")
-    }
-    untaxed = sched["retirement"][i] + sched["benefits"][i]
-    total = cash["base"] + bonus + cash["sign_on"] + cash["relocation"] + equity + options + untaxed
-    local = np.broadcast_to(total, (rows, years))
+        options = np.broadcast_to(offer.option_shares * plan.option[i] * exits * payoff, (rows, years))
+    shape = (1, rows, years)  # the schedule of one offer, as net_schedule reads it
+    part = {name: np.broadcast_to(sched[name][i], shape) for name in ("base", "sign_on", "relocation")}
+    part["bonus"] = np.broadcast_to(sched["bonus"][i] * f.bonus.get(i, 1.0), shape)
+    part["equity"], part["options"] = equity[None], options[None]
+    total = sum(part.values()) + sched["retirement"][i] + sched["benefits"][i]
+    local = np.broadcast_to(total, shape)
     if plan.taxed:
-        one = {
-            **{name: part[None] for name, part in cash.items()},
-            "bonus": np.broadcast_to(bonus, (rows, years))[None],
-            "equity": equity[None],
-            "options": np.broadcast_to(options, (rows, years))[None],
-            "total": np.array(local)[None],
-        }
-        local = net_schedule([offer], one, plan.tax_year, plan.options)[0] - plan.basket[i]
-    home = local * plan.rate[i] * f.fx.get(offer.currency, 1.0)
+        local = net_schedule([offer], {**part, "total": local}, plan.tax_year, plan.options) - plan.basket[i]
+    home = np.broadcast_to(local[0], (f.rows, years)) * (plan.rate[i] * f.fx.get(offer.currency, 1.0))
     if plan.disposable:
-        home = np.array(home)
         home[:, 0] -= plan.one_time[i]
     return np.asarray(tc(home, plan.kind, years, plan.settings.discount_rate), dtype=float)
 
