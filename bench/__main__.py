@@ -207,6 +207,12 @@ def bench_share() -> None:
     run()
 
 
+def bench_odds() -> None:
+    from bench.odds import bench_odds as run
+
+    run()
+
+
 def bench_suite() -> None:
     from bench.suite import bench_suite as run
 
@@ -220,6 +226,7 @@ BENCHES = {
     "tax": bench_tax,
     "market": bench_market,
     "counter": bench_counter,
+    "odds": bench_odds,
     "server": bench_server,
     "recalc": bench_recalc,
     "guard": bench_guard,
