@@ -55,7 +55,17 @@ from calculators.relocation.move import analyse_moves
 from calculators.valuation.compare import Settings, checked_settings
 from calculators.valuation.net import default_tax_year, net_schedule
 
-__all__ = ["MAX_SCENARIOS", "SCENARIOS", "SEED", "OfferOdds", "Threshold", "Odds", "ranking_odds"]
+__all__ = [
+    "MAX_SCENARIOS",
+    "MAX_SHOCK",
+    "MAX_VOLATILITY",
+    "SCENARIOS",
+    "SEED",
+    "OfferOdds",
+    "Threshold",
+    "Odds",
+    "ranking_odds",
+]
 
 Array = npt.NDArray[np.float64]
 
@@ -67,8 +77,12 @@ MAX_SCENARIOS = 1_000_000
 SCENARIOS = 10_000
 #: The seed when none is given (any whole number from 0 gives its own reproducible draws).
 SEED = 20_261_201
-_MAX_SHOCK = 10.0  # a one-time change of +1,000 %: the price_growth field's own upper limit
-_MAX_VOLATILITY = 3.0  # a yearly log-volatility of 300 %: beyond any traded asset's
+#: The largest one-time share-price change, +1,000 % (the ``price_growth`` field's own upper
+#: limit); the smallest is -1, a worthless stock.
+MAX_SHOCK = 10.0
+#: The largest volatility argument, a yearly log-volatility of 300 %: a bound of this tool,
+#: well beyond the spreads anyone assumes for a price or a rate.
+MAX_VOLATILITY = 3.0
 _CELLS = 500_000  # scenario-years valued at once (memory: a few arrays of 4 MB per offer)
 _GRID = 256  # points of each threshold search pass
 _PASSES = 3
@@ -333,7 +347,7 @@ def _plan(
     names = _names(offers, companies)
     given_shocks = np.zeros(len(companies))
     for key, value in (shocks or {}).items():
-        given_shocks[_company(names, key, "shocks")] = _fraction(value, f"shocks ({key})", -1.0, _MAX_SHOCK)
+        given_shocks[_company(names, key, "shocks")] = _fraction(value, f"shocks ({key})", -1.0, MAX_SHOCK)
     return _Plan(
         offers=offers,
         settings=s,
@@ -403,8 +417,8 @@ def _spread(value: object, name: str, path: Any, default: str) -> float:
     if value is None:
         return float(in_force(load_parameters(path)[default]))
     number = _number(value)
-    if number is None or not 0 <= number <= _MAX_VOLATILITY:
-        raise InvalidInputError(f"{name} must be a number from 0 to {_MAX_VOLATILITY:g} (0.3 = 30 % a year)")
+    if number is None or not 0 <= number <= MAX_VOLATILITY:
+        raise InvalidInputError(f"{name} must be a number from 0 to {MAX_VOLATILITY:g} (0.3 = 30 % a year)")
     return number
 
 
@@ -571,7 +585,7 @@ def _thresholds(plan: _Plan, central: Array) -> tuple[Threshold, ...]:
         members = [o for o, k in zip(plan.offers, plan.company, strict=True) if k == c]
         if any(o.rsu_grant > 0 or o.option_shares > 0 for o in members):
             today = float(plan.shocks[c])
-            grid = np.union1d(np.linspace(-1.0, _MAX_SHOCK, _GRID), [today])
+            grid = np.union1d(np.linspace(-1.0, MAX_SHOCK, _GRID), [today])
             searches.append(("price", name, c, today, grid))
     if not searches:
         return ()
