@@ -10,6 +10,8 @@ import math
 import numpy as np
 import pytest
 
+from addin.cells import MESSAGE_PREFIX
+from addin.udfs.odds import offer_odds
 from addin.workbook.builder import example
 from calculators.errors import InvalidInputError, NegotiationError
 from calculators.fx import FxTable, shipped_table
@@ -313,3 +315,48 @@ def test_values_are_finite_and_in_the_home_currency(offers, move):
     assert np.isfinite([[o.p10, o.p50, o.p90, o.mean] for o in odds.offers]).all()
     tokyo = odds.offers[0]
     assert tokyo.currency == "JPY" and tokyo.p10 > 10_000_000  # a JPY salary, valued in JPY
+
+
+# --- OFFER_ODDS, the Excel function (addin/udfs/odds.py) -------------------------------------
+
+
+def test_offer_odds_on_the_example_adds_up_is_reproducible_and_moves_with_a_shock(example_rows):
+    table = offer_odds(example_rows, "net_annualized", 5_000, 1)
+    assert table[0][:4] == ["offer", "company", "currency", "chance first"]
+    chances = [row[3] for row in table[1:]]
+    assert len(chances) == 5 and math.isclose(sum(chances), 1.0, abs_tol=1e-12)
+    assert offer_odds(example_rows, "net_annualized", 5_000, 1) == table
+    assert offer_odds(example_rows, "net_annualized", 5_000, 2) != table
+    sv = next(i for i, row in enumerate(table) if row[1] == "Silicon Valley AI")
+    shocked = offer_odds(example_rows, "net_annualized", 5_000, 1, -0.5, "Silicon Valley AI")
+    assert shocked[sv][3] < table[sv][3]
+    assert math.isclose(sum(row[3] for row in shocked[1:]), 1.0, abs_tol=1e-12)
+    everyone = offer_odds(example_rows, "net_annualized", 5_000, 1, -0.5)  # every company's stock
+    assert everyone[1][3] >= table[1][3]  # Tokyo's cash offer gains when every stock falls
+
+
+def test_offer_odds_shows_the_thresholds(example_rows):
+    table = offer_odds(example_rows, "net_annualized", 500, 1, *[None] * 9, "thresholds")
+    assert table[0] == ["winner", "if this moves", "of", "goes", "past", "today", "then wins"]
+    assert ["exchange rate", "USD", "below"] in [row[1:4] for row in table[1:]]
+    assert all(row[0] == "Silicon Valley" and row[6] != row[0] for row in table[1:])
+
+
+@pytest.mark.parametrize(
+    "args, start",
+    [
+        ((None, 0), "scenarios must be a whole number"),
+        ((None, 2.5), "scenarios must be a whole number"),
+        ((None, None, 0.5), "seed must be a whole number"),
+        ((None, None, None, -1.5), "price_shock must be at least -1"),
+        ((None, None, None, -0.3, "Nobody"), "shock_company is neither"),
+        ((None, None, None, None, "Seattle big tech"), "shock_company needs a price_shock"),
+        ((None, None, None, None, None, 5), "volatility must be a number from 0 to 3"),
+        ((None, None, None, None, None, None, -0.2), "fx_volatility must be a number"),
+        ((None, "#N/A"), "scenarios holds an Excel error"),
+        ((*[None] * 12, "chart"), "show must be odds or thresholds"),
+    ],
+)
+def test_offer_odds_refuses_bad_input_in_one_line_naming_the_argument(example_rows, args, start):
+    got = offer_odds(example_rows, *args)
+    assert isinstance(got, str) and got.startswith(MESSAGE_PREFIX + start) and "\n" not in got
