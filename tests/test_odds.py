@@ -18,6 +18,7 @@ from calculators.fx import FxTable, shipped_table
 from calculators.offer.model import Offer
 from calculators.offer.table import offers_from_table
 from calculators.relocation.move import move_inputs_from_rows
+from calculators.tax import compute, get_jurisdiction, supported_codes
 from calculators.valuation.compare import Settings, compare_offers
 from calculators.valuation.odds import MAX_SCENARIOS, Odds, ranking_odds
 
@@ -315,6 +316,21 @@ def test_values_are_finite_and_in_the_home_currency(offers, move):
     assert np.isfinite([[o.p10, o.p50, o.p90, o.mean] for o in odds.offers]).all()
     tokyo = odds.offers[0]
     assert tokyo.currency == "JPY" and tokyo.p10 > 10_000_000  # a JPY salary, valued in JPY
+
+
+@pytest.mark.parametrize("code", supported_codes())
+def test_the_tax_of_a_grid_of_scenario_years_is_the_tax_of_each_one(code):
+    """The after-tax odds hand the tax engine every scenario-year at once, (scenarios, years):
+    each one's tax must be exactly the tax of that income alone (progressive rules, no
+    approximation)."""
+    rng = np.random.default_rng(4)
+    scale = {"JP-TOKYO": 150.0, "IL": 3.5}.get(code, 1.0)
+    salary = rng.uniform(0, 600_000, (40, 4)) * scale
+    equity = rng.uniform(0, 1, (40, 4)) * salary
+    year = max(get_jurisdiction(code).years)
+    grid = compute(salary, code, year, equity).net
+    for i, k in [(i, k) for i in range(0, 40, 7) for k in range(4)]:
+        assert float(compute(float(salary[i, k]), code, year, float(equity[i, k])).net) == grid[i, k]
 
 
 # --- OFFER_ODDS, the Excel function (addin/udfs/odds.py) -------------------------------------
