@@ -54,6 +54,7 @@ from typing import Any, get_args, get_origin
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
+from addin.io.columns import column_letters, column_number
 from calculators.errors import NegotiationError
 
 __all__ = ["Recalc", "Limits", "LIMITS", "evaluate", "recalc", "engine_bound", "cell_list", "NAMESPACE"]
@@ -96,28 +97,13 @@ class Recalc:
     long_text: int = 0
 
 
-def _col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def _col_letters(n: int) -> str:
-    out = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
 def _first_cell(ref: str) -> tuple[int, int] | None:
     """(row, col) of ``A1``, or of the first cell of ``A1:C3``; ``None`` for anything else."""
     m = _REF_RE.match(ref.upper())
     if not m:
         return None
-    r1, c1 = int(m[2]), _col_index(m[1])
-    if m[3] and (int(m[4]) < r1 or _col_index(m[3]) < c1):  # no cell at all
+    r1, c1 = int(m[2]), column_number(m[1])
+    if m[3] and (int(m[4]) < r1 or column_number(m[3]) < c1):  # no cell at all
         return None
     return r1, c1
 
@@ -127,8 +113,8 @@ def _cells_of(ref: str) -> list[tuple[int, int]]:
     m = _REF_RE.match(ref.upper())
     if not m:
         return []
-    c1, r1 = _col_index(m[1]), int(m[2])
-    c2, r2 = (_col_index(m[3]), int(m[4])) if m[3] else (c1, r1)
+    c1, r1 = column_number(m[1]), int(m[2])
+    c2, r2 = (column_number(m[3]), int(m[4])) if m[3] else (c1, r1)
     return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
 
 
@@ -174,6 +160,14 @@ class _Refused(BaseException):
     (a failing cell becomes an error value there); carries the one-line reason."""
 
 
+def _counted(calls: int, bound: int, what: str) -> int:
+    """``calls`` + 1, refusing the workbook once that is more than ``bound``: its formulas
+    ``what`` (call our functions, evaluate LAMBDA) more often than the budget allows."""
+    if calls + 1 > bound:
+        raise _Refused(f"refused, its formulas {what} more than {bound:,} times ({_BUDGET_NOTE})")
+    return calls + 1
+
+
 @dataclass
 class _Budget:
     """What one evaluation has used so far."""
@@ -189,12 +183,7 @@ class _Budget:
     tables: dict[tuple[Any, ...], tuple[Any, list[list[Any]], str]] = field(default_factory=dict)
 
     def udf(self) -> None:
-        self.udf_calls += 1
-        if self.udf_calls > self.limits.udf_calls:
-            raise _Refused(
-                f"refused, its formulas call this add-in's functions more than "
-                f"{self.limits.udf_calls:,} times ({_BUDGET_NOTE})"
-            )
+        self.udf_calls = _counted(self.udf_calls, self.limits.udf_calls, "call this add-in's functions")
 
     def table(self, grid: Any, convert: Callable[[], list[list[Any]]]) -> tuple[list[list[Any]], str]:
         """``convert()`` (a range as our functions take it) and its text, made once per
@@ -209,12 +198,7 @@ class _Budget:
         return rows, text
 
     def lambda_call(self) -> None:
-        self.lambda_calls += 1
-        if self.lambda_calls > self.limits.lambda_calls:
-            raise _Refused(
-                f"refused, its formulas evaluate LAMBDA more than "
-                f"{self.limits.lambda_calls:,} times ({_BUDGET_NOTE})"
-            )
+        self.lambda_calls = _counted(self.lambda_calls, self.limits.lambda_calls, "evaluate LAMBDA")
 
     def array(self, cells: int, what: str) -> None:
         if cells > self.limits.array_cells:
@@ -253,10 +237,10 @@ def _box(ref: str) -> tuple[int, int, int, int] | None:
     cols: list[int] = []
     for piece in pieces:
         if m := _CELL_PIECE.match(piece):
-            cols.append(_col_index(m[1].upper()))
+            cols.append(column_number(m[1]))
             rows.append(int(m[2]))
         elif len(pieces) > 1 and (m := _COL_PIECE.match(piece)):
-            cols.append(_col_index(m[1].upper()))
+            cols.append(column_number(m[1]))
             rows += [1, _MAX_ROW]
         elif len(pieces) > 1 and (m := _ROW_PIECE.match(piece)):
             rows.append(int(m[1]))
@@ -834,22 +818,31 @@ def _bounded_functions() -> tuple[tuple[dict[str, Any], str, Callable[..., Any]]
 
         out.append((table, key, functools.update_wrapper(call, original)))
 
-    def whole(key: str, length: Callable[..., int]) -> None:
-        """One result from all the arguments: ``#VALUE!`` when ``length(*args)`` is too long."""
+    def measured(key: str, measure: Callable[..., float], check: Callable[[float], Any]) -> None:
+        """``registry[key]`` with its arguments measured first, ``measure(*args)`` (0 when
+        that fails: the engine's function reports bad arguments itself), and ``check``ed:
+        ``check(n)`` is a result to give instead, or ``None`` to call the function."""
         if key not in registry:
             return
         original = registry[key]
 
         def call(*args: Any) -> Any:
             try:
-                n = length(*(_plain(a) for a in args))
-            except Exception:  # the engine's function reports its own errors
+                n = measure(*(_plain(a) for a in args))
+            except Exception:
                 n = 0
-            if too_long(n):
-                return np.asarray([[value_error]], object).view(Array)
-            return original(*args)
+            instead = check(n)
+            return original(*args) if instead is None else instead
 
         out.append((registry, key, functools.update_wrapper(call, original)))
+
+    def whole(key: str, length: Callable[..., int]) -> None:
+        """One result from all the arguments: ``#VALUE!`` when ``length(*args)`` is too long."""
+        measured(
+            key,
+            length,
+            lambda n: np.asarray([[value_error]], object).view(Array) if too_long(int(n)) else None,
+        )
 
     def items(*values: Any) -> Iterator[Any]:
         for v in values:
@@ -922,19 +915,7 @@ def _bounded_functions() -> tuple[tuple[dict[str, Any], str, Callable[..., Any]]
     def sized(key: str, cells: Callable[..., float]) -> None:
         """A function that builds an array from numbers it is given: refused when the
         array would be larger than :attr:`Limits.array_cells`."""
-        if key not in registry:
-            return
-        original = registry[key]
-
-        def call(*args: Any) -> Any:
-            try:
-                n = cells(*(_plain(a) for a in args))
-            except Exception:  # the engine's function reports bad arguments itself
-                n = 0
-            _current().array(int(min(n, 1e18)), f"{key.removeprefix('_XLFN.')}")
-            return original(*args)
-
-        out.append((registry, key, functools.update_wrapper(call, original)))
+        measured(key, cells, lambda n: _current().array(int(min(n, 1e18)), key.removeprefix("_XLFN.")))
 
     def biggest(v: Any) -> float:
         nums = [
@@ -1188,7 +1169,7 @@ def _cell_label(output: str) -> str:
     if not m:
         return output
     cells = _cells_of(m[2])
-    ref = f"{_col_letters(cells[0][1])}{cells[0][0]}" if cells else m[2]
+    ref = f"{column_letters(cells[0][1])}{cells[0][0]}" if cells else m[2]
     return f"{m[1].upper()}!{ref}"
 
 
@@ -1462,7 +1443,7 @@ def _with_cells(body: str, row: int, cols: set[int]) -> str:
     """A row's cells with an empty ``<c r=".."/>`` added, in column order, for each of
     ``cols`` it lacks (an array's spill range that the file left out)."""
     if not body:  # a row the file lacks altogether
-        return "".join(f'<c r="{_col_letters(c)}{row}"/>' for c in sorted(cols))
+        return "".join(f'<c r="{column_letters(c)}{row}"/>' for c in sorted(cols))
     cells = []
     for m in _CELL_RE.finditer(body):
         where = _cells_of(dict(_ATTR_RE.findall(m[1])).get("r", ""))
@@ -1470,7 +1451,7 @@ def _with_cells(body: str, row: int, cols: set[int]) -> str:
     present = {c for c, _ in cells}
     if not cols - present:
         return body
-    cells += [(c, f'<c r="{_col_letters(c)}{row}"/>') for c in cols - present]
+    cells += [(c, f'<c r="{column_letters(c)}{row}"/>') for c in cols - present]
     return "".join(text for _, text in sorted(cells, key=lambda t: t[0]))
 
 

@@ -58,6 +58,7 @@ from pathlib import Path
 from urllib.parse import unquote
 from xml.parsers import expat
 
+from addin.io.columns import column_letters, column_number
 from calculators.errors import InvalidInputError
 
 __all__ = [
@@ -390,13 +391,6 @@ def _target(rels: str, target: str) -> str:
         return _part(t)
     source_folder = posixpath.dirname(posixpath.dirname(rels))  # xl/_rels/x.rels -> xl
     return _part(posixpath.join(source_folder, unquote(t)))
-
-
-def _column(letters: str) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n
 
 
 def _sniff(head: bytes) -> str:
@@ -787,7 +781,7 @@ class _Parser:
                         m = match_cell(ref)
                         if m is None:
                             raise _Refused("a worksheet has a malformed cell reference")
-                        col, row = _column(m.group(1)), int(m.group(2))
+                        col, row = column_number(m.group(1)), int(m.group(2))
                     else:
                         col, row = known, int(ref[len(letters) :])
                     at[1] = col
@@ -824,7 +818,7 @@ class _Parser:
         if not ref or len(corners) != len(sides):
             return
         row = max(int(m.group(2)) for m in corners)
-        col = max(_column(m.group(1)) for m in corners)
+        col = max(column_number(m.group(1)) for m in corners)
         if row > lim.rows:
             raise _Refused(f"a worksheet declares cells beyond row {lim.rows:,}")
         if col > lim.columns or row * col > lim.area:
@@ -834,15 +828,7 @@ class _Parser:
 _SHEET_CODES = {"c": 1, "row": 2, "dimension": 3}
 
 
-def _letters(n: int) -> str:
-    out = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out
-
-
-_COLUMNS = {_letters(i): i for i in range(1, 26 * 27 + 1)}  # A .. ZZ
+_COLUMNS = {column_letters(i): i for i in range(1, 26 * 27 + 1)}  # A .. ZZ
 
 
 def check_workbook(path: str | Path, limits: Limits = LIMITS) -> Path:

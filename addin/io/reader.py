@@ -226,6 +226,26 @@ def _collapsed(levels: dict[int, int], collapsed: set[int], summary_after: bool)
     return out
 
 
+def _outline(attrs: dict[str, Any], at: int, levels: dict[int, int], collapsed: set[int]) -> None:
+    """Note the outline level and the collapsed flag a row's (or column's) attributes give
+    row (or column) ``at``: the same attributes on both (ECMA-376 Part 1, 18.3.1.73 ``row``,
+    18.3.1.13 ``col``)."""
+    level = _whole(attrs.get("outlineLevel"))
+    if level > 0:
+        levels[at] = level
+    if _truthy(attrs.get("collapsed", "0")):
+        collapsed.add(at)
+
+
+def _summary_after(parser: Any, attribute: str) -> bool:
+    """Whether an outline group's summary row (``summaryBelow``) or column (``summaryRight``)
+    comes after the group: Excel's default, unless the sheet's outline properties say not."""
+    props = getattr(parser, "sheet_properties", None)
+    outline = getattr(props, "outlinePr", None) if props is not None else None
+    value = getattr(outline, attribute, None) if outline is not None else None
+    return value is None or bool(value)
+
+
 def _hidden_rows(parser: Any, last: int) -> frozenset[int]:
     fmt = getattr(parser, "sheet_format", None)
     by_default = False
@@ -234,9 +254,6 @@ def _hidden_rows(parser: Any, last: int) -> frozenset[int]:
         by_default = _truthy(getattr(fmt, "zeroHeight", None)) or (
             default_height is not None and default_height < MIN_ROW_HEIGHT
         )
-    props = getattr(parser, "sheet_properties", None)
-    outline = getattr(props, "outlinePr", None) if props is not None else None
-    below = outline is None or outline.summaryBelow is None or bool(outline.summaryBelow)
     hidden: set[int] = set(range(1, last + 1)) if by_default else set()
     levels: dict[int, int] = {}
     collapsed: set[int] = set()
@@ -250,18 +267,11 @@ def _hidden_rows(parser: Any, last: int) -> frozenset[int]:
         # Excel draws a row at its ``ht`` with or without ``customHeight``
         if height is not None and height < MIN_ROW_HEIGHT:
             hidden.add(r)
-        level = _whole(attrs.get("outlineLevel"))
-        if level > 0:
-            levels[r] = level
-        if _truthy(attrs.get("collapsed", "0")):
-            collapsed.add(r)
-    return frozenset(hidden | _collapsed(levels, collapsed, below))
+        _outline(attrs, r, levels, collapsed)
+    return frozenset(hidden | _collapsed(levels, collapsed, _summary_after(parser, "summaryBelow")))
 
 
 def _hidden_cols(parser: Any, last: int) -> frozenset[int]:
-    props = getattr(parser, "sheet_properties", None)
-    outline = getattr(props, "outlinePr", None) if props is not None else None
-    right = outline is None or outline.summaryRight is None or bool(outline.summaryRight)
     fmt = getattr(parser, "sheet_format", None)
     default_width = _number(getattr(fmt, "defaultColWidth", None)) if fmt is not None else None
     # a default width too small to see hides every column without a width of its own
@@ -279,12 +289,8 @@ def _hidden_cols(parser: Any, last: int) -> frozenset[int]:
                 hidden.add(c)
             elif width is not None:
                 hidden.discard(c)
-            level = _whole(attrs.get("outlineLevel"))
-            if level > 0:
-                levels[c] = level
-            if _truthy(attrs.get("collapsed", "0")):
-                collapsed.add(c)
-    return frozenset(hidden | _collapsed(levels, collapsed, right))
+            _outline(attrs, c, levels, collapsed)
+    return frozenset(hidden | _collapsed(levels, collapsed, _summary_after(parser, "summaryRight")))
 
 
 class _Stream:

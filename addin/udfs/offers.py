@@ -35,6 +35,8 @@ from calculators.offer.table import as_rows, offers_from_table, select_offer
 from calculators.params import DATA_DIR, load_parameters
 from calculators.valuation.compare import compare_offers, metric
 
+# The UDF names here are listed again in addin/udfs/__init__.py's __all__, deliberately: the
+# package re-exports every submodule's functions by name, where xlwings looks for them.
 __all__ = [
     "offer_schedule",
     "offer_tc",
