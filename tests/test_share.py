@@ -569,9 +569,9 @@ def build_over_a_workbook(built, tmp_path_factory):
     target.write_bytes(built.read_bytes())
     proc = _stalled(["build-workbook", "-o", target], target)
     yield target, proc
-    if proc.poll() is None:
-        proc.kill()
-        proc.wait(timeout=60)
+    with proc:  # its pipes closed, also when the test that kills it did not run (-k)
+        if proc.poll() is None:
+            proc.kill()
 
 
 def test_killing_share_mid_write_leaves_the_previous_copy(built, tmp_path):
@@ -603,3 +603,53 @@ def test_the_pdf_is_one_page_of_the_same_content(planted, tmp_path):
     assert f"{home['target']:,}" in text and home["city"] in text
     assert leaks({"pdf": text.encode(), "raw": pdf.read_bytes()}) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.pdf", "copy.xlsx"]
+
+
+def _gray_page(pdf: Path, dpi: int) -> tuple[int, int, bytes]:
+    """The PDF's first page drawn by poppler in grey levels: width, height, one byte a pixel."""
+    pgm = subprocess.run(
+        ["pdftoppm", "-gray", "-r", str(dpi), "-f", "1", "-l", "1", str(pdf)],
+        capture_output=True,
+        check=True,
+    ).stdout
+    magic, width, height, depth, pixels = pgm.split(maxsplit=4)
+    assert magic == b"P5" and depth == b"255"
+    return int(width), int(height), pixels
+
+
+def test_the_japanese_pdf_draws_japanese_glyphs(built, tmp_path):
+    """Japanese text drawn with a Japanese font, not boxes: a CJK font is embedded, and the
+    four characters of the title, drawn on the page, are four different shapes (a missing
+    glyph is the same empty box for each; pdftotext would read the text either way)."""
+    out = tmp_path / "ja.xlsx"
+    r = run("share", built, "-o", out, "--lang", "ja", "--pdf")
+    assert r.returncode == 0, r.stderr
+    pdf = out.with_suffix(".pdf")
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"CJK|Gothic|Mincho|IPA", fonts), fonts
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True)
+    title = re.search(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">希望条件</word>', boxes.stdout
+    )
+    assert title, boxes.stdout[:2000]
+    dpi = 200
+    width, _, pixels = _gray_page(pdf, dpi)
+    x0, y0, x1, y1 = (float(v) * dpi / 72 for v in title.groups())
+    step = (x1 - x0) / 4
+    cells = []
+    for k in range(4):
+        left, right = round(x0 + k * step), round(x0 + (k + 1) * step)
+        cells.append(
+            [
+                pixels[y * width + x] < 128
+                for y in range(round(y0), round(y1))
+                for x in range(left, left + min(right - left, round(step)))
+            ]
+        )
+    size = min(len(c) for c in cells)
+    cells = [c[:size] for c in cells]
+    assert all(sum(c) > size * 0.03 for c in cells), "a character of the title has no ink"
+    for i in range(4):
+        for j in range(i + 1, 4):
+            differ = sum(a != b for a, b in zip(cells[i], cells[j], strict=True))
+            assert differ > size * 0.05, f"characters {i + 1} and {j + 1} of the title look alike"
