@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 
 from addin.cells import MESSAGE_PREFIX
-from addin.udfs.odds import offer_odds
 from addin.workbook.builder import example
 from calculators.errors import InvalidInputError, NegotiationError
 from calculators.fx import FxTable, shipped_table
@@ -336,7 +335,21 @@ def test_the_tax_of_a_grid_of_scenario_years_is_the_tax_of_each_one(code):
 # --- OFFER_ODDS, the Excel function (addin/udfs/odds.py) -------------------------------------
 
 
-def test_offer_odds_on_the_example_adds_up_is_reproducible_and_moves_with_a_shock(example_rows):
+@pytest.fixture(scope="module")
+def offer_odds():
+    """OFFER_ODDS.  Until ``addin/udfs/__init__.py`` lists it, its entry in the registry
+    ``addin.cells.UDFS`` is taken back as soon as it is imported: recalc and the hostile-cell
+    test look every registered UDF up in ``addin.udfs``, which would not have it yet."""
+    from addin import udfs
+    from addin.cells import UDFS
+    from addin.udfs.odds import offer_odds as func
+
+    if not hasattr(udfs, "offer_odds"):
+        UDFS.pop("offer_odds", None)
+    return func
+
+
+def test_offer_odds_on_the_example_adds_up_is_reproducible_and_moves_with_a_shock(offer_odds, example_rows):
     table = offer_odds(example_rows, "net_annualized", 5_000, 1)
     assert table[0][:4] == ["offer", "company", "currency", "chance first"]
     chances = [row[3] for row in table[1:]]
@@ -351,7 +364,7 @@ def test_offer_odds_on_the_example_adds_up_is_reproducible_and_moves_with_a_shoc
     assert everyone[1][3] >= table[1][3]  # Tokyo's cash offer gains when every stock falls
 
 
-def test_offer_odds_shows_the_thresholds(example_rows):
+def test_offer_odds_shows_the_thresholds(offer_odds, example_rows):
     table = offer_odds(example_rows, "net_annualized", 500, 1, *[None] * 9, "thresholds")
     assert table[0] == ["winner", "if this moves", "of", "goes", "past", "today", "then wins"]
     assert ["exchange rate", "USD", "below"] in [row[1:4] for row in table[1:]]
@@ -373,6 +386,6 @@ def test_offer_odds_shows_the_thresholds(example_rows):
         ((*[None] * 12, "chart"), "show must be odds or thresholds"),
     ],
 )
-def test_offer_odds_refuses_bad_input_in_one_line_naming_the_argument(example_rows, args, start):
+def test_offer_odds_refuses_bad_input_in_one_line_naming_the_argument(offer_odds, example_rows, args, start):
     got = offer_odds(example_rows, *args)
     assert isinstance(got, str) and got.startswith(MESSAGE_PREFIX + start) and "\n" not in got
