@@ -68,11 +68,9 @@ def offer_odds(
         ),
     ] = None,
 ):
-    """Chance of each offer ranking first over seeded joint scenarios of share prices,
-    exchange rates, bonus payouts and start-up exits, with its p10 / p50 / p90 value.
+    """Each offer's chance of ranking first over seeded scenarios of prices, FX, bonus, exits.
 
-    Spills offer, company, currency, chance first (0 to 1), p10, p50, p90, mean and central
-    value in the home currency; show "thresholds" spills where the central winner changes.
+    Spills chance first, p10, p50, p90; "thresholds": where the winner changes.
     Example: =OFFER_ODDS(Offers!A1:F32, "net_annualized", 10000, 1, -0.3, "Seattle big tech")
     """
     offers = offers_from_table(offers_table)
