@@ -2,7 +2,7 @@
 
 What a calculator reports beside its numbers (a market band resting on few or old
 rows, why a counter cannot win, a deadline that loses leverage) is a :class:`Note`.
-The add-in says each code in the user's language (``addin/render/brief_messages.py``
+The add-in says each code in the user's language (``addin/messages.py``
 holds one template per code in English and Japanese); the calculators never
 write the sentence a user reads in a result.  An error may carry a code and
 params too (:class:`calculators.errors.NegotiationError`): :func:`note_of` reads

@@ -66,6 +66,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=lambda item: rank.get(groups[item], len(rank)))  # stable: a file's order kept
 
 
+@pytest.fixture(autouse=True)
+def _environment_as_found() -> Iterator[None]:
+    """Each test leaves this process's environment as it found it: a command run in this
+    process may set variables for itself (``negotiate serve`` configures xlwings-server in its
+    environment before it starts), which every later process of the worker would inherit."""
+    saved = dict(os.environ)
+    yield
+    if os.environ != saved:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 def load_vectors(name: str) -> list[dict]:
     return yaml.safe_load((TESTS / "vectors" / name).read_text(encoding="utf-8"))
 

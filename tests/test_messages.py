@@ -19,7 +19,7 @@ from calculators.negotiation import Note
 
 def test_the_udfs_and_the_brief_say_codes_with_one_catalogue():
     assert negotiation.say is messages.say and brief.say is messages.say
-    assert brief_messages.MESSAGES is messages.MESSAGES and brief_messages.say is messages.say
+    assert not hasattr(brief_messages, "MESSAGES") and not hasattr(brief_messages, "say")
     assert brief.LANGS is messages.LANGS
 
 

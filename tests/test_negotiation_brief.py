@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from addin.messages import MESSAGES, say
 from addin.render.brief import render
-from addin.render.brief_messages import LABELS, MESSAGES, say
+from addin.render.brief_messages import LABELS
 from calculators import market
 from calculators.errors import InvalidInputError, NoSolutionError
 from calculators.fx import shipped_table

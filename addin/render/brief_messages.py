@@ -1,15 +1,12 @@
 """The brief's own words in English and Japanese: its page labels and component names.
 
 What the brief says for a message code is the shared catalogue, :mod:`addin.messages`,
-which the UDFs use too.  ``MESSAGES`` and ``say`` are named here as well, for the tests
-that read the catalogue beside these labels (``tests/test_negotiation_brief.py``).
+which the UDFs use too.
 """
 
 from __future__ import annotations
 
-from addin.messages import MESSAGES, say
-
-__all__ = ["LABELS", "COMPONENTS", "MESSAGES", "say"]
+__all__ = ["LABELS", "COMPONENTS"]
 
 LABELS = {
     "en": {

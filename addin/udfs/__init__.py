@@ -21,6 +21,7 @@ from addin.udfs.negotiation import (
     offer_timeline,
     target_gap,
 )
+from addin.udfs.odds import offer_odds
 from addin.udfs.offers import (
     fx_convert,
     offer_compare,
@@ -41,6 +42,7 @@ __all__ = [
     "option_value",
     "fx_convert",
     "offer_compare",
+    "offer_odds",
     "net_pay",
     "tax_breakdown",
     "col_adjust",

@@ -293,6 +293,8 @@ def negotiation_brief(
     rows, s = standings(offers, settings)
     line = {e.name: e for e in timeline(offers, strategy.as_of, strategy.expected)}
     values = dict(zip((o.name for o in offers), rows, strict=True))
+    for row in rows:  # a value too large for a float is out of range, not a bad argument
+        _finite([row.value_home, row.batna_home], f"offer {row.name}")
     solved = solve_many(
         offers,
         COUNTER_COMPONENTS,
