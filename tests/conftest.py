@@ -27,27 +27,22 @@ settings.register_profile("ci", derandomize=True, deadline=None, max_examples=20
 settings.load_profile("ci")
 
 
-# The suite runs on two workers (``-n auto --dist loadgroup`` in pyproject.toml: pytest-xdist,
-# each worker a process with its own session).  Every test is in the group of its file, so a
-# file's module fixtures are made once; the files that convert with LibreOffice share a group
-# (one LibreOffice profile is made per worker that converts), as do the files that call the
-# Office.js server.  The groups that take longest go first, so that the workers end together.
-_GROUPS = {
-    "tests/test_guard.py": "libreoffice",
-    "tests/test_libreoffice.py": "libreoffice",
-    "tests/test_share.py": "libreoffice",
-    "tests/test_server.py": "office-server",
-    "tests/test_server_security.py": "office-server",
-}
+# The suite runs on every core (``-n auto --dist loadfile`` in pyproject.toml: pytest-xdist,
+# each worker a process with its own session).  A file's tests run on one worker, so its
+# module fixtures are made once; the files that take longest go first, so that the workers
+# end together (a long file started last would run alone at the end).
 _LONGEST_FIRST = (
-    "libreoffice",
     "tests/test_own_workbook.py",
-    "office-server",
+    "tests/test_guard.py",
+    "tests/test_server_security.py",
+    "tests/test_share.py",
     "tests/test_hostile.py",
     "tests/test_recalc.py",
+    "tests/test_server.py",
     "tests/test_install.py",
     "tests/test_recalc_security.py",
     "tests/test_cli.py",
+    "tests/test_libreoffice.py",
     "tests/test_workbook.py",
     "tests/test_input_bounds.py",
     "tests/test_negotiation.py",
@@ -55,15 +50,9 @@ _LONGEST_FIRST = (
 )
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    rank = {group: i for i, group in enumerate(_LONGEST_FIRST)}
-    groups = {}
-    for item in items:
-        where = item.path.relative_to(ROOT).as_posix()
-        groups[item] = _GROUPS.get(where, where)
-        item.add_marker(pytest.mark.xdist_group(groups[item]))
-    items.sort(key=lambda item: rank.get(groups[item], len(rank)))  # stable: a file's order kept
+    rank = {where: i for i, where in enumerate(_LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.relative_to(ROOT).as_posix(), len(rank)))  # stable
 
 
 @pytest.fixture(autouse=True)
