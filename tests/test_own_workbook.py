@@ -10,6 +10,7 @@ the same engine as recalc).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import zipfile
@@ -250,6 +251,21 @@ def test_a_new_workbook_holds_none_of_the_example(tmp_path, capsys):
     assert switches and not any(switches)  # nothing disclosed
     assert "vbaProject.bin" in " ".join(zipfile.ZipFile(path).namelist())
     assert wb["xlwings.conf"]["B1"].value or wb["xlwings.conf"]["A1"].value
+
+
+def test_a_new_workbook_counts_deadlines_from_the_day_it_is_recalculated(tmp_path, capsys):
+    """The Strategy sheet's as-of date of a new workbook is ``=TODAY()`` (the example's is the
+    date its persona wrote): stored as today's date, shown as a date, and what recalc and the
+    brief count deadlines and data age from."""
+    path = tmp_path / "mine.xlsm"
+    assert run("new", str(path), capsys=capsys)[0] == 0
+    formulas, values = load_workbook(path)["Strategy"], load_workbook(path, data_only=True)["Strategy"]
+    row = next(r for r in range(1, 40) if formulas.cell(r, 1).value == "as_of")
+    assert formulas.cell(row, 2).value == "=TODAY()"
+    assert formulas.cell(row, 2).number_format == "yyyy-mm-dd"
+    assert values.cell(row, 2).value.date() == dt.date.today()
+    example_strategy = load_workbook(DEFAULT_PATH)["Strategy"]
+    assert isinstance(example_strategy.cell(row, 2).value, str)  # a date typed in: fixed
 
 
 def test_new_never_replaces_a_file(tmp_path, capsys):

@@ -103,6 +103,7 @@ STYLES: dict[str, dict[str, Any]] = {
     "pct": {"num_format": "0.0%"},
     "num": {"num_format": "#,##0"},
     "rate": {"num_format": "0.0000"},
+    "date": {"num_format": "yyyy-mm-dd"},
     "wrap": {"text_wrap": True, "valign": "top"},
     "blank": {"num_format": "General"},
 }
@@ -122,7 +123,8 @@ def example() -> dict[str, Any]:
 
 def blank(home_city: str | None = None, years: int | None = None) -> dict[str, Any]:
     """A workbook's data with none of the example's: no offers, talking points, expected
-    offers, market sample or disclosures; today as the as-of date."""
+    offers, market sample or disclosures; the as-of date is today's, whenever the
+    workbook is recalculated (``=TODAY()``)."""
     from calculators.relocation.cost_of_living import canonical_city  # noqa: PLC0415
 
     data: dict[str, Any] = yaml.safe_load(_BLANK.read_text(encoding="utf-8"))
@@ -132,7 +134,7 @@ def blank(home_city: str | None = None, years: int | None = None) -> dict[str, A
         data["home"]["currency"] = city.currency
     if years is not None:
         data["home"]["horizon_years"] = years
-    data["strategy"]["as_of"] = dt.date.today()
+    data["strategy"]["as_of"] = None  # the Strategy sheet says =TODAY(): deadlines count from the day
     return data
 
 

@@ -8,6 +8,7 @@ is a missing value, never zero.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -147,9 +148,14 @@ def offers_from_table(table: object, label: Callable[[int, int], str] | None = N
         code = excel_error(body[position - (2 if has_header else 1)][0])
         if code is not None:
             raise InvalidInputError(f"offers range: field name {position} holds an Excel error ({code})")
-        if name not in FIELDS:  # the cell's text is not repeated: it may be anything
+        if name not in FIELDS:
+            # a name that reads as a field name is repeated; any other text is not (it may be
+            # anything, a value typed there)
+            raw = body[position - (2 if has_header else 1)][0]
+            word = isinstance(raw, str) and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,39}", raw.strip())
+            said = f" ({name})" if word else ""
             raise InvalidInputError(
-                f"offers range: field name {position} is not a known field"
+                f"offers range: field name {position}{said} is not a known field"
                 " (see the field list on the Offers sheet)"
             )
     dupes = sorted({n for n in names if names.count(n) > 1})

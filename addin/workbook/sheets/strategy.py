@@ -127,7 +127,8 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
         "margin": s["margin"],
         "scarcity_premium": s["scarcity_premium"],
         "market_level": s["market_level"],
-        "as_of": s["as_of"].isoformat(),
+        # a date typed in (the example's), or today's whenever the workbook is recalculated
+        "as_of": Call("TODAY") if s["as_of"] is None else s["as_of"].isoformat(),
         "current_base_salary": _relocation_cell(data, "current_base_salary"),
     }
     styles = {
@@ -137,6 +138,8 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
         "scarcity_premium": "pct",
         "current_base_salary": "num",
     }
+    if s["as_of"] is None:
+        styles["as_of"] = "date"
     for name, help_text in INPUT_HELP.items():
         cell = inp[name]
         m.put(NAME, cell.row, 0, name)
