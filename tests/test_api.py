@@ -28,3 +28,25 @@ def test_importing_the_package_imports_no_submodule():
     code = "import sys, calculators; print(sorted(m for m in sys.modules if m.startswith('calculators.')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# The names each part of the API adds, listed so that a name dropped from calculators.__all__
+# fails here (the parametrised test above only sees the names that are still there).
+COMPONENT_NAMES = {
+    "calculators.valuation.equivalent": [
+        "EQUIVALENT_COMPONENTS",
+        "MAKE_WHOLE_BASIS",
+        "Equivalent",
+        "MakeWhole",
+        "component_equivalent",
+        "make_whole",
+    ],
+    "calculators.offer.clawback": ["MONTHS_WORKED", "Clawback", "clawback", "clawback_due"],
+}
+
+
+@pytest.mark.parametrize("module", sorted(COMPONENT_NAMES))
+def test_the_component_exchange_and_clawback_names_are_public(module):
+    for name in COMPONENT_NAMES[module]:
+        assert calculators._WHERE.get(name) == module, name
+        assert name in calculators.__all__
