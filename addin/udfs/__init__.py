@@ -11,6 +11,7 @@ Parameters are ``Annotated[Cell, cell("help")]`` / ``Annotated[Rows, table("help
 dict from ``cell`` / ``table`` as its options and the argument's help.
 """
 
+from addin.udfs.components import clawback_due, component_equivalent, make_whole
 from addin.udfs.negotiation import (
     counter_offer,
     impact_value,
@@ -56,4 +57,7 @@ __all__ = [
     "negotiation_ask",
     "market_tc",
     "offer_timeline",
+    "component_equivalent",
+    "make_whole",
+    "clawback_due",
 ]

@@ -1,11 +1,16 @@
 """Exchange rates between an offer's components, and the make-whole sign-on.
 
 **Component equivalent.** For an offer, an ``amount`` of one component (``from``) and
-another component (``to``), the equivalent is the smallest whole number of currency units
-``y`` of ``to`` that raises the offer's value on the basis at least as much as the amount
-of ``from`` does, while ``y - 1`` does not::
+another component (``to``), the equivalent is the whole number of currency units ``y`` of
+``to`` that raises the offer's value on the basis at least as much as the amount of
+``from`` does, while ``y - 1`` does not::
 
     value(to + y) >= value(from + amount)      and      value(to + y - 1) < value(from + amount)
+
+Where the value rises with the component (every gross basis; after tax away from Japan's
+statutory edges) that ``y`` is unique: the smallest that reaches.  Where it falls somewhere,
+``y`` is the first crossing on the search grid, as for the counter: a reaching window
+narrower than a pass's grid step, below the one found, may be passed over.
 
 On a gross basis that is a ratio of the schedule (a base raise counts every year, a
 sign-on once, an RSU grant as it vests within the horizon).  After tax it is not: the tax
@@ -19,8 +24,9 @@ evaluated, narrowed to one unit, then both ends re-checked with
 
 **Make-whole.** The extra year-1 sign-on (gross) whose value, after the tax of year 1
 where the job is, replaces an amount forfeited by leaving (unvested equity, a bonus not
-yet paid), given as what it would have put in your pocket: the smallest whole ``x`` with
-``gain(x) >= forfeited``, so the gain applied is the forfeited amount to within one unit.
+yet paid), given as what it would have put in your pocket: the whole ``x`` with
+``gain(x) >= forfeited`` (and ``gain(x - 1)`` short of it, found as the equivalent is), so
+the gain applied is the forfeited amount to within one unit.
 A lump sum in year 1 is counted in year 1 on every basis (the horizon and discounting
 apply to both sides alike), so the basis says only *before tax* (the gross bases: ``x`` is
 the forfeited amount) or *after tax* (``net_*``, and ``disposable_*``, whose living costs
@@ -275,8 +281,9 @@ def component_equivalent(
     Returns
     -------
     Equivalent
-        The smallest whole amount of ``to_component`` whose change reaches the change that
-        ``amount`` of ``from_component`` makes (one unit less falls short), and both changes.
+        The whole amount of ``to_component`` whose change reaches the change that ``amount``
+        of ``from_component`` makes while one unit less falls short (the first such on the
+        search grid; see the module's notes), and both changes.
 
     Raises
     ------
@@ -380,8 +387,8 @@ def make_whole(
     Returns
     -------
     MakeWhole
-        The smallest whole extra sign-on whose gain in year 1 reaches ``forfeited`` (the gain
-        is within one unit of it), the new sign-on and the gain.
+        The whole extra sign-on whose gain in year 1 reaches ``forfeited`` while one unit less
+        falls short (so the gain is within one unit of it), the new sign-on and the gain.
 
     Raises
     ------
