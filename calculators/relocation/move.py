@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from calculators.errors import InvalidInputError
 from calculators.fx import FxTable
+from calculators.offer.clawback import clawback_due
 from calculators.offer.model import Offer, OfferBatch, cash_schedule, check_amount
 from calculators.relocation.cost_of_living import Basket, City, canonical_city, carry_basket
 from calculators.tax import compute
@@ -28,7 +29,6 @@ __all__ = [
     "MOVE_FIELDS",
     "MoveResult",
     "analyse_moves",
-    "clawback_due",
     "fx_breakeven",
     "move_inputs_from_rows",
     "stay_offer",
@@ -96,41 +96,6 @@ class MoveInputs:
         if value < 0 or value != value:
             raise InvalidInputError(f"{name} must be a number, 0 or more")
         return value
-
-
-def clawback_due(offer: Offer, leave_month: float) -> float:
-    """Sign-on and relocation money repayable when leaving after ``leave_month`` months.
-
-    Pro rata: the unearned share ``1 - months / clawback_months`` of the year-1
-    sign-on and the relocation package.
-
-    Parameters
-    ----------
-    offer : Offer
-        The offer, with its ``sign_on``, ``relocation_package`` and ``clawback_months``.
-    leave_month : float
-        Months worked before leaving.
-
-    Returns
-    -------
-    float
-        The amount owed back, in the offer's currency (0 without a clawback period).
-
-    References
-    ----------
-    None: the pro-rata clawback is the offer field's definition (``clawback_months``).
-
-    Examples
-    --------
-    >>> o = Offer.from_fields({"company": "A", "jurisdiction": "US-WA", "currency": "USD",
-    ...     "base_salary": 1, "sign_on": 12000, "relocation_package": 6000, "clawback_months": 12})
-    >>> clawback_due(o, 3), clawback_due(o, 12)
-    (13500.0, 0.0)
-    """
-    if offer.clawback_months <= 0:
-        return 0.0
-    share = max(0.0, 1.0 - float(leave_month) / offer.clawback_months)
-    return float((offer.sign_on + offer.relocation_package) * share)
 
 
 @dataclass(frozen=True)
