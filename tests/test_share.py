@@ -25,10 +25,11 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from addin import udfs
-from addin.render.share import PARTS, Disclosed, read_disclosed, write_copy
+from addin.render.share import PARTS, Disclosed, disclosure_notes, read_disclosed, write_copy
 from addin.workbook.builder import example
 from addin.workbook.sheets.disclosure import FIELDS
 from calculators.offer.model import FIELDS as OFFER_FIELDS
+from calculators.valuation.disclosure import spoken_amount
 from tests.conftest import negotiate, negotiate_process, soffice_convert
 
 WORDS = [
@@ -282,16 +283,11 @@ def test_share_leaks_none_of_them(planted, tmp_path):
     core = blobs["docProps/core.xml"].decode()
     assert "<dc:creator></dc:creator>" in core and "<cp:lastModifiedBy></cp:lastModifiedBy>" in core
     assert "title" not in core and "keywords" not in core
-    # what is disclosed is there: the target and how it is stated
+    # what is disclosed is there: the currency and where the persona lives, no number
     home = example()["home"]
     rows = [r for r in openpyxl.load_workbook(out).active.iter_rows(values_only=True)]
     values = dict(rows[3:])
-    assert values == {
-        "Target total compensation (per year)": home["target"],
-        "Currency": home["currency"],
-        "Compensation basis": home["basis"],
-        "Based in": home["city"],
-    }
+    assert values == {"Currency": home["currency"], "Based in": home["city"]}
     strings = re.findall(r"<t[^>]*>([^<]*)</t>", blobs["xl/sharedStrings.xml"].decode())
     assert sorted(strings) == sorted(
         [
@@ -317,17 +313,17 @@ def test_the_switches_decide_what_is_shared(built, tmp_path, example_rows, data_
     src = tmp_path / "switched.xlsx"
     wb.save(src)
     items = read_disclosed(src)
-    assert [i.key for i in items] == ["currency", "basis", "location", "best_offer"]
+    assert [i.key for i in items] == ["currency", "location", "best_offer"]
     home = example()["home"]
     table = udfs.offer_compare(
         example_rows, home["basis"], home["currency"], home["horizon_years"], home["discount_rate"]
     )
-    assert items[-1].value == pytest.approx(table[1][6], rel=1e-12)
+    assert items[-1].value == spoken_amount(table[1][6], home["currency"])  # as a person says it
     del wb["Strategy"]  # no switches at all: what the Recruiter sheet shows
     wb.save(src)
     shown = [i.key for i in read_disclosed(src)]
     if data_only:  # the values the Recruiter sheet was built with
-        assert shown == ["target", "currency", "basis", "location"]
+        assert shown == ["currency", "location"]
     else:  # formulas without results and no switches: nothing is disclosed, nothing written
         assert shown == []
         r = run("share", src, "-o", tmp_path / "empty.xlsx")
@@ -336,8 +332,10 @@ def test_the_switches_decide_what_is_shared(built, tmp_path, example_rows, data_
 
 
 def test_default_disclosure_is_what_a_candidate_tells_a_recruiter():
+    """The currency and the city, no number: the persona's target is below every offer they
+    hold, and the guides say to let the recruiter name a number first."""
     chosen = example()["disclosure"]
-    assert [k for k in FIELDS if chosen.get(k)] == ["target", "currency", "basis", "location"]
+    assert [k for k in FIELDS if chosen.get(k)] == ["currency", "location"]
 
 
 def test_same_input_same_bytes_and_no_silent_overwrite(planted, tmp_path):
@@ -389,12 +387,12 @@ def test_formula_like_text_is_stored_as_text(built, tmp_path, text):
     blobs = parts(out)
     sheet = blobs["xl/worksheets/sheet1.xml"].decode()
     assert "<f>" not in sheet
-    cell = re.search(r'<c r="B7"([^>]*)>', sheet).group(1)  # the location row
+    cell = re.search(r'<c r="B5"([^>]*)>', sheet).group(1)  # the location row (after the currency)
     assert 't="s"' in cell
     style = int(re.search(r's="(\d+)"', cell).group(1))
     xfs = re.search(r"<cellXfs[^>]*>(.*)</cellXfs>", blobs["xl/styles.xml"].decode()).group(1)
     assert 'quotePrefix="1"' in re.findall(r"<xf [^>]*>", xfs)[style]
-    shown = openpyxl.load_workbook(out).active["B7"]
+    shown = openpyxl.load_workbook(out).active["B5"]
     assert shown.data_type == "s"
 
 
@@ -414,8 +412,8 @@ def test_include_adds_fields_and_unknown_fields_are_refused(built, tmp_path, exa
     table = udfs.offer_compare(
         example_rows, home["basis"], home["currency"], home["horizon_years"], home["discount_rate"]
     )
-    assert got["best_offer"] == pytest.approx(table[1][6], rel=1e-12)
-    assert got["offers_held"] == len(example_rows[0]) - 1
+    assert got["best_offer"] == spoken_amount(table[1][6], home["currency"])
+    assert got["offers_held"] == len(example_rows[0]) - 1  # a count: never rounded
     r = run("share", built, "-o", tmp_path / "o.xlsx", "--include", "walk_away_secret")
     assert r.returncode != 0 and "unknown field" in r.stderr and "walk_away_secret" not in r.stderr
 
@@ -485,7 +483,8 @@ def test_formula_like_text_stays_inert_in_a_csv_export(csv_exports):
     for i in END_TO_END:
         shown = {row[0]: row[1] for row in csv_exports[f"copy{i}"][3:] if row}
         assert shown["Based in"] == "'" + FORMULA_TEXTS[i], i
-        assert shown["Target total compensation (per year)"] == str(example()["home"]["target"])
+        assert shown["Currency"] == example()["home"]["currency"]
+        assert "Target total compensation (per year)" not in shown  # not disclosed by default
 
 
 @pytest.mark.parametrize("data_only", [False, True], ids=["formulas-no-cache", "values"])
@@ -500,20 +499,146 @@ def test_libreoffice_opens_the_copy_and_shows_the_udf_values(csv_exports, exampl
     table = udfs.offer_compare(
         offers, home["basis"], home["currency"], home["horizon_years"], home["discount_rate"]
     )
-    assert float(values["Best offer in hand (per year, same basis and currency)"]) == pytest.approx(
-        table[1][6], rel=1e-12
-    )
+    best = values["Best offer in hand (per year, same basis and currency)"]
+    said = spoken_amount(table[1][6], home["currency"])  # 58,400,000, not 58413693.12446462
+    assert best == f"{said:.0f}" and said != table[1][6]
     assert float(values["Offers in hand"]) == len(offers[0]) - 1
-    assert float(values["Target total compensation (per year)"]) == home["target"]
+    assert "Target total compensation (per year)" not in values
     assert values["Currency"] == home["currency"] and values["Based in"] == home["city"]
 
 
-def test_the_japanese_copy(built, tmp_path):
+def _best_offer(rows):
+    """The example's best offer on its basis, in its home currency: (name, value as said)."""
+    home = example()["home"]
+    table = udfs.offer_compare(
+        rows, home["basis"], home["currency"], home["horizon_years"], home["discount_rate"]
+    )
+    return table[1][1], spoken_amount(table[1][6], home["currency"])
+
+
+def test_the_japanese_copy(built, tmp_path, example_rows):
     out = tmp_path / "ja.xlsx"
-    assert run("share", built, "-o", out, "--lang", "ja").returncode == 0
+    r = run("share", built, "-o", out, "--lang", "ja", "--include", "target")
+    assert r.returncode == 0, r.stderr
     ws = openpyxl.load_workbook(out).active
     assert ws.title == "概要" and ws["A1"].value == "希望条件"
     assert ws["A4"].value == "希望年収（総報酬・年額）" and ws["B4"].value == 17000000
+    (line,) = r.stderr.splitlines()  # the warning in the copy's language
+    assert line.startswith("negotiate: warning: この資料は希望年収（17,000,000 JPY）を開示")
+    name, value = _best_offer(example_rows)
+    assert f"{name} の {value:,.0f} JPY" in line and "target" not in line
+
+
+# -- what the copy discloses against the user's interest -----------------------------------------
+
+
+def _with_target(built: Path, dst: Path, target: float) -> Path:
+    """The built example (values only) with ``target`` as the income target, switched on."""
+    wb = openpyxl.load_workbook(built, data_only=True, keep_vba=False)
+    for row in wb["Params"].iter_rows(max_col=2):
+        if row[0].value == "income_target":
+            row[1].value = target
+    for row in wb["Strategy"].iter_rows(min_col=11, max_col=12):
+        if row[0].value == "target":
+            row[1].value = True
+    for row in wb["Recruiter"].iter_rows(max_col=2):
+        if row[0].value == "target":
+            row[1].value = target
+    wb.save(dst)
+    return dst
+
+
+def test_a_target_below_an_offer_held_warns_on_stderr(built, tmp_path, example_rows):
+    """17,000,000 JPY is below every offer of the example (Tokyo's is worth 21.2 M a year):
+    disclosing it is one warning line naming it and the highest offer; the copy is written,
+    exit 0, the target in it as the user gave it."""
+    out = tmp_path / "copy.xlsx"
+    r = run("share", built, "-o", out, "--include", "target")
+    assert r.returncode == 0 and r.stdout == "wrote copy.xlsx\n", r.stderr
+    (line,) = r.stderr.splitlines()
+    name, value = _best_offer(example_rows)
+    held = len(example_rows[0]) - 1
+    assert line == (
+        f"negotiate: warning: the copy discloses your target (17,000,000 JPY), below {held} of your "
+        f"{held} offers; the highest, {name}, is worth {value:,.0f} JPY (annualised). A recruiter "
+        "anchors on the first number they hear: leave it out (switch it off on the Strategy sheet, "
+        "no --include) and let them name a number first"
+    )
+    values = dict(list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))[3:])
+    assert values["Target total compensation (per year)"] == 17_000_000
+
+
+def test_a_target_below_only_some_offers_names_the_highest(built, tmp_path, example_rows):
+    """Between the weakest offer (Tokyo, 21.2 M) and the others: below all but one."""
+    src = _with_target(built, tmp_path / "mid.xlsx", 25_000_000)
+    r = run("share", src, "-o", tmp_path / "copy.xlsx")
+    assert r.returncode == 0, r.stderr
+    held = len(example_rows[0]) - 1
+    (line,) = r.stderr.splitlines()
+    assert f"your target (25,000,000 JPY), below {held - 1} of your {held} offers" in line
+
+
+def test_a_target_above_every_offer_held_is_no_warning(built, tmp_path, example_rows):
+    _, best = _best_offer(example_rows)
+    for target in (best + 1_000_000, best):  # above the best offer, and the best offer as said
+        src = _with_target(built, tmp_path / "high.xlsx", target)
+        r = run("share", src, "-o", tmp_path / "copy.xlsx", "--force", "--include", "best_offer")
+        assert (r.returncode, r.stderr) == (0, ""), r.stderr
+
+
+def test_the_default_copy_of_the_example_discloses_no_number_below_an_offer_held(built, tmp_path):
+    out = tmp_path / "copy.xlsx"
+    r = run("share", built, "-o", out)
+    assert (r.returncode, r.stderr) == (0, ""), r.stderr
+    items = read_disclosed(built)
+    assert disclosure_notes(built, items) == []
+    home = example()["home"]
+    assert [i.key for i in items] == ["currency", "location"]
+    copied = [v for row in openpyxl.load_workbook(out).active.iter_rows(values_only=True) for v in row]
+    assert not [v for v in copied if isinstance(v, (int, float))]  # no number at all
+    assert home["currency"] in copied and home["city"] in copied
+
+
+def test_the_disclosed_best_offer_is_rounded_as_a_person_says_it(built, tmp_path, example_rows):
+    """58413693.12446462 JPY was printed as is; the copy holds 58,400,000, in the sheet's XML
+    too, so no program that opens it shows more digits."""
+    out = tmp_path / "copy.xlsx"
+    r = run("share", built, "-o", out, "--include", "best_offer")
+    assert (r.returncode, r.stderr) == (0, ""), r.stderr
+    _, value = _best_offer(example_rows)
+    assert value % 100_000 == 0
+    ws = openpyxl.load_workbook(out).active
+    assert ws["B6"].value == value and ws["B6"].number_format == "#,##0"
+    sheet = parts(out)["xl/worksheets/sheet1.xml"].decode()
+    assert re.findall(r"<v>([^<]*)</v>", sheet)[-1] == f"{value:.0f}"
+
+
+def test_offers_that_cannot_be_valued_are_a_warning_naming_why(built, tmp_path):
+    src = _with_target(built, tmp_path / "bad.xlsx", 17_000_000)
+    wb = openpyxl.load_workbook(src)
+    for row in wb["Offers"].iter_rows(max_col=3):
+        if row[0].value == "base_salary":
+            row[2].value = "lots"
+    wb.save(src)
+    r = run("share", src, "-o", tmp_path / "copy.xlsx")
+    assert r.returncode == 0, r.stderr
+    (line,) = r.stderr.splitlines()
+    assert line == (
+        "negotiate: warning: the copy discloses your target, but your offers could not be valued "
+        "to check it against them (bad.xlsx: offer 2 (Offers column C): base_salary must be a number)"
+    )
+    assert "lots" not in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_workbook_with_no_offer_discloses_its_target_without_a_warning(tmp_path):
+    path = tmp_path / "mine.xlsm"
+    assert run("new", path).returncode == 0
+    src = _with_target(path, tmp_path / "mine.xlsx", 15_000_000)
+    out = tmp_path / "copy.xlsx"
+    r = run("share", src, "-o", out, "--include", "currency")
+    assert (r.returncode, r.stderr) == (0, ""), r.stderr
+    values = dict(list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))[3:])
+    assert values == {"Target total compensation (per year)": 15_000_000, "Currency": "JPY"}
 
 
 # -- interrupted writes -------------------------------------------------------------------------
@@ -588,10 +713,10 @@ def test_killing_build_workbook_mid_write_leaves_the_previous_workbook(built, bu
     assert target.read_bytes() == built.read_bytes()
 
 
-def test_the_pdf_is_one_page_of_the_same_content(planted, tmp_path):
+def test_the_pdf_is_one_page_of_the_same_content(planted, tmp_path, example_rows):
     out = tmp_path / "copy.xlsx"
-    r = run("share", planted, "-o", out, "--pdf")
-    assert r.returncode == 0, r.stderr
+    r = run("share", planted, "-o", out, "--pdf", "--include", "best_offer")
+    assert (r.returncode, r.stderr) == (0, ""), r.stderr
     pdf = out.with_suffix(".pdf")
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"^Pages:\s+1$", info, re.M)
@@ -600,7 +725,8 @@ def test_the_pdf_is_one_page_of_the_same_content(planted, tmp_path):
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     home = example()["home"]
-    assert f"{home['target']:,}" in text and home["city"] in text
+    _, value = _best_offer(example_rows)
+    assert f"{value:,.0f}" in text and home["city"] in text  # the best offer as a person says it
     assert leaks({"pdf": text.encode(), "raw": pdf.read_bytes()}) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.pdf", "copy.xlsx"]
 

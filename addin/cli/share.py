@@ -28,9 +28,14 @@ def register(app: Any) -> None:
         """Write the recruiter copy: the disclosed fields of the Recruiter sheet, values only.
 
         A new workbook with one sheet and nothing else of yours: no formulas, names, hidden
-        sheets, comments or metadata. The same input gives identical bytes.
+        sheets, comments or metadata. The same input gives identical bytes. Amounts are rounded
+        as a person says them; one disclosed below an offer you already hold is a warning on
+        stderr (the copy is still written).
         """
         from addin.render.share import share as make_copy
 
-        path = make_copy(workbook, output, tuple(include or ()), lang.strip().lower(), force, pdf)
+        def warn(line: str) -> None:  # what the copy discloses against your interest: not a refusal
+            typer.echo(f"negotiate: warning: {line}", err=True)
+
+        path = make_copy(workbook, output, tuple(include or ()), lang.strip().lower(), force, pdf, warn)
         typer.echo(f"wrote {path.name}" + (f" and {path.with_suffix('.pdf').name}" if pdf else ""))

@@ -27,23 +27,28 @@ import math
 import os
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from addin.io.guard import check_workbook
-from addin.io.reader import SheetGrid, read_grid
+from addin.io.reader import SheetGrid, WorkbookError, read_grid
 from addin.workbook.model import Call, Op
 from addin.workbook.sheets import disclosure, recruiter
 from addin.workbook.sheets.disclosure import FIELDS
 from addin.workbook.sheets.layout import OFFERS, PARAMS, Layout
 from calculators.errors import InvalidInputError, NegotiationError
+from calculators.notes import Note
 from calculators.offer.model import check_amount
+from calculators.valuation.disclosure import BELOW_OFFER, below_offers, spoken_amount
 
 __all__ = [
     "ShareError",
     "Disclosed",
     "read_disclosed",
+    "disclosure_notes",
+    "warning_text",
     "write_copy",
     "to_pdf",
     "share",
@@ -80,6 +85,44 @@ _BASIS_JA = {
     "net_annualized": "手取り・年平均",
     "net_total": "手取り・期間総額",
     "net_npv": "手取り・正味現在価値",
+}
+_BASIS_EN = {
+    "first_year": "first year",
+    "annualized": "annualised",
+    "total": "total over the horizon",
+    "npv": "net present value",
+    "net_first_year": "first year, after tax",
+    "net_annualized": "annualised, after tax",
+    "net_total": "total over the horizon, after tax",
+    "net_npv": "net present value, after tax",
+}
+_BASES = {"en": _BASIS_EN, "ja": _BASIS_JA}
+# How a warning names a disclosed amount (else by its label on the copy).
+_SAID = {
+    "en": {"target": "your target", "best_offer": "your best offer in hand"},
+    "ja": {"target": "希望年収", "best_offer": "保有オファーの最高額"},
+}
+UNCHECKED = "disclosure_unchecked"  # the offers could not be valued: nothing to compare with
+# The warnings' templates until the catalogue (addin.messages) holds these codes; its own
+# template wins once it does.  {field} and {basis} are words by then (see warning_text).
+_FALLBACK = {
+    "en": {
+        BELOW_OFFER: "the copy discloses {field} ({amount:,.0f} {currency}), below {count} of "
+        "your {held} offers; the highest, {offer}, is worth {value:,.0f} {currency} ({basis}). A "
+        "recruiter anchors on the first number they hear: leave it out (switch it off on the "
+        "Strategy sheet, no --include) and let them name a number first",
+        UNCHECKED: "the copy discloses {field}, but your offers could not be valued to check it "
+        "against them ({why})",
+    },
+    "ja": {
+        BELOW_OFFER: "この資料は{field}（{amount:,.0f} {currency}）を開示しますが、保有している "
+        "{held} 件のオファーのうち {count} 件を下回っています（最高は {offer} の "
+        "{value:,.0f} {currency}、{basis}）。採用担当者は最初に聞いた数字を基準にするため、"
+        "この項目は開示せず（Strategy シートのスイッチをオフ、--include も外す）、"
+        "先に相手に金額を示してもらいましょう",
+        UNCHECKED: "この資料は{field}を開示しますが、オファーを評価できず、保有オファーとの比較が"
+        "できませんでした（{why}）",
+    },
 }
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
 # What a spreadsheet may take for the start of a formula (OWASP, CSV injection): the ASCII
@@ -307,16 +350,109 @@ def read_disclosed(path: str | Path, include: tuple[str, ...] = (), lang: str = 
                     why = v.split(" ", 1)[1] if " " in v else v
                     raise ShareError(f"{name}: the field {k} cannot be computed: {why}")
             values.update(computed)
+        currency = _home_currency(wb, name) if any(FIELDS[k].amount for k in chosen) else None
     finally:
         wb.close()
+    for key, value in shown.items():  # a number out of scale is refused wherever it shows
+        if key not in chosen and _is_number(value):
+            _checked(name, key, value)
     out = []
     for key, field in FIELDS.items():
         if key in chosen:
             value = _checked(name, key, values.get(key))
-            if lang == "ja" and key == "basis" and isinstance(value, str):
-                value = _BASIS_JA.get(value.strip().lower(), value)
+            if key == "basis" and isinstance(value, str):
+                value = _BASES[lang].get(value.strip().lower(), value)
+            if field.amount and _is_number(value):  # said as a person says it
+                value = spoken_amount(float(value), currency or _NO_CURRENCY, field.amount == "computed")
             out.append(Disclosed(key, field.ja if lang == "ja" else field.en, value, field.style))
     return out
+
+
+_NO_CURRENCY = "XXX"  # ISO 4217's code for no currency: amounts said to the whole unit
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _home_currency(wb: Any, name: str) -> str | None:
+    """The currency of the disclosed amounts: Params ``home_currency``, else the first
+    offer's (as the comparison takes it, :func:`calculators.valuation.compare.home_currency`)."""
+    for sheet, label in ((PARAMS, "home_currency"), (OFFERS, "currency")):
+        if sheet not in wb.sheetnames:
+            continue
+        for row in read_grid(wb, name, sheet, finite=False).rows:
+            if isinstance(row[0], str) and row[0].strip().lower() == label:
+                given = [v.strip().upper() for v in row[1:] if isinstance(v, str) and v.strip()]
+                if given:
+                    return given[0]
+                break
+    return None
+
+
+def disclosure_notes(path: str | Path, items: list[Disclosed]) -> list[Note]:
+    """What the user should know before sending the copy: each disclosed amount below an
+    offer already held (:func:`calculators.valuation.disclosure.below_offers`), on the
+    workbook's basis in its home currency, as the Recruiter sheet's best offer is valued.
+
+    Warnings, never refusals: offers that cannot be valued give one ``disclosure_unchecked``
+    note naming why; a workbook holding no offer gives none.
+    """
+    from addin.io.reader import read_inputs, workbook_offers  # noqa: PLC0415
+    from calculators.defaults import BASIS, DISCOUNT_RATE, YEARS  # noqa: PLC0415
+    from calculators.valuation.compare import Settings, compare_offers, home_currency  # noqa: PLC0415
+
+    amounts = {i.key: float(i.value) for i in items if FIELDS[i.key].amount and _is_number(i.value)}
+    if not amounts:
+        return []
+    try:
+        inputs = read_inputs(path)
+    except WorkbookError as exc:
+        if str(exc).endswith(("has no Offers sheet", "the Offers sheet is empty")):
+            return []  # no offer held: nothing to be below
+        return [Note(UNCHECKED, {"field": next(iter(amounts)), "why": str(exc)})]
+    if all(_blank(v) for row in inputs.offers[1:] for v in row[1:]):
+        return []  # the offer columns are empty (a new workbook)
+    try:
+        offers = workbook_offers(inputs)
+        given = inputs.settings
+        settings = Settings(
+            basis=str(given.get("basis") or BASIS.default).strip().lower(),
+            years=_setting(given, "horizon_years", YEARS),
+            discount_rate=_setting(given, "discount_rate", DISCOUNT_RATE),
+            home_currency=home_currency(offers, given.get("home_currency")),
+            fx=inputs.fx,
+        )
+        ranked = compare_offers(offers, settings)
+        return below_offers(amounts, ranked, str(settings.home_currency), settings.basis)
+    except NegotiationError as exc:
+        return [Note(UNCHECKED, {"field": next(iter(amounts)), "why": str(exc)})]
+
+
+def _setting(given: dict[str, Any], key: str, setting: Any) -> Any:
+    """A Params setting as the comparison takes it: blank is the default, else checked."""
+    value = given.get(key)
+    try:
+        return setting.check(None if _blank(value) else value)
+    except NegotiationError as exc:
+        raise InvalidInputError(f"Params {key}: {exc}") from None
+
+
+def warning_text(note: Note, lang: str = "en") -> str:
+    """A disclosure note in ``lang``: the catalogue's template for its code (``addin.messages``),
+    else this module's; the field and the basis said in words."""
+    from addin.messages import MESSAGES  # noqa: PLC0415
+
+    template = MESSAGES.get(lang, {}).get(note.code) or _FALLBACK[lang][note.code]
+    params = dict(note.params)
+    key = params.get("field")
+    if isinstance(key, str) and key in FIELDS:
+        label = FIELDS[key].ja if lang == "ja" else FIELDS[key].en
+        params["field"] = _SAID[lang].get(key, label)
+    basis = params.get("basis")
+    if isinstance(basis, str):
+        params["basis"] = _BASES[lang].get(basis, basis.replace("_", " "))
+    return str(template.format(**params))
 
 
 def _needs_compute(value: Any) -> bool:
@@ -528,10 +664,14 @@ def share(
     lang: str = "en",
     force: bool = False,
     pdf: bool = False,
+    warn: Callable[[str], None] | None = None,
 ) -> Path:
     """Build the recruiter copy of ``workbook`` at ``output`` (atomic; never over the input).
 
-    With ``pdf``, a one-page PDF of the same content is written beside it (``.pdf``).
+    With ``pdf``, a one-page PDF of the same content is written beside it (``.pdf``).  With
+    ``warn``, each warning about what the copy discloses (:func:`disclosure_notes`, a
+    disclosed amount below an offer already held) is passed to it as one line in ``lang``,
+    once the copy is written.
     """
     if lang not in LANGS:
         raise ShareError("--lang must be en or ja")
@@ -555,6 +695,7 @@ def share(
         raise ShareError(
             f"{src.name}: nothing is disclosed; switch fields on (Strategy sheet, column K) or use --include"
         )
+    notes = disclosure_notes(src, items) if warn is not None else []
     fd, tmp = tempfile.mkstemp(prefix=".share-", suffix=".xlsx", dir=out.parent)
     os.close(fd)
     try:
@@ -565,4 +706,6 @@ def share(
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+    for note in notes:
+        warn(warning_text(note, lang))  # type: ignore[misc]  # notes only when warn is given
     return out

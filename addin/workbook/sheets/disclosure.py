@@ -29,6 +29,10 @@ class Field:
     ja: str
     help: str
     style: str | None = None
+    #: an amount of money in the home currency: ``typed`` (the user's own number, kept to the
+    #: currency's least step) or ``computed`` (said to a few significant digits); see
+    #: :func:`calculators.valuation.disclosure.spoken_amount`
+    amount: str | None = None
 
     def expr(self, key: str, lay: Layout) -> Any:
         """The formula (a model expression over the input sheets) giving the field's value."""
@@ -49,6 +53,7 @@ FIELDS: dict[str, Field] = {
         "希望年収（総報酬・年額）",
         "Your income target (Params income_target)",
         "num",
+        "typed",
     ),
     "currency": Field("Currency", "通貨", "Your home currency (Params home_currency)"),
     "basis": Field("Compensation basis", "報酬の算定基準", "The basis the target is stated on"),
@@ -61,6 +66,7 @@ FIELDS: dict[str, Field] = {
         "保有オファーの最高額（年額・同じ基準と通貨）",
         "The value of your best offer: strong leverage, a strong signal",
         "num",
+        "computed",
     ),
 }
 
