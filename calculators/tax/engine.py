@@ -346,9 +346,14 @@ def marginal_tax(income: npt.ArrayLike, thresholds: list[float], rates: list[flo
     x = np.maximum(np.asarray(income, dtype=float), 0.0)
     t = np.asarray(thresholds, dtype=float)
     r = np.asarray(rates, dtype=float)
-    upper = np.append(t[1:], np.inf)
-    band = np.clip(x[..., None] - t, 0.0, upper - t)
-    return scalar_out((band * r).sum(axis=-1), income)
+    # the tax below each band's lower bound, added up band by band in order, and the band
+    # each income falls in: one look-up an income instead of every band for every income
+    below = np.concatenate(([0.0], np.cumsum(np.diff(t) * r[:-1])))
+    k = np.searchsorted(t, x, side="right") - 1
+    inside = k >= 0
+    at = np.where(inside, k, 0)
+    tax = np.where(inside, below[at] + (x - t[at]) * r[at], 0.0)
+    return scalar_out(tax, income)
 
 
 @overload

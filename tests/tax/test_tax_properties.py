@@ -1,5 +1,7 @@
 """Invariants every jurisdiction's rules keep (run over all registered codes)."""
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -178,3 +180,27 @@ def test_city_names_resolve():
     assert get_jurisdiction("tokyo").code == "JP-TOKYO"
     assert get_jurisdiction("Tel Aviv").code == "IL"
     assert get_jurisdiction("new york").code == "US-NY-NYC"
+
+
+@given(
+    st.lists(st.floats(min_value=1.0, max_value=1e6), min_size=1, max_size=12, unique=True),
+    st.lists(st.floats(min_value=0.0, max_value=0.6), min_size=13, max_size=13),
+    st.lists(st.floats(min_value=-1e5, max_value=5e7), min_size=1, max_size=50),
+    st.booleans(),
+)
+def test_marginal_tax_is_each_bands_income_times_its_rate(steps, rates, incomes, from_zero):
+    """The look-up (the tax below the band plus the band's part) is the definition: each band's
+    share of the income times its rate, added up; below the first bound, no tax."""
+    from calculators.tax.engine import marginal_tax
+
+    bounds = sorted(steps)
+    thresholds = ([0.0] if from_zero else []) + [float(b) for b in np.cumsum(bounds)]
+    r = rates[: len(thresholds)]
+    for x in incomes:
+        expected = sum(
+            max(0.0, min(max(x, 0.0), hi) - lo) * rate
+            for lo, hi, rate in zip(thresholds, thresholds[1:] + [math.inf], r, strict=True)
+        )
+        got = marginal_tax(x, thresholds, r)
+        assert math.isclose(got, expected, rel_tol=1e-12, abs_tol=1e-6), (x, got, expected)
+    assert marginal_tax(incomes, thresholds, r).shape == (len(incomes),)
