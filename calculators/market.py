@@ -28,12 +28,21 @@ is read at position ``(n - 1) * p / 100`` of the sorted values, interpolating
 between neighbours.  Both need at least two comparable rows; fewer than
 ``market_small_sample`` rows or rows whose median date is older than
 ``market_stale_months`` (both in ``data/negotiation.yaml``) carry a warning in the result.
+
+Synthetic rows
+--------------
+A row whose ``source`` names it synthetic (a word of ``market_synthetic_words`` in
+``data/market.yaml``; the example workbook's sample says "synthetic, illustrative") is not
+pay anyone reported: a band or percentile resting on such rows says so first among its
+warnings (``market_synthetic``), and counts them (:attr:`MarketStat.synthetic`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,6 +68,7 @@ __all__ = [
     "percentile_of",
     "band",
     "offer_market_tc",
+    "next_level",
     "BAND_PERCENTILES",
     "METHOD_PERCENTILE",
     "METHOD_BAND",
@@ -66,6 +76,7 @@ __all__ = [
 
 Array = npt.NDArray[np.float64]
 _DATA = DATA_DIR / "negotiation.yaml"
+_SOURCES = DATA_DIR / "market.yaml"
 BAND_PERCENTILES = (25.0, 50.0, 75.0, 90.0)
 METHOD_PERCENTILE = "rank: 100 x values below / (n - 1), interpolated (PERCENTRANK.INC)"
 METHOD_BAND = "linear at (n - 1) x p (PERCENTILE.INC)"
@@ -96,6 +107,12 @@ def _setting(name: str, as_of: dt.date | None) -> float:
     return float(in_force(param, None if as_of is None else max(as_of, param.dates[0])))
 
 
+def _synthetic_words() -> tuple[str, ...]:
+    """The words that mark a row's source as synthetic (``data/market.yaml``), lower case."""
+    words = in_force(load_parameters(_SOURCES)["market_synthetic_words"])
+    return tuple(str(w).strip().lower() for w in words if str(w).strip())
+
+
 def _norm(text: object) -> str:
     return "_".join(str(text).strip().lower().replace("-", "_").split())
 
@@ -124,9 +141,25 @@ class MarketData:
     text: Mapping[str, tuple[npt.NDArray[np.int32], tuple[str, ...]]]
     currency: str | None
     notes: tuple[Note, ...] = ()  # what reading the rows found (code market_total_mismatch)
+    # per text column, each distinct value as first written (parallel to its case-folded one)
+    labels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.tc)
+
+    @property
+    def synthetic(self) -> npt.NDArray[np.bool_]:
+        """Per row, whether its ``source`` marks it synthetic (``data/market.yaml``)."""
+        codes, cats = self.text["source"]
+        marks = [re.compile(rf"\b{re.escape(w)}\b") for w in _synthetic_words()]
+        hit = [i for i, c in enumerate(cats) if any(m.search(c) for m in marks)]
+        return np.isin(codes, hit) if hit else np.zeros(len(self), dtype=bool)
+
+    @property
+    def newest(self) -> dt.date | None:
+        """The date of the most recent dated row (``None``: no row has a date)."""
+        dated = self.days[~np.isnan(self.days)]
+        return None if dated.size == 0 else _day(float(dated.max()))
 
     @classmethod
     def from_columns(
@@ -177,26 +210,40 @@ class MarketData:
         unknown = set(text) - set(_TEXT)
         if unknown:
             raise InvalidInputError("market columns: unknown text column", code="market_unknown_column")
+        coded = {name: _labelled(text.get(name), n, name) for name in _TEXT}
         return cls(
             values,
             np.full(n, np.nan) if years is None else np.asarray(years, dtype=float),
             np.full(n, np.nan) if days is None else np.asarray(days, dtype=float),
-            {name: _codes(text.get(name), n, name) for name in _TEXT},
+            {name: (codes, cats) for name, (codes, cats, _) in coded.items()},
             currency,
             (),
+            {name: labels for name, (_, _, labels) in coded.items()},
         )
 
 
 def _codes(column: Any, n: int, name: str) -> tuple[npt.NDArray[np.int32], tuple[str, ...]]:
     """Integer codes of a text column into its sorted, case-folded distinct values."""
+    codes, cats, _ = _labelled(column, n, name)
+    return codes, cats
+
+
+def _labelled(
+    column: Any, n: int, name: str
+) -> tuple[npt.NDArray[np.int32], tuple[str, ...], tuple[str, ...]]:
+    """:func:`_codes`, with each case-folded value as it was first written (its label)."""
     if column is None:
-        return np.full(n, -1, dtype=np.int32), ()
+        return np.full(n, -1, dtype=np.int32), (), ()
     codes, uniques = _factor(column, lambda: InvalidInputError(f"market table: {name} must be text"))
     folded = [None if _blank(u) else str(u).strip().lower() for u in uniques]
     cats = sorted({f for f in folded if f is not None})
     index = {c: i for i, c in enumerate(cats)}
+    first: dict[str, str] = {}
+    for u, f in zip(uniques, folded, strict=True):
+        if f is not None:
+            first.setdefault(f, str(u).strip())
     remap = np.array([index[f] if f is not None else -1 for f in folded] + [-1], dtype=np.int32)
-    return remap[codes], tuple(cats)
+    return remap[codes], tuple(cats), tuple(first[c] for c in cats)
 
 
 @dataclass(frozen=True)
@@ -250,7 +297,10 @@ class MarketStat:
     n: int
     method: str
     currency: str | None
-    warnings: tuple[Note, ...] = field(default_factory=tuple)  # small sample, stale, undated
+    warnings: tuple[Note, ...] = field(default_factory=tuple)  # synthetic, small sample, stale, undated
+    median_date: dt.date | None = None  # the comparable rows' median date (None: undated)
+    newest: dt.date | None = None  # the most recent of their dates
+    synthetic: int = 0  # how many of them are synthetic (their source says so)
 
 
 def _factor(
@@ -284,6 +334,11 @@ def _by_unique(
 
 def _not_a_date() -> InvalidInputError:
     return InvalidInputError("market table: date must be a date (YYYY-MM-DD)", code="market_not_a_date")
+
+
+def _day(days: float) -> dt.date:
+    """The date ``days`` days after 1970-01-01 (a fraction of a day is dropped)."""
+    return dt.date(1970, 1, 1) + dt.timedelta(days=math.floor(days))
 
 
 def _date_days(value: object) -> float:
@@ -440,7 +495,9 @@ def market_from_rows(
     differs = keep & has_parts & ~np.isnan(nums["total"]) & (np.abs(tc - nums["total"]) > 0.5)
     if differs.any():
         notes.append(Note("market_total_mismatch", {"rows": int(differs.sum())}))
-    text = {name: _codes(cols.get(name), n, name) for name in _TEXT}
+    coded = {name: _labelled(cols.get(name), n, name) for name in _TEXT}
+    text = {name: (codes, cats) for name, (codes, cats, _) in coded.items()}
+    labels = {name: names for name, (_, _, names) in coded.items()}
     days = _by_unique(cols["date"], _date_days, _not_a_date) if "date" in cols else np.full(n, np.nan)
     if not keep.all():
         tc, days, years = tc[keep], days[keep], nums["years_experience"][keep]
@@ -448,7 +505,7 @@ def market_from_rows(
     else:
         years = nums["years_experience"]
     tc, ccy = _one_currency(tc, text["currency"], currency, fx)
-    return MarketData(tc, years, days, text, ccy, tuple(notes))
+    return MarketData(tc, years, days, text, ccy, tuple(notes), labels)
 
 
 def _one_currency(
@@ -516,13 +573,13 @@ def _mask(data: MarketData, f: Filters) -> npt.NDArray[np.bool_]:
     return mask
 
 
-def _select(data: MarketData, f: Filters) -> tuple[Array, Array]:
-    """The comparable rows' TC and dates."""
+def _select(data: MarketData, f: Filters) -> tuple[Array, Array, npt.NDArray[np.bool_]]:
+    """The comparable rows' TC, dates and whether each is synthetic."""
     if f == Filters():
-        values, days = data.tc, data.days
+        values, days, synthetic = data.tc, data.days, data.synthetic
     else:
         mask = _mask(data, f)
-        values, days = data.tc[mask], data.days[mask]
+        values, days, synthetic = data.tc[mask], data.days[mask], data.synthetic[mask]
     if values.size == 0:
         raise InvalidInputError(
             "no comparable market rows after filtering on " + f.describe(),
@@ -534,7 +591,27 @@ def _select(data: MarketData, f: Filters) -> tuple[Array, Array]:
             "only 1 comparable market row after filtering: at least 2 are needed for a percentile",
             code="market_one_row",
         )
-    return np.asarray(values, dtype=float), days
+    return np.asarray(values, dtype=float), days, synthetic
+
+
+def _stat(
+    values: dict[str, float],
+    data: MarketData,
+    selected: tuple[Array, Array, npt.NDArray[np.bool_]],
+    method: str,
+    as_of: dt.date | None,
+) -> MarketStat:
+    """A percentile or band with what its comparable rows rest on: size, dates, warnings."""
+    x, days, synthetic = selected
+    dated = days[~np.isnan(days)]
+    median = None if dated.size == 0 else _day(float(np.median(dated)))
+    newest = None if dated.size == 0 else _day(float(dated.max()))
+    n = int(x.size)
+    count = int(synthetic.sum())
+    warnings = _warnings(data, days, n, as_of)
+    if count:
+        warnings = (Note("market_synthetic", {"rows": count, "n": n}), *warnings)
+    return MarketStat(values, n, method, data.currency, warnings, median, newest, count)
 
 
 def _warnings(data: MarketData, days: Array, n: int, as_of: dt.date | None) -> tuple[Note, ...]:
@@ -600,7 +677,8 @@ def percentile_of(
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise InvalidInputError("value must be a finite number", code="market_value_not_finite")
     f = filters or Filters()
-    x, days = _select(data, f)
+    selected = _select(data, f)
+    x = selected[0]
     n = x.size
     below = x < value
     count_below = int(below.sum())
@@ -616,9 +694,7 @@ def percentile_of(
         pos_lower = float((x < lower).sum())  # tied values share their lowest position
         position = pos_lower + (count_below - pos_lower) * (value - lower) / (upper - lower)
     pct = 100.0 * position / (n - 1)
-    return MarketStat(
-        {"percentile": pct}, n, METHOD_PERCENTILE, data.currency, _warnings(data, days, n, as_of)
-    )
+    return _stat({"percentile": pct}, data, selected, METHOD_PERCENTILE, as_of)
 
 
 def band(
@@ -667,10 +743,69 @@ def band(
     if not ps or any(not math.isfinite(p) or not 0 <= p <= 100 for p in ps):
         raise InvalidInputError("percentiles must be numbers from 0 to 100", code="market_percentiles_range")
     f = filters or Filters()
-    x, days = _select(data, f)
-    values = np.percentile(x, ps, method="linear")
+    selected = _select(data, f)
+    values = np.percentile(selected[0], ps, method="linear")
     out = {f"p{p:g}": float(v) for p, v in zip(ps, values, strict=True)}
-    return MarketStat(out, int(x.size), METHOD_BAND, data.currency, _warnings(data, days, int(x.size), as_of))
+    return _stat(out, data, selected, METHOD_BAND, as_of)
+
+
+def next_level(
+    data: MarketData, filters: Filters, as_of: dt.date | None = None
+) -> tuple[str, MarketStat] | None:
+    """The level above ``filters.level`` among the same rows, and its band.
+
+    Among the rows the other filters keep (location, title, ...), each level with at least
+    two rows is ranked by its median TC; the next level is the one whose median is the
+    least above the median of ``filters.level``'s rows.  No level given, no such rows, or
+    no level above: ``None``.
+
+    Parameters
+    ----------
+    data : MarketData
+        The market rows.
+    filters : Filters
+        Which rows are comparable, ``level`` the one you are at.
+    as_of : datetime.date, optional
+        The day staleness warnings are measured from.
+
+    Returns
+    -------
+    tuple of (str, MarketStat) or None
+        The level as its rows first write it, and its band (:func:`band`).
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> d = market_from_rows([["level", "total"], ["L4", 80], ["L4", 90], ["L5", 100],
+    ...                       ["L5", 120], ["L6", 150], ["L6", 170]])
+    >>> level, stat = next_level(d, Filters(level="l5"))
+    >>> level, stat.values["p90"]
+    ('L6', 168.0)
+    >>> next_level(d, Filters(level="L6")) is None
+    True
+    """
+    if not isinstance(filters, Filters) or not filters.level:
+        return None
+    mine = {w.strip().lower() for w in str(filters.level).split("|") if w.strip()}
+    others = _mask(data, dataclasses.replace(filters, level=None))
+    codes, cats = data.text["level"]
+    at = others & np.isin(codes, [i for i, c in enumerate(cats) if c in mine])
+    if at.sum() < 2:
+        return None
+    here = float(np.median(data.tc[at]))
+    above = []
+    for i, c in enumerate(cats):
+        rows = others & (codes == i)
+        if c not in mine and rows.sum() >= 2 and (median := float(np.median(data.tc[rows]))) > here:
+            above.append((median, i))
+    if not above:
+        return None
+    i = min(above)[1]
+    label = (data.labels.get("level") or cats)[i]
+    return label, band(data, dataclasses.replace(filters, level=label), as_of=as_of)
 
 
 def offer_market_tc(offer: Offer) -> float:

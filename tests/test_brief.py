@@ -12,6 +12,7 @@ from addin.render.brief import build_brief, money, read_strategy, render
 from addin.workbook.builder import DEFAULT_PATH
 from addin.workbook.sheets.strategy import STANDING
 from calculators.negotiation import COUNTER_COMPONENTS
+from calculators.negotiation.rounding import spoken
 
 
 @pytest.fixture(scope="module")
@@ -120,9 +121,11 @@ def test_brief_numbers_equal_the_workbook_cells_and_the_text(brief):
         for j, comp in enumerate(COUNTER_COMPONENTS, start=5):
             want = c.counters[comp]
             assert row[j] == ("out of reach" if want is None else want)
-            if want:
-                assert money(want, c.currency) in en and money(want, c.currency, "ja") in ja
-        assert money(c.ask["anchor_tc"], c.currency) in en
+            if want:  # the page says the raise as a person would, rounded up so that it still wins
+                said = spoken(want, c.currency, "up")
+                assert said >= want and money(said, c.currency) in en and money(said, c.currency, "ja") in ja
+        a = c.advice
+        assert money(a.ask_tc, c.currency) in en and money(a.ask_base, c.currency, "ja") in ja
         assert money(c.batna_home, brief.home_currency, "ja") in ja
     for e in brief.impact:
         assert money(e.value, brief.home_currency) in en
@@ -296,8 +299,19 @@ def test_the_json_brief_holds_numbers_and_codes_not_sentences(tmp_path, brief):
         "params": {"component": "sign_on", "basis": "net_annualized"},
     }
     assert tokyo["flag"]["code"] == "deadline_before_expected" and tokyo["deadline"] == "2026-12-11"
-    text = out.read_text(encoding="utf-8")
+
+    # sentences only in the warnings' text fields (said from their codes), never elsewhere
+    def without_text(value):
+        if isinstance(value, dict):
+            return {k: without_text(v) for k, v in value.items() if k != "text"}
+        if isinstance(value, list):
+            return [without_text(v) for v in value]
+        return value
+
+    text = json.dumps(without_text(data), ensure_ascii=False)
     for code, template in MESSAGES["en"].items():
         head = template.split("{")[0].strip()
         assert len(head) < 12 or head not in text, code
+    warned = [w for o in data["offers"] for w in o["warnings"]]
+    assert warned and all(set(w) == {"code", "params", "text"} and w["text"] for w in warned)
     assert [c["value_home"] for c in data["companies"]] == [c.value_home for c in brief.companies]

@@ -93,7 +93,13 @@ def test_rows_tc_is_like_for_like_and_filters_work():
     stat = band(d, Filters(location="TOKYO", level="l5"), as_of=dt.date(2026, 11, 1))
     assert stat.n == 3
     # the least sample is 10 (data/negotiation.yaml); A, B, E are dated within 24 months
-    assert stat.warnings == (mismatch, Note("market_small_sample", {"n": 3, "least": 10}))
+    # every row's source says synthetic: that comes first
+    assert stat.warnings == (
+        Note("market_synthetic", {"rows": 3, "n": 3}),
+        mismatch,
+        Note("market_small_sample", {"n": 3, "least": 10}),
+    )
+    assert stat.synthetic == 3 and stat.newest == dt.date(2026, 6, 1)
     stat = band(d, Filters(min_years=5, max_years=10))
     assert stat.n == 2
     stat = band(d, Filters(since=dt.date(2026, 1, 1)))

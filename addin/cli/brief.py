@@ -18,12 +18,19 @@ def register(app: Any) -> None:
         output: Annotated[
             Path | None, typer.Option("-o", "--output", help="Write the Markdown here (default: print it)")
         ] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON")] = False,
+        as_json: Annotated[
+            bool,
+            typer.Option(
+                "--json",
+                help="Print the brief as data: per offer the ask, what beating your best "
+                "alternative takes, your walk-away, the market p90 (home currency) and the "
+                "warnings, said in --lang",
+            ),
+        ] = False,
     ) -> None:
-        """The negotiation brief: market position, leverage, counters, the ask, walk-away.
+        """The negotiation brief: market evidence, leverage, the ask, walk-away, counters.
 
-        PRIVATE: it holds your walk-away and BATNA. Every number is the one the workbook's
-        functions give for the same inputs.
+        PRIVATE: it holds your walk-away and best alternative; never send it.
         """
         from addin.cli.common import json_text
         from addin.paths import example_workbook
@@ -34,7 +41,7 @@ def register(app: Any) -> None:
         if code not in LANGS:
             raise InvalidInputError("--lang must be en or ja")
         data = build_brief(workbook or example_workbook())
-        text = json_text(brief_data(data)) + "\n" if as_json else render(data, code)
+        text = json_text(brief_data(data, code)) + "\n" if as_json else render(data, code)
         if output is None:
             typer.echo(text, nl=False)
             return

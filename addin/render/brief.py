@@ -29,7 +29,7 @@ from addin.io.reader import (
     stream_rows,
     workbook_offers,
 )
-from addin.messages import LANGS, say
+from addin.messages import LANGS, basis_words, money, say
 from addin.render.brief_messages import COMPONENTS, LABELS
 from addin.udfs.inputs import settings_from
 from addin.workbook.sheets.strategy import (
@@ -41,10 +41,29 @@ from addin.workbook.sheets.strategy import (
     NAME,
 )
 from calculators.errors import InvalidInputError, NegotiationError
-from calculators.negotiation import CURRENT, Brief, ImpactItem, Note, Strategy, negotiation_brief
+from calculators.negotiation import (
+    CURRENT,
+    Brief,
+    CompanyBrief,
+    ImpactItem,
+    Note,
+    Strategy,
+    negotiation_brief,
+)
+from calculators.negotiation.rounding import spoken
 from calculators.offer.model import check_amount
 
-__all__ = ["StrategyInputs", "read_strategy", "strategy_of", "build_brief", "brief_data", "render", "LANGS"]
+__all__ = [
+    "StrategyInputs",
+    "read_strategy",
+    "strategy_of",
+    "build_brief",
+    "brief_data",
+    "warnings_of",
+    "render",
+    "money",
+    "LANGS",
+]
 
 
 @dataclass(frozen=True)
@@ -228,133 +247,167 @@ def _rates(fx: Any) -> list[list[Any]] | None:
     return [["currency", f"per {fx.base}"], *[[k, v] for k, v in fx.rates.items()]]
 
 
-def brief_data(brief: Brief) -> dict[str, Any]:
-    """The brief as plain JSON-ready values (dates as ``YYYY-MM-DD``; notes as code and params)."""
-
-    def plain(value: Any) -> Any:
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        if isinstance(value, dict):
-            return {k: plain(v) for k, v in value.items()}
-        if isinstance(value, (list, tuple)):
-            return [plain(v) for v in value]
-        return value
-
-    return plain(dataclasses.asdict(brief))  # type: ignore[no-any-return]
+def _plain(value: Any) -> Any:
+    """JSON-ready values: dates as ``YYYY-MM-DD``, dataclasses and tuples as dicts and lists."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _plain(dataclasses.asdict(value))
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
 
 
-def money(value: float, currency: str, lang: str = "en") -> str:
-    """``12,345,678 JPY`` (Japanese: ``12,345,678円`` for yen)."""
-    text = f"{value:,.0f}"
-    if lang == "ja" and currency == "JPY":
-        return text + "円"
-    return f"{text} {currency}"
+def _warned(note: Note, lang: str) -> dict[str, Any]:
+    return {"code": note.code, "params": _plain(note.params), "text": say(note, lang, plain=True)}
+
+
+def warnings_of(c: CompanyBrief) -> tuple[Note, ...]:
+    """Everything the brief warns of for one company: the market band's warnings (synthetic,
+    small sample, old data) or why there is none, the ask's notes, the deadline's flag."""
+    advice = c.advice.notes if c.advice is not None else ()
+    return (*c.market_notes, *advice, *((c.flag,) if c.flag is not None else ()))
+
+
+def _offer_data(brief: Brief, c: CompanyBrief, lang: str) -> dict[str, Any]:
+    """One company's advice as data, amounts in the home currency (``local``: the offer's)."""
+    a = c.advice
+    assert a is not None  # negotiation_brief gives every company its advice
+    r = a.rate
+
+    def home(v: float | None) -> float | None:
+        return None if v is None else v * r
+
+    stat = c.band_stat
+    leverage = []
+    for x in c.leverage:
+        entry: dict[str, Any] = {"name": x.label, "amount": x.amount, "currency": x.amount_currency}
+        if x.label is not None:  # a named offer may be told in its own currency too
+            entry["own"] = {"currency": x.currency, "tc": x.market_tc}
+        entry["value"] = x.value_home
+        leverage.append(entry)
+    return {
+        "name": c.name,
+        "company": c.company,
+        "currency": c.currency,
+        "can_win": a.can_win,
+        "evidence": a.evidence,
+        "ask": {
+            "total": home(a.ask_tc),
+            "base": home(a.ask_base),
+            "currency": brief.home_currency,
+            "low": home(a.low),
+            "high": home(a.high),
+            "local": {
+                "currency": c.currency,
+                "total": a.ask_tc,
+                "base": a.ask_base,
+                "low": a.low,
+                "high": a.high,
+            },
+        },
+        "to_beat_best_alternative": home(a.to_beat_tc),
+        "to_beat_local": a.to_beat_tc,
+        "walk_away": a.walk_away,
+        "best_alternative": {"name": a.best_alternative, "value": a.best_value},
+        "value": a.value_home,
+        "value_at_ask": a.value_at_ask,
+        "offer_tc": home(a.offer_tc),
+        "market_p75": home(c.band.get("p75")),
+        "market_p90": home(c.band.get("p90")),
+        "market": {
+            "n": c.market_n,
+            "level": c.level,
+            "method": stat.method if stat is not None else None,
+            "median_date": _plain(stat.median_date) if stat is not None else None,
+            "newest": _plain(stat.newest) if stat is not None else None,
+            "synthetic": bool(stat is not None and stat.synthetic),
+            "synthetic_rows": stat.synthetic if stat is not None else 0,
+            "band": dict(c.band),
+            "percentile": c.percentile,
+        },
+        "leverage": leverage,
+        "moves": [_plain(m) for m in a.moves],
+        "counters": dict(c.counters),
+        "warnings": [_warned(n, lang) for n in warnings_of(c)],
+    }
+
+
+def brief_data(brief: Brief, lang: str = "en") -> dict[str, Any]:
+    """The brief as plain JSON-ready values (dates as ``YYYY-MM-DD``; notes as code and params).
+
+    ``companies`` holds each company's figures as the calculators give them (its ``ask`` the
+    workbook's NEGOTIATION_ASK measures); ``market`` what the market table rests on and
+    ``offers`` the advice per company, amounts in the home currency, each warning with its
+    ``text`` in ``lang``.
+    """
+    if lang not in LANGS:
+        raise InvalidInputError("lang must be en or ja")
+    out: dict[str, Any] = _plain(
+        {
+            f.name: getattr(brief, f.name)
+            for f in dataclasses.fields(brief)
+            if f.name not in ("market", "notes", "companies")
+        }
+    )
+    out["companies"] = [
+        {
+            f.name: _plain(getattr(c, f.name))
+            for f in dataclasses.fields(c)
+            if f.name not in ("advice", "band_stat")
+        }
+        for c in brief.companies
+    ]
+    out["basis_words"] = basis_words(brief.basis, lang, brief.years or None)
+    out["market"] = {
+        "synthetic": brief.market.synthetic > 0,
+        "n": brief.market.n,
+        "synthetic_rows": brief.market.synthetic,
+        "as_of": _plain(brief.market.newest),
+        "warnings": [_warned(n, lang) for n in brief.notes],
+    }
+    out["offers"] = [_offer_data(brief, c, lang) for c in brief.companies]
+    return out
 
 
 def render(brief: Brief, lang: str = "en") -> str:
-    """The brief as Markdown in ``lang`` (``en`` or ``ja``)."""
+    """The brief as Markdown in ``lang`` (``en`` or ``ja``): plain words, every amount you
+    say rounded as said, no internal identifier."""
     if lang not in LANGS:
         raise InvalidInputError("lang must be en or ja")
     t = LABELS[lang]
 
     def said(note: Note) -> str:
-        return say(note, lang)
+        return say(note, lang, plain=True)
+
+    def cash(value: float, currency: str) -> str:
+        return money(value, currency, lang)
 
     h = brief.home_currency
+    words = basis_words(brief.basis, lang, brief.years or None)
     out = [
         f"# {t['title']}",
         "",
         f"**{t['private']}**",
         "",
-        t["basis"].format(basis=brief.basis, ccy=h, date=brief.as_of.isoformat()),
+        t["basis"].format(basis=words, ccy=h, date=brief.as_of.isoformat()),
     ]
     if brief.target:
-        out.append(t["target"].format(v=money(brief.target, h, lang)))
+        out.append(t["target"].format(v=cash(brief.target, h)))
+    if brief.walk_away_set:
+        out.append(t["walk_all"].format(v=cash(brief.walk_away, h), basis=words))
+    else:
+        out.append(t["walk_none"])
+    for note in brief.notes:
+        out += ["", f"**{_sentence(said(note), lang)}**"]
     for c in brief.companies:
-        out += [
-            "",
-            f"## {c.name} ({c.city}, {c.currency})",
-            "",
-            f"### {t['market']}",
-            "",
-            "- " + t["tc"].format(v=money(c.market_tc, c.currency, lang)),
-        ]
-        if c.percentile is not None:
-            b = {k: money(v, c.currency, lang) for k, v in c.band.items()}
-            out.append(
-                "- "
-                + t["pct"].format(
-                    p=c.percentile,
-                    n=c.market_n,
-                    city=c.city,
-                    p25=b["p25"],
-                    p50=b["p50"],
-                    p75=b["p75"],
-                    p90=b["p90"],
-                )
-            )
-            out += ["- " + t["warn"].format(w=said(w)) for w in c.market_notes]
-        else:
-            out.append("- " + t["nomarket"].format(why="; ".join(said(w) for w in c.market_notes)))
-        batna = t["current_job"] if c.batna_name == CURRENT else c.batna_name
-        out += [
-            "",
-            f"### {t['standing']}",
-            "",
-            "- " + t["value"].format(basis=brief.basis, v=money(c.value_home, h, lang)),
-            "- " + t["batna"].format(name=batna, v=money(c.batna_home, h, lang)),
-        ]
-        out += ["", f"### {t['leverage']}", ""]
-        if not c.leverage:
-            out.append("- " + t["nolev"])
-        for cited in c.leverage:
-            out.append(
-                "- "
-                + t["cite"].format(
-                    who=cited.label or t["another"],
-                    tc=money(cited.market_tc, cited.currency, lang),
-                    home=money(cited.value_home, h, lang),
-                    basis=brief.basis,
-                )
-            )
-        out += ["", f"### {t['counters'].format(m=money(brief.margin, h, lang))}", ""]
-        for comp, value in c.counters.items():
-            label = COMPONENTS[lang][comp]
-            if value is None:
-                text = said(c.unreachable[comp])
-            elif value == 0:
-                text = t["already"]
-            else:
-                key = "bonus" if comp == "bonus_target" else "raise"
-                text = t[key].format(v=money(value, c.currency, lang))
-            out.append(f"- {label}: {text}")
-        out += ["", f"### {t['ask']}", ""]
-        if c.ask_error is not None:
-            out.append("- " + said(c.ask_error))
-        else:
-            a = c.ask
-            out += [
-                "- "
-                + t["anchor"].format(
-                    tc=money(_num(a["anchor_tc"]), c.currency, lang),
-                    base=money(_num(a["anchor_base"]), c.currency, lang),
-                ),
-                "- "
-                + t["tgt"].format(
-                    tc=money(_num(a["target_tc"]), c.currency, lang),
-                    base=money(_num(a["target_base"]), c.currency, lang),
-                ),
-                "- " + t["walk"].format(v=money(_num(a["walk_away"]), h, lang), basis=brief.basis),
-            ]
-            if c.ask_note is not None:
-                out.append("- " + t["nobase"].format(why=said(c.ask_note)))
-        if c.deadline:
-            flag = said(c.flag) if c.flag is not None else None
-            out += ["", t["deadline"].format(d=c.deadline.isoformat()) + (f" ({flag})" if flag else "")]
+        out += _company(brief, c, lang, words)
     out += ["", f"## {t['impact']}", ""]
     for e in brief.impact:
         point = (e.text.get("point_ja") if lang == "ja" else None) or e.text.get("point") or e.item
-        out.append(f"- {point}: {t['worth'].format(v=money(e.value, h, lang))}")
+        out.append(f"- {point}: {t['worth'].format(v=cash(e.value, h))}")
     out += ["", f"## {t['timeline']}", ""]
     for entry in brief.timeline:
         days = t["days"].format(d=entry.days_left) if entry.days_left is not None else ""
@@ -364,7 +417,128 @@ def render(brief: Brief, lang: str = "en") -> str:
     return "\n".join(out) + "\n"
 
 
-def _num(value: float | None) -> float:
-    if value is None:  # the measures the page shows are always numbers
-        raise InvalidInputError("the ask is missing a figure")
-    return value
+def _sentence(text: str, lang: str) -> str:
+    """A note said as a line of its own: capitalised and closed with a full stop."""
+    if lang == "ja":
+        return text if text.endswith("。") else text + "。"
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def _company(brief: Brief, c: CompanyBrief, lang: str, words: str) -> list[str]:
+    """One company's page: market evidence, leverage, the ask, components, deadline."""
+    t = LABELS[lang]
+    h = brief.home_currency
+    a = c.advice
+    assert a is not None  # negotiation_brief gives every company its advice
+
+    def said(note: Note) -> str:
+        return say(note, lang, plain=True)
+
+    def cash(value: float, currency: str) -> str:
+        return money(value, currency, lang)
+
+    def spoken_cash(value: float, currency: str, how: str = "nearest") -> str:
+        return money(spoken(value, currency, how), currency, lang)
+
+    out = [
+        "",
+        f"## {c.name} ({c.city}, {c.currency})",
+        "",
+        f"### {t['market']}",
+        "",
+        "- " + t["tc"].format(v=cash(c.market_tc, c.currency)),
+    ]
+    if c.percentile is not None:
+        b = {k: cash(v, c.currency) for k, v in c.band.items()}
+        level = t["level"].format(level=c.level) if c.level else ""
+        out.append("- " + t["pct"].format(p=c.percentile, n=c.market_n, city=c.city, level=level))
+        stat = c.band_stat
+        median = stat.median_date.isoformat() if stat is not None and stat.median_date else t["undated"]
+        newest = stat.newest.isoformat() if stat is not None and stat.newest else t["undated"]
+        out.append("- " + t["band"].format(**b, median=median, newest=newest))
+        out += ["- " + t["warn"].format(w=said(w)) for w in c.market_notes]
+    else:
+        out.append("- " + t["nomarket"].format(why="; ".join(said(w) for w in c.market_notes)))
+    out += ["", f"### {t['leverage']}", ""]
+    if not c.leverage:
+        out.append("- " + t["nolev"])
+    for x in c.leverage:
+        home = cash(x.value_home, h)
+        if x.label is None:
+            out.append(
+                "- " + t["cite_anon"].format(tc=cash(x.amount, x.amount_currency), home=home, basis=words)
+            )
+            continue
+        also = (
+            ""
+            if x.currency == x.amount_currency
+            else t["cite_also"].format(v=cash(x.amount, x.amount_currency))
+        )
+        out.append(
+            "- "
+            + t["cite"].format(
+                who=x.label, tc=cash(x.market_tc, x.currency), also=also, home=home, basis=words
+            )
+        )
+    out += ["", f"### {t['ask']}", ""]
+    held = any(n.code in ("ask_above_market", "ask_no_evidence") for n in a.notes)
+    line = t["ask_held"] if held else t["ask_line"]
+    out.append("- " + line.format(tc=cash(a.ask_tc, c.currency), base=cash(a.ask_base, c.currency)))
+    premium = f"{100 * brief.scarcity_premium:g}"
+    if a.evidence == "market":
+        out.append(
+            "- "
+            + t["backed_market"].format(
+                n=c.market_n,
+                premium=premium,
+                low=spoken_cash(a.low, c.currency, "up"),
+                high=spoken_cash(a.high, c.currency, "down"),
+            )
+        )
+    else:
+        out.append(
+            "- "
+            + t["backed_offer"].format(
+                premium=premium,
+                low=spoken_cash(a.low, c.currency, "up"),
+                high=spoken_cash(a.high, c.currency, "down"),
+                most=round(100 * (a.high / a.offer_tc - 1)) if a.offer_tc else 0,
+            )
+        )
+    if c.leverage and a.leverage_tc is not None and a.leverage_tc > a.low:
+        out.append("- " + t["lifted"])
+    if a.to_beat_tc is None:
+        out.append("- " + t["to_beat_none"])
+    elif not a.to_beat_raise:
+        out.append("- " + t["to_beat_won"])
+    else:
+        out.append(
+            "- "
+            + t["to_beat"].format(
+                tc=cash(a.to_beat_tc, c.currency), raise_=spoken_cash(a.to_beat_raise, c.currency, "up")
+            )
+        )
+    out += ["- " + _sentence(said(n), lang) for n in a.notes]
+    if a.walk_away is None:
+        out.append("- " + t["walk_unset"])
+    else:
+        out.append("- " + t["walk"].format(v=cash(a.walk_away, h), basis=words))
+    best = t["current_job"] if a.best_alternative == CURRENT else a.best_alternative
+    out.append("- " + t["best"].format(name=best, v=cash(a.best_value, h), basis=words))
+    out.append("- " + t["value"].format(v=cash(a.value_home, h), at=cash(a.value_at_ask, h), basis=words))
+    head = t["counters"].format(m=cash(brief.margin, h)) if brief.margin else t["counters_bare"]
+    out += ["", f"### {head}", ""]
+    for comp, value in c.counters.items():
+        label = COMPONENTS[lang][comp]
+        if value is None:
+            text = said(c.unreachable[comp])
+        elif value == 0:
+            text = t["already"]
+        else:
+            key = "bonus" if comp == "bonus_target" else "raise"
+            text = t[key].format(v=spoken_cash(value, c.currency, "up"))
+        out.append(f"- {label}: {text}")
+    if c.deadline:
+        flag = said(c.flag) if c.flag is not None else None
+        out += ["", t["deadline"].format(d=c.deadline.isoformat()) + (f" ({flag})" if flag else "")]
+    return out

@@ -5,12 +5,17 @@
 * :mod:`~calculators.negotiation.counter`: the counter-offer solver;
 * :mod:`~calculators.negotiation.checks`: the input checks every function above makes;
 * :mod:`~calculators.negotiation.ask`: walk-away, target and anchor against the
-  market band of the offer's city;
+  market band of the offer's city (the workbook's ``NEGOTIATION_ASK``);
+* :mod:`~calculators.negotiation.advice`: the ask a person can say, anchored on the market
+  band, the scarcity premium and the offers that beat it; what beating the best alternative
+  takes beside it, whether the offer can win and what could move it; the user's walk-away;
+* :mod:`~calculators.negotiation.rounding`: amounts rounded as they are said;
 * :mod:`~calculators.negotiation.timeline`: deadlines that lose leverage;
 * :mod:`~calculators.negotiation.brief`: all of it for every company, as plain
   data with message codes (:mod:`~calculators.negotiation.notes`).
 """
 
+from calculators.negotiation.advice import EVIDENCE, MOVES, Advice, Move, advise
 from calculators.negotiation.ask import (
     ASK_MEASURES,
     Ask,
@@ -27,6 +32,7 @@ from calculators.negotiation.brief import (
     CompanyBrief,
     ImpactItem,
     ImpactResult,
+    MarketSource,
     Strategy,
     negotiation_brief,
 )
@@ -38,6 +44,7 @@ from calculators.negotiation.counter import (
     solve_many,
 )
 from calculators.negotiation.notes import Note, note_of
+from calculators.negotiation.rounding import ROUNDING, spoken, spoken_step
 from calculators.negotiation.standing import (
     CURRENT,
     Standing,
@@ -52,6 +59,15 @@ from calculators.negotiation.timeline import TimelineEntry, timeline
 
 __all__ = [
     "ASK_MEASURES",
+    "EVIDENCE",
+    "MOVES",
+    "ROUNDING",
+    "Advice",
+    "MarketSource",
+    "Move",
+    "advise",
+    "spoken",
+    "spoken_step",
     "CITE_CHOICES",
     "COUNTER_COMPONENTS",
     "CURRENT",

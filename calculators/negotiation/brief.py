@@ -1,6 +1,13 @@
 """The night-before brief as data: per company, market position, standing, leverage,
 counters and the ask; the impact ledger and the timeline.
 
+The ask a person can say (:mod:`calculators.negotiation.advice`: anchored on the market band,
+your premium and the offers that beat this one, rounded; what beating your best alternative
+takes beside it; your own walk-away) is each company's ``advice``; ``ask`` keeps the
+measures of the workbook's ``NEGOTIATION_ASK`` (:mod:`calculators.negotiation.ask`).  Only
+offers that beat the one negotiated are cited against it, strongest first, each with its TC
+in the negotiating company's currency.
+
 :func:`negotiation_brief` takes plain inputs (the offers, the comparison
 settings with their FX table, the :class:`Strategy` and the market rows) and
 returns frozen dataclasses of numbers, names and :class:`~calculators.negotiation.notes.Note`
@@ -19,6 +26,7 @@ from typing import Any
 
 from calculators import market
 from calculators.errors import InvalidInputError, NoSolutionError
+from calculators.negotiation.advice import Advice, advise
 from calculators.negotiation.ask import ask, has_market_rows, market_city
 from calculators.negotiation.checks import (
     COUNTER_COMPONENTS,
@@ -30,8 +38,9 @@ from calculators.negotiation.checks import (
     check_settings,
     check_walk_away,
 )
-from calculators.negotiation.counter import solve_many
+from calculators.negotiation.counter import Counter, solve_many
 from calculators.negotiation.notes import Note, note_of
+from calculators.negotiation.rounding import spoken
 from calculators.negotiation.standing import impact_value, standings
 from calculators.negotiation.timeline import TimelineEntry, timeline
 from calculators.offer.model import Offer, check_amount
@@ -43,6 +52,7 @@ __all__ = [
     "ImpactItem",
     "ImpactResult",
     "Cited",
+    "MarketSource",
     "CompanyBrief",
     "Brief",
     "negotiation_brief",
@@ -101,12 +111,31 @@ class ImpactResult:
 
 @dataclass(frozen=True)
 class Cited:
-    """Another offer cited as leverage: ``label`` its company, ``None`` for figures only."""
+    """Another offer cited as leverage: ``label`` its company, ``None`` for figures only.
+
+    Named, ``currency`` and ``market_tc`` are the other offer's own and ``name`` its column;
+    ``amount`` is that TC in the currency of the company negotiated with (``amount_currency``),
+    rounded as said.  Figures only, nothing names the other offer: ``name`` is blank and
+    ``currency`` / ``market_tc`` are ``amount_currency`` / ``amount``.
+    """
 
     label: str | None
     currency: str
     market_tc: float
     value_home: float
+    name: str = ""
+    amount: float = 0.0
+    amount_currency: str = ""
+
+
+@dataclass(frozen=True)
+class MarketSource:
+    """What the market table holds: ``n`` data rows, ``synthetic`` of them marked so in their
+    source, the most recent row date (``newest``)."""
+
+    n: int
+    synthetic: int
+    newest: dt.date | None
 
 
 @dataclass(frozen=True)
@@ -140,10 +169,16 @@ class CompanyBrief:
     ask_error: Note | None
     deadline: dt.date | None
     flag: Note | None
+    advice: Advice | None = None  # the ask as said, what beating the alternative takes, walk-away
+    level: str | None = None  # the market level compared with (None: every level)
+    band_stat: market.MarketStat | None = None  # the band with its method, dates and warnings
 
 
 @dataclass(frozen=True)
 class Brief:
+    """The whole brief.  ``walk_away`` is 0 when the user set none (``walk_away_set``);
+    ``notes`` are about the market data as a whole (synthetic, none)."""
+
     basis: str
     home_currency: str
     as_of: dt.date
@@ -154,6 +189,21 @@ class Brief:
     companies: tuple[CompanyBrief, ...]
     impact: tuple[ImpactResult, ...]
     timeline: tuple[TimelineEntry, ...]
+    years: int | None = None  # the horizon the basis is valued over
+    walk_away_set: bool = True
+    market: MarketSource = MarketSource(0, 0, None)
+    notes: tuple[Note, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Position:
+    city: str
+    tc: float
+    band: market.MarketStat | None
+    percentile: float | None
+    notes: tuple[Note, ...]
+    refused: InvalidInputError | None
+    above: tuple[str, market.MarketStat] | None  # the next level up and its band
 
 
 def _position(
@@ -163,10 +213,10 @@ def _position(
     level: str | None,
     as_of: dt.date,
     tables: dict[str, market.MarketData | InvalidInputError],
-) -> tuple[str, float, market.MarketStat | None, float | None, tuple[Note, ...], InvalidInputError | None]:
+) -> _Position:
     """The offer's city, market TC, band and percentile there (each computed once), the
-    band's warnings, or the refusal that left it without (``tables``: the market rows read
-    once per currency)."""
+    band's warnings, or the refusal that left it without, and the next level's band
+    (``tables``: the market rows read once per currency)."""
     city = market_city(offer)
     tc = market.offer_market_tc(offer)
     filters = market.Filters(location=city, level=level)
@@ -182,8 +232,56 @@ def _position(
         pct = market.percentile_of(tc, data, filters, as_of)
         band = market.band(data, filters, as_of=as_of)
     except InvalidInputError as exc:
-        return city, tc, None, None, (note_of(exc),), exc
-    return city, tc, band, pct.values["percentile"], band.warnings, None
+        return _Position(city, tc, None, None, (note_of(exc),), exc, None)
+    above = market.next_level(data, filters, as_of)
+    return _Position(city, tc, band, pct.values["percentile"], band.warnings, None, above)
+
+
+def _source(
+    rows: Sequence[Sequence[Any]], s: Settings, tables: dict[str, market.MarketData | InvalidInputError]
+) -> MarketSource:
+    """What the market table holds (rows, synthetic rows, newest date), read once more only
+    when no offer's currency could read it."""
+    if not has_market_rows(rows):
+        return MarketSource(0, 0, None)
+    data = next((t for t in tables.values() if isinstance(t, market.MarketData)), None)
+    if data is None:
+        try:
+            data = market.market_from_rows(list(rows), s.home_currency, s.table())
+        except InvalidInputError:
+            return MarketSource(0, 0, None)
+    return MarketSource(len(data), int(data.synthetic.sum()), data.newest)
+
+
+def _cited(
+    offer: Offer,
+    offers: Sequence[Offer],
+    values: dict[str, float],
+    choices: Mapping[str, str],
+    s: Settings,
+) -> tuple[Cited, ...]:
+    """The offers that may be cited against ``offer`` and beat it on the basis, strongest
+    first, each TC also in ``offer``'s currency (rounded as said)."""
+    mine = values[offer.name]
+    stronger = [
+        o
+        for o in offers
+        if o is not offer and choices.get(o.name, "none") != "none" and values[o.name] > mine
+    ]
+    stronger.sort(key=lambda o: values[o.name], reverse=True)
+    out = []
+    for other in stronger:
+        tc = market.offer_market_tc(other)
+        amount = float(s.table().convert(tc, other.currency, offer.currency))
+        _finite(amount, f"offer {other.name}")
+        said = spoken(amount, offer.currency)
+        if choices.get(other.name) == "name":
+            out.append(
+                Cited(other.company, other.currency, tc, values[other.name], other.name, said, offer.currency)
+            )
+        else:  # figures only: nothing of it names the other offer, not even its currency
+            out.append(Cited(None, offer.currency, said, values[other.name], "", said, offer.currency))
+    return tuple(out)
 
 
 def _strategy(strategy: object) -> Strategy:
@@ -305,13 +403,21 @@ def negotiation_brief(
     )
     with_market = has_market_rows(market_rows)
     tables: dict[str, market.MarketData | InvalidInputError] = {}
+    worth = {name: r.value_home for name, r in values.items()}
     companies = []
     for i, (offer, row) in enumerate(zip(offers, rows, strict=True)):
-        city, tc, band, percentile, notes, refused = _position(
-            offer, market_rows, s, strategy.market_level, strategy.as_of, tables
+        at = _position(offer, market_rows, s, strategy.market_level, strategy.as_of, tables)
+        city, tc, band, percentile, notes, refused = (
+            at.city,
+            at.tc,
+            at.band,
+            at.percentile,
+            at.notes,
+            at.refused,
         )
         counters: dict[str, float | None] = {}
         unreachable: dict[str, Note] = {}
+        base_counter: Counter | None = None
         per_offer = solved[i * len(COUNTER_COMPONENTS) : (i + 1) * len(COUNTER_COMPONENTS)]
         for component, solution in zip(COUNTER_COMPONENTS, per_offer, strict=True):
             if isinstance(solution, NoSolutionError):
@@ -319,6 +425,8 @@ def negotiation_brief(
                 unreachable[component] = note_of(solution)
             else:
                 counters[component] = solution.increase
+                if component == "base_salary":
+                    base_counter = solution
         ask_error = ask_note = None
         try:
             if with_market and refused is not None:
@@ -337,15 +445,18 @@ def negotiation_brief(
             ask_note = asked.counter_note
         except InvalidInputError as exc:
             measures, ask_error = {}, note_of(exc)
-        cited = tuple(
-            Cited(
-                other.company if choices.get(other.name, "none") == "name" else None,
-                other.currency,
-                market.offer_market_tc(other),
-                values[other.name].value_home,
-            )
-            for other in offers
-            if other is not offer and choices.get(other.name, "none") != "none"
+        cited = _cited(offer, offers, worth, choices, s)
+        advice = advise(
+            offer,
+            row,
+            s,
+            base_counter,
+            strategy.walk_away,
+            band if refused is None else None,
+            strategy.scarcity_premium,
+            strategy.margin,
+            (cited[0].name or "another offer", cited[0].value_home) if cited else None,
+            at.above,
         )
         entry = line[offer.name]
         companies.append(
@@ -370,6 +481,9 @@ def negotiation_brief(
                 ask_error,
                 entry.deadline,
                 entry.flag,
+                advice,
+                strategy.market_level,
+                band,
             )
         )
     impact = _impact(strategy.impact)
@@ -379,6 +493,12 @@ def negotiation_brief(
     _finite([strategy.target, walk, strategy.margin, strategy.scarcity_premium], "Strategy")
     _finite([e.value for e in impact], "Strategy impact ledger")
     assert s.home_currency is not None  # the settings standings() checked
+    source = _source(market_rows, s, tables)
+    overall: list[Note] = []
+    if source.synthetic:
+        overall.append(Note("market_sample_synthetic", {"rows": source.synthetic, "n": source.n}))
+    if not with_market:
+        overall.append(Note("market_none"))
     return Brief(
         s.basis,
         s.home_currency,
@@ -390,6 +510,10 @@ def negotiation_brief(
         tuple(companies),
         impact,
         tuple(line.values()),
+        s.years,
+        strategy.walk_away is not None,
+        source,
+        tuple(overall),
     )
 
 

@@ -190,9 +190,10 @@ def below_offers(
     >>> (note,) = below_offers({"target": 14_500_000}, ranked, "JPY", "annualized")
     >>> note.code, note.params["offer"], note.params["value"], note.params["count"]
     ('disclosure_below_offer', 'A', 15000000.0, 1)
-    >>> below_offers({"target": 14_990_000, "best_offer": 15_000_000}, ranked, "JPY", "annualized")[0].params
-    {'field': 'target', 'amount': 14990000.0, 'currency': 'JPY', 'offer': 'A', 'value': 15000000.0,
-     'count': 1, 'held': 2, 'basis': 'annualized'}
+    >>> disclosed = {"target": 14_990_000, "best_offer": 15_000_000}
+    >>> p = below_offers(disclosed, ranked, "JPY", "annualized")[0].params
+    >>> p["field"], p["amount"], p["offer"], p["count"], p["held"]
+    ('target', 14990000.0, 'A', 1, 2)
 
     The best offer said rounded down, and a target between it and the exact value, are not
     below it:
