@@ -779,3 +779,31 @@ def test_the_japanese_pdf_draws_japanese_glyphs(built, tmp_path):
         for j in range(i + 1, 4):
             differ = sum(a != b for a, b in zip(cells[i], cells[j], strict=True))
             assert differ > size * 0.05, f"characters {i + 1} and {j + 1} of the title look alike"
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_no_identifier_reaches_the_copy(built, tmp_path, lang):
+    """Every field disclosed, in either language: the copy's text is words a recruiter reads,
+    never an internal name (``net_annualized``, ``best_offer``), and the warning on stderr
+    neither."""
+    mine = tmp_path / "mine.xlsm"  # bases whose names are identifiers: net_annualized
+    wb = openpyxl.load_workbook(built, keep_vba=True)
+    strategy = wb["Strategy"]
+    for r in range(1, 40):
+        if strategy.cell(r, 1).value in ("basis", "target_basis"):
+            strategy.cell(r, 2).value = "net_annualized"
+    wb.save(mine)
+    out = tmp_path / "copy.xlsx"
+    fields = [a for f in FIELDS for a in ("--include", f)]
+    r = run("share", mine, "-o", out, "--lang", lang, *fields)
+    assert r.returncode == 0, r.stderr
+    texts = [
+        c
+        for row in openpyxl.load_workbook(out).active.iter_rows(values_only=True)
+        for c in row
+        if isinstance(c, str)
+    ]
+    assert len(texts) >= 2 * len(FIELDS)  # a label and a value or more per field
+    snake = re.compile(r"[a-z]+_[a-z_]+")
+    assert [t for t in texts if snake.search(t)] == []
+    assert not snake.search(r.stderr), r.stderr
