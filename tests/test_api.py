@@ -42,6 +42,7 @@ COMPONENT_NAMES = {
         "make_whole",
     ],
     "calculators.offer.clawback": ["MONTHS_WORKED", "Clawback", "clawback", "clawback_due"],
+    "calculators.valuation.forfeit": ["CurrentJob", "Forfeited", "forfeited"],
 }
 
 

@@ -1,0 +1,252 @@
+"""What leaving the current job forfeits: its unvested equity and the bonus not yet paid.
+
+The current job (:class:`CurrentJob`) is a base salary, a bonus target (a fraction of the
+base, as an offer's ``bonus_target``) paid on one next bonus date, and its unvested equity as
+a list of ``(vest date, amount)`` in the equity's currency, all where the job is (its
+jurisdiction, whose currency the job is paid in).  Leaving on ``leave_date``
+(:func:`forfeited`, the day before the new job starts, or that day) gives up:
+
+- every vest dated **after** the leave date (a vest on the leave date itself is yours);
+- the bonus, when its date is **after** the leave date, *in full*.  A pro-rata bonus for
+  the part of the bonus year worked is **not** assumed: most plans pay only to people
+  employed on the payment date, so nothing of it is counted as kept; where your plan pays a
+  share on leaving, enter the bonus you would lose (the target less that share).  A bonus
+  dated on or before the leave date is paid, so nothing is forfeited.
+
+**After tax** is what the forfeited amounts would have put in your pocket: for each calendar
+year in which some of them would have been paid, the take-home pay of a year's base salary
+plus them, less the take-home pay of the base salary alone, from
+:func:`calculators.tax.engine.compute` for the job's jurisdiction (cash: the bonus, equity:
+the vests, as the engine taxes them).  Each year's are taxed on top of one year's base, not
+stacked into one year; every year uses the rules of one tax year (``tax_year``, or the latest
+the jurisdiction's parameter files cover), as the comparison does.  Amounts are in the
+current job's currency (equity in another currency converted with the FX table given, or
+the latest shipped one).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from calculators.dates import read_date
+from calculators.errors import InvalidInputError, UnknownJurisdictionError
+from calculators.fx import FxTable, shipped_table
+from calculators.offer.model import MAX_AMOUNT
+from calculators.tax import compute, get_jurisdiction, supported_codes
+
+__all__ = ["CurrentJob", "Forfeited", "forfeited"]
+
+
+def _number(value: object, name: str) -> float:
+    number_types = (int, float, np.integer, np.floating)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, number_types):
+        raise InvalidInputError(f"{name} must be a number, 0 or more")
+    number = float(value)
+    if not math.isfinite(number) or number < 0:
+        raise InvalidInputError(f"{name} must be a finite number, 0 or more")
+    if number > MAX_AMOUNT:
+        raise InvalidInputError(f"{name} is beyond {MAX_AMOUNT:,.0f}, more than any pay in any currency")
+    return number
+
+
+@dataclass(frozen=True)
+class CurrentJob:
+    """The job you would leave: pay, the next bonus and the unvested equity.
+
+    ``base_salary`` is yearly, in the jurisdiction's currency; ``bonus_target`` a fraction of
+    it (0.2 is 20 %), paid on ``next_bonus_date`` (blank: no bonus pending); ``unvested`` the
+    ``(vest date, amount)`` pairs still to vest, amounts in ``equity_currency`` (blank: the
+    jurisdiction's).  Built from cells, every field is checked (one line naming it).
+
+    Examples
+    --------
+    >>> job = CurrentJob("Tokyo", 12_000_000, 0.2, "2026-06-30",
+    ...                  (("2026-03-15", 1_500_000), ("2026-09-15", 1_500_000)))
+    >>> job.currency, job.bonus, job.unvested[0]
+    ('JPY', 2400000.0, (datetime.date(2026, 3, 15), 1500000.0))
+    >>> CurrentJob("Tokyo", -1)
+    Traceback (most recent call last):
+    ...
+    calculators.errors.InvalidInputError: current job: base_salary must be a finite number, 0 or more
+    """
+
+    jurisdiction: str
+    base_salary: float
+    bonus_target: float = 0.0
+    next_bonus_date: dt.date | None = None
+    unvested: tuple[tuple[dt.date, float], ...] = ()
+    equity_currency: str | None = None
+    name: str = "Current job"
+
+    def __post_init__(self) -> None:
+        where = "current job: "
+        if not isinstance(self.jurisdiction, str) or not self.jurisdiction.strip():
+            raise InvalidInputError(where + "jurisdiction must be a jurisdiction code or city")
+        try:
+            code = get_jurisdiction(self.jurisdiction.strip()).code
+        except UnknownJurisdictionError:
+            raise InvalidInputError(
+                where + "jurisdiction is not one with tax rules: " + ", ".join(supported_codes())
+            ) from None
+        object.__setattr__(self, "jurisdiction", code)
+        object.__setattr__(self, "base_salary", _number(self.base_salary, where + "base_salary"))
+        bonus = _number(self.bonus_target, where + "bonus_target")
+        if bonus > 10:
+            raise InvalidInputError(where + "bonus_target is a fraction of base (0.2 is 20 %), at most 10")
+        object.__setattr__(self, "bonus_target", bonus)
+        object.__setattr__(
+            self, "next_bonus_date", read_date(self.next_bonus_date, where + "next_bonus_date")
+        )
+        if isinstance(self.unvested, (str, bytes)) or not isinstance(self.unvested, Iterable):
+            raise InvalidInputError(where + "unvested must be a list of (vest date, amount)")
+        vests = []
+        for i, pair in enumerate(self.unvested, start=1):
+            field = f"{where}unvested vest {i}"
+            if isinstance(pair, (str, bytes)) or not isinstance(pair, Iterable) or len(tuple(pair)) != 2:
+                raise InvalidInputError(f"{field} must be a (vest date, amount) pair")
+            day, amount = tuple(pair)
+            vest_day = read_date(day, field + " date")
+            if vest_day is None:
+                raise InvalidInputError(f"{field} date must be a date (YYYY-MM-DD)")
+            vests.append((vest_day, _number(amount, field + " amount")))
+        object.__setattr__(self, "unvested", tuple(sorted(vests)))
+        ccy = self.equity_currency
+        if ccy is not None and (not isinstance(ccy, str) or (ccy.strip() and len(ccy.strip()) != 3)):
+            raise InvalidInputError(where + "equity_currency must be a 3-letter currency code")
+        object.__setattr__(self, "equity_currency", ccy.strip().upper() if ccy and ccy.strip() else None)
+        if not isinstance(self.name, str):
+            raise InvalidInputError(where + "name must be text")
+
+    @property
+    def currency(self) -> str:
+        """The currency the job pays in: its jurisdiction's."""
+        return get_jurisdiction(self.jurisdiction).currency
+
+    @property
+    def bonus(self) -> float:
+        """The next bonus, as an amount (base times target)."""
+        return self.base_salary * self.bonus_target
+
+
+@dataclass(frozen=True)
+class Forfeited:
+    """What leaving on ``leave_date`` gives up (the current job's currency)."""
+
+    job: str
+    currency: str
+    leave_date: dt.date
+    tax_year: int
+    equity: float  # the vests after the leave date, gross
+    bonus: float  # the bonus dated after the leave date, gross (0 when paid before)
+    vests: tuple[tuple[dt.date, float], ...]  # the forfeited vests, job's currency
+    net: float  # what they would have put in your pocket, after tax
+
+    @property
+    def gross(self) -> float:
+        """Equity and bonus together, before tax."""
+        return self.equity + self.bonus
+
+    @property
+    def tax(self) -> float:
+        """What the tax and contributions would have taken of them."""
+        return self.gross - self.net
+
+
+def forfeited(
+    job: CurrentJob,
+    leave_date: object,
+    tax_year: int | None = None,
+    fx: FxTable | None = None,
+    age: int | None = None,
+) -> Forfeited:
+    """What leaving ``job`` on ``leave_date`` forfeits, before and after tax.
+
+    Parameters
+    ----------
+    job : CurrentJob
+        The current job.
+    leave_date : date, Excel serial or ``YYYY-MM-DD`` text
+        The last day at the job; vests and a bonus dated after it are forfeited.
+    tax_year : int, optional
+        The tax rules used (blank: the latest the jurisdiction's files cover).
+    fx : FxTable, optional
+        Converts equity in another currency (blank: the latest shipped table).
+    age : int, optional
+        Where the jurisdiction's tax depends on age (blank: the default age).
+
+    Returns
+    -------
+    Forfeited
+        The forfeited equity and bonus (gross), the vests, and after tax (``net``), in the
+        job's currency.
+
+    Raises
+    ------
+    InvalidInputError
+        ``job`` is not a :class:`CurrentJob`; ``leave_date`` is not a date; an age or tax
+        year the rules do not take.
+    MissingParameterError
+        A tax year the jurisdiction's files do not cover.
+
+    References
+    ----------
+    None: the tax is :func:`calculators.tax.engine.compute`'s for the job's jurisdiction.
+    A bonus is not pro-rated (see the module's notes).
+
+    Examples
+    --------
+    >>> job = CurrentJob("Tokyo", 12_000_000, 0.2, "2026-06-30",
+    ...                  (("2026-03-15", 1_500_000), ("2026-09-15", 1_500_000)))
+    >>> f = forfeited(job, "2026-04-30")
+    >>> f.equity, f.bonus, f.gross, 0 < f.net < f.gross
+    (1500000.0, 2400000.0, 3900000.0, True)
+    >>> forfeited(job, "2026-12-31").gross
+    0.0
+    >>> forfeited(job, "next spring")
+    Traceback (most recent call last):
+    ...
+    calculators.errors.InvalidInputError: leave_date must be a date (YYYY-MM-DD)
+    """
+    if not isinstance(job, CurrentJob):
+        raise InvalidInputError("current_job must be a current job (base, bonus, unvested equity)")
+    leave = read_date(leave_date, "leave_date")
+    if leave is None:
+        raise InvalidInputError("leave_date must be a date (YYYY-MM-DD)")
+    jur = get_jurisdiction(job.jurisdiction)
+    year = max(jur.years) if tax_year is None else tax_year
+    if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
+        raise InvalidInputError("tax_year must be a whole year")
+    ccy = job.equity_currency or job.currency
+    rate = 1.0 if ccy == job.currency else float((fx or shipped_table()).convert(1.0, ccy, job.currency))
+    vests = tuple((day, amount * rate) for day, amount in job.unvested if day > leave)
+    bonus_day = job.next_bonus_date
+    bonus = job.bonus if bonus_day is not None and bonus_day > leave else 0.0
+    # per calendar year the forfeited cash (bonus) and equity, taxed on top of a year's base
+    by_year: dict[int, list[float]] = {}
+    for day, amount in vests:
+        by_year.setdefault(day.year, [0.0, 0.0])[1] += amount
+    if bonus and bonus_day is not None:
+        by_year.setdefault(bonus_day.year, [0.0, 0.0])[0] += bonus
+    opts = {} if age is None or "age" not in jur.options else {"age": age}
+    base = job.base_salary
+    net = 0.0
+    if by_year:
+        cash = np.array([base] + [base + c for c, _ in by_year.values()])
+        equity = np.array([0.0] + [e for _, e in by_year.values()])
+        take_home = compute(cash, jur.code, int(year), equity, **opts).net
+        net = float(np.sum(take_home[1:] - take_home[0]))
+    return Forfeited(
+        job=job.name,
+        currency=job.currency,
+        leave_date=leave,
+        tax_year=int(year),
+        equity=float(sum(a for _, a in vests)),
+        bonus=float(bonus),
+        vests=vests,
+        net=net,
+    )
