@@ -12,7 +12,7 @@ from addin.render.brief import build_brief, money, read_strategy, render
 from addin.workbook.builder import DEFAULT_PATH
 from addin.workbook.sheets.strategy import STANDING
 from calculators.negotiation import COUNTER_COMPONENTS
-from calculators.negotiation.rounding import spoken
+from calculators.valuation.disclosure import spoken_amount
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +122,7 @@ def test_brief_numbers_equal_the_workbook_cells_and_the_text(brief):
             want = c.counters[comp]
             assert row[j] == ("out of reach" if want is None else want)
             if want:  # the page says the raise as a person would, rounded up so that it still wins
-                said = spoken(want, c.currency, "up")
+                said = spoken_amount(want, c.currency, "up")
                 assert said >= want and money(said, c.currency) in en and money(said, c.currency, "ja") in ja
         a = c.advice
         assert money(a.ask_tc, c.currency) in en and money(a.ask_base, c.currency, "ja") in ja

@@ -15,7 +15,7 @@ from addin.cli import main
 from addin.messages import money
 from addin.render.brief import build_brief, read_strategy, render
 from addin.workbook.builder import DEFAULT_PATH, example
-from calculators.negotiation.rounding import spoken_step
+from calculators.valuation.disclosure import spoken_amount
 
 SNAKE = re.compile(r"[a-z]+_[a-z_]+")
 CANNOT = {"cannot_win", "cannot_win_unreachable", "ask_above_market"}  # the ask is not market-backed
@@ -212,7 +212,7 @@ def test_leverage_is_only_offers_that_beat_this_one_strongest_first_in_its_curre
         for x in o["leverage"]:
             cited_somewhere = True
             assert x["currency"] == o["currency"]  # the amount in this company's currency
-            assert x["amount"] % spoken_step(x["amount"], o["currency"]) == 0
+            assert spoken_amount(x["amount"], o["currency"]) == x["amount"]
             if x["name"] is None:
                 assert "own" not in x  # an anonymised mention names no currency of its own
         for line in pages[o["name"]]:
@@ -278,12 +278,12 @@ def test_every_ask_is_a_round_number_in_the_home_currency_too(case):
         held = bool(codes & {"ask_above_market", "ask_no_evidence"})  # the offer itself, unchanged
         for key in ("total", "base"):
             if not held:
-                assert local[key] % spoken_step(local[key], local["currency"]) == 0, (o["name"], key)
+                assert spoken_amount(local[key], local["currency"]) == local[key], (o["name"], key)
             # home-currency figures are the same amounts converted
             rate = o["ask"]["total"] / local["total"]
             assert o["ask"][key] == pytest.approx(local[key] * rate, rel=1e-12)
         if o["to_beat_local"] is not None and o["to_beat_local"] != o["offer_tc"] / rate:
-            assert o["to_beat_local"] % spoken_step(o["to_beat_local"], local["currency"]) == 0
+            assert spoken_amount(o["to_beat_local"], local["currency"]) == o["to_beat_local"]
         page = "\n".join(_sections(en)[o["name"]])
         assert f"Ask for: TC {money(local['total'], local['currency'])}" in page or held
 

@@ -6,16 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from calculators.defaults import in_force
 from calculators.errors import InvalidInputError
 from calculators.params import DATA_DIR, load_parameters
 from calculators.valuation.compare import ComparisonRow
-from calculators.valuation.disclosure import (
-    BELOW_OFFER,
-    below_offers,
-    least_step,
-    significant_digits,
-    spoken_amount,
-)
+from calculators.valuation.disclosure import BELOW_OFFER, ROUNDING, below_offers, spoken_amount
 
 # (amount, currency, significant, said, why)
 SPOKEN = [
@@ -40,7 +35,7 @@ SPOKEN = [
 
 @pytest.mark.parametrize("amount, currency, significant, said, why", SPOKEN, ids=[c[4] for c in SPOKEN])
 def test_an_amount_is_said_as_a_person_says_it(amount, currency, significant, said, why):
-    got = spoken_amount(amount, currency, significant)
+    got = spoken_amount(amount, currency, significant=significant)
     assert type(got) is float and got == said
 
 
@@ -49,8 +44,34 @@ def test_the_steps_are_data_said_to_be_conventions():
     for name in ("spoken_significant_digits", "spoken_least_step"):
         p = params[name]
         assert p.status == "assumption" and "not a figure of the world" in p.description
-    assert significant_digits() == 3
-    assert (least_step("JPY"), least_step("GBP"), least_step("ZZZ")) == (10_000.0, 1_000.0, 1.0)
+    assert in_force(params["spoken_significant_digits"]) == 3
+    # the least step: 10,000 JPY, 1,000 GBP, a whole unit for a currency not listed
+    said = [spoken_amount(1.0, c, "up", significant=False) for c in ("JPY", "GBP", "ZZZ")]
+    assert said == [10_000, 1_000, 1]
+
+
+# (amount, currency, how, said, why): the brief's directions on the same rule
+DIRECTED = [
+    (9_876_543.0, "JPY", "down", 9_870_000, "an ask held under the market top"),
+    (9_870_000.0, "JPY", "down", 9_870_000, "already on a step: unchanged"),
+    (284_001.0, "USD", "up", 285_000, "what beating the alternative takes: still beats it"),
+    (285_000.0, "USD", "up", 285_000, "on a step: no step added"),
+    (-5_555.0, "USD", "up", -5_000, "up is towards plus infinity"),
+    (-5_555.0, "USD", "down", -6_000, "down is towards minus infinity"),
+    (80_004.0, "USD", "up", 81_000, "never finer than 1,000"),
+]
+
+
+@pytest.mark.parametrize("amount, currency, how, said, why", DIRECTED, ids=[c[4] for c in DIRECTED])
+def test_an_amount_is_rounded_the_way_asked(amount, currency, how, said, why):
+    assert how in ROUNDING
+    got = spoken_amount(amount, currency, how)
+    assert type(got) is float and got == said
+
+
+def test_a_way_of_rounding_not_known_is_refused():
+    with pytest.raises(InvalidInputError, match="how must be one of nearest, up, down"):
+        spoken_amount(1.0, "JPY", "sideways")
 
 
 def test_an_array_is_rounded_element_by_element_in_its_shape():

@@ -1,5 +1,5 @@
 """The ask you can say (`calculators.negotiation.advice`) and how it is rounded
-(`calculators.negotiation.rounding`): evidence band, leverage, what beating the best
+(`calculators.valuation.disclosure.spoken_amount`): evidence band, leverage, what beating the best
 alternative takes, cannot-win and what could still move it, all against hand figures."""
 
 from __future__ import annotations
@@ -7,10 +7,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,35 +19,27 @@ from calculators.examples import SEATTLE_L5_MARKET, USD_SETTINGS, seattle_offers
 from calculators.negotiation import Note, Strategy, negotiation_brief, solve_counter, standings
 from calculators.negotiation.advice import advise
 from calculators.negotiation.ask import market_band_for
-from calculators.negotiation.rounding import spoken, spoken_step
 from calculators.valuation.compare import metric, to_home
+from calculators.valuation.disclosure import spoken_amount
 
-ROOT = Path(__file__).resolve().parent.parent
-STEPS = yaml.safe_load((ROOT / "calculators/data/ask_rounding.yaml").read_text(encoding="utf-8"))
 AS_OF = dt.date(2026, 12, 1)
 
 
-@pytest.mark.parametrize("currency", sorted(STEPS["ask_step"]["values"][dt.date(2025, 1, 1)]["currencies"]))
-def test_each_currencys_steps_are_the_data_files(currency):
-    scale = STEPS["ask_step"]["values"][dt.date(2025, 1, 1)]["currencies"][currency]
-    for i, (threshold, step) in enumerate(zip(scale["thresholds"], scale["steps"], strict=True)):
-        probe = max(threshold, 1) * 1.5 if i + 1 < len(scale["thresholds"]) else threshold * 2
-        if i + 1 < len(scale["thresholds"]):
-            probe = min(probe, scale["thresholds"][i + 1] - 1)
-        assert spoken_step(probe, currency) == step, (currency, probe)
-
-
-def test_rounding_is_to_the_step_in_the_way_asked():
-    assert spoken_step(14_000_000, "JPY") == 100_000  # the issue's examples
-    assert spoken_step(260_000, "USD") == spoken_step(260_000, "GBP") == spoken_step(942_000, "ILS") == 1000
-    assert spoken(22_449_999, "JPY") == 22_400_000 and spoken(22_450_000, "JPY") == 22_500_000
-    assert spoken(284_001, "USD", "up") == 285_000 and spoken(285_000, "USD", "up") == 285_000
-    assert spoken(417_791, "USD", "down") == 417_000 and spoken(-1_499, "USD") == -1_500
-    assert spoken(123_456, "XYZ") == 123_000  # a currency without steps: 3 significant figures
+def test_rounding_is_to_three_digits_in_the_way_asked():
+    # the issue's examples: one rule for the brief and the recruiter copy alike
+    assert spoken_amount(9_876_543, "JPY") == 9_880_000  # 988万円, not 990万円
+    assert spoken_amount(22_449_999, "JPY") == 22_400_000 and spoken_amount(22_450_000, "JPY") == 22_500_000
+    assert spoken_amount(284_001, "USD", "up") == 285_000 and spoken_amount(285_000, "USD", "up") == 285_000
+    assert spoken_amount(417_791, "USD", "down") == 417_000 and spoken_amount(-1_499, "USD") == -1_000
+    assert (
+        spoken_amount(1_125_190, "ILS") == 1_130_000 and spoken_amount(1_125_190, "ILS", "down") == 1_120_000
+    )
+    assert spoken_amount(123_456, "XYZ") == 123_000  # a currency without a least step: 3 digits
+    assert spoken_amount(80_004, "USD", "up") == 81_000  # never finer than 1,000
     with pytest.raises(InvalidInputError, match="how must be one of nearest, up, down"):
-        spoken(1.0, "USD", "sideways")
+        spoken_amount(1.0, "USD", "sideways")
     with pytest.raises(InvalidInputError, match="amount must be a finite number"):
-        spoken(math.inf, "USD")
+        spoken_amount(math.inf, "USD")
 
 
 def _seattle(rows=SEATTLE_L5_MARKET, **offer):
@@ -101,7 +91,7 @@ def test_an_offer_above_the_band_holds_and_may_still_win_with_a_sign_on():
     codes = [n.code for n in a.notes]
     assert codes[:3] == ["ask_above_market", "cannot_win", "move_sign_on"] and not a.can_win
     (sign_on,) = [m for m in a.moves if m.kind == "sign_on"]
-    assert sign_on.amount == spoken(80_004, "USD", "up") == 81_000
+    assert sign_on.amount == spoken_amount(80_004, "USD", "up") == 81_000
     won = to_home(metric([dataclasses.replace(b, sign_on=sign_on.amount)], s), s)[0]
     assert won > row.batna_home  # the move, applied, wins
     assert "leverage_only" not in codes
@@ -215,7 +205,7 @@ def test_any_ask_is_said_round_within_its_evidence_and_never_below_the_offer(bas
     if not held:
         assert a.ask_tc <= a.high * (1 + 1e-12)  # never above p90 with the premium
         for amount in (a.ask_tc, a.ask_base):
-            assert amount % spoken_step(amount, "USD") == 0
+            assert spoken_amount(amount, "USD") == amount
     beat = None if counter is None else counter.new_value  # no bonus, no stock: TC is the base
     assert a.can_win == (beat is not None and beat <= a.ask_tc * (1 + premium) * (1 + 1e-9))
     assert a.can_win != any(n.code.startswith("cannot_win") for n in a.notes)

@@ -50,8 +50,8 @@ from calculators.negotiation import (
     Strategy,
     negotiation_brief,
 )
-from calculators.negotiation.rounding import spoken
 from calculators.offer.model import check_amount
+from calculators.valuation.disclosure import spoken_amount
 
 __all__ = [
     "StrategyInputs",
@@ -438,7 +438,7 @@ def _company(brief: Brief, c: CompanyBrief, lang: str, words: str) -> list[str]:
         return money(value, currency, lang)
 
     def spoken_cash(value: float, currency: str, how: str = "nearest") -> str:
-        return money(spoken(value, currency, how), currency, lang)
+        return money(spoken_amount(value, currency, how), currency, lang)
 
     out = [
         "",

@@ -363,7 +363,9 @@ def read_disclosed(path: str | Path, include: tuple[str, ...] = (), lang: str = 
             if key == "basis" and isinstance(value, str):
                 value = _BASES[lang].get(value.strip().lower(), value)
             if field.amount and _is_number(value):  # said as a person says it
-                value = spoken_amount(float(value), currency or _NO_CURRENCY, field.amount == "computed")
+                value = spoken_amount(
+                    float(value), currency or _NO_CURRENCY, significant=field.amount == "computed"
+                )
             out.append(Disclosed(key, field.ja if lang == "ja" else field.en, value, field.style))
     return out
 

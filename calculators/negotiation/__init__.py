@@ -9,7 +9,6 @@
 * :mod:`~calculators.negotiation.advice`: the ask a person can say, anchored on the market
   band, the scarcity premium and the offers that beat it; what beating the best alternative
   takes beside it, whether the offer can win and what could move it; the user's walk-away;
-* :mod:`~calculators.negotiation.rounding`: amounts rounded as they are said;
 * :mod:`~calculators.negotiation.timeline`: deadlines that lose leverage;
 * :mod:`~calculators.negotiation.brief`: all of it for every company, as plain
   data with message codes (:mod:`~calculators.negotiation.notes`).
@@ -44,7 +43,6 @@ from calculators.negotiation.counter import (
     solve_many,
 )
 from calculators.negotiation.notes import Note, note_of
-from calculators.negotiation.rounding import ROUNDING, spoken, spoken_step
 from calculators.negotiation.standing import (
     CURRENT,
     Standing,
@@ -61,13 +59,10 @@ __all__ = [
     "ASK_MEASURES",
     "EVIDENCE",
     "MOVES",
-    "ROUNDING",
     "Advice",
     "MarketSource",
     "Move",
     "advise",
-    "spoken",
-    "spoken_step",
     "CITE_CHOICES",
     "COUNTER_COMPONENTS",
     "CURRENT",

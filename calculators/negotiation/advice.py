@@ -11,7 +11,7 @@ Per offer, on the market's TC definition in the offer's currency:
 * **The ask** is the larger of the band's low end and that TC, never above the band's top;
   an offer already inside the band asks for the top, one already above it holds (the market
   backs no raise: ``ask_above_market``).  Rounded as a person says it
-  (:mod:`calculators.negotiation.rounding`), never above the band's top.
+  (:func:`calculators.valuation.disclosure.spoken_amount`), never above the band's top.
 * **What beating your best alternative takes** is the counter solver's base-salary raise
   (:mod:`calculators.negotiation.counter`), shown beside the ask, never as the ask.  When it
   is above the ask by more than your premium the offer **cannot win on base alone**
@@ -40,11 +40,11 @@ from calculators.negotiation.checks import (
 )
 from calculators.negotiation.counter import Counter, solve_counter
 from calculators.negotiation.notes import Note
-from calculators.negotiation.rounding import spoken
 from calculators.negotiation.standing import Standing
 from calculators.offer.model import Offer
 from calculators.params import DATA_DIR, load_parameters
 from calculators.valuation.compare import Settings, metric, to_home
+from calculators.valuation.disclosure import spoken_amount
 
 __all__ = ["EVIDENCE", "MOVES", "Move", "Advice", "advise"]
 
@@ -119,11 +119,11 @@ def _said_ask(offer: Offer, want: float, low: float, cap: float) -> tuple[float,
     stock, up = _parts(offer)
 
     def said(exact: float, tc_of: Callable[[float], float]) -> float:
-        value = spoken(exact, offer.currency)
+        value = spoken_amount(exact, offer.currency)
         if tc_of(value) > cap * (1 + _TINY):
-            value = spoken(exact, offer.currency, "down")
+            value = spoken_amount(exact, offer.currency, "down")
         elif tc_of(value) < low * (1 - _TINY):
-            higher = spoken(exact, offer.currency, "up")
+            higher = spoken_amount(exact, offer.currency, "up")
             value = higher if tc_of(higher) <= cap * (1 + _TINY) else value
         return value
 
@@ -163,11 +163,11 @@ def _moves(
     at_ask = replace(offer, base_salary=ask_base)
     sign_on = _solve(at_ask, "sign_on", s, standing.batna_home, standing.batna_name, margin)
     if sign_on is not None and sign_on.increase <= _setting("move_sign_on_most") * ask_base:
-        out.append(Move("sign_on", spoken(sign_on.increase, offer.currency, "up")))
+        out.append(Move("sign_on", spoken_amount(sign_on.increase, offer.currency, "up")))
     grant = _solve(at_ask, "rsu_grant", s, standing.batna_home, standing.batna_name, margin)
     years = max(len(offer.rsu_schedule), 1)
     if grant is not None and grant.increase / years <= _setting("move_equity_most") * ask_base:
-        out.append(Move("equity", spoken(grant.increase, offer.currency, "up")))
+        out.append(Move("equity", spoken_amount(grant.increase, offer.currency, "up")))
     if above is not None and to_beat is not None:
         level, stat = above
         p75, p90 = stat.values.get("p75"), stat.values.get("p90")
@@ -231,7 +231,7 @@ def advise(
     ----------
     The band method of :func:`calculators.market.band` (Excel's ``PERCENTILE.INC``); the
     assumptions ``ask_credible_raise``, ``move_sign_on_most`` and ``move_equity_most`` of
-    ``calculators/data/negotiation.yaml`` and the steps of ``data/ask_rounding.yaml``.
+    ``calculators/data/negotiation.yaml`` and the steps of ``data/rounding.yaml``.
 
     Examples
     --------
@@ -294,7 +294,9 @@ def advise(
     if counter is not None:
         exact_to_beat = market.offer_market_tc(replace(offer, base_salary=counter.new_value))
         to_beat_tc = (
-            max(spoken(exact_to_beat, offer.currency, "up"), offer_tc) if counter.increase else offer_tc
+            max(spoken_amount(exact_to_beat, offer.currency, "up"), offer_tc)
+            if counter.increase
+            else offer_tc
         )
         to_beat_raise = counter.increase
     can_win = exact_to_beat is not None and exact_to_beat <= ask_tc * up * (1 + _TINY)

@@ -40,11 +40,11 @@ from calculators.negotiation.checks import (
 )
 from calculators.negotiation.counter import Counter, solve_many
 from calculators.negotiation.notes import Note, note_of
-from calculators.negotiation.rounding import spoken
 from calculators.negotiation.standing import impact_value, standings
 from calculators.negotiation.timeline import TimelineEntry, timeline
 from calculators.offer.model import Offer, check_amount
 from calculators.valuation.compare import Settings
+from calculators.valuation.disclosure import spoken_amount
 
 __all__ = [
     "CITE_CHOICES",
@@ -274,7 +274,7 @@ def _cited(
         tc = market.offer_market_tc(other)
         amount = float(s.table().convert(tc, other.currency, offer.currency))
         _finite(amount, f"offer {other.name}")
-        said = spoken(amount, offer.currency)
+        said = spoken_amount(amount, offer.currency)
         if choices.get(other.name) == "name":
             out.append(
                 Cited(other.company, other.currency, tc, values[other.name], other.name, said, offer.currency)

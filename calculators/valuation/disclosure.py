@@ -4,8 +4,9 @@ Two rules for the numbers a user tells a recruiter (the recruiter copy of
 ``negotiate share``, the brief's asks):
 
 - :func:`spoken_amount` rounds an amount as a person says it out loud (58,413,693.12 JPY
-  is "58.4 million", 58,400,000), with the steps of ``data/rounding.yaml`` — presentation
-  conventions, not figures of the world;
+  is "58.4 million", 58,400,000), to the nearest step, up or down, with the steps of
+  ``data/rounding.yaml`` — presentation conventions, not figures of the world; it is the one
+  rounding of the recruiter copy and the brief alike;
 - :func:`below_offers` finds each disclosed amount that is below the value of an offer the
   user already holds (on the comparison's basis, in the home currency) and returns it as a
   :class:`~calculators.notes.Note`: a recruiter who hears a number anchors on it, so telling
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from typing import overload
 
 import numpy as np
 import numpy.typing as npt
@@ -27,11 +29,14 @@ from calculators.params import DATA_DIR, load_parameters
 from calculators.scalar import Amount, scalar_out
 from calculators.valuation.compare import ComparisonRow
 
-__all__ = ["least_step", "significant_digits", "spoken_amount", "below_offers", "BELOW_OFFER"]
+__all__ = ["ROUNDING", "spoken_amount", "below_offers", "BELOW_OFFER"]
 
 _DATA = DATA_DIR / "rounding.yaml"
 #: the code of the note :func:`below_offers` gives
 BELOW_OFFER = "disclosure_below_offer"
+#: the ways :func:`spoken_amount` rounds
+ROUNDING = ("nearest", "up", "down")
+_TOLERANCE = 1e-9  # a float a hair off a whole step is on it (no step added or lost to noise)
 
 
 def _currency(currency: object) -> str:
@@ -40,68 +45,32 @@ def _currency(currency: object) -> str:
     return currency.strip().upper()
 
 
-def least_step(currency: str) -> float:
-    """The smallest step a pay amount in ``currency`` is said in.
+@overload
+def spoken_amount(amount: float, currency: str, how: str = ..., significant: bool = ...) -> float: ...
+@overload
+def spoken_amount(
+    amount: npt.ArrayLike, currency: str, how: str = ..., significant: bool = ...
+) -> Amount: ...
+def spoken_amount(
+    amount: npt.ArrayLike, currency: str, how: str = "nearest", significant: bool = True
+) -> Amount:
+    """``amount`` rounded as a person says it out loud: to three significant digits, never
+    finer than the currency's least step (10,000 JPY, 1,000 USD; ``data/rounding.yaml``),
+    to the nearest step, up or down.
 
-    Parameters
-    ----------
-    currency : str
-        An ISO 4217 code (case-blind).
-
-    Returns
-    -------
-    float
-        Units of ``currency``: the currency's own step in ``spoken_least_step``, else the
-        file's ``default`` (a whole unit).
-
-    Raises
-    ------
-    InvalidInputError
-        When ``currency`` is not text.
-
-    References
-    ----------
-    ``calculators/data/rounding.yaml`` (``spoken_least_step``): a presentation convention.
-
-    Examples
-    --------
-    >>> least_step("JPY"), least_step("usd"), least_step("XYZ")
-    (10000.0, 1000.0, 1.0)
-    """
-    steps = in_force(load_parameters(_DATA)["spoken_least_step"])
-    return float(steps.get(_currency(currency), steps["default"]))
-
-
-def significant_digits() -> int:
-    """How many significant digits a computed amount is said with.
-
-    Returns
-    -------
-    int
-        ``spoken_significant_digits`` of ``data/rounding.yaml``.
-
-    References
-    ----------
-    ``calculators/data/rounding.yaml``: a presentation convention.
-
-    Examples
-    --------
-    >>> significant_digits()
-    3
-    """
-    return int(in_force(load_parameters(_DATA)["spoken_significant_digits"]))
-
-
-def spoken_amount(amount: npt.ArrayLike, currency: str, significant: bool = True) -> Amount:
-    """``amount`` rounded as a person says it: to :func:`significant_digits` digits, never
-    finer than the currency's :func:`least_step`, half away from zero.
+    The one rounding of every amount a user says: the recruiter copy's disclosed amounts
+    (nearest), the brief's ask (nearest, or down when that would pass the market's top),
+    what beating the best alternative takes (up, so that it still beats it).
 
     Parameters
     ----------
     amount : float or array_like
         Amounts in ``currency``.
     currency : str
-        Their currency (ISO 4217).
+        Their currency (ISO 4217, case-blind).
+    how : str, default "nearest"
+        ``nearest`` (a half away from zero), ``up`` or ``down`` (towards plus or minus
+        infinity): one of :data:`ROUNDING`.
     significant : bool, default True
         ``False`` for an amount the person chose themselves (their target): it keeps its
         own digits and is only rounded to the least step.
@@ -114,7 +83,8 @@ def spoken_amount(amount: npt.ArrayLike, currency: str, significant: bool = True
     Raises
     ------
     InvalidInputError
-        When an amount is not a finite number or ``currency`` is not text.
+        When an amount is not a finite number, ``currency`` is not text or ``how`` is not
+        of :data:`ROUNDING`.
 
     References
     ----------
@@ -122,22 +92,35 @@ def spoken_amount(amount: npt.ArrayLike, currency: str, significant: bool = True
 
     Examples
     --------
-    >>> spoken_amount(58413693.12446462, "JPY")
-    58400000.0
+    >>> spoken_amount(58413693.12446462, "JPY"), spoken_amount(9_876_543, "JPY")
+    (58400000.0, 9880000.0)
     >>> spoken_amount([372622.4, 1234.0, 0.0, -5555.0], "USD")
     array([373000.,   1000.,      0.,  -6000.])
-    >>> spoken_amount(17_250_000, "JPY", significant=False), spoken_amount(17_251_234, "JPY", False)
-    (17250000.0, 17250000.0)
+    >>> spoken_amount(22_449_999, "JPY", "up"), spoken_amount(417_791, "USD", "down")
+    (22500000.0, 417000.0)
+    >>> [spoken_amount(x, "JPY", significant=False) for x in (17_250_000, 17_251_234)]
+    [17250000.0, 17250000.0]
     """
+    if how not in ROUNDING:
+        raise InvalidInputError("how must be one of " + ", ".join(ROUNDING))
     x = np.asarray(amount, dtype=float)
     if not np.all(np.isfinite(x)):
         raise InvalidInputError("amount must be a finite number")
-    step = np.full_like(x, least_step(currency))
+    params = load_parameters(_DATA)
+    least = in_force(params["spoken_least_step"])
+    step = np.full_like(x, float(least.get(_currency(currency), least["default"])))
     if significant:
+        digits = int(in_force(params["spoken_significant_digits"]))
         size = np.floor(np.log10(np.where(x == 0, 1.0, np.abs(x))))
-        step = np.maximum(step, 10.0 ** (size - (significant_digits() - 1)))
-    out = np.sign(x) * np.floor(np.abs(x) / step + 0.5) * step
-    return scalar_out(out + 0.0, amount)  # + 0.0: no negative zero
+        step = np.maximum(step, 10.0 ** (size - (digits - 1)))
+    units = x / step
+    if how == "up":
+        whole = np.ceil(units - _TOLERANCE)
+    elif how == "down":
+        whole = np.floor(units + _TOLERANCE)
+    else:
+        whole = np.sign(units) * np.floor(np.abs(units) + 0.5)
+    return scalar_out(whole * step + 0.0, amount)  # + 0.0: no negative zero
 
 
 def below_offers(
