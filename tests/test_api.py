@@ -42,7 +42,13 @@ COMPONENT_NAMES = {
         "make_whole",
     ],
     "calculators.offer.clawback": ["MONTHS_WORKED", "Clawback", "clawback", "clawback_due"],
-    "calculators.valuation.forfeit": ["CurrentJob", "Forfeited", "forfeited"],
+    "calculators.valuation.forfeit": [
+        "CURRENT_JOB_FIELDS",
+        "CurrentJob",
+        "Forfeited",
+        "current_job_from_table",
+        "forfeited",
+    ],
 }
 
 

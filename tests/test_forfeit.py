@@ -85,3 +85,24 @@ def test_bad_input_is_one_line_naming_the_field(build, field):
         build()
     message = str(info.value)
     assert message.startswith(field) and "\n" not in message
+
+
+def test_the_forfeited_udf_reads_a_current_job_table_and_answers_one_line_on_bad_input():
+    from addin import udfs
+
+    rows = [
+        ["jurisdiction", "Tokyo"],
+        ["base_salary", 10_000_000],
+        ["bonus_target", 0.2],
+        ["next_bonus_date", "2026-06-30"],
+        ["2026-03-15", 1_000_000],
+        ["2026-09-15", 1_000_000],
+        ["2027-03-15", 1_000_000],
+        [None, None],
+    ]
+    f = forfeited(JOB, "2026-04-30")
+    assert udfs.forfeited(rows, "2026-04-30") == pytest.approx(f.net)
+    assert udfs.forfeited(rows, "2026-04-30", "gross") == f.gross
+    assert udfs.forfeited(rows, "soon") == "#VALUE! leave_date must be a date (YYYY-MM-DD)"
+    assert udfs.forfeited(rows, "2026-04-30", "tc") == "#VALUE! basis must be net or gross"
+    assert udfs.forfeited(rows[1:], "2026-04-30") == "#VALUE! current_job_table: jurisdiction is missing"

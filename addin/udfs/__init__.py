@@ -12,6 +12,7 @@ dict from ``cell`` / ``table`` as its options and the argument's help.
 """
 
 from addin.udfs.components import clawback_due, component_equivalent, make_whole
+from addin.udfs.current_job import forfeited
 from addin.udfs.negotiation import (
     counter_offer,
     impact_value,
@@ -19,6 +20,7 @@ from addin.udfs.negotiation import (
     market_percentile,
     market_tc,
     negotiation_ask,
+    negotiation_advice,
     offer_timeline,
     target_gap,
 )
@@ -55,9 +57,11 @@ __all__ = [
     "target_gap",
     "impact_value",
     "negotiation_ask",
+    "negotiation_advice",
     "market_tc",
     "offer_timeline",
     "component_equivalent",
     "make_whole",
     "clawback_due",
+    "forfeited",
 ]

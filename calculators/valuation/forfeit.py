@@ -39,7 +39,18 @@ from calculators.fx import FxTable, shipped_table
 from calculators.offer.model import MAX_AMOUNT
 from calculators.tax import compute, get_jurisdiction, supported_codes
 
-__all__ = ["CurrentJob", "Forfeited", "forfeited"]
+__all__ = ["CURRENT_JOB_FIELDS", "CurrentJob", "Forfeited", "current_job_from_table", "forfeited"]
+
+#: The labels of a current-job table (:func:`current_job_from_table`); vests are rows of
+#: their own, a vest date then its amount.
+CURRENT_JOB_FIELDS = (
+    "name",
+    "jurisdiction",
+    "base_salary",
+    "bonus_target",
+    "next_bonus_date",
+    "equity_currency",
+)
 
 
 def _number(value: object, name: str) -> float:
@@ -155,6 +166,86 @@ class Forfeited:
     def tax(self) -> float:
         """What the tax and contributions would have taken of them."""
         return self.gross - self.net
+
+
+def current_job_from_table(rows: object) -> CurrentJob:
+    """A current job from a two-column table: field and value, and a row per vest.
+
+    A row is a field of :data:`CURRENT_JOB_FIELDS` (as ``base_salary`` or ``Base salary``)
+    and its value, or an unvested grant: its vest date (a date or Excel serial) and its
+    amount.  Blank rows, and rows whose value is blank, are skipped.
+
+    Parameters
+    ----------
+    rows : sequence of sequences
+        The cells, row by row (the first two columns are read).
+
+    Returns
+    -------
+    CurrentJob
+        The job, every field checked.
+
+    Raises
+    ------
+    InvalidInputError
+        Not a table; a label that is neither a field nor a date; a field given twice; no
+        jurisdiction or base salary; any field's own check.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> job = current_job_from_table([["jurisdiction", "Tokyo"], ["Base salary", 12_000_000],
+    ...     ["bonus_target", 0.2], ["next_bonus_date", "2026-06-30"], ["2026-09-15", 1_500_000]])
+    >>> job.base_salary, job.unvested
+    (12000000.0, ((datetime.date(2026, 9, 15), 1500000.0),))
+    >>> current_job_from_table([["salary", 1]])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    calculators.errors.InvalidInputError: current_job_table row 1: the label must be a vest date or ...
+    """
+    where = "current_job_table"
+    if isinstance(rows, (str, bytes)) or not isinstance(rows, Iterable):
+        raise InvalidInputError(f"{where} must be a range of rows (field, value)")
+    values: dict[str, object] = {}
+    vests: list[tuple[object, object]] = []
+    for i, row in enumerate(rows, start=1):
+        cells = [row] if isinstance(row, (str, bytes)) or not isinstance(row, Iterable) else list(row)
+        label = cells[0] if cells else None
+        value = cells[1] if len(cells) > 1 else None
+        if label is None or (isinstance(label, str) and not label.strip()):
+            continue
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        key = "_".join(label.strip().lower().split()) if isinstance(label, str) else ""
+        if key in CURRENT_JOB_FIELDS:
+            if key in values:
+                raise InvalidInputError(f"{where} row {i}: {key} is given twice")
+            values[key] = value
+            continue
+        try:
+            day = read_date(label, f"{where} row {i}")
+        except InvalidInputError:
+            day = None
+        if day is None:
+            raise InvalidInputError(
+                f"{where} row {i}: the label must be a vest date or one of " + ", ".join(CURRENT_JOB_FIELDS)
+            )
+        vests.append((day, value))
+    for needed in ("jurisdiction", "base_salary"):
+        if needed not in values:
+            raise InvalidInputError(f"{where}: {needed} is missing")
+    return CurrentJob(
+        jurisdiction=values["jurisdiction"],  # type: ignore[arg-type]
+        base_salary=values["base_salary"],  # type: ignore[arg-type]
+        bonus_target=values.get("bonus_target", 0.0),  # type: ignore[arg-type]
+        next_bonus_date=values.get("next_bonus_date"),  # type: ignore[arg-type]
+        unvested=tuple(vests),  # type: ignore[arg-type]
+        equity_currency=values.get("equity_currency"),  # type: ignore[arg-type]
+        name=values.get("name", "Current job"),  # type: ignore[arg-type]
+    )
 
 
 def forfeited(
