@@ -20,7 +20,6 @@ from addin.udfs.negotiation import (
     market_percentile,
     market_tc,
     negotiation_ask,
-    negotiation_advice,
     offer_timeline,
     target_gap,
 )
@@ -57,7 +56,6 @@ __all__ = [
     "target_gap",
     "impact_value",
     "negotiation_ask",
-    "negotiation_advice",
     "market_tc",
     "offer_timeline",
     "component_equivalent",
