@@ -13,7 +13,7 @@ from calculators.errors import InvalidInputError
 __all__ = ["forfeited"]
 
 _FIELDS = ", ".join(forfeit.CURRENT_JOB_FIELDS)
-_BASES = ("net", "gross")
+_BASES = ("net", "gross", "currency")
 
 
 @udf
@@ -23,16 +23,21 @@ def forfeited(
         table(f"The current job: rows of field and value ({_FIELDS}), and a row per vest: date, amount"),
     ],
     leave_date: Annotated[Cell, cell("Your last day at the job; vests and a bonus dated after it are lost")],
-    basis: Annotated[Cell, cell("net: after the current job's tax; gross: before tax (blank: net)")] = None,
+    basis: Annotated[
+        Cell,
+        cell("net: after the current job's tax; gross: before tax; currency: their currency (blank: net)"),
+    ] = None,
     rates: Annotated[Rows, table(RATES_DOC + " (for equity in another currency)")] = None,
 ):
     """What leaving on leave_date forfeits: unvested equity vesting after it and a bonus not
     yet paid (in full, no pro rata), after the current job's tax or gross, in its currency.
-    Example: =FORFEITED(Strategy!A118:B126, "2026-04-30", "net")
+    Example: =FORFEITED(Strategy!A103:B111, "2026-04-30", "net")
     """
     job = forfeit.current_job_from_table(current_job_table)
     chosen = (opt_text(basis, "basis", "net") or "net").strip().lower()
     if chosen not in _BASES:
-        raise InvalidInputError("basis must be net or gross")
+        raise InvalidInputError("basis must be net, gross or currency")
     result = forfeit.forfeited(job, leave_date, fx=fx_table(rates))
+    if chosen == "currency":
+        return result.currency
     return result.net if chosen == "net" else result.gross

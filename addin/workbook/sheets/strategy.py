@@ -17,7 +17,7 @@ from calculators.negotiation import ASK_MEASURES, CITE_CHOICES, COUNTER_COMPONEN
 
 NAME = "Strategy"
 BANNER = "PRIVATE: your walk-away, BATNA and counters. Never share this sheet."
-INPUTS, STANDING, ASK, GAP, IMPACT, LEVERAGE, EXPECTED, TIMELINE = (
+INPUTS, STANDING, ASK, GAP, IMPACT, LEVERAGE, EXPECTED, TIMELINE, CURRENT = (
     "Inputs",
     "Standing and counters",
     "The ask per company",
@@ -26,6 +26,7 @@ INPUTS, STANDING, ASK, GAP, IMPACT, LEVERAGE, EXPECTED, TIMELINE = (
     "Leverage",
     "Expected offers",
     "Timeline",
+    "Current job",
 )
 INPUT_HELP = {
     "basis": "Basis of the BATNA, counters and walk-away (net_annualized: take-home a year)",
@@ -90,6 +91,7 @@ def rows(data: dict[str, Any]) -> dict[str, int]:
     out[LEVERAGE] = out[IMPACT] + _impact_rows(data) + 3
     out[EXPECTED] = out[LEVERAGE] + n + 3
     out[TIMELINE] = out[EXPECTED] + _expected_rows(data) + 3
+    out[CURRENT] = out[TIMELINE] + n + 3
     return out
 
 
@@ -280,6 +282,82 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
     for i in range(1, lay.n_offers + 1):
         for c in range(5):
             m.put(NAME, r0 + 1 + i, c, lay.for_rank(i, lay.shown(Call("INDEX", (line, i + 1, c + 1)))))
+
+    _fill_current_job(m, lay, data)
+
+
+# --- Current job (stay vs go): the FORFEITED table, what leaving forfeits, the make-whole sign-on
+CURRENT_JOB_HELP = {
+    "jurisdiction": "Where the current job is taxed (blank: the Relocation sheet's home city)",
+    "base_salary": "Its yearly base (blank: the Relocation sheet's current_base_salary)",
+    "bonus_target": "Its bonus, a fraction of base (0.2 is 20 %)",
+    "next_bonus_date": "When that bonus is paid; after your last day it is lost, in full",
+    "equity_currency": "Currency of the unvested amounts below (blank: the job's)",
+}
+BLANK_VEST_ROWS = 4  # rows for unvested grants: vest date in A, amount in B
+
+
+def current_job_ref(data: dict[str, Any]) -> Ref:
+    """The FORFEITED table: the fields and the vest rows, columns A:B."""
+    top = rows(data)[CURRENT] + 2
+    return Ref(NAME, top, 0, top + len(CURRENT_JOB_HELP) + BLANK_VEST_ROWS - 1, 1)
+
+
+def _fill_current_job(m: Model, lay: Layout, data: dict[str, Any]) -> None:
+    job = dict(data["strategy"].get("current_job") or {})
+    r0 = rows(data)[CURRENT]
+    _head(
+        m,
+        r0,
+        CURRENT + " (stay vs go: what leaving forfeits, in its currency)",
+        ["field", "value", "what it means"],
+    )
+    linked = {"jurisdiction": "home_city", "base_salary": "current_base_salary"}
+    for k, (name, help_text) in enumerate(CURRENT_JOB_HELP.items()):
+        r = r0 + 2 + k
+        value = job.get(name)
+        if value is None and name in linked:
+            value = _relocation_cell(data, linked[name])
+        m.put(NAME, r, 0, name)
+        m.put(
+            NAME, r, 1, value, "num" if name == "base_salary" else "pct" if name == "bonus_target" else None
+        )
+        m.put(NAME, r, 2, help_text)
+    vests = list(job.get("unvested") or ())
+    first_vest = r0 + 2 + len(CURRENT_JOB_HELP)
+    for k in range(BLANK_VEST_ROWS):
+        if k < len(vests):
+            m.put(NAME, first_vest + k, 0, vests[k][0].isoformat())
+            m.put(NAME, first_vest + k, 1, vests[k][1], "num")
+        m.put(NAME, first_vest + k, 2, "Unvested: vest date (A), amount (B)")
+    table = current_job_ref(data)
+    base = Ref(NAME, r0 + 2 + list(CURRENT_JOB_HELP).index("base_salary"), 1)
+    r = first_vest + BLANK_VEST_ROWS
+    leave = Ref(NAME, r, 1)
+    m.put(NAME, r, 0, "leave_date")
+    m.put(NAME, r, 1, input_cell(data, "as_of"), "date")
+    m.put(NAME, r, 2, "Your last day (as_of until you type one); vests and a bonus after it are lost")
+    lost = {}
+    for k, (basis, label) in enumerate((("net", "forfeited after tax"), ("gross", "forfeited before tax"))):
+        lost[basis] = Ref(NAME, r + 1 + k, 1)
+        call = Call("FORFEITED", (table, leave, basis))
+        m.put(NAME, r + 1 + k, 0, label)
+        m.put(NAME, r + 1 + k, 1, lay.shown(blank_if(Op("=", base, ""), call)), "num")
+    currency = Ref(NAME, r + 3, 1)
+    m.put(NAME, r + 3, 0, "currency")
+    m.put(
+        NAME, r + 3, 1, lay.shown(blank_if(Op("=", base, ""), Call("FORFEITED", (table, leave, "currency"))))
+    )
+    top = r + 5
+    _head(m, top, "Make-whole sign-on (offer's currency, gross)", ["offer", "sign-on that nets it after tax"])
+    for i in range(1, lay.n_offers + 1):
+        row = top + 1 + i
+        m.put(NAME, row, 0, lay.slot_ref(i))
+        call = Call(
+            "MAKE_WHOLE",
+            (lay.offers, lost["net"], "net_first_year", currency, lay.fx, Ref(NAME, row, 0, absolute=False)),
+        )
+        m.put(NAME, row, 1, lay.for_slot(i, lay.shown(blank_if(Op("=", base, ""), call))), "num")
 
 
 def _relocation_cell(data: dict[str, Any], key: str) -> Ref:
