@@ -14,7 +14,10 @@ from openpyxl import load_workbook
 from addin.cli import main
 from addin.messages import money
 from addin.render.brief import build_brief, read_strategy, render
+from addin.udfs.negotiation import ADVICE_MEASURES
 from addin.workbook.builder import DEFAULT_PATH, example
+from addin.workbook.sheets.layout import MAX_OFFERS
+from addin.workbook.sheets.strategy import ADVICE_SHOWN, ASK
 from calculators.valuation.disclosure import spoken_amount
 
 SNAKE = re.compile(r"[a-z]+_[a-z_]+")
@@ -329,3 +332,41 @@ def test_a_workbook_without_a_walk_away_says_so_for_every_offer(folder, own):
     for c in brief.companies:
         assert c.advice.walk_away is None
         assert "walk_away_not_set" in {n.code for n in c.advice.notes}
+
+
+def _strategy_advice(path):
+    """The Strategy sheet's brief columns of the ask section, per offer, as recalculated."""
+    wb = load_workbook(path, data_only=True)
+    ws = wb["Strategy"]
+    top = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value or "").startswith(ASK))
+    heads = [ws.cell(top + 1, c).value for c in range(1, ws.max_column + 1)]
+    first = heads.index("brief: ask TC")
+    out = {}
+    for r in range(top + 2, top + 2 + MAX_OFFERS):
+        name = ws.cell(r, 1).value
+        if name not in (None, ""):
+            out[name] = [ws.cell(r, first + 1 + k).value for k in range(len(ADVICE_SHOWN))]
+    wb.close()
+    return out
+
+
+def test_the_strategy_sheets_ask_is_the_briefs_for_every_company(case, folder):
+    """After a recalculation, the Strategy sheet's ask section says what the brief says:
+    ask TC and base, the range, what beating the best alternative takes, can win."""
+    name, path, data = case[0], case[1], case[2]
+    out = folder / f"recalc-{name}.xlsm"
+    assert main(["recalc", str(path), "-o", str(out)]) == 0
+    sheet = _strategy_advice(out)
+    assert set(sheet) == {o["name"] for o in data["offers"]}
+    for o in data["offers"]:
+        local = o["ask"]["local"]
+        want = [local["total"], local["base"], local["low"], local["high"], o["to_beat_local"], o["can_win"]]
+        got = sheet[o["name"]]
+        assert got[:5] == [pytest.approx(w, rel=1e-12) if w is not None else None for w in want[:5]], o[
+            "name"
+        ]
+        assert got[5] is o["can_win"], o["name"]
+
+
+def test_the_sheets_brief_columns_are_the_functions_rows_in_order():
+    assert ADVICE_SHOWN == ADVICE_MEASURES

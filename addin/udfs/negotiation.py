@@ -28,11 +28,13 @@ __all__ = [
     "target_gap",
     "impact_value",
     "negotiation_ask",
+    "negotiation_advice",
     "market_tc",
     "offer_timeline",
     "market_filters",
     "COUNTER_OUTPUTS",
     "ASK_MEASURES",
+    "ADVICE_MEASURES",
     "READS_TODAY",
 ]
 
@@ -42,7 +44,9 @@ MARKET_DOC = (
 )
 COUNTER_OUTPUTS = ("increase", "new_value", "value", "batna", "batna_name", "lead", "before")
 # The functions that read today's date when their as_of is blank (see _as_of).
-READS_TODAY = ("market_percentile", "market_band", "negotiation_ask", "offer_timeline")
+READS_TODAY = ("market_percentile", "market_band", "negotiation_ask", "negotiation_advice", "offer_timeline")
+# What NEGOTIATION_ADVICE gives, in this order (the brief's ask; TC and base in the offer's currency)
+ADVICE_MEASURES = ("ask_tc", "ask_base", "low", "high", "to_beat_tc", "can_win")
 
 
 def _blank(value):
@@ -370,6 +374,70 @@ def negotiation_ask(
     )
     values = result.measures(chosen)
     return rows_out(["measure", "value"], [[k, values[k]] for k in ASK_MEASURES])
+
+
+@udf
+def negotiation_advice(
+    offers_table: Annotated[Rows, table(OFFERS_DOC)],
+    offer_name: Annotated[Cell, cell("The offer (its column name or company)")],
+    market_table: Annotated[Rows, table(MARKET_DOC)],
+    walk_away: Annotated[
+        Cell, cell("The least you accept on the basis, home currency (blank: none set)")
+    ] = None,
+    scarcity_premium: Annotated[
+        Cell, cell("How far above the band rare skills justify, 0.1 = 10 % (blank: 0)")
+    ] = None,
+    basis: Annotated[Cell, cell(BASIS_DOC)] = None,
+    margin: Annotated[Cell, cell("How much more than the best alternative, home currency (blank: 0)")] = None,
+    basket: Annotated[Rows, table(BASKET_DOC)] = None,
+    rates: Annotated[Rows, table(RATES_DOC)] = None,
+    home_currency: Annotated[
+        Cell, cell("Currency the offers are compared in (blank: the first offer's)")
+    ] = None,
+    years: Annotated[Cell, cell(YEARS_DOC)] = None,
+    discount_rate: Annotated[Cell, cell(DISCOUNT_DOC)] = None,
+    level: Annotated[Cell, cell(_FILTER_DOCS["level"])] = None,
+    as_of: Annotated[Cell, cell("Date the staleness warning counts from (blank: today)")] = None,
+    leverage: Annotated[
+        Rows, table("How each offer may be cited: offer, then name, figures or none (blank: none)")
+    ] = None,
+):
+    """The brief's ask for one offer: ask TC and base, market range, the TC that beats the
+    best alternative, can win (offer currency).
+
+    Example: =NEGOTIATION_ADVICE(Offers!A1:G33, "Seattle big tech", Market!A5:L65, , 0.1)
+    """
+    offers = offers_from_table(offers_table)
+    chosen = select_offer(offers, offer_name)
+    settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket)
+    cite = {}
+    for row in [] if _blank(leverage) else as_rows(leverage, "leverage"):
+        if row and row[0] not in (None, ""):
+            how = opt_text(row[1] if len(row) > 1 else None, "leverage")
+            cite[str(row[0]).strip()] = (how or "none").lower()
+    strategy = negotiation.Strategy(
+        as_of=_as_of(as_of),
+        walk_away=None if _blank(walk_away) else opt_number(walk_away, "walk_away", low=0.0),
+        margin=_margin(margin),
+        scarcity_premium=opt_number(scarcity_premium, "scarcity_premium", 0.0, 0.0, 1.0),
+        market_level=opt_text(level, "level"),
+        leverage=cite,
+    )
+    brief = negotiation.negotiation_brief(
+        offers, settings, strategy, [] if _blank(market_table) else as_rows(market_table, "market")
+    )
+    a = next(c.advice for c in brief.companies if c.name == chosen.name)
+    if a is None:  # every company of a brief has its advice; a guard, not a case
+        raise InvalidInputError(f"no ask for {chosen.name}")
+    values = {
+        "ask_tc": a.ask_tc,
+        "ask_base": a.ask_base,
+        "low": a.low,
+        "high": a.high,
+        "to_beat_tc": a.to_beat_tc,
+        "can_win": a.can_win,
+    }
+    return rows_out(["measure", "value"], [[k, values[k]] for k in ADVICE_MEASURES])
 
 
 @udf

@@ -64,8 +64,16 @@ ASK_HEAD = [
     "anchor TC",
     "target base",
     "anchor base",
+    "brief: ask TC",
+    "brief: ask base",
+    "brief: range low",
+    "brief: range high",
+    "brief: TC to beat best alternative",
+    "brief: can win",
 ]
 ASK_SHOWN = ("walk_away", "counter_tc", "p75", "p90", "target_tc", "anchor_tc", "target_base", "anchor_base")
+# the brief's ask, right of the workbook's: the rows NEGOTIATION_ADVICE gives (its ADVICE_MEASURES, in order)
+ADVICE_SHOWN = ("ask_tc", "ask_base", "low", "high", "to_beat_tc", "can_win")
 
 
 BLANK_IMPACT_ROWS = 5  # rows for the user's own measurements in a new workbook
@@ -182,6 +190,8 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
     r0 = at[ASK]
     _head(m, r0, ASK + " (TC on the market definition, offer currency; walk-away on the basis)", ASK_HEAD)
     table = market.data_ref(data)
+    top = at[LEVERAGE] + 2  # the leverage section's offer / cite-as rows
+    leverage = Ref(NAME, top, 0, top + lay.n_offers - 1, 1)
     for i in range(1, lay.n_offers + 1):
         r = r0 + 1 + i
         m.put(NAME, r, 0, lay.slot_ref(i))
@@ -206,6 +216,28 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
                 c,
                 lay.for_slot(i, lay.shown(Call("INDEX", (call, ASK_MEASURES.index(measure) + 2, 2)))),
                 "num",
+            )
+        advice = Call(
+            "NEGOTIATION_ADVICE",
+            (
+                lay.offers,
+                Ref(NAME, r, 0, absolute=False),
+                table,
+                inp["walk_away"],
+                inp["scarcity_premium"],
+                *valuation,
+                inp["market_level"],
+                inp["as_of"],
+                leverage,
+            ),
+        )
+        for c, measure in enumerate(ADVICE_SHOWN, start=len(ASK_SHOWN) + 1):
+            m.put(
+                NAME,
+                r,
+                c,
+                lay.for_slot(i, lay.shown(Call("INDEX", (advice, ADVICE_SHOWN.index(measure) + 2, 2)))),
+                None if measure == "can_win" else "num",
             )
 
     r0 = at[GAP]
