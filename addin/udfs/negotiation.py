@@ -403,7 +403,7 @@ def negotiation_advice(
     ] = None,
 ):
     """The brief's ask for one offer: ask TC and base, market range, the TC that beats the
-    best alternative, can win (offer currency).
+    best alternative, can win (yes or no; amounts in the offer currency).
 
     Example: =NEGOTIATION_ADVICE(Offers!A1:G33, "Seattle big tech", Market!A5:L65, , 0.1)
     """
@@ -435,7 +435,9 @@ def negotiation_advice(
         "low": a.low,
         "high": a.high,
         "to_beat_tc": a.to_beat_tc,
-        "can_win": a.can_win,
+        # text, not TRUE/FALSE: a spreadsheet that cannot call the function (LibreOffice)
+        # shows a stored TRUE/FALSE result as #NAME?, a stored text as it is
+        "can_win": "yes" if a.can_win else "no",
     }
     return rows_out(["measure", "value"], [[k, values[k]] for k in ADVICE_MEASURES])
 

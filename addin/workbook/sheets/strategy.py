@@ -406,6 +406,7 @@ def dress(ws: Any, wb: Any, lay: Layout, data: dict[str, Any]) -> None:
     ws.set_column(0, 0, 30)
     ws.set_column(1, 7, 15)
     ws.set_column(8, 9, 40)
+    ws.set_column(10, 15, 14)  # the brief's ask columns: a TC of 66,900,000 fits
     at = rows(data)
     first = at[LEVERAGE] + 2
     ws.data_validation(
