@@ -9,12 +9,13 @@ to a result, looking at the inputs the result was computed from.
 
 from __future__ import annotations
 
+import math
 from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Amount", "scalar_out"]
+__all__ = ["Amount", "finite_number", "scalar_out"]
 
 Amount = float | npt.NDArray[np.float64]
 
@@ -56,3 +57,35 @@ def scalar_out(value: npt.ArrayLike, *like: Any) -> Amount:
     if not like or any(isinstance(x, np.ndarray) or np.ndim(x) > 0 for x in like):
         return np.asarray(value, dtype=float)
     return float(np.asarray(value, dtype=float))
+
+
+def finite_number(value: object) -> float | None:
+    """A finite number as a float; ``None`` for a bool, text, NaN, inf or any other value.
+
+    Parameters
+    ----------
+    value : object
+        A value an argument was given.
+
+    Returns
+    -------
+    float or None
+        The number, or ``None`` when it is not a finite number (an int too large for a
+        float included).
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> finite_number(3), finite_number(True), finite_number(float("nan")), finite_number("2")
+    (3.0, None, None, None)
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond float
+        return None
+    return number if math.isfinite(number) else None

@@ -10,7 +10,6 @@ by its company only.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,6 +17,7 @@ import numpy as np
 
 from calculators.errors import InvalidInputError
 from calculators.offer.model import Offer
+from calculators.scalar import finite_number
 from calculators.valuation.compare import Settings
 
 __all__ = [
@@ -37,21 +37,6 @@ __all__ = [
 
 COUNTER_COMPONENTS = ("base_salary", "sign_on", "rsu_grant", "bonus_target")
 _NUMBERS = (int, float, np.integer, np.floating)
-
-
-def _number(value: object) -> float | None:
-    """A finite number as a float; ``None`` for a bool, text, NaN, inf or any other value.
-
-    The same as ``calculators.offer.equity._number``, deliberately: neither may import the
-    other's private helper; one shared copy belongs in a module below both
-    (``calculators.scalar``)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, _NUMBERS):
-        return None
-    try:
-        number = float(value)
-    except OverflowError:  # an int beyond float
-        return None
-    return number if math.isfinite(number) else None
 
 
 def check_component(component: object) -> str:
@@ -90,7 +75,7 @@ def check_component(component: object) -> str:
 def _home_amount(value: object, name: str) -> float:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, _NUMBERS):
         raise InvalidInputError(f"{name} must be a number (home currency, 0 or more)")
-    number = _number(value)
+    number = finite_number(value)
     if number is None or number < 0:
         raise InvalidInputError(f"{name} must be a finite number, 0 or more (home currency)")
     return number
@@ -183,7 +168,7 @@ def check_premium(scarcity_premium: object) -> float:
     >>> check_premium(0.1)
     0.1
     """
-    number = _number(scarcity_premium)
+    number = finite_number(scarcity_premium)
     if number is None or not 0 <= number <= 1:
         raise InvalidInputError(
             "scarcity_premium must be a fraction from 0 to 1", code="scarcity_premium_range"
@@ -220,7 +205,7 @@ def check_finite(value: object, name: str) -> float:
     >>> check_finite(-2, "batna_home")
     -2.0
     """
-    number = _number(value)
+    number = finite_number(value)
     if number is None:
         raise InvalidInputError(f"{name} must be a finite number")
     return number

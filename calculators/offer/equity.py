@@ -33,7 +33,7 @@ import numpy.typing as npt
 from calculators.defaults import in_force
 from calculators.errors import InvalidInputError
 from calculators.params import DATA_DIR, load_parameters
-from calculators.scalar import Amount, scalar_out
+from calculators.scalar import Amount, finite_number, scalar_out
 
 __all__ = [
     "FREQUENCIES",
@@ -589,7 +589,7 @@ def option_value(
             (exit_multiple, "exit_multiple"),
         )
     )
-    chance = _number(exit_probability)
+    chance = finite_number(exit_probability)
     if chance is None or not 0 <= chance <= 1:
         raise InvalidInputError("exit_probability must be a number from 0 to 1")
     exit_probability = chance
@@ -597,11 +597,11 @@ def option_value(
     volatility = _amount(
         _assumption("option_exit_volatility") if volatility is None else volatility, "volatility"
     )
-    count = _number(_assumption("option_monte_carlo_paths") if paths is None else paths)
+    count = finite_number(_assumption("option_monte_carlo_paths") if paths is None else paths)
     if count is None or count != int(count) or not 1 <= count <= _MAX_PATHS:
         raise InvalidInputError(f"paths must be a whole number from 1 to {_MAX_PATHS:,}")
     paths = int(count)
-    whole_seed = _number(seed)
+    whole_seed = finite_number(seed)
     if not isinstance(seed, (int, np.integer)) or whole_seed is None or whole_seed < 0:
         raise InvalidInputError("seed must be a whole number, 0 or more")
     uniform, z = _draws(seed, paths)
@@ -629,23 +629,8 @@ def option_value(
     )
 
 
-def _number(value: object) -> float | None:
-    """A finite number as a float, or ``None`` for anything else (a bool, text, NaN, inf).
-
-    The same as ``calculators.negotiation.checks._number``, deliberately: that package sits
-    above this one and this one may not import it; one shared copy belongs in a module below
-    both (``calculators.scalar``)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        return None
-    try:
-        number = float(value)
-    except OverflowError:  # an int beyond float
-        return None
-    return number if math.isfinite(number) else None
-
-
 def _amount(value: object, name: str) -> float:
-    number = _number(value)
+    number = finite_number(value)
     if number is None or number < 0:
         raise InvalidInputError(f"{name} must be a finite number, 0 or more")
     return number
