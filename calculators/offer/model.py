@@ -27,7 +27,7 @@ from calculators.defaults import BASIS, DISCOUNT_RATE, YEARS
 from calculators.errors import InvalidInputError, NegotiationError
 from calculators.offer import equity
 from calculators.places import canonical_code
-from calculators.scalar import Amount
+from calculators.scalar import Amount, finite_number
 
 __all__ = [
     "EXCEL_ERRORS",
@@ -88,6 +88,45 @@ MAX_AMOUNT = 1e12
 # The longest cliff or clawback period a field may hold, in months: 50 years, the longest
 # horizon (calculators.defaults.YEARS); more is a typing error.
 MAX_MONTHS = 600
+
+
+def pay_amount(value: object, name: str) -> float:
+    """An amount of pay given as an argument: a finite number from 0 to :data:`MAX_AMOUNT`.
+
+    Parameters
+    ----------
+    value : object
+        The argument's value.
+    name : str
+        The argument, as the message names it.
+
+    Returns
+    -------
+    float
+        The amount.
+
+    Raises
+    ------
+    InvalidInputError
+        Not a number (text, a bool), not finite or negative, or beyond :data:`MAX_AMOUNT`.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> pay_amount(1_000_000, "amount")
+    1000000.0
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise InvalidInputError(f"{name} must be a number, 0 or more")
+    number = finite_number(value)
+    if number is None or number < 0:
+        raise InvalidInputError(f"{name} must be a finite number, 0 or more")
+    if number > MAX_AMOUNT:
+        raise InvalidInputError(f"{name} is beyond {MAX_AMOUNT:,.0f}, more than any pay in any currency")
+    return number
 
 
 def check_amount(name: str, number: float, label: str | None = None) -> float:

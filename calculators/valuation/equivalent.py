@@ -48,7 +48,7 @@ import numpy.typing as npt
 
 from calculators.errors import InvalidInputError, NoSolutionError
 from calculators.fx import FxTable
-from calculators.offer.model import FIELDS, MAX_AMOUNT, Offer, OfferBatch, cash_schedule, tc
+from calculators.offer.model import FIELDS, MAX_AMOUNT, Offer, OfferBatch, cash_schedule, pay_amount, tc
 from calculators.relocation.move import analyse_moves
 from calculators.tax import compute, get_jurisdiction
 from calculators.valuation.compare import Settings, checked_settings, metric
@@ -126,18 +126,6 @@ def _component(value: object, name: str) -> str:
     if text not in EQUIVALENT_COMPONENTS:
         raise InvalidInputError(f"{name} must be one of " + ", ".join(EQUIVALENT_COMPONENTS))
     return text
-
-
-def _amount(value: object, name: str) -> float:
-    number_types = (int, float, np.integer, np.floating)
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, number_types):
-        raise InvalidInputError(f"{name} must be a number, 0 or more")
-    number = float(value)
-    if not math.isfinite(number) or number < 0:
-        raise InvalidInputError(f"{name} must be a finite number, 0 or more")
-    if number > MAX_AMOUNT:
-        raise InvalidInputError(f"{name} is beyond {MAX_AMOUNT:,.0f}, more than any pay in any currency")
-    return number
 
 
 def _room(offer: Offer, component: str) -> float:
@@ -321,7 +309,7 @@ def component_equivalent(
     offer, s, year = _prepared(offer, settings)
     source = _component(from_component, "from_component")
     target_component = _component(to_component, "to_component")
-    given = _amount(amount, "amount")
+    given = pay_amount(amount, "amount")
     if given > _room(offer, source):
         raise InvalidInputError(f"amount takes {source} beyond the most the field may hold")
     before, after = (float(v) for v in _exact(offer, source, s)(np.array([0.0, given])))
@@ -418,7 +406,7 @@ def make_whole(
     # year 1, where the sign-on is paid; living costs do not depend on pay, so a disposable
     # basis gains what the net one does
     s = replace(s, basis="net_first_year" if after_tax else "first_year", move=None)
-    wanted = _amount(forfeited, "forfeited")
+    wanted = pay_amount(forfeited, "forfeited")
     if forfeited_currency is not None:
         if not isinstance(forfeited_currency, str) or not forfeited_currency.strip():
             raise InvalidInputError("forfeited_currency must be a 3-letter currency code")

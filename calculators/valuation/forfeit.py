@@ -27,7 +27,6 @@ the latest shipped one).
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -36,7 +35,7 @@ import numpy as np
 from calculators.dates import read_date
 from calculators.errors import InvalidInputError, UnknownJurisdictionError
 from calculators.fx import FxTable, shipped_table
-from calculators.offer.model import MAX_AMOUNT
+from calculators.offer.model import pay_amount
 from calculators.tax import compute, get_jurisdiction, supported_codes
 
 __all__ = ["CURRENT_JOB_FIELDS", "CurrentJob", "Forfeited", "current_job_from_table", "forfeited"]
@@ -51,18 +50,6 @@ CURRENT_JOB_FIELDS = (
     "next_bonus_date",
     "equity_currency",
 )
-
-
-def _number(value: object, name: str) -> float:
-    number_types = (int, float, np.integer, np.floating)
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, number_types):
-        raise InvalidInputError(f"{name} must be a number, 0 or more")
-    number = float(value)
-    if not math.isfinite(number) or number < 0:
-        raise InvalidInputError(f"{name} must be a finite number, 0 or more")
-    if number > MAX_AMOUNT:
-        raise InvalidInputError(f"{name} is beyond {MAX_AMOUNT:,.0f}, more than any pay in any currency")
-    return number
 
 
 @dataclass(frozen=True)
@@ -105,8 +92,8 @@ class CurrentJob:
                 where + "jurisdiction is not one with tax rules: " + ", ".join(supported_codes())
             ) from None
         object.__setattr__(self, "jurisdiction", code)
-        object.__setattr__(self, "base_salary", _number(self.base_salary, where + "base_salary"))
-        bonus = _number(self.bonus_target, where + "bonus_target")
+        object.__setattr__(self, "base_salary", pay_amount(self.base_salary, where + "base_salary"))
+        bonus = pay_amount(self.bonus_target, where + "bonus_target")
         if bonus > 10:
             raise InvalidInputError(where + "bonus_target is a fraction of base (0.2 is 20 %), at most 10")
         object.__setattr__(self, "bonus_target", bonus)
@@ -124,7 +111,7 @@ class CurrentJob:
             vest_day = read_date(day, field + " date")
             if vest_day is None:
                 raise InvalidInputError(f"{field} date must be a date (YYYY-MM-DD)")
-            vests.append((vest_day, _number(amount, field + " amount")))
+            vests.append((vest_day, pay_amount(amount, field + " amount")))
         object.__setattr__(self, "unvested", tuple(sorted(vests)))
         ccy = self.equity_currency
         if ccy is not None and (not isinstance(ccy, str) or (ccy.strip() and len(ccy.strip()) != 3)):
