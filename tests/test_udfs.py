@@ -253,3 +253,26 @@ def test_offer_tc_net_basis_is_gross_less_the_tax_of_each_year(example_rows):
     equity = sched[1][sched[0].index("equity")]
     expected = sched[1][-1] - (cash + equity - udfs.net_pay(cash, "JP-TOKYO", 2026, equity))
     assert udfs.offer_tc(offer, "net_first_year") == pytest.approx(expected)
+
+
+def test_negotiation_advice_reuses_one_brief_and_follows_every_changed_cell(example_rows):
+    """The cells of one workbook share one brief (computed once for all of them), and a
+    changed cell, or a range changed in place, computes it again."""
+    from addin.udfs import negotiation
+
+    names = example_rows[0][1:]
+    market = [["company", "title", "level", "location", "years_experience", "base"]]
+    negotiation._brief.cache_clear()
+    first = {n: udfs.negotiation_advice(example_rows, n, market, 9_000_000) for n in names}
+    info = negotiation._brief.cache_info()
+    assert (info.misses, info.hits) == (1, len(names) - 1)
+    for n in names:  # the cached line is what a brief computed for that cell alone gives
+        negotiation._brief.cache_clear()
+        assert udfs.negotiation_advice(example_rows, n, market, 9_000_000) == first[n]
+    rows = [list(r) for r in example_rows]
+    assert udfs.negotiation_advice(rows, names[TOKYO - 1], market, 9_000_000) == first[names[TOKYO - 1]]
+    next(r for r in rows if r[0] == "base_salary")[TOKYO] *= 2  # the same lists, a new value
+    doubled = udfs.negotiation_advice(rows, names[TOKYO - 1], market, 9_000_000)
+    assert doubled != first[names[TOKYO - 1]]
+    wider = udfs.negotiation_advice(example_rows, names[0], market, 9_000_000, None, None, 1_000_000)
+    assert wider != first[names[0]]  # the margin, a single cell

@@ -7,6 +7,7 @@ A function whose ``as_of`` is blank reads today's date: it is marked
 """
 
 import datetime as dt
+import functools
 from typing import Annotated
 
 from addin.cells import Cell, Rows, cell, opt_number, opt_text, rows_out, table, udf
@@ -376,6 +377,52 @@ def negotiation_ask(
     return rows_out(["measure", "value"], [[k, values[k]] for k in ASK_MEASURES])
 
 
+def _frozen(value):
+    """A cell value or range as a key: a range's rows become tuples."""
+    if isinstance(value, list):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+def _thawed(value):
+    if isinstance(value, tuple):
+        return [_thawed(v) for v in value]
+    return value
+
+
+# One brief for every NEGOTIATION_ADVICE cell of a workbook: each cell asks for one offer's
+# line of the same brief, which was computed once per cell before (five times per recalc of
+# the example).  The key is the cells' values and the as-of date (a blank one is today), so a
+# changed cell or a new day computes it again; the brief is not changed by its readers.
+@functools.lru_cache(maxsize=8)
+def _brief(
+    offers_table, market_table, walk_away, scarcity_premium, basis, margin,
+    basket, rates, home_currency, years, discount_rate, level, leverage, as_of,
+):  # fmt: skip
+    offers_table, market_table, basket, rates, leverage = map(
+        _thawed, (offers_table, market_table, basket, rates, leverage)
+    )
+    offers = offers_from_table(offers_table)
+    settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket)
+    cite = {}
+    for row in [] if _blank(leverage) else as_rows(leverage, "leverage"):
+        if row and row[0] not in (None, ""):
+            how = opt_text(row[1] if len(row) > 1 else None, "leverage")
+            cite[str(row[0]).strip()] = (how or "none").lower()
+    strategy = negotiation.Strategy(
+        as_of=as_of,
+        walk_away=None if _blank(walk_away) else opt_number(walk_away, "walk_away", low=0.0),
+        margin=_margin(margin),
+        scarcity_premium=opt_number(scarcity_premium, "scarcity_premium", 0.0, 0.0, 1.0),
+        market_level=opt_text(level, "level"),
+        leverage=cite,
+    )
+    brief = negotiation.negotiation_brief(
+        offers, settings, strategy, [] if _blank(market_table) else as_rows(market_table, "market")
+    )
+    return offers, brief
+
+
 @udf
 def negotiation_advice(
     offers_table: Annotated[Rows, table(OFFERS_DOC)],
@@ -407,25 +454,18 @@ def negotiation_advice(
 
     Example: =NEGOTIATION_ADVICE(Offers!A1:G33, "Seattle big tech", Market!A5:L65, , 0.1)
     """
-    offers = offers_from_table(offers_table)
+    key = tuple(
+        _frozen(v)
+        for v in (offers_table, market_table, walk_away, scarcity_premium, basis, margin)
+        + (basket, rates, home_currency, years, discount_rate, level, leverage)
+    ) + (_as_of(as_of),)
+    try:
+        hash(key)
+    except TypeError:  # a value no cell holds; computed without the cache
+        offers, brief = _brief.__wrapped__(*key)
+    else:
+        offers, brief = _brief(*key)
     chosen = select_offer(offers, offer_name)
-    settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket)
-    cite = {}
-    for row in [] if _blank(leverage) else as_rows(leverage, "leverage"):
-        if row and row[0] not in (None, ""):
-            how = opt_text(row[1] if len(row) > 1 else None, "leverage")
-            cite[str(row[0]).strip()] = (how or "none").lower()
-    strategy = negotiation.Strategy(
-        as_of=_as_of(as_of),
-        walk_away=None if _blank(walk_away) else opt_number(walk_away, "walk_away", low=0.0),
-        margin=_margin(margin),
-        scarcity_premium=opt_number(scarcity_premium, "scarcity_premium", 0.0, 0.0, 1.0),
-        market_level=opt_text(level, "level"),
-        leverage=cite,
-    )
-    brief = negotiation.negotiation_brief(
-        offers, settings, strategy, [] if _blank(market_table) else as_rows(market_table, "market")
-    )
     a = next(c.advice for c in brief.companies if c.name == chosen.name)
     if a is None:  # every company of a brief has its advice; a guard, not a case
         raise InvalidInputError(f"no ask for {chosen.name}")
