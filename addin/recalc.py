@@ -59,6 +59,8 @@ from calculators.errors import NegotiationError
 
 __all__ = ["Recalc", "Limits", "LIMITS", "evaluate", "recalc", "engine_bound", "cell_list", "NAMESPACE"]
 
+# The name the engine knows every evaluated workbook by (the shipped workbook's): see _model_class
+ENGINE_BOOK = "negotiation.xlsm"
 NAMESPACE = "NEGOTIATE"  # the functions' namespace on the Office.js route (addin.server)
 # Excel saves a formula calling the Office.js custom function NEGOTIATE.OFFER_TC as
 # _xldudf_NEGOTIATE_OFFER_TC (see addin.workbook.builder.RUNTIMES): recalc reads that spelling too.
@@ -666,10 +668,17 @@ def _model_class() -> type:
             if self.key is None:  # the input itself, first and once
                 if book != str(self.path):
                     raise _OtherBook(str(book))
-                self.key = self.path.name.upper()
+                from formulas.excel.xlreader import load_workbook
+
+                # filed under one name whatever the file is called: a formula compiles to
+                # a function of the cells of its book, named, so under one name a workbook
+                # reuses what one of the same layout compiled (see _COMPILED)
+                self.key = ENGINE_BOOK.upper()
+                data = self.books.setdefault(self.key, {})
+                data[BOOK] = load_workbook(str(self.path), data_only=data_only)
                 # no external links: the engine would resolve each one to a path on disk
-                self.books.setdefault(self.key, {})["external_links"] = {}
-                loaded, ctx = super().add_book(book, context, data_only)
+                data["external_links"] = {}
+                loaded, ctx = super().add_book(str(self.path.with_name(ENGINE_BOOK)), context, data_only)
                 if ctx.get("excel") != self.key:
                     raise _OtherBook(str(book))
                 for ws in loaded.worksheets:
@@ -682,6 +691,8 @@ def _model_class() -> type:
 
         def _compile_cell(self, crd: Any, val: Any, context: Any, check_formula: Any, references: Any) -> Any:
             key = None
+            if isinstance(val, str) and val.startswith("="):
+                val = _classic_spelling(val)
             if isinstance(val, str) and val.startswith("=") and check_formula and not references:
                 key = (context.get("excel"), context.get("sheet"), crd, val)
                 if key in _COMPILED:
@@ -703,10 +714,40 @@ def _model_class() -> type:
     return OneBookModel
 
 
+# A quoted text or sheet name of a formula, and a UDF called by its Office.js spelling (outside those)
+_QUOTED_RE = re.compile(r"(\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*')")
+_WEB_CALL_RE = re.compile(
+    rf"(?<![\w.])(?:{OFFICE_JS_PREFIX}{NAMESPACE}_|{NAMESPACE}\.)(\w+)(?=\s*\()", re.IGNORECASE
+)
+
+
+def _classic_spelling(formula: str) -> str:
+    """``formula`` with each UDF called by its classic name: ``NEGOTIATE.OFFER_TC(`` and
+    ``_xldudf_NEGOTIATE_OFFER_TC(`` become ``OFFER_TC(`` (:func:`_adapters` binds all three
+    to the same function), so a web workbook reuses what a Windows one of the same layout
+    compiled.  Texts and quoted sheet names are left as they are; so is a name no UDF has.
+
+    >>> _classic_spelling('=_xldudf_NEGOTIATE_OFFER_TC(A1, "NEGOTIATE.NET_PAY(")+negotiate.net_pay (B2)')
+    '=OFFER_TC(A1, "NEGOTIATE.NET_PAY(")+net_pay (B2)'
+    >>> _classic_spelling("='NEGOTIATE.OFFER_TC(x'!A1+NEGOTIATE.NOT_A_UDF(1)")
+    "='NEGOTIATE.OFFER_TC(x'!A1+NEGOTIATE.NOT_A_UDF(1)"
+    """
+    if NAMESPACE.lower() not in formula.lower():
+        return formula
+    known = _adapters()
+
+    def classic(m: re.Match[str]) -> str:
+        return m[1] if m[0].upper() in known and m[1].upper() in known else m[0]
+
+    parts = _QUOTED_RE.split(formula)
+    return "".join(p if i % 2 else _WEB_CALL_RE.sub(classic, p) for i, p in enumerate(parts))
+
+
 # Compiled formulas, kept between evaluations: compiling is most of the engine's work (some
-# 4 ms a formula), and the same formula at the same cell of a book of the same name compiles
-# to the same function (the functions it calls keep no state of their own: see _adapter and
-# _bounded_functions).  A formula that depends on defined names is compiled every time.
+# 4 ms a formula), and the same formula at the same cell of the same sheet compiles to the
+# same function (every workbook is filed under ENGINE_BOOK; the functions a formula calls
+# keep no state of their own: see _adapter and _bounded_functions).  A formula that depends
+# on defined names is compiled every time.
 _COMPILED: collections.OrderedDict[tuple[Any, ...], Any] = collections.OrderedDict()
 _COMPILED_MAX = 6_000  # some 45 KiB each: the shipped workbook holds some 1,100
 

@@ -370,7 +370,6 @@ def test_an_own_workbook_passes(tmp_path):
     same command in this one (the web workbook): both pass."""
     for runtime in ("windows", "web"):
         (tmp_path / runtime).mkdir()
-    # named as the shipped workbook: in this process the engine reuses what it compiled for it
     windows, web = tmp_path / "windows" / "negotiation.xlsm", tmp_path / "web" / "negotiation.xlsm"
     args = ["--years", "10"]
     proc = subprocess.Popen(

@@ -74,7 +74,6 @@ def compare_pages(tmp_path_factory, soffice_profile):
     """The Compare page of the shipped workbook and of one whose cached values were all
     written by negotiate recalc, rendered in one LibreOffice run."""
     tmp = tmp_path_factory.mktemp("render")
-    # named as the shipped workbook: the engine reuses what it compiled for a book of that name
     stripped = _rewrite(DEFAULT_PATH, tmp / "negotiation.xlsm", _strip)
     recalculated = recalc(stripped, tmp / "recalculated.xlsm").path
     pdfs = soffice_convert(soffice_profile, PDF, tmp / "pdf", [DEFAULT_PATH, recalculated])

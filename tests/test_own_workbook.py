@@ -123,10 +123,9 @@ def type_in(
     wb.save(path)
 
 
-# Every workbook recalculated here is named negotiation.xlsm, in a folder of its own: the name
-# every build evaluates its draft under, so recalc reuses the formulas the builds compiled (the
-# engine compiles per book name), and a build whose draft is the same as an earlier one (an
-# empty workbook, built again) reuses its values.  The others are mine.xlsm.
+# recalc reuses the formulas the builds compiled for the same cells, whatever the file's name,
+# and a build whose draft is the same as an earlier one (an empty workbook, built again)
+# reuses its values.
 
 
 def run(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

@@ -421,10 +421,10 @@ def evaluated(m: Model, lay: Layout, data: dict[str, Any], target: Path, prune: 
     names (their value is empty text); without it every formula is evaluated (the same values: a test holds
     the two to each other).
 
-    Every draft has one name, the shipped workbook's: the engine reuses the formulas it
-    compiled for a book of that name (most of the sheets' formulas are the same in every
-    build, whatever the offers).  A draft identical to an earlier one of this process, on
-    the same day (the functions date what they cite by today), has the same values."""
+    The engine reuses the formulas it compiled for the same cells of an earlier workbook
+    (most of the sheets' formulas are the same in every build, whatever the offers).  A
+    draft identical to an earlier one of this process, on the same day (the functions date
+    what they cite by today), has the same values."""
     name = DEFAULT_PATH.name
     with tempfile.TemporaryDirectory(prefix=".build-", dir=target.parent) as folder:
         draft = Path(folder) / name
