@@ -23,7 +23,7 @@ from hypothesis import settings
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent
 
-settings.register_profile("ci", derandomize=True, deadline=None, max_examples=200, print_blob=True)
+settings.register_profile("ci", derandomize=True, deadline=None, max_examples=100, print_blob=True)
 settings.load_profile("ci")
 
 

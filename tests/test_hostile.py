@@ -372,7 +372,7 @@ def test_udf_survives_hostile_cells(name):
 
     @settings(
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-        max_examples=max(200, settings.default.max_examples),
+        max_examples=settings.default.max_examples,
         derandomize=True,
         deadline=None,
     )

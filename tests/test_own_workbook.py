@@ -2,10 +2,10 @@
 
 The offers are typed into the Offers sheet with openpyxl (``keep_vba=True``), standing in for
 Excel: values in cells, some columns without a name, none of the example's companies.
-Workbooks of 3, 7 and 12 offers and horizons of 4 and 10 years go through the whole path;
-smaller cases (1 offer, horizons 1 and 5, a gap between offer columns) are built with their
-offers and the results the build stores are checked (the build evaluates every formula with
-the same engine as recalc).
+Workbooks of 3 and 12 offers (the web runtime's too) and horizons of 4 and 10 years go
+through the whole path; other counts and horizons (none, 1, 2 and 12 offers, 1 to 10 years,
+a gap between offer columns) are built with their offers and the results the build stores
+are checked (the build evaluates every formula with the same engine as recalc).
 """
 
 from __future__ import annotations
@@ -311,7 +311,7 @@ def test_build_workbook_refuses_to_replace_a_users_file(tmp_path, capsys):
     assert mine.read_bytes() == before
     example_copy = tmp_path / "copy" / "negotiation.xlsm"
     example_copy.parent.mkdir()
-    assert run("build-workbook", "-o", str(example_copy), capsys=capsys)[0] == 0
+    example_copy.write_bytes(DEFAULT_PATH.read_bytes())
     assert run("build-workbook", "-o", str(example_copy), capsys=capsys)[0] == 0  # its own build
     assert example_copy.read_bytes() == DEFAULT_PATH.read_bytes()
     assert run("build-workbook", "-o", str(mine), "--force", capsys=capsys)[0] == 0
@@ -357,7 +357,7 @@ def _errors(path: Path, wb=None) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("n,years", [(0, 4), (1, 1), (1, 5), (2, 10), (5, 5), (12, 1)])
+@pytest.mark.parametrize("n,years", [(0, 4), (1, 1), (2, 10), (12, 1)])  # 5 x 5: the example
 def test_every_count_and_horizon_evaluates_without_error(n, years, tmp_path):
     data = blank(years=years)
     data["offers"] = [dict(o, name=o["company"]) for o in typed(n)]

@@ -255,12 +255,12 @@ def ranking_odds(
     >>> rsu = Offer.from_fields({"company": "C", "jurisdiction": "Seattle", "currency": "USD",
     ...                          "base_salary": 60_000, "rsu_grant": 180_000})
     >>> offers, s = [TOKYO_OFFER, SEATTLE_OFFER, rsu], Settings(fx=USD_JPY_FX)
-    >>> odds = ranking_odds(offers, s, scenarios=2_000, seed=1)
+    >>> odds = ranking_odds(offers, s, scenarios=500, seed=1)
     >>> odds.winner, round(sum(o.probability_first for o in odds.offers), 12)
     ('B', 1.0)
-    >>> odds == ranking_odds(offers, s, scenarios=2_000, seed=1)
+    >>> odds == ranking_odds(offers, s, scenarios=500, seed=1)
     True
-    >>> shocked = ranking_odds(offers, s, scenarios=2_000, seed=1, shocks={"C": -0.5})
+    >>> shocked = ranking_odds(offers, s, scenarios=500, seed=1, shocks={"C": -0.5})
     >>> shocked.offers[2].probability_first < odds.offers[2].probability_first
     True
     >>> [(t.factor, t.subject, t.direction, round(t.value, 2), t.new_winner) for t in odds.thresholds]
