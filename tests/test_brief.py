@@ -241,7 +241,7 @@ def test_brief_figures_equal_a_hand_computation(brief, ranges):
         others = {o.name: o.value_home for o in brief.companies if o.name != name}
         best = max(others, key=others.get)
         assert (c.batna_name, c.batna_home) == (best, others[best])
-        assert c.ask["walk_away"] == max(WALK_AWAY, c.batna_home)
+        assert c.ask["floor"] == max(WALK_AWAY, c.batna_home)
         # the counter TC raises the base (and the bonus that follows it), then the market ask
         raise_ = c.counters["base_salary"]
         assert c.ask["counter_base_raise"] == raise_

@@ -17,7 +17,7 @@ from addin.render.brief import build_brief, read_strategy, render
 from addin.udfs.negotiation import ADVICE_MEASURES
 from addin.workbook.builder import DEFAULT_PATH, example
 from addin.workbook.sheets.layout import MAX_OFFERS
-from addin.workbook.sheets.strategy import ADVICE_SHOWN, ASK
+from addin.workbook.sheets.strategy import ADVICE_SHOWN, ASK, ASK_HEAD
 from calculators.valuation.disclosure import spoken_amount
 
 SNAKE = re.compile(r"[a-z]+_[a-z_]+")
@@ -334,38 +334,41 @@ def test_a_workbook_without_a_walk_away_says_so_for_every_offer(folder, own):
         assert "walk_away_not_set" in {n.code for n in c.advice.notes}
 
 
-def _strategy_advice(path):
-    """The Strategy sheet's brief columns of the ask section, per offer, as recalculated."""
+def _strategy_ask(path):
+    """The Strategy sheet's ask section, per offer, as recalculated: header -> value."""
     wb = load_workbook(path, data_only=True)
     ws = wb["Strategy"]
     top = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value or "").startswith(ASK))
-    heads = [ws.cell(top + 1, c).value for c in range(1, ws.max_column + 1)]
-    first = heads.index("brief: ask TC")
+    heads = [ws.cell(top + 1, c).value for c in range(1, len(ASK_HEAD) + 1)]
+    assert heads == ASK_HEAD
     out = {}
     for r in range(top + 2, top + 2 + MAX_OFFERS):
         name = ws.cell(r, 1).value
         if name not in (None, ""):
-            out[name] = [ws.cell(r, first + 1 + k).value for k in range(len(ADVICE_SHOWN))]
+            out[name] = {h: ws.cell(r, c).value for c, h in enumerate(ASK_HEAD, start=1)}
     wb.close()
     return out
 
 
 def test_the_strategy_sheets_ask_is_the_briefs_for_every_company(case, folder):
-    """After a recalculation, the Strategy sheet's ask section says what the brief says:
-    ask TC and base, the range, what beating the best alternative takes, can win."""
-    name, path, data = case[0], case[1], case[2]
+    """After a recalculation, the Strategy sheet's ask section says what the brief says: your
+    walk-away (never the best alternative in its place), the best alternative beside it, ask
+    TC and base, the range, what beating the best alternative takes, can win; and no other ask."""
+    name, path, data, walk = case[0], case[1], case[2], case[6]
     out = folder / f"recalc-{name}.xlsm"
     assert main(["recalc", str(path), "-o", str(out)]) == 0
-    sheet = _strategy_advice(out)
+    sheet = _strategy_ask(out)
     assert set(sheet) == {o["name"] for o in data["offers"]}
     for o in data["offers"]:
-        local = o["ask"]["local"]
-        want = [local["total"], local["base"], local["low"], local["high"], o["to_beat_local"], o["can_win"]]
-        got = sheet[o["name"]]
-        assert got[:5] == [pytest.approx(w, rel=1e-12) if w is not None else None for w in want[:5]], o[
-            "name"
-        ]
-        assert got[5] == ("yes" if o["can_win"] else "no"), o["name"]
+        local, row = o["ask"]["local"], sheet[o["name"]]
+        assert row["your walk-away"] == walk, o["name"]
+        best = o["best_alternative"]
+        assert row["which is"] == best["name"], o["name"]
+        assert row["best alternative"] == pytest.approx(best["value"], rel=1e-12), o["name"]
+        want = [local["total"], local["base"], local["low"], local["high"], o["to_beat_local"]]
+        got = [row[h] for h in ASK_HEAD[4:9]]
+        assert got == [pytest.approx(w, rel=1e-12) if w is not None else None for w in want], o["name"]
+        assert row["can win"] == ("yes" if o["can_win"] else "no"), o["name"]
 
 
 def test_the_sheets_brief_columns_are_the_functions_rows_in_order():

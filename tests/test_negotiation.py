@@ -193,8 +193,8 @@ def test_ask_is_never_below_the_walk_away(shipped):
     data = market_from_rows([["location", "total"], *[["Seattle", 2e5 + 1e4 * i] for i in range(12)]])
     stat = band(data)
     a = ask(offers[1], rows[1], s, 40e6, stat, 0.1, 0.0)
-    assert a.walk_away_home == max(40e6, rows[1].batna_home)
-    assert a.counter is not None and a.counter.value_home > a.walk_away_home
+    assert a.floor_home == max(40e6, rows[1].batna_home)
+    assert a.counter is not None and a.counter.value_home > a.floor_home
     assert a.target_tc >= a.counter_tc and a.anchor_tc >= a.target_tc
     assert a.target_tc >= stat.values["p75"] * 1.1 and a.anchor_tc >= stat.values["p90"] * 1.1
 
@@ -306,7 +306,7 @@ def test_timeline_and_ask_udfs(example_rows):
     # no market rows: the ask still answers, resting on the alternatives; no market band
     empty = dict((row[0], row[1]) for row in udfs.negotiation_ask(example_rows, "Seattle big tech", None)[1:])
     assert empty["p75"] is None and empty["p90"] is None and empty["n"] == 0
-    assert empty["walk_away"] > 0 and empty["counter_tc"] > 0
+    assert empty["floor"] > 0 and empty["counter_tc"] > 0
     assert udfs.market_tc(example_rows, "Tokyo big tech") == 14e6 * 1.15 + 12e6 / 4
 
 

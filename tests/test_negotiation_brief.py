@@ -168,7 +168,7 @@ def test_floor_is_the_batna_or_the_walk_away_whichever_is_higher(offers, setting
             assert c.batna_home == pytest.approx(batna[c.name], rel=1e-12)
             if c.ask_error is not None:
                 continue
-            assert c.ask["walk_away"] == pytest.approx(want[c.name], rel=1e-12)
+            assert c.ask["floor"] == pytest.approx(want[c.name], rel=1e-12)
             raise_ = c.ask["counter_base_raise"]
             if raise_ is None:
                 assert c.ask_note is not None and c.ask_note.code.startswith("counter_")

@@ -86,7 +86,7 @@ def test_a_walk_away_that_is_not_a_finite_amount_is_one_line_naming_walk_away(wa
 
 
 def test_a_walk_away_of_none_is_the_batna():
-    assert ask(OFFERS[1], ROWS[1], S, None, None).walk_away_home == ROWS[1].batna_home
+    assert ask(OFFERS[1], ROWS[1], S, None, None).floor_home == ROWS[1].batna_home
 
 
 # --- a table of bad inputs through every public function -------------------------------

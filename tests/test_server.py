@@ -114,6 +114,24 @@ def test_every_udf_has_a_realistic_example():
     assert set(_examples()) == set(UDFS)
 
 
+def test_every_help_example_gives_a_value_on_the_shipped_workbook():
+    """The Example: line of each function's help, typed into the shipped workbook, gives a
+    value, not a message (a range one row off once gave "#VALUE! market table needs a base
+    or a total column")."""
+    book, failed = Book(DEFAULT_PATH), {}
+    for name, func in UDFS.items():
+        m = re.search(
+            r"Example: =\s*(" + name.upper() + r"\(.*?\))(?:\s*$|\s)", func.__doc__ or "", re.S | re.M
+        )
+        assert m, f"{name}: no Example: line in its help"
+        calls: list = []
+        book.evaluate("Compare", "=" + " ".join(m[1].split()), calls)
+        result = getattr(udfs, name)(*calls[0].args)
+        if isinstance(result, str) and result.startswith(MESSAGE_PREFIX):
+            failed[name] = result
+    assert failed == {}
+
+
 @pytest.mark.parametrize("name", sorted(UDFS))
 def test_every_udf_through_the_server_equals_a_direct_call(client, name):
     where, args = _examples()[name]

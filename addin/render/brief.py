@@ -339,7 +339,7 @@ def brief_data(brief: Brief, lang: str = "en") -> dict[str, Any]:
     """The brief as plain JSON-ready values (dates as ``YYYY-MM-DD``; notes as code and params).
 
     ``companies`` holds each company's figures as the calculators give them (its ``ask`` the
-    workbook's NEGOTIATION_ASK measures); ``market`` what the market table rests on and
+    NEGOTIATION_ASK function's measures); ``market`` what the market table rests on and
     ``offers`` the advice per company, amounts in the home currency, each warning with its
     ``text`` in ``lang``.
     """

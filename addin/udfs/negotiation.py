@@ -139,7 +139,7 @@ def market_percentile(
     """Where a pay figure stands among comparable market rows, 0 to 100 (PERCENTRANK.INC).
 
     Spills measure / value rows: percentile, n, currency, method, warnings.
-    Example: =MARKET_PERCENTILE(19100000, Market!A5:L65, "Tokyo", "L5")
+    Example: =MARKET_PERCENTILE(19100000, Market!A4:L184, "Tokyo", "L5", , , , "JPY", Params!A13:B21)
     """
     number = opt_number(pay, "pay")
     data = _market(market_table, pay_currency, rates, "pay_currency")
@@ -169,8 +169,8 @@ def market_band(
 ):
     """The pay band of comparable market rows: p25 / p50 / p75 / p90, n and warnings.
 
-    Like-for-like TC: base + yearly stock + bonus. Method: Excel PERCENTILE.INC.
-    Spills measure / value rows. Example: =MARKET_BAND(Market!A5:L65, , "Tokyo", "L5")
+    TC: base + yearly stock + bonus; Excel's PERCENTILE.INC. Spills measure / value rows.
+    Example: =MARKET_BAND(Market!A4:L184, , "Tokyo", "L5", , , , "JPY", Params!A13:B21)
     """
     ps: tuple[float, ...] = market.BAND_PERCENTILES
     if not _blank(percentiles):
@@ -235,8 +235,8 @@ def counter_offer(
 ):
     """Smallest raise of one component that makes the offer beat its best alternative.
 
-    The alternative (BATNA): the best other offer or the current job. 0 if it wins already.
-    Example: =COUNTER_OFFER(Offers!A1:G33, "Tokyo big tech", "sign_on", "net_annualized")
+    The alternative (BATNA): the best other offer or the current job. 0 if it wins.
+    Example: =COUNTER_OFFER(Offers!A1:G33, "Seattle big tech", "sign_on", "net_annualized")
     """
     offers = offers_from_table(offers_table)
     chosen = select_offer(offers, offer_name)
@@ -353,10 +353,10 @@ def negotiation_ask(
     location: Annotated[Cell, cell("Market location of this offer (blank: the offer's city)")] = None,
     as_of: Annotated[Cell, cell("Date the staleness warning counts from (blank: today)")] = None,
 ):
-    """Walk-away, counter, target and anchor for one offer (TC on the market's definition).
+    """Counter-based ask: floor (larger of walk-away and BATNA), counter, target, anchor.
 
     target = max(counter, p75 x (1 + premium)); anchor = max(target, p90 x (1 + premium)).
-    Example: =NEGOTIATION_ASK(Offers!A1:G33, "Seattle big tech", Market!A5:L65)
+    Example: =NEGOTIATION_ASK(Offers!A1:G33, "Seattle big tech", Market!A4:L184)
     """
     offers = offers_from_table(offers_table)
     chosen = select_offer(offers, offer_name)
@@ -452,7 +452,7 @@ def negotiation_advice(
     """The brief's ask for one offer: ask TC and base, market range, the TC that beats the
     best alternative, can win (yes or no; amounts in the offer currency).
 
-    Example: =NEGOTIATION_ADVICE(Offers!A1:G33, "Seattle big tech", Market!A5:L65, , 0.1)
+    Example: =NEGOTIATION_ADVICE(Offers!A1:G33, "Seattle big tech", Market!A4:L184, , 0.1)
     """
     key = tuple(
         _frozen(v)

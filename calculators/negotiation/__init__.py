@@ -5,7 +5,7 @@
 * :mod:`~calculators.negotiation.counter`: the counter-offer solver;
 * :mod:`~calculators.negotiation.checks`: the input checks every function above makes;
 * :mod:`~calculators.negotiation.ask`: walk-away, target and anchor against the
-  market band of the offer's city (the workbook's ``NEGOTIATION_ASK``);
+  market band of the offer's city (the function ``NEGOTIATION_ASK``);
 * :mod:`~calculators.negotiation.advice`: the ask a person can say, anchored on the market
   band, the scarcity premium and the offers that beat it; what beating the best alternative
   takes beside it, whether the offer can win and what could move it; the user's walk-away;

@@ -48,7 +48,7 @@ __all__ = [
 ]
 
 ASK_MEASURES = (
-    "walk_away",
+    "floor",
     "counter_base_raise",
     "offer_tc",
     "counter_tc",
@@ -66,9 +66,10 @@ ASK_MEASURES = (
 class Ask:
     """What to ask one company for, on the market's TC definition (offer currency).
 
-    ``walk_away_home`` is on the negotiation basis in the home currency: the
-    least the final offer must be worth (the user's walk-away, and never less
-    than the BATNA).  ``counter`` reaches it plus the margin by raising base
+    ``floor_home`` is on the negotiation basis in the home currency: the
+    least the final offer must be worth to beat both the user's walk-away and
+    the BATNA (the larger of the two; the walk-away itself is the user's, see
+    :mod:`calculators.negotiation.advice`).  ``counter`` reaches it plus the margin by raising base
     salary (``None``: no raise of base salary can, ``counter_note`` says why);
     ``target_tc`` and ``anchor_tc`` are never below the counter's TC.
     """
@@ -76,7 +77,7 @@ class Ask:
     offer: str
     currency: str
     offer_tc: float
-    walk_away_home: float
+    floor_home: float
     counter: Counter | None
     counter_note: Note | None
     counter_tc: float
@@ -148,7 +149,7 @@ class Ask:
         check_offer(offer)
         values = self.market.values if self.market is not None else {}
         out = {
-            "walk_away": self.walk_away_home,
+            "floor": self.floor_home,
             "counter_base_raise": self.counter.increase if self.counter is not None else None,
             "offer_tc": self.offer_tc,
             "counter_tc": self.counter_tc,
@@ -222,7 +223,7 @@ def ask(
     >>> offers = seattle_offers()
     >>> rows, s = standings(offers, USD_SETTINGS)
     >>> a = ask(offers[1], rows[1], s, 0.0, None)
-    >>> a.walk_away_home, a.counter_tc, a.target_tc == a.anchor_tc == a.counter_tc
+    >>> a.floor_home, a.counter_tc, a.target_tc == a.anchor_tc == a.counter_tc
     (200000.0, 200001.0, True)
     """
     check_offer(offer)

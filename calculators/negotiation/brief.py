@@ -4,7 +4,7 @@ counters and the ask; the impact ledger and the timeline.
 The ask a person can say (:mod:`calculators.negotiation.advice`: anchored on the market band,
 your premium and the offers that beat this one, rounded; what beating your best alternative
 takes beside it; your own walk-away) is each company's ``advice``; ``ask`` keeps the
-measures of the workbook's ``NEGOTIATION_ASK`` (:mod:`calculators.negotiation.ask`).  Only
+measures of the function ``NEGOTIATION_ASK`` (:mod:`calculators.negotiation.ask`).  Only
 offers that beat the one negotiated are cited against it, strongest first, each with its TC
 in the negotiating company's currency.
 

@@ -13,7 +13,7 @@ from typing import Any
 from addin.workbook.model import Call, Model, Op, Ref, blank_if
 from addin.workbook.sheets import market, relocation
 from addin.workbook.sheets.layout import MAX_OFFERS, Layout
-from calculators.negotiation import ASK_MEASURES, CITE_CHOICES, COUNTER_COMPONENTS
+from calculators.negotiation import CITE_CHOICES, COUNTER_COMPONENTS
 
 NAME = "Strategy"
 BANNER = "PRIVATE: your walk-away, BATNA and counters. Never share this sheet."
@@ -54,25 +54,20 @@ IMPACT_HEAD = [
     "talking point",
     "話すポイント",
 ]
+# The ask section: your walk-away and the best alternative, each on its own line, then the
+# brief's ask: the rows NEGOTIATION_ADVICE gives (its ADVICE_MEASURES, in order)
 ASK_HEAD = [
     "offer",
-    "walk-away (home)",
-    "counter TC",
-    "market p75",
-    "market p90",
-    "target TC",
-    "anchor TC",
-    "target base",
-    "anchor base",
-    "brief: ask TC",
-    "brief: ask base",
-    "brief: range low",
-    "brief: range high",
-    "brief: TC to beat best alternative",
-    "brief: can win",
+    "your walk-away",
+    "best alternative",
+    "which is",
+    "ask TC",
+    "ask base",
+    "range low",
+    "range high",
+    "TC to beat best alternative",
+    "can win",
 ]
-ASK_SHOWN = ("walk_away", "counter_tc", "p75", "p90", "target_tc", "anchor_tc", "target_base", "anchor_base")
-# the brief's ask, right of the workbook's: the rows NEGOTIATION_ADVICE gives (its ADVICE_MEASURES, in order)
 ADVICE_SHOWN = ("ask_tc", "ask_base", "low", "high", "to_beat_tc", "can_win")
 
 
@@ -124,7 +119,7 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
     inp = {name: input_cell(data, name) for name in INPUT_HELP}
     basket = relocation.inputs_ref(data)
     home, years, disc = (lay.param("home_currency"), lay.param("horizon_years"), lay.param("discount_rate"))
-    # COUNTER_OFFER and NEGOTIATION_ASK take the valuation arguments in this one order
+    # COUNTER_OFFER and NEGOTIATION_ADVICE take the valuation arguments in this one order
     valuation = (inp["basis"], inp["margin"], basket, lay.fx, home, years, disc)
     m.put(NAME, 0, 0, "Strategy", "title")
     m.put(NAME, 1, 0, BANNER, "private")
@@ -187,43 +182,33 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
         for c, component in enumerate(COUNTER_COMPONENTS, start=5):
             m.put(NAME, r, c, lay.for_slot(i, counter(component, "increase")), "num")
 
+    standing = at[STANDING]
     r0 = at[ASK]
-    _head(m, r0, ASK + " (TC on the market definition, offer currency; walk-away on the basis)", ASK_HEAD)
+    _head(
+        m,
+        r0,
+        ASK + " (walk-away, best alternative: on the basis, home currency; the ask: offer currency)",
+        ASK_HEAD,
+    )
     table = market.data_ref(data)
     top = at[LEVERAGE] + 2  # the leverage section's offer / cite-as rows
     leverage = Ref(NAME, top, 0, top + lay.n_offers - 1, 1)
+    walk_away = inp["walk_away"]
     for i in range(1, lay.n_offers + 1):
         r = r0 + 1 + i
         m.put(NAME, r, 0, lay.slot_ref(i))
-        call = Call(
-            "NEGOTIATION_ASK",
-            (
-                lay.offers,
-                Ref(NAME, r, 0, absolute=False),
-                table,
-                inp["walk_away"],
-                inp["scarcity_premium"],
-                *valuation,
-                inp["market_level"],
-                None,
-                inp["as_of"],
-            ),
-        )
-        for c, measure in enumerate(ASK_SHOWN, start=1):
-            m.put(
-                NAME,
-                r,
-                c,
-                lay.for_slot(i, lay.shown(Call("INDEX", (call, ASK_MEASURES.index(measure) + 2, 2)))),
-                "num",
-            )
+        # yours as you typed it, for every offer (blank: none set), never the BATNA instead
+        m.put(NAME, r, 1, lay.for_slot(i, blank_if(Op("=", walk_away, ""), walk_away)), "num")
+        # the standing section's BATNA of the same offer (its rows are in the same order)
+        m.put(NAME, r, 2, Ref(NAME, standing + 1 + i, 2, absolute=False), "num")
+        m.put(NAME, r, 3, Ref(NAME, standing + 1 + i, 3, absolute=False))
         advice = Call(
             "NEGOTIATION_ADVICE",
             (
                 lay.offers,
                 Ref(NAME, r, 0, absolute=False),
                 table,
-                inp["walk_away"],
+                walk_away,
                 inp["scarcity_premium"],
                 *valuation,
                 inp["market_level"],
@@ -231,7 +216,7 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
                 leverage,
             ),
         )
-        for c, measure in enumerate(ADVICE_SHOWN, start=len(ASK_SHOWN) + 1):
+        for c, measure in enumerate(ADVICE_SHOWN, start=4):
             m.put(
                 NAME,
                 r,
@@ -404,7 +389,7 @@ def dress(ws: Any, wb: Any, lay: Layout, data: dict[str, Any]) -> None:
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
     ws.set_column(0, 0, 30)
-    ws.set_column(1, 7, 15)
+    ws.set_column(1, 7, 17)
     ws.set_column(8, 9, 40)
     ws.set_column(10, 15, 14)  # the brief's ask columns: a TC of 66,900,000 fits
     at = rows(data)
