@@ -373,3 +373,60 @@ def test_the_strategy_sheets_ask_is_the_briefs_for_every_company(case, folder):
 
 def test_the_sheets_brief_columns_are_the_functions_rows_in_order():
     assert ADVICE_SHOWN == ADVICE_MEASURES
+
+
+def test_the_brief_counts_what_leaving_the_current_job_forfeits(folder, own):
+    """A current job typed on the Strategy sheet (a vest and a bonus after the last day, one
+    vest before it): the brief says what leaving forfeits after tax and every offer the
+    sign-on that makes it whole, the figures the recalculated sheet's FORFEITED and
+    MAKE_WHOLE cells show; in both languages and in the JSON.  Without a current job (the
+    example: nothing unvested, no bonus due) it says neither."""
+    path = folder / "leaving.xlsm"
+    shutil.copy(own, path)
+    wb = load_workbook(path, keep_vba=True)
+    ws = wb["Strategy"]
+    labels = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value}
+    typed = {
+        "jurisdiction": "Tokyo",
+        "base_salary": 13_000_000,
+        "bonus_target": 0.15,
+        "next_bonus_date": "2027-03-31",
+        "leave_date": "2027-01-31",
+    }
+    for field, value in typed.items():
+        ws.cell(labels[field], 2).value = value
+    first_vest = labels["equity_currency"] + 1
+    for k, (day, amount) in enumerate((("2027-02-15", 4_000_000), ("2026-12-15", 1_000_000))):
+        ws.cell(first_vest + k, 1).value, ws.cell(first_vest + k, 2).value = day, amount
+    wb.save(path)
+    out = folder / "leaving.recalc.xlsm"
+    assert main(["recalc", str(path), "-o", str(out)]) == 0
+    sheet = load_workbook(out, data_only=True)["Strategy"]
+    # label -> value; an offer's name last labels its make-whole row (the sheet's last section)
+    cells = {sheet.cell(r, 1).value: sheet.cell(r, 2).value for r in range(1, sheet.max_row + 1)}
+
+    brief = build_brief(path)
+    lost = brief.forfeited
+    assert lost is not None and (lost.equity, lost.bonus) == (4_000_000, 0.15 * 13_000_000)
+    assert lost.net == cells["forfeited after tax"] and 0 < lost.net < lost.gross
+    data = _json(path, folder)
+    assert data["forfeited"]["net"] == lost.net and data["forfeited"]["leave_date"] == "2027-01-31"
+    en, ja = render(brief, "en"), render(brief, "ja")
+    assert f"on 2027-01-31 forfeits {money(lost.net, 'JPY')} after tax" in en
+    assert f"税引後 {money(lost.net, 'JPY', 'ja')} を失います" in ja
+    pages, pages_ja = _sections(en), _sections(ja)
+    for c, o in zip(brief.companies, data["offers"], strict=True):
+        assert c.make_whole is not None and c.make_whole.sign_on == cells[c.name] > 0, c.name
+        assert o["make_whole_sign_on"] == c.make_whole.sign_on
+        said = spoken_amount(c.make_whole.sign_on, c.currency, "up")
+        assert any(
+            line.startswith(f"- Make-whole sign-on: about {money(said, c.currency)} more (gross)")
+            for line in pages[c.name]
+        )
+        assert any(
+            line.startswith(f"- 埋め合わせのサインオンボーナス：約 {money(said, c.currency, 'ja')}")
+            for line in pages_ja[c.name]
+        )
+    example_brief = build_brief(DEFAULT_PATH)
+    assert example_brief.forfeited is None and all(c.make_whole is None for c in example_brief.companies)
+    assert "forfeits" not in render(example_brief, "en")

@@ -33,6 +33,8 @@ from addin.messages import LANGS, basis_words, money, say
 from addin.render.brief_messages import COMPONENTS, LABELS
 from addin.udfs.inputs import settings_from
 from addin.workbook.sheets.strategy import (
+    BLANK_VEST_ROWS,
+    CURRENT_JOB_HELP,
     EXPECTED,
     IMPACT,
     INPUTS,
@@ -40,6 +42,7 @@ from addin.workbook.sheets.strategy import (
     LEVERAGE_CHOICES,
     NAME,
 )
+from addin.workbook.sheets.strategy import CURRENT as CURRENT_JOB_SECTION
 from calculators.errors import InvalidInputError, NegotiationError
 from calculators.negotiation import (
     CURRENT,
@@ -52,6 +55,7 @@ from calculators.negotiation import (
 )
 from calculators.offer.model import check_amount
 from calculators.valuation.disclosure import spoken_amount
+from calculators.valuation.forfeit import Forfeited, current_job_from_table, forfeited
 
 __all__ = [
     "StrategyInputs",
@@ -75,6 +79,8 @@ class StrategyInputs:
     impact: list[dict[str, Any]]
     expected: list[list[Any]]
     market: list[list[Any]]
+    current_job: list[list[Any]] = dataclasses.field(default_factory=list)  # field / value, vests
+    leave_date: Any = None
 
 
 def _label(value: Any) -> str:
@@ -151,7 +157,36 @@ def read_strategy(path: str | Path) -> StrategyInputs:
     )
     impact = [dict(zip(keys, r[:10], strict=True)) for r in _section(name, rows, IMPACT)]
     expected = [r[:2] for r in _section(name, rows, EXPECTED)]
-    return StrategyInputs(inputs, leverage, impact, expected, market_rows)
+    job, leave = _current_job(rows)
+    return StrategyInputs(inputs, leverage, impact, expected, market_rows, job, leave)
+
+
+def _current_job(rows: list[list[Any]]) -> tuple[list[list[Any]], Any]:
+    """The current-job section's field / value and vest rows (column A blank where a vest
+    row is empty), and its leave date; none in a workbook made before the section was."""
+    for i, row in enumerate(rows):
+        if _label(row[0]).startswith(CURRENT_JOB_SECTION):
+            table: list[list[Any]] = []
+            for r in rows[i + 2 : i + 3 + len(CURRENT_JOB_HELP) + BLANK_VEST_ROWS]:
+                if _label(r[0]) == "leave_date":
+                    return table, r[1] if len(r) > 1 else None
+                table.append(list(r[:2]))
+            return table, None
+    return [], None
+
+
+def forfeited_of(strat: StrategyInputs, as_of: dt.date, fx: Any) -> Forfeited | None:
+    """What leaving the current job on the Strategy sheet forfeits (its leave date, else
+    ``as_of``), at the workbook's rates; ``None`` when no current job is given."""
+    rows = strat.current_job
+    given = {_label(r[0]).lower() for r in rows if len(r) > 1 and _label(r[1])}
+    if "base_salary" not in given:
+        return None
+    try:
+        job = current_job_from_table(rows)
+        return forfeited(job, strat.leave_date or as_of, fx=fx)
+    except InvalidInputError as exc:
+        raise WorkbookError(f"Strategy current job: {exc}") from None
 
 
 def _number(inputs: dict[str, Any], key: str, default: float | None = None) -> float:
@@ -229,8 +264,12 @@ def build_brief(path: str | Path) -> Brief:
             _rates(base.fx),
             base.relocation,
         )
+        strategy = strategy_of(strat)
+        lost = forfeited_of(strat, strategy.as_of, settings.table())
+        if lost is not None:
+            strategy = dataclasses.replace(strategy, forfeited=lost)
         try:
-            return negotiation_brief(offers, settings, strategy_of(strat), strat.market)
+            return negotiation_brief(offers, settings, strategy, strat.market)
         except NegotiationError as exc:
             if exc.code == "impact_item":  # name the sheet the ledger is on
                 raise WorkbookError(f"Strategy {exc}") from None
@@ -312,6 +351,8 @@ def _offer_data(brief: Brief, c: CompanyBrief, lang: str) -> dict[str, Any]:
         "to_beat_local": a.to_beat_tc,
         "walk_away": a.walk_away,
         "best_alternative": {"name": a.best_alternative, "value": a.best_value},
+        # the extra sign-on (gross, offer currency) that nets what leaving forfeits
+        "make_whole_sign_on": c.make_whole.sign_on if c.make_whole is not None else None,
         "value": a.value_home,
         "value_at_ask": a.value_at_ask,
         "offer_tc": home(a.offer_tc),
@@ -400,6 +441,17 @@ def render(brief: Brief, lang: str = "en") -> str:
         out.append(t["walk_all"].format(v=cash(brief.walk_away, h), basis=words))
     else:
         out.append(t["walk_none"])
+    lost = brief.forfeited
+    if lost is not None:
+        out.append(
+            t["forfeit"].format(
+                date=lost.leave_date.isoformat(),
+                net=cash(lost.net, lost.currency),
+                gross=cash(lost.gross, lost.currency),
+                equity=cash(lost.equity, lost.currency),
+                bonus=cash(lost.bonus, lost.currency),
+            )
+        )
     for note in brief.notes:
         out += ["", f"**{_sentence(said(note), lang)}**"]
     for c in brief.companies:
@@ -525,6 +577,10 @@ def _company(brief: Brief, c: CompanyBrief, lang: str, words: str) -> list[str]:
         out.append("- " + t["walk"].format(v=cash(a.walk_away, h), basis=words))
     best = t["current_job"] if a.best_alternative == CURRENT else a.best_alternative
     out.append("- " + t["best"].format(name=best, v=cash(a.best_value, h), basis=words))
+    if c.make_whole is not None:
+        out.append("- " + t["whole"].format(v=spoken_cash(c.make_whole.sign_on, c.currency, "up")))
+    elif c.make_whole_note is not None:
+        out.append("- " + t["whole_none"].format(why=said(c.make_whole_note)))
     out.append("- " + t["value"].format(v=cash(a.value_home, h), at=cash(a.value_at_ask, h), basis=words))
     head = t["counters"].format(m=cash(brief.margin, h)) if brief.margin else t["counters_bare"]
     out += ["", f"### {head}", ""]

@@ -17,6 +17,11 @@ LABELS = {
         "target": "Income target: {v} a year.",
         "walk_all": "Your walk-away (Strategy sheet): {v}, {basis}.",
         "walk_none": "Your walk-away: not set on the Strategy sheet.",
+        "forfeit": "Leaving your current job on {date} forfeits {net} after tax ({gross} before tax: "
+        "{equity} of unvested equity, {bonus} of bonus). Every offer below says the sign-on that "
+        "makes it whole.",
+        "whole": "Make-whole sign-on: about {v} more (gross) replaces what leaving forfeits, after tax.",
+        "whole_none": "Make-whole sign-on: {why}.",
         "market": "Market evidence",
         "tc": "Offer TC (base + yearly stock + target bonus): {v}",
         "pct": "Stands at percentile {p:.0f} of {n} comparable rows in {city}{level}.",
@@ -67,6 +72,10 @@ LABELS = {
         "target": "年収目標：{v}。",
         "walk_all": "あなたの辞退ライン（Strategy シート）：{v}（{basis}）。",
         "walk_none": "辞退ライン：Strategy シートに設定されていません。",
+        "forfeit": "現在の職を {date} に辞めると、税引後 {net} を失います（税引前 {gross}：未確定の株式 "
+        "{equity}、賞与 {bonus}）。各オファーに、それを埋め合わせるサインオンボーナスを示します。",
+        "whole": "埋め合わせのサインオンボーナス：約 {v}（税引前）の上乗せで、失う額を税引後で補えます。",
+        "whole_none": "埋め合わせのサインオンボーナス：{why}。",
         "market": "市場データによる裏付け",
         "tc": "オファーの総報酬（基本給＋年間株式＋目標賞与）：{v}",
         "pct": "{city}{level}の比較可能な {n} 件中 {p:.0f} パーセンタイル。",

@@ -45,6 +45,8 @@ from calculators.negotiation.timeline import TimelineEntry, timeline
 from calculators.offer.model import Offer, check_amount
 from calculators.valuation.compare import Settings
 from calculators.valuation.disclosure import spoken_amount
+from calculators.valuation.equivalent import MakeWhole, make_whole
+from calculators.valuation.forfeit import Forfeited
 
 __all__ = [
     "CITE_CHOICES",
@@ -81,7 +83,10 @@ class Strategy:
 
     ``walk_away`` ``None``: the BATNA is the floor; ``leverage`` maps an offer's
     name to one of :data:`CITE_CHOICES` (missing: ``none``); ``expected``: offers
-    still to come, name and date; ``market_level`` filters the market rows.
+    still to come, name and date; ``market_level`` filters the market rows;
+    ``forfeited`` what leaving the current job gives up
+    (:func:`calculators.valuation.forfeit.forfeited`), which every offer's
+    make-whole sign-on replaces.
     """
 
     as_of: dt.date
@@ -93,6 +98,7 @@ class Strategy:
     leverage: Mapping[str, str] = field(default_factory=dict)
     impact: tuple[ImpactItem, ...] = ()
     expected: tuple[tuple[str, dt.date], ...] = ()
+    forfeited: Forfeited | None = None  # what leaving the current job gives up (None: no job)
 
 
 @dataclass(frozen=True)
@@ -172,6 +178,9 @@ class CompanyBrief:
     advice: Advice | None = None  # the ask as said, what beating the alternative takes, walk-away
     level: str | None = None  # the market level compared with (None: every level)
     band_stat: market.MarketStat | None = None  # the band with its method, dates and warnings
+    # the extra sign-on (gross, offer currency) that nets what leaving forfeits, or why none
+    make_whole: MakeWhole | None = None
+    make_whole_note: Note | None = None
 
 
 @dataclass(frozen=True)
@@ -193,6 +202,7 @@ class Brief:
     walk_away_set: bool = True
     market: MarketSource = MarketSource(0, 0, None)
     notes: tuple[Note, ...] = ()
+    forfeited: Forfeited | None = None  # what leaving the current job gives up, if anything
 
 
 @dataclass(frozen=True)
@@ -294,6 +304,8 @@ def _strategy(strategy: object) -> Strategy:
         raise InvalidInputError("Strategy target must be a finite number, 0 or more")
     check_walk_away(strategy.walk_away)
     check_margin(strategy.margin)
+    if strategy.forfeited is not None and not isinstance(strategy.forfeited, Forfeited):
+        raise InvalidInputError("Strategy forfeited must be what leaving forfeits (Forfeited)")
     if strategy.market_level is not None and not isinstance(strategy.market_level, str):
         raise InvalidInputError("Strategy market_level must be text (L5, ...)")
     cite = InvalidInputError("leverage: cite as must be " + ", ".join(CITE_CHOICES), code="cite_choice")
@@ -458,6 +470,7 @@ def negotiation_brief(
             (cited[0].name or "another offer", cited[0].value_home) if cited else None,
             at.above,
         )
+        whole, whole_note = _made_whole(offer, strategy.forfeited, s)
         entry = line[offer.name]
         companies.append(
             CompanyBrief(
@@ -484,6 +497,8 @@ def negotiation_brief(
                 advice,
                 strategy.market_level,
                 band,
+                whole,
+                whole_note,
             )
         )
     impact = _impact(strategy.impact)
@@ -514,7 +529,27 @@ def negotiation_brief(
         strategy.walk_away is not None,
         source,
         tuple(overall),
+        strategy.forfeited if strategy.forfeited is not None and strategy.forfeited.net > 0 else None,
     )
+
+
+# The make-whole sign-on replaces what leaving forfeits as it would have reached you: after
+# the tax of year 1 where the offer is, whatever the comparison's basis (as the Strategy
+# sheet's MAKE_WHOLE column computes it).
+MAKE_WHOLE_BASIS = "net_first_year"
+
+
+def _made_whole(
+    offer: Offer, lost: Forfeited | None, settings: Settings
+) -> tuple[MakeWhole | None, Note | None]:
+    """The offer's make-whole sign-on for ``lost`` (nothing to replace: ``None, None``)."""
+    if lost is None or lost.net <= 0:
+        return None, None
+    on_net = dataclasses.replace(settings, basis=MAKE_WHOLE_BASIS)
+    try:
+        return make_whole(offer, lost.net, on_net, lost.currency), None
+    except (InvalidInputError, NoSolutionError) as exc:  # e.g. no sign-on nets that much
+        return None, note_of(exc)
 
 
 def _finite(value: Any, where: str) -> None:

@@ -357,13 +357,16 @@ def _fill_current_job(m: Model, lay: Layout, data: dict[str, Any]) -> None:
     lost = {}
     for k, (basis, label) in enumerate((("net", "forfeited after tax"), ("gross", "forfeited before tax"))):
         lost[basis] = Ref(NAME, r + 1 + k, 1)
-        call = Call("FORFEITED", (table, leave, basis))
+        call = Call("FORFEITED", (table, leave, basis, lay.fx))
         m.put(NAME, r + 1 + k, 0, label)
         m.put(NAME, r + 1 + k, 1, lay.shown(blank_if(Op("=", base, ""), call)), "num")
     currency = Ref(NAME, r + 3, 1)
     m.put(NAME, r + 3, 0, "currency")
     m.put(
-        NAME, r + 3, 1, lay.shown(blank_if(Op("=", base, ""), Call("FORFEITED", (table, leave, "currency"))))
+        NAME,
+        r + 3,
+        1,
+        lay.shown(blank_if(Op("=", base, ""), Call("FORFEITED", (table, leave, "currency", lay.fx)))),
     )
     top = r + 5
     _head(m, top, "Make-whole sign-on (offer's currency, gross)", ["offer", "sign-on that nets it after tax"])
