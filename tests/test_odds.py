@@ -364,6 +364,38 @@ def test_offer_odds_on_the_example_adds_up_is_reproducible_and_moves_with_a_shoc
     assert everyone[1][3] >= table[1][3]  # Tokyo's cash offer gains when every stock falls
 
 
+def test_offer_odds_takes_a_shock_and_a_volatility_per_company_from_rows(offer_odds, example_rows):
+    """price_shock and volatility as rows of company (or offer name) and number: one row is
+    the single number with shock_company; two rows shock two companies at once."""
+    args = (example_rows, "net_annualized", 5_000, 1)
+    one = offer_odds(*args, -0.5, "Silicon Valley AI")
+    assert offer_odds(*args, [["silicon valley ai", -0.5], [None, None]]) == one  # any case, blanks
+    sv = next(i for i, row in enumerate(one) if row[1] == "Silicon Valley AI")
+    seattle = next(i for i, row in enumerate(one) if row[0] == "Seattle big tech")
+    two = offer_odds(*args, [["Silicon Valley AI", -0.5], ["Seattle big tech", -0.5]])
+    assert two[seattle][3] < one[seattle][3] and math.isclose(sum(r[3] for r in two[1:]), 1.0, abs_tol=1e-12)
+    assert offer_odds(*args, [[-0.5]]) == offer_odds(*args, -0.5)  # one cell: every company's
+    calm = offer_odds(*args, None, None, 0.0)
+    wild = offer_odds(*args, None, None, [["Silicon Valley AI", 1.5]])
+    assert wild[sv][3] != calm[sv][3] and wild != offer_odds(*args, None, None, 1.5)
+    for rows, start in (
+        ([["Nobody", -0.5]], "price_shock row 1: the company is neither"),
+        (
+            [["Silicon Valley AI", -0.5], ["silicon valley ai", -0.2]],
+            "price_shock row 2: the company is given twice",
+        ),
+        (
+            [["Silicon Valley AI", None], ["Seattle big tech", -0.1]],
+            "price_shock row 1: give the company and its number",
+        ),
+        ([["Silicon Valley AI", -2], ["Seattle big tech", -0.1]], "price_shock row 1 must be at least -1"),
+    ):
+        got = offer_odds(*args, rows)
+        assert isinstance(got, str) and got.startswith(MESSAGE_PREFIX + start) and "\n" not in got, got
+    got = offer_odds(*args, [["Silicon Valley AI", -0.5]], "Seattle big tech")
+    assert got.startswith(MESSAGE_PREFIX + "shock_company needs a price_shock (one number")
+
+
 def test_offer_odds_shows_the_thresholds(offer_odds, example_rows):
     table = offer_odds(example_rows, "net_annualized", 500, 1, *[None] * 9, "thresholds")
     assert table[0] == ["winner", "if this moves", "of", "goes", "past", "today", "then wins"]

@@ -33,6 +33,35 @@ def _optional(value: object, name: str) -> float | None:
     return None if math.isnan(number) else number
 
 
+def _by_company(
+    value: object, name: str, known: set[str], low: float | None = None, high: float | None = None
+) -> float | dict[str, float] | None:
+    """One number for every company, or rows of company (or offer name) and number; blank:
+    ``None`` (the calculators' default then applies).  Bounds not given are the calculators'
+    to check."""
+    rows = value if isinstance(value, list) else [[value]]
+    rows = [r if isinstance(r, list) else [r] for r in rows]
+    filled = [r for r in rows if any(v not in (None, "") for v in r)]
+    if not filled:
+        return None
+    if len(filled) == 1 and len([v for v in filled[0] if v not in (None, "")]) == 1:
+        single = next(v for v in filled[0] if v not in (None, ""))
+        return opt_number(single, name, low=low, high=high)
+    out: dict[str, float] = {}
+    for k, row in enumerate(filled, start=1):
+        who = opt_text(row[0], f"{name} row {k}: the company")
+        if who is None or who.casefold() not in known:
+            raise InvalidInputError(
+                f"{name} row {k}: the company is neither an offer's company nor an offer's name"
+            )
+        if len(row) < 2 or row[1] in (None, ""):
+            raise InvalidInputError(f"{name} row {k}: give the company and its number")
+        if who.casefold() in {k.casefold() for k in out}:
+            raise InvalidInputError(f"{name} row {k}: the company is given twice")
+        out[who] = opt_number(row[1], f"{name} row {k}", low=low, high=high)
+    return out
+
+
 @udf
 def offer_odds(
     offers_table: Annotated[Rows, table(OFFERS_DOC)],
@@ -44,14 +73,23 @@ def offer_odds(
         Cell, cell("Seed of the draws, a whole number from 0: the same seed, the same odds")
     ] = None,
     price_shock: Annotated[
-        Cell,
-        cell(f"One-time share-price change now, -0.3 = a fall of 30 %, -1 to {MAX_SHOCK:g} (blank: none)"),
+        Rows,
+        table(
+            f"One-time share-price change now, -0.3 = a fall of 30 %, -1 to {MAX_SHOCK:g}; or rows "
+            "of company and change (blank: none)"
+        ),
     ] = None,
     shock_company: Annotated[
         Cell, cell("Company (or offer) whose share price changes once (blank: every company's)")
     ] = None,
     volatility: Annotated[
-        Cell, cell(_spread_doc("Yearly volatility of share prices, 0.3 = 30 %", "odds_price_volatility"))
+        Rows,
+        table(
+            _spread_doc(
+                "Yearly volatility of share prices, 0.3 = 30 %, or rows of company and it",
+                "odds_price_volatility",
+            )
+        ),
     ] = None,
     fx_volatility: Annotated[
         Cell, cell(_spread_doc("Yearly volatility of each currency against home", "odds_fx_volatility"))
@@ -78,15 +116,17 @@ def offer_odds(
     part = (opt_text(show, "show", "odds") or "odds").lower()
     if part not in _SHOW:
         raise InvalidInputError("show must be odds or thresholds")
-    shock = opt_number(price_shock, "price_shock", math.nan, low=-1.0, high=MAX_SHOCK)
-    company = opt_text(shock_company, "shock_company")
     known = {o.company.casefold() for o in offers} | {o.name.casefold() for o in offers}
+    shock = _by_company(price_shock, "price_shock", known, -1.0, MAX_SHOCK)
+    company = opt_text(shock_company, "shock_company")
     if company is not None and company.casefold() not in known:
         raise InvalidInputError("shock_company is neither an offer's company nor an offer's name")
-    if company is not None and math.isnan(shock):
-        raise InvalidInputError("shock_company needs a price_shock")
-    shocks = None
-    if not math.isnan(shock):  # one company's stock, or every company's
+    if company is not None and not isinstance(shock, float):
+        raise InvalidInputError(
+            "shock_company needs a price_shock (one number: rows of company and change name their own)"
+        )
+    shocks = shock if isinstance(shock, dict) else None
+    if isinstance(shock, float):  # one company's stock, or every company's
         shocks = (
             {company: shock} if company is not None else dict.fromkeys((o.company for o in offers), shock)
         )
@@ -96,7 +136,7 @@ def offer_odds(
         scenarios=_optional(scenarios, "scenarios"),
         seed=_optional(seed, "seed"),
         shocks=shocks,
-        volatility=_optional(volatility, "volatility"),
+        volatility=_by_company(volatility, "volatility", known),
         fx_volatility=_optional(fx_volatility, "fx_volatility"),
         thresholds=part == "thresholds",
     )
