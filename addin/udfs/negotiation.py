@@ -325,6 +325,9 @@ def impact_value(
     )
 
 
+# NEGOTIATION_ASK and NEGOTIATION_ADVICE take the same arguments in the same order, with the
+# same help, on purpose (a parallel, not a copy to merge): Excel's Function Wizard shows each
+# function's own list, and a user moving from one to the other keeps their ranges in place.
 @udf
 def negotiation_ask(
     offers_table: Annotated[Rows, table(OFFERS_DOC)],
@@ -423,6 +426,7 @@ def _brief(
     return offers, brief
 
 
+# The same arguments as NEGOTIATION_ASK, in the same order (see the note above it).
 @udf
 def negotiation_advice(
     offers_table: Annotated[Rows, table(OFFERS_DOC)],
