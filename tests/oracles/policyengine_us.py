@@ -16,6 +16,13 @@ correction keeps the raw oracle value next to the corrected one:
 
 * CA SDI 2025: policyengine-us 2.68.0 applies 1.3 % in every year; EDD's
   rate for 2025 is 1.2 % (DE 44 California Employer's Guide 2025).
+* NY supplemental tax at taxable income of exactly a recapture band's start
+  (215,400, 1,077,550, 5,000,000 for a single filer): policyengine-us 2.68.0
+  applies the next band's recapture there; the IT-201 worksheets apply to
+  taxable income "more than" a band's start, so the band below applies.  The
+  three fixture cases (salary 223,400, 1,085,550 and 5,008,000) were corrected
+  by hand in the fixtures, each keeping the oracle's figure; this script does
+  not make that correction, so a regenerated fixture needs it again.
 
 Lines are taken *before refundable credits*: earned-income credits (federal
 EITC, CalEITC, NY/NYC EITC) and the NYC income tax elimination credit reach a

@@ -101,6 +101,19 @@ def test_sdi_correction_is_recorded_in_2025_ca_fixture() -> None:
         assert "EDD" in fix["source"]
 
 
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_ny_band_edge_corrections_are_recorded_in_the_ny_fixtures(year: int) -> None:
+    """Taxable income of exactly a recapture band's start (215,400, 1,077,550 and 5,000,000,
+    from 8,000 more of salary): the oracle applies the next band, the IT-201 worksheets the
+    band below; only those cases are corrected, each keeping the oracle's own figure."""
+    doc = yaml.safe_load((FIXTURES / f"us_ny_nyc_{year}_policyengine_us.yaml").read_text("utf-8"))
+    fixed = {case["salary"]: case["corrections"] for case in doc["cases"] if "corrections" in case}
+    assert set(fixed) == {223_400.0, 1_085_550.0, 5_008_000.0}
+    for (fix,) in fixed.values():
+        assert fix["line"] == "ny_income_tax" and fix["corrected"] < fix["oracle"]
+        assert "IT-201" in fix["source"] and "more than" in fix["source"]
+
+
 def _fixed_cases() -> list:
     doc = yaml.safe_load((FIXTURES / "us_fixed_cases.yaml").read_text(encoding="utf-8"))
     return [pytest.param(doc["tolerance"], case, id=case["name"]) for case in doc["cases"]]
@@ -197,12 +210,34 @@ def test_ca_exemption_credit_cliff_is_six_dollars() -> None:
 
 
 def test_ny_supplemental_cliff_at_band_edge() -> None:
-    # Taxable income reaches 215,400 at NYAGI 223,400: the 6.85 % band's
-    # incremental benefit starts at 8,000 / 50,000 of 1,831.
-    below = compute(223_399.00, "US-NY-NYC", 2025)
-    above = compute(223_400.00, "US-NY-NYC", 2025)
+    # Taxable income passes 215,400 at NYAGI 223,400: the IT-201 worksheets' bands run "more
+    # than X but not more than Y", so 215,400 itself is worksheet 7's and the next dollar
+    # brings in the 6.85 % band's incremental benefit, 8,001 / 50,000 of 1,831.
+    below = compute(223_400.00, "US-NY-NYC", 2025)
+    above = compute(223_401.00, "US-NY-NYC", 2025)
     jump = float(above.lines["ny_income_tax"] - below.lines["ny_income_tax"])
-    assert jump == pytest.approx(1831 * 8_000 / 50_000 + 0.06, abs=0.01)
+    assert jump == pytest.approx(1831 * 8_001 / 50_000 + 0.0685, abs=0.01)
+
+
+@pytest.mark.parametrize("edge", [215_400, 1_077_550, 5_000_000])
+def test_ny_taxable_income_at_a_band_edge_is_the_band_below(edge: float) -> None:
+    """At exactly a recapture band's start the band below applies (IT-201 instructions 2025,
+    tax computation worksheets 8 to 10: "more than" the start): one cent less gives the same
+    tax, give or take a cent's tax, and one cent more the next band's recapture."""
+    from calculators.tax.jurisdictions.us_ny import ny_supplemental_tax
+
+    agi = np.array([edge + 20_000.0] * 3)
+    taxable = np.array([edge - 0.01, edge, edge + 0.01])
+    low, at, high = (float(x) for x in ny_supplemental_tax(taxable, agi, 2025))
+    assert at == pytest.approx(low, abs=0.01) and high - at > 100
+
+
+def test_the_reported_ny_band_edge_figure() -> None:
+    """173,400 of wages and 50,000 of RSU income: New York taxable income exactly 215,400."""
+    from addin.udfs import net_pay
+
+    assert net_pay(173_400, "US-NY-NYC", 2025, 50_000) == pytest.approx(144_534.85, abs=1)
+    assert net_pay(173_399.99, "US-NY-NYC", 2025, 50_000) == pytest.approx(144_534.85, abs=1)
 
 
 # Ranges free of the cliff edges documented in each module's docstring.
@@ -210,8 +245,8 @@ CLIFF_FREE = {
     "US-CA": [(0, 252_203), (323_000, 3_000_000)],
     "US-WA": [(0, 3_000_000)],
     "US-NY-NYC": [
-        (28_001, 223_399),
-        (223_400, 250_000),
+        (28_001, 223_400),
+        (223_401, 250_000),
         (250_001, 500_000),
         (500_001, 1_085_549),
         (1_135_550, 3_000_000),

@@ -151,12 +151,14 @@ def ny_supplemental_tax(taxable: Array, agi: Array, year: int, regular: Array | 
     width = float(_ny("supplemental_phase_in", year))
     sched_t = np.asarray(scale["thresholds"], dtype=float)
     rec_t = np.asarray(rec["thresholds"], dtype=float)
-    band = np.searchsorted(rec_t, taxable, side="right") - 1
+    # A band runs "over X but not over Y" (the IT-201 worksheets): income of exactly X is in
+    # the band below, so the search is side="left" (the first band starts at 0: never below)
+    band = np.maximum(np.searchsorted(rec_t, taxable, side="left") - 1, 0)
     base = np.asarray(rec["recapture_base"], dtype=float)[band]
     benefit = np.asarray(rec["incremental_benefit"], dtype=float)[band]
     # Lower bound of the band the phase-in runs from: the recapture band's own
     # start, or for the first band the rate-schedule band holding the income.
-    sched_start = sched_t[np.searchsorted(sched_t, taxable, side="right") - 1]
+    sched_start = sched_t[np.maximum(np.searchsorted(sched_t, taxable, side="left") - 1, 0)]
     lower = np.where(band > 0, rec_t[band], sched_start)
     fraction = np.clip(agi - np.maximum(lower, start), 0.0, width) / width
     supplemental = np.where(agi > start, base + benefit * fraction, 0.0)
