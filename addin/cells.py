@@ -273,8 +273,11 @@ def opt_number(
     default: float | None = None,
     low: float | None = None,
     high: float | None = None,
+    percent: bool = False,
 ) -> float:
-    """A number from a cell; blank takes ``default`` (required when ``None``)."""
+    """A number from a cell; blank takes ``default`` (required when ``None``).  A text with a
+    % sign is read as a percentage only where the argument is a fraction (``percent``):
+    "50%" typed as a salary is refused, not read as 0.5."""
     if _overlong_text(value):
         raise InvalidInputError(f"{name} must be a number")
     value = _scalar(value, name)
@@ -287,6 +290,8 @@ def opt_number(
     if isinstance(value, str):
         text = value.strip().replace(",", "")
         scale = 0.01 if text.endswith("%") else 1.0
+        if scale != 1.0 and not percent:
+            raise InvalidInputError(f"{name} must be a number, not a percentage")
         try:
             value = float(text.rstrip("%")) * scale
         except ValueError:
@@ -316,7 +321,7 @@ def opt_setting(value: Any, setting: Setting) -> Any:
     outside its range is refused with the setting's own one-line message."""
     if not setting.is_number:
         return setting.check(opt_text(value, setting.name, setting.default))
-    return setting.check(opt_number(value, setting.name, setting.default))
+    return setting.check(opt_number(value, setting.name, setting.default, percent="fraction" in setting.unit))
 
 
 _FIELD_DEFAULT: Any = object()
@@ -331,7 +336,7 @@ def opt_field(value: Any, name: str, field: str, default: Any = _FIELD_DEFAULT) 
     fallback = spec.default if default is _FIELD_DEFAULT else default
     if spec.kind == "months" and low is not None and high is not None:
         return opt_int(value, name, fallback, int(low), int(high))
-    return opt_number(value, name, fallback, low, high)
+    return opt_number(value, name, fallback, low, high, percent=spec.kind == "fraction")
 
 
 def opt_text(value: Any, name: str, default: str | None = None) -> str | None:

@@ -296,7 +296,7 @@ def test_classic_route_error_cells_are_errors_and_failures_are_readable_text(one
     )
     assert out[0] == {"type": "float", "is_str": False, "value": udfs.net_pay(10_000_000, "JP-TOKYO")}
     assert out[1]["value"] == "#VALUE! gross holds an Excel error (#N/A)"
-    assert out[2]["value"] == "#VALUE! gross holds an Excel error (#DIV/0!)"
+    assert out[2]["value"] == "#VALUE! gross (row 2, column 1 of the range) holds an Excel error (#DIV/0!)"
     assert out[3]["value"] == "#VALUE! offer 1: bonus_target holds an Excel error (#N/A)"
     assert out[4] == {"type": "float", "is_str": False, "value": udfs.offer_tc(offer)}
     assert out[5]["value"] == str(udfs.net_pay(10_000_000, "Atlantis"))

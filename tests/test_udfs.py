@@ -276,3 +276,29 @@ def test_negotiation_advice_reuses_one_brief_and_follows_every_changed_cell(exam
     assert doubled != first[names[TOKYO - 1]]
     wider = udfs.negotiation_advice(example_rows, names[0], market, 9_000_000, None, None, 1_000_000)
     assert wider != first[names[0]]  # the margin, a single cell
+
+
+def test_a_percentage_is_read_only_where_the_argument_is_a_fraction():
+    """ "50%" typed as a gross or a salary is a slip, refused in one line (in a range, naming
+    the cell's place); as a bonus target, a premium or a discount rate it is 0.5."""
+    assert udfs.net_pay("50%", "US-WA", 2025) == "#VALUE! gross must be a number, not a percentage"
+    got = udfs.net_pay([[100_000, "50%"], [None, 80_000]], "US-WA", 2025)
+    assert got == "#VALUE! gross (row 1, column 2 of the range) must be a number, not a percentage"
+    both = udfs.net_pay([[100_000, None], [None, 80_000]], "US-WA", 2025)  # blanks stay blank
+    assert both[0][1] is None and both[1][0] is None
+    assert both[0][0] == udfs.net_pay(100_000, "US-WA", 2025) and both[1][1] == udfs.net_pay(
+        80_000, "US-WA", 2025
+    )
+    offer = [["field", "A"], ["company", "A"], ["jurisdiction", "US-WA"], ["currency", "USD"]]
+    salary = udfs.offer_tc([*offer, ["base_salary", "50%"]])
+    assert salary == "#VALUE! offer 1: base_salary must be a number, not a percentage"
+    with_bonus = offer + [["base_salary", 100_000]]
+    assert udfs.offer_tc([*with_bonus, ["bonus_target", "10%"]]) == udfs.offer_tc(
+        [*with_bonus, ["bonus_target", 0.1]]
+    )
+    npv = udfs.offer_compare(with_bonus, "npv", None, None, "5%")
+    assert (
+        npv
+        == udfs.offer_compare(with_bonus, "npv", None, None, 0.05)
+        != udfs.offer_compare(with_bonus, "npv")
+    )

@@ -370,7 +370,7 @@ def negotiation_ask(
         settings,
         None if _blank(market_table) else as_rows(market_table, "market"),
         None if _blank(walk_away) else opt_number(walk_away, "walk_away", low=0.0),
-        opt_number(scarcity_premium, "scarcity_premium", 0.0, 0.0, 1.0),
+        opt_number(scarcity_premium, "scarcity_premium", 0.0, 0.0, 1.0, percent=True),
         _margin(margin),
         opt_text(level, "level"),
         opt_text(location, "location"),
@@ -416,7 +416,7 @@ def _brief(
         as_of=as_of,
         walk_away=None if _blank(walk_away) else opt_number(walk_away, "walk_away", low=0.0),
         margin=_margin(margin),
-        scarcity_premium=opt_number(scarcity_premium, "scarcity_premium", 0.0, 0.0, 1.0),
+        scarcity_premium=opt_number(scarcity_premium, "scarcity_premium", 0.0, 0.0, 1.0, percent=True),
         market_level=opt_text(level, "level"),
         leverage=cite,
     )

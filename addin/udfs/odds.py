@@ -27,9 +27,11 @@ def _spread_doc(text: str, name: str) -> str:
 _FACTORS = {"fx": "exchange rate", "price": "share price change"}
 
 
-def _optional(value: object, name: str) -> float | None:
+def _optional(value: object, name: str, percent: bool = False) -> float | None:
     """A number from a cell, or ``None`` for a blank (the calculators' default then applies)."""
-    number = opt_number(value, name, math.nan)  # a NaN typed in is refused; only a blank gives it
+    number = opt_number(
+        value, name, math.nan, percent=percent
+    )  # a NaN typed in is refused; only a blank gives it
     return None if math.isnan(number) else number
 
 
@@ -46,7 +48,7 @@ def _by_company(
         return None
     if len(filled) == 1 and len([v for v in filled[0] if v not in (None, "")]) == 1:
         single = next(v for v in filled[0] if v not in (None, ""))
-        return opt_number(single, name, low=low, high=high)
+        return opt_number(single, name, low=low, high=high, percent=True)
     out: dict[str, float] = {}
     for k, row in enumerate(filled, start=1):
         who = opt_text(row[0], f"{name} row {k}: the company")
@@ -58,7 +60,7 @@ def _by_company(
             raise InvalidInputError(f"{name} row {k}: give the company and its number")
         if who.casefold() in {k.casefold() for k in out}:
             raise InvalidInputError(f"{name} row {k}: the company is given twice")
-        out[who] = opt_number(row[1], f"{name} row {k}", low=low, high=high)
+        out[who] = opt_number(row[1], f"{name} row {k}", low=low, high=high, percent=True)
     return out
 
 
@@ -137,7 +139,7 @@ def offer_odds(
         seed=_optional(seed, "seed"),
         shocks=shocks,
         volatility=_by_company(volatility, "volatility", known),
-        fx_volatility=_optional(fx_volatility, "fx_volatility"),
+        fx_volatility=_optional(fx_volatility, "fx_volatility", percent=True),
         thresholds=part == "thresholds",
     )
     if part == "thresholds":

@@ -48,9 +48,18 @@ def net_pay(
     """
     jur, tax_year, options, equity = _tax_args(gross, jurisdiction, year, equity_income, age)
     if isinstance(gross, list):
+        rows = as_rows(gross, "gross")
+        single = len(rows) == 1 and len(rows[0]) == 1
         grid = [
-            [None if _blank(v) else opt_number(v, "gross", None, low=0.0) for v in row]
-            for row in as_rows(gross, "gross")
+            [
+                None
+                if _blank(v)
+                else opt_number(
+                    v, "gross" if single else f"gross (row {i}, column {j} of the range)", None, low=0.0
+                )
+                for j, v in enumerate(row, start=1)
+            ]
+            for i, row in enumerate(rows, start=1)
         ]
         flat = [v for row in grid for v in row if v is not None]
         if not flat:

@@ -427,7 +427,9 @@ def is_blank(value: object) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def _number(name: str, value: object, label: str) -> float:
+def _number(name: str, value: object, label: str, percent: bool = False) -> float:
+    """A field's number; a text with a % sign only where the field is a fraction (``percent``):
+    "50%" typed as a salary is a slip, not half a unit of money."""
     if isinstance(value, bool):
         raise InvalidInputError(f"{label}: {name} must be a number")
     if isinstance(value, (int, float, np.integer, np.floating)):
@@ -436,6 +438,8 @@ def _number(name: str, value: object, label: str) -> float:
         text = value.strip().replace(",", "").replace("_", "")
         scale = 1.0
         if text.endswith("%"):
+            if not percent:
+                raise InvalidInputError(f"{label}: {name} must be a number, not a percentage")
             text, scale = text[:-1], 0.01
         try:
             number = float(text) * scale
@@ -468,7 +472,7 @@ def _convert(name: str, spec: FieldSpec, value: object, label: str) -> Any:
         return equity.parse_frequency(value, name)
     if kind == "date":
         return _date(name, value, label)
-    number = _number(name, value, label)
+    number = _number(name, value, label, percent=kind == "fraction")
     if kind == "months":
         if number < 0 or number != int(number) or number > MAX_MONTHS:
             raise InvalidInputError(f"{label}: {name} must be a whole number of months")
