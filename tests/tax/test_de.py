@@ -89,3 +89,14 @@ def test_net_rises_over_two_euro_steps() -> None:
 def test_bad_options_are_refused(options: dict[str, Any]) -> None:
     with pytest.raises(InvalidInputError):
         compute(50_000, "DE", 2025, **options)
+
+
+def test_an_age_past_64_is_refused_not_taxed_like_35() -> None:
+    """§ 24a EStG: from the year after a person completes 64 the Altersentlastungsbetrag lowers
+    their income; the engine does not model it, so 65 and more are refused (64 is taxed)."""
+    from addin.udfs import net_pay
+
+    assert float(compute(60_000, "DE", 2025, age=64).net) > 0
+    with pytest.raises(InvalidInputError, match="age must be a whole number from 14 to 64 for DE"):
+        compute(60_000, "DE", 2025, age=65)
+    assert net_pay(60_000, "DE", 2025, None, 70) == "#VALUE! age must be a whole number from 14 to 64 for DE"
