@@ -94,7 +94,7 @@ def test_renamed_arguments_keep_their_positions(imported):
     assert procs["market_band"][7] == "band_currency"
     assert procs["target_gap"][2] == "home_currency"
     assert len(procs["market_percentile"]) == 10 and len(procs["market_band"]) == 10
-    assert len(procs["target_gap"]) == 8
+    assert len(procs["target_gap"]) == 9 and procs["target_gap"][8] == "age"  # a new one goes last
 
 
 def test_every_line_fits_the_vba_editor(imported):

@@ -89,6 +89,8 @@ def compare(
         move = move_inputs_from_rows(inputs.relocation) if inputs.relocation else None
     except NegotiationError as exc:
         raise WorkbookError(f"{inputs.name}: Relocation {exc}") from None
+    if age is None:  # the Params sheet's (blank: the default)
+        age = _param(s, "age", AGE, inputs.name)
     settings = Settings(
         basis=(basis or str(s.get("basis") or BASIS.default)).strip().lower(),
         years=years if years is not None else _param(s, "horizon_years", YEARS, inputs.name),

@@ -43,6 +43,7 @@ from addin.workbook.sheets.strategy import (
     NAME,
 )
 from addin.workbook.sheets.strategy import CURRENT as CURRENT_JOB_SECTION
+from calculators.defaults import AGE
 from calculators.errors import InvalidInputError, NegotiationError
 from calculators.negotiation import (
     CURRENT,
@@ -263,6 +264,7 @@ def build_brief(path: str | Path) -> Brief:
             params.get("discount_rate"),
             _rates(base.fx),
             base.relocation,
+            params.get(AGE.name),
         )
         strategy = strategy_of(strat)
         lost = forfeited_of(strat, strategy.as_of, settings.table())

@@ -6,7 +6,16 @@ from typing import Annotated
 import calculators.offer.clawback as clawback_terms
 import calculators.valuation.equivalent as exchange
 from addin.cells import Cell, Rows, cell, opt_number, opt_setting, opt_text, table, udf
-from addin.udfs._docs import BASIS_DOC, BASKET_DOC, DISCOUNT_DOC, NAME_DOC, OFFER_DOC, RATES_DOC, YEARS_DOC
+from addin.udfs._docs import (
+    AGE_DOC,
+    BASIS_DOC,
+    BASKET_DOC,
+    DISCOUNT_DOC,
+    NAME_DOC,
+    OFFER_DOC,
+    RATES_DOC,
+    YEARS_DOC,
+)
 from addin.udfs.inputs import settings_from
 from calculators.offer.model import MAX_AMOUNT
 from calculators.offer.table import offers_from_table, select_offer
@@ -35,13 +44,14 @@ def component_equivalent(
     discount_rate: Annotated[Cell, cell(DISCOUNT_DOC)] = None,
     offer_name: Annotated[Cell, cell(NAME_DOC)] = None,
     basket: Annotated[Rows, table(BASKET_DOC + " (needed by the disposable bases)")] = None,
+    age: Annotated[Cell, cell(AGE_DOC)] = None,
 ):
     """The amount of to_component worth what amount of from_component adds on the basis
     (net_...: after tax, solved), in whole units of the offer's currency.
     Example: =COMPONENT_EQUIVALENT(Offers!A1:B32, "base_salary", "sign_on", 1000000, "net_annualized")
     """
     chosen = _one_offer(offer, offer_name)
-    settings = settings_from([chosen], basis, None, years, discount_rate, None, basket)
+    settings = settings_from([chosen], basis, None, years, discount_rate, None, basket, age)
     given = opt_number(amount, "amount", low=0.0, high=MAX_AMOUNT)
     result = exchange.component_equivalent(
         chosen,
@@ -67,6 +77,7 @@ def make_whole(
     forfeited_currency: Annotated[Cell, cell("ISO code of forfeited, e.g. JPY (blank: the offer's)")] = None,
     rates: Annotated[Rows, table(RATES_DOC)] = None,
     offer_name: Annotated[Cell, cell(NAME_DOC)] = None,
+    age: Annotated[Cell, cell(AGE_DOC)] = None,
 ):
     """Extra year-1 sign-on (gross, offer's currency) that nets the forfeited amount after
     this offer's tax, to within one unit.
@@ -74,7 +85,7 @@ def make_whole(
     """
     chosen = _one_offer(offer, offer_name)
     chosen_basis = opt_text(basis, "basis", exchange.MAKE_WHOLE_BASIS)
-    settings = settings_from([chosen], chosen_basis, None, None, None, rates, None)
+    settings = settings_from([chosen], chosen_basis, None, None, None, rates, None, age)
     lost = opt_number(forfeited, "forfeited", low=0.0, high=MAX_AMOUNT)
     code = opt_text(forfeited_currency, "forfeited_currency")
     return exchange.make_whole(chosen, lost, settings, code).sign_on

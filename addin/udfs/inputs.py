@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from addin.cells import opt_setting, opt_text
-from calculators.defaults import BASIS, DISCOUNT_RATE, YEARS
+from calculators.defaults import AGE, BASIS, DISCOUNT_RATE, YEARS
 from calculators.fx import FxTable, shipped_table
 from calculators.offer.table import as_rows
 from calculators.relocation import move
@@ -36,11 +36,20 @@ def move_inputs(basket: Any, home_city: Any = None) -> move.MoveInputs | None:
 
 
 def settings_from(
-    offers: Any, basis: Any, currency: Any, years: Any, discount_rate: Any, rates: Any, basket: Any
+    offers: Any,
+    basis: Any,
+    currency: Any,
+    years: Any,
+    discount_rate: Any,
+    rates: Any,
+    basket: Any,
+    age: Any = None,
 ) -> Settings:
     """Comparison settings from cell values (shared by the comparison and negotiation UDFs);
-    blanks take the defaults of ``calculators.defaults``, the home currency the first offer's."""
+    blanks take the defaults of ``calculators.defaults``, the home currency the first offer's
+    (a blank age: ``AGE``'s default, each jurisdiction checking the ages it models)."""
     return Settings(
+        age=None if age is None or (isinstance(age, str) and not age.strip()) else opt_setting(age, AGE),
         basis=opt_setting(basis, BASIS).lower(),
         years=opt_setting(years, YEARS),
         discount_rate=opt_setting(discount_rate, DISCOUNT_RATE),

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from addin.cells import Cell, Rows, cell, opt_number, opt_text, rows_out, table, udf
 from addin.messages import say
-from addin.udfs._docs import BASIS_DOC, BASKET_DOC, DISCOUNT_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
+from addin.udfs._docs import AGE_DOC, BASIS_DOC, BASKET_DOC, DISCOUNT_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
 from addin.udfs.inputs import fx_table, settings_from
 from calculators import market, negotiation
 from calculators.errors import InvalidInputError, NoSolutionError
@@ -232,6 +232,7 @@ def counter_offer(
             "(blank: a #VALUE! message saying why)"
         ),
     ] = None,
+    age: Annotated[Cell, cell(AGE_DOC)] = None,
 ):
     """Smallest raise of one component that makes the offer beat its best alternative.
 
@@ -241,7 +242,7 @@ def counter_offer(
     offers = offers_from_table(offers_table)
     chosen = select_offer(offers, offer_name)
     name = negotiation.check_component(opt_text(component, "component", "base_salary"))
-    settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket)
+    settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket, age)
     what = (opt_text(report, "report", "increase") or "increase").lower()
     if what not in COUNTER_OUTPUTS:
         raise InvalidInputError("report must be one of " + ", ".join(COUNTER_OUTPUTS))
@@ -277,6 +278,7 @@ def target_gap(
     discount_rate: Annotated[Cell, cell(DISCOUNT_DOC)] = None,
     rates: Annotated[Rows, table(RATES_DOC)] = None,
     basket: Annotated[Rows, table(BASKET_DOC + " (needed by the disposable bases)")] = None,
+    age: Annotated[Cell, cell(AGE_DOC)] = None,
 ):
     """Each offer's distance from your income target on a basis, in the home currency.
 
@@ -287,7 +289,7 @@ def target_gap(
     goal = opt_number(target, "target", low=0.0)
     if goal <= 0:
         raise InvalidInputError("target must be a positive number (home currency a year)")
-    settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket)
+    settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket, age)
     rows = negotiation.target_gap(offers, goal, settings)
     return rows_out(
         ["offer", "value", "target", "gap", "share of target"], [[n, v, goal, g, s] for n, v, g, s in rows]
@@ -325,9 +327,9 @@ def impact_value(
     )
 
 
-# NEGOTIATION_ASK and NEGOTIATION_ADVICE take the same arguments in the same order, with the
-# same help, on purpose (a parallel, not a copy to merge): Excel's Function Wizard shows each
-# function's own list, and a user moving from one to the other keeps their ranges in place.
+# NEGOTIATION_ASK and NEGOTIATION_ADVICE share their first twelve arguments, in the same order
+# and with the same help, on purpose (a parallel, not a copy to merge): Excel's Function Wizard
+# shows each function's own list, and a user moving from one to the other keeps their ranges.
 @udf
 def negotiation_ask(
     offers_table: Annotated[Rows, table(OFFERS_DOC)],
@@ -355,6 +357,7 @@ def negotiation_ask(
     level: Annotated[Cell, cell(_FILTER_DOCS["level"])] = None,
     location: Annotated[Cell, cell("Market location of this offer (blank: the offer's city)")] = None,
     as_of: Annotated[Cell, cell("Date the staleness warning counts from (blank: today)")] = None,
+    age: Annotated[Cell, cell(AGE_DOC)] = None,
 ):
     """Counter-based ask: floor (larger of walk-away and BATNA), counter, target, anchor.
 
@@ -363,7 +366,7 @@ def negotiation_ask(
     """
     offers = offers_from_table(offers_table)
     chosen = select_offer(offers, offer_name)
-    settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket)
+    settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket, age)
     result = negotiation.ask_for(
         offers,
         chosen,
@@ -400,13 +403,13 @@ def _thawed(value):
 @functools.lru_cache(maxsize=8)
 def _brief(
     offers_table, market_table, walk_away, scarcity_premium, basis, margin,
-    basket, rates, home_currency, years, discount_rate, level, leverage, as_of,
+    basket, rates, home_currency, years, discount_rate, level, leverage, age, as_of,
 ):  # fmt: skip
     offers_table, market_table, basket, rates, leverage = map(
         _thawed, (offers_table, market_table, basket, rates, leverage)
     )
     offers = offers_from_table(offers_table)
-    settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket)
+    settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket, age)
     cite = {}
     for row in [] if _blank(leverage) else as_rows(leverage, "leverage"):
         if row and row[0] not in (None, ""):
@@ -426,7 +429,7 @@ def _brief(
     return offers, brief
 
 
-# The same arguments as NEGOTIATION_ASK, in the same order (see the note above it).
+# NEGOTIATION_ASK's first twelve arguments, in the same order (see the note above it).
 @udf
 def negotiation_advice(
     offers_table: Annotated[Rows, table(OFFERS_DOC)],
@@ -452,6 +455,7 @@ def negotiation_advice(
     leverage: Annotated[
         Rows, table("How each offer may be cited: offer, then name, figures or none (blank: none)")
     ] = None,
+    age: Annotated[Cell, cell(AGE_DOC)] = None,
 ):
     """The brief's ask for one offer: ask TC and base, market range, the TC that beats the
     best alternative, can win (yes or no; amounts in the offer currency).
@@ -461,7 +465,7 @@ def negotiation_advice(
     key = tuple(
         _frozen(v)
         for v in (offers_table, market_table, walk_away, scarcity_premium, basis, margin)
-        + (basket, rates, home_currency, years, discount_rate, level, leverage)
+        + (basket, rates, home_currency, years, discount_rate, level, leverage, age)
     ) + (_as_of(as_of),)
     try:
         hash(key)

@@ -4,7 +4,7 @@ import math
 from typing import Annotated
 
 from addin.cells import Cell, Rows, cell, opt_number, opt_text, rows_out, table, udf
-from addin.udfs._docs import BASIS_DOC, BASKET_DOC, DISCOUNT_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
+from addin.udfs._docs import AGE_DOC, BASIS_DOC, BASKET_DOC, DISCOUNT_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
 from addin.udfs.inputs import settings_from
 from calculators.defaults import in_force
 from calculators.errors import InvalidInputError
@@ -107,6 +107,7 @@ def offer_odds(
             "odds: each offer's chance of ranking first; thresholds: where the winner changes (blank: odds)"
         ),
     ] = None,
+    age: Annotated[Cell, cell(AGE_DOC)] = None,
 ):
     """Each offer's chance of ranking first over seeded scenarios of prices, FX, bonus, exits.
 
@@ -114,7 +115,7 @@ def offer_odds(
     Example: =OFFER_ODDS(Offers!A1:F32, "net_annualized", 10000, 1, -0.3, "Seattle big tech")
     """
     offers = offers_from_table(offers_table)
-    settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket)
+    settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket, age)
     part = (opt_text(show, "show", "odds") or "odds").lower()
     if part not in _SHOW:
         raise InvalidInputError("show must be odds or thresholds")

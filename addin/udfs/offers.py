@@ -16,6 +16,7 @@ from addin.cells import (
     udf,
 )
 from addin.udfs._docs import (
+    AGE_DOC,
     BASIS_DOC,
     BASKET_DOC,
     DISCOUNT_DOC,
@@ -87,6 +88,7 @@ def offer_tc(
     discount_rate: Annotated[Cell, cell(DISCOUNT_DOC)] = None,
     offer_name: Annotated[Cell, cell(NAME_DOC)] = None,
     basket: Annotated[Rows, table(BASKET_DOC + " (needed by the disposable bases)")] = None,
+    age: Annotated[Cell, cell(AGE_DOC)] = None,
 ):
     """Total compensation of one offer on a basis, in the offer's own currency.
 
@@ -94,7 +96,7 @@ def offer_tc(
     costs (basket) and the move. Example: =OFFER_TC(Offers!A1:B32, "npv", 4, 0.05)
     """
     chosen = _one_offer(offer, offer_name)
-    settings = settings_from([chosen], basis, None, years, discount_rate, None, basket)
+    settings = settings_from([chosen], basis, None, years, discount_rate, None, basket, age)
     return float(metric([chosen], settings).amounts[0])
 
 
@@ -201,6 +203,7 @@ def offer_compare(
     discount_rate: Annotated[Cell, cell(DISCOUNT_DOC)] = None,
     rates: Annotated[Rows, table(RATES_DOC)] = None,
     basket: Annotated[Rows, table(BASKET_DOC + " (needed by the disposable bases)")] = None,
+    age: Annotated[Cell, cell(AGE_DOC)] = None,
 ):
     """Offers ranked on a basis in one home currency, best first.
 
@@ -208,7 +211,7 @@ def offer_compare(
     gap to best, fx rate. Example: =OFFER_COMPARE(Offers!A1:F32, "npv", "JPY", 4, 0.05)
     """
     offers = offers_from_table(offers_table)
-    settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket)
+    settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket, age)
     ranked = compare_offers(offers, settings)
     header = [
         "rank",

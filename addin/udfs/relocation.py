@@ -3,9 +3,9 @@
 from typing import Annotated
 
 from addin.cells import Cell, Rows, cell, opt_number, opt_setting, opt_text, rows_out, table, udf
-from addin.udfs._docs import BASKET_DOC, CITY_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
+from addin.udfs._docs import AGE_DOC, BASKET_DOC, CITY_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
 from addin.udfs.inputs import fx_table, move_inputs
-from calculators.defaults import YEARS
+from calculators.defaults import AGE, YEARS
 from calculators.errors import InvalidInputError
 from calculators.offer.table import offers_from_table, select_offer
 from calculators.relocation import cost_of_living as relocation
@@ -35,14 +35,18 @@ def col_adjust(
     return relocation.col_adjust(value, home, dest, inputs.basket, inputs.overrides.get(dest.key))
 
 
-def analyse(offers_table, home_city, years, basket, rates):
-    """Parse the ranges and run :func:`calculators.relocation.move.analyse_moves`."""
+def analyse(offers_table, home_city, years, basket, rates, age=None):
+    """Parse the ranges and run :func:`calculators.relocation.move.analyse_moves` (a blank
+    age: the default)."""
     offers = offers_from_table(offers_table)
     inputs = move_inputs(basket, opt_text(home_city, "home_city"))
     if inputs is None:
         raise InvalidInputError("basket is required: the relocation inputs range")
     horizon = opt_setting(years, YEARS)
-    results, stay = move.analyse_moves(offers, inputs, fx_table(rates), horizon)
+    options = (
+        {} if age is None or (isinstance(age, str) and not age.strip()) else {"age": opt_setting(age, AGE)}
+    )
+    results, stay = move.analyse_moves(offers, inputs, fx_table(rates), horizon, options=options)
     return offers, inputs, results, stay
 
 
@@ -53,13 +57,14 @@ def relocation_compare(
     years: Annotated[Cell, cell(YEARS_DOC)] = None,
     basket: Annotated[Rows, table(BASKET_DOC)] = None,
     rates: Annotated[Rows, table(RATES_DOC)] = None,
+    age: Annotated[Cell, cell(AGE_DOC)] = None,
 ):
     """Each offer's move against staying: yearly averages in the home currency.
 
     Per offer: net, living costs, disposable, move costs, break-even month, FX risk.
     Example: =RELOCATION_COMPARE(Offers!A1:G33, "Tokyo", 4, Relocation!A3:B22)
     """
-    _, inputs, results, stay = analyse(offers_table, home_city, years, basket, rates)
+    _, inputs, results, stay = analyse(offers_table, home_city, years, basket, rates, age)
     home = inputs.basket.city.currency
     shifts = list(results[0].fx_sensitivity)  # the FX moves the calculators report, in their order
     rows = [

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from addin.workbook.model import Call, Op, Ref, blank_if
+from calculators.defaults import AGE
 from calculators.offer.model import FIELDS
 
 OFFERS, COMPARE, SCHEDULES, PARAMS, START, CONF = (
@@ -38,23 +39,18 @@ class Layout:
         self.help_col = slots + 2  # one empty column, then the field help: never an offer
         self.offers = Ref(OFFERS, 0, 0, len(self.fields), self.last_col)
         self.field_row = {name: i + 1 for i, name in enumerate(self.fields)}
-        self.params = {
-            "home_currency": 2,
-            "horizon_years": 3,
-            "discount_rate": 4,
-            "basis": 5,
-            "home_city": 6,
-            "income_target": 7,
-        }
+        # the settings' rows, from row 3: the last, the age, in the row above the FX table's title
+        settings = ("home_currency", "horizon_years", "discount_rate", "basis", "home_city", "income_target")
+        self.params = {name: row for row, name in enumerate((*settings, AGE.name), start=2)}
         self.fx_as_of_row, self.fx_source_row, self.fx_header_row = 10, 11, 12
         self.fx = Ref(PARAMS, self.fx_header_row, 0, self.fx_header_row + n_fx, 1)
 
     def param(self, name: str) -> Ref:
         return Ref(PARAMS, self.params[name], 1)
 
-    def offer_compare(self, *extra: Any) -> Call:
+    def offer_compare(self, basket: Any = None) -> Call:
         """``OFFER_COMPARE`` over the offers on the Parameters sheet's basis, currency, horizon,
-        discount rate and FX table, then ``extra`` arguments (the relocation inputs)."""
+        discount rate, FX table and age, with the relocation inputs ``basket`` if given."""
         return Call(
             "OFFER_COMPARE",
             (
@@ -64,7 +60,8 @@ class Layout:
                 self.param("horizon_years"),
                 self.param("discount_rate"),
                 self.fx,
-                *extra,
+                basket,
+                self.param("age"),
             ),
         )
 

@@ -1,4 +1,4 @@
-"""Params: home currency, horizon, discount rate, basis, home city, target, FX table."""
+"""Params: home currency, horizon, discount rate, basis, home city, target, age, FX table."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any
 
 from addin.workbook.model import Model
 from addin.workbook.sheets.layout import PARAMS, Layout
+from calculators.defaults import AGE
 from calculators.fx import shipped_table
 
 NAME = PARAMS
@@ -30,6 +31,8 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
         "basis": home["basis"],
         "home_city": home["city"],
         "income_target": home["target"],
+        # your age, where contributions depend on it (Japan's 介護保険 from 40); blank: the default
+        AGE.name: home.get(AGE.name, AGE.default),
     }
     for name, row in lay.params.items():
         m.put(NAME, row, 0, name)

@@ -96,7 +96,9 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
         m.put(NAME, INPUT_TOP + i, 2, help_text)
     top = compare_top(data)
     basket = inputs_ref(data)
-    table = Call("RELOCATION_COMPARE", (lay.offers, None, lay.param("horizon_years"), basket, lay.fx))
+    table = Call(
+        "RELOCATION_COMPARE", (lay.offers, None, lay.param("horizon_years"), basket, lay.fx, lay.param("age"))
+    )
     m.put(
         NAME,
         top - 1,
@@ -141,7 +143,10 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
         r = cum + i
         m.put(NAME, r, 0, lay.slot_ref(i))
         for k in range(1, MAX_YEARS + 1):
-            local = Call("OFFER_TC", (lay.offers, "disposable_total", k, None, lay.slot_ref(i), basket))
+            local = Call(
+                "OFFER_TC",
+                (lay.offers, "disposable_total", k, None, lay.slot_ref(i), basket, lay.param("age")),
+            )
             m.put(
                 NAME,
                 r,

@@ -66,7 +66,14 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
             lay.if_offers(
                 Call(
                     "RELOCATION_COMPARE",
-                    (lay.offers, None, lay.param("horizon_years"), relocation.inputs_ref(data), lay.fx),
+                    (
+                        lay.offers,
+                        None,
+                        lay.param("horizon_years"),
+                        relocation.inputs_ref(data),
+                        lay.fx,
+                        lay.param("age"),
+                    ),
                 )
             ),
             rows=lay.n_offers + 2,

@@ -174,6 +174,7 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
                     None,
                     output,
                     None if component is None else UNREACHABLE,
+                    lay.param("age"),
                 ),
             )
 
@@ -214,6 +215,7 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
                 inp["market_level"],
                 inp["as_of"],
                 leverage,
+                lay.param("age"),
             ),
         )
         for c, measure in enumerate(ADVICE_SHOWN, start=4):
@@ -230,7 +232,8 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
         m, r0, GAP + " (target basis, home currency)", ["offer", "value", "target", "gap", "share of target"]
     )
     gap = Call(
-        "TARGET_GAP", (lay.offers, inp["target"], home, inp["target_basis"], years, disc, lay.fx, basket)
+        "TARGET_GAP",
+        (lay.offers, inp["target"], home, inp["target_basis"], years, disc, lay.fx, basket, lay.param("age")),
     )
     for i in range(1, lay.n_offers + 1):
         r = r0 + 1 + i
@@ -375,7 +378,15 @@ def _fill_current_job(m: Model, lay: Layout, data: dict[str, Any]) -> None:
         m.put(NAME, row, 0, lay.slot_ref(i))
         call = Call(
             "MAKE_WHOLE",
-            (lay.offers, lost["net"], "net_first_year", currency, lay.fx, Ref(NAME, row, 0, absolute=False)),
+            (
+                lay.offers,
+                lost["net"],
+                "net_first_year",
+                currency,
+                lay.fx,
+                Ref(NAME, row, 0, absolute=False),
+                lay.param("age"),
+            ),
         )
         m.put(NAME, row, 1, lay.for_slot(i, lay.shown(blank_if(Op("=", base, ""), call))), "num")
 
