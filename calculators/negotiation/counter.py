@@ -68,9 +68,9 @@ from calculators.negotiation.checks import (
 from calculators.offer.model import FIELDS, Offer, OfferBatch, cash_schedule, tc
 from calculators.params import DATA_DIR, load_parameters
 from calculators.relocation.move import analyse_moves
-from calculators.tax import compute, get_jurisdiction
+from calculators.tax import get_jurisdiction
 from calculators.valuation.compare import BASES, Settings, home_currency, metric, to_home
-from calculators.valuation.net import CASH, EQUITY, default_tax_year
+from calculators.valuation.net import CASH, EQUITY, default_tax_year, withheld
 
 __all__ = [
     "Counter",
@@ -177,7 +177,8 @@ def _fast(offer: Offer, component: str, s: Settings, offset: Array | None) -> Ev
     one = OfferBatch.from_offers([offer])
     kind = s.basis.split("_", 1)[1] if s.basis.startswith(("net_", "disposable_")) else s.basis
     home = home_currency([offer], s.home_currency)  # none given: the offer's own, as for one offer
-    rate = float(s.table().convert(1.0, offer.currency, home))
+    table = s.table()
+    rate = float(table.convert(1.0, offer.currency, home))
     allowed = get_jurisdiction(offer.jurisdiction).options
     opts = {k: v for k, v in ({} if s.age is None else {"age": s.age}).items() if k in allowed}
     year = s.tax_year if s.tax_year is not None else default_tax_year([offer])  # as metric()
@@ -194,8 +195,8 @@ def _fast(offer: Offer, component: str, s: Settings, offset: Array | None) -> Ev
             return np.asarray(values * rate)
         cash: Array = np.sum([sched[c] for c in CASH], axis=0)
         equity: Array = np.sum([sched[c] for c in EQUITY], axis=0)
-        withheld = compute(np.ravel(cash), offer.jurisdiction, year, np.ravel(equity), **opts).total_withheld
-        net = sched["total"] - np.reshape(withheld, cash.shape)
+        taken = withheld(offer, np.ravel(cash), np.ravel(equity), year, opts, table)
+        net = sched["total"] - np.reshape(taken, cash.shape)
         if offset is not None:
             net = net + offset
         return np.asarray(tc(net, kind, s.years, s.discount_rate) * rate)

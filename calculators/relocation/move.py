@@ -262,7 +262,7 @@ def analyse_moves(
     everyone = [*offers, *([stay] if stay is not None else [])]
     sched = cash_schedule(OfferBatch.from_offers(everyone), years)
     year = default_tax_year(everyone) if tax_year is None else tax_year
-    net = net_schedule(everyone, sched, year, options)
+    net = net_schedule(everyone, sched, year, options, fx)
     stay_disp = net[-1] - 12.0 * inputs.basket.monthly if stay is not None else None
     results = []
     for i, offer in enumerate(offers):

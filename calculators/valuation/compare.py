@@ -90,7 +90,7 @@ def _gross(kind: str) -> Metric:
 def _net(kind: str) -> Metric:
     def run(offers: Sequence[Offer], sched: dict[str, Array], s: Settings) -> Array:
         opts = {} if s.age is None else {"age": s.age}
-        net = net_schedule(offers, sched, s.tax_year, opts)
+        net = net_schedule(offers, sched, s.tax_year, opts, s.table())
         return tc(net, kind, s.years, s.discount_rate)
 
     return run

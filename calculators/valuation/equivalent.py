@@ -50,9 +50,9 @@ from calculators.errors import InvalidInputError, NoSolutionError
 from calculators.fx import FxTable
 from calculators.offer.model import FIELDS, MAX_AMOUNT, Offer, OfferBatch, cash_schedule, pay_amount, tc
 from calculators.relocation.move import analyse_moves
-from calculators.tax import compute, get_jurisdiction
+from calculators.tax import get_jurisdiction
 from calculators.valuation.compare import Settings, checked_settings, metric
-from calculators.valuation.net import CASH, EQUITY, default_tax_year
+from calculators.valuation.net import CASH, EQUITY, default_tax_year, withheld
 
 __all__ = [
     "EQUIVALENT_COMPONENTS",
@@ -173,8 +173,8 @@ def _fast(offer: Offer, component: str, s: Settings, year: int) -> Evaluator:
             return np.asarray(tc(sched["total"], kind, s.years, s.discount_rate))
         cash = sum(sched[c] for c in CASH)
         equity = sum(sched[c] for c in EQUITY)
-        withheld = compute(np.ravel(cash), offer.jurisdiction, year, np.ravel(equity), **opts).total_withheld
-        net = sched["total"] - np.reshape(withheld, np.shape(cash))
+        taken = withheld(offer, np.ravel(cash), np.ravel(equity), year, opts, s.table())
+        net = sched["total"] - np.reshape(taken, np.shape(cash))
         if offset is not None:
             net = net + offset
         return np.asarray(tc(net, kind, s.years, s.discount_rate))

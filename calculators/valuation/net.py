@@ -3,7 +3,9 @@
 Cash pay (base, bonus, sign-on, relocation package) is taxed as salary; RSU
 vests and the expected value of options are taxed as employment income where
 the work is done (payroll caps interact with salary); the employer's
-retirement match and other benefits are added untaxed.  Every year of the
+retirement match and other benefits are added untaxed.  Pay in a currency that is not the
+jurisdiction's is taxed in the jurisdiction's currency (converted at the comparison's FX
+table, the amount withheld converted back): a Tokyo job paid in USD is taxed on its yen.  Every year of the
 horizon is taxed under the rules of one tax year (``tax_year``, by default the
 latest year the rules cover for every offer): tax law after that is unknown,
 and the comparison says which year's rules it used.
@@ -17,10 +19,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from calculators.fx import FxTable, shipped_table
 from calculators.offer.model import Offer
 from calculators.tax import compute, get_jurisdiction
 
-__all__ = ["CASH", "EQUITY", "UNTAXED", "default_tax_year", "net_schedule", "tax_schedule"]
+__all__ = ["CASH", "EQUITY", "UNTAXED", "default_tax_year", "net_schedule", "tax_schedule", "withheld"]
 
 Array = npt.NDArray[np.float64]
 CASH = ("base", "bonus", "sign_on", "relocation")
@@ -55,6 +58,62 @@ def default_tax_year(offers: Sequence[Offer]) -> int:
     return max(common)
 
 
+def withheld(
+    offer: Offer,
+    cash: npt.ArrayLike,
+    equity: npt.ArrayLike,
+    tax_year: int,
+    options: Mapping[str, Any] | None = None,
+    fx: FxTable | None = None,
+) -> Array:
+    """Tax and employee contributions on ``cash`` and ``equity`` paid in the offer's currency.
+
+    The jurisdiction taxes amounts in its own currency: pay in another is converted at ``fx``
+    (blank: the shipped table), taxed, and what is withheld converted back, so an offer paid
+    in USD in Tokyo is withheld what the same pay in yen is, converted.
+
+    Parameters
+    ----------
+    offer : Offer
+        Whose jurisdiction, currency and options apply.
+    cash, equity : array_like
+        Salary-like pay and RSU / option income, of one shape, in the offer's currency.
+    tax_year : int
+        The tax year whose rules apply.
+    options : mapping, optional
+        Personal options (``age`` …); the jurisdiction takes the ones it knows.
+    fx : FxTable, optional
+        The rates between the offer's currency and the jurisdiction's.
+
+    Returns
+    -------
+    numpy.ndarray
+        The amount withheld, shaped like ``cash``, in the offer's currency.
+
+    References
+    ----------
+    The rules of each jurisdiction module (:mod:`calculators.tax.jurisdictions`).
+
+    Examples
+    --------
+    >>> from dataclasses import replace
+    >>> from calculators.examples import TOKYO_OFFER, USD_JPY_FX
+    >>> in_usd = replace(TOKYO_OFFER, currency="USD")
+    >>> yen = float(withheld(TOKYO_OFFER, 15_000_000, 0, 2025)[()])
+    >>> rate = float(USD_JPY_FX.convert(1.0, "USD", "JPY"))
+    >>> round(float(withheld(in_usd, 15_000_000 / rate, 0, 2025, fx=USD_JPY_FX)[()]) * rate) == round(yen)
+    True
+    """
+    jur = get_jurisdiction(offer.jurisdiction)
+    opts = {k: v for k, v in (options or {}).items() if k in jur.options}
+    cash_a, equity_a = np.asarray(cash, dtype=float), np.asarray(equity, dtype=float)
+    if offer.currency == jur.currency:
+        return np.asarray(compute(cash_a, jur.code, tax_year, equity_a, **opts).total_withheld)
+    rate = float((fx or shipped_table()).convert(1.0, offer.currency, jur.currency))
+    taken = compute(cash_a * rate, jur.code, tax_year, equity_a * rate, **opts).total_withheld
+    return np.asarray(taken / rate)
+
+
 # Parallel to net_schedule (the same Parameters and an Example on the same London offer): kept
 # separate because this returns what is withheld, net_schedule what is left.
 def tax_schedule(
@@ -62,6 +121,7 @@ def tax_schedule(
     sched: Mapping[str, Array],
     tax_year: int,
     options: Mapping[str, Any] | None = None,
+    fx: FxTable | None = None,
 ) -> Array:
     """Tax and employee contributions per offer and year, ``(n, years)``.
 
@@ -75,6 +135,8 @@ def tax_schedule(
         The tax year whose rules apply to every year of the horizon.
     options : mapping, optional
         Personal options (``age`` …); each jurisdiction takes the ones it knows.
+    fx : FxTable, optional
+        Converts pay in a currency that is not the jurisdiction's (:func:`withheld`).
 
     Returns
     -------
@@ -93,17 +155,12 @@ def tax_schedule(
     >>> tax_schedule(offers, cash_schedule(OfferBatch.from_offers(offers), 2), 2025).round().tolist()
     [[31442.0, 31442.0]]
     """
-    withheld = np.zeros_like(sched["total"])
+    taken = np.zeros_like(sched["total"])
     for i, offer in enumerate(offers):
         cash = sum(sched[c][i] for c in CASH)
         equity = sum(sched[c][i] for c in EQUITY)
-        opts = dict(options or {})
-        allowed = get_jurisdiction(offer.jurisdiction).options
-        result = compute(
-            cash, offer.jurisdiction, tax_year, equity, **{k: v for k, v in opts.items() if k in allowed}
-        )
-        withheld[i] = result.total_withheld
-    return withheld
+        taken[i] = withheld(offer, cash, equity, tax_year, options, fx)
+    return taken
 
 
 # Parallel to tax_schedule (the same Parameters and an Example on the same London offer): kept
@@ -113,6 +170,7 @@ def net_schedule(
     sched: Mapping[str, Array],
     tax_year: int | None = None,
     options: Mapping[str, Any] | None = None,
+    fx: FxTable | None = None,
 ) -> Array:
     """Take-home value per offer and year, ``(n, years)``, in each offer's currency.
 
@@ -126,6 +184,8 @@ def net_schedule(
         The tax year whose rules apply; default :func:`default_tax_year`.
     options : mapping, optional
         Personal options (``age`` …); each jurisdiction takes the ones it knows.
+    fx : FxTable, optional
+        Converts pay in a currency that is not the jurisdiction's (:func:`withheld`).
 
     Returns
     -------
@@ -145,4 +205,4 @@ def net_schedule(
     [[68558.0, 68558.0]]
     """
     year = default_tax_year(offers) if tax_year is None else tax_year
-    return np.asarray(sched["total"] - tax_schedule(offers, sched, year, options))
+    return np.asarray(sched["total"] - tax_schedule(offers, sched, year, options, fx))

@@ -565,7 +565,10 @@ def _offer_value(plan: _Plan, i: int, f: _Factors) -> Array:
     total = sum(part.values()) + sched["retirement"][i] + sched["benefits"][i]
     local = np.broadcast_to(total, shape)
     if plan.taxed:
-        local = net_schedule([offer], {**part, "total": local}, plan.tax_year, plan.options) - plan.basket[i]
+        taxed = net_schedule(
+            [offer], {**part, "total": local}, plan.tax_year, plan.options, plan.settings.table()
+        )
+        local = taxed - plan.basket[i]
     home = np.broadcast_to(local[0], (f.rows, years)) * (plan.rate[i] * f.fx.get(offer.currency, 1.0))
     if plan.disposable:
         home[:, 0] -= plan.one_time[i]
