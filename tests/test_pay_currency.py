@@ -70,3 +70,22 @@ def test_a_tokyo_job_paid_in_dollars_nets_a_positive_share_of_its_pay():
     usd = replace(_offer("JP-TOKYO", "USD"), base_salary=100_000.0, bonus_target=0.0, rsu_grant=0.0)
     net = float(metric([usd], Settings(basis="net_first_year", fx=TABLE)).amounts[0])
     assert 65_000 < net < 90_000  # was -32,051: the dollars taxed as yen
+
+
+def test_offer_tc_and_offer_compare_tax_foreign_pay_at_the_same_rates():
+    """The rates a workbook gives (its Params FX table) convert the pay for the tax in both
+    functions: a Tokyo job paid in USD, with the yen at twice the shipped rate."""
+    from addin import udfs
+
+    rows = [
+        ["field", "Dollar Co"],
+        ["company", "Dollar Co"],
+        ["jurisdiction", "JP-TOKYO"],
+        ["currency", "USD"],
+        ["base_salary", 100_000],
+    ]
+    rates = [["currency", "per USD"], *([c, r * (2 if c == "JPY" else 1)] for c, r in TABLE.rates.items())]
+    tc = udfs.offer_tc(rows, "net_first_year", None, None, None, None, None, rates)
+    ranked = udfs.offer_compare(rows, "net_first_year", "USD", None, None, rates)
+    assert tc == pytest.approx(ranked[1][5], rel=1e-12)  # local value
+    assert tc != udfs.offer_tc(rows, "net_first_year")  # at the shipped rates the yen differ

@@ -45,13 +45,14 @@ def component_equivalent(
     offer_name: Annotated[Cell, cell(NAME_DOC)] = None,
     basket: Annotated[Rows, table(BASKET_DOC + " (needed by the disposable bases)")] = None,
     age: Annotated[Cell, cell(AGE_DOC)] = None,
+    rates: Annotated[Rows, table(RATES_DOC + " (for pay in a currency not the jurisdiction's)")] = None,
 ):
     """The amount of to_component worth what amount of from_component adds on the basis
     (net_...: after tax, solved), in whole units of the offer's currency.
     Example: =COMPONENT_EQUIVALENT(Offers!A1:B32, "base_salary", "sign_on", 1000000, "net_annualized")
     """
     chosen = _one_offer(offer, offer_name)
-    settings = settings_from([chosen], basis, None, years, discount_rate, None, basket, age)
+    settings = settings_from([chosen], basis, None, years, discount_rate, rates, basket, age)
     given = opt_number(amount, "amount", low=0.0, high=MAX_AMOUNT)
     result = exchange.component_equivalent(
         chosen,

@@ -89,6 +89,7 @@ def offer_tc(
     offer_name: Annotated[Cell, cell(NAME_DOC)] = None,
     basket: Annotated[Rows, table(BASKET_DOC + " (needed by the disposable bases)")] = None,
     age: Annotated[Cell, cell(AGE_DOC)] = None,
+    rates: Annotated[Rows, table(RATES_DOC + " (for pay in a currency not the jurisdiction's)")] = None,
 ):
     """Total compensation of one offer on a basis, in the offer's own currency.
 
@@ -96,7 +97,7 @@ def offer_tc(
     costs (basket) and the move. Example: =OFFER_TC(Offers!A1:B32, "npv", 4, 0.05)
     """
     chosen = _one_offer(offer, offer_name)
-    settings = settings_from([chosen], basis, None, years, discount_rate, None, basket, age)
+    settings = settings_from([chosen], basis, None, years, discount_rate, rates, basket, age)
     return float(metric([chosen], settings).amounts[0])
 
 

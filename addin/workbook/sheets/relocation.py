@@ -145,7 +145,7 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
         for k in range(1, MAX_YEARS + 1):
             local = Call(
                 "OFFER_TC",
-                (lay.offers, "disposable_total", k, None, lay.slot_ref(i), basket, lay.param("age")),
+                (lay.offers, "disposable_total", k, None, lay.slot_ref(i), basket, lay.param("age"), lay.fx),
             )
             m.put(
                 NAME,
