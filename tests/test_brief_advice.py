@@ -430,3 +430,44 @@ def test_the_brief_counts_what_leaving_the_current_job_forfeits(folder, own):
     example_brief = build_brief(DEFAULT_PATH)
     assert example_brief.forfeited is None and all(c.make_whole is None for c in example_brief.companies)
     assert "forfeits" not in render(example_brief, "en")
+
+
+def _with_current_job(folder, own, name, equity_currency=None, age=None):
+    path = folder / name
+    shutil.copy(own, path)
+    wb = load_workbook(path, keep_vba=True)
+    ws = wb["Strategy"]
+    labels = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value}
+    for field, value in {
+        "jurisdiction": "Tokyo",
+        "base_salary": 11_000_000,
+        "bonus_target": 0.2,
+        "next_bonus_date": "2027-06-30",
+        "leave_date": "2026-12-31",
+        "equity_currency": equity_currency,
+    }.items():
+        ws.cell(labels[field], 2).value = value
+    ws.cell(labels["equity_currency"] + 1, 1).value = "2027-03-15"
+    ws.cell(labels["equity_currency"] + 1, 2).value = 3_000_000
+    if age is not None:
+        params = wb["Params"]
+        row = next(r for r in range(1, 12) if params.cell(r, 1).value == "age")
+        params.cell(row, 2).value = age
+    wb.save(path)
+    return path
+
+
+def test_what_leaving_forfeits_is_taxed_at_your_age_and_a_bad_currency_names_the_sheet(folder, own):
+    """The forfeited amount after tax uses the Params age, as every other figure; a current
+    job whose equity currency the rates do not quote is one line naming the Strategy sheet."""
+    import datetime as dt
+
+    from addin.io.reader import WorkbookError
+    from calculators.valuation.forfeit import CurrentJob, forfeited
+
+    job = CurrentJob("Tokyo", 11_000_000, 0.2, dt.date(2027, 6, 30), ((dt.date(2027, 3, 15), 3e6),))
+    brief = build_brief(_with_current_job(folder, own, "older-leaving.xlsm", age=45))
+    at45, at35 = (forfeited(job, "2026-12-31", age=a).net for a in (45, 35))
+    assert brief.forfeited is not None and brief.forfeited.net == at45 != at35
+    with pytest.raises(WorkbookError, match=r"Strategy current job: no FX rate for XYZ"):
+        build_brief(_with_current_job(folder, own, "bad-currency.xlsm", equity_currency="XYZ"))

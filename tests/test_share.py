@@ -807,3 +807,22 @@ def test_no_identifier_reaches_the_copy(built, tmp_path, lang):
     snake = re.compile(r"[a-z]+_[a-z_]+")
     assert [t for t in texts if snake.search(t)] == []
     assert not snake.search(r.stderr), r.stderr
+
+
+def test_the_below_an_offer_warning_values_the_offers_at_your_age(built, tmp_path, example_rows):
+    """On an after-tax basis the offers are valued at the Params age: at 45 the Tokyo offer
+    pays 介護保険 and falls under a target of 13,650,000 JPY it beats at 35."""
+    held = len(example_rows[0]) - 1
+    for age, below in ((35, held), (45, held - 1)):
+        src = _with_target(built, tmp_path / f"age{age}.xlsx", 13_650_000)
+        wb = openpyxl.load_workbook(src)
+        for row in wb["Params"].iter_rows(max_col=2):
+            if row[0].value == "basis":
+                row[1].value = "net_annualized"
+            if row[0].value == "age":
+                row[1].value = age
+        wb.save(src)
+        r = run("share", src, "-o", tmp_path / f"copy{age}.xlsx")
+        assert r.returncode == 0, r.stderr
+        (line,) = r.stderr.splitlines()
+        assert f"below {below} of your {held} offers" in line, (age, line)

@@ -262,12 +262,12 @@ def test_negotiation_advice_reuses_one_brief_and_follows_every_changed_cell(exam
 
     names = example_rows[0][1:]
     market = [["company", "title", "level", "location", "years_experience", "base"]]
-    negotiation._brief.cache_clear()
+    negotiation._cached_brief.cache_clear()
     first = {n: udfs.negotiation_advice(example_rows, n, market, 9_000_000) for n in names}
-    info = negotiation._brief.cache_info()
+    info = negotiation._cached_brief.cache_info()
     assert (info.misses, info.hits) == (1, len(names) - 1)
     for n in names:  # the cached line is what a brief computed for that cell alone gives
-        negotiation._brief.cache_clear()
+        negotiation._cached_brief.cache_clear()
         assert udfs.negotiation_advice(example_rows, n, market, 9_000_000) == first[n]
     rows = [list(r) for r in example_rows]
     assert udfs.negotiation_advice(rows, names[TOKYO - 1], market, 9_000_000) == first[names[TOKYO - 1]]
@@ -302,3 +302,16 @@ def test_a_percentage_is_read_only_where_the_argument_is_a_fraction():
         == udfs.offer_compare(with_bonus, "npv", None, None, 0.05)
         != udfs.offer_compare(with_bonus, "npv")
     )
+
+
+def test_the_cached_brief_keeps_true_apart_from_one(example_rows):
+    """TRUE is no horizon: refused whether or not a horizon of 1 was computed first (the
+    cache's key holds each value's type, as TRUE == 1 in Python)."""
+    from addin.udfs import negotiation
+
+    market = [["company", "title", "level", "location", "years_experience", "base"]]
+    name = example_rows[0][1]
+    args = (example_rows, name, market, 9_000_000, None, None, None, None, None, None)
+    negotiation._cached_brief.cache_clear()
+    assert not str(udfs.negotiation_advice(*args, 1)).startswith("#VALUE!")
+    assert str(udfs.negotiation_advice(*args, True)).startswith("#VALUE! years")

@@ -176,17 +176,17 @@ def _current_job(rows: list[list[Any]]) -> tuple[list[list[Any]], Any]:
     return [], None
 
 
-def forfeited_of(strat: StrategyInputs, as_of: dt.date, fx: Any) -> Forfeited | None:
+def forfeited_of(strat: StrategyInputs, as_of: dt.date, fx: Any, age: int | None = None) -> Forfeited | None:
     """What leaving the current job on the Strategy sheet forfeits (its leave date, else
-    ``as_of``), at the workbook's rates; ``None`` when no current job is given."""
+    ``as_of``), at the workbook's rates and your age; ``None`` when no current job is given."""
     rows = strat.current_job
     given = {_label(r[0]).lower() for r in rows if len(r) > 1 and _label(r[1])}
     if "base_salary" not in given:
         return None
     try:
         job = current_job_from_table(rows)
-        return forfeited(job, strat.leave_date or as_of, fx=fx)
-    except InvalidInputError as exc:
+        return forfeited(job, strat.leave_date or as_of, fx=fx, age=age)
+    except NegotiationError as exc:  # a bad field, or a currency the rates do not quote
         raise WorkbookError(f"Strategy current job: {exc}") from None
 
 
@@ -267,7 +267,7 @@ def build_brief(path: str | Path) -> Brief:
             params.get(AGE.name),
         )
         strategy = strategy_of(strat)
-        lost = forfeited_of(strat, strategy.as_of, settings.table())
+        lost = forfeited_of(strat, strategy.as_of, settings.table(), settings.age)
         if lost is not None:
             strategy = dataclasses.replace(strategy, forfeited=lost)
         try:

@@ -401,7 +401,7 @@ def disclosure_notes(path: str | Path, items: list[Disclosed]) -> list[Note]:
     note naming why; a workbook holding no offer gives none.
     """
     from addin.io.reader import read_inputs, workbook_offers  # noqa: PLC0415
-    from calculators.defaults import BASIS, DISCOUNT_RATE, YEARS  # noqa: PLC0415
+    from calculators.defaults import AGE, BASIS, DISCOUNT_RATE, YEARS  # noqa: PLC0415
     from calculators.valuation.compare import Settings, compare_offers, home_currency  # noqa: PLC0415
 
     amounts = {i.key: float(i.value) for i in items if FIELDS[i.key].amount and _is_number(i.value)}
@@ -424,6 +424,7 @@ def disclosure_notes(path: str | Path, items: list[Disclosed]) -> list[Note]:
             discount_rate=_setting(given, "discount_rate", DISCOUNT_RATE),
             home_currency=home_currency(offers, given.get("home_currency")),
             fx=inputs.fx,
+            age=_setting(given, AGE.name, AGE),
         )
         ranked = compare_offers(offers, settings)
         return below_offers(amounts, ranked, str(settings.home_currency), settings.basis)

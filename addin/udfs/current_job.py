@@ -3,9 +3,10 @@
 from typing import Annotated
 
 import calculators.valuation.forfeit as forfeit
-from addin.cells import Cell, Rows, cell, opt_text, table, udf
-from addin.udfs._docs import RATES_DOC
+from addin.cells import Cell, Rows, cell, opt_setting, opt_text, table, udf
+from addin.udfs._docs import AGE_DOC, RATES_DOC
 from addin.udfs.inputs import fx_table
+from calculators.defaults import AGE
 from calculators.errors import InvalidInputError
 
 # The UDF names here are listed again in addin/udfs/__init__.py's __all__, deliberately: the
@@ -28,6 +29,7 @@ def forfeited(
         cell("net: after the current job's tax; gross: before tax; currency: their currency (blank: net)"),
     ] = None,
     rates: Annotated[Rows, table(RATES_DOC + " (for equity in another currency)")] = None,
+    age: Annotated[Cell, cell(AGE_DOC)] = None,
 ):
     """What leaving on leave_date forfeits: unvested equity vesting after it and a bonus not
     yet paid (in full, no pro rata), after the current job's tax or gross, in its currency.
@@ -37,7 +39,12 @@ def forfeited(
     chosen = (opt_text(basis, "basis", "net") or "net").strip().lower()
     if chosen not in _BASES:
         raise InvalidInputError("basis must be net, gross or currency")
-    result = forfeit.forfeited(job, leave_date, fx=fx_table(rates))
+    result = forfeit.forfeited(
+        job,
+        leave_date,
+        fx=fx_table(rates),
+        age=None if age is None or (isinstance(age, str) and not age.strip()) else opt_setting(age, AGE),
+    )
     if chosen == "currency":
         return result.currency
     return result.net if chosen == "net" else result.gross

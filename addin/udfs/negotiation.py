@@ -390,6 +390,13 @@ def _frozen(value):
     return value
 
 
+def _types(value):
+    """The types of a key's values, nested as the key is: True and 1 are one key otherwise."""
+    if isinstance(value, tuple):
+        return tuple(_types(v) for v in value)
+    return type(value).__name__
+
+
 def _thawed(value):
     if isinstance(value, tuple):
         return [_thawed(v) for v in value]
@@ -401,6 +408,11 @@ def _thawed(value):
 # the example).  The key is the cells' values and the as-of date (a blank one is today), so a
 # changed cell or a new day computes it again; the brief is not changed by its readers.
 @functools.lru_cache(maxsize=8)
+def _cached_brief(types, *key):
+    """:func:`_brief`, kept for the last eight keys; ``types`` keeps TRUE apart from 1."""
+    return _brief(*key)
+
+
 def _brief(
     offers_table, market_table, walk_away, scarcity_premium, basis, margin,
     basket, rates, home_currency, years, discount_rate, level, leverage, age, as_of,
@@ -470,9 +482,9 @@ def negotiation_advice(
     try:
         hash(key)
     except TypeError:  # a value no cell holds; computed without the cache
-        offers, brief = _brief.__wrapped__(*key)
-    else:
         offers, brief = _brief(*key)
+    else:
+        offers, brief = _cached_brief(_types(key), *key)
     chosen = select_offer(offers, offer_name)
     a = next(c.advice for c in brief.companies if c.name == chosen.name)
     if a is None:  # every company of a brief has its advice; a guard, not a case

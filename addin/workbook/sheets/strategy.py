@@ -360,7 +360,7 @@ def _fill_current_job(m: Model, lay: Layout, data: dict[str, Any]) -> None:
     lost = {}
     for k, (basis, label) in enumerate((("net", "forfeited after tax"), ("gross", "forfeited before tax"))):
         lost[basis] = Ref(NAME, r + 1 + k, 1)
-        call = Call("FORFEITED", (table, leave, basis, lay.fx))
+        call = Call("FORFEITED", (table, leave, basis, lay.fx, lay.param("age")))
         m.put(NAME, r + 1 + k, 0, label)
         m.put(NAME, r + 1 + k, 1, lay.shown(blank_if(Op("=", base, ""), call)), "num")
     currency = Ref(NAME, r + 3, 1)
@@ -369,7 +369,11 @@ def _fill_current_job(m: Model, lay: Layout, data: dict[str, Any]) -> None:
         NAME,
         r + 3,
         1,
-        lay.shown(blank_if(Op("=", base, ""), Call("FORFEITED", (table, leave, "currency", lay.fx)))),
+        lay.shown(
+            blank_if(
+                Op("=", base, ""), Call("FORFEITED", (table, leave, "currency", lay.fx, lay.param("age")))
+            )
+        ),
     )
     top = r + 5
     _head(m, top, "Make-whole sign-on (offer's currency, gross)", ["offer", "sign-on that nets it after tax"])
