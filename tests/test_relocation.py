@@ -318,3 +318,9 @@ def test_the_resident_tax_after_leaving_follows_the_homes_own_rules(example_rows
     results, _ = analyse_moves(offers, london, shipped_table(), 4, 2026)
     away = [r for r in results if r.city != "London"]
     assert away and all("jp_resident_tax_after_leaving" not in r.ledger_notes for r in away)
+    # at 45 the salary pays 介護保険, a deduction: less resident tax, as the rules compute it
+    older, _ = analyse_moves(offers, tokyo, shipped_table(), 4, 2026, {"age": 45})
+    lines45 = compute(tokyo.cost("current_base_salary"), "JP-TOKYO", 2026, age=45).lines
+    due45 = float(lines45["resident_tax_income_levy"] + lines45["resident_tax_per_capita"])
+    seattle45 = next(r for r in older if r.name == "Seattle big tech")
+    assert seattle45.ledger_notes["jp_resident_tax_after_leaving"] == pytest.approx(due45) != due

@@ -21,7 +21,7 @@ from calculators.fx import FxTable
 from calculators.offer.clawback import clawback_due
 from calculators.offer.model import Offer, OfferBatch, cash_schedule, check_amount
 from calculators.relocation.cost_of_living import Basket, City, canonical_city, carry_basket
-from calculators.tax import compute
+from calculators.tax import compute, get_jurisdiction
 from calculators.valuation.net import default_tax_year, net_schedule
 
 __all__ = [
@@ -187,10 +187,15 @@ def _one_time(inputs: MoveInputs, dest_basket: Basket, fx: FxTable, home: City) 
     }
 
 
-def _departure_resident_tax(inputs: MoveInputs, home: City, year: int) -> float:
+def _departure_resident_tax(
+    inputs: MoveInputs, home: City, year: int, options: Mapping[str, Any] | None = None
+) -> float:
     """Japan's 住民税 on last year's income, still due after leaving (resident on 1 January):
-    whatever home has a resident tax among its tax lines, not a city named in code."""
-    lines = compute(inputs.cost("current_base_salary"), home.jurisdiction, year).lines
+    whatever home has a resident tax among its tax lines, not a city named in code; at the
+    personal ``options`` (your age: the social insurance it deducts depends on it)."""
+    allowed = get_jurisdiction(home.jurisdiction).options
+    opts = {k: v for k, v in (options or {}).items() if k in allowed}
+    lines = compute(inputs.cost("current_base_salary"), home.jurisdiction, year, **opts).lines
     if "resident_tax_income_levy" not in lines:  # the home's rules have no such tax
         return 0.0
     return float(lines["resident_tax_income_levy"] + lines["resident_tax_per_capita"])
@@ -273,7 +278,9 @@ def analyse_moves(
         moving = city.key != home.key
         costs = _one_time(inputs, carried, fx, home) if moving else {}
         notes = (
-            {"jp_resident_tax_after_leaving": _departure_resident_tax(inputs, home, year)} if moving else {}
+            {"jp_resident_tax_after_leaving": _departure_resident_tax(inputs, home, year, options)}
+            if moving
+            else {}
         )
         disposable = (net[i] - basket_local) * rate
         disposable[0] -= sum(costs.values())
