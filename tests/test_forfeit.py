@@ -107,3 +107,14 @@ def test_the_forfeited_udf_reads_a_current_job_table_and_answers_one_line_on_bad
     assert udfs.forfeited(rows, "2026-04-30", "tc") == "#VALUE! basis must be net, gross or currency"
     assert udfs.forfeited(rows, "2026-04-30", "currency") == "JPY"
     assert udfs.forfeited(rows[1:], "2026-04-30") == "#VALUE! current_job_table: jurisdiction is missing"
+
+
+def test_equity_within_bounds_in_its_currency_but_not_in_the_jobs_is_refused():
+    """1e12 USD passes the amount check in dollars; in yen it is 1.6e14: one line, not a
+    forfeit of 156,763,900,000,000 JPY that every offer then cannot make whole."""
+    from calculators.errors import InvalidInputError
+    from calculators.valuation.forfeit import CurrentJob, forfeited
+
+    job = CurrentJob("Tokyo", 11e6, 0.0, None, ((dt.date(2027, 3, 1), 1e12),), "USD")
+    with pytest.raises(InvalidInputError, match=r"unvested equity \(in the job's currency\) is beyond"):
+        forfeited(job, "2026-12-31")

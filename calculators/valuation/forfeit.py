@@ -301,7 +301,13 @@ def forfeited(
         raise InvalidInputError("tax_year must be a whole year")
     ccy = job.equity_currency or job.currency
     rate = 1.0 if ccy == job.currency else float((fx or shipped_table()).convert(1.0, ccy, job.currency))
-    vests = tuple((day, amount * rate) for day, amount in job.unvested if day > leave)
+    # each vest in the job's currency, converted: an amount within bounds in its own currency
+    # may not be in the job's (1e12 USD is 1.6e14 JPY)
+    vests = tuple(
+        (day, pay_amount(amount * rate, "unvested equity (in the job's currency)"))
+        for day, amount in job.unvested
+        if day > leave
+    )
     bonus_day = job.next_bonus_date
     bonus = job.bonus if bonus_day is not None and bonus_day > leave else 0.0
     # per calendar year the forfeited cash (bonus) and equity, taxed on top of a year's base
