@@ -302,7 +302,7 @@ def forfeited(
     ccy = job.equity_currency or job.currency
     rate = 1.0 if ccy == job.currency else float((fx or shipped_table()).convert(1.0, ccy, job.currency))
     # each vest in the job's currency, converted: an amount within bounds in its own currency
-    # may not be in the job's (1e12 USD is 1.6e14 JPY)
+    # may be beyond them in the job's (dollars become some 157 times as many yen)
     vests = tuple(
         (day, pay_amount(amount * rate, "unvested equity (in the job's currency)"))
         for day, amount in job.unvested
