@@ -3,10 +3,9 @@
 from typing import Annotated
 
 import calculators.valuation.forfeit as forfeit
-from addin.cells import Cell, Rows, cell, opt_setting, opt_text, table, udf
+from addin.cells import Cell, Rows, cell, opt_text, table, udf
 from addin.udfs._docs import AGE_DOC, RATES_DOC
-from addin.udfs.inputs import fx_table
-from calculators.defaults import AGE
+from addin.udfs.inputs import age_from, fx_table
 from calculators.errors import InvalidInputError
 
 # The UDF names here are listed again in addin/udfs/__init__.py's __all__, deliberately: the
@@ -43,7 +42,7 @@ def forfeited(
         job,
         leave_date,
         fx=fx_table(rates),
-        age=None if age is None or (isinstance(age, str) and not age.strip()) else opt_setting(age, AGE),
+        age=age_from(age),
     )
     if chosen == "currency":
         return result.currency

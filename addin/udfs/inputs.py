@@ -15,7 +15,7 @@ from calculators.offer.table import as_rows
 from calculators.relocation import move
 from calculators.valuation.compare import Settings, home_currency
 
-__all__ = ["fx_table", "move_inputs", "settings_from"]
+__all__ = ["age_from", "fx_table", "move_inputs", "settings_from"]
 
 
 def fx_table(rates: Any, as_of: Any = None) -> FxTable:
@@ -35,6 +35,14 @@ def move_inputs(basket: Any, home_city: Any = None) -> move.MoveInputs | None:
     return move.move_inputs_from_rows(rows, home_city)
 
 
+def age_from(age: Any) -> int | None:
+    """Your age from a cell: ``None`` for a blank (``AGE``'s default then applies), else
+    checked as ``AGE`` checks it (each jurisdiction checks the ages it models)."""
+    if age is None or (isinstance(age, str) and not age.strip()):
+        return None
+    return opt_setting(age, AGE)
+
+
 def settings_from(
     offers: Any,
     basis: Any,
@@ -49,7 +57,7 @@ def settings_from(
     blanks take the defaults of ``calculators.defaults``, the home currency the first offer's
     (a blank age: ``AGE``'s default, each jurisdiction checking the ages it models)."""
     return Settings(
-        age=None if age is None or (isinstance(age, str) and not age.strip()) else opt_setting(age, AGE),
+        age=age_from(age),
         basis=opt_setting(basis, BASIS).lower(),
         years=opt_setting(years, YEARS),
         discount_rate=opt_setting(discount_rate, DISCOUNT_RATE),

@@ -4,8 +4,8 @@ from typing import Annotated
 
 from addin.cells import Cell, Rows, cell, opt_number, opt_setting, opt_text, rows_out, table, udf
 from addin.udfs._docs import AGE_DOC, BASKET_DOC, CITY_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
-from addin.udfs.inputs import fx_table, move_inputs
-from calculators.defaults import AGE, YEARS
+from addin.udfs.inputs import age_from, fx_table, move_inputs
+from calculators.defaults import YEARS
 from calculators.errors import InvalidInputError
 from calculators.offer.table import offers_from_table, select_offer
 from calculators.relocation import cost_of_living as relocation
@@ -43,9 +43,8 @@ def analyse(offers_table, home_city, years, basket, rates, age=None):
     if inputs is None:
         raise InvalidInputError("basket is required: the relocation inputs range")
     horizon = opt_setting(years, YEARS)
-    options = (
-        {} if age is None or (isinstance(age, str) and not age.strip()) else {"age": opt_setting(age, AGE)}
-    )
+    years_old = age_from(age)
+    options = {} if years_old is None else {"age": years_old}
     results, stay = move.analyse_moves(offers, inputs, fx_table(rates), horizon, options=options)
     return offers, inputs, results, stay
 
