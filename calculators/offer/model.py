@@ -756,8 +756,13 @@ def tc(
             raise InvalidInputError("discount_rate must be a number above -1")
         # end-of-year discounting, the convention of Excel's NPV and of
         # numpy_financial.npv with a zero cash flow at t = 0 (tests check both agree)
-        discount = (1.0 + discount_rate) ** -np.arange(1, h + 1, dtype=float)
-        return _per_offer(t @ discount, totals)
+        # Each year's discount factor by the C library's pow and each sum by math.fsum (exact):
+        # a matrix product sums in the order the BLAS build and the CPU choose, so the same
+        # offer could value differently in the last digit on another machine, or in a batch of
+        # offers than alone, and the committed workbook's cached values would not rebuild.
+        discount = np.array([(1.0 + discount_rate) ** -k for k in range(1, h + 1)])
+        flat = (t * discount).reshape(-1, h)
+        return _per_offer(np.array([math.fsum(row) for row in flat]).reshape(t.shape[:-1]), totals)
     raise InvalidInputError("basis must be one of " + ", ".join(BASES))
 
 
