@@ -203,13 +203,25 @@ def test_relocation_compare_table(example_rows):
 
 
 def test_fx_breakeven_is_where_seattle_and_tokyo_tie(example_rows):
+    """By hand from the worked example: at x yen a dollar Seattle's yearly disposable is
+    mean(net - basket) x x less the one-time costs over 4 years, of which the deposit (months
+    of Seattle's rent) is in dollars and the rest in yen; Tokyo's does not move (all yen)."""
     rate = udfs.fx_breakeven(example_rows, "Seattle big tech", "Tokyo big tech", basket_rows())
     table = udfs.relocation_compare(example_rows, "Tokyo", 4, basket_rows())
-    seattle = next(r for r in table if r[0] == "Seattle big tech")
     tokyo = next(r for r in table if r[0] == "Tokyo big tech")
-    # at the break-even rate Seattle's yearly disposable equals Tokyo's
-    assert seattle[5] / FX * rate == pytest.approx(tokyo[5], rel=1e-9)
-    assert "home currency" in udfs.fx_breakeven(
+    deposit_usd = 150_000 * 2146 / (3044.85 * 40)
+    yen_costs = ONE_TIME - deposit_usd * FX
+    hand = (tokyo[5] + yen_costs / 4) / (float(np.mean(NET)) - BASKET_USD - deposit_usd / 4)
+    assert rate == pytest.approx(hand, rel=1e-6)
+    # and through the sheet's own path: the comparison at that rate ties them
+    rates = [["currency", "per USD"], *([c, r] for c, r in shipped_table().rates.items())]  # USD base
+    jpy = next(i for i, row in enumerate(rates) if row[0] == "JPY")
+    rates[jpy][1] = rate
+    moved = udfs.relocation_compare(example_rows, "Tokyo", 4, basket_rows(), rates)
+    seattle_then = next(r for r in moved if r[0] == "Seattle big tech")
+    tokyo_then = next(r for r in moved if r[0] == "Tokyo big tech")
+    assert seattle_then[5] == pytest.approx(tokyo_then[5], rel=1e-7)
+    assert "wholly in the home currency" in udfs.fx_breakeven(
         example_rows, "Tokyo big tech", "Seattle big tech", basket_rows()
     )
 

@@ -104,8 +104,8 @@ def compare(
         move=move,
     )
     ranked = compare_offers(offers, settings)
-    sched = cash_schedule(OfferBatch.from_offers(offers), settings.years) if detail else None
     table = settings.table()
+    sched = cash_schedule(OfferBatch.from_offers(offers, table), settings.years) if detail else None
     result: dict[str, Any] = {
         "basis": settings.basis,
         "years": settings.years,

@@ -63,6 +63,7 @@ def offer_schedule(
         Cell, cell("Multiply every amount by this rate, e.g. 150 for USD to JPY (blank: 1)")
     ] = None,
     offer_name: Annotated[Cell, cell(NAME_DOC)] = None,
+    rates: Annotated[Rows, table(RATES_DOC + " (for equity in another currency than the pay)")] = None,
 ):
     """Year-by-year cash of one offer: base, bonus, sign-on, equity, options, benefits, total.
 
@@ -74,7 +75,7 @@ def offer_schedule(
     if price_growth is not None:
         chosen = replace(chosen, price_growth=opt_field(price_growth, "price_growth", "price_growth"))
     factor = opt_number(fx, "fx", 1.0, low=0.0)
-    sched = cash_schedule(OfferBatch.from_offers([chosen]), horizon)
+    sched = cash_schedule(OfferBatch.from_offers([chosen], fx_table(rates)), horizon)
     names = (*COMPONENTS, "total")
     rows = [[k + 1, *(float(sched[c][0, k]) * factor for c in names)] for k in range(horizon)]
     return rows_out(["year", *names], rows)

@@ -119,18 +119,21 @@ def fx_breakeven(
     years: Annotated[Cell, cell(YEARS_DOC)] = None,
     rates: Annotated[Rows, table(RATES_DOC)] = None,
 ):
-    """FX rate (home currency per unit of offer_a's currency) at which two offers tie.
+    """FX rate (home per unit of offer_a's pay or equity currency) where two offers tie.
 
-    On the disposable surplus a year: after tax, living costs and the move.
+    On the yearly disposable surplus; all pay in that currency moves.
     Example: =FX_BREAKEVEN(Offers!A1:G33, "Seattle big tech", "Tokyo big tech", Relocation!A3:B22)
     """
-    offers, inputs, results, _ = analyse(offers_table, None, years, basket, rates)
+    offers, inputs, _, _ = analyse(offers_table, None, years, basket, rates)
     a = select_offer(offers, opt_text(offer_a, "offer_a"), "offer_a")
     b = select_offer(offers, opt_text(offer_b, "offer_b"), "offer_b")
-    by_name = {r.name: r for r in results}
-    rate = move.fx_breakeven(by_name[a.name], by_name[b.name], inputs.basket.city.currency)
+    horizon = opt_setting(years, YEARS)
+    code, rate = move.fx_breakeven(a, b, inputs, fx_table(rates), horizon)
+    if code == inputs.basket.city.currency:
+        raise InvalidInputError("no FX break-even: offer_a is paid wholly in the home currency")
     if rate is None:
         raise InvalidInputError(
-            "no FX break-even: offer_a is paid in the home currency or in the same currency as offer_b"
+            f"no FX break-even: no rate of {code} from 1/{move.FX_REACH:g} to {move.FX_REACH:g} times"
+            " today's ties them"
         )
     return rate

@@ -174,7 +174,7 @@ def living_offset(offer: Offer, s: Settings) -> Array | None:
 
 def _fast(offer: Offer, component: str, s: Settings, offset: Array | None) -> Evaluator:
     """Value in the home currency of the offer raised by each amount: one vectorised call."""
-    one = OfferBatch.from_offers([offer])
+    one = OfferBatch.from_offers([offer], s.table())
     kind = s.basis.split("_", 1)[1] if s.basis.startswith(("net_", "disposable_")) else s.basis
     home = home_currency([offer], s.home_currency)  # none given: the offer's own, as for one offer
     table = s.table()

@@ -25,6 +25,7 @@ import numpy.typing as npt
 from calculators.dates import read_date
 from calculators.defaults import BASIS, DISCOUNT_RATE, YEARS
 from calculators.errors import InvalidInputError, NegotiationError
+from calculators.fx import FxTable, shipped_table
 from calculators.offer import equity
 from calculators.places import canonical_code
 from calculators.scalar import Amount, finite_number
@@ -207,6 +208,9 @@ FIELDS: dict[str, FieldSpec] = {
     "relocation_package": FieldSpec("money", 0.0, "One-time relocation payment"),
     "start_date": FieldSpec("date", None, "Start date"),
     "deadline": FieldSpec("date", None, "When the offer expires"),
+    "equity_currency": FieldSpec(
+        "currency", None, "Currency of the RSU, refresher and option values, e.g. USD; blank: the pay's"
+    ),
 }
 
 # The error values a spreadsheet cell can hold, as text (xlwings reads them so with
@@ -269,13 +273,15 @@ BASES = ("first_year", "annualized", "total", "npv")
 
 @dataclass(frozen=True)
 class Offer:
-    """One validated offer; amounts are in ``currency``."""
+    """One validated offer; amounts are in ``currency``, the RSU, refresher and option values
+    (grant values, strike and share price) in ``equity_currency`` (``None``: ``currency``)."""
 
     name: str
     company: str
     jurisdiction: str
     currency: str
     base_salary: float
+    equity_currency: str | None = None
     annual_raise: float = 0.0
     bonus_target: float = 0.0
     bonus_payout: float = 1.0
@@ -304,6 +310,11 @@ class Offer:
     start_date: dt.date | None = None
     deadline: dt.date | None = None
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def share_currency(self) -> str:
+        """The currency of the equity values: ``equity_currency``, or the pay's when blank."""
+        return self.equity_currency or self.currency
 
     @classmethod
     def from_fields(cls, values: Mapping[str, Any], label: str = "offer") -> Offer:
@@ -524,15 +535,22 @@ class OfferBatch:
     retirement_match_cap: Array
     benefits: Array
     relocation_package: Array
+    equity_rate: Array  # units of the offer's currency per unit of its equity currency
 
     @classmethod
-    def from_offers(cls, offers: Sequence[Offer]) -> OfferBatch:
+    def from_offers(cls, offers: Sequence[Offer], fx: FxTable | None = None) -> OfferBatch:
         """The offers as columns: one array per field, one element per offer.
+
+        Equity valued in another currency than the pay (``equity_currency``) is converted to
+        the pay's at ``fx`` (blank: the shipped table), so every amount of an offer's row is in
+        the offer's currency.
 
         Parameters
         ----------
         offers : sequence of Offer
             At least one offer.
+        fx : FxTable, optional
+            The rates for equity valued in another currency than the pay.
 
         Returns
         -------
@@ -571,9 +589,20 @@ class OfferBatch:
         def col(name: str) -> Array:
             return np.array([float(getattr(o, name)) for o in offers])
 
-        plain = {f.name: col(f.name) for f in fields(cls) if not f.name.endswith("_fractions")}
+        def equity_rate(o: Offer) -> float:
+            if o.share_currency == o.currency:
+                return 1.0
+            return float((fx or shipped_table()).convert(1.0, o.share_currency, o.currency))
+
+        own = {"equity_rate"}
+        plain = {
+            f.name: col(f.name)
+            for f in fields(cls)
+            if not f.name.endswith("_fractions") and f.name not in own
+        }
         return cls(
             **plain,
+            equity_rate=np.array([equity_rate(o) for o in offers]),
             rsu_fractions=pad(
                 [
                     equity.annual_vest_fractions(o.rsu_schedule, o.rsu_cliff_months, o.rsu_frequency)
@@ -658,7 +687,7 @@ def cash_schedule(batch: OfferBatch, years: int) -> dict[str, Array]:
     )
     options = (
         col(batch.option_shares) * _fit(batch.option_fractions, years) * col(batch.exit_probability) * payoff
-    )
+    ) * col(batch.equity_rate)
     match = base * col(batch.retirement_match)
     cap = col(batch.retirement_match_cap)
     retirement = np.where(cap > 0, np.minimum(match, cap), match)
@@ -669,7 +698,7 @@ def cash_schedule(batch: OfferBatch, years: int) -> dict[str, Array]:
         "base": base,
         "bonus": bonus,
         "sign_on": sign_on,
-        "equity": rsu + refresher,
+        "equity": (rsu + refresher) * col(batch.equity_rate),
         "options": options,
         "retirement": retirement,
         "benefits": benefits,

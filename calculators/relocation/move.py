@@ -9,6 +9,7 @@ in the home currency through a named, dated FX table.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,9 @@ __all__ = [
     "MoveResult",
     "analyse_moves",
     "fx_breakeven",
+    "FX_REACH",
+    "FX_MOVES",
+    "moved_table",
     "move_inputs_from_rows",
     "stay_offer",
 ]
@@ -201,6 +205,71 @@ def _departure_resident_tax(
     return float(lines["resident_tax_income_levy"] + lines["resident_tax_per_capita"])
 
 
+# The moves of the exchange rates the relocation comparison shows the disposable surplus at.
+FX_MOVES = (-0.2, -0.1, 0.1, 0.2)
+
+
+def moved_table(fx: FxTable, home: str, move: float) -> FxTable:
+    """``fx`` with every currency but ``home`` worth ``1 + move`` times as much in ``home``.
+
+    Parameters
+    ----------
+    fx : FxTable
+        Today's rates.
+    home : str
+        The currency that stays put.
+    move : float
+        The change of every other currency against it, 0.1 = 10 % dearer.
+
+    Returns
+    -------
+    FxTable
+        The moved rates, quoted per unit of ``home``.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> from calculators.examples import USD_JPY_FX
+    >>> round(moved_table(USD_JPY_FX, "JPY", 0.1).convert(1.0, "USD", "JPY"), 6) == round(
+    ...     USD_JPY_FX.convert(1.0, "USD", "JPY") * 1.1, 6)
+    True
+    """
+    rates = {code: float(fx.convert(1.0, home, code)) / (1.0 + move) for code in fx.rates}
+    rates[home] = 1.0
+    return FxTable(home, rates, fx.as_of, f"{fx.source} (every rate {move:+.0%} against {home})")
+
+
+def _moved(
+    offer: Offer,
+    carried: Basket,
+    fx: FxTable,
+    home: str,
+    move: float,
+    annual: float,
+    horizon: tuple[Any, ...],
+) -> float:
+    """The offer's yearly surplus (pay after tax less living costs), home currency, with every
+    currency but home ``move`` dearer: each part moves with its own currency, so a yen salary
+    in Tokyo with dollar RSUs moves only by the RSUs' yen value (taxed in yen)."""
+    city = carried.city.currency
+    local = {offer.currency, offer.share_currency, city, get_jurisdiction(offer.jurisdiction).currency}
+    if len(local) == 1:  # one currency throughout: the surplus moves with it, or not at all
+        return (
+            annual
+            * float(fx.convert(1.0, offer.currency, home))
+            * (1.0 + (move if offer.currency != home else 0.0))
+        )
+    years, year, options = horizon
+    table = moved_table(fx, home, move)
+    sched = cash_schedule(OfferBatch.from_offers([offer], table), years)
+    net = net_schedule([offer], sched, year, options, table)[0]
+    basket = 12.0 * carried.monthly * float(table.convert(1.0, city, offer.currency))
+    return float(np.mean(net - basket)) * float(table.convert(1.0, offer.currency, home))
+
+
 def _break_even(diff_by_year: Array, upfront: float) -> int | None:
     monthly = np.repeat(diff_by_year / 12.0, 12)
     cumulative = -upfront + np.cumsum(monthly)
@@ -265,7 +334,7 @@ def analyse_moves(
     home = inputs.basket.city
     stay = stay_offer(inputs, home) if inputs.cost("current_base_salary") > 0 else None
     everyone = [*offers, *([stay] if stay is not None else [])]
-    sched = cash_schedule(OfferBatch.from_offers(everyone), years)
+    sched = cash_schedule(OfferBatch.from_offers(everyone, fx), years)
     year = default_tax_year(everyone) if tax_year is None else tax_year
     net = net_schedule(everyone, sched, year, options, fx)
     stay_disp = net[-1] - 12.0 * inputs.basket.monthly if stay is not None else None
@@ -302,32 +371,55 @@ def analyse_moves(
                 clawback_exposure=clawback_due(offer, 0),
                 fx_rate=rate,
                 fx_sensitivity={
-                    f"{s:+.0%}": annual * rate * (1 + (s if offer.currency != home.currency else 0))
+                    f"{s:+.0%}": _moved(offer, carried, fx, home.currency, s, annual, (years, year, options))
                     - sum(costs.values()) / years
-                    for s in (-0.2, -0.1, 0.1, 0.2)
+                    for s in FX_MOVES
                 },
             )
         )
     return results, stay_disp
 
 
-def fx_breakeven(a: MoveResult, b: MoveResult, home_currency: str) -> float | None:
-    """Rate (home currency per unit of ``a``'s currency) at which a and b tie.
+def fx_breakeven(
+    a: Offer,
+    b: Offer,
+    inputs: MoveInputs,
+    fx: FxTable,
+    years: int,
+    tax_year: int | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> tuple[str, float | None]:
+    """The rate (home currency per unit of ``a``'s foreign currency) at which a and b tie.
 
-    Compares disposable surplus per year; ``None`` when FX cannot change the
-    order (``a`` paid in the home currency, or both in the same currency).
+    ``a``'s foreign currency is its pay's, or its equity's when the pay is in the home
+    currency.  Only that currency's rate moves: every part of either offer in it (pay, RSUs,
+    living costs) is revalued and retaxed at each rate tried, everything else stays, so a yen
+    salary with dollar RSUs against a dollar offer ties where the dollar parts make up the
+    difference.  The tie is on the disposable surplus a year (after tax, living costs and the
+    move), searched from 1/FX_REACH to FX_REACH times today's rate.
 
     Parameters
     ----------
-    a, b : MoveResult
-        Two offers' moves (:func:`analyse_moves`).
-    home_currency : str
-        The home currency.
+    a, b : Offer
+        The offer whose currency moves, and the one it is compared with.
+    inputs : MoveInputs
+        The basket at home and the move costs.
+    fx : FxTable
+        Today's rates.
+    years : int
+        Horizon in years.
+    tax_year : int, optional
+        The tax year whose rules apply; default the latest both jurisdictions cover.
+    options : mapping, optional
+        Personal options for the tax rules (``age`` …).
 
     Returns
     -------
+    str
+        The currency that moves (the home currency when ``a`` has none other).
     float or None
-        The tie rate, or ``None``.
+        The tie rate; ``None`` when ``a`` is paid wholly in the home currency or no rate in
+        the range makes them tie.
 
     References
     ----------
@@ -343,16 +435,45 @@ def fx_breakeven(a: MoveResult, b: MoveResult, home_currency: str) -> float | No
     >>> seattle = Offer.from_fields(fields)
     >>> tokyo = Offer.from_fields({**fields, "jurisdiction": "Tokyo", "currency": "JPY",
     ...                            "base_salary": 15_000_000})
-    >>> (a, b), _ = analyse_moves([seattle, tokyo], move_inputs_from_rows(rows), USD_JPY_FX, 2, 2025)
-    >>> round(fx_breakeven(a, b, "JPY"), 1), fx_breakeven(b, a, "JPY")
-    (72.5, None)
+    >>> code, rate = fx_breakeven(seattle, tokyo, move_inputs_from_rows(rows), USD_JPY_FX, 2, 2025)
+    >>> code, round(rate, 1), fx_breakeven(tokyo, seattle, move_inputs_from_rows(rows), USD_JPY_FX, 2, 2025)
+    ('USD', 72.5, ('JPY', None))
     """
-    if a.currency == home_currency or a.currency == b.currency:
-        return None
-    local_a = float(np.mean(a.disposable_home)) / a.fx_rate
-    if local_a <= 0:
-        return None
-    return float(np.mean(b.disposable_home)) / local_a
+    home = inputs.basket.city.currency
+    code = next((c for c in (a.currency, a.share_currency) if c != home), home)
+    if code == home:
+        return home, None
+    today = float(fx.convert(1.0, code, home))
+
+    def gap(log_rate: float) -> float:
+        rates = {c: float(fx.convert(1.0, home, c)) for c in fx.rates}
+        rates[home], rates[code] = 1.0, math.exp(-log_rate)
+        table = FxTable(home, rates, fx.as_of, fx.source)
+        results, _ = analyse_moves([a, b], inputs, table, years, tax_year, options)
+        return float(np.mean(results[0].disposable_home) - np.mean(results[1].disposable_home))
+
+    centre, reach = math.log(today), math.log(FX_REACH)
+    low, high = centre - reach, centre + reach
+    g_low, g_high = gap(low), gap(high)
+    if g_low == 0 or g_high == 0 or (g_low > 0) == (g_high > 0):
+        return code, math.exp(low if g_low == 0 else high) if 0 in (g_low, g_high) else None
+    for _ in range(_FX_STEPS):  # the Illinois method: regula falsi that halves a stale end
+        mid = high - g_high * (high - low) / (g_high - g_low)
+        g_mid = gap(mid)
+        if g_mid == 0 or abs(high - low) < _FX_TOLERANCE:
+            return code, math.exp(mid)
+        if (g_mid > 0) == (g_high > 0):
+            high, g_high, g_low = mid, g_mid, g_low / 2.0
+        else:
+            low, g_low, high, g_high = high, g_high, mid, g_mid
+    return code, math.exp(0.5 * (low + high))
+
+
+# How far FX_BREAKEVEN looks for a tie (a factor either side of today's rate), how many
+# steps it takes at most and how close (in log rate) the tie is when it stops.
+FX_REACH = 50.0
+_FX_STEPS = 60
+_FX_TOLERANCE = 1e-10
 
 
 _OVERRIDES = ("rent_relative", "price_relative")

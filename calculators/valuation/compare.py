@@ -209,7 +209,7 @@ def metric(offers: Sequence[Offer], settings: Settings) -> LocalValues:
     ([10240659.0, 84689.0], ('JPY', 'USD'))
     """
     s = checked_settings(offers, settings)
-    sched = cash_schedule(OfferBatch.from_offers(offers), s.years)
+    sched = cash_schedule(OfferBatch.from_offers(offers, s.table()), s.years)
     amounts = np.asarray(BASES[s.basis](offers, sched, s), dtype=float)
     return LocalValues(amounts, tuple(o.currency for o in offers))
 

@@ -159,8 +159,9 @@ class _Plan:
     option: Array  # (n, years)
     company: tuple[int, ...]  # company index of each offer
     companies: tuple[str, ...]
-    currencies: tuple[str, ...]  # the offers' currencies other than home
+    currencies: tuple[str, ...]  # the offers' currencies (pay and equity) other than home
     rate: Array  # (n,) home units per unit of each offer's currency, today
+    equity_rate: Array  # (n,) units of each offer's currency per unit of its equity currency
     basket: Array  # (n,) yearly living costs, local
     one_time: Array  # (n,) move costs, home currency
     shocks: Array  # (companies,) the given one-time changes
@@ -327,7 +328,7 @@ def _plan(
     kind = s.basis.split("_", 1)[1] if taxed else s.basis
     companies = tuple(dict.fromkeys(o.company for o in offers))
     company = tuple(companies.index(o.company) for o in offers)
-    batch = OfferBatch.from_offers(offers)
+    batch = OfferBatch.from_offers(offers, s.table())
     years = int(s.years)
     span = 1 if kind == "first_year" else years
     options = {} if s.age is None else {"age": s.age}
@@ -343,7 +344,7 @@ def _plan(
         basket = np.array([float(r.basket_cost[0]) for r in results])
         moved_from = s.move.basket.city.currency  # the move costs' currency, paid now
         one_time = np.array([float(table.convert(r.one_time_total, moved_from, home)) for r in results])
-    currencies = tuple(dict.fromkeys(o.currency for o in offers if o.currency != home))
+    currencies = tuple(dict.fromkeys(c for o in offers for c in (o.currency, o.share_currency) if c != home))
     names = _names(offers, companies)
     given_shocks = np.zeros(len(companies))
     for key, value in (shocks or {}).items():
@@ -365,6 +366,7 @@ def _plan(
         companies=companies,
         currencies=currencies,
         rate=rate,
+        equity_rate=batch.equity_rate,
         basket=basket,
         one_time=one_time,
         shocks=given_shocks,
@@ -522,8 +524,13 @@ def _varies(plan: _Plan, i: int, f: _Factors) -> bool:
     (exchange rates aside): if not, it is taxed once, not once a scenario."""
     offer, c = plan.offers[i], plan.company[i]
     exits = f.exit_draw is not None and c in f.exit_draw
+    has_equity = offer.rsu_grant > 0 or offer.refresher_grant > 0 or offer.option_shares > 0
+    own_fx = offer.share_currency != offer.currency and (
+        offer.share_currency in f.fx or offer.currency in f.fx
+    )
     return (
-        i in f.bonus
+        (has_equity and own_fx)
+        or i in f.bonus
         or (offer.rsu_grant > 0 and (c in f.price or c in f.shock))
         or (offer.refresher_grant > 0 and c in f.price)
         or (offer.option_shares > 0 and (c in f.shock or exits or c in f.exit_multiple))
@@ -558,6 +565,13 @@ def _offer_value(plan: _Plan, i: int, f: _Factors) -> Array:
             k,
         )
         options = np.broadcast_to(offer.option_shares * plan.option[i] * exits * payoff, (rows, years))
+    # equity valued in another currency: today's rate to the pay's, times how far the two
+    # currencies' scenarios move apart (each is a multiple of its rate against home)
+    to_pay = plan.equity_rate[i]
+    if offer.share_currency != offer.currency and rows > 1:  # rows > 1: the rates or equity vary
+        moved = f.fx.get(offer.share_currency, 1.0) / f.fx.get(offer.currency, 1.0)
+        to_pay = to_pay * np.broadcast_to(moved, (rows, years)) if np.ndim(moved) else to_pay
+    equity, options = equity * to_pay, options * to_pay
     shape = (1, rows, years)  # the schedule of one offer, as net_schedule reads it
     part = {name: np.broadcast_to(sched[name][i], shape) for name in ("base", "sign_on", "relocation")}
     part["bonus"] = np.broadcast_to(sched["bonus"][i] * f.bonus.get(i, 1.0), shape)
@@ -623,7 +637,9 @@ def _thresholds(plan: _Plan, central: Array) -> tuple[Threshold, ...]:
 
 
 def _today_rate(plan: _Plan, code: str) -> float:
-    return float(plan.rate[next(i for i, o in enumerate(plan.offers) if o.currency == code)])
+    home = plan.settings.home_currency
+    assert home is not None  # checked_settings resolved it
+    return float(plan.settings.table().convert(1.0, code, home))
 
 
 def _winners(plan: _Plan, blocks: Sequence[tuple[str, int | str, Array]]) -> list[Array]:

@@ -96,7 +96,14 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
         m.put(NAME, r, 0, Ref(NAME, TOP + i, 0, absolute=False))
         sched = Call(
             "OFFER_SCHEDULE",
-            (lay.offers, lay.param("horizon_years"), None, Ref(NAME, TOP + i, 5), Ref(NAME, TOP + i, 0)),
+            (
+                lay.offers,
+                lay.param("horizon_years"),
+                None,
+                Ref(NAME, TOP + i, 5),
+                Ref(NAME, TOP + i, 0),
+                lay.fx,
+            ),
         )
         for k in range(1, MAX_YEARS + 1):
             m.put(NAME, r, k, lay.for_slot(i, lay.for_year(k, Call("INDEX", (sched, k + 1, 10)))), "num")

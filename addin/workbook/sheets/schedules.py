@@ -49,7 +49,7 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
                     i,
                     Call(
                         "OFFER_SCHEDULE",
-                        (lay.offers, lay.param("horizon_years"), None, None, lay.slot_ref(i)),
+                        (lay.offers, lay.param("horizon_years"), None, None, lay.slot_ref(i), lay.fx),
                     ),
                 ),
                 rows=MAX_YEARS + 1,
