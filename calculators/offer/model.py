@@ -32,6 +32,7 @@ from calculators.scalar import Amount, finite_number
 
 __all__ = [
     "EXCEL_ERRORS",
+    "EQUITY_FIELDS",
     "excel_error",
     "MAX_AMOUNT",
     "MAX_MONTHS",
@@ -212,6 +213,9 @@ FIELDS: dict[str, FieldSpec] = {
         "currency", None, "Currency of the RSU, refresher and option values, e.g. USD; blank: the pay's"
     ),
 }
+
+# The fields whose amounts are in the offer's equity_currency (the rest of its money, in currency)
+EQUITY_FIELDS = ("rsu_grant", "refresher_grant", "option_strike", "option_price")
 
 # The error values a spreadsheet cell can hold, as text (xlwings reads them so with
 # ``err_to_str``).  A cell holding one is an input error, never a blank.

@@ -11,7 +11,7 @@ from addin.workbook.model import Model
 from addin.workbook.sheets.layout import OFFERS, Layout
 from calculators.fx import shipped_table
 from calculators.offer.equity import parse_schedule
-from calculators.offer.model import FIELDS
+from calculators.offer.model import EQUITY_FIELDS, FIELDS
 from calculators.places import JURISDICTIONS
 
 NAME = OFFERS
@@ -51,7 +51,8 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
             if isinstance(value, dt.date):
                 value = value.isoformat()
             if value is not None:
-                m.put(NAME, row, col, value, _style(name, offer.get("currency")))
+                money = offer.get("equity_currency") if name in EQUITY_FIELDS else None
+                m.put(NAME, row, col, value, _style(name, money or offer.get("currency")))
 
 
 def dress(ws: Any, wb: Any, lay: Layout, data: dict[str, Any]) -> None:
@@ -62,14 +63,13 @@ def dress(ws: Any, wb: Any, lay: Layout, data: dict[str, Any]) -> None:
     last = xl_col_to_name(lay.last_col)
     for sched in SCHEDULE_CHOICES:
         parse_schedule(sched)  # every choice offered must be valid
-    for name, choices, strict in (
-        ("jurisdiction", list(JURISDICTIONS), True),
-        ("currency", list(shipped_table().rates), True),
-        ("rsu_schedule", list(SCHEDULE_CHOICES), False),
-        ("refresher_schedule", list(SCHEDULE_CHOICES), False),
-        ("option_schedule", list(SCHEDULE_CHOICES), False),
-        ("rsu_frequency", list(FREQUENCY_CHOICES), True),
-    ):
+    lists = {  # each kind of field with a list of choices: the choices, and whether only they go
+        "jurisdiction": (list(JURISDICTIONS), True),
+        "currency": (list(shipped_table().rates), True),
+        "schedule": (list(SCHEDULE_CHOICES), False),
+        "frequency": (list(FREQUENCY_CHOICES), True),
+    }
+    for name, (choices, strict) in ((n, lists[f.kind]) for n, f in FIELDS.items() if f.kind in lists):
         row = lay.field_row[name] + 1
         ws.data_validation(
             f"B{row}:{last}{row}",
