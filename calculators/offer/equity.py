@@ -46,6 +46,7 @@ __all__ = [
     "vested_through_month",
     "ownership_factor",
     "option_payoff",
+    "exit_year",
     "OptionValue",
     "option_value",
 ]
@@ -634,6 +635,27 @@ def _amount(value: object, name: str) -> float:
     if number is None or number < 0:
         raise InvalidInputError(f"{name} must be a finite number, 0 or more")
     return number
+
+
+def exit_year() -> int:
+    """The offer year of the assumed liquidity event (``option_exit_years``, as last dated):
+    when an offer's options are exercised and sold unless its ``option_exit_year`` says.
+
+    Returns
+    -------
+    int
+        The year, 1 or more.
+
+    References
+    ----------
+    ``data/assumptions.yaml``: ``option_exit_years`` (an assumption, not a fact).
+
+    Examples
+    --------
+    >>> exit_year() >= 1
+    True
+    """
+    return max(1, round(_assumption("option_exit_years")))
 
 
 def _assumption(name: str) -> float:

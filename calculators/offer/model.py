@@ -6,8 +6,10 @@ RSUs vest ``rsu_grant * f_k * (1 + price_growth) ** k`` where ``f_k`` is the
 year's vest fraction (cliff and frequency included); a refresher of value
 ``refresher_grant`` is granted at the end of every year and vests from the
 next year on its own schedule; options vest on ``option_schedule`` and count
-at their expected payoff; the retirement match is ``base_k * match`` up to
-its cap; benefits are yearly; the relocation package is paid in year 1.
+once, in their exit year (``option_exit_year``, blank: the assumed exit), the
+ones vested by then at their expected payoff net of the strike; the retirement
+match is ``base_k * match`` up to its cap; benefits are yearly; the relocation
+package is paid in year 1.
 NPV discounts year *k* by ``(1 + r) ** k`` (end of year, like Excel's NPV).
 """
 
@@ -56,7 +58,7 @@ Array = npt.NDArray[np.float64]
 class FieldSpec:
     """How one offer field is read and checked."""
 
-    kind: str  # text, jurisdiction, currency, money, fraction, months, schedule, frequency, date
+    kind: str  # text, jurisdiction, currency, money, fraction, months, year, schedule, frequency, date
     default: Any
     help: str
     low: float | None = None
@@ -77,6 +79,8 @@ class FieldSpec:
             return 0, MAX_MONTHS
         if self.kind == "fraction":
             return self.low, self.high
+        if self.kind == "year":
+            return YEARS.low, YEARS.high
         return None, None
 
 
@@ -212,6 +216,9 @@ FIELDS: dict[str, FieldSpec] = {
     "equity_currency": FieldSpec(
         "currency", None, "Currency of the RSU, refresher and option values, e.g. USD; blank: the pay's"
     ),
+    "option_exit_year": FieldSpec(
+        "year", None, "Offer year the options are exercised and sold (blank: the assumed exit year)"
+    ),
 }
 
 # The fields whose amounts are in the offer's equity_currency (the rest of its money, in currency)
@@ -286,6 +293,7 @@ class Offer:
     currency: str
     base_salary: float
     equity_currency: str | None = None
+    option_exit_year: int | None = None
     annual_raise: float = 0.0
     bonus_target: float = 0.0
     bonus_payout: float = 1.0
@@ -488,6 +496,13 @@ def _convert(name: str, spec: FieldSpec, value: object, label: str) -> Any:
     if kind == "date":
         return _date(name, value, label)
     number = _number(name, value, label, percent=kind == "fraction")
+    if kind == "year":
+        low, high = spec.bounds
+        if number != int(number) or not low <= number <= high:  # type: ignore[operator]
+            raise InvalidInputError(
+                f"{label}: {name} must be a whole year of the offer from {low:g} to {high:g}"
+            )
+        return int(number)
     if kind == "months":
         if number < 0 or number != int(number) or number > MAX_MONTHS:
             raise InvalidInputError(f"{label}: {name} must be a whole number of months")
@@ -540,6 +555,7 @@ class OfferBatch:
     benefits: Array
     relocation_package: Array
     equity_rate: Array  # units of the offer's currency per unit of its equity currency
+    option_exit_year: Array  # the offer year the options are realised in
 
     @classmethod
     def from_offers(cls, offers: Sequence[Offer], fx: FxTable | None = None) -> OfferBatch:
@@ -598,7 +614,7 @@ class OfferBatch:
                 return 1.0
             return float((fx or shipped_table()).convert(1.0, o.share_currency, o.currency))
 
-        own = {"equity_rate"}
+        own = {"equity_rate", "option_exit_year"}
         plain = {
             f.name: col(f.name)
             for f in fields(cls)
@@ -607,6 +623,7 @@ class OfferBatch:
         return cls(
             **plain,
             equity_rate=np.array([equity_rate(o) for o in offers]),
+            option_exit_year=np.array([float(o.option_exit_year or equity.exit_year()) for o in offers]),
             rsu_fractions=pad(
                 [
                     equity.annual_vest_fractions(o.rsu_schedule, o.rsu_cliff_months, o.rsu_frequency)
@@ -682,6 +699,8 @@ def cash_schedule(batch: OfferBatch, years: int) -> dict[str, Array]:
     h = _fit(batch.refresher_fractions, years) * growth
     refresher = np.zeros_like(base)
     refresher[:, 1:] = col(batch.refresher_grant) * np.cumsum(h, axis=1)[:, :-1]
+    # options are realised once, in their exit year: the options vested by then, at the payoff
+    # after that many dilution rounds, net of the strike, weighted by the chance of an exit
     payoff = equity.option_payoff(
         col(batch.option_price),
         col(batch.option_strike),
@@ -689,9 +708,16 @@ def cash_schedule(batch: OfferBatch, years: int) -> dict[str, Array]:
         col(batch.exit_multiple),
         k,
     )
+    vested = np.cumsum(_fit(batch.option_fractions, years), axis=1)
+    at_exit = k == col(batch.option_exit_year)
     options = (
-        col(batch.option_shares) * _fit(batch.option_fractions, years) * col(batch.exit_probability) * payoff
-    ) * col(batch.equity_rate)
+        col(batch.option_shares)
+        * vested
+        * at_exit
+        * col(batch.exit_probability)
+        * payoff
+        * col(batch.equity_rate)
+    )
     match = base * col(batch.retirement_match)
     cap = col(batch.retirement_match_cap)
     retirement = np.where(cap > 0, np.minimum(match, cap), match)

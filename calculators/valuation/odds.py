@@ -157,6 +157,7 @@ class _Plan:
     rsu: Array  # (n, years) vest fractions of the first grant
     refresher: Array  # (n, years)
     option: Array  # (n, years)
+    exit_year: Array  # (n,) the offer year each offer's options are realised in
     company: tuple[int, ...]  # company index of each offer
     companies: tuple[str, ...]
     currencies: tuple[str, ...]  # the offers' currencies (pay and equity) other than home
@@ -362,6 +363,7 @@ def _plan(
         rsu=_fit(batch.rsu_fractions, span),
         refresher=_fit(batch.refresher_fractions, span),
         option=_fit(batch.option_fractions, span),
+        exit_year=batch.option_exit_year,
         company=company,
         companies=companies,
         currencies=currencies,
@@ -564,7 +566,8 @@ def _offer_value(plan: _Plan, i: int, f: _Factors) -> Array:
             offer.exit_multiple * f.exit_multiple.get(c, np.ones((1, 1))),
             k,
         )
-        options = np.broadcast_to(offer.option_shares * plan.option[i] * exits * payoff, (rows, years))
+        realised = np.cumsum(plan.option[i]) * (k == plan.exit_year[i])  # once, in the exit year
+        options = np.broadcast_to(offer.option_shares * realised * exits * payoff, (rows, years))
     # equity valued in another currency: today's rate to the pay's, times how far the two
     # currencies' scenarios move apart (each is a multiple of its rate against home)
     to_pay = plan.equity_rate[i]
