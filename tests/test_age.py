@@ -5,6 +5,7 @@ out; offers taxed where age does not matter at 45 keep their value."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 from openpyxl import load_workbook
@@ -99,3 +100,24 @@ def test_the_params_age_reaches_compare_and_brief_and_the_sheets(tmp_path):
 
     assert net_annualized(recalculated.path) == pytest.approx(older["value_home"], rel=1e-12)
     assert net_annualized(recalculated.path) < net_annualized(DEFAULT_PATH)
+
+
+def test_percent_text_in_the_params_and_strategy_fractions_reads_as_the_sheet_reads_it(tmp_path):
+    """A discount rate typed "5%" on Params and a scarcity premium "10%" on Strategy: the sheet's
+    functions read them as 0.05 and 0.1, and so do `compare` and `brief` (they refused them)."""
+    path = tmp_path / "percent.xlsm"
+    shutil.copy(DEFAULT_PATH, path)
+    wb = load_workbook(path, keep_vba=True)
+    typed = {("Params", "discount_rate"): "5%", ("Strategy", "scarcity_premium"): "10%"}
+    for (sheet, key), text in typed.items():
+        ws = wb[sheet]
+        row = next(c.row for c in ws["A"] if c.value == key)
+        ws.cell(row, 2).value = text
+    wb.save(path)
+    as_text = negotiate("compare", path, "--json", "--basis", "npv")
+    as_number = negotiate("compare", path, "--json", "--basis", "npv", "--discount-rate", "0.05")
+    assert as_text.returncode == 0, as_text.stderr
+    assert json.loads(as_text.stdout) == json.loads(as_number.stdout)
+    brief = negotiate("brief", path)
+    assert brief.returncode == 0, brief.stderr
+    assert "with your 10 % scarcity premium" in brief.stdout

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from addin.cells import opt_setting
 from addin.cli.common import default_workbook, json_text
 from calculators.defaults import AGE, BASIS, DISCOUNT_RATE, YEARS, Setting
 from calculators.errors import NegotiationError
@@ -35,17 +36,12 @@ def _out_of_range(name: str, rows: list[dict[str, Any]]) -> None:
 
 
 def _param(params: dict[str, Any], key: str, setting: Setting, name: str) -> Any:
-    """A setting from the workbook's Params sheet: blank takes the setting's default; a bad
-    value is one line naming the file, the Params row and the setting's range."""
-    value = params.get(key)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return setting.default
+    """A setting from the workbook's Params sheet, read as the sheet's own functions read it
+    (:func:`addin.cells.opt_setting`: blank takes the setting's default, "5%" is 0.05 where the
+    setting is a fraction); a bad value is one line naming the file, the Params row and the
+    setting's range."""
     try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = math.nan
-    try:
-        return setting.check(number)
+        return opt_setting(params.get(key), setting)
     except NegotiationError as exc:
         raise NegotiationError(f"{name}: Params {key}: {exc}") from None
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from addin.cells import opt_number
 from addin.io.reader import (
     BOUNDS,
     WorkbookError,
@@ -190,12 +191,17 @@ def forfeited_of(strat: StrategyInputs, as_of: dt.date, fx: Any, age: int | None
         raise WorkbookError(f"Strategy current job: {exc}") from None
 
 
-def _number(inputs: dict[str, Any], key: str, default: float | None = None) -> float:
+def _number(inputs: dict[str, Any], key: str, default: float | None = None, percent: bool = False) -> float:
     value = inputs.get(key)
     if value is None or value == "":
         if default is None:
             raise WorkbookError(f"Strategy input {key} is required")
         return default
+    if percent and isinstance(value, str):  # "10%" is 0.1, as the sheet's functions read it
+        try:
+            value = opt_number(value, f"Strategy input {key}", None, percent=True)
+        except NegotiationError as exc:
+            raise WorkbookError(str(exc)) from None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise WorkbookError(f"Strategy input {key} must be a number")
     return check_amount(f"Strategy input {key}", float(value))
@@ -237,7 +243,7 @@ def strategy_of(strat: StrategyInputs) -> Strategy:
         target=_number(inputs, "target", 0.0),
         walk_away=None if walk is None or walk == "" else _number(inputs, "walk_away"),
         margin=_number(inputs, "margin", 0.0),
-        scarcity_premium=_number(inputs, "scarcity_premium", 0.0),
+        scarcity_premium=_number(inputs, "scarcity_premium", 0.0, percent=True),
         market_level=_label(inputs.get("market_level")) or None,
         leverage=dict(strat.leverage),
         impact=impact,
