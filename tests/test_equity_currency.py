@@ -89,9 +89,17 @@ def test_fx_breakeven_moves_the_rsus_currency_of_a_yen_salary():
     assert code == "USD" and rate == pytest.approx(YEN, rel=1e-6)
 
 
-def test_an_equity_currency_that_is_no_code_is_refused():
+def test_an_equity_currency_that_is_no_code_or_has_no_rate_is_one_message_naming_the_field():
     with pytest.raises(InvalidInputError, match="equity_currency must be a 3-letter ISO 4217 code"):
         Offer.from_fields({**FIELDS, "equity_currency": "dollars"})
+    rows = [
+        ["field", "T"],
+        *([k, v] for k, v in FIELDS.items()),
+        ["equity_currency", "XAU"],
+        ["rsu_grant", 1],
+    ]
+    said = udfs.offer_tc(rows, "net_annualized")
+    assert said.startswith("#VALUE! T: equity_currency XAU: no FX rate for XAU"), said
 
 
 def test_the_ranking_odds_move_the_rsus_currency_alone():

@@ -612,7 +612,10 @@ class OfferBatch:
         def equity_rate(o: Offer) -> float:
             if o.share_currency == o.currency:
                 return 1.0
-            return float((fx or shipped_table()).convert(1.0, o.share_currency, o.currency))
+            try:
+                return float((fx or shipped_table()).convert(1.0, o.share_currency, o.currency))
+            except NegotiationError as exc:  # the table lacks one of them: say which field
+                raise type(exc)(f"{o.name}: equity_currency {o.share_currency}: {exc}") from None
 
         own = {"equity_rate", "option_exit_year"}
         plain = {
