@@ -35,13 +35,19 @@ def col_adjust(
     return relocation.col_adjust(value, home, dest, inputs.basket, inputs.overrides.get(dest.key))
 
 
-def analyse(offers_table, home_city, years, basket, rates, age=None):
-    """Parse the ranges and run :func:`calculators.relocation.move.analyse_moves` (a blank
-    age: the default)."""
+def _parsed(offers_table, home_city, basket):
+    """The offers and the relocation inputs of the ranges (the basket is required)."""
     offers = offers_from_table(offers_table)
     inputs = move_inputs(basket, opt_text(home_city, "home_city"))
     if inputs is None:
         raise InvalidInputError("basket is required: the relocation inputs range")
+    return offers, inputs
+
+
+def analyse(offers_table, home_city, years, basket, rates, age=None):
+    """Parse the ranges and run :func:`calculators.relocation.move.analyse_moves` (a blank
+    age: the default)."""
+    offers, inputs = _parsed(offers_table, home_city, basket)
     horizon = opt_setting(years, YEARS)
     years_old = age_from(age)
     options = {} if years_old is None else {"age": years_old}
@@ -124,7 +130,7 @@ def fx_breakeven(
     On the yearly disposable surplus; all pay in that currency moves.
     Example: =FX_BREAKEVEN(Offers!A1:G33, "Seattle big tech", "Tokyo big tech", Relocation!A3:B22)
     """
-    offers, inputs, _, _ = analyse(offers_table, None, years, basket, rates)
+    offers, inputs = _parsed(offers_table, None, basket)  # the tie search values them itself
     a = select_offer(offers, opt_text(offer_a, "offer_a"), "offer_a")
     b = select_offer(offers, opt_text(offer_b, "offer_b"), "offer_b")
     horizon = opt_setting(years, YEARS)

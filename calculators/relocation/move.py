@@ -446,8 +446,8 @@ def fx_breakeven(
     today = float(fx.convert(1.0, code, home))
 
     def gap(log_rate: float) -> float:
-        rates = {c: float(fx.convert(1.0, home, c)) for c in fx.rates}
-        rates[home], rates[code] = 1.0, math.exp(-log_rate)
+        rates = dict(moved_table(fx, home, 0.0).rates)  # per unit of home; then one moves
+        rates[code] = math.exp(-log_rate)
         table = FxTable(home, rates, fx.as_of, fx.source)
         results, _ = analyse_moves([a, b], inputs, table, years, tax_year, options)
         return float(np.mean(results[0].disposable_home) - np.mean(results[1].disposable_home))
