@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
-import xlwings as xw
 
 from calculators.defaults import Setting
 from calculators.errors import InvalidInputError, NegotiationError
@@ -217,6 +216,8 @@ def udf(func: Callable[..., Any]) -> Callable[..., Any]:
     # the help as the Function Wizard / Office.js show it: no source indentation
     safe.__doc__ = inspect.cleandoc(func.__doc__) if func.__doc__ else None
     UDFS[func.__name__] = safe
+    import xlwings as xw  # noqa: PLC0415 - only where functions are declared: a command starts without it
+
     return xw.func(safe)
 
 

@@ -40,7 +40,11 @@ from calculators.errors import MissingParameterError
 
 DATA_DIR = Path(__file__).parent / "data"  # the parameter files shipped with the rules
 
-__all__ = ["DATA_DIR", "Parameter", "load_parameters", "parameter_files", "numbers"]
+__all__ = ["DATA_DIR", "Parameter", "load_parameters", "parameter_files", "numbers", "read_yaml"]
+
+# libyaml's parser where PyYAML was built with it (the wheels are): the same documents, the
+# same safe constructor, several times faster than the pure-Python parser
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,36 @@ def _as_date(key: Any, name: str, path: Path) -> dt.date:
         raise MissingParameterError(f"{path.name}: {name} has a value key that is not a date") from None
 
 
+def read_yaml(text: str) -> Any:
+    """A YAML document as plain data, read with the safe constructor (no Python objects).
+
+    Parameters
+    ----------
+    text : str
+        The document.
+
+    Returns
+    -------
+    Any
+        Mappings, lists, strings, numbers, dates, booleans or None.
+
+    Raises
+    ------
+    yaml.YAMLError
+        Text that is not YAML.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> read_yaml("values: {2025-01-01: 15000}")
+    {'values': {datetime.date(2025, 1, 1): 15000}}
+    """
+    return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader, C or Python
+
+
 @cache
 def load_parameters(path: str | Path) -> dict[str, Parameter]:
     """Read every parameter of one YAML file (cached per path).
@@ -139,7 +173,7 @@ def load_parameters(path: str | Path) -> dict[str, Parameter]:
     """
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = read_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise MissingParameterError(f"parameter file {path.name} is missing") from None
     if not isinstance(raw, dict):

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from calculators.errors import InvalidInputError, UnknownJurisdictionError
+from calculators.params import read_yaml
 
 __all__ = [
     "JURISDICTIONS",
@@ -60,7 +59,7 @@ def _strings(entry: dict[str, Any], field: str, code: str) -> tuple[str, ...]:
 
 
 def _load() -> dict[str, Place]:
-    raw = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+    raw = read_yaml(_DATA.read_text(encoding="utf-8"))
     out: dict[str, Place] = {}
     for entry in raw:
         city, tax, code = entry["city"], entry["tax"], str(entry["code"])

@@ -17,11 +17,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import settings
+
+from calculators.params import read_yaml
 
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent
+
+# Bytecode is cached while the suite runs, whatever PYTHONDONTWRITEBYTECODE says: without it
+# the workers and every command a test starts compile each module of the project (and
+# rewrite each test file's asserts) from source again.  Nothing a test checks depends on it.
+sys.dont_write_bytecode = False
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 settings.register_profile("ci", derandomize=True, deadline=None, max_examples=100, print_blob=True)
 settings.load_profile("ci")
@@ -68,7 +75,7 @@ def _environment_as_found() -> Iterator[None]:
 
 
 def load_vectors(name: str) -> list[dict]:
-    return yaml.safe_load((TESTS / "vectors" / name).read_text(encoding="utf-8"))
+    return read_yaml((TESTS / "vectors" / name).read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from calculators.params import load_parameters, parameter_files
+from calculators.params import load_parameters, parameter_files, read_yaml
 
 FILES = parameter_files()
 STATUSES = {"official", "forecast", "assumption", "derived"}
@@ -59,7 +59,7 @@ def _dated_format_problems(path: Path) -> list[str]:
     for part in path.relative_to(root).with_suffix("").parts:
         if YEAR.fullmatch(part):
             problems.append(f"{path.name}: named after a year, not a parameter family")
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = read_yaml(path.read_text(encoding="utf-8"))
     if not isinstance(raw, dict) or not raw:
         return [*problems, f"{path.name}: not a mapping of parameters"]
     for name, entry in raw.items():

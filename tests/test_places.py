@@ -14,11 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 
 from addin.udfs import _docs
 from calculators import places
-from calculators.params import load_parameters
+from calculators.params import load_parameters, read_yaml
 from calculators.relocation.cost_of_living import CITIES, canonical_city
 from calculators.tax import get_jurisdiction, supported_codes
 
@@ -94,7 +93,7 @@ def test_every_place_name_is_written_in_exactly_one_file() -> None:
         if path.suffix == ".py":
             strings = _python_strings(path)
         else:
-            strings = _yaml_strings(yaml.safe_load(path.read_text(encoding="utf-8")))
+            strings = _yaml_strings(read_yaml(path.read_text(encoding="utf-8")))
         for s in strings:
             if s in found:
                 found[s].add(str(path.relative_to(ROOT)))
@@ -120,7 +119,7 @@ def test_no_name_stands_for_two_places() -> None:
 
 
 def test_cost_of_living_tables_use_registry_keys() -> None:
-    data = yaml.safe_load((ROOT / "calculators/data/cost_of_living.yaml").read_text("utf-8"))
+    data = read_yaml((ROOT / "calculators/data/cost_of_living.yaml").read_text("utf-8"))
     keys = {p.city_key for p in places.PLACES.values()} | {p.country for p in places.PLACES.values()}
     for name, entry in data.items():
         for table in entry["values"].values():

@@ -23,6 +23,7 @@ def read_offers(path: Path) -> list[dict[str, Any]]:
 
     from addin.workbook.sheets.layout import MAX_OFFERS  # noqa: PLC0415
     from calculators.offer.table import offers_from_table  # noqa: PLC0415
+    from calculators.params import read_yaml  # noqa: PLC0415
 
     if not path.is_file():
         raise InvalidInputError(f"{path.name}: no such offers file")
@@ -39,7 +40,7 @@ def read_offers(path: Path) -> list[dict[str, Any]]:
             raise InvalidInputError(f"{path.name}: the offers file is empty")
     else:
         try:
-            loaded = yaml.safe_load(text)
+            loaded = read_yaml(text)
         except yaml.YAMLError:
             raise InvalidInputError(f"{path.name}: not valid YAML") from None
         if isinstance(loaded, dict):

@@ -26,7 +26,6 @@ from typing import Any
 
 import xlsxwriter
 import xlwings
-import yaml
 
 from addin.cells import UDFS
 from addin.recalc import NAMESPACE, OFFICE_JS_PREFIX, evaluate
@@ -48,6 +47,7 @@ from addin.workbook.sheets.conf import NAME as CONF
 from addin.workbook.sheets.layout import Layout
 from addin.workbook.sheets.start import NAME as START
 from calculators.fx import shipped_table
+from calculators.params import read_yaml
 
 FILL_ORDER = (
     params,
@@ -118,7 +118,7 @@ def quickstart_vba() -> bytes:
 
 def example() -> dict[str, Any]:
     """The shipped example (the reference persona)."""
-    return yaml.safe_load(_EXAMPLE.read_text(encoding="utf-8"))
+    return read_yaml(_EXAMPLE.read_text(encoding="utf-8"))
 
 
 def blank(home_city: str | None = None, years: int | None = None) -> dict[str, Any]:
@@ -127,7 +127,7 @@ def blank(home_city: str | None = None, years: int | None = None) -> dict[str, A
     workbook is recalculated (``=TODAY()``)."""
     from calculators.relocation.cost_of_living import canonical_city  # noqa: PLC0415
 
-    data: dict[str, Any] = yaml.safe_load(_BLANK.read_text(encoding="utf-8"))
+    data: dict[str, Any] = read_yaml(_BLANK.read_text(encoding="utf-8"))
     if home_city is not None:
         city = canonical_city(home_city)
         data["home"]["city"] = data["relocation"]["home_city"] = city.name

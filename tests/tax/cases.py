@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
+from calculators.params import read_yaml
 from calculators.tax import compute
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -25,7 +25,7 @@ def oracle_cases(*patterns: str, name_oracle: bool = False) -> list[Any]:
     (ids ``<year>-<case>``, or ``<oracle>-<year>-<case>`` with ``name_oracle``)."""
     out = []
     for path in sorted(p for pattern in patterns for p in FIXTURES.glob(pattern)):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = read_yaml(path.read_text(encoding="utf-8"))
         prefix = f"{doc['oracle']}-" if name_oracle else ""
         for case in doc["cases"]:
             out.append(
@@ -36,7 +36,7 @@ def oracle_cases(*patterns: str, name_oracle: bool = False) -> list[Any]:
 
 def official_cases(name: str) -> list[Any]:
     """``pytest.param(case)`` for every case of ``fixtures/<name>.yaml``, by case name."""
-    doc = yaml.safe_load((FIXTURES / f"{name}.yaml").read_text(encoding="utf-8"))
+    doc = read_yaml((FIXTURES / f"{name}.yaml").read_text(encoding="utf-8"))
     return [pytest.param(c, id=c["name"]) for c in doc["cases"]]
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import yaml
 
 from calculators.errors import InvalidInputError
+from calculators.params import read_yaml
 from calculators.tax import compute
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -21,7 +21,7 @@ TOLERANCE = 1.0  # CAD per line, as the issue requires
 
 
 def _load(year: int) -> list[dict]:
-    doc = yaml.safe_load((FIXTURES / f"ca_on_{year}_canada_tax_toolkit.yaml").read_text("utf-8"))
+    doc = read_yaml((FIXTURES / f"ca_on_{year}_canada_tax_toolkit.yaml").read_text("utf-8"))
     assert doc["oracle"] == "canada-tax-toolkit" and doc["oracle_version"] == "0.4.0"
     assert doc["year"] == year
     return [dict(c, year=year) for c in doc["cases"]]

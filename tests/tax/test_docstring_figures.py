@@ -16,10 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 
 import calculators.tax.jurisdictions as jurisdictions
-from calculators.params import numbers
+from calculators.params import numbers, read_yaml
 from calculators.tax.engine import PARAMS_DIR
 
 MODULES = sorted(p for p in Path(jurisdictions.__file__).parent.glob("*.py") if p.stem != "__init__")
@@ -42,7 +41,7 @@ def _written_forms(folder: str) -> dict[str, str]:
     """How each rate and amount of a country's parameter files would be written in prose."""
     forms: dict[str, str] = {}
     for path in sorted((PARAMS_DIR / folder).glob("*.yaml")):
-        for name, entry in yaml.safe_load(path.read_text(encoding="utf-8")).items():
+        for name, entry in read_yaml(path.read_text(encoding="utf-8")).items():
             for value in entry["values"].values():
                 for x in numbers(value):
                     if 0 < x < 1:

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import yaml
 
 from calculators.errors import InvalidInputError
+from calculators.params import read_yaml
 from calculators.tax import compute
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -26,7 +26,7 @@ LINES = ("income_tax", "surtax", "national_insurance", "health_tax")
 
 
 def _load(year: int) -> list[dict]:
-    doc = yaml.safe_load((FIXTURES / f"il_{year}_hand_tables.yaml").read_text("utf-8"))
+    doc = read_yaml((FIXTURES / f"il_{year}_hand_tables.yaml").read_text("utf-8"))
     assert doc["year"] == year
     return [dict(c, year=year) for c in doc["cases"]]
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import yaml
 
 from calculators.errors import InvalidInputError
+from calculators.params import read_yaml
 from calculators.tax import compute
 from calculators.tax.engine import params
 from calculators.tax.jurisdictions.jp_income import employment_income
@@ -33,14 +33,14 @@ LINES = (
 def _oracle_cases() -> list[tuple[int, dict, float]]:
     out = []
     for path in sorted(FIXTURES.glob("jp_tokyo_*_openfisca_japan.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_yaml(path.read_text(encoding="utf-8"))
         for case in data["cases"]:
             out.append((int(data["year"]), case, float(data["tolerance_jpy"])))
     return out
 
 
 ORACLE_CASES = _oracle_cases()
-OFFICIAL = yaml.safe_load((FIXTURES / "jp_tokyo_official.yaml").read_text(encoding="utf-8"))
+OFFICIAL = read_yaml((FIXTURES / "jp_tokyo_official.yaml").read_text(encoding="utf-8"))
 
 
 def test_oracle_fixtures_cover_both_years() -> None:

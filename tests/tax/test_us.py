@@ -12,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import yaml
 
 from calculators.errors import InvalidInputError, MissingParameterError
+from calculators.params import read_yaml
 from calculators.tax import compute, get_jurisdiction
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -52,7 +52,7 @@ LINES = {
 def _oracle_cases() -> list:
     out = []
     for path in sorted(FIXTURES.glob("us_*_policyengine_us.yaml")):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = read_yaml(path.read_text(encoding="utf-8"))
         for case in doc["cases"]:
             label = f"{doc['jurisdiction']}-{doc['year']}-{case['salary']:.0f}+{case['equity']:.0f}"
             if "options" in case:
@@ -91,7 +91,7 @@ def test_matches_oracle_fixture(doc: dict, case: dict) -> None:
 
 
 def test_sdi_correction_is_recorded_in_2025_ca_fixture() -> None:
-    doc = yaml.safe_load((FIXTURES / "us_ca_2025_policyengine_us.yaml").read_text("utf-8"))
+    doc = read_yaml((FIXTURES / "us_ca_2025_policyengine_us.yaml").read_text("utf-8"))
     for case in doc["cases"]:
         (fix,) = case["corrections"]
         wages = case["salary"] + case["equity"]
@@ -106,7 +106,7 @@ def test_ny_band_edge_corrections_are_recorded_in_the_ny_fixtures(year: int) -> 
     """Taxable income of exactly a recapture band's start (215,400, 1,077,550 and 5,000,000,
     from 8,000 more of salary): the oracle applies the next band, the IT-201 worksheets the
     band below; only those cases are corrected, each keeping the oracle's own figure."""
-    doc = yaml.safe_load((FIXTURES / f"us_ny_nyc_{year}_policyengine_us.yaml").read_text("utf-8"))
+    doc = read_yaml((FIXTURES / f"us_ny_nyc_{year}_policyengine_us.yaml").read_text("utf-8"))
     fixed = {case["salary"]: case["corrections"] for case in doc["cases"] if "corrections" in case}
     assert set(fixed) == {223_400.0, 1_085_550.0, 5_008_000.0}
     for (fix,) in fixed.values():
@@ -115,7 +115,7 @@ def test_ny_band_edge_corrections_are_recorded_in_the_ny_fixtures(year: int) -> 
 
 
 def _fixed_cases() -> list:
-    doc = yaml.safe_load((FIXTURES / "us_fixed_cases.yaml").read_text(encoding="utf-8"))
+    doc = read_yaml((FIXTURES / "us_fixed_cases.yaml").read_text(encoding="utf-8"))
     return [pytest.param(doc["tolerance"], case, id=case["name"]) for case in doc["cases"]]
 
 
