@@ -70,7 +70,7 @@ from calculators.params import DATA_DIR, load_parameters
 from calculators.relocation.move import analyse_moves
 from calculators.tax import get_jurisdiction
 from calculators.valuation.compare import BASES, Settings, home_currency, metric, to_home
-from calculators.valuation.net import CASH, EQUITY, default_tax_year, withheld
+from calculators.valuation.net import CASH, EQUITY, default_tax_year, withheld_parts
 
 __all__ = [
     "Counter",
@@ -193,10 +193,9 @@ def _fast(offer: Offer, component: str, s: Settings, offset: Array | None) -> Ev
         if s.basis in BASES and not s.basis.startswith(("net_", "disposable_")):
             values = tc(sched["total"], kind, s.years, s.discount_rate)
             return np.asarray(values * rate)
-        cash: Array = np.sum([sched[c] for c in CASH], axis=0)
-        equity: Array = np.sum([sched[c] for c in EQUITY], axis=0)
-        taken = withheld(offer, np.ravel(cash), np.ravel(equity), year, opts, table)
-        net = sched["total"] - np.reshape(taken, cash.shape)
+        parts = {c: np.ravel(sched[c]) for c in CASH + EQUITY}
+        taken = withheld_parts(offer, parts, year, opts, table)
+        net = sched["total"] - np.reshape(taken, np.shape(sched["total"]))
         if offset is not None:
             net = net + offset
         return np.asarray(tc(net, kind, s.years, s.discount_rate) * rate)

@@ -31,6 +31,7 @@ from calculators.fx import FxTable, shipped_table
 from calculators.offer import equity
 from calculators.places import canonical_code
 from calculators.scalar import Amount, finite_number
+from calculators.tax.option_regimes import check_regime
 
 __all__ = [
     "EXCEL_ERRORS",
@@ -58,7 +59,9 @@ Array = npt.NDArray[np.float64]
 class FieldSpec:
     """How one offer field is read and checked."""
 
-    kind: str  # text, jurisdiction, currency, money, fraction, months, year, schedule, frequency, date
+    kind: (
+        str  # text, jurisdiction, currency, money, fraction, months, year, schedule, frequency, date, regime
+    )
     default: Any
     help: str
     low: float | None = None
@@ -219,6 +222,9 @@ FIELDS: dict[str, FieldSpec] = {
     "option_exit_year": FieldSpec(
         "year", None, "Offer year the options are exercised and sold (blank: the assumed exit year)"
     ),
+    "option_regime": FieldSpec(
+        "regime", None, "Tax regime of the options where the law has one (JP: qualified); blank: the default"
+    ),
 }
 
 # The fields whose amounts are in the offer's equity_currency (the rest of its money, in currency)
@@ -294,6 +300,7 @@ class Offer:
     base_salary: float
     equity_currency: str | None = None
     option_exit_year: int | None = None
+    option_regime: str | None = None
     annual_raise: float = 0.0
     bonus_target: float = 0.0
     bonus_payout: float = 1.0
@@ -391,6 +398,11 @@ class Offer:
                 raise InvalidInputError(f"{label}: {cliff} must not exceed the vesting period")
         if kwargs["base_salary"] <= 0:
             raise InvalidInputError(f"{label}: base_salary must be a positive number")
+        if "option_regime" in kwargs:
+            try:
+                kwargs["option_regime"] = check_regime(kwargs["option_regime"], kwargs["jurisdiction"])
+            except InvalidInputError as exc:
+                raise InvalidInputError(f"{label}: {exc}") from None
         given = raw.get("name")
         kwargs["name"] = str(given) if not is_blank(given) else str(kwargs["company"])
         return cls(**kwargs)
@@ -493,6 +505,8 @@ def _convert(name: str, spec: FieldSpec, value: object, label: str) -> Any:
         return equity.parse_schedule(value, name)
     if kind == "frequency":
         return equity.parse_frequency(value, name)
+    if kind == "regime":
+        return str(value)  # checked against the offer's jurisdiction once that is read
     if kind == "date":
         return _date(name, value, label)
     number = _number(name, value, label, percent=kind == "fraction")

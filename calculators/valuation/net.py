@@ -22,8 +22,18 @@ import numpy.typing as npt
 from calculators.fx import FxTable, shipped_table
 from calculators.offer.model import Offer
 from calculators.tax import compute, get_jurisdiction
+from calculators.tax.option_regimes import regime_tax
 
-__all__ = ["CASH", "EQUITY", "UNTAXED", "default_tax_year", "net_schedule", "tax_schedule", "withheld"]
+__all__ = [
+    "CASH",
+    "EQUITY",
+    "UNTAXED",
+    "default_tax_year",
+    "net_schedule",
+    "tax_schedule",
+    "withheld",
+    "withheld_parts",
+]
 
 Array = npt.NDArray[np.float64]
 CASH = ("base", "bonus", "sign_on", "relocation")
@@ -114,6 +124,74 @@ def withheld(
     return np.asarray(taken / rate)
 
 
+def withheld_parts(
+    offer: Offer,
+    parts: Mapping[str, npt.ArrayLike],
+    tax_year: int,
+    options: Mapping[str, Any] | None = None,
+    fx: FxTable | None = None,
+) -> Array:
+    """Tax and employee contributions on an offer's schedule parts, in the offer's currency.
+
+    Cash parts (:data:`CASH`) are taxed as salary and equity parts (:data:`EQUITY`) as
+    employment income, together (:func:`withheld`); options under the offer's
+    ``option_regime`` are taxed apart, by the regime (:mod:`calculators.tax.option_regimes`).
+
+    Parameters
+    ----------
+    offer : Offer
+        Whose jurisdiction, currency, options regime and personal options apply.
+    parts : mapping of str to array_like
+        At least the :data:`CASH` and :data:`EQUITY` parts, of one shape, in the offer's currency.
+    tax_year : int
+        The tax year whose rules apply.
+    options : mapping, optional
+        Personal options (``age`` …); the jurisdiction takes the ones it knows.
+    fx : FxTable, optional
+        The rates between the offer's currency and the jurisdiction's.
+
+    Returns
+    -------
+    numpy.ndarray
+        The amount withheld, shaped like the parts, in the offer's currency.
+
+    References
+    ----------
+    The rules of each jurisdiction module and of :mod:`calculators.tax.option_regimes`.
+
+    Examples
+    --------
+    Options of a Tokyo offer realising 10,000,000 yen: 2,031,500 yen under 税制適格, apart from
+    the pay, where as pay they would be taxed at the salary's top rate.
+
+    >>> from dataclasses import replace
+    >>> from calculators.examples import TOKYO_OFFER
+    >>> parts = {p: 0.0 for p in CASH + EQUITY}
+    >>> pay = {**parts, "base": 15_000_000.0}
+    >>> qualified = replace(TOKYO_OFFER, option_regime="qualified")
+    >>> both = {**pay, "options": 10_000_000.0}
+    >>> float(withheld_parts(qualified, both, 2025) - withheld_parts(qualified, pay, 2025))
+    2031500.0
+    >>> float(withheld_parts(TOKYO_OFFER, both, 2025) - withheld_parts(TOKYO_OFFER, pay, 2025)) > 3e6
+    True
+    """
+    cash = sum(np.asarray(parts[c], dtype=float) for c in CASH)
+    regime = offer.option_regime
+    taxed_as_pay = EQUITY if regime is None else tuple(c for c in EQUITY if c != "options")
+    equity = sum(np.asarray(parts[c], dtype=float) for c in taxed_as_pay)
+    taken = withheld(offer, cash, equity, tax_year, options, fx)
+    if regime is None:
+        return taken
+    jur = get_jurisdiction(offer.jurisdiction)
+    rate = (
+        1.0
+        if offer.currency == jur.currency
+        else float((fx or shipped_table()).convert(1.0, offer.currency, jur.currency))
+    )
+    gain = np.asarray(parts["options"], dtype=float) * rate
+    return np.asarray(taken + regime_tax(regime, gain, tax_year) / rate)
+
+
 # Parallel to net_schedule (the same Parameters and an Example on the same London offer): kept
 # separate because this returns what is withheld, net_schedule what is left.
 def tax_schedule(
@@ -157,9 +235,7 @@ def tax_schedule(
     """
     taken = np.zeros_like(sched["total"])
     for i, offer in enumerate(offers):
-        cash = sum(sched[c][i] for c in CASH)
-        equity = sum(sched[c][i] for c in EQUITY)
-        taken[i] = withheld(offer, cash, equity, tax_year, options, fx)
+        taken[i] = withheld_parts(offer, {c: sched[c][i] for c in CASH + EQUITY}, tax_year, options, fx)
     return taken
 
 

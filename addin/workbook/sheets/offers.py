@@ -13,6 +13,7 @@ from calculators.fx import shipped_table
 from calculators.offer.equity import parse_schedule
 from calculators.offer.model import EQUITY_FIELDS, FIELDS
 from calculators.places import JURISDICTIONS
+from calculators.tax.option_regimes import REGIMES
 
 NAME = OFFERS
 HELP_HEADER = "what it means"
@@ -68,6 +69,7 @@ def dress(ws: Any, wb: Any, lay: Layout, data: dict[str, Any]) -> None:
         "currency": (list(shipped_table().rates), True),
         "schedule": (list(SCHEDULE_CHOICES), False),
         "frequency": (list(FREQUENCY_CHOICES), True),
+        "regime": (list(REGIMES), True),
     }
     for name, (choices, strict) in ((n, lists[f.kind]) for n, f in FIELDS.items() if f.kind in lists):
         row = lay.field_row[name] + 1
