@@ -70,7 +70,7 @@ from calculators.params import DATA_DIR, load_parameters
 from calculators.relocation.move import analyse_moves
 from calculators.tax import get_jurisdiction
 from calculators.valuation.compare import BASES, Settings, home_currency, metric, to_home
-from calculators.valuation.net import CASH, EQUITY, default_tax_year, withheld_parts
+from calculators.valuation.net import TAXED, default_tax_year, withheld_parts
 
 __all__ = [
     "Counter",
@@ -193,7 +193,7 @@ def _fast(offer: Offer, component: str, s: Settings, offset: Array | None) -> Ev
         if s.basis in BASES and not s.basis.startswith(("net_", "disposable_")):
             values = tc(sched["total"], kind, s.years, s.discount_rate)
             return np.asarray(values * rate)
-        parts = {c: np.ravel(sched[c]) for c in CASH + EQUITY}
+        parts = {c: np.ravel(sched[c]) for c in TAXED}
         taken = withheld_parts(offer, parts, year, opts, table)
         net = sched["total"] - np.reshape(taken, np.shape(sched["total"]))
         if offset is not None:

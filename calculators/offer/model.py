@@ -31,7 +31,7 @@ from calculators.fx import FxTable, shipped_table
 from calculators.offer import equity
 from calculators.places import canonical_code
 from calculators.scalar import Amount, finite_number
-from calculators.tax.option_regimes import check_regime
+from calculators.tax.equity_regimes import PARTS, check_regime
 
 __all__ = [
     "EXCEL_ERRORS",
@@ -45,6 +45,7 @@ __all__ = [
     "Offer",
     "OfferBatch",
     "COMPONENTS",
+    "AT_GRANT",
     "BASES",
     "cash_schedule",
     "tc",
@@ -223,7 +224,13 @@ FIELDS: dict[str, FieldSpec] = {
         "year", None, "Offer year the options are exercised and sold (blank: the assumed exit year)"
     ),
     "option_regime": FieldSpec(
-        "regime", None, "Tax regime of the options where the law has one (JP: qualified); blank: the default"
+        "regime",
+        None,
+        "Tax regime of the options where the law has one (JP: qualified; IL: 102, 102-listed, wage); "
+        "blank: the country's default",
+    ),
+    "rsu_regime": FieldSpec(
+        "regime", None, "Tax regime of the RSUs (IL: 102, 102-listed, wage); blank: the country's default"
     ),
 }
 
@@ -285,6 +292,9 @@ def excel_error(value: object) -> str | None:
 
 
 COMPONENTS = ("base", "bonus", "sign_on", "equity", "options", "retirement", "benefits", "relocation")
+# parts of cash_schedule beside the components: what of "equity" and "options" was worth as
+# much at grant (not added to the total: they are in it through those two)
+AT_GRANT = ("equity_at_grant", "options_at_grant")
 BASES = ("first_year", "annualized", "total", "npv")
 
 
@@ -301,6 +311,7 @@ class Offer:
     equity_currency: str | None = None
     option_exit_year: int | None = None
     option_regime: str | None = None
+    rsu_regime: str | None = None
     annual_raise: float = 0.0
     bonus_target: float = 0.0
     bonus_payout: float = 1.0
@@ -398,11 +409,12 @@ class Offer:
                 raise InvalidInputError(f"{label}: {cliff} must not exceed the vesting period")
         if kwargs["base_salary"] <= 0:
             raise InvalidInputError(f"{label}: base_salary must be a positive number")
-        if "option_regime" in kwargs:
-            try:
-                kwargs["option_regime"] = check_regime(kwargs["option_regime"], kwargs["jurisdiction"])
-            except InvalidInputError as exc:
-                raise InvalidInputError(f"{label}: {exc}") from None
+        for part, named in PARTS.items():
+            if named in kwargs:
+                try:
+                    kwargs[named] = check_regime(kwargs[named], kwargs["jurisdiction"], part)
+                except InvalidInputError as exc:
+                    raise InvalidInputError(f"{label}: {exc}") from None
         given = raw.get("name")
         kwargs["name"] = str(given) if not is_blank(given) else str(kwargs["company"])
         return cls(**kwargs)
@@ -670,8 +682,9 @@ def _fit(fractions: Array, years: int) -> Array:
 def cash_schedule(batch: OfferBatch, years: int) -> dict[str, Array]:
     """Year-by-year value of every component, each an array ``(n_offers, years)``.
 
-    Keys are :data:`COMPONENTS` plus ``total``.  Nothing is blank or NaN after
-    the last vest: those years are 0.
+    Keys are :data:`COMPONENTS`, ``total`` (their sum), and :data:`AT_GRANT`: the part of
+    ``equity`` and of ``options`` worth as much at grant (in ``total`` already, through
+    their parts).  Nothing is blank or NaN after the last vest: those years are 0.
 
     Parameters
     ----------
@@ -755,6 +768,23 @@ def cash_schedule(batch: OfferBatch, years: int) -> dict[str, Array]:
     for part in parts.values():
         total = total + part
     parts["total"] = total
+    # what of the equity and options was worth as much at grant (the share price then, less
+    # the strike): a listed company's section 102 plan taxes that part as pay, the rise apart
+    at_grant = col(batch.rsu_grant) * _fit(batch.rsu_fractions, years)
+    at_grant[:, 1:] += (
+        col(batch.refresher_grant) * np.cumsum(_fit(batch.refresher_fractions, years), axis=1)[:, :-1]
+    )
+    parts["equity_at_grant"] = at_grant * col(batch.equity_rate)
+    in_the_money = np.maximum(col(batch.option_price) - col(batch.option_strike), 0.0)
+    parts["options_at_grant"] = np.minimum(
+        col(batch.option_shares)
+        * vested
+        * at_exit
+        * col(batch.exit_probability)
+        * in_the_money
+        * col(batch.equity_rate),
+        options,
+    )
     return parts
 
 

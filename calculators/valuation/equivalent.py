@@ -52,7 +52,7 @@ from calculators.offer.model import FIELDS, MAX_AMOUNT, Offer, OfferBatch, cash_
 from calculators.relocation.move import analyse_moves
 from calculators.tax import get_jurisdiction
 from calculators.valuation.compare import Settings, checked_settings, metric
-from calculators.valuation.net import CASH, EQUITY, default_tax_year, withheld_parts
+from calculators.valuation.net import TAXED, default_tax_year, withheld_parts
 
 __all__ = [
     "EQUIVALENT_COMPONENTS",
@@ -171,7 +171,7 @@ def _fast(offer: Offer, component: str, s: Settings, year: int) -> Evaluator:
         sched = cash_schedule(replace(batch, **{component: column}), s.years)
         if kind == s.basis:
             return np.asarray(tc(sched["total"], kind, s.years, s.discount_rate))
-        parts = {c: np.ravel(sched[c]) for c in CASH + EQUITY}
+        parts = {c: np.ravel(sched[c]) for c in TAXED}
         taken = withheld_parts(offer, parts, year, opts, s.table())
         net = sched["total"] - np.reshape(taken, np.shape(sched["total"]))
         if offset is not None:

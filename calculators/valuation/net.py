@@ -2,7 +2,9 @@
 
 Cash pay (base, bonus, sign-on, relocation package) is taxed as salary; RSU
 vests and the expected value of options are taxed as employment income where
-the work is done (payroll caps interact with salary); the employer's
+the work is done (payroll caps interact with salary), or under the equity regime the offer
+names or its country applies by default (Israel's section 102 capital-gains track:
+:mod:`calculators.tax.equity_regimes`); the employer's
 retirement match and other benefits are added untaxed.  Pay in a currency that is not the
 jurisdiction's is taxed in the jurisdiction's currency (converted at the comparison's FX
 table, the amount withheld converted back): a Tokyo job paid in USD is taxed on its yen.  Every year of the
@@ -20,13 +22,14 @@ import numpy as np
 import numpy.typing as npt
 
 from calculators.fx import FxTable, shipped_table
-from calculators.offer.model import Offer
+from calculators.offer.model import AT_GRANT, Offer
 from calculators.tax import compute, get_jurisdiction
-from calculators.tax.option_regimes import regime_tax
+from calculators.tax.equity_regimes import PARTS, regime_of, regime_tax
 
 __all__ = [
     "CASH",
     "EQUITY",
+    "TAXED",
     "UNTAXED",
     "default_tax_year",
     "net_schedule",
@@ -39,6 +42,7 @@ Array = npt.NDArray[np.float64]
 CASH = ("base", "bonus", "sign_on", "relocation")
 EQUITY = ("equity", "options")
 UNTAXED = ("retirement", "benefits")
+TAXED = CASH + EQUITY + AT_GRANT  # the schedule parts withheld_parts reads
 
 
 def default_tax_year(offers: Sequence[Offer]) -> int:
@@ -134,15 +138,19 @@ def withheld_parts(
     """Tax and employee contributions on an offer's schedule parts, in the offer's currency.
 
     Cash parts (:data:`CASH`) are taxed as salary and equity parts (:data:`EQUITY`) as
-    employment income, together (:func:`withheld`); options under the offer's
-    ``option_regime`` are taxed apart, by the regime (:mod:`calculators.tax.option_regimes`).
+    employment income, together (:func:`withheld`), except where an equity part is under a
+    regime (the offer's ``rsu_regime`` / ``option_regime``, or the jurisdiction's default):
+    what the regime taxes apart is taxed by it (:mod:`calculators.tax.equity_regimes`), with
+    the year's income taxed as pay beside it where the rule counts that.
 
     Parameters
     ----------
     offer : Offer
-        Whose jurisdiction, currency, options regime and personal options apply.
+        Whose jurisdiction, currency, equity regimes and personal options apply.
     parts : mapping of str to array_like
-        At least the :data:`CASH` and :data:`EQUITY` parts, of one shape, in the offer's currency.
+        The :data:`CASH` and :data:`EQUITY` parts, of one shape, in the offer's currency, and
+        the :data:`~calculators.offer.model.AT_GRANT` parts where a regime taxes the value at
+        grant as pay (missing: the whole part is taxed as pay).
     tax_year : int
         The tax year whose rules apply.
     options : mapping, optional
@@ -157,7 +165,7 @@ def withheld_parts(
 
     References
     ----------
-    The rules of each jurisdiction module and of :mod:`calculators.tax.option_regimes`.
+    The rules of each jurisdiction module and of :mod:`calculators.tax.equity_regimes`.
 
     Examples
     --------
@@ -176,20 +184,33 @@ def withheld_parts(
     True
     """
     cash = sum(np.asarray(parts[c], dtype=float) for c in CASH)
-    regime = offer.option_regime
-    taxed_as_pay = EQUITY if regime is None else tuple(c for c in EQUITY if c != "options")
-    equity = sum(np.asarray(parts[c], dtype=float) for c in taxed_as_pay)
-    taken = withheld(offer, cash, equity, tax_year, options, fx)
-    if regime is None:
-        return taken
     jur = get_jurisdiction(offer.jurisdiction)
+    as_pay: Any = 0.0
+    apart: dict[str, tuple[str, Any]] = {}  # rules -> (a regime of them, what they tax apart)
+    for part, field in PARTS.items():
+        value = np.asarray(parts[part], dtype=float)
+        regime = regime_of(getattr(offer, field), jur.code, part)
+        if regime is None:
+            as_pay = as_pay + value
+            continue
+        work: Any = 0.0
+        if regime.work_at_grant:
+            at_grant = np.asarray(parts.get(f"{part}_at_grant", value), dtype=float)
+            work = np.clip(at_grant, 0.0, np.maximum(value, 0.0))
+        as_pay = as_pay + work
+        rules = str(regime.rules)
+        apart[rules] = (regime.name, apart.get(rules, ("", 0.0))[1] + (value - work))
+    taken = withheld(offer, cash, np.broadcast_to(as_pay, np.shape(cash)), tax_year, options, fx)
+    if not apart:
+        return taken
     rate = (
         1.0
         if offer.currency == jur.currency
         else float((fx or shipped_table()).convert(1.0, offer.currency, jur.currency))
     )
-    gain = np.asarray(parts["options"], dtype=float) * rate
-    return np.asarray(taken + regime_tax(regime, gain, tax_year) / rate)
+    for name, gain in apart.values():
+        taken = taken + regime_tax(name, gain * rate, tax_year, (cash + as_pay) * rate) / rate
+    return np.asarray(taken)
 
 
 # Parallel to net_schedule (the same Parameters and an Example on the same London offer): kept
@@ -235,7 +256,7 @@ def tax_schedule(
     """
     taken = np.zeros_like(sched["total"])
     for i, offer in enumerate(offers):
-        taken[i] = withheld_parts(offer, {c: sched[c][i] for c in CASH + EQUITY}, tax_year, options, fx)
+        taken[i] = withheld_parts(offer, {c: sched[c][i] for c in TAXED if c in sched}, tax_year, options, fx)
     return taken
 
 

@@ -49,7 +49,7 @@ import numpy.typing as npt
 from calculators.defaults import in_force
 from calculators.errors import InvalidInputError
 from calculators.offer.equity import option_payoff
-from calculators.offer.model import Offer, OfferBatch, cash_schedule, tc
+from calculators.offer.model import AT_GRANT, Offer, OfferBatch, cash_schedule, tc
 from calculators.params import DATA_DIR, load_parameters
 from calculators.relocation.move import analyse_moves
 from calculators.valuation.compare import Settings, checked_settings
@@ -580,6 +580,8 @@ def _offer_value(plan: _Plan, i: int, f: _Factors) -> Array:
     part["bonus"] = np.broadcast_to(sched["bonus"][i] * f.bonus.get(i, 1.0), shape)
     part["equity"], part["options"] = equity[None], options[None]
     total = sum(part.values()) + sched["retirement"][i] + sched["benefits"][i]
+    for name in AT_GRANT:  # the value at grant does not move with the scenario's price
+        part[name] = np.broadcast_to(sched[name][i], shape)
     local = np.broadcast_to(total, shape)
     if plan.taxed:
         taxed = net_schedule(

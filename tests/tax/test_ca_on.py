@@ -69,11 +69,20 @@ def test_cra_published_maximums(year: int, cpp: float, cpp2: float, ei: float) -
     assert float(lines["ontario_health_premium"]) == 900.0
 
 
-def test_equity_shares_payroll_caps_with_salary() -> None:
+def test_equity_shares_the_pension_caps_with_salary_but_is_not_insurable() -> None:
     split = compute(60_000, "CA-ON", 2026, equity_income=40_000).lines
     whole = compute(100_000, "CA-ON", 2026).lines
-    for line in LINES:
+    for line in ("cpp", "cpp2", "ontario_health_premium"):
         assert float(split[line]) == pytest.approx(float(whole[line]), abs=1e-9)
+    # EI on the 60,000 salary only (SOR/97-33 s. 2(3)(a): a security option benefit is a
+    # non-cash benefit), so the EI credit is smaller and the income taxes higher
+    assert float(split["ei"]) == pytest.approx(60_000 * 0.0163)
+    assert float(split["federal_income_tax"]) > float(whole["federal_income_tax"])
+
+
+def test_a_small_vest_adds_no_ei() -> None:
+    # the case: 40,000 of salary and a 5,000 vest, 2025 (rate 1.64 %)
+    assert float(compute(40_000, "CA-ON", 2025, equity_income=5_000).lines["ei"]) == pytest.approx(656.0)
 
 
 def test_lift_credit_wipes_low_ontario_tax() -> None:

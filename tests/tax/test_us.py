@@ -232,6 +232,19 @@ def test_ny_taxable_income_at_a_band_edge_is_the_band_below(edge: float) -> None
     assert at == pytest.approx(low, abs=0.01) and high - at > 100
 
 
+def test_the_nyc_household_credit_by_hand() -> None:
+    """IT-201 instructions 2025, line 48, table 4 (single): 15 up to 10,000 of federal AGI,
+    10 from 10,001 to 12,500, none above; non-refundable, before the school tax credits."""
+    from calculators.tax.jurisdictions.us_ny import nyc_income_tax
+
+    # 11,000 of wages: NYC taxable 3,000 (after the 8,000 standard deduction) at 3.078 % is
+    # 92.34; less the 10 credit, the 63 fixed school credit and 0.171 % x 3,000 = 5.13
+    assert float(nyc_income_tax(11_000.0, 2025)) == pytest.approx(92.34 - 10 - 63 - 5.13, abs=0.005)
+    # one cent over 12,500 the credit ends: the NYC tax rises by the 10
+    at, over = (float(nyc_income_tax(w, 2025)) for w in (12_500.0, 12_500.01))
+    assert over - at == pytest.approx(10.0, abs=0.01)
+
+
 def test_the_reported_ny_band_edge_figure() -> None:
     """173,400 of wages and 50,000 of RSU income: New York taxable income exactly 215,400."""
     from addin.udfs import net_pay

@@ -13,7 +13,7 @@ from calculators.fx import shipped_table
 from calculators.offer.equity import parse_schedule
 from calculators.offer.model import EQUITY_FIELDS, FIELDS
 from calculators.places import JURISDICTIONS
-from calculators.tax.option_regimes import REGIMES
+from calculators.tax.equity_regimes import REGIMES
 
 NAME = OFFERS
 HELP_HEADER = "what it means"

@@ -16,9 +16,14 @@ Lines, each an amount withheld per tax year, in CAD:
     Employee Canada Pension Plan, second additional CPP and Employment
     Insurance contributions.
 
-RSU vests are employment income (T4 box 14): they are taxed, pensionable and
-insurable like salary, so CPP, CPP2 and EI apply to salary plus equity up to
-the yearly caps (CRA, *Stock options and RSUs* payroll guidance).
+RSU vests settled in shares, and option gains, are security option benefits (ITA s. 7;
+T4 box 14, code 38): taxed and pensionable like salary, so income tax, CPP and CPP2 apply
+to salary plus equity up to the yearly caps, but not insurable: a non-cash benefit is not
+insurable earnings (Insurable Earnings and Collection of Premiums Regulations, SOR/97-33,
+s. 2(3)(a)), and CRA's payroll page on withholding on security options says not to deduct
+EI premiums on them.  EI is charged on the salary alone.  An RSU plan the employer may
+settle in cash is not a s. 7 arrangement (CRA 2020-0864831I7) and its payments would be
+insurable: not modelled (the equity here is share-settled).
 
 Not modelled: the 2025 federal top-up tax credit (it only matters when
 non-refundable credits exceed the first bracket threshold, never for a single
@@ -431,7 +436,7 @@ def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -
     cpp = cpp_contribution(earnings, year)
     cpp_base = _cpp_base_part(cpp, year)
     cpp2 = cpp2_contribution(earnings, year)
-    ei = ei_premium(earnings, year)
+    ei = ei_premium(salary, year)  # equity, a non-cash benefit, is not insurable
     # Line 22215 (enhanced CPP and CPP2) is deducted from income (line 23600).
     net_income = np.maximum(earnings - (cpp - cpp_base) - cpp2, 0.0)
     # the engine's compute() gives every line the inputs' shape

@@ -8,7 +8,8 @@ Lines, each an amount withheld per tax year, in ILS:
 ``surtax``
     Additional tax (מס יסף, s. 121B): the ``surtax`` rate of yearly income above its
     threshold.
-    The further 2% from 2025 is on capital income only, so not modelled here.
+    The further tax on capital income (s. 121B(a1)) is charged on section 102's capital
+    gain, by ``calculators.tax.equity_regimes``, not here.
 ``national_insurance``, ``health_tax``
     Employee national insurance and health insurance contributions (Bituach
     Leumi): a reduced rate on the monthly wage up to the reduced collection
@@ -16,13 +17,13 @@ Lines, each an amount withheld per tax year, in ILS:
     Salary is paid in 12 equal monthly amounts, so each is computed on one
     month's wage and multiplied by 12.
 
-Equity (RSU) income is taxed here as employment income (the DESIGN default):
-it adds to the wage for income tax, surtax and the contributions, and is spread
-evenly over the 12 months like salary.  Section 102 of the Ordinance (the
-trustee capital-gains track, 25% tax and no national insurance on the gain) is
-a documented future option, not modelled.  A real vest in one month can exceed
-that month's contribution maximum, so spreading it may overstate contributions
-for large vests.
+Equity (RSU) income passed here is taxed as employment income: it adds to the wage for
+income tax, surtax and the contributions, and is spread evenly over the 12 months like
+salary.  That is the wage track (and the part of a listed company's section 102 benefit
+worth what it was at grant); the capital-gains track of section 102, Israel's default for
+equity, is taxed apart by ``calculators.tax.equity_regimes`` before it reaches here.  A
+real vest in one month can exceed that month's contribution maximum, so spreading it may
+overstate contributions for large vests.
 
 Options: ``credit_points`` (2.25, a resident man; a resident woman has 2.75)
 and ``age`` (default: ``calculators.defaults.AGE``; the rules are modelled for the ages
@@ -198,7 +199,7 @@ def _options(options: Mapping[str, Any]) -> float:
     ages=(18, 66),  # the age is checked by the engine; the rules do not depend on it within
     options=_OPTIONS,
     description="Israel: income tax with credit points, surtax, national insurance and health "
-    "tax for a resident employee (RSUs taxed as wages, not under section 102)",
+    "tax for a resident employee (equity under section 102: calculators.tax.equity_regimes)",
 )
 def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -> dict[str, Array]:
     """Every withholding line for a resident Israeli employee (module docstring).

@@ -7,13 +7,14 @@ Single filer, no dependants, wages only, New York standard deduction.  RSU
 income is wages for NY income tax (NY DTF: wages as in the federal W-2) and
 for PFL / DBL (contributions are on gross wages), so it is added to salary.
 
-``nyc_income_tax`` is the NYC tax after the NYC school tax credit (fixed amount
-and rate reduction amount, Tax Law section 606(ggg)), which every resident
+``nyc_income_tax`` is the NYC tax after the NYC household credit (single filers with
+federal AGI up to ``nyc_household_credit``'s last threshold) and the NYC school tax credit
+(fixed amount and rate reduction amount, Tax Law section 606(ggg)), which every resident
 below the income limits receives; the credit is refundable but the line is
 never below zero (at most the ``nyc_school_credit_fixed`` of refund is lost, below about
-2,000 of taxable income).  Not modelled: EITCs, the NYC income tax elimination credit
-and the NYC household credit, which reach a single earner only below about
-21,000 of wages, and credits that need rent, dependants or other facts.
+2,000 of taxable income).  Not modelled: EITCs and the NYC income tax elimination credit,
+which reach a single earner only below about 21,000 of wages, and credits that need rent,
+dependants or other facts.
 
 Cliff edges the law creates (net pay falls as gross rises by one dollar):
 
@@ -31,6 +32,8 @@ Cliff edges the law creates (net pay falls as gross rises by one dollar):
   benefit (over ``supplemental_phase_in``) raises the marginal NY rate to about 70 % and
   75 %; with federal, NYC and Medicare taxes, net pay *falls* by about 0.13 and
   0.19 per extra dollar throughout those windows.
+* NYC household credit (federal AGI): net pay drops at each ``nyc_household_credit``
+  threshold by the difference of its amounts on either side (5 and 10 dollars).
 * NYC school tax credit: the fixed ``nyc_school_credit_fixed`` ends above income
   ``nyc_school_credit_fixed_limit``; the rate reduction amount (about 1,115) ends above
   income ``nyc_school_credit_rate_reduction_limit``.
@@ -287,7 +290,7 @@ def nyc_income_tax(wages: float, year: int) -> float: ...
 @overload
 def nyc_income_tax(wages: Array, year: int) -> Array: ...
 def nyc_income_tax(wages: Amount, year: int) -> Amount:
-    """NYC resident income tax (section 1304) less the NYC school tax credit, >= 0.
+    """NYC resident income tax (section 1304) less the household and school tax credits, >= 0.
 
     Parameters
     ----------
@@ -314,6 +317,9 @@ def nyc_income_tax(wages: Amount, year: int) -> Amount:
     scale = _ny("nyc_income_tax_scale", year)
     taxable = ny_taxable_income(w, year)
     tax = marginal_tax(taxable, scale["thresholds"], scale["rates"])
+    household = _ny("nyc_household_credit", year)  # IT-201 line 48, before the school credits
+    index = np.searchsorted(np.asarray(household["thresholds"], dtype=float), w, side="left")
+    tax = np.maximum(tax - np.asarray(household["amounts"], dtype=float)[index], 0.0)
     return scalar_out(np.maximum(tax - nyc_school_tax_credit(taxable, w, year), 0.0), wages)
 
 

@@ -1,0 +1,259 @@
+"""Named tax regimes for employee equity, where the law offers one beside taxing it as pay.
+
+By default an offer's RSU vests and its options' gain are employment income of the year they
+are realised (the rule per country is in ``docs/assumptions.md``).  Where a country's law has
+a regime that taxes them otherwise, the offer names it in ``rsu_regime`` (RSUs and
+refreshers) or ``option_regime`` (options), or the regime is the country's default; what the
+regime taxes apart from pay is taxed here, in the jurisdiction's currency.
+
+Modelled:
+
+- ``qualified`` in Japan, options only (税制適格ストックオプション, 租税特別措置法 第29条の2):
+  nothing at exercise; the gain at sale is 株式等に係る譲渡所得等, taxed apart at 所得税 plus
+  復興特別所得税 on it and 住民税, each base and tax rounded down as the national and resident
+  taxes round theirs (住民税 as one 5 % amount: its prefectural and municipal parts, rounded
+  each, may differ by under 100 yen); no 社会保険.  Parameters: ``params/jp/stock_options.yaml``,
+  ``params/jp/income_tax.yaml``, ``params/jp/resident_tax.yaml``.
+- ``102`` in Israel, RSUs and options, the default there (section 102's capital-gains track
+  through a trustee, shares not listed): the whole benefit is a capital gain at the track's
+  rate, plus the surtax and the capital surtax on the part of it above the surtax threshold
+  with the year's income from work below it; no Bituach Leumi or health tax.
+- ``102-listed`` in Israel: the same track for a company whose shares are listed (s.
+  102(b)(3)): the part of each vest (or option gain) worth what it was at the grant is income
+  from work, taxed with the pay; the rise since, a capital gain as under ``102``.  Parameters:
+  ``params/il/section_102.yaml``, ``params/il/income_tax.yaml``.
+- ``wage`` anywhere: taxed as employment income with the pay (Israel's income track, a plan
+  without a trustee, or a sale before the trustee period ends).
+
+The trustee period (24 months from the grant) is not timed: a vest is taxed in the year it is
+counted, as if sold when the period ends, at its value then.
+
+Not modelled (an offer under one of them takes the default rule and the note says so): US ISO
+(no regular tax at exercise, AMT), UK EMI, Canada's section 110(1)(d) deduction, Germany's
+section 19a deferral.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from calculators.errors import InvalidInputError
+from calculators.places import PLACES, canonical_code
+from calculators.tax.engine import params
+
+__all__ = ["PARTS", "REGIMES", "Regime", "check_regime", "regime_of", "regime_tax"]
+
+Array = npt.NDArray[np.float64]
+
+# schedule part -> the offer field naming its regime
+PARTS: dict[str, str] = {"equity": "rsu_regime", "options": "option_regime"}
+_WHAT = {"equity": "RSUs", "options": "options"}
+
+
+@dataclass(frozen=True)
+class Regime:
+    """One regime: the parameter file of its rules (a jurisdiction has the regime when its
+    rules read that file, ``tax: params`` in places.yaml; none: every jurisdiction), the
+    schedule parts it applies to, whether it is the default there, and whether the value at
+    grant is taxed as pay (the rest apart)."""
+
+    name: str
+    rules: str | None
+    parts: tuple[str, ...]
+    default: bool = False
+    work_at_grant: bool = False
+
+
+REGIMES: dict[str, Regime] = {
+    r.name: r
+    for r in (
+        Regime("qualified", "jp/stock_options", ("options",)),
+        Regime("102", "il/section_102", ("equity", "options"), default=True),
+        Regime("102-listed", "il/section_102", ("equity", "options"), work_at_grant=True),
+        Regime("wage", None, ("equity", "options")),
+    )
+}
+
+
+def check_regime(regime: str, jurisdiction: str, part: str = "options") -> str:
+    """The regime's name, when the jurisdiction's country has it for that part.
+
+    Parameters
+    ----------
+    regime : str
+        A name of :data:`REGIMES`, any case.
+    jurisdiction : str
+        The offer's jurisdiction code.
+    part : str
+        ``"equity"`` (RSUs, field ``rsu_regime``) or ``"options"`` (``option_regime``).
+
+    Returns
+    -------
+    str
+        The name as :data:`REGIMES` spells it.
+
+    Raises
+    ------
+    InvalidInputError
+        A name no country has, one the jurisdiction's country does not, or one for the other part.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> check_regime(" Qualified ", "JP-TOKYO")
+    'qualified'
+    >>> check_regime("qualified", "GB-ENG")
+    Traceback (most recent call last):
+    ...
+    calculators.errors.InvalidInputError: option_regime qualified is a regime of JP-TOKYO, not of GB-ENG
+    >>> check_regime("qualified", "JP-TOKYO", "equity")
+    Traceback (most recent call last):
+    ...
+    calculators.errors.InvalidInputError: rsu_regime qualified is a regime of options, not of RSUs
+    """
+    field = PARTS[part]
+    name = str(regime).strip().lower()
+    if name not in REGIMES:
+        raise InvalidInputError(f"{field} {regime!s}: not a regime modelled (known: {', '.join(REGIMES)})")
+    found = REGIMES[name]
+    if part not in found.parts:
+        parts = " and ".join(_WHAT[p] for p in found.parts)
+        raise InvalidInputError(f"{field} {name} is a regime of {parts}, not of {_WHAT[part]}")
+    code = canonical_code(jurisdiction)
+    if found.rules is not None and found.rules not in PLACES[code].tax_params:
+        has = [c for c, p in PLACES.items() if found.rules in p.tax_params]
+        raise InvalidInputError(f"{field} {name} is a regime of {', '.join(has)}, not of {code}")
+    return name
+
+
+def regime_of(given: str | None, jurisdiction: str, part: str) -> Regime | None:
+    """The regime a part of an offer is taxed under: the one given (checked), else the
+    jurisdiction's default for the part; ``None`` when it is taxed as pay.
+
+    Parameters
+    ----------
+    given : str or None
+        The offer's ``rsu_regime`` or ``option_regime``.
+    jurisdiction : str
+        The offer's jurisdiction code.
+    part : str
+        ``"equity"`` or ``"options"``.
+
+    Returns
+    -------
+    Regime or None
+        The regime, or ``None`` for the employment-income rule.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> regime_of(None, "IL", "equity").name, regime_of("wage", "IL", "equity")
+    ('102', None)
+    >>> regime_of(None, "JP-TOKYO", "equity") is None
+    True
+    """
+    if given is None:
+        tax_params = PLACES[canonical_code(jurisdiction)].tax_params
+        found = next(
+            (r for r in REGIMES.values() if r.default and part in r.parts and r.rules in tax_params), None
+        )
+    else:
+        found = REGIMES[check_regime(given, jurisdiction, part)]
+    return None if found is None or found.rules is None else found
+
+
+def _floor(x: float, step: float) -> float:
+    return math.floor(round(x / step, 9)) * step  # 1,531,500.0000001 is 1,531,500
+
+
+def _jp_qualified(gain: Array, tax_year: int, work: Array) -> Array:
+    opts, tax = params("jp", "stock_options"), params("jp", "income_tax")
+    national = float(opts["qualified_capital_gains_income_tax_rate"].at(tax_year))
+    local = float(opts["qualified_capital_gains_resident_tax_rate"].at(tax_year))
+    surtax = float(tax["reconstruction_tax_rate"].at(tax_year))
+    resident = params("jp", "resident_tax")
+    steps = [float(f["taxable_income_rounding"].at(tax_year)) for f in (tax, resident)]
+    tax_steps = [float(f["tax_rounding"].at(tax_year)) for f in (tax, resident)]
+    out = np.zeros(np.shape(gain))
+    for i, value in np.ndenumerate(gain):
+        g = max(float(value), 0.0)
+        national_tax = _floor(_floor(g, steps[0]) * national * (1.0 + surtax), tax_steps[0])
+        out[i] = national_tax + _floor(_floor(g, steps[1]) * local, tax_steps[1])
+    return out  # taxed apart: the year's other income changes nothing
+
+
+def _il_capital_track(gain: Array, tax_year: int, work: Array) -> Array:
+    rate = float(params("il", "section_102")["capital_track_rate"].at(tax_year))
+    income_tax = params("il", "income_tax")
+    surtax = income_tax["surtax"].at(tax_year)
+    threshold, surtax_rate = float(surtax["threshold"]), float(surtax["rate"])
+    capital_surtax = float(income_tax["capital_surtax"].at(tax_year))
+    gain = np.maximum(gain, 0.0)
+    # the part of the gain above the threshold, the year's income from work counted first
+    above = np.maximum(work + gain - threshold, 0.0) - np.maximum(work - threshold, 0.0)
+    return np.asarray(gain * rate + above * (surtax_rate + capital_surtax))
+
+
+_TAX: dict[str, Callable[[Array, int, Array], Array]] = {
+    "jp/stock_options": _jp_qualified,
+    "il/section_102": _il_capital_track,
+}
+
+
+def regime_tax(regime: str, gain: npt.ArrayLike, tax_year: int, work: npt.ArrayLike = 0.0) -> Array:
+    """Tax on what a regime taxes apart from pay, in the jurisdiction's currency.
+
+    Parameters
+    ----------
+    regime : str
+        A name of :data:`REGIMES` with rules (checked by :func:`check_regime`).
+    gain : array_like
+        What the regime taxes apart, each year: the options' gain at sale over the exercise
+        price (``qualified``), the capital-gain part of the benefit (``102``, ``102-listed``).
+    tax_year : int
+        The tax year whose rates apply.
+    work : array_like, optional
+        The year's income taxed as pay, of the same shape (the Israeli surtax counts it first).
+
+    Returns
+    -------
+    numpy.ndarray
+        The tax, shaped like ``gain`` (none on a gain of 0 or less).
+
+    References
+    ----------
+    国税庁 タックスアンサー No.1540 and No.1463 (``params/jp/stock_options.yaml``); No.2260
+    (復興特別所得税); 国税通則法 第118条・第119条 (rounding).  Income Tax Ordinance [New Version]
+    s. 102(b)(2)-(3) and s. 121B(a), (a1) (``params/il/section_102.yaml``,
+    ``params/il/income_tax.yaml``).
+
+    Examples
+    --------
+    A gain of 10,000,000 yen: 1,500,000 所得税, 31,500 復興特別所得税, 500,000 住民税.
+
+    >>> float(regime_tax("qualified", 10_000_000, 2025))
+    2031500.0
+
+    150,000 shekels under ``102`` beside 720,000 of pay: 25 % of it, and 3 % + 2 % of the
+    148,440 above the 721,560 threshold.
+
+    >>> round(float(regime_tax("102", 150_000, 2025, 720_000)), 2)
+    44922.0
+    """
+    found = REGIMES.get(regime)
+    if found is None or found.rules is None:  # check_regime admits no other
+        raise InvalidInputError(f"{regime}: not a regime with rules of its own")
+    g = np.asarray(gain, dtype=float)
+    w = np.broadcast_to(np.asarray(work, dtype=float), g.shape)
+    return _TAX[found.rules](g, tax_year, w)

@@ -1,0 +1,201 @@
+"""Named equity regimes: Japan's 税制適格 stock options (租税特別措置法 第29条の2) and Israel's
+section 102 capital-gains track (the default for Israeli RSUs and options).
+
+Japan, by hand from 国税庁 タックスアンサー No.1540 (no tax at exercise; the shares' cost is the
+exercise price, so the whole gain at sale is 株式等に係る譲渡所得等, 申告分離課税), No.1463
+(所得税 15 %, ほかに住民税 5 %) and No.2260 (復興特別所得税 2.1 % of the 所得税), each base
+rounded down to 1,000 yen and each tax to 100 yen (国税通則法 第118条・第119条, 地方税法 第20条の4の2).
+
+Israel, by hand from the Income Tax Ordinance: s. 102(b)(2) (the benefit under the
+capital-gains track through a trustee is a capital gain taxed at 25 %), s. 102(b)(3) (a
+listed company: the part up to the value at grant is income from work, the rest capital
+gain), s. 121B(a) (surtax 3 % of taxable income above 721,560 shekels) and s. 121B(a1) (2 %
+more on capital income above it, from 2025), read as described in
+calculators/tax/params/il/section_102.yaml; no Bituach Leumi or health tax on a capital gain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from addin import udfs
+from calculators.errors import InvalidInputError
+from calculators.offer.model import FIELDS, Offer, OfferBatch, cash_schedule
+from calculators.tax import compute
+from calculators.tax.equity_regimes import regime_tax
+from calculators.valuation.net import net_schedule, withheld, withheld_parts
+
+STARTUP = {
+    "company": "Kumo Robotics",
+    "jurisdiction": "JP-TOKYO",
+    "currency": "JPY",
+    "base_salary": 12_000_000,
+    "option_shares": 20_000,
+    "option_strike": 500,
+    "option_price": 1_500,
+    "exit_probability": 0.5,
+    "exit_multiple": 2,
+    "option_exit_year": 3,
+}
+
+
+def test_the_qualified_gain_is_taxed_apart_by_hand():
+    # base 12,345,000; 所得税 1,851,750; with 復興 x 1.021 = 1,890,636.75 -> 1,890,600;
+    # 住民税 5 % = 617,250 -> 617,200
+    assert float(regime_tax("qualified", 12_345_678, 2025)) == 1_890_600 + 617_200
+    assert float(regime_tax("qualified", 999, 2025)) == 0.0  # under 1,000 yen: no base
+    assert regime_tax("qualified", [0.0, -5.0], 2025).tolist() == [0.0, 0.0]
+
+
+def test_a_tokyo_offer_under_the_regime_pays_the_separate_tax_in_the_exit_year_only():
+    default = Offer.from_fields(STARTUP)
+    qualified = Offer.from_fields({**STARTUP, "option_regime": "qualified"})
+    sched = cash_schedule(OfferBatch.from_offers([default]), 4)
+    gain = float(sched["options"][0, 2])
+    # the options' value by hand: all vested by year 3 (25/25/25/25, so 75 %), no dilution,
+    # half a chance of an exit at 2x: 20,000 x 0.75 x 0.5 x (1,500 x 2 - 500) = 18,750,000
+    assert gain == pytest.approx(18_750_000)
+    (as_pay,) = net_schedule([default], sched, 2025)
+    (apart,) = net_schedule([qualified], sched, 2025)
+    assert apart[[0, 1, 3]].tolist() == as_pay[[0, 1, 3]].tolist()  # no options, no change
+    salary = float(sched["base"][0, 2])
+    pay_net = salary - float(compute(salary, "JP-TOKYO", 2025).total_withheld)
+    separate = 18_750_000 * 0.15 * 1.021 // 100 * 100 + 18_750_000 * 0.05 // 100 * 100
+    assert separate == 2_871_500 + 937_500
+    assert float(apart[2]) == pytest.approx(pay_net + gain - separate, abs=1.0)
+    assert float(apart[2]) - float(as_pay[2]) > 3_000_000  # as pay: 55 % at the top, plus 社会保険
+
+
+def test_the_regime_is_refused_where_the_law_has_none_naming_the_field():
+    with pytest.raises(InvalidInputError) as err:
+        Offer.from_fields(
+            {**STARTUP, "jurisdiction": "GB-ENG", "currency": "GBP", "option_regime": "qualified"}
+        )
+    assert str(err.value) == "offer: option_regime qualified is a regime of JP-TOKYO, not of GB-ENG"
+    with pytest.raises(InvalidInputError, match="option_regime ISO: not a regime modelled"):
+        Offer.from_fields({**STARTUP, "option_regime": "ISO"})
+    assert "option_regime" in FIELDS and Offer.from_fields(STARTUP).option_regime is None
+
+
+def test_offer_tc_reads_the_regime_from_the_offers_range():
+    rows = [["field", "A", "B"]]
+    for name, value in STARTUP.items():
+        rows.append([name, value, value])
+    rows.append(["option_regime", None, " Qualified"])
+    a, b = (udfs.offer_tc(rows, "net_annualized", 4, None, name) for name in ("A", "B"))
+    # annualised over 4 years: the separate tax instead of pay's, a quarter of the difference
+    offers = [Offer.from_fields(STARTUP), Offer.from_fields({**STARTUP, "option_regime": "qualified"})]
+    nets = net_schedule(offers, cash_schedule(OfferBatch.from_offers(offers), 4), 2026)
+    assert (a, b) == pytest.approx((nets[0].mean(), nets[1].mean()), abs=0.5)
+    assert b - a > 750_000
+    one = Offer.from_fields({**STARTUP, "option_regime": "qualified"})
+    assert replace(one, option_regime=None) == Offer.from_fields(STARTUP)
+
+
+TEL_AVIV = {
+    "company": "Tel Aviv scale-up",
+    "jurisdiction": "IL",
+    "currency": "ILS",
+    "base_salary": 720_000,
+    "rsu_grant": 600_000,
+}
+
+
+def _parts(offer: Offer, years: int = 1) -> dict:
+    sched = cash_schedule(OfferBatch.from_offers([offer]), years)
+    return {name: part[0] for name, part in sched.items()}
+
+
+def test_israeli_rsus_are_taxed_under_the_capital_track_by_default_by_hand():
+    default = Offer.from_fields(TEL_AVIV)
+    assert default.rsu_regime is None  # blank: the country's default, section 102
+    parts = _parts(default)
+    assert parts["equity"].tolist() == [150_000.0]
+    pay_only = float(withheld(default, 720_000.0, 0.0, 2025))
+    # 25 % of 150,000 = 37,500; the pay (720,000) is under the 721,560 threshold, so the
+    # 148,440 of the vest above it pays 3 % surtax + 2 % capital surtax = 7,422; no Bituach
+    # Leumi or health tax on the gain
+    assert float(withheld_parts(default, parts, 2025)[0]) == pytest.approx(
+        pay_only + 37_500 + 7_422, abs=0.01
+    )
+    # the wage track (the option): the vest is pay, at the 47 % band, with the 3 % surtax
+    wage = Offer.from_fields({**TEL_AVIV, "rsu_regime": "wage"})
+    as_pay = float(withheld(wage, 720_000.0, 150_000.0, 2025))
+    assert float(withheld_parts(wage, parts, 2025)[0]) == pytest.approx(as_pay)
+    assert as_pay - pay_only == pytest.approx(
+        150_000 * 0.47 + 148_440 * 0.03, abs=0.01
+    )  # no NI: over the ceiling
+
+
+def test_a_listed_companys_rsus_are_pay_up_to_the_value_at_grant_and_a_capital_gain_above():
+    listed = Offer.from_fields(
+        {
+            **TEL_AVIV,
+            "base_salary": 700_000,
+            "rsu_grant": 400_000,
+            "price_growth": 0.2,
+            "rsu_regime": "102-listed",
+        }
+    )
+    parts = _parts(listed)
+    # year 1: a quarter of the grant, 100,000 at grant, 120,000 at vest after a 20 % rise
+    assert (parts["equity"].tolist(), parts["equity_at_grant"].tolist()) == ([120_000.0], [100_000.0])
+    work = float(withheld(listed, 700_000.0, 100_000.0, 2025))  # 100,000 with the pay
+    # the 20,000 rise: 25 % = 5,000; pay and work (800,000) are over the threshold already, so
+    # all of it pays 3 % + 2 % = 1,000
+    assert float(withheld_parts(listed, parts, 2025)[0]) == pytest.approx(work + 5_000 + 1_000, abs=0.01)
+    fallen = Offer.from_fields({**TEL_AVIV, "price_growth": -0.5, "rsu_regime": "102-listed"})
+    parts = _parts(fallen)  # worth less at vest than at grant: all of it is income from work
+    assert float(withheld_parts(fallen, parts, 2025)[0]) == pytest.approx(
+        float(withheld(fallen, 720_000.0, float(parts["equity"][0]), 2025))
+    )
+
+
+def test_israeli_options_at_exit_are_a_capital_gain_unless_the_plan_is_the_wage_track():
+    options = {
+        **TEL_AVIV,
+        "rsu_grant": 0,
+        "option_shares": 10_000,
+        "option_strike": 5,
+        "option_price": 20,
+        "option_schedule": "100",
+        "option_exit_year": 1,
+    }
+    private = Offer.from_fields(options)
+    parts = _parts(private)
+    assert parts["options"].tolist() == [150_000.0]  # 10,000 x (20 - 5), all vested, sure exit
+    pay_only = float(withheld(private, 720_000.0, 0.0, 2025))
+    assert float(withheld_parts(private, parts, 2025)[0]) == pytest.approx(
+        pay_only + 37_500 + 7_422, abs=0.01
+    )
+    listed = Offer.from_fields({**options, "option_regime": "102-listed", "exit_multiple": 2})
+    parts = _parts(listed)
+    # at exit 10,000 x (40 - 5) = 350,000; in the money at grant by 15 a share: 150,000 is pay
+    assert (parts["options"].tolist(), parts["options_at_grant"].tolist()) == ([350_000.0], [150_000.0])
+    work = float(withheld(listed, 720_000.0, 150_000.0, 2025))
+    assert float(withheld_parts(listed, parts, 2025)[0]) == pytest.approx(
+        work + 200_000 * 0.25 + 200_000 * 0.05, abs=0.01
+    )
+
+
+def test_section_102_is_israels_and_for_rsus_qualified_is_not_a_choice():
+    with pytest.raises(InvalidInputError) as err:
+        Offer.from_fields({**STARTUP, "rsu_grant": 1_000_000, "rsu_regime": "102"})
+    assert str(err.value) == "offer: rsu_regime 102 is a regime of IL, not of JP-TOKYO"
+    with pytest.raises(InvalidInputError) as err:
+        Offer.from_fields({**STARTUP, "rsu_regime": "qualified"})
+    assert str(err.value) == "offer: rsu_regime qualified is a regime of options, not of RSUs"
+    assert Offer.from_fields({**TEL_AVIV, "rsu_regime": " WAGE "}).rsu_regime == "wage"
+
+
+def test_the_tel_aviv_offer_nets_the_capital_track_through_offer_tc():
+    rows = [["field", "A", "B"]]
+    for name, value in TEL_AVIV.items():
+        rows.append([name, value, value])
+    rows.append(["rsu_regime", "wage", None])
+    wage, track = (udfs.offer_tc(rows, "net_first_year", 1, None, name) for name in ("A", "B"))
+    # 2026's rules (the latest): the same surtax threshold and rates, so the difference is
+    # the wage track's 47 % + 3 % against 25 % + 5 % on 148,440: 74,953.20 - 44,922
+    assert track - wage == pytest.approx(150_000 * 0.47 + 148_440 * 0.03 - 44_922, abs=0.01)
