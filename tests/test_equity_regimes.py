@@ -16,6 +16,7 @@ calculators/tax/params/il/section_102.yaml; no Bituach Leumi or health tax on a 
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
@@ -199,3 +200,16 @@ def test_the_tel_aviv_offer_nets_the_capital_track_through_offer_tc():
     # 2026's rules (the latest): the same surtax threshold and rates, so the difference is
     # the wage track's 47 % + 3 % against 25 % + 5 % on 148,440: 74,953.20 - 44,922
     assert track - wage == pytest.approx(150_000 * 0.47 + 148_440 * 0.03 - 44_922, abs=0.01)
+
+
+def test_compare_says_how_the_tel_aviv_rsus_are_taxed_on_a_net_basis():
+    from tests.conftest import negotiate
+
+    ran = negotiate("compare", "--basis", "net_first_year", "--json")
+    assert ran.returncode == 0, ran.stderr
+    rows = {r["company"]: r for r in json.loads(ran.stdout)["offers"]}
+    (line,) = rows["Tel Aviv scale-up"]["equity_regimes"]
+    assert line.startswith("RSUs taxed under 102, section 102's capital-gains track") and "rsu_regime" in line
+    assert all(not r["equity_regimes"] for name, r in rows.items() if name != "Tel Aviv scale-up")
+    gross = negotiate("compare", "--json")  # a gross basis: no tax, no line
+    assert "equity_regimes" not in json.loads(gross.stdout)["offers"][0]

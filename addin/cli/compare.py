@@ -75,6 +75,7 @@ def compare(
     from addin.io.reader import WorkbookError, read_inputs, workbook_offers
     from calculators.offer.model import COMPONENTS, OfferBatch, cash_schedule
     from calculators.relocation.move import analyse_moves, move_inputs_from_rows
+    from calculators.tax.equity_regimes import PARTS, regimes_in_effect
     from calculators.valuation.compare import Settings, compare_offers, home_currency
     from calculators.valuation.net import default_tax_year
 
@@ -133,6 +134,14 @@ def compare(
             row["fx_sensitivity"] = m.fx_sensitivity
             row["one_time_cost_items"] = m.one_time_costs
             row["move_year_cash_not_counted"] = m.ledger_notes
+    if result["tax_year"]:  # a net basis: say how each offer's equity is taxed where a regime does
+        by_offer = {o.name: o for o in offers}
+        for row in result["offers"]:
+            row["equity_regimes"] = [
+                f"{'RSUs' if part == 'equity' else 'options'} taxed under {regime.name}, {regime.summary}"
+                + (f" (the country's default; the offer's {PARTS[part]} sets another)" if default else "")
+                for part, (regime, default) in regimes_in_effect(by_offer[row["name"]]).items()
+            ]
     if sched is not None:
         index = {o.name: i for i, o in enumerate(offers)}
         for row in result["offers"]:
@@ -216,6 +225,9 @@ def _print_table(result: dict[str, Any], detail: bool) -> None:
     console.print(f"FX: units per {fx['base']} as of {fx['as_of']} ({fx['source']})")
     if result["tax_year"]:
         console.print(f"Tax: the {result['tax_year']} rules of each jurisdiction, applied to every year")
+        for r in result["offers"]:
+            for line in r.get("equity_regimes", ()):
+                console.print(f"{r['name']}: {line}")
     if detail:
         for r in result["offers"]:
             sub = Table(title=f"{r['name']} ({r['currency']}) by year")

@@ -38,6 +38,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -46,7 +47,7 @@ from calculators.errors import InvalidInputError
 from calculators.places import PLACES, canonical_code
 from calculators.tax.engine import params
 
-__all__ = ["PARTS", "REGIMES", "Regime", "check_regime", "regime_of", "regime_tax"]
+__all__ = ["PARTS", "REGIMES", "Regime", "check_regime", "regime_of", "regime_tax", "regimes_in_effect"]
 
 Array = npt.NDArray[np.float64]
 
@@ -67,15 +68,30 @@ class Regime:
     parts: tuple[str, ...]
     default: bool = False
     work_at_grant: bool = False
+    summary: str = ""
 
 
 REGIMES: dict[str, Regime] = {
     r.name: r
     for r in (
-        Regime("qualified", "jp/stock_options", ("options",)),
-        Regime("102", "il/section_102", ("equity", "options"), default=True),
-        Regime("102-listed", "il/section_102", ("equity", "options"), work_at_grant=True),
-        Regime("wage", None, ("equity", "options")),
+        Regime(
+            "qualified", "jp/stock_options", ("options",), summary="税制適格: the gain taxed apart at sale"
+        ),
+        Regime(
+            "102",
+            "il/section_102",
+            ("equity", "options"),
+            default=True,
+            summary="section 102's capital-gains track, unlisted shares: a capital gain, no Bituach Leumi",
+        ),
+        Regime(
+            "102-listed",
+            "il/section_102",
+            ("equity", "options"),
+            work_at_grant=True,
+            summary="section 102's capital-gains track, listed shares: grant value as pay, the rise a gain",
+        ),
+        Regime("wage", None, ("equity", "options"), summary="taxed as pay"),
     )
 }
 
@@ -257,3 +273,42 @@ def regime_tax(regime: str, gain: npt.ArrayLike, tax_year: int, work: npt.ArrayL
     g = np.asarray(gain, dtype=float)
     w = np.broadcast_to(np.asarray(work, dtype=float), g.shape)
     return _TAX[found.rules](g, tax_year, w)
+
+
+def regimes_in_effect(offer: Any) -> dict[str, tuple[Regime, bool]]:
+    """The regimes an offer's equity is taxed under, for each part it holds.
+
+    Parameters
+    ----------
+    offer : Offer
+        An offer (its ``jurisdiction``, ``rsu_regime``, ``option_regime`` and equity).
+
+    Returns
+    -------
+    dict of str to (Regime, bool)
+        ``"equity"`` (RSUs, refreshers) and ``"options"``, for those the offer has and a
+        regime taxes: the regime and whether it is the country's default (none named).
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> from calculators.offer.model import Offer
+    >>> o = Offer.from_fields({"company": "A", "jurisdiction": "IL", "currency": "ILS",
+    ...     "base_salary": 500_000, "rsu_grant": 400_000})
+    >>> {part: (r.name, default) for part, (r, default) in regimes_in_effect(o).items()}
+    {'equity': ('102', True)}
+    """
+    held = {
+        "equity": offer.rsu_grant > 0 or offer.refresher_grant > 0,
+        "options": offer.option_shares > 0,
+    }
+    out: dict[str, tuple[Regime, bool]] = {}
+    for part, field in PARTS.items():
+        given = getattr(offer, field)
+        regime = regime_of(given, offer.jurisdiction, part)
+        if held[part] and regime is not None:
+            out[part] = (regime, given is None)
+    return out
