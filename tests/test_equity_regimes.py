@@ -75,7 +75,11 @@ def test_the_regime_is_refused_where_the_law_has_none_naming_the_field():
             {**STARTUP, "jurisdiction": "GB-ENG", "currency": "GBP", "option_regime": "qualified"}
         )
     assert str(err.value) == "offer: option_regime qualified is a regime of JP-TOKYO, not of GB-ENG"
-    with pytest.raises(InvalidInputError, match="option_regime ISO: not a regime modelled"):
+    with pytest.raises(InvalidInputError, match="option_regime EMI: not a regime modelled"):
+        Offer.from_fields({**STARTUP, "option_regime": "EMI"})
+    with pytest.raises(
+        InvalidInputError, match="option_regime iso is a regime of US-CA, US-WA, US-NY-NYC, not of"
+    ):
         Offer.from_fields({**STARTUP, "option_regime": "ISO"})
     assert "option_regime" in FIELDS and Offer.from_fields(STARTUP).option_regime is None
 
@@ -213,3 +217,77 @@ def test_compare_says_how_the_tel_aviv_rsus_are_taxed_on_a_net_basis():
     assert all(not r["equity_regimes"] for name, r in rows.items() if name != "Tel Aviv scale-up")
     gross = negotiate("compare", "--json")  # a gross basis: no tax, no line
     assert "equity_regimes" not in json.loads(gross.stdout)["offers"][0]
+
+
+SEATTLE_START_UP = {
+    "company": "Rain City Robotics",
+    "jurisdiction": "US-WA",
+    "currency": "USD",
+    "base_salary": 200_000,
+    "option_shares": 10_000,
+    "option_strike": 2,
+    "option_price": 12,
+    "option_schedule": "100",
+    "option_exit_year": 1,
+}
+
+
+def test_iso_options_sold_at_exercise_pay_income_tax_but_no_fica_by_hand():
+    """26 U.S.C. 421(b) and 422(a)(1): ISO shares sold when exercised (the exit) are a
+    disqualifying disposition, the spread ordinary income; 3121(a)(22): not FICA wages, so
+    no Social Security, Medicare or Additional Medicare Tax; no AMT item (exercise and sale
+    in one year)."""
+    iso = Offer.from_fields({**SEATTLE_START_UP, "option_regime": "iso"})
+    nso = Offer.from_fields(SEATTLE_START_UP)
+    parts = _parts(iso)
+    assert parts["options"].tolist() == [100_000.0]  # 10,000 x (12 - 2)
+    pay_only = float(withheld(iso, 200_000.0, 0.0, 2025))
+    # federal, 2025, single: taxable 184,250 -> 284,250 after the 15,750 standard deduction:
+    # 24 % to 197,300, 32 % to 250,525, 35 % above
+    federal = 13_050 * 0.24 + 53_225 * 0.32 + 33_725 * 0.35
+    assert federal == pytest.approx(31_967.75)
+    # WA: no income tax; PFML is capped at the Social Security wage base the salary passes
+    # already; WA Cares (no cap) is charged as on pay: 0.58 % of the gain
+    cares = 100_000 * 0.0058
+    assert float(withheld_parts(iso, parts, 2025)[0]) == pytest.approx(pay_only + federal + cares, abs=0.01)
+    # as an NSO (the default) the spread is wages: Medicare 1.45 % and 0.9 % Additional Medicare
+    # on all of it (the salary is past 200,000 and the Social Security wage base)
+    as_wages = float(withheld_parts(nso, parts, 2025)[0]) - float(withheld_parts(iso, parts, 2025)[0])
+    assert as_wages == pytest.approx(100_000 * (0.0145 + 0.009), abs=0.01)
+
+
+def test_canadas_security_options_deduction_halves_the_taxable_benefit_by_hand():
+    """Income Tax Act s. 110(1)(d) (CRA, Option benefit deductions): half the benefit is
+    deducted in computing taxable income; the benefit stays pensionable (CPP) and is not
+    insurable (EI).  2025, Ontario, 150,000 of salary and a 20,000 option benefit."""
+    toronto = {
+        "company": "Maple AI",
+        "jurisdiction": "CA-ON",
+        "currency": "CAD",
+        "base_salary": 150_000,
+        "option_shares": 2_000,
+        "option_strike": 10,
+        "option_price": 20,
+        "option_schedule": "100",
+        "option_exit_year": 1,
+    }
+    deduction = Offer.from_fields({**toronto, "option_regime": "110(1)(d)"})
+    parts = _parts(deduction)
+    assert parts["options"].tolist() == [20_000.0]
+    pay_only = float(withheld(deduction, 150_000.0, 0.0, 2025))
+    # net income: 150,000 - enhanced CPP 678 (5.95 % x 67,800 = 4,034.10, of which 1 % / 5.95 %)
+    # - CPP2 396 = 148,926; the salary is past both CPP ceilings, so the benefit adds no CPP.
+    # Taxable income rises by 10,000: federal 26 % band = 2,600; Ontario 11.16 % on 1,074 to
+    # 150,000 and 12.16 % on 8,926 above, plus the 20 % + 36 % surtax: 1,205.26 x 1.56
+    ontario = (1_074 * 0.1116 + 8_926 * 0.1216) * 1.56
+    assert float(withheld_parts(deduction, parts, 2025)[0]) == pytest.approx(
+        pay_only + 2_600 + ontario, abs=0.02
+    )
+    # the default (no deduction): the whole 20,000 is taxable
+    default = Offer.from_fields(toronto)
+    ontario_all = (1_074 * 0.1116 + 18_926 * 0.1216) * 1.56
+    assert float(withheld_parts(default, parts, 2025)[0]) == pytest.approx(
+        pay_only + 5_200 + ontario_all, abs=0.02
+    )
+    with pytest.raises(InvalidInputError, match="rsu_regime 110.1..d. is a regime of options, not of RSUs"):
+        Offer.from_fields({**toronto, "rsu_grant": 1, "rsu_regime": "110(1)(d)"})

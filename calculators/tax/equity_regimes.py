@@ -22,21 +22,28 @@ Modelled:
   102(b)(3)): the part of each vest (or option gain) worth what it was at the grant is income
   from work, taxed with the pay; the rise since, a capital gain as under ``102``.  Parameters:
   ``params/il/section_102.yaml``, ``params/il/income_tax.yaml``.
+- ``iso`` in the US, options only (incentive stock options, 26 U.S.C. 422): the options are
+  exercised and the shares sold at the exit, a disqualifying disposition (s. 421(b)): the
+  spread is income for the federal and state income taxes, not FICA wages (s. 3121(a)(22));
+  the state contributions are charged as on pay.  Parameters: the jurisdiction's own.
+- ``110(1)(d)`` in Canada, options only (the security options deduction, Income Tax Act s.
+  110(1)(d)): the benefit at exercise is employment income, pensionable and not insurable,
+  and its ``security_option_deduction_rate`` share is deducted in computing taxable income
+  (``params/ca/federal.yaml``).
 - ``wage`` anywhere: taxed as employment income with the pay (Israel's income track, a plan
   without a trustee, or a sale before the trustee period ends).
 
 The trustee period (24 months from the grant) is not timed: a vest is taxed in the year it is
 counted, as if sold when the period ends, at its value then.
 
-Not modelled (an offer under one of them takes the default rule and the note says so): US ISO
-(no regular tax at exercise, AMT), UK EMI, Canada's section 110(1)(d) deduction, Germany's
-section 19a deferral.
+Not modelled (an offer under one of them takes the default rule and the note says so): an ISO
+qualifying disposition (and AMT), UK EMI, Germany's section 19a deferral.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,6 +97,18 @@ REGIMES: dict[str, Regime] = {
             ("equity", "options"),
             work_at_grant=True,
             summary="section 102's capital-gains track, listed shares: grant value as pay, the rise a gain",
+        ),
+        Regime(
+            "iso",
+            "us/payroll",
+            ("options",),
+            summary="incentive stock options sold when exercised: income tax, no Social Security or Medicare",
+        ),
+        Regime(
+            "110(1)(d)",
+            "ca/federal",
+            ("options",),
+            summary="the security options deduction: half the benefit deducted from taxable income",
         ),
         Regime("wage", None, ("equity", "options"), summary="taxed as pay"),
     )
@@ -189,11 +208,21 @@ def regime_of(given: str | None, jurisdiction: str, part: str) -> Regime | None:
     return None if found is None or found.rules is None else found
 
 
+@dataclass(frozen=True)
+class _Pay:
+    """The year's pay beside what a regime taxes apart, in the jurisdiction's currency."""
+
+    cash: Array
+    equity: Array  # equity income taxed as pay
+    jurisdiction: str
+    options: Mapping[str, Any]
+
+
 def _floor(x: float, step: float) -> float:
     return math.floor(round(x / step, 9)) * step  # 1,531,500.0000001 is 1,531,500
 
 
-def _jp_qualified(gain: Array, tax_year: int, work: Array) -> Array:
+def _jp_qualified(gain: Array, tax_year: int, pay: _Pay) -> Array:
     opts, tax = params("jp", "stock_options"), params("jp", "income_tax")
     national = float(opts["qualified_capital_gains_income_tax_rate"].at(tax_year))
     local = float(opts["qualified_capital_gains_resident_tax_rate"].at(tax_year))
@@ -209,7 +238,8 @@ def _jp_qualified(gain: Array, tax_year: int, work: Array) -> Array:
     return out  # taxed apart: the year's other income changes nothing
 
 
-def _il_capital_track(gain: Array, tax_year: int, work: Array) -> Array:
+def _il_capital_track(gain: Array, tax_year: int, pay: _Pay) -> Array:
+    work = pay.cash + pay.equity
     rate = float(params("il", "section_102")["capital_track_rate"].at(tax_year))
     income_tax = params("il", "income_tax")
     surtax = income_tax["surtax"].at(tax_year)
@@ -221,13 +251,52 @@ def _il_capital_track(gain: Array, tax_year: int, work: Array) -> Array:
     return np.asarray(gain * rate + above * (surtax_rate + capital_surtax))
 
 
-_TAX: dict[str, Callable[[Array, int, Array], Array]] = {
+# the lines of a US jurisdiction charged on FICA wages (26 U.S.C. 3101, 3121(a); the
+# Additional Medicare Tax, 3101(b)(2), is on the same wages)
+_FICA_LINES = ("social_security", "medicare", "additional_medicare")
+
+
+def _us_iso(gain: Array, tax_year: int, pay: _Pay) -> Array:
+    from calculators.tax import compute  # noqa: PLC0415 (calculators.tax imports this module)
+
+    def lines(equity: Array) -> dict[str, Array]:
+        return compute(pay.cash, pay.jurisdiction, tax_year, equity, **pay.options).lines
+
+    with_gain, without = lines(pay.equity + np.maximum(gain, 0.0)), lines(pay.equity)
+    out = np.zeros(np.shape(gain))
+    for name, amount in with_gain.items():
+        if name not in _FICA_LINES:  # remuneration from an ISO is not FICA wages
+            out = out + (amount - without[name])
+    return np.asarray(out)
+
+
+def _ca_security_options_deduction(gain: Array, tax_year: int, pay: _Pay) -> Array:
+    from calculators.tax.jurisdictions import ca_on  # noqa: PLC0415 (it imports the engine)
+
+    share = float(params("ca", "federal")["security_option_deduction_rate"].at(tax_year))
+    g = np.maximum(gain, 0.0)
+    base = ca_on.lines_with_deduction(pay.cash, pay.equity, tax_year, pay.options)
+    with_gain = ca_on.lines_with_deduction(pay.cash, pay.equity + g, tax_year, pay.options, share * g)
+    return np.asarray(sum(with_gain.values()) - sum(base.values()))
+
+
+_TAX: dict[str, Callable[[Array, int, _Pay], Array]] = {
+    "ca/federal": _ca_security_options_deduction,
     "jp/stock_options": _jp_qualified,
     "il/section_102": _il_capital_track,
+    "us/payroll": _us_iso,
 }
 
 
-def regime_tax(regime: str, gain: npt.ArrayLike, tax_year: int, work: npt.ArrayLike = 0.0) -> Array:
+def regime_tax(
+    regime: str,
+    gain: npt.ArrayLike,
+    tax_year: int,
+    cash: npt.ArrayLike = 0.0,
+    equity: npt.ArrayLike = 0.0,
+    jurisdiction: str | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> Array:
     """Tax on what a regime taxes apart from pay, in the jurisdiction's currency.
 
     Parameters
@@ -236,11 +305,17 @@ def regime_tax(regime: str, gain: npt.ArrayLike, tax_year: int, work: npt.ArrayL
         A name of :data:`REGIMES` with rules (checked by :func:`check_regime`).
     gain : array_like
         What the regime taxes apart, each year: the options' gain at sale over the exercise
-        price (``qualified``), the capital-gain part of the benefit (``102``, ``102-listed``).
+        price (``qualified``, ``iso``), the capital-gain part of the benefit (``102``,
+        ``102-listed``).
     tax_year : int
         The tax year whose rates apply.
-    work : array_like, optional
-        The year's income taxed as pay, of the same shape (the Israeli surtax counts it first).
+    cash, equity : array_like, optional
+        The year's salary-like pay and equity income taxed as pay, of the same shape (the
+        Israeli surtax counts them first; ``iso`` adds the gain to them).
+    jurisdiction : str, optional
+        The jurisdiction's code (``iso``: whose income taxes apply).
+    options : mapping, optional
+        Personal options the jurisdiction knows (``age`` …).
 
     Returns
     -------
@@ -252,7 +327,7 @@ def regime_tax(regime: str, gain: npt.ArrayLike, tax_year: int, work: npt.ArrayL
     国税庁 タックスアンサー No.1540 and No.1463 (``params/jp/stock_options.yaml``); No.2260
     (復興特別所得税); 国税通則法 第118条・第119条 (rounding).  Income Tax Ordinance [New Version]
     s. 102(b)(2)-(3) and s. 121B(a), (a1) (``params/il/section_102.yaml``,
-    ``params/il/income_tax.yaml``).
+    ``params/il/income_tax.yaml``).  26 U.S.C. 421(b), 422(a)(1), 3121(a)(22).
 
     Examples
     --------
@@ -271,8 +346,13 @@ def regime_tax(regime: str, gain: npt.ArrayLike, tax_year: int, work: npt.ArrayL
     if found is None or found.rules is None:  # check_regime admits no other
         raise InvalidInputError(f"{regime}: not a regime with rules of its own")
     g = np.asarray(gain, dtype=float)
-    w = np.broadcast_to(np.asarray(work, dtype=float), g.shape)
-    return _TAX[found.rules](g, tax_year, w)
+    pay = _Pay(
+        cash=np.broadcast_to(np.asarray(cash, dtype=float), g.shape),
+        equity=np.broadcast_to(np.asarray(equity, dtype=float), g.shape),
+        jurisdiction=str(jurisdiction),
+        options=dict(options or {}),
+    )
+    return _TAX[found.rules](g, tax_year, pay)
 
 
 def regimes_in_effect(offer: Any) -> dict[str, tuple[Regime, bool]]:

@@ -208,8 +208,10 @@ def withheld_parts(
         if offer.currency == jur.currency
         else float((fx or shipped_table()).convert(1.0, offer.currency, jur.currency))
     )
+    opts = {k: v for k, v in (options or {}).items() if k in jur.options}
+    pay_cash, pay_equity = cash * rate, np.broadcast_to(as_pay, np.shape(cash)) * rate
     for name, gain in apart.values():
-        taken = taken + regime_tax(name, gain * rate, tax_year, (cash + as_pay) * rate) / rate
+        taken = taken + regime_tax(name, gain * rate, tax_year, pay_cash, pay_equity, jur.code, opts) / rate
     return np.asarray(taken)
 
 

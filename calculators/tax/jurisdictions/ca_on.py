@@ -47,6 +47,7 @@ from calculators.scalar import Amount, scalar_out
 from calculators.tax.engine import Array, capped_rate, marginal_tax, params, register
 
 __all__ = [
+    "lines_with_deduction",
     "cpp_contribution",
     "cpp2_contribution",
     "ei_premium",
@@ -217,7 +218,12 @@ def federal_basic_personal_amount(net_income: Amount, year: int) -> Amount:
 
 
 def federal_income_tax(
-    net_income: Array, employment_income: Array, cpp_base: Array, ei: Array, year: int
+    net_income: Array,
+    employment_income: Array,
+    cpp_base: Array,
+    ei: Array,
+    year: int,
+    taxable_income: Array | None = None,
 ) -> Array:
     """Basic federal tax (Schedule 1): scale tax minus non-refundable credits.
 
@@ -236,6 +242,10 @@ def federal_income_tax(
         The EI premium (credit at the lowest rate).
     year : int
         Tax year.
+    taxable_income : numpy.ndarray, optional
+        Taxable income (line 26000) the scale applies to, when deductions such as the
+        security options deduction (s. 110(1)(d)) make it less than ``net_income``; the BPA
+        follows net income.
 
     Returns
     -------
@@ -256,7 +266,8 @@ def federal_income_tax(
     12845.77
     """
     scale = _p("federal", "income_tax_scale", year)
-    gross = marginal_tax(net_income, scale["thresholds"], scale["rates"])
+    taxed = net_income if taxable_income is None else taxable_income
+    gross = marginal_tax(taxed, scale["thresholds"], scale["rates"])
     cea = np.minimum(employment_income, _p("federal", "canada_employment_amount", year))
     credits = federal_basic_personal_amount(net_income, year) + cea + cpp_base + ei
     return np.maximum(gross - credits * _p("federal", "credit_rate", year), 0.0)
@@ -310,7 +321,12 @@ def lift_credit(employment_income: Array, net_income: Array, year: int) -> Array
 
 
 def ontario_income_tax(
-    net_income: Array, employment_income: Array, cpp_base: Array, ei: Array, year: int
+    net_income: Array,
+    employment_income: Array,
+    cpp_base: Array,
+    ei: Array,
+    year: int,
+    taxable_income: Array | None = None,
 ) -> Array:
     """Ontario tax (ON428): basic tax, surtax, tax reduction, then LIFT credit.
 
@@ -326,6 +342,9 @@ def ontario_income_tax(
         The EI premium.
     year : int
         Tax year.
+    taxable_income : numpy.ndarray, optional
+        Taxable income the scale applies to (default ``net_income``); the LIFT credit follows
+        net income.
 
     Returns
     -------
@@ -345,7 +364,8 @@ def ontario_income_tax(
     5659.39
     """
     scale = _p("ontario", "income_tax_scale", year)
-    gross = marginal_tax(net_income, scale["thresholds"], scale["rates"])
+    taxed = net_income if taxable_income is None else taxable_income
+    gross = marginal_tax(taxed, scale["thresholds"], scale["rates"])
     credits = _p("ontario", "basic_personal_amount", year) + cpp_base + ei
     basic = np.maximum(gross - credits * _p("ontario", "credit_rate", year), 0.0)
     tax = basic + _ontario_surtax(basic, year)
@@ -418,6 +438,42 @@ def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -
     Returns
     -------
     dict of str to numpy.ndarray
+        The lines of :func:`lines_with_deduction`, without a deduction.
+
+    References
+    ----------
+    :func:`lines_with_deduction`.
+
+    Examples
+    --------
+    >>> out = lines(np.array([100_000.0]), np.array([0.0]), 2025, {"age": 35})
+    >>> float(out["ontario_health_premium"][0])
+    750.0
+    """
+    return lines_with_deduction(salary, equity, year, options)
+
+
+def lines_with_deduction(
+    salary: Array, equity: Array, year: int, options: Mapping[str, Any], deduction: Array | float = 0.0
+) -> dict[str, Array]:
+    """Every withholding line for an Ontario employee, with a deduction in computing taxable income.
+
+    Parameters
+    ----------
+    salary, equity : numpy.ndarray
+        Salary and RSU income for the year, CAD, of one shape.
+    year : int
+        Tax year.
+    options : mapping
+        ``age`` (checked by the engine).
+    deduction : numpy.ndarray or float, optional
+        Deducted from net income in computing taxable income (the security options deduction,
+        s. 110(1)(d)): it lowers the income taxes and the Ontario Health Premium, not the
+        contributions, the BPA or the LIFT credit.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
         ``federal_income_tax``, ``ontario_income_tax``, ``ontario_health_premium``, ``cpp``,
         ``cpp2`` and ``ei``.
 
@@ -428,7 +484,7 @@ def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -
 
     Examples
     --------
-    >>> out = lines(np.array([100_000.0]), np.array([0.0]), 2025, {"age": 35})
+    >>> out = lines_with_deduction(np.array([100_000.0]), np.array([0.0]), 2025, {"age": 35})
     >>> round(float(out["federal_income_tax"][0]), 2), float(out["ontario_health_premium"][0])
     (13642.46, 750.0)
     """
@@ -439,11 +495,12 @@ def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -
     ei = ei_premium(salary, year)  # equity, a non-cash benefit, is not insurable
     # Line 22215 (enhanced CPP and CPP2) is deducted from income (line 23600).
     net_income = np.maximum(earnings - (cpp - cpp_base) - cpp2, 0.0)
+    taxable = np.maximum(net_income - deduction, 0.0)
     # the engine's compute() gives every line the inputs' shape
     return {
-        "federal_income_tax": federal_income_tax(net_income, earnings, cpp_base, ei, year),
-        "ontario_income_tax": ontario_income_tax(net_income, earnings, cpp_base, ei, year),
-        "ontario_health_premium": ontario_health_premium(net_income, year),
+        "federal_income_tax": federal_income_tax(net_income, earnings, cpp_base, ei, year, taxable),
+        "ontario_income_tax": ontario_income_tax(net_income, earnings, cpp_base, ei, year, taxable),
+        "ontario_health_premium": ontario_health_premium(taxable, year),
         "cpp": cpp,
         "cpp2": cpp2,
         "ei": ei,
