@@ -75,8 +75,8 @@ def test_the_regime_is_refused_where_the_law_has_none_naming_the_field():
             {**STARTUP, "jurisdiction": "GB-ENG", "currency": "GBP", "option_regime": "qualified"}
         )
     assert str(err.value) == "offer: option_regime qualified is a regime of JP-TOKYO, not of GB-ENG"
-    with pytest.raises(InvalidInputError, match="option_regime EMI: not a regime modelled"):
-        Offer.from_fields({**STARTUP, "option_regime": "EMI"})
+    with pytest.raises(InvalidInputError, match="option_regime 19a: not a regime modelled"):
+        Offer.from_fields({**STARTUP, "option_regime": "19a"})
     with pytest.raises(
         InvalidInputError, match="option_regime iso is a regime of US-CA, US-WA, US-NY-NYC, not of"
     ):
@@ -291,3 +291,39 @@ def test_canadas_security_options_deduction_halves_the_taxable_benefit_by_hand()
     )
     with pytest.raises(InvalidInputError, match="rsu_regime 110.1..d. is a regime of options, not of RSUs"):
         Offer.from_fields({**toronto, "rsu_grant": 1, "rsu_regime": "110(1)(d)"})
+
+
+def test_uk_emi_options_at_the_exit_pay_capital_gains_tax_with_the_relief_by_hand():
+    """ITEPA 2003 s. 530-531: no income tax or NI on exercising an EMI option priced at least
+    at the market value at grant; TCGA 1992: the gain on the shares sold at once, less the
+    3,000 annual exempt amount (s. 1K), at Business Asset Disposal Relief's 14 % in 2025/26
+    and 18 % in 2026/27 (s. 169N(3), Finance Act 2025 s. 8), whatever the income tax band."""
+    london = {
+        "company": "Thames Robotics",
+        "jurisdiction": "GB-ENG",
+        "currency": "GBP",
+        "base_salary": 90_000,
+        "option_shares": 5_000,
+        "option_strike": 1.0,
+        "option_price": 12.4888,
+        "option_schedule": "100",
+        "option_exit_year": 1,
+    }
+    emi = Offer.from_fields({**london, "option_regime": "emi"})
+    parts = _parts(emi)
+    assert parts["options"][0] == pytest.approx(57_444.0)  # 5,000 x (12.4888 - 1)
+    pay_only = float(withheld(emi, 90_000.0, 0.0, 2025))
+    assert float(withheld_parts(emi, parts, 2025)[0]) == pytest.approx(pay_only + 54_444 * 0.14, abs=0.01)
+    assert float(withheld_parts(emi, parts, 2026)[0]) == pytest.approx(
+        float(withheld(emi, 90_000.0, 0.0, 2026)) + 54_444 * 0.18, abs=0.01
+    )
+    # beyond the 1,000,000 lifetime limit the main rates apply: the salary leaves no basic
+    # rate band, so 24 % on what is over the limit (the exempt amount set against it first)
+    big = regime_tax("emi", [1_500_000.0], 2025, [90_000.0], [0.0], "GB-ENG", {})
+    assert float(big[0]) == pytest.approx(1_000_000 * 0.14 + 497_000 * 0.24, abs=0.01)
+    # a basic rate taxpayer pays the relief's rate too, not the 18 % basic rate
+    small = regime_tax("emi", [20_000.0], 2025, [30_000.0], [0.0], "GB-ENG", {})
+    assert float(small[0]) == pytest.approx(17_000 * 0.14, abs=0.01)
+    # the default (an unapproved option): the gain is pay, with income tax and NI at the top
+    as_pay = float(withheld_parts(Offer.from_fields(london), parts, 2025)[0]) - pay_only
+    assert as_pay > 57_444 * 0.42

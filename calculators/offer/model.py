@@ -227,7 +227,7 @@ FIELDS: dict[str, FieldSpec] = {
         "regime",
         None,
         "Tax regime of the options where the law has one (JP: qualified; IL: 102, 102-listed, wage; "
-        "US: iso; CA: 110(1)(d)); blank: the country's default",
+        "US: iso; CA: 110(1)(d); UK: emi); blank: the country's default",
     ),
     "rsu_regime": FieldSpec(
         "regime", None, "Tax regime of the RSUs (IL: 102, 102-listed, wage); blank: the country's default"

@@ -30,6 +30,12 @@ Modelled:
   110(1)(d)): the benefit at exercise is employment income, pensionable and not insurable,
   and its ``security_option_deduction_rate`` share is deducted in computing taxable income
   (``params/ca/federal.yaml``).
+- ``emi`` in the UK, options only (Enterprise Management Incentives, ITEPA 2003 Sch. 5): an
+  option whose exercise price is at least the shares' market value at grant is charged no
+  income tax or NI at exercise (ITEPA s. 530-531); the shares sold at once, the gain over the
+  exercise price is a capital gain: Business Asset Disposal Relief's rate up to the lifetime
+  limit (the option granted two years or more before the exit, assumed), the main rates on
+  the rest, after the annual exempt amount.  Parameters: ``params/gb/capital_gains.yaml``.
 - ``wage`` anywhere: taxed as employment income with the pay (Israel's income track, a plan
   without a trustee, or a sale before the trustee period ends).
 
@@ -37,7 +43,7 @@ The trustee period (24 months from the grant) is not timed: a vest is taxed in t
 counted, as if sold when the period ends, at its value then.
 
 Not modelled (an offer under one of them takes the default rule and the note says so): an ISO
-qualifying disposition (and AMT), UK EMI, Germany's section 19a deferral.
+qualifying disposition (and AMT), Germany's section 19a deferral.
 """
 
 from __future__ import annotations
@@ -109,6 +115,12 @@ REGIMES: dict[str, Regime] = {
             "ca/federal",
             ("options",),
             summary="the security options deduction: half the benefit deducted from taxable income",
+        ),
+        Regime(
+            "emi",
+            "gb/capital_gains",
+            ("options",),
+            summary="Enterprise Management Incentives: no income tax or NI, the gain taxed as a capital gain",
         ),
         Regime("wage", None, ("equity", "options"), summary="taxed as pay"),
     )
@@ -280,7 +292,30 @@ def _ca_security_options_deduction(gain: Array, tax_year: int, pay: _Pay) -> Arr
     return np.asarray(sum(with_gain.values()) - sum(base.values()))
 
 
+def _gb_emi(gain: Array, tax_year: int, pay: _Pay) -> Array:
+    from calculators.tax.jurisdictions import gb_eng  # noqa: PLC0415 (it imports the engine)
+
+    cgt, income_tax = params("gb", "capital_gains"), params("gb", "income_tax")
+    day = gb_eng.tax_year_start(tax_year)
+    rates = cgt["rates"].at(day)
+    basic, higher = float(rates["basic"]), float(rates["higher"])
+    badr, limit = float(cgt["badr_rate"].at(day)), float(cgt["badr_lifetime_limit"].at(day))
+    exempt = float(cgt["annual_exempt_amount"].at(day))
+    band = float(income_tax["rates"].at(day)["thresholds"][1])  # the basic rate band
+    income = pay.cash + pay.equity
+    unused = np.maximum(band - np.maximum(income - gb_eng.personal_allowance(income, tax_year), 0.0), 0.0)
+    g = np.maximum(gain, 0.0)
+    relieved, rest = np.minimum(g, limit), np.maximum(g - limit, 0.0)
+    # the annual exempt amount goes against the gains at the higher rate first
+    rest_taxed = np.maximum(rest - exempt, 0.0)
+    relieved_taxed = np.maximum(relieved - np.maximum(exempt - rest, 0.0), 0.0)
+    band_left = np.maximum(unused - relieved_taxed, 0.0)  # relieved gains use the band first
+    at_basic = np.minimum(rest_taxed, band_left)
+    return np.asarray(relieved_taxed * badr + at_basic * basic + (rest_taxed - at_basic) * higher)
+
+
 _TAX: dict[str, Callable[[Array, int, _Pay], Array]] = {
+    "gb/capital_gains": _gb_emi,
     "ca/federal": _ca_security_options_deduction,
     "jp/stock_options": _jp_qualified,
     "il/section_102": _il_capital_track,

@@ -73,20 +73,40 @@ from calculators.defaults import AGE
 from calculators.scalar import Amount, scalar_out
 from calculators.tax.engine import capped_rate, marginal_tax, params, register
 
-__all__ = ["lines", "personal_allowance", "income_tax", "employee_ni"]
+__all__ = ["lines", "personal_allowance", "income_tax", "employee_ni", "tax_year_start"]
 
 Array = npt.NDArray[np.float64]
 
 _MONTHS = 12
 
 
-def _start(year: int) -> dt.date:
-    """First day of UK tax year ``year`` (6 April)."""
+def tax_year_start(year: int) -> dt.date:
+    """First day of UK tax year ``year`` (6 April), the date its values are keyed by.
+
+    Parameters
+    ----------
+    year : int
+        The tax year, by the calendar year it starts in (2025 is 2025/26).
+
+    Returns
+    -------
+    datetime.date
+        6 April of ``year``.
+
+    References
+    ----------
+    Income Tax Act 2007 s. 4(2) (a tax year begins on 6 April).
+
+    Examples
+    --------
+    >>> tax_year_start(2025)
+    datetime.date(2025, 4, 6)
+    """
     return dt.date(year, 4, 6)
 
 
 def _p(topic: str, name: str, year: int) -> Any:
-    return params("gb", topic)[name].at(_start(year))
+    return params("gb", topic)[name].at(tax_year_start(year))
 
 
 @overload
