@@ -169,7 +169,8 @@ def check_regime(regime: str, jurisdiction: str, part: str = "options") -> str:
     field = PARTS[part]
     name = str(regime).strip().lower()
     if name not in REGIMES:
-        raise InvalidInputError(f"{field} {regime!s}: not a regime modelled (known: {', '.join(REGIMES)})")
+        known = ", ".join(n for n, r in REGIMES.items() if part in r.parts)
+        raise InvalidInputError(f"{field} {regime!s}: not a regime modelled (known: {known})")
     found = REGIMES[name]
     if part not in found.parts:
         parts = " and ".join(_WHAT[p] for p in found.parts)

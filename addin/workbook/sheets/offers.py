@@ -13,7 +13,7 @@ from calculators.fx import shipped_table
 from calculators.offer.equity import parse_schedule
 from calculators.offer.model import EQUITY_FIELDS, FIELDS
 from calculators.places import JURISDICTIONS
-from calculators.tax.equity_regimes import REGIMES
+from calculators.tax.equity_regimes import PARTS, REGIMES
 
 NAME = OFFERS
 HELP_HEADER = "what it means"
@@ -71,7 +71,10 @@ def dress(ws: Any, wb: Any, lay: Layout, data: dict[str, Any]) -> None:
         "frequency": (list(FREQUENCY_CHOICES), True),
         "regime": (list(REGIMES), True),
     }
+    part_of = {field: part for part, field in PARTS.items()}
     for name, (choices, strict) in ((n, lists[f.kind]) for n, f in FIELDS.items() if f.kind in lists):
+        if name in part_of:  # a regime field: the regimes of its part only
+            choices = [r for r, regime in REGIMES.items() if part_of[name] in regime.parts]
         row = lay.field_row[name] + 1
         ws.data_validation(
             f"B{row}:{last}{row}",
