@@ -100,6 +100,12 @@ MESSAGES = {
         "salary beats your best alternative (your ask: TC {ask})",
         "move_sign_on": "what could move it: a sign-on of {amount} more, on top of the ask",
         "move_equity": "what could move it: an RSU grant larger by {amount}, on top of the ask",
+        "regime_default_equity": "the RSUs are valued under the country's default tax regime for "
+        "them ({regime}): ask whether the plan is under it (if not, change the RSUs' tax regime on "
+        "the Offers sheet); taxed as pay they would be worth {amount} less ({basis})",
+        "regime_default_options": "the options are valued under the country's default tax regime for "
+        "them ({regime}): ask whether the plan is under it (if not, change the options' tax regime on "
+        "the Offers sheet); taxed as pay they would be worth {amount} less ({basis})",
         "move_level": "what could move it: the next level, {level} (its market band with your "
         "premium: {low} to {high})",
         "leverage_only": "nothing within reach (a sign-on, more equity, the next level) makes it "
@@ -174,6 +180,12 @@ MESSAGES = {
         "上回れません（提示額：総報酬 {ask}）",
         "move_sign_on": "動かせる可能性：提示額に加えてサインオンボーナスをさらに {amount}",
         "move_equity": "動かせる可能性：提示額に加えて RSU 付与額をさらに {amount}",
+        "regime_default_equity": "RSU はこの国の既定の税制（{regime}）で評価しています：制度が"
+        "それに該当するか確認してください（該当しなければオファー表で RSU の税制を変更）。"
+        "給与として課税されると {amount} 少なくなります（{basis}）",
+        "regime_default_options": "ストックオプションはこの国の既定の税制（{regime}）で評価しています："
+        "制度がそれに該当するか確認してください（該当しなければオファー表でストックオプションの税制を変更）。"
+        "給与として課税されると {amount} 少なくなります（{basis}）",
         "move_level": "動かせる可能性：一つ上のレベル {level}（プレミアム込みの市場レンジ {low}〜{high}）",
         "leverage_only": "サインオン、株式の上積み、一つ上のレベルのいずれでも届きません："
         "このオファーは交渉材料としてのみ使ってください",

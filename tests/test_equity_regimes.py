@@ -327,3 +327,34 @@ def test_uk_emi_options_at_the_exit_pay_capital_gains_tax_with_the_relief_by_han
     # the default (an unapproved option): the gain is pay, with income tax and NI at the top
     as_pay = float(withheld_parts(Offer.from_fields(london), parts, 2025)[0]) - pay_only
     assert as_pay > 57_444 * 0.42
+
+
+def test_the_brief_asks_whether_the_tel_aviv_plan_is_under_section_102_and_says_what_it_is_worth():
+    from tests.conftest import negotiate
+
+    ran = negotiate("brief", "--json")
+    assert ran.returncode == 0, ran.stderr
+    offers = {o["name"]: o for o in json.loads(ran.stdout)["offers"]}
+    found = {
+        name: [w for w in o["warnings"] if w["code"].startswith("regime_default")]
+        for name, o in offers.items()
+    }
+    (note,) = found.pop("Tel Aviv scale-up")
+    assert not any(found.values())  # no other offer's equity is under a default regime
+    assert note["code"] == "regime_default_equity" and note["params"]["regime"] == "102"
+    # the amount is the offer's value against the same offer with its RSUs taxed as pay
+    ranked = json.loads(negotiate("compare", "--basis", "net_annualized", "--json").stdout)["offers"]
+    (tel_aviv,) = (r for r in ranked if r["name"] == "Tel Aviv scale-up")
+    assert note["params"]["amount"] == pytest.approx(tel_aviv["value_home"] - _as_pay_home_value(), rel=1e-9)
+    assert "RSUs' tax regime on the Offers sheet" in note["text"] and "less" in note["text"]
+
+
+def _as_pay_home_value() -> float:
+    """The Tel Aviv example offer's net_annualized home value with its RSUs taxed as pay."""
+    from addin.workbook.builder import example
+    from calculators.valuation.compare import Settings, metric, to_home
+
+    (fields,) = (o for o in example()["offers"] if o["name"] == "Tel Aviv scale-up")
+    offer = Offer.from_fields({**fields, "rsu_regime": "wage"})
+    s = Settings(basis="net_annualized", years=4, home_currency="JPY")
+    return float(to_home(metric([offer], s), s)[0])

@@ -43,7 +43,8 @@ from calculators.negotiation.notes import Note, note_of
 from calculators.negotiation.standing import impact_value, standings
 from calculators.negotiation.timeline import TimelineEntry, timeline
 from calculators.offer.model import Offer, check_amount
-from calculators.valuation.compare import Settings
+from calculators.tax.equity_regimes import PARTS, regimes_in_effect
+from calculators.valuation.compare import Settings, metric, to_home
 from calculators.valuation.disclosure import spoken_amount
 from calculators.valuation.equivalent import MakeWhole, make_whole
 from calculators.valuation.forfeit import Forfeited
@@ -470,6 +471,7 @@ def negotiation_brief(
             (cited[0].name or "another offer", cited[0].value_home) if cited else None,
             at.above,
         )
+        advice = dataclasses.replace(advice, notes=advice.notes + _regime_notes(offer, s))
         whole, whole_note = _made_whole(offer, strategy.forfeited, s)
         entry = line[offer.name]
         companies.append(
@@ -550,6 +552,25 @@ def _made_whole(
         return make_whole(offer, lost.net, on_net, lost.currency), None
     except (InvalidInputError, NoSolutionError) as exc:  # e.g. no sign-on nets that much
         return None, note_of(exc)
+
+
+def _regime_notes(offer: Offer, s: Settings) -> tuple[Note, ...]:
+    """On a basis after tax, what the country's default equity regime is worth to this offer
+    against its equity taxed as pay: a question for the recruiter (is the plan under it?)."""
+    if not s.basis.startswith(("net_", "disposable_")):
+        return ()
+    notes = []
+    for part, (regime, default) in regimes_in_effect(offer).items():
+        if default:
+            as_pay = (
+                dataclasses.replace(offer, rsu_regime="wage")
+                if PARTS[part] == "rsu_regime"
+                else dataclasses.replace(offer, option_regime="wage")
+            )
+            ours, theirs = to_home(metric([offer, as_pay], s), s)
+            params = {"regime": regime.name, "amount": float(ours - theirs), "currency": s.home_currency}
+            notes.append(Note(f"regime_default_{part}", {**params, "basis": s.basis}))
+    return tuple(notes)
 
 
 def _finite(value: Any, where: str) -> None:
