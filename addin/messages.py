@@ -100,6 +100,8 @@ MESSAGES = {
         "salary beats your best alternative (your ask: TC {ask})",
         "move_sign_on": "what could move it: a sign-on of {amount} more, on top of the ask",
         "move_equity": "what could move it: an RSU grant larger by {amount}, on top of the ask",
+        "move_equity_new": "what could move it: an RSU grant of {amount} (the offer has none), on "
+        "top of the ask",
         "regime_default_equity": "the RSUs are valued under the country's default tax regime for "
         "them ({regime}): ask whether the plan is under it (if not, change the RSUs' tax regime on "
         "the Offers sheet); taxed as pay they would be worth {amount} less ({basis})",
@@ -180,6 +182,8 @@ MESSAGES = {
         "上回れません（提示額：総報酬 {ask}）",
         "move_sign_on": "動かせる可能性：提示額に加えてサインオンボーナスをさらに {amount}",
         "move_equity": "動かせる可能性：提示額に加えて RSU 付与額をさらに {amount}",
+        "move_equity_new": "動かせる可能性：提示額に加えて RSU の付与 {amount}"
+        "（このオファーには RSU がありません）",
         "regime_default_equity": "RSU はこの国の既定の税制（{regime}）で評価しています：制度が"
         "それに該当するか確認してください（該当しなければオファー表で RSU の税制を変更）。"
         "給与として課税されると {amount} 少なくなります（{basis}）",

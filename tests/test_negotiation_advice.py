@@ -209,3 +209,16 @@ def test_any_ask_is_said_round_within_its_evidence_and_never_below_the_offer(bas
     beat = None if counter is None else counter.new_value  # no bonus, no stock: TC is the base
     assert a.can_win == (beat is not None and beat <= a.ask_tc * (1 + premium) * (1 + 1e-9))
     assert a.can_win != any(n.code.startswith("cannot_win") for n in a.notes)
+
+
+def test_an_offer_without_rsus_is_asked_for_a_first_grant_not_a_larger_one():
+    """The London start-up holds options only: more equity is a first RSU grant."""
+    import json
+
+    from tests.conftest import negotiate
+
+    offers = {o["name"]: o for o in json.loads(negotiate("brief", "--json").stdout)["offers"]}
+    codes = [w["code"] for w in offers["London start-up"]["warnings"]]
+    assert "move_equity_new" in codes and "move_equity" not in codes
+    (line,) = (w["text"] for w in offers["London start-up"]["warnings"] if w["code"] == "move_equity_new")
+    assert "the offer has none" in line and "larger" not in line

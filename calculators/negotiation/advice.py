@@ -315,8 +315,9 @@ def advise(
                 )
             elif m.kind == "sign_on":
                 notes.append(Note("move_sign_on", {"amount": m.amount, "currency": ccy}))
-            else:
-                notes.append(Note("move_equity", {"amount": m.amount, "currency": ccy}))
+            else:  # an offer without RSUs (a start-up's options only) is asked for a first grant
+                code = "move_equity" if offer.rsu_grant > 0 else "move_equity_new"
+                notes.append(Note(code, {"amount": m.amount, "currency": ccy}))
         if not moves:
             notes.append(Note("leverage_only"))
     elif exact_to_beat is not None and exact_to_beat > ask_tc * (1 + _TINY):
