@@ -33,6 +33,7 @@ import zipfile
 from pathlib import Path
 
 from addin.io.reader import BOUNDS
+from addin.workbook.sheets.layout import Layout
 from bench.hostile import Case, rewrite, sheet_part
 
 # --- XML edits ------------------------------------------------------------------------------
@@ -283,8 +284,10 @@ def duplicate_switch(base: Path, folder: Path) -> Path:
 
 
 # --- numbers (11.12) ------------------------------------------------------------------------
-# Offers: the first offer in column B, base_salary on row 5.  Params: the JPY rate in B15.
-# Strategy: walk_away in B9.  Market: the first data row is row 5, base in column F.
+# Offers: the first offer in column B, base_salary on row 5.  Params: the JPY rate (the
+# shipped table's second, after the USD base) in JPY_RATE.  Strategy: walk_away in B9.
+# Market: the first data row is row 5, base in column F.
+JPY_RATE = f"B{Layout(0).fx_header_row + 3}"
 
 
 def offers_cell(text: str, file: str, coord: str = "B5"):
@@ -531,7 +534,7 @@ CASES: list[Case] = [
     Case(
         "fx-rate-1e308",
         "11.12",
-        params_cell("1e308", "fx-rate-1e308.xlsx", "B15"),
+        params_cell("1e308", "fx-rate-1e308.xlsx", JPY_RATE),
         "is out of range; check the sizes of the amounts and fx rates",
         ("compare", "brief"),
     ),

@@ -73,6 +73,7 @@ def compare(
     takes the workbook's Params value, else the default shown.
     """
     from addin.io.reader import WorkbookError, read_inputs, workbook_offers
+    from addin.udfs.inputs import personal_from, personal_rows
     from calculators.offer.model import COMPONENTS, OfferBatch, cash_schedule
     from calculators.relocation.move import analyse_moves, move_inputs_from_rows
     from calculators.tax.equity_regimes import PARTS, regimes_in_effect
@@ -88,6 +89,10 @@ def compare(
         raise WorkbookError(f"{inputs.name}: Relocation {exc}") from None
     if age is None:  # the Params sheet's (blank: the default)
         age = _param(s, "age", AGE, inputs.name)
+    try:  # the Params sheet's other personal facts (church_tax, credit_points …)
+        _, personal = personal_from(personal_rows(s))
+    except NegotiationError as exc:
+        raise WorkbookError(f"{inputs.name}: Params {exc}") from None
     settings = Settings(
         basis=(basis or str(s.get("basis") or BASIS.default)).strip().lower(),
         years=years if years is not None else _param(s, "horizon_years", YEARS, inputs.name),
@@ -98,6 +103,7 @@ def compare(
         fx=inputs.fx,
         tax_year=tax_year if tax_year is not None else default_tax_year(offers),
         age=age,
+        personal=personal,
         move=move,
     )
     ranked = compare_offers(offers, settings)
@@ -123,7 +129,7 @@ def compare(
             table,
             settings.years,
             settings.tax_year,
-            {} if age is None else {"age": age},
+            settings.tax_options(),
         )
         by_name = {m.name: m for m in moves}
         result["stay_disposable_per_year"] = None if stay is None else float(stay.mean())

@@ -32,7 +32,7 @@ from addin.io.reader import (
 )
 from addin.messages import LANGS, basis_words, money, say
 from addin.render.brief_messages import COMPONENTS, LABELS
-from addin.udfs.inputs import settings_from
+from addin.udfs.inputs import personal_rows, settings_from
 from addin.workbook.sheets.strategy import (
     BLANK_VEST_ROWS,
     CURRENT_JOB_HELP,
@@ -44,7 +44,6 @@ from addin.workbook.sheets.strategy import (
     NAME,
 )
 from addin.workbook.sheets.strategy import CURRENT as CURRENT_JOB_SECTION
-from calculators.defaults import AGE
 from calculators.errors import InvalidInputError, NegotiationError
 from calculators.negotiation import (
     CURRENT,
@@ -177,16 +176,23 @@ def _current_job(rows: list[list[Any]]) -> tuple[list[list[Any]], Any]:
     return [], None
 
 
-def forfeited_of(strat: StrategyInputs, as_of: dt.date, fx: Any, age: int | None = None) -> Forfeited | None:
+def forfeited_of(
+    strat: StrategyInputs,
+    as_of: dt.date,
+    fx: Any,
+    age: int | None = None,
+    personal: tuple[tuple[str, Any], ...] = (),
+) -> Forfeited | None:
     """What leaving the current job on the Strategy sheet forfeits (its leave date, else
-    ``as_of``), at the workbook's rates and your age; ``None`` when no current job is given."""
+    ``as_of``), at the workbook's rates, your age and personal facts; ``None`` when no current
+    job is given."""
     rows = strat.current_job
     given = {_label(r[0]).lower() for r in rows if len(r) > 1 and _label(r[1])}
     if "base_salary" not in given:
         return None
     try:
         job = current_job_from_table(rows)
-        return forfeited(job, strat.leave_date or as_of, fx=fx, age=age)
+        return forfeited(job, strat.leave_date or as_of, fx=fx, age=age, personal=personal)
     except NegotiationError as exc:  # a bad field, or a currency the rates do not quote
         raise WorkbookError(f"Strategy current job: {exc}") from None
 
@@ -270,10 +276,10 @@ def build_brief(path: str | Path) -> Brief:
             params.get("discount_rate"),
             _rates(base.fx),
             base.relocation,
-            params.get(AGE.name),
+            personal_rows(params),
         )
         strategy = strategy_of(strat)
-        lost = forfeited_of(strat, strategy.as_of, settings.table(), settings.age)
+        lost = forfeited_of(strat, strategy.as_of, settings.table(), settings.age, settings.personal)
         if lost is not None:
             strategy = dataclasses.replace(strategy, forfeited=lost)
         try:

@@ -401,6 +401,7 @@ def disclosure_notes(path: str | Path, items: list[Disclosed]) -> list[Note]:
     note naming why; a workbook holding no offer gives none.
     """
     from addin.io.reader import read_inputs, workbook_offers  # noqa: PLC0415
+    from addin.udfs.inputs import personal_from, personal_rows  # noqa: PLC0415
     from calculators.defaults import AGE, BASIS, DISCOUNT_RATE, YEARS  # noqa: PLC0415
     from calculators.valuation.compare import Settings, compare_offers, home_currency  # noqa: PLC0415
 
@@ -425,6 +426,7 @@ def disclosure_notes(path: str | Path, items: list[Disclosed]) -> list[Note]:
             home_currency=home_currency(offers, given.get("home_currency")),
             fx=inputs.fx,
             age=_setting(given, AGE.name, AGE),
+            personal=personal_from(personal_rows(given))[1],
         )
         ranked = compare_offers(offers, settings)
         return below_offers(amounts, ranked, str(settings.home_currency), settings.basis)

@@ -21,7 +21,10 @@ BASIS_DOC = BASIS.doc(
     "living costs and the move (needs basket)"
 )
 DISCOUNT_DOC = DISCOUNT_RATE.doc("Yearly discount rate for npv (0.05 = 5 %)")
-AGE_DOC = AGE.doc("Age in whole years, where contributions depend on it")
+AGE_DOC = AGE.doc(
+    "Your age in whole years, or your personal facts: two columns of name and value (age, "
+    "church_tax, children, credit_points, health_insurer), e.g. the Params sheet's"
+)
 
 
 def field_doc(text: str, field: str) -> str:

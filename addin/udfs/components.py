@@ -44,7 +44,7 @@ def component_equivalent(
     discount_rate: Annotated[Cell, cell(DISCOUNT_DOC)] = None,
     offer_name: Annotated[Cell, cell(NAME_DOC)] = None,
     basket: Annotated[Rows, table(BASKET_DOC + " (needed by the disposable bases)")] = None,
-    age: Annotated[Cell, cell(AGE_DOC)] = None,
+    age: Annotated[Rows, table(AGE_DOC)] = None,
     rates: Annotated[Rows, table(RATES_DOC + " (for pay in a currency not the jurisdiction's)")] = None,
 ):
     """The amount of to_component worth what amount of from_component adds on the basis
@@ -78,7 +78,7 @@ def make_whole(
     forfeited_currency: Annotated[Cell, cell("ISO code of forfeited, e.g. JPY (blank: the offer's)")] = None,
     rates: Annotated[Rows, table(RATES_DOC)] = None,
     offer_name: Annotated[Cell, cell(NAME_DOC)] = None,
-    age: Annotated[Cell, cell(AGE_DOC)] = None,
+    age: Annotated[Rows, table(AGE_DOC)] = None,
 ):
     """Extra year-1 sign-on (gross, offer's currency) that nets the forfeited amount after
     this offer's tax, to within one unit.

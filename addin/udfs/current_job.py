@@ -5,7 +5,7 @@ from typing import Annotated
 import calculators.valuation.forfeit as forfeit
 from addin.cells import Cell, Rows, cell, opt_text, table, udf
 from addin.udfs._docs import AGE_DOC, RATES_DOC
-from addin.udfs.inputs import age_from, fx_table
+from addin.udfs.inputs import fx_table, personal_from
 from calculators.errors import InvalidInputError
 
 # The UDF names here are listed again in addin/udfs/__init__.py's __all__, deliberately: the
@@ -28,7 +28,7 @@ def forfeited(
         cell("net: after the current job's tax; gross: before tax; currency: their currency (blank: net)"),
     ] = None,
     rates: Annotated[Rows, table(RATES_DOC + " (for equity in another currency)")] = None,
-    age: Annotated[Cell, cell(AGE_DOC)] = None,
+    age: Annotated[Rows, table(AGE_DOC)] = None,
 ):
     """What leaving on leave_date forfeits: unvested equity vesting after it and a bonus not
     yet paid (in full, no pro rata), after the current job's tax or gross, in its currency.
@@ -38,12 +38,8 @@ def forfeited(
     chosen = (opt_text(basis, "basis", "net") or "net").strip().lower()
     if chosen not in _BASES:
         raise InvalidInputError("basis must be net, gross or currency")
-    result = forfeit.forfeited(
-        job,
-        leave_date,
-        fx=fx_table(rates),
-        age=age_from(age),
-    )
+    years_old, facts = personal_from(age)
+    result = forfeit.forfeited(job, leave_date, fx=fx_table(rates), age=years_old, personal=facts)
     if chosen == "currency":
         return result.currency
     return result.net if chosen == "net" else result.gross

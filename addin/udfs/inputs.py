@@ -6,16 +6,19 @@ UDF module imports another's helpers (and none imports another in a cycle).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from addin.cells import opt_setting, opt_text
 from calculators.defaults import AGE, BASIS, DISCOUNT_RATE, YEARS
+from calculators.errors import InvalidInputError
 from calculators.fx import FxTable, shipped_table
 from calculators.offer.table import as_rows
+from calculators.personal import known_facts, personal_facts
 from calculators.relocation import move
 from calculators.valuation.compare import Settings, home_currency
 
-__all__ = ["age_from", "fx_table", "move_inputs", "settings_from"]
+__all__ = ["age_from", "fx_table", "move_inputs", "personal_from", "personal_rows", "settings_from"]
 
 
 def fx_table(rates: Any, as_of: Any = None) -> FxTable:
@@ -43,6 +46,36 @@ def age_from(age: Any) -> int | None:
     return opt_setting(age, AGE)
 
 
+def personal_from(cell: Any) -> tuple[int | None, tuple[tuple[str, Any], ...]]:
+    """Your age and personal facts from the ``age`` argument: one cell (your age), or a range of
+    two columns, a fact's name and its value (the Params sheet's personal facts: age,
+    church_tax, children, credit_points, health_insurer …); blanks keep the defaults."""
+    if not isinstance(cell, list):
+        return age_from(cell), ()
+    rows = as_rows(cell, "age")
+    if len(rows) == 1 and len(rows[0]) == 1:
+        return age_from(rows[0][0]), ()
+    if any(len(r) != 2 for r in rows):
+        raise InvalidInputError(
+            "age must be one cell, or two columns of personal facts (a name, then its value)"
+        )
+
+    def is_age(name: Any) -> bool:
+        return isinstance(name, str) and name.strip().lower() == AGE.name
+
+    # the age as the single age cell reads it (a number typed as text too), the rest checked
+    age = age_from(next((value for name, value in rows if is_age(name)), None))
+    _, facts = personal_facts((name, None if is_age(name) else value) for name, value in rows)
+    return age, facts
+
+
+def personal_rows(params: Mapping[str, Any]) -> list[list[Any]] | None:
+    """The personal facts of a Params sheet (its rows named as a fact, age first) as the ``age``
+    argument takes them; ``None`` when it has none (a workbook older than the facts)."""
+    rows = [[name, params[name]] for name in known_facts() if name in params]
+    return rows or None
+
+
 def settings_from(
     offers: Any,
     basis: Any,
@@ -56,8 +89,10 @@ def settings_from(
     """Comparison settings from cell values (shared by the comparison and negotiation UDFs);
     blanks take the defaults of ``calculators.defaults``, the home currency the first offer's
     (a blank age: ``AGE``'s default, each jurisdiction checking the ages it models)."""
+    years_old, facts = personal_from(age)
     return Settings(
-        age=age_from(age),
+        age=years_old,
+        personal=facts,
         basis=opt_setting(basis, BASIS).lower(),
         years=opt_setting(years, YEARS),
         discount_rate=opt_setting(discount_rate, DISCOUNT_RATE),

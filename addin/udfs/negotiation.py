@@ -139,7 +139,7 @@ def market_percentile(
     """Where a pay figure stands among comparable market rows, 0 to 100 (PERCENTRANK.INC).
 
     Spills measure / value rows: percentile, n, currency, method, warnings.
-    Example: =MARKET_PERCENTILE(19100000, Market!A4:L184, "Tokyo", "L5", , , , "JPY", Params!A13:B21)
+    Example: =MARKET_PERCENTILE(19100000, Market!A4:L184, "Tokyo", "L5", , , , "JPY", Params!A17:B25)
     """
     number = opt_number(pay, "pay")
     data = _market(market_table, pay_currency, rates, "pay_currency")
@@ -170,7 +170,7 @@ def market_band(
     """The pay band of comparable market rows: p25 / p50 / p75 / p90, n and warnings.
 
     TC: base + yearly stock + bonus; Excel's PERCENTILE.INC. Spills measure / value rows.
-    Example: =MARKET_BAND(Market!A4:L184, , "Tokyo", "L5", , , , "JPY", Params!A13:B21)
+    Example: =MARKET_BAND(Market!A4:L184, , "Tokyo", "L5", , , , "JPY", Params!A17:B25)
     """
     ps: tuple[float, ...] = market.BAND_PERCENTILES
     if not _blank(percentiles):
@@ -232,7 +232,7 @@ def counter_offer(
             "(blank: a #VALUE! message saying why)"
         ),
     ] = None,
-    age: Annotated[Cell, cell(AGE_DOC)] = None,
+    age: Annotated[Rows, table(AGE_DOC)] = None,
 ):
     """Smallest raise of one component that makes the offer beat its best alternative.
 
@@ -278,7 +278,7 @@ def target_gap(
     discount_rate: Annotated[Cell, cell(DISCOUNT_DOC)] = None,
     rates: Annotated[Rows, table(RATES_DOC)] = None,
     basket: Annotated[Rows, table(BASKET_DOC + " (needed by the disposable bases)")] = None,
-    age: Annotated[Cell, cell(AGE_DOC)] = None,
+    age: Annotated[Rows, table(AGE_DOC)] = None,
 ):
     """Each offer's distance from your income target on a basis, in the home currency.
 
@@ -357,7 +357,7 @@ def negotiation_ask(
     level: Annotated[Cell, cell(_FILTER_DOCS["level"])] = None,
     location: Annotated[Cell, cell("Market location of this offer (blank: the offer's city)")] = None,
     as_of: Annotated[Cell, cell("Date the staleness warning counts from (blank: today)")] = None,
-    age: Annotated[Cell, cell(AGE_DOC)] = None,
+    age: Annotated[Rows, table(AGE_DOC)] = None,
 ):
     """Counter-based ask: floor (larger of walk-away and BATNA), counter, target, anchor.
 
@@ -417,8 +417,8 @@ def _brief(
     offers_table, market_table, walk_away, scarcity_premium, basis, margin,
     basket, rates, home_currency, years, discount_rate, level, leverage, age, as_of,
 ):  # fmt: skip
-    offers_table, market_table, basket, rates, leverage = map(
-        _thawed, (offers_table, market_table, basket, rates, leverage)
+    offers_table, market_table, basket, rates, leverage, age = map(
+        _thawed, (offers_table, market_table, basket, rates, leverage, age)
     )
     offers = offers_from_table(offers_table)
     settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket, age)
@@ -467,7 +467,7 @@ def negotiation_advice(
     leverage: Annotated[
         Rows, table("How each offer may be cited: offer, then name, figures or none (blank: none)")
     ] = None,
-    age: Annotated[Cell, cell(AGE_DOC)] = None,
+    age: Annotated[Rows, table(AGE_DOC)] = None,
 ):
     """The brief's ask for one offer: ask TC and base, market range, the TC that beats the
     best alternative, can win (yes or no; amounts in the offer currency).

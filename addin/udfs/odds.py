@@ -107,7 +107,7 @@ def offer_odds(
             "odds: each offer's chance of ranking first; thresholds: where the winner changes (blank: odds)"
         ),
     ] = None,
-    age: Annotated[Cell, cell(AGE_DOC)] = None,
+    age: Annotated[Rows, table(AGE_DOC)] = None,
 ):
     """Each offer's chance of ranking first over seeded scenarios of prices, FX, bonus, exits.
 

@@ -89,7 +89,7 @@ def offer_tc(
     discount_rate: Annotated[Cell, cell(DISCOUNT_DOC)] = None,
     offer_name: Annotated[Cell, cell(NAME_DOC)] = None,
     basket: Annotated[Rows, table(BASKET_DOC + " (needed by the disposable bases)")] = None,
-    age: Annotated[Cell, cell(AGE_DOC)] = None,
+    age: Annotated[Rows, table(AGE_DOC)] = None,
     rates: Annotated[Rows, table(RATES_DOC + " (for pay in a currency not the jurisdiction's)")] = None,
 ):
     """Total compensation of one offer on a basis, in the offer's own currency.
@@ -180,7 +180,7 @@ def fx_convert(
     """Convert an amount between currencies with a dated rate table.
 
     A range of amounts gives a range of the same shape, blanks left blank.
-    Example: =FX_CONVERT(185000, "USD", "JPY", Params!A13:B21)
+    Example: =FX_CONVERT(185000, "USD", "JPY", Params!A17:B25)
     """
     fx = fx_table(rates, as_of)
     src = opt_text(from_currency, "from_currency")
@@ -205,7 +205,7 @@ def offer_compare(
     discount_rate: Annotated[Cell, cell(DISCOUNT_DOC)] = None,
     rates: Annotated[Rows, table(RATES_DOC)] = None,
     basket: Annotated[Rows, table(BASKET_DOC + " (needed by the disposable bases)")] = None,
-    age: Annotated[Cell, cell(AGE_DOC)] = None,
+    age: Annotated[Rows, table(AGE_DOC)] = None,
 ):
     """Offers ranked on a basis in one home currency, best first.
 

@@ -4,10 +4,11 @@ from typing import Annotated
 
 from addin.cells import Cell, Rows, cell, opt_number, opt_setting, opt_text, rows_out, table, udf
 from addin.udfs._docs import AGE_DOC, BASKET_DOC, CITY_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
-from addin.udfs.inputs import age_from, fx_table, move_inputs
+from addin.udfs.inputs import fx_table, move_inputs, personal_from
 from calculators.defaults import YEARS
 from calculators.errors import InvalidInputError
 from calculators.offer.table import offers_from_table, select_offer
+from calculators.personal import as_options
 from calculators.relocation import cost_of_living as relocation
 from calculators.relocation import move
 
@@ -49,8 +50,7 @@ def analyse(offers_table, home_city, years, basket, rates, age=None):
     age: the default)."""
     offers, inputs = _parsed(offers_table, home_city, basket)
     horizon = opt_setting(years, YEARS)
-    years_old = age_from(age)
-    options = {} if years_old is None else {"age": years_old}
+    options = as_options(*personal_from(age))
     results, stay = move.analyse_moves(offers, inputs, fx_table(rates), horizon, options=options)
     return offers, inputs, results, stay
 
@@ -62,7 +62,7 @@ def relocation_compare(
     years: Annotated[Cell, cell(YEARS_DOC)] = None,
     basket: Annotated[Rows, table(BASKET_DOC)] = None,
     rates: Annotated[Rows, table(RATES_DOC)] = None,
-    age: Annotated[Cell, cell(AGE_DOC)] = None,
+    age: Annotated[Rows, table(AGE_DOC)] = None,
 ):
     """Each offer's move against staying: yearly averages in the home currency.
 

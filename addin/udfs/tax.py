@@ -4,9 +4,11 @@ from typing import Annotated
 
 from addin.cells import Cell, Rows, cell, opt_number, opt_setting, opt_text, rows_out, table, udf
 from addin.udfs._docs import AGE_DOC, JUR_DOC
+from addin.udfs.inputs import personal_from
 from calculators.defaults import AGE
 from calculators.errors import InvalidInputError
 from calculators.offer.table import as_rows
+from calculators.personal import as_options
 from calculators.tax import compute, get_jurisdiction
 
 __all__ = ["net_pay", "tax_breakdown"]
@@ -18,8 +20,10 @@ def _tax_args(gross, jurisdiction, year, equity_income, age):
     tax_year = opt_number(year, "year", float(max(jur.years)))
     if tax_year != int(tax_year):
         raise InvalidInputError("year must be a whole number such as 2026")
-    # blank: the one default age; the engine checks it against the jurisdiction's ages
-    options = {"age": opt_setting(age, AGE)}
+    # blank: the one default age (the engine checks it against the jurisdiction's ages); of the
+    # personal facts, the ones the jurisdiction takes
+    years_old, facts = personal_from(age)
+    options = {k: v for k, v in as_options(opt_setting(years_old, AGE), facts).items() if k in jur.options}
     equity = opt_number(equity_income, "equity_income", 0.0, low=0.0)
     return jur, int(tax_year), options, equity
 
@@ -39,7 +43,7 @@ def net_pay(
     jurisdiction: Annotated[Cell, cell(JUR_DOC)],
     year: Annotated[Cell, cell(YEAR_DOC)] = None,
     equity_income: Annotated[Cell, cell(EQUITY_DOC)] = None,
-    age: Annotated[Cell, cell(AGE_DOC)] = None,
+    age: Annotated[Rows, table(AGE_DOC)] = None,
 ):
     """Take-home pay after income tax and employee contributions, in local currency.
 
@@ -77,7 +81,7 @@ def tax_breakdown(
     jurisdiction: Annotated[Cell, cell(JUR_DOC)],
     year: Annotated[Cell, cell(YEAR_DOC)] = None,
     equity_income: Annotated[Cell, cell(EQUITY_DOC)] = None,
-    age: Annotated[Cell, cell(AGE_DOC)] = None,
+    age: Annotated[Rows, table(AGE_DOC)] = None,
 ):
     """Every tax and employee contribution line, then gross, total withheld and net.
 

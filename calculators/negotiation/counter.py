@@ -167,7 +167,7 @@ def living_offset(offer: Offer, s: Settings) -> Array | None:
         return None
     if s.move is None:
         raise InvalidInputError("disposable bases need the relocation inputs (basket and move costs)")
-    opts = {} if s.age is None else {"age": s.age}
+    opts = s.tax_options()
     res = analyse_moves([offer], s.move, s.table(), s.years, s.tax_year, opts)[0][0]
     return np.asarray(res.disposable_home / res.fx_rate - res.net)
 
@@ -180,7 +180,7 @@ def _fast(offer: Offer, component: str, s: Settings, offset: Array | None) -> Ev
     table = s.table()
     rate = float(table.convert(1.0, offer.currency, home))
     allowed = get_jurisdiction(offer.jurisdiction).options
-    opts = {k: v for k, v in ({} if s.age is None else {"age": s.age}).items() if k in allowed}
+    opts = {k: v for k, v in s.tax_options().items() if k in allowed}
     year = s.tax_year if s.tax_year is not None else default_tax_year([offer])  # as metric()
 
     def run(amounts: Array) -> Array:

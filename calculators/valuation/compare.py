@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -18,6 +19,7 @@ from calculators.errors import InvalidInputError
 from calculators.fx import FxTable, shipped_table
 from calculators.offer.model import BASES as KINDS
 from calculators.offer.model import Offer, OfferBatch, cash_schedule, tc
+from calculators.personal import as_options
 from calculators.relocation.move import MoveInputs, analyse_moves
 from calculators.valuation.net import net_schedule
 
@@ -53,6 +55,29 @@ class Settings:
     tax_year: int | None = None  # rules applied to every year; None: the latest covered
     age: int | None = None  # where contributions depend on it (Japan's nursing care from 40)
     move: MoveInputs | None = None  # basket and move costs, for the disposable bases
+    # the other personal facts (church_tax, credit_points …), as calculators.personal checks them
+    personal: tuple[tuple[str, Any], ...] = ()
+
+    def tax_options(self) -> dict[str, Any]:
+        """Your age and personal facts as the tax rules take them (each jurisdiction the ones
+        it knows).
+
+        Returns
+        -------
+        dict
+            ``age`` when set, and every personal fact.
+
+        References
+        ----------
+        None
+
+        Examples
+        --------
+        >>> options = Settings(age=45, personal=(("church_tax", True),)).tax_options()
+        >>> sorted(options.items())
+        [('age', 45), ('church_tax', True)]
+        """
+        return as_options(self.age, self.personal)
 
     # Parallel to to_home's docstring (References None, an Example on USD_JPY_FX): kept separate
     # because each function documents and runs its own example.
@@ -89,8 +114,7 @@ def _gross(kind: str) -> Metric:
 
 def _net(kind: str) -> Metric:
     def run(offers: Sequence[Offer], sched: dict[str, Array], s: Settings) -> Array:
-        opts = {} if s.age is None else {"age": s.age}
-        net = net_schedule(offers, sched, s.tax_year, opts, s.table())
+        net = net_schedule(offers, sched, s.tax_year, s.tax_options(), s.table())
         return tc(net, kind, s.years, s.discount_rate)
 
     return run
@@ -100,8 +124,7 @@ def _disposable(kind: str) -> Metric:
     def run(offers: Sequence[Offer], sched: dict[str, Array], s: Settings) -> Array:
         if s.move is None:
             raise InvalidInputError("disposable bases need the relocation inputs (basket and move costs)")
-        opts = {} if s.age is None else {"age": s.age}
-        results, _ = analyse_moves(offers, s.move, s.table(), s.years, s.tax_year, opts)
+        results, _ = analyse_moves(offers, s.move, s.table(), s.years, s.tax_year, s.tax_options())
         local = np.vstack([r.disposable_home / r.fx_rate for r in results])
         return tc(local, kind, s.years, s.discount_rate)
 

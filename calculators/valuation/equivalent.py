@@ -149,7 +149,7 @@ def _offset(offer: Offer, s: Settings, year: int) -> Array | None:
         return None
     if s.move is None:
         raise InvalidInputError("disposable bases need the relocation inputs (basket and move costs)")
-    opts = {} if s.age is None else {"age": s.age}
+    opts = s.tax_options()
     res = analyse_moves([offer], s.move, s.table(), s.years, year, opts)[0][0]
     return np.asarray(res.disposable_home / res.fx_rate - res.net)
 
@@ -160,7 +160,7 @@ def _fast(offer: Offer, component: str, s: Settings, year: int) -> Evaluator:
     one = OfferBatch.from_offers([offer], s.table())
     kind = s.basis.split("_", 1)[1] if s.basis.startswith(("net_", "disposable_")) else s.basis
     allowed = get_jurisdiction(offer.jurisdiction).options
-    opts = {k: v for k, v in ({} if s.age is None else {"age": s.age}).items() if k in allowed}
+    opts = {k: v for k, v in s.tax_options().items() if k in allowed}
     offset = _offset(offer, s, year)
 
     def run(amounts: Array) -> Array:

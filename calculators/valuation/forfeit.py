@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -36,6 +37,7 @@ from calculators.dates import read_date
 from calculators.errors import InvalidInputError, UnknownJurisdictionError
 from calculators.fx import FxTable, shipped_table
 from calculators.offer.model import pay_amount
+from calculators.personal import as_options
 from calculators.tax import compute, get_jurisdiction, supported_codes
 
 __all__ = ["CURRENT_JOB_FIELDS", "CurrentJob", "Forfeited", "current_job_from_table", "forfeited"]
@@ -241,6 +243,7 @@ def forfeited(
     tax_year: int | None = None,
     fx: FxTable | None = None,
     age: int | None = None,
+    personal: Iterable[tuple[str, Any]] = (),
 ) -> Forfeited:
     """What leaving ``job`` on ``leave_date`` forfeits, before and after tax.
 
@@ -256,6 +259,9 @@ def forfeited(
         Converts equity in another currency (blank: the latest shipped table).
     age : int, optional
         Where the jurisdiction's tax depends on age (blank: the default age).
+    personal : iterable of (name, value), optional
+        Your other personal facts (:func:`calculators.personal.personal_facts`); the job's
+        jurisdiction takes the ones it knows.
 
     Returns
     -------
@@ -316,7 +322,7 @@ def forfeited(
         by_year.setdefault(day.year, [0.0, 0.0])[1] += amount
     if bonus and bonus_day is not None:
         by_year.setdefault(bonus_day.year, [0.0, 0.0])[0] += bonus
-    opts = {} if age is None or "age" not in jur.options else {"age": age}
+    opts = {k: v for k, v in as_options(age, personal).items() if k in jur.options}
     base = job.base_salary
     net = 0.0
     if by_year:

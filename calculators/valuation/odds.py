@@ -332,7 +332,7 @@ def _plan(
     batch = OfferBatch.from_offers(offers, s.table())
     years = int(s.years)
     span = 1 if kind == "first_year" else years
-    options = {} if s.age is None else {"age": s.age}
+    options = s.tax_options()
     tax_year = default_tax_year(offers) if s.tax_year is None else s.tax_year
     table = s.table()
     rate = np.array([float(table.convert(1.0, o.currency, home)) for o in offers])

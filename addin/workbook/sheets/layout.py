@@ -22,6 +22,9 @@ OFFERS, COMPARE, SCHEDULES, PARAMS, START, CONF = (
     "Start here",
     "xlwings.conf",
 )
+# the personal facts the Params sheet lays out (calculators.personal checks them; a user's own
+# Params sheet may name any fact the rules take)
+PERSONAL = (AGE.name, "church_tax", "children", "credit_points", "health_insurer")
 MAX_OFFERS = 12  # offer columns B to M of the Offers sheet
 MAX_YEARS = 10  # the longest horizon the sheets lay out
 NONE_SHOWN = "–"  # what a cell shows for "none": no break-even, no deadline, no band
@@ -39,10 +42,15 @@ class Layout:
         self.help_col = slots + 2  # one empty column, then the field help: never an offer
         self.offers = Ref(OFFERS, 0, 0, len(self.fields), self.last_col)
         self.field_row = {name: i + 1 for i, name in enumerate(self.fields)}
-        # the settings' rows, from row 3: the last, the age, in the row above the FX table's title
+        # the settings' rows, from row 3, then your personal facts (age first), one range every
+        # function's age argument takes; the FX table's title in the row below the last
         settings = ("home_currency", "horizon_years", "discount_rate", "basis", "home_city", "income_target")
-        self.params = {name: row for row, name in enumerate((*settings, AGE.name), start=2)}
-        self.fx_as_of_row, self.fx_source_row, self.fx_header_row = 10, 11, 12
+        rows = enumerate((*settings, *PERSONAL), start=2)
+        self.params = {name: row for row, name in rows}
+        first, last = self.params[PERSONAL[0]], self.params[PERSONAL[-1]]
+        self.personal = Ref(PARAMS, first, 0, last, 1)
+        self.fx_title_row = last + 1
+        self.fx_as_of_row, self.fx_source_row, self.fx_header_row = last + 2, last + 3, last + 4
         self.fx = Ref(PARAMS, self.fx_header_row, 0, self.fx_header_row + n_fx, 1)
 
     def param(self, name: str) -> Ref:
@@ -61,7 +69,7 @@ class Layout:
                 self.param("discount_rate"),
                 self.fx,
                 basket,
-                self.param("age"),
+                self.personal,
             ),
         )
 

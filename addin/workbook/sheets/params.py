@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from addin.workbook.model import Model
-from addin.workbook.sheets.layout import PARAMS, Layout
+from addin.workbook.sheets.layout import PARAMS, PERSONAL, Layout
 from calculators.defaults import AGE
 from calculators.fx import shipped_table
+from calculators.personal import known_facts
+from calculators.tax import get_jurisdiction
+from calculators.tax.jurisdictions.jp_tokyo import HEALTH_INSURERS
 
 NAME = PARAMS
 BASIS_CHOICES = tuple(
@@ -36,8 +39,10 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
     }
     for name, row in lay.params.items():
         m.put(NAME, row, 0, name)
-        m.put(NAME, row, 1, values[name], _STYLES.get(name))
-    m.put(NAME, 9, 0, f"FX rates (units per 1 {fx.base})", "bold")
+        m.put(NAME, row, 1, values.get(name), _STYLES.get(name))
+    for name, text in personal_help().items():
+        m.put(NAME, lay.params[name], 2, text)
+    m.put(NAME, lay.fx_title_row, 0, f"FX rates (units per 1 {fx.base})", "bold")
     m.put(NAME, lay.fx_as_of_row, 0, "as_of")
     m.put(NAME, lay.fx_as_of_row, 1, fx.as_of.isoformat() if fx.as_of else "")
     m.put(NAME, lay.fx_source_row, 0, "source")
@@ -49,9 +54,34 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
         m.put(NAME, lay.fx_header_row + i, 1, rate, "rate")
 
 
+def personal_help() -> dict[str, str]:
+    """The help beside each personal fact: whose rules take it, what it is, its default."""
+    what = {
+        AGE.name: "your age in whole years, where contributions depend on it",
+        "church_tax": "Kirchensteuer paid, yes or no",
+        "children": "your children, for the Pflegeversicherung",
+        "credit_points": "your credit points (נקודות זיכוי)",
+        "health_insurer": "your health insurer (" + ", ".join(HEALTH_INSURERS) + ")",
+    }
+    known = known_facts()
+    out = {}
+    for name in PERSONAL:
+        codes = known[name]
+        default = AGE.default if name == AGE.name else get_jurisdiction(codes[0]).options[name]
+        shown = ("yes" if default else "no") if isinstance(default, bool) else default
+        where = "every country" if name == AGE.name else ", ".join(codes)
+        out[name] = f"{where}: {what[name]} (blank: {shown})"
+    return out
+
+
 def dress(ws: Any, wb: Any, lay: Layout, data: dict[str, Any]) -> None:
     ws.set_column(0, 0, 26)
     ws.set_column(1, 1, 40)
+    ws.set_column(2, 2, 70)
+    row = lay.params["church_tax"]
+    ws.data_validation(row, 1, row, 1, {"validate": "list", "source": ["yes", "no"]})
+    row = lay.params["health_insurer"]
+    ws.data_validation(row, 1, row, 1, {"validate": "list", "source": list(HEALTH_INSURERS)})
     row = lay.params["basis"]
     ws.data_validation(row, 1, row, 1, {"validate": "list", "source": list(BASIS_CHOICES)})
     row = lay.params["home_currency"]

@@ -97,7 +97,7 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
     top = compare_top(data)
     basket = inputs_ref(data)
     table = Call(
-        "RELOCATION_COMPARE", (lay.offers, None, lay.param("horizon_years"), basket, lay.fx, lay.param("age"))
+        "RELOCATION_COMPARE", (lay.offers, None, lay.param("horizon_years"), basket, lay.fx, lay.personal)
     )
     m.put(
         NAME,
@@ -145,7 +145,7 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
         for k in range(1, MAX_YEARS + 1):
             local = Call(
                 "OFFER_TC",
-                (lay.offers, "disposable_total", k, None, lay.slot_ref(i), basket, lay.param("age"), lay.fx),
+                (lay.offers, "disposable_total", k, None, lay.slot_ref(i), basket, lay.personal, lay.fx),
             )
             m.put(
                 NAME,

@@ -72,7 +72,7 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
                         lay.param("horizon_years"),
                         relocation.inputs_ref(data),
                         lay.fx,
-                        lay.param("age"),
+                        lay.personal,
                     ),
                 )
             ),

@@ -174,7 +174,7 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
                     None,
                     output,
                     None if component is None else UNREACHABLE,
-                    lay.param("age"),
+                    lay.personal,
                 ),
             )
 
@@ -215,7 +215,7 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
                 inp["market_level"],
                 inp["as_of"],
                 leverage,
-                lay.param("age"),
+                lay.personal,
             ),
         )
         for c, measure in enumerate(ADVICE_SHOWN, start=4):
@@ -233,7 +233,7 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
     )
     gap = Call(
         "TARGET_GAP",
-        (lay.offers, inp["target"], home, inp["target_basis"], years, disc, lay.fx, basket, lay.param("age")),
+        (lay.offers, inp["target"], home, inp["target_basis"], years, disc, lay.fx, basket, lay.personal),
     )
     for i in range(1, lay.n_offers + 1):
         r = r0 + 1 + i
@@ -360,7 +360,7 @@ def _fill_current_job(m: Model, lay: Layout, data: dict[str, Any]) -> None:
     lost = {}
     for k, (basis, label) in enumerate((("net", "forfeited after tax"), ("gross", "forfeited before tax"))):
         lost[basis] = Ref(NAME, r + 1 + k, 1)
-        call = Call("FORFEITED", (table, leave, basis, lay.fx, lay.param("age")))
+        call = Call("FORFEITED", (table, leave, basis, lay.fx, lay.personal))
         m.put(NAME, r + 1 + k, 0, label)
         m.put(NAME, r + 1 + k, 1, lay.shown(blank_if(Op("=", base, ""), call)), "num")
     currency = Ref(NAME, r + 3, 1)
@@ -370,9 +370,7 @@ def _fill_current_job(m: Model, lay: Layout, data: dict[str, Any]) -> None:
         r + 3,
         1,
         lay.shown(
-            blank_if(
-                Op("=", base, ""), Call("FORFEITED", (table, leave, "currency", lay.fx, lay.param("age")))
-            )
+            blank_if(Op("=", base, ""), Call("FORFEITED", (table, leave, "currency", lay.fx, lay.personal)))
         ),
     )
     top = r + 5
@@ -389,7 +387,7 @@ def _fill_current_job(m: Model, lay: Layout, data: dict[str, Any]) -> None:
                 currency,
                 lay.fx,
                 Ref(NAME, row, 0, absolute=False),
-                lay.param("age"),
+                lay.personal,
             ),
         )
         m.put(NAME, row, 1, lay.for_slot(i, lay.shown(blank_if(Op("=", base, ""), call))), "num")

@@ -1,0 +1,133 @@
+"""Personal facts set once (the Params sheet's rows under age) reach every offer they concern.
+
+Israel's credit points are the check: each point is a credit of ``credit_point_value`` against
+income tax (Income Tax Ordinance s. 33A, ``params/il/credit_points.yaml``), so one more point
+raises the Tel Aviv offer's net by exactly that much a year while its tax exceeds its credits;
+no other offer moves.  Checked through the functions (a range of facts as their age argument),
+``negotiate compare`` on a workbook whose Params sheet says so, and the recalculated sheets.
+"""
+
+import json
+import shutil
+
+import pytest
+from openpyxl import load_workbook
+
+from addin import udfs
+from addin.recalc import recalc
+from addin.udfs.inputs import personal_from
+from addin.workbook.sheets.compare import HEADER, TOP
+from addin.workbook.sheets.layout import PARAMS, Layout
+from calculators.errors import InvalidInputError
+from calculators.personal import personal_facts
+from calculators.tax.engine import params
+from tests.conftest import negotiate
+
+TEL_AVIV = "Tel Aviv scale-up"
+
+
+def _point(year: int) -> float:
+    return float(params("il", "credit_points")["credit_point_value"].at(year))
+
+
+def _facts(**facts):
+    return [["age", None], *([k, v] for k, v in facts.items())]
+
+
+def test_a_credit_point_more_is_its_value_more_net_for_the_israeli_offer_only(example_rows):
+    # the horizon's net, annualised; every year under one tax year's rules (the latest covered)
+    points = _facts(credit_points=3.25)
+    args = (example_rows, "net_annualized", "JPY", 4, None, None, None)
+    before = {r[1]: r[6] for r in udfs.offer_compare(*args)[1:]}
+    after = {r[1]: r[6] for r in udfs.offer_compare(*args, points)[1:]}
+    local_before = udfs.offer_tc(example_rows, "net_annualized", 4, None, TEL_AVIV)
+    local_after = udfs.offer_tc(example_rows, "net_annualized", 4, None, TEL_AVIV, None, points)
+    assert local_after - local_before == pytest.approx(_point(2026), abs=0.01)
+    assert after[TEL_AVIV] > before[TEL_AVIV]
+    assert {k: v for k, v in after.items() if k != TEL_AVIV} == {
+        k: v for k, v in before.items() if k != TEL_AVIV
+    }
+
+
+def test_the_age_argument_still_takes_one_cell_and_a_one_cell_range():
+    assert personal_facts([("age", 45)]) == (45, ())
+    assert personal_from(45) == personal_from([[45]]) == (45, ())
+    assert personal_from([["age", 45], ["church_tax", "Yes"], ["children", 2.0]]) == (
+        45,
+        (("children", 2), ("church_tax", True)),
+    )
+
+
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ([["church_tax", "maybe"]], "church_tax must be yes or no"),
+        ([["credit_points", 40]], "credit_points must be a number from 0 to 30"),
+        ([["health_insurer", "aok"]], "health_insurer must be one of"),
+        ([["children", 1.5]], "children must be a whole number"),
+        ([["shoe_size", 44]], "personal fact shoe_size is not one the rules take"),
+        ([["age", 40], ["age", 41]], "personal fact age is given twice"),
+        ([[None, "yes"]], "a personal fact has a value but no name"),
+        ([["age", 40, 1]], "age must be one cell, or two columns of personal facts"),
+    ],
+)
+def test_a_bad_fact_is_one_message_naming_it(rows, message, example_rows):
+    """Refused even where no offer is in the country whose rules take the fact."""
+    out = udfs.offer_tc(example_rows, "net_annualized", 4, None, "Seattle big tech", None, rows)
+    assert isinstance(out, str) and out.startswith("#VALUE! ") and message in out, out
+    assert "\n" not in out and "Traceback" not in out
+    with pytest.raises(InvalidInputError):
+        personal_from(rows)
+
+
+@pytest.fixture(scope="module")
+def with_points(built_example, tmp_path_factory):
+    """The example with 3.25 credit points typed on its Params sheet."""
+    path = tmp_path_factory.mktemp("personal") / "points.xlsm"
+    shutil.copy(built_example, path)
+    wb = load_workbook(path, keep_vba=True)
+    row = Layout(0).params["credit_points"] + 1
+    assert wb[PARAMS].cell(row, 1).value == "credit_points"
+    wb[PARAMS].cell(row, 2).value = 3.25
+    wb.save(path)
+    return path
+
+
+def _compare(path):
+    ran = negotiate("compare", path, "--basis", "net_annualized", "--json")
+    assert ran.returncode == 0, ran.stderr
+    return {o["name"]: o for o in json.loads(ran.stdout)["offers"]}
+
+
+def test_compare_and_the_recalculated_sheet_take_the_params_facts(built_example, with_points, tmp_path):
+    before, after = _compare(built_example), _compare(with_points)
+    gain = after[TEL_AVIV]["value_local"] - before[TEL_AVIV]["value_local"]
+    assert gain == pytest.approx(_point(2026), abs=0.01)
+    assert all(after[n]["value_local"] == before[n]["value_local"] for n in before if n != TEL_AVIV)
+    # the brief values the offers on the same facts (its basis: the Strategy sheet's)
+    brief = {
+        path: {o["name"]: o["value"] for o in json.loads(negotiate("brief", path, "--json").stdout)["offers"]}
+        for path in (built_example, with_points)
+    }
+    assert brief[with_points][TEL_AVIV] > brief[built_example][TEL_AVIV]
+    assert all(
+        brief[with_points][n] == brief[built_example][n] for n in brief[built_example] if n != TEL_AVIV
+    )
+    # the sheet's own functions, evaluated: Compare's net annualised column for Tel Aviv
+    out = tmp_path / "points.recalc.xlsm"
+    assert recalc(with_points, out).error_cells == ()
+    ws = load_workbook(out, data_only=True)["Compare"]
+    col = HEADER.index("net annualized (home)") + 1
+    row = next(r for r in range(TOP + 2, TOP + 20) if ws.cell(r, 1).value == TEL_AVIV)
+    assert ws.cell(row, col).value == pytest.approx(after[TEL_AVIV]["value_home"], rel=1e-9)
+
+
+def test_a_bad_fact_on_the_params_sheet_is_one_line_naming_the_sheet(built_example, tmp_path):
+    path = tmp_path / "church.xlsm"
+    shutil.copy(built_example, path)
+    wb = load_workbook(path, keep_vba=True)
+    wb[PARAMS].cell(Layout(0).params["church_tax"] + 1, 2).value = "sometimes"
+    wb.save(path)
+    ran = negotiate("compare", path, "--basis", "net_annualized")
+    assert ran.returncode != 0 and ran.stdout == ""
+    assert ran.stderr.splitlines() == ["negotiate: church.xlsm: Params church_tax must be yes or no"]
