@@ -131,3 +131,14 @@ def test_a_bad_fact_on_the_params_sheet_is_one_line_naming_the_sheet(built_examp
     ran = negotiate("compare", path, "--basis", "net_annualized")
     assert ran.returncode != 0 and ran.stdout == ""
     assert ran.stderr.splitlines() == ["negotiate: church.xlsm: Params church_tax must be yes or no"]
+
+
+def test_rsu_vests_as_a_bonus_lower_only_the_tokyo_offers_net(example_rows):
+    """Japan's rsu_social_insurance: the Tokyo offer's vests pay 健康保険 and 厚生年金 as a 賞与."""
+    args = (example_rows, "net_annualized", "JPY", 4, None, None, None)
+    before = {r[1]: r[6] for r in udfs.offer_compare(*args)[1:]}
+    after = {r[1]: r[6] for r in udfs.offer_compare(*args, _facts(rsu_social_insurance="bonus"))[1:]}
+    assert after["Tokyo big tech"] < before["Tokyo big tech"]
+    assert {k: v for k, v in after.items() if k != "Tokyo big tech"} == {
+        k: v for k, v in before.items() if k != "Tokyo big tech"
+    }

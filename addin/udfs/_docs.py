@@ -23,7 +23,7 @@ BASIS_DOC = BASIS.doc(
 DISCOUNT_DOC = DISCOUNT_RATE.doc("Yearly discount rate for npv (0.05 = 5 %)")
 AGE_DOC = AGE.doc(
     "Your age in whole years, or your personal facts: two columns of name and value (age, "
-    "church_tax, children, credit_points, health_insurer), e.g. the Params sheet's"
+    "church_tax, credit_points, health_insurer …), e.g. the Params sheet's"
 )
 
 

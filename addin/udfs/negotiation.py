@@ -139,7 +139,7 @@ def market_percentile(
     """Where a pay figure stands among comparable market rows, 0 to 100 (PERCENTRANK.INC).
 
     Spills measure / value rows: percentile, n, currency, method, warnings.
-    Example: =MARKET_PERCENTILE(19100000, Market!A4:L184, "Tokyo", "L5", , , , "JPY", Params!A17:B25)
+    Example: =MARKET_PERCENTILE(19100000, Market!A4:L184, "Tokyo", "L5", , , , "JPY", Params!A18:B26)
     """
     number = opt_number(pay, "pay")
     data = _market(market_table, pay_currency, rates, "pay_currency")
@@ -170,7 +170,7 @@ def market_band(
     """The pay band of comparable market rows: p25 / p50 / p75 / p90, n and warnings.
 
     TC: base + yearly stock + bonus; Excel's PERCENTILE.INC. Spills measure / value rows.
-    Example: =MARKET_BAND(Market!A4:L184, , "Tokyo", "L5", , , , "JPY", Params!A17:B25)
+    Example: =MARKET_BAND(Market!A4:L184, , "Tokyo", "L5", , , , "JPY", Params!A18:B26)
     """
     ps: tuple[float, ...] = market.BAND_PERCENTILES
     if not _blank(percentiles):

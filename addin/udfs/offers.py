@@ -180,7 +180,7 @@ def fx_convert(
     """Convert an amount between currencies with a dated rate table.
 
     A range of amounts gives a range of the same shape, blanks left blank.
-    Example: =FX_CONVERT(185000, "USD", "JPY", Params!A17:B25)
+    Example: =FX_CONVERT(185000, "USD", "JPY", Params!A18:B26)
     """
     fx = fx_table(rates, as_of)
     src = opt_text(from_currency, "from_currency")

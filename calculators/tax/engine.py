@@ -408,6 +408,8 @@ def compute(
     jurisdiction: str,
     year: int,
     equity_income: npt.ArrayLike = 0.0,
+    *,
+    rsu_income: npt.ArrayLike | None = None,
     **options: Any,
 ) -> TaxResult:
     """Take-home pay for salary ``gross`` plus ``equity_income`` in a tax year.
@@ -428,6 +430,10 @@ def compute(
         Tax year; one the jurisdiction's parameter files cover.
     equity_income : float or array_like, optional
         RSU vests and option income taxed as employment income.
+    rsu_income : float or array_like, optional
+        The part of ``equity_income`` that is share awards (RSU vests), for rules that treat it
+        apart from option gains (Japan's ``rsu_social_insurance``); blank: all of it.  Given to
+        the rules as the option ``rsu_income``.
     **options
         The jurisdiction's options (``age`` and others); ``None`` keeps the default.
 
@@ -477,6 +483,8 @@ def compute(
     ages = jur.ages_in(int(year))
     if ages is not None:  # the one age check, before the jurisdiction's rules run
         merged["age"] = AGE.within(*ages).check(merged["age"], jur.code)
+    rsu = equity if rsu_income is None else np.broadcast_to(_money(rsu_income, "rsu_income"), equity.shape)
+    merged["rsu_income"] = np.minimum(rsu.astype(float), equity.astype(float))
     lines = jur.lines(salary.astype(float), equity.astype(float), int(year), merged)
     # a rule given 0-d arrays may hand back plain floats (scalar in, float out): the result's
     # lines are arrays of the inputs' shape whatever the rule returned

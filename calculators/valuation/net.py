@@ -79,6 +79,7 @@ def withheld(
     tax_year: int,
     options: Mapping[str, Any] | None = None,
     fx: FxTable | None = None,
+    rsu: npt.ArrayLike | None = None,
 ) -> Array:
     """Tax and employee contributions on ``cash`` and ``equity`` paid in the offer's currency.
 
@@ -98,6 +99,9 @@ def withheld(
         Personal options (``age`` …); the jurisdiction takes the ones it knows.
     fx : FxTable, optional
         The rates between the offer's currency and the jurisdiction's.
+    rsu : array_like, optional
+        The part of ``equity`` that is RSU vests (blank: all of it), for rules that treat share
+        awards apart from option gains.
 
     Returns
     -------
@@ -121,10 +125,16 @@ def withheld(
     jur = get_jurisdiction(offer.jurisdiction)
     opts = {k: v for k, v in (options or {}).items() if k in jur.options}
     cash_a, equity_a = np.asarray(cash, dtype=float), np.asarray(equity, dtype=float)
+    rsu_a = None if rsu is None else np.asarray(rsu, dtype=float)
     if offer.currency == jur.currency:
-        return np.asarray(compute(cash_a, jur.code, tax_year, equity_a, **opts).total_withheld)
+        return np.asarray(
+            compute(cash_a, jur.code, tax_year, equity_a, rsu_income=rsu_a, **opts).total_withheld
+        )
     rate = float((fx or shipped_table()).convert(1.0, offer.currency, jur.currency))
-    taken = compute(cash_a * rate, jur.code, tax_year, equity_a * rate, **opts).total_withheld
+    rsu_local = None if rsu_a is None else rsu_a * rate
+    taken = compute(
+        cash_a * rate, jur.code, tax_year, equity_a * rate, rsu_income=rsu_local, **opts
+    ).total_withheld
     return np.asarray(taken / rate)
 
 
@@ -186,21 +196,27 @@ def withheld_parts(
     cash = sum(np.asarray(parts[c], dtype=float) for c in CASH)
     jur = get_jurisdiction(offer.jurisdiction)
     as_pay: Any = 0.0
+    rsu: Any = 0.0  # what of it is RSU vests (the "equity" part), not option gains
     apart: dict[str, tuple[str, Any]] = {}  # rules -> (a regime of them, what they tax apart)
     for part, field in PARTS.items():
         value = np.asarray(parts[part], dtype=float)
         regime = regime_of(getattr(offer, field), jur.code, part)
         if regime is None:
             as_pay = as_pay + value
+            rsu = rsu + (value if part == "equity" else 0.0)
             continue
         work: Any = 0.0
         if regime.work_at_grant:
             at_grant = np.asarray(parts.get(f"{part}_at_grant", value), dtype=float)
             work = np.clip(at_grant, 0.0, np.maximum(value, 0.0))
         as_pay = as_pay + work
+        rsu = rsu + (work if part == "equity" else 0.0)
         rules = str(regime.rules)
         apart[rules] = (regime.name, apart.get(rules, ("", 0.0))[1] + (value - work))
-    taken = withheld(offer, cash, np.broadcast_to(as_pay, np.shape(cash)), tax_year, options, fx)
+    shape = np.shape(cash)
+    taken = withheld(
+        offer, cash, np.broadcast_to(as_pay, shape), tax_year, options, fx, np.broadcast_to(rsu, shape)
+    )
     if not apart:
         return taken
     rate = (

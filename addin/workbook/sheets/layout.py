@@ -24,7 +24,7 @@ OFFERS, COMPARE, SCHEDULES, PARAMS, START, CONF = (
 )
 # the personal facts the Params sheet lays out (calculators.personal checks them; a user's own
 # Params sheet may name any fact the rules take)
-PERSONAL = (AGE.name, "church_tax", "children", "credit_points", "health_insurer")
+PERSONAL = (AGE.name, "church_tax", "children", "credit_points", "health_insurer", "rsu_social_insurance")
 MAX_OFFERS = 12  # offer columns B to M of the Offers sheet
 MAX_YEARS = 10  # the longest horizon the sheets lay out
 NONE_SHOWN = "–"  # what a cell shows for "none": no break-even, no deadline, no band

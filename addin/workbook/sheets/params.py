@@ -10,6 +10,7 @@ from calculators.defaults import AGE
 from calculators.fx import shipped_table
 from calculators.personal import known_facts
 from calculators.tax import get_jurisdiction
+from calculators.tax.jurisdictions.jp_social import RSU_TREATMENTS
 from calculators.tax.jurisdictions.jp_tokyo import HEALTH_INSURERS
 
 NAME = PARAMS
@@ -62,6 +63,9 @@ def personal_help() -> dict[str, str]:
         "children": "your children, for the Pflegeversicherung",
         "credit_points": "your credit points (נקודות זיכוי)",
         "health_insurer": "your health insurer (" + ", ".join(HEALTH_INSURERS) + ")",
+        "rsu_social_insurance": "RSU vests in 健康保険 / 厚生年金: "
+        + ", ".join(RSU_TREATMENTS)
+        + " (the employer's own plan: remuneration if they vest quarterly, bonus if yearly)",
     }
     known = known_facts()
     out = {}
@@ -82,6 +86,8 @@ def dress(ws: Any, wb: Any, lay: Layout, data: dict[str, Any]) -> None:
     ws.data_validation(row, 1, row, 1, {"validate": "list", "source": ["yes", "no"]})
     row = lay.params["health_insurer"]
     ws.data_validation(row, 1, row, 1, {"validate": "list", "source": list(HEALTH_INSURERS)})
+    row = lay.params["rsu_social_insurance"]
+    ws.data_validation(row, 1, row, 1, {"validate": "list", "source": list(RSU_TREATMENTS)})
     row = lay.params["basis"]
     ws.data_validation(row, 1, row, 1, {"validate": "list", "source": list(BASIS_CHOICES)})
     row = lay.params["home_currency"]

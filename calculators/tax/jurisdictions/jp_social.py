@@ -20,7 +20,8 @@ Equity income (RSU vests delivered by a foreign parent) is not included: 雇用�
 counts only wages "事業主が労働者に支払うもの", and 日本年金機構「海外勤務者の報酬の取扱い」
 (平成26年3月) treats pay not borne under the rules of the Japanese 適用事業所 as outside 報酬等
 (健康保険法 第3条第5項, 厚生年金保険法 第3条第1項第3号).  A Japanese employer that recharges or
-pays the award itself may have to include it; this model does not.
+pays the award itself may have to include it: the option ``rsu_social_insurance`` of
+:func:`contribution_lines` counts the vests as 報酬 (quarterly or more often) or as one 賞与 a year.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ __all__ = [
     "standard_monthly_remuneration",
     "employee_half",
     "social_insurance_lines",
+    "RSU_TREATMENTS",
+    "contribution_lines",
 ]
 
 Array = npt.NDArray[np.float64]
@@ -246,3 +249,92 @@ def _yearly_premiums(
     for table in (health_t, care_t, child_t, pension_t):
         table.setflags(write=False)
     return health_t, care_t, child_t, pension_t, tuple(employment_rates.items())
+
+
+# the choices, the default first (the latest dated list: they are the law's readings, not a figure)
+RSU_TREATMENTS: tuple[str, ...] = tuple(
+    list(params("jp", "social_insurance")["rsu_social_insurance"].values.values())[-1]
+)
+
+
+def contribution_lines(
+    salary: npt.ArrayLike, rsu: npt.ArrayLike, year: int, age: float, treatment: str = RSU_TREATMENTS[0]
+) -> dict[str, Array]:
+    """Employee contributions on a year's salary and RSU vests, the vests treated as ``treatment``.
+
+    ``excluded``: on the salary alone (:func:`social_insurance_lines`).  ``remuneration``: a
+    twelfth of the vests is added to each month's 報酬月額 before its 健康保険 and 厚生年金 grades are
+    looked up (vests four or more times a year are 報酬, not 賞与).  ``bonus``: the vests are one 賞与
+    a year, its 標準賞与額 (``bonus_standard_rounding``) capped at ``health_bonus_cap_fiscal_year`` for
+    健康保険, 介護保険 and 子ども・子育て支援金 and at ``pension_bonus_cap_month`` for 厚生年金, charged at
+    the rates of the December premium month.  雇用保険 stays on the salary; no salary, no
+    contributions (see ``rsu_social_insurance`` in ``params/jp/social_insurance.yaml``).
+
+    Parameters
+    ----------
+    salary, rsu : float or array_like
+        Yearly salary (12 equal months) and RSU vests, JPY, of one shape.
+    year : int
+        The calendar year of the premium months.
+    age : float
+        Age in whole years.
+    treatment : str
+        One of :data:`RSU_TREATMENTS`.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        The lines of :func:`social_insurance_lines`.
+
+    References
+    ----------
+    健康保険法 第3条第6項, 第45条; 厚生年金保険法 第24条の4; 日本年金機構 疑義照会 No.2014-4 (the
+    references of ``rsu_social_insurance`` in ``params/jp/social_insurance.yaml``).
+
+    Examples
+    --------
+    >>> cash = social_insurance_lines(12_000_000, 2025, 35)
+    >>> contribution_lines(12_000_000, 3_000_000, 2025, 35) == cash
+    True
+    >>> bonus = contribution_lines(12_000_000, 3_000_000, 2025, 35, "bonus")
+    >>> bool(bonus["employees_pension"] > cash["employees_pension"])
+    True
+    """
+    salary_a = np.maximum(np.asarray(salary, dtype=float), 0.0)
+    rsu_a = np.maximum(np.asarray(rsu, dtype=float), 0.0)
+    cash = social_insurance_lines(salary_a, year, age)
+    if treatment == "excluded":
+        return cash
+    employed = salary_a > 0
+    if treatment == "remuneration":
+        both = social_insurance_lines(salary_a + rsu_a, year, age)
+        out = {k: np.where(employed, v, 0.0) for k, v in both.items()}
+        out["employment_insurance"] = cash["employment_insurance"]
+        return out
+    if treatment != "bonus":
+        raise ValueError(treatment)  # checked by the jurisdiction before
+    step = float(_param("bonus_standard_rounding", year))  # type: ignore[arg-type]
+    standard = np.floor(rsu_a / step) * step
+    health_base = np.minimum(standard, float(_param("health_bonus_cap_fiscal_year", year)))  # type: ignore[arg-type]
+    pension_base = np.minimum(standard, float(_param("pension_bonus_cap_month", year)))  # type: ignore[arg-type]
+    day = dt.date(int(year), 12, 1)
+    h = float(_param("health_insurance_rate_kyokai_tokyo", day))  # type: ignore[arg-type]
+    c = float(_param("long_term_care_rate_kyokai", day))  # type: ignore[arg-type]
+    k = float(_param("child_support_levy_rate_kyokai", day))  # type: ignore[arg-type]
+    p = float(_param("pension_rate", day))  # type: ignore[arg-type]
+    ages = _param("care_insurance_ages", year)
+    pension_until = _param("employees_pension_until_age", year)
+    assert isinstance(ages, dict) and isinstance(pension_until, int)
+    health = employee_half(health_base, h)
+    extra = {
+        "health_insurance": health,
+        "long_term_care_insurance": employee_half(health_base, h + c) - health
+        if ages["from_age"] <= age < ages["until_age"]
+        else np.zeros_like(health),
+        "child_support_levy": employee_half(health_base, k),
+        "employees_pension": employee_half(pension_base, p) if age < pension_until else np.zeros_like(health),
+    }
+    out = dict(cash)
+    for key, amount in extra.items():
+        out[key] = np.asarray(cash[key] + np.where(employed, amount, 0.0), dtype=float)
+    return out

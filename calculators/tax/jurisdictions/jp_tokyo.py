@@ -23,7 +23,8 @@ Single employee, no dependants, salary paid in 12 equal monthly amounts, health 
 
 Salary plus equity income (RSU vests) is 給与等の収入金額 for 所得税 and 住民税 (stock awards from a
 foreign parent are 給与所得: 最高裁 平成17年1月25日判決; 所得税法 第228条の3の2 調書); equity income
-is outside the social-insurance and employment-insurance bases (see ``jp_social``).  All social
+is outside the social-insurance and employment-insurance bases unless the option
+``rsu_social_insurance`` counts RSU vests as 報酬 or 賞与 (see ``jp_social``).  All social
 contributions are deducted as 社会保険料控除 for both taxes.  Not modelled:
 所得金額調整控除 (needs a child or disability), the 2025 high-income minimum tax
 (基準所得金額 over 3.3億; for employment income alone it never binds because 22.5% of the
@@ -64,7 +65,7 @@ from calculators.tax.jurisdictions.jp_income import (
     income_tax_on_taxable_income,
 )
 from calculators.tax.jurisdictions.jp_resident import resident_tax_lines
-from calculators.tax.jurisdictions.jp_social import social_insurance_lines
+from calculators.tax.jurisdictions.jp_social import RSU_TREATMENTS, contribution_lines
 
 __all__ = ["lines", "income_tax_on_taxable_income", "HEALTH_INSURERS", "CliffEdge", "cliff_edges"]
 
@@ -81,7 +82,7 @@ _SOCIAL = (
 
 
 # The option's default: 協会けんぽ Tokyo, the first (and only) insurer modelled.
-_OPTIONS = {"health_insurer": HEALTH_INSURERS[0]}
+_OPTIONS = {"health_insurer": HEALTH_INSURERS[0], "rsu_social_insurance": RSU_TREATMENTS[0]}
 
 
 def _insurer(options: Mapping[str, Any]) -> str:
@@ -110,7 +111,10 @@ def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -
     year : int
         Tax year (the calendar year).
     options : mapping
-        ``age`` (checked by the engine) and ``health_insurer``.
+        ``age`` (checked by the engine), ``health_insurer``, ``rsu_social_insurance`` (how RSU
+        vests enter 健康保険 and 厚生年金: ``excluded``, ``remuneration`` or ``bonus``, see
+        :func:`~calculators.tax.jurisdictions.jp_social.contribution_lines`) and the engine's
+        ``rsu_income``.
 
     Returns
     -------
@@ -138,7 +142,11 @@ def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -
     ['employees_pension', 'employment_insurance', 'health_insurance']
     """
     _insurer(options)
-    social = social_insurance_lines(salary, year, options["age"])  # checked by the engine
+    treatment = str(options.get("rsu_social_insurance", RSU_TREATMENTS[0])).strip().lower()
+    if treatment not in RSU_TREATMENTS:
+        raise InvalidInputError("rsu_social_insurance must be one of: " + ", ".join(RSU_TREATMENTS))
+    rsu = options.get("rsu_income", equity)  # the engine's: the RSU part of the equity income
+    social = contribution_lines(salary, rsu, year, options["age"], treatment)  # age checked by the engine
     social_total = sum((social[k] for k in _SOCIAL), np.zeros_like(salary))
     revenue = salary + equity
     income = employment_income(revenue, year)
