@@ -32,7 +32,11 @@ year's wage with and without it, with the Vorsorgepauschale worked on both; over
 that is the tax on salary + equity (to rounding), which is what is reported.  The
 Solidaritätszuschlag withheld on a sonstiger Bezug is a flat ``satz`` once the year's tax is
 above the Freigrenze; the year's assessment then applies the Milderungszone reported
-here.  The § 19a EStG deferral for start-up shares is not modelled.
+here.  The § 19a EStG deferral for start-up shares is not modelled.  An option gain taxed as
+pay (the equity income that is not RSU vests, the engine's ``rsu_income``) is a Vergütung für
+mehrjährige Tätigkeit: ``lohnsteuer`` is then the year's assessed tax with the Fünftelregelung
+(:func:`.de_lohnsteuer.fuenftelregelung`), which since 2025 the employer no longer applies when
+withholding, and the Solidaritätszuschlag and Kirchensteuer are worked on it.
 
 Options
 -------
@@ -87,8 +91,8 @@ from calculators.defaults import Setting
 from calculators.errors import InvalidInputError
 from calculators.tax.engine import params, register
 from calculators.tax.jurisdictions.de_lohnsteuer import (
+    fuenftelregelung,
     kirchensteuer,
-    lohnsteuer,
     solidaritaetszuschlag,
     vorsorgepauschale,
     zu_versteuerndes_einkommen,
@@ -248,13 +252,16 @@ def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -
     pv = pflege_saetze(year, age, children, sachsen=code == "SN")
     vsp = vorsorgepauschale(pay, year, kvz, pv[0] + pv[1])
     zve = zu_versteuerndes_einkommen(pay, year, vsp)
-    lst = lohnsteuer(zve, year)
+    # option gains taxed as pay (the equity income that is not RSU vests) are a Vergütung für
+    # mehrjährige Tätigkeit: the Fünftelregelung of the year's assessment
+    gain = np.maximum(equity - np.asarray(options.get("rsu_income", equity), dtype=float), 0.0)
+    lst = fuenftelregelung(zve, gain, year)
     basis = lst
     if children:
         est = params("de", "einkommensteuer")
         zaehler = float(est["kinderfreibetrag_zaehler_je_kind"].at(year)) * children
         kfb = np.floor(zaehler * float(est["kinderfreibetrag_je_zaehler"].at(year)))
-        basis = lohnsteuer(np.where(zve - kfb < 1, 0.0, zve - kfb), year)
+        basis = fuenftelregelung(np.where(zve - kfb < 1, 0.0, zve - kfb), gain, year)
     out = {"lohnsteuer": lst, "solidaritaetszuschlag": solidaritaetszuschlag(basis, year)}
     if church:
         out["kirchensteuer"] = kirchensteuer(basis, rate)

@@ -31,6 +31,7 @@ __all__ = [
     "vorsorgepauschale",
     "zu_versteuerndes_einkommen",
     "lohnsteuer",
+    "fuenftelregelung",
     "solidaritaetszuschlag",
     "kirchensteuer",
 ]
@@ -239,6 +240,50 @@ def lohnsteuer(zve: npt.ArrayLike, year: int) -> Amount:
     [9551.0]
     """
     return scalar_out(tarif(np.floor(np.asarray(zve, dtype=float)), year), zve)
+
+
+def fuenftelregelung(zve: npt.ArrayLike, extraordinary: npt.ArrayLike, year: int) -> Array:
+    """Yearly tax with the Fünftelregelung on ``extraordinary`` income within ``zve``.
+
+    The tax on the rest of ``zve`` plus five times the tax on a fifth of the extraordinary part
+    (five times the tax on a fifth of ``zve`` when the rest is negative); never more than the
+    tax without it (``fuenftelregelung_divisor``).
+
+    Parameters
+    ----------
+    zve : array_like
+        Zu versteuerndes Einkommen with the extraordinary income, EUR.
+    extraordinary : array_like
+        The part of it taxed under § 34 Abs. 1 EStG (an option gain), EUR.
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    numpy.ndarray
+        Yearly Einkommensteuer, whole euros.
+
+    References
+    ----------
+    § 34 Abs. 1 EStG, https://www.gesetze-im-internet.de/estg/__34.html; the references of
+    ``fuenftelregelung_divisor`` in ``params/de/einkommensteuer.yaml``.
+
+    Examples
+    --------
+    No extraordinary income, no change; some, less tax than without the rule:
+
+    >>> bool(fuenftelregelung(60_000.0, 0.0, 2025) == lohnsteuer(60_000.0, 2025))
+    True
+    >>> bool(fuenftelregelung(160_000.0, 100_000.0, 2025) < lohnsteuer(160_000.0, 2025))
+    True
+    """
+    whole = np.asarray(zve, dtype=float)
+    part = np.clip(np.asarray(extraordinary, dtype=float), 0.0, np.maximum(whole, 0.0))
+    n = float(_p("einkommensteuer", "fuenftelregelung_divisor", year))
+    rest = whole - part
+    spread = lohnsteuer(rest, year) + n * (lohnsteuer(rest + part / n, year) - lohnsteuer(rest, year))
+    spread = np.where(rest < 0, n * lohnsteuer(whole / n, year), spread)
+    return np.asarray(np.minimum(spread, lohnsteuer(whole, year)), dtype=float)
 
 
 @overload
