@@ -105,6 +105,15 @@ MESSAGES = {
         "regime_default_equity": "the RSUs are valued under the country's default tax regime for "
         "them ({regime}): ask whether the plan is under it (if not, change the RSUs' tax regime on "
         "the Offers sheet); taxed as pay they would be worth {amount} less ({basis})",
+        "rsu_social_default": "the RSU vests are valued outside health insurance and the pension, as "
+        "for shares a foreign parent delivers: ask who delivers them; through the employer's own "
+        "plan they count, costing {as_remuneration} if they vest quarterly (as pay) or {as_bonus} if "
+        "once a year (as a bonus) ({basis}); say which on the Params sheet",
+        "rsu_social_default_top_grade": "the RSU vests are valued outside health insurance and the "
+        "pension, as for shares a foreign parent delivers: ask who delivers them; through the "
+        "employer's own plan they count, costing nothing more if they vest quarterly (as pay: the "
+        "salary is already in the top grades) but {as_bonus} if once a year (as a bonus) ({basis}); "
+        "say which on the Params sheet",
         "regime_default_options": "the options are valued under the country's default tax regime for "
         "them ({regime}): ask whether the plan is under it (if not, change the options' tax regime on "
         "the Offers sheet); taxed as pay they would be worth {amount} less ({basis})",
@@ -187,6 +196,14 @@ MESSAGES = {
         "regime_default_equity": "RSU はこの国の既定の税制（{regime}）で評価しています：制度が"
         "それに該当するか確認してください（該当しなければオファー表で RSU の税制を変更）。"
         "給与として課税されると {amount} 少なくなります（{basis}）",
+        "rsu_social_default": "RSU の権利確定分は健康保険・厚生年金の対象外として評価しています（外国親会社が"
+        "交付する株式の扱い）：誰が株式を交付するか確認してください。勤務先自身の制度なら対象となり、"
+        "四半期ごとの確定（報酬）で {as_remuneration}、年1回の確定（賞与）で {as_bonus} の負担です"
+        "（{basis}）。Params シートで指定してください",
+        "rsu_social_default_top_grade": "RSU の権利確定分は健康保険・厚生年金の対象外として評価しています"
+        "（外国親会社が交付する株式の扱い）：誰が株式を交付するか確認してください。勤務先自身の制度なら対象となり、"
+        "四半期ごとの確定（報酬）なら給与がすでに最高等級のため負担は増えませんが、年1回の確定（賞与）では "
+        "{as_bonus} の負担です（{basis}）。Params シートで指定してください",
         "regime_default_options": "ストックオプションはこの国の既定の税制（{regime}）で評価しています："
         "制度がそれに該当するか確認してください（該当しなければオファー表でストックオプションの税制を変更）。"
         "給与として課税されると {amount} 少なくなります（{basis}）",
@@ -300,7 +317,7 @@ _HORIZON = {"en": ("the horizon", "{n} years"), "ja": ("比較期間", "{n} 年�
 
 # Parameters that are amounts: said as money in the note's ``currency`` (the offer's), or,
 # for those of HOME_MONEY, its ``home`` currency.
-MONEY = ("to_beat", "ask", "amount", "low", "high")
+MONEY = ("to_beat", "ask", "amount", "low", "high", "as_remuneration", "as_bonus")
 HOME_MONEY = ("value", "walk_away")
 _SNAKE = re.compile(r"[a-z]+(?:_[a-z]+)+")
 

@@ -268,7 +268,7 @@ def test_every_japanese_line_is_japanese(case):
         words = re.findall(r"[A-Za-z]{3,}", rest)
         # what may stay in Latin letters: currency codes, the sheet names, the metrics' names
         allowed = {"JPY", "USD", "GBP", "EUR", "ILS", "CAD", "CHF", "SGD", "Strategy", "Market"}
-        allowed |= {"Relocation", "PERCENTILE", "INC", "Excel", "RSU", "Levels", "fyi"}
+        allowed |= {"Relocation", "PERCENTILE", "INC", "Excel", "RSU", "Levels", "fyi", "Params"}
         allowed |= {"Glassdoor", "LinkedIn", "PRIVATE", "Tokyo", "Seattle", "San", "Francisco"}
         allowed |= {"Bay", "Area", "London", "Tel", "Aviv", "New", "York", "Berlin"}
         assert set(words) <= allowed, line

@@ -142,3 +142,31 @@ def test_rsu_vests_as_a_bonus_lower_only_the_tokyo_offers_net(example_rows):
     assert {k: v for k, v in after.items() if k != "Tokyo big tech"} == {
         k: v for k, v in before.items() if k != "Tokyo big tech"
     }
+
+
+def test_the_brief_asks_who_delivers_the_tokyo_shares_until_the_params_sheet_says(built_example, tmp_path):
+    """Japan keeps RSU vests outside 健康保険 and 厚生年金 by default: the brief says what counting
+    them would cost (compare's own difference), in both languages, until the fact is typed."""
+
+    def notes(path, lang="en"):
+        data = json.loads(negotiate("brief", path, "--json", "--lang", lang).stdout)
+        return {
+            o["name"]: [w for w in o["warnings"] if w["code"].startswith("rsu_social")]
+            for o in data["offers"]
+        }
+
+    found = notes(built_example)
+    (note,) = found.pop("Tokyo big tech")
+    assert not any(found.values())  # no other country asks
+    path = tmp_path / "bonus.xlsm"
+    shutil.copy(built_example, path)
+    wb = load_workbook(path, keep_vba=True)
+    wb[PARAMS].cell(Layout(0).params["rsu_social_insurance"] + 1, 2).value = "bonus"
+    wb.save(path)
+    before, after = _compare(built_example), _compare(path)
+    cost = before["Tokyo big tech"]["value_home"] - after["Tokyo big tech"]["value_home"]
+    assert cost > 0 and note["params"]["as_bonus"] == pytest.approx(cost, rel=1e-9)
+    assert "Params sheet" in note["text"] and "rsu_social" not in note["text"]
+    (ja,) = notes(built_example, "ja")["Tokyo big tech"]
+    assert "健康保険・厚生年金" in ja["text"] and "賞与" in ja["text"]
+    assert not any(notes(path).values())  # said on the Params sheet: no longer asked

@@ -43,7 +43,9 @@ from calculators.negotiation.notes import Note, note_of
 from calculators.negotiation.standing import impact_value, standings
 from calculators.negotiation.timeline import TimelineEntry, timeline
 from calculators.offer.model import Offer, check_amount
+from calculators.tax import get_jurisdiction
 from calculators.tax.equity_regimes import PARTS, regimes_in_effect
+from calculators.tax.jurisdictions.jp_social import RSU_TREATMENTS
 from calculators.valuation.compare import Settings, metric, to_home
 from calculators.valuation.disclosure import spoken_amount
 from calculators.valuation.equivalent import MakeWhole, make_whole
@@ -471,7 +473,9 @@ def negotiation_brief(
             (cited[0].name or "another offer", cited[0].value_home) if cited else None,
             at.above,
         )
-        advice = dataclasses.replace(advice, notes=advice.notes + _regime_notes(offer, s))
+        advice = dataclasses.replace(
+            advice, notes=advice.notes + _regime_notes(offer, s) + _social_notes(offer, s)
+        )
         whole, whole_note = _made_whole(offer, strategy.forfeited, s)
         entry = line[offer.name]
         companies.append(
@@ -571,6 +575,33 @@ def _regime_notes(offer: Offer, s: Settings) -> tuple[Note, ...]:
             params = {"regime": regime.name, "amount": float(ours - theirs), "currency": s.home_currency}
             notes.append(Note(f"regime_default_{part}", {**params, "basis": s.basis}))
     return tuple(notes)
+
+
+# the personal fact that says how RSU vests enter social insurance where the rules ask (Japan)
+RSU_SOCIAL = "rsu_social_insurance"
+
+
+def _social_notes(offer: Offer, s: Settings) -> tuple[Note, ...]:
+    """On a basis after tax, an offer whose RSU vests its country keeps outside social
+    insurance by default (Japan: a foreign parent's plan) while you have not said how they are
+    delivered: what they would cost counted as pay (quarterly vests) and as a yearly bonus."""
+    jur = get_jurisdiction(offer.jurisdiction)
+    if not s.basis.startswith(("net_", "disposable_")) or RSU_SOCIAL not in jur.options:
+        return ()
+    if (offer.rsu_grant <= 0 and offer.refresher_grant <= 0) or RSU_SOCIAL in dict(s.personal):
+        return ()
+    ours = float(to_home(metric([offer], s), s)[0])
+    costs = {}
+    for choice in RSU_TREATMENTS[1:]:  # the default, excluded, is what the value already is
+        counted = dataclasses.replace(
+            s, personal=tuple(sorted({**dict(s.personal), RSU_SOCIAL: choice}.items()))
+        )
+        costs[f"as_{choice}"] = ours - float(to_home(metric([offer], counted), counted)[0])
+    if max(costs.values()) <= 0:
+        return ()
+    # counted as pay at a salary already in the top grades, the vests cost nothing more
+    code = "rsu_social_default" if costs["as_remuneration"] >= 1 else "rsu_social_default_top_grade"
+    return (Note(code, {**costs, "currency": s.home_currency, "basis": s.basis}),)
 
 
 def _finite(value: Any, where: str) -> None:
