@@ -12,11 +12,13 @@ when no offer is in that country yet.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from calculators.defaults import AGE
 from calculators.errors import InvalidInputError
+from calculators.offer.model import excel_error
 from calculators.tax.engine import compute, get_jurisdiction, supported_codes
 
 __all__ = ["as_options", "known_facts", "personal_facts"]
@@ -54,12 +56,20 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")  # no separators, no underscores
+
+
 def _typed(name: str, value: Any, default: Any) -> Any:
     """A cell's value in the type the rules' default has (``yes`` / ``no`` for a true-or-false
-    fact, a whole number for a count)."""
+    fact, where Excel's 1 and 0 arrive as 1.0 and 0.0; a number typed as text read as one)."""
+    error = excel_error(value)
+    if error is not None:
+        raise InvalidInputError(f"{name} holds an Excel error ({error})")
     if isinstance(default, bool):
         if isinstance(value, bool):
             return value
+        if isinstance(value, (int, float)) and value in (0, 1):
+            return bool(value)
         text = str(value).strip().lower()
         if text in _YES:
             return True
@@ -68,11 +78,10 @@ def _typed(name: str, value: Any, default: Any) -> Any:
         raise InvalidInputError(f"{name} must be yes or no")
     if isinstance(value, str):
         text = value.strip()
+        if _NUMBER.fullmatch(text):
+            return float(text)
         if isinstance(default, (int, float)) and not isinstance(default, bool):
-            try:
-                return float(text)
-            except ValueError:
-                raise InvalidInputError(f"{name} must be a number") from None
+            raise InvalidInputError(f"{name} must be a number")
         return text
     if isinstance(value, float) and value.is_integer() and isinstance(default, int):
         return int(value)
@@ -80,7 +89,8 @@ def _typed(name: str, value: Any, default: Any) -> Any:
 
 
 @functools.lru_cache(maxsize=256)
-def _checked(name: str, value: Any, codes: tuple[str, ...]) -> None:
+def _checked(name: str, value: Any, kind: str, codes: tuple[str, ...]) -> None:
+    """``kind`` keeps TRUE apart from 1 (equal, and one key, to the cache)."""
     for code in codes:  # the rules of each jurisdiction taking it check it (their one message)
         jur = get_jurisdiction(code)
         compute(0.0, code, max(jur.years), **{name: value})
@@ -147,7 +157,7 @@ def personal_facts(rows: Iterable[tuple[Any, Any]]) -> tuple[int | None, tuple[t
         default = get_jurisdiction(known[name][0]).options[name]
         typed = _typed(name, value, default)
         try:
-            _checked(name, typed, known[name])
+            _checked(name, typed, type(typed).__name__, known[name])
         except TypeError:  # an unhashable value (a list): not a fact
             raise InvalidInputError(f"{name} must be one value") from None
         facts[name] = typed

@@ -170,3 +170,54 @@ def test_the_brief_asks_who_delivers_the_tokyo_shares_until_the_params_sheet_say
     (ja,) = notes(built_example, "ja")["Tokyo big tech"]
     assert "健康保険・厚生年金" in ja["text"] and "賞与" in ja["text"]
     assert not any(notes(path).values())  # said on the Params sheet: no longer asked
+
+
+def test_true_is_not_one_however_often_one_was_checked():
+    assert personal_from([["children", 1.0]]) == (None, (("children", 1),))
+    with pytest.raises(InvalidInputError, match="children must be a whole number"):
+        personal_from([["children", True]])
+    # Excel hands a typed 1 or 0 over as 1.0 / 0.0: yes and no
+    assert personal_from([["church_tax", 1.0]])[1] == (("church_tax", True),)
+    assert personal_from([["church_tax", 0.0]])[1] == (("church_tax", False),)
+    with pytest.raises(InvalidInputError, match="children must be a number"):
+        personal_from([["children", "1_0"]])  # not ten children
+
+
+def test_an_error_cell_names_the_fact_not_age(example_rows):
+    out = udfs.offer_tc(
+        example_rows, "net_annualized", 4, None, TEL_AVIV, None, [["age", 35], ["credit_points", "#N/A"]]
+    )
+    assert out == "#VALUE! credit_points holds an Excel error (#N/A)"
+
+
+@pytest.mark.parametrize(
+    "cells, says",
+    [
+        (
+            {"A12": "credit points", "B12": 3.25},
+            "Params personal fact credit points is not one the rules take",
+        ),
+        ({"A12": None, "B12": 3.25}, "Params a personal fact has a value but no name"),
+        (
+            {"A13": "credit_points", "B12": 3.25, "B13": 5},
+            "Params personal fact credit_points is given twice",
+        ),
+        ({"B9": 10}, "age must be a whole number from 15 to 74 for JP-TOKYO"),
+    ],
+    ids=["misspelt", "unnamed", "twice", "age-for-tokyo"],
+)
+def test_the_commands_refuse_what_the_sheets_functions_refuse(built_example, tmp_path, cells, says):
+    """compare and brief read the Params sheet's facts as its functions do (the rows from age to
+    the FX table), so a fact the sheet shows as #VALUE! is never silently dropped or replaced."""
+    path = tmp_path / "facts.xlsm"
+    shutil.copy(built_example, path)
+    wb = load_workbook(path, keep_vba=True)
+    assert wb[PARAMS]["A9"].value == "age" and wb[PARAMS]["A12"].value == "credit_points"
+    for ref, value in cells.items():
+        wb[PARAMS][ref].value = value
+    wb.save(path)
+    for command in (("compare", "--basis", "net_annualized"), ("brief",)):
+        ran = negotiate(command[0], path, *command[1:])
+        assert ran.returncode != 0 and ran.stdout == "", (command, ran.stdout)
+        (line,) = ran.stderr.splitlines()
+        assert line.startswith("negotiate: facts.xlsm: ") and says in line, (command, line)

@@ -73,7 +73,7 @@ def compare(
     takes the workbook's Params value, else the default shown.
     """
     from addin.io.reader import WorkbookError, read_inputs, workbook_offers
-    from addin.udfs.inputs import personal_from, personal_rows
+    from addin.udfs.inputs import personal_from
     from calculators.offer.model import COMPONENTS, OfferBatch, cash_schedule
     from calculators.relocation.move import analyse_moves, move_inputs_from_rows
     from calculators.tax.equity_regimes import PARTS, regimes_in_effect
@@ -87,12 +87,12 @@ def compare(
         move = move_inputs_from_rows(inputs.relocation) if inputs.relocation else None
     except NegotiationError as exc:
         raise WorkbookError(f"{inputs.name}: Relocation {exc}") from None
-    if age is None:  # the Params sheet's (blank: the default)
-        age = _param(s, "age", AGE, inputs.name)
-    try:  # the Params sheet's other personal facts (church_tax, credit_points …)
-        _, personal = personal_from(personal_rows(s))
+    try:  # the Params sheet's personal facts (age, church_tax, credit_points …), as its functions read them
+        given_age, personal = personal_from(inputs.personal)
     except NegotiationError as exc:
         raise WorkbookError(f"{inputs.name}: Params {exc}") from None
+    if age is None:  # --age, else the Params sheet's (blank: the default)
+        age = given_age
     settings = Settings(
         basis=(basis or str(s.get("basis") or BASIS.default)).strip().lower(),
         years=years if years is not None else _param(s, "horizon_years", YEARS, inputs.name),
@@ -106,7 +106,10 @@ def compare(
         personal=personal,
         move=move,
     )
-    ranked = compare_offers(offers, settings)
+    try:
+        ranked = compare_offers(offers, settings)
+    except NegotiationError as exc:  # e.g. an age an offer's country does not model: name the file
+        raise WorkbookError(f"{inputs.name}: {exc}") from None
     table = settings.table()
     sched = cash_schedule(OfferBatch.from_offers(offers, table), settings.years) if detail else None
     result: dict[str, Any] = {

@@ -27,6 +27,7 @@ from addin.io.guard import check_workbook
 from addin.workbook.sheets.layout import MAX_OFFERS
 from addin.workbook.sheets.market import TOP as MARKET_TOP
 from addin.workbook.sheets.market import USER_ROWS as MARKET_ROWS
+from calculators.defaults import AGE
 from calculators.errors import InvalidInputError, NegotiationError
 from calculators.fx import FxTable
 from calculators.offer.model import FIELDS as OFFER_FIELDS
@@ -79,6 +80,9 @@ class WorkbookInputs:
     fx: FxTable | None
     relocation: list[list[Any]] | None = None  # the Relocation sheet's input / value rows
     name: str = "workbook"  # the file's name, for messages
+    # the Params sheet's personal facts: its rows from age to the FX table's title, as typed
+    # (the range every function's age argument reads); None without an age row
+    personal: list[list[Any]] | None = None
 
 
 def _column_letter(col: int) -> str:
@@ -524,9 +528,9 @@ def read_inputs(path: str | Path) -> WorkbookInputs:
         # NaN or infinity in an offer is named by the offer's field checks
         offers = _offer_columns(_trim_rows(read_grid(wb, name, "Offers", finite=False).rows))
         settings: dict[str, Any] = {}
-        fx = None
+        fx, personal = None, None
         if "Params" in wb.sheetnames:
-            settings, fx = _params(name, read_grid(wb, name, "Params").rows)
+            settings, fx, personal = _params(name, read_grid(wb, name, "Params").rows)
         relocation = (
             _relocation(name, read_grid(wb, name, "Relocation").rows)
             if "Relocation" in wb.sheetnames
@@ -536,7 +540,7 @@ def read_inputs(path: str | Path) -> WorkbookInputs:
         wb.close()
     if not offers:
         raise WorkbookError(f"{name}: the Offers sheet is empty")
-    return WorkbookInputs(offers, settings, fx, relocation, name)
+    return WorkbookInputs(offers, settings, fx, relocation, name, personal)
 
 
 def workbook_offers(inputs: WorkbookInputs) -> list[Any]:
@@ -571,13 +575,23 @@ def _relocation(name: str, rows: list[list[Any]]) -> list[list[Any]] | None:
     return out or None
 
 
-def _params(name: str, rows: list[list[Any]]) -> tuple[dict[str, Any], FxTable | None]:
+def _params(
+    name: str, rows: list[list[Any]]
+) -> tuple[dict[str, Any], FxTable | None, list[list[Any]] | None]:
     settings: dict[str, Any] = {}
     fx_rows: list[list[Any]] = []
+    personal: list[list[Any]] | None = None
     in_fx = False
     ended = False
+    facts = False  # within the personal facts: from the age row to the FX table's title
     for key, value in rows:
         label = str(key).strip().lower() if key is not None else ""
+        if label == AGE.name and personal is None:
+            personal, facts = [], True
+        elif label.startswith("fx rates") or label == "currency":
+            facts = False
+        if facts and personal is not None:
+            personal.append([key, value])
         if in_fx:
             if not label:
                 ended = True
@@ -595,4 +609,4 @@ def _params(name: str, rows: list[list[Any]]) -> tuple[dict[str, Any], FxTable |
             fx = FxTable.from_rows(fx_rows, settings.get("as_of"), str(settings.get("source") or ""))
         except NegotiationError as exc:
             raise WorkbookError(f"{name}: Params {exc}") from None
-    return settings, fx
+    return settings, fx, personal

@@ -32,7 +32,7 @@ from addin.io.reader import (
 )
 from addin.messages import LANGS, basis_words, money, say
 from addin.render.brief_messages import COMPONENTS, LABELS
-from addin.udfs.inputs import personal_rows, settings_from
+from addin.udfs.inputs import personal_from, settings_from
 from addin.workbook.sheets.strategy import (
     BLANK_VEST_ROWS,
     CURRENT_JOB_HELP,
@@ -268,6 +268,10 @@ def build_brief(path: str | Path) -> Brief:
         params = base.settings
         basis = _label(strat.inputs.get("basis")) or _label(params.get("basis")) or None
         home = _label(params.get("home_currency")) or None
+        try:  # the Params sheet's personal facts, named as the sheet's own refusal would be
+            personal_from(base.personal)
+        except NegotiationError as exc:
+            raise WorkbookError(f"{name}: Params {exc}") from None
         settings = settings_from(
             offers,
             basis,
@@ -276,7 +280,7 @@ def build_brief(path: str | Path) -> Brief:
             params.get("discount_rate"),
             _rates(base.fx),
             base.relocation,
-            personal_rows(params),
+            base.personal,
         )
         strategy = strategy_of(strat)
         lost = forfeited_of(strat, strategy.as_of, settings.table(), settings.age, settings.personal)

@@ -401,8 +401,8 @@ def disclosure_notes(path: str | Path, items: list[Disclosed]) -> list[Note]:
     note naming why; a workbook holding no offer gives none.
     """
     from addin.io.reader import read_inputs, workbook_offers  # noqa: PLC0415
-    from addin.udfs.inputs import personal_from, personal_rows  # noqa: PLC0415
-    from calculators.defaults import AGE, BASIS, DISCOUNT_RATE, YEARS  # noqa: PLC0415
+    from addin.udfs.inputs import personal_from  # noqa: PLC0415
+    from calculators.defaults import BASIS, DISCOUNT_RATE, YEARS  # noqa: PLC0415
     from calculators.valuation.compare import Settings, compare_offers, home_currency  # noqa: PLC0415
 
     amounts = {i.key: float(i.value) for i in items if FIELDS[i.key].amount and _is_number(i.value)}
@@ -419,14 +419,18 @@ def disclosure_notes(path: str | Path, items: list[Disclosed]) -> list[Note]:
     try:
         offers = workbook_offers(inputs)
         given = inputs.settings
+        try:  # as the sheet's functions read them
+            age, personal = personal_from(inputs.personal)
+        except NegotiationError as exc:
+            raise InvalidInputError(f"Params {exc}") from None
         settings = Settings(
             basis=str(given.get("basis") or BASIS.default).strip().lower(),
             years=_setting(given, "horizon_years", YEARS),
             discount_rate=_setting(given, "discount_rate", DISCOUNT_RATE),
             home_currency=home_currency(offers, given.get("home_currency")),
             fx=inputs.fx,
-            age=_setting(given, AGE.name, AGE),
-            personal=personal_from(personal_rows(given))[1],
+            age=age,
+            personal=personal,
         )
         ranked = compare_offers(offers, settings)
         return below_offers(amounts, ranked, str(settings.home_currency), settings.basis)

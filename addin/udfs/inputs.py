@@ -6,7 +6,6 @@ UDF module imports another's helpers (and none imports another in a cycle).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from addin.cells import opt_setting, opt_text
@@ -14,11 +13,11 @@ from calculators.defaults import AGE, BASIS, DISCOUNT_RATE, YEARS
 from calculators.errors import InvalidInputError
 from calculators.fx import FxTable, shipped_table
 from calculators.offer.table import as_rows
-from calculators.personal import known_facts, personal_facts
+from calculators.personal import personal_facts
 from calculators.relocation import move
 from calculators.valuation.compare import Settings, home_currency
 
-__all__ = ["age_from", "fx_table", "move_inputs", "personal_from", "personal_rows", "settings_from"]
+__all__ = ["age_from", "fx_table", "move_inputs", "personal_from", "settings_from"]
 
 
 def fx_table(rates: Any, as_of: Any = None) -> FxTable:
@@ -67,13 +66,6 @@ def personal_from(cell: Any) -> tuple[int | None, tuple[tuple[str, Any], ...]]:
     age = age_from(next((value for name, value in rows if is_age(name)), None))
     _, facts = personal_facts((name, None if is_age(name) else value) for name, value in rows)
     return age, facts
-
-
-def personal_rows(params: Mapping[str, Any]) -> list[list[Any]] | None:
-    """The personal facts of a Params sheet (its rows named as a fact, age first) as the ``age``
-    argument takes them; ``None`` when it has none (a workbook older than the facts)."""
-    rows = [[name, params[name]] for name in known_facts() if name in params]
-    return rows or None
 
 
 def settings_from(
