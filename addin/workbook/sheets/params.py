@@ -60,7 +60,7 @@ def personal_help() -> dict[str, str]:
     what = {
         AGE.name: "your age in whole years, where contributions depend on it",
         "church_tax": "Kirchensteuer paid, yes or no",
-        "children": "your children, for the Pflegeversicherung",
+        "children": "your children under 25, for the Pflegeversicherung",
         "credit_points": "your credit points (נקודות זיכוי)",
         "health_insurer": "your health insurer (" + ", ".join(HEALTH_INSURERS) + ")",
         "rsu_social_insurance": "RSU vests in 健康保険 / 厚生年金: "
