@@ -221,3 +221,24 @@ def test_the_commands_refuse_what_the_sheets_functions_refuse(built_example, tmp
         assert ran.returncode != 0 and ran.stdout == "", (command, ran.stdout)
         (line,) = ran.stderr.splitlines()
         assert line.startswith("negotiate: facts.xlsm: ") and says in line, (command, line)
+
+
+def test_the_recruiter_copy_carries_none_of_the_personal_facts(built_example, tmp_path):
+    """Church tax says a religion, credit points a family: none of it reaches the shared copy,
+    in any part, whichever fields are shared."""
+    import zipfile
+
+    path = tmp_path / "mine.xlsm"
+    shutil.copy(built_example, path)
+    wb = load_workbook(path, keep_vba=True)
+    rows = Layout(0).params
+    for fact, value in {"age": 47, "church_tax": "yes", "children": 3, "credit_points": 7.75}.items():
+        wb[PARAMS].cell(rows[fact] + 1, 2).value = value
+    wb.save(path)
+    out = tmp_path / "recruiter.xlsx"
+    ran = negotiate("share", path, "-o", out, "--include", "best_offer")
+    assert ran.returncode == 0, ran.stderr
+    with zipfile.ZipFile(out) as z:
+        blob = b"".join(z.read(n) for n in z.namelist()).lower()
+    for needle in (b"church", b"kirchensteuer", b"credit", b"7.75", b"children", b"personal", b">47<"):
+        assert needle not in blob, needle
