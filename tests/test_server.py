@@ -756,3 +756,20 @@ def test_negotiate_serve_without_a_cert_says_excel_needs_https(tmp_path, monkeyp
     (line,) = captured.err.splitlines()
     assert line.startswith("negotiate: Excel needs HTTPS")
     assert "--cert cert.pem --key key.pem" in line and "http://127.0.0.1:8123" in captured.out
+
+
+def test_personal_facts_as_a_range_through_the_server(client, example_rows):
+    """The Office.js route declares ``age`` a matrix and hands a range of facts over as rows:
+    one more credit point is the same change over HTTP as called directly."""
+    meta = client.get("/xlwings/custom-functions-meta.json").json()
+    for f in meta["functions"]:
+        for p in f["parameters"]:
+            if p["name"] == "age":
+                assert p["dimensionality"] == "matrix", f["name"]
+    facts = [["age", 35], ["credit_points", 3.25]]
+    name = "Tel Aviv scale-up"
+    direct = udfs.offer_tc(example_rows, "net_annualized", 4, None, name, None, facts)
+    assert direct != udfs.offer_tc(example_rows, "net_annualized", 4, None, name)
+    args = [example_rows, [["net_annualized"]], [[4]], None, [[name]], None, facts]
+    r = client.post(CALL, json=body("offer_tc", args))
+    assert r.status_code == 200 and r.json() == {"result": [[direct]]}, r.text

@@ -159,3 +159,12 @@ def test_the_generation_leaves_nothing_behind():
         check=True,
     )
     assert out.stdout.strip() == "False"  # importing the module is cheap
+
+
+def test_the_age_argument_takes_a_range_wherever_it_is(imported):
+    """The personal facts are a range (Params!A9:B14): xlwings must hand ``age`` over as rows."""
+    taking = [name for name in udfs.__all__ if "age" in inspect.signature(getattr(udfs, name)).parameters]
+    assert len(taking) >= 10
+    for name in taking:
+        (arg,) = (a for a in imported.functions[name].__xlfunc__["args"] if a["name"] == "age")
+        assert arg["options"]["ndim"] == 2 and arg["options"]["convert"] is list, name
