@@ -45,7 +45,7 @@ from calculators.negotiation.timeline import TimelineEntry, timeline
 from calculators.offer.model import Offer, check_amount
 from calculators.tax import get_jurisdiction
 from calculators.tax.equity_regimes import PARTS, regimes_in_effect
-from calculators.tax.jurisdictions.jp_social import RSU_TREATMENTS
+from calculators.tax.jurisdictions.jp_social import RSU_OPTION, RSU_TREATMENTS
 from calculators.valuation.compare import Settings, metric, to_home
 from calculators.valuation.disclosure import spoken_amount
 from calculators.valuation.equivalent import MakeWhole, make_whole
@@ -577,24 +577,20 @@ def _regime_notes(offer: Offer, s: Settings) -> tuple[Note, ...]:
     return tuple(notes)
 
 
-# the personal fact that says how RSU vests enter social insurance where the rules ask (Japan)
-RSU_SOCIAL = "rsu_social_insurance"
-
-
 def _social_notes(offer: Offer, s: Settings) -> tuple[Note, ...]:
     """On a basis after tax, an offer whose RSU vests its country keeps outside social
     insurance by default (Japan: a foreign parent's plan) while you have not said how they are
     delivered: what they would cost counted as pay (quarterly vests) and as a yearly bonus."""
     jur = get_jurisdiction(offer.jurisdiction)
-    if not s.basis.startswith(("net_", "disposable_")) or RSU_SOCIAL not in jur.options:
+    if not s.basis.startswith(("net_", "disposable_")) or RSU_OPTION not in jur.options:
         return ()
-    if (offer.rsu_grant <= 0 and offer.refresher_grant <= 0) or RSU_SOCIAL in dict(s.personal):
+    if (offer.rsu_grant <= 0 and offer.refresher_grant <= 0) or RSU_OPTION in dict(s.personal):
         return ()
     ours = float(to_home(metric([offer], s), s)[0])
     costs = {}
     for choice in RSU_TREATMENTS[1:]:  # the default, excluded, is what the value already is
         counted = dataclasses.replace(
-            s, personal=tuple(sorted({**dict(s.personal), RSU_SOCIAL: choice}.items()))
+            s, personal=tuple(sorted({**dict(s.personal), RSU_OPTION: choice}.items()))
         )
         costs[f"as_{choice}"] = ours - float(to_home(metric([offer], counted), counted)[0])
     if max(costs.values()) <= 0:

@@ -34,6 +34,7 @@ from typing import overload
 import numpy as np
 import numpy.typing as npt
 
+from calculators.errors import InvalidInputError
 from calculators.scalar import Amount, scalar_out
 from calculators.tax.engine import params
 
@@ -41,6 +42,7 @@ __all__ = [
     "standard_monthly_remuneration",
     "employee_half",
     "social_insurance_lines",
+    "RSU_OPTION",
     "RSU_TREATMENTS",
     "contribution_lines",
 ]
@@ -181,12 +183,7 @@ def social_insurance_lines(salary: npt.ArrayLike, year: int, age: float) -> dict
     """
     monthly = np.maximum(np.asarray(salary, dtype=float), 0.0) / 12.0
     employed = monthly > 0  # no pay, no employment: no contributions
-    ages = _param("care_insurance_ages", year)
-    assert isinstance(ages, dict)
-    care_due = bool(ages["from_age"] <= age < ages["until_age"])
-    pension_until = _param("employees_pension_until_age", year)
-    assert isinstance(pension_until, int)
-    pension_due = bool(age < pension_until)
+    care_due, pension_due = _due(year, age)
     health_t, care_t, child_t, pension_t, employment_rates = _yearly_premiums(
         int(year), care_due, pension_due
     )
@@ -213,6 +210,27 @@ def social_insurance_lines(salary: npt.ArrayLike, year: int, age: float) -> dict
     }
 
 
+def _due(year: int, age: float) -> tuple[bool, bool]:
+    """Whether 介護保険 (``care_insurance_ages``) and 厚生年金 (``employees_pension_until_age``)
+    are due at ``age``."""
+    ages = _param("care_insurance_ages", year)
+    pension_until = _param("employees_pension_until_age", year)
+    assert isinstance(ages, dict) and isinstance(pension_until, int)
+    return bool(ages["from_age"] <= age < ages["until_age"]), bool(age < pension_until)
+
+
+def _rates(day: dt.date) -> tuple[float, float, float, float]:
+    """The full rates of a premium month: 健康保険, 介護保険, 子ども・子育て支援金, 厚生年金."""
+    names = (
+        "health_insurance_rate_kyokai_tokyo",
+        "long_term_care_rate_kyokai",
+        "child_support_levy_rate_kyokai",
+        "pension_rate",
+    )
+    h, c, k, p = (float(_param(name, day)) for name in names)  # type: ignore[arg-type]
+    return h, c, k, p
+
+
 @functools.cache
 def _yearly_premiums(
     year: int, care_due: bool, pension_due: bool
@@ -233,10 +251,7 @@ def _yearly_premiums(
     employment_rates: dict[float, int] = {}
     for month in range(1, 13):
         day = dt.date(year, month, 1)
-        h = float(_param("health_insurance_rate_kyokai_tokyo", day))  # type: ignore[arg-type]
-        c = float(_param("long_term_care_rate_kyokai", day))  # type: ignore[arg-type]
-        k = float(_param("child_support_levy_rate_kyokai", day))  # type: ignore[arg-type]
-        p = float(_param("pension_rate", day))  # type: ignore[arg-type]
+        h, c, k, p = _rates(day)
         e = float(_param("employment_insurance_employee_rate", day))  # type: ignore[arg-type]
         h_month = employee_half(health_std, h)
         health_t += h_month
@@ -252,8 +267,9 @@ def _yearly_premiums(
 
 
 # the choices, the default first (the latest dated list: they are the law's readings, not a figure)
+RSU_OPTION = "rsu_social_insurance"  # the option (a personal fact) that chooses among them
 RSU_TREATMENTS: tuple[str, ...] = tuple(
-    list(params("jp", "social_insurance")["rsu_social_insurance"].values.values())[-1]
+    list(params("jp", "social_insurance")[RSU_OPTION].values.values())[-1]
 )
 
 
@@ -279,12 +295,17 @@ def contribution_lines(
     age : float
         Age in whole years.
     treatment : str
-        One of :data:`RSU_TREATMENTS`.
+        One of :data:`RSU_TREATMENTS` (any case).
 
     Returns
     -------
     dict of str to numpy.ndarray
         The lines of :func:`social_insurance_lines`.
+
+    Raises
+    ------
+    InvalidInputError
+        A treatment not among :data:`RSU_TREATMENTS`.
 
     References
     ----------
@@ -300,6 +321,9 @@ def contribution_lines(
     >>> bool(bonus["employees_pension"] > cash["employees_pension"])
     True
     """
+    treatment = str(treatment).strip().lower()
+    if treatment not in RSU_TREATMENTS:
+        raise InvalidInputError(f"{RSU_OPTION} must be one of: " + ", ".join(RSU_TREATMENTS))
     salary_a = np.maximum(np.asarray(salary, dtype=float), 0.0)
     rsu_a = np.maximum(np.asarray(rsu, dtype=float), 0.0)
     cash = social_insurance_lines(salary_a, year, age)
@@ -311,28 +335,20 @@ def contribution_lines(
         out = {k: np.where(employed, v, 0.0) for k, v in both.items()}
         out["employment_insurance"] = cash["employment_insurance"]
         return out
-    if treatment != "bonus":
-        raise ValueError(treatment)  # checked by the jurisdiction before
     step = float(_param("bonus_standard_rounding", year))  # type: ignore[arg-type]
     standard = np.floor(rsu_a / step) * step
     health_base = np.minimum(standard, float(_param("health_bonus_cap_fiscal_year", year)))  # type: ignore[arg-type]
     pension_base = np.minimum(standard, float(_param("pension_bonus_cap_month", year)))  # type: ignore[arg-type]
-    day = dt.date(int(year), 12, 1)
-    h = float(_param("health_insurance_rate_kyokai_tokyo", day))  # type: ignore[arg-type]
-    c = float(_param("long_term_care_rate_kyokai", day))  # type: ignore[arg-type]
-    k = float(_param("child_support_levy_rate_kyokai", day))  # type: ignore[arg-type]
-    p = float(_param("pension_rate", day))  # type: ignore[arg-type]
-    ages = _param("care_insurance_ages", year)
-    pension_until = _param("employees_pension_until_age", year)
-    assert isinstance(ages, dict) and isinstance(pension_until, int)
+    h, c, k, p = _rates(dt.date(int(year), 12, 1))
+    care_due, pension_due = _due(year, age)
     health = employee_half(health_base, h)
     extra = {
         "health_insurance": health,
         "long_term_care_insurance": employee_half(health_base, h + c) - health
-        if ages["from_age"] <= age < ages["until_age"]
+        if care_due
         else np.zeros_like(health),
         "child_support_levy": employee_half(health_base, k),
-        "employees_pension": employee_half(pension_base, p) if age < pension_until else np.zeros_like(health),
+        "employees_pension": employee_half(pension_base, p) if pension_due else np.zeros_like(health),
     }
     out = dict(cash)
     for key, amount in extra.items():

@@ -65,7 +65,7 @@ from calculators.tax.jurisdictions.jp_income import (
     income_tax_on_taxable_income,
 )
 from calculators.tax.jurisdictions.jp_resident import resident_tax_lines
-from calculators.tax.jurisdictions.jp_social import RSU_TREATMENTS, contribution_lines
+from calculators.tax.jurisdictions.jp_social import RSU_OPTION, RSU_TREATMENTS, contribution_lines
 
 __all__ = ["lines", "income_tax_on_taxable_income", "HEALTH_INSURERS", "CliffEdge", "cliff_edges"]
 
@@ -82,7 +82,7 @@ _SOCIAL = (
 
 
 # The option's default: 協会けんぽ Tokyo, the first (and only) insurer modelled.
-_OPTIONS = {"health_insurer": HEALTH_INSURERS[0], "rsu_social_insurance": RSU_TREATMENTS[0]}
+_OPTIONS = {"health_insurer": HEALTH_INSURERS[0], RSU_OPTION: RSU_TREATMENTS[0]}
 
 
 def _insurer(options: Mapping[str, Any]) -> str:
@@ -142,11 +142,9 @@ def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -
     ['employees_pension', 'employment_insurance', 'health_insurance']
     """
     _insurer(options)
-    treatment = str(options.get("rsu_social_insurance", RSU_TREATMENTS[0])).strip().lower()
-    if treatment not in RSU_TREATMENTS:
-        raise InvalidInputError("rsu_social_insurance must be one of: " + ", ".join(RSU_TREATMENTS))
     rsu = options.get("rsu_income", equity)  # the engine's: the RSU part of the equity income
-    social = contribution_lines(salary, rsu, year, options["age"], treatment)  # age checked by the engine
+    # age checked by the engine, the treatment by contribution_lines
+    social = contribution_lines(salary, rsu, year, options["age"], options[RSU_OPTION])
     social_total = sum((social[k] for k in _SOCIAL), np.zeros_like(salary))
     revenue = salary + equity
     income = employment_income(revenue, year)
