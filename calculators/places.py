@@ -8,6 +8,8 @@ live in the dated parameter files.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,8 @@ __all__ = [
     "currency_of",
     "names_of",
     "place_for_module",
+    "tax_year_of",
+    "tax_year_start",
 ]
 
 _DATA = Path(__file__).with_name("places.yaml")
@@ -44,6 +48,7 @@ class Place:
     city_aliases: tuple[str, ...]
     city_only: tuple[str, ...]
     source: str
+    year_starts: tuple[int, int] = (1, 1)  # (month, day) the tax year begins on
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -56,6 +61,18 @@ def _strings(entry: dict[str, Any], field: str, code: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValueError(f"places.yaml: {field} of {code} must be a list of strings")
     return tuple(value)
+
+
+def _month_day(value: Any, code: str) -> tuple[int, int]:
+    """``"MM-DD"`` as ``(month, day)``, a day every year has (not 29 February)."""
+    m = re.fullmatch(r"(\d\d)-(\d\d)", str(value))
+    try:
+        if m is None:
+            raise ValueError
+        dt.date(2001, int(m[1]), int(m[2]))
+    except ValueError:
+        raise ValueError(f"places.yaml: year_starts of {code} must be MM-DD, a day of every year") from None
+    return int(m[1]), int(m[2])
 
 
 def _load() -> dict[str, Place]:
@@ -75,6 +92,7 @@ def _load() -> dict[str, Place]:
             city_aliases=_strings(city, "aliases", code),
             city_only=_strings(city, "city_only", code),
             source=" ".join(str(entry.get("source", "")).split()),
+            year_starts=_month_day(tax.get("year_starts"), code),
         )
         if place.code in out:
             raise ValueError(f"places.yaml: {place.code} is listed twice")
@@ -223,3 +241,64 @@ def place_for_module(module: str) -> Place:
         if place.tax_module == module:
             return place
     raise LookupError(f"{module} is the tax module of no place in places.yaml")
+
+
+def tax_year_start(code: str, year: int) -> dt.date:
+    """The first day of tax year ``year`` of a jurisdiction.
+
+    A tax year is named by the calendar year it starts in: the UK's 2027 runs from
+    6 April 2027 to 5 April 2028 (``year_starts`` in ``places.yaml``, which cites the statute).
+
+    Parameters
+    ----------
+    code : str
+        A jurisdiction code or alias.
+    year : int
+        The tax year.
+
+    Returns
+    -------
+    datetime.date
+        Its first day.
+
+    References
+    ----------
+    The ``source`` of each place in ``places.yaml``.
+
+    Examples
+    --------
+    >>> tax_year_start("London", 2027), tax_year_start("Tokyo", 2027)
+    (datetime.date(2027, 4, 6), datetime.date(2027, 1, 1))
+    """
+    month, day = PLACES[canonical_code(code)].year_starts
+    return dt.date(int(year), month, day)
+
+
+def tax_year_of(code: str, day: dt.date) -> int:
+    """The tax year of a jurisdiction that ``day`` falls in (named as :func:`tax_year_start`).
+
+    Parameters
+    ----------
+    code : str
+        A jurisdiction code or alias.
+    day : datetime.date
+        Any date.
+
+    Returns
+    -------
+    int
+        The tax year.
+
+    References
+    ----------
+    The ``source`` of each place in ``places.yaml``.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> tax_year_of("London", dt.date(2027, 4, 5)), tax_year_of("London", dt.date(2027, 4, 6))
+    (2026, 2027)
+    >>> tax_year_of("Seattle", dt.date(2027, 12, 31))
+    2027
+    """
+    return day.year if day >= tax_year_start(code, day.year) else day.year - 1

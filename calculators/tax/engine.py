@@ -48,12 +48,52 @@ __all__ = [
     "capped_rate",
     "params",
     "compute",
+    "MONTHS",
+    "checked_pay_months",
 ]
 
 Array = npt.NDArray[np.float64]
 LineFunc = Callable[[Array, Array, int, Mapping[str, Any]], "dict[str, Array]"]
 
 PARAMS_DIR = Path(__file__).parent / "params"
+MONTHS = 12  # months in a tax year, the most a job can pay in one
+
+
+def checked_pay_months(value: object) -> int:
+    """The months of a tax year a job pays in: a whole number from 1 to :data:`MONTHS`.
+
+    Parameters
+    ----------
+    value : int
+        The number of months.
+
+    Returns
+    -------
+    int
+        ``value``.
+
+    Raises
+    ------
+    InvalidInputError
+        Not a whole number from 1 to 12, naming ``pay_months``.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> checked_pay_months(3)
+    3
+    >>> checked_pay_months(0)
+    Traceback (most recent call last):
+    ...
+    calculators.errors.InvalidInputError: pay_months must be a whole number from 1 to 12
+    """
+    whole = isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+    if not whole or not 1 <= value <= MONTHS:  # type: ignore[operator]
+        raise InvalidInputError(f"pay_months must be a whole number from 1 to {MONTHS}")
+    return int(value)
 
 
 @dataclass(frozen=True)
@@ -410,6 +450,7 @@ def compute(
     equity_income: npt.ArrayLike = 0.0,
     *,
     rsu_income: npt.ArrayLike | None = None,
+    pay_months: int = MONTHS,
     **options: Any,
 ) -> TaxResult:
     """Take-home pay for salary ``gross`` plus ``equity_income`` in a tax year.
@@ -434,6 +475,11 @@ def compute(
         The part of ``equity_income`` that is share awards (RSU vests), for rules that treat it
         apart from option gains (Japan's ``rsu_social_insurance``); blank: all of it.  Given to
         the rules as the option ``rsu_income``.
+    pay_months : int, optional
+        How many months of the tax year the job pays in, its last ``pay_months`` (a job that
+        starts in October pays in three of a calendar tax year): rules that work on the month
+        (payroll contributions with monthly ceilings) spread the year's pay over them.  Given
+        to the rules as the option ``pay_months``; default the whole year.
     **options
         The jurisdiction's options (``age`` and others); ``None`` keeps the default.
 
@@ -485,6 +531,7 @@ def compute(
         merged["age"] = AGE.within(*ages).check(merged["age"], jur.code)
     rsu = equity if rsu_income is None else np.broadcast_to(_money(rsu_income, "rsu_income"), equity.shape)
     merged["rsu_income"] = np.minimum(rsu.astype(float), equity.astype(float))
+    merged["pay_months"] = checked_pay_months(pay_months)
     lines = jur.lines(salary.astype(float), equity.astype(float), int(year), merged)
     # a rule given 0-d arrays may hand back plain floats (scalar in, float out): the result's
     # lines are arrays of the inputs' shape whatever the rule returned

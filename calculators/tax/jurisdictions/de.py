@@ -89,7 +89,7 @@ import numpy.typing as npt
 
 from calculators.defaults import Setting
 from calculators.errors import InvalidInputError
-from calculators.tax.engine import params, register
+from calculators.tax.engine import MONTHS, params, register
 from calculators.tax.jurisdictions.de_lohnsteuer import (
     fuenftelregelung,
     kirchensteuer,
@@ -265,5 +265,5 @@ def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -
     out = {"lohnsteuer": lst, "solidaritaetszuschlag": solidaritaetszuschlag(basis, year)}
     if church:
         out["kirchensteuer"] = kirchensteuer(basis, rate)
-    out.update(beitraege(pay, year, kvz, pv))
+    out.update(beitraege(pay, year, kvz, pv, options.get("pay_months", MONTHS)))
     return out

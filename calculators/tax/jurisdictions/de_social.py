@@ -34,12 +34,11 @@ import numpy as np
 import numpy.typing as npt
 
 from calculators.scalar import Amount, scalar_out
-from calculators.tax.engine import capped_rate, params
+from calculators.tax.engine import MONTHS, capped_rate, checked_pay_months, params
 
 __all__ = ["beitragspflichtiges_entgelt", "bemessungsentgelt", "pflege_saetze", "beitraege"]
 
 Array = npt.NDArray[np.float64]
-_MONTHS = 12
 
 
 def _p(name: str, year: int) -> Any:
@@ -178,9 +177,13 @@ def pflege_saetze(year: int, age: int, children: int, sachsen: bool = False) -> 
 
 
 def beitraege(
-    pay: npt.ArrayLike, year: int, kv_zusatzbeitrag: float, pv_saetze: tuple[float, float]
+    pay: npt.ArrayLike,
+    year: int,
+    kv_zusatzbeitrag: float,
+    pv_saetze: tuple[float, float],
+    months: int = MONTHS,
 ) -> dict[str, Array]:
-    """Employee contributions for a year's ``pay`` paid in twelve equal months.
+    """Employee contributions for a year's ``pay`` paid in ``months`` equal months.
 
     Returns ``krankenversicherung`` (``kv_allgemeiner_satz_an`` + half the Zusatzbeitrag),
     ``pflegeversicherung`` (``pv_saetze``: share and childless surcharge),
@@ -197,6 +200,10 @@ def beitraege(
         The health insurer's Zusatzbeitrag (full rate, as a fraction).
     pv_saetze : tuple of (float, float)
         Employee care rate and childless surcharge (:func:`pflege_saetze`).
+    months : int, optional
+        The months of the year with pay (a job that starts in October has three): each is
+        worked on its own with the month's ceiling, a twelfth of the year's (§ 23a SGB IV
+        counts the ceilings per month of employment).  Default 12.
 
     Returns
     -------
@@ -217,11 +224,12 @@ def beitraege(
     {'krankenversicherung': 5130.0, 'pflegeversicherung': 1440.0,
      'rentenversicherung': 5580.0, 'arbeitslosenversicherung': 780.0}
     """
-    month = np.maximum(np.asarray(pay, dtype=float), 0.0) / _MONTHS
+    months = checked_pay_months(months)
+    month = np.maximum(np.asarray(pay, dtype=float), 0.0) / months
     base = beitragspflichtiges_entgelt(month, year)
     total = bemessungsentgelt(month, year)
-    kv_cap = float(_p("bbg_kv_pv", year)) / _MONTHS
-    rv_cap = float(_p("bbg_rv_alv", year)) / _MONTHS
+    kv_cap = float(_p("bbg_kv_pv", year)) / MONTHS
+    rv_cap = float(_p("bbg_rv_alv", year)) / MONTHS
     kv_satz = float(_p("kv_allgemeiner_satz_an", year)) + kv_zusatzbeitrag / 2
     mini = month <= float(_p("geringfuegigkeitsgrenze", year))
     rv = np.where(
@@ -230,11 +238,11 @@ def beitraege(
         capped_rate(base, float(_p("rv_satz_an", year)), rv_cap),
     )
     return {
-        "krankenversicherung": capped_rate(base, kv_satz, kv_cap) * _MONTHS,
+        "krankenversicherung": capped_rate(base, kv_satz, kv_cap) * months,
         "pflegeversicherung": (
             capped_rate(base, pv_saetze[0], kv_cap) + capped_rate(total, pv_saetze[1], kv_cap)
         )
-        * _MONTHS,
-        "rentenversicherung": np.asarray(rv, dtype=float) * _MONTHS,
-        "arbeitslosenversicherung": capped_rate(base, float(_p("alv_satz_an", year)), rv_cap) * _MONTHS,
+        * months,
+        "rentenversicherung": np.asarray(rv, dtype=float) * months,
+        "arbeitslosenversicherung": capped_rate(base, float(_p("alv_satz_an", year)), rv_cap) * months,
     }

@@ -69,15 +69,14 @@ from typing import Any, overload
 import numpy as np
 import numpy.typing as npt
 
+from calculators import places
 from calculators.defaults import AGE
 from calculators.scalar import Amount, scalar_out
-from calculators.tax.engine import capped_rate, marginal_tax, params, register
+from calculators.tax.engine import MONTHS, capped_rate, checked_pay_months, marginal_tax, params, register
 
 __all__ = ["lines", "personal_allowance", "income_tax", "employee_ni", "tax_year_start"]
 
 Array = npt.NDArray[np.float64]
-
-_MONTHS = 12
 
 
 def tax_year_start(year: int) -> dt.date:
@@ -95,14 +94,15 @@ def tax_year_start(year: int) -> dt.date:
 
     References
     ----------
-    Income Tax Act 2007 s. 4(2) (a tax year begins on 6 April).
+    Income Tax Act 2007 s. 4(2) (a tax year begins on 6 April): ``year_starts`` of this module's
+    place in ``calculators/places.yaml``.
 
     Examples
     --------
     >>> tax_year_start(2025)
     datetime.date(2025, 4, 6)
     """
-    return dt.date(year, 4, 6)
+    return places.tax_year_start(places.place_for_module(__name__).code, year)
 
 
 def _p(topic: str, name: str, year: int) -> Any:
@@ -190,11 +190,13 @@ def income_tax(income: npt.ArrayLike, year: int) -> Amount:
 
 
 @overload
-def employee_ni(earnings: float, year: int, age: int = AGE.default) -> float: ...
+def employee_ni(earnings: float, year: int, age: int = AGE.default, months: int = MONTHS) -> float: ...
 @overload
-def employee_ni(earnings: Array | Sequence[float], year: int, age: int = AGE.default) -> Array: ...
-def employee_ni(earnings: npt.ArrayLike, year: int, age: int = AGE.default) -> Amount:
-    """Employee Class 1 NI on a year's ``earnings`` paid in 12 equal months.
+def employee_ni(
+    earnings: Array | Sequence[float], year: int, age: int = AGE.default, months: int = MONTHS
+) -> Array: ...
+def employee_ni(earnings: npt.ArrayLike, year: int, age: int = AGE.default, months: int = MONTHS) -> Amount:
+    """Employee Class 1 NI on a year's ``earnings`` paid in ``months`` equal months.
 
     Each month: ``main_rate`` of pay between ``primary_threshold_monthly`` and
     ``upper_earnings_limit_monthly``, ``additional_rate`` above it; nothing from
@@ -203,11 +205,15 @@ def employee_ni(earnings: npt.ArrayLike, year: int, age: int = AGE.default) -> A
     Parameters
     ----------
     earnings : float or array_like
-        Earnings for the year, GBP, paid in 12 equal monthly amounts.
+        Earnings for the year, GBP, paid in ``months`` equal monthly amounts.
     year : int
         UK tax year starting 6 April ``year``.
     age : int, optional
         Age in whole years.
+    months : int, optional
+        The monthly pay periods of the year (a job that starts in January pays in three of the
+        tax year): NI is worked per earnings period, so each period's thresholds apply, not
+        the year's (Social Security (Contributions) Regulations 2001 reg. 3).  Default 12.
 
     Returns
     -------
@@ -226,8 +232,15 @@ def employee_ni(earnings: npt.ArrayLike, year: int, age: int = AGE.default) -> A
     [0.0, 2993.92, 5010.0]
     >>> employee_ni([50_000], 2025, age=70).tolist()
     [0.0]
+
+    12,000 earned in three months pays NI that the same pay over twelve does not: three periods'
+    thresholds free it, not twelve.
+
+    >>> employee_ni(12_000, 2025, months=3) > 0 == employee_ni(12_000, 2025)
+    True
     """
-    month = np.maximum(np.asarray(earnings, dtype=float), 0.0) / _MONTHS
+    months = checked_pay_months(months)
+    month = np.maximum(np.asarray(earnings, dtype=float), 0.0) / months
     pt = float(_p("national_insurance", "primary_threshold_monthly", year))
     uel = float(_p("national_insurance", "upper_earnings_limit_monthly", year))
     main = float(_p("national_insurance", "main_rate", year))
@@ -235,7 +248,7 @@ def employee_ni(earnings: npt.ArrayLike, year: int, age: int = AGE.default) -> A
     per_month = capped_rate(month, main, uel, floor=pt) + capped_rate(month, extra, floor=uel)
     if age >= int(_p("national_insurance", "state_pension_age", year)):
         per_month = np.zeros_like(per_month)
-    return scalar_out(per_month * _MONTHS, earnings)
+    return scalar_out(per_month * months, earnings)
 
 
 # Parallel to ca_on.py:lines, de.py:lines, jp_tokyo.py:lines, us_ca.py:us_ca_lines,
@@ -279,5 +292,6 @@ def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -
     pay = salary + equity
     return {
         "income_tax": income_tax(pay, year),
-        "employee_ni": employee_ni(pay, year, options["age"]),  # checked by the engine
+        # age checked by the engine
+        "employee_ni": employee_ni(pay, year, options["age"], options.get("pay_months", MONTHS)),
     }

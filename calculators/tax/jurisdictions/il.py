@@ -46,11 +46,9 @@ import numpy as np
 
 from calculators.defaults import Setting
 from calculators.scalar import Amount, scalar_out
-from calculators.tax.engine import Array, marginal_tax, params, register
+from calculators.tax.engine import MONTHS, Array, checked_pay_months, marginal_tax, params, register
 
 __all__ = ["income_tax", "surtax", "monthly_contribution", "lines"]
-
-_MONTHS = 12
 
 
 def _p(family: str, name: str, year: int) -> Any:
@@ -176,10 +174,12 @@ def monthly_contribution(monthly_wage: Amount, band: Mapping[str, float]) -> Amo
     )
 
 
-def _yearly(monthly_wage: Array, name: str, year: int) -> Array:
-    """Twelve equal months of one contribution."""
+def _yearly(income: Array, name: str, year: int, months: int) -> Array:
+    """One contribution on a year's ``income`` paid in ``months`` equal months, each month on its
+    own bands (Bituach Leumi works the contributions per month's wage)."""
+    months = checked_pay_months(months)
     return np.asarray(
-        _MONTHS * monthly_contribution(monthly_wage, _p("national_insurance", name, year)), dtype=float
+        months * monthly_contribution(income / months, _p("national_insurance", name, year)), dtype=float
     )
 
 
@@ -211,7 +211,9 @@ def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -
     year : int
         Tax year.
     options : mapping
-        ``age`` (checked by the engine) and ``credit_points``.
+        ``age`` (checked by the engine), ``credit_points`` and ``pay_months`` (the months of
+        the year with pay, over which the contributions are worked month by month; the income
+        tax is the year's, on the year's bands).
 
     Returns
     -------
@@ -237,11 +239,11 @@ def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -
     """
     points = _options(options)
     income = salary + equity
-    monthly = income / _MONTHS
+    months = options.get("pay_months", MONTHS)
     out = {
         "income_tax": income_tax(income, year, points),
         "surtax": surtax(income, year),
-        "national_insurance": _yearly(monthly, "national_insurance", year),
-        "health_tax": _yearly(monthly, "health_tax", year),
+        "national_insurance": _yearly(income, "national_insurance", year, months),
+        "health_tax": _yearly(income, "health_tax", year, months),
     }
     return {name: np.asarray(amount, dtype=float) for name, amount in out.items()}

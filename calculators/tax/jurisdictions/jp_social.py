@@ -36,7 +36,7 @@ import numpy.typing as npt
 
 from calculators.errors import InvalidInputError
 from calculators.scalar import Amount, scalar_out
-from calculators.tax.engine import params
+from calculators.tax.engine import MONTHS, checked_pay_months, params
 
 __all__ = [
     "standard_monthly_remuneration",
@@ -138,8 +138,10 @@ def employee_half(standard: npt.ArrayLike, rate: float) -> Amount:
     return scalar_out(np.asarray(q + (2 * r > den), dtype=float), standard)
 
 
-def social_insurance_lines(salary: npt.ArrayLike, year: int, age: float) -> dict[str, Array]:
-    """Employee contributions for a year of salary paid in 12 equal monthly amounts.
+def social_insurance_lines(
+    salary: npt.ArrayLike, year: int, age: float, months: int = MONTHS
+) -> dict[str, Array]:
+    """Employee contributions for a year of salary paid in ``months`` equal monthly amounts.
 
     Returns the lines ``health_insurance``, ``long_term_care_insurance`` (at
     ``care_insurance_ages`` only), ``child_support_levy`` (子ども・子育て支援金, from the premium
@@ -150,12 +152,16 @@ def social_insurance_lines(salary: npt.ArrayLike, year: int, age: float) -> dict
     Parameters
     ----------
     salary : float or array_like
-        Yearly salary, JPY, paid in 12 equal monthly amounts.
+        The year's salary, JPY, paid in ``months`` equal monthly amounts.
     year : int
         The calendar year of the premium months.
     age : float
         Age in whole years (介護保険 at ``care_insurance_ages``, 厚生年金 under
         ``employees_pension_until_age``).
+    months : int, optional
+        The premium months, the last ``months`` of the year (a job that starts in October has
+        three: October to December; 健康保険法 第156条 and 厚生年金保険法 第19条 count the
+        premiums from the month the insurance is acquired).  Default: the whole year.
 
     Returns
     -------
@@ -181,11 +187,12 @@ def social_insurance_lines(salary: npt.ArrayLike, year: int, age: float) -> dict
     {'health_insurance': 297650.0, 'long_term_care_insurance': 0.0, 'child_support_levy': 0.0,
      'employees_pension': 549000.0, 'employment_insurance': 33750.0}
     """
-    monthly = np.maximum(np.asarray(salary, dtype=float), 0.0) / 12.0
+    months = checked_pay_months(months)
+    monthly = np.maximum(np.asarray(salary, dtype=float), 0.0) / months
     employed = monthly > 0  # no pay, no employment: no contributions
     care_due, pension_due = _due(year, age)
     health_t, care_t, child_t, pension_t, employment_rates = _yearly_premiums(
-        int(year), care_due, pension_due
+        int(year), care_due, pension_due, MONTHS + 1 - months
     )
     health_grades = _param("health_insurance_grades", year)
     pension_grades = _param("pension_grades", year)
@@ -233,11 +240,12 @@ def _rates(day: dt.date) -> tuple[float, float, float, float]:
 
 @functools.cache
 def _yearly_premiums(
-    year: int, care_due: bool, pension_due: bool
+    year: int, care_due: bool, pension_due: bool, first: int = 1
 ) -> tuple[Array, Array, Array, Array, tuple[tuple[float, int], ...]]:
-    """Yearly employee premium per grade (health, care, child levy, pension) and the
-    employment-insurance rates with their month counts: the same for every salary of a
-    year, so computed once per (year, care due, pension due); the arrays are read-only.
+    """The year's employee premium per grade (health, care, child levy, pension) over the
+    premium months ``first`` to December, and the employment-insurance rates with their month
+    counts: the same for every salary of a year, so computed once per (year, care due, pension
+    due, first month); the arrays are read-only.
     """
     health_grades = _param("health_insurance_grades", year)
     pension_grades = _param("pension_grades", year)
@@ -249,7 +257,7 @@ def _yearly_premiums(
     health_t, care_t, child_t = (np.zeros_like(health_std) for _ in range(3))
     pension_t = np.zeros_like(pension_std)
     employment_rates: dict[float, int] = {}
-    for month in range(1, 13):
+    for month in range(first, MONTHS + 1):
         day = dt.date(year, month, 1)
         h, c, k, p = _rates(day)
         e = float(_param("employment_insurance_employee_rate", day))  # type: ignore[arg-type]
@@ -274,7 +282,12 @@ RSU_TREATMENTS: tuple[str, ...] = tuple(
 
 
 def contribution_lines(
-    salary: npt.ArrayLike, rsu: npt.ArrayLike, year: int, age: float, treatment: str = RSU_TREATMENTS[0]
+    salary: npt.ArrayLike,
+    rsu: npt.ArrayLike,
+    year: int,
+    age: float,
+    treatment: str = RSU_TREATMENTS[0],
+    months: int = MONTHS,
 ) -> dict[str, Array]:
     """Employee contributions on a year's salary and RSU vests, the vests treated as ``treatment``.
 
@@ -289,13 +302,15 @@ def contribution_lines(
     Parameters
     ----------
     salary, rsu : float or array_like
-        Yearly salary (12 equal months) and RSU vests, JPY, of one shape.
+        The year's salary (``months`` equal months) and RSU vests, JPY, of one shape.
     year : int
         The calendar year of the premium months.
     age : float
         Age in whole years.
     treatment : str
         One of :data:`RSU_TREATMENTS` (any case).
+    months : int, optional
+        The premium months, the last ``months`` of the year (:func:`social_insurance_lines`).
 
     Returns
     -------
@@ -326,12 +341,12 @@ def contribution_lines(
         raise InvalidInputError(f"{RSU_OPTION} must be one of: " + ", ".join(RSU_TREATMENTS))
     salary_a = np.maximum(np.asarray(salary, dtype=float), 0.0)
     rsu_a = np.maximum(np.asarray(rsu, dtype=float), 0.0)
-    cash = social_insurance_lines(salary_a, year, age)
+    cash = social_insurance_lines(salary_a, year, age, months)
     if treatment == "excluded":
         return cash
     employed = salary_a > 0
     if treatment == "remuneration":
-        both = social_insurance_lines(salary_a + rsu_a, year, age)
+        both = social_insurance_lines(salary_a + rsu_a, year, age, months)
         out = {k: np.where(employed, v, 0.0) for k, v in both.items()}
         out["employment_insurance"] = cash["employment_insurance"]
         return out

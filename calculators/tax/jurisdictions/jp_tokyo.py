@@ -57,7 +57,7 @@ import numpy.typing as npt
 from calculators.errors import InvalidInputError, MissingParameterError
 from calculators.params import numbers
 from calculators.places import place_for_module
-from calculators.tax.engine import compute, get_jurisdiction, params, register
+from calculators.tax.engine import MONTHS, compute, get_jurisdiction, params, register
 from calculators.tax.jurisdictions.jp_income import (
     employment_income,
     income_and_reconstruction_tax,
@@ -144,7 +144,9 @@ def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -
     _insurer(options)
     rsu = options.get("rsu_income", equity)  # the engine's: the RSU part of the equity income
     # age checked by the engine, the treatment by contribution_lines
-    social = contribution_lines(salary, rsu, year, options["age"], options[RSU_OPTION])
+    social = contribution_lines(
+        salary, rsu, year, options["age"], options[RSU_OPTION], options.get("pay_months", MONTHS)
+    )
     social_total = sum((social[k] for k in _SOCIAL), np.zeros_like(salary))
     revenue = salary + equity
     income = employment_income(revenue, year)
