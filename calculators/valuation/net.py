@@ -24,6 +24,7 @@ import numpy.typing as npt
 from calculators.fx import FxTable, shipped_table
 from calculators.offer.model import AT_GRANT, Offer
 from calculators.tax import compute, get_jurisdiction
+from calculators.tax.engine import MONTHS
 from calculators.tax.equity_regimes import PARTS, regime_of, regime_tax
 
 __all__ = [
@@ -80,6 +81,7 @@ def withheld(
     options: Mapping[str, Any] | None = None,
     fx: FxTable | None = None,
     rsu: npt.ArrayLike | None = None,
+    pay_months: int = MONTHS,
 ) -> Array:
     """Tax and employee contributions on ``cash`` and ``equity`` paid in the offer's currency.
 
@@ -102,6 +104,9 @@ def withheld(
     rsu : array_like, optional
         The part of ``equity`` that is RSU vests (blank: all of it), for rules that treat share
         awards apart from option gains.
+    pay_months : int, optional
+        The months of the tax year the pay is paid in, its last ones (default all twelve:
+        :func:`calculators.tax.compute`).
 
     Returns
     -------
@@ -128,12 +133,20 @@ def withheld(
     rsu_a = None if rsu is None else np.asarray(rsu, dtype=float)
     if offer.currency == jur.currency:
         return np.asarray(
-            compute(cash_a, jur.code, tax_year, equity_a, rsu_income=rsu_a, **opts).total_withheld
+            compute(
+                cash_a, jur.code, tax_year, equity_a, rsu_income=rsu_a, pay_months=pay_months, **opts
+            ).total_withheld
         )
     rate = float((fx or shipped_table()).convert(1.0, offer.currency, jur.currency))
     rsu_local = None if rsu_a is None else rsu_a * rate
     taken = compute(
-        cash_a * rate, jur.code, tax_year, equity_a * rate, rsu_income=rsu_local, **opts
+        cash_a * rate,
+        jur.code,
+        tax_year,
+        equity_a * rate,
+        rsu_income=rsu_local,
+        pay_months=pay_months,
+        **opts,
     ).total_withheld
     return np.asarray(taken / rate)
 
@@ -144,6 +157,7 @@ def withheld_parts(
     tax_year: int,
     options: Mapping[str, Any] | None = None,
     fx: FxTable | None = None,
+    pay_months: int = MONTHS,
 ) -> Array:
     """Tax and employee contributions on an offer's schedule parts, in the offer's currency.
 
@@ -167,6 +181,8 @@ def withheld_parts(
         Personal options (``age`` …); the jurisdiction takes the ones it knows.
     fx : FxTable, optional
         The rates between the offer's currency and the jurisdiction's.
+    pay_months : int, optional
+        The months of the tax year the pay is paid in (:func:`withheld`).
 
     Returns
     -------
@@ -215,7 +231,14 @@ def withheld_parts(
         apart[rules] = (regime.name, apart.get(rules, ("", 0.0))[1] + (value - work))
     shape = np.shape(cash)
     taken = withheld(
-        offer, cash, np.broadcast_to(as_pay, shape), tax_year, options, fx, np.broadcast_to(rsu, shape)
+        offer,
+        cash,
+        np.broadcast_to(as_pay, shape),
+        tax_year,
+        options,
+        fx,
+        np.broadcast_to(rsu, shape),
+        pay_months,
     )
     if not apart:
         return taken

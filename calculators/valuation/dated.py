@@ -1,0 +1,343 @@
+"""An offer's pay on the calendar: month by month from its start date, taxed by tax year.
+
+The yearly schedule (:func:`calculators.offer.model.cash_schedule`) counts offer years from
+the start.  Here each offer year's parts are laid out over its twelve pay months, each
+paid on the last day of its pay period (a job starting on 1 October pays on 31 October,
+30 November, ...):
+
+- base salary, the retirement match and other benefits: a twelfth each month;
+- the bonus: once, with the last pay of the offer year (paid for the year worked);
+- the sign-on bonus of year 1 and year 2, and the relocation package: with the first pay of
+  their year;
+- RSU vests: on their vest months (``rsu_cliff_months``, ``rsu_frequency``); refreshers and a
+  year whose grant does not vest follow the frequency after the cliff;
+- option gains: with the last pay of their exit year.
+
+Each pay is allocated to the tax year of the jurisdiction its pay date falls in (the
+calendar year; the UK's from 6 April: :func:`calculators.places.tax_year_of`), each tax
+year is taxed on what falls in it, with the months it was paid in (``pay_months``, for
+rules worked per month), and its tax is shared back among the offer years in proportion
+to the taxed pay each put in it.  A first year that straddles two tax years is so taxed
+as two part-years: where the rates are progressive, a start late in a tax year takes
+home more of its first twelve months.
+
+Assumptions, stated: pay is taxed when paid (the pay date decides the tax year); each
+tax year is taxed under the rules of one year (``tax_year``), as the yearly model does;
+the pay of a tax year before the start is the job's alone (no other income in the same
+country that year: the current job's pay is the move's, :mod:`calculators.relocation`);
+the premium months of a rule worked per month are the months with a pay date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from calculators.fx import FxTable
+from calculators.offer import equity
+from calculators.offer.model import AT_GRANT, COMPONENTS, Offer, OfferBatch, cash_schedule
+from calculators.places import tax_year_of
+from calculators.tax.engine import MONTHS
+from calculators.valuation.net import TAXED, withheld_parts
+
+__all__ = ["TaxYear", "add_months", "default_start", "monthly_parts", "pay_dates", "tax_years", "dated_tax"]
+
+Array = npt.NDArray[np.float64]
+PARTS = (*COMPONENTS, *AT_GRANT)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by whole months, kept within the month it lands in (31 January + 1 is
+    28 or 29 February).
+
+    Parameters
+    ----------
+    day : datetime.date
+        Any date.
+    months : int
+        Months to add (negative: to go back).
+
+    Returns
+    -------
+    datetime.date
+        The same day of the month ``months`` later, or that month's last day.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> add_months(dt.date(2027, 1, 31), 1), add_months(dt.date(2027, 11, 15), 3)
+    (datetime.date(2027, 2, 28), datetime.date(2028, 2, 15))
+    """
+    index = day.year * MONTHS + day.month - 1 + int(months)
+    year, month = divmod(index, MONTHS)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+def default_start(as_of: dt.date) -> dt.date:
+    """The start date of an offer that gives none: the first day of the next month.
+
+    Parameters
+    ----------
+    as_of : datetime.date
+        The day of the comparison.
+
+    Returns
+    -------
+    datetime.date
+        The first day of the month after ``as_of``.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> default_start(dt.date(2026, 12, 3))
+    datetime.date(2027, 1, 1)
+    """
+    return add_months(as_of.replace(day=1), 1)
+
+
+def pay_dates(start: dt.date, months: int) -> list[dt.date]:
+    """The pay date of each pay month from ``start``: the last day of its pay period.
+
+    Parameters
+    ----------
+    start : datetime.date
+        The first day of work.
+    months : int
+        How many pay months.
+
+    Returns
+    -------
+    list of datetime.date
+        One date per month, the day before the same day of the next month.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> pay_dates(dt.date(2027, 10, 1), 3)
+    [datetime.date(2027, 10, 31), datetime.date(2027, 11, 30), datetime.date(2027, 12, 31)]
+    """
+    return [add_months(start, i) - dt.timedelta(days=1) for i in range(1, int(months) + 1)]
+
+
+def _profile(offer: Offer, part: str, years: int) -> Array:
+    """``(years, 12)`` weights of each offer year's amount over its months, rows adding up to 1."""
+    out = np.zeros((years, MONTHS))
+    if part in ("base", "retirement", "benefits"):
+        out[:] = 1.0 / MONTHS
+    elif part in ("bonus", "options", "options_at_grant"):
+        out[:, -1] = 1.0
+    elif part in ("sign_on", "relocation"):
+        out[:, 0] = 1.0
+    else:  # equity and equity_at_grant: the grant's vest months, else the frequency's
+        step = equity.FREQUENCIES[offer.rsu_frequency]
+        fallback = np.zeros(MONTHS)
+        fallback[step - 1 :: step] = 1.0
+        fallback /= fallback.sum()
+        vests = equity.monthly_vest_fractions(offer.rsu_schedule, offer.rsu_cliff_months, offer.rsu_frequency)
+        grid = np.zeros(years * MONTHS)
+        grid[: min(len(vests), years * MONTHS)] = vests[: years * MONTHS]
+        grid = grid.reshape(years, MONTHS)
+        sums = grid.sum(axis=1, keepdims=True)
+        out[:] = np.where(sums > 0, grid / np.where(sums > 0, sums, 1.0), fallback)
+    return out
+
+
+def monthly_parts(offer: Offer, yearly: Mapping[str, npt.ArrayLike]) -> dict[str, Array]:
+    """Each part of an offer's yearly schedule, laid out over its pay months.
+
+    Parameters
+    ----------
+    offer : Offer
+        Whose vest months place its RSU vests.
+    yearly : mapping of str to array_like
+        One offer's schedule parts (:data:`PARTS`), one value per offer year.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        The same parts, ``12 x years`` values each; each offer year's twelve add up to the
+        year's value.
+
+    References
+    ----------
+    None: the placement rules of the module docstring.
+
+    Examples
+    --------
+    >>> from calculators.examples import LONDON_OFFER
+    >>> parts = monthly_parts(LONDON_OFFER, {"base": [120_000.0], "bonus": [12_000.0]})
+    >>> parts["base"][:2].tolist(), float(parts["bonus"][-1]), float(parts["bonus"].sum())
+    ([10000.0, 10000.0], 12000.0, 12000.0)
+    """
+    out = {}
+    for part, values in yearly.items():
+        row = np.asarray(values, dtype=float)
+        out[part] = (row[:, None] * _profile(offer, part, len(row))).reshape(-1)
+    return out
+
+
+@dataclass(frozen=True)
+class TaxYear:
+    """One tax year of an offer's pay: what falls in it, in which months, and its tax."""
+
+    year: int  # the tax year, named by the calendar year it starts in
+    first_pay: dt.date
+    last_pay: dt.date
+    pay_months: int  # pay dates in the year (at most 12)
+    parts: Mapping[str, float]  # each part's pay in the year, in the offer's currency
+    withheld: float  # tax and employee contributions on it, in the offer's currency
+    by_offer_year: tuple[float, ...]  # the taxed pay each offer year puts in it
+
+    @property
+    def taxed(self) -> float:
+        """The pay of the year that is taxed (every part but the untaxed ones)."""
+        return float(sum(self.by_offer_year))
+
+
+def tax_years(
+    offer: Offer,
+    yearly: Mapping[str, npt.ArrayLike],
+    start: dt.date,
+    rules_year: int,
+    options: Mapping[str, Any] | None = None,
+    fx: FxTable | None = None,
+) -> list[TaxYear]:
+    """The tax years an offer's pay falls in, each taxed on its own pay.
+
+    Parameters
+    ----------
+    offer : Offer
+        Whose jurisdiction, currency and regimes apply.
+    yearly : mapping of str to array_like
+        The offer's schedule parts, one value per offer year (:data:`PARTS`; missing parts
+        are nothing).
+    start : datetime.date
+        The first day of work.
+    rules_year : int
+        The tax year whose rules apply to every tax year.
+    options : mapping, optional
+        Personal options (``age`` ...).
+    fx : FxTable, optional
+        Converts pay in another currency than the jurisdiction's.
+
+    Returns
+    -------
+    list of TaxYear
+        In order, from the tax year of the first pay to that of the last.
+
+    References
+    ----------
+    The tax year of each place (``calculators/places.yaml``) and the rules of each
+    jurisdiction module.
+
+    Examples
+    --------
+    A London job started on 1 January pays three months in the UK tax year that ends on
+    5 April and nine in the next.
+
+    >>> from calculators.examples import LONDON_OFFER
+    >>> years = tax_years(LONDON_OFFER, {"base": [120_000.0]}, dt.date(2027, 1, 1), 2025)
+    >>> [(t.year, t.pay_months, t.parts["base"]) for t in years]
+    [(2026, 3, 30000.0), (2027, 9, 90000.0)]
+    """
+    months = monthly_parts(offer, yearly)
+    n = max(len(v) for v in months.values())
+    dates = pay_dates(start, n)
+    labels = np.array([tax_year_of(offer.jurisdiction, d) for d in dates])
+    offer_year = np.arange(n) // MONTHS
+    zero = np.zeros(n)
+    out = []
+    for year in sorted(set(labels.tolist())):
+        inside = labels == year
+        parts = {p: float(months.get(p, zero)[inside].sum()) for p in PARTS}
+        taxed = sum(months.get(p, zero) for p in TAXED if p not in AT_GRANT)
+        shares = tuple(float(np.asarray(taxed)[inside & (offer_year == k)].sum()) for k in range(n // MONTHS))
+        count = min(int(inside.sum()), MONTHS)
+        taken = withheld_parts(offer, parts, rules_year, options, fx, pay_months=count)
+        days = [d for d, keep in zip(dates, inside, strict=True) if keep]
+        out.append(TaxYear(int(year), days[0], days[-1], count, parts, float(taken), shares))
+    return out
+
+
+def dated_tax(
+    offers: Sequence[Offer],
+    years: int,
+    rules_year: int,
+    as_of: dt.date,
+    options: Mapping[str, Any] | None = None,
+    fx: FxTable | None = None,
+) -> Array:
+    """Tax and employee contributions per offer and offer year, ``(n, years)``, on the
+    calendar: each offer from its ``start_date`` (blank: :func:`default_start` of ``as_of``),
+    taxed by tax year and shared back among the offer years (the module docstring).
+
+    The schedule is laid out one offer year beyond the horizon, so that the tax year the
+    horizon ends in holds all its pay; that year's share of its tax is left out.
+
+    Parameters
+    ----------
+    offers : sequence of Offer
+        The offers.
+    years : int
+        The horizon in offer years.
+    rules_year : int
+        The tax year whose rules apply.
+    as_of : datetime.date
+        The day of the comparison (the start of an offer that gives none).
+    options : mapping, optional
+        Personal options (``age`` ...).
+    fx : FxTable, optional
+        Converts pay in another currency than the jurisdiction's.
+
+    Returns
+    -------
+    numpy.ndarray
+        Amount withheld, ``(n_offers, years)``, in each offer's currency; each row adds up to
+        the tax of the offer's tax years, shared by the pay each offer year puts in them.
+
+    References
+    ----------
+    The tax year of each place (``calculators/places.yaml``) and the rules of each
+    jurisdiction module.
+
+    Examples
+    --------
+    Started on 1 January, a Seattle offer's offer years are its tax years: the yearly model's
+    tax.
+
+    >>> from dataclasses import replace
+    >>> from calculators.examples import SEATTLE_OFFER
+    >>> from calculators.valuation.net import tax_schedule
+    >>> jan = replace(SEATTLE_OFFER, start_date=dt.date(2027, 1, 1))
+    >>> yearly = tax_schedule([jan], cash_schedule(OfferBatch.from_offers([jan]), 2), 2025)
+    >>> bool(np.allclose(dated_tax([jan], 2, 2025, dt.date(2026, 12, 1)), yearly))
+    True
+    """
+    batch = OfferBatch.from_offers(offers, fx)
+    sched = cash_schedule(batch, years + 1)
+    out = np.zeros((len(offers), years))
+    for i, offer in enumerate(offers):
+        start = offer.start_date or default_start(as_of)
+        yearly = {p: sched[p][i] for p in PARTS}
+        for t in tax_years(offer, yearly, start, rules_year, options, fx):
+            if t.taxed <= 0:
+                continue
+            share = np.asarray(t.by_offer_year[:years]) / t.taxed
+            out[i] += t.withheld * share
+    return out
