@@ -90,8 +90,11 @@ def checked_pay_months(value: object) -> int:
     ...
     calculators.errors.InvalidInputError: pay_months must be a whole number from 1 to 12
     """
-    whole = isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
-    if not whole or not 1 <= value <= MONTHS:  # type: ignore[operator]
+    if (
+        not isinstance(value, (int, np.integer))
+        or isinstance(value, (bool, np.bool_))
+        or not 1 <= value <= MONTHS
+    ):
         raise InvalidInputError(f"pay_months must be a whole number from 1 to {MONTHS}")
     return int(value)
 

@@ -150,9 +150,9 @@ def _profile(offer: Offer, part: str, years: int) -> Array:
         fallback[step - 1 :: step] = 1.0
         fallback /= fallback.sum()
         vests = equity.monthly_vest_fractions(offer.rsu_schedule, offer.rsu_cliff_months, offer.rsu_frequency)
-        grid = np.zeros(years * MONTHS)
-        grid[: min(len(vests), years * MONTHS)] = vests[: years * MONTHS]
-        grid = grid.reshape(years, MONTHS)
+        flat = np.zeros(years * MONTHS)
+        flat[: min(len(vests), years * MONTHS)] = vests[: years * MONTHS]
+        grid = flat.reshape(years, MONTHS)
         sums = grid.sum(axis=1, keepdims=True)
         out[:] = np.where(sums > 0, grid / np.where(sums > 0, sums, 1.0), fallback)
     return out

@@ -202,8 +202,9 @@ def beitraege(
         Employee care rate and childless surcharge (:func:`pflege_saetze`).
     months : int, optional
         The months of the year with pay (a job that starts in October has three): each is
-        worked on its own with the month's ceiling, a twelfth of the year's (§ 23a SGB IV
-        counts the ceilings per month of employment).  Default 12.
+        worked on its own with the month's ceiling, a twelfth of the year's (the ceilings
+        hold per month of employment; the Sozialversicherungsrechengrößen-Verordnung states
+        them monthly as well).  Default 12.
 
     Returns
     -------

@@ -160,8 +160,9 @@ def social_insurance_lines(
         ``employees_pension_until_age``).
     months : int, optional
         The premium months, the last ``months`` of the year (a job that starts in October has
-        three: October to December; 健康保険法 第156条 and 厚生年金保険法 第19条 count the
-        premiums from the month the insurance is acquired).  Default: the whole year.
+        three: October to December; premiums are due for each month of insurance, counted
+        from the month it is acquired: 厚生年金保険法 第19条, 第81条; 健康保険法 第156条).
+        Default: the whole year.
 
     Returns
     -------

@@ -1,0 +1,160 @@
+"""Dates drive tax years: an offer's pay by pay month, allocated to tax years, taxed on each.
+
+The expected figures here are worked by hand from the rules' structure (which months fall in
+which tax year, how a tax year's tax is shared), with the yearly engine as the tax of a whole
+year, or from the published monthly tables where a rule is worked per month (Japan's 協会けんぽ
+and 厚生年金 tables, HMRC's monthly NI thresholds).
+"""
+
+import datetime as dt
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from calculators.errors import InvalidInputError
+from calculators.examples import LONDON_OFFER, SEATTLE_OFFER, TOKYO_OFFER
+from calculators.offer.model import Offer, OfferBatch, cash_schedule
+from calculators.tax import compute
+from calculators.tax.jurisdictions.gb_eng import employee_ni
+from calculators.tax.jurisdictions.jp_social import social_insurance_lines
+from calculators.valuation.dated import PARTS, dated_tax, default_start, monthly_parts, pay_dates, tax_years
+from calculators.valuation.net import tax_schedule
+from tests.strategies import offers as any_offer
+
+AS_OF = dt.date(2026, 12, 3)
+RULES = 2025
+
+
+def _net_tax(code: str, pay: float, months: int = 12) -> float:
+    return float(compute(pay, code, RULES, pay_months=months).total_withheld)
+
+
+def test_a_blank_start_is_the_first_of_next_month_and_dates_are_month_ends():
+    assert default_start(AS_OF) == dt.date(2027, 1, 1)
+    assert default_start(dt.date(2027, 1, 31)) == dt.date(2027, 2, 1)
+    assert pay_dates(dt.date(2027, 4, 15), 2) == [dt.date(2027, 5, 14), dt.date(2027, 6, 14)]
+    assert pay_dates(dt.date(2027, 1, 31), 2) == [dt.date(2027, 2, 27), dt.date(2027, 3, 30)]
+
+
+@given(any_offer())
+def test_each_offer_years_months_add_up_to_the_year(fields):
+    offer = Offer.from_fields(fields)
+    sched = cash_schedule(OfferBatch.from_offers([offer]), 4)
+    months = monthly_parts(offer, {p: sched[p][0] for p in PARTS})
+    for part in PARTS:
+        by_year = months[part].reshape(4, 12).sum(axis=1)
+        np.testing.assert_allclose(by_year, sched[part][0], rtol=1e-12, atol=1e-6)
+        assert (months[part] >= -1e-9).all() or (sched[part][0] < 0).any()
+
+
+@pytest.mark.parametrize("offer", [SEATTLE_OFFER, TOKYO_OFFER], ids=["US-WA", "JP-TOKYO"])
+def test_a_1_january_start_in_a_calendar_year_country_is_the_yearly_model(offer):
+    jan = replace(offer, start_date=dt.date(2027, 1, 1))
+    yearly = tax_schedule([jan], cash_schedule(OfferBatch.from_offers([jan]), 4), RULES)
+    np.testing.assert_allclose(dated_tax([jan], 4, RULES, AS_OF), yearly, rtol=1e-12)
+    blank = replace(offer, start_date=None)  # blank: 1 January 2027, as of 3 December 2026
+    np.testing.assert_allclose(dated_tax([blank], 4, RULES, AS_OF), yearly, rtol=1e-12)
+
+
+def test_a_1_october_start_takes_home_more_of_the_first_twelve_months_than_1_january():
+    """Base pay only, no raise: started on 1 October, the first offer year pays 3 months in
+    the first tax year (taxed alone) and 9 in the next, whose tax is a full year's, shared 9
+    to 3 with the second offer year.  So the first year's tax is T(B/4) + 3/4 T(B) against
+    T(B) for a 1 January start: the difference is T(B)/4 - T(B/4) > 0 where rates rise."""
+    base = 185_000.0
+    plain = replace(SEATTLE_OFFER, base_salary=base, sign_on=0.0, sign_on_year2=0.0, rsu_grant=0.0)
+    plain = replace(plain, annual_raise=0.0, relocation_package=0.0, retirement_match=0.0, bonus_target=0.0)
+    jan = dated_tax([replace(plain, start_date=dt.date(2027, 1, 1))], 2, RULES, AS_OF)[0]
+    october = dated_tax([replace(plain, start_date=dt.date(2027, 10, 1))], 2, RULES, AS_OF)[0]
+    whole, quarter = _net_tax("US-WA", base), _net_tax("US-WA", base / 4, 3)
+    assert jan[0] == pytest.approx(whole)
+    assert october[0] == pytest.approx(quarter + 0.75 * whole)
+    gain = jan[0] - october[0]
+    assert gain == pytest.approx(whole / 4 - quarter)
+    # in figures, under the 2025 rules: 4,793 USD more of the first twelve months kept (by hand:
+    # federal tax on 185,000 less the 15,750 standard deduction is 33,467, on 46,250 it is
+    # 3,421.50, with FICA and WA's premiums on each)
+    assert round(gain) == 4_793, gain
+
+
+def test_the_example_seattle_offer_keeps_every_dollar_across_its_tax_years():
+    """Each offer year's tax is its share of the tax years it pays in: a tax year wholly inside
+    the horizon is counted once, whole; the first year pays its own."""
+    start = dt.date(2027, 3, 1)
+    offer = replace(SEATTLE_OFFER, start_date=start)
+    sched = cash_schedule(OfferBatch.from_offers([offer]), 5)
+    years = tax_years(offer, {p: sched[p][0] for p in PARTS}, start, RULES)
+    assert [t.year for t in years] == list(range(2027, 2033))
+    assert [t.pay_months for t in years] == [10, 12, 12, 12, 12, 2]
+    assert years[0].first_pay == dt.date(2027, 3, 31) and years[-1].last_pay == dt.date(2032, 2, 29)
+    # the first tax year: March to December of offer year 1, the sign-on and relocation in it
+    assert years[0].parts["sign_on"] == SEATTLE_OFFER.sign_on
+    assert years[0].parts["base"] == pytest.approx(SEATTLE_OFFER.base_salary * 10 / 12)
+    total = dated_tax([offer], 4, RULES, AS_OF)[0].sum()
+    inside = (
+        sum(t.withheld for t in years[:4]) + years[4].withheld * years[4].by_offer_year[3] / years[4].taxed
+    )
+    assert total == pytest.approx(inside)
+
+
+def test_a_london_job_started_in_january_pays_three_months_in_the_tax_year_ending_5_april():
+    offer = replace(LONDON_OFFER, start_date=dt.date(2027, 1, 1))
+    sched = cash_schedule(OfferBatch.from_offers([offer]), 1)
+    years = tax_years(offer, {p: sched[p][0] for p in PARTS}, offer.start_date, RULES)
+    assert [(t.year, t.pay_months) for t in years] == [(2026, 3), (2027, 9)]
+    first = years[0]
+    pay = first.parts["base"]
+    assert pay == pytest.approx(LONDON_OFFER.base_salary / 4)
+    # NI on three monthly periods of pay, each with the month's thresholds
+    assert float(compute(pay, "GB-ENG", RULES, pay_months=3).lines["employee_ni"]) == pytest.approx(
+        employee_ni(pay, RULES, months=3)
+    )
+    assert employee_ni(pay, RULES, months=3) == pytest.approx(3 * employee_ni(pay / 3 * 12, RULES) / 12)
+
+
+def test_japan_premiums_of_a_job_started_in_october_are_three_months_at_the_capped_grades():
+    """17,000,000 JPY a year from 1 October 2025: 1,416,667 a month, above both tables' top
+    grades.  協会けんぽ 東京 (from the March 2025 premium, 9.91 %): 標準報酬月額 1,390,000, employee half
+    68,874 a month; 厚生年金 (18.3 %): 650,000, half 59,475; 雇用保険 (5.5/1000 from April 2025): 7,792
+    a month (7,791.67, 50銭 rounding).  Three premium months: October to December."""
+    lines = social_insurance_lines(17_000_000 * 3 / 12, 2025, 35, months=3)
+    assert float(lines["health_insurance"]) == 3 * 68_874
+    assert float(lines["employees_pension"]) == 3 * 59_475
+    assert float(lines["employment_insurance"]) == 3 * 7_792
+    assert float(lines["long_term_care_insurance"]) == 0.0  # not due at 35
+
+
+def test_pay_months_outside_1_to_12_is_one_clear_error():
+    for bad in (0, 13, 2.5, True, "3"):
+        with pytest.raises(InvalidInputError, match="^pay_months must be a whole number from 1 to 12$"):
+            compute(50_000, "GB-ENG", RULES, pay_months=bad)
+
+
+@given(st.integers(1, 12), st.floats(0, 5e7))
+def test_pay_months_never_lowers_a_tax_year_to_below_nothing_nor_changes_us_rules(months, pay):
+    """US payroll taxes and income tax are the year's, whatever the months (no monthly ceiling)."""
+    assert _net_tax("US-WA", pay, months) == pytest.approx(_net_tax("US-WA", pay))
+    assert _net_tax("JP-TOKYO", pay, months) >= 0.0
+
+
+def test_the_example_seattle_offer_started_in_october_keeps_more_of_its_first_year():
+    """The persona's Seattle offer as shipped (sign-on, relocation, RSUs vesting quarterly
+    after a one-year cliff, a match): the first offer year's tax, 1 October against 1 January."""
+    from addin.workbook.builder import example
+
+    fields = next(o for o in example()["offers"] if o["jurisdiction"] == "US-WA")
+    offer = Offer.from_fields({k: v for k, v in fields.items() if k != "name"})
+    jan, october = (
+        dated_tax([replace(offer, start_date=day)], 4, RULES, AS_OF)[0]
+        for day in (dt.date(2027, 1, 1), dt.date(2027, 10, 1))
+    )
+    gain = jan[0] - october[0]
+    assert gain > 0
+    # the four years together: the same pay, spread differently over tax years
+    sched = cash_schedule(OfferBatch.from_offers([offer]), 4)
+    assert sched["total"][0].sum() > 0 and abs(jan.sum() - october.sum()) < 0.05 * jan.sum()
+    # in figures, under the 2025 rules: 6,533 USD more of the first twelve months kept
+    assert round(gain) == 6_533, gain
