@@ -158,3 +158,70 @@ def test_the_example_seattle_offer_started_in_october_keeps_more_of_its_first_ye
     assert sched["total"][0].sum() > 0 and abs(jan.sum() - october.sum()) < 0.05 * jan.sum()
     # in figures, under the 2025 rules: 6,533 USD more of the first twelve months kept
     assert round(gain) == 6_533, gain
+
+
+# --- TAX_YEARS, the Excel function --------------------------------------------------------
+
+
+def _plain_london(example_rows):
+    """The example's London column, made plain: base pay only, from 1 January 2027."""
+    rows = [list(r) for r in example_rows]
+    col = rows[0].index("London start-up")
+    keep = {"company", "jurisdiction", "currency", "base_salary", "start_date", "deadline"}
+    for row in rows[1:]:
+        if row[0] not in keep:
+            row[col] = None
+    [row for row in rows if row[0] == "start_date"][0][col] = "2027-01-01"
+    return rows, col
+
+
+def test_tax_years_of_a_plain_london_job_are_the_engines_on_each_tax_years_pay(example_rows):
+    from addin import udfs
+    from calculators.valuation.net import default_tax_year
+
+    rows, col = _plain_london(example_rows)
+    base = float([r for r in rows if r[0] == "base_salary"][0][col])
+    out = udfs.tax_years(rows, None, 2, "London start-up")
+    assert out[0] == ["tax_year", "first_pay", "last_pay", "pay_months", "gross", "withheld", "net"]
+    body = out[1:]
+    # 2026/27: January to March 2027; 2027/28 and 2028/29 whole (the second offer year runs to
+    # December 2028, inside 2028/29, which is shown whole)
+    assert [r[:4] for r in body] == [
+        ["2026/27", "2027-01-31", "2027-03-31", 3],
+        ["2027/28", "2027-04-30", "2028-03-31", 12],
+        ["2028/29", "2028-04-30", "2029-03-31", 12],
+    ]
+    rules = default_tax_year([LONDON_OFFER])
+    for (_, _, _, months, gross, withheld, net), share in zip(body, (3, 12, 12), strict=True):
+        assert gross == pytest.approx(base * share / 12)
+        assert withheld == pytest.approx(
+            float(compute(gross, "GB-ENG", rules, pay_months=months).total_withheld)
+        )
+        assert net == pytest.approx(gross - withheld)
+
+
+def test_tax_years_takes_a_start_date_and_a_blank_one_is_next_month(example_rows):
+    from addin import udfs
+
+    rows, _ = _plain_london(example_rows)
+    [row for row in rows if row[0] == "start_date"][0][rows[0].index("London start-up")] = None
+    blank = udfs.tax_years(rows, None, 1, "London start-up", None, None, "2027-06-20")
+    assert blank[1][:4] == ["2027/28", "2027-07-31", "2028-03-31", 9]
+    given = udfs.tax_years(rows, dt.datetime(2027, 7, 1), 1, "London start-up", None, None, "2027-06-20")
+    assert given == blank  # xlwings hands a date cell over as a datetime
+    seattle = udfs.tax_years(example_rows, "2027-10-01", 1, "Seattle big tech")
+    assert [r[0] for r in seattle[1:]] == [2027, 2028]  # a calendar tax year is its number
+
+
+@pytest.mark.parametrize(
+    "start,message",
+    [
+        ("soon", "start_date must be a date (YYYY-MM-DD)"),
+        ("9999-01-01", "start_date 9999-01-01 is too late: the pay from it would run past the year 9999"),
+        (60, "start_date must be a date (YYYY-MM-DD)"),  # Excel's 29 February 1900
+    ],
+)
+def test_tax_years_refuses_a_bad_start_date_in_one_line(example_rows, start, message):
+    from addin import udfs
+
+    assert udfs.tax_years(example_rows, start, 4, "Seattle big tech") == f"#VALUE! {message}"

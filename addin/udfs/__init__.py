@@ -31,6 +31,7 @@ from addin.udfs.offers import (
     offer_schedule,
     offer_tc,
     option_value,
+    tax_years,
     vest_schedule,
 )
 from addin.udfs.relocation import col_adjust, fx_breakeven, relocation_compare
@@ -64,4 +65,5 @@ __all__ = [
     "make_whole",
     "clawback_due",
     "forfeited",
+    "tax_years",
 ]

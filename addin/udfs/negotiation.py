@@ -45,7 +45,14 @@ MARKET_DOC = (
 )
 COUNTER_OUTPUTS = ("increase", "new_value", "value", "batna", "batna_name", "lead", "before")
 # The functions that read today's date when their as_of is blank (see _as_of).
-READS_TODAY = ("market_percentile", "market_band", "negotiation_ask", "negotiation_advice", "offer_timeline")
+READS_TODAY = (
+    "market_percentile",
+    "market_band",
+    "negotiation_ask",
+    "negotiation_advice",
+    "offer_timeline",
+    "tax_years",
+)
 # What NEGOTIATION_ADVICE gives, in this order (the brief's ask; TC and base in the offer's currency)
 ADVICE_MEASURES = ("ask_tc", "ask_base", "low", "high", "to_beat_tc", "can_win")
 

@@ -1,5 +1,6 @@
-"""Offer functions: schedule, TC, vesting, options, FX, comparison."""
+"""Offer functions: schedule, TC, vesting, options, FX, comparison, tax years."""
 
+import datetime as dt
 from dataclasses import replace
 from typing import Annotated
 
@@ -28,13 +29,18 @@ from addin.udfs._docs import (
     field_doc,
 )
 from addin.udfs.inputs import fx_table, settings_from
+from calculators.dates import read_date
 from calculators.defaults import YEARS, in_force
 from calculators.errors import InvalidInputError
 from calculators.offer import equity
 from calculators.offer.model import COMPONENTS, OfferBatch, cash_schedule
 from calculators.offer.table import as_rows, offers_from_table, select_offer
 from calculators.params import DATA_DIR, load_parameters
+from calculators.places import tax_year_start
 from calculators.valuation.compare import compare_offers, metric
+from calculators.valuation.dated import PARTS, default_start
+from calculators.valuation.dated import tax_years as dated_tax_years
+from calculators.valuation.net import default_tax_year
 
 # The UDF names here are listed again in addin/udfs/__init__.py's __all__, deliberately: the
 # package re-exports every submodule's functions by name, where xlwings looks for them.
@@ -45,6 +51,7 @@ __all__ = [
     "option_value",
     "fx_convert",
     "offer_compare",
+    "tax_years",
 ]
 
 _ASSUMPTIONS = DATA_DIR / "assumptions.yaml"
@@ -243,3 +250,59 @@ def offer_compare(
             for r in ranked
         ],
     )
+
+
+def _tax_year_label(code, year):
+    """A calendar tax year as its number, another as ``2026/27``."""
+    if tax_year_start(code, year).timetuple().tm_yday == 1:
+        return year
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+@udf
+def tax_years(
+    offer: Annotated[Rows, table(OFFER_DOC)],
+    start_date: Annotated[
+        Cell, cell("First day of work (blank: the offer's start_date, else the first of next month)")
+    ] = None,
+    years: Annotated[Cell, cell(YEARS_DOC)] = None,
+    offer_name: Annotated[Cell, cell(NAME_DOC)] = None,
+    age: Annotated[Rows, table(AGE_DOC)] = None,
+    rates: Annotated[Rows, table(RATES_DOC + " (for pay in a currency not the jurisdiction's)")] = None,
+    as_of: Annotated[Cell, cell("Today, for a blank start date (blank: today)")] = None,
+):
+    """One offer's pay by tax year from its start: tax year, first and last pay day, months,
+    gross, withheld, net (a month counts in the tax year of its pay day, its last day).
+    Example: =TAX_YEARS(Offers!A1:B32, "2027-10-01", 4)
+    """
+    chosen = _one_offer(offer, offer_name)
+    settings = settings_from([chosen], None, None, years, None, rates, None, age)
+    today = read_date(as_of[0][0] if isinstance(as_of, list) else as_of, "as_of") or dt.date.today()
+    start = read_date(start_date, "start_date") or chosen.start_date or default_start(today)
+    horizon = settings.years
+    sched = cash_schedule(OfferBatch.from_offers([chosen], settings.table()), horizon + 1)
+    found = dated_tax_years(
+        chosen,
+        {p: sched[p][0] for p in PARTS},
+        start,
+        settings.tax_year or default_tax_year([chosen]),
+        settings.tax_options(),
+        settings.table(),
+    )
+    rows: list[list[object]] = []
+    for t in found:
+        if sum(t.by_offer_year[:horizon]) <= 0 and rows:
+            break  # pay of the offer year beyond the horizon only
+        gross = sum(t.parts[p] for p in COMPONENTS)
+        rows.append(
+            [
+                _tax_year_label(chosen.jurisdiction, t.year),
+                t.first_pay.isoformat(),
+                t.last_pay.isoformat(),
+                t.pay_months,
+                gross,
+                t.withheld,
+                gross - t.withheld,
+            ]
+        )
+    return rows_out(["tax_year", "first_pay", "last_pay", "pay_months", "gross", "withheld", "net"], rows)

@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from calculators.errors import InvalidInputError
 from calculators.fx import FxTable
 from calculators.offer import equity
 from calculators.offer.model import AT_GRANT, COMPONENTS, Offer, OfferBatch, cash_schedule
@@ -241,6 +242,11 @@ def tax_years(
     list of TaxYear
         In order, from the tax year of the first pay to that of the last.
 
+    Raises
+    ------
+    InvalidInputError
+        A start so late that the pay would run past the last date there is.
+
     References
     ----------
     The tax year of each place (``calculators/places.yaml``) and the rules of each
@@ -258,6 +264,11 @@ def tax_years(
     """
     months = monthly_parts(offer, yearly)
     n = max(len(v) for v in months.values())
+    if start.year + n // MONTHS + 1 > dt.MAXYEAR:
+        raise InvalidInputError(
+            f"start_date {start.isoformat()} is too late: the pay from it would run past the "
+            f"year {dt.MAXYEAR}"
+        )
     dates = pay_dates(start, n)
     labels = np.array([tax_year_of(offer.jurisdiction, d) for d in dates])
     offer_year = np.arange(n) // MONTHS
