@@ -225,3 +225,23 @@ def test_tax_years_refuses_a_bad_start_date_in_one_line(example_rows, start, mes
     from addin import udfs
 
     assert udfs.tax_years(example_rows, start, 4, "Seattle big tech") == f"#VALUE! {message}"
+
+
+@given(any_offer(), st.dates(dt.date(2026, 1, 1), dt.date(2030, 12, 31)), st.integers(1, 5))
+def test_many_schedules_at_once_are_each_one_taxed_by_its_tax_years(fields, start, years):
+    """dated_withheld on stacked schedules: each row the share of each of its tax years' tax,
+    as tax_years gives it one schedule at a time (a second, plain reading of the rule)."""
+    from calculators.valuation.dated import dated_withheld
+
+    offer = Offer.from_fields(fields)
+    sched = cash_schedule(
+        OfferBatch.from_offers([offer, replace(offer, base_salary=offer.base_salary * 2)]), years + 1
+    )
+    stacked = dated_withheld(offer, {p: sched[p] for p in PARTS}, start, RULES)
+    assert stacked.shape == (2, years)
+    for row in range(2):
+        expected = np.zeros(years)
+        for t in tax_years(offer, {p: sched[p][row] for p in PARTS}, start, RULES):
+            if t.taxed > 0:
+                expected += t.withheld * np.asarray(t.by_offer_year[:years]) / t.taxed
+        np.testing.assert_allclose(stacked[row], expected, rtol=1e-9, atol=1e-6)

@@ -47,7 +47,16 @@ from calculators.places import tax_year_of
 from calculators.tax.engine import MONTHS
 from calculators.valuation.net import TAXED, withheld_parts
 
-__all__ = ["TaxYear", "add_months", "default_start", "monthly_parts", "pay_dates", "tax_years", "dated_tax"]
+__all__ = [
+    "TaxYear",
+    "add_months",
+    "default_start",
+    "monthly_parts",
+    "pay_dates",
+    "tax_years",
+    "dated_withheld",
+    "dated_tax",
+]
 
 Array = npt.NDArray[np.float64]
 PARTS = (*COMPONENTS, *AT_GRANT)
@@ -286,6 +295,109 @@ def tax_years(
     return out
 
 
+def _tax_year_maps(offer: Offer, start: dt.date, years: int) -> tuple[dict[str, Array], Array]:
+    """Per part, the ``(years, T)`` share of each offer year's amount paid in each tax year,
+    and the pay months of each of the ``T`` tax years (at most 12)."""
+    n = years * MONTHS
+    dates = pay_dates(start, n)
+    labels = [tax_year_of(offer.jurisdiction, d) for d in dates]
+    order = sorted(set(labels))
+    column = np.array([order.index(y) for y in labels])
+    where = np.zeros((n, len(order)))
+    where[np.arange(n), column] = 1.0  # month -> its tax year
+    maps = {}
+    for part in PARTS:
+        profile = _profile(offer, part, years)  # (years, 12)
+        spread = np.zeros((years, n))
+        for k in range(years):
+            spread[k, k * MONTHS : (k + 1) * MONTHS] = profile[k]
+        maps[part] = spread @ where
+    months = np.minimum(where.sum(axis=0), MONTHS)
+    return maps, months
+
+
+def dated_withheld(
+    offer: Offer,
+    yearly: Mapping[str, npt.ArrayLike],
+    start: dt.date,
+    rules_year: int,
+    options: Mapping[str, Any] | None = None,
+    fx: FxTable | None = None,
+) -> Array:
+    """Tax and employee contributions per offer year of an offer's schedule parts, taxed by
+    tax year (:func:`tax_years`) and shared back: the same figures as :func:`tax_years` gives,
+    for many schedules at once (the parts may carry leading axes, offer years last).
+
+    The last offer year of the parts is the one beyond the horizon (its pay completes the
+    tax year the horizon ends in): the result has one offer year fewer.
+
+    Parameters
+    ----------
+    offer : Offer
+        Whose jurisdiction, currency, regimes and vest months apply.
+    yearly : mapping of str to array_like
+        The schedule parts (:data:`PARTS`; missing parts are nothing), shape ``(..., years + 1)``.
+    start : datetime.date
+        The first day of work.
+    rules_year : int
+        The tax year whose rules apply to every tax year.
+    options : mapping, optional
+        Personal options (``age`` ...).
+    fx : FxTable, optional
+        Converts pay in another currency than the jurisdiction's.
+
+    Returns
+    -------
+    numpy.ndarray
+        Amount withheld, shape ``(..., years)``, in the offer's currency.
+
+    Raises
+    ------
+    InvalidInputError
+        A start so late that the pay would run past the last date there is.
+
+    References
+    ----------
+    As :func:`tax_years`.
+
+    Examples
+    --------
+    A London job from 1 January 2027, one offer year: 2026/27 taxes its first three months,
+    2027/28 the other nine and three months of the year beyond.
+
+    >>> from calculators.examples import LONDON_OFFER
+    >>> base = np.array([[120_000.0, 120_000.0], [60_000.0, 60_000.0]])  # two schedules
+    >>> taken = dated_withheld(LONDON_OFFER, {"base": base}, dt.date(2027, 1, 1), 2025)
+    >>> taken.shape
+    (2, 1)
+    """
+    arrays = {p: np.asarray(v, dtype=float) for p, v in yearly.items()}
+    shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
+    years = shape[-1]
+    if start.year + years + 1 > dt.MAXYEAR:
+        raise InvalidInputError(
+            f"start_date {start.isoformat()} is too late: the pay from it would run past the "
+            f"year {dt.MAXYEAR}"
+        )
+    maps, months = _tax_year_maps(offer, start, years)
+    zero = np.zeros(shape)
+    full = {p: np.broadcast_to(arrays.get(p, zero), shape) for p in PARTS}
+    in_year = {p: full[p] @ maps[p] for p in PARTS}  # (..., T)
+    taxed_parts = [p for p in TAXED if p not in AT_GRANT]
+    # the taxed pay each offer year puts in each tax year: (..., years, T)
+    shares = sum(full[p][..., :, None] * maps[p] for p in taxed_parts)
+    taken = np.zeros((*shape[:-1], len(months)))
+    for count in sorted(set(months.astype(int).tolist())):
+        cols = np.flatnonzero(months == count)
+        parts = {p: in_year[p][..., cols] for p in PARTS}
+        taken[..., cols] = withheld_parts(offer, parts, rules_year, options, fx, pay_months=count)
+    totals = np.asarray(shares).sum(axis=-2)  # (..., T)
+    weight = np.divide(
+        shares, totals[..., None, :], out=np.zeros_like(shares), where=totals[..., None, :] > 0
+    )
+    return np.asarray((weight * taken[..., None, :]).sum(axis=-1)[..., : years - 1])
+
+
 def dated_tax(
     offers: Sequence[Offer],
     years: int,
@@ -345,10 +457,5 @@ def dated_tax(
     out = np.zeros((len(offers), years))
     for i, offer in enumerate(offers):
         start = offer.start_date or default_start(as_of)
-        yearly = {p: sched[p][i] for p in PARTS}
-        for t in tax_years(offer, yearly, start, rules_year, options, fx):
-            if t.taxed <= 0:
-                continue
-            share = np.asarray(t.by_offer_year[:years]) / t.taxed
-            out[i] += t.withheld * share
+        out[i] = dated_withheld(offer, {p: sched[p][i] for p in PARTS}, start, rules_year, options, fx)
     return out
