@@ -22,6 +22,7 @@ __all__ = [
     "PLACES",
     "Place",
     "canonical_code",
+    "country_of",
     "currency_of",
     "names_of",
     "place_for_module",
@@ -179,6 +180,32 @@ def currency_of(code: str) -> str:
     'JPY'
     """
     return PLACES[canonical_code(code)].currency
+
+
+def country_of(code: str) -> str:
+    """The country of a jurisdiction (ISO 3166-1 alpha-2), to tell a move abroad from one
+    within a country.
+
+    Parameters
+    ----------
+    code : str
+        A jurisdiction code or alias.
+
+    Returns
+    -------
+    str
+        The place's ``country``.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> country_of("Seattle"), country_of("New York"), country_of("Tokyo")
+    ('US', 'US', 'JP')
+    """
+    return PLACES[canonical_code(code)].country
 
 
 def names_of(name: object) -> tuple[str, ...]:

@@ -245,3 +245,56 @@ def test_many_schedules_at_once_are_each_one_taxed_by_its_tax_years(fields, star
             if t.taxed > 0:
                 expected += t.withheld * np.asarray(t.by_offer_year[:years]) / t.taxed
         np.testing.assert_allclose(stacked[row], expected, rtol=1e-9, atol=1e-6)
+
+
+# --- the year of arrival -------------------------------------------------------------------
+
+
+def test_a_us_dual_status_year_has_no_standard_deduction():
+    """IRS Publication 519, chapter 6, Restrictions for Dual-Status Taxpayers: "You cannot use
+    the standard deduction" (IRC 63(c)(6)(B)).  Wages of 46,250 (October to December of
+    185,000) in 2025, single: 10 % of 11,925 + 12 % of (46,250 - 11,925) = 5,311.50 (Rev. Proc.
+    2024-40 s. 3.01, the 10 % and 12 % brackets), against 3,421.50 on the 30,500 left after
+    the 15,750 standard deduction of a resident all year."""
+    from calculators.tax.jurisdictions.us_federal import federal_income_tax
+
+    assert federal_income_tax(46_250.0, 2025, dual_status=True) == pytest.approx(5_311.50)
+    assert federal_income_tax(46_250.0, 2025) == pytest.approx(3_421.50)
+    arrived = compute(46_250.0, "US-WA", 2025, pay_months=3, arrival=True).lines
+    stayed = compute(46_250.0, "US-WA", 2025, pay_months=3).lines
+    assert float(arrived["federal_income_tax"] - stayed["federal_income_tax"]) == pytest.approx(1_890.0)
+    assert {k: float(v) for k, v in arrived.items() if k != "federal_income_tax"} == {
+        k: float(v) for k, v in stayed.items() if k != "federal_income_tax"
+    }  # FICA and Washington's premiums are on the wages either way
+    with pytest.raises(InvalidInputError, match="^arrival must be true or false$"):
+        compute(46_250.0, "US-WA", 2025, arrival="yes")
+
+
+def test_tax_years_moving_from_abroad_makes_the_first_us_tax_year_an_arrival(example_rows):
+    from addin import udfs
+
+    plain = udfs.tax_years(example_rows, "2027-10-01", 2, "Seattle big tech")
+    moved = udfs.tax_years(example_rows, "2027-10-01", 2, "Seattle big tech", None, None, None, "JP-TOKYO")
+    within = udfs.tax_years(
+        example_rows, "2027-10-01", 2, "Seattle big tech", None, None, None, "Mountain View"
+    )
+    assert within == plain  # a move within the US is no arrival
+    first, later = moved[1], moved[2:]
+    assert later == plain[2:]  # only the year of arrival changes
+    from calculators.tax.jurisdictions.us_federal import federal_income_tax
+    from calculators.valuation.net import default_tax_year
+
+    # the wages of the year: its gross less the untaxed match (2.5 % of three months' base)
+    base = float(
+        [r for r in example_rows if r[0] == "base_salary"][0][example_rows[0].index("Seattle big tech")]
+    )
+    match = float(
+        [r for r in example_rows if r[0] == "retirement_match"][0][example_rows[0].index("Seattle big tech")]
+    )
+    wages = first[4] - base * match * 3 / 12
+    rules = default_tax_year([SEATTLE_OFFER])
+    extra = federal_income_tax(wages, rules, dual_status=True) - federal_income_tax(wages, rules)
+    assert first[5] - plain[1][5] == pytest.approx(extra)
+    assert extra > 0
+    bad = udfs.tax_years(example_rows, "2027-10-01", 2, "Seattle big tech", None, None, None, "Atlantis")
+    assert bad.startswith("#VALUE! moving_from: unknown jurisdiction; supported: ")

@@ -31,12 +31,12 @@ from addin.udfs._docs import (
 from addin.udfs.inputs import fx_table, settings_from
 from calculators.dates import read_date
 from calculators.defaults import YEARS, in_force
-from calculators.errors import InvalidInputError
+from calculators.errors import InvalidInputError, NegotiationError
 from calculators.offer import equity
 from calculators.offer.model import COMPONENTS, OfferBatch, cash_schedule
 from calculators.offer.table import as_rows, offers_from_table, select_offer
 from calculators.params import DATA_DIR, load_parameters
-from calculators.places import tax_year_start
+from calculators.places import country_of, tax_year_start
 from calculators.valuation.compare import compare_offers, metric
 from calculators.valuation.dated import PARTS, default_start
 from calculators.valuation.dated import tax_years as dated_tax_years
@@ -270,6 +270,9 @@ def tax_years(
     age: Annotated[Rows, table(AGE_DOC)] = None,
     rates: Annotated[Rows, table(RATES_DOC + " (for pay in a currency not the jurisdiction's)")] = None,
     as_of: Annotated[Cell, cell("Today, for a blank start date (blank: today)")] = None,
+    moving_from: Annotated[
+        Cell, cell("Where you are resident now, e.g. JP-TOKYO: from abroad, the first tax year is an arrival")
+    ] = None,
 ):
     """One offer's pay by tax year from its start: tax year, first and last pay day, months,
     gross, withheld, net (a month counts in the tax year of its pay day, its last day).
@@ -279,6 +282,11 @@ def tax_years(
     settings = settings_from([chosen], None, None, years, None, rates, None, age)
     today = read_date(as_of[0][0] if isinstance(as_of, list) else as_of, "as_of") or dt.date.today()
     start = read_date(start_date, "start_date") or chosen.start_date or default_start(today)
+    origin = opt_text(moving_from, "moving_from")
+    try:
+        arriving = origin is not None and country_of(origin) != country_of(chosen.jurisdiction)
+    except NegotiationError as exc:
+        raise InvalidInputError(f"moving_from: {exc}") from None
     horizon = settings.years
     sched = cash_schedule(OfferBatch.from_offers([chosen], settings.table()), horizon + 1)
     found = dated_tax_years(
@@ -288,6 +296,7 @@ def tax_years(
         settings.tax_year or default_tax_year([chosen]),
         settings.tax_options(),
         settings.table(),
+        arriving,
     )
     rows: list[list[object]] = []
     for t in found:

@@ -454,6 +454,7 @@ def compute(
     *,
     rsu_income: npt.ArrayLike | None = None,
     pay_months: int = MONTHS,
+    arrival: bool = False,
     **options: Any,
 ) -> TaxResult:
     """Take-home pay for salary ``gross`` plus ``equity_income`` in a tax year.
@@ -483,6 +484,10 @@ def compute(
         starts in October pays in three of a calendar tax year): rules that work on the month
         (payroll contributions with monthly ceilings) spread the year's pay over them.  Given
         to the rules as the option ``pay_months``; default the whole year.
+    arrival : bool, optional
+        The tax year the person becomes resident here, arriving from another country; each
+        rule that treats that year apart reads it as the option ``arrival`` (the US: a
+        dual-status year without the standard deduction).  Default: resident all year.
     **options
         The jurisdiction's options (``age`` and others); ``None`` keeps the default.
 
@@ -535,6 +540,9 @@ def compute(
     rsu = equity if rsu_income is None else np.broadcast_to(_money(rsu_income, "rsu_income"), equity.shape)
     merged["rsu_income"] = np.minimum(rsu.astype(float), equity.astype(float))
     merged["pay_months"] = checked_pay_months(pay_months)
+    if not isinstance(arrival, (bool, np.bool_)):
+        raise InvalidInputError("arrival must be true or false")
+    merged["arrival"] = bool(arrival)
     lines = jur.lines(salary.astype(float), equity.astype(float), int(year), merged)
     # a rule given 0-d arrays may hand back plain floats (scalar in, float out): the result's
     # lines are arrays of the inputs' shape whatever the rule returned

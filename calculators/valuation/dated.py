@@ -227,6 +227,7 @@ def tax_years(
     rules_year: int,
     options: Mapping[str, Any] | None = None,
     fx: FxTable | None = None,
+    arriving: bool = False,
 ) -> list[TaxYear]:
     """The tax years an offer's pay falls in, each taxed on its own pay.
 
@@ -245,6 +246,9 @@ def tax_years(
         Personal options (``age`` ...).
     fx : FxTable, optional
         Converts pay in another currency than the jurisdiction's.
+    arriving : bool, optional
+        The job starts a move from another country: its first tax year is the year of arrival
+        (the ``arrival`` of :func:`calculators.tax.compute`).
 
     Returns
     -------
@@ -283,13 +287,15 @@ def tax_years(
     offer_year = np.arange(n) // MONTHS
     zero = np.zeros(n)
     out = []
-    for year in sorted(set(labels.tolist())):
+    for i, year in enumerate(sorted(set(labels.tolist()))):
         inside = labels == year
         parts = {p: float(months.get(p, zero)[inside].sum()) for p in PARTS}
         taxed = sum(months.get(p, zero) for p in TAXED if p not in AT_GRANT)
         shares = tuple(float(np.asarray(taxed)[inside & (offer_year == k)].sum()) for k in range(n // MONTHS))
         count = min(int(inside.sum()), MONTHS)
-        taken = withheld_parts(offer, parts, rules_year, options, fx, pay_months=count)
+        taken = withheld_parts(
+            offer, parts, rules_year, options, fx, pay_months=count, arrival=arriving and i == 0
+        )
         days = [d for d, keep in zip(dates, inside, strict=True) if keep]
         out.append(TaxYear(int(year), days[0], days[-1], count, parts, float(taken), shares))
     return out
@@ -323,6 +329,7 @@ def dated_withheld(
     rules_year: int,
     options: Mapping[str, Any] | None = None,
     fx: FxTable | None = None,
+    arriving: bool = False,
 ) -> Array:
     """Tax and employee contributions per offer year of an offer's schedule parts, taxed by
     tax year (:func:`tax_years`) and shared back: the same figures as :func:`tax_years` gives,
@@ -345,6 +352,8 @@ def dated_withheld(
         Personal options (``age`` ...).
     fx : FxTable, optional
         Converts pay in another currency than the jurisdiction's.
+    arriving : bool, optional
+        The first tax year is the year of arrival from another country (:func:`tax_years`).
 
     Returns
     -------
@@ -387,10 +396,15 @@ def dated_withheld(
     # the taxed pay each offer year puts in each tax year: (..., years, T)
     shares = sum(full[p][..., :, None] * maps[p] for p in taxed_parts)
     taken = np.zeros((*shape[:-1], len(months)))
-    for count in sorted(set(months.astype(int).tolist())):
-        cols = np.flatnonzero(months == count)
+    first = np.arange(len(months)) == 0
+    for count, arrival in sorted(
+        {(int(m), bool(arriving and f)) for m, f in zip(months, first, strict=True)}
+    ):
+        cols = np.flatnonzero((months == count) & (first == arrival if arriving else True))
         parts = {p: in_year[p][..., cols] for p in PARTS}
-        taken[..., cols] = withheld_parts(offer, parts, rules_year, options, fx, pay_months=count)
+        taken[..., cols] = withheld_parts(
+            offer, parts, rules_year, options, fx, pay_months=count, arrival=arrival
+        )
     totals = np.asarray(shares).sum(axis=-2)  # (..., T)
     weight = np.divide(
         shares, totals[..., None, :], out=np.zeros_like(shares), where=totals[..., None, :] > 0

@@ -82,6 +82,7 @@ def withheld(
     fx: FxTable | None = None,
     rsu: npt.ArrayLike | None = None,
     pay_months: int = MONTHS,
+    arrival: bool = False,
 ) -> Array:
     """Tax and employee contributions on ``cash`` and ``equity`` paid in the offer's currency.
 
@@ -107,6 +108,8 @@ def withheld(
     pay_months : int, optional
         The months of the tax year the pay is paid in, its last ones (default all twelve:
         :func:`calculators.tax.compute`).
+    arrival : bool, optional
+        The tax year of arrival from another country (:func:`calculators.tax.compute`).
 
     Returns
     -------
@@ -134,7 +137,14 @@ def withheld(
     if offer.currency == jur.currency:
         return np.asarray(
             compute(
-                cash_a, jur.code, tax_year, equity_a, rsu_income=rsu_a, pay_months=pay_months, **opts
+                cash_a,
+                jur.code,
+                tax_year,
+                equity_a,
+                rsu_income=rsu_a,
+                pay_months=pay_months,
+                arrival=arrival,
+                **opts,
             ).total_withheld
         )
     rate = float((fx or shipped_table()).convert(1.0, offer.currency, jur.currency))
@@ -146,6 +156,7 @@ def withheld(
         equity_a * rate,
         rsu_income=rsu_local,
         pay_months=pay_months,
+        arrival=arrival,
         **opts,
     ).total_withheld
     return np.asarray(taken / rate)
@@ -158,6 +169,7 @@ def withheld_parts(
     options: Mapping[str, Any] | None = None,
     fx: FxTable | None = None,
     pay_months: int = MONTHS,
+    arrival: bool = False,
 ) -> Array:
     """Tax and employee contributions on an offer's schedule parts, in the offer's currency.
 
@@ -183,6 +195,8 @@ def withheld_parts(
         The rates between the offer's currency and the jurisdiction's.
     pay_months : int, optional
         The months of the tax year the pay is paid in (:func:`withheld`).
+    arrival : bool, optional
+        The tax year of arrival from another country (:func:`withheld`).
 
     Returns
     -------
@@ -239,6 +253,7 @@ def withheld_parts(
         fx,
         np.broadcast_to(rsu, shape),
         pay_months,
+        arrival,
     )
     if not apart:
         return taken

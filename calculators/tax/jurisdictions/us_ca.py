@@ -286,7 +286,7 @@ def us_ca_lines(salary: Array, equity: Array, year: int, options: Mapping[str, A
     """
     age = options["age"]
     wages = salary + equity
-    lines = federal_lines(wages, year, age)
+    lines = federal_lines(wages, year, age, bool(options.get("arrival", False)))
     lines["ca_income_tax"] = ca_income_tax(wages, year, age)
     lines["ca_sdi"] = ca_sdi(wages, year)
     return lines

@@ -76,10 +76,16 @@ def value(topic: str, name: str, year: int) -> Any:
 # Parallel to federal_income_tax (the same wages, year and age Parameters): kept separate because
 # taxable income is its own rule (IRC 63) the tax is worked on.
 @overload
-def federal_taxable_income(wages: float, year: int, age: float = AGE.default) -> float: ...
+def federal_taxable_income(
+    wages: float, year: int, age: float = AGE.default, dual_status: bool = False
+) -> float: ...
 @overload
-def federal_taxable_income(wages: Array, year: int, age: float = AGE.default) -> Array: ...
-def federal_taxable_income(wages: Amount, year: int, age: float = AGE.default) -> Amount:
+def federal_taxable_income(
+    wages: Array, year: int, age: float = AGE.default, dual_status: bool = False
+) -> Array: ...
+def federal_taxable_income(
+    wages: Amount, year: int, age: float = AGE.default, dual_status: bool = False
+) -> Amount:
     """Federal taxable income of a single filer whose income is ``wages``.
 
     AGI minus the standard deduction (IRC section 63(c)), plus from age ``aged_from``
@@ -96,6 +102,12 @@ def federal_taxable_income(wages: Amount, year: int, age: float = AGE.default) -
         Tax year.
     age : float, optional
         Age in whole years at the end of the year.
+    dual_status : bool, optional
+        A dual-status year (resident for part of it, the year of arrival of someone who was
+        not resident the year before): no standard deduction (IRC section 63(c)(6)(B);
+        IRS Publication 519, chapter 6, Restrictions for Dual-Status Taxpayers), so the
+        wages of the resident part are taxed from the first dollar (itemised deductions,
+        which Washington's lack of an income tax leaves few of, are not modelled).
 
     Returns
     -------
@@ -113,7 +125,11 @@ def federal_taxable_income(wages: Amount, year: int, age: float = AGE.default) -
     84250.0
     >>> float(federal_taxable_income(np.array(80_000.0), 2025, age=66))
     56550.0
+    >>> float(federal_taxable_income(np.array(100_000.0), 2025, dual_status=True))
+    100000.0
     """
+    if dual_status:
+        return scalar_out(np.maximum(np.asarray(wages, dtype=float), 0.0), wages)
     deduction = np.full_like(wages, float(value("federal", "standard_deduction", year)))
     if age >= value("federal", "aged_from", year):
         deduction = deduction + value("federal", "additional_standard_deduction_aged", year)
@@ -129,10 +145,16 @@ def federal_taxable_income(wages: Amount, year: int, age: float = AGE.default) -
 # separate laws with their own brackets and credits.  Parallel to federal_taxable_income (the same
 # wages, year and age Parameters): kept separate because the tax is worked on that income.
 @overload
-def federal_income_tax(wages: float, year: int, age: float = AGE.default) -> float: ...
+def federal_income_tax(
+    wages: float, year: int, age: float = AGE.default, dual_status: bool = False
+) -> float: ...
 @overload
-def federal_income_tax(wages: Array, year: int, age: float = AGE.default) -> Array: ...
-def federal_income_tax(wages: Amount, year: int, age: float = AGE.default) -> Amount:
+def federal_income_tax(
+    wages: Array, year: int, age: float = AGE.default, dual_status: bool = False
+) -> Array: ...
+def federal_income_tax(
+    wages: Amount, year: int, age: float = AGE.default, dual_status: bool = False
+) -> Amount:
     """Federal income tax (IRC section 1(j) schedule) on wages, single filer.
 
     Parameters
@@ -143,6 +165,8 @@ def federal_income_tax(wages: Amount, year: int, age: float = AGE.default) -> Am
         Tax year.
     age : float, optional
         Age in whole years at the end of the year.
+    dual_status : bool, optional
+        A dual-status year: no standard deduction (:func:`federal_taxable_income`).
 
     Returns
     -------
@@ -162,7 +186,7 @@ def federal_income_tax(wages: Amount, year: int, age: float = AGE.default) -> Am
     13449.0
     """
     scale = value("federal", "income_tax_scale", year)
-    taxable = np.asarray(federal_taxable_income(wages, year, age))
+    taxable = np.asarray(federal_taxable_income(wages, year, age, dual_status))
     return scalar_out(marginal_tax(taxable, scale["thresholds"], scale["rates"]), wages)
 
 
@@ -268,7 +292,7 @@ def additional_medicare(wages: Amount, year: int) -> Amount:
     return capped_rate(wages, value("payroll", "additional_medicare_rate", year), floor=threshold)
 
 
-def federal_lines(wages: Array, year: int, age: float) -> dict[str, Array]:
+def federal_lines(wages: Array, year: int, age: float, dual_status: bool = False) -> dict[str, Array]:
     """The four federal lines, in the order they are reported.
 
     Parameters
@@ -279,6 +303,9 @@ def federal_lines(wages: Array, year: int, age: float) -> dict[str, Array]:
         Tax year.
     age : float
         Age in whole years.
+    dual_status : bool, optional
+        A dual-status year (:func:`federal_taxable_income`); the payroll taxes are the same
+        (wages for work in the US).
 
     Returns
     -------
@@ -299,7 +326,7 @@ def federal_lines(wages: Array, year: int, age: float) -> dict[str, Array]:
      'additional_medicare': 0.0}
     """
     return {
-        "federal_income_tax": federal_income_tax(wages, year, age),
+        "federal_income_tax": federal_income_tax(wages, year, age, dual_status),
         "social_security": social_security(wages, year),
         "medicare": medicare(wages, year),
         "additional_medicare": additional_medicare(wages, year),
