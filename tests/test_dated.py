@@ -298,3 +298,43 @@ def test_tax_years_moving_from_abroad_makes_the_first_us_tax_year_an_arrival(exa
     assert extra > 0
     bad = udfs.tax_years(example_rows, "2027-10-01", 2, "Seattle big tech", None, None, None, "Atlantis")
     assert bad.startswith("#VALUE! moving_from: unknown jurisdiction; supported: ")
+
+
+def test_leaving_japan_on_31_march_is_a_departure_year():
+    """A Tokyo job of 12,000,000 JPY left on 31 March 2025 for another country: pay of January
+    to March (3,000,000); 協会けんぽ 東京 at 標準報酬月額 980,000 (報酬月額 1,000,000): 9.98 % for the
+    January and February premiums (48,902 a month), 9.91 % from March (48,559); 厚生年金 at the
+    650,000 cap, 59,475 a month; 雇用保険 6/1000 until March 2025, 6,000 a month; no 住民税 on the
+    year's income (not resident on 1 January 2026, 地方税法 第39条, 第318条).  Income tax by hand:
+    給与所得 3,000,000 - (30 % + 80,000) = 2,020,000; less the premiums 342,788 and the 基礎控除 of
+    880,000 for that income in 2025: 797,000 (1,000円未満切捨て) x 5 % = 39,850."""
+    from calculators.valuation.dated import leaving_year
+    from calculators.valuation.forfeit import CurrentJob
+
+    job = CurrentJob("Tokyo", 12_000_000)
+    year = leaving_year(job, dt.date(2025, 3, 31), 2025, leaving_country=True)
+    assert (year.year, year.pay_months, year.parts["base"]) == (2025, 3, 3_000_000.0)
+    lines = compute(3_000_000, "JP-TOKYO", 2025, pay_months=3, departure=True).lines
+    assert float(lines["health_insurance"]) == 2 * 48_902 + 48_559
+    assert float(lines["employees_pension"]) == 3 * 59_475
+    assert float(lines["employment_insurance"]) == 3 * 6_000
+    assert float(lines["resident_tax_income_levy"]) == float(lines["resident_tax_per_capita"]) == 0.0
+    assert float(lines["income_tax"]) == 39_850
+    assert year.withheld == pytest.approx(sum(float(v) for v in lines.values()))
+    # staying in Japan (a job change within it) keeps the 住民税 on the year's income
+    stays = leaving_year(job, dt.date(2025, 3, 31), 2025)
+    assert stays.withheld > year.withheld
+
+
+def test_the_last_pay_of_a_month_left_early_counts_its_days_and_the_bonus_and_vests_by_then():
+    from calculators.valuation.dated import leaving_year
+    from calculators.valuation.forfeit import CurrentJob
+
+    job = CurrentJob(
+        "Tokyo", 12_000_000, 0.2, "2025-03-10", (("2025-02-15", 1_000_000), ("2025-05-15", 1_000_000))
+    )
+    year = leaving_year(job, dt.date(2025, 3, 15), 2025, leaving_country=True)
+    assert year.last_pay == dt.date(2025, 3, 15) and year.pay_months == 3
+    assert year.parts["base"] == pytest.approx(2_000_000 + 1_000_000 * 15 / 31)
+    assert year.parts["bonus"] == 2_400_000  # paid on 10 March, before leaving
+    assert year.parts["equity"] == 1_000_000  # the February vest; May's is forfeited

@@ -455,6 +455,7 @@ def compute(
     rsu_income: npt.ArrayLike | None = None,
     pay_months: int = MONTHS,
     arrival: bool = False,
+    departure: bool = False,
     **options: Any,
 ) -> TaxResult:
     """Take-home pay for salary ``gross`` plus ``equity_income`` in a tax year.
@@ -488,6 +489,10 @@ def compute(
         The tax year the person becomes resident here, arriving from another country; each
         rule that treats that year apart reads it as the option ``arrival`` (the US: a
         dual-status year without the standard deduction).  Default: resident all year.
+    departure : bool, optional
+        The tax year the person leaves for another country, its pay the months before
+        leaving: ``pay_months`` are then the first months of the year.  Read as the option
+        ``departure`` (Japan: no 住民税 on the year's income; the US: a dual-status year).
     **options
         The jurisdiction's options (``age`` and others); ``None`` keeps the default.
 
@@ -540,9 +545,10 @@ def compute(
     rsu = equity if rsu_income is None else np.broadcast_to(_money(rsu_income, "rsu_income"), equity.shape)
     merged["rsu_income"] = np.minimum(rsu.astype(float), equity.astype(float))
     merged["pay_months"] = checked_pay_months(pay_months)
-    if not isinstance(arrival, (bool, np.bool_)):
-        raise InvalidInputError("arrival must be true or false")
-    merged["arrival"] = bool(arrival)
+    for flag, value in (("arrival", arrival), ("departure", departure)):
+        if not isinstance(value, (bool, np.bool_)):
+            raise InvalidInputError(f"{flag} must be true or false")
+        merged[flag] = bool(value)
     lines = jur.lines(salary.astype(float), equity.astype(float), int(year), merged)
     # a rule given 0-d arrays may hand back plain floats (scalar in, float out): the result's
     # lines are arrays of the inputs' shape whatever the rule returned

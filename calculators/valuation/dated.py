@@ -40,11 +40,13 @@ import numpy as np
 import numpy.typing as npt
 
 from calculators.errors import InvalidInputError
-from calculators.fx import FxTable
+from calculators.fx import FxTable, shipped_table
 from calculators.offer import equity
 from calculators.offer.model import AT_GRANT, COMPONENTS, Offer, OfferBatch, cash_schedule
-from calculators.places import tax_year_of
+from calculators.places import tax_year_of, tax_year_start
+from calculators.tax import compute, get_jurisdiction
 from calculators.tax.engine import MONTHS
+from calculators.valuation.forfeit import CurrentJob
 from calculators.valuation.net import TAXED, withheld_parts
 
 __all__ = [
@@ -56,6 +58,7 @@ __all__ = [
     "tax_years",
     "dated_withheld",
     "dated_tax",
+    "leaving_year",
 ]
 
 Array = npt.NDArray[np.float64]
@@ -473,3 +476,85 @@ def dated_tax(
         start = offer.start_date or default_start(as_of)
         out[i] = dated_withheld(offer, {p: sched[p][i] for p in PARTS}, start, rules_year, options, fx)
     return out
+
+
+def leaving_year(
+    job: CurrentJob,
+    leave: dt.date,
+    rules_year: int,
+    options: Mapping[str, Any] | None = None,
+    fx: FxTable | None = None,
+    leaving_country: bool = False,
+) -> TaxYear:
+    """The current job's last tax year: its pay from the tax year's first day to the day of
+    leaving, taxed in its own country.
+
+    The base is paid at each month end to the day of leaving, and the days of a month left
+    before its end with the last pay; the bonus is paid when its date falls in the year by
+    the day of leaving, and the vests dated in it.  Leaving the country
+    (``leaving_country``), the year is one of departure (``departure`` of
+    :func:`calculators.tax.compute`): Japan taxes the pay to the day of leaving on the year's
+    scale (準確定申告, 所得税法 第127条), charges the premiums of the months with pay (leaving at
+    a month end; leaving mid-month, Japan charges none for that month, which is not modelled)
+    and levies no 住民税 on the year's income.
+
+    Parameters
+    ----------
+    job : CurrentJob
+        The job left (:class:`calculators.valuation.forfeit.CurrentJob`).
+    leave : datetime.date
+        The last day of work.
+    rules_year : int
+        The tax year whose rules apply.
+    options : mapping, optional
+        Personal options (``age`` ...), those the job's jurisdiction takes.
+    fx : FxTable, optional
+        Converts vests valued in another currency than the job's.
+    leaving_country : bool, optional
+        The move is to another country.
+
+    Returns
+    -------
+    TaxYear
+        The year, its pay by part (``base``, ``bonus``, ``equity``) and what is withheld, in the
+        job's currency (``by_offer_year``: the one year's taxed pay).
+
+    References
+    ----------
+    The tax year of each place (``calculators/places.yaml``) and the rules of each
+    jurisdiction module.
+
+    Examples
+    --------
+    >>> from calculators.valuation.forfeit import CurrentJob
+    >>> job = CurrentJob("Tokyo", 12_000_000)
+    >>> year = leaving_year(job, dt.date(2025, 3, 31), 2025, leaving_country=True)
+    >>> year.year, year.pay_months, year.parts["base"]
+    (2025, 3, 3000000.0)
+    """
+    code = job.jurisdiction
+    year = tax_year_of(code, leave)
+    first_day = tax_year_start(code, year)
+    ends = [d for d in pay_dates(first_day, MONTHS) if d <= leave]
+    monthly = job.base_salary / MONTHS
+    base = monthly * len(ends)
+    paid = list(ends)
+    if not ends or ends[-1] < leave:  # a month left before its end: its days worked
+        start = ends[-1] + dt.timedelta(days=1) if ends else first_day
+        period_end = add_months(start, 1) - dt.timedelta(days=1)
+        base += monthly * ((leave - start).days + 1) / ((period_end - start).days + 1)
+        paid.append(leave)
+    bonus = (
+        job.bonus if job.next_bonus_date is not None and first_day <= job.next_bonus_date <= leave else 0.0
+    )
+    rate = 1.0
+    if job.equity_currency not in (None, job.currency):
+        rate = float((fx or shipped_table()).convert(1.0, str(job.equity_currency), job.currency))
+    vests = sum(amount for day, amount in job.unvested if first_day <= day <= leave) * rate
+    months = min(len(paid), MONTHS)
+    opts = {k: v for k, v in (options or {}).items() if k in get_jurisdiction(code).options}
+    taken = compute(
+        base + bonus, code, rules_year, vests, pay_months=months, departure=leaving_country, **opts
+    ).total_withheld
+    parts = {"base": base, "bonus": bonus, "equity": vests}
+    return TaxYear(year, paid[0], paid[-1], months, parts, float(taken), (base + bonus + vests,))

@@ -139,7 +139,7 @@ def employee_half(standard: npt.ArrayLike, rate: float) -> Amount:
 
 
 def social_insurance_lines(
-    salary: npt.ArrayLike, year: int, age: float, months: int = MONTHS
+    salary: npt.ArrayLike, year: int, age: float, months: int = MONTHS, first: int | None = None
 ) -> dict[str, Array]:
     """Employee contributions for a year of salary paid in ``months`` equal monthly amounts.
 
@@ -189,11 +189,16 @@ def social_insurance_lines(
      'employees_pension': 549000.0, 'employment_insurance': 33750.0}
     """
     months = checked_pay_months(months)
+    start = MONTHS + 1 - months if first is None else int(first)
+    if not 1 <= start <= MONTHS + 1 - months:
+        raise InvalidInputError(
+            f"the premium months {start} to {start + months - 1} are not months of one year"
+        )
     monthly = np.maximum(np.asarray(salary, dtype=float), 0.0) / months
     employed = monthly > 0  # no pay, no employment: no contributions
     care_due, pension_due = _due(year, age)
     health_t, care_t, child_t, pension_t, employment_rates = _yearly_premiums(
-        int(year), care_due, pension_due, MONTHS + 1 - months
+        int(year), care_due, pension_due, start, start + months - 1
     )
     health_grades = _param("health_insurance_grades", year)
     pension_grades = _param("pension_grades", year)
@@ -241,12 +246,12 @@ def _rates(day: dt.date) -> tuple[float, float, float, float]:
 
 @functools.cache
 def _yearly_premiums(
-    year: int, care_due: bool, pension_due: bool, first: int = 1
+    year: int, care_due: bool, pension_due: bool, first: int = 1, last: int = MONTHS
 ) -> tuple[Array, Array, Array, Array, tuple[tuple[float, int], ...]]:
     """The year's employee premium per grade (health, care, child levy, pension) over the
-    premium months ``first`` to December, and the employment-insurance rates with their month
+    premium months ``first`` to ``last``, and the employment-insurance rates with their month
     counts: the same for every salary of a year, so computed once per (year, care due, pension
-    due, first month); the arrays are read-only.
+    due, months); the arrays are read-only.
     """
     health_grades = _param("health_insurance_grades", year)
     pension_grades = _param("pension_grades", year)
@@ -258,7 +263,7 @@ def _yearly_premiums(
     health_t, care_t, child_t = (np.zeros_like(health_std) for _ in range(3))
     pension_t = np.zeros_like(pension_std)
     employment_rates: dict[float, int] = {}
-    for month in range(first, MONTHS + 1):
+    for month in range(first, last + 1):
         day = dt.date(year, month, 1)
         h, c, k, p = _rates(day)
         e = float(_param("employment_insurance_employee_rate", day))  # type: ignore[arg-type]
@@ -289,6 +294,7 @@ def contribution_lines(
     age: float,
     treatment: str = RSU_TREATMENTS[0],
     months: int = MONTHS,
+    first: int | None = None,
 ) -> dict[str, Array]:
     """Employee contributions on a year's salary and RSU vests, the vests treated as ``treatment``.
 
@@ -312,6 +318,8 @@ def contribution_lines(
         One of :data:`RSU_TREATMENTS` (any case).
     months : int, optional
         The premium months, the last ``months`` of the year (:func:`social_insurance_lines`).
+    first : int, optional
+        The first premium month, where they are not the year's last (:func:`social_insurance_lines`).
 
     Returns
     -------
@@ -342,12 +350,12 @@ def contribution_lines(
         raise InvalidInputError(f"{RSU_OPTION} must be one of: " + ", ".join(RSU_TREATMENTS))
     salary_a = np.maximum(np.asarray(salary, dtype=float), 0.0)
     rsu_a = np.maximum(np.asarray(rsu, dtype=float), 0.0)
-    cash = social_insurance_lines(salary_a, year, age, months)
+    cash = social_insurance_lines(salary_a, year, age, months, first)
     if treatment == "excluded":
         return cash
     employed = salary_a > 0
     if treatment == "remuneration":
-        both = social_insurance_lines(salary_a + rsu_a, year, age, months)
+        both = social_insurance_lines(salary_a + rsu_a, year, age, months, first)
         out = {k: np.where(employed, v, 0.0) for k, v in both.items()}
         out["employment_insurance"] = cash["employment_insurance"]
         return out

@@ -114,7 +114,8 @@ def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -
         ``age`` (checked by the engine), ``health_insurer``, ``rsu_social_insurance`` (how RSU
         vests enter 健康保険 and 厚生年金: ``excluded``, ``remuneration`` or ``bonus``, see
         :func:`~calculators.tax.jurisdictions.jp_social.contribution_lines`) and the engine's
-        ``rsu_income``.
+        ``rsu_income``, ``pay_months`` and ``departure`` (the year of leaving Japan: premiums
+        for its first months, no 住民税 on its income).
 
     Returns
     -------
@@ -144,15 +145,21 @@ def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -
     _insurer(options)
     rsu = options.get("rsu_income", equity)  # the engine's: the RSU part of the equity income
     # age checked by the engine, the treatment by contribution_lines
-    social = contribution_lines(
-        salary, rsu, year, options["age"], options[RSU_OPTION], options.get("pay_months", MONTHS)
-    )
+    # the premium months: the year's last (a job started in the year) or, in the year of
+    # leaving Japan, its first (insurance is lost the day after leaving)
+    months = options.get("pay_months", MONTHS)
+    first = 1 if options.get("departure", False) else None
+    social = contribution_lines(salary, rsu, year, options["age"], options[RSU_OPTION], months, first)
     social_total = sum((social[k] for k in _SOCIAL), np.zeros_like(salary))
     revenue = salary + equity
     income = employment_income(revenue, year)
     taxable = income - social_total - income_tax_basic_deduction(income, year)
     income_tax, reconstruction = income_and_reconstruction_tax(taxable, year)
     resident = resident_tax_lines(income, social_total, year)
+    if options.get("departure", False):
+        # not resident on 1 January of the next year, the day 住民税 on this year's income is
+        # levied on (地方税法 第39条, 第318条 賦課期日): none is due on it
+        resident = {k: np.zeros_like(v) for k, v in resident.items()}
     out: dict[str, Array] = {
         "income_tax": income_tax,
         "reconstruction_tax": reconstruction,

@@ -286,7 +286,9 @@ def us_ca_lines(salary: Array, equity: Array, year: int, options: Mapping[str, A
     """
     age = options["age"]
     wages = salary + equity
-    lines = federal_lines(wages, year, age, bool(options.get("arrival", False)))
+    lines = federal_lines(
+        wages, year, age, bool(options.get("arrival", False) or options.get("departure", False))
+    )
     lines["ca_income_tax"] = ca_income_tax(wages, year, age)
     lines["ca_sdi"] = ca_sdi(wages, year)
     return lines

@@ -103,8 +103,8 @@ def federal_taxable_income(
     age : float, optional
         Age in whole years at the end of the year.
     dual_status : bool, optional
-        A dual-status year (resident for part of it, the year of arrival of someone who was
-        not resident the year before): no standard deduction (IRC section 63(c)(6)(B);
+        A dual-status year (resident for part of it: the year of arrival of someone who was
+        not resident the year before, or of departure): no standard deduction (IRC section 63(c)(6)(B);
         IRS Publication 519, chapter 6, Restrictions for Dual-Status Taxpayers), so the
         wages of the resident part are taxed from the first dollar (itemised deductions,
         which Washington's lack of an income tax leaves few of, are not modelled).

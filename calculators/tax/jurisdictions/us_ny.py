@@ -432,7 +432,9 @@ def us_ny_nyc_lines(salary: Array, equity: Array, year: int, options: Mapping[st
     (4951.75, 3174.69)
     """
     wages = salary + equity
-    lines = federal_lines(wages, year, options["age"], bool(options.get("arrival", False)))
+    lines = federal_lines(
+        wages, year, options["age"], bool(options.get("arrival", False) or options.get("departure", False))
+    )
     lines["ny_income_tax"] = ny_income_tax(wages, year)
     lines["nyc_income_tax"] = nyc_income_tax(wages, year)
     lines["ny_pfl"] = ny_pfl(wages, year)

@@ -142,7 +142,9 @@ def us_wa_lines(salary: Array, equity: Array, year: int, options: Mapping[str, A
     (['wa_pfml', 'wa_cares'], 580.0)
     """
     wages = salary + equity
-    lines = federal_lines(wages, year, options["age"], bool(options.get("arrival", False)))
+    lines = federal_lines(
+        wages, year, options["age"], bool(options.get("arrival", False) or options.get("departure", False))
+    )
     lines["wa_pfml"] = wa_pfml(wages, year)
     lines["wa_cares"] = wa_cares(wages, year)
     return lines
