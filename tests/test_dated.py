@@ -338,3 +338,41 @@ def test_the_last_pay_of_a_month_left_early_counts_its_days_and_the_bonus_and_ve
     assert year.parts["base"] == pytest.approx(2_000_000 + 1_000_000 * 15 / 31)
     assert year.parts["bonus"] == 2_400_000  # paid on 10 March, before leaving
     assert year.parts["equity"] == 1_000_000  # the February vest; May's is forfeited
+
+
+def test_tokyo_to_seattle_the_move_year_in_both_countries_adds_up_to_the_offers_first_year():
+    """The persona: a Tokyo job of 11,000,000 JPY left on 31 March 2027, the example's Seattle
+    offer from 15 April 2027.  Japan: a departure year of three months.  The US: 2027 an
+    arrival (dual-status) year, then 2028.  The offer's first year, read off the move's rows
+    (its share of each tax year's pay and tax), is its first-year net as the dated model
+    gives it, to the unit."""
+    from addin.workbook.builder import example
+    from calculators.valuation.dated import dated_withheld, move_year
+    from calculators.valuation.forfeit import CurrentJob
+    from calculators.valuation.net import default_tax_year
+
+    fields = next(o for o in example()["offers"] if o["jurisdiction"] == "US-WA")
+    offer = Offer.from_fields({k: v for k, v in fields.items() if k != "name"})
+    job = CurrentJob("Tokyo", 11_000_000, name="Tokyo (current)")
+    start = dt.date(2027, 4, 15)
+    rules = default_tax_year([offer, LONDON_OFFER, TOKYO_OFFER])
+    rows = move_year(job, dt.date(2027, 3, 31), offer, start, rules)
+    assert [(r.job, r.currency, r.tax_year.year, r.tax_year.pay_months) for r in rows] == [
+        ("Tokyo (current)", "JPY", 2027, 3),
+        (offer.name, "USD", 2027, 8),
+        (offer.name, "USD", 2028, 12),
+    ]
+    japan = compute(2_750_000, "JP-TOKYO", rules, pay_months=3, departure=True)
+    assert rows[0].tax_year.withheld == pytest.approx(float(japan.total_withheld))
+    assert float(japan.lines["resident_tax_income_levy"]) == 0.0
+    # the offer's first year from the rows: its pay in each tax year, less its share of the tax
+    sched = cash_schedule(OfferBatch.from_offers([offer]), 2)
+    untaxed = float(sched["retirement"][0, 0] + sched["benefits"][0, 0])
+    first_year = untaxed + sum(
+        r.tax_year.by_offer_year[0] * (1 - r.tax_year.withheld / r.tax_year.taxed) for r in rows[1:]
+    )
+    taxed = dated_withheld(offer, {p: sched[p][0] for p in PARTS}, start, rules, arriving=True)
+    assert abs(first_year - (sched["total"][0, 0] - taxed[0])) < 1.0
+    # arriving costs the standard deduction in 2027: more tax than a resident all year would pay
+    resident = dated_withheld(offer, {p: sched[p][0] for p in PARTS}, start, rules)
+    assert taxed[0] > resident[0]

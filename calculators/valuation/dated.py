@@ -43,7 +43,7 @@ from calculators.errors import InvalidInputError
 from calculators.fx import FxTable, shipped_table
 from calculators.offer import equity
 from calculators.offer.model import AT_GRANT, COMPONENTS, Offer, OfferBatch, cash_schedule
-from calculators.places import tax_year_of, tax_year_start
+from calculators.places import country_of, tax_year_of, tax_year_start
 from calculators.tax import compute, get_jurisdiction
 from calculators.tax.engine import MONTHS
 from calculators.valuation.forfeit import CurrentJob
@@ -59,6 +59,8 @@ __all__ = [
     "dated_withheld",
     "dated_tax",
     "leaving_year",
+    "MoveRow",
+    "move_year",
 ]
 
 Array = npt.NDArray[np.float64]
@@ -558,3 +560,101 @@ def leaving_year(
     ).total_withheld
     parts = {"base": base, "bonus": bonus, "equity": vests}
     return TaxYear(year, paid[0], paid[-1], months, parts, float(taken), (base + bonus + vests,))
+
+
+@dataclass(frozen=True)
+class MoveRow:
+    """One tax year of one job across a move, in the job's own currency."""
+
+    job: str  # the current job's name or the offer's
+    jurisdiction: str
+    currency: str
+    tax_year: TaxYear
+
+    @property
+    def gross(self) -> float:
+        """Every part's pay in the year."""
+        return float(sum(self.tax_year.parts[p] for p in self.tax_year.parts if p in COMPONENTS))
+
+    @property
+    def net(self) -> float:
+        """The pay less what is withheld."""
+        return self.gross - self.tax_year.withheld
+
+
+def move_year(
+    job: CurrentJob,
+    leave: dt.date,
+    offer: Offer,
+    start: dt.date,
+    rules_year: int,
+    options: Mapping[str, Any] | None = None,
+    fx: FxTable | None = None,
+    years: int = 1,
+) -> list[MoveRow]:
+    """The move, tax year by tax year in each country: the current job's last year to the day
+    of leaving (:func:`leaving_year`), then the offer's tax years from its start
+    (:func:`tax_years`) that its first ``years`` offer years pay in.  When the two jobs are
+    in different countries, the first is a year of departure and the second of arrival.
+
+    Parameters
+    ----------
+    job : CurrentJob
+        The job left.
+    leave : datetime.date
+        The last day at it.
+    offer : Offer
+        The job taken.
+    start : datetime.date
+        Its first day, after ``leave``.
+    rules_year : int
+        The tax year whose rules apply (in both countries, where they cover it).
+    options : mapping, optional
+        Personal options (``age`` ...), each country taking those it knows.
+    fx : FxTable, optional
+        Converts equity valued in another currency.
+    years : int, optional
+        The offer years to follow (default the first).
+
+    Returns
+    -------
+    list of MoveRow
+        The current job's row, then the offer's, each in its own currency.
+
+    Raises
+    ------
+    InvalidInputError
+        A start that is not after the day of leaving.
+
+    References
+    ----------
+    :func:`leaving_year` and :func:`tax_years`.
+
+    Examples
+    --------
+    >>> from calculators.examples import SEATTLE_OFFER
+    >>> from calculators.valuation.forfeit import CurrentJob
+    >>> rows = move_year(CurrentJob("Tokyo", 11_000_000), dt.date(2027, 3, 31), SEATTLE_OFFER,
+    ...                  dt.date(2027, 4, 15), 2025)
+    >>> [(r.jurisdiction, r.currency, r.tax_year.year) for r in rows]
+    [('JP-TOKYO', 'JPY', 2027), ('US-WA', 'USD', 2027), ('US-WA', 'USD', 2028)]
+    """
+    if start <= leave:
+        raise InvalidInputError("start_date must be after leave_date (the last day at the current job)")
+    abroad = country_of(job.jurisdiction) != country_of(offer.jurisdiction)
+    rows = [
+        MoveRow(
+            job.name,
+            job.jurisdiction,
+            job.currency,
+            leaving_year(job, leave, rules_year, options, fx, leaving_country=abroad),
+        )
+    ]
+    sched = cash_schedule(OfferBatch.from_offers([offer], fx), years + 1)
+    found = tax_years(offer, {p: sched[p][0] for p in PARTS}, start, rules_year, options, fx, abroad)
+    code = get_jurisdiction(offer.jurisdiction).code
+    for t in found:
+        if sum(t.by_offer_year[:years]) <= 0 and len(rows) > 1:
+            break
+        rows.append(MoveRow(offer.name, code, offer.currency, t))
+    return rows
