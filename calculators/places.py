@@ -26,6 +26,7 @@ __all__ = [
     "currency_of",
     "names_of",
     "place_for_module",
+    "tax_year_label",
     "tax_year_of",
     "tax_year_start",
 ]
@@ -329,3 +330,33 @@ def tax_year_of(code: str, day: dt.date) -> int:
     2027
     """
     return day.year if day >= tax_year_start(code, day.year) else day.year - 1
+
+
+def tax_year_label(code: str, year: int) -> int | str:
+    """How a tax year is written: a calendar one as its number, another as ``2026/27``.
+
+    Parameters
+    ----------
+    code : str
+        A jurisdiction code or alias.
+    year : int
+        The tax year (named as :func:`tax_year_start`).
+
+    Returns
+    -------
+    int or str
+        ``year``, or the two calendar years it spans.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> tax_year_label("Seattle", 2027), tax_year_label("London", 2026), tax_year_label("London", 2099)
+    (2027, '2026/27', '2099/00')
+    """
+    start = tax_year_start(code, year)
+    if (start.month, start.day) == (1, 1):
+        return int(year)
+    return f"{year}/{(year + 1) % 100:02d}"

@@ -376,3 +376,25 @@ def test_tokyo_to_seattle_the_move_year_in_both_countries_adds_up_to_the_offers_
     # arriving costs the standard deduction in 2027: more tax than a resident all year would pay
     resident = dated_withheld(offer, {p: sched[p][0] for p in PARTS}, start, rules)
     assert taxed[0] > resident[0]
+
+
+def test_move_year_spills_the_move_from_the_sheets_cells(example_rows):
+    from addin import udfs
+
+    job = [["jurisdiction", "Tokyo"], ["base_salary", 11_000_000], ["bonus_target", None]]
+    out = udfs.move_year(job, dt.datetime(2027, 3, 31), example_rows, "Seattle big tech", "2027-04-15")
+    assert out[0][:4] == ["job", "jurisdiction", "currency", "tax_year"]
+    assert [r[1:4] + [r[6]] for r in out[1:]] == [
+        ["JP-TOKYO", "JPY", 2027, 3],
+        ["US-WA", "USD", 2027, 8],
+        ["US-WA", "USD", 2028, 12],
+    ]
+    assert out[1][7] == pytest.approx(2_750_000) and out[1][9] == pytest.approx(out[1][7] - out[1][8])
+    early = udfs.move_year(job, "2027-04-15", example_rows, "Seattle big tech", "2027-04-15")
+    assert early == "#VALUE! start_date must be after leave_date (the last day at the current job)"
+    assert udfs.move_year(job, "", example_rows, "Seattle big tech") == (
+        "#VALUE! leave_date is required: your last day at the current job"
+    )
+    assert udfs.move_year(job, "2027-03-31", example_rows, "Seattle big tech", "next spring") == (
+        "#VALUE! start_date must be a date (YYYY-MM-DD)"
+    )

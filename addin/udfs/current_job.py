@@ -3,14 +3,20 @@
 from typing import Annotated
 
 import calculators.valuation.forfeit as forfeit
-from addin.cells import Cell, Rows, cell, opt_text, table, udf
-from addin.udfs._docs import AGE_DOC, RATES_DOC
-from addin.udfs.inputs import fx_table, personal_from
+from addin.cells import Cell, Rows, cell, opt_text, rows_out, table, udf
+from addin.udfs._docs import AGE_DOC, NAME_DOC, OFFERS_DOC, RATES_DOC
+from addin.udfs.inputs import fx_table, personal_from, settings_from
+from calculators.dates import read_date
 from calculators.errors import InvalidInputError
+from calculators.offer.table import offers_from_table, select_offer
+from calculators.personal import as_options
+from calculators.places import tax_year_label
+from calculators.valuation.dated import move_year as dated_move_year
+from calculators.valuation.net import default_tax_year
 
 # The UDF names here are listed again in addin/udfs/__init__.py's __all__, deliberately: the
 # package re-exports every submodule's functions by name, where xlwings looks for them.
-__all__ = ["forfeited"]
+__all__ = ["forfeited", "move_year"]
 
 _FIELDS = ", ".join(forfeit.CURRENT_JOB_FIELDS)
 _BASES = ("net", "gross", "currency")
@@ -43,3 +49,74 @@ def forfeited(
     if chosen == "currency":
         return result.currency
     return result.net if chosen == "net" else result.gross
+
+
+MOVE_COLUMNS = (
+    "job",
+    "jurisdiction",
+    "currency",
+    "tax_year",
+    "first_pay",
+    "last_pay",
+    "pay_months",
+    "gross",
+    "withheld",
+    "net",
+)
+
+
+@udf
+def move_year(
+    current_job_table: Annotated[
+        Rows,
+        table(f"The current job: rows of field and value ({_FIELDS}), and a row per vest: date, amount"),
+    ],
+    leave_date: Annotated[Cell, cell("Your last day at the current job")],
+    offers_table: Annotated[Rows, table(OFFERS_DOC)],
+    offer_name: Annotated[Cell, cell(NAME_DOC)] = None,
+    start_date: Annotated[Cell, cell("First day at the offer (blank: its start_date)")] = None,
+    rates: Annotated[Rows, table(RATES_DOC + " (for equity in another currency)")] = None,
+    age: Annotated[Rows, table(AGE_DOC)] = None,
+):
+    """The move by tax year and country, each in its currency: the current job to the day you
+    leave, then the offer's first year (abroad: departure, then arrival).
+    Example: =MOVE_YEAR(Strategy!A103:B111, "2027-02-26", Offers!A1:F33, "Seattle big tech")
+    """
+    job = forfeit.current_job_from_table(current_job_table)
+    leave = read_date(leave_date[0][0] if isinstance(leave_date, list) else leave_date, "leave_date")
+    if leave is None:
+        raise InvalidInputError("leave_date is required: your last day at the current job")
+    offer = select_offer(offers_from_table(offers_table), offer_name)
+    start = read_date(start_date[0][0] if isinstance(start_date, list) else start_date, "start_date")
+    start = start or offer.start_date
+    if start is None:
+        raise InvalidInputError("start_date is required: the offer gives none")
+    settings = settings_from([offer], None, None, None, None, rates, None, age)
+    years_old, facts = personal_from(age)
+    rows = dated_move_year(
+        job,
+        leave,
+        offer,
+        start,
+        default_tax_year([offer]),
+        as_options(years_old, facts),
+        settings.table(),
+    )
+    return rows_out(
+        MOVE_COLUMNS,
+        [
+            [
+                r.job,
+                r.jurisdiction,
+                r.currency,
+                tax_year_label(r.jurisdiction, r.tax_year.year),
+                r.tax_year.first_pay.isoformat(),
+                r.tax_year.last_pay.isoformat(),
+                r.tax_year.pay_months,
+                r.gross,
+                r.tax_year.withheld,
+                r.net,
+            ]
+            for r in rows
+        ],
+    )

@@ -36,7 +36,7 @@ from calculators.offer import equity
 from calculators.offer.model import COMPONENTS, OfferBatch, cash_schedule
 from calculators.offer.table import as_rows, offers_from_table, select_offer
 from calculators.params import DATA_DIR, load_parameters
-from calculators.places import country_of, tax_year_start
+from calculators.places import country_of, tax_year_label
 from calculators.valuation.compare import compare_offers, metric
 from calculators.valuation.dated import PARTS, default_start
 from calculators.valuation.dated import tax_years as dated_tax_years
@@ -252,13 +252,6 @@ def offer_compare(
     )
 
 
-def _tax_year_label(code, year):
-    """A calendar tax year as its number, another as ``2026/27``."""
-    if tax_year_start(code, year).timetuple().tm_yday == 1:
-        return year
-    return f"{year}/{(year + 1) % 100:02d}"
-
-
 @udf
 def tax_years(
     offer: Annotated[Rows, table(OFFER_DOC)],
@@ -305,7 +298,7 @@ def tax_years(
         gross = sum(t.parts[p] for p in COMPONENTS)
         rows.append(
             [
-                _tax_year_label(chosen.jurisdiction, t.year),
+                tax_year_label(chosen.jurisdiction, t.year),
                 t.first_pay.isoformat(),
                 t.last_pay.isoformat(),
                 t.pay_months,

@@ -590,11 +590,10 @@ def move_year(
     rules_year: int,
     options: Mapping[str, Any] | None = None,
     fx: FxTable | None = None,
-    years: int = 1,
 ) -> list[MoveRow]:
     """The move, tax year by tax year in each country: the current job's last year to the day
     of leaving (:func:`leaving_year`), then the offer's tax years from its start
-    (:func:`tax_years`) that its first ``years`` offer years pay in.  When the two jobs are
+    (:func:`tax_years`) that its first offer year pays in.  When the two jobs are
     in different countries, the first is a year of departure and the second of arrival.
 
     Parameters
@@ -613,8 +612,6 @@ def move_year(
         Personal options (``age`` ...), each country taking those it knows.
     fx : FxTable, optional
         Converts equity valued in another currency.
-    years : int, optional
-        The offer years to follow (default the first).
 
     Returns
     -------
@@ -650,11 +647,11 @@ def move_year(
             leaving_year(job, leave, rules_year, options, fx, leaving_country=abroad),
         )
     ]
-    sched = cash_schedule(OfferBatch.from_offers([offer], fx), years + 1)
+    sched = cash_schedule(OfferBatch.from_offers([offer], fx), 2)  # the first year, and the next
     found = tax_years(offer, {p: sched[p][0] for p in PARTS}, start, rules_year, options, fx, abroad)
     code = get_jurisdiction(offer.jurisdiction).code
     for t in found:
-        if sum(t.by_offer_year[:years]) <= 0 and len(rows) > 1:
+        if t.by_offer_year[0] <= 0 and len(rows) > 1:
             break
         rows.append(MoveRow(offer.name, code, offer.currency, t))
     return rows

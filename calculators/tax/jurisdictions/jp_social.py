@@ -163,6 +163,10 @@ def social_insurance_lines(
         three: October to December; premiums are due for each month of insurance, counted
         from the month it is acquired: 厚生年金保険法 第19条, 第81条; 健康保険法 第156条).
         Default: the whole year.
+    first : int, optional
+        The first premium month (1 to 12), for months that are not the year's last: leaving on
+        31 March (insurance lost on 1 April, premiums to the month before) is ``months=3,
+        first=1``.  Default ``13 - months``.
 
     Returns
     -------
