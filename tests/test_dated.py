@@ -398,3 +398,11 @@ def test_move_year_spills_the_move_from_the_sheets_cells(example_rows):
     assert udfs.move_year(job, "2027-03-31", example_rows, "Seattle big tech", "next spring") == (
         "#VALUE! start_date must be a date (YYYY-MM-DD)"
     )
+
+
+def test_move_year_at_the_end_of_the_calendar_is_one_clear_line(example_rows):
+    from addin import udfs
+
+    job = [["jurisdiction", "London"], ["base_salary", 90_000]]
+    out = udfs.move_year(job, "9999-12-30", example_rows, "Seattle big tech", "9999-12-31")
+    assert out == "#VALUE! leave_date 9999-12-30 is too late: its tax year would run past the year 9999"

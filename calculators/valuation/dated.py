@@ -521,6 +521,11 @@ def leaving_year(
         The year, its pay by part (``base``, ``bonus``, ``equity``) and what is withheld, in the
         job's currency (``by_offer_year``: the one year's taxed pay).
 
+    Raises
+    ------
+    InvalidInputError
+        A day of leaving in the year 9999, whose tax year would run past the last date there is.
+
     References
     ----------
     The tax year of each place (``calculators/places.yaml``) and the rules of each
@@ -535,6 +540,10 @@ def leaving_year(
     (2025, 3, 3000000.0)
     """
     code = job.jurisdiction
+    if leave.year >= dt.MAXYEAR:
+        raise InvalidInputError(
+            f"leave_date {leave.isoformat()} is too late: its tax year would run past the year {dt.MAXYEAR}"
+        )
     year = tax_year_of(code, leave)
     first_day = tax_year_start(code, year)
     ends = [d for d in pay_dates(first_day, MONTHS) if d <= leave]
