@@ -4,6 +4,7 @@ Everything Excel-specific that is not a single UDF lives here, so a UDF stays
 a decorator, a conversion and one call into ``calculators``.
 """
 
+import datetime as dt
 import functools
 import inspect
 import logging
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 
+from calculators.dates import read_date
 from calculators.defaults import Setting
 from calculators.errors import InvalidInputError, NegotiationError
 from calculators.offer.model import EXCEL_ERRORS, FIELDS, excel_error
@@ -26,6 +28,7 @@ __all__ = [
     "opt_number",
     "opt_int",
     "opt_text",
+    "opt_date",
     "opt_setting",
     "opt_field",
     "MESSAGE_PREFIX",
@@ -338,6 +341,12 @@ def opt_field(value: Any, name: str, field: str, default: Any = _FIELD_DEFAULT) 
     if spec.kind == "months" and low is not None and high is not None:
         return opt_int(value, name, fallback, int(low), int(high))
     return opt_number(value, name, fallback, low, high, percent=spec.kind == "fraction")
+
+
+def opt_date(value: Any, name: str) -> dt.date | None:
+    """A date from one cell (a date, a datetime, an Excel serial or ``YYYY-MM-DD`` text), or
+    ``None`` for a blank; a range of several cells is refused, naming ``name``."""
+    return read_date(_scalar(value, name), name)
 
 
 def opt_text(value: Any, name: str, default: str | None = None) -> str | None:

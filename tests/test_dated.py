@@ -405,4 +405,82 @@ def test_move_year_at_the_end_of_the_calendar_is_one_clear_line(example_rows):
 
     job = [["jurisdiction", "London"], ["base_salary", 90_000]]
     out = udfs.move_year(job, "9999-12-30", example_rows, "Seattle big tech", "9999-12-31")
-    assert out == "#VALUE! leave_date 9999-12-30 is too late: its tax year would run past the year 9999"
+    assert out == (
+        "#VALUE! leave_date must be from 1900-01-01 to the end of 9998 (its tax year's pay must have dates)"
+    )
+
+
+@pytest.mark.parametrize(
+    "call,message",
+    [
+        (
+            lambda r, blank: udfs_().tax_years(r, "0001-01-01", 1, "London start-up"),
+            "start_date must be on or after 1900-01-01, Excel's first date",
+        ),
+        (
+            lambda r, blank: udfs_().tax_years(blank, None, 1, "Seattle big tech", None, None, "9999-12-01"),
+            "as_of 9999-12-01 is too late: the pay from it would run past the year 9999",
+        ),
+        (
+            lambda r, blank: udfs_().tax_years(r, [["2027-10-01", "2027-11-01"]], 4, "Seattle big tech"),
+            "start_date must be a single cell",
+        ),
+        (
+            lambda r, blank: udfs_().tax_years(
+                r, None, 1, "Seattle big tech", None, None, [["2027-09-15", "x"]]
+            ),
+            "as_of must be a single cell",
+        ),
+        (
+            lambda r, blank: udfs_().move_year(
+                JOB, [["2027-03-31"], ["2027-04-01"]], r, "Seattle big tech", "2027-04-15"
+            ),
+            "leave_date must be a single cell",
+        ),
+        (
+            lambda r, blank: udfs_().move_year(
+                JOB, "2027-03-31", r, "Seattle big tech", [["2027-04-15", "x"]]
+            ),
+            "start_date must be a single cell",
+        ),
+        (
+            lambda r, blank: udfs_().move_year(JOB, "0001-01-01", r, "Seattle big tech", "2027-04-15"),
+            "leave_date must be from 1900-01-01 to the end of 9998 (its tax year's pay must have dates)",
+        ),
+    ],
+    ids=[
+        "year-1",
+        "as-of-9999",
+        "start-range",
+        "as-of-range",
+        "leave-range",
+        "move-start-range",
+        "leave-year-1",
+    ],
+)
+def test_dates_out_of_reach_and_ranges_are_one_clear_line(example_rows, call, message):
+    blank = [list(r) for r in example_rows]
+    for row in blank:
+        if row[0] == "start_date":
+            row[1:] = [None] * (len(row) - 1)
+    assert call(example_rows, blank) == f"#VALUE! {message}"
+
+
+JOB = [["jurisdiction", "Tokyo"], ["base_salary", 11_000_000]]
+
+
+def udfs_():
+    from addin import udfs
+
+    return udfs
+
+
+def test_the_longest_horizon_and_the_last_years_there_are_are_accepted(example_rows):
+    from addin import udfs
+    from calculators.defaults import YEARS
+
+    longest = udfs.tax_years(example_rows, "2027-01-01", YEARS.high, "Seattle big tech")
+    assert isinstance(longest, list) and len(longest) == YEARS.high + 1  # a header and a row a year
+    late = udfs.tax_years(example_rows, "9994-01-01", 4, "Seattle big tech")
+    assert isinstance(late, list) and late[-1][2] == "9997-12-31"
+    assert isinstance(udfs.move_year(JOB, "9997-06-30", example_rows, "Seattle big tech", "9997-07-01"), list)

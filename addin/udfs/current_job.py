@@ -3,10 +3,9 @@
 from typing import Annotated
 
 import calculators.valuation.forfeit as forfeit
-from addin.cells import Cell, Rows, cell, opt_text, rows_out, table, udf
+from addin.cells import Cell, Rows, cell, opt_date, opt_text, rows_out, table, udf
 from addin.udfs._docs import AGE_DOC, NAME_DOC, OFFERS_DOC, RATES_DOC
 from addin.udfs.inputs import fx_table, personal_from, settings_from
-from calculators.dates import read_date
 from calculators.errors import InvalidInputError
 from calculators.offer.table import offers_from_table, select_offer
 from calculators.personal import as_options
@@ -83,11 +82,11 @@ def move_year(
     Example: =MOVE_YEAR(Strategy!A103:B111, "2027-02-26", Offers!A1:F33, "Seattle big tech")
     """
     job = forfeit.current_job_from_table(current_job_table)
-    leave = read_date(leave_date[0][0] if isinstance(leave_date, list) else leave_date, "leave_date")
+    leave = opt_date(leave_date, "leave_date")
     if leave is None:
         raise InvalidInputError("leave_date is required: your last day at the current job")
     offer = select_offer(offers_from_table(offers_table), offer_name)
-    start = read_date(start_date[0][0] if isinstance(start_date, list) else start_date, "start_date")
+    start = opt_date(start_date, "start_date")
     start = start or offer.start_date
     if start is None:
         raise InvalidInputError("start_date is required: the offer gives none")

@@ -8,6 +8,7 @@ from addin.cells import (
     Cell,
     Rows,
     cell,
+    opt_date,
     opt_field,
     opt_number,
     opt_setting,
@@ -29,7 +30,6 @@ from addin.udfs._docs import (
     field_doc,
 )
 from addin.udfs.inputs import fx_table, settings_from
-from calculators.dates import read_date
 from calculators.defaults import YEARS, in_force
 from calculators.errors import InvalidInputError, NegotiationError
 from calculators.offer import equity
@@ -273,15 +273,15 @@ def tax_years(
     """
     chosen = _one_offer(offer, offer_name)
     settings = settings_from([chosen], None, None, years, None, rates, None, age)
-    today = read_date(as_of[0][0] if isinstance(as_of, list) else as_of, "as_of") or dt.date.today()
-    start = read_date(start_date, "start_date") or chosen.start_date or default_start(today)
+    today = opt_date(as_of, "as_of") or dt.date.today()
+    start = opt_date(start_date, "start_date") or chosen.start_date or default_start(today)
     origin = opt_text(moving_from, "moving_from")
     try:
         arriving = origin is not None and country_of(origin) != country_of(chosen.jurisdiction)
     except NegotiationError as exc:
         raise InvalidInputError(f"moving_from: {exc}") from None
     horizon = settings.years
-    sched = cash_schedule(OfferBatch.from_offers([chosen], settings.table()), horizon + 1)
+    sched = cash_schedule(OfferBatch.from_offers([chosen], settings.table()), horizon, beyond=1)
     found = dated_tax_years(
         chosen,
         {p: sched[p][0] for p in PARTS},

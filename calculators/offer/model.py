@@ -679,7 +679,7 @@ def _fit(fractions: Array, years: int) -> Array:
     return np.concatenate([fractions, np.zeros((n, years - width))], axis=1)
 
 
-def cash_schedule(batch: OfferBatch, years: int) -> dict[str, Array]:
+def cash_schedule(batch: OfferBatch, years: int, beyond: int = 0) -> dict[str, Array]:
     """Year-by-year value of every component, each an array ``(n_offers, years)``.
 
     Keys are :data:`COMPONENTS`, ``total`` (their sum), and :data:`AT_GRANT`: the part of
@@ -692,11 +692,14 @@ def cash_schedule(batch: OfferBatch, years: int) -> dict[str, Array]:
         The offers.
     years : int
         Horizon in years.
+    beyond : int, optional
+        Years laid out after the horizon as well (0 or more; the dated model takes one, for
+        the tax year the horizon ends in).
 
     Returns
     -------
     dict of str to numpy.ndarray
-        One ``(n_offers, years)`` array per component and the ``total``.
+        One ``(n_offers, years + beyond)`` array per component and the ``total``.
 
     References
     ----------
@@ -715,6 +718,9 @@ def cash_schedule(batch: OfferBatch, years: int) -> dict[str, Array]:
     if not isinstance(years, (int, np.integer)):
         raise InvalidInputError(YEARS.problem())
     years = YEARS.check(years)
+    if not isinstance(beyond, (int, np.integer)) or isinstance(beyond, bool) or beyond < 0:
+        raise InvalidInputError("beyond must be a whole number of years, 0 or more")
+    years = years + int(beyond)
     k = np.arange(1, years + 1, dtype=float)
     col = lambda a: a[:, None]  # noqa: E731
     growth = (1.0 + col(batch.price_growth)) ** k

@@ -52,6 +52,7 @@ from calculators.valuation.net import TAXED, withheld_parts
 __all__ = [
     "TaxYear",
     "add_months",
+    "check_span",
     "default_start",
     "monthly_parts",
     "pay_dates",
@@ -98,6 +99,55 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(day.day, last))
 
 
+FIRST_DAY = dt.date(1900, 1, 1)  # Excel's first date: no pay is dated before it
+
+
+def check_span(day: dt.date, months: int, field: str) -> dt.date:
+    """``day``, when the ``months`` pay months from it have dates (from 1900-01-01, Excel's
+    first day, to 9999-12-31).
+
+    Parameters
+    ----------
+    day : datetime.date
+        The first day.
+    months : int
+        The pay months from it.
+    field : str
+        The field, as the message names it.
+
+    Returns
+    -------
+    datetime.date
+        ``day``.
+
+    Raises
+    ------
+    InvalidInputError
+        A day before 1900 or pay that would run past the year 9999, naming ``field``.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> check_span(dt.date(9997, 12, 1), 24, "start_date")
+    datetime.date(9997, 12, 1)
+    >>> check_span(dt.date(9998, 1, 2), 24, "start_date")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    calculators.errors.InvalidInputError: start_date 9998-01-02 is too late: ...
+    """
+    if day < FIRST_DAY:
+        raise InvalidInputError(f"{field} must be on or after {FIRST_DAY.isoformat()}, Excel's first date")
+    # the day after the last pay period is a date: the pay dates are then all dates
+    if (day.year * MONTHS + day.month - 1 + int(months)) // MONTHS > dt.MAXYEAR:
+        raise InvalidInputError(
+            f"{field} {day.isoformat()} is too late: the pay from it would run past the year {dt.MAXYEAR}"
+        )
+    return day
+
+
 def default_start(as_of: dt.date) -> dt.date:
     """The start date of an offer that gives none: the first day of the next month.
 
@@ -120,7 +170,7 @@ def default_start(as_of: dt.date) -> dt.date:
     >>> default_start(dt.date(2026, 12, 3))
     datetime.date(2027, 1, 1)
     """
-    return add_months(as_of.replace(day=1), 1)
+    return add_months(check_span(as_of.replace(day=1), 2, "as_of"), 1)
 
 
 def pay_dates(start: dt.date, months: int) -> list[dt.date]:
@@ -282,11 +332,7 @@ def tax_years(
     """
     months = monthly_parts(offer, yearly)
     n = max(len(v) for v in months.values())
-    if start.year + n // MONTHS + 1 > dt.MAXYEAR:
-        raise InvalidInputError(
-            f"start_date {start.isoformat()} is too late: the pay from it would run past the "
-            f"year {dt.MAXYEAR}"
-        )
+    check_span(start, n, "start_date")
     dates = pay_dates(start, n)
     labels = np.array([tax_year_of(offer.jurisdiction, d) for d in dates])
     offer_year = np.arange(n) // MONTHS
@@ -388,11 +434,7 @@ def dated_withheld(
     arrays = {p: np.asarray(v, dtype=float) for p, v in yearly.items()}
     shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
     years = shape[-1]
-    if start.year + years + 1 > dt.MAXYEAR:
-        raise InvalidInputError(
-            f"start_date {start.isoformat()} is too late: the pay from it would run past the "
-            f"year {dt.MAXYEAR}"
-        )
+    check_span(start, years * MONTHS, "start_date")
     maps, months = _tax_year_maps(offer, start, years)
     zero = np.zeros(shape)
     full = {p: np.broadcast_to(arrays.get(p, zero), shape) for p in PARTS}
@@ -472,7 +514,7 @@ def dated_tax(
     True
     """
     batch = OfferBatch.from_offers(offers, fx)
-    sched = cash_schedule(batch, years + 1)
+    sched = cash_schedule(batch, years, beyond=1)
     out = np.zeros((len(offers), years))
     for i, offer in enumerate(offers):
         start = offer.start_date or default_start(as_of)
@@ -540,12 +582,13 @@ def leaving_year(
     (2025, 3, 3000000.0)
     """
     code = job.jurisdiction
-    if leave.year >= dt.MAXYEAR:
+    if leave < FIRST_DAY or leave.year >= dt.MAXYEAR:
         raise InvalidInputError(
-            f"leave_date {leave.isoformat()} is too late: its tax year would run past the year {dt.MAXYEAR}"
+            f"leave_date must be from {FIRST_DAY.isoformat()} to the end of {dt.MAXYEAR - 1} (its tax "
+            f"year's pay must have dates)"
         )
     year = tax_year_of(code, leave)
-    first_day = tax_year_start(code, year)
+    first_day = max(tax_year_start(code, year), FIRST_DAY)
     ends = [d for d in pay_dates(first_day, MONTHS) if d <= leave]
     monthly = job.base_salary / MONTHS
     base = monthly * len(ends)
@@ -656,7 +699,7 @@ def move_year(
             leaving_year(job, leave, rules_year, options, fx, leaving_country=abroad),
         )
     ]
-    sched = cash_schedule(OfferBatch.from_offers([offer], fx), 2)  # the first year, and the next
+    sched = cash_schedule(OfferBatch.from_offers([offer], fx), 1, beyond=1)
     found = tax_years(offer, {p: sched[p][0] for p in PARTS}, start, rules_year, options, fx, abroad)
     code = get_jurisdiction(offer.jurisdiction).code
     for t in found:
