@@ -484,3 +484,26 @@ def test_the_longest_horizon_and_the_last_years_there_are_are_accepted(example_r
     late = udfs.tax_years(example_rows, "9994-01-01", 4, "Seattle big tech")
     assert isinstance(late, list) and late[-1][2] == "9997-12-31"
     assert isinstance(udfs.move_year(JOB, "9997-06-30", example_rows, "Seattle big tech", "9997-07-01"), list)
+
+
+def test_arriving_in_the_uk_in_october_is_a_split_year_with_the_whole_personal_allowance(example_rows):
+    """The Statutory Residence Test's split year (FA 2013 Sch. 45 Part 3, Case 5: starting
+    full-time work in the UK; HMRC RDR3 chapter 5): the UK part of 2027/28 alone is taxed,
+    and the personal allowance is not cut down for the part year (ITA 2007 s. 35).  A London
+    base of 120,000 from 1 October 2027: six monthly pays, 60,000.  By hand, on the 2025/26
+    and 2026/27 bands (frozen): tax 20 % of 37,700 + 40 % of (60,000 - 50,270) = 11,432; Class 1
+    NI on six monthly periods of 10,000: 6 x (8 % of (4,189 - 1,048) + 2 % of (10,000 - 4,189))
+    = 2,205 (thresholds 12,570 / 12 and 50,270 / 12, rounded up to the pound)."""
+    from addin import udfs
+
+    rows, _ = _plain_london(example_rows)
+    job = [["jurisdiction", "Tokyo"], ["base_salary", 11_000_000]]
+    out = udfs.move_year(job, "2027-09-30", rows, "London start-up", "2027-10-01")
+    uk = [r for r in out[1:] if r[1] == "GB-ENG"]
+    assert [r[3:7] for r in uk] == [
+        ["2027/28", "2027-10-31", "2028-03-31", 6],
+        ["2028/29", "2028-04-30", "2029-03-31", 12],
+    ]
+    assert uk[0][7] == pytest.approx(60_000) and uk[0][8] == pytest.approx(11_432 + 2_205)
+    japan = out[1]
+    assert japan[1:4] == ["JP-TOKYO", "JPY", 2027] and japan[6] == 9  # January to September
