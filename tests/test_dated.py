@@ -507,3 +507,34 @@ def test_arriving_in_the_uk_in_october_is_a_split_year_with_the_whole_personal_a
     assert uk[0][7] == pytest.approx(60_000) and uk[0][8] == pytest.approx(11_432 + 2_205)
     japan = out[1]
     assert japan[1:4] == ["JP-TOKYO", "JPY", 2027] and japan[6] == 9  # January to September
+
+
+def test_arriving_in_germany_the_pay_abroad_before_raises_the_rate_progressionsvorbehalt():
+    """§ 32b Abs. 1 Satz 1 Nr. 2, Abs. 2 EStG: in a year of part-time unlimited liability the
+    foreign pay of the months before arriving is not taxed, but the German income is taxed at
+    the rate of both.  By hand from the Grundtarif (§ 32a; 14,415 on 60,000 in 2025): zvE
+    40,000 with 20,000 abroad is taxed at 24.025 %, 9,610, against the tariff's own on 40,000."""
+    from calculators.fx import shipped_table
+    from calculators.tax.jurisdictions.de_lohnsteuer import progressionsvorbehalt, tarif
+    from calculators.valuation.dated import move_year
+    from calculators.valuation.forfeit import CurrentJob
+
+    assert float(progressionsvorbehalt(40_000, 20_000, 2025)) == 9_610
+    assert float(progressionsvorbehalt(40_000, 0, 2025)) == float(tarif(40_000, 2025))
+    assert float(progressionsvorbehalt(0, 20_000, 2025)) == 0.0
+    # the move: Tokyo to 31 March 2027, a Munich offer of 90,000 EUR from 1 April
+    munich = Offer.from_fields(
+        {"company": "M", "jurisdiction": "Muenchen", "currency": "EUR", "base_salary": 90_000}
+    )
+    rows = move_year(
+        CurrentJob("Tokyo", 11_000_000), dt.date(2027, 3, 31), munich, dt.date(2027, 4, 1), RULES
+    )
+    germany = rows[1].tax_year
+    assert (germany.year, germany.pay_months, germany.parts["base"]) == (2027, 9, pytest.approx(67_500))
+    abroad = float(shipped_table().convert(2_750_000, "JPY", "EUR"))
+    with_rate = compute(67_500, "DE", RULES, pay_months=9, arrival=True, exempt_income=abroad)
+    assert germany.withheld == pytest.approx(float(with_rate.total_withheld))
+    alone = compute(67_500, "DE", RULES, pay_months=9)
+    assert float(with_rate.lines["lohnsteuer"]) > float(alone.lines["lohnsteuer"])
+    # the contributions are the German months' alone
+    assert float(with_rate.lines["rentenversicherung"]) == float(alone.lines["rentenversicherung"])

@@ -456,6 +456,7 @@ def compute(
     pay_months: int = MONTHS,
     arrival: bool = False,
     departure: bool = False,
+    exempt_income: npt.ArrayLike = 0.0,
     **options: Any,
 ) -> TaxResult:
     """Take-home pay for salary ``gross`` plus ``equity_income`` in a tax year.
@@ -493,6 +494,10 @@ def compute(
         The tax year the person leaves for another country, its pay the months before
         leaving: ``pay_months`` are then the first months of the year.  Read as the option
         ``departure`` (Japan: no 住民税 on the year's income; the US: a dual-status year).
+    exempt_income : float or array_like, optional
+        Income of the year that is not taxed here but counts for the rate, in local currency:
+        pay abroad before arriving.  Read as the option ``exempt_income`` (Germany's
+        Progressionsvorbehalt, § 32b EStG); default none.
     **options
         The jurisdiction's options (``age`` and others); ``None`` keeps the default.
 
@@ -549,6 +554,7 @@ def compute(
         if not isinstance(value, (bool, np.bool_)):
             raise InvalidInputError(f"{flag} must be true or false")
         merged[flag] = bool(value)
+    merged["exempt_income"] = np.broadcast_to(_money(exempt_income, "exempt_income"), salary.shape)
     lines = jur.lines(salary.astype(float), equity.astype(float), int(year), merged)
     # a rule given 0-d arrays may hand back plain floats (scalar in, float out): the result's
     # lines are arrays of the inputs' shape whatever the rule returned

@@ -283,6 +283,7 @@ def tax_years(
     options: Mapping[str, Any] | None = None,
     fx: FxTable | None = None,
     arriving: bool = False,
+    before: float = 0.0,
 ) -> list[TaxYear]:
     """The tax years an offer's pay falls in, each taxed on its own pay.
 
@@ -304,6 +305,9 @@ def tax_years(
     arriving : bool, optional
         The job starts a move from another country: its first tax year is the year of arrival
         (the ``arrival`` of :func:`calculators.tax.compute`).
+    before : float, optional
+        Arriving, the pay abroad in the first tax year before the start, in the jurisdiction's
+        currency: counted for the rate where the rules do (``exempt_income``).
 
     Returns
     -------
@@ -344,8 +348,16 @@ def tax_years(
         taxed = sum(months.get(p, zero) for p in TAXED if p not in AT_GRANT)
         shares = tuple(float(np.asarray(taxed)[inside & (offer_year == k)].sum()) for k in range(n // MONTHS))
         count = min(int(inside.sum()), MONTHS)
+        first = arriving and i == 0
         taken = withheld_parts(
-            offer, parts, rules_year, options, fx, pay_months=count, arrival=arriving and i == 0
+            offer,
+            parts,
+            rules_year,
+            options,
+            fx,
+            pay_months=count,
+            arrival=first,
+            exempt_income=before if first else 0.0,
         )
         days = [d for d, keep in zip(dates, inside, strict=True) if keep]
         out.append(TaxYear(int(year), days[0], days[-1], count, parts, float(taken), shares))
@@ -700,7 +712,15 @@ def move_year(
         )
     ]
     sched = cash_schedule(OfferBatch.from_offers([offer], fx), 1, beyond=1)
-    found = tax_years(offer, {p: sched[p][0] for p in PARTS}, start, rules_year, options, fx, abroad)
+    # arriving, the pay of the old job in the new country's first tax year counts for its rate
+    # where the rules say so (Germany's § 32b): converted to the new country's currency
+    left = rows[0].tax_year
+    local = get_jurisdiction(offer.jurisdiction).currency
+    before = 0.0
+    if abroad and tax_year_of(offer.jurisdiction, left.last_pay) == tax_year_of(offer.jurisdiction, start):
+        paid = sum(left.parts.values())
+        before = float((fx or shipped_table()).convert(paid, job.currency, local)) if paid else 0.0
+    found = tax_years(offer, {p: sched[p][0] for p in PARTS}, start, rules_year, options, fx, abroad, before)
     code = get_jurisdiction(offer.jurisdiction).code
     for t in found:
         if t.by_offer_year[0] <= 0 and len(rows) > 1:

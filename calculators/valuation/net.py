@@ -83,6 +83,7 @@ def withheld(
     rsu: npt.ArrayLike | None = None,
     pay_months: int = MONTHS,
     arrival: bool = False,
+    exempt_income: float = 0.0,
 ) -> Array:
     """Tax and employee contributions on ``cash`` and ``equity`` paid in the offer's currency.
 
@@ -110,6 +111,9 @@ def withheld(
         :func:`calculators.tax.compute`).
     arrival : bool, optional
         The tax year of arrival from another country (:func:`calculators.tax.compute`).
+    exempt_income : float, optional
+        Pay of the year abroad that counts for the rate only, in the jurisdiction's currency
+        (:func:`calculators.tax.compute`).
 
     Returns
     -------
@@ -144,6 +148,7 @@ def withheld(
                 rsu_income=rsu_a,
                 pay_months=pay_months,
                 arrival=arrival,
+                exempt_income=exempt_income,
                 **opts,
             ).total_withheld
         )
@@ -157,6 +162,7 @@ def withheld(
         rsu_income=rsu_local,
         pay_months=pay_months,
         arrival=arrival,
+        exempt_income=exempt_income,
         **opts,
     ).total_withheld
     return np.asarray(taken / rate)
@@ -170,6 +176,7 @@ def withheld_parts(
     fx: FxTable | None = None,
     pay_months: int = MONTHS,
     arrival: bool = False,
+    exempt_income: float = 0.0,
 ) -> Array:
     """Tax and employee contributions on an offer's schedule parts, in the offer's currency.
 
@@ -197,6 +204,8 @@ def withheld_parts(
         The months of the tax year the pay is paid in (:func:`withheld`).
     arrival : bool, optional
         The tax year of arrival from another country (:func:`withheld`).
+    exempt_income : float, optional
+        Pay of the year abroad that counts for the rate only (:func:`withheld`).
 
     Returns
     -------
@@ -254,6 +263,7 @@ def withheld_parts(
         np.broadcast_to(rsu, shape),
         pay_months,
         arrival,
+        exempt_income,
     )
     if not apart:
         return taken

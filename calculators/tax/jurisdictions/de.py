@@ -93,6 +93,7 @@ from calculators.tax.engine import MONTHS, params, register
 from calculators.tax.jurisdictions.de_lohnsteuer import (
     fuenftelregelung,
     kirchensteuer,
+    progressionsvorbehalt,
     solidaritaetszuschlag,
     vorsorgepauschale,
     zu_versteuerndes_einkommen,
@@ -206,7 +207,8 @@ def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -
         Tax year.
     options : mapping
         ``age`` (checked by the engine), ``children``, ``church_tax``, ``church_tax_rate``
-        (default the Land's), ``state`` and ``kv_zusatzbeitrag`` (default the average).
+        (default the Land's), ``state`` and ``kv_zusatzbeitrag`` (default the average); the
+        engine's ``pay_months`` and ``exempt_income`` (the Progressionsvorbehalt).
 
     Returns
     -------
@@ -255,13 +257,23 @@ def lines(salary: Array, equity: Array, year: int, options: Mapping[str, Any]) -
     # option gains taxed as pay (the equity income that is not RSU vests) are a Vergütung für
     # mehrjährige Tätigkeit: the Fünftelregelung of the year's assessment
     gain = np.maximum(equity - np.asarray(options.get("rsu_income", equity), dtype=float), 0.0)
-    lst = fuenftelregelung(zve, gain, year)
+    exempt = np.asarray(options.get("exempt_income", 0.0), dtype=float)
+
+    def tax(income: Array) -> Array:
+        """The year's tax on ``income``; with pay of the year exempt here (the months before
+        arriving), at the rate of both (§ 32b EStG), the option gains' Fünftelregelung on top."""
+        own = fuenftelregelung(income, gain, year)
+        if not np.any(exempt > 0):
+            return own
+        return progressionsvorbehalt(income, exempt, year) + own - fuenftelregelung(income, 0.0 * gain, year)
+
+    lst = tax(zve)
     basis = lst
     if children:
         est = params("de", "einkommensteuer")
         zaehler = float(est["kinderfreibetrag_zaehler_je_kind"].at(year)) * children
         kfb = np.floor(zaehler * float(est["kinderfreibetrag_je_zaehler"].at(year)))
-        basis = fuenftelregelung(np.where(zve - kfb < 1, 0.0, zve - kfb), gain, year)
+        basis = tax(np.where(zve - kfb < 1, 0.0, zve - kfb))
     out = {"lohnsteuer": lst, "solidaritaetszuschlag": solidaritaetszuschlag(basis, year)}
     if church:
         out["kirchensteuer"] = kirchensteuer(basis, rate)

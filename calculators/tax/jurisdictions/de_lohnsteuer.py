@@ -32,6 +32,7 @@ __all__ = [
     "zu_versteuerndes_einkommen",
     "lohnsteuer",
     "fuenftelregelung",
+    "progressionsvorbehalt",
     "solidaritaetszuschlag",
     "kirchensteuer",
 ]
@@ -240,6 +241,45 @@ def lohnsteuer(zve: npt.ArrayLike, year: int) -> Amount:
     [9551.0]
     """
     return scalar_out(tarif(np.floor(np.asarray(zve, dtype=float)), year), zve)
+
+
+def progressionsvorbehalt(zve: npt.ArrayLike, exempt: npt.ArrayLike, year: int) -> Array:
+    """Einkommensteuer on ``zve`` at the special rate of § 32b Abs. 2 EStG: the average rate of
+    the Grundtarif on ``zve`` plus the income of the year exempt here (``exempt``: foreign pay
+    of the part of the year before arriving, § 32b Abs. 1 Satz 1 Nr. 2), applied to ``zve``.
+
+    Parameters
+    ----------
+    zve : float or array_like
+        Zu versteuerndes Einkommen, EUR.
+    exempt : float or array_like
+        The income that counts for the rate only, EUR (its pay taken whole: the
+        Werbungskosten that would reduce it are not modelled).
+    year : int
+        Tax year.
+
+    Returns
+    -------
+    numpy.ndarray
+        The Einkommensteuer, whole euros (the rate unrounded).
+
+    References
+    ----------
+    § 32b Abs. 1 Satz 1 Nr. 2, Abs. 2 EStG, https://www.gesetze-im-internet.de/estg/__32b.html
+
+    Examples
+    --------
+    zvE 40,000 and 20,000 of foreign pay in 2025: the tariff on 60,000 is 14,415 (:func:`tarif`),
+    a rate of 24.025 %, so 9,610 on the 40,000.
+
+    >>> float(progressionsvorbehalt(40_000, 20_000, 2025))
+    9610.0
+    """
+    income = np.floor(np.maximum(np.asarray(zve, dtype=float), 0.0))
+    total = income + np.floor(np.maximum(np.asarray(exempt, dtype=float), 0.0))
+    whole = np.asarray(tarif(total, year), dtype=float)
+    rate = np.divide(whole, total, out=np.zeros_like(whole), where=total > 0)
+    return np.asarray(np.floor(income * rate), dtype=float)
 
 
 def fuenftelregelung(zve: npt.ArrayLike, extraordinary: npt.ArrayLike, year: int) -> Array:
