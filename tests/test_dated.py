@@ -538,3 +538,29 @@ def test_arriving_in_germany_the_pay_abroad_before_raises_the_rate_progressionsv
     assert float(with_rate.lines["lohnsteuer"]) > float(alone.lines["lohnsteuer"])
     # the contributions are the German months' alone
     assert float(with_rate.lines["rentenversicherung"]) == float(alone.lines["rentenversicherung"])
+
+
+def test_arriving_in_ontario_prorates_the_personal_amounts_not_the_cpp_and_ei_credits():
+    """Income Tax Act s. 118.91 (and Ontario alike): in a year of arrival the basic personal
+    amount and the Canada employment amount are prorated to the time resident, here the three
+    months with pay; the CPP and EI credits are on what was paid.  So the federal tax rises by
+    the credit rate times three quarters of (BPA + CEA), Ontario's by its rate times three
+    quarters of its BPA (pay high enough for no LIFT credit or tax reduction, low enough for
+    no surtax, which would hide the step)."""
+    from calculators.tax.engine import params
+    from calculators.tax.jurisdictions.ca_on import federal_basic_personal_amount
+
+    pay = 60_000.0  # October to December of 240,000
+    arrived = compute(pay, "CA-ON", RULES, pay_months=3, arrival=True).lines
+    stayed = compute(pay, "CA-ON", RULES, pay_months=3).lines
+    fed, ont = params("ca", "federal"), params("ca", "ontario")
+    bpa = float(federal_basic_personal_amount(pay, RULES))  # whole: far below its phase-out
+    personal = bpa + float(fed["canada_employment_amount"].at(RULES))
+    extra_fed = float(fed["credit_rate"].at(RULES)) * personal * 0.75
+    extra_ont = float(ont["credit_rate"].at(RULES)) * float(ont["basic_personal_amount"].at(RULES)) * 0.75
+    assert float(arrived["federal_income_tax"] - stayed["federal_income_tax"]) == pytest.approx(extra_fed)
+    assert float(arrived["ontario_income_tax"] - stayed["ontario_income_tax"]) == pytest.approx(
+        extra_ont, abs=0.01
+    )
+    for line in ("cpp", "cpp2", "ei"):
+        assert float(arrived[line]) == float(stayed[line])

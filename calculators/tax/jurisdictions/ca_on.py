@@ -44,7 +44,7 @@ from typing import Any, overload
 import numpy as np
 
 from calculators.scalar import Amount, scalar_out
-from calculators.tax.engine import Array, capped_rate, marginal_tax, params, register
+from calculators.tax.engine import MONTHS, Array, capped_rate, marginal_tax, params, register
 
 __all__ = [
     "lines_with_deduction",
@@ -224,6 +224,7 @@ def federal_income_tax(
     ei: Array,
     year: int,
     taxable_income: Array | None = None,
+    resident: float = 1.0,
 ) -> Array:
     """Basic federal tax (Schedule 1): scale tax minus non-refundable credits.
 
@@ -247,6 +248,11 @@ def federal_income_tax(
         security options deduction (s. 110(1)(d)) make it less than ``net_income``; the BPA
         follows net income.
 
+    resident : float, optional
+        The share of the year resident in Canada, for a year of arrival or departure: the
+        basic personal amount and (federal) the Canada employment amount are prorated by it
+        (Income Tax Act s. 118.91; Ontario alike).  Default 1, resident all year.
+
     Returns
     -------
     numpy.ndarray
@@ -269,7 +275,8 @@ def federal_income_tax(
     taxed = net_income if taxable_income is None else taxable_income
     gross = marginal_tax(taxed, scale["thresholds"], scale["rates"])
     cea = np.minimum(employment_income, _p("federal", "canada_employment_amount", year))
-    credits = federal_basic_personal_amount(net_income, year) + cea + cpp_base + ei
+    # a part-year resident's personal amounts are prorated (s. 118.91); CPP and EI are as paid
+    credits = (federal_basic_personal_amount(net_income, year) + cea) * resident + cpp_base + ei
     return np.maximum(gross - credits * _p("federal", "credit_rate", year), 0.0)
 
 
@@ -327,6 +334,7 @@ def ontario_income_tax(
     ei: Array,
     year: int,
     taxable_income: Array | None = None,
+    resident: float = 1.0,
 ) -> Array:
     """Ontario tax (ON428): basic tax, surtax, tax reduction, then LIFT credit.
 
@@ -345,6 +353,11 @@ def ontario_income_tax(
     taxable_income : numpy.ndarray, optional
         Taxable income the scale applies to (default ``net_income``); the LIFT credit follows
         net income.
+
+    resident : float, optional
+        The share of the year resident in Canada, for a year of arrival or departure: the
+        basic personal amount and (federal) the Canada employment amount are prorated by it
+        (Income Tax Act s. 118.91; Ontario alike).  Default 1, resident all year.
 
     Returns
     -------
@@ -366,7 +379,7 @@ def ontario_income_tax(
     scale = _p("ontario", "income_tax_scale", year)
     taxed = net_income if taxable_income is None else taxable_income
     gross = marginal_tax(taxed, scale["thresholds"], scale["rates"])
-    credits = _p("ontario", "basic_personal_amount", year) + cpp_base + ei
+    credits = _p("ontario", "basic_personal_amount", year) * resident + cpp_base + ei
     basic = np.maximum(gross - credits * _p("ontario", "credit_rate", year), 0.0)
     tax = basic + _ontario_surtax(basic, year)
     r = _p("ontario", "tax_reduction", year)
@@ -465,7 +478,8 @@ def lines_with_deduction(
     year : int
         Tax year.
     options : mapping
-        ``age`` (checked by the engine).
+        ``age`` (checked by the engine); the engine's ``arrival``, ``departure`` and
+        ``pay_months`` (a part year's personal amounts prorated).
     deduction : numpy.ndarray or float, optional
         Deducted from net income in computing taxable income (the security options deduction,
         s. 110(1)(d)): it lowers the income taxes and the Ontario Health Premium, not the
@@ -496,10 +510,14 @@ def lines_with_deduction(
     # Line 22215 (enhanced CPP and CPP2) is deducted from income (line 23600).
     net_income = np.maximum(earnings - (cpp - cpp_base) - cpp2, 0.0)
     taxable = np.maximum(net_income - deduction, 0.0)
+    # a year of arrival or departure: resident for the months with pay (the days of residence,
+    # counted in twelfths)
+    moved = options.get("arrival", False) or options.get("departure", False)
+    share = options.get("pay_months", MONTHS) / MONTHS if moved else 1.0
     # the engine's compute() gives every line the inputs' shape
     return {
-        "federal_income_tax": federal_income_tax(net_income, earnings, cpp_base, ei, year, taxable),
-        "ontario_income_tax": ontario_income_tax(net_income, earnings, cpp_base, ei, year, taxable),
+        "federal_income_tax": federal_income_tax(net_income, earnings, cpp_base, ei, year, taxable, share),
+        "ontario_income_tax": ontario_income_tax(net_income, earnings, cpp_base, ei, year, taxable, share),
         "ontario_health_premium": ontario_health_premium(taxable, year),
         "cpp": cpp,
         "cpp2": cpp2,
