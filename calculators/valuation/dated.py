@@ -385,6 +385,9 @@ def _tax_year_maps(offer: Offer, start: dt.date, years: int) -> tuple[dict[str, 
     return maps, months
 
 
+# Parallel to tax_years (the same Parameters, deliberately): kept separate because this one is
+# vectorised over stacked schedules and returns the offer years' shares, where tax_years reads
+# the rule one tax year at a time, the plain reading the tests check this one against.
 def dated_withheld(
     offer: Offer,
     yearly: Mapping[str, npt.ArrayLike],
