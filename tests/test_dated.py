@@ -564,3 +564,22 @@ def test_arriving_in_ontario_prorates_the_personal_amounts_not_the_cpp_and_ei_cr
     )
     for line in ("cpp", "cpp2", "ei"):
         assert float(arrived[line]) == float(stayed[line])
+
+
+def test_a_california_part_year_is_taxed_at_the_rate_of_the_whole_years_income():
+    """Form 540NR, R&TC section 17041(b): a part-year resident's California tax is the tax
+    on the year's whole income as if resident all year, times the share of it earned while
+    resident.  60,000 in California after 40,000 earned abroad the same year: 60 % of the tax
+    on 100,000.  New York (IT-203) divides by the federal amount, which in a dual-status year
+    holds no foreign pay before arriving: its percentage is 100 % and the tax is the tax on
+    the New York income alone."""
+    from calculators.tax.jurisdictions.us_ca import ca_income_tax
+
+    part = compute(60_000.0, "US-CA", RULES, pay_months=3, arrival=True, exempt_income=40_000.0).lines
+    assert float(part["ca_income_tax"]) == pytest.approx(0.6 * ca_income_tax(100_000.0, RULES))
+    assert float(part["ca_income_tax"]) > ca_income_tax(60_000.0, RULES)
+    alone = compute(60_000.0, "US-CA", RULES, pay_months=3, arrival=True).lines
+    assert float(part["federal_income_tax"]) == float(alone["federal_income_tax"])  # dual status
+    ny = compute(60_000.0, "US-NY-NYC", RULES, pay_months=3, arrival=True, exempt_income=40_000.0)
+    ny_alone = compute(60_000.0, "US-NY-NYC", RULES, pay_months=3, arrival=True)
+    assert float(ny.total_withheld) == float(ny_alone.total_withheld)

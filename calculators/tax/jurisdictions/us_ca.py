@@ -265,7 +265,9 @@ def us_ca_lines(salary: Array, equity: Array, year: int, options: Mapping[str, A
     year : int
         Tax year.
     options : mapping
-        ``age`` (checked by the engine).
+        ``age`` (checked by the engine); the engine's ``arrival`` / ``departure`` (a federal
+        dual-status year) and ``exempt_income`` (pay of the year before arriving, which sets
+        California's rate for a part-year resident, Form 540NR).
 
     Returns
     -------
@@ -289,6 +291,14 @@ def us_ca_lines(salary: Array, equity: Array, year: int, options: Mapping[str, A
     lines = federal_lines(
         wages, year, age, bool(options.get("arrival", False) or options.get("departure", False))
     )
-    lines["ca_income_tax"] = ca_income_tax(wages, year, age)
+    exempt = np.asarray(options.get("exempt_income", 0.0), dtype=float)
+    if np.any(exempt > 0):
+        # a part-year resident (Form 540NR): the tax on the year's whole income as if resident
+        # all year, times the share of it earned while resident (R&TC section 17041(b))
+        total = wages + np.maximum(exempt, 0.0)
+        share = np.divide(wages, total, out=np.zeros_like(total), where=total > 0)
+        lines["ca_income_tax"] = np.asarray(ca_income_tax(total, year, age) * share, dtype=float)
+    else:
+        lines["ca_income_tax"] = ca_income_tax(wages, year, age)
     lines["ca_sdi"] = ca_sdi(wages, year)
     return lines
