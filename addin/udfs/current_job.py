@@ -5,13 +5,12 @@ from typing import Annotated
 import calculators.valuation.forfeit as forfeit
 from addin.cells import Cell, Rows, cell, opt_date, opt_text, rows_out, table, udf
 from addin.udfs._docs import AGE_DOC, NAME_DOC, OFFERS_DOC, RATES_DOC
-from addin.udfs.inputs import fx_table, personal_from, settings_from
+from addin.udfs.inputs import fx_table, personal_from
 from calculators.errors import InvalidInputError
 from calculators.offer.table import offers_from_table, select_offer
 from calculators.personal import as_options
 from calculators.places import tax_year_label
 from calculators.valuation.dated import move_year as dated_move_year
-from calculators.valuation.net import default_tax_year
 
 # The UDF names here are listed again in addin/udfs/__init__.py's __all__, deliberately: the
 # package re-exports every submodule's functions by name, where xlwings looks for them.
@@ -90,17 +89,8 @@ def move_year(
     start = start or offer.start_date
     if start is None:
         raise InvalidInputError("start_date is required: the offer gives none")
-    settings = settings_from([offer], None, None, None, None, rates, None, age)
     years_old, facts = personal_from(age)
-    rows = dated_move_year(
-        job,
-        leave,
-        offer,
-        start,
-        default_tax_year([offer]),
-        as_options(years_old, facts),
-        settings.table(),
-    )
+    rows = dated_move_year(job, leave, offer, start, None, as_options(years_old, facts), fx_table(rates))
     return rows_out(
         MOVE_COLUMNS,
         [

@@ -31,16 +31,14 @@ from addin.udfs._docs import (
 )
 from addin.udfs.inputs import fx_table, settings_from
 from calculators.defaults import YEARS, in_force
-from calculators.errors import InvalidInputError, NegotiationError
+from calculators.errors import InvalidInputError
 from calculators.offer import equity
 from calculators.offer.model import COMPONENTS, OfferBatch, cash_schedule
 from calculators.offer.table import as_rows, offers_from_table, select_offer
 from calculators.params import DATA_DIR, load_parameters
-from calculators.places import country_of, tax_year_label
+from calculators.places import tax_year_label
 from calculators.valuation.compare import compare_offers, metric
-from calculators.valuation.dated import PARTS, default_start
-from calculators.valuation.dated import tax_years as dated_tax_years
-from calculators.valuation.net import default_tax_year
+from calculators.valuation.dated import default_start, offer_tax_years
 
 # The UDF names here are listed again in addin/udfs/__init__.py's __all__, deliberately: the
 # package re-exports every submodule's functions by name, where xlwings looks for them.
@@ -275,36 +273,25 @@ def tax_years(
     settings = settings_from([chosen], None, None, years, None, rates, None, age)
     today = opt_date(as_of, "as_of") or dt.date.today()
     start = opt_date(start_date, "start_date") or chosen.start_date or default_start(today)
-    origin = opt_text(moving_from, "moving_from")
-    try:
-        arriving = origin is not None and country_of(origin) != country_of(chosen.jurisdiction)
-    except NegotiationError as exc:
-        raise InvalidInputError(f"moving_from: {exc}") from None
-    horizon = settings.years
-    sched = cash_schedule(OfferBatch.from_offers([chosen], settings.table()), horizon, beyond=1)
-    found = dated_tax_years(
+    found = offer_tax_years(
         chosen,
-        {p: sched[p][0] for p in PARTS},
         start,
-        settings.tax_year or default_tax_year([chosen]),
+        settings.years,
+        None,
         settings.tax_options(),
         settings.table(),
-        arriving,
+        opt_text(moving_from, "moving_from"),
     )
-    rows: list[list[object]] = []
-    for t in found:
-        if sum(t.by_offer_year[:horizon]) <= 0 and rows:
-            break  # pay of the offer year beyond the horizon only
-        gross = sum(t.parts[p] for p in COMPONENTS)
-        rows.append(
-            [
-                tax_year_label(chosen.jurisdiction, t.year),
-                t.first_pay.isoformat(),
-                t.last_pay.isoformat(),
-                t.pay_months,
-                gross,
-                t.withheld,
-                gross - t.withheld,
-            ]
-        )
+    rows = [
+        [
+            tax_year_label(chosen.jurisdiction, t.year),
+            t.first_pay.isoformat(),
+            t.last_pay.isoformat(),
+            t.pay_months,
+            t.gross,
+            t.withheld,
+            t.net,
+        ]
+        for t in found
+    ]
     return rows_out(["tax_year", "first_pay", "last_pay", "pay_months", "gross", "withheld", "net"], rows)

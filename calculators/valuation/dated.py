@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from calculators.errors import InvalidInputError
+from calculators.errors import InvalidInputError, NegotiationError
 from calculators.fx import FxTable, shipped_table
 from calculators.offer import equity
 from calculators.offer.model import AT_GRANT, COMPONENTS, Offer, OfferBatch, cash_schedule
@@ -47,7 +47,7 @@ from calculators.places import country_of, tax_year_of, tax_year_start
 from calculators.tax import compute, get_jurisdiction
 from calculators.tax.engine import MONTHS
 from calculators.valuation.forfeit import CurrentJob
-from calculators.valuation.net import TAXED, withheld_parts
+from calculators.valuation.net import TAXED, default_tax_year, withheld_parts
 
 __all__ = [
     "TaxYear",
@@ -57,6 +57,7 @@ __all__ = [
     "monthly_parts",
     "pay_dates",
     "tax_years",
+    "offer_tax_years",
     "dated_withheld",
     "dated_tax",
     "leaving_year",
@@ -274,6 +275,16 @@ class TaxYear:
         """The pay of the year that is taxed (every part but the untaxed ones)."""
         return float(sum(self.by_offer_year))
 
+    @property
+    def gross(self) -> float:
+        """Every part's pay in the year (the parts of :data:`COMPONENTS`)."""
+        return float(sum(v for p, v in self.parts.items() if p in COMPONENTS))
+
+    @property
+    def net(self) -> float:
+        """The pay less what is withheld."""
+        return self.gross - self.withheld
+
 
 def tax_years(
     offer: Offer,
@@ -385,6 +396,72 @@ def _tax_year_maps(offer: Offer, start: dt.date, years: int) -> tuple[dict[str, 
     return maps, months
 
 
+def offer_tax_years(
+    offer: Offer,
+    start: dt.date,
+    years: int,
+    rules_year: int | None = None,
+    options: Mapping[str, Any] | None = None,
+    fx: FxTable | None = None,
+    moving_from: str | None = None,
+    before: float = 0.0,
+) -> list[TaxYear]:
+    """Every tax year an offer's first ``years`` offer years pay in, each whole (its pay from
+    the year beyond the horizon included): :func:`tax_years` on the offer's schedule.
+
+    Parameters
+    ----------
+    offer : Offer
+        The offer.
+    start : datetime.date
+        Its first day.
+    years : int
+        The offer years.
+    rules_year : int, optional
+        The tax year whose rules apply (blank: the latest covered).
+    options : mapping, optional
+        Personal options (``age`` ...).
+    fx : FxTable, optional
+        Converts pay and equity in other currencies.
+    moving_from : str, optional
+        Where the person is resident before the start (a jurisdiction code or name): in
+        another country, the first tax year is one of arrival.
+    before : float, optional
+        Arriving, the pay abroad in the first tax year before the start (:func:`tax_years`).
+
+    Returns
+    -------
+    list of TaxYear
+        In order.
+
+    Raises
+    ------
+    InvalidInputError
+        An unknown ``moving_from`` (named), or a start out of reach (:func:`check_span`).
+
+    References
+    ----------
+    As :func:`tax_years`.
+
+    Examples
+    --------
+    >>> from calculators.examples import LONDON_OFFER
+    >>> [t.year for t in offer_tax_years(LONDON_OFFER, dt.date(2027, 1, 1), 1)]
+    [2026, 2027]
+    """
+    arriving = False
+    if moving_from is not None:
+        try:
+            arriving = country_of(moving_from) != country_of(offer.jurisdiction)
+        except NegotiationError as exc:
+            raise InvalidInputError(f"moving_from: {exc}") from None
+    sched = cash_schedule(OfferBatch.from_offers([offer], fx), years, beyond=1)
+    rules = default_tax_year([offer]) if rules_year is None else rules_year
+    found = tax_years(offer, {p: sched[p][0] for p in PARTS}, start, rules, options, fx, arriving, before)
+    kept = [t for t in found if sum(t.by_offer_year[:years]) > 0]
+    return kept or found[:1]
+
+
 # Parallel to tax_years (the same Parameters, deliberately): kept separate because this one is
 # vectorised over stacked schedules and returns the offer years' shares, where tax_years reads
 # the rule one tax year at a time, the plain reading the tests check this one against.
@@ -458,11 +535,10 @@ def dated_withheld(
     # the taxed pay each offer year puts in each tax year: (..., years, T)
     shares = sum(full[p][..., :, None] * maps[p] for p in taxed_parts)
     taken = np.zeros((*shape[:-1], len(months)))
-    first = np.arange(len(months)) == 0
-    for count, arrival in sorted(
-        {(int(m), bool(arriving and f)) for m, f in zip(months, first, strict=True)}
-    ):
-        cols = np.flatnonzero((months == count) & (first == arrival if arriving else True))
+    # one tax call per kind of tax year: its pay months, and whether it is the arrival
+    kinds = [(int(m), arriving and t == 0) for t, m in enumerate(months)]
+    for count, arrival in sorted(set(kinds)):
+        cols = np.array([t for t, kind in enumerate(kinds) if kind == (count, arrival)])
         parts = {p: in_year[p][..., cols] for p in PARTS}
         taken[..., cols] = withheld_parts(
             offer, parts, rules_year, options, fx, pay_months=count, arrival=arrival
@@ -616,10 +692,7 @@ def leaving_year(
     bonus = (
         job.bonus if job.next_bonus_date is not None and first_day <= job.next_bonus_date <= leave else 0.0
     )
-    rate = 1.0
-    if job.equity_currency not in (None, job.currency):
-        rate = float((fx or shipped_table()).convert(1.0, str(job.equity_currency), job.currency))
-    vests = sum(amount for day, amount in job.unvested if first_day <= day <= leave) * rate
+    vests = sum(amount for day, amount in job.unvested if first_day <= day <= leave) * job.equity_rate(fx)
     months = min(len(paid), MONTHS)
     opts = {k: v for k, v in (options or {}).items() if k in get_jurisdiction(code).options}
     taken = compute(
@@ -640,13 +713,13 @@ class MoveRow:
 
     @property
     def gross(self) -> float:
-        """Every part's pay in the year."""
-        return float(sum(self.tax_year.parts[p] for p in self.tax_year.parts if p in COMPONENTS))
+        """The year's pay (:attr:`TaxYear.gross`)."""
+        return self.tax_year.gross
 
     @property
     def net(self) -> float:
-        """The pay less what is withheld."""
-        return self.gross - self.tax_year.withheld
+        """The year's pay less what is withheld (:attr:`TaxYear.net`)."""
+        return self.tax_year.net
 
 
 def move_year(
@@ -654,7 +727,7 @@ def move_year(
     leave: dt.date,
     offer: Offer,
     start: dt.date,
-    rules_year: int,
+    rules_year: int | None = None,
     options: Mapping[str, Any] | None = None,
     fx: FxTable | None = None,
 ) -> list[MoveRow]:
@@ -673,8 +746,8 @@ def move_year(
         The job taken.
     start : datetime.date
         Its first day, after ``leave``.
-    rules_year : int
-        The tax year whose rules apply (in both countries, where they cover it).
+    rules_year : int, optional
+        The tax year whose rules apply in both countries (blank: the latest both cover).
     options : mapping, optional
         Personal options (``age`` ...), each country taking those it knows.
     fx : FxTable, optional
@@ -706,15 +779,19 @@ def move_year(
     if start <= leave:
         raise InvalidInputError("start_date must be after leave_date (the last day at the current job)")
     abroad = country_of(job.jurisdiction) != country_of(offer.jurisdiction)
+    if rules_year is None:  # the latest year both countries' rules cover
+        both = set(get_jurisdiction(job.jurisdiction).years) & set(get_jurisdiction(offer.jurisdiction).years)
+        rules = max(both) if both else default_tax_year([offer])
+    else:
+        rules = rules_year
     rows = [
         MoveRow(
             job.name,
             job.jurisdiction,
             job.currency,
-            leaving_year(job, leave, rules_year, options, fx, leaving_country=abroad),
+            leaving_year(job, leave, rules, options, fx, leaving_country=abroad),
         )
     ]
-    sched = cash_schedule(OfferBatch.from_offers([offer], fx), 1, beyond=1)
     # arriving, the pay of the old job in the new country's first tax year counts for its rate
     # where the rules say so (Germany's § 32b): converted to the new country's currency
     left = rows[0].tax_year
@@ -723,10 +800,7 @@ def move_year(
     if abroad and tax_year_of(offer.jurisdiction, left.last_pay) == tax_year_of(offer.jurisdiction, start):
         paid = sum(left.parts.values())
         before = float((fx or shipped_table()).convert(paid, job.currency, local)) if paid else 0.0
-    found = tax_years(offer, {p: sched[p][0] for p in PARTS}, start, rules_year, options, fx, abroad, before)
     code = get_jurisdiction(offer.jurisdiction).code
-    for t in found:
-        if t.by_offer_year[0] <= 0 and len(rows) > 1:
-            break
+    for t in offer_tax_years(offer, start, 1, rules, options, fx, job.jurisdiction, before):
         rows.append(MoveRow(offer.name, code, offer.currency, t))
     return rows

@@ -132,6 +132,13 @@ class CurrentJob:
         """The next bonus, as an amount (base times target)."""
         return self.base_salary * self.bonus_target
 
+    def equity_rate(self, fx: FxTable | None = None) -> float:
+        """Units of the job's currency per unit of its equity's (``fx``, or the shipped table)."""
+        ccy = self.equity_currency or self.currency
+        return (
+            1.0 if ccy == self.currency else float((fx or shipped_table()).convert(1.0, ccy, self.currency))
+        )
+
 
 @dataclass(frozen=True)
 class Forfeited:
@@ -305,8 +312,7 @@ def forfeited(
     year = max(jur.years) if tax_year is None else tax_year
     if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
         raise InvalidInputError("tax_year must be a whole year")
-    ccy = job.equity_currency or job.currency
-    rate = 1.0 if ccy == job.currency else float((fx or shipped_table()).convert(1.0, ccy, job.currency))
+    rate = job.equity_rate(fx)
     # each vest in the job's currency, converted: an amount within bounds in its own currency
     # may be beyond them in the job's (dollars become some 157 times as many yen)
     vests = tuple(

@@ -39,6 +39,7 @@ from calculators.scalar import Amount, scalar_out
 from calculators.tax.engine import Array, capped_rate, marginal_tax, register
 from calculators.tax.jurisdictions.us_federal import (
     AGES,
+    dual_status,
     federal_lines,
     value,
 )
@@ -288,9 +289,7 @@ def us_ca_lines(salary: Array, equity: Array, year: int, options: Mapping[str, A
     """
     age = options["age"]
     wages = salary + equity
-    lines = federal_lines(
-        wages, year, age, bool(options.get("arrival", False) or options.get("departure", False))
-    )
+    lines = federal_lines(wages, year, age, dual_status(options))
     exempt = np.asarray(options.get("exempt_income", 0.0), dtype=float)
     if np.any(exempt > 0):
         # a part-year resident (Form 540NR): the tax on the year's whole income as if resident

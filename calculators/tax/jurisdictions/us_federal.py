@@ -19,6 +19,7 @@ act) sections 70102-70103; IRC sections 1, 63, 151, 3101, 3121.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, overload
 
 import numpy as np
@@ -35,6 +36,7 @@ __all__ = [
     "medicare",
     "additional_medicare",
     "federal_lines",
+    "dual_status",
     "value",
 ]
 
@@ -290,6 +292,32 @@ def additional_medicare(wages: Amount, year: int) -> Amount:
     """
     threshold = value("payroll", "additional_medicare_threshold", year)
     return capped_rate(wages, value("payroll", "additional_medicare_rate", year), floor=threshold)
+
+
+def dual_status(options: Mapping[str, Any]) -> bool:
+    """Whether the engine's options make the tax year dual-status: the year of arrival or of
+    departure (IRS Publication 519, chapter 1, Dual-Status Aliens).
+
+    Parameters
+    ----------
+    options : mapping
+        The options a jurisdiction's lines function receives.
+
+    Returns
+    -------
+    bool
+        ``arrival`` or ``departure``.
+
+    References
+    ----------
+    IRS Publication 519, https://www.irs.gov/publications/p519
+
+    Examples
+    --------
+    >>> dual_status({"arrival": True}), dual_status({})
+    (True, False)
+    """
+    return bool(options.get("arrival", False) or options.get("departure", False))
 
 
 def federal_lines(wages: Array, year: int, age: float, dual_status: bool = False) -> dict[str, Array]:

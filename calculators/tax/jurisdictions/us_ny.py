@@ -55,6 +55,7 @@ from calculators.scalar import Amount, scalar_out
 from calculators.tax.engine import Array, capped_rate, marginal_tax, register
 from calculators.tax.jurisdictions.us_federal import (
     AGES,
+    dual_status,
     federal_lines,
     value,
 )
@@ -432,9 +433,7 @@ def us_ny_nyc_lines(salary: Array, equity: Array, year: int, options: Mapping[st
     (4951.75, 3174.69)
     """
     wages = salary + equity
-    lines = federal_lines(
-        wages, year, options["age"], bool(options.get("arrival", False) or options.get("departure", False))
-    )
+    lines = federal_lines(wages, year, options["age"], dual_status(options))
     lines["ny_income_tax"] = ny_income_tax(wages, year)
     lines["nyc_income_tax"] = nyc_income_tax(wages, year)
     lines["ny_pfl"] = ny_pfl(wages, year)

@@ -23,6 +23,7 @@ from calculators.scalar import Amount
 from calculators.tax.engine import Array, capped_rate, register
 from calculators.tax.jurisdictions.us_federal import (
     AGES,
+    dual_status,
     federal_lines,
     value,
 )
@@ -142,9 +143,7 @@ def us_wa_lines(salary: Array, equity: Array, year: int, options: Mapping[str, A
     (['wa_pfml', 'wa_cares'], 580.0)
     """
     wages = salary + equity
-    lines = federal_lines(
-        wages, year, options["age"], bool(options.get("arrival", False) or options.get("departure", False))
-    )
+    lines = federal_lines(wages, year, options["age"], dual_status(options))
     lines["wa_pfml"] = wa_pfml(wages, year)
     lines["wa_cares"] = wa_cares(wages, year)
     return lines
