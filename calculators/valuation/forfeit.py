@@ -133,7 +133,27 @@ class CurrentJob:
         return self.base_salary * self.bonus_target
 
     def equity_rate(self, fx: FxTable | None = None) -> float:
-        """Units of the job's currency per unit of its equity's (``fx``, or the shipped table)."""
+        """Units of the job's currency per unit of its equity's.
+
+        Parameters
+        ----------
+        fx : FxTable, optional
+            The rates (blank: the shipped table).
+
+        Returns
+        -------
+        float
+            1 where the equity is valued in the job's own currency.
+
+        References
+        ----------
+        None
+
+        Examples
+        --------
+        >>> CurrentJob("Tokyo", 12_000_000).equity_rate()
+        1.0
+        """
         ccy = self.equity_currency or self.currency
         return (
             1.0 if ccy == self.currency else float((fx or shipped_table()).convert(1.0, ccy, self.currency))
