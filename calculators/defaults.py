@@ -204,6 +204,9 @@ class Setting:
 
 #: How offers are compared (the bases are those of :data:`calculators.valuation.compare.BASES`).
 BASIS = Setting("basis", "annualized")
+#: How a start day is weighed (:func:`calculators.valuation.start.best_start`): over the year
+#: after the latest start, the window every start's first year fits in.
+START_BASIS = Setting("basis", "first_year")
 #: Horizon of a comparison or schedule, in years (see the module docstring for the range).
 YEARS = Setting("years", 4, low=1, high=50, whole=True, unit="year")
 #: Yearly discount rate of the npv bases, a fraction (0.05 = 5 %); below -0.99 the discount

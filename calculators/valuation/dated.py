@@ -60,13 +60,19 @@ __all__ = [
     "offer_tax_years",
     "dated_withheld",
     "dated_tax",
+    "bonus_days",
+    "job_year",
     "leaving_year",
     "MoveRow",
     "move_year",
+    "common_rules_year",
+    "pay_before_arrival",
 ]
 
 Array = npt.NDArray[np.float64]
 PARTS = (*COMPONENTS, *AT_GRANT)
+#: The parts paid evenly, a twelfth of the year each month (the others are paid at once).
+EVEN = ("base", "retirement", "benefits")
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -204,7 +210,7 @@ def pay_dates(start: dt.date, months: int) -> list[dt.date]:
 def _profile(offer: Offer, part: str, years: int) -> Array:
     """``(years, 12)`` weights of each offer year's amount over its months, rows adding up to 1."""
     out = np.zeros((years, MONTHS))
-    if part in ("base", "retirement", "benefits"):
+    if part in EVEN:
         out[:] = 1.0 / MONTHS
     elif part in ("bonus", "options", "options_at_grant"):
         out[:, -1] = 1.0
@@ -295,6 +301,7 @@ def tax_years(
     fx: FxTable | None = None,
     arriving: bool = False,
     before: float = 0.0,
+    until: dt.date | None = None,
 ) -> list[TaxYear]:
     """The tax years an offer's pay falls in, each taxed on its own pay.
 
@@ -319,11 +326,16 @@ def tax_years(
     before : float, optional
         Arriving, the pay abroad in the first tax year before the start, in the jurisdiction's
         currency: counted for the rate where the rules do (``exempt_income``).
+    until : datetime.date, optional
+        The last day counted (blank: all the pay of the offer years): pay dated after it is
+        left out, but for the days of its pay period worked by then, paid on the day of the
+        parts paid evenly (:data:`EVEN`).
 
     Returns
     -------
     list of TaxYear
-        In order, from the tax year of the first pay to that of the last.
+        In order, from the tax year of the first pay to that of the last (none when
+        ``until`` is before the first pay).
 
     Raises
     ------
@@ -349,6 +361,9 @@ def tax_years(
     n = max(len(v) for v in months.values())
     check_span(start, n, "start_date")
     dates = pay_dates(start, n)
+    if until is not None:
+        months, dates = _cut(months, dates, start, until)
+        n = len(dates)
     labels = np.array([tax_year_of(offer.jurisdiction, d) for d in dates])
     offer_year = np.arange(n) // MONTHS
     zero = np.zeros(n)
@@ -357,7 +372,9 @@ def tax_years(
         inside = labels == year
         parts = {p: float(months.get(p, zero)[inside].sum()) for p in PARTS}
         taxed = sum(months.get(p, zero) for p in TAXED if p not in AT_GRANT)
-        shares = tuple(float(np.asarray(taxed)[inside & (offer_year == k)].sum()) for k in range(n // MONTHS))
+        shares = tuple(
+            float(np.asarray(taxed)[inside & (offer_year == k)].sum()) for k in range(-(-n // MONTHS))
+        )
         count = min(int(inside.sum()), MONTHS)
         first = arriving and i == 0
         taken = withheld_parts(
@@ -373,6 +390,24 @@ def tax_years(
         days = [d for d, keep in zip(dates, inside, strict=True) if keep]
         out.append(TaxYear(int(year), days[0], days[-1], count, parts, float(taken), shares))
     return out
+
+
+def _cut(
+    months: Mapping[str, Array], dates: list[dt.date], start: dt.date, until: dt.date
+) -> tuple[dict[str, Array], list[dt.date]]:
+    """The pay to ``until``: the months paid by then, and the days worked of the next one
+    (its :data:`EVEN` parts, paid on ``until``)."""
+    kept = sum(1 for d in dates if d <= until)
+    out = {p: np.asarray(v[:kept], dtype=float) for p, v in months.items()}
+    days = dates[:kept]
+    if kept < len(dates):
+        begin = dates[kept - 1] + dt.timedelta(days=1) if kept else start
+        if begin <= until:
+            share = ((until - begin).days + 1) / ((dates[kept] - begin).days + 1)
+            for p, v in months.items():
+                out[p] = np.append(out[p], v[kept] * share if p in EVEN else 0.0)
+            days = [*days, until]
+    return out, days
 
 
 def _tax_year_maps(offer: Offer, start: dt.date, years: int) -> tuple[dict[str, Array], Array]:
@@ -613,6 +648,132 @@ def dated_tax(
     return out
 
 
+def bonus_days(job: CurrentJob, first: dt.date, last: dt.date) -> list[dt.date]:
+    """The days from ``first`` to ``last`` that the current job pays its bonus: its next bonus
+    date and, staying on, the same day of each later year.
+
+    Parameters
+    ----------
+    job : CurrentJob
+        The job (its ``next_bonus_date``; blank: no bonus).
+    first, last : datetime.date
+        The days, both counted.
+
+    Returns
+    -------
+    list of datetime.date
+        In order.
+
+    References
+    ----------
+    None: a bonus of the same amount each year on the same day is an assumption, stated.
+
+    Examples
+    --------
+    >>> from calculators.valuation.forfeit import CurrentJob
+    >>> job = CurrentJob("Tokyo", 12_000_000, 0.2, "2027-06-30")
+    >>> bonus_days(job, dt.date(2027, 1, 1), dt.date(2028, 12, 31))
+    [datetime.date(2027, 6, 30), datetime.date(2028, 6, 30)]
+    """
+    out: list[dt.date] = []
+    first_bonus = job.next_bonus_date
+    k = 0
+    while first_bonus is not None and first_bonus.year + k < dt.MAXYEAR:
+        day = add_months(first_bonus, MONTHS * k)
+        if day > last:
+            break
+        if day >= first:
+            out.append(day)
+        k += 1
+    return out
+
+
+def job_year(
+    job: CurrentJob,
+    year: int,
+    until: dt.date,
+    rules_year: int,
+    options: Mapping[str, Any] | None = None,
+    fx: FxTable | None = None,
+    departure: bool = False,
+) -> TaxYear:
+    """One tax year of the current job, its pay from the year's first day to ``until`` (or the
+    year's end), taxed in its own country.
+
+    The base is paid at each month end of the tax year to ``until``, and the days of a month
+    left before its end with the last pay; the bonus on its days (:func:`bonus_days`), the
+    vests on theirs.  A year of departure (``departure``, of :func:`calculators.tax.compute`):
+    Japan taxes the pay to the day of leaving on the year's scale (準確定申告, 所得税法
+    第127条), charges the premiums of the months with pay (leaving at a month end; leaving
+    mid-month, Japan charges none for that month, which is not modelled) and levies no
+    住民税 on the year's income.
+
+    Parameters
+    ----------
+    job : CurrentJob
+        The job (:class:`calculators.valuation.forfeit.CurrentJob`).
+    year : int
+        The tax year, named by the calendar year it starts in.
+    until : datetime.date
+        The last day paid (the day of leaving, the end of a comparison, or later: the whole year).
+    rules_year : int
+        The tax year whose rules apply.
+    options : mapping, optional
+        Personal options (``age`` ...), those the job's jurisdiction takes.
+    fx : FxTable, optional
+        Converts vests valued in another currency than the job's.
+    departure : bool, optional
+        The year is one of leaving the country.
+
+    Returns
+    -------
+    TaxYear
+        The year, its pay by part (``base``, ``bonus``, ``equity``) and what is withheld, in the
+        job's currency (``by_offer_year``: the one year's taxed pay).
+
+    Raises
+    ------
+    InvalidInputError
+        ``until`` before the year's first day, or a year whose end is not a date.
+
+    References
+    ----------
+    The tax year of each place (``calculators/places.yaml``) and the rules of each
+    jurisdiction module.
+
+    Examples
+    --------
+    >>> from calculators.valuation.forfeit import CurrentJob
+    >>> job = CurrentJob("Tokyo", 12_000_000)
+    >>> whole = job_year(job, 2027, dt.date(2030, 1, 1), 2025)
+    >>> whole.pay_months, whole.parts["base"], whole.last_pay
+    (12, 12000000.0, datetime.date(2027, 12, 31))
+    """
+    code = job.jurisdiction
+    first_day = max(tax_year_start(code, year), FIRST_DAY)
+    if year + 1 > dt.MAXYEAR or until < first_day:
+        raise InvalidInputError(f"current job: no pay in its tax year {year} by {until.isoformat()}")
+    end = min(until, tax_year_start(code, year + 1) - dt.timedelta(days=1))
+    ends = [d for d in pay_dates(first_day, MONTHS) if d <= end]
+    monthly = job.base_salary / MONTHS
+    base = monthly * len(ends)
+    paid = list(ends)
+    if not ends or ends[-1] < end:  # a month left before its end: its days worked
+        begin = ends[-1] + dt.timedelta(days=1) if ends else first_day
+        period_end = add_months(begin, 1) - dt.timedelta(days=1)
+        base += monthly * ((end - begin).days + 1) / ((period_end - begin).days + 1)
+        paid.append(end)
+    bonus = job.bonus * len(bonus_days(job, first_day, end))
+    vests = sum(amount for day, amount in job.unvested if first_day <= day <= end) * job.equity_rate(fx)
+    months = min(len(paid), MONTHS)
+    opts = {k: v for k, v in (options or {}).items() if k in get_jurisdiction(code).options}
+    taken = compute(
+        base + bonus, code, rules_year, vests, pay_months=months, departure=departure, **opts
+    ).total_withheld
+    parts = {"base": base, "bonus": bonus, "equity": vests}
+    return TaxYear(year, paid[0], paid[-1], months, parts, float(taken), (base + bonus + vests,))
+
+
 def leaving_year(
     job: CurrentJob,
     leave: dt.date,
@@ -622,16 +783,8 @@ def leaving_year(
     leaving_country: bool = False,
 ) -> TaxYear:
     """The current job's last tax year: its pay from the tax year's first day to the day of
-    leaving, taxed in its own country.
-
-    The base is paid at each month end to the day of leaving, and the days of a month left
-    before its end with the last pay; the bonus is paid when its date falls in the year by
-    the day of leaving, and the vests dated in it.  Leaving the country
-    (``leaving_country``), the year is one of departure (``departure`` of
-    :func:`calculators.tax.compute`): Japan taxes the pay to the day of leaving on the year's
-    scale (準確定申告, 所得税法 第127条), charges the premiums of the months with pay (leaving at
-    a month end; leaving mid-month, Japan charges none for that month, which is not modelled)
-    and levies no 住民税 on the year's income.
+    leaving, taxed in its own country (:func:`job_year`; leaving the country, a year of
+    departure).
 
     Parameters
     ----------
@@ -651,8 +804,7 @@ def leaving_year(
     Returns
     -------
     TaxYear
-        The year, its pay by part (``base``, ``bonus``, ``equity``) and what is withheld, in the
-        job's currency (``by_offer_year``: the one year's taxed pay).
+        As :func:`job_year`.
 
     Raises
     ------
@@ -661,8 +813,7 @@ def leaving_year(
 
     References
     ----------
-    The tax year of each place (``calculators/places.yaml``) and the rules of each
-    jurisdiction module.
+    As :func:`job_year`.
 
     Examples
     --------
@@ -672,34 +823,13 @@ def leaving_year(
     >>> year.year, year.pay_months, year.parts["base"]
     (2025, 3, 3000000.0)
     """
-    code = job.jurisdiction
     if leave < FIRST_DAY or leave.year >= dt.MAXYEAR:
         raise InvalidInputError(
             f"leave_date must be from {FIRST_DAY.isoformat()} to the end of {dt.MAXYEAR - 1} (its tax "
             f"year's pay must have dates)"
         )
-    year = tax_year_of(code, leave)
-    first_day = max(tax_year_start(code, year), FIRST_DAY)
-    ends = [d for d in pay_dates(first_day, MONTHS) if d <= leave]
-    monthly = job.base_salary / MONTHS
-    base = monthly * len(ends)
-    paid = list(ends)
-    if not ends or ends[-1] < leave:  # a month left before its end: its days worked
-        start = ends[-1] + dt.timedelta(days=1) if ends else first_day
-        period_end = add_months(start, 1) - dt.timedelta(days=1)
-        base += monthly * ((leave - start).days + 1) / ((period_end - start).days + 1)
-        paid.append(leave)
-    bonus = (
-        job.bonus if job.next_bonus_date is not None and first_day <= job.next_bonus_date <= leave else 0.0
-    )
-    vests = sum(amount for day, amount in job.unvested if first_day <= day <= leave) * job.equity_rate(fx)
-    months = min(len(paid), MONTHS)
-    opts = {k: v for k, v in (options or {}).items() if k in get_jurisdiction(code).options}
-    taken = compute(
-        base + bonus, code, rules_year, vests, pay_months=months, departure=leaving_country, **opts
-    ).total_withheld
-    parts = {"base": base, "bonus": bonus, "equity": vests}
-    return TaxYear(year, paid[0], paid[-1], months, parts, float(taken), (base + bonus + vests,))
+    year = tax_year_of(job.jurisdiction, leave)
+    return job_year(job, year, leave, rules_year, options, fx, departure=leaving_country)
 
 
 @dataclass(frozen=True)
@@ -779,28 +909,90 @@ def move_year(
     if start <= leave:
         raise InvalidInputError("start_date must be after leave_date (the last day at the current job)")
     abroad = country_of(job.jurisdiction) != country_of(offer.jurisdiction)
-    if rules_year is None:  # the latest year both countries' rules cover
-        both = set(get_jurisdiction(job.jurisdiction).years) & set(get_jurisdiction(offer.jurisdiction).years)
-        rules = max(both) if both else default_tax_year([offer])
-    else:
-        rules = rules_year
-    rows = [
-        MoveRow(
-            job.name,
-            job.jurisdiction,
-            job.currency,
-            leaving_year(job, leave, rules, options, fx, leaving_country=abroad),
-        )
-    ]
-    # arriving, the pay of the old job in the new country's first tax year counts for its rate
-    # where the rules say so (Germany's § 32b): converted to the new country's currency
-    left = rows[0].tax_year
-    local = get_jurisdiction(offer.jurisdiction).currency
-    before = 0.0
-    if abroad and tax_year_of(offer.jurisdiction, left.last_pay) == tax_year_of(offer.jurisdiction, start):
-        paid = sum(left.parts.values())
-        before = float((fx or shipped_table()).convert(paid, job.currency, local)) if paid else 0.0
+    rules = common_rules_year(job, offer) if rules_year is None else rules_year
+    left = leaving_year(job, leave, rules, options, fx, leaving_country=abroad)
+    rows = [MoveRow(job.name, job.jurisdiction, job.currency, left)]
+    before = pay_before_arrival(job, left, offer, start, fx)
     code = get_jurisdiction(offer.jurisdiction).code
     for t in offer_tax_years(offer, start, 1, rules, options, fx, job.jurisdiction, before):
         rows.append(MoveRow(offer.name, code, offer.currency, t))
     return rows
+
+
+def common_rules_year(job: CurrentJob, offer: Offer) -> int:
+    """The tax year whose rules a move applies in both countries: the latest both cover.
+
+    Parameters
+    ----------
+    job : CurrentJob
+        The job left.
+    offer : Offer
+        The job taken.
+
+    Returns
+    -------
+    int
+        The latest year both jurisdictions' parameter files cover (none in common: the
+        offer's latest).
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> from calculators.examples import SEATTLE_OFFER
+    >>> from calculators.valuation.forfeit import CurrentJob
+    >>> common_rules_year(CurrentJob("Tokyo", 1), SEATTLE_OFFER) in get_jurisdiction("JP-TOKYO").years
+    True
+    """
+    both = set(get_jurisdiction(job.jurisdiction).years) & set(get_jurisdiction(offer.jurisdiction).years)
+    return max(both) if both else default_tax_year([offer])
+
+
+def pay_before_arrival(
+    job: CurrentJob, left: TaxYear, offer: Offer, start: dt.date, fx: FxTable | None
+) -> float:
+    """Moving abroad, the old job's pay in the new country's first tax year, in the new
+    country's currency: counted for the rate where the rules say so (Germany's § 32b,
+    California's 540NR).
+
+    Parameters
+    ----------
+    job : CurrentJob
+        The job left.
+    left : TaxYear
+        Its last tax year (:func:`leaving_year`).
+    offer : Offer
+        The job taken.
+    start : datetime.date
+        Its first day.
+    fx : FxTable, optional
+        Converts the pay (blank: the shipped table).
+
+    Returns
+    -------
+    float
+        0 when the two jobs are in one country, or the old pay falls in an earlier tax year
+        of the new country.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> from calculators.examples import SEATTLE_OFFER
+    >>> from calculators.valuation.forfeit import CurrentJob
+    >>> job = CurrentJob("Tokyo", 12_000_000)
+    >>> left = leaving_year(job, dt.date(2027, 3, 31), 2025, leaving_country=True)
+    >>> pay_before_arrival(job, left, SEATTLE_OFFER, dt.date(2028, 1, 1), None)
+    0.0
+    """
+    if country_of(job.jurisdiction) == country_of(offer.jurisdiction):
+        return 0.0
+    if tax_year_of(offer.jurisdiction, left.last_pay) != tax_year_of(offer.jurisdiction, start):
+        return 0.0
+    paid = sum(left.parts.values())
+    local = get_jurisdiction(offer.jurisdiction).currency
+    return float((fx or shipped_table()).convert(paid, job.currency, local)) if paid else 0.0

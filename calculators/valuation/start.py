@@ -1,0 +1,270 @@
+"""The best day to start an offer: the take-home pay of moving on each day of a grid, against
+staying in the current job.
+
+For a start day *S* the current job is left the day before and pays to then
+(:func:`calculators.valuation.dated.job_year`: its base to the day, its bonus on its days, its
+vests on theirs; leaving the country, the last year is one of departure), and the offer pays
+from *S* (:func:`calculators.valuation.dated.tax_years`: its months, its vests from its
+cliff, its bonus at the end of each offer year, its sign-on with the first pay; arriving from
+abroad, the first tax year is one of arrival).  Both are counted, after tax, to the end of one
+window, the same for every start: from the first day of the current job's tax year that the
+earliest start leaves in, to ``years`` years after the latest start (the basis
+``first_year``: one year; ``annualized`` and ``total``: the horizon).  The gain of a start is
+that take-home pay, in the current job's currency, less the take-home pay of staying in the
+current job over the same window; ``annualized`` divides it by the window's years.
+
+The grid is the first day of each month from the earliest start to the latest, the day after
+each of the current job's vests and bonus days in between (the first day that keeps it), and
+the offer's own ``start_date`` when it falls in the window of starts.
+
+Assumptions, stated: the last day at the current job is the day before the start (no gap
+between the jobs); staying, the current job pays the same base and the same bonus each year,
+on its next bonus date's day, and vests only the vests listed; pay counted to the window's
+end includes the days of the pay month then running of the parts paid evenly, not a lump
+(a bonus, a vest) dated after it; the cost of living, one-time move costs and a clawback of
+the offer's sign-on (which leaving the offer early would trigger) are not part of the gain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from calculators.defaults import START_BASIS, YEARS
+from calculators.errors import InvalidInputError
+from calculators.fx import FxTable, shipped_table
+from calculators.offer.model import BASES, Offer, OfferBatch, cash_schedule
+from calculators.places import country_of, tax_year_of, tax_year_start
+from calculators.tax.engine import MONTHS
+from calculators.valuation.dated import (
+    FIRST_DAY,
+    PARTS,
+    TaxYear,
+    add_months,
+    bonus_days,
+    check_span,
+    common_rules_year,
+    default_start,
+    job_year,
+    pay_before_arrival,
+    tax_years,
+)
+from calculators.valuation.forfeit import CurrentJob
+
+__all__ = ["START_BASES", "StartDay", "BestStart", "start_grid", "best_start"]
+
+#: The bases a start day is weighed on (those of :data:`calculators.offer.model.BASES` the
+#: window can carry: a net present value by month is not modelled here).
+START_BASES = tuple(b for b in BASES if b != "npv")
+DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class StartDay:
+    """One start day of the grid and what moving on it is worth over staying."""
+
+    start: dt.date
+    gain: float  # take-home pay of moving less staying's, over the window (the basis's unit)
+    events: tuple[tuple[str, dt.date], ...]  # the current job's vests and bonuses kept by starting then
+
+
+@dataclass(frozen=True)
+class BestStart:
+    """The start days weighed for one offer, the best of them, and against what."""
+
+    offer: str
+    currency: str  # the current job's: every gain is in it
+    basis: str
+    window: tuple[dt.date, dt.date]  # first and last day counted
+    days: tuple[StartDay, ...]  # the grid, in date order
+    best: StartDay
+    reference: StartDay  # the offer's start_date, or the earliest start
+
+    @property
+    def worth(self) -> float:
+        """What starting on the best day gains over the reference day."""
+        return self.best.gain - self.reference.gain
+
+    @property
+    def kept(self) -> tuple[tuple[str, dt.date], ...]:
+        """The current job's vests and bonuses that starting on the best day instead of the
+        reference day keeps (or, starting earlier, gives up)."""
+        early, late = sorted((self.reference, self.best), key=lambda d: d.start)
+        return tuple((kind, day) for kind, day in late.events if day >= early.start)
+
+
+def _events(job: CurrentJob, first: dt.date, last: dt.date) -> list[tuple[str, dt.date]]:
+    """The current job's vests and bonus days from ``first`` to ``last``, in order."""
+    vests = [("vest", day) for day, _ in job.unvested if first <= day <= last]
+    return sorted(vests + [("bonus", day) for day in bonus_days(job, first, last)], key=lambda e: e[1])
+
+
+def start_grid(
+    job: CurrentJob, earliest: dt.date, latest: dt.date, offer_start: dt.date | None = None
+) -> list[dt.date]:
+    """The start days weighed: the first of each month from ``earliest`` to ``latest``, the day
+    after each of the job's vests and bonus days in between, and the offer's own start.
+
+    Parameters
+    ----------
+    job : CurrentJob
+        The current job (its vests and bonus days).
+    earliest, latest : datetime.date
+        The first and last start day weighed.
+    offer_start : datetime.date, optional
+        The offer's ``start_date``, kept when within the two.
+
+    Returns
+    -------
+    list of datetime.date
+        In order, ``earliest`` first.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> job = CurrentJob("Tokyo", 12_000_000, 0.2, "2027-06-30", (("2027-03-15", 1_000_000),))
+    >>> [d.isoformat() for d in start_grid(job, dt.date(2027, 2, 10), dt.date(2027, 7, 1))]
+    ['2027-02-10', '2027-03-01', '2027-03-16', '2027-04-01', '2027-05-01', '2027-06-01', '2027-07-01']
+    """
+    days = {earliest}
+    month = add_months(earliest.replace(day=1), 1)
+    while month <= latest:
+        days.add(month)
+        month = add_months(month, 1)
+    days.update(day + DAY for _, day in _events(job, earliest, latest - DAY))
+    if offer_start is not None and earliest <= offer_start <= latest:
+        days.add(offer_start)
+    return sorted(days)
+
+
+def _window_years(first: dt.date, last: dt.date) -> float:
+    """The years from ``first`` to ``last`` (both counted), in days of an average year."""
+    return ((last - first).days + 1) / 365.25
+
+
+def best_start(
+    job: CurrentJob,
+    offer: Offer,
+    earliest: dt.date | None = None,
+    latest: dt.date | None = None,
+    basis: str | None = None,
+    years: int | None = None,
+    as_of: dt.date | None = None,
+    rules_year: int | None = None,
+    options: Mapping[str, Any] | None = None,
+    fx: FxTable | None = None,
+) -> BestStart:
+    """Each start day of a grid weighed by what moving on it gains over staying, and the best.
+
+    Parameters
+    ----------
+    job : CurrentJob
+        The job left the day before the start.
+    offer : Offer
+        The job taken.
+    earliest : datetime.date, optional
+        The first start day weighed (blank: the first day of the month after ``as_of``).
+    latest : datetime.date, optional
+        The last (blank: eleven months after ``earliest``: twelve monthly starts).
+    basis : str, optional
+        ``first_year`` (the window ends a year after the latest start), ``annualized`` or
+        ``total`` (``years`` after it; ``annualized`` per year of the window); blank:
+        :data:`calculators.defaults.START_BASIS`.
+    years : int, optional
+        The horizon of ``annualized`` and ``total``, in years (blank:
+        :data:`calculators.defaults.YEARS`).
+    as_of : datetime.date, optional
+        Today, for a blank ``earliest`` (required then).
+    rules_year : int, optional
+        The tax year whose rules apply in both countries (blank: the latest both cover).
+    options : mapping, optional
+        Personal options (``age`` ...), each country taking those it knows.
+    fx : FxTable, optional
+        Converts the offer's pay to the current job's currency, and equity in other currencies.
+
+    Returns
+    -------
+    BestStart
+        The grid's days with their gains, the best day (the earliest of equal gains), and the
+        reference day (the offer's ``start_date`` when on the grid, else the earliest).
+
+    Raises
+    ------
+    InvalidInputError
+        A basis not in :data:`START_BASES`; ``latest`` before ``earliest``; no day for a blank
+        ``earliest``; days beyond the calendar's reach.
+
+    References
+    ----------
+    :func:`calculators.valuation.dated.job_year` and :func:`calculators.valuation.dated.tax_years`
+    for each side; the assumptions of the module docstring.
+
+    Examples
+    --------
+    >>> from calculators.examples import SEATTLE_OFFER
+    >>> job = CurrentJob("Tokyo", 11_000_000, 0.2, "2027-06-30")
+    >>> found = best_start(job, SEATTLE_OFFER, dt.date(2027, 4, 1), dt.date(2027, 8, 1))
+    >>> found.best.start, found.currency, found.best.gain > found.reference.gain
+    (datetime.date(2027, 7, 1), 'JPY', True)
+    """
+    chosen = START_BASIS.check(basis).lower()
+    if chosen not in START_BASES:
+        raise InvalidInputError("basis must be one of " + ", ".join(START_BASES))
+    if earliest is None:
+        if as_of is None:
+            raise InvalidInputError("from_date is required when there is no as_of (today)")
+        earliest = default_start(as_of)
+    horizon = 1 if chosen == "first_year" else YEARS.check(years)
+    check_span(earliest, MONTHS * (horizon + 1), "from_date")
+    latest = add_months(earliest, MONTHS - 1) if latest is None else latest
+    if latest < earliest:
+        raise InvalidInputError("to_date must be on or after from_date")
+    check_span(latest, MONTHS * horizon, "to_date")
+    if earliest <= FIRST_DAY:
+        raise InvalidInputError(
+            f"from_date must be after {FIRST_DAY.isoformat()} (the day before it is a last day)"
+        )
+    end = add_months(latest, MONTHS * horizon) - DAY
+    rules = common_rules_year(job, offer) if rules_year is None else rules_year
+    table = fx or shipped_table()
+    abroad = country_of(job.jurisdiction) != country_of(offer.jurisdiction)
+    first_year = tax_year_of(job.jurisdiction, earliest - DAY)
+    memo: dict[tuple[int, dt.date, bool], TaxYear] = {}
+
+    def year_of_job(year: int, until: dt.date, departure: bool = False) -> TaxYear:
+        key = (year, until, departure)
+        if key not in memo:
+            memo[key] = job_year(job, year, until, rules, options, fx, departure)
+        return memo[key]
+
+    def job_net(until: dt.date, departure: bool) -> tuple[float, TaxYear]:
+        last = tax_year_of(job.jurisdiction, until)
+        found = [year_of_job(y, until, departure and y == last) for y in range(first_year, last + 1)]
+        return sum(t.net for t in found), found[-1]
+
+    stay, _ = job_net(end, False)
+    span = -(-((end.year - earliest.year) * MONTHS + end.month - earliest.month + 1) // MONTHS) + 1
+    sched = cash_schedule(OfferBatch.from_offers([offer], fx), span)
+    yearly = {p: sched[p][0] for p in PARTS}
+    # the current job's tax year starts the window: its days before the earliest start are paid
+    # the same whatever the start, so the gains compare; report the window from that day
+    window = (max(FIRST_DAY, tax_year_start(job.jurisdiction, first_year)), end)
+    scale = _window_years(*window) if chosen == "annualized" else 1.0
+    days = []
+    for start in start_grid(job, earliest, latest, offer.start_date):
+        kept, left = job_net(start - DAY, abroad)
+        before = pay_before_arrival(job, left, offer, start, fx)
+        found = tax_years(offer, yearly, start, rules, options, fx, abroad, before, until=end)
+        moved = kept + sum(float(table.convert(t.net, offer.currency, job.currency)) for t in found)
+        events = tuple(_events(job, window[0], start - DAY))
+        days.append(StartDay(start, (moved - stay) / scale, events))
+    best = max(days, key=lambda d: (round(d.gain, 6), -d.start.toordinal()))
+    given = [d for d in days if d.start == offer.start_date]
+    return BestStart(
+        offer.name, job.currency, chosen, window, tuple(days), best, given[0] if given else days[0]
+    )
