@@ -12,7 +12,7 @@ dict from ``cell`` / ``table`` as its options and the argument's help.
 """
 
 from addin.udfs.components import clawback_due, component_equivalent, make_whole
-from addin.udfs.current_job import forfeited, move_year
+from addin.udfs.current_job import best_start, forfeited, move_year
 from addin.udfs.negotiation import (
     counter_offer,
     impact_value,
@@ -67,4 +67,5 @@ __all__ = [
     "forfeited",
     "tax_years",
     "move_year",
+    "best_start",
 ]

@@ -1,20 +1,25 @@
-"""Current-job functions: what leaving the job you have forfeits (stay vs go)."""
+"""Current-job functions: what leaving the job you have forfeits (stay vs go), the move year,
+and the best day to start an offer."""
 
+import datetime as dt
 from typing import Annotated
 
 import calculators.valuation.forfeit as forfeit
-from addin.cells import Cell, Rows, cell, opt_date, opt_text, rows_out, table, udf
-from addin.udfs._docs import AGE_DOC, NAME_DOC, OFFERS_DOC, RATES_DOC
+from addin.cells import Cell, Rows, cell, opt_date, opt_setting, opt_text, rows_out, table, udf
+from addin.udfs._docs import AGE_DOC, NAME_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
 from addin.udfs.inputs import fx_table, personal_from
+from calculators.defaults import START_BASIS, YEARS
 from calculators.errors import InvalidInputError
 from calculators.offer.table import offers_from_table, select_offer
 from calculators.personal import as_options
 from calculators.places import tax_year_label
 from calculators.valuation.dated import move_year as dated_move_year
+from calculators.valuation.start import START_BASES
+from calculators.valuation.start import best_start as weigh_starts
 
 # The UDF names here are listed again in addin/udfs/__init__.py's __all__, deliberately: the
 # package re-exports every submodule's functions by name, where xlwings looks for them.
-__all__ = ["forfeited", "move_year"]
+__all__ = ["forfeited", "move_year", "best_start"]
 
 _FIELDS = ", ".join(forfeit.CURRENT_JOB_FIELDS)
 _BASES = ("net", "gross", "currency")
@@ -107,5 +112,73 @@ def move_year(
                 r.net,
             ]
             for r in rows
+        ],
+    )
+
+
+BEST_START_COLUMNS = ("rank", "start_date", "leave_date", "gain", "vs_reference", "currency", "between")
+
+
+def _events_text(events) -> str:
+    return "; ".join(f"{kind} {day.isoformat()}" for kind, day in events)
+
+
+@udf
+def best_start(
+    current_job_table: Annotated[
+        Rows,
+        table(f"The current job: rows of field and value ({_FIELDS}), and a row per vest: date, amount"),
+    ],
+    offers_table: Annotated[Rows, table(OFFERS_DOC)],
+    offer_name: Annotated[Cell, cell(NAME_DOC)] = None,
+    from_date: Annotated[Cell, cell("The earliest start weighed (blank: the first of next month)")] = None,
+    to_date: Annotated[Cell, cell("The latest start weighed (blank: 11 months after from_date)")] = None,
+    basis: Annotated[
+        Cell,
+        cell(START_BASIS.doc("first_year: to a year after to_date; total or annualized: years after it")),
+    ] = None,
+    years: Annotated[Cell, cell(YEARS_DOC)] = None,
+    rates: Annotated[Rows, table(RATES_DOC + " (the offer's pay in the current job's currency)")] = None,
+    age: Annotated[Rows, table(AGE_DOC)] = None,
+    as_of: Annotated[Cell, cell("Today, for a blank from_date (blank: today)")] = None,
+):
+    """Start days ranked by take-home pay gained over staying in the current job (left the day
+    before), in its currency: monthly starts and the days after its vests and bonuses.
+    Example: =BEST_START(Strategy!A103:B111, Offers!A1:F33, "Seattle big tech")
+    """
+    job = forfeit.current_job_from_table(current_job_table)
+    offer = select_offer(offers_from_table(offers_table), offer_name)
+    chosen = opt_setting(basis, START_BASIS).lower()
+    if chosen not in START_BASES:
+        raise InvalidInputError("basis must be one of " + ", ".join(START_BASES))
+    horizon = opt_setting(years, YEARS)
+    today = opt_date(as_of, "as_of") or dt.date.today()
+    years_old, facts = personal_from(age)
+    found = weigh_starts(
+        job,
+        offer,
+        opt_date(from_date, "from_date"),
+        opt_date(to_date, "to_date"),
+        chosen,
+        horizon,
+        today,
+        None,
+        as_options(years_old, facts),
+        fx_table(rates),
+    )
+    ranked = sorted(found.days, key=lambda d: (-round(d.gain, 6), d.start))
+    return rows_out(
+        BEST_START_COLUMNS,
+        [
+            [
+                rank,
+                d.start.isoformat(),
+                (d.start - dt.timedelta(days=1)).isoformat(),
+                d.gain,
+                d.gain - found.reference.gain,
+                found.currency,
+                _events_text(found.between(d)),
+            ]
+            for rank, d in enumerate(ranked, start=1)
         ],
     )

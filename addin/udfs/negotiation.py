@@ -52,6 +52,7 @@ READS_TODAY = (
     "negotiation_advice",
     "offer_timeline",
     "tax_years",
+    "best_start",
 )
 # What NEGOTIATION_ADVICE gives, in this order (the brief's ask; TC and base in the offer's currency)
 ADVICE_MEASURES = ("ask_tc", "ask_base", "low", "high", "to_beat_tc", "can_win")

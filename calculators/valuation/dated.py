@@ -33,7 +33,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -67,6 +67,7 @@ __all__ = [
     "move_year",
     "common_rules_year",
     "pay_before_arrival",
+    "shared_year",
 ]
 
 Array = npt.NDArray[np.float64]
@@ -914,9 +915,112 @@ def move_year(
     rows = [MoveRow(job.name, job.jurisdiction, job.currency, left)]
     before = pay_before_arrival(job, left, offer, start, fx)
     code = get_jurisdiction(offer.jurisdiction).code
-    for t in offer_tax_years(offer, start, 1, rules, options, fx, job.jurisdiction, before):
+    found = offer_tax_years(offer, start, 1, rules, options, fx, job.jurisdiction, before)
+    if not abroad and found and found[0].year == left.year:
+        shared, first = shared_year(job, left, offer, found[0], rules, options, fx)
+        rows[0] = MoveRow(job.name, job.jurisdiction, job.currency, shared)
+        found = [first, *found[1:]]
+    for t in found:
         rows.append(MoveRow(offer.name, code, offer.currency, t))
     return rows
+
+
+def shared_year(
+    job: CurrentJob,
+    left: TaxYear,
+    offer: Offer,
+    first: TaxYear,
+    rules_year: int,
+    options: Mapping[str, Any] | None = None,
+    fx: FxTable | None = None,
+) -> tuple[TaxYear, TaxYear]:
+    """A tax year two jobs in one country both pay in, taxed as one year's income: each
+    job's rules on the pay of both, at the average rate, on the job's own share.
+
+    Changing jobs within a country, the year's tax is on its whole income (the new employer's
+    year-end adjustment takes in the old one's pay, 所得税法 第190条; a second employer's
+    social security withheld past the wage base comes back on the return, 26 U.S.C. § 31(b)).
+    Where the two jobs are in one jurisdiction, the two shares add up to its tax on the
+    whole; in two (one US state to another), each state's share is its tax on the whole
+    year's income times the share earned there, as California's Form 540NR works it.
+
+    Parameters
+    ----------
+    job : CurrentJob
+        The job left.
+    left : TaxYear
+        Its last tax year (:func:`leaving_year`).
+    offer : Offer
+        The job taken, in the same country.
+    first : TaxYear
+        The offer's first tax year, the same year as ``left``.
+    rules_year : int
+        The tax year whose rules apply.
+    options : mapping, optional
+        Personal options (``age`` ...), each jurisdiction taking those it knows.
+    fx : FxTable, optional
+        Converts between the jobs' currencies where they differ.
+
+    Returns
+    -------
+    tuple of TaxYear
+        ``left`` and ``first``, each withholding its share of the whole year's tax.
+
+    Raises
+    ------
+    InvalidInputError
+        The two years are not one tax year.
+
+    References
+    ----------
+    所得税法 第190条 (年末調整 with the previous employer's pay); 26 U.S.C. § 31(b); FTB
+    Form 540NR instructions (a part-year's tax on the whole year's income times the share).
+
+    Examples
+    --------
+    Two Tokyo jobs in 2027, six months each, take what one job of the same pay would.
+
+    >>> from dataclasses import replace
+    >>> from calculators.examples import TOKYO_OFFER
+    >>> from calculators.valuation.forfeit import CurrentJob
+    >>> job = CurrentJob("Tokyo", 12_000_000)
+    >>> new = replace(TOKYO_OFFER, base_salary=12_000_000.0, bonus_target=0.0, rsu_grant=0.0)
+    >>> rows = move_year(job, dt.date(2027, 6, 30), new, dt.date(2027, 7, 1), 2025)
+    >>> whole = compute(12_000_000, "JP-TOKYO", 2025).total_withheld
+    >>> round(rows[0].tax_year.withheld + rows[1].tax_year.withheld - whole)
+    0
+    """
+    if left.year != first.year:
+        raise InvalidInputError("shared_year: the two jobs' years are not one tax year")
+    table = fx or shipped_table()
+    to_job = (
+        float(table.convert(1.0, offer.currency, job.currency)) if offer.currency != job.currency else 1.0
+    )
+    cash = [p for p in TAXED if p not in ("equity", "options") and p not in AT_GRANT]
+    offer_cash = sum(first.parts.get(p, 0.0) for p in cash)
+    offer_equity = first.taxed - offer_cash
+    job_cash = left.parts["base"] + left.parts["bonus"]
+    job_equity = left.parts["equity"]
+    months = min(left.pay_months + first.pay_months, MONTHS)
+    opts = {k: v for k, v in (options or {}).items() if k in get_jurisdiction(job.jurisdiction).options}
+    job_all = compute(
+        job_cash + offer_cash * to_job,
+        job.jurisdiction,
+        rules_year,
+        job_equity + offer_equity * to_job,
+        pay_months=months,
+        **opts,
+    ).total_withheld
+    with_job = dict(first.parts)
+    with_job["base"] = with_job.get("base", 0.0) + job_cash / to_job
+    with_job["equity"] = with_job.get("equity", 0.0) + job_equity / to_job
+    offer_all = withheld_parts(offer, with_job, rules_year, options, fx, pay_months=months)
+    total = (job_cash + job_equity) + first.taxed * to_job
+    job_share = (job_cash + job_equity) / total if total > 0 else 0.0
+    return (
+        replace(left, withheld=float(job_all) * job_share),
+        replace(first, withheld=float(offer_all) * (1.0 - job_share)),
+    )
 
 
 def common_rules_year(job: CurrentJob, offer: Offer) -> int:

@@ -4,25 +4,32 @@ staying in the current job.
 For a start day *S* the current job is left the day before and pays to then
 (:func:`calculators.valuation.dated.job_year`: its base to the day, its bonus on its days, its
 vests on theirs; leaving the country, the last year is one of departure), and the offer pays
-from *S* (:func:`calculators.valuation.dated.tax_years`: its months, its vests from its
-cliff, its bonus at the end of each offer year, its sign-on with the first pay; arriving from
-abroad, the first tax year is one of arrival).  Both are counted, after tax, to the end of one
-window, the same for every start: from the first day of the current job's tax year that the
-earliest start leaves in, to ``years`` years after the latest start (the basis
-``first_year``: one year; ``annualized`` and ``total``: the horizon).  The gain of a start is
-that take-home pay, in the current job's currency, less the take-home pay of staying in the
-current job over the same window; ``annualized`` divides it by the window's years.
+from *S* (:func:`calculators.valuation.dated.tax_years`: its months, its vests from its cliff,
+its bonus at the end of each offer year, its sign-on with the first pay; arriving from abroad,
+the first tax year is one of arrival; in the same country, the tax year both pay in is taxed
+as one year's income, :func:`calculators.valuation.dated.shared_year`). Both are counted,
+after tax, to the end of one window, the same for every start: from the first day of the
+current job's tax year that the earliest start leaves in, to ``years`` years after the latest
+start (the basis ``first_year``: one year; ``annualized`` and ``total``: the horizon). The
+gain of a start is that take-home pay, in the current job's currency, less the take-home pay
+of staying in the current job over the same window; ``annualized`` divides it by the window's
+years.
 
 The grid is the first day of each month from the earliest start to the latest, the day after
 each of the current job's vests and bonus days in between (the first day that keeps it), and
 the offer's own ``start_date`` when it falls in the window of starts.
 
+A lump of the offer's paid after the window's end (its bonus, a year's sign-on, a vest) counts
+for the share of its earning period in the window (the days since its part's previous payment,
+or the start, to its pay day), at the average rate of tax of the window's last tax year: so
+the window's end does not favour the starts whose anniversary falls inside it.
+
 Assumptions, stated: the last day at the current job is the day before the start (no gap
 between the jobs); staying, the current job pays the same base and the same bonus each year,
-on its next bonus date's day, and vests only the vests listed; pay counted to the window's
-end includes the days of the pay month then running of the parts paid evenly, not a lump
-(a bonus, a vest) dated after it; the cost of living, one-time move costs and a clawback of
-the offer's sign-on (which leaving the offer early would trigger) are not part of the gain.
+on its next bonus date's day, and vests only the vests listed; pay counted to the window's end
+includes the days of the pay month then running of the parts paid evenly; the cost of living,
+one-time move costs and a clawback of the offer's sign-on (which leaving the offer early would
+trigger) are not part of the gain.
 """
 
 from __future__ import annotations
@@ -35,10 +42,11 @@ from typing import Any
 from calculators.defaults import START_BASIS, YEARS
 from calculators.errors import InvalidInputError
 from calculators.fx import FxTable, shipped_table
-from calculators.offer.model import BASES, Offer, OfferBatch, cash_schedule
+from calculators.offer.model import BASES, COMPONENTS, Offer, OfferBatch, cash_schedule
 from calculators.places import country_of, tax_year_of, tax_year_start
 from calculators.tax.engine import MONTHS
 from calculators.valuation.dated import (
+    EVEN,
     FIRST_DAY,
     PARTS,
     TaxYear,
@@ -48,7 +56,10 @@ from calculators.valuation.dated import (
     common_rules_year,
     default_start,
     job_year,
+    monthly_parts,
     pay_before_arrival,
+    pay_dates,
+    shared_year,
     tax_years,
 )
 from calculators.valuation.forfeit import CurrentJob
@@ -91,8 +102,36 @@ class BestStart:
     def kept(self) -> tuple[tuple[str, dt.date], ...]:
         """The current job's vests and bonuses that starting on the best day instead of the
         reference day keeps (or, starting earlier, gives up)."""
-        early, late = sorted((self.reference, self.best), key=lambda d: d.start)
-        return tuple((kind, day) for kind, day in late.events if day >= early.start)
+        return self.between(self.best)
+
+    def between(self, day: StartDay) -> tuple[tuple[str, dt.date], ...]:
+        """The current job's vests and bonuses between the reference day and ``day``: kept by
+        starting on ``day`` when it is later, given up when it is earlier.
+
+        Parameters
+        ----------
+        day : StartDay
+            A day of the grid.
+
+        Returns
+        -------
+        tuple of (str, datetime.date)
+            ``("vest", day)`` and ``("bonus", day)``, in order.
+
+        References
+        ----------
+        None
+
+        Examples
+        --------
+        >>> ref = StartDay(dt.date(2027, 4, 1), 0.0, ())
+        >>> late = StartDay(dt.date(2027, 7, 1), 1.0, (("bonus", dt.date(2027, 6, 30)),))
+        >>> found = BestStart("A", "JPY", "first_year", (ref.start, ref.start), (ref, late), late, ref)
+        >>> found.between(late)
+        (('bonus', datetime.date(2027, 6, 30)),)
+        """
+        early, late = sorted((self.reference, day), key=lambda d: d.start)
+        return tuple((kind, when) for kind, when in late.events if when >= early.start)
 
 
 def _events(job: CurrentJob, first: dt.date, last: dt.date) -> list[tuple[str, dt.date]]:
@@ -140,6 +179,24 @@ def start_grid(
     if offer_start is not None and earliest <= offer_start <= latest:
         days.add(offer_start)
     return sorted(days)
+
+
+def _accrued(offer: Offer, yearly: Mapping[str, Any], start: dt.date, end: dt.date) -> float:
+    """The offer's lumps paid after ``end`` (a bonus, a sign-on, a vest), each for the share of
+    its earning period that falls by ``end``: the days since its part's previous payment (or
+    the start) to its pay day."""
+    months = monthly_parts(offer, {p: yearly[p] for p in COMPONENTS if p not in EVEN})
+    dates = pay_dates(start, len(next(iter(months.values()))))
+    total = 0.0
+    for values in months.values():
+        since = start
+        for day, amount in zip(dates, values.tolist(), strict=True):
+            if amount == 0:
+                continue
+            if day > end and since <= end:
+                total += amount * ((end - since).days + 1) / ((day - since).days + 1)
+            since = day + DAY
+    return total
 
 
 def _window_years(first: dt.date, last: dt.date) -> float:
@@ -260,7 +317,16 @@ def best_start(
         kept, left = job_net(start - DAY, abroad)
         before = pay_before_arrival(job, left, offer, start, fx)
         found = tax_years(offer, yearly, start, rules, options, fx, abroad, before, until=end)
-        moved = kept + sum(float(table.convert(t.net, offer.currency, job.currency)) for t in found)
+        if not abroad and found and found[0].year == left.year:  # one country: one year's income
+            shared, first = shared_year(job, left, offer, found[0], rules, options, fx)
+            kept += left.withheld - shared.withheld
+            found = [first, *found[1:]]
+        accrued = _accrued(offer, yearly, start, end)
+        if found and accrued:  # taxed at the average rate of the window's last tax year
+            last = found[-1]
+            accrued *= 1.0 - (last.withheld / last.taxed if last.taxed > 0 else 0.0)
+        net = sum(t.net for t in found) + accrued
+        moved = kept + float(table.convert(net, offer.currency, job.currency))
         events = tuple(_events(job, window[0], start - DAY))
         days.append(StartDay(start, (moved - stay) / scale, events))
     best = max(days, key=lambda d: (round(d.gain, 6), -d.start.toordinal()))
