@@ -472,3 +472,51 @@ def test_what_leaving_forfeits_is_taxed_at_your_age_and_a_bad_currency_names_the
     assert brief.forfeited is not None and brief.forfeited.net == at45 != at35
     with pytest.raises(WorkbookError, match=r"Strategy current job: no FX rate for XYZ"):
         build_brief(_with_current_job(folder, own, "bad-currency.xlsm", equity_currency="XYZ"))
+
+
+def test_the_brief_says_each_offers_best_start_against_the_current_job(folder, own):
+    """With a current job on the Strategy sheet (a 3,000,000 JPY vest on 15 March 2027, a 20 %
+    bonus on 30 June), every offer's page says its best start of the next twelve months and
+    what it is worth against the offer's own start date: the figures BEST_START's calculator
+    gives for that job and offer at the workbook's as_of, age and rates, the vest or bonus kept
+    named; the JSON carries them.  Without a current job the brief says no start line."""
+    import datetime as dt
+
+    from addin.io.reader import read_inputs, workbook_offers
+    from calculators.valuation.forfeit import CurrentJob
+    from calculators.valuation.start import best_start
+
+    path = _with_current_job(folder, own, "start-day.xlsm")
+    brief = build_brief(path)
+    inputs = read_inputs(path)
+    job = CurrentJob("Tokyo", 11_000_000, 0.2, dt.date(2027, 6, 30), ((dt.date(2027, 3, 15), 3e6),))
+    en, ja = _sections(render(brief, "en")), _sections(render(brief, "ja"))
+    data = {o["name"]: o for o in _json(path, folder)["offers"]}
+    seen_kept = False
+    for c in brief.companies:
+        found = c.start
+        assert found is not None and found.currency == "JPY", c.name
+        offer = next(o for o in workbook_offers(inputs) if o.name == c.name)
+        direct = best_start(job, offer, as_of=brief.as_of, fx=inputs.fx)
+        assert (found.best.start, found.reference.start) == (direct.best.start, direct.reference.start)
+        assert found.worth == pytest.approx(direct.worth, rel=1e-9, abs=1.0), c.name
+        assert all(found.best.gain >= d.gain for d in found.days)
+        assert data[c.name]["best_start"]["date"] == found.best.start.isoformat()
+        line = next(x for x in en[c.name] if x.startswith("- Start date:"))
+        line_ja = next(x for x in ja[c.name] if x.startswith("- 開始日："))
+        if found.best.start != found.reference.start:
+            said = money(spoken_amount(found.worth, "JPY", "down"), "JPY")
+            assert f"starting on {found.best.start.isoformat()} instead of" in line and said in line
+            assert found.best.start.isoformat() in line_ja
+        if found.kept:
+            seen_kept = True
+            assert "vest of 2027-03-15" in line or "bonus of 2027-06-30" in line
+    assert seen_kept, "no offer's best start keeps the vest or the bonus: the test shows nothing"
+    none = folder / "no-current-job.xlsm"
+    shutil.copy(path, none)
+    wb = load_workbook(none, keep_vba=True)
+    ws = wb["Strategy"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "base_salary")
+    ws.cell(row, 2).value = None
+    wb.save(none)
+    assert "Start date:" not in render(build_brief(none), "en")

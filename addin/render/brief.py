@@ -56,7 +56,7 @@ from calculators.negotiation import (
 )
 from calculators.offer.model import check_amount
 from calculators.valuation.disclosure import spoken_amount
-from calculators.valuation.forfeit import Forfeited, current_job_from_table, forfeited
+from calculators.valuation.forfeit import CurrentJob, Forfeited, current_job_from_table, forfeited
 
 __all__ = [
     "StrategyInputs",
@@ -186,14 +186,24 @@ def forfeited_of(
     """What leaving the current job on the Strategy sheet forfeits (its leave date, else
     ``as_of``), at the workbook's rates, your age and personal facts; ``None`` when no current
     job is given."""
+    job = current_job_of(strat)
+    if job is None:
+        return None
+    try:
+        return forfeited(job, strat.leave_date or as_of, fx=fx, age=age, personal=personal)
+    except NegotiationError as exc:  # a bad field, or a currency the rates do not quote
+        raise WorkbookError(f"Strategy current job: {exc}") from None
+
+
+def current_job_of(strat: StrategyInputs) -> CurrentJob | None:
+    """The current job on the Strategy sheet; ``None`` when its base salary is blank."""
     rows = strat.current_job
     given = {_label(r[0]).lower() for r in rows if len(r) > 1 and _label(r[1])}
     if "base_salary" not in given:
         return None
     try:
-        job = current_job_from_table(rows)
-        return forfeited(job, strat.leave_date or as_of, fx=fx, age=age, personal=personal)
-    except NegotiationError as exc:  # a bad field, or a currency the rates do not quote
+        return current_job_from_table(rows)
+    except NegotiationError as exc:  # a bad field
         raise WorkbookError(f"Strategy current job: {exc}") from None
 
 
@@ -257,6 +267,27 @@ def strategy_of(strat: StrategyInputs) -> Strategy:
     )
 
 
+def _start_lines(c: CompanyBrief, t: dict[str, str], said: Any, spoken_cash: Any) -> list[str]:
+    """The brief's line on the offer's best start day (none without a current job)."""
+    if c.start_note is not None:
+        return ["- " + t["start_none"].format(why=said(c.start_note))]
+    found = c.start
+    if found is None:
+        return []
+    ref = found.reference.start.isoformat()
+    span = t["start_span"].format(
+        first=found.days[0].start.isoformat(), last=found.days[-1].start.isoformat()
+    )
+    if found.best.start == found.reference.start or found.worth <= 0:
+        return ["- " + t["start_same"].format(ref=ref) + span]
+    events = t["and"].join(t["event_" + kind].format(d=day.isoformat()) for kind, day in found.kept)
+    later = found.best.start > found.reference.start
+    why = t["start_kept" if later else "start_lost"].format(events=events) if events else ""
+    worth = spoken_cash(found.worth, found.currency, "down")
+    line = t["start"].format(best=found.best.start.isoformat(), ref=ref, v=worth, why=why)
+    return ["- " + line + span]
+
+
 def build_brief(path: str | Path) -> Brief:
     """The brief of a workbook, as :func:`calculators.negotiation.negotiation_brief` gives it;
     a refusal names the file."""
@@ -285,7 +316,7 @@ def build_brief(path: str | Path) -> Brief:
         strategy = strategy_of(strat)
         lost = forfeited_of(strat, strategy.as_of, settings.table(), settings.age, settings.personal)
         if lost is not None:
-            strategy = dataclasses.replace(strategy, forfeited=lost)
+            strategy = dataclasses.replace(strategy, forfeited=lost, current_job=current_job_of(strat))
         try:
             return negotiation_brief(offers, settings, strategy, strat.market)
         except NegotiationError as exc:
@@ -371,6 +402,17 @@ def _offer_data(brief: Brief, c: CompanyBrief, lang: str) -> dict[str, Any]:
         "best_alternative": {"name": a.best_alternative, "value": a.best_value},
         # the extra sign-on (gross, offer currency) that nets what leaving forfeits
         "make_whole_sign_on": c.make_whole.sign_on if c.make_whole is not None else None,
+        # the best start of the next twelve months against staying (the current job's currency)
+        "best_start": None
+        if c.start is None
+        else {
+            "date": c.start.best.start.isoformat(),
+            "instead_of": c.start.reference.start.isoformat(),
+            "worth": c.start.worth,
+            "currency": c.start.currency,
+            "kept": [{"kind": k, "date": d.isoformat()} for k, d in c.start.kept],
+            "weighed": [c.start.days[0].start.isoformat(), c.start.days[-1].start.isoformat()],
+        },
         "value": a.value_home,
         "value_at_ask": a.value_at_ask,
         "offer_tc": home(a.offer_tc),
@@ -599,6 +641,7 @@ def _company(brief: Brief, c: CompanyBrief, lang: str, words: str) -> list[str]:
         out.append("- " + t["whole"].format(v=spoken_cash(c.make_whole.sign_on, c.currency, "up")))
     elif c.make_whole_note is not None:
         out.append("- " + t["whole_none"].format(why=said(c.make_whole_note)))
+    out += _start_lines(c, t, said, spoken_cash)
     out.append("- " + t["value"].format(v=cash(a.value_home, h), at=cash(a.value_at_ask, h), basis=words))
     head = t["counters"].format(m=cash(brief.margin, h)) if brief.margin else t["counters_bare"]
     out += ["", f"### {head}", ""]

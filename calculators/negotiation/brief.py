@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from calculators import market
-from calculators.errors import InvalidInputError, NoSolutionError
+from calculators.errors import InvalidInputError, NegotiationError, NoSolutionError
 from calculators.negotiation.advice import Advice, advise
 from calculators.negotiation.ask import ask, has_market_rows, market_city
 from calculators.negotiation.checks import (
@@ -49,7 +49,8 @@ from calculators.tax.jurisdictions.jp_social import RSU_OPTION, RSU_TREATMENTS
 from calculators.valuation.compare import Settings, metric, to_home
 from calculators.valuation.disclosure import spoken_amount
 from calculators.valuation.equivalent import MakeWhole, make_whole
-from calculators.valuation.forfeit import Forfeited
+from calculators.valuation.forfeit import CurrentJob, Forfeited
+from calculators.valuation.start import BestStart, best_start
 
 __all__ = [
     "CITE_CHOICES",
@@ -89,7 +90,8 @@ class Strategy:
     still to come, name and date; ``market_level`` filters the market rows;
     ``forfeited`` what leaving the current job gives up
     (:func:`calculators.valuation.forfeit.forfeited`), which every offer's
-    make-whole sign-on replaces.
+    make-whole sign-on replaces; ``current_job`` the job left, against which each offer's
+    best start day is weighed (:func:`calculators.valuation.start.best_start`).
     """
 
     as_of: dt.date
@@ -102,6 +104,7 @@ class Strategy:
     impact: tuple[ImpactItem, ...] = ()
     expected: tuple[tuple[str, dt.date], ...] = ()
     forfeited: Forfeited | None = None  # what leaving the current job gives up (None: no job)
+    current_job: CurrentJob | None = None  # the job left: each offer's best start is weighed on it
 
 
 @dataclass(frozen=True)
@@ -184,6 +187,9 @@ class CompanyBrief:
     # the extra sign-on (gross, offer currency) that nets what leaving forfeits, or why none
     make_whole: MakeWhole | None = None
     make_whole_note: Note | None = None
+    # the best day to start over the next twelve months against the current job, or why none
+    start: BestStart | None = None
+    start_note: Note | None = None
 
 
 @dataclass(frozen=True)
@@ -309,6 +315,8 @@ def _strategy(strategy: object) -> Strategy:
     check_margin(strategy.margin)
     if strategy.forfeited is not None and not isinstance(strategy.forfeited, Forfeited):
         raise InvalidInputError("Strategy forfeited must be what leaving forfeits (Forfeited)")
+    if strategy.current_job is not None and not isinstance(strategy.current_job, CurrentJob):
+        raise InvalidInputError("Strategy current_job must be the job you would leave (CurrentJob)")
     if strategy.market_level is not None and not isinstance(strategy.market_level, str):
         raise InvalidInputError("Strategy market_level must be text (L5, ...)")
     cite = InvalidInputError("leverage: cite as must be " + ", ".join(CITE_CHOICES), code="cite_choice")
@@ -477,6 +485,7 @@ def negotiation_brief(
             advice, notes=advice.notes + _regime_notes(offer, s) + _social_notes(offer, s)
         )
         whole, whole_note = _made_whole(offer, strategy.forfeited, s)
+        start, start_note = _best_start(offer, strategy, s)
         entry = line[offer.name]
         companies.append(
             CompanyBrief(
@@ -505,6 +514,8 @@ def negotiation_brief(
                 band,
                 whole,
                 whole_note,
+                start,
+                start_note,
             )
         )
     impact = _impact(strategy.impact)
@@ -615,3 +626,21 @@ def _finite(value: Any, where: str) -> None:
     elif isinstance(value, (list, tuple)):
         for v in value:
             _finite(v, where)
+
+
+def _best_start(offer: Offer, strategy: Strategy, settings: Settings) -> tuple[BestStart | None, Note | None]:
+    """The offer's best start over the twelve months from the first of next month, against
+    the current job (no job: ``None, None``; a start that cannot be weighed: why)."""
+    if strategy.current_job is None:
+        return None, None
+    try:
+        found = best_start(
+            strategy.current_job,
+            offer,
+            as_of=strategy.as_of,
+            options=settings.tax_options(),
+            fx=settings.table(),
+        )
+    except NegotiationError as exc:  # a rate the table lacks, a date out of reach
+        return None, note_of(exc)
+    return found, None
