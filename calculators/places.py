@@ -29,6 +29,8 @@ __all__ = [
     "tax_year_label",
     "tax_year_of",
     "tax_year_start",
+    "vest_rule",
+    "VEST_RULES",
 ]
 
 _DATA = Path(__file__).with_name("places.yaml")
@@ -51,6 +53,7 @@ class Place:
     city_only: tuple[str, ...]
     source: str
     year_starts: tuple[int, int] = (1, 1)  # (month, day) the tax year begins on
+    vest_abroad: tuple[tuple[str, str], ...] = ()  # ("resident" | "left", rule) for a vest across a move
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -77,6 +80,20 @@ def _month_day(value: Any, code: str) -> tuple[int, int]:
     return int(m[1]), int(m[2])
 
 
+VEST_RULES = {"resident": ("worldwide_credit", "own_share"), "left": ("flat", "graduated")}
+
+
+def _vest_rules(value: Any, code: str) -> tuple[tuple[str, str], ...]:
+    """The ``vest_abroad`` mapping, checked against :data:`VEST_RULES`."""
+    if value is None:
+        return ()
+    if not isinstance(value, dict) or not all(
+        k in VEST_RULES and v in VEST_RULES[k] for k, v in value.items()
+    ):
+        raise ValueError(f"places.yaml: vest_abroad of {code} must map resident / left to a rule")
+    return tuple(sorted((str(k), str(v)) for k, v in value.items()))
+
+
 def _load() -> dict[str, Place]:
     raw = read_yaml(_DATA.read_text(encoding="utf-8"))
     out: dict[str, Place] = {}
@@ -95,6 +112,7 @@ def _load() -> dict[str, Place]:
             city_only=_strings(city, "city_only", code),
             source=" ".join(str(entry.get("source", "")).split()),
             year_starts=_month_day(tax.get("year_starts"), code),
+            vest_abroad=_vest_rules(tax.get("vest_abroad"), code),
         )
         if place.code in out:
             raise ValueError(f"places.yaml: {place.code} is listed twice")
@@ -360,3 +378,30 @@ def tax_year_label(code: str, year: int) -> int | str:
     if (start.month, start.day) == (1, 1):
         return int(year)
     return f"{year}/{(year + 1) % 100:02d}"
+
+
+def vest_rule(code: str, side: str) -> str | None:
+    """How a jurisdiction taxes an equity vest across a move, on one side of it.
+
+    Parameters
+    ----------
+    code : str
+        A jurisdiction code or alias.
+    side : str
+        ``"resident"`` (living there at the vest) or ``"left"`` (after leaving it).
+
+    Returns
+    -------
+    str or None
+        The rule (``places.yaml``'s ``vest_abroad``), ``None`` where none is modelled.
+
+    References
+    ----------
+    None: the rules are :mod:`calculators.valuation.sourcing`'s, which cites the law.
+
+    Examples
+    --------
+    >>> vest_rule("Tokyo", "left"), vest_rule("London", "resident"), vest_rule("Berlin", "left")
+    ('flat', 'own_share', None)
+    """
+    return dict(PLACES[canonical_code(code)].vest_abroad).get(side)

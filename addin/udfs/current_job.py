@@ -5,21 +5,23 @@ import datetime as dt
 from typing import Annotated
 
 import calculators.valuation.forfeit as forfeit
-from addin.cells import Cell, Rows, cell, opt_date, opt_setting, opt_text, rows_out, table, udf
+from addin.cells import Cell, Rows, cell, opt_date, opt_number, opt_setting, opt_text, rows_out, table, udf
 from addin.udfs._docs import AGE_DOC, NAME_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
 from addin.udfs.inputs import fx_table, personal_from
 from calculators.defaults import START_BASIS, YEARS
 from calculators.errors import InvalidInputError
+from calculators.offer.model import MAX_AMOUNT
 from calculators.offer.table import offers_from_table, select_offer
 from calculators.personal import as_options
 from calculators.places import tax_year_label
 from calculators.valuation.dated import move_year as dated_move_year
+from calculators.valuation.sourcing import vest_across_border
 from calculators.valuation.start import START_BASES
 from calculators.valuation.start import best_start as weigh_starts
 
 # The UDF names here are listed again in addin/udfs/__init__.py's __all__, deliberately: the
 # package re-exports every submodule's functions by name, where xlwings looks for them.
-__all__ = ["forfeited", "move_year", "best_start"]
+__all__ = ["forfeited", "move_year", "best_start", "vest_sourcing"]
 
 _FIELDS = ", ".join(forfeit.CURRENT_JOB_FIELDS)
 _BASES = ("net", "gross", "currency")
@@ -180,5 +182,89 @@ def best_start(
                 _events_text(found.between(d)),
             ]
             for rank, d in enumerate(ranked, start=1)
+        ],
+    )
+
+
+SOURCING_COLUMNS = (
+    "role",
+    "jurisdiction",
+    "first_day",
+    "last_day",
+    "workdays",
+    "share",
+    "income",
+    "tax",
+    "credit",
+    "net_tax",
+    "currency",
+)
+
+
+@udf
+def vest_sourcing(
+    amount: Annotated[Cell, cell("The vest's value at vest, in vest_currency")],
+    grant_date: Annotated[Cell, cell("When the grant was made")],
+    vest_date: Annotated[Cell, cell("When it vests, after the move")],
+    move_date: Annotated[Cell, cell("Your first workday in the country you move to")],
+    from_place: Annotated[Cell, cell("Where you worked before the move, e.g. JP-TOKYO or Tokyo")],
+    to_place: Annotated[Cell, cell("Where you live and work at the vest, e.g. US-WA or London")],
+    vest_currency: Annotated[Cell, cell("The vest's currency (blank: to_place's)")] = None,
+    income_before: Annotated[
+        Cell, cell("Other pay taxed in from_place in the vest's tax year, its currency (blank: 0)")
+    ] = None,
+    income_after: Annotated[
+        Cell, cell("Other pay in to_place in the vest's tax year, its currency (blank: 0)")
+    ] = None,
+    rates: Annotated[Rows, table(RATES_DOC)] = None,
+    age: Annotated[Rows, table(AGE_DOC)] = None,
+):
+    """An RSU vest across a move: its income shared by workdays, grant to vest, between two
+    countries, and each one's tax on it, in its currency.
+    Example: =VEST_SOURCING(40000, "2026-04-01", "2027-10-01", "2027-04-15", "Tokyo", "US-WA")
+    """
+    grant = opt_date(grant_date, "grant_date")
+    vest = opt_date(vest_date, "vest_date")
+    move = opt_date(move_date, "move_date")
+    for value, name in ((grant, "grant_date"), (vest, "vest_date"), (move, "move_date")):
+        if value is None:
+            raise InvalidInputError(f"{name} is required")
+    assert grant is not None and vest is not None and move is not None
+    before = opt_text(from_place, "from_place")
+    after = opt_text(to_place, "to_place")
+    if not before or not after:
+        raise InvalidInputError("from_place and to_place are required: where you worked before and after")
+    years_old, facts = personal_from(age)
+    found = vest_across_border(
+        opt_number(amount, "amount", low=0.0, high=MAX_AMOUNT),
+        grant,
+        vest,
+        move,
+        before,
+        after,
+        opt_text(vest_currency, "vest_currency"),
+        None,
+        opt_number(income_before, "income_before", 0.0, low=0.0, high=MAX_AMOUNT),
+        opt_number(income_after, "income_after", 0.0, low=0.0, high=MAX_AMOUNT),
+        as_options(years_old, facts),
+        fx_table(rates),
+    )
+    return rows_out(
+        SOURCING_COLUMNS,
+        [
+            [
+                p.role,
+                p.jurisdiction,
+                p.first_day.isoformat() if p.first_day else None,
+                p.last_day.isoformat() if p.last_day else None,
+                p.workdays,
+                p.share,
+                p.income,
+                p.tax,
+                p.credit,
+                p.net_tax,
+                p.currency,
+            ]
+            for p in (found.source, found.residence)
         ],
     )
