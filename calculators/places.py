@@ -31,10 +31,22 @@ __all__ = [
     "tax_year_start",
     "vest_rule",
     "VEST_RULES",
+    "Agreement",
+    "AgreementFinding",
+    "agreement_between",
 ]
 
 _DATA = Path(__file__).with_name("places.yaml")
 _TAX_PACKAGE = "calculators.tax.jurisdictions"
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """A social security agreement between two countries (ISO 3166-1 codes)."""
+
+    countries: tuple[str, str]
+    in_force: dt.date  # its first day
+    totalisation: bool  # coverage periods combine for pension eligibility
 
 
 @dataclass(frozen=True)
@@ -54,6 +66,12 @@ class Place:
     source: str
     year_starts: tuple[int, int] = (1, 1)  # (month, day) the tax year begins on
     vest_abroad: tuple[tuple[str, str], ...] = ()  # ("resident" | "left", rule) for a vest across a move
+    contribution_lines: tuple[str, ...] = ()  # the tax result's lines that are contributions
+    pension_lines: tuple[str, ...] = ()  # those of them that build a state pension
+    agreements: tuple[Agreement, ...] = ()  # the country's social security agreements
+    no_agreement: tuple[str, ...] = ()  # countries listed as having none
+    agreements_checked: dt.date | None = None
+    agreements_source: str = ""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -94,6 +112,29 @@ def _vest_rules(value: Any, code: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((str(k), str(v)) for k, v in value.items()))
 
 
+def _agreements(entry: dict[str, Any], code: str) -> dict[str, Any]:
+    """A place's ``agreements`` block, checked."""
+    block = entry.get("agreements")
+    if block is None:
+        return {}
+    country = str(entry["country"])
+    found = []
+    for other, terms in (block.get("with") or {}).items():
+        day = terms.get("in_force")
+        if not isinstance(day, dt.date) or not isinstance(terms.get("totalisation"), bool):
+            raise ValueError(f"places.yaml: agreement of {code} with {other} needs in_force and totalisation")
+        found.append(Agreement((country, str(other)), day, terms["totalisation"]))
+    checked = block.get("checked")
+    if not isinstance(checked, dt.date) or not block.get("source"):
+        raise ValueError(f"places.yaml: agreements of {code} need checked (a date) and source")
+    return {
+        "agreements": tuple(found),
+        "no_agreement": _strings(block, "none", code),
+        "agreements_checked": checked,
+        "agreements_source": " ".join(str(block["source"]).split()),
+    }
+
+
 def _load() -> dict[str, Place]:
     raw = read_yaml(_DATA.read_text(encoding="utf-8"))
     out: dict[str, Place] = {}
@@ -113,6 +154,9 @@ def _load() -> dict[str, Place]:
             source=" ".join(str(entry.get("source", "")).split()),
             year_starts=_month_day(tax.get("year_starts"), code),
             vest_abroad=_vest_rules(tax.get("vest_abroad"), code),
+            contribution_lines=_strings(tax, "contributions", code),
+            pension_lines=_strings(tax, "pension", code),
+            **_agreements(entry, code),
         )
         if place.code in out:
             raise ValueError(f"places.yaml: {place.code} is listed twice")
@@ -405,3 +449,55 @@ def vest_rule(code: str, side: str) -> str | None:
     ('flat', 'own_share', None)
     """
     return dict(PLACES[canonical_code(code)].vest_abroad).get(side)
+
+
+@dataclass(frozen=True)
+class AgreementFinding:
+    """What the registry says of a social security agreement between two places' countries."""
+
+    countries: tuple[str, str]
+    status: str  # "in_force", "none" (listed as having none) or "unknown" (not in the data)
+    agreement: Agreement | None
+    checked: dt.date | None  # the day the list was read
+    source: str
+
+
+def agreement_between(a: str, b: str) -> AgreementFinding:
+    """The social security agreement between the countries of two jurisdictions, as the
+    registry lists it (``agreements`` in ``places.yaml``).
+
+    Parameters
+    ----------
+    a, b : str
+        Jurisdiction codes or aliases, in two countries.
+
+    Returns
+    -------
+    AgreementFinding
+        ``in_force`` with its terms; ``none`` where a country lists the other as having no
+        agreement; ``unknown`` where neither lists the other.
+
+    References
+    ----------
+    The ``source`` of the country's list (日本年金機構 for Japan's).
+
+    Examples
+    --------
+    >>> agreement_between("Tokyo", "Seattle").agreement.totalisation
+    True
+    >>> agreement_between("Tokyo", "London").agreement.totalisation
+    False
+    >>> agreement_between("Tokyo", "Tel Aviv").status, agreement_between("London", "Berlin").status
+    ('none', 'unknown')
+    """
+    first, second = PLACES[canonical_code(a)], PLACES[canonical_code(b)]
+    pair = (first.country, second.country)
+    for one, other in ((first, second), (second, first)):
+        for found in one.agreements:
+            if found.countries[1] == other.country:
+                return AgreementFinding(
+                    pair, "in_force", found, one.agreements_checked, one.agreements_source
+                )
+        if other.country in one.no_agreement:
+            return AgreementFinding(pair, "none", None, one.agreements_checked, one.agreements_source)
+    return AgreementFinding(pair, "unknown", None, None, "")

@@ -583,3 +583,54 @@ def test_a_california_part_year_is_taxed_at_the_rate_of_the_whole_years_income()
     ny = compute(60_000.0, "US-NY-NYC", RULES, pay_months=3, arrival=True, exempt_income=40_000.0)
     ny_alone = compute(60_000.0, "US-NY-NYC", RULES, pay_months=3, arrival=True)
     assert float(ny.total_withheld) == float(ny_alone.total_withheld)
+
+
+def test_move_year_shows_each_systems_contributions_and_the_pension_part(example_rows):
+    """The Tokyo departure year's contributions are the engine's social insurance lines for it
+    (健康保険, 介護, 子ども・子育て支援金, 厚生年金, 雇用保険), its pension part 厚生年金; the Seattle
+    rows' are Social Security, Medicare and Washington's PFML and WA Cares, the pension part
+    Social Security."""
+    from addin import udfs
+    from calculators.tax import compute
+
+    job = [["jurisdiction", "Tokyo"], ["base_salary", 11_000_000]]
+    out = udfs.move_year(job, "2027-03-31", example_rows, "Seattle big tech", "2027-04-15")
+    head = out[0]
+    assert head[-2:] == ["contributions", "pension_contributions"]
+    tokyo = dict(zip(head, out[1], strict=True))
+    from calculators.tax import get_jurisdiction
+
+    rules = max(set(get_jurisdiction("JP-TOKYO").years) & set(get_jurisdiction("US-WA").years))
+    taken = compute(2_750_000, "JP-TOKYO", rules, pay_months=3, departure=True)
+    assert tokyo["withheld"] == pytest.approx(float(taken.total_withheld))
+    lines = taken.lines
+    social = ("health_insurance", "long_term_care_insurance", "child_support_levy", "employees_pension",
+              "employment_insurance")  # fmt: skip
+    assert tokyo["contributions"] == pytest.approx(sum(float(lines[k]) for k in social))
+    assert tokyo["pension_contributions"] == pytest.approx(float(lines["employees_pension"]))
+    for row in out[2:]:
+        us = dict(zip(head, row, strict=True))
+        assert 0 < us["pension_contributions"] < us["contributions"] < us["withheld"]
+
+
+def test_social_coverage_says_whether_the_pension_periods_combine():
+    from addin import udfs
+
+    def facts(a, b):
+        return dict(udfs.social_coverage(a, b)[1:])
+
+    seattle, london, tel_aviv = (
+        facts("Tokyo", "Seattle"),
+        facts("Tokyo", "London"),
+        facts("Tokyo", "Tel Aviv"),
+    )
+    assert seattle["agreement"] == "in force since 2005-10-01" and seattle["periods_combine"] is True
+    assert london["agreement"] == "in force since 2001-02-01" and london["periods_combine"] is False
+    assert tel_aviv["agreement"] == "none" and tel_aviv["periods_combine"] is False
+    assert facts("Berlin", "Tokyo")["periods_combine"] is True  # either way round
+    assert facts("CA-ON", "JP-TOKYO")["agreement"] == "in force since 2008-03-01"
+    unknown = facts("London", "Berlin")
+    assert unknown["periods_combine"] is None and "not in this tool's data" in unknown["agreement"]
+    assert seattle["checked"] == "2025-10-27" and "nenkin.go.jp" in seattle["source"]
+    assert "pension amounts" in seattle["not_modelled"]
+    assert udfs.social_coverage("Tokyo", "Atlantis").startswith("#VALUE! to_place: unknown jurisdiction")

@@ -12,7 +12,7 @@ dict from ``cell`` / ``table`` as its options and the argument's help.
 """
 
 from addin.udfs.components import clawback_due, component_equivalent, make_whole
-from addin.udfs.current_job import best_start, forfeited, move_year, vest_sourcing
+from addin.udfs.current_job import best_start, forfeited, move_year, social_coverage, vest_sourcing
 from addin.udfs.negotiation import (
     counter_offer,
     impact_value,
@@ -69,4 +69,5 @@ __all__ = [
     "move_year",
     "best_start",
     "vest_sourcing",
+    "social_coverage",
 ]

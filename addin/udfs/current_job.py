@@ -2,18 +2,18 @@
 and the best day to start an offer."""
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 import calculators.valuation.forfeit as forfeit
 from addin.cells import Cell, Rows, cell, opt_date, opt_number, opt_setting, opt_text, rows_out, table, udf
 from addin.udfs._docs import AGE_DOC, NAME_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
 from addin.udfs.inputs import fx_table, personal_from
 from calculators.defaults import START_BASIS, YEARS
-from calculators.errors import InvalidInputError
+from calculators.errors import InvalidInputError, UnknownJurisdictionError
 from calculators.offer.model import MAX_AMOUNT
 from calculators.offer.table import offers_from_table, select_offer
 from calculators.personal import as_options
-from calculators.places import tax_year_label
+from calculators.places import agreement_between, country_of, tax_year_label
 from calculators.valuation.dated import move_year as dated_move_year
 from calculators.valuation.sourcing import vest_across_border
 from calculators.valuation.start import START_BASES
@@ -21,7 +21,7 @@ from calculators.valuation.start import best_start as weigh_starts
 
 # The UDF names here are listed again in addin/udfs/__init__.py's __all__, deliberately: the
 # package re-exports every submodule's functions by name, where xlwings looks for them.
-__all__ = ["forfeited", "move_year", "best_start", "vest_sourcing"]
+__all__ = ["forfeited", "move_year", "best_start", "vest_sourcing", "social_coverage"]
 
 _FIELDS = ", ".join(forfeit.CURRENT_JOB_FIELDS)
 _BASES = ("net", "gross", "currency")
@@ -67,6 +67,8 @@ MOVE_COLUMNS = (
     "gross",
     "withheld",
     "net",
+    "contributions",
+    "pension_contributions",
 )
 
 
@@ -83,8 +85,8 @@ def move_year(
     rates: Annotated[Rows, table(RATES_DOC + " (for equity in another currency)")] = None,
     age: Annotated[Rows, table(AGE_DOC)] = None,
 ):
-    """The move by tax year and country, each in its currency: the current job to the day you
-    leave, then the offer's first year (abroad: departure, then arrival).
+    """The move by tax year and country, in its currency, with contributions: the current
+    job to the day you leave, then the offer's first year (departure, arrival).
     Example: =MOVE_YEAR(Strategy!A103:B111, "2027-02-26", Offers!A1:F33, "Seattle big tech")
     """
     job = forfeit.current_job_from_table(current_job_table)
@@ -112,6 +114,8 @@ def move_year(
                 r.gross,
                 r.tax_year.withheld,
                 r.net,
+                r.tax_year.contributions,
+                r.tax_year.pension,
             ]
             for r in rows
         ],
@@ -268,3 +272,66 @@ def vest_sourcing(
             for p in (found.source, found.residence)
         ],
     )
+
+
+@udf
+def social_coverage(
+    from_place: Annotated[Cell, cell("Where you work now, e.g. JP-TOKYO or Tokyo")],
+    to_place: Annotated[Cell, cell("Where you would work, e.g. US-WA or London")],
+):
+    """Social security across a move: the agreement between the two countries, whether their
+    pension coverage periods combine, and the list's date and source.
+    Example: =SOCIAL_COVERAGE("Tokyo", "Seattle")
+    """
+    before = opt_text(from_place, "from_place")
+    after = opt_text(to_place, "to_place")
+    if not before or not after:
+        raise InvalidInputError("from_place and to_place are required: where you work now and would work")
+    for name, value in (("from_place", before), ("to_place", after)):
+        try:
+            country_of(value)
+        except UnknownJurisdictionError as exc:  # the registry's one line, named
+            raise InvalidInputError(f"{name}: {exc}") from None
+    found = agreement_between(before, after)
+    a, b = found.countries
+    if a == b:
+        return rows_out(
+            ("field", "value"),
+            [
+                ["countries", f"{a} to {b}"],
+                ["coverage", "one country: one system, the months simply continue"],
+            ],
+        )
+    body: list[list[Any]]
+    if found.agreement is not None:
+        combine = found.agreement.totalisation
+        meaning = (
+            "the pension coverage periods of both countries combine to qualify for each one's pension "
+            "(each pays on its own periods)"
+            if combine
+            else "it settles which system covers you (no double contributions), but the periods do not "
+            "combine: each country's pension needs its own minimum period"
+        )
+        body = [
+            ["agreement", f"in force since {found.agreement.in_force.isoformat()}"],
+            ["periods_combine", combine],
+            ["means", meaning],
+        ]
+    elif found.status == "none":
+        body = [
+            ["agreement", "none"],
+            ["periods_combine", False],
+            ["means", "each system stands alone: contributions in each, each pension on its own periods"],
+        ]
+    else:
+        body = [
+            ["agreement", "not in this tool's data (only Japan's agreements are listed)"],
+            ["periods_combine", None],
+            ["means", "check the two countries' social security offices"],
+        ]
+    tail: list[list[Any]] = [
+        ["not_modelled", "pension amounts; a posting abroad, which keeps the home system for a time"],
+        ["checked", found.checked.isoformat() if found.checked else None],
+        ["source", found.source or None],
+    ]
+    return rows_out(("field", "value"), [["countries", f"{a} to {b}"], *body, *tail])

@@ -43,11 +43,11 @@ from calculators.errors import InvalidInputError, NegotiationError
 from calculators.fx import FxTable, shipped_table
 from calculators.offer import equity
 from calculators.offer.model import AT_GRANT, COMPONENTS, Offer, OfferBatch, cash_schedule
-from calculators.places import country_of, tax_year_of, tax_year_start
+from calculators.places import PLACES, country_of, tax_year_of, tax_year_start
 from calculators.tax import compute, get_jurisdiction
 from calculators.tax.engine import MONTHS
 from calculators.valuation.forfeit import CurrentJob
-from calculators.valuation.net import TAXED, default_tax_year, withheld_parts
+from calculators.valuation.net import CASH, TAXED, default_tax_year, withheld_parts
 
 __all__ = [
     "TaxYear",
@@ -62,6 +62,7 @@ __all__ = [
     "dated_tax",
     "bonus_days",
     "job_year",
+    "contributions_of",
     "leaving_year",
     "MoveRow",
     "move_year",
@@ -276,6 +277,8 @@ class TaxYear:
     parts: Mapping[str, float]  # each part's pay in the year, in the offer's currency
     withheld: float  # tax and employee contributions on it, in the offer's currency
     by_offer_year: tuple[float, ...]  # the taxed pay each offer year puts in it
+    contributions: float = 0.0  # of ``withheld``, the social security contributions
+    pension: float = 0.0  # of those, the ones that build a state pension
 
     @property
     def taxed(self) -> float:
@@ -389,8 +392,41 @@ def tax_years(
             exempt_income=before if first else 0.0,
         )
         days = [d for d, keep in zip(dates, inside, strict=True) if keep]
-        out.append(TaxYear(int(year), days[0], days[-1], count, parts, float(taken), shares))
+        social, pension = _contributions(offer, parts, rules_year, options, fx, count, first)
+        out.append(TaxYear(int(year), days[0], days[-1], count, parts, float(taken), shares, social, pension))
     return out
+
+
+def _contributions(
+    offer: Offer,
+    parts: Mapping[str, float],
+    rules_year: int,
+    options: Mapping[str, Any] | None,
+    fx: FxTable | None,
+    months: int,
+    arrival: bool,
+) -> tuple[float, float]:
+    """The contributions of a tax year's pay (its cash and RSU vests; option gains, which most
+    regimes keep out of contributions, left out), in the offer's currency."""
+    jur = get_jurisdiction(offer.jurisdiction)
+    rate = (
+        1.0
+        if offer.currency == jur.currency
+        else float((fx or shipped_table()).convert(1.0, offer.currency, jur.currency))
+    )
+    cash = sum(parts.get(p, 0.0) for p in CASH)
+    opts = {k: v for k, v in (options or {}).items() if k in jur.options}
+    result = compute(
+        cash * rate,
+        jur.code,
+        rules_year,
+        parts.get("equity", 0.0) * rate,
+        pay_months=months,
+        arrival=arrival,
+        **opts,
+    )
+    social, pension = contributions_of(jur.code, result.lines)
+    return social / rate, pension / rate
 
 
 def _cut(
@@ -768,11 +804,50 @@ def job_year(
     vests = sum(amount for day, amount in job.unvested if first_day <= day <= end) * job.equity_rate(fx)
     months = min(len(paid), MONTHS)
     opts = {k: v for k, v in (options or {}).items() if k in get_jurisdiction(code).options}
-    taken = compute(
-        base + bonus, code, rules_year, vests, pay_months=months, departure=departure, **opts
-    ).total_withheld
+    result = compute(base + bonus, code, rules_year, vests, pay_months=months, departure=departure, **opts)
     parts = {"base": base, "bonus": bonus, "equity": vests}
-    return TaxYear(year, paid[0], paid[-1], months, parts, float(taken), (base + bonus + vests,))
+    social, pension = contributions_of(code, result.lines)
+    return TaxYear(
+        year,
+        paid[0],
+        paid[-1],
+        months,
+        parts,
+        float(result.total_withheld),
+        (base + bonus + vests,),
+        social,
+        pension,
+    )
+
+
+def contributions_of(code: str, lines: Mapping[str, Any]) -> tuple[float, float]:
+    """The social security contributions among a tax result's lines, and the pension ones.
+
+    Parameters
+    ----------
+    code : str
+        The jurisdiction (its ``contributions`` and ``pension`` lines in ``places.yaml``).
+    lines : mapping of str to float
+        The result's lines (:attr:`calculators.tax.engine.TaxResult.lines`).
+
+    Returns
+    -------
+    tuple of float
+        All contributions, then those that build a state pension.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> contributions_of("GB-ENG", compute(50_000, "GB-ENG", 2025).lines)[0] > 0
+    True
+    """
+    place = PLACES[get_jurisdiction(code).code]
+    social = sum(float(np.sum(lines[k])) for k in place.contribution_lines if k in lines)
+    pension = sum(float(np.sum(lines[k])) for k in place.pension_lines if k in lines)
+    return social, pension
 
 
 def leaving_year(
