@@ -292,8 +292,21 @@ def _iferror(value: Any, fallback: Any) -> Any:
     return fallback if is_error else value
 
 
+def _match(value: Any, ref: Any, kind: Any = 1) -> Any:
+    """MATCH with match type 0 (the first equal value, text compared without case), the only
+    type the workbook uses."""
+    if _num(kind) != 0:
+        raise Unsupported("MATCH other than match type 0")
+    x = _top_left(value)
+    for i, v in enumerate(_flat(ref), start=1):
+        if v == x or (isinstance(v, str) and isinstance(x, str) and v.casefold() == x.casefold()):
+            return i
+    return "#N/A"
+
+
 _BUILTINS = {
     "INDEX": _index,
+    "MATCH": _match,
     "RANK": _rank,
     "CONCATENATE": lambda *a: "".join("" if _top_left(x) is None else str(_top_left(x)) for x in a),
     "SUM": lambda *a: sum(_numbers(*a)),

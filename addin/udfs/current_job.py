@@ -81,7 +81,9 @@ def move_year(
     leave_date: Annotated[Cell, cell("Your last day at the current job")],
     offers_table: Annotated[Rows, table(OFFERS_DOC)],
     offer_name: Annotated[Cell, cell(NAME_DOC)] = None,
-    start_date: Annotated[Cell, cell("First day at the offer (blank: its start_date)")] = None,
+    start_date: Annotated[
+        Cell, cell("First day at the offer (blank: its start_date, else the day after leave_date)")
+    ] = None,
     rates: Annotated[Rows, table(RATES_DOC + " (for equity in another currency)")] = None,
     age: Annotated[Rows, table(AGE_DOC)] = None,
 ):
@@ -94,10 +96,7 @@ def move_year(
     if leave is None:
         raise InvalidInputError("leave_date is required: your last day at the current job")
     offer = select_offer(offers_from_table(offers_table), offer_name)
-    start = opt_date(start_date, "start_date")
-    start = start or offer.start_date
-    if start is None:
-        raise InvalidInputError("start_date is required: the offer gives none")
+    start = opt_date(start_date, "start_date") or offer.start_date or leave + dt.timedelta(days=1)
     years_old, facts = personal_from(age)
     rows = dated_move_year(job, leave, offer, start, None, as_options(years_old, facts), fx_table(rates))
     return rows_out(
@@ -299,7 +298,7 @@ def social_coverage(
             ("field", "value"),
             [
                 ["countries", f"{a} to {b}"],
-                ["coverage", "one country: one system, the months simply continue"],
+                ["coverage", "one country, one system: the months continue"],
             ],
         )
     body: list[list[Any]]

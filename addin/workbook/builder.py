@@ -35,6 +35,7 @@ from addin.workbook.sheets import (
     conf,
     disclosure,
     market,
+    move,
     offers,
     params,
     recruiter,
@@ -61,10 +62,11 @@ FILL_ORDER = (
     recruiter,
     market,
     strategy,
+    move,
 )
 # disclosure writes the switch block of the Strategy sheet (from column K); strategy owns the
 # tab and its dress calls disclosure.dress
-TAB_ORDER = (start, offers, compare, relocation, market, schedules, strategy, recruiter, params, conf)
+TAB_ORDER = (start, offers, compare, relocation, market, schedules, strategy, move, recruiter, params, conf)
 
 
 __all__ = ["build", "DEFAULT_PATH", "quickstart_vba", "example", "blank", "model", "new", "RUNTIMES"]

@@ -47,7 +47,7 @@ from calculators.places import PLACES, country_of, tax_year_of, tax_year_start
 from calculators.tax import compute, get_jurisdiction
 from calculators.tax.engine import MONTHS
 from calculators.valuation.forfeit import CurrentJob
-from calculators.valuation.net import CASH, TAXED, default_tax_year, withheld_parts
+from calculators.valuation.net import CASH, EQUITY, TAXED, default_tax_year, withheld_parts
 
 __all__ = [
     "TaxYear",
@@ -1071,9 +1071,8 @@ def shared_year(
     to_job = (
         float(table.convert(1.0, offer.currency, job.currency)) if offer.currency != job.currency else 1.0
     )
-    cash = [p for p in TAXED if p not in ("equity", "options") and p not in AT_GRANT]
-    offer_cash = sum(first.parts.get(p, 0.0) for p in cash)
-    offer_equity = first.taxed - offer_cash
+    offer_cash = sum(first.parts.get(p, 0.0) for p in CASH)
+    offer_equity = sum(first.parts.get(p, 0.0) for p in EQUITY)
     job_cash = left.parts["base"] + left.parts["bonus"]
     job_equity = left.parts["equity"]
     months = min(left.pay_months + first.pay_months, MONTHS)
@@ -1090,7 +1089,7 @@ def shared_year(
     with_job["base"] = with_job.get("base", 0.0) + job_cash / to_job
     with_job["equity"] = with_job.get("equity", 0.0) + job_equity / to_job
     offer_all = withheld_parts(offer, with_job, rules_year, options, fx, pay_months=months)
-    total = (job_cash + job_equity) + first.taxed * to_job
+    total = (job_cash + job_equity) + (offer_cash + offer_equity) * to_job
     job_share = (job_cash + job_equity) / total if total > 0 else 0.0
     return (
         replace(left, withheld=float(job_all) * job_share),

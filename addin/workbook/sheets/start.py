@@ -30,7 +30,12 @@ TEXT = [
         "deadlines; what you disclose to a recruiter is switched on there.",
         None,
     ),
-    ("7. Recruiter: only what you chose to disclose; `negotiate share` exports it alone.", None),
+    (
+        "7. Move (PRIVATE): the move to one offer on the calendar: each tax year in each country, "
+        "the best day to start, social security, an RSU vest across the move.",
+        None,
+    ),
+    ("8. Recruiter: only what you chose to disclose; `negotiate share` exports it alone.", None),
     ("", None),
     ("Windows Excel (classic xlwings)", "bold"),
     ("pip install the project (README), then open this workbook and enable macros.", None),

@@ -323,6 +323,16 @@ def current_job_ref(data: dict[str, Any]) -> Ref:
     return Ref(NAME, top, 0, top + len(CURRENT_JOB_HELP) + BLANK_VEST_ROWS - 1, 1)
 
 
+def leave_ref(data: dict[str, Any]) -> Ref:
+    """The current job's leave_date cell (below its vest rows)."""
+    return Ref(NAME, rows(data)[CURRENT] + 2 + len(CURRENT_JOB_HELP) + BLANK_VEST_ROWS, 1)
+
+
+def current_job_cell(data: dict[str, Any], field: str) -> Ref:
+    """One field's value cell of the current job (:data:`CURRENT_JOB_HELP`)."""
+    return Ref(NAME, rows(data)[CURRENT] + 2 + list(CURRENT_JOB_HELP).index(field), 1)
+
+
 def _fill_current_job(m: Model, lay: Layout, data: dict[str, Any]) -> None:
     job = dict(data["strategy"].get("current_job") or {})
     r0 = rows(data)[CURRENT]
@@ -351,9 +361,9 @@ def _fill_current_job(m: Model, lay: Layout, data: dict[str, Any]) -> None:
             m.put(NAME, first_vest + k, 1, vests[k][1], "num")
         m.put(NAME, first_vest + k, 2, "Unvested: vest date (A), amount (B)")
     table = current_job_ref(data)
-    base = Ref(NAME, r0 + 2 + list(CURRENT_JOB_HELP).index("base_salary"), 1)
-    r = first_vest + BLANK_VEST_ROWS
-    leave = Ref(NAME, r, 1)
+    base = current_job_cell(data, "base_salary")
+    leave = leave_ref(data)
+    r = leave.row
     m.put(NAME, r, 0, "leave_date")
     m.put(NAME, r, 1, input_cell(data, "as_of"), "date")
     m.put(NAME, r, 2, "Your last day (as_of until you type one); vests and a bonus after it are lost")
