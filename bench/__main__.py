@@ -219,6 +219,42 @@ def bench_suite() -> None:
     run()
 
 
+def bench_move() -> None:
+    """The move's figures on the shipped example (its Seattle offer, a Tokyo job of
+    11,000,000 JPY) and how long BEST_START takes."""
+    import datetime as dt
+
+    from addin.workbook.builder import example
+    from calculators.offer.model import Offer
+    from calculators.valuation.forfeit import CurrentJob
+    from calculators.valuation.sourcing import vest_across_border
+    from calculators.valuation.start import best_start
+
+    fields = next(o for o in example()["offers"] if o["jurisdiction"] == "US-WA")
+    seattle = Offer.from_fields(dict(fields))
+    as_of = dt.date(2026, 12, 1)
+    for vest in ("2027-03-15", "2027-04-15", "2027-06-15"):
+        job = CurrentJob("Tokyo", 11_000_000, 0.2, "2027-12-20", ((vest, 10_000_000),))
+        found = best_start(job, seattle, as_of=as_of)
+        print(
+            f"best start, 10,000,000 JPY vest on {vest}: {found.best.start} "
+            f"({found.worth:+,.0f} {found.currency} against {found.reference.start})"
+        )
+    job = CurrentJob("Tokyo", 11_000_000, 0.2, "2027-06-30", (("2027-03-15", 1_500_000),))
+    _row(
+        "BEST_START, 12 monthly starts and events (one offer)",
+        _median(lambda: best_start(job, seattle, as_of=as_of)),
+    )
+    v = vest_across_border(
+        20_000, dt.date(2026, 4, 1), dt.date(2027, 6, 1), dt.date(2027, 3, 1), "Tokyo", "US-WA", "USD"
+    )
+    for part in (v.source, v.residence):
+        print(
+            f"vest 20,000 USD across Tokyo -> Seattle, {part.role}: {part.jurisdiction} {part.workdays} "
+            f"workdays ({part.share:.1%}), tax {part.tax:,.0f} less credit {part.credit:,.0f} {part.currency}"
+        )
+
+
 BENCHES = {
     "schedule": bench_schedule,
     "montecarlo": bench_montecarlo,
@@ -232,6 +268,7 @@ BENCHES = {
     "guard": bench_guard,
     "share": bench_share,
     "suite": bench_suite,
+    "move": bench_move,
 }
 
 
