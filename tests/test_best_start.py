@@ -222,3 +222,39 @@ def test_best_start_spills_the_ranked_grid_from_the_sheets_cells(example_rows):
     assert udfs.best_start([["jurisdiction", "Tokyo"]], example_rows, "Seattle big tech") == (
         "#VALUE! current_job_table: base_salary is missing"
     )
+
+
+def test_the_longest_horizon_works_and_a_grid_too_long_or_too_late_names_to_date(seattle):
+    job = CurrentJob("Tokyo", 11_000_000)
+    found = best_start(job, seattle, JAN, JAN, "total", 50)
+    assert found.window[1] == dt.date(2076, 12, 31)
+    for latest, message in (
+        (dt.date(2037, 2, 1), "to_date must be at most 10 years after from_date"),
+        (dt.date(9997, 12, 1), "to_date 9997-12-01 is too late"),
+    ):
+        earliest = JAN if latest.year < 9000 else dt.date(9997, 1, 1)
+        with pytest.raises(InvalidInputError) as caught:
+            best_start(job, seattle, earliest, latest)
+        assert str(caught.value).startswith(message)
+
+
+def test_pay_abroad_before_arriving_is_the_pay_dated_in_the_new_countrys_tax_year():
+    """Leaving a London job on 31 March 2027 for Germany: Germany's 2027 counts the London pay of
+    January to March 2027 for its rate (§ 32b), three months of it, not the whole UK tax year
+    2026/27 that ends on 5 April; leaving on 10 April, 1 to 5 April (of a 31-day pay month
+    from 6 March) and 6 to 10 April (of 2027/28's first, 30 days) are added."""
+    from calculators.fx import shipped_table
+    from calculators.valuation.dated import leaving_year, pay_before_arrival
+
+    germany = Offer.from_fields(
+        {"company": "X", "jurisdiction": "DE", "currency": "EUR", "base_salary": 90_000}
+    )
+    job = CurrentJob("London", 120_000)
+    rate = float(shipped_table().convert(1.0, "GBP", "EUR"))
+    left = leaving_year(job, dt.date(2027, 3, 31), 2025, leaving_country=True)
+    assert left.year == 2026 and left.parts["base"] > 110_000  # the UK year runs from 6 April 2026
+    assert pay_before_arrival(job, left, germany, dt.date(2027, 4, 1), None) == pytest.approx(30_000 * rate)
+    later = leaving_year(job, dt.date(2027, 4, 10), 2025, leaving_country=True)
+    assert pay_before_arrival(job, later, germany, dt.date(2027, 4, 11), None) == pytest.approx(
+        (30_000 + 10_000 * 5 / 31 + 10_000 * 5 / 30) * rate  # 1-5 April of 2026/27, 6-10 of 2027/28
+    )

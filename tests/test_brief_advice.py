@@ -520,3 +520,24 @@ def test_the_brief_says_each_offers_best_start_against_the_current_job(folder, o
     ws.cell(row, 2).value = None
     wb.save(none)
     assert "Start date:" not in render(build_brief(none), "en")
+
+
+def test_when_no_start_beats_staying_the_brief_says_so_not_what_waiting_keeps(folder, own):
+    """A current job of 90,000,000 JPY: every offer takes home less than staying on every start
+    day, so the brief's start line says that and the least loss, not that waiting 'keeps' the
+    job's vest (it is the job's pay that makes the late start least bad)."""
+    path = _with_current_job(folder, own, "rich-job.xlsm")
+    wb = load_workbook(path, keep_vba=True)
+    ws = wb["Strategy"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "base_salary")
+    ws.cell(row, 2).value = 90_000_000
+    wb.save(path)
+    brief = build_brief(path)
+    pages = _sections(render(brief, "en"))
+    for c in brief.companies:
+        assert c.start is not None and c.start.best.gain < 0, c.name
+        line = next(x for x in pages[c.name] if x.startswith("- Start date:"))
+        loss = money(spoken_amount(-c.start.best.gain, "JPY", "up"), "JPY")
+        assert line.startswith("- Start date: no start of the next twelve months takes home more"), line
+        assert f"starting on {c.start.best.start.isoformat()}, about {loss} less" in line
+        assert "has paid its" not in line

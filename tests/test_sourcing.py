@@ -205,3 +205,22 @@ def test_vest_sourcing_spills_both_countries_from_the_sheets_cells():
     assert udfs.vest_sourcing(1, "2026-04-01", "2027-10-01", "2027-04-15", "Tokyo", "Atlantis").startswith(
         "#VALUE! to_place: unknown jurisdiction"
     )
+
+
+def test_new_york_left_is_refused_and_the_vests_currency_and_date_are_named():
+    grant, move, vest = dt.date(2026, 4, 1), dt.date(2027, 4, 15), dt.date(2027, 10, 1)
+    for args, message in (
+        ((grant, vest, move, "US-NY-NYC", "London", "USD"), "from_place: the tax US-NY-NYC levies"),
+        (
+            (grant, dt.date(9999, 12, 31), move, "Tokyo", "London", "USD"),
+            "vest_date must be before the year 9999",
+        ),
+        ((grant, vest, move, "Tokyo", "London", "XYZ"), "vest_currency: no FX rate for XYZ"),
+        ((grant, vest, move, "Tokyo", "London", "=1+1"), "vest_currency: "),
+    ):
+        with pytest.raises(InvalidInputError) as caught:
+            vest_across_border(40_000, *args)
+        assert str(caught.value).startswith(message) and "\n" not in str(caught.value)
+    # New York is still modelled as where you live at the vest
+    found = vest_across_border(40_000, grant, vest, move, "Tokyo", "US-NY-NYC", "USD", RULES)
+    assert found.residence.jurisdiction == "US-NY-NYC" and found.residence.tax > 0

@@ -278,6 +278,9 @@ def _start_lines(c: CompanyBrief, t: dict[str, str], said: Any, spoken_cash: Any
     span = t["start_span"].format(
         first=found.days[0].start.isoformat(), last=found.days[-1].start.isoformat()
     )
+    if found.best.gain < 0:  # every start takes home less than staying: say so first
+        loss = spoken_cash(-found.best.gain, found.currency, "up")
+        return ["- " + t["start_worse"].format(best=found.best.start.isoformat(), v=loss) + span]
     if found.best.start == found.reference.start or found.worth <= 0:
         return ["- " + t["start_same"].format(ref=ref) + span]
     events = t["and"].join(t["event_" + kind].format(d=day.isoformat()) for kind, day in found.kept)

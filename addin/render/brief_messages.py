@@ -23,8 +23,10 @@ LABELS = {
         "whole": "Make-whole sign-on: about {v} more (gross) replaces what leaving forfeits, after tax.",
         "whole_none": "Make-whole sign-on: {why}.",
         "start": "Start date: starting on {best} instead of {ref} is worth about {v} more after tax{why}.",
-        "start_kept": ": you keep your current job's {events}",
-        "start_lost": ", though it gives up your current job's {events}",
+        "start_kept": "; by then your current job has paid its {events}",
+        "start_lost": "; it gives up your current job's {events}",
+        "start_worse": "Start date: no start of the next twelve months takes home more than staying in "
+        "your current job; the least loss is starting on {best}, about {v} less after tax.",
         "start_same": "Start date: {ref} is the best of the next twelve months' starts, against staying "
         "in your current job.",
         "start_none": "Start date: {why}.",
@@ -87,8 +89,10 @@ LABELS = {
         "whole": "埋め合わせのサインオンボーナス：約 {v}（税引前）の上乗せで、失う額を税引後で補えます。",
         "whole_none": "埋め合わせのサインオンボーナス：{why}。",
         "start": "開始日：{ref} ではなく {best} に始めると、税引後で約 {v} 多くなります{why}。",
-        "start_kept": "（現在の職の{events}を受け取れます）",
-        "start_lost": "（現在の職の{events}は失いますが、それを上回ります）",
+        "start_kept": "（それまでに現在の職の{events}が支払われます）",
+        "start_lost": "（現在の職の{events}は失います）",
+        "start_worse": "開始日：今後12か月のどの開始日も、現在の職に残るより手取りが少なくなります。"
+        "損失が最も小さいのは {best} 開始で、税引後で約 {v} 少なくなります。",
         "start_same": "開始日：今後12か月の開始日のうち、現在の職に残る場合と比べて {ref} が最良です。",
         "start_none": "開始日：{why}。",
         "start_span": "（検討した開始日：{first}〜{last}。退職の申し出の期間を確認してください。）",

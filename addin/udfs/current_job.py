@@ -217,7 +217,7 @@ def vest_sourcing(
         Cell, cell("Other pay taxed in from_place in the vest's tax year, its currency (blank: 0)")
     ] = None,
     income_after: Annotated[
-        Cell, cell("Other pay in to_place in the vest's tax year, its currency (blank: 0)")
+        Cell, cell("Other pay in to_place in the vest's tax year, its currency (blank: 0, the vest alone)")
     ] = None,
     rates: Annotated[Rows, table(RATES_DOC)] = None,
     age: Annotated[Rows, table(AGE_DOC)] = None,
@@ -231,7 +231,8 @@ def vest_sourcing(
     move = opt_date(move_date, "move_date")
     for value, name in ((grant, "grant_date"), (vest, "vest_date"), (move, "move_date")):
         if value is None:
-            raise InvalidInputError(f"{name} is required")
+            where = " (your first workday there: the offer's start_date)" if name == "move_date" else ""
+            raise InvalidInputError(f"{name} is required{where}")
     assert grant is not None and vest is not None and move is not None
     before = opt_text(from_place, "from_place")
     after = opt_text(to_place, "to_place")

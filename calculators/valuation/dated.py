@@ -791,21 +791,11 @@ def job_year(
     if year + 1 > dt.MAXYEAR or until < first_day:
         raise InvalidInputError(f"current job: no pay in its tax year {year} by {until.isoformat()}")
     end = min(until, tax_year_start(code, year + 1) - dt.timedelta(days=1))
-    ends = [d for d in pay_dates(first_day, MONTHS) if d <= end]
-    monthly = job.base_salary / MONTHS
-    base = monthly * len(ends)
-    paid = list(ends)
-    if not ends or ends[-1] < end:  # a month left before its end: its days worked
-        begin = ends[-1] + dt.timedelta(days=1) if ends else first_day
-        period_end = add_months(begin, 1) - dt.timedelta(days=1)
-        base += monthly * ((end - begin).days + 1) / ((period_end - begin).days + 1)
-        paid.append(end)
-    bonus = job.bonus * len(bonus_days(job, first_day, end))
-    vests = sum(amount for day, amount in job.unvested if first_day <= day <= end) * job.equity_rate(fx)
+    parts, paid = _job_pay(job, first_day, end, fx)
+    base, bonus, vests = parts["base"], parts["bonus"], parts["equity"]
     months = min(len(paid), MONTHS)
     opts = {k: v for k, v in (options or {}).items() if k in get_jurisdiction(code).options}
     result = compute(base + bonus, code, rules_year, vests, pay_months=months, departure=departure, **opts)
-    parts = {"base": base, "bonus": bonus, "equity": vests}
     social, pension = contributions_of(code, result.lines)
     return TaxYear(
         year,
@@ -848,6 +838,26 @@ def contributions_of(code: str, lines: Mapping[str, Any]) -> tuple[float, float]
     social = sum(float(np.sum(lines[k])) for k in place.contribution_lines if k in lines)
     pension = sum(float(np.sum(lines[k])) for k in place.pension_lines if k in lines)
     return social, pension
+
+
+def _job_pay(
+    job: CurrentJob, first_day: dt.date, end: dt.date, fx: FxTable | None
+) -> tuple[dict[str, float], list[dt.date]]:
+    """The current job's pay from the first day of its tax year to ``end`` (within it): base at
+    each month end and the days of a month left early, bonus on its days, vests on theirs; and
+    the days paid."""
+    ends = [d for d in pay_dates(first_day, MONTHS) if d <= end]
+    monthly = job.base_salary / MONTHS
+    base = monthly * len(ends)
+    paid = list(ends)
+    if not ends or ends[-1] < end:  # a month left before its end: its days worked
+        begin = ends[-1] + dt.timedelta(days=1) if ends else first_day
+        period_end = add_months(begin, 1) - dt.timedelta(days=1)
+        base += monthly * ((end - begin).days + 1) / ((period_end - begin).days + 1)
+        paid.append(end)
+    bonus = job.bonus * len(bonus_days(job, first_day, end))
+    vests = sum(amount for day, amount in job.unvested if first_day <= day <= end) * job.equity_rate(fx)
+    return {"base": base, "bonus": bonus, "equity": vests}, paid
 
 
 def leaving_year(
@@ -1017,7 +1027,11 @@ def shared_year(
     social security withheld past the wage base comes back on the return, 26 U.S.C. § 31(b)).
     Where the two jobs are in one jurisdiction, the two shares add up to its tax on the
     whole; in two (one US state to another), each state's share is its tax on the whole
-    year's income times the share earned there, as California's Form 540NR works it.
+    year's income times the share earned there, as California's Form 540NR works it.  Not
+    exact where the offer's equity is under a regime that taxes it apart (Israel's section 102
+    by default): the old job's vests are then taxed under it too on the offer's side (a
+    job of 500,000 ILS with a 100,000 ILS vest and a 600,000 ILS year: the shares add up to
+    96 % of one job's tax).  Contributions stay each job's own (each employer withholds them).
 
     Parameters
     ----------
@@ -1131,9 +1145,10 @@ def common_rules_year(job: CurrentJob, offer: Offer) -> int:
 def pay_before_arrival(
     job: CurrentJob, left: TaxYear, offer: Offer, start: dt.date, fx: FxTable | None
 ) -> float:
-    """Moving abroad, the old job's pay in the new country's first tax year, in the new
+    """Moving abroad, the old job's pay dated in the new country's first tax year, in the new
     country's currency: counted for the rate where the rules say so (Germany's § 32b,
-    California's 540NR).
+    California's 540NR).  The two tax years may start on other days (the UK's on 6 April):
+    only the pay from the new country's year's first day counts.
 
     Parameters
     ----------
@@ -1169,8 +1184,19 @@ def pay_before_arrival(
     """
     if country_of(job.jurisdiction) == country_of(offer.jurisdiction):
         return 0.0
-    if tax_year_of(offer.jurisdiction, left.last_pay) != tax_year_of(offer.jurisdiction, start):
+    arrival_year = tax_year_of(offer.jurisdiction, start)
+    if tax_year_of(offer.jurisdiction, left.last_pay) != arrival_year:
         return 0.0
-    paid = sum(left.parts.values())
+    # only the old pay dated in the new country's tax year, which may straddle two of the old
+    # country's (the UK's from 6 April)
+    opens = max(tax_year_start(offer.jurisdiction, arrival_year), FIRST_DAY)
+    paid = 0.0
+    for year in range(tax_year_of(job.jurisdiction, opens), left.year + 1):
+        first = max(tax_year_start(job.jurisdiction, year), FIRST_DAY)
+        last = min(left.last_pay, tax_year_start(job.jurisdiction, year + 1) - dt.timedelta(days=1))
+        if last >= first:
+            paid += sum(_job_pay(job, first, last, fx)[0].values())
+        if opens > first:
+            paid -= sum(_job_pay(job, first, opens - dt.timedelta(days=1), fx)[0].values())
     local = get_jurisdiction(offer.jurisdiction).currency
-    return float((fx or shipped_table()).convert(paid, job.currency, local)) if paid else 0.0
+    return float((fx or shipped_table()).convert(paid, job.currency, local)) if paid > 0 else 0.0

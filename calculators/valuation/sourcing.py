@@ -32,7 +32,8 @@ The country left, where the person is no longer resident, taxes its share alone:
   deduction (26 U.S.C. § 871(b), § 63(c)(6)(B)), on top of the other US pay of the year, with
   the payroll taxes on it (the work was done in the United States); California taxes its share
   as a nonresident's California income (Form 540NR: the tax on the year's whole income times
-  the California share).
+  the California share).  New York as the place left (IT-203's ratio; New York City taxes
+  residents only) is not modelled and is refused.
 
 Other countries as either side are refused by name: their rules for a vest across a move are
 not modelled.  Assumptions, stated: the person is not a US citizen (a citizen is taxed on
@@ -50,7 +51,7 @@ from typing import Any
 
 import numpy as np
 
-from calculators.errors import InvalidInputError, UnknownJurisdictionError
+from calculators.errors import InvalidInputError, NegotiationError, UnknownJurisdictionError
 from calculators.fx import FxTable, shipped_table
 from calculators.places import JURISDICTIONS, PLACES, country_of, tax_year_of, vest_rule
 from calculators.tax import compute, get_jurisdiction
@@ -250,6 +251,8 @@ def vest_across_border(
     >>> found.source.workdays + found.residence.workdays, found.source.currency
     (262, 'JPY')
     """
+    if vest.year >= dt.MAXYEAR:
+        raise InvalidInputError(f"vest_date must be before the year {dt.MAXYEAR}")
     if not (FIRST_DAY <= grant <= vest):
         raise InvalidInputError("grant_date must be on or before vest_date (and from 1900)")
     if not (grant < move <= vest):
@@ -285,6 +288,12 @@ def vest_across_border(
         arrival = tax_year_of(arrived.code, vest) == tax_year_of(arrived.code, move)
     table = fx or shipped_table()
     ccy = (vest_currency or arrived.currency).strip().upper()
+
+    if ccy != arrived.currency:
+        try:
+            table.convert(1.0, ccy, arrived.currency)
+        except NegotiationError as exc:
+            raise InvalidInputError(f"vest_currency: {exc}") from None
 
     def to(currency: str, value: float) -> float:
         return value if currency == ccy else float(table.convert(value, ccy, currency))

@@ -70,6 +70,9 @@ __all__ = ["START_BASES", "StartDay", "BestStart", "start_grid", "best_start"]
 #: window can carry: a net present value by month is not modelled here).
 START_BASES = tuple(b for b in BASES if b != "npv")
 DAY = dt.timedelta(days=1)
+#: The latest start weighed is at most this many months after the earliest (a grid of ten
+#: years of monthly starts): a choice of this tool, to keep one call within a second.
+MAX_GRID_MONTHS = 120
 
 
 @dataclass(frozen=True)
@@ -281,7 +284,11 @@ def best_start(
     latest = add_months(earliest, MONTHS - 1) if latest is None else latest
     if latest < earliest:
         raise InvalidInputError("to_date must be on or after from_date")
-    check_span(latest, MONTHS * horizon, "to_date")
+    if (latest.year - earliest.year) * MONTHS + latest.month - earliest.month > MAX_GRID_MONTHS:
+        raise InvalidInputError(f"to_date must be at most {MAX_GRID_MONTHS // MONTHS} years after from_date")
+    # the offer's schedule runs from each start past the window's end: its last pay must have a date
+    span = (MAX_GRID_MONTHS // MONTHS) + horizon + 2
+    check_span(latest, MONTHS * span, "to_date")
     if earliest <= FIRST_DAY:
         raise InvalidInputError(
             f"from_date must be after {FIRST_DAY.isoformat()} (the day before it is a last day)"
@@ -306,7 +313,8 @@ def best_start(
 
     stay, _ = job_net(end, False)
     span = -(-((end.year - earliest.year) * MONTHS + end.month - earliest.month + 1) // MONTHS) + 1
-    sched = cash_schedule(OfferBatch.from_offers([offer], fx), span)
+    shown = min(span, int(YEARS.high or span))  # the schedule's horizon; the years past it beyond
+    sched = cash_schedule(OfferBatch.from_offers([offer], fx), shown, beyond=span - shown)
     yearly = {p: sched[p][0] for p in PARTS}
     # the current job's tax year starts the window: its days before the earliest start are paid
     # the same whatever the start, so the gains compare; report the window from that day

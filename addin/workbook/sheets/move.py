@@ -29,7 +29,7 @@ VEST_HELP = {
     "grant_date": "When it was granted, before the move",
     "vest_date": "When it vests, after the move",
     "income_before": "Other pay taxed where you worked before, in the vest's tax year (blank: 0)",
-    "income_after": "Other pay where you live at the vest, in its tax year (blank: 0)",
+    "income_after": "Other pay where you live at the vest, that tax year (blank: 0: the vest alone)",
 }
 INPUT_TOP = 3
 MOVE_TOP = INPUT_TOP + len(INPUT_HELP) + 3
@@ -58,6 +58,13 @@ def _offer_field(lay: Layout, field: str) -> Call:
     names = Ref(COMPARE, lay.slot_row(1), 0, lay.slot_row(lay.n_offers), 0)
     match = Call("MATCH", (input_ref("offer"), names, 0))
     return Call("INDEX", (Ref(OFFERS, row, 1, row, lay.last_col), 1, match))
+
+
+def _offer_start(lay: Layout) -> Call:
+    """The named offer's start_date, empty text where it gives none (a blank cell would read
+    as day 0)."""
+    day = _offer_field(lay, "start_date")
+    return Call("IF", (Op("=", day, ""), "", day))
 
 
 def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
@@ -125,7 +132,7 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
             amount,
             input_ref("grant_date"),
             input_ref("vest_date"),
-            Call("IF", (Op("=", start, ""), _offer_field(lay, "start_date"), start)),
+            Call("IF", (Op("=", start, ""), _offer_start(lay), start)),
             home,
             _offer_field(lay, "jurisdiction"),
             input_ref("vest_currency"),
