@@ -171,13 +171,17 @@ def _marginal(
     vest: float,
     options: Mapping[str, Any],
     **flags: Any,
-) -> tuple[float, float]:
-    """The tax of ``vest`` on top of ``other`` pay: (income-tax lines, every line)."""
+) -> tuple[float, float, float]:
+    """The tax of ``vest`` on top of ``other`` pay: (income-tax lines, every line, the federal
+    income tax where there is one)."""
     opts = {k: v for k, v in options.items() if k in get_jurisdiction(code).options}
     without = compute(other, code, year, 0.0, **flags, **opts)
     with_vest = compute(other, code, year, vest, **flags, **opts)
     every = float(with_vest.total_withheld - without.total_withheld)
-    return _income_tax(with_vest.lines) - _income_tax(without.lines), every
+    federal = float(with_vest.lines.get("federal_income_tax", 0.0)) - float(
+        without.lines.get("federal_income_tax", 0.0)
+    )
+    return _income_tax(with_vest.lines) - _income_tax(without.lines), every, federal
 
 
 def vest_across_border(
@@ -311,7 +315,7 @@ def vest_across_border(
         abroad = to(left.currency, amount * (1.0 - share_before)) + float(
             table.convert(income_after, arrived.currency, left.currency) if income_after else 0.0
         )
-        _, src_tax = _marginal(
+        _, src_tax, _ = _marginal(
             left.code, year, income_before, income_src, opts, arrival=True, exempt_income=abroad
         )
     source = CountryShare(
@@ -330,15 +334,16 @@ def vest_across_border(
     whole = float(to(arrived.currency, float(amount)))
     own = whole * (1.0 - share_before)
     if resident_rule == "worldwide_credit":  # the US
-        income_tax, _ = _marginal(arrived.code, year, income_after, whole, opts, arrival=arrival)
-        federal_whole = _federal(arrived.code, year, income_after, whole, opts, arrival)
-        payroll = _marginal(arrived.code, year, income_after, own, opts, arrival=arrival)
-        res_tax = income_tax + (payroll[1] - payroll[0])
+        income_tax, _, federal_whole = _marginal(
+            arrived.code, year, income_after, whole, opts, arrival=arrival
+        )
+        own_income_tax, own_every, _ = _marginal(arrived.code, year, income_after, own, opts, arrival=arrival)
+        res_tax = income_tax + (own_every - own_income_tax)  # payroll taxes on the US days only
         paid = float(table.convert(src_tax, left.currency, arrived.currency)) if src_tax else 0.0
         credit = min(paid, federal_whole * share_before)
         income = whole
     else:  # own_share, the UK: its own workdays' share only
-        _, res_tax = _marginal(arrived.code, year, income_after, own, opts)
+        _, res_tax, _ = _marginal(arrived.code, year, income_after, own, opts)
         credit, income = 0.0, own
     residence = CountryShare(
         arrived.code,
@@ -353,13 +358,3 @@ def vest_across_border(
         credit,
     )
     return SourcedVest(float(amount), ccy, grant, move, vest, source, residence)
-
-
-def _federal(
-    code: str, year: int, other: float, vest: float, options: Mapping[str, Any], arrival: bool
-) -> float:
-    """The US federal income tax of ``vest`` on top of ``other``."""
-    opts = {k: v for k, v in options.items() if k in get_jurisdiction(code).options}
-    a = compute(other, code, year, vest, arrival=arrival, **opts).lines["federal_income_tax"]
-    b = compute(other, code, year, 0.0, arrival=arrival, **opts).lines["federal_income_tax"]
-    return float(a) - float(b)
