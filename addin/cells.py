@@ -349,6 +349,20 @@ def opt_date(value: Any, name: str) -> dt.date | None:
     return read_date(_scalar(value, name), name)
 
 
+def opt_bool(value: Any, name: str, default: bool = False) -> bool:
+    """TRUE / FALSE from a cell (or the text yes / no, true / false); blank takes ``default``;
+    a range gives its first cell."""
+    while isinstance(value, (list, tuple)):
+        value = value[0] if value else None
+    if _blank(value):
+        return default
+    if isinstance(value, str):
+        value = {"true": True, "yes": True, "false": False, "no": False}.get(value.strip().lower(), value)
+    if not isinstance(value, bool):
+        raise InvalidInputError(f"{name} must be TRUE or FALSE (or yes / no)")
+    return value
+
+
 def opt_text(value: Any, name: str, default: str | None = None) -> str | None:
     """Text from a cell; blank takes ``default``."""
     value = _scalar(value, name)

@@ -224,3 +224,62 @@ def test_new_york_left_is_refused_and_the_vests_currency_and_date_are_named():
     # New York is still modelled as where you live at the vest
     found = vest_across_border(40_000, grant, vest, move, "Tokyo", "US-NY-NYC", "USD", RULES)
     assert found.residence.jurisdiction == "US-NY-NYC" and found.residence.tax > 0
+
+
+def test_an_internal_transfer_keeps_the_grants_and_shares_each_later_vest_by_workdays(example_rows):
+    """The Tokyo job moved to Seattle (MOVE_YEAR with transfer TRUE): its vest of 15 June 2027,
+    granted 1 April 2026, is no longer lost: two rows give Japan's 20.42 % on its workday share
+    and the US tax on the whole less the credit, the figures VEST_SOURCING gives with the
+    offer's 2027 US pay as the other pay of the year.  A vest before the day of leaving stays
+    in the job's year; without transfer no vest row appears; a vest with no grant date is one
+    line asking for it."""
+    from addin import udfs
+    from calculators.valuation.dated import common_rules_year, move_year
+    from calculators.valuation.forfeit import current_job_from_table
+
+    table = [
+        ["jurisdiction", "Tokyo"],
+        ["base_salary", 11_000_000],
+        [dt.datetime(2027, 6, 15), 3_000_000, dt.datetime(2026, 4, 1)],
+        [dt.datetime(2027, 2, 15), 1_000_000, "Unvested: vest date (A), amount (B); grant date here"],
+    ]
+    out = udfs.move_year(
+        table, "2027-03-31", example_rows, "Seattle big tech", "2027-04-15", None, None, True
+    )
+    head, rows = out[0], [dict(zip(out[0], r, strict=True)) for r in out[1:]]
+    assert [r["job"] for r in rows] == [
+        "Current job",
+        "Seattle big tech",
+        "Seattle big tech",
+        "Current job: vest 2027-06-15 (source)",
+        "Current job: vest 2027-06-15 (residence)",
+    ]
+    assert rows[0]["gross"] == pytest.approx(2_750_000 + 1_000_000)  # the February vest, paid before leaving
+    job = current_job_from_table(table)
+    from addin.workbook.builder import example
+    from calculators.offer.model import Offer
+
+    offer = Offer.from_fields(dict(next(o for o in example()["offers"] if o["name"] == "Seattle big tech")))
+    rules = common_rules_year(job, offer)
+    us_2027 = move_year(job, dt.date(2027, 3, 31), offer, dt.date(2027, 4, 15), rules)[1].gross
+    split = vest_across_border(
+        3_000_000, dt.date(2026, 4, 1), dt.date(2027, 6, 15), dt.date(2027, 4, 15), "Tokyo", "US-WA", "JPY",
+        rules, 0.0, us_2027, arrival=True,
+    )  # fmt: skip
+    japan, us = rows[3], rows[4]
+    assert (japan["jurisdiction"], japan["currency"]) == ("JP-TOKYO", "JPY")
+    assert japan["gross"] == pytest.approx(split.source.income)
+    assert japan["withheld"] == split.source.tax == math.floor(split.source.income * 0.2042)
+    assert (us["jurisdiction"], us["currency"]) == ("US-WA", "USD")
+    assert us["withheld"] == pytest.approx(split.residence.net_tax)
+    usd = float(FX.convert(3_000_000, "JPY", "USD"))
+    assert japan["gross"] / float(FX.convert(1.0, "USD", "JPY")) + us["gross"] == pytest.approx(usd)
+    plain = udfs.move_year(table, "2027-03-31", example_rows, "Seattle big tech", "2027-04-15")
+    assert len(plain) == 4 and head == plain[0]
+    no_grant = [table[0], table[1], [dt.datetime(2027, 6, 15), 3_000_000]]
+    assert udfs.move_year(
+        no_grant, "2027-03-31", example_rows, "Seattle big tech", "2027-04-15", None, None, "yes"
+    ) == ("#VALUE! current job: the vest of 2027-06-15 needs its grant date (third column) for a transfer")
+    assert udfs.move_year(
+        table, "2027-03-31", example_rows, "Seattle big tech", None, None, None, "maybe"
+    ) == ("#VALUE! transfer must be TRUE or FALSE (or yes / no)")

@@ -5,7 +5,19 @@ import datetime as dt
 from typing import Annotated, Any
 
 import calculators.valuation.forfeit as forfeit
-from addin.cells import Cell, Rows, cell, opt_date, opt_number, opt_setting, opt_text, rows_out, table, udf
+from addin.cells import (
+    Cell,
+    Rows,
+    cell,
+    opt_bool,
+    opt_date,
+    opt_number,
+    opt_setting,
+    opt_text,
+    rows_out,
+    table,
+    udf,
+)
 from addin.udfs._docs import AGE_DOC, NAME_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
 from addin.udfs.inputs import fx_table, personal_from
 from calculators.defaults import START_BASIS, YEARS
@@ -15,7 +27,7 @@ from calculators.offer.table import offers_from_table, select_offer
 from calculators.personal import as_options
 from calculators.places import agreement_between, country_of, tax_year_label
 from calculators.valuation.dated import move_year as dated_move_year
-from calculators.valuation.sourcing import vest_across_border
+from calculators.valuation.sourcing import transferred_vests, vest_across_border
 from calculators.valuation.start import START_BASES
 from calculators.valuation.start import best_start as weigh_starts
 
@@ -86,6 +98,9 @@ def move_year(
     ] = None,
     rates: Annotated[Rows, table(RATES_DOC + " (for equity in another currency)")] = None,
     age: Annotated[Rows, table(AGE_DOC)] = None,
+    transfer: Annotated[
+        Cell, cell("TRUE: the offer is your job moved abroad; its vests go on, shared by workdays")
+    ] = None,
 ):
     """The move by tax year and country, in its currency, with contributions: the current
     job to the day you leave, then the offer's first year (departure, arrival).
@@ -98,7 +113,11 @@ def move_year(
     offer = select_offer(offers_from_table(offers_table), offer_name)
     start = opt_date(start_date, "start_date") or offer.start_date or leave + dt.timedelta(days=1)
     years_old, facts = personal_from(age)
-    rows = dated_move_year(job, leave, offer, start, None, as_options(years_old, facts), fx_table(rates))
+    moved = opt_bool(transfer, "transfer")
+    options, fx = as_options(years_old, facts), fx_table(rates)
+    rows = dated_move_year(job, leave, offer, start, None, options, fx)
+    if moved:
+        rows += transferred_vests(job, leave, start, rows, None, options, fx)
     return rows_out(
         MOVE_COLUMNS,
         [

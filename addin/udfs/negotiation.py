@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 from typing import Annotated
 
-from addin.cells import Cell, Rows, cell, opt_number, opt_text, rows_out, table, udf
+from addin.cells import Cell, Rows, cell, opt_bool, opt_number, opt_text, rows_out, table, udf
 from addin.messages import say
 from addin.udfs._docs import AGE_DOC, BASIS_DOC, BASKET_DOC, DISCOUNT_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
 from addin.udfs.inputs import fx_table, settings_from
@@ -319,13 +319,7 @@ def impact_value(
     Example: =IMPACT_VALUE(2000000000, 80, 15, 0.002) for 2e9 inferences a year, 65 ms saved
     each, worth 0.002 a millisecond.
     """
-    up = False if _blank(higher_is_better) else higher_is_better
-    if isinstance(up, list):
-        up = up[0][0] if isinstance(up[0], list) else up[0]
-    if isinstance(up, str):
-        up = {"true": True, "yes": True, "false": False, "no": False}.get(up.strip().lower(), up)
-    if not isinstance(up, bool):
-        raise InvalidInputError("higher_is_better must be TRUE or FALSE (or yes / no)")
+    up = opt_bool(higher_is_better, "higher_is_better")
     return negotiation.impact_value(
         opt_number(volume, "volume", low=0.0),
         opt_number(measure_before, "measure_before"),

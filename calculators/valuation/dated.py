@@ -952,6 +952,10 @@ def move_year(
     (:func:`tax_years`) that its first offer year pays in.  When the two jobs are
     in different countries, the first is a year of departure and the second of arrival.
 
+    An internal transfer keeps the current job's grants:
+    :func:`calculators.valuation.sourcing.transferred_vests` gives the rows of its vests after
+    the day of leaving.
+
     Parameters
     ----------
     job : CurrentJob

@@ -27,6 +27,7 @@ the latest shipped one).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -82,6 +83,9 @@ class CurrentJob:
     unvested: tuple[tuple[dt.date, float], ...] = ()
     equity_currency: str | None = None
     name: str = "Current job"
+    # the grant date of each vest, in the order of ``unvested`` (None: not given); read where
+    # the grants keep vesting after a move (an internal transfer) and the vest is shared by workdays
+    granted: tuple[dt.date | None, ...] = ()
 
     def __post_init__(self) -> None:
         where = "current job: "
@@ -105,6 +109,7 @@ class CurrentJob:
         if isinstance(self.unvested, (str, bytes)) or not isinstance(self.unvested, Iterable):
             raise InvalidInputError(where + "unvested must be a list of (vest date, amount)")
         vests = []
+        grants = tuple(self.granted) if isinstance(self.granted, Iterable) else ()
         for i, pair in enumerate(self.unvested, start=1):
             field = f"{where}unvested vest {i}"
             if isinstance(pair, (str, bytes)) or not isinstance(pair, Iterable) or len(tuple(pair)) != 2:
@@ -113,8 +118,13 @@ class CurrentJob:
             vest_day = read_date(day, field + " date")
             if vest_day is None:
                 raise InvalidInputError(f"{field} date must be a date (YYYY-MM-DD)")
-            vests.append((vest_day, pay_amount(amount, field + " amount")))
-        object.__setattr__(self, "unvested", tuple(sorted(vests)))
+            grant = read_date(grants[i - 1], field + " grant date") if i <= len(grants) else None
+            if grant is not None and grant > vest_day:
+                raise InvalidInputError(f"{field} grant date must be on or before its vest date")
+            vests.append((vest_day, pay_amount(amount, field + " amount"), grant))
+        vests.sort(key=lambda v: (v[0], v[1]))
+        object.__setattr__(self, "unvested", tuple((d, a) for d, a, _ in vests))
+        object.__setattr__(self, "granted", tuple(g for _, _, g in vests))
         ccy = self.equity_currency
         if ccy is not None and (not isinstance(ccy, str) or (ccy.strip() and len(ccy.strip()) != 3)):
             raise InvalidInputError(where + "equity_currency must be a 3-letter currency code")
@@ -188,8 +198,10 @@ def current_job_from_table(rows: object) -> CurrentJob:
     """A current job from a two-column table: field and value, and a row per vest.
 
     A row is a field of :data:`CURRENT_JOB_FIELDS` (as ``base_salary`` or ``Base salary``)
-    and its value, or an unvested grant: its vest date (a date or Excel serial) and its
-    amount.  Blank rows, and rows whose value is blank, are skipped.
+    and its value, or an unvested grant: its vest date (a date or Excel serial), its amount
+    and, in a third column, its grant date (read where the grant keeps vesting after a
+    move; text there is the sheet's help, not a date).  Blank rows, and rows whose value is
+    blank, are skipped.
 
     Parameters
     ----------
@@ -226,7 +238,7 @@ def current_job_from_table(rows: object) -> CurrentJob:
     if isinstance(rows, (str, bytes)) or not isinstance(rows, Iterable):
         raise InvalidInputError(f"{where} must be a range of rows (field, value)")
     values: dict[str, object] = {}
-    vests: list[tuple[object, object]] = []
+    vests: list[tuple[object, object, dt.date | None]] = []
     for i, row in enumerate(rows, start=1):
         cells = [row] if isinstance(row, (str, bytes)) or not isinstance(row, Iterable) else list(row)
         label = cells[0] if cells else None
@@ -249,7 +261,14 @@ def current_job_from_table(rows: object) -> CurrentJob:
             raise InvalidInputError(
                 f"{where} row {i}: the label must be a vest date or one of " + ", ".join(CURRENT_JOB_FIELDS)
             )
-        vests.append((day, value))
+        third = cells[2] if len(cells) > 2 else None
+        try:  # a grant date in the third column (else that column's help text, or blank)
+            grant = read_date(third, f"{where} row {i} grant date") if not _is_text(third) else None
+        except InvalidInputError:
+            grant = None
+        if _looks_like_date(third) and grant is None:
+            raise InvalidInputError(f"{where} row {i}: the grant date must be a date (YYYY-MM-DD)")
+        vests.append((day, value, grant))
     for needed in ("jurisdiction", "base_salary"):
         if needed not in values:
             raise InvalidInputError(f"{where}: {needed} is missing")
@@ -258,10 +277,20 @@ def current_job_from_table(rows: object) -> CurrentJob:
         base_salary=values["base_salary"],  # type: ignore[arg-type]
         bonus_target=values.get("bonus_target", 0.0),  # type: ignore[arg-type]
         next_bonus_date=values.get("next_bonus_date"),  # type: ignore[arg-type]
-        unvested=tuple(vests),  # type: ignore[arg-type]
+        unvested=tuple((d, v) for d, v, _ in vests),  # type: ignore[arg-type, misc]
         equity_currency=values.get("equity_currency"),  # type: ignore[arg-type]
         name=values.get("name", "Current job"),  # type: ignore[arg-type]
+        granted=tuple(g for _, _, g in vests),
     )
+
+
+def _is_text(value: object) -> bool:
+    """Text that is not a date written as YYYY-MM-DD (the sheet's help text in that column)."""
+    return isinstance(value, str) and not _looks_like_date(value)
+
+
+def _looks_like_date(value: object) -> bool:
+    return isinstance(value, str) and bool(re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value))
 
 
 def forfeited(

@@ -45,7 +45,7 @@ grant's currency, and converted with one FX table.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,9 +56,10 @@ from calculators.fx import FxTable, shipped_table
 from calculators.places import JURISDICTIONS, PLACES, country_of, tax_year_of, vest_rule
 from calculators.tax import compute, get_jurisdiction
 from calculators.tax.engine import params
-from calculators.valuation.dated import FIRST_DAY
+from calculators.valuation.dated import FIRST_DAY, MoveRow, TaxYear
+from calculators.valuation.forfeit import CurrentJob
 
-__all__ = ["workdays", "CountryShare", "SourcedVest", "vest_across_border", "modelled"]
+__all__ = ["workdays", "CountryShare", "SourcedVest", "vest_across_border", "modelled", "transferred_vests"]
 
 
 def modelled(side: str) -> list[str]:
@@ -358,3 +359,109 @@ def vest_across_border(
         credit,
     )
     return SourcedVest(float(amount), ccy, grant, move, vest, source, residence)
+
+
+def transferred_vests(
+    job: CurrentJob,
+    leave: dt.date,
+    start: dt.date,
+    rows: Sequence[MoveRow],
+    rules_year: int | None = None,
+    options: Mapping[str, Any] | None = None,
+    fx: FxTable | None = None,
+) -> list[MoveRow]:
+    """An internal transfer (the offer is the current job moved abroad, so its grants keep
+    vesting): each of the current job's vests after the day of leaving, to the last pay of the
+    move's rows, shared by workdays between the two countries and taxed by each
+    (:func:`vest_across_border`, the offer's pay of the vest's tax year as the other pay there).
+
+    Parameters
+    ----------
+    job : CurrentJob
+        The job moved; each vest needs its grant date (``granted``).
+    leave : datetime.date
+        The last day in the country left.
+    start : datetime.date
+        The first workday in the country arrived in.
+    rows : sequence of MoveRow
+        The move (:func:`calculators.valuation.dated.move_year`): the job's row, then the offer's.
+    rules_year : int, optional
+        The tax year whose rules apply in both (blank: the latest both cover).
+    options : mapping, optional
+        Personal options (``age`` ...).
+    fx : FxTable, optional
+        Converts the vest to each country's currency.
+
+    Returns
+    -------
+    list of MoveRow
+        Two per vest: the country left's workday share with its tax, then the other's share
+        with its tax on the vest less its credit (the residence taxes the whole vest in the US,
+        so its tax may exceed its share); in each country's currency.
+
+    Raises
+    ------
+    InvalidInputError
+        Rows within one country (a transfer there changes no tax system), a vest with no
+        grant date.
+
+    References
+    ----------
+    As :func:`vest_across_border`.
+
+    Examples
+    --------
+    >>> from calculators.examples import SEATTLE_OFFER
+    >>> from calculators.valuation.dated import move_year
+    >>> job = CurrentJob("Tokyo", 11_000_000, unvested=(("2027-06-15", 3_000_000),), granted=("2026-04-01",))
+    >>> moved = move_year(job, dt.date(2027, 3, 31), SEATTLE_OFFER, dt.date(2027, 4, 15), 2025)
+    >>> kept = transferred_vests(job, dt.date(2027, 3, 31), dt.date(2027, 4, 15), moved, 2025)
+    >>> [(r.jurisdiction, r.currency) for r in kept]
+    [('JP-TOKYO', 'JPY'), ('US-WA', 'USD')]
+    """
+    found = [r.tax_year for r in rows[1:]]
+    offer_code = rows[-1].jurisdiction if len(rows) > 1 else job.jurisdiction
+    if country_of(offer_code) == country_of(job.jurisdiction):
+        raise InvalidInputError("transfer: a move within one country keeps the same tax system")
+    last = found[-1].last_pay if found else start
+    ccy = job.equity_currency or job.currency
+    gross_of = {t.year: t.gross for t in found}
+    first_year = found[0].year if found else None
+    out = []
+    for (day, amount), grant in zip(job.unvested, job.granted, strict=True):
+        if not leave < day <= last:
+            continue
+        if grant is None:
+            raise InvalidInputError(
+                f"current job: the vest of {day.isoformat()} needs its grant date (third column) "
+                "for a transfer"
+            )
+        year = tax_year_of(offer_code, day)
+        split = vest_across_border(
+            amount,
+            grant,
+            day,
+            start,
+            job.jurisdiction,
+            offer_code,
+            ccy,
+            rules_year,
+            0.0,
+            gross_of.get(year, 0.0),
+            options,
+            fx,
+            arrival=year == first_year,
+        )
+        rate = (
+            1.0
+            if ccy == split.residence.currency
+            else float((fx or shipped_table()).convert(1.0, ccy, split.residence.currency))
+        )
+        own = amount * split.residence.share * rate  # the residence's workday share, its currency
+        for part, income in ((split.source, split.source.income), (split.residence, own)):
+            label = f"{job.name}: vest {day.isoformat()} ({part.role})"
+            taxed = TaxYear(
+                tax_year_of(part.jurisdiction, day), day, day, 0, {"equity": income}, part.net_tax, (income,)
+            )
+            out.append(MoveRow(label, part.jurisdiction, part.currency, taxed))
+    return out

@@ -318,9 +318,10 @@ BLANK_VEST_ROWS = 4  # rows for unvested grants: vest date in A, amount in B
 
 
 def current_job_ref(data: dict[str, Any]) -> Ref:
-    """The FORFEITED table: the fields and the vest rows, columns A:B."""
+    """The FORFEITED table: the fields and the vest rows, columns A:C (a vest row's C is its
+    grant date, read for a transfer; a field row's C is its help)."""
     top = rows(data)[CURRENT] + 2
-    return Ref(NAME, top, 0, top + len(CURRENT_JOB_HELP) + BLANK_VEST_ROWS - 1, 1)
+    return Ref(NAME, top, 0, top + len(CURRENT_JOB_HELP) + BLANK_VEST_ROWS - 1, 2)
 
 
 def leave_ref(data: dict[str, Any]) -> Ref:
@@ -359,7 +360,7 @@ def _fill_current_job(m: Model, lay: Layout, data: dict[str, Any]) -> None:
         if k < len(vests):
             m.put(NAME, first_vest + k, 0, vests[k][0].isoformat())
             m.put(NAME, first_vest + k, 1, vests[k][1], "num")
-        m.put(NAME, first_vest + k, 2, "Unvested: vest date (A), amount (B)")
+        m.put(NAME, first_vest + k, 2, "Unvested: vest date (A), amount (B); grant date here for a transfer")
     table = current_job_ref(data)
     base = current_job_cell(data, "base_salary")
     leave = leave_ref(data)
