@@ -22,6 +22,7 @@ INPUT_HELP = {
     "offer": "The offer you would move to: its name on the Offers sheet (the first offer until you type one)",
     "start_date": "Its first day (blank: the offer's start_date, else the day after leave_date)",
     "leave_date": "Your last day at the current job (the Strategy sheet's)",
+    "transfer": "TRUE: the offer is your job moved abroad; its vests go on (grant dates: Strategy, column C)",
 }
 VEST_HELP = {
     "vest_amount": "One RSU vest across the move: its value at vest (blank: none)",
@@ -33,7 +34,8 @@ VEST_HELP = {
 }
 INPUT_TOP = 3
 MOVE_TOP = INPUT_TOP + len(INPUT_HELP) + 3
-MOVE_ROWS, MOVE_COLS = 5, 12  # a header, the current job's year and up to three of the offer's
+# a header, the current job's year, up to three of the offer's, two per vest of a transfer
+MOVE_ROWS, MOVE_COLS = 5 + 2 * strategy.BLANK_VEST_ROWS, 12
 BEST_TOP = MOVE_TOP + MOVE_ROWS + 3
 # a header and the grid: twelve monthly starts, the days after the vest rows and two bonus days,
 # the offer's own start
@@ -80,7 +82,7 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
             value = lay.slot_ref(1)
         elif name == "leave_date":
             value = strategy.leave_ref(data)
-        m.put(NAME, r, 1, value, "date" if name != "offer" else None)
+        m.put(NAME, r, 1, value, "date" if name.endswith("_date") else None)
         m.put(NAME, r, 2, help_text)
     job = strategy.current_job_ref(data)
     no_job = Op("=", strategy.current_job_cell(data, "base_salary"), "")
@@ -94,7 +96,9 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
     block(
         MOVE_TOP,
         "The move by tax year and country (each in its own currency)",
-        Call("MOVE_YEAR", (job, leave, lay.offers, offer, start, lay.fx, lay.personal)),
+        Call(
+            "MOVE_YEAR", (job, leave, lay.offers, offer, start, lay.fx, lay.personal, input_ref("transfer"))
+        ),
         MOVE_ROWS,
         MOVE_COLS,
     )
