@@ -358,6 +358,8 @@ def opt_bool(value: Any, name: str, default: bool = False) -> bool:
         return default
     if isinstance(value, str):
         value = {"true": True, "yes": True, "false": False, "no": False}.get(value.strip().lower(), value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value in (0, 1):
+        value = bool(value)  # Excel's 1 and 0
     if not isinstance(value, bool):
         raise InvalidInputError(f"{name} must be TRUE or FALSE (or yes / no)")
     return value

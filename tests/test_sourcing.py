@@ -230,7 +230,8 @@ def test_an_internal_transfer_keeps_the_grants_and_shares_each_later_vest_by_wor
     """The Tokyo job moved to Seattle (MOVE_YEAR with transfer TRUE): its vest of 15 June 2027,
     granted 1 April 2026, is no longer lost: two rows give Japan's 20.42 % on its workday share
     and the US tax on the whole less the credit, the figures VEST_SOURCING gives with the
-    offer's 2027 US pay as the other pay of the year.  A vest before the day of leaving stays
+    offer's 2027 US taxed pay as the other pay of the year, with the US payroll taxes in its
+    contributions.  A vest before the day of leaving stays
     in the job's year; without transfer no vest row appears; a vest with no grant date is one
     line asking for it."""
     from addin import udfs
@@ -261,7 +262,7 @@ def test_an_internal_transfer_keeps_the_grants_and_shares_each_later_vest_by_wor
 
     offer = Offer.from_fields(dict(next(o for o in example()["offers"] if o["name"] == "Seattle big tech")))
     rules = common_rules_year(job, offer)
-    us_2027 = move_year(job, dt.date(2027, 3, 31), offer, dt.date(2027, 4, 15), rules)[1].gross
+    us_2027 = move_year(job, dt.date(2027, 3, 31), offer, dt.date(2027, 4, 15), rules)[1].tax_year.taxed
     split = vest_across_border(
         3_000_000, dt.date(2026, 4, 1), dt.date(2027, 6, 15), dt.date(2027, 4, 15), "Tokyo", "US-WA", "JPY",
         rules, 0.0, us_2027, arrival=True,
@@ -272,6 +273,9 @@ def test_an_internal_transfer_keeps_the_grants_and_shares_each_later_vest_by_wor
     assert japan["withheld"] == split.source.tax == math.floor(split.source.income * 0.2042)
     assert (us["jurisdiction"], us["currency"]) == ("US-WA", "USD")
     assert us["withheld"] == pytest.approx(split.residence.net_tax)
+    # Medicare on the US days' share; Social Security is already at its wage base on that pay
+    assert us["contributions"] > 0 and us["pension_contributions"] == 0.0
+    assert japan["contributions"] == 0.0  # no social insurance after leaving Japan
     usd = float(FX.convert(3_000_000, "JPY", "USD"))
     assert japan["gross"] / float(FX.convert(1.0, "USD", "JPY")) + us["gross"] == pytest.approx(usd)
     plain = udfs.move_year(table, "2027-03-31", example_rows, "Seattle big tech", "2027-04-15")
@@ -283,3 +287,38 @@ def test_an_internal_transfer_keeps_the_grants_and_shares_each_later_vest_by_wor
     assert udfs.move_year(
         table, "2027-03-31", example_rows, "Seattle big tech", None, None, None, "maybe"
     ) == ("#VALUE! transfer must be TRUE or FALSE (or yes / no)")
+
+
+def test_vests_of_one_tax_year_are_taxed_on_top_of_each_other_and_bad_grants_are_named(example_rows):
+    """Two vests of 1,500,000 JPY on one day take (to 0.5 %) the tax of one of 3,000,000: each
+    is taxed on top of the other.  A vest between leaving and starting, a grant on or after the
+    start, and a grant date that is not a date are each one line naming the vest or the row."""
+    from addin import udfs
+
+    def rows(*vests, leave="2027-03-31", start="2027-04-15"):
+        table = [["jurisdiction", "Tokyo"], ["base_salary", 11_000_000], *vests]
+        return udfs.move_year(table, leave, example_rows, "Seattle big tech", start, None, None, True)
+
+    grant = dt.datetime(2026, 4, 1)
+    one = rows([dt.datetime(2027, 6, 15), 3_000_000, grant])
+    two = rows([dt.datetime(2027, 6, 15), 1_500_000, grant], [dt.datetime(2027, 6, 15), 1_500_000, grant])
+    taxes = [sum(r[8] for r in out[4:] if r[2] == ccy) for out in (one, two) for ccy in ("JPY", "USD")]
+    assert taxes[2] == pytest.approx(taxes[0], rel=5e-3) and taxes[3] == pytest.approx(taxes[1], rel=5e-3)
+    assert rows([dt.datetime(2027, 4, 10), 1_000_000, grant]) == (
+        "#VALUE! current job: the vest of 2027-04-10 falls between leave_date and start_date: a transfer "
+        "has no gap"
+    )
+    late = rows([dt.datetime(2027, 6, 15), 1_000_000, dt.datetime(2027, 5, 1)])
+    assert late == (
+        "#VALUE! current job: the vest of 2027-06-15: its grant date must be before start_date "
+        "(and from 1900)"
+    )
+    for bad in ("2026-02-30", "2026-4-1x", True):
+        assert rows([dt.datetime(2027, 6, 15), 1_000_000, bad]) == (
+            "#VALUE! current_job_table row 3: the grant date must be a date (YYYY-MM-DD)"
+        ), bad
+    table = [["jurisdiction", "Tokyo"], ["base_salary", 11_000_000]]
+    same_country = udfs.move_year(
+        table, "2027-03-31", example_rows, "Tokyo big tech", "2027-04-15", None, None, 1
+    )
+    assert same_country[0][0] == "job"  # 1 is TRUE; within one country with no vest to share: no refusal

@@ -55,7 +55,7 @@ def forfeited(
 ):
     """What leaving on leave_date forfeits: unvested equity vesting after it and a bonus not
     yet paid (in full, no pro rata), after the current job's tax or gross, in its currency.
-    Example: =FORFEITED(Strategy!A103:B111, "2026-04-30", "net")
+    Example: =FORFEITED(Strategy!A103:C111, "2026-04-30", "net")
     """
     job = forfeit.current_job_from_table(current_job_table)
     chosen = (opt_text(basis, "basis", "net") or "net").strip().lower()
@@ -104,7 +104,7 @@ def move_year(
 ):
     """The move by tax year and country, in its currency, with contributions: the current
     job to the day you leave, then the offer's first year (departure, arrival).
-    Example: =MOVE_YEAR(Strategy!A103:B111, "2027-02-26", Offers!A1:F33, "Seattle big tech")
+    Example: =MOVE_YEAR(Strategy!A103:C111, "2027-02-26", Offers!A1:F33, "Seattle big tech")
     """
     job = forfeit.current_job_from_table(current_job_table)
     leave = opt_date(leave_date, "leave_date")
@@ -168,7 +168,7 @@ def best_start(
 ):
     """Start days ranked by take-home pay gained over staying in the current job (left the day
     before), in its currency: monthly starts and the days after its vests and bonuses.
-    Example: =BEST_START(Strategy!A103:B111, Offers!A1:F33, "Seattle big tech")
+    Example: =BEST_START(Strategy!A103:C111, Offers!A1:F33, "Seattle big tech")
     """
     job = forfeit.current_job_from_table(current_job_table)
     offer = select_offer(offers_from_table(offers_table), offer_name)

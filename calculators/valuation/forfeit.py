@@ -119,8 +119,6 @@ class CurrentJob:
             if vest_day is None:
                 raise InvalidInputError(f"{field} date must be a date (YYYY-MM-DD)")
             grant = read_date(grants[i - 1], field + " grant date") if i <= len(grants) else None
-            if grant is not None and grant > vest_day:
-                raise InvalidInputError(f"{field} grant date must be on or before its vest date")
             vests.append((vest_day, pay_amount(amount, field + " amount"), grant))
         vests.sort(key=lambda v: (v[0], v[1]))
         object.__setattr__(self, "unvested", tuple((d, a) for d, a, _ in vests))
@@ -262,12 +260,17 @@ def current_job_from_table(rows: object) -> CurrentJob:
                 f"{where} row {i}: the label must be a vest date or one of " + ", ".join(CURRENT_JOB_FIELDS)
             )
         third = cells[2] if len(cells) > 2 else None
-        try:  # a grant date in the third column (else that column's help text, or blank)
-            grant = read_date(third, f"{where} row {i} grant date") if not _is_text(third) else None
-        except InvalidInputError:
-            grant = None
-        if _looks_like_date(third) and grant is None:
-            raise InvalidInputError(f"{where} row {i}: the grant date must be a date (YYYY-MM-DD)")
+        grant = None  # a grant date in the third column; other text there is the sheet's help
+        if third is not None and not _is_text(third) and not (isinstance(third, str) and not third.strip()):
+            bad = InvalidInputError(f"{where} row {i}: the grant date must be a date (YYYY-MM-DD)")
+            if isinstance(third, bool):
+                raise bad
+            try:
+                grant = read_date(third, f"{where} row {i} grant date")
+            except InvalidInputError:
+                raise bad from None
+            if grant is None:
+                raise bad
         vests.append((day, value, grant))
     for needed in ("jurisdiction", "base_salary"):
         if needed not in values:
@@ -285,12 +288,8 @@ def current_job_from_table(rows: object) -> CurrentJob:
 
 
 def _is_text(value: object) -> bool:
-    """Text that is not a date written as YYYY-MM-DD (the sheet's help text in that column)."""
-    return isinstance(value, str) and not _looks_like_date(value)
-
-
-def _looks_like_date(value: object) -> bool:
-    return isinstance(value, str) and bool(re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value))
+    """Text that does not begin as a date does (the sheet's help text in that column)."""
+    return isinstance(value, str) and not re.match(r"\s*\d{1,4}\s*[-/.]", value)
 
 
 def forfeited(

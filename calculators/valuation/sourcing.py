@@ -56,7 +56,7 @@ from calculators.fx import FxTable, shipped_table
 from calculators.places import JURISDICTIONS, PLACES, country_of, tax_year_of, vest_rule
 from calculators.tax import compute, get_jurisdiction
 from calculators.tax.engine import params
-from calculators.valuation.dated import FIRST_DAY, MoveRow, TaxYear
+from calculators.valuation.dated import FIRST_DAY, MoveRow, TaxYear, contributions_of
 from calculators.valuation.forfeit import CurrentJob
 
 __all__ = ["workdays", "CountryShare", "SourcedVest", "vest_across_border", "modelled", "transferred_vests"]
@@ -140,6 +140,8 @@ class CountryShare:
     income: float  # the share of the vest
     tax: float  # the tax it levies on the vest, before any credit
     credit: float  # the credit it gives for the other country's tax
+    contributions: float = 0.0  # of ``tax``, the social security contributions
+    pension: float = 0.0  # of those, the ones that build a state pension
 
     @property
     def net_tax(self) -> float:
@@ -172,9 +174,9 @@ def _marginal(
     vest: float,
     options: Mapping[str, Any],
     **flags: Any,
-) -> tuple[float, float, float]:
+) -> tuple[float, float, float, float, float]:
     """The tax of ``vest`` on top of ``other`` pay: (income-tax lines, every line, the federal
-    income tax where there is one)."""
+    income tax where there is one, and the contributions and pension ones of the lines)."""
     opts = {k: v for k, v in options.items() if k in get_jurisdiction(code).options}
     without = compute(other, code, year, 0.0, **flags, **opts)
     with_vest = compute(other, code, year, vest, **flags, **opts)
@@ -182,7 +184,9 @@ def _marginal(
     federal = float(with_vest.lines.get("federal_income_tax", 0.0)) - float(
         without.lines.get("federal_income_tax", 0.0)
     )
-    return _income_tax(with_vest.lines) - _income_tax(without.lines), every, federal
+    diff = {k: float(with_vest.lines[k]) - float(without.lines.get(k, 0.0)) for k in with_vest.lines}
+    social, pension = contributions_of(code, diff)
+    return _income_tax(with_vest.lines) - _income_tax(without.lines), every, federal, social, pension
 
 
 def vest_across_border(
@@ -310,13 +314,14 @@ def vest_across_border(
     opts = dict(options or {})
     # the country left: its share alone, as a non-resident's
     income_src = to(left.currency, amount * share_before)
+    src_social = src_pension = 0.0  # the flat rate is income tax; no contributions after leaving
     if left_rule == "flat":  # Japan: the flat rate, no deduction, final
         src_tax = float(np.floor(income_src * _flat_rate(left.code, year)))
     else:  # the US: graduated rates, no standard deduction; a state's nonresident share
         abroad = to(left.currency, amount * (1.0 - share_before)) + float(
             table.convert(income_after, arrived.currency, left.currency) if income_after else 0.0
         )
-        _, src_tax, _ = _marginal(
+        _, src_tax, _, src_social, src_pension = _marginal(
             left.code, year, income_before, income_src, opts, arrival=True, exempt_income=abroad
         )
     source = CountryShare(
@@ -330,21 +335,25 @@ def vest_across_border(
         income_src,
         src_tax,
         0.0,
+        src_social,
+        src_pension,
     )
     # the residence at the vest
     whole = float(to(arrived.currency, float(amount)))
     own = whole * (1.0 - share_before)
     if resident_rule == "worldwide_credit":  # the US
-        income_tax, _, federal_whole = _marginal(
+        income_tax, _, federal_whole, _, _ = _marginal(
             arrived.code, year, income_after, whole, opts, arrival=arrival
         )
-        own_income_tax, own_every, _ = _marginal(arrived.code, year, income_after, own, opts, arrival=arrival)
+        own_income_tax, own_every, _, res_social, res_pension = _marginal(
+            arrived.code, year, income_after, own, opts, arrival=arrival
+        )
         res_tax = income_tax + (own_every - own_income_tax)  # payroll taxes on the US days only
         paid = float(table.convert(src_tax, left.currency, arrived.currency)) if src_tax else 0.0
         credit = min(paid, federal_whole * share_before)
         income = whole
     else:  # own_share, the UK: its own workdays' share only
-        _, res_tax, _ = _marginal(arrived.code, year, income_after, own, opts)
+        _, res_tax, _, res_social, res_pension = _marginal(arrived.code, year, income_after, own, opts)
         credit, income = 0.0, own
     residence = CountryShare(
         arrived.code,
@@ -357,6 +366,8 @@ def vest_across_border(
         income,
         res_tax,
         credit,
+        res_social,
+        res_pension,
     )
     return SourcedVest(float(amount), ccy, grant, move, vest, source, residence)
 
@@ -373,7 +384,9 @@ def transferred_vests(
     """An internal transfer (the offer is the current job moved abroad, so its grants keep
     vesting): each of the current job's vests after the day of leaving, to the last pay of the
     move's rows, shared by workdays between the two countries and taxed by each
-    (:func:`vest_across_border`, the offer's pay of the vest's tax year as the other pay there).
+    (:func:`vest_across_border`: the other pay of the vest's tax year is the offer's taxed pay
+    there and, in the country left, the job's pay of its last year there; a later vest of the
+    same tax year is taxed on top of the earlier ones).
 
     Parameters
     ----------
@@ -402,8 +415,9 @@ def transferred_vests(
     Raises
     ------
     InvalidInputError
-        Rows within one country (a transfer there changes no tax system), a vest with no
-        grant date.
+        Rows within one country with vests to share (a transfer there changes no tax system);
+        a vest between the day of leaving and the start; a vest with no grant date, or one on
+        or after the start.
 
     References
     ----------
@@ -421,22 +435,26 @@ def transferred_vests(
     """
     found = [r.tax_year for r in rows[1:]]
     offer_code = rows[-1].jurisdiction if len(rows) > 1 else job.jurisdiction
-    if country_of(offer_code) == country_of(job.jurisdiction):
-        raise InvalidInputError("transfer: a move within one country keeps the same tax system")
     last = found[-1].last_pay if found else start
+    moved = [(d, a, g) for (d, a), g in zip(job.unvested, job.granted, strict=True) if leave < d <= last]
+    if moved and country_of(offer_code) == country_of(job.jurisdiction):
+        raise InvalidInputError("transfer: a move within one country keeps the same tax system")
     ccy = job.equity_currency or job.currency
-    gross_of = {t.year: t.gross for t in found}
+    pay_after = {t.year: t.taxed for t in found}  # the other pay of each tax year, taxed
+    job_year_ = rows[0].tax_year if rows else None
+    pay_before = {job_year_.year: job_year_.taxed} if job_year_ is not None else {}
     first_year = found[0].year if found else None
     out = []
-    for (day, amount), grant in zip(job.unvested, job.granted, strict=True):
-        if not leave < day <= last:
-            continue
+    for day, amount, grant in moved:
+        what = f"current job: the vest of {day.isoformat()}"
+        if day < start:
+            raise InvalidInputError(f"{what} falls between leave_date and start_date: a transfer has no gap")
         if grant is None:
-            raise InvalidInputError(
-                f"current job: the vest of {day.isoformat()} needs its grant date (third column) "
-                "for a transfer"
-            )
+            raise InvalidInputError(f"{what} needs its grant date (third column) for a transfer")
+        if not (FIRST_DAY <= grant < start):
+            raise InvalidInputError(f"{what}: its grant date must be before start_date (and from 1900)")
         year = tax_year_of(offer_code, day)
+        source_year = tax_year_of(job.jurisdiction, day)
         split = vest_across_border(
             amount,
             grant,
@@ -446,12 +464,15 @@ def transferred_vests(
             offer_code,
             ccy,
             rules_year,
-            0.0,
-            gross_of.get(year, 0.0),
+            pay_before.get(source_year, 0.0),
+            pay_after.get(year, 0.0),
             options,
             fx,
             arrival=year == first_year,
         )
+        # a later vest of the same tax year is taxed on top of this one in each country
+        pay_before[source_year] = pay_before.get(source_year, 0.0) + split.source.income
+        pay_after[year] = pay_after.get(year, 0.0) + split.residence.income
         rate = (
             1.0
             if ccy == split.residence.currency
@@ -461,7 +482,15 @@ def transferred_vests(
         for part, income in ((split.source, split.source.income), (split.residence, own)):
             label = f"{job.name}: vest {day.isoformat()} ({part.role})"
             taxed = TaxYear(
-                tax_year_of(part.jurisdiction, day), day, day, 0, {"equity": income}, part.net_tax, (income,)
+                tax_year_of(part.jurisdiction, day),
+                day,
+                day,
+                0,
+                {"equity": income},
+                part.net_tax,
+                (income,),
+                part.contributions,
+                part.pension,
             )
             out.append(MoveRow(label, part.jurisdiction, part.currency, taxed))
     return out
