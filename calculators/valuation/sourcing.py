@@ -440,7 +440,12 @@ def transferred_vests(
     if moved and country_of(offer_code) == country_of(job.jurisdiction):
         raise InvalidInputError("transfer: a move within one country keeps the same tax system")
     ccy = job.equity_currency or job.currency
-    pay_after = {t.year: t.taxed for t in found}  # the other pay of each tax year, taxed
+    # the other pay of each tax year, taxed, in the jurisdiction's currency (an offer may be paid
+    # in another)
+    paid_in = rows[-1].currency if len(rows) > 1 else job.currency
+    local = get_jurisdiction(offer_code).currency
+    to_local = 1.0 if paid_in == local else float((fx or shipped_table()).convert(1.0, paid_in, local))
+    pay_after = {t.year: t.taxed * to_local for t in found}
     job_year_ = rows[0].tax_year if rows else None
     pay_before = {job_year_.year: job_year_.taxed} if job_year_ is not None else {}
     first_year = found[0].year if found else None
