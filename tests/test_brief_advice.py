@@ -492,7 +492,7 @@ def test_the_brief_says_each_offers_best_start_against_the_current_job(folder, o
     job = CurrentJob("Tokyo", 11_000_000, 0.2, dt.date(2027, 6, 30), ((dt.date(2027, 3, 15), 3e6),))
     en, ja = _sections(render(brief, "en")), _sections(render(brief, "ja"))
     data = {o["name"]: o for o in _json(path, folder)["offers"]}
-    seen_kept = False
+    seen_kept, seen_years = False, set()
     for c in brief.companies:
         found = c.start
         assert found is not None and found.currency == "JPY", c.name
@@ -511,7 +511,13 @@ def test_the_brief_says_each_offers_best_start_against_the_current_job(folder, o
         if found.kept:
             seen_kept = True
             assert "vest of 2027-03-15" in line or "bonus of 2027-06-30" in line
+        a, b = found.leave_years
+        said_year = f"from its tax year {a} into {b}"
+        if found.best.start != found.reference.start and found.best.gain >= 0:
+            assert (said_year in line) == (a != b), line
+            seen_years.add(a != b)
     assert seen_kept, "no offer's best start keeps the vest or the bonus: the test shows nothing"
+    assert True in seen_years, "no best start moves the last day into another tax year: untested"
     none = folder / "no-current-job.xlsm"
     shutil.copy(path, none)
     wb = load_workbook(none, keep_vba=True)

@@ -288,7 +288,9 @@ def _start_lines(c: CompanyBrief, t: dict[str, str], said: Any, spoken_cash: Any
     why = t["start_kept" if later else "start_lost"].format(events=events) if events else ""
     worth = spoken_cash(found.worth, found.currency, "down")
     line = t["start"].format(best=found.best.start.isoformat(), ref=ref, v=worth, why=why)
-    return ["- " + line + span]
+    a, b = found.leave_years
+    moved = t["start_year"].format(a=a, b=b) if a != b else ""
+    return ["- " + line + moved + span]
 
 
 def build_brief(path: str | Path) -> Brief:

@@ -31,6 +31,8 @@ LABELS = {
         "in your current job.",
         "start_none": "Start date: {why}.",
         "start_span": " (Starts weighed: {first} to {last}; check your notice period.)",
+        "start_year": " It also moves your last day at the current job from its tax year {a} into {b}"
+        " (leaving a country, {b} becomes the year of departure).",
         "event_vest": "vest of {d}",
         "event_bonus": "bonus of {d}",
         "and": " and ",
@@ -96,6 +98,8 @@ LABELS = {
         "start_same": "開始日：今後12か月の開始日のうち、現在の職に残る場合と比べて {ref} が最良です。",
         "start_none": "開始日：{why}。",
         "start_span": "（検討した開始日：{first}〜{last}。退職の申し出の期間を確認してください。）",
+        "start_year": "現在の職の最終日も税年度 {a} から {b} に移ります"
+        "（出国する場合は {b} 年が出国の年になります）。",
         "event_vest": "{d} の株式確定",
         "event_bonus": "{d} の賞与",
         "and": "と",

@@ -95,6 +95,9 @@ class BestStart:
     days: tuple[StartDay, ...]  # the grid, in date order
     best: StartDay
     reference: StartDay  # the offer's start_date, or the earliest start
+    # the current job's tax year of the last day before the reference and before the best day
+    # (named by the calendar year it starts in): a move across them moves pay between tax years
+    leave_years: tuple[int, int] = (0, 0)
 
     @property
     def worth(self) -> float:
@@ -339,6 +342,15 @@ def best_start(
         days.append(StartDay(start, (moved - stay) / scale, events))
     best = max(days, key=lambda d: (round(d.gain, 6), -d.start.toordinal()))
     given = [d for d in days if d.start == offer.start_date]
+    reference = given[0] if given else days[0]
+    years_left = tuple(tax_year_of(job.jurisdiction, d.start - DAY) for d in (reference, best))
     return BestStart(
-        offer.name, job.currency, chosen, window, tuple(days), best, given[0] if given else days[0]
+        offer.name,
+        job.currency,
+        chosen,
+        window,
+        tuple(days),
+        best,
+        reference,
+        years_left,  # type: ignore[arg-type]
     )
