@@ -634,3 +634,41 @@ def test_social_coverage_says_whether_the_pension_periods_combine():
     assert seattle["checked"] == "2025-10-27" and "nenkin.go.jp" in seattle["source"]
     assert "pension amounts" in seattle["not_modelled"]
     assert udfs.social_coverage("Tokyo", "Atlantis").startswith("#VALUE! to_place: unknown jurisdiction")
+
+
+def test_compare_on_the_calendar_splits_a_late_start_and_keeps_a_january_start(tmp_path, capsys):
+    """`negotiate compare --as-of`: the net bases on the dated model.  Every offer moved to a
+    1 January start ranks on the same figures as without --as-of, but for London (its tax year
+    starts on 6 April, so January to March is a year of its own); the example's own start dates
+    (February to April) give other figures: a first year over two tax years."""
+    import json
+    from dataclasses import replace
+
+    from addin.cli import main
+    from addin.workbook.builder import example
+    from calculators.valuation.compare import Settings, compare_offers
+
+    offers = [Offer.from_fields(dict(o)) for o in example()["offers"]]
+    jan = [replace(o, start_date=dt.date(2027, 1, 1)) for o in offers]
+    steady = {
+        r.name: r.value_home
+        for r in compare_offers(jan, Settings(basis="net_annualized", home_currency="JPY"))
+    }
+    dated = compare_offers(
+        jan, Settings(basis="net_annualized", home_currency="JPY", as_of=dt.date(2026, 12, 3))
+    )
+    for r in dated:
+        if r.jurisdiction == "GB-ENG":
+            assert r.value_home != pytest.approx(steady[r.name], rel=1e-6)
+        else:
+            assert r.value_home == pytest.approx(steady[r.name], rel=1e-12), r.name
+    assert main(["compare", "--json", "--basis", "net_first_year"]) == 0
+    plain = json.loads(capsys.readouterr().out)
+    assert main(["compare", "--json", "--basis", "net_first_year", "--as-of", "2026-12-03"]) == 0
+    on_days = json.loads(capsys.readouterr().out)
+    assert plain["as_of"] is None and on_days["as_of"] == "2026-12-03"
+    before = {o["name"]: o["value_home"] for o in plain["offers"]}
+    after = {o["name"]: o["value_home"] for o in on_days["offers"]}
+    assert all(after[n] != pytest.approx(before[n], rel=1e-6) for n in before)
+    assert main(["compare", "--as-of", "next week"]) != 0
+    assert "--as-of must be a date (YYYY-MM-DD)" in capsys.readouterr().err

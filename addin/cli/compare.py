@@ -46,6 +46,21 @@ def _param(params: dict[str, Any], key: str, setting: Setting, name: str) -> Any
         raise NegotiationError(f"{name}: Params {key}: {exc}") from None
 
 
+def _day(text: str | None, name: str) -> Any:
+    """``--as-of``: a date, or None; a bad one is one line naming the option."""
+    from calculators.dates import read_date
+
+    if text is None:
+        return None
+    try:
+        day = read_date(text, "--as-of")
+    except NegotiationError as exc:
+        raise NegotiationError(f"{name}: {exc}") from None
+    if day is None:
+        raise NegotiationError(f"{name}: --as-of must be a date (YYYY-MM-DD)")
+    return day
+
+
 def compare(
     workbook: Annotated[
         Path | None, typer.Argument(help="Workbook to read (default: the shipped one)")
@@ -63,6 +78,13 @@ def compare(
     age: Annotated[
         int | None, typer.Option(help=AGE.doc("Your age, where contributions depend on it", "default"))
     ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            help="Net bases on the calendar from this day (YYYY-MM-DD): each offer from its start_date "
+            "(blank: the first of the next month), taxed by tax year; default: each offer year a tax year"
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table")] = False,
     detail: Annotated[bool, typer.Option("--detail", help="Add the year-by-year schedule")] = False,
 ) -> None:
@@ -70,7 +92,8 @@ def compare(
 
     Bases: first_year, annualized, total, npv (gross) and net_first_year, net_annualized,
     net_total, net_npv (after income tax and employee contributions).  An option left out
-    takes the workbook's Params value, else the default shown.
+    takes the workbook's Params value, else the default shown.  With --as-of the net bases
+    follow the calendar: a start late in a tax year splits the first year over two.
     """
     from addin.io.reader import WorkbookError, read_inputs, workbook_offers
     from addin.udfs.inputs import personal_from
@@ -105,6 +128,7 @@ def compare(
         age=age,
         personal=personal,
         move=move,
+        as_of=_day(as_of, inputs.name),
     )
     try:
         ranked = compare_offers(offers, settings)
@@ -118,6 +142,7 @@ def compare(
         "discount_rate": settings.discount_rate,
         "home_currency": settings.home_currency,
         "tax_year": settings.tax_year if settings.basis.startswith(("net_", "disposable_")) else None,
+        "as_of": settings.as_of.isoformat() if settings.as_of else None,
         "fx": {
             "base": table.base,
             "as_of": table.as_of.isoformat() if table.as_of else None,
@@ -174,6 +199,7 @@ def _print_table(result: dict[str, Any], detail: bool) -> None:
     console = Console(width=None if sys.stdout.isatty() else 180)
     table = Table(
         title=f"Offers ranked on {result['basis']} over {result['years']} years (home currency {ccy})"
+        + (f", on the calendar from {result['as_of']}" if result["as_of"] else "")
     )
     for head in (
         "rank",

@@ -7,6 +7,7 @@ a named, dated FX table, and the offers are ranked on it (best first).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -21,7 +22,8 @@ from calculators.offer.model import BASES as KINDS
 from calculators.offer.model import Offer, OfferBatch, cash_schedule, tc
 from calculators.personal import as_options
 from calculators.relocation.move import MoveInputs, analyse_moves
-from calculators.valuation.net import net_schedule
+from calculators.valuation.dated import dated_tax
+from calculators.valuation.net import default_tax_year, net_schedule
 
 __all__ = [
     "LocalValues",
@@ -57,6 +59,10 @@ class Settings:
     move: MoveInputs | None = None  # basket and move costs, for the disposable bases
     # the other personal facts (church_tax, credit_points …), as calculators.personal checks them
     personal: tuple[tuple[str, Any], ...] = ()
+    # the net bases on the calendar from this day (calculators.valuation.dated: each offer from
+    # its start_date, else the first of the next month, taxed by tax year); None: each offer
+    # year is taxed as a tax year
+    as_of: dt.date | None = None
 
     def tax_options(self) -> dict[str, Any]:
         """Your age and personal facts as the tax rules take them (each jurisdiction the ones
@@ -114,7 +120,12 @@ def _gross(kind: str) -> Metric:
 
 def _net(kind: str) -> Metric:
     def run(offers: Sequence[Offer], sched: dict[str, Array], s: Settings) -> Array:
-        net = net_schedule(offers, sched, s.tax_year, s.tax_options(), s.table())
+        if s.as_of is None:
+            net = net_schedule(offers, sched, s.tax_year, s.tax_options(), s.table())
+        else:  # on the calendar: the first year of a start late in a tax year is two part-years
+            rules = default_tax_year(offers) if s.tax_year is None else s.tax_year
+            taken = dated_tax(offers, s.years, rules, s.as_of, s.tax_options(), s.table())
+            net = sched["total"] - taken
         return tc(net, kind, s.years, s.discount_rate)
 
     return run
