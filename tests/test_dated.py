@@ -672,3 +672,22 @@ def test_compare_on_the_calendar_splits_a_late_start_and_keeps_a_january_start(t
     assert all(after[n] != pytest.approx(before[n], rel=1e-6) for n in before)
     assert main(["compare", "--as-of", "next week"]) != 0
     assert "--as-of must be a date (YYYY-MM-DD)" in capsys.readouterr().err
+
+
+def test_offer_compare_takes_the_same_day_as_the_cli(example_rows, capsys):
+    import json
+
+    from addin import udfs
+    from addin.cli import main
+
+    spilled = udfs.offer_compare(
+        example_rows, "net_first_year", "JPY", None, None, None, None, None, "2026-12-03"
+    )
+    assert main(["compare", "--json", "--basis", "net_first_year", "--as-of", "2026-12-03"]) == 0
+    cli = {o["name"]: o["value_home"] for o in json.loads(capsys.readouterr().out)["offers"]}
+    assert {r[1]: r[6] for r in spilled[1:]} == pytest.approx(cli, rel=1e-9)
+    steady = udfs.offer_compare(example_rows, "net_first_year", "JPY")
+    assert {r[1]: r[6] for r in steady[1:]} != pytest.approx(cli, rel=1e-6)
+    assert udfs.offer_compare(example_rows, None, None, None, None, None, None, None, "soon") == (
+        "#VALUE! as_of must be a date (YYYY-MM-DD)"
+    )

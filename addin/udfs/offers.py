@@ -211,6 +211,9 @@ def offer_compare(
     rates: Annotated[Rows, table(RATES_DOC)] = None,
     basket: Annotated[Rows, table(BASKET_DOC + " (needed by the disposable bases)")] = None,
     age: Annotated[Rows, table(AGE_DOC)] = None,
+    as_of: Annotated[
+        Cell, cell("Net bases on the calendar from this day: each offer from its start_date (blank: off)")
+    ] = None,
 ):
     """Offers ranked on a basis in one home currency, best first.
 
@@ -219,6 +222,9 @@ def offer_compare(
     """
     offers = offers_from_table(offers_table)
     settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket, age)
+    dated = opt_date(as_of, "as_of")
+    if dated is not None:
+        settings = replace(settings, as_of=dated)
     ranked = compare_offers(offers, settings)
     header = [
         "rank",
