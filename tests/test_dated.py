@@ -691,3 +691,19 @@ def test_offer_compare_takes_the_same_day_as_the_cli(example_rows, capsys):
     assert udfs.offer_compare(example_rows, None, None, None, None, None, None, None, "soon") == (
         "#VALUE! as_of must be a date (YYYY-MM-DD)"
     )
+
+
+def test_offer_tc_takes_the_day_too(example_rows):
+    from addin import udfs
+
+    ranked = udfs.offer_compare(
+        example_rows, "net_first_year", "USD", None, None, None, None, None, "2026-12-03"
+    )
+    seattle = next(r for r in ranked[1:] if r[1] == "Seattle big tech")
+    dated = udfs.offer_tc(
+        example_rows, "net_first_year", None, None, "Seattle big tech", None, None, None, "2026-12-03"
+    )
+    assert dated == pytest.approx(seattle[5], rel=1e-12)  # local value, USD
+    assert udfs.offer_tc(example_rows, "net_first_year", None, None, "Seattle big tech") != pytest.approx(
+        dated
+    )

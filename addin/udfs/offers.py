@@ -2,7 +2,7 @@
 
 import datetime as dt
 from dataclasses import replace
-from typing import Annotated
+from typing import Annotated, Any
 
 from addin.cells import (
     Cell,
@@ -37,7 +37,7 @@ from calculators.offer.model import COMPONENTS, OfferBatch, cash_schedule
 from calculators.offer.table import as_rows, offers_from_table, select_offer
 from calculators.params import DATA_DIR, load_parameters
 from calculators.places import tax_year_label
-from calculators.valuation.compare import compare_offers, metric
+from calculators.valuation.compare import Settings, compare_offers, metric
 from calculators.valuation.dated import default_start, offer_tax_years
 
 # The UDF names here are listed again in addin/udfs/__init__.py's __all__, deliberately: the
@@ -57,6 +57,10 @@ _ASSUMPTIONS = DATA_DIR / "assumptions.yaml"
 
 def _one_offer(offer, offer_name):
     return select_offer(offers_from_table(offer), offer_name)
+
+
+# the as_of argument of the ranking functions: the dated model, off when blank
+AS_OF_DOC = "Net bases on the calendar from this day: each offer from its start_date (blank: off)"
 
 
 @udf
@@ -96,6 +100,7 @@ def offer_tc(
     basket: Annotated[Rows, table(BASKET_DOC + " (needed by the disposable bases)")] = None,
     age: Annotated[Rows, table(AGE_DOC)] = None,
     rates: Annotated[Rows, table(RATES_DOC + " (for pay in a currency not the jurisdiction's)")] = None,
+    as_of: Annotated[Cell, cell(AS_OF_DOC)] = None,
 ):
     """Total compensation of one offer on a basis, in the offer's own currency.
 
@@ -103,8 +108,14 @@ def offer_tc(
     costs (basket) and the move. Example: =OFFER_TC(Offers!A1:B32, "npv", 4, 0.05)
     """
     chosen = _one_offer(offer, offer_name)
-    settings = settings_from([chosen], basis, None, years, discount_rate, rates, basket, age)
+    settings = _dated(settings_from([chosen], basis, None, years, discount_rate, rates, basket, age), as_of)
     return float(metric([chosen], settings).amounts[0])
+
+
+def _dated(settings: Settings, as_of: Any) -> Settings:
+    """The settings with the net bases on the calendar from ``as_of`` (blank: as they are)."""
+    day = opt_date(as_of, "as_of")
+    return settings if day is None else replace(settings, as_of=day)
 
 
 @udf
@@ -211,9 +222,7 @@ def offer_compare(
     rates: Annotated[Rows, table(RATES_DOC)] = None,
     basket: Annotated[Rows, table(BASKET_DOC + " (needed by the disposable bases)")] = None,
     age: Annotated[Rows, table(AGE_DOC)] = None,
-    as_of: Annotated[
-        Cell, cell("Net bases on the calendar from this day: each offer from its start_date (blank: off)")
-    ] = None,
+    as_of: Annotated[Cell, cell(AS_OF_DOC)] = None,
 ):
     """Offers ranked on a basis in one home currency, best first.
 
@@ -221,10 +230,9 @@ def offer_compare(
     gap to best, fx rate. Example: =OFFER_COMPARE(Offers!A1:F32, "npv", "JPY", 4, 0.05)
     """
     offers = offers_from_table(offers_table)
-    settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket, age)
-    dated = opt_date(as_of, "as_of")
-    if dated is not None:
-        settings = replace(settings, as_of=dated)
+    settings = _dated(
+        settings_from(offers, basis, home_currency, years, discount_rate, rates, basket, age), as_of
+    )
     ranked = compare_offers(offers, settings)
     header = [
         "rank",
