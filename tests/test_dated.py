@@ -707,3 +707,23 @@ def test_offer_tc_takes_the_day_too(example_rows):
     assert udfs.offer_tc(example_rows, "net_first_year", None, None, "Seattle big tech") != pytest.approx(
         dated
     )
+
+
+def test_a_counter_on_the_calendar_beats_the_alternative_on_the_calendar():
+    """With Settings.as_of the counter solver takes the dated path: the raise it finds makes the
+    offer worth at least the alternative by the dated metric, and a unit less does not."""
+    from dataclasses import replace
+
+    from calculators.negotiation.counter import solve_counter
+    from calculators.valuation.compare import Settings, metric, to_home
+
+    s = Settings(basis="net_first_year", home_currency="USD", as_of=dt.date(2026, 12, 3))
+    offer = replace(LONDON_OFFER, start_date=dt.date(2027, 2, 15))
+    target = float(to_home(metric([offer], s), s)[0]) + 5_000.0
+    found = solve_counter(offer, "base_salary", s, target, "a rival")
+    raised = replace(offer, base_salary=offer.base_salary + found.increase)
+    less = replace(offer, base_salary=offer.base_salary + found.increase - 1.0)
+    assert float(to_home(metric([raised], s), s)[0]) >= target
+    assert float(to_home(metric([less], s), s)[0]) < target
+    steady = replace(s, as_of=None)
+    assert solve_counter(offer, "base_salary", steady, target, "a rival").increase != found.increase

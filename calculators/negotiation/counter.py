@@ -174,6 +174,8 @@ def living_offset(offer: Offer, s: Settings) -> Array | None:
 
 def _fast(offer: Offer, component: str, s: Settings, offset: Array | None) -> Evaluator:
     """Value in the home currency of the offer raised by each amount: one vectorised call."""
+    if s.as_of is not None:  # on the calendar: the reference path, which dates the pay
+        return _exact(offer, component, s)
     one = OfferBatch.from_offers([offer], s.table())
     kind = s.basis.split("_", 1)[1] if s.basis.startswith(("net_", "disposable_")) else s.basis
     home = home_currency([offer], s.home_currency)  # none given: the offer's own, as for one offer

@@ -157,6 +157,8 @@ def _offset(offer: Offer, s: Settings, year: int) -> Array | None:
 def _fast(offer: Offer, component: str, s: Settings, year: int) -> Evaluator:
     """The offer's value on the basis (its currency) with ``component`` raised by each amount,
     in one vectorised call: the same sums, in the same order, as ``metric``."""
+    if s.as_of is not None:  # on the calendar: the reference path, which dates the pay
+        return _exact(offer, component, s)
     one = OfferBatch.from_offers([offer], s.table())
     kind = s.basis.split("_", 1)[1] if s.basis.startswith(("net_", "disposable_")) else s.basis
     allowed = get_jurisdiction(offer.jurisdiction).options
