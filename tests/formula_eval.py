@@ -307,6 +307,7 @@ def _match(value: Any, ref: Any, kind: Any = 1) -> Any:
 _BUILTINS = {
     "INDEX": _index,
     "MATCH": _match,
+    "ISNUMBER": lambda v: isinstance(_top_left(v), (int, float)) and not isinstance(_top_left(v), bool),
     "RANK": _rank,
     "CONCATENATE": lambda *a: "".join("" if _top_left(x) is None else str(_top_left(x)) for x in a),
     "SUM": lambda *a: sum(_numbers(*a)),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from addin.udfs.current_job import MOVE_COLUMNS
 from addin.workbook.model import Call, Model, Op, Ref, Spill, blank_if
 from addin.workbook.sheets import strategy
 from addin.workbook.sheets.layout import COMPARE, OFFERS, Layout
@@ -30,7 +31,7 @@ VEST_HELP = {
     "grant_date": "When it was granted, before the move",
     "vest_date": "When it vests, after the move",
     "income_before": "Other pay taxed where you worked before, in the vest's tax year (blank: 0)",
-    "income_after": "Other pay where you live at the vest, that tax year (blank: 0: the vest alone)",
+    "income_after": "Other pay where you live at the vest, that tax year (at first: the offer's year 1)",
 }
 INPUT_TOP = 3
 MOVE_TOP = INPUT_TOP + len(INPUT_HELP) + 3
@@ -93,14 +94,11 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
         shown = blank_if(no_job, lay.if_offers(blank_if(Op("=", offer, ""), call)))
         m.put(NAME, top + 1, 0, Spill(shown, rows=n_rows, cols=n_cols))
 
+    moved = Call(
+        "MOVE_YEAR", (job, leave, lay.offers, offer, start, lay.fx, lay.personal, input_ref("transfer"))
+    )
     block(
-        MOVE_TOP,
-        "The move by tax year and country (each in its own currency)",
-        Call(
-            "MOVE_YEAR", (job, leave, lay.offers, offer, start, lay.fx, lay.personal, input_ref("transfer"))
-        ),
-        MOVE_ROWS,
-        MOVE_COLS,
+        MOVE_TOP, "The move by tax year and country (each in its own currency)", moved, MOVE_ROWS, MOVE_COLS
     )
     as_of = strategy.input_cell(data, "as_of")
     best = Call("BEST_START", (job, lay.offers, offer, None, None, None, None, lay.fx, lay.personal, as_of))
@@ -126,6 +124,9 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
         value = given.get(name)
         if hasattr(value, "isoformat"):
             value = value.isoformat()
+        if name == "income_after" and value is None:  # the offer's first tax year's pay, above
+            first = Call("INDEX", (moved, 3, MOVE_COLUMNS.index("gross") + 1))
+            value = Call("IF", (Call("ISNUMBER", (first,)), first, ""))
         style = "date" if name.endswith("_date") else None if name == "vest_currency" else "num"
         m.put(NAME, r, 1, value, style)
         m.put(NAME, r, 2, help_text)
