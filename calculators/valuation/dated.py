@@ -67,6 +67,7 @@ __all__ = [
     "MoveRow",
     "move_year",
     "common_rules_year",
+    "rules_year_between",
     "pay_before_arrival",
     "shared_year",
 ]
@@ -1142,8 +1143,34 @@ def common_rules_year(job: CurrentJob, offer: Offer) -> int:
     >>> common_rules_year(CurrentJob("Tokyo", 1), SEATTLE_OFFER) in get_jurisdiction("JP-TOKYO").years
     True
     """
-    both = set(get_jurisdiction(job.jurisdiction).years) & set(get_jurisdiction(offer.jurisdiction).years)
-    return max(both) if both else default_tax_year([offer])
+    return rules_year_between(job.jurisdiction, offer.jurisdiction)
+
+
+def rules_year_between(left: str, arrived: str) -> int:
+    """The tax year whose rules apply in two jurisdictions: the latest both cover.
+
+    Parameters
+    ----------
+    left, arrived : str
+        The jurisdictions (codes or names) left and arrived in.
+
+    Returns
+    -------
+    int
+        The latest year both parameter files cover (none in common: ``arrived``'s latest).
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> rules_year_between("Tokyo", "Seattle") in get_jurisdiction("US-WA").years
+    True
+    """
+    later = set(get_jurisdiction(arrived).years)
+    both = set(get_jurisdiction(left).years) & later
+    return max(both) if both else max(later)
 
 
 def pay_before_arrival(

@@ -56,7 +56,7 @@ from calculators.fx import FxTable, shipped_table
 from calculators.places import JURISDICTIONS, PLACES, country_of, tax_year_of, vest_rule
 from calculators.tax import compute, get_jurisdiction
 from calculators.tax.engine import params
-from calculators.valuation.dated import FIRST_DAY, MoveRow, TaxYear, contributions_of
+from calculators.valuation.dated import FIRST_DAY, MoveRow, TaxYear, contributions_of, rules_year_between
 from calculators.valuation.forfeit import CurrentJob
 
 __all__ = ["workdays", "CountryShare", "SourcedVest", "vest_across_border", "modelled", "transferred_vests"]
@@ -291,8 +291,7 @@ def vest_across_border(
         )
     if not np.isfinite(amount) or amount < 0:
         raise InvalidInputError("amount must be a finite number, 0 or more")
-    both = set(left.years) & set(arrived.years)
-    year = (max(both) if both else max(arrived.years)) if rules_year is None else rules_year
+    year = rules_year_between(left.code, arrived.code) if rules_year is None else rules_year
     if arrival is None:
         arrival = tax_year_of(arrived.code, vest) == tax_year_of(arrived.code, move)
     table = fx or shipped_table()

@@ -290,8 +290,8 @@ def best_start(
     if (latest.year - earliest.year) * MONTHS + latest.month - earliest.month > MAX_GRID_MONTHS:
         raise InvalidInputError(f"to_date must be at most {MAX_GRID_MONTHS // MONTHS} years after from_date")
     # the offer's schedule runs from each start past the window's end: its last pay must have a date
-    span = (MAX_GRID_MONTHS // MONTHS) + horizon + 2
-    check_span(latest, MONTHS * span, "to_date")
+    reach = (MAX_GRID_MONTHS // MONTHS) + horizon + 2  # the most years a schedule lays out
+    check_span(latest, MONTHS * reach, "to_date")
     if earliest <= FIRST_DAY:
         raise InvalidInputError(
             f"from_date must be after {FIRST_DAY.isoformat()} (the day before it is a last day)"
