@@ -18,6 +18,7 @@ from calculators.dates import read_date
 from calculators.defaults import Setting
 from calculators.errors import InvalidInputError, NegotiationError
 from calculators.offer.model import EXCEL_ERRORS, FIELDS, excel_error
+from calculators.scalar import flag
 
 __all__ = [
     "udf",
@@ -356,13 +357,10 @@ def opt_bool(value: Any, name: str, default: bool = False) -> bool:
         value = value[0] if value else None
     if _blank(value):
         return default
-    if isinstance(value, str):
-        value = {"true": True, "yes": True, "false": False, "no": False}.get(value.strip().lower(), value)
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value in (0, 1):
-        value = bool(value)  # Excel's 1 and 0
-    if not isinstance(value, bool):
+    read = flag(value)  # Excel's 1 and 0, the text yes / no
+    if read is None:
         raise InvalidInputError(f"{name} must be TRUE or FALSE (or yes / no)")
-    return value
+    return read
 
 
 def opt_text(value: Any, name: str, default: str | None = None) -> str | None:

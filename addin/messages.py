@@ -124,6 +124,8 @@ MESSAGES = {
         "ask_stretch": "your ask does not yet beat your best alternative: that takes TC "
         "{to_beat}, within your premium above the ask; push towards it",
         "walk_away_not_set": "no walk-away is set on the Strategy sheet: decide yours before the call",
+        "transfer_keeps_grants": "none needed: as a transfer your grants keep vesting ({amount} of "
+        "unvested equity), and no bonus is lost",
         "below_walk_away": "even at the ask this offer is worth {value}, below your walk-away of {walk_away}",
         "text": "{text}",
     },
@@ -214,6 +216,8 @@ MESSAGES = {
         "（提示額にプレミアムを加えた範囲内）。そこまで押してください",
         "walk_away_not_set": "Strategy シートに辞退ラインが設定されていません："
         "交渉の前に決めておいてください",
+        "transfer_keeps_grants": "不要です：転籍（同じ雇用主での異動）なので未確定の株式 {amount} は"
+        "引き続き確定し、失う賞与もありません",
         "below_walk_away": "提示額が通っても、このオファーの価値は {value} で、辞退ライン {walk_away} を"
         "下回ります",
         "text": "{text}",

@@ -15,7 +15,7 @@ from typing import Any, overload
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Amount", "finite_number", "scalar_out"]
+__all__ = ["Amount", "finite_number", "flag", "scalar_out"]
 
 Amount = float | npt.NDArray[np.float64]
 
@@ -89,3 +89,37 @@ def finite_number(value: object) -> float | None:
     except OverflowError:  # an int beyond float
         return None
     return number if math.isfinite(number) else None
+
+
+_FLAG_WORDS = {"true": True, "yes": True, "false": False, "no": False}
+
+
+def flag(value: object) -> bool | None:
+    """TRUE or FALSE as a cell gives it: a bool, Excel's 1 and 0, or the text true / false,
+    yes / no (any case, surrounding spaces ignored); ``None`` for any other value.
+
+    Parameters
+    ----------
+    value : object
+        A cell's value.
+
+    Returns
+    -------
+    bool or None
+        The flag, or ``None`` when ``value`` is not one.
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> flag(True), flag(0), flag(" Yes "), flag("maybe"), flag(2)
+    (True, False, True, None, None)
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, str):
+        return _FLAG_WORDS.get(value.strip().lower())
+    number = finite_number(value)
+    return bool(number) if number in (0.0, 1.0) else None

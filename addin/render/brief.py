@@ -407,6 +407,7 @@ def _offer_data(brief: Brief, c: CompanyBrief, lang: str) -> dict[str, Any]:
         "best_alternative": {"name": a.best_alternative, "value": a.best_value},
         # the extra sign-on (gross, offer currency) that nets what leaving forfeits
         "make_whole_sign_on": c.make_whole.sign_on if c.make_whole is not None else None,
+        "transfer": c.transfer,  # the current job moved: its grants keep vesting
         # the best start of the next twelve months against staying (the current job's currency)
         "best_start": None
         if c.start is None
@@ -643,7 +644,8 @@ def _company(brief: Brief, c: CompanyBrief, lang: str, words: str) -> list[str]:
     best = t["current_job"] if a.best_alternative == CURRENT else a.best_alternative
     out.append("- " + t["best"].format(name=best, v=cash(a.best_value, h), basis=words))
     if c.make_whole is not None:
-        out.append("- " + t["whole"].format(v=spoken_cash(c.make_whole.sign_on, c.currency, "up")))
+        said_whole = t["whole_transfer" if c.transfer else "whole"]
+        out.append("- " + said_whole.format(v=spoken_cash(c.make_whole.sign_on, c.currency, "up")))
     elif c.make_whole_note is not None:
         out.append("- " + t["whole_none"].format(why=said(c.make_whole_note)))
     out += _start_lines(c, t, said, spoken_cash)

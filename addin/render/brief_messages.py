@@ -21,6 +21,8 @@ LABELS = {
         "{equity} of unvested equity, {bonus} of bonus). Every offer below says the sign-on that "
         "makes it whole.",
         "whole": "Make-whole sign-on: about {v} more (gross) replaces what leaving forfeits, after tax.",
+        "whole_transfer": "Make-whole sign-on: about {v} more (gross) replaces the bonus leaving "
+        "forfeits, after tax; as a transfer your grants keep vesting.",
         "whole_none": "Make-whole sign-on: {why}.",
         "start": "Start date: starting on {best} instead of {ref} is worth about {v} more after tax{why}.",
         "start_kept": "; by then your current job has paid its {events}",
@@ -89,6 +91,8 @@ LABELS = {
         "forfeit": "現在の職を {date} に辞めると、税引後 {net} を失います（税引前 {gross}：未確定の株式 "
         "{equity}、賞与 {bonus}）。各オファーに、それを埋め合わせるサインオンボーナスを示します。",
         "whole": "埋め合わせのサインオンボーナス：約 {v}（税引前）の上乗せで、失う額を税引後で補えます。",
+        "whole_transfer": "埋め合わせのサインオンボーナス：約 {v}（税引前）の上乗せで、失う賞与を税引後で"
+        "補えます。転籍なので株式は引き続き確定します。",
         "whole_none": "埋め合わせのサインオンボーナス：{why}。",
         "start": "開始日：{ref} ではなく {best} に始めると、税引後で約 {v} 多くなります{why}。",
         "start_kept": "（それまでに現在の職の{events}が支払われます）",

@@ -79,6 +79,13 @@ def make_whole(
     rates: Annotated[Rows, table(RATES_DOC)] = None,
     offer_name: Annotated[Cell, cell(NAME_DOC)] = None,
     age: Annotated[Rows, table(AGE_DOC)] = None,
+    transfer_forfeited: Annotated[
+        Cell,
+        cell(
+            "What leaving forfeits when the offer's transfer is TRUE (its grants vest on): "
+            'FORFEITED(...,"transfer") (blank: forfeited)'
+        ),
+    ] = None,
 ):
     """Extra year-1 sign-on (gross, offer's currency) that nets the forfeited amount after
     this offer's tax, to within one unit.
@@ -88,6 +95,8 @@ def make_whole(
     chosen_basis = opt_text(basis, "basis", exchange.MAKE_WHOLE_BASIS)
     settings = settings_from([chosen], chosen_basis, None, None, None, rates, None, age)
     lost = opt_number(forfeited, "forfeited", low=0.0, high=MAX_AMOUNT)
+    if chosen.transfer:  # the grants keep vesting: only what a transfer forfeits is replaced
+        lost = opt_number(transfer_forfeited, "transfer_forfeited", lost, low=0.0, high=MAX_AMOUNT)
     code = opt_text(forfeited_currency, "forfeited_currency")
     return exchange.make_whole(chosen, lost, settings, code).sign_on
 

@@ -36,7 +36,7 @@ from calculators.valuation.start import best_start as weigh_starts
 __all__ = ["forfeited", "move_year", "best_start", "vest_sourcing", "social_coverage"]
 
 _FIELDS = ", ".join(forfeit.CURRENT_JOB_FIELDS)
-_BASES = ("net", "gross", "currency")
+_BASES = ("net", "gross", "currency", "transfer")
 
 
 @udf
@@ -48,7 +48,10 @@ def forfeited(
     leave_date: Annotated[Cell, cell("Your last day at the job; vests and a bonus dated after it are lost")],
     basis: Annotated[
         Cell,
-        cell("net: after the current job's tax; gross: before tax; currency: their currency (blank: net)"),
+        cell(
+            "net: after the current job's tax; gross: before tax; transfer: the bonus alone after tax "
+            "(the job moved, its grants vest on); currency: their currency (blank: net)"
+        ),
     ] = None,
     rates: Annotated[Rows, table(RATES_DOC + " (for equity in another currency)")] = None,
     age: Annotated[Rows, table(AGE_DOC)] = None,
@@ -60,12 +63,12 @@ def forfeited(
     job = forfeit.current_job_from_table(current_job_table)
     chosen = (opt_text(basis, "basis", "net") or "net").strip().lower()
     if chosen not in _BASES:
-        raise InvalidInputError("basis must be net, gross or currency")
+        raise InvalidInputError("basis must be net, gross, transfer or currency")
     years_old, facts = personal_from(age)
     result = forfeit.forfeited(job, leave_date, fx=fx_table(rates), age=years_old, personal=facts)
     if chosen == "currency":
         return result.currency
-    return result.net if chosen == "net" else result.gross
+    return {"net": result.net, "gross": result.gross, "transfer": result.bonus_net}[chosen]
 
 
 MOVE_COLUMNS = (
@@ -99,7 +102,11 @@ def move_year(
     rates: Annotated[Rows, table(RATES_DOC + " (for equity in another currency)")] = None,
     age: Annotated[Rows, table(AGE_DOC)] = None,
     transfer: Annotated[
-        Cell, cell("TRUE: the offer is your job moved abroad; its vests go on, shared by workdays")
+        Cell,
+        cell(
+            "TRUE: the offer is your job moved abroad; its vests go on, shared by workdays "
+            "(blank: the offer's transfer field)"
+        ),
     ] = None,
 ):
     """The move by tax year and country, in its currency, with contributions: the current
@@ -113,7 +120,7 @@ def move_year(
     offer = select_offer(offers_from_table(offers_table), offer_name)
     start = opt_date(start_date, "start_date") or offer.start_date or leave + dt.timedelta(days=1)
     years_old, facts = personal_from(age)
-    moved = opt_bool(transfer, "transfer")
+    moved = opt_bool(transfer, "transfer", offer.transfer)
     options, fx = as_options(years_old, facts), fx_table(rates)
     rows = dated_move_year(job, leave, offer, start, None, options, fx)
     if moved:

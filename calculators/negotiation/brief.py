@@ -190,6 +190,7 @@ class CompanyBrief:
     # the best day to start over the next twelve months against the current job, or why none
     start: BestStart | None = None
     start_note: Note | None = None
+    transfer: bool = False  # the offer is the current job moved: its grants keep vesting
 
 
 @dataclass(frozen=True)
@@ -516,6 +517,7 @@ def negotiation_brief(
                 whole_note,
                 start,
                 start_note,
+                offer.transfer,
             )
         )
     impact = _impact(strategy.impact)
@@ -559,12 +561,17 @@ MAKE_WHOLE_BASIS = "net_first_year"
 def _made_whole(
     offer: Offer, lost: Forfeited | None, settings: Settings
 ) -> tuple[MakeWhole | None, Note | None]:
-    """The offer's make-whole sign-on for ``lost`` (nothing to replace: ``None, None``)."""
+    """The offer's make-whole sign-on for ``lost`` (nothing to replace: ``None, None``).  A
+    transfer (the current job moved) keeps the grants vesting: it replaces the bonus alone, and
+    with no bonus lost needs none."""
     if lost is None or lost.net <= 0:
         return None, None
+    wanted = lost.bonus_net if offer.transfer else lost.net
+    if wanted <= 0:
+        return None, Note("transfer_keeps_grants", {"amount": lost.equity, "currency": lost.currency})
     on_net = dataclasses.replace(settings, basis=MAKE_WHOLE_BASIS)
     try:
-        return make_whole(offer, lost.net, on_net, lost.currency), None
+        return make_whole(offer, wanted, on_net, lost.currency), None
     except (InvalidInputError, NoSolutionError) as exc:  # e.g. no sign-on nets that much
         return None, note_of(exc)
 

@@ -30,7 +30,7 @@ from calculators.errors import InvalidInputError, NegotiationError
 from calculators.fx import FxTable, shipped_table
 from calculators.offer import equity
 from calculators.places import canonical_code
-from calculators.scalar import Amount, finite_number
+from calculators.scalar import Amount, finite_number, flag
 from calculators.tax.equity_regimes import PARTS, check_regime
 
 __all__ = [
@@ -61,7 +61,8 @@ class FieldSpec:
     """How one offer field is read and checked."""
 
     kind: (
-        str  # text, jurisdiction, currency, money, fraction, months, year, schedule, frequency, date, regime
+        str  # text, jurisdiction, currency, money, fraction, months, year, schedule, frequency, date,
+        # regime, flag
     )
     default: Any
     help: str
@@ -232,6 +233,12 @@ FIELDS: dict[str, FieldSpec] = {
     "rsu_regime": FieldSpec(
         "regime", None, "Tax regime of the RSUs (IL: 102, 102-listed, wage); blank: the country's default"
     ),
+    "transfer": FieldSpec(
+        "flag",
+        False,
+        "TRUE: this offer is your current job moved (same employer), so the grants on the Strategy "
+        "sheet keep vesting; blank: a new employer",
+    ),
 }
 
 # The fields whose amounts are in the offer's equity_currency (the rest of its money, in currency)
@@ -339,6 +346,7 @@ class Offer:
     relocation_package: float = 0.0
     start_date: dt.date | None = None
     deadline: dt.date | None = None
+    transfer: bool = False  # the current job moved: its grants keep vesting
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -521,6 +529,11 @@ def _convert(name: str, spec: FieldSpec, value: object, label: str) -> Any:
         return str(value)  # checked against the offer's jurisdiction once that is read
     if kind == "date":
         return _date(name, value, label)
+    if kind == "flag":
+        read = flag(value)
+        if read is None:
+            raise InvalidInputError(f"{label}: {name} must be TRUE or FALSE (or yes / no)")
+        return read
     number = _number(name, value, label, percent=kind == "fraction")
     if kind == "year":
         low, high = spec.bounds

@@ -180,6 +180,8 @@ class Forfeited:
     bonus: float  # the bonus dated after the leave date, gross (0 when paid before)
     vests: tuple[tuple[dt.date, float], ...]  # the forfeited vests, job's currency
     net: float  # what they would have put in your pocket, after tax
+    # the bonus alone after tax: what a transfer (the job moved, its grants vesting on) forfeits
+    bonus_net: float = 0.0
 
     @property
     def gross(self) -> float:
@@ -378,12 +380,14 @@ def forfeited(
         by_year.setdefault(bonus_day.year, [0.0, 0.0])[0] += bonus
     opts = {k: v for k, v in as_options(age, personal).items() if k in jur.options}
     base = job.base_salary
-    net = 0.0
+    net = bonus_net = 0.0
     if by_year:
-        cash = np.array([base] + [base + c for c, _ in by_year.values()])
-        equity = np.array([0.0] + [e for _, e in by_year.values()])
+        extra = [base + c for c, _ in by_year.values()]
+        cash = np.array([base, *extra, *extra])  # each year with its vests, then without
+        equity = np.array([0.0] + [e for _, e in by_year.values()] + [0.0] * len(by_year))
         take_home = compute(cash, jur.code, int(year), equity, **opts).net
-        net = float(np.sum(take_home[1:] - take_home[0]))
+        net = float(np.sum(take_home[1 : 1 + len(by_year)] - take_home[0]))
+        bonus_net = float(np.sum(take_home[1 + len(by_year) :] - take_home[0]))
     return Forfeited(
         job=job.name,
         currency=job.currency,
@@ -393,4 +397,5 @@ def forfeited(
         bonus=float(bonus),
         vests=vests,
         net=net,
+        bonus_net=bonus_net,
     )

@@ -49,6 +49,7 @@ from calculators.valuation.dated import (
     EVEN,
     FIRST_DAY,
     PARTS,
+    MoveRow,
     TaxYear,
     add_months,
     bonus_days,
@@ -63,6 +64,7 @@ from calculators.valuation.dated import (
     tax_years,
 )
 from calculators.valuation.forfeit import CurrentJob
+from calculators.valuation.sourcing import transferred_vests
 
 __all__ = ["START_BASES", "StartDay", "BestStart", "start_grid", "best_start"]
 
@@ -332,13 +334,23 @@ def best_start(
             shared, first = shared_year(job, left, offer, found[0], rules, options, fx)
             kept += left.withheld - shared.withheld
             found = [first, *found[1:]]
+        if offer.transfer:  # the job moved: its vests go on, shared by workdays and taxed by each
+            rows = [
+                MoveRow(job.name, job.jurisdiction, job.currency, left),
+                *(MoveRow(offer.name, offer.jurisdiction, offer.currency, t) for t in found),
+            ]
+            for r in transferred_vests(job, start - DAY, start, rows, rules, options, fx):
+                kept += float(table.convert(r.net, r.currency, job.currency))
         accrued = _accrued(offer, yearly, start, end)
         if found and accrued:  # taxed at the average rate of the window's last tax year
             last = found[-1]
             accrued *= 1.0 - (last.withheld / last.taxed if last.taxed > 0 else 0.0)
         net = sum(t.net for t in found) + accrued
         moved = kept + float(table.convert(net, offer.currency, job.currency))
-        events = tuple(_events(job, window[0], start - DAY))
+        # what starting then keeps: a transfer keeps its vests whatever the day
+        events = tuple(
+            e for e in _events(job, window[0], start - DAY) if not (offer.transfer and e[0] == "vest")
+        )
         days.append(StartDay(start, (moved - stay) / scale, events))
     best = max(days, key=lambda d: (round(d.gain, 6), -d.start.toordinal()))
     given = [d for d in days if d.start == offer.start_date]

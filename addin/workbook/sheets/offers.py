@@ -70,6 +70,7 @@ def dress(ws: Any, wb: Any, lay: Layout, data: dict[str, Any]) -> None:
         "schedule": (list(SCHEDULE_CHOICES), False),
         "frequency": (list(FREQUENCY_CHOICES), True),
         "regime": (list(REGIMES), True),
+        "flag": (["TRUE", "FALSE"], False),  # yes / no and 1 / 0 are read too
     }
     part_of = {field: part for part, field in PARTS.items()}
     for name, (choices, strict) in ((n, lists[f.kind]) for n, f in FIELDS.items() if f.kind in lists):

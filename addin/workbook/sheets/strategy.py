@@ -315,6 +315,12 @@ CURRENT_JOB_HELP = {
     "equity_currency": "Currency of the unvested amounts below (blank: the job's)",
 }
 BLANK_VEST_ROWS = 4  # rows for unvested grants: vest date in A, amount in B
+# FORFEITED's bases shown below the leave date, each with its label
+FORFEITED_ROWS = {
+    "net": "forfeited after tax",
+    "gross": "forfeited before tax",
+    "transfer": "forfeited by a transfer, after tax",  # the bonus alone: the grants vest on
+}
 
 
 def current_job_ref(data: dict[str, Any]) -> Ref:
@@ -369,22 +375,23 @@ def _fill_current_job(m: Model, lay: Layout, data: dict[str, Any]) -> None:
     m.put(NAME, r, 1, input_cell(data, "as_of"), "date")
     m.put(NAME, r, 2, "Your last day (as_of until you type one); vests and a bonus after it are lost")
     lost = {}
-    for k, (basis, label) in enumerate((("net", "forfeited after tax"), ("gross", "forfeited before tax"))):
+    for k, (basis, label) in enumerate(FORFEITED_ROWS.items()):
         lost[basis] = Ref(NAME, r + 1 + k, 1)
         call = Call("FORFEITED", (table, leave, basis, lay.fx, lay.personal))
         m.put(NAME, r + 1 + k, 0, label)
         m.put(NAME, r + 1 + k, 1, lay.shown(blank_if(Op("=", base, ""), call)), "num")
-    currency = Ref(NAME, r + 3, 1)
-    m.put(NAME, r + 3, 0, "currency")
+    r += len(FORFEITED_ROWS)
+    currency = Ref(NAME, r + 1, 1)
+    m.put(NAME, r + 1, 0, "currency")
     m.put(
         NAME,
-        r + 3,
+        r + 1,
         1,
         lay.shown(
             blank_if(Op("=", base, ""), Call("FORFEITED", (table, leave, "currency", lay.fx, lay.personal)))
         ),
     )
-    top = r + 5
+    top = r + 3
     _head(m, top, "Make-whole sign-on (offer's currency, gross)", ["offer", "sign-on that nets it after tax"])
     for i in range(1, lay.n_offers + 1):
         row = top + 1 + i
@@ -399,6 +406,7 @@ def _fill_current_job(m: Model, lay: Layout, data: dict[str, Any]) -> None:
                 lay.fx,
                 Ref(NAME, row, 0, absolute=False),
                 lay.personal,
+                lost["transfer"],
             ),
         )
         m.put(NAME, row, 1, lay.for_slot(i, lay.shown(blank_if(Op("=", base, ""), call))), "num")
