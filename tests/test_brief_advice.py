@@ -12,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from addin.cli import main
+from addin.io.reader import read_inputs, workbook_offers
 from addin.messages import money
 from addin.render.brief import build_brief, read_strategy, render
 from addin.udfs.negotiation import ADVICE_MEASURES
@@ -19,6 +20,12 @@ from addin.workbook.builder import DEFAULT_PATH, example
 from addin.workbook.sheets.layout import MAX_OFFERS
 from addin.workbook.sheets.strategy import ADVICE_SHOWN, ASK, ASK_HEAD
 from calculators.valuation.disclosure import spoken_amount
+
+
+def brief_offers(path):
+    """The offers the brief reads from ``path``."""
+    return workbook_offers(read_inputs(path))
+
 
 SNAKE = re.compile(r"[a-z]+_[a-z_]+")
 CANNOT = {"cannot_win", "cannot_win_unreachable", "ask_above_market"}  # the ask is not market-backed
@@ -376,15 +383,33 @@ def test_the_sheets_brief_columns_are_the_functions_rows_in_order():
     assert ADVICE_SHOWN == ADVICE_MEASURES
 
 
+def _mark_transfer(wb, name):
+    """The Offers sheet's transfer field of offer ``name`` typed TRUE."""
+    ws = wb["Offers"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "transfer")
+    col = next(c for c in range(2, ws.max_column + 1) if ws.cell(1, c).value == name)
+    ws.cell(row, col).value = True
+
+
+TRANSFER = "Harbor AI"  # the current job moved to New York: same employer, the grants vest on
+
+
 def test_the_brief_counts_what_leaving_the_current_job_forfeits(folder, own):
     """A current job typed on the Strategy sheet (a vest and a bonus after the last day, one
     vest before it): the brief says what leaving forfeits after tax and every offer the
     sign-on that makes it whole, the figures the recalculated sheet's FORFEITED and
-    MAKE_WHOLE cells show; in both languages and in the JSON.  Without a current job (the
-    example: nothing unvested, no bonus due) it says neither."""
+    MAKE_WHOLE cells show; in both languages and in the JSON.  An offer marked as a transfer
+    keeps the grants: its sign-on replaces the bonus alone (the bonus's take-home pay as the
+    tax engine gives it on top of the year's base), on the page and the sheet.  Without a
+    current job (the example: nothing unvested, no bonus due) it says neither."""
+    from calculators.tax import compute
+    from calculators.valuation.compare import Settings
+    from calculators.valuation.equivalent import make_whole
+
     path = folder / "leaving.xlsm"
     shutil.copy(own, path)
     wb = load_workbook(path, keep_vba=True)
+    _mark_transfer(wb, TRANSFER)
     ws = wb["Strategy"]
     labels = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value}
     typed = {
@@ -416,14 +441,32 @@ def test_the_brief_counts_what_leaving_the_current_job_forfeits(folder, own):
     assert f"on 2027-01-31 forfeits {money(lost.net, 'JPY')} after tax" in en
     assert f"税引後 {money(lost.net, 'JPY', 'ja')} を失います" in ja
     pages, pages_ja = _sections(en), _sections(ja)
+    base, bonus = 13_000_000, 0.15 * 13_000_000
+    bonus_net = float(
+        compute(base + bonus, "JP-TOKYO", lost.tax_year).net - compute(base, "JP-TOKYO", lost.tax_year).net
+    )
+    assert (
+        lost.bonus_net == pytest.approx(bonus_net, abs=0.5)
+        and cells["forfeited by a transfer, after tax"] == lost.bonus_net
+    )
+    assert 0 < lost.bonus_net < lost.net
     for c, o in zip(brief.companies, data["offers"], strict=True):
         assert c.make_whole is not None and c.make_whole.sign_on == cells[c.name] > 0, c.name
-        assert o["make_whole_sign_on"] == c.make_whole.sign_on
+        assert o["make_whole_sign_on"] == c.make_whole.sign_on and o["transfer"] == (c.name == TRANSFER)
+        if c.name == TRANSFER:  # the bonus alone, not the vest
+            offer = next(x for x in brief_offers(path) if x.name == TRANSFER)
+            alone = make_whole(
+                offer, bonus_net, Settings(basis="net_first_year"), "JPY", read_inputs(path).fx
+            )
+            assert c.make_whole.sign_on == pytest.approx(alone.sign_on, abs=1.0)
         said = spoken_amount(c.make_whole.sign_on, c.currency, "up")
-        assert any(
-            line.startswith(f"- Make-whole sign-on: about {money(said, c.currency)} more (gross)")
-            for line in pages[c.name]
+        whole = (
+            "replaces the bonus leaving forfeits" if c.name == TRANSFER else "replaces what leaving forfeits"
         )
+        assert any(
+            line.startswith(f"- Make-whole sign-on: about {money(said, c.currency)} more (gross) {whole}")
+            for line in pages[c.name]
+        ), pages[c.name]
         assert any(
             line.startswith(f"- 埋め合わせのサインオンボーナス：約 {money(said, c.currency, 'ja')}")
             for line in pages_ja[c.name]

@@ -1,6 +1,7 @@
 """Current-job functions: what leaving the job you have forfeits (stay vs go), the move year,
 and the best day to start an offer."""
 
+import dataclasses
 import datetime as dt
 from typing import Annotated, Any
 
@@ -37,6 +38,10 @@ __all__ = ["forfeited", "move_year", "best_start", "vest_sourcing", "social_cove
 
 _FIELDS = ", ".join(forfeit.CURRENT_JOB_FIELDS)
 _BASES = ("net", "gross", "currency", "transfer")
+TRANSFER_DOC = (
+    "TRUE: the offer is your job moved abroad; its vests go on, shared by workdays "
+    "(blank: the offer's transfer field)"
+)
 
 
 @udf
@@ -101,13 +106,7 @@ def move_year(
     ] = None,
     rates: Annotated[Rows, table(RATES_DOC + " (for equity in another currency)")] = None,
     age: Annotated[Rows, table(AGE_DOC)] = None,
-    transfer: Annotated[
-        Cell,
-        cell(
-            "TRUE: the offer is your job moved abroad; its vests go on, shared by workdays "
-            "(blank: the offer's transfer field)"
-        ),
-    ] = None,
+    transfer: Annotated[Cell, cell(TRANSFER_DOC)] = None,
 ):
     """The move by tax year and country, in its currency, with contributions: the current
     job to the day you leave, then the offer's first year (departure, arrival).
@@ -172,6 +171,7 @@ def best_start(
     rates: Annotated[Rows, table(RATES_DOC + " (the offer's pay in the current job's currency)")] = None,
     age: Annotated[Rows, table(AGE_DOC)] = None,
     as_of: Annotated[Cell, cell("Today, for a blank from_date (blank: today)")] = None,
+    transfer: Annotated[Cell, cell(TRANSFER_DOC)] = None,
 ):
     """Start days ranked by take-home pay gained over staying in the current job (left the day
     before), in its currency: monthly starts and the days after its vests and bonuses.
@@ -179,6 +179,7 @@ def best_start(
     """
     job = forfeit.current_job_from_table(current_job_table)
     offer = select_offer(offers_from_table(offers_table), offer_name)
+    offer = dataclasses.replace(offer, transfer=opt_bool(transfer, "transfer", offer.transfer))
     chosen = opt_setting(basis, START_BASIS).lower()
     if chosen not in START_BASES:
         raise InvalidInputError("basis must be one of " + ", ".join(START_BASES))

@@ -23,7 +23,8 @@ INPUT_HELP = {
     "offer": "The offer you would move to: its name on the Offers sheet (the first offer until you type one)",
     "start_date": "Its first day (blank: the offer's start_date, else the day after leave_date)",
     "leave_date": "Your last day at the current job (the Strategy sheet's)",
-    "transfer": "TRUE: the offer is your job moved abroad; its vests go on (grant dates: Strategy, column C)",
+    "transfer": "TRUE: the offer is your job moved abroad; its vests go on (grant dates: Strategy, "
+    "column C; blank: the offer's transfer field)",
 }
 VEST_HELP = {
     "vest_amount": "One RSU vest across the move: its value at vest (blank: none)",
@@ -101,7 +102,10 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
         MOVE_TOP, "The move by tax year and country (each in its own currency)", moved, MOVE_ROWS, MOVE_COLS
     )
     as_of = strategy.input_cell(data, "as_of")
-    best = Call("BEST_START", (job, lay.offers, offer, None, None, None, None, lay.fx, lay.personal, as_of))
+    best = Call(
+        "BEST_START",
+        (job, lay.offers, offer, None, None, None, None, lay.fx, lay.personal, as_of, input_ref("transfer")),
+    )
     block(
         BEST_TOP,
         "The best day to start, against staying (the next twelve months; the current job's currency)",
