@@ -590,3 +590,49 @@ def test_when_no_start_beats_staying_the_brief_says_so_not_what_waiting_keeps(fo
         assert line.startswith("- Start date: no start of the next twelve months takes home more"), line
         assert f"starting on {c.start.best.start.isoformat()}, about {loss} less" in line
         assert "has paid its" not in line
+
+
+def test_a_transfers_start_line_reads_the_grant_dates_typed_beside_the_vests(folder, own):
+    """The grant date typed in column C of a vest row reaches the brief: the offer marked as a
+    transfer (the job moved to New York) gets its best start weighed with the vest kept, the
+    figures BEST_START's calculator gives with that grant date, its page saying no vest is
+    kept by waiting; the Tokyo offer (a job change within Japan) is no year of departure."""
+    import dataclasses
+    import datetime as dt
+
+    from calculators.valuation.forfeit import CurrentJob
+    from calculators.valuation.start import best_start
+
+    path = _with_current_job(folder, own, "transfer-start.xlsm")
+    wb = load_workbook(path, keep_vba=True)
+    _mark_transfer(wb, TRANSFER)
+    ws = wb["Strategy"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "2027-03-15")
+    ws.cell(row, 3).value = "2026-03-15"
+    wb.save(path)
+    brief = build_brief(path)
+    pages = _sections(render(brief, "en"))
+    c = next(x for x in brief.companies if x.name == TRANSFER)
+    assert c.start_note is None and c.start is not None and c.transfer
+    job = CurrentJob(
+        "Tokyo",
+        11_000_000,
+        0.2,
+        dt.date(2027, 6, 30),
+        ((dt.date(2027, 3, 15), 3e6),),
+        granted=(dt.date(2026, 3, 15),),
+    )
+    offer = next(o for o in brief_offers(path) if o.name == TRANSFER)
+    assert offer.transfer
+    direct = best_start(job, offer, as_of=brief.as_of, fx=read_inputs(path).fx)
+    assert (c.start.best.start, c.start.worth) == (direct.best.start, pytest.approx(direct.worth, abs=1.0))
+    plain = best_start(
+        job, dataclasses.replace(offer, transfer=False), as_of=brief.as_of, fx=read_inputs(path).fx
+    )
+    assert [d.gain for d in direct.days] != [d.gain for d in plain.days]  # the vest counted
+    line = next(x for x in pages[TRANSFER] if x.startswith("- Start date:"))
+    assert "vest of" not in line, line
+    tokyo = next(x for x in pages["Kumo Robotics"] if x.startswith("- Start date:"))
+    assert "It also moves your last day" in tokyo and "year of departure" not in tokyo, tokyo
+    berlin = next(x for x in pages["Fjord Analytics"] if x.startswith("- Start date:"))
+    assert "(leaving the country, 2027 becomes the year of departure)" in berlin, berlin

@@ -104,7 +104,9 @@ def test_the_forfeited_udf_reads_a_current_job_table_and_answers_one_line_on_bad
     assert udfs.forfeited(rows, "2026-04-30") == pytest.approx(f.net)
     assert udfs.forfeited(rows, "2026-04-30", "gross") == f.gross
     assert udfs.forfeited(rows, "soon") == "#VALUE! leave_date must be a date (YYYY-MM-DD)"
-    assert udfs.forfeited(rows, "2026-04-30", "tc") == "#VALUE! basis must be net, gross, transfer or currency"
+    assert (
+        udfs.forfeited(rows, "2026-04-30", "tc") == "#VALUE! basis must be net, gross, transfer or currency"
+    )
     assert udfs.forfeited(rows, "2026-04-30", "currency") == "JPY"
     assert udfs.forfeited(rows[1:], "2026-04-30") == "#VALUE! current_job_table: jurisdiction is missing"
 

@@ -171,7 +171,7 @@ def _current_job(rows: list[list[Any]]) -> tuple[list[list[Any]], Any]:
             for r in rows[i + 2 : i + 3 + len(CURRENT_JOB_HELP) + BLANK_VEST_ROWS]:
                 if _label(r[0]) == "leave_date":
                     return table, r[1] if len(r) > 1 else None
-                table.append(list(r[:2]))
+                table.append(list(r[:3]))  # a vest row's third column: its grant date
             return table, None
     return [], None
 
@@ -289,7 +289,7 @@ def _start_lines(c: CompanyBrief, t: dict[str, str], said: Any, spoken_cash: Any
     worth = spoken_cash(found.worth, found.currency, "down")
     line = t["start"].format(best=found.best.start.isoformat(), ref=ref, v=worth, why=why)
     a, b = found.leave_years
-    moved = t["start_year"].format(a=a, b=b) if a != b else ""
+    moved = t["start_year" if found.abroad else "start_year_home"].format(a=a, b=b) if a != b else ""
     return ["- " + line + moved + span]
 
 

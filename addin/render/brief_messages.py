@@ -34,7 +34,9 @@ LABELS = {
         "start_none": "Start date: {why}.",
         "start_span": " (Starts weighed: {first} to {last}; check your notice period.)",
         "start_year": " It also moves your last day at the current job from its tax year {a} into {b}"
-        " (leaving a country, {b} becomes the year of departure).",
+        " (leaving the country, {b} becomes the year of departure).",
+        "start_year_home": " It also moves your last day at the current job from its tax year {a} into "
+        "{b}.",
         "event_vest": "vest of {d}",
         "event_bonus": "bonus of {d}",
         "and": " and ",
@@ -103,7 +105,8 @@ LABELS = {
         "start_none": "開始日：{why}。",
         "start_span": "（検討した開始日：{first}〜{last}。退職の申し出の期間を確認してください。）",
         "start_year": "現在の職の最終日も税年度 {a} から {b} に移ります"
-        "（出国する場合は {b} 年が出国の年になります）。",
+        "（出国するので {b} 年が出国の年になります）。",
+        "start_year_home": "現在の職の最終日も税年度 {a} から {b} に移ります。",
         "event_vest": "{d} の株式確定",
         "event_bonus": "{d} の賞与",
         "and": "と",

@@ -100,6 +100,7 @@ class BestStart:
     # the current job's tax year of the last day before the reference and before the best day
     # (named by the calendar year it starts in): a move across them moves pay between tax years
     leave_years: tuple[int, int] = (0, 0)
+    abroad: bool = False  # the offer is in another country than the current job
 
     @property
     def worth(self) -> float:
@@ -365,4 +366,5 @@ def best_start(
         best,
         reference,
         years_left,  # type: ignore[arg-type]
+        abroad,
     )
