@@ -35,8 +35,7 @@ LABELS = {
         "start_span": " (Starts weighed: {first} to {last}; check your notice period.)",
         "start_year": " It also moves your last day at the current job from its tax year {a} into {b}"
         " (leaving the country, {b} becomes the year of departure).",
-        "start_year_home": " It also moves your last day at the current job from its tax year {a} into "
-        "{b}.",
+        "start_year_home": " It also moves your last day at the current job from its tax year {a} into {b}.",
         "event_vest": "vest of {d}",
         "event_bonus": "bonus of {d}",
         "and": " and ",
