@@ -727,3 +727,78 @@ def test_a_counter_on_the_calendar_beats_the_alternative_on_the_calendar():
     assert float(to_home(metric([less], s), s)[0]) < target
     steady = replace(s, as_of=None)
     assert solve_counter(offer, "base_salary", steady, target, "a rival").increase != found.increase
+
+
+@pytest.mark.parametrize("basis", ["net_first_year", "net_annualized", "net_npv", "first_year"])
+def test_the_vectorised_counter_search_on_the_calendar_is_the_reference_metric(basis):
+    """The counter's search values every raise at once; on the calendar it taxes each raise by
+    tax year from the offer's start (or the first of next month) as the comparison does, to
+    the last bit: each example offer, each component, starts given and blank, two days."""
+    from addin.workbook.builder import example
+    from calculators.negotiation import counter
+    from calculators.valuation.compare import Settings
+
+    offers = [Offer.from_fields(dict(o)) for o in example()["offers"]]
+    amounts = np.array([0.0, 1.0, 25_000.0, 3_000_000.0])
+    for as_of in (dt.date(2026, 12, 1), dt.date(2027, 8, 20)):
+        s = Settings(basis=basis, home_currency="JPY", as_of=as_of)
+        for offer in offers:
+            for o in (offer, replace(offer, start_date=None)):
+                for part in counter.COUNTER_COMPONENTS:
+                    fast = counter._fast(o, part, s, None)(amounts)
+                    reference = counter._exact(o, part, s)(amounts)
+                    assert fast == pytest.approx(reference, rel=1e-12), (o.name, part, as_of)
+
+
+def test_the_brief_on_the_calendar_values_and_counters_each_offer_as_compare_does(capsys):
+    """`negotiate brief --as-of`: each offer's value and its best alternative's are
+    compare --as-of's figures (the brief's basis, the same day), every counter the brief gives
+    lifts the offer above its alternative plus the margin by the dated metric while a unit
+    less does not, and the page says the values follow the calendar; without --as-of it
+    does not say so; a bad day is one line naming the option."""
+    import json
+
+    from addin.cli import main
+    from addin.io.reader import read_inputs, workbook_offers
+    from addin.render.brief import build_brief
+    from addin.workbook.builder import DEFAULT_PATH
+    from calculators.valuation.compare import Settings, metric, to_home
+
+    day = dt.date(2026, 12, 3)
+    brief = build_brief(DEFAULT_PATH, day)
+    assert main(["compare", "--json", "--basis", brief.basis, "--as-of", day.isoformat()]) == 0
+    ranked = {o["name"]: o["value_home"] for o in json.loads(capsys.readouterr().out)["offers"]}
+    offers = {o.name: o for o in workbook_offers(read_inputs(DEFAULT_PATH))}
+    steady = build_brief(DEFAULT_PATH)
+    for c, plain in zip(brief.companies, steady.companies, strict=True):
+        assert c.value_home == pytest.approx(ranked[c.name], rel=1e-9), c.name
+        assert c.batna_home == pytest.approx(ranked[c.batna_name], rel=1e-9), c.name
+        assert c.value_home != pytest.approx(plain.value_home, rel=1e-6), c.name  # the start dates matter
+    s = Settings(
+        basis=brief.basis,
+        home_currency=brief.home_currency,
+        years=brief.years,
+        as_of=day,
+        fx=read_inputs(DEFAULT_PATH).fx,
+    )
+    seen = 0
+    for c in brief.companies:
+        for part, raise_by in c.counters.items():
+            if not raise_by or part != "base_salary":  # none, or already winning
+                continue
+            seen += 1
+            offer = offers[c.name]
+            up = float(to_home(metric([replace(offer, base_salary=offer.base_salary + raise_by)], s), s)[0])
+            less = float(
+                to_home(metric([replace(offer, base_salary=offer.base_salary + raise_by - 1)], s), s)[0]
+            )
+            assert up > c.batna_home + brief.margin >= less, c.name
+    assert seen >= 3
+    assert main(["brief", "--as-of", day.isoformat()]) == 0
+    assert "After tax on the calendar from 2026-12-03" in capsys.readouterr().out
+    assert main(["brief"]) == 0
+    assert "on the calendar" not in capsys.readouterr().out
+    assert main(["brief", "--as-of", "soon"]) == 2
+    assert (
+        capsys.readouterr().err.strip() == "negotiate: negotiation.xlsm: --as-of must be a date (YYYY-MM-DD)"
+    )

@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
+from addin.cli.common import AS_OF_HELP
+
 
 def register(app: Any) -> None:
     @app.command("brief")
@@ -27,12 +29,16 @@ def register(app: Any) -> None:
                 "warnings, said in --lang",
             ),
         ] = False,
+        as_of: Annotated[
+            str | None,
+            typer.Option(help=AS_OF_HELP + " (the Strategy sheet's cells stay on offer years)"),
+        ] = None,
     ) -> None:
         """The negotiation brief: market evidence, leverage, the ask, walk-away, counters.
 
         PRIVATE: it holds your walk-away and best alternative; never send it.
         """
-        from addin.cli.common import json_text
+        from addin.cli.common import as_of_day, json_text
         from addin.paths import example_workbook
         from addin.render.brief import LANGS, brief_data, build_brief, render
         from calculators.errors import InvalidInputError
@@ -40,7 +46,8 @@ def register(app: Any) -> None:
         code = lang.strip().lower()
         if code not in LANGS:
             raise InvalidInputError("--lang must be en or ja")
-        data = build_brief(workbook or example_workbook())
+        path = workbook or example_workbook()
+        data = build_brief(path, as_of_day(as_of, path.name))
         text = json_text(brief_data(data, code)) + "\n" if as_json else render(data, code)
         if output is None:
             typer.echo(text, nl=False)

@@ -9,6 +9,27 @@ from typing import Any
 
 import typer
 
+AS_OF_HELP = (
+    "Net bases on the calendar from this day (YYYY-MM-DD): each offer from its start_date "
+    "(blank: the first of the next month), taxed by tax year; default: each offer year a tax year"
+)
+
+
+def as_of_day(text: str | None, name: str) -> Any:
+    """``--as-of``: a date, or None; a bad one is one line naming the file and the option."""
+    from calculators.dates import read_date
+    from calculators.errors import NegotiationError
+
+    if text is None:
+        return None
+    try:
+        day = read_date(text, "--as-of")
+    except NegotiationError as exc:
+        raise NegotiationError(f"{name}: {exc}") from None
+    if day is None:
+        raise NegotiationError(f"{name}: --as-of must be a date (YYYY-MM-DD)")
+    return day
+
 
 def default_workbook() -> Path:
     from addin.paths import example_workbook

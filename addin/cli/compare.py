@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from addin.cells import opt_setting
-from addin.cli.common import default_workbook, json_text
+from addin.cli.common import AS_OF_HELP, as_of_day, default_workbook, json_text
 from calculators.defaults import AGE, BASIS, DISCOUNT_RATE, YEARS, Setting
 from calculators.errors import NegotiationError
 
@@ -46,21 +46,6 @@ def _param(params: dict[str, Any], key: str, setting: Setting, name: str) -> Any
         raise NegotiationError(f"{name}: Params {key}: {exc}") from None
 
 
-def _day(text: str | None, name: str) -> Any:
-    """``--as-of``: a date, or None; a bad one is one line naming the option."""
-    from calculators.dates import read_date
-
-    if text is None:
-        return None
-    try:
-        day = read_date(text, "--as-of")
-    except NegotiationError as exc:
-        raise NegotiationError(f"{name}: {exc}") from None
-    if day is None:
-        raise NegotiationError(f"{name}: --as-of must be a date (YYYY-MM-DD)")
-    return day
-
-
 def compare(
     workbook: Annotated[
         Path | None, typer.Argument(help="Workbook to read (default: the shipped one)")
@@ -78,13 +63,7 @@ def compare(
     age: Annotated[
         int | None, typer.Option(help=AGE.doc("Your age, where contributions depend on it", "default"))
     ] = None,
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            help="Net bases on the calendar from this day (YYYY-MM-DD): each offer from its start_date "
-            "(blank: the first of the next month), taxed by tax year; default: each offer year a tax year"
-        ),
-    ] = None,
+    as_of: Annotated[str | None, typer.Option(help=AS_OF_HELP)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table")] = False,
     detail: Annotated[bool, typer.Option("--detail", help="Add the year-by-year schedule")] = False,
 ) -> None:
@@ -128,7 +107,7 @@ def compare(
         age=age,
         personal=personal,
         move=move,
-        as_of=_day(as_of, inputs.name),
+        as_of=as_of_day(as_of, inputs.name),
     )
     try:
         ranked = compare_offers(offers, settings)

@@ -293,9 +293,11 @@ def _start_lines(c: CompanyBrief, t: dict[str, str], said: Any, spoken_cash: Any
     return ["- " + line + moved + span]
 
 
-def build_brief(path: str | Path) -> Brief:
+def build_brief(path: str | Path, calendar: dt.date | None = None) -> Brief:
     """The brief of a workbook, as :func:`calculators.negotiation.negotiation_brief` gives it;
-    a refusal names the file."""
+    a refusal names the file.  ``calendar``: the net bases on the calendar from that day
+    (:attr:`calculators.valuation.compare.Settings.as_of`); blank: each offer year a tax year,
+    as the workbook's sheets compute."""
     name = Path(path).name
     try:
         base = read_inputs(path)
@@ -318,6 +320,8 @@ def build_brief(path: str | Path) -> Brief:
             base.relocation,
             base.personal,
         )
+        if calendar is not None:
+            settings = dataclasses.replace(settings, as_of=calendar)
         strategy = strategy_of(strat)
         lost = forfeited_of(strat, strategy.as_of, settings.table(), settings.age, settings.personal)
         if lost is not None:
@@ -501,6 +505,8 @@ def render(brief: Brief, lang: str = "en") -> str:
         "",
         t["basis"].format(basis=words, ccy=h, date=brief.as_of.isoformat()),
     ]
+    if brief.calendar is not None and brief.basis.startswith("net_"):
+        out.append(t["calendar"].format(date=brief.calendar.isoformat()))
     if brief.target:
         out.append(t["target"].format(v=cash(brief.target, h)))
     if brief.walk_away_set:

@@ -14,6 +14,8 @@ LABELS = {
         "title": "Negotiation brief",
         "private": "PRIVATE: for you only. Never send this page.",
         "basis": "Each offer is valued {basis}, in {ccy} (as of {date}).",
+        "calendar": "After tax on the calendar from {date}: each offer from its start date (blank: "
+        "the first of the next month), its pay taxed by the tax year it falls in.",
         "target": "Income target: {v} a year.",
         "walk_all": "Your walk-away (Strategy sheet): {v}, {basis}.",
         "walk_none": "Your walk-away: not set on the Strategy sheet.",
@@ -86,6 +88,8 @@ LABELS = {
         "title": "交渉ブリーフ",
         "private": "非公開：本人用。このページは送らないこと。",
         "basis": "各オファーの価値は{basis}、{ccy} で比較（{date} 時点）。",
+        "calendar": "税引後の値は {date} からの暦に沿って計算：各オファーは開始日（空欄なら翌月1日）から、"
+        "給与はその支払日の属する税年度で課税。",
         "target": "年収目標：{v}。",
         "walk_all": "あなたの辞退ライン（Strategy シート）：{v}（{basis}）。",
         "walk_none": "辞退ライン：Strategy シートに設定されていません。",

@@ -213,6 +213,8 @@ class Brief:
     market: MarketSource = MarketSource(0, 0, None)
     notes: tuple[Note, ...] = ()
     forfeited: Forfeited | None = None  # what leaving the current job gives up, if anything
+    # the net bases on the calendar from this day (Settings.as_of); None: each offer year a tax year
+    calendar: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -549,6 +551,7 @@ def negotiation_brief(
         source,
         tuple(overall),
         strategy.forfeited if strategy.forfeited is not None and strategy.forfeited.net > 0 else None,
+        s.as_of,
     )
 
 

@@ -70,6 +70,7 @@ from calculators.params import DATA_DIR, load_parameters
 from calculators.relocation.move import analyse_moves
 from calculators.tax import get_jurisdiction
 from calculators.valuation.compare import BASES, Settings, home_currency, metric, to_home
+from calculators.valuation.dated import PARTS, dated_withheld, default_start
 from calculators.valuation.net import TAXED, default_tax_year, withheld_parts
 
 __all__ = [
@@ -173,9 +174,9 @@ def living_offset(offer: Offer, s: Settings) -> Array | None:
 
 
 def _fast(offer: Offer, component: str, s: Settings, offset: Array | None) -> Evaluator:
-    """Value in the home currency of the offer raised by each amount: one vectorised call."""
-    if s.as_of is not None:  # on the calendar: the reference path, which dates the pay
-        return _exact(offer, component, s)
+    """Value in the home currency of the offer raised by each amount: one vectorised call (on
+    the calendar, a net basis taxes the pay by tax year from the start, as
+    :func:`calculators.valuation.dated.dated_tax` does for the reference)."""
     one = OfferBatch.from_offers([offer], s.table())
     kind = s.basis.split("_", 1)[1] if s.basis.startswith(("net_", "disposable_")) else s.basis
     home = home_currency([offer], s.home_currency)  # none given: the offer's own, as for one offer
@@ -184,6 +185,8 @@ def _fast(offer: Offer, component: str, s: Settings, offset: Array | None) -> Ev
     allowed = get_jurisdiction(offer.jurisdiction).options
     opts = {k: v for k, v in s.tax_options().items() if k in allowed}
     year = s.tax_year if s.tax_year is not None else default_tax_year([offer])  # as metric()
+    on_calendar = s.as_of is not None and s.basis.startswith("net_")
+    dated = (offer.start_date or default_start(s.as_of)) if on_calendar and s.as_of is not None else None
 
     def run(amounts: Array) -> Array:
         k = amounts.size
@@ -195,9 +198,14 @@ def _fast(offer: Offer, component: str, s: Settings, offset: Array | None) -> Ev
         if s.basis in BASES and not s.basis.startswith(("net_", "disposable_")):
             values = tc(sched["total"], kind, s.years, s.discount_rate)
             return np.asarray(values * rate)
-        parts = {c: np.ravel(sched[c]) for c in TAXED}
-        taken = withheld_parts(offer, parts, year, opts, table)
-        net = sched["total"] - np.reshape(taken, np.shape(sched["total"]))
+        if dated is not None:  # on the calendar (a disposable basis is not dated)
+            laid = cash_schedule(batch, s.years, beyond=1)  # the tax year the horizon ends in, whole
+            taken = dated_withheld(offer, {p: laid[p] for p in PARTS}, dated, year, opts, table)
+            net = sched["total"] - taken
+        else:
+            parts = {c: np.ravel(sched[c]) for c in TAXED}
+            taken = withheld_parts(offer, parts, year, opts, table)
+            net = sched["total"] - np.reshape(taken, np.shape(sched["total"]))
         if offset is not None:
             net = net + offset
         return np.asarray(tc(net, kind, s.years, s.discount_rate) * rate)
