@@ -222,6 +222,7 @@ def bench_suite() -> None:
 def bench_move() -> None:
     """The move's figures on the shipped example (its Seattle offer, a Tokyo job of
     11,000,000 JPY) and how long BEST_START takes."""
+    import dataclasses
     import datetime as dt
 
     from addin.workbook.builder import example
@@ -238,6 +239,16 @@ def bench_move() -> None:
         found = best_start(job, seattle, as_of=as_of)
         print(
             f"best start, 10,000,000 JPY vest on {vest}: {found.best.start} "
+            f"({found.worth:+,.0f} {found.currency} against {found.reference.start})"
+        )
+    moved = dataclasses.replace(seattle, transfer=True)
+    for vest in ("2027-03-15", "2027-06-15"):
+        job = CurrentJob(
+            "Tokyo", 11_000_000, 0.2, "2027-12-20", ((vest, 10_000_000),), granted=("2026-01-15",)
+        )
+        found = best_start(job, moved, as_of=as_of)
+        print(
+            f"as a transfer (the grant vests on), 10,000,000 JPY vest on {vest}: {found.best.start} "
             f"({found.worth:+,.0f} {found.currency} against {found.reference.start})"
         )
     job = CurrentJob("Tokyo", 11_000_000, 0.2, "2027-06-30", (("2027-03-15", 1_500_000),))
