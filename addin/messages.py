@@ -38,7 +38,8 @@ MESSAGES = {
         "its best alternative on {basis}",
         "counter_beyond_ceiling": "no increase of {component} up to the solver's ceiling makes this "
         "offer beat its best alternative on {basis}",
-        "batna_needs_two": "a BATNA needs a second offer or the current job (current_base_salary)",
+        "batna_needs_two": "a BATNA needs a second offer or your current job's base (the Strategy sheet's "
+        "current job, or current_base_salary on the Relocation sheet)",
         "scarcity_premium_range": "scarcity_premium must be a fraction from 0 to 1",
         "cite_choice": "leverage: cite as must be name, figures, none",
         "deadline_before_expected": "expires before an expected offer arrives: ask to extend",
@@ -134,7 +135,8 @@ MESSAGES = {
         "counter_no_effect": "この項目を上げても {basis} の値が変わらないため、BATNA を上回れません",
         "counter_beyond_limit": "指定の上限まで上げても {basis} で BATNA を上回れません",
         "counter_beyond_ceiling": "この項目をいくら上げても BATNA を上回れません",
-        "batna_needs_two": "BATNA には 2 つ目のオファーか現在の職（current_base_salary）が必要です",
+        "batna_needs_two": "BATNA には 2 つ目のオファーか現在の職の基本給（Strategy シートの現在の職、"
+        "または Relocation シートの current_base_salary）が必要です",
         "scarcity_premium_range": "scarcity_premium は 0 から 1 の割合で指定してください",
         "cite_choice": "交渉材料の示し方は name、figures、none のいずれかです",
         "deadline_before_expected": "待っているオファーより先に期限切れ：延長を依頼",

@@ -387,3 +387,35 @@ def test_the_example_still_uses_its_own_five_offers():
     """The shipped workbook is the example's build (tests/test_workbook.py checks it is)."""
     assert len(example()["offers"]) == 5
     assert _errors(DEFAULT_PATH) == []
+
+
+def test_one_offer_and_the_current_job_typed_on_the_strategy_sheet_is_a_whole_comparison(tmp_path, capsys):
+    """A new workbook with one offer: the current job's base typed in the Strategy sheet's
+    current-job block (where the sheet asks for it) is also the alternative the offer is
+    weighed against (the Relocation sheet's current_base_salary follows it), so the
+    recalculated workbook has no error cell and the brief's best alternative is the current
+    job at that base's take-home pay, as the tax engine gives it."""
+    from calculators.tax import compute, get_jurisdiction
+
+    path = tmp_path / "negotiation.xlsm"
+    code, out, _ = run("new", str(path), "--home-city", "Tokyo", capsys=capsys)
+    offers = typed(1)
+    type_in(path, offers)
+    wb = load_workbook(path, keep_vba=True)
+    ws = wb["Strategy"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "base_salary")
+    ws.cell(row, 2).value = 13_000_000
+    wb.save(path)
+    result = recalc(path, tmp_path / "negotiation.recalc.xlsm")
+    assert result.error_cells == ()
+    relocation = load_workbook(result.path, data_only=True)["Relocation"]
+    mirror = next(r for r in range(1, 60) if relocation.cell(r, 1).value == "current_base_salary")
+    assert relocation.cell(mirror, 2).value == 13_000_000
+    code, out, err = run("brief", str(result.path), "--json", capsys=capsys)
+    assert code == 0, err
+    page = json.loads(out)["offers"][0]
+    year = max(get_jurisdiction("JP-TOKYO").years)
+    assert page["best_alternative"]["name"] == "current job"
+    assert page["best_alternative"]["value"] == pytest.approx(
+        float(compute(13_000_000, "JP-TOKYO", year).net), rel=0.05
+    )

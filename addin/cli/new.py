@@ -142,6 +142,7 @@ def register(app: typer.Typer) -> None:
         except FileExistsError:
             raise InvalidInputError(f"{path.name}: already exists; nothing was written") from None
         typer.echo(
-            f"wrote {written.name}: {len(rows)} offers; fill the Offers sheet, then "
+            f"wrote {written.name}: {len(rows)} offer{'' if len(rows) == 1 else 's'}; "
+            "fill the Offers sheet, then "
             f"`negotiate recalc {written.name}` or open it in Excel"
         )

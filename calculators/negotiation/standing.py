@@ -171,7 +171,8 @@ def standings(offers: Sequence[Offer], settings: Settings) -> tuple[list[Standin
     everyone, s = prepare(offers, settings)
     if len(everyone) < 2:
         raise InvalidInputError(
-            "a BATNA needs a second offer or the current job (current_base_salary)", code="batna_needs_two"
+            "a BATNA needs a second offer or the current job's base (current_base_salary)",
+            code="batna_needs_two",
         )
     values = to_home(metric(everyone, s), s)
     names = [o.name if i < len(offers) else CURRENT for i, o in enumerate(everyone)]

@@ -67,6 +67,11 @@ COLUMNS = (
 )
 
 
+def money_style(data: dict[str, Any]) -> str:
+    """The style of the inputs' amounts: money in the home city's currency."""
+    return f"money:{canonical_city(data['relocation']['home_city']).currency}"
+
+
 def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
     currency = canonical_city(data["relocation"]["home_city"]).currency
     m.put(NAME, 0, 0, "Relocation: what each move is really worth", "title")
@@ -81,7 +86,7 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
     m.put(NAME, INPUT_TOP, 0, "input", "head")
     m.put(NAME, INPUT_TOP, 1, "value", "head")
     m.put(NAME, INPUT_TOP, 2, "what it means", "head")
-    money = f"money:{currency}"
+    money = money_style(data)
     for i, (key, value, help_text) in enumerate(input_rows(data), start=1):
         m.put(NAME, INPUT_TOP + i, 0, key)
         style = (

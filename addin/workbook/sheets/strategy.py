@@ -315,6 +315,10 @@ CURRENT_JOB_HELP = {
     "equity_currency": "Currency of the unvested amounts below (blank: the job's)",
 }
 BLANK_VEST_ROWS = 4  # rows for unvested grants: vest date in A, amount in B
+BASE_TYPED_HERE = (
+    "Its yearly base; also your alternative to the offers (Relocation's current_base_salary follows it)"
+)
+MIRROR_HELP = "Your current job's yearly base: the Strategy sheet's current job (type it there)"
 # FORFEITED's bases shown below the leave date, each with its label
 FORFEITED_ROWS = {
     "net": "forfeited after tax",
@@ -350,9 +354,18 @@ def _fill_current_job(m: Model, lay: Layout, data: dict[str, Any]) -> None:
         ["field", "value", "what it means"],
     )
     linked = {"jurisdiction": "home_city", "base_salary": "current_base_salary"}
+    # no current salary anywhere (a new workbook): the base typed here is the one input, and the
+    # Relocation sheet's current_base_salary follows it (the current job as your alternative)
+    mirrored = (
+        job.get("base_salary") is None and data["relocation"]["costs"].get("current_base_salary") is None
+    )
+    if mirrored:
+        del linked["base_salary"]
     for k, (name, help_text) in enumerate(CURRENT_JOB_HELP.items()):
         r = r0 + 2 + k
         value = job.get(name)
+        if name == "base_salary" and mirrored:
+            help_text = BASE_TYPED_HERE
         if value is None and name in linked:
             value = _relocation_cell(data, linked[name])
         m.put(NAME, r, 0, name)
@@ -369,6 +382,16 @@ def _fill_current_job(m: Model, lay: Layout, data: dict[str, Any]) -> None:
         m.put(NAME, first_vest + k, 2, "Unvested: vest date (A), amount (B); grant date here for a transfer")
     table = current_job_ref(data)
     base = current_job_cell(data, "base_salary")
+    if mirrored:
+        mirror = _relocation_cell(data, "current_base_salary")
+        m.put(
+            relocation.NAME,
+            mirror.row,
+            mirror.col,
+            blank_if(Op("=", base, ""), base),
+            relocation.money_style(data),
+        )
+        m.put(relocation.NAME, mirror.row, mirror.col + 1, MIRROR_HELP)
     leave = leave_ref(data)
     r = leave.row
     m.put(NAME, r, 0, "leave_date")
