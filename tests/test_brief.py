@@ -55,12 +55,17 @@ def _comparison(ranges):
 
 def test_counters_and_standing_equal_the_udfs(brief, ranges):
     base, strat, rates = ranges
+    day = strat.inputs["as_of"]  # the sheet passes the Strategy as_of: the calendar's first day
     for c in brief.companies:
         common = (*_comparison(ranges), None)
-        assert udfs.counter_offer(base.offers, c.name, None, *common, "batna") == c.batna_home
-        assert udfs.counter_offer(base.offers, c.name, None, *common, "before") == c.value_home
+        assert (
+            udfs.counter_offer(base.offers, c.name, None, *common, "batna", None, None, day) == c.batna_home
+        )
+        assert (
+            udfs.counter_offer(base.offers, c.name, None, *common, "before", None, None, day) == c.value_home
+        )
         for comp in COUNTER_COMPONENTS:
-            got = udfs.counter_offer(base.offers, c.name, comp, *common)
+            got = udfs.counter_offer(base.offers, c.name, comp, *common, None, None, None, day)
             if c.counters[comp] is None:  # the English words of the code are the solver's line
                 assert got == "#VALUE! " + say(c.unreachable[comp], "en")
             else:
@@ -81,6 +86,8 @@ def test_ask_market_and_impact_equal_the_udfs(brief, ranges):
             s["market_level"],
             None,
             s["as_of"],
+            None,
+            s["as_of"],  # the calendar's first day, as the Params calendar switch gives it
         )
         assert {k: v for k, v in ask[1:]} == c.ask
         pct = dict(
@@ -292,7 +299,7 @@ def test_the_json_brief_holds_numbers_and_codes_not_sentences(tmp_path, brief):
     assert main(["brief", str(DEFAULT_PATH), "--json", "-o", str(out)]) == 0
     data = json.loads(out.read_text(encoding="utf-8"))
     tokyo = next(c for c in data["companies"] if c["name"] == "Tokyo big tech")
-    assert tokyo["counters"]["base_salary"] == 41_484_655
+    assert tokyo["counters"]["base_salary"] == 41_512_727  # on the calendar from the Strategy as_of
     assert tokyo["counters"]["sign_on"] is None
     assert tokyo["unreachable"]["sign_on"] == {
         "code": "counter_beyond_ceiling",

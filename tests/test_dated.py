@@ -662,7 +662,7 @@ def test_compare_on_the_calendar_splits_a_late_start_and_keeps_a_january_start(t
             assert r.value_home != pytest.approx(steady[r.name], rel=1e-6)
         else:
             assert r.value_home == pytest.approx(steady[r.name], rel=1e-12), r.name
-    assert main(["compare", "--json", "--basis", "net_first_year"]) == 0
+    assert main(["compare", "--json", "--basis", "net_first_year", "--offer-years"]) == 0
     plain = json.loads(capsys.readouterr().out)
     assert main(["compare", "--json", "--basis", "net_first_year", "--as-of", "2026-12-03"]) == 0
     on_days = json.loads(capsys.readouterr().out)
@@ -731,12 +731,15 @@ def test_a_counter_on_the_calendar_beats_the_alternative_on_the_calendar():
 
 @pytest.mark.parametrize("basis", ["net_first_year", "net_annualized", "net_npv", "first_year"])
 def test_the_vectorised_counter_search_on_the_calendar_is_the_reference_metric(basis):
-    """The counter's search values every raise at once; on the calendar it taxes each raise by
-    tax year from the offer's start (or the first of next month) as the comparison does, to
-    the last bit: each example offer, each component, starts given and blank, two days."""
+    """The counter's search, and the make-whole and equivalence searches, value every raise
+    at once; on the calendar they tax each raise by tax year from the offer's start (or the
+    first of next month) as the comparison does, to the last bit: each example offer, each
+    component, starts given and blank, two days."""
     from addin.workbook.builder import example
     from calculators.negotiation import counter
+    from calculators.valuation import equivalent
     from calculators.valuation.compare import Settings
+    from calculators.valuation.net import default_tax_year
 
     offers = [Offer.from_fields(dict(o)) for o in example()["offers"]]
     amounts = np.array([0.0, 1.0, 25_000.0, 3_000_000.0])
@@ -748,14 +751,20 @@ def test_the_vectorised_counter_search_on_the_calendar_is_the_reference_metric(b
                     fast = counter._fast(o, part, s, None)(amounts)
                     reference = counter._exact(o, part, s)(amounts)
                     assert fast == pytest.approx(reference, rel=1e-12), (o.name, part, as_of)
+                year = default_tax_year([o])  # the make-whole and equivalence searches, likewise
+                for part in equivalent.EQUIVALENT_COMPONENTS:
+                    fast = equivalent._fast(o, part, replace(s, tax_year=year), year)(amounts)
+                    reference = equivalent._exact(o, part, replace(s, tax_year=year))(amounts)
+                    assert fast == pytest.approx(reference, rel=1e-12), (o.name, part, as_of)
 
 
 def test_the_brief_on_the_calendar_values_and_counters_each_offer_as_compare_does(capsys):
     """`negotiate brief --as-of`: each offer's value and its best alternative's are
     compare --as-of's figures (the brief's basis, the same day), every counter the brief gives
     lifts the offer above its alternative plus the margin by the dated metric while a unit
-    less does not, and the page says the values follow the calendar; without --as-of it
-    does not say so; a bad day is one line naming the option."""
+    less does not, and the page says the values follow the calendar; without --as-of they
+    follow it from the Strategy sheet's as_of, with --offer-years not at all; a bad day is one
+    line naming the option."""
     import json
 
     from addin.cli import main
@@ -769,7 +778,7 @@ def test_the_brief_on_the_calendar_values_and_counters_each_offer_as_compare_doe
     assert main(["compare", "--json", "--basis", brief.basis, "--as-of", day.isoformat()]) == 0
     ranked = {o["name"]: o["value_home"] for o in json.loads(capsys.readouterr().out)["offers"]}
     offers = {o.name: o for o in workbook_offers(read_inputs(DEFAULT_PATH))}
-    steady = build_brief(DEFAULT_PATH)
+    steady = build_brief(DEFAULT_PATH, None, True)  # each offer year a tax year
     for c, plain in zip(brief.companies, steady.companies, strict=True):
         assert c.value_home == pytest.approx(ranked[c.name], rel=1e-9), c.name
         assert c.batna_home == pytest.approx(ranked[c.batna_name], rel=1e-9), c.name
@@ -796,9 +805,74 @@ def test_the_brief_on_the_calendar_values_and_counters_each_offer_as_compare_doe
     assert seen >= 3
     assert main(["brief", "--as-of", day.isoformat()]) == 0
     assert "After tax on the calendar from 2026-12-03" in capsys.readouterr().out
-    assert main(["brief"]) == 0
+    assert main(["brief"]) == 0  # the Strategy sheet's as_of
+    assert "After tax on the calendar from 2026-12-01" in capsys.readouterr().out
+    assert main(["brief", "--offer-years"]) == 0
     assert "on the calendar" not in capsys.readouterr().out
+    assert build_brief(DEFAULT_PATH).companies == build_brief(DEFAULT_PATH, dt.date(2026, 12, 1)).companies
     assert main(["brief", "--as-of", "soon"]) == 2
     assert (
         capsys.readouterr().err.strip() == "negotiate: negotiation.xlsm: --as-of must be a date (YYYY-MM-DD)"
     )
+
+
+def _compare_sheet(path) -> dict[str, float]:
+    """The Compare sheet's net annualised column (home currency), per offer, as stored."""
+    from openpyxl import load_workbook
+
+    from addin.workbook.sheets.compare import HEADER, TOP
+
+    ws = load_workbook(path, data_only=True)["Compare"]
+    col = HEADER.index("net annualized (home)") + 1
+    rows = range(TOP + 2, TOP + 14)
+    return {ws.cell(r, 1).value: ws.cell(r, col).value for r in rows if ws.cell(r, 1).value not in (None, "")}
+
+
+def _ranked(path, *options) -> dict[str, float]:
+    import json
+
+    from tests.conftest import negotiate
+
+    ran = negotiate("compare", path, "--basis", "net_annualized", "--json", *options)
+    assert ran.returncode == 0, ran.stderr
+    return {o["name"]: o["value_home"] for o in json.loads(ran.stdout)["offers"]}
+
+
+def test_the_params_calendar_switch_decides_for_the_sheets_compare_and_the_brief(built_example, tmp_path):
+    """The Params setting calendar: TRUE (a new build's), the sheets' net values follow the
+    calendar from the Strategy sheet's as_of and so do compare's and the brief's; FALSE (or a
+    workbook made before the setting, which has no such row), each offer year is a tax year in
+    all three; a value that is not TRUE or FALSE is one line naming it."""
+    import shutil
+
+    from openpyxl import load_workbook
+
+    from addin.recalc import recalc
+    from addin.render.brief import build_brief
+    from addin.workbook.sheets.layout import PARAMS, Layout
+    from tests.conftest import negotiate
+
+    on_calendar = _compare_sheet(built_example)
+    assert on_calendar == pytest.approx(_ranked(built_example), rel=1e-9)
+    assert on_calendar == pytest.approx(_ranked(built_example, "--as-of", "2026-12-01"), rel=1e-9)
+    yearly = _ranked(built_example, "--offer-years")
+    assert all(on_calendar[n] != pytest.approx(yearly[n], rel=1e-6) for n in yearly)  # their start dates
+    path = tmp_path / "yearly.xlsm"
+    shutil.copy(built_example, path)
+    wb = load_workbook(path, keep_vba=True)
+    row = Layout(0).params["calendar"] + 1
+    assert wb[PARAMS].cell(row, 1).value == "calendar" and wb[PARAMS].cell(row, 2).value is True
+    wb[PARAMS].cell(row, 2).value = False
+    wb.save(path)
+    out = recalc(path, tmp_path / "yearly.recalc.xlsm")
+    assert out.error_cells == ()
+    assert _compare_sheet(out.path) == pytest.approx(yearly, rel=1e-9)
+    assert _ranked(out.path) == pytest.approx(yearly, rel=1e-9)
+    assert build_brief(out.path).companies == build_brief(built_example, None, True).companies
+    wb[PARAMS].cell(row, 2).value = "maybe"
+    wb.save(path)
+    for command in ("compare", "brief"):
+        ran = negotiate(command, path)
+        assert ran.returncode != 0 and ran.stderr.strip() == (
+            "negotiate: yearly.xlsm: Params calendar must be TRUE or FALSE (or yes / no)"
+        ), (command, ran.stderr)

@@ -350,11 +350,12 @@ def test_the_brief_asks_whether_the_tel_aviv_plan_is_under_section_102_and_says_
 
 
 def _as_pay_home_value() -> float:
-    """The Tel Aviv example offer's net_annualized home value with its RSUs taxed as pay."""
+    """The Tel Aviv example offer's net_annualized home value with its RSUs taxed as pay, on
+    the calendar from the example's Strategy as_of (as the brief and compare value it)."""
     from addin.workbook.builder import example
     from calculators.valuation.compare import Settings, metric, to_home
 
     (fields,) = (o for o in example()["offers"] if o["name"] == "Tel Aviv scale-up")
     offer = Offer.from_fields({**fields, "rsu_regime": "wage"})
-    s = Settings(basis="net_annualized", years=4, home_currency="JPY")
+    s = Settings(basis="net_annualized", years=4, home_currency="JPY", as_of=example()["strategy"]["as_of"])
     return float(to_home(metric([offer], s), s)[0])

@@ -93,16 +93,22 @@ def with_points(built_example, tmp_path_factory):
     return path
 
 
-def _compare(path):
-    ran = negotiate("compare", path, "--basis", "net_annualized", "--json")
+def _compare(path, *options):
+    ran = negotiate("compare", path, "--basis", "net_annualized", "--json", *options)
     assert ran.returncode == 0, ran.stderr
     return {o["name"]: o for o in json.loads(ran.stdout)["offers"]}
 
 
 def test_compare_and_the_recalculated_sheet_take_the_params_facts(built_example, with_points, tmp_path):
-    before, after = _compare(built_example), _compare(with_points)
+    # each offer year a tax year: the points' yearly value, every year
+    before, after = _compare(built_example, "--offer-years"), _compare(with_points, "--offer-years")
     gain = after[TEL_AVIV]["value_local"] - before[TEL_AVIV]["value_local"]
     assert gain == pytest.approx(_point(2026), abs=0.01)
+    assert all(after[n]["value_local"] == before[n]["value_local"] for n in before if n != TEL_AVIV)
+    # on the calendar (the sheets' and compare's default): every tax year the offer pays in gains them
+    before, after = _compare(built_example), _compare(with_points)
+    dated_gain = after[TEL_AVIV]["value_local"] - before[TEL_AVIV]["value_local"]
+    assert _point(2026) < dated_gain < 1.5 * _point(2026)
     assert all(after[n]["value_local"] == before[n]["value_local"] for n in before if n != TEL_AVIV)
     # the brief values the offers on the same facts (its basis: the Strategy sheet's)
     brief = {
@@ -194,15 +200,15 @@ def test_an_error_cell_names_the_fact_not_age(example_rows):
     "cells, says",
     [
         (
-            {"A12": "credit points", "B12": 3.25},
+            {"A13": "credit points", "B13": 3.25},
             "Params personal fact credit points is not one the rules take",
         ),
-        ({"A12": None, "B12": 3.25}, "Params a personal fact has a value but no name"),
+        ({"A13": None, "B13": 3.25}, "Params a personal fact has a value but no name"),
         (
-            {"A13": "credit_points", "B12": 3.25, "B13": 5},
+            {"A14": "credit_points", "B13": 3.25, "B14": 5},
             "Params personal fact credit_points is given twice",
         ),
-        ({"B9": 10}, "age must be a whole number from 15 to 74 for JP-TOKYO"),
+        ({"B10": 10}, "age must be a whole number from 15 to 74 for JP-TOKYO"),
     ],
     ids=["misspelt", "unnamed", "twice", "age-for-tokyo"],
 )
@@ -212,7 +218,7 @@ def test_the_commands_refuse_what_the_sheets_functions_refuse(built_example, tmp
     path = tmp_path / "facts.xlsm"
     shutil.copy(built_example, path)
     wb = load_workbook(path, keep_vba=True)
-    assert wb[PARAMS]["A9"].value == "age" and wb[PARAMS]["A12"].value == "credit_points"
+    assert wb[PARAMS]["A10"].value == "age" and wb[PARAMS]["A13"].value == "credit_points"
     for ref, value in cells.items():
         wb[PARAMS][ref].value = value
     wb.save(path)

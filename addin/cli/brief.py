@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from addin.cli.common import AS_OF_HELP
+from addin.cli.common import AS_OF_HELP, OFFER_YEARS_HELP
 
 
 def register(app: Any) -> None:
@@ -29,16 +29,14 @@ def register(app: Any) -> None:
                 "warnings, said in --lang",
             ),
         ] = False,
-        as_of: Annotated[
-            str | None,
-            typer.Option(help=AS_OF_HELP + " (the Strategy sheet's cells stay on offer years)"),
-        ] = None,
+        as_of: Annotated[str | None, typer.Option(help=AS_OF_HELP)] = None,
+        offer_years: Annotated[bool, typer.Option("--offer-years", help=OFFER_YEARS_HELP)] = False,
     ) -> None:
         """The negotiation brief: market evidence, leverage, the ask, walk-away, counters.
 
         PRIVATE: it holds your walk-away and best alternative; never send it.
         """
-        from addin.cli.common import as_of_day, json_text
+        from addin.cli.common import calendar_option, json_text
         from addin.paths import example_workbook
         from addin.render.brief import LANGS, brief_data, build_brief, render
         from calculators.errors import InvalidInputError
@@ -47,7 +45,8 @@ def register(app: Any) -> None:
         if code not in LANGS:
             raise InvalidInputError("--lang must be en or ja")
         path = workbook or example_workbook()
-        data = build_brief(path, as_of_day(as_of, path.name))
+        given, day = calendar_option(as_of, offer_years, path.name)
+        data = build_brief(path, day, given)
         text = json_text(brief_data(data, code)) + "\n" if as_json else render(data, code)
         if output is None:
             typer.echo(text, nl=False)

@@ -9,16 +9,30 @@ from typing import Any
 
 import typer
 
+from calculators.errors import NegotiationError
+
 AS_OF_HELP = (
     "Net bases on the calendar from this day (YYYY-MM-DD): each offer from its start_date "
-    "(blank: the first of the next month), taxed by tax year; default: each offer year a tax year"
+    "(blank: the first of the next month), taxed by tax year; default: the Strategy sheet's as_of"
 )
+OFFER_YEARS_HELP = "Tax each offer year as a tax year (the yearly model), whatever the day"
+
+
+def calendar_option(as_of: str | None, offer_years: bool, name: str) -> tuple[bool, Any]:
+    """``(given, day)``: whether the options decide the calendar, and its day (``None``: each
+    offer year a tax year); not given, the workbook's Strategy as_of decides."""
+    if offer_years and as_of is not None:
+        raise NegotiationError(f"{name}: --as-of and --offer-years exclude each other")
+    if offer_years:
+        return True, None
+    if as_of is None:
+        return False, None
+    return True, as_of_day(as_of, name)
 
 
 def as_of_day(text: str | None, name: str) -> Any:
     """``--as-of``: a date, or None; a bad one is one line naming the file and the option."""
     from calculators.dates import read_date
-    from calculators.errors import NegotiationError
 
     if text is None:
         return None

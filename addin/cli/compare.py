@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from addin.cells import opt_setting
-from addin.cli.common import AS_OF_HELP, as_of_day, default_workbook, json_text
+from addin.cli.common import AS_OF_HELP, OFFER_YEARS_HELP, calendar_option, default_workbook, json_text
 from calculators.defaults import AGE, BASIS, DISCOUNT_RATE, YEARS, Setting
 from calculators.errors import NegotiationError
 
@@ -46,6 +46,22 @@ def _param(params: dict[str, Any], key: str, setting: Setting, name: str) -> Any
         raise NegotiationError(f"{name}: Params {key}: {exc}") from None
 
 
+def _strategy_day(path: Path, params: dict[str, Any]) -> Any:
+    """The day the workbook's sheets' net bases follow the calendar from: its Strategy as_of
+    where its Params calendar is on (else none: each offer year a tax year)."""
+    from addin.io.reader import WorkbookError
+    from addin.render.brief import calendar_day, read_strategy
+
+    try:
+        strat = read_strategy(path)
+    except WorkbookError:  # no Strategy sheet (or one the brief would refuse): no day set there
+        return None
+    try:
+        return calendar_day(strat, params)
+    except NegotiationError as exc:
+        raise NegotiationError(f"{path.name}: {exc}") from None
+
+
 def compare(
     workbook: Annotated[
         Path | None, typer.Argument(help="Workbook to read (default: the shipped one)")
@@ -64,6 +80,7 @@ def compare(
         int | None, typer.Option(help=AGE.doc("Your age, where contributions depend on it", "default"))
     ] = None,
     as_of: Annotated[str | None, typer.Option(help=AS_OF_HELP)] = None,
+    offer_years: Annotated[bool, typer.Option("--offer-years", help=OFFER_YEARS_HELP)] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table")] = False,
     detail: Annotated[bool, typer.Option("--detail", help="Add the year-by-year schedule")] = False,
 ) -> None:
@@ -71,8 +88,9 @@ def compare(
 
     Bases: first_year, annualized, total, npv (gross) and net_first_year, net_annualized,
     net_total, net_npv (after income tax and employee contributions).  An option left out
-    takes the workbook's Params value, else the default shown.  With --as-of the net bases
-    follow the calendar: a start late in a tax year splits the first year over two.
+    takes the workbook's Params value, else the default shown.  The net bases follow the
+    calendar from the Strategy sheet's as_of (--as-of: another day; --offer-years: none): a
+    start late in a tax year splits the first year over two.
     """
     from addin.io.reader import WorkbookError, read_inputs, workbook_offers
     from addin.udfs.inputs import personal_from
@@ -82,7 +100,9 @@ def compare(
     from calculators.valuation.compare import Settings, compare_offers, home_currency
     from calculators.valuation.net import default_tax_year
 
-    inputs = read_inputs(workbook or default_workbook())
+    path = workbook or default_workbook()
+    inputs = read_inputs(path)
+    given, day = calendar_option(as_of, offer_years, inputs.name)
     offers = workbook_offers(inputs)
     s = inputs.settings
     try:
@@ -107,7 +127,7 @@ def compare(
         age=age,
         personal=personal,
         move=move,
-        as_of=as_of_day(as_of, inputs.name),
+        as_of=day if given else _strategy_day(path, s),
     )
     try:
         ranked = compare_offers(offers, settings)
@@ -178,7 +198,11 @@ def _print_table(result: dict[str, Any], detail: bool) -> None:
     console = Console(width=None if sys.stdout.isatty() else 180)
     table = Table(
         title=f"Offers ranked on {result['basis']} over {result['years']} years (home currency {ccy})"
-        + (f", on the calendar from {result['as_of']}" if result["as_of"] else "")
+        + (
+            f", on the calendar from {result['as_of']}"
+            if result["as_of"] and result["basis"].startswith("net_")
+            else ""
+        )
     )
     for head in (
         "rank",

@@ -55,6 +55,7 @@ from calculators.negotiation import (
     negotiation_brief,
 )
 from calculators.offer.model import check_amount
+from calculators.scalar import flag
 from calculators.valuation.disclosure import spoken_amount
 from calculators.valuation.forfeit import CurrentJob, Forfeited, current_job_from_table, forfeited
 
@@ -236,6 +237,20 @@ def _date(value: Any, what: str) -> dt.date:
         raise WorkbookError(f"Strategy {what} must be a date (YYYY-MM-DD)") from None
 
 
+def calendar_day(strat: StrategyInputs, params: dict[str, Any]) -> dt.date | None:
+    """The day the net bases follow the calendar from, as the sheets' valuation functions take
+    it: the Strategy sheet's as_of where the Params setting calendar is TRUE (yes, 1); none
+    where it is FALSE, blank or absent (a workbook made before the setting was): each offer
+    year a tax year."""
+    on = flag(params.get("calendar"))
+    if on is None and _label(params.get("calendar")) != "":
+        raise WorkbookError("Params calendar must be TRUE or FALSE (or yes / no)")
+    value = strat.inputs.get("as_of")
+    if not on or value is None or _label(value) == "":
+        return None
+    return _date(value, "input as_of")
+
+
 def strategy_of(strat: StrategyInputs) -> Strategy:
     """The Strategy sheet's values as the calculators' :class:`Strategy` (blank as_of: today)."""
     inputs = strat.inputs
@@ -293,11 +308,13 @@ def _start_lines(c: CompanyBrief, t: dict[str, str], said: Any, spoken_cash: Any
     return ["- " + line + moved + span]
 
 
-def build_brief(path: str | Path, calendar: dt.date | None = None) -> Brief:
+def build_brief(path: str | Path, calendar: dt.date | None = None, decided: bool = False) -> Brief:
     """The brief of a workbook, as :func:`calculators.negotiation.negotiation_brief` gives it;
-    a refusal names the file.  ``calendar``: the net bases on the calendar from that day
-    (:attr:`calculators.valuation.compare.Settings.as_of`); blank: each offer year a tax year,
-    as the workbook's sheets compute."""
+    a refusal names the file.  The net bases follow the calendar
+    (:attr:`calculators.valuation.compare.Settings.as_of`) from ``calendar``, else from the
+    Strategy sheet's as_of where the Params calendar is on, as the sheets' functions do
+    (:func:`calendar_day`); ``decided``
+    with no ``calendar``: each offer year a tax year."""
     name = Path(path).name
     try:
         base = read_inputs(path)
@@ -320,9 +337,10 @@ def build_brief(path: str | Path, calendar: dt.date | None = None) -> Brief:
             base.relocation,
             base.personal,
         )
-        if calendar is not None:
-            settings = dataclasses.replace(settings, as_of=calendar)
         strategy = strategy_of(strat)
+        day = calendar if calendar is not None or decided else calendar_day(strat, params)
+        if day is not None:  # as the sheets' functions take the Strategy sheet's as_of
+            settings = dataclasses.replace(settings, as_of=day)
         lost = forfeited_of(strat, strategy.as_of, settings.table(), settings.age, settings.personal)
         if lost is not None:
             strategy = dataclasses.replace(strategy, forfeited=lost, current_job=current_job_of(strat))

@@ -16,7 +16,7 @@ from addin.udfs._docs import (
     RATES_DOC,
     YEARS_DOC,
 )
-from addin.udfs.inputs import settings_from
+from addin.udfs.inputs import AS_OF_DOC, settings_from
 from calculators.offer.model import MAX_AMOUNT
 from calculators.offer.table import offers_from_table, select_offer
 
@@ -46,13 +46,14 @@ def component_equivalent(
     basket: Annotated[Rows, table(BASKET_DOC + " (needed by the disposable bases)")] = None,
     age: Annotated[Rows, table(AGE_DOC)] = None,
     rates: Annotated[Rows, table(RATES_DOC + " (for pay in a currency not the jurisdiction's)")] = None,
+    as_of: Annotated[Cell, cell(AS_OF_DOC)] = None,
 ):
     """The amount of to_component worth what amount of from_component adds on the basis
     (net_...: after tax, solved), in whole units of the offer's currency.
     Example: =COMPONENT_EQUIVALENT(Offers!A1:B32, "base_salary", "sign_on", 1000000, "net_annualized")
     """
     chosen = _one_offer(offer, offer_name)
-    settings = settings_from([chosen], basis, None, years, discount_rate, rates, basket, age)
+    settings = settings_from([chosen], basis, None, years, discount_rate, rates, basket, age, as_of)
     given = opt_number(amount, "amount", low=0.0, high=MAX_AMOUNT)
     result = exchange.component_equivalent(
         chosen,
@@ -86,6 +87,7 @@ def make_whole(
             'FORFEITED(...,"transfer") (blank: forfeited)'
         ),
     ] = None,
+    as_of: Annotated[Cell, cell(AS_OF_DOC)] = None,
 ):
     """Extra year-1 sign-on (gross, offer's currency) that nets the forfeited amount after
     this offer's tax, to within one unit.
@@ -93,7 +95,7 @@ def make_whole(
     """
     chosen = _one_offer(offer, offer_name)
     chosen_basis = opt_text(basis, "basis", exchange.MAKE_WHOLE_BASIS)
-    settings = settings_from([chosen], chosen_basis, None, None, None, rates, None, age)
+    settings = settings_from([chosen], chosen_basis, None, None, None, rates, None, age, as_of)
     lost = opt_number(forfeited, "forfeited", low=0.0, high=MAX_AMOUNT)
     if chosen.transfer:  # the grants keep vesting: only what a transfer forfeits is replaced
         lost = opt_number(transfer_forfeited, "transfer_forfeited", lost, low=0.0, high=MAX_AMOUNT)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from addin.cells import opt_setting, opt_text
+from addin.cells import opt_date, opt_setting, opt_text
 from calculators.defaults import AGE, BASIS, DISCOUNT_RATE, YEARS
 from calculators.errors import InvalidInputError
 from calculators.fx import FxTable, shipped_table
@@ -17,7 +17,10 @@ from calculators.personal import personal_facts
 from calculators.relocation import move
 from calculators.valuation.compare import Settings, home_currency
 
-__all__ = ["age_from", "fx_table", "move_inputs", "personal_from", "settings_from"]
+#: What an ``as_of`` argument that puts the net bases on the calendar means, for every function.
+AS_OF_DOC = "Net bases on the calendar from this day: each offer from its start_date (blank: off)"
+
+__all__ = ["AS_OF_DOC", "age_from", "fx_table", "move_inputs", "personal_from", "settings_from"]
 
 
 def fx_table(rates: Any, as_of: Any = None) -> FxTable:
@@ -77,12 +80,15 @@ def settings_from(
     rates: Any,
     basket: Any,
     age: Any = None,
+    as_of: Any = None,
 ) -> Settings:
     """Comparison settings from cell values (shared by the comparison and negotiation UDFs);
     blanks take the defaults of ``calculators.defaults``, the home currency the first offer's
-    (a blank age: ``AGE``'s default, each jurisdiction checking the ages it models)."""
+    (a blank age: ``AGE``'s default, each jurisdiction checking the ages it models); ``as_of``
+    puts the net bases on the calendar from that day (blank: each offer year a tax year)."""
     years_old, facts = personal_from(age)
     return Settings(
+        as_of=opt_date(as_of, "as_of"),
         age=years_old,
         personal=facts,
         basis=opt_setting(basis, BASIS).lower(),

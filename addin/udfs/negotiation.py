@@ -10,10 +10,10 @@ import datetime as dt
 import functools
 from typing import Annotated
 
-from addin.cells import Cell, Rows, cell, opt_bool, opt_number, opt_text, rows_out, table, udf
+from addin.cells import Cell, Rows, cell, opt_bool, opt_date, opt_number, opt_text, rows_out, table, udf
 from addin.messages import say
 from addin.udfs._docs import AGE_DOC, BASIS_DOC, BASKET_DOC, DISCOUNT_DOC, OFFERS_DOC, RATES_DOC, YEARS_DOC
-from addin.udfs.inputs import fx_table, settings_from
+from addin.udfs.inputs import AS_OF_DOC, fx_table, settings_from
 from calculators import market, negotiation
 from calculators.errors import InvalidInputError, NoSolutionError
 from calculators.fx import as_date
@@ -147,7 +147,7 @@ def market_percentile(
     """Where a pay figure stands among comparable market rows, 0 to 100 (PERCENTRANK.INC).
 
     Spills measure / value rows: percentile, n, currency, method, warnings.
-    Example: =MARKET_PERCENTILE(19100000, Market!A4:L184, "Tokyo", "L5", , , , "JPY", Params!A18:B26)
+    Example: =MARKET_PERCENTILE(19100000, Market!A4:L184, "Tokyo", "L5", , , , "JPY", Params!A19:B27)
     """
     number = opt_number(pay, "pay")
     data = _market(market_table, pay_currency, rates, "pay_currency")
@@ -178,7 +178,7 @@ def market_band(
     """The pay band of comparable market rows: p25 / p50 / p75 / p90, n and warnings.
 
     TC: base + yearly stock + bonus; Excel's PERCENTILE.INC. Spills measure / value rows.
-    Example: =MARKET_BAND(Market!A4:L184, , "Tokyo", "L5", , , , "JPY", Params!A18:B26)
+    Example: =MARKET_BAND(Market!A4:L184, , "Tokyo", "L5", , , , "JPY", Params!A19:B27)
     """
     ps: tuple[float, ...] = market.BAND_PERCENTILES
     if not _blank(percentiles):
@@ -241,6 +241,7 @@ def counter_offer(
         ),
     ] = None,
     age: Annotated[Rows, table(AGE_DOC)] = None,
+    as_of: Annotated[Cell, cell(AS_OF_DOC)] = None,
 ):
     """Smallest raise of one component that makes the offer beat its best alternative.
 
@@ -250,7 +251,7 @@ def counter_offer(
     offers = offers_from_table(offers_table)
     chosen = select_offer(offers, offer_name)
     name = negotiation.check_component(opt_text(component, "component", "base_salary"))
-    settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket, age)
+    settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket, age, as_of)
     what = (opt_text(report, "report", "increase") or "increase").lower()
     if what not in COUNTER_OUTPUTS:
         raise InvalidInputError("report must be one of " + ", ".join(COUNTER_OUTPUTS))
@@ -287,6 +288,7 @@ def target_gap(
     rates: Annotated[Rows, table(RATES_DOC)] = None,
     basket: Annotated[Rows, table(BASKET_DOC + " (needed by the disposable bases)")] = None,
     age: Annotated[Rows, table(AGE_DOC)] = None,
+    as_of: Annotated[Cell, cell(AS_OF_DOC)] = None,
 ):
     """Each offer's distance from your income target on a basis, in the home currency.
 
@@ -297,7 +299,7 @@ def target_gap(
     goal = opt_number(target, "target", low=0.0)
     if goal <= 0:
         raise InvalidInputError("target must be a positive number (home currency a year)")
-    settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket, age)
+    settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket, age, as_of)
     rows = negotiation.target_gap(offers, goal, settings)
     return rows_out(
         ["offer", "value", "target", "gap", "share of target"], [[n, v, goal, g, s] for n, v, g, s in rows]
@@ -360,6 +362,7 @@ def negotiation_ask(
     location: Annotated[Cell, cell("Market location of this offer (blank: the offer's city)")] = None,
     as_of: Annotated[Cell, cell("Date the staleness warning counts from (blank: today)")] = None,
     age: Annotated[Rows, table(AGE_DOC)] = None,
+    calendar: Annotated[Cell, cell(AS_OF_DOC)] = None,
 ):
     """Counter-based ask: floor (larger of walk-away and BATNA), counter, target, anchor.
 
@@ -368,7 +371,8 @@ def negotiation_ask(
     """
     offers = offers_from_table(offers_table)
     chosen = select_offer(offers, offer_name)
-    settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket, age)
+    day = opt_date(calendar, "calendar")
+    settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket, age, day)
     result = negotiation.ask_for(
         offers,
         chosen,
@@ -417,13 +421,13 @@ def _cached_brief(types, *key):
 
 def _brief(
     offers_table, market_table, walk_away, scarcity_premium, basis, margin,
-    basket, rates, home_currency, years, discount_rate, level, leverage, age, as_of,
+    basket, rates, home_currency, years, discount_rate, level, leverage, age, as_of, calendar=None,
 ):  # fmt: skip
     offers_table, market_table, basket, rates, leverage, age = map(
         _thawed, (offers_table, market_table, basket, rates, leverage, age)
     )
     offers = offers_from_table(offers_table)
-    settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket, age)
+    settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket, age, calendar)
     cite = {}
     for row in [] if _blank(leverage) else as_rows(leverage, "leverage"):
         if row and row[0] not in (None, ""):
@@ -470,6 +474,7 @@ def negotiation_advice(
         Rows, table("How each offer may be cited: offer, then name, figures or none (blank: none)")
     ] = None,
     age: Annotated[Rows, table(AGE_DOC)] = None,
+    calendar: Annotated[Cell, cell(AS_OF_DOC)] = None,
 ):
     """The brief's ask for one offer: ask TC and base, market range, the TC that beats the
     best alternative, can win (yes or no; amounts in the offer currency).
@@ -480,7 +485,7 @@ def negotiation_advice(
         _frozen(v)
         for v in (offers_table, market_table, walk_away, scarcity_premium, basis, margin)
         + (basket, rates, home_currency, years, discount_rate, level, leverage, age)
-    ) + (_as_of(as_of),)
+    ) + (_as_of(as_of), opt_date(calendar, "calendar"))
     try:
         hash(key)
     except TypeError:  # a value no cell holds; computed without the cache

@@ -2,7 +2,7 @@
 
 import datetime as dt
 from dataclasses import replace
-from typing import Annotated, Any
+from typing import Annotated
 
 from addin.cells import (
     Cell,
@@ -29,7 +29,7 @@ from addin.udfs._docs import (
     YEARS_DOC,
     field_doc,
 )
-from addin.udfs.inputs import fx_table, settings_from
+from addin.udfs.inputs import AS_OF_DOC, fx_table, settings_from
 from calculators.defaults import YEARS, in_force
 from calculators.errors import InvalidInputError
 from calculators.offer import equity
@@ -37,7 +37,7 @@ from calculators.offer.model import COMPONENTS, OfferBatch, cash_schedule
 from calculators.offer.table import as_rows, offers_from_table, select_offer
 from calculators.params import DATA_DIR, load_parameters
 from calculators.places import tax_year_label
-from calculators.valuation.compare import Settings, compare_offers, metric
+from calculators.valuation.compare import compare_offers, metric
 from calculators.valuation.dated import default_start, offer_tax_years
 
 # The UDF names here are listed again in addin/udfs/__init__.py's __all__, deliberately: the
@@ -60,7 +60,6 @@ def _one_offer(offer, offer_name):
 
 
 # the as_of argument of the ranking functions: the dated model, off when blank
-AS_OF_DOC = "Net bases on the calendar from this day: each offer from its start_date (blank: off)"
 
 
 @udf
@@ -108,14 +107,8 @@ def offer_tc(
     costs (basket) and the move. Example: =OFFER_TC(Offers!A1:B32, "npv", 4, 0.05)
     """
     chosen = _one_offer(offer, offer_name)
-    settings = _dated(settings_from([chosen], basis, None, years, discount_rate, rates, basket, age), as_of)
+    settings = settings_from([chosen], basis, None, years, discount_rate, rates, basket, age, as_of)
     return float(metric([chosen], settings).amounts[0])
-
-
-def _dated(settings: Settings, as_of: Any) -> Settings:
-    """The settings with the net bases on the calendar from ``as_of`` (blank: as they are)."""
-    day = opt_date(as_of, "as_of")
-    return settings if day is None else replace(settings, as_of=day)
 
 
 @udf
@@ -196,7 +189,7 @@ def fx_convert(
     """Convert an amount between currencies with a dated rate table.
 
     A range of amounts gives a range of the same shape, blanks left blank.
-    Example: =FX_CONVERT(185000, "USD", "JPY", Params!A18:B26)
+    Example: =FX_CONVERT(185000, "USD", "JPY", Params!A19:B27)
     """
     fx = fx_table(rates, as_of)
     src = opt_text(from_currency, "from_currency")
@@ -230,9 +223,7 @@ def offer_compare(
     gap to best, fx rate. Example: =OFFER_COMPARE(Offers!A1:F32, "npv", "JPY", 4, 0.05)
     """
     offers = offers_from_table(offers_table)
-    settings = _dated(
-        settings_from(offers, basis, home_currency, years, discount_rate, rates, basket, age), as_of
-    )
+    settings = settings_from(offers, basis, home_currency, years, discount_rate, rates, basket, age, as_of)
     ranked = compare_offers(offers, settings)
     header = [
         "rank",

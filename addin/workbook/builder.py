@@ -144,6 +144,7 @@ def model(data: dict[str, Any] | None = None) -> tuple[Model, Layout]:
     """Every sheet laid out (values, formulas, styles), nothing written or evaluated yet."""
     data = data or example()
     lay = Layout(len(shipped_table().rates))
+    lay.calendar = Call("IF", (lay.param("calendar"), strategy.input_cell(data, "as_of"), ""))
     m = Model()
     for sheet in FILL_ORDER:
         sheet.fill(m, lay, data)

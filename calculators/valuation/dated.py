@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -448,16 +449,25 @@ def _cut(
     return out, days
 
 
+@functools.lru_cache(maxsize=256)
+def _month_years(jurisdiction: str, start: dt.date, years: int) -> Array:
+    """``(months, T)``: each pay month from ``start`` against the tax year its pay day is in
+    (the same for every offer of the place and day: kept, read-only)."""
+    n = years * MONTHS
+    labels = [tax_year_of(jurisdiction, d) for d in pay_dates(start, n)]
+    order = sorted(set(labels))
+    column = np.array([order.index(y) for y in labels])
+    where = np.zeros((n, len(order)))
+    where[np.arange(n), column] = 1.0
+    where.flags.writeable = False
+    return where
+
+
 def _tax_year_maps(offer: Offer, start: dt.date, years: int) -> tuple[dict[str, Array], Array]:
     """Per part, the ``(years, T)`` share of each offer year's amount paid in each tax year,
     and the pay months of each of the ``T`` tax years (at most 12)."""
     n = years * MONTHS
-    dates = pay_dates(start, n)
-    labels = [tax_year_of(offer.jurisdiction, d) for d in dates]
-    order = sorted(set(labels))
-    column = np.array([order.index(y) for y in labels])
-    where = np.zeros((n, len(order)))
-    where[np.arange(n), column] = 1.0  # month -> its tax year
+    where = _month_years(offer.jurisdiction, start, years)  # month -> its tax year
     maps = {}
     for part in PARTS:
         profile = _profile(offer, part, years)  # (years, 12)

@@ -52,6 +52,7 @@ from calculators.offer.model import FIELDS, MAX_AMOUNT, Offer, OfferBatch, cash_
 from calculators.relocation.move import analyse_moves
 from calculators.tax import get_jurisdiction
 from calculators.valuation.compare import Settings, checked_settings, metric
+from calculators.valuation.dated import PARTS, dated_withheld, default_start
 from calculators.valuation.net import TAXED, default_tax_year, withheld_parts
 
 __all__ = [
@@ -156,10 +157,11 @@ def _offset(offer: Offer, s: Settings, year: int) -> Array | None:
 
 def _fast(offer: Offer, component: str, s: Settings, year: int) -> Evaluator:
     """The offer's value on the basis (its currency) with ``component`` raised by each amount,
-    in one vectorised call: the same sums, in the same order, as ``metric``."""
-    if s.as_of is not None:  # on the calendar: the reference path, which dates the pay
-        return _exact(offer, component, s)
+    in one vectorised call: the same sums, in the same order, as ``metric`` (on the calendar, a
+    net basis taxes the pay by tax year from the start, as ``dated_tax`` does for ``metric``)."""
     one = OfferBatch.from_offers([offer], s.table())
+    on_calendar = s.as_of is not None and s.basis.startswith("net_")
+    dated = (offer.start_date or default_start(s.as_of)) if on_calendar and s.as_of is not None else None
     kind = s.basis.split("_", 1)[1] if s.basis.startswith(("net_", "disposable_")) else s.basis
     allowed = get_jurisdiction(offer.jurisdiction).options
     opts = {k: v for k, v in s.tax_options().items() if k in allowed}
@@ -173,9 +175,15 @@ def _fast(offer: Offer, component: str, s: Settings, year: int) -> Evaluator:
         sched = cash_schedule(replace(batch, **{component: column}), s.years)
         if kind == s.basis:
             return np.asarray(tc(sched["total"], kind, s.years, s.discount_rate))
-        parts = {c: np.ravel(sched[c]) for c in TAXED}
-        taken = withheld_parts(offer, parts, year, opts, s.table())
-        net = sched["total"] - np.reshape(taken, np.shape(sched["total"]))
+        if dated is not None:  # on the calendar (a disposable basis is not dated)
+            laid = cash_schedule(replace(batch, **{component: column}), s.years, beyond=1)
+            net = sched["total"] - dated_withheld(
+                offer, {p: laid[p] for p in PARTS}, dated, year, opts, s.table()
+            )
+        else:
+            parts = {c: np.ravel(sched[c]) for c in TAXED}
+            taken = withheld_parts(offer, parts, year, opts, s.table())
+            net = sched["total"] - np.reshape(taken, np.shape(sched["total"]))
         if offset is not None:
             net = net + offset
         return np.asarray(tc(net, kind, s.years, s.discount_rate))

@@ -38,7 +38,7 @@ def _tc(lay: Layout, basis: Any, i: int, basket: Ref | None = None) -> Call:
         lay.param("discount_rate"),
         Ref(NAME, TOP + i, 0, absolute=False),
     )
-    return Call("OFFER_TC", (*args, basket, lay.personal, lay.fx))
+    return Call("OFFER_TC", (*args, basket, lay.personal, lay.fx, lay.calendar))
 
 
 def _home(value: Any, r: int, lay: Layout) -> Call:

@@ -44,7 +44,15 @@ class Layout:
         self.field_row = {name: i + 1 for i, name in enumerate(self.fields)}
         # the settings' rows, from row 3, then your personal facts (age first), one range every
         # function's age argument takes; the FX table's title in the row below the last
-        settings = ("home_currency", "horizon_years", "discount_rate", "basis", "home_city", "income_target")
+        settings = (
+            "home_currency",
+            "horizon_years",
+            "discount_rate",
+            "basis",
+            "home_city",
+            "income_target",
+            "calendar",
+        )
         rows = enumerate((*settings, *PERSONAL), start=2)
         self.params = {name: row for row, name in rows}
         first, last = self.params[PERSONAL[0]], self.params[PERSONAL[-1]]
@@ -52,6 +60,9 @@ class Layout:
         self.fx_title_row = last + 1
         self.fx_as_of_row, self.fx_source_row, self.fx_header_row = last + 2, last + 3, last + 4
         self.fx = Ref(PARAMS, self.fx_header_row, 0, self.fx_header_row + n_fx, 1)
+        # every valuation function's as_of argument: the Strategy sheet's as_of where the Params
+        # setting calendar is TRUE, else empty (each offer year a tax year); the builder sets it
+        self.calendar: Any = None
 
     def param(self, name: str) -> Ref:
         return Ref(PARAMS, self.params[name], 1)
@@ -70,6 +81,7 @@ class Layout:
                 self.fx,
                 basket,
                 self.personal,
+                self.calendar,
             ),
         )
 

@@ -20,6 +20,11 @@ BASIS_CHOICES = tuple(
     for kind in ("first_year", "annualized", "total", "npv")
 )
 _STYLES = {"discount_rate": "pct", "income_target": "num"}
+CALENDAR_HELP = (
+    "Values after tax on the calendar from the Strategy sheet's as_of when TRUE: each offer from "
+    "its start_date (else the first of the next month), its pay taxed by the tax year it falls in; "
+    "FALSE or blank: each offer year taxed as a tax year"
+)
 
 
 def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
@@ -35,6 +40,7 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
         "basis": home["basis"],
         "home_city": home["city"],
         "income_target": home["target"],
+        "calendar": home.get("calendar", False),
         # your age, where contributions depend on it (Japan's 介護保険 from 40); blank: the default
         AGE.name: home.get(AGE.name, AGE.default),
     }
@@ -43,6 +49,7 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
         m.put(NAME, row, 1, values.get(name), _STYLES.get(name))
     for name, text in personal_help().items():
         m.put(NAME, lay.params[name], 2, text)
+    m.put(NAME, lay.params["calendar"], 2, CALENDAR_HELP)
     m.put(NAME, lay.fx_title_row, 0, f"FX rates (units per 1 {fx.base})", "bold")
     m.put(NAME, lay.fx_as_of_row, 0, "as_of")
     m.put(NAME, lay.fx_as_of_row, 1, fx.as_of.isoformat() if fx.as_of else "")
@@ -90,5 +97,7 @@ def dress(ws: Any, wb: Any, lay: Layout, data: dict[str, Any]) -> None:
     ws.data_validation(row, 1, row, 1, {"validate": "list", "source": list(RSU_TREATMENTS)})
     row = lay.params["basis"]
     ws.data_validation(row, 1, row, 1, {"validate": "list", "source": list(BASIS_CHOICES)})
+    row = lay.params["calendar"]
+    ws.data_validation(row, 1, row, 1, {"validate": "list", "source": ["TRUE", "FALSE"]})
     row = lay.params["home_currency"]
     ws.data_validation(row, 1, row, 1, {"validate": "list", "source": list(shipped_table().rates)})

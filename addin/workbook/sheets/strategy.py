@@ -175,6 +175,7 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
                     output,
                     None if component is None else UNREACHABLE,
                     lay.personal,
+                    lay.calendar,
                 ),
             )
 
@@ -216,6 +217,7 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
                 inp["as_of"],
                 leverage,
                 lay.personal,
+                lay.calendar,
             ),
         )
         for c, measure in enumerate(ADVICE_SHOWN, start=4):
@@ -233,7 +235,18 @@ def fill(m: Model, lay: Layout, data: dict[str, Any]) -> None:
     )
     gap = Call(
         "TARGET_GAP",
-        (lay.offers, inp["target"], home, inp["target_basis"], years, disc, lay.fx, basket, lay.personal),
+        (
+            lay.offers,
+            inp["target"],
+            home,
+            inp["target_basis"],
+            years,
+            disc,
+            lay.fx,
+            basket,
+            lay.personal,
+            lay.calendar,
+        ),
     )
     for i in range(1, lay.n_offers + 1):
         r = r0 + 1 + i
@@ -430,6 +443,7 @@ def _fill_current_job(m: Model, lay: Layout, data: dict[str, Any]) -> None:
                 Ref(NAME, row, 0, absolute=False),
                 lay.personal,
                 lost["transfer"],
+                lay.calendar,
             ),
         )
         m.put(NAME, row, 1, lay.for_slot(i, lay.shown(blank_if(Op("=", base, ""), call))), "num")
