@@ -173,6 +173,9 @@ def living_offset(offer: Offer, s: Settings) -> Array | None:
     return np.asarray(res.disposable_home / res.fx_rate - res.net)
 
 
+# Parallel to calculators/valuation/equivalent.py:_fast (the same raise of one component, valued
+# in one vectorised call, dated on the calendar the same way): kept apart because this one values
+# in the home currency with the living-cost offset given, that one in the offer's currency.
 def _fast(offer: Offer, component: str, s: Settings, offset: Array | None) -> Evaluator:
     """Value in the home currency of the offer raised by each amount: one vectorised call (on
     the calendar, a net basis taxes the pay by tax year from the start, as

@@ -155,6 +155,7 @@ def _offset(offer: Offer, s: Settings, year: int) -> Array | None:
     return np.asarray(res.disposable_home / res.fx_rate - res.net)
 
 
+# Parallel to calculators/negotiation/counter.py:_fast (see the note there).
 def _fast(offer: Offer, component: str, s: Settings, year: int) -> Evaluator:
     """The offer's value on the basis (its currency) with ``component`` raised by each amount,
     in one vectorised call: the same sums, in the same order, as ``metric`` (on the calendar, a
