@@ -50,8 +50,13 @@ def _strategy_day(path: Path, params: dict[str, Any]) -> Any:
     """The day the workbook's sheets' net bases follow the calendar from: its Strategy as_of
     where its Params calendar is on (else none: each offer year a tax year)."""
     from addin.io.reader import WorkbookError
-    from addin.render.brief import calendar_day, read_strategy
+    from addin.render.brief import calendar_day, calendar_on, read_strategy
 
+    try:
+        if not calendar_on(params):  # off: the Strategy sheet is not read
+            return None
+    except NegotiationError as exc:
+        raise NegotiationError(f"{path.name}: {exc}") from None
     try:
         strat = read_strategy(path)
     except WorkbookError:  # no Strategy sheet (or one the brief would refuse): no day set there

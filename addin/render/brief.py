@@ -237,16 +237,22 @@ def _date(value: Any, what: str) -> dt.date:
         raise WorkbookError(f"Strategy {what} must be a date (YYYY-MM-DD)") from None
 
 
+def calendar_on(params: dict[str, Any]) -> bool:
+    """Whether the Params setting calendar is on: TRUE (yes, 1); FALSE, blank or absent (a
+    workbook made before the setting was) is off; anything else is refused naming it."""
+    on = flag(params.get("calendar"))
+    if on is None and _label(params.get("calendar")) != "":
+        raise WorkbookError("Params calendar must be TRUE or FALSE (or yes / no)")
+    return bool(on)
+
+
 def calendar_day(strat: StrategyInputs, params: dict[str, Any]) -> dt.date | None:
     """The day the net bases follow the calendar from, as the sheets' valuation functions take
     it: the Strategy sheet's as_of where the Params setting calendar is TRUE (yes, 1); none
     where it is FALSE, blank or absent (a workbook made before the setting was): each offer
     year a tax year."""
-    on = flag(params.get("calendar"))
-    if on is None and _label(params.get("calendar")) != "":
-        raise WorkbookError("Params calendar must be TRUE or FALSE (or yes / no)")
     value = strat.inputs.get("as_of")
-    if not on or value is None or _label(value) == "":
+    if not calendar_on(params) or value is None or _label(value) == "":
         return None
     return _date(value, "input as_of")
 
