@@ -729,26 +729,32 @@ def test_a_counter_on_the_calendar_beats_the_alternative_on_the_calendar():
     assert solve_counter(offer, "base_salary", steady, target, "a rival").increase != found.increase
 
 
-@pytest.mark.parametrize("basis", ["net_first_year", "net_annualized", "net_npv", "first_year"])
+@pytest.mark.parametrize(
+    "basis", ["net_first_year", "net_annualized", "net_npv", "first_year", "disposable_annualized"]
+)
 def test_the_vectorised_counter_search_on_the_calendar_is_the_reference_metric(basis):
     """The counter's search, and the make-whole and equivalence searches, value every raise
     at once; on the calendar they tax each raise by tax year from the offer's start (or the
     first of next month) as the comparison does, to the last bit: each example offer, each
     component, starts given and blank, two days."""
-    from addin.workbook.builder import example
+    from addin.io.reader import read_inputs
+    from addin.workbook.builder import DEFAULT_PATH, example
     from calculators.negotiation import counter
+    from calculators.relocation.move import move_inputs_from_rows
     from calculators.valuation import equivalent
     from calculators.valuation.compare import Settings
     from calculators.valuation.net import default_tax_year
 
     offers = [Offer.from_fields(dict(o)) for o in example()["offers"]]
+    move = move_inputs_from_rows(read_inputs(DEFAULT_PATH).relocation)
     amounts = np.array([0.0, 1.0, 25_000.0, 3_000_000.0])
     for as_of in (dt.date(2026, 12, 1), dt.date(2027, 8, 20)):
-        s = Settings(basis=basis, home_currency="JPY", as_of=as_of)
+        s = Settings(basis=basis, home_currency="JPY", as_of=as_of, move=move)
         for offer in offers:
             for o in (offer, replace(offer, start_date=None)):
+                living = counter.living_offset(o, s)  # the disposable bases' living costs
                 for part in counter.COUNTER_COMPONENTS:
-                    fast = counter._fast(o, part, s, None)(amounts)
+                    fast = counter._fast(o, part, s, living)(amounts)
                     reference = counter._exact(o, part, s)(amounts)
                     assert fast == pytest.approx(reference, rel=1e-12), (o.name, part, as_of)
                 year = default_tax_year([o])  # the make-whole and equivalence searches, likewise

@@ -188,7 +188,7 @@ def _fast(offer: Offer, component: str, s: Settings, offset: Array | None) -> Ev
     allowed = get_jurisdiction(offer.jurisdiction).options
     opts = {k: v for k, v in s.tax_options().items() if k in allowed}
     year = s.tax_year if s.tax_year is not None else default_tax_year([offer])  # as metric()
-    on_calendar = s.as_of is not None and s.basis.startswith("net_")
+    on_calendar = s.as_of is not None and s.basis.startswith(("net_", "disposable_"))
     dated = (offer.start_date or default_start(s.as_of)) if on_calendar and s.as_of is not None else None
 
     def run(amounts: Array) -> Array:
@@ -201,7 +201,7 @@ def _fast(offer: Offer, component: str, s: Settings, offset: Array | None) -> Ev
         if s.basis in BASES and not s.basis.startswith(("net_", "disposable_")):
             values = tc(sched["total"], kind, s.years, s.discount_rate)
             return np.asarray(values * rate)
-        if dated is not None:  # on the calendar (a disposable basis is not dated)
+        if dated is not None:  # on the calendar (a disposable basis: the offset added below)
             laid = cash_schedule(batch, s.years, beyond=1)  # the tax year the horizon ends in, whole
             taken = dated_withheld(offer, {p: laid[p] for p in PARTS}, dated, year, opts, table)
             net = sched["total"] - taken

@@ -137,6 +137,10 @@ def _disposable(kind: str) -> Metric:
             raise InvalidInputError("disposable bases need the relocation inputs (basket and move costs)")
         results, _ = analyse_moves(offers, s.move, s.table(), s.years, s.tax_year, s.tax_options())
         local = np.vstack([r.disposable_home / r.fx_rate for r in results])
+        if s.as_of is not None:  # on the calendar: the living costs less the dated take-home pay
+            rules = default_tax_year(offers) if s.tax_year is None else s.tax_year
+            taken = dated_tax(offers, s.years, rules, s.as_of, s.tax_options(), s.table())
+            local = local - np.vstack([r.net for r in results]) + (sched["total"] - taken)
         return tc(local, kind, s.years, s.discount_rate)
 
     return run

@@ -161,7 +161,7 @@ def _fast(offer: Offer, component: str, s: Settings, year: int) -> Evaluator:
     in one vectorised call: the same sums, in the same order, as ``metric`` (on the calendar, a
     net basis taxes the pay by tax year from the start, as ``dated_tax`` does for ``metric``)."""
     one = OfferBatch.from_offers([offer], s.table())
-    on_calendar = s.as_of is not None and s.basis.startswith("net_")
+    on_calendar = s.as_of is not None and s.basis.startswith(("net_", "disposable_"))
     dated = (offer.start_date or default_start(s.as_of)) if on_calendar and s.as_of is not None else None
     kind = s.basis.split("_", 1)[1] if s.basis.startswith(("net_", "disposable_")) else s.basis
     allowed = get_jurisdiction(offer.jurisdiction).options
@@ -176,7 +176,7 @@ def _fast(offer: Offer, component: str, s: Settings, year: int) -> Evaluator:
         sched = cash_schedule(replace(batch, **{component: column}), s.years)
         if kind == s.basis:
             return np.asarray(tc(sched["total"], kind, s.years, s.discount_rate))
-        if dated is not None:  # on the calendar (a disposable basis is not dated)
+        if dated is not None:  # on the calendar (a disposable basis: the offset added below)
             laid = cash_schedule(replace(batch, **{component: column}), s.years, beyond=1)
             net = sched["total"] - dated_withheld(
                 offer, {p: laid[p] for p in PARTS}, dated, year, opts, s.table()
