@@ -882,3 +882,40 @@ def test_the_params_calendar_switch_decides_for_the_sheets_compare_and_the_brief
         assert ran.returncode != 0 and ran.stderr.strip() == (
             "negotiate: yearly.xlsm: Params calendar must be TRUE or FALSE (or yes / no)"
         ), (command, ran.stderr)
+
+
+def test_npv_on_the_calendar_discounts_each_pay_month():
+    """On the calendar the NPV discounts each month's take-home pay at its month end: for a
+    salary-only Seattle offer started on 1 January (offer years are tax years, each month a
+    twelfth of its year's take-home pay) it is each year's take-home pay, as the yearly model
+    gives it, spread over twelve month ends, (1 + r) ** (-m / 12), more than the yearly model's
+    end-of-year discounting; at a rate of 0 it is the total."""
+    from calculators.valuation.compare import Settings, metric
+
+    plain = replace(
+        SEATTLE_OFFER,
+        start_date=dt.date(2027, 1, 1),
+        bonus_target=0.0,
+        sign_on=0.0,
+        sign_on_year2=0.0,
+        rsu_grant=0.0,
+        refresher_grant=0.0,
+        relocation_package=0.0,
+        retirement_match=0.0,
+        benefits=0.0,
+        annual_raise=0.0,
+    )
+    day, r = dt.date(2026, 12, 1), 0.05
+    yearly = metric([plain], Settings(basis="net_total", years=3)).amounts  # the yearly model's total
+    per_year = [
+        float(metric([plain], Settings(basis="net_first_year", years=1)).amounts[0])
+        * (1 + plain.annual_raise) ** k
+        for k in range(3)
+    ]
+    by_month = sum(per_year[k] / 12 * (1 + r) ** (-(12 * k + j) / 12) for k in range(3) for j in range(1, 13))
+    dated = metric([plain], Settings(basis="net_npv", years=3, discount_rate=r, as_of=day)).amounts[0]
+    assert dated == pytest.approx(by_month, rel=1e-9)
+    year_end = metric([plain], Settings(basis="net_npv", years=3, discount_rate=r)).amounts[0]
+    assert dated > year_end
+    at_zero = metric([plain], Settings(basis="net_npv", years=3, discount_rate=0.0, as_of=day)).amounts[0]
+    assert at_zero == pytest.approx(float(yearly[0]), rel=1e-12)

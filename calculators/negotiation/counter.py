@@ -189,6 +189,8 @@ def _fast(offer: Offer, component: str, s: Settings, offset: Array | None) -> Ev
     opts = {k: v for k, v in s.tax_options().items() if k in allowed}
     year = s.tax_year if s.tax_year is not None else default_tax_year([offer])  # as metric()
     on_calendar = s.as_of is not None and s.basis.startswith(("net_", "disposable_"))
+    if on_calendar and s.basis.endswith("npv"):  # discounted month by month: the reference path
+        return _exact(offer, component, s)
     dated = (offer.start_date or default_start(s.as_of)) if on_calendar and s.as_of is not None else None
 
     def run(amounts: Array) -> Array:

@@ -22,7 +22,8 @@ from calculators.offer.model import BASES as KINDS
 from calculators.offer.model import Offer, OfferBatch, cash_schedule, tc
 from calculators.personal import as_options
 from calculators.relocation.move import MoveInputs, analyse_moves
-from calculators.valuation.dated import dated_tax
+from calculators.tax.engine import MONTHS
+from calculators.valuation.dated import dated_monthly_net, dated_tax
 from calculators.valuation.net import default_tax_year, net_schedule
 
 __all__ = [
@@ -118,10 +119,26 @@ def _gross(kind: str) -> Metric:
     return run
 
 
+def _monthly_npv(offers: Sequence[Offer], s: Settings, yearly_offset: Array | None = None) -> Array:
+    """On the calendar, the net present value by month: each pay month's take-home pay
+    (:func:`calculators.valuation.dated.dated_monthly_net`), plus a twelfth of its offer year's
+    ``yearly_offset`` (the living costs of a disposable basis), discounted by
+    ``(1 + r) ** (m / 12)`` at the end of month *m*."""
+    assert s.as_of is not None
+    rules = default_tax_year(offers) if s.tax_year is None else s.tax_year
+    monthly = dated_monthly_net(offers, s.years, rules, s.as_of, s.tax_options(), s.table())
+    if yearly_offset is not None:
+        monthly = monthly + np.repeat(np.asarray(yearly_offset) / MONTHS, MONTHS, axis=-1)
+    months = np.arange(1, monthly.shape[-1] + 1)
+    return np.asarray(monthly @ (1.0 + s.discount_rate) ** (-months / MONTHS))
+
+
 def _net(kind: str) -> Metric:
     def run(offers: Sequence[Offer], sched: dict[str, Array], s: Settings) -> Array:
         if s.as_of is None:
             net = net_schedule(offers, sched, s.tax_year, s.tax_options(), s.table())
+        elif kind == "npv":  # on the calendar, discounted month by month
+            return _monthly_npv(offers, s)
         else:  # on the calendar: the first year of a start late in a tax year is two part-years
             rules = default_tax_year(offers) if s.tax_year is None else s.tax_year
             taken = dated_tax(offers, s.years, rules, s.as_of, s.tax_options(), s.table())
@@ -137,10 +154,13 @@ def _disposable(kind: str) -> Metric:
             raise InvalidInputError("disposable bases need the relocation inputs (basket and move costs)")
         results, _ = analyse_moves(offers, s.move, s.table(), s.years, s.tax_year, s.tax_options())
         local = np.vstack([r.disposable_home / r.fx_rate for r in results])
-        if s.as_of is not None:  # on the calendar: the living costs less the dated take-home pay
+        if s.as_of is not None:  # on the calendar: the dated take-home pay less the living costs
+            living = local - np.vstack([r.net for r in results])
+            if kind == "npv":
+                return _monthly_npv(offers, s, living)
             rules = default_tax_year(offers) if s.tax_year is None else s.tax_year
             taken = dated_tax(offers, s.years, rules, s.as_of, s.tax_options(), s.table())
-            local = local - np.vstack([r.net for r in results]) + (sched["total"] - taken)
+            local = living + (sched["total"] - taken)
         return tc(local, kind, s.years, s.discount_rate)
 
     return run

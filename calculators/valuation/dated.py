@@ -61,6 +61,7 @@ __all__ = [
     "offer_tax_years",
     "dated_withheld",
     "dated_tax",
+    "dated_monthly_net",
     "bonus_days",
     "job_year",
     "contributions_of",
@@ -693,6 +694,73 @@ def dated_tax(
     for i, offer in enumerate(offers):
         start = offer.start_date or default_start(as_of)
         out[i] = dated_withheld(offer, {p: sched[p][i] for p in PARTS}, start, rules_year, options, fx)
+    return out
+
+
+def dated_monthly_net(
+    offers: Sequence[Offer],
+    years: int,
+    rules_year: int,
+    as_of: dt.date,
+    options: Mapping[str, Any] | None = None,
+    fx: FxTable | None = None,
+) -> Array:
+    """Take-home pay per offer and pay month, ``(n, 12 * years)``, on the calendar: each
+    month's pay (:func:`monthly_parts`, from the offer's ``start_date``, blank:
+    :func:`default_start` of ``as_of``) less its share of its tax year's tax and employee
+    contributions (:func:`tax_years`), shared by the taxed pay each month puts in the year.
+
+    Parameters
+    ----------
+    offers : sequence of Offer
+        The offers.
+    years : int
+        The horizon in offer years.
+    rules_year : int
+        The tax year whose rules apply.
+    as_of : datetime.date
+        The day of the comparison (the start of an offer that gives none).
+    options : mapping, optional
+        Personal options (``age`` ...).
+    fx : FxTable, optional
+        Converts pay in another currency than the jurisdiction's.
+
+    Returns
+    -------
+    numpy.ndarray
+        Take-home pay, ``(n_offers, 12 * years)``, in each offer's currency; each offer year's
+        twelve months add up to its take-home pay in :func:`dated_tax`'s terms.
+
+    References
+    ----------
+    As :func:`tax_years`.
+
+    Examples
+    --------
+    >>> from calculators.examples import SEATTLE_OFFER
+    >>> monthly = dated_monthly_net([SEATTLE_OFFER], 2, 2025, dt.date(2026, 12, 1))
+    >>> monthly.shape
+    (1, 24)
+    """
+    batch = OfferBatch.from_offers(offers, fx)
+    sched = cash_schedule(batch, years, beyond=1)
+    out = np.zeros((len(offers), years * MONTHS))
+    for i, offer in enumerate(offers):
+        start = offer.start_date or default_start(as_of)
+        yearly = {p: sched[p][i] for p in PARTS}
+        months = monthly_parts(offer, yearly)
+        n = (years + 1) * MONTHS
+        zero = np.zeros(n)
+        labels = np.array([tax_year_of(offer.jurisdiction, d) for d in pay_dates(start, n)])
+        taxed = sum(months.get(p, zero) for p in TAXED if p not in AT_GRANT)
+        gross = sum(months.get(p, zero) for p in COMPONENTS)
+        tax = np.zeros(n)
+        for t in tax_years(offer, yearly, start, rules_year, options, fx):
+            inside = labels == t.year
+            total = float(np.asarray(taxed)[inside].sum())
+            if total > 0:
+                tax[inside] = t.withheld * np.asarray(taxed)[inside] / total
+        out[i] = (np.asarray(gross) - tax)[: years * MONTHS]
     return out
 
 

@@ -162,6 +162,8 @@ def _fast(offer: Offer, component: str, s: Settings, year: int) -> Evaluator:
     net basis taxes the pay by tax year from the start, as ``dated_tax`` does for ``metric``)."""
     one = OfferBatch.from_offers([offer], s.table())
     on_calendar = s.as_of is not None and s.basis.startswith(("net_", "disposable_"))
+    if on_calendar and s.basis.endswith("npv"):  # discounted month by month: the reference path
+        return _exact(offer, component, s)
     dated = (offer.start_date or default_start(s.as_of)) if on_calendar and s.as_of is not None else None
     kind = s.basis.split("_", 1)[1] if s.basis.startswith(("net_", "disposable_")) else s.basis
     allowed = get_jurisdiction(offer.jurisdiction).options
