@@ -855,7 +855,10 @@ def test_the_params_calendar_switch_decides_for_the_sheets_compare_and_the_brief
 
     from addin.recalc import recalc
     from addin.render.brief import build_brief
+    from addin.workbook.builder import example
     from addin.workbook.sheets.layout import PARAMS, Layout
+    from addin.workbook.sheets.strategy import CURRENT
+    from addin.workbook.sheets.strategy import rows as strategy_rows
     from tests.conftest import negotiate
 
     on_calendar = _compare_sheet(built_example)
@@ -875,12 +878,27 @@ def test_the_params_calendar_switch_decides_for_the_sheets_compare_and_the_brief
     assert _compare_sheet(out.path) == pytest.approx(yearly, rel=1e-9)
     assert _ranked(out.path) == pytest.approx(yearly, rel=1e-9)
     assert build_brief(out.path).companies == build_brief(built_example, None, True).companies
-    wb[PARAMS].cell(row, 2).value = "maybe"
+    strategy = wb["Strategy"]
+    day_row = next(r for r in range(1, 30) if strategy.cell(r, 1).value == "as_of")
+    wb[PARAMS].cell(row, 2).value = True  # on, with no day: each offer year a tax year, no error
+    strategy.cell(day_row, 2).value = None
+    wb.save(path)
+    out = recalc(path, tmp_path / "no-day.recalc.xlsm")
+    # only what the current job's leave_date decides asks for a day (it is as_of until typed):
+    # its block on the Strategy sheet and the Move sheet
+    top = strategy_rows(example())[CURRENT] + 1
+    assert out.error_cells and all(
+        c.startswith("MOVE!")
+        or (c.startswith("STRATEGY!") and int(c.split("!")[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) > top)
+        for c in out.error_cells
+    ), out.error_cells
+    assert _compare_sheet(out.path) == pytest.approx(yearly, rel=1e-9) == _ranked(out.path)
+    wb[PARAMS].cell(row, 2).value = "yes"  # text the sheets' calendar=TRUE reads as off
     wb.save(path)
     for command in ("compare", "brief"):
         ran = negotiate(command, path)
         assert ran.returncode != 0 and ran.stderr.strip() == (
-            "negotiate: yearly.xlsm: Params calendar must be TRUE or FALSE (or yes / no)"
+            "negotiate: yearly.xlsm: Params calendar must be TRUE or FALSE"
         ), (command, ran.stderr)
 
 
@@ -919,3 +937,27 @@ def test_npv_on_the_calendar_discounts_each_pay_month():
     assert dated > year_end
     at_zero = metric([plain], Settings(basis="net_npv", years=3, discount_rate=0.0, as_of=day)).amounts[0]
     assert at_zero == pytest.approx(float(yearly[0]), rel=1e-12)
+
+
+def test_compare_reads_the_calendar_day_from_the_strategy_sheet_alone(built_example, tmp_path):
+    """A workbook whose Market sheet was deleted (the brief would refuse it) is still ranked on
+    the calendar its sheets follow: compare reads only the Strategy sheet's as_of."""
+    import json
+    import shutil
+
+    from openpyxl import load_workbook
+
+    from tests.conftest import negotiate
+
+    path = tmp_path / "no-market.xlsm"
+    shutil.copy(built_example, path)
+    wb = load_workbook(path, keep_vba=True)
+    del wb["Market"]
+    wb.save(path)
+    ran = negotiate("compare", path, "--basis", "net_annualized", "--json")
+    assert ran.returncode == 0, ran.stderr
+    data = json.loads(ran.stdout)
+    assert data["as_of"] == "2026-12-01"
+    assert {o["name"]: o["value_home"] for o in data["offers"]} == pytest.approx(
+        _compare_sheet(built_example), rel=1e-9
+    )

@@ -417,5 +417,14 @@ def test_one_offer_and_the_current_job_typed_on_the_strategy_sheet_is_a_whole_co
     year = max(get_jurisdiction("JP-TOKYO").years)
     assert page["best_alternative"]["name"] == "current job"
     assert page["best_alternative"]["value"] == pytest.approx(
-        float(compute(13_000_000, "JP-TOKYO", year).net), rel=0.05
+        float(compute(13_000_000, "JP-TOKYO", year).net), rel=1e-9
     )
+    # a current job paid in another currency than the home city's is no base there: not mirrored
+    wb = load_workbook(path, keep_vba=True)
+    ws = wb["Strategy"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "jurisdiction")
+    ws.cell(row, 2).value = "US-WA"
+    wb.save(path)
+    result = recalc(path, tmp_path / "abroad.recalc.xlsm")
+    relocation = load_workbook(result.path, data_only=True)["Relocation"]
+    assert relocation.cell(mirror, 2).value in (None, "")

@@ -121,15 +121,39 @@ def test_a_transfer_keeps_each_later_vest_on_the_moving_side_at_its_sourced_take
     assert any(kind == "vest" for d in plain.days for kind, _ in d.events)
 
 
-def test_a_transfer_needs_the_grant_dates_and_two_countries_each_said_in_one_line(seattle):
+def test_a_transfer_abroad_needs_the_grant_dates_said_in_one_line(seattle):
     no_grant = CurrentJob("Tokyo", 11_000_000, unvested=((VEST, 1_000_000),))
     with pytest.raises(InvalidInputError, match=r"vest of 2027-06-15 needs its grant date \(third column\)"):
         best_start(no_grant, replace(seattle, transfer=True), dt.date(2027, 1, 1))
-    tokyo = Offer.from_fields(dict(next(o for o in example()["offers"] if o["jurisdiction"] == "JP-TOKYO")))
-    with pytest.raises(
-        InvalidInputError, match=r"^transfer: a move within one country keeps the same tax system$"
-    ):
-        best_start(JOB, replace(tokyo, transfer=True, start_date=None), dt.date(2027, 1, 1))
+
+
+def test_a_transfer_within_one_country_keeps_the_vests_taxed_as_staying_would(example_rows):
+    """Tokyo to Tokyo with the same employer: every later vest is on the moving side at the
+    take-home pay staying would give it (on top of the job's pay of its year), so starting the
+    day after the vest instead of the first of its month moves the gain by a small part of
+    what it moves when leaving forfeits the vest; MOVE_YEAR, the transfer read from the
+    offer's field, shows the move without vest rows, and refuses by name when TRUE is typed."""
+    tokyo = replace(
+        Offer.from_fields(dict(next(o for o in example()["offers"] if o["jurisdiction"] == "JP-TOKYO"))),
+        start_date=None,
+    )
+    moved = best_start(JOB, replace(tokyo, transfer=True), dt.date(2027, 1, 1), dt.date(2027, 12, 1))
+    plain = best_start(JOB, tokyo, dt.date(2027, 1, 1), dt.date(2027, 12, 1))
+    day, first = VEST + dt.timedelta(days=1), dt.date(2027, 6, 1)
+    gain, gain_plain = ({d.start: d.gain for d in f.days} for f in (moved, plain))
+    jump_plain, jump = gain_plain[day] - gain_plain[first], gain[day] - gain[first]
+    assert jump_plain > 0.4 * 10_000_000 and abs(jump) < 0.15 * jump_plain
+    assert gain[first] - gain_plain[first] > 0.4 * 10_000_000  # the vest, kept
+    table = [
+        ["jurisdiction", "Tokyo"],
+        ["base_salary", 11_000_000],
+        [dt.datetime(2027, 6, 15), 3e6, dt.datetime(2026, 4, 1)],
+    ]
+    rows = _with_transfer(example_rows, "Tokyo big tech", True)
+    out = udfs.move_year(table, "2027-03-31", rows, "Tokyo big tech", "2027-04-01")
+    assert isinstance(out, list) and not any("vest" in str(r[0]) for r in out[1:])
+    said = udfs.move_year(table, "2027-03-31", rows, "Tokyo big tech", "2027-04-01", None, None, True)
+    assert said == "#VALUE! transfer: a move within one country keeps the same tax system"
 
 
 def test_move_year_reads_the_offers_transfer_field_when_its_argument_is_blank(example_rows):

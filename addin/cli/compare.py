@@ -49,20 +49,12 @@ def _param(params: dict[str, Any], key: str, setting: Setting, name: str) -> Any
 def _strategy_day(path: Path, params: dict[str, Any]) -> Any:
     """The day the workbook's sheets' net bases follow the calendar from: its Strategy as_of
     where its Params calendar is on (else none: each offer year a tax year)."""
-    from addin.io.reader import WorkbookError
-    from addin.render.brief import calendar_day, calendar_on, read_strategy
+    from addin.render.brief import calendar_day, calendar_on, strategy_as_of
 
     try:
         if not calendar_on(params):  # off: the Strategy sheet is not read
             return None
-    except NegotiationError as exc:
-        raise NegotiationError(f"{path.name}: {exc}") from None
-    try:
-        strat = read_strategy(path)
-    except WorkbookError:  # no Strategy sheet (or one the brief would refuse): no day set there
-        return None
-    try:
-        return calendar_day(strat, params)
+        return calendar_day(strategy_as_of(path), params)
     except NegotiationError as exc:
         raise NegotiationError(f"{path.name}: {exc}") from None
 
@@ -205,7 +197,7 @@ def _print_table(result: dict[str, Any], detail: bool) -> None:
         title=f"Offers ranked on {result['basis']} over {result['years']} years (home currency {ccy})"
         + (
             f", on the calendar from {result['as_of']}"
-            if result["as_of"] and result["basis"].startswith("net_")
+            if result["as_of"] and result["basis"].startswith(("net_", "disposable_"))
             else ""
         )
     )

@@ -55,7 +55,6 @@ from calculators.negotiation import (
     negotiation_brief,
 )
 from calculators.offer.model import check_amount
-from calculators.scalar import flag
 from calculators.valuation.disclosure import spoken_amount
 from calculators.valuation.forfeit import CurrentJob, Forfeited, current_job_from_table, forfeited
 
@@ -238,23 +237,41 @@ def _date(value: Any, what: str) -> dt.date:
 
 
 def calendar_on(params: dict[str, Any]) -> bool:
-    """Whether the Params setting calendar is on: TRUE (yes, 1); FALSE, blank or absent (a
-    workbook made before the setting was) is off; anything else is refused naming it."""
-    on = flag(params.get("calendar"))
-    if on is None and _label(params.get("calendar")) != "":
-        raise WorkbookError("Params calendar must be TRUE or FALSE (or yes / no)")
-    return bool(on)
+    """Whether the Params setting calendar is on, as the sheets' formulas read it
+    (``calendar=TRUE``): TRUE is on; FALSE, blank or absent (a workbook made before the
+    setting was) is off; anything else (text, a number) is refused naming it, where the
+    sheets would quietly take it as off."""
+    value = params.get("calendar")
+    if isinstance(value, bool):
+        return value
+    if value is None or _label(value) == "":
+        return False
+    raise WorkbookError("Params calendar must be TRUE or FALSE")
 
 
-def calendar_day(strat: StrategyInputs, params: dict[str, Any]) -> dt.date | None:
+def strategy_as_of(path: str | Path) -> Any:
+    """The Strategy sheet's as_of cell as stored (``None`` without a Strategy sheet): the one
+    Strategy value ``compare`` reads."""
+    p = Path(path)
+    wb = open_workbook(p)
+    try:
+        if NAME not in wb.sheetnames:
+            return None
+        rows = read_grid(wb, p.name, NAME).rows
+    finally:
+        wb.close()
+    inputs = {_label(r[0]).lower(): r[1] for r in _section(p.name, rows, INPUTS)}
+    return inputs.get("as_of")
+
+
+def calendar_day(as_of: Any, params: dict[str, Any]) -> dt.date | None:
     """The day the net bases follow the calendar from, as the sheets' valuation functions take
     it: the Strategy sheet's as_of where the Params setting calendar is TRUE (yes, 1); none
     where it is FALSE, blank or absent (a workbook made before the setting was): each offer
     year a tax year."""
-    value = strat.inputs.get("as_of")
-    if not calendar_on(params) or value is None or _label(value) == "":
+    if not calendar_on(params) or as_of is None or _label(as_of) == "":
         return None
-    return _date(value, "input as_of")
+    return _date(as_of, "input as_of")
 
 
 def strategy_of(strat: StrategyInputs) -> Strategy:
@@ -344,7 +361,7 @@ def build_brief(path: str | Path, calendar: dt.date | None = None, decided: bool
             base.personal,
         )
         strategy = strategy_of(strat)
-        day = calendar if calendar is not None or decided else calendar_day(strat, params)
+        day = calendar if calendar is not None or decided else calendar_day(strat.inputs.get("as_of"), params)
         if day is not None:  # as the sheets' functions take the Strategy sheet's as_of
             settings = dataclasses.replace(settings, as_of=day)
         lost = forfeited_of(strat, strategy.as_of, settings.table(), settings.age, settings.personal)
@@ -529,7 +546,7 @@ def render(brief: Brief, lang: str = "en") -> str:
         "",
         t["basis"].format(basis=words, ccy=h, date=brief.as_of.isoformat()),
     ]
-    if brief.calendar is not None and brief.basis.startswith("net_"):
+    if brief.calendar is not None and brief.basis.startswith(("net_", "disposable_")):
         out.append(t["calendar"].format(date=brief.calendar.isoformat()))
     if brief.target:
         out.append(t["target"].format(v=cash(brief.target, h)))

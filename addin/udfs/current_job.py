@@ -122,7 +122,10 @@ def move_year(
     moved = opt_bool(transfer, "transfer", offer.transfer)
     options, fx = as_options(years_old, facts), fx_table(rates)
     rows = dated_move_year(job, leave, offer, start, None, options, fx)
-    if moved:
+    abroad = country_of(offer.jurisdiction) != country_of(job.jurisdiction)
+    # marked a transfer within one country (the offer's field): no vest is shared between two
+    # systems; TRUE typed here asks for the sharing, and is refused by name
+    if moved and (abroad or transfer not in (None, "")):
         rows += transferred_vests(job, leave, start, rows, None, options, fx)
     return rows_out(
         MOVE_COLUMNS,

@@ -29,7 +29,7 @@ import xlwings
 
 from addin.cells import UDFS
 from addin.recalc import NAMESPACE, OFFICE_JS_PREFIX, evaluate
-from addin.workbook.model import Call, Model, Op, Ref, Spill
+from addin.workbook.model import Call, Model, Op, Ref, Spill, blank_if
 from addin.workbook.sheets import (
     compare,
     conf,
@@ -144,7 +144,9 @@ def model(data: dict[str, Any] | None = None) -> tuple[Model, Layout]:
     """Every sheet laid out (values, formulas, styles), nothing written or evaluated yet."""
     data = data or example()
     lay = Layout(len(shipped_table().rates))
-    lay.calendar = Call("IF", (lay.param("calendar"), strategy.input_cell(data, "as_of"), ""))
+    # the Strategy as_of where calendar is TRUE and the day is given; else empty (offer years)
+    day = strategy.input_cell(data, "as_of")
+    lay.calendar = Call("IF", (Op("=", lay.param("calendar"), True), blank_if(Op("=", day, ""), day), ""))
     m = Model()
     for sheet in FILL_ORDER:
         sheet.fill(m, lay, data)

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from calculators.defaults import START_BASIS, YEARS
@@ -335,7 +335,23 @@ def best_start(
             shared, first = shared_year(job, left, offer, found[0], rules, options, fx)
             kept += left.withheld - shared.withheld
             found = [first, *found[1:]]
-        if offer.transfer:  # the job moved: its vests go on, shared by workdays and taxed by each
+        if offer.transfer and not abroad:  # the job moved within the country: its vests go on there
+            later = [(d, a, g) for (d, a), g in zip(job.unvested, job.granted, strict=True) if d >= start]
+            if later:  # each taxed as staying would tax it: on top of the job's pay of its year
+                kept_vests = [
+                    (d, a, g) for (d, a), g in zip(job.unvested, job.granted, strict=True) if d < start
+                ]
+                without = replace(
+                    job,
+                    unvested=tuple((d, a) for d, a, _ in kept_vests),
+                    granted=tuple(g for *_, g in kept_vests),
+                )
+                final = tax_year_of(job.jurisdiction, end)
+                alone = sum(
+                    job_year(without, y, end, rules, options, fx).net for y in range(first_year, final + 1)
+                )
+                kept += stay - alone
+        elif offer.transfer:  # the job moved abroad: its vests go on, shared by workdays and taxed by each
             rows = [
                 MoveRow(job.name, job.jurisdiction, job.currency, left),
                 *(MoveRow(offer.name, offer.jurisdiction, offer.currency, t) for t in found),

@@ -14,6 +14,7 @@ from addin.workbook.model import Call, Model, Op, Ref, blank_if
 from addin.workbook.sheets import market, relocation
 from addin.workbook.sheets.layout import MAX_OFFERS, Layout
 from calculators.negotiation import CITE_CHOICES, COUNTER_COMPONENTS
+from calculators.relocation.cost_of_living import canonical_city
 
 NAME = "Strategy"
 BANNER = "PRIVATE: your walk-away, BATNA and counters. Never share this sheet."
@@ -396,12 +397,16 @@ def _fill_current_job(m: Model, lay: Layout, data: dict[str, Any]) -> None:
     table = current_job_ref(data)
     base = current_job_cell(data, "base_salary")
     if mirrored:
+        # in the home city's currency only: a job paid in another is no base there
         mirror = _relocation_cell(data, "current_base_salary")
+        paid_in = Ref(NAME, leave_ref(data).row + len(FORFEITED_ROWS) + 1, 1)  # FORFEITED's currency
+        home = canonical_city(data["relocation"]["home_city"]).currency
+        same = Call("IF", (Op("=", paid_in, home), base, ""))
         m.put(
             relocation.NAME,
             mirror.row,
             mirror.col,
-            blank_if(Op("=", base, ""), base),
+            blank_if(Op("=", base, ""), same),
             relocation.money_style(data),
         )
         m.put(relocation.NAME, mirror.row, mirror.col + 1, MIRROR_HELP)
