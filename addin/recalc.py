@@ -33,6 +33,7 @@ import bisect
 import collections
 import contextlib
 import contextvars
+import datetime as dt
 import functools
 import gc
 import inspect
@@ -55,6 +56,7 @@ from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
 from addin.io.columns import column_letters, column_number
+from addin.results import MISSING, ResultCache
 from calculators.errors import NegotiationError
 
 __all__ = ["Recalc", "Limits", "LIMITS", "evaluate", "recalc", "engine_bound", "cell_list", "NAMESPACE"]
@@ -79,6 +81,10 @@ class _Missing(int):
 
 
 _MISSING = _Missing(0)
+
+# Our functions' results, kept from one evaluation to the next in this process (most calls of a
+# workbook evaluated again after a few cells changed are the same calls): addin.results.
+RESULTS = ResultCache()
 
 
 @dataclass(frozen=True)
@@ -487,15 +493,20 @@ def _wants_table(func: Callable[..., Any]) -> list[bool]:
 
 
 def _adapter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
-    """``func`` as the engine calls it: cells in, cells out.  The adapter keeps no state of
-    its own: calls are counted, and answered once per evaluation, in the evaluation's
-    :class:`_Budget`, so a formula compiled in one evaluation may be reused by the next."""
+    """``func`` as the engine calls it: cells in, cells out.  Calls are counted, and answered
+    once per evaluation, in the evaluation's :class:`_Budget`, so a formula compiled in one
+    evaluation may be reused by the next; a call an earlier evaluation made is answered from
+    :data:`RESULTS` (keyed by the day too for a function that reads today), and still counts
+    against this evaluation's bound on calls."""
     import numpy as np
     import schedula as sh
     from formulas.ranges import Ranges
     from formulas.tokens.operand import XlError
 
+    from addin.udfs.negotiation import READS_TODAY
+
     tables = _wants_table(func)
+    dated = name in READS_TODAY  # a blank as_of is today: the day is part of the key
 
     def plain(v: Any) -> Any:
         if v is sh.EMPTY or v is None:
@@ -536,8 +547,13 @@ def _adapter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
         budget.calls += 1
         key = (name, "\x00".join(text for _, text in pairs))  # no repr holds a NUL
         if key not in budget.results:
-            budget.udf()
-            budget.results[key] = to_engine(func(*values))
+            budget.udf()  # counted as run whether or not an earlier evaluation ran it
+            kept = (name, f"{dt.date.today()}\x00{key[1]}") if dated else key
+            result = RESULTS.get(kept)
+            if result is MISSING:
+                result = func(*values)
+                RESULTS.put(kept, result)
+            budget.results[key] = to_engine(result)
         result = budget.results[key]
         return result.copy() if isinstance(result, np.ndarray) else result
 

@@ -212,6 +212,9 @@ def canonical_code(name: object) -> str:
     >>> canonical_code("seattle"), canonical_code("jp-tokyo"), canonical_code("Muenchen")
     ('US-WA', 'JP-TOKYO', 'DE')
     """
+    code = _LOOKUP.get(name) if isinstance(name, str) else None  # a code as written: _norm's own
+    if code is not None:
+        return code
     if not isinstance(name, str) or not name.strip():
         raise InvalidInputError("jurisdiction must be a code such as JP-TOKYO")
     code = _LOOKUP.get(_norm(name))

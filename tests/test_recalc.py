@@ -334,3 +334,56 @@ def test_the_shipped_workbook_is_well_inside_recalcs_bounds(recalculated):
     assert scan.other_books == []
     assert recalculated.udf_calls * 5 < LIMITS.udf_calls
     assert (recalculated.no_result, recalculated.long_text) == ((), 0)
+
+
+def test_a_call_an_earlier_evaluation_made_is_answered_from_the_kept_results(tmp_path, monkeypatch):
+    """Evaluated again, a workbook runs none of its functions (each call is answered from
+    addin.recalc.RESULTS); on another day only the functions that read today run again; the
+    values are the same each time."""
+    import datetime as dt
+    import types
+
+    import xlsxwriter
+
+    from addin import recalc as engine
+    from addin.results import ResultCache
+
+    class Counted(ResultCache):
+        runs: list[str]
+
+        def put(self, key, result):
+            self.runs.append(key[0])
+            super().put(key, result)
+
+    kept = Counted()
+    kept.runs = []
+    monkeypatch.setattr(engine, "RESULTS", kept)
+    path = tmp_path / "w.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    for r, (field, value) in enumerate(
+        [("company", "Own"), ("jurisdiction", "US-WA"), ("currency", "USD"), ("base_salary", 200_000)],
+        start=1,
+    ):
+        ws.write(r + 9, 0, field)
+        ws.write(r + 9, 1, value)
+    ws.write_formula("A1", '=FX_CONVERT(100,"USD","JPY")')
+    ws.write_formula("A2", "=INDEX(TAX_YEARS(A11:B14),2,1)")  # a blank start date: from today
+    wb.close()
+
+    def values(out):
+        sheet = load_workbook(out.path, data_only=True).active
+        return sheet["A1"].value, sheet["A2"].value
+
+    first = recalc(path, tmp_path / "1.xlsx")
+    assert sorted(kept.runs) == ["fx_convert", "tax_years"] and first.udf_calls == 2
+    assert values(first)[0] > 100 and values(first)[1] > dt.date.today().year - 1
+    kept.runs.clear()
+    again = recalc(path, tmp_path / "2.xlsx")
+    assert kept.runs == [] and values(again) == values(first)
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    monkeypatch.setattr(
+        engine, "dt", types.SimpleNamespace(date=types.SimpleNamespace(today=lambda: tomorrow))
+    )
+    later = recalc(path, tmp_path / "3.xlsx")
+    assert kept.runs == ["tax_years"] and values(later) == values(first)

@@ -33,9 +33,6 @@ hovering over it.  Errors are kept in the cache like any other result.
 import datetime as dt
 import functools
 import os
-import sys
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _dist_version
@@ -45,6 +42,7 @@ import xlwings as xw
 
 from addin import udfs as _udfs
 from addin.cells import CellError
+from addin.results import MISSING, ResultCache, repr_floor
 from addin.udfs import __all__ as _UDFS
 from addin.udfs.negotiation import READS_TODAY
 
@@ -53,85 +51,7 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     _VERSION = "offer-negotiation (not installed)"
 
-CACHE_BYTES = 16 * 2**20  # all kept calls together (keys and results), every function
-CACHE_ENTRY_BYTES = CACHE_BYTES // 16  # one call costing more is never kept
 _CACHE_ON = os.environ.get("NEGOTIATE_SERVER_CACHE", "1") != "0"
-
-
-def _copy(value: Any) -> Any:
-    """A fresh outer structure, so that converting a served result cannot alter the kept one."""
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    return value
-
-
-def size_of(value: Any) -> int:
-    """Bytes ``value`` holds, counting nested lists and tuples (a UDF result: cells, rows)."""
-    size = sys.getsizeof(value)
-    if isinstance(value, (list, tuple)):
-        size += sum(size_of(v) for v in value)
-    return size
-
-
-def repr_floor(value: Any) -> int:
-    """Characters ``repr(value)`` has at least (a text's own length plus its quotes, summed
-    over nested lists and tuples), read without building it: an argument that long makes a
-    key no cache entry may hold."""
-    if isinstance(value, str):
-        return len(value) + 2
-    if isinstance(value, (list, tuple)):
-        return sum(repr_floor(v) for v in value)
-    return 0
-
-
-_MISSING = object()
-
-
-class ResultCache:
-    """Least-recently-used results, bounded by their total size in bytes.
-
-    Shared by every function (the key names the function); safe across the
-    server's worker threads.
-    """
-
-    def __init__(self, budget: int = CACHE_BYTES, entry_limit: int = CACHE_ENTRY_BYTES) -> None:
-        self.budget, self.entry_limit = budget, entry_limit
-        self.size = 0
-        self._kept: OrderedDict[tuple[str, str], tuple[Any, int]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        return len(self._kept)
-
-    def get(self, key: tuple[str, str]) -> Any:
-        """The kept result (a fresh copy), or ``_MISSING``."""
-        with self._lock:
-            found = self._kept.get(key)
-            if found is None:
-                return _MISSING
-            self._kept.move_to_end(key)
-            return _copy(found[0])
-
-    def put(self, key: tuple[str, str], result: Any) -> None:
-        cost = sys.getsizeof(key[0]) + sys.getsizeof(key[1]) + size_of(result)
-        if cost > self.entry_limit:
-            return
-        with self._lock:
-            old = self._kept.pop(key, None)
-            if old is not None:
-                self.size -= old[1]
-            self._kept[key] = (_copy(result), cost)
-            self.size += cost
-            while self.size > self.budget:
-                _, (_, freed) = self._kept.popitem(last=False)
-                self.size -= freed
-
-    def clear(self) -> None:
-        with self._lock:
-            self._kept.clear()
-            self.size = 0
-
-
 CACHE = ResultCache()
 
 
@@ -146,7 +66,7 @@ def _memoised(func: Callable[..., Any], cache: ResultCache = CACHE) -> Callable[
         # exact: 1, 1.0 and True differ, as do "1" and 1
         key = (name, repr((dt.date.today(), args)) if dated else repr(args))
         found = cache.get(key)
-        if found is not _MISSING:
+        if found is not MISSING:
             return found
         result = func(*args)
         cache.put(key, result)
