@@ -322,3 +322,31 @@ def test_the_json_brief_holds_numbers_and_codes_not_sentences(tmp_path, brief):
     warned = [w for o in data["offers"] for w in o["warnings"]]
     assert warned and all(set(w) == {"code", "params", "text"} and w["text"] for w in warned)
     assert [c["value_home"] for c in data["companies"]] == [c.value_home for c in brief.companies]
+
+
+def test_the_same_file_asked_the_same_way_is_briefed_once(tmp_path, monkeypatch):
+    """The brief of the same bytes, asked the same way on the same day, is kept; a changed
+    file or another calendar day is computed again."""
+    import datetime as dt
+    import shutil
+    import zipfile
+
+    import addin.render.brief as render_brief
+
+    made = []
+    real = render_brief.negotiation_brief
+    monkeypatch.setattr(render_brief, "negotiation_brief", lambda *a, **k: made.append(1) or real(*a, **k))
+    monkeypatch.setattr(render_brief, "_BRIEFS", type(render_brief._BRIEFS)())
+    path = tmp_path / "mine.xlsm"
+    shutil.copy(DEFAULT_PATH, path)
+    first = build_brief(path)
+    assert build_brief(path) is first and len(made) == 1
+    assert build_brief(path, dt.date(2027, 1, 15)) is not first and len(made) == 2
+    with zipfile.ZipFile(DEFAULT_PATH) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():  # another title: other bytes, the same cells
+            data = zin.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = data.replace(b"</dc:title>", b" (mine)</dc:title>")
+            zout.writestr(info, data)
+    again = build_brief(path)
+    assert len(made) == 3 and again.companies == first.companies

@@ -12,14 +12,17 @@ data, with the words of :mod:`addin.messages` (what a message code says) and
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime as dt
+import hashlib
 import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from addin.cells import opt_number
+from addin.io.guard import check_workbook
 from addin.io.reader import (
     BOUNDS,
     WorkbookError,
@@ -337,7 +340,34 @@ def build_brief(path: str | Path, calendar: dt.date | None = None, decided: bool
     (:attr:`calculators.valuation.compare.Settings.as_of`) from ``calendar``, else from the
     Strategy sheet's as_of where the Params calendar is on, as the sheets' functions do
     (:func:`calendar_day`); ``decided``
-    with no ``calendar``: each offer year a tax year."""
+    with no ``calendar``: each offer year a tax year.
+
+    The same file (its bytes), asked the same way on the same day, has the same brief: the
+    last few are kept (``negotiate brief`` in English and Japanese, as text and as JSON,
+    computes it once)."""
+    name = Path(path).name
+    try:
+        check_workbook(Path(path))  # bounded and safe before its bytes are read for the key
+        key = (hashlib.sha256(Path(path).read_bytes()).digest(), calendar, decided, dt.date.today())
+    except OSError:
+        key = None  # read_inputs names what is wrong with the file
+    except NegotiationError as exc:
+        raise WorkbookError(str(exc) if str(exc).startswith(f"{name}: ") else f"{name}: {exc}") from None
+    if key is not None and key in _BRIEFS:
+        _BRIEFS.move_to_end(key)
+        return _BRIEFS[key]
+    made = _build_brief(path, calendar, decided)
+    if key is not None:
+        _BRIEFS[key] = made
+        while len(_BRIEFS) > 8:
+            _BRIEFS.popitem(last=False)
+    return made
+
+
+_BRIEFS: collections.OrderedDict[tuple[Any, ...], Brief] = collections.OrderedDict()  # see build_brief
+
+
+def _build_brief(path: str | Path, calendar: dt.date | None, decided: bool) -> Brief:
     name = Path(path).name
     try:
         base = read_inputs(path)
