@@ -21,6 +21,7 @@ import pytest
 
 import addin.io.guard
 import addin.io.reader
+import addin.render.brief
 import addin.render.share
 from addin.workbook.builder import DEFAULT_PATH
 from bench.hostile_share import CASES, _edit, dimension_bomb, offers_cell
@@ -188,7 +189,7 @@ def no_guard(monkeypatch):
     def passthrough(path, *args, **kwargs):
         return Path(path)
 
-    for module in (addin.io.guard, addin.io.reader, addin.render.share):
+    for module in (addin.io.guard, addin.io.reader, addin.render.brief, addin.render.share):
         monkeypatch.setattr(module, "check_workbook", passthrough)
 
 
