@@ -84,13 +84,6 @@ def test_not_a_workbook_is_refused_clearly(tmp_path):
     assert out.stderr.strip() == "negotiate: notes.xlsx: not an .xlsx/.xlsm workbook"
 
 
-def test_build_workbook_writes_where_told(built_example):
-    """The session's example is ``negotiate build-workbook -o <tmp>/negotiation.xlsm`` (exit 0,
-    nothing on stderr): it wrote there, the committed workbook byte for byte."""
-    assert built_example.is_file() and built_example.parent != DEFAULT_PATH.parent
-    assert built_example.read_bytes() == DEFAULT_PATH.read_bytes()
-
-
 @pytest.mark.parametrize(
     ("line", "message"),
     [

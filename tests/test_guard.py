@@ -36,7 +36,7 @@ MiB = 1 << 20
 
 @pytest.fixture(scope="module")
 def base(built_example):
-    """A genuine workbook (the shipped example, built fresh once a session)."""
+    """A genuine workbook (the shipped example, see tests.conftest.built_example)."""
     return built_example
 
 

@@ -39,7 +39,7 @@ def run(*args, cwd=None):
 
 @pytest.fixture(scope="module")
 def base(built_example):
-    """The example workbook, built once a session (copied, never changed)."""
+    """The example workbook (see tests.conftest.built_example; copied, never changed)."""
     return built_example
 
 

@@ -224,7 +224,7 @@ def leaks(blobs: dict[str, bytes]) -> list[tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def built(built_example):
-    """The example built fresh (once a session, by ``negotiate build-workbook``)."""
+    """The example as ``negotiate build-workbook`` makes it (see tests.conftest.built_example)."""
     return built_example
 
 

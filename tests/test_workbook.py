@@ -12,14 +12,18 @@ from addin import udfs
 from addin.cells import UDFS
 from addin.workbook import builder
 from addin.workbook.builder import DEFAULT_PATH, build, quickstart_vba
+from tests.conftest import negotiate
 
 EXCEL_BUILTINS = {f.upper() for f in FORMULAE}
 
 
 @pytest.fixture(scope="module")
-def fresh(built_example):
-    """The example built this session (by ``negotiate build-workbook``, see tests.conftest)."""
-    return built_example
+def fresh(tmp_path_factory):
+    """The example built in this run by ``negotiate build-workbook -o``."""
+    path = tmp_path_factory.mktemp("fresh") / "negotiation.xlsm"
+    ran = negotiate("build-workbook", "-o", path)
+    assert ran.returncode == 0 and ran.stderr == "", ran.stderr
+    return path
 
 
 def test_build_is_byte_identical(fresh, tmp_path):
@@ -30,6 +34,9 @@ def test_build_is_byte_identical(fresh, tmp_path):
 
 
 def test_committed_workbook_equals_a_fresh_build(fresh):
+    """``negotiate build-workbook -o <tmp>/negotiation.xlsm`` (exit 0, nothing on stderr)
+    wrote there the committed workbook, byte for byte."""
+    assert fresh.parent != DEFAULT_PATH.parent
     assert DEFAULT_PATH.read_bytes() == fresh.read_bytes(), (
         "workbook/negotiation.xlsm is stale: run `negotiate build-workbook`"
     )
