@@ -58,11 +58,12 @@ def _command(command: str, path: Path, out: Path) -> list[object]:
 
 def _in_process(path: Path) -> tuple[float, str]:
     """The guard alone on ``path``: its median time and what it said."""
-    from addin.io.guard import UnsafeWorkbookError, check_workbook
+    from addin.io.guard import VERDICTS, UnsafeWorkbookError, check_workbook
 
     said = ["accepted by the guard"]
 
     def run() -> None:
+        VERDICTS.clear()  # each run scans the file (the same bytes would get the kept verdict)
         try:
             check_workbook(path)
         except UnsafeWorkbookError as exc:

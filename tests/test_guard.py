@@ -588,15 +588,16 @@ def test_an_edited_xlwings_udfs_module_is_refused(base, tmp_path, edit):
     assert f"its {UDF_MODULE} module is not what Import Functions writes" in _refusal(path)
 
 
-def test_the_same_bytes_that_passed_are_not_scanned_again(base, tmp_path, monkeypatch):
-    """A package that passed is known by its bytes and the bounds: checked again, it is not
-    scanned again; a byte changed, or other bounds, and it is."""
+def test_the_same_bytes_are_not_scanned_again(base, tmp_path, monkeypatch):
+    """A package is known by its bytes and the bounds: checked again, it is not scanned again
+    and gets the same verdict (a refusal names the file as it is called now); a byte changed,
+    or other bounds, and it is scanned."""
     import addin.io.guard as guard
 
     scanned = []
     real = guard._check_zip
     monkeypatch.setattr(guard, "_check_zip", lambda pkg: scanned.append(pkg.name) or real(pkg))
-    monkeypatch.setattr(guard, "_PASSED", type(guard._PASSED)())
+    monkeypatch.setattr(guard, "VERDICTS", type(guard.VERDICTS)())
     path = tmp_path / "mine.xlsm"
     path.write_bytes(base.read_bytes())
     assert check_workbook(path) == path and check_workbook(path) == path and len(scanned) == 1
@@ -607,7 +608,12 @@ def test_the_same_bytes_that_passed_are_not_scanned_again(base, tmp_path, monkey
     path.write_bytes(bytes(data) + b"changed")
     assert check_workbook(path) == path and len(scanned) == 3
     far = _offers_with(base, tmp_path, "far.xlsx", '<row r="5001"><c r="A5001"><v>1</v></c></row>')
-    for _ in range(2):  # a refusal is never kept: each check scans and refuses again
-        with pytest.raises(UnsafeWorkbookError, match="beyond row 5,000"):
-            check_workbook(far, Limits(rows=5_000))
+    renamed = far.with_name("renamed.xlsx")
+    renamed.write_bytes(far.read_bytes())
+    for path, name in ((far, "far.xlsx"), (far, "far.xlsx"), (renamed, "renamed.xlsx")):
+        with pytest.raises(UnsafeWorkbookError, match=f"^{name}: refused, .*beyond row 5,000"):
+            check_workbook(path, Limits(rows=5_000))
+    assert len(scanned) == 4
+    with pytest.raises(UnsafeWorkbookError, match="beyond row 4,000$"):  # other bounds: scanned
+        check_workbook(far, Limits(rows=4_000))
     assert len(scanned) == 5

@@ -67,6 +67,7 @@ __all__ = [
     "Limits",
     "LIMITS",
     "check_workbook",
+    "VERDICTS",
     "require_defusedxml",
     "vba_code",
     "vba_refusal",
@@ -866,8 +867,11 @@ def check_workbook(path: str | Path, limits: Limits = LIMITS) -> Path:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     key = (digest.digest(), limits)
-    if key in _PASSED:  # the same bytes passed these bounds before: the same verdict
-        _PASSED.move_to_end(key)
+    if key in VERDICTS:  # the same bytes were checked against these bounds: the same verdict
+        VERDICTS.move_to_end(key)
+        why = VERDICTS[key]
+        if why is not None:
+            raise UnsafeWorkbookError(f"{name}: refused, {why}")
         return p
     try:
         with p.open("rb") as fh:
@@ -881,6 +885,7 @@ def check_workbook(path: str | Path, limits: Limits = LIMITS) -> Path:
                 raise zipfile.BadZipFile("the directory changed")
             _check_zip(_Package(zf, name, limits))
     except _Refused as why:
+        _keep(key, str(why))
         raise UnsafeWorkbookError(f"{name}: refused, {why}") from None
     except UnsafeWorkbookError:
         raise
@@ -901,15 +906,20 @@ def check_workbook(path: str | Path, limits: Limits = LIMITS) -> Path:
             f"{name}: refused, the zip package is damaged ({type(exc).__name__})"
         ) from None
     require_defusedxml()
-    _PASSED[key] = None
-    while len(_PASSED) > 64:
-        _PASSED.popitem(last=False)
+    _keep(key, None)
     return p
 
 
-# The packages that passed, by their bytes' SHA-256 and the bounds: a command reads its
-# workbook more than once (the offers, then the Strategy sheet), each time through the guard.
-_PASSED: OrderedDict[tuple[bytes, Limits], None] = OrderedDict()
+# What the guard made of a package, by its bytes' SHA-256 and the bounds: None (it passed) or
+# why it was refused.  A command reads its workbook more than once (the offers, then the
+# Strategy sheet), each time through the guard; the same bytes get the same verdict.
+VERDICTS: OrderedDict[tuple[bytes, Limits], str | None] = OrderedDict()
+
+
+def _keep(key: tuple[bytes, Limits], why: str | None) -> None:
+    VERDICTS[key] = why
+    while len(VERDICTS) > 64:
+        VERDICTS.popitem(last=False)
 
 
 def _check_zip(pkg: _Package) -> None:
