@@ -361,10 +361,13 @@ def _strategy_ask(path):
 def test_the_strategy_sheets_ask_is_the_briefs_for_every_company(case, folder):
     """After a recalculation, the Strategy sheet's ask section says what the brief says: your
     walk-away (never the best alternative in its place), the best alternative beside it, ask
-    TC and base, the range, what beating the best alternative takes, can win; and no other ask."""
+    TC and base, the range, what beating the best alternative takes, can win; and no other ask.
+    (The shipped workbook's stored values are a recalculation's: tests/test_recalc.py.)"""
     name, path, data, walk = case[0], case[1], case[2], case[6]
-    out = folder / f"recalc-{name}.xlsm"
-    assert main(["recalc", str(path), "-o", str(out)]) == 0
+    out = path
+    if name == "own":  # typed in after `negotiate new`: recalculated here
+        out = folder / f"recalc-{name}.xlsm"
+        assert main(["recalc", str(path), "-o", str(out)]) == 0
     sheet = _strategy_ask(out)
     assert set(sheet) == {o["name"] for o in data["offers"]}
     for o in data["offers"]:
