@@ -50,6 +50,7 @@ import importlib.util
 import posixpath
 import re
 import struct
+import threading
 import zipfile
 from collections import OrderedDict
 from collections.abc import Callable, Generator
@@ -867,9 +868,12 @@ def check_workbook(path: str | Path, limits: Limits = LIMITS) -> Path:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     key = (digest.digest(), limits)
-    if key in VERDICTS:  # the same bytes were checked against these bounds: the same verdict
-        VERDICTS.move_to_end(key)
-        why = VERDICTS[key]
+    with _VERDICTS_LOCK:
+        kept = key in VERDICTS
+        if kept:  # the same bytes were checked against these bounds: the same verdict
+            VERDICTS.move_to_end(key)
+            why = VERDICTS[key]
+    if kept:
         if why is not None:
             raise UnsafeWorkbookError(f"{name}: refused, {why}")
         return p
@@ -914,12 +918,14 @@ def check_workbook(path: str | Path, limits: Limits = LIMITS) -> Path:
 # why it was refused.  A command reads its workbook more than once (the offers, then the
 # Strategy sheet), each time through the guard; the same bytes get the same verdict.
 VERDICTS: OrderedDict[tuple[bytes, Limits], str | None] = OrderedDict()
+_VERDICTS_LOCK = threading.Lock()
 
 
 def _keep(key: tuple[bytes, Limits], why: str | None) -> None:
-    VERDICTS[key] = why
-    while len(VERDICTS) > 64:
-        VERDICTS.popitem(last=False)
+    with _VERDICTS_LOCK:
+        VERDICTS[key] = why
+        while len(VERDICTS) > 64:
+            VERDICTS.popitem(last=False)
 
 
 def _check_zip(pkg: _Package) -> None:

@@ -351,8 +351,10 @@ def build_brief(path: str | Path, calendar: dt.date | None = None, decided: bool
         key = (hashlib.sha256(Path(path).read_bytes()).digest(), calendar, decided, dt.date.today())
     except OSError:
         key = None  # read_inputs names what is wrong with the file
-    except NegotiationError as exc:
-        raise WorkbookError(str(exc) if str(exc).startswith(f"{name}: ") else f"{name}: {exc}") from None
+    except NegotiationError as exc:  # as _build_brief reports it
+        if str(exc).startswith(f"{name}: "):
+            raise
+        raise WorkbookError(f"{name}: {exc}") from None
     if key is not None and key in _BRIEFS:
         _BRIEFS.move_to_end(key)
         return _BRIEFS[key]
