@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import importlib
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -569,6 +570,12 @@ def _age_range(value: Mapping[str, Any]) -> tuple[int, int]:
 
 
 def _money(value: npt.ArrayLike, field: str) -> Array:
+    if type(value) is float:  # one plain number, the common case: the same checks without numpy's
+        if not math.isfinite(value):
+            raise InvalidInputError(f"{field} must be a finite number")
+        if value < 0:
+            raise InvalidInputError(f"{field} must not be negative")
+        return np.array(value)
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
