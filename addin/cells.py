@@ -34,6 +34,7 @@ __all__ = [
     "opt_field",
     "MESSAGE_PREFIX",
     "CellError",
+    "TransientCellError",
     "EXCEL_ERRORS",
     "excel_error",
 ]
@@ -96,6 +97,7 @@ class CellError(str):
 
     code: str
     message: str
+    transient = False  # see TransientCellError
 
     def __new__(cls, message: str, code: str = "#VALUE!") -> "CellError":
         if code not in EXCEL_ERRORS:
@@ -106,6 +108,14 @@ class CellError(str):
 
     def __reduce__(self) -> tuple[type["CellError"], tuple[str, str]]:
         return (type(self), (self.message, self.code))  # copy and pickle keep the parts
+
+
+class TransientCellError(CellError):
+    """A failure that says nothing about the inputs (the stack ran out, memory under an
+    evaluation's bound, a fault in the function): the same call may answer next time, so a
+    cache of results never keeps it (:class:`addin.results.ResultCache`)."""
+
+    transient = True
 
 
 def message(exc: BaseException) -> CellError:
@@ -193,7 +203,7 @@ def udf(func: Callable[..., Any]) -> Callable[..., Any]:
                 return found  # the error cell, not what it made a parser say
             return message(exc)
         except RecursionError:
-            return CellError(f"{name}: input too deeply nested")
+            return TransientCellError(f"{name}: input too deeply nested")
         except (OverflowError, FloatingPointError):
             return _input_error(args, names) or out_of_range()
         except Exception:  # the cell gets a message, the log the details
@@ -201,7 +211,7 @@ def udf(func: Callable[..., Any]) -> Callable[..., Any]:
             if found is not None:
                 return found
             log.exception("%s failed", name)
-            return CellError(f"{name} could not compute this; check the inputs")
+            return TransientCellError(f"{name} could not compute this; check the inputs")
         found = _input_error(args, names)  # an error cell no converter looked at
         if found is not None:
             return found

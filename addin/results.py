@@ -86,6 +86,11 @@ class ResultCache:
             return copy_result(found[0])
 
     def put(self, key: tuple[str, str], result: Any) -> None:
+        """Keep ``result`` for ``key``, unless it costs more than one entry may or is a
+        failure that says nothing about the arguments (``transient``, as
+        :class:`addin.cells.TransientCellError`): the next identical call runs again."""
+        if getattr(result, "transient", False):
+            return
         cost = sys.getsizeof(key[0]) + sys.getsizeof(key[1]) + size_of(result)
         if cost > self.entry_limit:
             return

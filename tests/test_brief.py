@@ -325,8 +325,9 @@ def test_the_json_brief_holds_numbers_and_codes_not_sentences(tmp_path, brief):
 
 
 def test_the_same_file_asked_the_same_way_is_briefed_once(tmp_path, monkeypatch):
-    """The brief of the same bytes, asked the same way on the same day, is kept; a changed
-    file or another calendar day is computed again."""
+    """The brief of the same bytes, asked the same way on the same day, is kept and each caller
+    gets a copy of its own; changed bytes, another calendar, offer years decided or another
+    day are computed again; a file changed while it is briefed keeps nothing."""
     import datetime as dt
     import shutil
     import zipfile
@@ -340,13 +341,33 @@ def test_the_same_file_asked_the_same_way_is_briefed_once(tmp_path, monkeypatch)
     path = tmp_path / "mine.xlsm"
     shutil.copy(DEFAULT_PATH, path)
     first = build_brief(path)
-    assert build_brief(path) is first and len(made) == 1
-    assert build_brief(path, dt.date(2027, 1, 15)) is not first and len(made) == 2
+    kept = build_brief(path)
+    assert len(made) == 1 and kept == first and kept is not first
+    kept.companies[0].band.clear()  # the caller's copy: no later answer changes
+    assert build_brief(path) == first and len(made) == 1
+    build_brief(path, dt.date(2027, 1, 15))
+    build_brief(path, None, True)
+    assert len(made) == 3
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    with monkeypatch.context() as m:
+        m.setattr(render_brief, "_today", lambda: tomorrow)
+        build_brief(path)
+    assert len(made) == 4
     with zipfile.ZipFile(DEFAULT_PATH) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():  # another title: other bytes, the same cells
             data = zin.read(info.filename)
             if info.filename == "docProps/core.xml":
                 data = data.replace(b"</dc:title>", b" (mine)</dc:title>")
             zout.writestr(info, data)
-    again = build_brief(path)
-    assert len(made) == 3 and again.companies == first.companies
+    assert build_brief(path).companies == first.companies and len(made) == 5
+    building = render_brief._build_brief
+
+    def changed_meanwhile(*args):
+        out = building(*args)
+        shutil.copy(DEFAULT_PATH, path)  # saved over while it was read
+        return out
+
+    monkeypatch.setattr(render_brief, "_BRIEFS", type(render_brief._BRIEFS)())
+    monkeypatch.setattr(render_brief, "_build_brief", changed_meanwhile)
+    build_brief(path)
+    assert len(render_brief._BRIEFS) == 0 and len(made) == 6

@@ -589,9 +589,9 @@ def test_an_edited_xlwings_udfs_module_is_refused(base, tmp_path, edit):
 
 
 def test_the_same_bytes_are_not_scanned_again(base, tmp_path, monkeypatch):
-    """A package is known by its bytes and the bounds: checked again, it is not scanned again
-    and gets the same verdict (a refusal names the file as it is called now); a byte changed,
-    or other bounds, and it is scanned."""
+    """A package is known by its bytes, its suffix and the bounds: checked again, it is not
+    scanned again and gets the same verdict (a refusal names the file as it is called now); a
+    byte changed, other bounds or another suffix, and it is scanned."""
     import addin.io.guard as guard
 
     scanned = []
@@ -617,3 +617,53 @@ def test_the_same_bytes_are_not_scanned_again(base, tmp_path, monkeypatch):
     with pytest.raises(UnsafeWorkbookError, match="beyond row 4,000$"):  # other bounds: scanned
         check_workbook(far, Limits(rows=4_000))
     assert len(scanned) == 5
+    as_addin = tmp_path / "mine.xlam"  # the same bytes as an add-in, whose VBA is judged apart
+    as_addin.write_bytes(base.read_bytes())
+    assert check_workbook(as_addin) == as_addin and len(scanned) == 6
+
+
+def test_a_file_changed_while_it_is_checked_leaves_no_verdict(base, tmp_path, monkeypatch):
+    """The bytes hashed are the bytes checked (one handle): a file replaced on disk during the
+    check is judged as it was opened, and its replacement scanned when it is checked; a file
+    written in place during the check keeps no verdict at all."""
+    import addin.io.guard as guard
+
+    path = tmp_path / "mine.xlsx"
+    hostile = _offers_with(base, tmp_path, "far.xlsx", '<row r="5001"><c r="A5001"><v>1</v></c></row>')
+    path.write_bytes(hostile.read_bytes())
+    genuine = tmp_path / "genuine.xlsx"
+    genuine.write_bytes(base.read_bytes())
+    monkeypatch.setattr(guard, "VERDICTS", type(guard.VERDICTS)())
+    scanned, swap = [], []
+    real, walk = guard._check_zip, guard._walk_directory
+
+    def steps():
+        for step in swap:
+            step()
+        swap.clear()
+
+    def check(pkg):
+        scanned.append(pkg.name)
+        steps()
+        return real(pkg)
+
+    def walked(*args):
+        steps()
+        return walk(*args)
+
+    monkeypatch.setattr(guard, "_check_zip", check)
+    monkeypatch.setattr(guard, "_walk_directory", walked)
+    swap.append(lambda: genuine.replace(path))  # replaced on disk once the hostile bytes are hashed
+    with pytest.raises(UnsafeWorkbookError, match="beyond row 5,000"):
+        check_workbook(path, Limits(rows=5_000))
+    assert check_workbook(path, Limits(rows=5_000)) == path and len(scanned) == 2  # the new file: scanned
+    assert check_workbook(path, Limits(rows=5_000)) == path and len(scanned) == 2  # and now kept
+
+    def in_place():
+        with open(path, "r+b") as fh:
+            fh.seek(0, 2)
+            fh.write(b"appended while checked")
+
+    swap.append(in_place)
+    check_workbook(path, Limits(rows=6_000))
+    assert len(scanned) == 3 and len(guard.VERDICTS) == 2  # nothing kept for the bytes it changed

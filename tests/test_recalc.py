@@ -338,13 +338,15 @@ def test_the_shipped_workbook_is_well_inside_recalcs_bounds(recalculated):
 
 def test_a_call_an_earlier_evaluation_made_is_answered_from_the_kept_results(tmp_path, monkeypatch):
     """Evaluated again, a workbook runs none of its functions (each call is answered from
-    addin.recalc.RESULTS); on another day only the functions that read today run again; the
-    values are the same each time."""
+    addin.recalc.RESULTS, and counted); on another day only the functions that read today run
+    again; the values are the same each time.  A failure that says nothing about the inputs
+    (memory ran out) is not kept: the next evaluation runs the call again."""
     import datetime as dt
     import types
 
     import xlsxwriter
 
+    import addin.udfs.offers as offers
     from addin import recalc as engine
     from addin.results import ResultCache
 
@@ -367,23 +369,36 @@ def test_a_call_an_earlier_evaluation_made_is_answered_from_the_kept_results(tmp
     ):
         ws.write(r + 9, 0, field)
         ws.write(r + 9, 1, value)
-    ws.write_formula("A1", '=FX_CONVERT(100,"USD","JPY")')
+    ws.write("B1", 100)
+    ws.write("B3", 250)
+    ws.write_formula("A1", '=FX_CONVERT(B1,"USD","JPY")')  # from a cell: the engine calls it each time
+    ws.write_formula("A3", '=FX_CONVERT(B3,"USD","JPY")')  # the same function, other arguments
     ws.write_formula("A2", "=INDEX(TAX_YEARS(A11:B14),2,1)")  # a blank start date: from today
     wb.close()
 
     def values(out):
         sheet = load_workbook(out.path, data_only=True).active
-        return sheet["A1"].value, sheet["A2"].value
+        return sheet["A1"].value, sheet["A2"].value, sheet["A3"].value
 
     first = recalc(path, tmp_path / "1.xlsx")
-    assert sorted(kept.runs) == ["fx_convert", "tax_years"] and first.udf_calls == 2
-    assert values(first)[0] > 100 and values(first)[1] > dt.date.today().year - 1
+    assert sorted(kept.runs) == ["fx_convert", "fx_convert", "tax_years"] and first.udf_calls == 3
+    yen, year, more = values(first)
+    assert yen > 100 and more == pytest.approx(yen * 2.5, rel=1e-12) and year >= dt.date.today().year
     kept.runs.clear()
     again = recalc(path, tmp_path / "2.xlsx")
-    assert kept.runs == [] and values(again) == values(first)
+    assert kept.runs == [] and again.udf_calls == 3 and values(again) == values(first)
     tomorrow = dt.date.today() + dt.timedelta(days=1)
-    monkeypatch.setattr(
-        engine, "dt", types.SimpleNamespace(date=types.SimpleNamespace(today=lambda: tomorrow))
-    )
-    later = recalc(path, tmp_path / "3.xlsx")
-    assert kept.runs == ["tax_years"] and values(later) == values(first)
+    with monkeypatch.context() as m:
+        m.setattr(engine, "dt", types.SimpleNamespace(date=types.SimpleNamespace(today=lambda: tomorrow)))
+        later = recalc(path, tmp_path / "3.xlsx")
+    assert kept.runs == ["tax_years"] and later.udf_calls == 3 and values(later) == values(first)
+
+    def starved(*args):  # what a function meets when the evaluation's memory runs out
+        raise MemoryError
+
+    kept.clear()
+    with monkeypatch.context() as m:
+        m.setattr(offers, "fx_table", starved)
+        failed = recalc(path, tmp_path / "4.xlsx")
+    assert str(values(failed)[0]).startswith("#VALUE! FX_CONVERT could not compute this")
+    assert values(recalc(path, tmp_path / "5.xlsx")) == values(first)  # run again, not kept

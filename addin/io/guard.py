@@ -57,6 +57,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import unquote
 from xml.parsers import expat
 
@@ -863,33 +864,36 @@ def check_workbook(path: str | Path, limits: Limits = LIMITS) -> Path:
         )
     if not head.startswith(b"PK"):
         raise UnsafeWorkbookError(f"{name}: not an .xlsx/.xlsm workbook")
-    digest = hashlib.sha256()
-    with p.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    key = (digest.digest(), limits)
-    with _VERDICTS_LOCK:
-        kept = key in VERDICTS
-        if kept:  # the same bytes were checked against these bounds: the same verdict
-            VERDICTS.move_to_end(key)
-            why = VERDICTS[key]
-    if kept:
-        if why is not None:
-            raise UnsafeWorkbookError(f"{name}: refused, {why}")
-        return p
     try:
-        with p.open("rb") as fh:
+        with p.open("rb") as fh:  # one handle: the bytes hashed are the bytes checked
+            key = (_digest(fh), p.suffix.lower(), limits)  # the suffix: an .xlam's VBA differs
+            with _VERDICTS_LOCK:
+                kept = key in VERDICTS
+                if kept:  # the same bytes were checked against these bounds: the same verdict
+                    VERDICTS.move_to_end(key)
+                    why = VERDICTS[key]
+            if kept:
+                if why is not None:
+                    raise UnsafeWorkbookError(f"{name}: refused, {why}")
+                return p
             try:
                 start, cd_size = _end_of_directory(fh, size, limits)
             except (zipfile.BadZipFile, struct.error):
                 raise UnsafeWorkbookError(f"{name}: not an .xlsx/.xlsm workbook") from None
             count = _walk_directory(fh, start, cd_size, limits)
-        with zipfile.ZipFile(p) as zf:
-            if len(zf.infolist()) != count:
-                raise zipfile.BadZipFile("the directory changed")
-            _check_zip(_Package(zf, name, limits))
+            try:
+                with zipfile.ZipFile(fh) as zf:
+                    if len(zf.infolist()) != count:
+                        raise zipfile.BadZipFile("the directory changed")
+                    _check_zip(_Package(zf, name, limits))
+            except _Refused as why:
+                if _digest(fh) == key[0]:  # unchanged while it was read: the verdict is the bytes'
+                    _keep(key, str(why))
+                raise
+            require_defusedxml()
+            if _digest(fh) == key[0]:
+                _keep(key, None)
     except _Refused as why:
-        _keep(key, str(why))
         raise UnsafeWorkbookError(f"{name}: refused, {why}") from None
     except UnsafeWorkbookError:
         raise
@@ -909,19 +913,27 @@ def check_workbook(path: str | Path, limits: Limits = LIMITS) -> Path:
         raise UnsafeWorkbookError(
             f"{name}: refused, the zip package is damaged ({type(exc).__name__})"
         ) from None
-    require_defusedxml()
-    _keep(key, None)
     return p
 
 
-# What the guard made of a package, by its bytes' SHA-256 and the bounds: None (it passed) or
-# why it was refused.  A command reads its workbook more than once (the offers, then the
-# Strategy sheet), each time through the guard; the same bytes get the same verdict.
-VERDICTS: OrderedDict[tuple[bytes, Limits], str | None] = OrderedDict()
+def _digest(fh: BinaryIO) -> bytes:
+    """SHA-256 of the whole file behind ``fh`` (read from its start, in chunks)."""
+    digest = hashlib.sha256()
+    fh.seek(0)
+    for chunk in iter(lambda: fh.read(1 << 20), b""):
+        digest.update(chunk)
+    return digest.digest()
+
+
+# What the guard made of a package, by its bytes' SHA-256, its suffix and the bounds: None (it
+# passed) or why it was refused.  A command reads its workbook more than once (the offers,
+# then the Strategy sheet), each time through the guard; the same bytes get the same verdict.
+# Kept only when the bytes are the same after the check as before it.
+VERDICTS: OrderedDict[tuple[bytes, str, Limits], str | None] = OrderedDict()
 _VERDICTS_LOCK = threading.Lock()
 
 
-def _keep(key: tuple[bytes, Limits], why: str | None) -> None:
+def _keep(key: tuple[bytes, str, Limits], why: str | None) -> None:
     with _VERDICTS_LOCK:
         VERDICTS[key] = why
         while len(VERDICTS) > 64:

@@ -13,6 +13,7 @@ data, with the words of :mod:`addin.messages` (what a message code says) and
 from __future__ import annotations
 
 import collections
+import copy
 import dataclasses
 import datetime as dt
 import hashlib
@@ -344,11 +345,12 @@ def build_brief(path: str | Path, calendar: dt.date | None = None, decided: bool
 
     The same file (its bytes), asked the same way on the same day, has the same brief: the
     last few are kept (``negotiate brief`` in English and Japanese, as text and as JSON,
-    computes it once)."""
+    computes it once), each only if the file's bytes were the same after the brief as before
+    it; every caller gets a copy of its own."""
     name = Path(path).name
     try:
         check_workbook(Path(path))  # bounded and safe before its bytes are read for the key
-        key = (hashlib.sha256(Path(path).read_bytes()).digest(), calendar, decided, dt.date.today())
+        key = (_sha256(path), calendar, decided, _today())
     except OSError:
         key = None  # read_inputs names what is wrong with the file
     except NegotiationError as exc:  # as _build_brief reports it
@@ -357,16 +359,28 @@ def build_brief(path: str | Path, calendar: dt.date | None = None, decided: bool
         raise WorkbookError(f"{name}: {exc}") from None
     if key is not None and key in _BRIEFS:
         _BRIEFS.move_to_end(key)
-        return _BRIEFS[key]
+        return copy.deepcopy(_BRIEFS[key])
     made = _build_brief(path, calendar, decided)
-    if key is not None:
-        _BRIEFS[key] = made
+    try:
+        unchanged = key is not None and _sha256(path) == key[0]
+    except OSError:
+        unchanged = False
+    if unchanged and key is not None:
+        _BRIEFS[key] = copy.deepcopy(made)
         while len(_BRIEFS) > 8:
             _BRIEFS.popitem(last=False)
     return made
 
 
 _BRIEFS: collections.OrderedDict[tuple[Any, ...], Brief] = collections.OrderedDict()  # see build_brief
+
+
+def _sha256(path: str | Path) -> bytes:
+    return hashlib.sha256(Path(path).read_bytes()).digest()
+
+
+def _today() -> dt.date:
+    return dt.date.today()  # a blank as_of is today: part of a kept brief's key
 
 
 def _build_brief(path: str | Path, calendar: dt.date | None, decided: bool) -> Brief:

@@ -27,7 +27,8 @@ that with HTTP 400 and the message as plain text (not 500, so the client does
 not retry), and its custom-functions JavaScript throws
 ``CustomFunctions.Error(invalidValue, message)``: the cell is a real ``#VALUE!``
 error (``ISERROR`` is TRUE, ``IFERROR`` catches it) with the message shown on
-hovering over it.  Errors are kept in the cache like any other result.
+hovering over it.  Errors are kept in the cache like any other result, except a failure
+that says nothing about the arguments (:class:`addin.cells.TransientCellError`).
 """
 
 import datetime as dt
