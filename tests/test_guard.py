@@ -625,7 +625,8 @@ def test_the_same_bytes_are_not_scanned_again(base, tmp_path, monkeypatch):
 def test_a_file_changed_while_it_is_checked_leaves_no_verdict(base, tmp_path, monkeypatch):
     """The bytes hashed are the bytes checked (one handle): a file replaced on disk during the
     check is judged as it was opened, and its replacement scanned when it is checked; a file
-    written in place during the check keeps no verdict at all."""
+    written in place during the check keeps no verdict at all; one whose size is not the size
+    checked is refused."""
     import addin.io.guard as guard
 
     path = tmp_path / "mine.xlsx"
@@ -667,3 +668,9 @@ def test_a_file_changed_while_it_is_checked_leaves_no_verdict(base, tmp_path, mo
     swap.append(in_place)
     check_workbook(path, Limits(rows=6_000))
     assert len(scanned) == 3 and len(guard.VERDICTS) == 2  # nothing kept for the bytes it changed
+    import types
+
+    grown = types.SimpleNamespace(st_size=path.stat().st_size + 1)  # replaced between stat and open
+    monkeypatch.setattr(guard.os, "fstat", lambda fd: grown)
+    with pytest.raises(UnsafeWorkbookError, match="^mine.xlsx: refused, the file changed while it was read$"):
+        check_workbook(path, Limits(rows=7_000))

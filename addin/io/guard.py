@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
 import posixpath
 import re
 import struct
@@ -866,6 +867,8 @@ def check_workbook(path: str | Path, limits: Limits = LIMITS) -> Path:
         raise UnsafeWorkbookError(f"{name}: not an .xlsx/.xlsm workbook")
     try:
         with p.open("rb") as fh:  # one handle: the bytes hashed are the bytes checked
+            if os.fstat(fh.fileno()).st_size != size:  # not the file whose size was checked
+                raise UnsafeWorkbookError(f"{name}: refused, the file changed while it was read")
             key = (_digest(fh), p.suffix.lower(), limits)  # the suffix: an .xlam's VBA differs
             with _VERDICTS_LOCK:
                 kept = key in VERDICTS
