@@ -7,11 +7,13 @@ A command whose process boundary is not what a test is about runs in this proces
 """
 
 import contextlib
+import gc
 import io
 import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +32,10 @@ ROOT = TESTS.parent
 sys.dont_write_bytecode = False
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
+# The suite makes millions of small objects and keeps many (the engine's compiled formulas): at
+# Python's default thresholds the cyclic collector runs some thousands of times a test file
+# (recalc raises them for an evaluation only, addin.recalc._GC_THRESHOLDS).
+gc.set_threshold(100_000, 50, 100)
 settings.register_profile("ci", derandomize=True, deadline=None, max_examples=100, print_blob=True)
 settings.load_profile("ci")
 
@@ -60,6 +66,34 @@ _LONGEST_FIRST = (
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     rank = {where: i for i, where in enumerate(_LONGEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.relative_to(ROOT).as_posix(), len(rank)))  # stable
+
+
+class _VbaArchive(zipfile.ZipFile):
+    """openpyxl's in-memory copy of a workbook's parts, kept by ``load_workbook(keep_vba=True)``
+    (a ``ZipFile`` in append mode over a ``BytesIO``).  It is never closed: when the workbook
+    becomes garbage in a reference cycle, the collector may finalise the ``BytesIO`` first,
+    and the archive's own finaliser then fails writing its end records into the closed buffer
+    ("Exception ignored in ZipFile.__del__"), which fails whichever test is running then.
+    Discarded unclosed, the copy has nothing left to write: its finaliser is skipped."""
+
+    def __del__(self) -> None:
+        pass
+
+
+def _quiet_vba_archive() -> None:
+    from openpyxl.reader.excel import ExcelReader
+
+    read = ExcelReader.read_workbook
+
+    def read_workbook(self: ExcelReader) -> None:
+        read(self)
+        if isinstance(self.wb.vba_archive, zipfile.ZipFile):
+            self.wb.vba_archive.__class__ = _VbaArchive
+
+    ExcelReader.read_workbook = read_workbook
+
+
+_quiet_vba_archive()
 
 
 @pytest.fixture(autouse=True)
