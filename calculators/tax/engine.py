@@ -17,10 +17,12 @@ Net pay is gross minus the sum of the lines.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
 import importlib
 import math
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -515,6 +517,12 @@ def compute(
     MissingParameterError
         A year the parameter files do not cover.
 
+    Notes
+    -----
+    A call of plain numbers (no arrays) is answered from the latest such calls when it was
+    made before: the rules are pure functions of their inputs and the parameter files, read
+    once.  Each caller gets a copy of the result.
+
     References
     ----------
     The rules of each jurisdiction module, which cite their sources.
@@ -525,6 +533,91 @@ def compute(
     >>> list(r.lines), round(float(r.net), 2)
     (['income_tax', 'employee_ni'], 39520.08)
     """
+    key = _plain_key(
+        (gross, jurisdiction, year, equity_income, rsu_income, pay_months, arrival, departure, exempt_income),
+        options,
+    )
+    # the rules the code names now (a kept result of rules since replaced is not theirs)
+    jur = get_jurisdiction(jurisdiction) if key is not None else None
+    if key is not None:
+        with _KEPT_LOCK:
+            kept = _KEPT.get(key)
+            if kept is not None:
+                _KEPT.move_to_end(key)
+        if kept is not None and kept[0] is jur:
+            return _copy(kept[1])
+    result = _compute(
+        gross,
+        jurisdiction,
+        year,
+        equity_income,
+        rsu_income=rsu_income,
+        pay_months=pay_months,
+        arrival=arrival,
+        departure=departure,
+        exempt_income=exempt_income,
+        **options,
+    )
+    if key is not None:
+        with _KEPT_LOCK:
+            _KEPT[key] = (jur, _copy(result))
+            while len(_KEPT) > _KEPT_MAX:
+                _KEPT.popitem(last=False)
+    return result
+
+
+# The latest results of calls of plain numbers, by their arguments (see compute's Notes):
+# some 1 KiB each.  A result is kept as a copy and handed out as one: nobody holds the kept.
+_KEPT: collections.OrderedDict[tuple[Any, ...], tuple[Jurisdiction | None, TaxResult]] = (
+    collections.OrderedDict()
+)
+_KEPT_MAX = 4_096
+_KEPT_LOCK = threading.Lock()
+_PLAIN = (bool, int, str, type(None))
+
+
+def _plain_key(args: tuple[Any, ...], options: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """The arguments as a key: each one a plain number (a float, or numpy's float of no
+    dimension, by its exact bits, so that -0.0 is not 0.0), text, flag or ``None``; else
+    ``None`` (not kept)."""
+    key: list[Any] = []
+    named = [(None, value) for value in args] + sorted(options.items())
+    for name, value in named:
+        kind = type(value)
+        if kind is np.ndarray and value.ndim == 0 and value.dtype.kind == "f" or kind is np.float64:
+            value, kind = float(value), float  # one number: what compute makes of a float
+        if kind is float:
+            key.append((name, "f", value.hex()))
+        elif kind in _PLAIN:
+            key.append((name, kind.__name__, value))
+        else:
+            return None
+    return tuple(key)
+
+
+def _copy(result: TaxResult) -> TaxResult:
+    return TaxResult(
+        result.jurisdiction,
+        result.year,
+        result.currency,
+        result.gross.copy(),
+        {name: amount.copy() for name, amount in result.lines.items()},
+    )
+
+
+def _compute(
+    gross: npt.ArrayLike,
+    jurisdiction: str,
+    year: int,
+    equity_income: npt.ArrayLike,
+    *,
+    rsu_income: npt.ArrayLike | None,
+    pay_months: int,
+    arrival: bool,
+    departure: bool,
+    exempt_income: npt.ArrayLike,
+    **options: Any,
+) -> TaxResult:
     jur = get_jurisdiction(jurisdiction)
     salary = _money(gross, "gross")
     equity = _money(equity_income, "equity_income")

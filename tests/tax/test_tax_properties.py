@@ -204,3 +204,41 @@ def test_marginal_tax_is_each_bands_income_times_its_rate(steps, rates, incomes,
         got = marginal_tax(x, thresholds, r)
         assert math.isclose(got, expected, rel_tol=1e-12, abs_tol=1e-6), (x, got, expected)
     assert marginal_tax(incomes, thresholds, r).shape == (len(incomes),)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_a_call_of_plain_numbers_made_before_is_answered_without_the_rules(code, monkeypatch):
+    """The kept results of compute: equal to the rules' own, one run of the rules for one
+    set of numbers, a copy to each caller, and rules since replaced run again."""
+    from dataclasses import replace
+
+    from calculators.tax import engine
+
+    jur = get_jurisdiction(code)
+    runs = []
+
+    def counted(salary, equity, year, options):
+        runs.append(np.asarray(salary).tolist())
+        return jur.lines(salary, equity, year, options)
+
+    monkeypatch.setattr(engine, "_KEPT", type(engine._KEPT)())
+    monkeypatch.setitem(engine._REGISTRY, code, replace(jur, lines=counted))
+    first = compute(123_456.0, code, 2026, np.float64(1_000.0))
+    again = compute(123_456.0, code, 2026, np.array(1_000.0))  # the same number, as numpy's
+    assert runs == [123_456.0]
+    by_array = compute(np.array([123_456.0]), code, 2026, 1_000.0)  # arrays are never kept
+    assert len(runs) == 2 and float(by_array.net[0]) == float(first.net) == float(again.net)
+    first.lines[next(iter(first.lines))] += 1.0  # a caller's copy, changed
+    assert {k: float(v) for k, v in compute(123_456.0, code, 2026, 1_000.0).lines.items()} == {
+        k: float(v) for k, v in again.lines.items()
+    }
+    assert len(runs) == 2
+    monkeypatch.setitem(engine._REGISTRY, code, replace(jur, lines=counted))  # new rules
+    compute(123_456.0, code, 2026, 1_000.0)
+    assert len(runs) == 3
+    compute(123_456.0, code, 2026, 1_000.0, **({"age": 40} if jur.ages else {}))
+    assert len(runs) == 3 + bool(jur.ages)  # another option, another call
+    with pytest.raises(InvalidInputError):  # a refusal is never kept
+        compute(-0.0 - 1.0, code, 2026)
+    with pytest.raises(InvalidInputError):
+        compute(-1.0, code, 2026)
