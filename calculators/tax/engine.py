@@ -51,6 +51,7 @@ __all__ = [
     "capped_rate",
     "params",
     "compute",
+    "forget",
     "MONTHS",
     "checked_pay_months",
 ]
@@ -519,9 +520,9 @@ def compute(
 
     Notes
     -----
-    A call of plain numbers (no arrays) is answered from the latest such calls when it was
-    made before: the rules are pure functions of their inputs and the parameter files, read
-    once.  Each caller gets a copy of the result.
+    A call of plain numbers, or of arrays of a few numbers, is answered from the latest such
+    calls when it was made before: the rules are pure functions of their inputs and of the
+    parameter files, read once.  Each caller gets a copy of the result.
 
     References
     ----------
@@ -567,19 +568,42 @@ def compute(
 
 
 # The latest results of calls of plain numbers, by their arguments (see compute's Notes):
-# some 1 KiB each.  A result is kept as a copy and handed out as one: nobody holds the kept.
+# some 1 to 4 KiB each.  A result is kept as a copy and handed out as one: nobody holds the kept.
 _KEPT: collections.OrderedDict[tuple[Any, ...], tuple[Jurisdiction | None, TaxResult]] = (
     collections.OrderedDict()
 )
 _KEPT_MAX = 4_096
+_KEPT_SIZE = 16  # numbers in an array kept: a few offers, years or counters at once
 _KEPT_LOCK = threading.Lock()
 _PLAIN = (bool, int, str, type(None))
 
 
+def forget() -> None:
+    """Drop the results :func:`compute` keeps, so that the next calls run the rules.
+
+    For a benchmark, which times the rules and not the look-up.
+
+    Returns
+    -------
+    None
+
+    References
+    ----------
+    None
+
+    Examples
+    --------
+    >>> forget()
+    """
+    with _KEPT_LOCK:
+        _KEPT.clear()
+
+
 def _plain_key(args: tuple[Any, ...], options: Mapping[str, Any]) -> tuple[Any, ...] | None:
     """The arguments as a key: each one a plain number (a float, or numpy's float of no
-    dimension, by its exact bits, so that -0.0 is not 0.0), text, flag or ``None``; else
-    ``None`` (not kept)."""
+    dimension, by its exact bits, so that -0.0 is not 0.0), an array of at most
+    :data:`_KEPT_SIZE` floats (its shape and bits), text, a flag or ``None``; else ``None``
+    (not kept)."""
     key: list[Any] = []
     named = [(None, value) for value in args] + sorted(options.items())
     for name, value in named:
@@ -588,6 +612,8 @@ def _plain_key(args: tuple[Any, ...], options: Mapping[str, Any]) -> tuple[Any, 
             value, kind = float(value), float  # one number: what compute makes of a float
         if kind is float:
             key.append((name, "f", value.hex()))
+        elif kind is np.ndarray and value.dtype == np.float64 and value.size <= _KEPT_SIZE:
+            key.append((name, value.shape, value.tobytes()))  # a few numbers, by their bits
         elif kind in _PLAIN:
             key.append((name, kind.__name__, value))
         else:

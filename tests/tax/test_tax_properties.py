@@ -225,20 +225,24 @@ def test_a_call_of_plain_numbers_made_before_is_answered_without_the_rules(code,
     monkeypatch.setitem(engine._REGISTRY, code, replace(jur, lines=counted))
     first = compute(123_456.0, code, 2026, np.float64(1_000.0))
     again = compute(123_456.0, code, 2026, np.array(1_000.0))  # the same number, as numpy's
-    assert runs == [123_456.0]
-    by_array = compute(np.array([123_456.0]), code, 2026, 1_000.0)  # arrays are never kept
-    assert len(runs) == 2 and float(by_array.net[0]) == float(first.net) == float(again.net)
+    assert len(runs) == 1 and float(again.net) == float(first.net)
+    few = [np.array([123_456.0, 1.0]), code, 2026, np.array([1_000.0, 0.0])]
+    assert compute(*few).net.tolist() == compute(*few).net.tolist()  # a few numbers: kept
+    assert len(runs) == 2 and float(compute(*few).net[0]) == float(first.net)
+    many = np.full(engine._KEPT_SIZE + 1, 123_456.0)
+    assert float(compute(many, code, 2026, 1_000.0).net[-1]) == float(first.net)
+    compute(many, code, 2026, 1_000.0)  # more numbers than are kept: the rules each time
+    assert len(runs) == 4
     first.lines[next(iter(first.lines))] += 1.0  # a caller's copy, changed
-    assert {k: float(v) for k, v in compute(123_456.0, code, 2026, 1_000.0).lines.items()} == {
-        k: float(v) for k, v in again.lines.items()
-    }
-    assert len(runs) == 2
+    kept = compute(123_456.0, code, 2026, 1_000.0)
+    assert {k: float(v) for k, v in kept.lines.items()} == {k: float(v) for k, v in again.lines.items()}
+    assert len(runs) == 4
     monkeypatch.setitem(engine._REGISTRY, code, replace(jur, lines=counted))  # new rules
     compute(123_456.0, code, 2026, 1_000.0)
-    assert len(runs) == 3
+    assert len(runs) == 5
     compute(123_456.0, code, 2026, 1_000.0, **({"age": 40} if jur.ages else {}))
-    assert len(runs) == 3 + bool(jur.ages)  # another option, another call
+    assert len(runs) == 5 + bool(jur.ages)  # another option, another call
     with pytest.raises(InvalidInputError):  # a refusal is never kept
-        compute(-0.0 - 1.0, code, 2026)
+        compute(-1.0, code, 2026)
     with pytest.raises(InvalidInputError):
         compute(-1.0, code, 2026)
