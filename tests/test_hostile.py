@@ -30,6 +30,7 @@ from addin import udfs
 from addin.cells import MESSAGE_PREFIX, UDFS
 from addin.workbook.builder import example
 from calculators.fx import shipped_table
+from calculators.offer.model import EXCEL_ERRORS
 
 PASSTHROUGH = {"if_unreachable"}  # returned as given, by design (like IFERROR's value_if_error)
 ECHO_MIN = 6
@@ -297,7 +298,11 @@ def _strings(value: Any, tables: bool, out: list[str]) -> list[str]:
     return out
 
 
-BASELINE = {s.strip() for v in [*TABLES.values(), *VALUES.values()] for s in _strings(v, True, [])}
+# the realistic inputs' own texts, and the error values a cell can hold: a message naming the
+# error a cell holds ("holds an Excel error (#SPILL!)") repeats no text a person typed
+BASELINE = {s.strip() for v in [*TABLES.values(), *VALUES.values()] for s in _strings(v, True, [])} | set(
+    EXCEL_ERRORS
+)
 
 
 _FIELD_ECHO = re.compile(r"field name \d+ \([A-Za-z][A-Za-z0-9_]{0,39}\) is not a known field")
