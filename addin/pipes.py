@@ -11,6 +11,10 @@ function of one output or a value, a value schedula would leave unset, an argume
 than the dispatcher's own, and any step that raises (the formula is then run again by
 schedula, which reports it as the engine always has).  tests/test_pipes.py holds the two
 to each other on every formula of the shipped workbook and of a mixed one.
+
+:func:`compile_cell` compiles the engine's cells to a :class:`LazyPipe`, which also skips
+the solutions schedula runs to build a ``DispatchPipe`` (a first evaluation of the shipped
+workbook takes a third less), and makes one only for a formula schedula has to run.
 """
 
 from __future__ import annotations
@@ -49,14 +53,14 @@ class DirectPipe(sh.DispatchPipe):  # type: ignore[misc]
     def __call__(self, *args: Any, **kw: Any) -> Any:
         plan = self._plan
         if plan is None:
-            plan = self._plan = _plan_of(self)
+            plan = self._plan = self._make_plan()
         if (
             plan is _NO_PLAN
             or not kw.keys() <= _BOOKKEEPING
             or kw.get("_executor")
             or len(args) != len(plan[0])
         ):
-            return super().__call__(*args, **kw)
+            return self.by_schedula(*args, **kw)
         inputs, defaults, steps, output = plan
         values = dict(defaults)
         values.update(zip(inputs, args, strict=True))
@@ -79,7 +83,84 @@ class DirectPipe(sh.DispatchPipe):  # type: ignore[misc]
                     values[node] = value
             return values[output]
         except Exception:  # schedula runs it again, and reports or raises as it does
-            return super().__call__(*args, **kw)
+            return self.by_schedula(*args, **kw)
+
+    def by_schedula(self, *args: Any, **kw: Any) -> Any:
+        """The formula run by schedula, as the engine runs it without this module."""
+        return super().__call__(*args, **kw)
+
+    def _make_plan(self) -> Any:
+        return _plan_of(self)
+
+
+class LazyPipe(DirectPipe):
+    """A compiled formula made without schedula's solution: the formulas engine makes a
+    ``DispatchPipe`` of each formula, which runs a whole solution of it twice to learn the
+    order of its steps (a fifth of a first evaluation).  Here the order is the formula's own
+    graph in dependency order, and the ``DispatchPipe`` is made only if schedula has to run
+    the formula (:meth:`by_schedula`).  It has what the engine reads of a compiled formula:
+    its graph, name, inputs and output."""
+
+    def __init__(self, dsp: Any, function_id: Any = None, inputs: Any = None, outputs: Any = None, **kw: Any):
+        self.dsp, self.function_id, self.__name__ = dsp, function_id, function_id
+        self.inputs, self.outputs = inputs, outputs
+        self.output_type, self.var_keyword = "values", None
+        self._made: tuple[Any, ...] = (dsp, function_id, inputs, outputs, kw)
+        self._schedula: Any = None
+
+    def by_schedula(self, *args: Any, **kw: Any) -> Any:
+        if self._schedula is None:
+            dsp, function_id, inputs, outputs, options = self._made
+            self._schedula = sh.DispatchPipe(dsp, function_id, inputs, outputs, **options)
+        return self._schedula(*args, **kw)
+
+    def _make_plan(self) -> Any:
+        return _graph_plan(self.dsp, tuple(self.inputs or ()), self.outputs)
+
+
+def _graph_plan(dsp: Any, inputs: tuple[Any, ...], outputs: Any) -> Any:
+    """:func:`_plan_of` from a formula's graph: each function once its operands are known,
+    in the graph's order; each value, once known, through its filters."""
+    try:
+        if len(outputs or ()) != 1:
+            return _NO_PLAN
+        nodes = dsp.nodes
+        defaults = {k: v["value"] for k, v in dsp.default_values.items()}
+        known = set(defaults) | set(inputs)
+        steps: list[tuple[Any, ...]] = []
+        data = []
+        for node_id, attr in nodes.items():
+            if attr["type"] == "data":
+                if set(attr) - _PLAIN_DATA or attr.get("wait_inputs"):
+                    return _NO_PLAN
+                data.append(node_id)
+            elif attr["type"] != "function":
+                return _NO_PLAN
+        steps.extend((_DATA, d, None, (), tuple(nodes[d].get("filters", ()))) for d in data if d in known)
+        waiting = [(n, a) for n, a in nodes.items() if a["type"] == "function"]
+        while waiting:
+            ready = [(n, a) for n, a in waiting if all(i in known for i in a["inputs"] or ())]
+            if not ready:
+                return _NO_PLAN  # a step whose operands nothing gives: schedula decides
+            for _node_id, attr in ready:
+                if (
+                    set(attr) - _PLAIN_FUNCTION
+                    or not attr.get("wait_inputs", True)
+                    or len(attr["outputs"]) != 1
+                ):
+                    return _NO_PLAN
+                out = attr["outputs"][0]
+                if out in known or nodes[out]["type"] != "data":
+                    return _NO_PLAN  # a value given twice
+                steps.append((_FUNCTION, out, attr["function"], tuple(attr["inputs"] or ()), ()))
+                steps.append((_DATA, out, None, (), tuple(nodes[out].get("filters", ()))))
+                known.add(out)
+            waiting = [(n, a) for n, a in waiting if all(n != r for r, _ in ready)]
+        if outputs[0] not in known:
+            return _NO_PLAN
+        return inputs, defaults, tuple(steps), outputs[0]
+    except (AttributeError, KeyError, TypeError, IndexError):
+        return _NO_PLAN
 
 
 def _plan_of(pipe: sh.DispatchPipe) -> Any:
@@ -124,3 +205,37 @@ def direct(pipe: Any) -> Any:
     if type(pipe) is sh.DispatchPipe:
         pipe.__class__ = DirectPipe
     return pipe
+
+
+def _lazy_cell_class() -> type:
+    from formulas.builder import AstBuilder
+    from formulas.cell import Cell
+    from formulas.parser import Parser
+
+    class Builder(AstBuilder):  # type: ignore[misc]
+        compile_class = LazyPipe
+
+    class LazyParser(Parser):  # type: ignore[misc]
+        ast_builder = Builder
+
+    class LazyCell(Cell):  # type: ignore[misc]
+        """A cell of the engine whose formula compiles to a :class:`LazyPipe`."""
+
+        parser = LazyParser(True)
+
+    return LazyCell
+
+
+_LAZY_CELL: Any = None
+
+
+def compile_cell(crd: Any, value: Any, context: Any, check_formula: Any, references: Any) -> Any:
+    """What the engine's ``ExcelModel._compile_cell`` makes of a cell, its formula compiled
+    to a :class:`LazyPipe` (for this engine's model only: the library's classes are left as
+    they are)."""
+    global _LAZY_CELL
+    if _LAZY_CELL is None:
+        _LAZY_CELL = _lazy_cell_class()
+    cell = _LAZY_CELL(crd, value, context=context, check_formula=check_formula)
+    cell.compile(references=references, context=context)
+    return cell

@@ -651,7 +651,7 @@ def _model_class() -> type:
     from formulas import ExcelModel
     from formulas.excel import BOOK, _decode_path, _encode_path
 
-    from addin.pipes import direct
+    from addin.pipes import compile_cell, direct
 
     class OneBookModel(ExcelModel):  # type: ignore[misc, valid-type]
         """The engine's model, reading the input and never any other file.
@@ -717,7 +717,7 @@ def _model_class() -> type:
                     _COMPILED.move_to_end(key)
                     return _COMPILED[key]
             try:
-                cell = ExcelModel._compile_cell(crd, val, context, check_formula, references)
+                cell = compile_cell(crd, val, context, check_formula, references)
             except Exception:  # the parser's FormulaError, or a range it cannot name
                 where = f"{context.get('sheet', '?')}!{crd}"
                 if isinstance(val, str) and _BOOK_REF_RE.search(_STRING_RE.sub("", val)):
