@@ -2,19 +2,16 @@
 
 The engine compiles each formula to a small dispatcher (a ``schedula.DispatchPipe``): a
 fixed order of steps, each an operator or function of the formula with the values of its
-operands.  Running one, schedula builds and keeps a whole solution (a workflow graph, a
-record of every node, the times it started and ended), which costs more than the formula:
-most of an evaluation's time outside our functions.  :func:`direct` gives a compiled
-formula a ``__call__`` that makes the same calls in the same order with nothing kept,
-and leaves to schedula every case it does not know to be plain: a step that is not a
-function of one output or a value, a value schedula would leave unset, an argument other
-than the dispatcher's own, and any step that raises (the formula is then run again by
-schedula, which reports it as the engine always has).  tests/test_pipes.py holds the two
-to each other on every formula of the shipped workbook and of a mixed one.
-
-:func:`compile_cell` compiles the engine's cells to a :class:`LazyPipe`, which also skips
-the solutions schedula runs to build a ``DispatchPipe`` (a first evaluation of the shipped
-workbook takes a third less), and makes one only for a formula schedula has to run.
+operands.  Building one, schedula runs a whole solution of the formula twice; running one,
+it builds and keeps another (a workflow graph, a record of every node, the times it started
+and ended), which costs more than the formula: most of an evaluation's time outside our
+functions.  :func:`compile_cell` compiles a cell's formula to a :class:`LazyPipe` instead,
+which makes the same calls in dependency order with nothing kept, and leaves to schedula
+every case it does not know to be plain: a step that is not a function of one output or a
+value, a value schedula would leave unset, an argument other than the dispatcher's own, and
+any step that raises (the formula is then run by schedula, which reports it as the engine
+always has).  tests/test_pipes.py holds the two to each other on every formula of the
+shipped workbook and of a mixed one.
 """
 
 from __future__ import annotations
@@ -45,15 +42,34 @@ class _Unplain(Exception):
     """A step the direct run does not make: schedula runs the formula."""
 
 
-class DirectPipe(sh.DispatchPipe):  # type: ignore[misc]
-    """A ``DispatchPipe`` that runs its steps as plain calls (see the module's note)."""
+def _plain_data(attr: dict[str, Any]) -> bool:
+    return not set(attr) - _PLAIN_DATA and not attr.get("wait_inputs")
 
-    _plan: Any = None
+
+def _plain_function(attr: dict[str, Any]) -> bool:
+    return not set(attr) - _PLAIN_FUNCTION and attr.get("wait_inputs", True) and len(attr["outputs"]) == 1
+
+
+class LazyPipe(sh.DispatchPipe):  # type: ignore[misc]
+    """A compiled formula run as plain calls, made without schedula's solution.
+
+    The formulas engine makes a ``DispatchPipe`` of each formula, which runs a whole solution
+    of it twice to learn the order of its steps (a fifth of a first evaluation).  Here the
+    order is the formula's own graph in dependency order, and the ``DispatchPipe`` is made
+    only if schedula has to run the formula (:meth:`by_schedula`).  It has what the engine
+    reads of a compiled formula: its graph, name, inputs and output."""
+
+    def __init__(self, dsp: Any, function_id: Any = None, inputs: Any = None, outputs: Any = None, **kw: Any):
+        self.dsp, self.function_id, self.__name__ = dsp, function_id, function_id
+        self.inputs, self.outputs = inputs, outputs
+        self._made: tuple[Any, ...] = (dsp, function_id, inputs, outputs, kw)
+        self._schedula: Any = None
+        self._plan: Any = None
 
     def __call__(self, *args: Any, **kw: Any) -> Any:
         plan = self._plan
         if plan is None:
-            plan = self._plan = self._make_plan()
+            plan = self._plan = _plan(self.dsp, tuple(self.inputs or ()), self.outputs)
         if (
             plan is _NO_PLAN
             or not kw.keys() <= _BOOKKEEPING
@@ -87,124 +103,48 @@ class DirectPipe(sh.DispatchPipe):  # type: ignore[misc]
 
     def by_schedula(self, *args: Any, **kw: Any) -> Any:
         """The formula run by schedula, as the engine runs it without this module."""
-        return super().__call__(*args, **kw)
-
-    def _make_plan(self) -> Any:
-        return _plan_of(self)
-
-
-class LazyPipe(DirectPipe):
-    """A compiled formula made without schedula's solution: the formulas engine makes a
-    ``DispatchPipe`` of each formula, which runs a whole solution of it twice to learn the
-    order of its steps (a fifth of a first evaluation).  Here the order is the formula's own
-    graph in dependency order, and the ``DispatchPipe`` is made only if schedula has to run
-    the formula (:meth:`by_schedula`).  It has what the engine reads of a compiled formula:
-    its graph, name, inputs and output."""
-
-    def __init__(self, dsp: Any, function_id: Any = None, inputs: Any = None, outputs: Any = None, **kw: Any):
-        self.dsp, self.function_id, self.__name__ = dsp, function_id, function_id
-        self.inputs, self.outputs = inputs, outputs
-        self.output_type, self.var_keyword = "values", None
-        self._made: tuple[Any, ...] = (dsp, function_id, inputs, outputs, kw)
-        self._schedula: Any = None
-
-    def by_schedula(self, *args: Any, **kw: Any) -> Any:
         if self._schedula is None:
             dsp, function_id, inputs, outputs, options = self._made
             self._schedula = sh.DispatchPipe(dsp, function_id, inputs, outputs, **options)
         return self._schedula(*args, **kw)
 
-    def _make_plan(self) -> Any:
-        return _graph_plan(self.dsp, tuple(self.inputs or ()), self.outputs)
 
-
-def _graph_plan(dsp: Any, inputs: tuple[Any, ...], outputs: Any) -> Any:
-    """:func:`_plan_of` from a formula's graph: each function once its operands are known,
-    in the graph's order; each value, once known, through its filters."""
+def _plan(dsp: Any, inputs: tuple[Any, ...], outputs: Any) -> Any:
+    """(inputs, default values, steps, output) of a formula's graph, or :data:`_NO_PLAN`:
+    each function once its operands are known, in the graph's order; each value, once
+    known, through its filters."""
     try:
         if len(outputs or ()) != 1:
             return _NO_PLAN
         nodes = dsp.nodes
+        if any(a["type"] not in ("data", "function") for a in nodes.values()):
+            return _NO_PLAN
+        if not all(_plain_data(a) for a in nodes.values() if a["type"] == "data"):
+            return _NO_PLAN
         defaults = {k: v["value"] for k, v in dsp.default_values.items()}
         known = set(defaults) | set(inputs)
-        steps: list[tuple[Any, ...]] = []
-        data = []
-        for node_id, attr in nodes.items():
-            if attr["type"] == "data":
-                if set(attr) - _PLAIN_DATA or attr.get("wait_inputs"):
-                    return _NO_PLAN
-                data.append(node_id)
-            elif attr["type"] != "function":
-                return _NO_PLAN
-        steps.extend((_DATA, d, None, (), tuple(nodes[d].get("filters", ()))) for d in data if d in known)
+        steps: list[tuple[Any, ...]] = [
+            (_DATA, n, None, (), tuple(a.get("filters", ()))) for n, a in nodes.items() if n in known
+        ]
         waiting = [(n, a) for n, a in nodes.items() if a["type"] == "function"]
         while waiting:
             ready = [(n, a) for n, a in waiting if all(i in known for i in a["inputs"] or ())]
             if not ready:
-                return _NO_PLAN  # a step whose operands nothing gives: schedula decides
+                break  # steps whose operands nothing gives: schedula would not run them either
             for _node_id, attr in ready:
-                if (
-                    set(attr) - _PLAIN_FUNCTION
-                    or not attr.get("wait_inputs", True)
-                    or len(attr["outputs"]) != 1
-                ):
-                    return _NO_PLAN
-                out = attr["outputs"][0]
-                if out in known or nodes[out]["type"] != "data":
-                    return _NO_PLAN  # a value given twice
+                out = attr["outputs"][0] if _plain_function(attr) else None
+                if out is None or out in known or nodes[out]["type"] != "data":
+                    return _NO_PLAN  # not a plain step, or a value given twice
                 steps.append((_FUNCTION, out, attr["function"], tuple(attr["inputs"] or ()), ()))
                 steps.append((_DATA, out, None, (), tuple(nodes[out].get("filters", ()))))
                 known.add(out)
-            waiting = [(n, a) for n, a in waiting if all(n != r for r, _ in ready)]
+            done = {n for n, _ in ready}
+            waiting = [(n, a) for n, a in waiting if n not in done]
         if outputs[0] not in known:
             return _NO_PLAN
         return inputs, defaults, tuple(steps), outputs[0]
     except (AttributeError, KeyError, TypeError, IndexError):
         return _NO_PLAN
-
-
-def _plan_of(pipe: sh.DispatchPipe) -> Any:
-    """(inputs, default values, steps, output) of ``pipe``, or :data:`_NO_PLAN`."""
-    try:
-        dsp = pipe.dsp
-        nodes = dsp.nodes
-        if pipe.output_type != "values" or len(pipe.outputs or ()) != 1 or pipe.var_keyword:
-            return _NO_PLAN
-        if len(pipe._sol.sub_sol) != 1:
-            return _NO_PLAN
-        steps = []
-        for task, _next, nxt_dsp in pipe.pipe:
-            node_id = task[-1][0]
-            if nxt_dsp or node_id is sh.START:
-                return _NO_PLAN
-            attr = nodes[node_id]
-            if attr["type"] == "data":
-                if set(attr) - _PLAIN_DATA or attr.get("wait_inputs"):
-                    return _NO_PLAN
-                steps.append((_DATA, node_id, None, (), tuple(attr.get("filters", ()))))
-            elif attr["type"] == "function":
-                if (
-                    set(attr) - _PLAIN_FUNCTION
-                    or not attr.get("wait_inputs", True)
-                    or len(attr["outputs"]) != 1
-                ):
-                    return _NO_PLAN
-                steps.append(
-                    (_FUNCTION, attr["outputs"][0], attr["function"], tuple(attr["inputs"] or ()), ())
-                )
-            else:
-                return _NO_PLAN
-        defaults = {k: v["value"] for k, v in dsp.default_values.items()}
-        return tuple(pipe.inputs or ()), defaults, tuple(steps), pipe.outputs[0]
-    except (AttributeError, KeyError, TypeError, IndexError):
-        return _NO_PLAN
-
-
-def direct(pipe: Any) -> Any:
-    """``pipe`` run as plain calls from now on, if it is exactly a ``DispatchPipe``."""
-    if type(pipe) is sh.DispatchPipe:
-        pipe.__class__ = DirectPipe
-    return pipe
 
 
 def _lazy_cell_class() -> type:

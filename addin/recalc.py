@@ -651,7 +651,7 @@ def _model_class() -> type:
     from formulas import ExcelModel
     from formulas.excel import BOOK, _decode_path, _encode_path
 
-    from addin.pipes import compile_cell, direct
+    from addin.pipes import compile_cell
 
     class OneBookModel(ExcelModel):  # type: ignore[misc, valid-type]
         """The engine's model, reading the input and never any other file.
@@ -723,7 +723,6 @@ def _model_class() -> type:
                 if isinstance(val, str) and _BOOK_REF_RE.search(_STRING_RE.sub("", val)):
                     return ExcelModel._compile_cell(crd, "=#REF!", context, check_formula, references)
                 raise _Refused(f"{where}: the formula could not be read") from None
-            direct(getattr(cell.func, "func", None))  # run as plain calls (addin.pipes)
             if key is not None:
                 _COMPILED[key] = cell
                 while len(_COMPILED) > _COMPILED_MAX:

@@ -62,7 +62,7 @@ def both_ways(monkeypatch):
     """Each formula run directly and by schedula: the calls made, the plans, the differences."""
     seen = collections.Counter()
     different = []
-    direct = pipes.DirectPipe.__call__
+    direct = pipes.LazyPipe.__call__
 
     def twice(self, *args, **kw):
         by_schedula = self.by_schedula(*args, **kw)
@@ -77,7 +77,7 @@ def both_ways(monkeypatch):
             different.append((self.__name__, by_schedula, made, same))
         return made
 
-    monkeypatch.setattr(pipes.DirectPipe, "__call__", twice)  # formulas compiled before too
+    monkeypatch.setattr(pipes.LazyPipe, "__call__", twice)  # formulas compiled before too
     return seen, different
 
 
@@ -89,7 +89,7 @@ def test_every_formula_run_directly_is_what_schedula_gives(book, built_example, 
     assert evaluation.no_result == ()
     assert different == []
     assert seen["planned"] > (1_000 if book == "shipped" else 10), seen  # the direct run ran
-    assert seen["LazyPipe"] > seen["DirectPipe"], seen  # cells compiled lazily, names not
+    assert seen["LazyPipe"] == seen["planned"], seen  # every cell compiled lazily, and run directly
 
 
 def test_the_values_are_the_same_with_every_formula_left_to_schedula(mixed, monkeypatch):
@@ -97,7 +97,7 @@ def test_the_values_are_the_same_with_every_formula_left_to_schedula(mixed, monk
     monkeypatch.setattr(engine, "_COMPILED", collections.OrderedDict())
     direct = engine.evaluate(mixed)
     monkeypatch.setattr(engine, "_COMPILED", collections.OrderedDict())
-    monkeypatch.setattr(pipes, "direct", lambda pipe: pipe)
+    monkeypatch.setattr(pipes.LazyPipe, "__call__", pipes.LazyPipe.by_schedula)  # schedula runs each
     engine.RESULTS.clear()
     assert engine.evaluate(mixed) == direct
     values = direct[0]
@@ -116,13 +116,11 @@ def test_a_step_that_raises_is_run_again_by_schedula(monkeypatch):
 
     dsp = sh.Dispatcher(raises=True)
     dsp.add_function("fails", fails, ["a"], ["b"])
-    pipe = pipes.direct(sh.DispatchPipe(dsp, "f", ["a"], ["b"], wildcard=False, shrink=False))
-    assert isinstance(pipe, pipes.DirectPipe)
+    pipe = pipes.LazyPipe(dsp, "f", ["a"], ["b"], wildcard=False, shrink=False)
     with pytest.raises(sh.DispatcherError):
         pipe(1)
     assert calls["made"] == 2  # once directly, once by schedula, whose error is the one raised
-    plain = pipes.direct(sh.DispatchPipe(dsp, "g", ["a"], ["b"], wildcard=False, shrink=False))
     dsp.add_function("double", lambda x: 2 * x, ["b"], ["c"])
-    doubled = pipes.direct(sh.DispatchPipe(dsp, "h", ["b"], ["c"], wildcard=False, shrink=False))
+    doubled = pipes.LazyPipe(dsp, "h", ["b"], ["c"], wildcard=False, shrink=False)
     assert doubled(4) == 8 and doubled._plan is not pipes._NO_PLAN
-    assert type(pipes.direct(plain)) is pipes.DirectPipe
+    assert doubled._schedula is None  # run directly: schedula's pipe never made

@@ -539,7 +539,7 @@ def compute(
         options,
     )
     # the rules the code names now (a kept result of rules since replaced is not theirs)
-    jur = get_jurisdiction(jurisdiction) if key is not None else None
+    jur = get_jurisdiction(jurisdiction)
     if key is not None:
         with _KEPT_LOCK:
             kept = _KEPT.get(key)
@@ -549,7 +549,7 @@ def compute(
             return _copy(kept[1])
     result = _compute(
         gross,
-        jurisdiction,
+        jur,
         year,
         equity_income,
         rsu_income=rsu_income,
@@ -569,9 +569,7 @@ def compute(
 
 # The latest results of calls of plain numbers, by their arguments (see compute's Notes):
 # some 1 to 4 KiB each.  A result is kept as a copy and handed out as one: nobody holds the kept.
-_KEPT: collections.OrderedDict[tuple[Any, ...], tuple[Jurisdiction | None, TaxResult]] = (
-    collections.OrderedDict()
-)
+_KEPT: collections.OrderedDict[tuple[Any, ...], tuple[Jurisdiction, TaxResult]] = collections.OrderedDict()
 _KEPT_MAX = 4_096
 _KEPT_SIZE = 16  # numbers in an array kept: a few offers, years or counters at once
 _KEPT_LOCK = threading.Lock()
@@ -633,7 +631,7 @@ def _copy(result: TaxResult) -> TaxResult:
 
 def _compute(
     gross: npt.ArrayLike,
-    jurisdiction: str,
+    jur: Jurisdiction,
     year: int,
     equity_income: npt.ArrayLike,
     *,
@@ -644,7 +642,6 @@ def _compute(
     exempt_income: npt.ArrayLike,
     **options: Any,
 ) -> TaxResult:
-    jur = get_jurisdiction(jurisdiction)
     salary = _money(gross, "gross")
     equity = _money(equity_income, "equity_income")
     salary, equity = np.broadcast_arrays(salary, equity)
