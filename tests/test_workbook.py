@@ -4,6 +4,7 @@ import inspect
 import zipfile
 
 import pytest
+import xlsxwriter.worksheet
 from openpyxl import load_workbook
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.utils.formulas import FORMULAE
@@ -40,6 +41,32 @@ def test_committed_workbook_equals_a_fresh_build(fresh):
     assert DEFAULT_PATH.read_bytes() == fresh.read_bytes(), (
         "workbook/negotiation.xlsm is stale: run `negotiate build-workbook`"
     )
+
+
+def test_formulas_are_written_as_xlsxwriter_writes_them():
+    """The builder's worksheet skips xlsxwriter's rewriting only where it changes nothing: every
+    formula of the committed workbook, and formulas naming functions xlsxwriter prefixes with
+    ``_xlfn.`` (dynamic arrays, the future functions, its any-character-then-INGLE pattern),
+    come out as xlsxwriter's own worksheet writes them, future functions on and off."""
+    wb = load_workbook(DEFAULT_PATH, keep_vba=True)
+    formulas = [c.value for ws in wb for row in ws.iter_rows() for c in row if str(c.value).startswith("=")]
+    assert len(formulas) > 500
+    formulas += [
+        "=FILTER(A1:A3,B1:B3>0)",
+        "{=SORT(A1:A3)}",
+        "=SUM(XLOOKUP(1,A:A,B:B))",
+        "=aSINGLE(A1)",
+        "=_xlfn.STDEV.S(A1:A3)",
+        "=STDEV.S(A1:A3)+CONCAT(A1,B1)",
+        '="FILTER(" & A1',
+    ]
+    ours = builder._Worksheet()
+    theirs = xlsxwriter.worksheet.Worksheet()
+    for future in (False, True):
+        ours.use_future_functions = theirs.use_future_functions = future
+        for formula in formulas:
+            assert ours._prepare_formula(formula) == theirs._prepare_formula(formula), formula
+            assert ours._prepare_formula(formula, True) == theirs._prepare_formula(formula, True), formula
 
 
 def test_vba_part_is_xlwings_own():
