@@ -259,9 +259,9 @@ def _write_sheet(ws: Any, m: Model, sheet: str, f: _Formats, names: dict[str, st
             _write_value(ws, r, c, content, fmt)
 
 
-# Every name xlsxwriter's _prepare_formula prefixes without future functions (xlsxwriter 3.x; its
-# ``\SINGLE\(`` is any character then INGLE, so INGLE is enough here)
-_FUTURE_FREE = re.compile(
+# Every name xlsxwriter's _prepare_formula prefixes without future functions (XlsxWriter is pinned in
+# pyproject.toml; its ``\SINGLE\(`` is any character then INGLE, so INGLE is enough here)
+_PREFIXED = re.compile(
     r"ANCHORARRAY|BYCOL|BYROW|CHOOSECOLS|CHOOSEROWS|DROP|EXPAND|FILTER|HSTACK|LAMBDA|MAKEARRAY|MAP|"
     r"RANDARRAY|REDUCE|SCAN|INGLE|SEQUENCE|SORT|SORTBY|SWITCH|TAKE|TEXTSPLIT|TOCOL|TOROW|UNIQUE|"
     r"VSTACK|WRAPCOLS|WRAPROWS|XLOOKUP"
@@ -274,7 +274,7 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
     any other formula goes through xlsxwriter's own rewriting unchanged."""
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
-        if self.use_future_functions or expand_future_functions or _FUTURE_FREE.search(formula):
+        if self.use_future_functions or expand_future_functions or _PREFIXED.search(formula):
             return str(super()._prepare_formula(formula, expand_future_functions))
         # what xlsxwriter does to every formula: the array braces and the leading = removed
         formula = formula.removeprefix("{").removeprefix("=")
