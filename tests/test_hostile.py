@@ -225,24 +225,29 @@ def is_table(param: inspect.Parameter) -> bool:
     return any(isinstance(m, dict) and m.get("ndim") == 2 for m in meta) or param.name in TABLES
 
 
+# each strategy made once (a strategy made inside a draw is validated again at every draw)
+_TABLE_KINDS = {
+    True: st.sampled_from(["mutate", "mutate", "ragged", "transpose", "empty", "cells", "scalar", "deep"]),
+    False: st.sampled_from(["cells", "empty", "scalar", "ragged", "deep"]),
+}
+_EMPTY_TABLES = st.sampled_from([[], [[]], [[None]], [[None, None], [None, None]], [[""]]])
+_DEEP_TABLES = st.sampled_from([[[[1]]], [1, 2, 3], [[1, [2]]], [[{"a": 1}]], [(1, 2)]])
+_GRIDS = st.lists(st.lists(cells, min_size=0, max_size=6), min_size=0, max_size=6)
+_MODES = st.sampled_from(["keep", "keep", "hostile", "blank"])
+
+
 @st.composite
 def hostile_table(draw, base: list[list[Any]] | None):
     """A range: the realistic one mutated, or something else entirely."""
-    kind = draw(
-        st.sampled_from(
-            ["mutate", "mutate", "ragged", "transpose", "empty", "cells", "scalar", "deep"]
-            if base
-            else ["cells", "empty", "scalar", "ragged", "deep"]
-        )
-    )
+    kind = draw(_TABLE_KINDS[bool(base)])
     if kind == "scalar":
         return draw(scalars)
     if kind == "empty":
-        return draw(st.sampled_from([[], [[]], [[None]], [[None, None], [None, None]], [[""]]]))
+        return draw(_EMPTY_TABLES)
     if kind == "deep":
-        return draw(st.sampled_from([[[[1]]], [1, 2, 3], [[1, [2]]], [[{"a": 1}]], [(1, 2)]]))
+        return draw(_DEEP_TABLES)
     if kind == "cells" or base is None:
-        return draw(st.lists(st.lists(cells, min_size=0, max_size=6), min_size=0, max_size=6))
+        return draw(_GRIDS)
     grid = [list(row) for row in base]
     if kind == "transpose":
         return [list(col) for col in zip(*grid, strict=False)]
@@ -259,29 +264,30 @@ def hostile_table(draw, base: list[list[Any]] | None):
 def arguments(func):
     """Strategy for one call's positional arguments."""
     params = list(inspect.signature(func).parameters.values())
+    targets_of = st.lists(st.integers(min_value=0, max_value=len(params) - 1), min_size=1, max_size=2)
+    hostile_of = [
+        hostile_table(TABLES.get(p.name)) if is_table(p) else st.one_of(scalars, hostile_table(None))
+        for p in params
+    ]
 
     @st.composite
     def draw_args(draw):
         args = []
         # half the calls are realistic but for one or two arguments, so they get deep
         focused = draw(st.booleans())
-        targets = set(
-            draw(st.lists(st.integers(min_value=0, max_value=len(params) - 1), min_size=1, max_size=2))
-        )
+        targets = set(draw(targets_of))
         for i, p in enumerate(params):
             base = TABLES.get(p.name) if is_table(p) else VALUES.get(p.name)
             if focused:
                 mode = "hostile" if i in targets else "keep"
             else:
-                mode = draw(st.sampled_from(["keep", "keep", "hostile", "blank"]))
+                mode = draw(_MODES)
             if mode == "keep" and base is not None:
                 args.append(base)
             elif mode == "blank":
                 args.append(None)
-            elif is_table(p):
-                args.append(draw(hostile_table(TABLES.get(p.name))))
             else:
-                args.append(draw(st.one_of(scalars, hostile_table(None))))
+                args.append(draw(hostile_of[i]))
         return args
 
     return draw_args()
