@@ -670,7 +670,11 @@ _ROWS = 300_000
 
 
 def _rows(template: str):
-    return lambda first: "".join(template.format(r=r) for r in range(first, first + _ROWS))
+    """``_ROWS`` rows from ``first``, ``template``'s ``{r}`` the row number (formatted in one
+    operation)."""
+    count = template.count("{r}")
+    each = template.replace("%", "%%").replace("{r}", "%d")
+    return lambda first: (each * _ROWS) % tuple(r for r in range(first, first + _ROWS) for _ in range(count))
 
 
 def rows_tab(base: Path, folder: Path) -> Path:
@@ -795,7 +799,7 @@ def long_tag(base: Path, folder: Path) -> Path:
 
 
 def styles_bomb(base: Path, folder: Path) -> Path:
-    """1.5 million cell formats in styles.xml (1.7 MB, some 54:1: under the ratio bound);
+    """1.5 million cell formats in styles.xml (2.6 MB, some 37:1: under the ratio bound);
     openpyxl reads the styles part whole, even read-only (27 s and 1.3 GiB before)."""
     styles = _read(base, "xl/styles.xml")
     at = styles.index(">", styles.index("<cellXfs")) + 1
@@ -804,7 +808,10 @@ def styles_bomb(base: Path, folder: Path) -> Path:
     before, after = '<xf numFmtId="', '" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     xfs = before + (after + before).join(digits.decode("ascii")) + after
     return rewrite(
-        base, folder / "styles.xlsm", replace={"xl/styles.xml": (styles[:at] + xfs + styles[at:]).encode()}
+        base,
+        folder / "styles.xlsm",
+        replace={"xl/styles.xml": (styles[:at] + xfs + styles[at:]).encode()},
+        compresslevel=1,  # zlib's quickest level, a third of the default's time
     )
 
 
@@ -813,19 +820,15 @@ def defined_names_bomb(base: Path, folder: Path) -> Path:
     and 845 MiB before)."""
     wb = _read(base, "xl/workbook.xml")
     rng = random.Random(2)
-    tags = [rng.getrandbits(30) for _ in range(800_000)]
-    rows = [rng.randrange(1, 1000) for _ in range(800_000)]
-    names = "".join(
-        [
-            f'<definedName name="n{tag}_{k}">Offers!$A${row}</definedName>'
-            for k, (tag, row) in enumerate(zip(tags, rows, strict=True))
-        ]
-    )
+    tags = [rng.getrandbits(30) for _ in range(800_000)]  # names that do not compress away
+    # each name's row from its tag (1 to 999), the names formatted in one operation
+    template = '<definedName name="n%d_%d">Offers!$A$%d</definedName>' * len(tags)
+    names = template % tuple(v for k, tag in enumerate(tags) for v in (tag, k, 1 + tag % 999))
     if "<definedNames>" in wb:
         wb = wb.replace("<definedNames>", "<definedNames>" + names, 1)
     else:
         wb = wb.replace("</sheets>", "</sheets><definedNames>" + names + "</definedNames>", 1)
-    # zlib's quickest level: 10.7 MB instead of 9.3 MB, in a third of the time
+    # zlib's quickest level: 10.8 MB, in a third of the default's time
     return rewrite(base, folder / "names.xlsm", replace={"xl/workbook.xml": wb.encode()}, compresslevel=1)
 
 
