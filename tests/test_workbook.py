@@ -52,7 +52,7 @@ def test_formulas_are_written_as_xlsxwriter_writes_them():
     wb = load_workbook(DEFAULT_PATH, keep_vba=True)
     committed = [c.value for ws in wb for row in ws.iter_rows() for c in row if str(c.value).startswith("=")]
     assert len(committed) > 500
-    prefixed = [
+    handed = [  # formulas xlsxwriter prefixes, and one it does not
         "=FILTER(A1:A3,B1:B3>0)",
         "{=SORT(A1:A3)}",
         "=SUM(XLOOKUP(1,A:A,B:B))",
@@ -65,11 +65,11 @@ def test_formulas_are_written_as_xlsxwriter_writes_them():
     ours = builder._Worksheet()
     theirs = xlsxwriter.worksheet.Worksheet()
     assert not ours.use_future_functions
-    for formula in committed + prefixed:  # the only case the builder's worksheet rewrites itself
+    for formula in committed + handed:  # the only case the builder's worksheet rewrites itself
         assert ours._prepare_formula(formula) == theirs._prepare_formula(formula), formula
     for future in (False, True):  # the others it hands to xlsxwriter
         ours.use_future_functions = theirs.use_future_functions = future
-        for formula in prefixed:
+        for formula in handed:
             assert ours._prepare_formula(formula) == theirs._prepare_formula(formula), formula
             assert ours._prepare_formula(formula, True) == theirs._prepare_formula(formula, True), formula
 
